@@ -1,0 +1,36 @@
+package com.commdesk.ledger;
+
+/**
+ * Names of ledger accounts. System accounts are seeded by the changelog (002-ledger-core.sql);
+ * community and member accounts are created on first use. Codes are immutable once used.
+ */
+public final class AccountCodes {
+    public static final String CASHFREE_CLEARING = "cashfree_clearing";
+    public static final String GATEWAY_FEE_EXPENSE = "gateway_fee_expense";
+    public static final String GATEWAY_FEE_RECOVERY = "gateway_fee_recovery";
+    public static final String PLATFORM_FEE_INCOME = "platform_fee_income";
+    public static final String TCS_PAYABLE = "tcs_payable";
+    public static final String TDS_PAYABLE = "tds_payable";
+    public static final String PAYOUTS_IN_FLIGHT = "payouts_in_flight";
+    public static final String CASHFREE_PAYOUT_BALANCE = "cashfree_payout_balance";
+
+    /** The three GST heads; every GST account exists once per head. */
+    public enum GstHead { CGST, SGST, IGST }
+
+    /** Where a member's money is: credits land PENDING, become AVAILABLE after the hold, LOCKED during a payout. */
+    public enum WalletBucket { PENDING, AVAILABLE, LOCKED }
+
+    private AccountCodes() {}
+
+    public static String gstOutputPayable(GstHead head) { return "gst_output_payable:" + head; }
+
+    public static String gstInputCredit(GstHead head) { return "gst_input_credit:" + head; }
+
+    public static String platformGstPayable(GstHead head) { return "platform_gst_payable:" + head; }
+
+    public static String communityPool(String communityId) { return "community_pool:" + communityId; }
+
+    public static String member(String communityId, String role, String userId, WalletBucket bucket) {
+        return "member:" + communityId + ":" + role + ":" + userId + ":" + bucket.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

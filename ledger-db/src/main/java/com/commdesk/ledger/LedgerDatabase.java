@@ -1,0 +1,51 @@
+package com.commdesk.ledger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/** A connection pool and the jOOQ context over it. Framework-free, so tests and tools use it too. */
+public final class LedgerDatabase implements AutoCloseable {
+    private final DataSource dataSource;
+    private final DSLContext dsl;
+    private final AutoCloseable owned;
+
+    private LedgerDatabase(DataSource dataSource, AutoCloseable owned) {
+        this.dataSource = dataSource;
+        this.owned = owned;
+        // Render no schema name: the schema is whatever the connection's search_path says.
+        this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, new Settings().withRenderSchema(false));
+    }
+
+    /** Wraps a pool owned by someone else (e.g. Spring). */
+    public static LedgerDatabase over(DataSource dataSource) {
+        return new LedgerDatabase(dataSource, null);
+    }
+
+    /** Opens a pool of {@code maxPoolSize} connections. The password is never logged. */
+    public static LedgerDatabase open(String jdbcUrl, String user, String password, int maxPoolSize) {
+        if (maxPoolSize < 1 || maxPoolSize > 200) throw new IllegalArgumentException("maxPoolSize must be 1..200");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        if (user != null && !user.isBlank()) config.setUsername(user);
+        if (password != null && !password.isBlank()) config.setPassword(password);
+        config.setMaximumPoolSize(maxPoolSize);
+        config.setPoolName("ledger");
+        config.setConnectionTimeout(10_000);
+        HikariDataSource ds = new HikariDataSource(config);
+        return new LedgerDatabase(ds, ds);
+    }
+
+    public DataSource dataSource() { return dataSource; }
+
+    public DSLContext dsl() { return dsl; }
+
+    @Override
+    public void close() throws Exception {
+        if (owned != null) owned.close();
+    }
+}

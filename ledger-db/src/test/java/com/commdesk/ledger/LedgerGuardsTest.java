@@ -1,0 +1,145 @@
+package com.commdesk.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.commdesk.ledger.testing.TestDatabases;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database itself keeps the books honest, whatever the application does: these tests go
+ * around the repositories and talk plain SQL to prove the triggers hold.
+ */
+class LedgerGuardsTest {
+    static LedgerDatabase db;
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        db = TestDatabases.fresh();
+        // A balanced two-line journal, committed in one transaction.
+        exec("insert into journal (idempotency_key, kind, content_sha256) values ('j1', 'ADJUSTMENT', repeat('a', 64))",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 500 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'cashfree_clearing'",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -500 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'platform_fee_income'");
+    }
+
+    @Test
+    void autocommittedJournalWithoutPostingsIsRefused() throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.execute(
+                    "insert into journal (idempotency_key, kind, content_sha256) values ('alone', 'ADJUSTMENT', repeat('f', 64))"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("at least two");
+        }
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void journalsAndPostingsRefuseUpdateDeleteAndTruncate() {
+        for (String sql : new String[] {
+                "update journal set description = 'changed'",
+                "delete from journal",
+                "truncate journal cascade",
+                "update posting set amount_paise = amount_paise * 2",
+                "delete from posting",
+                "truncate posting",
+                "update ledger_account set code = 'x' where code = 'tcs_payable'",
+                "truncate revenue_transaction cascade",
+                "truncate revenue_distribution",
+                "truncate platform_revenue cascade"}) {
+            assertThatThrownBy(() -> exec(sql)).as(sql).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("append-only");
+        }
+        assertThat(count("select count(*) from posting")).isEqualTo(2);
+        // Row-level UPDATE/DELETE guards on the revenue tables are proven on real rows in LedgerRepositoryTest.
+    }
+
+    @Test
+    void anUnbalancedJournalIsRefusedAtCommit() {
+        assertThatThrownBy(() -> exec(
+                "insert into journal (idempotency_key, kind, content_sha256) values ('bad', 'ADJUSTMENT', repeat('b', 64))",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 100 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'bad' and a.code = 'cashfree_clearing'",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -99 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'bad' and a.code = 'tcs_payable'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("does not balance");
+        assertThat(count("select count(*) from journal where idempotency_key = 'bad'")).isZero();
+    }
+
+    @Test
+    void aJournalNeedsTwoPostings() {
+        assertThatThrownBy(() -> exec(
+                "insert into journal (idempotency_key, kind, content_sha256) values ('empty', 'ADJUSTMENT', repeat('c', 64))"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("at least two");
+    }
+
+    @Test
+    void aCommittedJournalCannotGainPostingsLater() {
+        // A balanced pair added later would keep the sum at zero; the guard still refuses it.
+        assertThatThrownBy(() -> exec(
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 1 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'cashfree_clearing'",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -1 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'tcs_payable'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("outside the transaction");
+    }
+
+    @Test
+    void idempotencyKeysAreUniqueAndZeroPostingsAreRefused() {
+        assertThatThrownBy(() -> exec(
+                "insert into journal (idempotency_key, kind, content_sha256) values ('j1', 'ADJUSTMENT', repeat('d', 64))"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("journal_idempotency_key_key");
+        assertThatThrownBy(() -> exec(
+                "insert into journal (idempotency_key, kind, content_sha256) values ('zero', 'ADJUSTMENT', repeat('e', 64))",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 0 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'zero' and a.code = 'tcs_payable'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("posting_amount_paise_check");
+    }
+
+    @Test
+    void walletBalancesCannotGoNegative() {
+        assertThatThrownBy(() -> exec(
+                "insert into member_wallet (community_id, role, user_id, available_paise) values ('demo-community', 'owner', 'u-x', -1)"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("member_wallet_available_paise_check");
+    }
+
+    @Test
+    void moneyColumnsAreBigintAndNoColumnIsFloatingPoint() throws SQLException {
+        assertThat(count("select count(*) from information_schema.columns where table_schema = current_schema() "
+                + "and data_type in ('real', 'double precision', 'money')")).isZero();
+        assertThat(count("select count(*) from information_schema.columns where table_schema = current_schema() "
+                + "and column_name like '%paise' and data_type <> 'bigint'")).isZero();
+    }
+
+    /** Runs the statements in one transaction and commits it (so deferred checks fire). */
+    private static void exec(String... sqls) throws SQLException {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : sqls) s.execute(sql);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static long count(String sql) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

