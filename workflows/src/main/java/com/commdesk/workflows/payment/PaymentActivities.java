@@ -1,0 +1,41 @@
+package com.commdesk.workflows.payment;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * The I/O behind each step of a payment; implemented in the activities module. Every method is
+ * idempotent: Temporal may run it again after a timeout, a crash or a lost completion. A failure
+ * that retrying cannot fix is thrown as a non-retryable ApplicationFailure whose type is one of
+ * {@link PaymentFailures}.
+ */
+@ActivityInterface
+public interface PaymentActivities {
+    /** Fetches the order and its payments from Cashfree: PAID, same amount and currency, this community's order. */
+    @ActivityMethod
+    VerifiedPayment verifyWithCashfree(PaymentRequest request);
+
+    /** Picks the fee schedule (rule engine) and computes GST, gateway, platform fee, withholding and net. */
+    @ActivityMethod
+    FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified);
+
+    /** Splits the net across the community's roles, then members. */
+    @ActivityMethod
+    Allocation allocateShares(String communityId, long netPaise);
+
+    /** Posts one balanced journal with the revenue rows and pending wallet credits; keyed by paymentId. */
+    @ActivityMethod
+    LedgerPosting postToLedger(PaymentRequest request, VerifiedPayment verified, FeeCalculation fees, Allocation allocation);
+
+    /** Compensation of postToLedger: a linked reversal journal, if the payment was posted; else nothing. */
+    @ActivityMethod
+    void reverseLedgerPosting(String paymentId, String reason);
+
+    /** Holds each member credit for the community's hold period. */
+    @ActivityMethod
+    SettlementQueued queueSettlement(String transactionId);
+
+    /** Hands member shares to the payout pipeline under the community's payout policy. */
+    @ActivityMethod
+    PayoutHandover handOverToPayouts(String transactionId);
+}

@@ -1,0 +1,82 @@
+package com.commdesk.workflows.payment;
+
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.GstHeads;
+import com.commdesk.fees.MemberAllocation;
+import com.commdesk.fees.PlatformFeeGst;
+import com.commdesk.fees.RoleAllocation;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * In-memory activities for orchestration tests: records every call in order and can fail steps
+ * on demand. (The real activities are tested against PostgreSQL and the Cashfree simulator.)
+ */
+class FakePaymentActivities implements PaymentActivities {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile Duration cashfreeDownFor = Duration.ZERO;
+    volatile String failVerificationWith;
+    volatile String failSettlementWith;
+
+    @Override
+    public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
+        ActivityInfo info = Activity.getExecutionContext().getInfo();
+        calls.add("verify#" + info.getAttempt());
+        long downMillis = info.getCurrentAttemptScheduledTimestamp() - info.getScheduledTimestamp();
+        if (downMillis < cashfreeDownFor.toMillis()) {
+            throw ApplicationFailure.newFailure("Cashfree answered 503", "CashfreeUnavailable");
+        }
+        if (failVerificationWith != null) {
+            throw ApplicationFailure.newNonRetryableFailure(failVerificationWith, PaymentFailures.VERIFICATION_FAILED);
+        }
+        return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
+    }
+
+    @Override
+    public FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified) {
+        calls.add("fees");
+        long amount = verified.amountPaise();
+        long gst = amount * 18 / 100;
+        long net = amount - gst;
+        GstHeads none = new GstHeads(0, 0, 0);
+        return new FeeCalculation(new FeeBreakdown(amount, gst, 0, 0, 0, 0, 0, 0, net,
+                new GstHeads(0, 0, gst), none, none, PlatformFeeGst.INCLUDED, "test", 0), "rule-1", 3);
+    }
+
+    @Override
+    public Allocation allocateShares(String communityId, long netPaise) {
+        calls.add("allocate");
+        return new Allocation(List.of(new RoleAllocation("owner", 10000, netPaise,
+                List.of(new MemberAllocation("u-owner", netPaise)))));
+    }
+
+    @Override
+    public LedgerPosting postToLedger(PaymentRequest request, VerifiedPayment verified, FeeCalculation fees, Allocation allocation) {
+        calls.add("post");
+        return new LedgerPosting("tx-" + request.paymentId(), 42, true);
+    }
+
+    @Override
+    public void reverseLedgerPosting(String paymentId, String reason) {
+        calls.add("reverse:" + paymentId);
+    }
+
+    @Override
+    public SettlementQueued queueSettlement(String transactionId) {
+        calls.add("settle");
+        if (failSettlementWith != null) {
+            throw ApplicationFailure.newNonRetryableFailure(failSettlementWith, PaymentFailures.INVALID_PAYMENT);
+        }
+        return new SettlementQueued(1_000L);
+    }
+
+    @Override
+    public PayoutHandover handOverToPayouts(String transactionId) {
+        calls.add("payout");
+        return new PayoutHandover(1, "DAILY");
+    }
+}
