@@ -1,0 +1,161 @@
+package com.commdesk.fees;
+
+import java.util.List;
+
+/**
+ * A validated {@link FeeSchedule} with its tables prepared for allocation-free, case-insensitive
+ * lookup. Immutable and thread-safe; build once with {@link FeeEngine#compile(FeeSchedule)} and reuse.
+ * Each operation is the arithmetic of one step of the flow (docs/fees.md, "Semantics").
+ */
+public final class CompiledFeeSchedule {
+    private static final long ONE = Limits.BPS_ONE;
+
+    private final FeeSchedule schedule;
+    private final Rounding rounding;
+    private final CaseFold.Table<FeeRate> gateway;
+    private final CaseFold.Table<Platform> platform;
+
+    /** A platform fee rule as parallel arrays; a flat rule is a single tier from 0. */
+    private record Platform(long[] from, int[] rate, long[] fixed, boolean marginal) {}
+
+    CompiledFeeSchedule(FeeSchedule schedule) {
+        FeeSchedules.validate(schedule);
+        this.schedule = schedule;
+        this.rounding = schedule.rounding();
+        CaseFold.Table.Builder<FeeRate> g = CaseFold.Table.builder();
+        schedule.gatewayFeeByMethod().forEach(g::put);
+        this.gateway = g.build();
+        CaseFold.Table.Builder<Platform> p = CaseFold.Table.builder();
+        schedule.platformFeeBySource().forEach((k, v) -> p.put(k, compile(v)));
+        this.platform = p.build();
+    }
+
+    private static Platform compile(PlatformFeeRule rule) {
+        if (!rule.hasTiers()) {
+            return new Platform(new long[] {0}, new int[] {rule.rate().rateBps()}, new long[] {rule.rate().fixedPaise()}, false);
+        }
+        List<FeeTier> tiers = rule.tiers();
+        int n = tiers.size();
+        long[] from = new long[n];
+        int[] rate = new int[n];
+        long[] fixed = new long[n];
+        for (int i = 0; i < n; i++) {
+            from[i] = tiers.get(i).fromPaise();
+            rate[i] = tiers.get(i).rateBps();
+            fixed[i] = tiers.get(i).fixedPaise();
+        }
+        return new Platform(from, rate, fixed, rule.tierMode() == TierMode.MARGINAL);
+    }
+
+    public FeeSchedule schedule() {
+        return schedule;
+    }
+
+    /** Step 1. GST on the amount: ON_GROSS amount × r / 10000; INCLUSIVE amount × r / (10000 + r); EXEMPT 0. */
+    public long gst(long amountPaise) {
+        amount(amountPaise, "amountPaise");
+        int r = schedule.gstRateBps();
+        return switch (schedule.gstMethod()) {
+            case ON_GROSS -> rounding.round(Math.multiplyExact(amountPaise, r), ONE);
+            case INCLUSIVE -> rounding.round(Math.multiplyExact(amountPaise, r), ONE + r);
+            case EXEMPT -> 0L;
+        };
+    }
+
+    /** Steps 2 and 3. The gateway fee for the method and its GST (on the rounded fee). */
+    public GatewayFees gatewayFees(long amountPaise, long gstPaise, String paymentMethod) {
+        amount(amountPaise, "amountPaise");
+        Checks.range(gstPaise, 0, amountPaise, "gstPaise");
+        FeeRate rate = gateway.get(paymentMethod);
+        if (rate == null) {
+            throw new FeeValidationException("paymentMethod", "'" + paymentMethod + "' is not on the rate card of schedule '"
+                    + schedule.name() + "' " + gateway.keys());
+        }
+        long base = schedule.gatewayFeeBase() == GatewayFeeBase.GROSS ? amountPaise : amountPaise - gstPaise;
+        long fee = rounding.round(Math.addExact(Math.multiplyExact(base, rate.rateBps()), Math.multiplyExact(rate.fixedPaise(), ONE)), ONE);
+        long gst = rounding.round(Math.multiplyExact(fee, schedule.gatewayGstRateBps()), ONE);
+        return new GatewayFees(paymentMethod, base, rate.rateBps(), rate.fixedPaise(), fee, gst);
+    }
+
+    /** Steps 4 and 5. The platform fee on {@code basePaise} (amount − GST − gateway fee − gateway GST) and its GST. */
+    public PlatformFee platformFee(long basePaise, String sourceType) {
+        Checks.range(basePaise, 0, Limits.MAX_AMOUNT_PAISE, "basePaise");
+        Platform p = platform.get(sourceType);
+        if (p == null) {
+            throw new FeeValidationException("sourceType", "'" + sourceType + "' has no platform fee in schedule '"
+                    + schedule.name() + "' " + platform.keys());
+        }
+        int band = 0;
+        while (band + 1 < p.from.length && p.from[band + 1] <= basePaise) band++;
+        long exact; // fee × 10000
+        if (p.marginal) {
+            exact = 0;
+            for (int i = 0; i <= band; i++) {
+                long hi = i + 1 < p.from.length ? Math.min(basePaise, p.from[i + 1]) : basePaise;
+                exact = Math.addExact(exact, Math.multiplyExact(hi - p.from[i], p.rate[i]));
+            }
+        } else {
+            exact = Math.multiplyExact(basePaise, p.rate[band]);
+        }
+        long fee = rounding.round(Math.addExact(exact, Math.multiplyExact(p.fixed[band], ONE)), ONE);
+        int r = schedule.platformGstRateBps();
+        long gst = schedule.platformFeeGst() == PlatformFeeGst.INCLUDED
+                ? rounding.round(Math.multiplyExact(fee, r), ONE + r)
+                : rounding.round(Math.multiplyExact(fee, r), ONE);
+        return new PlatformFee(sourceType, basePaise, p.rate[band], fee, gst, schedule.platformFeeGst());
+    }
+
+    /** Step 6. TCS and TDS, each on {@code taxablePaise} = amount − GST. */
+    public Withholding withholding(long taxablePaise) {
+        Checks.range(taxablePaise, 0, Limits.MAX_AMOUNT_PAISE, "taxablePaise");
+        return new Withholding(taxablePaise,
+                rounding.round(Math.multiplyExact(taxablePaise, schedule.tcsRateBps()), ONE),
+                rounding.round(Math.multiplyExact(taxablePaise, schedule.tdsRateBps()), ONE));
+    }
+
+    /** The whole flow for one payment. */
+    public FeeBreakdown calculate(PaymentFacts facts) {
+        Checks.notNull(facts, "facts");
+        long amount = facts.amountPaise();
+        amount(amount, "amountPaise");
+        Checks.name(facts.sourceType(), Limits.MAX_KEY_LENGTH, "sourceType");
+        Checks.name(facts.paymentMethod(), Limits.MAX_KEY_LENGTH, "paymentMethod");
+        Checks.optional(facts.supplierState(), Limits.MAX_NAME_LENGTH, "supplierState");
+        Checks.optional(facts.placeOfSupply(), Limits.MAX_NAME_LENGTH, "placeOfSupply");
+
+        long gst = gst(amount);
+        long left = exceeds(amount - gst, amount, "GST");
+        GatewayFees g = gatewayFees(amount, gst, facts.paymentMethod());
+        left = exceeds(left - g.feePaise() - g.gstPaise(), amount, "GST and gateway charges");
+        PlatformFee p = platformFee(left, facts.sourceType());
+        left = exceeds(left - p.deductedPaise(), amount, "GST, gateway charges and the platform fee");
+        Withholding w = withholding(amount - gst);
+        long net = exceeds(left - w.tcsPaise() - w.tdsPaise(), amount, "the deductions");
+
+        boolean intra = GstHeads.intraState(facts.supplierState(), facts.placeOfSupply());
+        return new FeeBreakdown(amount, gst, g.feePaise(), g.gstPaise(), p.feePaise(), p.gstPaise(),
+                w.tcsPaise(), w.tdsPaise(), net,
+                heads(gst, intra), heads(g.gstPaise(), intra), heads(p.gstPaise(), intra),
+                schedule.platformFeeGst(), schedule.name(), p.rateBps());
+    }
+
+    private static GstHeads heads(long tax, boolean intra) {
+        if (tax == 0) return GstHeads.ZERO;
+        if (intra) {
+            long sgst = tax / 2;
+            return new GstHeads(tax - sgst, sgst, 0);
+        }
+        return new GstHeads(0, 0, tax);
+    }
+
+    private static long exceeds(long left, long amount, String what) {
+        if (left < 0) {
+            throw new FeeValidationException("amountPaise", amount + " paise does not cover " + what + " (short by " + (-left) + " paise)");
+        }
+        return left;
+    }
+
+    private static void amount(long paise, String field) {
+        Checks.range(paise, 1, Limits.MAX_AMOUNT_PAISE, field);
+    }
+}

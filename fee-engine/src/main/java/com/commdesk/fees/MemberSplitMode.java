@@ -1,0 +1,4 @@
+package com.commdesk.fees;
+
+/** How a role's amount is divided among its members. */
+public enum MemberSplitMode { EQUAL, WEIGHTED, FIXED }
