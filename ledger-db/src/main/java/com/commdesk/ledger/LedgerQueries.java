@@ -1,5 +1,6 @@
 package com.commdesk.ledger;
 
+import static com.commdesk.ledger.jooq.Tables.JOURNAL;
 import static com.commdesk.ledger.jooq.Tables.LEDGER_ACCOUNT;
 import static com.commdesk.ledger.jooq.Tables.POSTING;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_DISTRIBUTION;
@@ -55,6 +56,14 @@ public final class LedgerQueries {
                                     long platformFeeGstPaise, long tcsPaise, long tdsPaise, long netPaise,
                                     String scheduleName, String ruleId, Integer ruleVersion, OffsetDateTime postedAt,
                                     List<Share> shares) {}
+
+    /** The payment journal posted under this key, if any (what a compensation needs to reverse). */
+    public Optional<Long> paymentJournalId(String idempotencyKey) {
+        return dsl.select(JOURNAL.JOURNAL_ID).from(JOURNAL)
+                .where(JOURNAL.IDEMPOTENCY_KEY.eq(idempotencyKey),
+                        JOURNAL.KIND.eq("PAYMENT"))
+                .fetchOptional(JOURNAL.JOURNAL_ID);
+    }
 
     public Optional<PostedPaymentView> postedPayment(String idempotencyKey) {
         var rt = REVENUE_TRANSACTION;

@@ -1,0 +1,77 @@
+package com.commdesk.ledger;
+
+import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
+import static com.commdesk.ledger.jooq.Tables.PAYMENT;
+
+import com.commdesk.ledger.jooq.tables.records.PaymentRecord;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.jooq.DSLContext;
+
+/**
+ * What the API accepted, by idempotency key, recorded before its workflow starts. The same key
+ * with the same request is the same payment; with another request it is a conflict; one
+ * Cashfree order can only be claimed by one payment.
+ */
+public final class PaymentIntake {
+    private final DSLContext dsl;
+
+    public PaymentIntake(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    public record AcceptedPayment(String paymentId, String requestSha256, String communityId, String sourceType,
+                                  String sourceId, String cashfreeOrderId, long amountPaise, String workflowId,
+                                  OffsetDateTime createdAt) {}
+
+    public enum Outcome { CREATED, REPEATED }
+
+    public record Accepted(Outcome outcome, AcceptedPayment payment) {}
+
+    /**
+     * Records the payment or finds the one already recorded under this key. Throws
+     * UNKNOWN_COMMUNITY (nothing written), IDEMPOTENCY_CONFLICT (key reused for another request) or
+     * ORDER_ALREADY_POSTED (the order belongs to another payment).
+     */
+    public Accepted accept(AcceptedPayment p) {
+        return Retry.transient_(() -> dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            if (!tx.fetchExists(COMMUNITY, COMMUNITY.COMMUNITY_ID.eq(p.communityId()))) {
+                throw new LedgerException(LedgerException.Code.UNKNOWN_COMMUNITY, "unknown community '" + p.communityId() + "'");
+            }
+            int inserted = tx.insertInto(PAYMENT)
+                    .set(PAYMENT.PAYMENT_ID, p.paymentId())
+                    .set(PAYMENT.REQUEST_SHA256, p.requestSha256())
+                    .set(PAYMENT.COMMUNITY_ID, p.communityId())
+                    .set(PAYMENT.SOURCE_TYPE, p.sourceType())
+                    .set(PAYMENT.SOURCE_ID, p.sourceId())
+                    .set(PAYMENT.CASHFREE_ORDER_ID, p.cashfreeOrderId())
+                    .set(PAYMENT.AMOUNT_PAISE, p.amountPaise())
+                    .set(PAYMENT.WORKFLOW_ID, p.workflowId())
+                    .onConflictDoNothing()
+                    .execute();
+            PaymentRecord byKey = tx.selectFrom(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(p.paymentId())).fetchOptional().orElse(null);
+            if (byKey == null) {
+                // The insert lost on another unique column: the order already belongs to another payment.
+                String owner = tx.select(PAYMENT.PAYMENT_ID).from(PAYMENT)
+                        .where(PAYMENT.CASHFREE_ORDER_ID.eq(p.cashfreeOrderId())).fetchOptional(PAYMENT.PAYMENT_ID).orElse("?");
+                throw new LedgerException(LedgerException.Code.ORDER_ALREADY_POSTED,
+                        "Cashfree order '" + p.cashfreeOrderId() + "' is already claimed by payment '" + owner + "'");
+            }
+            if (!byKey.getRequestSha256().equals(p.requestSha256())) {
+                throw new LedgerException(LedgerException.Code.IDEMPOTENCY_CONFLICT,
+                        "Idempotency-Key '" + p.paymentId() + "' was already used for a different request");
+            }
+            return new Accepted(inserted == 1 ? Outcome.CREATED : Outcome.REPEATED, toAccepted(byKey));
+        }));
+    }
+
+    public Optional<AcceptedPayment> find(String paymentId) {
+        return dsl.selectFrom(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(paymentId)).fetchOptional().map(PaymentIntake::toAccepted);
+    }
+
+    private static AcceptedPayment toAccepted(PaymentRecord r) {
+        return new AcceptedPayment(r.getPaymentId(), r.getRequestSha256(), r.getCommunityId(), r.getSourceType(),
+                r.getSourceId(), r.getCashfreeOrderId(), r.getAmountPaise(), r.getWorkflowId(), r.getCreatedAt());
+    }
+}
