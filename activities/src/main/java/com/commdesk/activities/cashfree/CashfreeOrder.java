@@ -1,0 +1,22 @@
+package com.commdesk.activities.cashfree;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Cashfree order.
+ *
+ * @param orderId     our order id
+ * @param cfOrderId   Cashfree's order id
+ * @param amountPaise order amount in paise (exact)
+ * @param currency    e.g. {@code INR}
+ * @param status      Cashfree's {@code order_status}: ACTIVE, PAID, EXPIRED, TERMINATED, TERMINATION_REQUESTED
+ * @param tags        {@code order_tags}; empty if none
+ */
+public record CashfreeOrder(String orderId, String cfOrderId, long amountPaise, String currency, String status,
+                            Map<String, String> tags) {
+    public CashfreeOrder {
+        Objects.requireNonNull(orderId, "orderId");
+        tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+}

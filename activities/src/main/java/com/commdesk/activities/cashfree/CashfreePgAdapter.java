@@ -1,0 +1,400 @@
+package com.commdesk.activities.cashfree;
+
+import com.cashfree.ApiException;
+import com.cashfree.ApiResponse;
+import com.cashfree.Cashfree;
+import com.cashfree.model.CreateOrderRequest;
+import com.cashfree.model.CustomerDetails;
+import com.cashfree.model.OrderEntity;
+import com.cashfree.model.PaymentEntity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CashfreeGateway} on the official {@code cashfree_pg} 4.0.7 SDK.
+ *
+ * <h2>How the SDK's quirks are handled</h2>
+ * <ul>
+ *   <li><b>Static credentials.</b> The SDK reads {@code Cashfree.XClientId/XClientSecret/XEnvironment},
+ *       public static fields, on every call. They are set once, under a lock, by the first adapter opened
+ *       ({@link CashfreeSdkGlobals}); a second adapter with different credentials in the same JVM is
+ *       refused, and each call checks that nobody changed them.</li>
+ *   <li><b>Hard-coded base URLs.</b> {@code setBasePath} has no effect, so a configured
+ *       {@link CashfreeConfig#baseUrlOverride()} is applied by an OkHttp interceptor that rewrites
+ *       scheme/host/port and keeps Cashfree's {@code /pg/...} path ({@link BaseUrlRewriteInterceptor}).
+ *       Without an override (production) no interceptor is installed.</li>
+ *   <li><b>The OkHttpClient argument is stored in a shared field.</b> Each {@code Cashfree} instance keeps
+ *       one {@code ApiClient} whose {@code httpClient} field, and whose API-key objects, every call
+ *       <em>overwrites</em> before building its request. Two threads using one {@code Cashfree} instance
+ *       race on those plain fields. So this adapter never shares a {@code Cashfree} instance between
+ *       concurrent calls: each call borrows one from a small pool and returns it afterwards, and every
+ *       instance is handed the adapter's single {@code OkHttpClient}. Calls therefore run in parallel
+ *       (no global lock, so one slow call does not hold up the others) while each SDK instance is only ever
+ *       touched by one thread at a time. The one OkHttpClient (thread-safe) gives all of them one
+ *       connection pool and the explicit timeouts.</li>
+ *   <li><b>{@code CreateOrderRequest.orderAmount} is a Double.</b> Paise are converted through
+ *       {@link CashfreeAmounts#toRequestAmount(long)}, which refuses any amount whose double would not print
+ *       as exactly that many paise. Response amounts (BigDecimal) become paise with
+ *       {@code movePointRight(2).longValueExact()}; fractional paise are an error.</li>
+ *   <li><b>Timeouts.</b> The OkHttpClient has explicit connect, read, write and whole-call timeouts, does not
+ *       follow redirects (which would carry {@code x-client-secret} to another host).</li>
+ * </ul>
+ * Nothing here logs the secret or request headers; error messages are built from the status and Cashfree's
+ * error body only, and scrubbed of the secret in case a body ever echoed it.
+ */
+public final class CashfreePgAdapter implements CashfreeGateway, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CashfreePgAdapter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** SDK instances kept for reuse; more are created under higher concurrency and dropped afterwards. */
+    static final int MAX_IDLE_SDK_INSTANCES = 16;
+    private static final int MAX_ERROR_TEXT = 300;
+    private static final String IDEMPOTENCY_NAMESPACE = "commdesk/cashfree/create-order/";
+
+    private final CashfreeConfig config;
+    private final CashfreeSdkGlobals.Installation installation;
+    private final OkHttpClient httpClient;
+    private final ConcurrentLinkedDeque<Cashfree> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Opens an adapter. Installs the credentials into the SDK's static fields (see the class comment); throws
+     * {@link IllegalStateException} if another open adapter in this JVM uses different credentials.
+     */
+    public CashfreePgAdapter(CashfreeConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.httpClient = buildHttpClient(config);
+        this.installation = CashfreeSdkGlobals.acquire(config);
+        giveBack(new Cashfree()); // fail fast if the SDK cannot initialise
+        log.info("Cashfree adapter open: {}", config);
+    }
+
+    static OkHttpClient buildHttpClient(CashfreeConfig config) {
+        Duration t = config.timeout();
+        Duration connect = t.compareTo(Duration.ofSeconds(5)) < 0 ? t : Duration.ofSeconds(5);
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
+                .connectTimeout(connect)
+                .readTimeout(t)
+                .writeTimeout(t)
+                .callTimeout(t)
+                .followRedirects(false)
+                .followSslRedirects(false);
+        if (config.baseUrlOverride() != null) {
+            b.addInterceptor(new BaseUrlRewriteInterceptor(config.baseUrlOverride()));
+        }
+        return b.build();
+    }
+
+    public CashfreeConfig config() {
+        return config;
+    }
+
+    // ============================================================================================
+    // CashfreeGateway
+    // ============================================================================================
+
+    @Override
+    public CashfreeOrder fetchOrder(String orderId) {
+        requireOrderId(orderId);
+        OrderEntity e = call("fetchOrder", orderId,
+                (cf, requestId) -> cf.PGFetchOrder(config.apiVersion(), orderId, requestId, null, httpClient));
+        return toOrder("fetchOrder", orderId, e);
+    }
+
+    @Override
+    public List<CashfreePayment> fetchPayments(String orderId) {
+        requireOrderId(orderId);
+        List<PaymentEntity> list = call("fetchPayments", orderId,
+                (cf, requestId) -> cf.PGOrderFetchPayments(config.apiVersion(), orderId, requestId, null, httpClient));
+        List<CashfreePayment> out = new ArrayList<>(list.size());
+        for (PaymentEntity p : list) {
+            out.add(toPayment(orderId, p));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public CashfreeOrder createOrder(NewOrder order) {
+        Objects.requireNonNull(order, "order");
+        Double amount;
+        try {
+            amount = CashfreeAmounts.toRequestAmount(order.amountPaise());
+        } catch (IllegalArgumentException e) {
+            throw new CashfreeRejectedException("createOrder " + order.orderId() + " refused before sending: "
+                    + e.getMessage(), 0, null);
+        }
+        CreateOrderRequest request = new CreateOrderRequest()
+                .orderId(order.orderId())
+                .orderAmount(amount)
+                .orderCurrency(order.currency())
+                .customerDetails(new CustomerDetails().customerId(order.customerId()).customerPhone(order.customerPhone()))
+                .orderTags(order.tags().isEmpty() ? null : new HashMap<>(order.tags()));
+        // The same key for every attempt at this order id: a retry after a lost response is answered from
+        // Cashfree's idempotency store instead of creating anything twice.
+        UUID idempotencyKey = UUID.nameUUIDFromBytes((IDEMPOTENCY_NAMESPACE + order.orderId()).getBytes(StandardCharsets.UTF_8));
+        CashfreeOrder created;
+        try {
+            created = toOrder("createOrder", order.orderId(), call("createOrder", order.orderId(),
+                    (cf, requestId) -> cf.PGCreateOrder(config.apiVersion(), request, requestId, idempotencyKey, httpClient)));
+        } catch (CashfreeRejectedException e) {
+            if (e.httpStatus() != 409) {
+                throw e;
+            }
+            // Already exists (e.g. created by an earlier attempt whose idempotency key expired): same order?
+            log.info("Cashfree order {} already exists; fetching it to compare", order.orderId());
+            created = fetchOrder(order.orderId());
+        }
+        if (created.amountPaise() != order.amountPaise() || !created.currency().equals(order.currency())
+                || !created.orderId().equals(order.orderId())) {
+            throw new CashfreeRejectedException("createOrder " + order.orderId() + ": Cashfree has this order id with "
+                    + created.amountPaise() + " paise " + created.currency() + ", not the requested "
+                    + order.amountPaise() + " paise " + order.currency(), 409, "order_already_exists");
+        }
+        return created;
+    }
+
+    /** Stops using the SDK: releases the static credentials (if this was the last adapter) and idle connections. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        CashfreeSdkGlobals.release(installation);
+        idle.clear();
+        httpClient.connectionPool().evictAll();
+    }
+
+    // ============================================================================================
+    // Calls and errors
+    // ============================================================================================
+
+    @FunctionalInterface
+    private interface SdkCall<T> {
+        ApiResponse<T> apply(Cashfree cashfree, String requestId) throws ApiException;
+    }
+
+    private <T> T call(String operation, String orderId, SdkCall<T> sdkCall) {
+        if (closed.get()) {
+            throw new IllegalStateException("CashfreePgAdapter is closed");
+        }
+        CashfreeSdkGlobals.check(installation);
+        String requestId = UUID.randomUUID().toString();
+        long t0 = System.nanoTime();
+        Cashfree cashfree = borrow();
+        try {
+            ApiResponse<T> response = sdkCall.apply(cashfree, requestId);
+            T data = response.getData();
+            if (data == null) {
+                throw new CashfreeUnavailableException(describe(operation, orderId)
+                        + ": HTTP " + response.getStatusCode() + " with an empty body", response.getStatusCode(), null, null);
+            }
+            log.debug("Cashfree {} {} ok in {} ms (x-request-id {})", operation, orderId, elapsedMs(t0), requestId);
+            return data;
+        } catch (ApiException e) {
+            CashfreeException translated = translate(operation, orderId, e);
+            log.debug("Cashfree {} {} failed in {} ms (x-request-id {}): {}", operation, orderId, elapsedMs(t0),
+                    requestId, translated.getMessage());
+            throw translated;
+        } catch (JsonParseException | IllegalArgumentException e) {
+            // Gson could not read the body (or the SDK's schema check refused it): e.g. an HTML error page
+            // from a proxy. Treated as transient; the text is not echoed (it may be large and arbitrary).
+            throw new CashfreeUnavailableException(describe(operation, orderId) + ": unreadable response body ("
+                    + e.getClass().getSimpleName() + ")", 0, null, null);
+        } finally {
+            giveBack(cashfree);
+        }
+    }
+
+    private Cashfree borrow() {
+        Cashfree c = idle.pollFirst();
+        if (c == null) {
+            return new Cashfree();
+        }
+        idleCount.decrementAndGet();
+        return c;
+    }
+
+    private void giveBack(Cashfree c) {
+        if (!closed.get() && idleCount.incrementAndGet() <= MAX_IDLE_SDK_INSTANCES) {
+            idle.offerFirst(c);
+        } else {
+            idleCount.decrementAndGet();
+        }
+    }
+
+    private CashfreeException translate(String operation, String orderId, ApiException e) {
+        int status = e.getCode();
+        String where = describe(operation, orderId);
+        if (status == 0) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                String kind = io instanceof InterruptedIOException ? "timed out or was interrupted" : "I/O error";
+                return new CashfreeUnavailableException(scrub(where + ": " + kind + " (" + io.getClass().getSimpleName()
+                        + (io.getMessage() == null ? "" : ": " + io.getMessage()) + ")"), 0, null, io);
+            }
+            // The SDK refused before sending (e.g. a missing parameter): our bug, not Cashfree's.
+            return new CashfreeRejectedException(scrub(where + ": refused by the SDK before sending: " + e.getMessage()), 0, null);
+        }
+        ErrorBody err = ErrorBody.parse(e.getResponseBody());
+        String message = scrub(where + ": HTTP " + status + err.describe());
+        if (status == 404) {
+            // Only Cashfree's own "X not found" is NotFound; a 404 without it (e.g. "bad URL", or another server
+            // behind a wrong base URL) is a misconfiguration and must not look like a missing order.
+            if (err.isEntityNotFound()) {
+                return new CashfreeNotFoundException(message, status, err.code());
+            }
+            return new CashfreeRejectedException(message, status, err.code());
+        }
+        if (status == 429 || status == 408 || status >= 500) {
+            return new CashfreeUnavailableException(message, status, err.code(), null);
+        }
+        return new CashfreeRejectedException(message, status, err.code());
+    }
+
+    /** Cashfree's error body: {@code {"message":..., "code":..., "type":...}}. */
+    private record ErrorBody(String message, String code, String type) {
+        static ErrorBody parse(String body) {
+            if (body == null || body.isBlank()) {
+                return new ErrorBody(null, null, null);
+            }
+            try {
+                JsonNode n = JSON.readTree(body);
+                if (n != null && n.isObject()) {
+                    return new ErrorBody(text(n, "message"), text(n, "code"), text(n, "type"));
+                }
+            } catch (IOException ignored) {
+                // not JSON
+            }
+            return new ErrorBody(null, null, null);
+        }
+
+        private static String text(JsonNode n, String field) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            String s = v.asText();
+            return s.length() > MAX_ERROR_TEXT ? s.substring(0, MAX_ERROR_TEXT) + "…" : s;
+        }
+
+        boolean isEntityNotFound() {
+            return code != null && code.endsWith("_not_found");
+        }
+
+        String describe() {
+            if (code == null && type == null && message == null) {
+                return " (no Cashfree error body)";
+            }
+            return " " + type + "/" + code + ": " + message;
+        }
+    }
+
+    private String scrub(String text) {
+        String secret = config.clientSecret();
+        return text.replace(secret, "<redacted>");
+    }
+
+    private static String describe(String operation, String orderId) {
+        return "Cashfree " + operation + "(" + orderId + ")";
+    }
+
+    private static long elapsedMs(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    private static void requireOrderId(String orderId) {
+        if (orderId == null || orderId.isBlank()) {
+            throw new IllegalArgumentException("orderId is required");
+        }
+    }
+
+    // ============================================================================================
+    // Mapping
+    // ============================================================================================
+
+    private static CashfreeOrder toOrder(String operation, String orderId, OrderEntity e) {
+        if (e.getOrderId() == null || e.getOrderAmount() == null || e.getOrderCurrency() == null || e.getOrderStatus() == null) {
+            throw new CashfreeRejectedException(describe(operation, orderId)
+                    + ": Cashfree's order lacks order_id, order_amount, order_currency or order_status", 200, null);
+        }
+        return new CashfreeOrder(e.getOrderId(), e.getCfOrderId(), paise(operation, orderId, "order_amount", e.getOrderAmount()),
+                e.getOrderCurrency(), e.getOrderStatus(), e.getOrderTags() == null ? Map.of() : e.getOrderTags());
+    }
+
+    private static CashfreePayment toPayment(String orderId, PaymentEntity p) {
+        if (p.getCfPaymentId() == null || p.getPaymentAmount() == null) {
+            throw new CashfreeRejectedException(describe("fetchPayments", orderId)
+                    + ": a payment lacks cf_payment_id or payment_amount", 200, null);
+        }
+        String status = p.getPaymentStatus() == null || p.getPaymentStatus() == PaymentEntity.PaymentStatusEnum.UNKNOWN_DEFAULT_OPEN_API
+                ? "UNKNOWN" : p.getPaymentStatus().getValue();
+        return new CashfreePayment(p.getCfPaymentId(), p.getOrderId() == null ? orderId : p.getOrderId(),
+                paise("fetchPayments", orderId, "payment_amount", p.getPaymentAmount()),
+                p.getPaymentCurrency(), status, p.getPaymentGroup(), normalisePaymentMethod(p.getPaymentGroup()),
+                parseTime(p.getPaymentTime()));
+    }
+
+    private static long paise(String operation, String orderId, String field, BigDecimal rupees) {
+        try {
+            return CashfreeAmounts.toPaise(rupees);
+        } catch (ArithmeticException e) {
+            throw new CashfreeRejectedException(describe(operation, orderId) + ": " + field + " "
+                    + rupees.toPlainString() + " is not a whole number of paise", 200, null);
+        }
+    }
+
+    private static Instant parseTime(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            log.warn("unparseable Cashfree payment_time '{}'", text);
+            return null;
+        }
+    }
+
+    /**
+     * Cashfree's {@code payment_group} to our method: {@code upi} → UPI; {@code credit_card},
+     * {@code debit_card}, {@code prepaid_card} → CARD; {@code net_banking} → NETBANKING; {@code wallet} → WALLET;
+     * anything else (card EMI, cardless EMI, pay later, bank transfer, unknown) → OTHER, so that a new or
+     * differently-priced instrument is never silently priced as a plain card.
+     */
+    public static String normalisePaymentMethod(String paymentGroup) {
+        if (paymentGroup == null) {
+            return "OTHER";
+        }
+        return switch (paymentGroup.trim().toLowerCase(Locale.ROOT)) {
+            case "upi" -> "UPI";
+            case "credit_card", "debit_card", "prepaid_card" -> "CARD";
+            case "net_banking" -> "NETBANKING";
+            case "wallet" -> "WALLET";
+            default -> "OTHER";
+        };
+    }
+}
