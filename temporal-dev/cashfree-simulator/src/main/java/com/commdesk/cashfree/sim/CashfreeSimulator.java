@@ -729,6 +729,8 @@ public final class CashfreeSimulator implements AutoCloseable {
             }
         } catch (ControlError e) {
             sendJson(ex, e.status, Json.NODES.objectNode().put("error", e.getMessage()));
+        } catch (CashfreeError e) { // e.g. an oversized body
+            sendJson(ex, e.status, Json.NODES.objectNode().put("error", e.getMessage()));
         }
     }
 
