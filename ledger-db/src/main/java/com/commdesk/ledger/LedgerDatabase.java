@@ -40,6 +40,28 @@ public final class LedgerDatabase implements AutoCloseable {
         return new LedgerDatabase(ds, ds);
     }
 
+    /**
+     * Opens and closes one connection, or throws with a one-line reason. Used by the standalone apps
+     * to refuse to start against a configured but unreachable database. Never logs the password.
+     */
+    public static void requireReachable(String jdbcUrl, String user, String password, java.time.Duration timeout) {
+        java.util.Properties props = new java.util.Properties();
+        if (user != null && !user.isBlank()) props.setProperty("user", user);
+        if (password != null && !password.isBlank()) props.setProperty("password", password);
+        props.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        props.setProperty("loginTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl, props)) {
+            if (!c.isValid((int) Math.max(1, timeout.toSeconds()))) throw new java.sql.SQLException("connection is not valid");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + redact(jdbcUrl) + " is unreachable: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JDBC URL without any password parameter, for messages. */
+    static String redact(String jdbcUrl) {
+        return jdbcUrl == null ? null : jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
     public DataSource dataSource() { return dataSource; }
 
     public DSLContext dsl() { return dsl; }

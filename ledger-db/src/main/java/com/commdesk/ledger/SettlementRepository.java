@@ -75,6 +75,15 @@ public final class SettlementRepository {
         });
     }
 
+    /** The payout policy of the community a transaction belongs to. */
+    public String payoutPolicyOf(UUID transactionId) {
+        return dsl.select(COMMUNITY.PAYOUT_POLICY).from(REVENUE_TRANSACTION).join(COMMUNITY)
+                .on(COMMUNITY.COMMUNITY_ID.eq(REVENUE_TRANSACTION.COMMUNITY_ID))
+                .where(REVENUE_TRANSACTION.TRANSACTION_ID.eq(transactionId))
+                .fetchOptional(COMMUNITY.PAYOUT_POLICY)
+                .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "transaction " + transactionId + " not posted"));
+    }
+
     static OffsetDateTime eligibleAt(OffsetDateTime releaseAt, String policy) {
         var local = releaseAt.atZoneSameInstant(SETTLEMENT_ZONE);
         return switch (policy) {

@@ -1,0 +1,182 @@
+package com.commdesk.activities.payment;
+
+import com.commdesk.activities.cashfree.CashfreeGateway;
+import com.commdesk.activities.cashfree.CashfreeNotFoundException;
+import com.commdesk.activities.cashfree.CashfreeOrder;
+import com.commdesk.activities.cashfree.CashfreePayment;
+import com.commdesk.activities.cashfree.CashfreeRejectedException;
+import com.commdesk.activities.cashfree.CashfreeUnavailableException;
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.FeeEngine;
+import com.commdesk.fees.FeeValidationException;
+import com.commdesk.fees.PaymentFacts;
+import com.commdesk.fees.SplitEngine;
+import com.commdesk.ledger.CommunityConfig;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerException;
+import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentPosting;
+import com.commdesk.ledger.PostedPayment;
+import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.workflows.payment.Allocation;
+import com.commdesk.workflows.payment.FeeCalculation;
+import com.commdesk.workflows.payment.LedgerPosting;
+import com.commdesk.workflows.payment.PaymentActivities;
+import com.commdesk.workflows.payment.PaymentFailures;
+import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PayoutHandover;
+import com.commdesk.workflows.payment.SettlementQueued;
+import com.commdesk.workflows.payment.VerifiedPayment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The I/O of a payment's steps. Each method is safe to run again: reads are reads, and every write
+ * is keyed (posting by payment id, holds and payouts by transaction and member).
+ */
+public final class PaymentActivitiesImpl implements PaymentActivities {
+    /** Order tag that ties a Cashfree order to a community; set when the order is created. */
+    public static final String COMMUNITY_TAG = "community_id";
+    /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
+    public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
+
+    private final CashfreeGateway cashfree;
+    private final CommunityRepository communities;
+    private final LedgerRepository ledger;
+    private final LedgerQueries ledgerQueries;
+    private final SettlementRepository settlement;
+    private final FeePolicy feePolicy;
+    private final Counter verificationFailures;
+    private final Counter paymentsPosted;
+    private final Counter grossPaise;
+    private final Counter reversals;
+
+    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger,
+                                 LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
+                                 MeterRegistry metrics) {
+        this.cashfree = cashfree;
+        this.communities = communities;
+        this.ledger = ledger;
+        this.ledgerQueries = ledgerQueries;
+        this.settlement = settlement;
+        this.feePolicy = feePolicy;
+        this.verificationFailures = Counter.builder("commdesk.payments.verification.failures")
+                .description("Payments Cashfree did not confirm (possible fraud attempts)").register(metrics);
+        this.paymentsPosted = Counter.builder("commdesk.payments.posted").description("Payments journaled").register(metrics);
+        this.grossPaise = Counter.builder("commdesk.revenue.gross").baseUnit("paise")
+                .description("Gross revenue journaled (telemetry only; the ledger is the record)").register(metrics);
+        this.reversals = Counter.builder("commdesk.payments.reversed").description("Payments reversed by compensation").register(metrics);
+    }
+
+    @Override
+    public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
+        CashfreeOrder order;
+        List<CashfreePayment> payments;
+        try {
+            order = cashfree.fetchOrder(request.cashfreeOrderId());
+            payments = cashfree.fetchPayments(request.cashfreeOrderId());
+        } catch (CashfreeUnavailableException e) {
+            // Retryable: the workflow backs off and asks again.
+            throw ApplicationFailure.newFailure("Cashfree unavailable: " + e.getMessage(), "CashfreeUnavailable");
+        } catch (CashfreeNotFoundException e) {
+            throw rejected("Cashfree has no order '" + request.cashfreeOrderId() + "'");
+        } catch (CashfreeRejectedException e) {
+            throw rejected("Cashfree rejected the lookup of order '" + request.cashfreeOrderId() + "': " + e.getMessage());
+        }
+        if (!"PAID".equals(order.status())) throw rejected("order is " + order.status() + ", not PAID");
+        if (!"INR".equals(order.currency())) throw rejected("order currency is " + order.currency() + ", not INR");
+        if (order.amountPaise() != request.amountPaise()) {
+            throw rejected("order amount " + order.amountPaise() + " paise differs from the claimed " + request.amountPaise());
+        }
+        String owner = order.tags().get(COMMUNITY_TAG);
+        if (!request.communityId().equals(owner)) {
+            throw rejected("order belongs to community '" + owner + "', not '" + request.communityId() + "'");
+        }
+        List<CashfreePayment> successful = payments.stream().filter(p -> "SUCCESS".equals(p.status())).toList();
+        if (successful.size() != 1) throw rejected("order has " + successful.size() + " successful payments, expected exactly 1");
+        CashfreePayment paid = successful.get(0);
+        if (paid.amountPaise() != order.amountPaise() || !"INR".equals(paid.currency())) {
+            throw rejected("payment " + paid.cfPaymentId() + " is " + paid.amountPaise() + " " + paid.currency()
+                    + " for an order of " + order.amountPaise() + " INR");
+        }
+        return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod());
+    }
+
+    private ApplicationFailure rejected(String message) {
+        verificationFailures.increment();
+        return ApplicationFailure.newNonRetryableFailure(message, PaymentFailures.VERIFICATION_FAILED);
+    }
+
+    @Override
+    public FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified) {
+        CommunityConfig community = community(request.communityId());
+        FeePolicy.Choice choice = feePolicy.choose(request, verified, community);
+        String placeOfSupply = request.metadata().get(PLACE_OF_SUPPLY_TAG);
+        try {
+            FeeBreakdown breakdown = FeeEngine.calculate(new PaymentFacts(verified.amountPaise(), request.sourceType(),
+                    verified.paymentMethod(), community.supplierState(), placeOfSupply), choice.schedule());
+            return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion());
+        } catch (FeeValidationException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), PaymentFailures.INVALID_PAYMENT);
+        }
+    }
+
+    @Override
+    public Allocation allocateShares(String communityId, long netPaise) {
+        CommunityConfig community = community(communityId);
+        try {
+            return new Allocation(SplitEngine.splitRevenueAcrossRoles(netPaise, community.roles()));
+        } catch (FeeValidationException e) {
+            throw ApplicationFailure.newNonRetryableFailure("community " + communityId + ": " + e.getMessage(),
+                    PaymentFailures.INVALID_PAYMENT);
+        }
+    }
+
+    @Override
+    public LedgerPosting postToLedger(PaymentRequest request, VerifiedPayment verified, FeeCalculation fees, Allocation allocation) {
+        try {
+            PostedPayment posted = ledger.postPayment(new PaymentPosting(request.paymentId(), request.communityId(),
+                    request.sourceType(), request.sourceId(), request.cashfreeOrderId(), verified.cashfreePaymentId(),
+                    verified.paymentMethod(), fees.breakdown(), allocation.shares(), fees.ruleId(), fees.ruleVersion(),
+                    request.metadata()));
+            if (posted.newlyPosted()) {
+                paymentsPosted.increment();
+                grossPaise.increment(fees.breakdown().amountPaise());
+            }
+            return new LedgerPosting(posted.transactionId().toString(), posted.journalId(), posted.newlyPosted());
+        } catch (LedgerException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(),
+                    e.code() == LedgerException.Code.UNKNOWN_COMMUNITY ? PaymentFailures.UNKNOWN_COMMUNITY : PaymentFailures.LEDGER_CONFLICT);
+        }
+    }
+
+    @Override
+    public void reverseLedgerPosting(String paymentId, String reason) {
+        // Nothing posted under this key means there is nothing to undo.
+        ledgerQueries.paymentJournalId(paymentId).ifPresent(journalId -> {
+            ledger.reversePayment(journalId, "reversal:" + paymentId, reason);
+            reversals.increment();
+        });
+    }
+
+    @Override
+    public SettlementQueued queueSettlement(String transactionId) {
+        return new SettlementQueued(settlement.queueSettlement(UUID.fromString(transactionId)).toInstant().toEpochMilli());
+    }
+
+    @Override
+    public PayoutHandover handOverToPayouts(String transactionId) {
+        UUID id = UUID.fromString(transactionId);
+        int instructions = settlement.schedulePayouts(id);
+        return new PayoutHandover(instructions, settlement.payoutPolicyOf(id));
+    }
+
+    private CommunityConfig community(String communityId) {
+        return communities.find(communityId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                "unknown community '" + communityId + "'", PaymentFailures.UNKNOWN_COMMUNITY));
+    }
+}

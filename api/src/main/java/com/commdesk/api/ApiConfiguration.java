@@ -1,0 +1,83 @@
+package com.commdesk.api;
+
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.Migrations;
+import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.workflows.client.TemporalConnections;
+import com.commdesk.workflows.client.TemporalSettings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+@Configuration(proxyBeanMethods = false)
+public class ApiConfiguration {
+    private static final List<String> TEMPORAL_KEYS = List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY",
+            "TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY");
+
+    @Bean(destroyMethod = "")
+    LedgerDatabase ledgerDatabase(DataSource dataSource,
+                                  @Value("${commdesk.db.migrate:true}") boolean migrate,
+                                  @Value("${commdesk.db.demo-data:false}") boolean demoData) {
+        if (migrate) Migrations.migrate(dataSource, demoData);
+        return LedgerDatabase.over(dataSource);
+    }
+
+    @Bean
+    PaymentIntake paymentIntake(LedgerDatabase db) {
+        return new PaymentIntake(db.dsl());
+    }
+
+    @Bean
+    LedgerQueries ledgerQueries(LedgerDatabase db) {
+        return new LedgerQueries(db.dsl());
+    }
+
+    @Bean
+    CommunityRepository communityRepository(LedgerDatabase db) {
+        return new CommunityRepository(db.dsl());
+    }
+
+    static TemporalSettings temporalSettings(Environment env) {
+        Map<String, String> values = new HashMap<>();
+        for (String k : TEMPORAL_KEYS) {
+            String v = env.getProperty(k);
+            if (v != null) values.put(k, v);
+        }
+        return TemporalSettings.fromEnv(values, "127.0.0.1:7233");
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    WorkflowServiceStubs workflowServiceStubs(Environment env) {
+        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10));
+    }
+
+    @Bean
+    WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env) {
+        return TemporalConnections.client(stubs, temporalSettings(env));
+    }
+
+    /** /actuator/health includes Temporal: the API is useless if it cannot start workflows. */
+    @Bean
+    HealthIndicator temporal(WorkflowServiceStubs stubs) {
+        return () -> {
+            try {
+                stubs.healthCheck();
+                return Health.up().build();
+            } catch (RuntimeException e) {
+                return Health.down().withDetail("error", String.valueOf(e.getMessage())).build();
+            }
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package com.commdesk.api;
+
+import com.commdesk.ledger.LedgerException;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Every error is RFC 9457 application/problem+json with a detail a client can act on. */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    static final String TYPE_BASE = "https://commdesk.dev/problems/";
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<ProblemDetail> apiProblem(ApiProblem e) {
+        return problem(e.status(), e.title(), e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(LedgerException.class)
+    ResponseEntity<ProblemDetail> ledger(LedgerException e) {
+        return switch (e.code()) {
+            case UNKNOWN_COMMUNITY -> problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown community", e.getMessage(), "communityId");
+            case IDEMPOTENCY_CONFLICT -> problem(HttpStatus.CONFLICT, "Idempotency key reused", e.getMessage(), "Idempotency-Key");
+            case ORDER_ALREADY_POSTED -> problem(HttpStatus.CONFLICT, "Order already claimed", e.getMessage(), "cashfreeOrderId");
+            case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+            default -> problem(HttpStatus.CONFLICT, "Refused by the ledger", e.getMessage(), null);
+        };
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        String detail = "malformed JSON request body";
+        Throwable cause = e.getMostSpecificCause();
+        if (cause != null && cause != e && cause.getMessage() != null) {
+            // Jackson's first line names the field and the problem; the rest is source excerpts.
+            detail += ": " + cause.getMessage().lines().findFirst().orElse("");
+        }
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body(HttpStatus.BAD_REQUEST, "Malformed request", detail, null));
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+        log.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "an unexpected error occurred; it has been logged", null);
+    }
+
+    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String field) {
+        return ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(body(status, title, detail, field));
+    }
+
+    private static ProblemDetail body(HttpStatus status, String title, String detail, String field) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        p.setType(URI.create(TYPE_BASE + title.toLowerCase().replace(' ', '-')));
+        if (field != null) p.setProperty("field", field);
+        return p;
+    }
+}

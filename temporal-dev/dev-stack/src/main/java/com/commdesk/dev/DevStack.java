@@ -1,0 +1,183 @@
+package com.commdesk.dev;
+
+import com.commdesk.api.ApiApplication;
+import com.commdesk.cashfree.sim.CashfreeSimulator;
+import com.commdesk.cashfree.sim.SimulatorConfig;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.Migrations;
+import com.commdesk.worker.WorkerApplication;
+import io.temporal.testserver.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole platform in one process, for a newcomer's laptop and the end-to-end tests: PostgreSQL,
+ * Temporal, the Cashfree simulator, the worker and the API. Each piece is embedded unless the
+ * environment names a real one (DATABASE_URL, TEMPORAL_ADDRESS, CASHFREE_CLIENT_ID). Embedded
+ * pieces keep everything in memory: a restart starts from empty.
+ */
+public final class DevStack implements AutoCloseable {
+    /** Fixed, public, development-only credentials of the simulator. Real ones come from CASHFREE_* variables. */
+    public static final String SIM_CLIENT_ID = "dev-client-id";
+    public static final String SIM_CLIENT_SECRET = "dev-client-secret-not-a-secret";
+
+    public record Options(String host, int apiPort, int workerPort, int temporalPort, int simulatorPort, Map<String, String> env) {
+        public static Options defaults(Map<String, String> env) {
+            return new Options("127.0.0.1", intEnv(env, "API_PORT", 8080), intEnv(env, "WORKER_PORT", 8081),
+                    intEnv(env, "TEMPORAL_PORT", 7233), intEnv(env, "CASHFREE_SIM_PORT", 8099), env);
+        }
+
+        private static int intEnv(Map<String, String> env, String name, int fallback) {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
+        }
+    }
+
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Map<String, String> started = new LinkedHashMap<>();
+    private CashfreeSimulator simulator;
+    private String databaseUrl;
+    private ConfigurableApplicationContext api;
+    private ConfigurableApplicationContext worker;
+
+    private DevStack() {}
+
+    public static DevStack start(Options o) {
+        DevStack stack = new DevStack();
+        try {
+            stack.startAll(o);
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Options o) {
+        Map<String, String> props = new LinkedHashMap<>();
+
+        databaseUrl = o.env().get("DATABASE_URL");
+        if (blank(databaseUrl)) {
+            try {
+                EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+                toClose.push(pg);
+                databaseUrl = pg.getJdbcUrl("postgres", "postgres");
+                started.put("PostgreSQL", "embedded (zonky), " + databaseUrl + " - in memory, gone on exit");
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start embedded PostgreSQL: " + e.getMessage(), e);
+            }
+        } else {
+            started.put("PostgreSQL", "configured, " + databaseUrl.replaceAll("(?i)(password=)[^&]*", "$1***"));
+        }
+        props.put("DATABASE_URL", databaseUrl);
+        try (LedgerDatabase db = LedgerDatabase.open(databaseUrl, o.env().get("DATABASE_USER"), o.env().get("DATABASE_PASSWORD"), 1)) {
+            Migrations.migrate(db.dataSource(), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not migrate " + databaseUrl + ": " + e.getMessage(), e);
+        }
+        props.put("commdesk.db.migrate", "false"); // done above, once, with the demo community
+
+        String temporal = o.env().get("TEMPORAL_ADDRESS");
+        if (blank(temporal)) {
+            // lockTimeSkipping = true: real time, as a developer expects (no jumping timers).
+            Closeable server = TestServer.createPortBoundServer(o.temporalPort(), true);
+            toClose.push(server);
+            temporal = o.host() + ":" + o.temporalPort();
+            started.put("Temporal", "in-process Java test server on " + temporal + " (time skipping off) - histories in memory only");
+        } else {
+            started.put("Temporal", "configured, " + temporal + " namespace " + o.env().getOrDefault("TEMPORAL_NAMESPACE", "default"));
+        }
+        props.put("TEMPORAL_ADDRESS", temporal);
+
+        if (blank(o.env().get("CASHFREE_CLIENT_ID"))) {
+            simulator = CashfreeSimulator.start(new SimulatorConfig(o.host(), o.simulatorPort(), SIM_CLIENT_ID, SIM_CLIENT_SECRET));
+            toClose.push(simulator);
+            props.put("CASHFREE_CLIENT_ID", SIM_CLIENT_ID);
+            props.put("CASHFREE_CLIENT_SECRET", SIM_CLIENT_SECRET);
+            props.put("CASHFREE_ENV", "sandbox");
+            props.put("CASHFREE_BASE_URL", simulator.baseUrl());
+            started.put("Cashfree", "simulator on " + simulator.baseUrl() + " (create and pay orders: see README)");
+        } else {
+            started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));
+        }
+
+        props.put("WORKER_HOST", o.host());
+        props.put("WORKER_PORT", Integer.toString(o.workerPort()));
+        // Our shutdown hook closes everything in order; Spring's own hooks would race it.
+        worker = WorkerApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
+        toClose.push(worker);
+        started.put("Worker", "task queue commdesk-payments, health on http://" + o.host() + ":" + port(worker) + "/actuator/health");
+
+        props.put("API_HOST", o.host());
+        props.put("API_PORT", Integer.toString(o.apiPort()));
+        api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
+        toClose.push(api);
+        started.put("API", "http://" + o.host() + ":" + port(api) + "  (health: /actuator/health)");
+    }
+
+    public int apiPort() { return port(api); }
+
+    public CashfreeSimulator simulator() { return simulator; }
+
+    public String databaseUrl() { return databaseUrl; }
+
+    public Map<String, String> started() { return Map.copyOf(started); }
+
+    public String summary() {
+        StringBuilder s = new StringBuilder("CommDesk dev stack is up:\n");
+        started.forEach((k, v) -> s.append(String.format("  %-11s %s%n", k, v)));
+        return s.append("Stop with Ctrl-C.").toString();
+    }
+
+    /** Stops everything in the reverse order of starting: API, worker, simulator, Temporal, PostgreSQL. */
+    @Override
+    public synchronized void close() {
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("dev stack: error stopping " + c.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static int port(ConfigurableApplicationContext ctx) {
+        return ((WebServerApplicationContext) ctx).getWebServer().getPort();
+    }
+
+    private static Map<String, Object> asProps(Map<String, String> m) {
+        return new LinkedHashMap<>(m);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        DevStack stack;
+        try {
+            stack = start(Options.defaults(System.getenv()));
+        } catch (RuntimeException e) {
+            System.err.println("commdesk dev stack: failed to start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping the CommDesk dev stack...");
+            stack.close();
+            System.out.println("Stopped.");
+            stopped.countDown();
+        }, "dev-stack-shutdown"));
+        System.out.println(stack.summary());
+        stopped.await();
+    }
+}

@@ -1,0 +1,140 @@
+package com.commdesk.worker;
+
+import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreeGateway;
+import com.commdesk.activities.cashfree.CashfreePgAdapter;
+import com.commdesk.activities.payment.FeePolicy;
+import com.commdesk.activities.payment.PaymentActivitiesImpl;
+import com.commdesk.fees.FeeSchedule;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.Migrations;
+import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.workflows.client.TemporalConnections;
+import com.commdesk.workflows.client.TemporalSettings;
+import com.commdesk.workflows.payment.PaymentWorkflow;
+import com.commdesk.workflows.payment.PaymentWorkflowImpl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** Wires the activities to PostgreSQL and Cashfree and runs the Temporal workers. */
+@Configuration(proxyBeanMethods = false)
+public class WorkerConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    /** Settings are read by their environment-variable names, from the environment or Spring properties. */
+    static Map<String, String> settings(Environment env, List<String> names) {
+        Map<String, String> values = new HashMap<>();
+        for (String name : names) {
+            String v = env.getProperty(name);
+            if (v != null) values.put(name, v);
+        }
+        return values;
+    }
+
+    @Bean(destroyMethod = "")
+    LedgerDatabase ledgerDatabase(DataSource dataSource,
+                                  @Value("${commdesk.db.migrate:true}") boolean migrate,
+                                  @Value("${commdesk.db.demo-data:false}") boolean demoData) {
+        if (migrate) Migrations.migrate(dataSource, demoData);
+        return LedgerDatabase.over(dataSource);
+    }
+
+    @Bean
+    CashfreeGateway cashfreeGateway(Environment env) {
+        CashfreeConfig config = CashfreeConfig.fromEnv(settings(env,
+                List.of("CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET", "CASHFREE_ENV", "CASHFREE_BASE_URL")));
+        log.info("Cashfree: {}", config); // toString redacts the secret
+        return new CashfreePgAdapter(config);
+    }
+
+    @Bean
+    FeePolicy feePolicy(@Value("${commdesk.fees.default-schedule:" + FeeSchedules.RECOMMENDED_DEFAULT + "}") String name) {
+        FeeSchedule schedule = switch (name) {
+            case FeeSchedules.RECOMMENDED_DEFAULT -> FeeSchedules.recommendedDefault();
+            case FeeSchedules.SEED_EXAMPLES -> FeeSchedules.seedExamples();
+            default -> throw new IllegalArgumentException("commdesk.fees.default-schedule: unknown preset '" + name + "'");
+        };
+        return FeePolicy.fixed(schedule);
+    }
+
+    @Bean
+    PaymentActivitiesImpl paymentActivities(CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy, MeterRegistry metrics) {
+        return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new LedgerRepository(db.dsl()),
+                new LedgerQueries(db.dsl()), new SettlementRepository(db.dsl()), feePolicy, metrics);
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    WorkflowServiceStubs workflowServiceStubs(Environment env) {
+        TemporalSettings settings = TemporalSettings.fromEnv(settings(env, List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
+                "TEMPORAL_API_KEY", "TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY")), "127.0.0.1:7233");
+        log.info("Temporal: {}", settings);
+        return TemporalConnections.connect(settings, Duration.ofSeconds(10));
+    }
+
+    @Bean
+    WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env) {
+        return TemporalConnections.client(stubs, TemporalSettings.fromEnv(settings(env, List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE")), "127.0.0.1:7233"));
+    }
+
+    @Bean
+    WorkerFactory workerFactory(WorkflowClient client, PaymentActivitiesImpl activities,
+                                @Value("${commdesk.worker.max-concurrent-activities:64}") int maxActivities,
+                                @Value("${commdesk.worker.max-concurrent-workflow-tasks:64}") int maxWorkflowTasks) {
+        WorkerFactory factory = WorkerFactory.newInstance(client);
+        Worker worker = factory.newWorker(PaymentWorkflow.TASK_QUEUE, WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(maxActivities)
+                .setMaxConcurrentWorkflowTaskExecutionSize(maxWorkflowTasks)
+                .build());
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities);
+        return factory;
+    }
+
+    /** Starts polling once the context is up; on shutdown stops polling and lets running tasks finish. */
+    @Bean
+    SmartLifecycle workerLifecycle(WorkerFactory factory) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                factory.start();
+                running = true;
+                log.info("Temporal worker polling task queue {}", PaymentWorkflow.TASK_QUEUE);
+            }
+
+            @Override
+            public void stop() {
+                factory.shutdown();
+                factory.awaitTermination(30, TimeUnit.SECONDS);
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        };
+    }
+}
