@@ -1,0 +1,66 @@
+package com.commdesk.dev;
+
+import com.commdesk.ledger.testing.TestDatabases;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One dev stack for all end-to-end tests in this JVM (starting one takes seconds): PostgreSQL from
+ * TestDatabases (a fresh database of this test run), the in-process Temporal server and the
+ * Cashfree simulator on free ports. Everything is reached over HTTP, as a client would.
+ */
+final class SharedStack {
+    private static DevStack stack;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private SharedStack() {}
+
+    static synchronized DevStack get() {
+        if (stack == null) {
+            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl());
+            stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), 0, env));
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
+        }
+        return stack;
+    }
+
+    static String api(String path) {
+        return "http://127.0.0.1:" + get().apiPort() + path;
+    }
+
+    static HttpResponse<String> post(String path, String idempotencyKey, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) b.header("Idempotency-Key", idempotencyKey);
+        return send(b.build());
+    }
+
+    static HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(20)).GET().build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
