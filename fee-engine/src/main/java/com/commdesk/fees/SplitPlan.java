@@ -29,43 +29,51 @@ public final class SplitPlan {
         this.weightTotals = new long[n];
         this.userIds = new String[n][];
         long total = 0;
+        // Field paths are only built when something is wrong: this runs once per quote for default roles.
         for (int i = 0; i < n; i++) {
-            String rp = path + "[" + i + "]";
             RoleSplit r = this.roles.get(i);
-            Checks.name(r.role(), Limits.MAX_NAME_LENGTH, rp + ".role");
+            if (!validName(r.role())) throw new FeeValidationException(rolePath(i) + ".role", nameProblem(r.role()));
             for (int j = 0; j < i; j++) {
                 if (CaseFold.equal(this.roles.get(j).role(), r.role())) {
-                    throw new FeeValidationException(rp + ".role", "duplicate role '" + r.role() + "' (names are case-insensitive)");
+                    throw new FeeValidationException(rolePath(i) + ".role", "duplicate role '" + r.role() + "' (names are case-insensitive)");
                 }
             }
-            shares[i] = Checks.bps(r.shareBps(), rp + ".shareBps");
+            if (r.shareBps() < 0 || r.shareBps() > Limits.BPS_ONE) Checks.bps(r.shareBps(), rolePath(i) + ".shareBps");
+            shares[i] = r.shareBps();
             total += r.shareBps();
-            MemberSplitMode mode = Checks.notNull(r.mode(), rp + ".mode");
-            List<MemberShare> members = Checks.notNull(r.members(), rp + ".members");
+            MemberSplitMode mode = r.mode();
+            if (mode == null) throw new FeeValidationException(rolePath(i) + ".mode", "is required");
+            List<MemberShare> members = r.members();
+            if (members == null) throw new FeeValidationException(rolePath(i) + ".members", "is required");
             int m = members.size();
             if (m == 0 || m > Limits.MAX_MEMBERS) {
-                throw new FeeValidationException(rp + ".members", "must have 1.." + Limits.MAX_MEMBERS + " members, had " + m);
+                throw new FeeValidationException(rolePath(i) + ".members", "must have 1.." + Limits.MAX_MEMBERS + " members, had " + m);
             }
             String[] ids = new String[m];
             long[] w = mode == MemberSplitMode.EQUAL ? null : new long[m];
             long wt = 0;
             CaseFold.Table.Builder<Boolean> seen = m > 8 ? CaseFold.Table.builder() : null;
             for (int j = 0; j < m; j++) {
-                String mp = rp + ".members[" + j + "]";
-                MemberShare s = Checks.notNull(members.get(j), mp);
-                ids[j] = Checks.name(s.userId(), Limits.MAX_NAME_LENGTH, mp + ".userId");
+                MemberShare s = members.get(j);
+                if (s == null) throw new FeeValidationException(memberPath(i, j), "is required");
+                if (!validName(s.userId())) throw new FeeValidationException(memberPath(i, j) + ".userId", nameProblem(s.userId()));
+                ids[j] = s.userId();
                 boolean dup = false;
                 if (seen != null) {
                     dup = seen.put(s.userId(), Boolean.TRUE) != null;
                 } else {
                     for (int k = 0; k < j; k++) dup |= CaseFold.equal(ids[k], ids[j]);
                 }
-                if (dup) throw new FeeValidationException(mp + ".userId", "duplicate member '" + s.userId() + "' in role '" + r.role() + "'");
+                if (dup) throw new FeeValidationException(memberPath(i, j) + ".userId", "duplicate member '" + s.userId() + "' in role '" + r.role() + "'");
                 if (mode == MemberSplitMode.WEIGHTED) {
-                    w[j] = Checks.range(s.weight(), 1, Limits.MAX_WEIGHT, mp + ".weight");
+                    if (s.weight() < 1 || s.weight() > Limits.MAX_WEIGHT) Checks.range(s.weight(), 1, Limits.MAX_WEIGHT, memberPath(i, j) + ".weight");
+                    w[j] = s.weight();
                     wt += w[j];
                 } else if (mode == MemberSplitMode.FIXED) {
-                    w[j] = Checks.range(s.fixedPaise(), 0, Limits.MAX_AMOUNT_PAISE, mp + ".fixedPaise");
+                    if (s.fixedPaise() < 0 || s.fixedPaise() > Limits.MAX_AMOUNT_PAISE) {
+                        Checks.range(s.fixedPaise(), 0, Limits.MAX_AMOUNT_PAISE, memberPath(i, j) + ".fixedPaise");
+                    }
+                    w[j] = s.fixedPaise();
                     wt += w[j];
                 }
             }
@@ -78,8 +86,28 @@ public final class SplitPlan {
         }
     }
 
+    private String rolePath(int i) {
+        return path + "[" + i + "]";
+    }
+
+    private String memberPath(int i, int j) {
+        return rolePath(i) + ".members[" + j + "]";
+    }
+
+    private static boolean validName(String s) {
+        return s != null && s.length() <= Limits.MAX_NAME_LENGTH && !s.isBlank();
+    }
+
+    private static String nameProblem(String s) {
+        if (s == null) return "is required";
+        if (s.isBlank()) return "must not be blank";
+        return "must be at most " + Limits.MAX_NAME_LENGTH + " characters";
+    }
+
     private static List<RoleSplit> nonNull(List<RoleSplit> roles, String path) {
-        for (int i = 0; i < roles.size(); i++) Checks.notNull(roles.get(i), path + "[" + i + "]");
+        for (int i = 0; i < roles.size(); i++) {
+            if (roles.get(i) == null) throw new FeeValidationException(path + "[" + i + "]", "is required");
+        }
         return roles;
     }
 
