@@ -5,10 +5,12 @@ import static com.commdesk.ledger.jooq.Tables.COMMUNITY_WALLET;
 import static com.commdesk.ledger.jooq.Tables.JOURNAL;
 import static com.commdesk.ledger.jooq.Tables.LEDGER_ACCOUNT;
 import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_INSTRUCTION;
 import static com.commdesk.ledger.jooq.Tables.PLATFORM_REVENUE;
 import static com.commdesk.ledger.jooq.Tables.POSTING;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_DISTRIBUTION;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_TRANSACTION;
+import static com.commdesk.ledger.jooq.Tables.WALLET_HOLD;
 
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.MemberAllocation;
@@ -202,6 +204,14 @@ public final class LedgerRepository {
                         bucketOf(r.value3()), -r.value7()));
         insertPostings(tx, reversalId, lines, created);
         RevenueTransactionRecord rt = tx.selectFrom(REVENUE_TRANSACTION).where(REVENUE_TRANSACTION.JOURNAL_ID.eq(originalId)).fetchSingle();
+        // The reversed credits must never be released or paid out. Holds are touched before wallet
+        // rows, the same order as releaseDueHolds, so a reversal and a release cannot deadlock.
+        tx.update(WALLET_HOLD).set(WALLET_HOLD.CANCELLED_JOURNAL_ID, reversalId)
+                .where(WALLET_HOLD.TRANSACTION_ID.eq(rt.getTransactionId()), WALLET_HOLD.RELEASED_JOURNAL_ID.isNull())
+                .execute();
+        tx.update(PAYOUT_INSTRUCTION).set(PAYOUT_INSTRUCTION.STATUS, "CANCELLED")
+                .where(PAYOUT_INSTRUCTION.TRANSACTION_ID.eq(rt.getTransactionId()), PAYOUT_INSTRUCTION.STATUS.eq("SCHEDULED"))
+                .execute();
         applyCommunityTotals(tx, original.getCommunityId(), -1, breakdownOf(rt));
         try {
             applyMemberWallets(tx, original.getCommunityId(), lines);
@@ -213,6 +223,127 @@ public final class LedgerRepository {
             throw e;
         }
         return reversalId;
+    }
+
+    /** A member's money changing state: pending -> available (release), available -> locked -> paid out or back. */
+    public enum Movement {
+        RELEASE("RELEASE", WalletBucket.PENDING, WalletBucket.AVAILABLE),
+        PAYOUT_LOCK("PAYOUT_LOCK", WalletBucket.AVAILABLE, WalletBucket.LOCKED),
+        PAYOUT_PAID("PAYOUT_PAID", WalletBucket.LOCKED, null),
+        PAYOUT_FAILED("PAYOUT_FAILED", WalletBucket.LOCKED, WalletBucket.AVAILABLE);
+
+        final String journalKind;
+        final WalletBucket from;
+        final WalletBucket to; // null: out of the wallet, to Cashfree's payout balance
+
+        Movement(String journalKind, WalletBucket from, WalletBucket to) {
+            this.journalKind = journalKind;
+            this.from = from;
+            this.to = to;
+        }
+    }
+
+    /** Who and how much; {@code idempotencyKey} names the movement (e.g. "payout-lock:&lt;payout id&gt;"). */
+    public record MemberFunds(String idempotencyKey, String communityId, String role, String userId, long amountPaise) {
+        public MemberFunds {
+            if (amountPaise <= 0) throw new IllegalArgumentException("amountPaise must be positive, got " + amountPaise);
+        }
+    }
+
+    /**
+     * Moves a member's money as one balanced journal, idempotent by key. Fails with
+     * INSUFFICIENT_FUNDS (nothing written) if the source bucket holds less than the amount: the
+     * wallet CHECK constraints make overdrawing impossible even under races.
+     */
+    public long moveMemberFunds(Movement movement, MemberFunds funds, String description) {
+        Map<String, Long> created = new HashMap<>();
+        long id = Retry.transient_(() -> {
+            created.clear();
+            return dsl.transactionResult(cfg -> moveTx(cfg.dsl(), movement, funds, description, created));
+        });
+        accountIds.putAll(created);
+        return id;
+    }
+
+    long moveTx(DSLContext tx, Movement movement, MemberFunds f, String description, Map<String, Long> created) {
+        String digest = sha256(movement + "|" + f.communityId() + "|" + f.role() + "|" + f.userId() + "|" + f.amountPaise());
+        Long journalId = tx.insertInto(JOURNAL)
+                .set(JOURNAL.IDEMPOTENCY_KEY, f.idempotencyKey())
+                .set(JOURNAL.KIND, movement.journalKind)
+                .set(JOURNAL.COMMUNITY_ID, f.communityId())
+                .set(JOURNAL.DESCRIPTION, description)
+                .set(JOURNAL.CONTENT_SHA256, digest)
+                .onConflict(JOURNAL.IDEMPOTENCY_KEY).doNothing()
+                .returning(JOURNAL.JOURNAL_ID)
+                .fetchOptional(JOURNAL.JOURNAL_ID).orElse(null);
+        if (journalId == null) {
+            JournalRecord existing = tx.selectFrom(JOURNAL).where(JOURNAL.IDEMPOTENCY_KEY.eq(f.idempotencyKey())).fetchSingle();
+            if (!existing.getContentSha256().equals(digest)) {
+                throw new LedgerException(LedgerException.Code.IDEMPOTENCY_CONFLICT,
+                        "idempotency key " + f.idempotencyKey() + " was used for a different movement");
+            }
+            return existing.getJournalId();
+        }
+        List<JournalLine> lines = new ArrayList<>(2);
+        lines.add(PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.from, f.amountPaise()));
+        lines.add(movement.to != null
+                ? PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.to, -f.amountPaise())
+                : new JournalLine(AccountCodes.CASHFREE_PAYOUT_BALANCE, "ASSET", "CASHFREE_PAYOUT_BALANCE", null, null, null, null,
+                        -f.amountPaise()));
+        insertPostings(tx, journalId, lines, created);
+        try {
+            applyMemberWallets(tx, f.communityId(), lines);
+        } catch (org.jooq.exception.DataAccessException e) {
+            if ("23514".equals(Retry.sqlState(e))) {
+                throw new LedgerException(LedgerException.Code.INSUFFICIENT_FUNDS, f.role() + "/" + f.userId() + " in "
+                        + f.communityId() + " has less than " + f.amountPaise() + " paise " + movement.from.name().toLowerCase());
+            }
+            throw e;
+        }
+        if (movement == Movement.PAYOUT_PAID) {
+            tx.update(MEMBER_WALLET).set(MEMBER_WALLET.PAID_OUT_PAISE, MEMBER_WALLET.PAID_OUT_PAISE.plus(f.amountPaise()))
+                    .where(MEMBER_WALLET.COMMUNITY_ID.eq(f.communityId()), MEMBER_WALLET.ROLE.eq(f.role()), MEMBER_WALLET.USER_ID.eq(f.userId()))
+                    .execute();
+            tx.update(COMMUNITY_WALLET).set(COMMUNITY_WALLET.TOTAL_WITHDRAWN_PAISE, COMMUNITY_WALLET.TOTAL_WITHDRAWN_PAISE.plus(f.amountPaise()))
+                    .where(COMMUNITY_WALLET.COMMUNITY_ID.eq(f.communityId()))
+                    .execute();
+        }
+        return journalId;
+    }
+
+    /**
+     * Releases holds whose time has come: pending -> available, one transaction per hold, at most
+     * {@code limit}. Safe to run from several workers at once (SKIP LOCKED; keyed "release:&lt;hold&gt;").
+     * Returns how many were released.
+     */
+    public int releaseDueHolds(java.time.OffsetDateTime now, int limit) {
+        if (limit < 1 || limit > 10_000) throw new IllegalArgumentException("limit must be 1..10000");
+        int released = 0;
+        while (released < limit) {
+            Map<String, Long> created = new HashMap<>();
+            boolean did = Retry.transient_(() -> {
+                created.clear();
+                return dsl.transactionResult(cfg -> {
+                    DSLContext tx = cfg.dsl();
+                    var h = tx.selectFrom(WALLET_HOLD)
+                            .where(WALLET_HOLD.RELEASE_AT.le(now), WALLET_HOLD.RELEASED_JOURNAL_ID.isNull(),
+                                    WALLET_HOLD.CANCELLED_JOURNAL_ID.isNull())
+                            .orderBy(WALLET_HOLD.RELEASE_AT, WALLET_HOLD.HOLD_ID)
+                            .limit(1).forUpdate().skipLocked()
+                            .fetchOptional().orElse(null);
+                    if (h == null) return false;
+                    long journalId = moveTx(tx, Movement.RELEASE, new MemberFunds("release:" + h.getHoldId(), h.getCommunityId(),
+                            h.getRole(), h.getUserId(), h.getAmountPaise()), "hold " + h.getHoldId() + " released", created);
+                    tx.update(WALLET_HOLD).set(WALLET_HOLD.RELEASED_JOURNAL_ID, journalId)
+                            .where(WALLET_HOLD.HOLD_ID.eq(h.getHoldId())).execute();
+                    return true;
+                });
+            });
+            accountIds.putAll(created);
+            if (!did) break;
+            released++;
+        }
+        return released;
     }
 
     private void insertPostings(DSLContext tx, long journalId, List<JournalLine> lines, Map<String, Long> created) {

@@ -1,0 +1,109 @@
+package com.commdesk.ledger;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.DSLContext;
+
+/**
+ * Checks that the books are whole, from first principles (SQL over the postings), independently
+ * of the code that wrote them. Each check reports at most {@link #MAX_VIOLATIONS_PER_CHECK} rows.
+ */
+public final class LedgerInvariants {
+    static final int MAX_VIOLATIONS_PER_CHECK = 20;
+
+    private final DSLContext dsl;
+
+    public LedgerInvariants(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    public record Violation(String invariant, String subject, String detail) {}
+
+    public record Report(boolean holds, List<Violation> violations, OffsetDateTime checkedAt, long journals, long postings) {}
+
+    /** Each check: a name and a query returning (subject, detail) for every violation. */
+    private static final List<String[]> CHECKS = List.of(
+            new String[] {"trial balance is zero",
+                    "select 'all postings', 'debits - credits = ' || sum(amount_paise) from posting having coalesce(sum(amount_paise), 0) <> 0"},
+            new String[] {"every journal balances",
+                    "select 'journal ' || journal_id, 'sum = ' || sum(amount_paise) from posting group by journal_id having sum(amount_paise) <> 0"},
+            new String[] {"member wallets equal their postings", """
+                    select w.community_id || '/' || w.role || '/' || w.user_id,
+                           'wallet ' || w.pending_paise || '/' || w.available_paise || '/' || w.locked_paise
+                           || ' vs postings ' || coalesce(p.pending, 0) || '/' || coalesce(p.available, 0) || '/' || coalesce(p.locked, 0)
+                      from member_wallet w
+                      left join (select a.community_id, a.role, a.user_id,
+                                        -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_PENDING') pending,
+                                        -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_AVAILABLE') available,
+                                        -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_LOCKED') locked
+                                   from posting p join ledger_account a using (account_id)
+                                  where a.purpose like 'MEMBER_%'
+                                  group by a.community_id, a.role, a.user_id) p
+                        on p.community_id = w.community_id and p.role = w.role and p.user_id = w.user_id
+                     where w.pending_paise <> coalesce(p.pending, 0) or w.available_paise <> coalesce(p.available, 0)
+                        or w.locked_paise <> coalesce(p.locked, 0)
+                    """},
+            new String[] {"paid out equals payout postings", """
+                    select w.community_id || '/' || w.role || '/' || w.user_id, 'wallet ' || w.paid_out_paise || ' vs postings ' || coalesce(x.paid, 0)
+                      from member_wallet w
+                      left join (select a.community_id, a.role, a.user_id, sum(p.amount_paise) paid
+                                   from posting p join ledger_account a using (account_id) join journal j using (journal_id)
+                                  where j.kind = 'PAYOUT_PAID' and a.purpose = 'MEMBER_LOCKED'
+                                  group by a.community_id, a.role, a.user_id) x
+                        on x.community_id = w.community_id and x.role = w.role and x.user_id = w.user_id
+                     where w.paid_out_paise <> coalesce(x.paid, 0)
+                    """},
+            new String[] {"community wallets equal the sum of their members", """
+                    select c.community_id, 'community ' || c.pending_settlement_paise || '/' || c.available_balance_paise || '/' || c.locked_balance_paise
+                           || ' vs members ' || coalesce(m.pending, 0) || '/' || coalesce(m.available, 0) || '/' || coalesce(m.locked, 0)
+                      from community_wallet c
+                      left join (select community_id, sum(pending_paise) pending, sum(available_paise) available, sum(locked_paise) locked
+                                   from member_wallet group by community_id) m using (community_id)
+                     where c.pending_settlement_paise <> coalesce(m.pending, 0) or c.available_balance_paise <> coalesce(m.available, 0)
+                        or c.locked_balance_paise <> coalesce(m.locked, 0)
+                    """},
+            new String[] {"community totals equal their unreversed transactions", """
+                    select c.community_id, 'gross ' || c.total_gross_revenue_paise || ' vs ' || coalesce(t.gross, 0)
+                           || ', net ' || c.total_net_revenue_paise || ' vs ' || coalesce(t.net, 0)
+                      from community_wallet c
+                      left join (select rt.community_id, sum(rt.gross_amount_paise) gross, sum(rt.net_revenue_paise) net,
+                                        sum(rt.gst_amount_paise) gst, sum(rt.platform_fee_paise) platform
+                                   from revenue_transaction rt
+                                  where not exists (select 1 from journal r where r.reverses_journal_id = rt.journal_id)
+                                  group by rt.community_id) t using (community_id)
+                     where c.total_gross_revenue_paise <> coalesce(t.gross, 0) or c.total_net_revenue_paise <> coalesce(t.net, 0)
+                        or c.total_gst_collected_paise <> coalesce(t.gst, 0) or c.total_platform_fees_paise <> coalesce(t.platform, 0)
+                    """},
+            new String[] {"community pools are empty", """
+                    select a.code, 'balance ' || sum(p.amount_paise)
+                      from posting p join ledger_account a using (account_id)
+                     where a.purpose = 'COMMUNITY_POOL' group by a.code having sum(p.amount_paise) <> 0
+                    """},
+            new String[] {"no member account is overdrawn", """
+                    select a.code, 'balance ' || -sum(p.amount_paise)
+                      from posting p join ledger_account a using (account_id)
+                     where a.purpose like 'MEMBER_%' group by a.code having sum(p.amount_paise) > 0
+                    """},
+            new String[] {"every payment journal has its revenue transaction", """
+                    select 'journal ' || j.journal_id, 'no revenue_transaction'
+                      from journal j where j.kind = 'PAYMENT'
+                       and not exists (select 1 from revenue_transaction rt where rt.journal_id = j.journal_id)
+                    """});
+
+    public Report check() {
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            // One consistent snapshot for every check, so concurrent postings cannot cause false alarms.
+            tx.execute("set transaction isolation level repeatable read, read only");
+            List<Violation> violations = new ArrayList<>();
+            for (String[] check : CHECKS) {
+                tx.fetch(check[1] + " limit " + MAX_VIOLATIONS_PER_CHECK)
+                        .forEach(r -> violations.add(new Violation(check[0], r.get(0, String.class), r.get(1, String.class))));
+            }
+            long journals = ((Number) tx.fetchValue("select count(*) from journal")).longValue();
+            long postings = ((Number) tx.fetchValue("select count(*) from posting")).longValue();
+            return new Report(violations.isEmpty(), List.copyOf(violations), OffsetDateTime.now(), journals, postings);
+        });
+    }
+}
