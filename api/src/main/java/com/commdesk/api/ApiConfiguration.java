@@ -2,6 +2,9 @@ package com.commdesk.api;
 
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.TaxReports;
+import com.commdesk.ledger.WalletStatements;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.Migrations;
 import com.commdesk.ledger.PaymentIntake;
@@ -42,6 +45,21 @@ public class ApiConfiguration {
     @Bean
     LedgerQueries ledgerQueries(LedgerDatabase db) {
         return new LedgerQueries(db.dsl());
+    }
+
+    @Bean
+    LedgerInvariants ledgerInvariants(LedgerDatabase db) {
+        return new LedgerInvariants(db.dsl());
+    }
+
+    @Bean
+    WalletStatements walletStatements(LedgerDatabase db) {
+        return new WalletStatements(db.dsl());
+    }
+
+    @Bean
+    TaxReports taxReports(LedgerDatabase db) {
+        return new TaxReports(db.dsl());
     }
 
     @Bean

@@ -15,6 +15,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * infrastructure; that is the dev stack's job).
  */
 @SpringBootApplication
+@org.springframework.scheduling.annotation.EnableScheduling
 public class WorkerApplication {
     public static void main(String[] args) {
         refuseUnlessReachable(System.getenv(), "commdesk-worker");

@@ -1,0 +1,59 @@
+package com.commdesk.worker;
+
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.LedgerRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.OffsetDateTime;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Periodic ledger work in every worker replica (safe to run concurrently): releasing due holds and
+ * checking the invariants. A failed check is logged at ERROR and shows in the
+ * {@code commdesk.ledger.invariant.violations} gauge, which alerting watches (> 0 pages someone).
+ */
+@Component
+public class LedgerMaintenance {
+    private static final Logger log = LoggerFactory.getLogger(LedgerMaintenance.class);
+
+    private final LedgerRepository ledger;
+    private final LedgerInvariants invariants;
+    private final int releaseBatch;
+    private final AtomicInteger violations = new AtomicInteger();
+    private final Counter released;
+
+    public LedgerMaintenance(LedgerDatabase db, MeterRegistry metrics,
+                             @Value("${commdesk.settlement.release-batch:1000}") int releaseBatch) {
+        this.ledger = new LedgerRepository(db.dsl());
+        this.invariants = new LedgerInvariants(db.dsl());
+        this.releaseBatch = releaseBatch;
+        Gauge.builder("commdesk.ledger.invariant.violations", violations, AtomicInteger::get)
+                .description("Violations found by the last ledger invariant check (alert if > 0)").register(metrics);
+        this.released = Counter.builder("commdesk.settlement.holds.released").register(metrics);
+    }
+
+    @Scheduled(fixedDelayString = "${commdesk.settlement.release-interval:PT1M}", initialDelayString = "PT10S")
+    public void releaseDueHolds() {
+        int n = ledger.releaseDueHolds(OffsetDateTime.now(), releaseBatch);
+        if (n > 0) {
+            released.increment(n);
+            log.info("released {} holds", n);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${commdesk.ledger.invariant-interval:PT5M}", initialDelayString = "PT30S")
+    public void checkInvariants() {
+        LedgerInvariants.Report report = invariants.check();
+        violations.set(report.violations().size());
+        if (!report.holds()) {
+            log.error("LEDGER INVARIANTS VIOLATED ({}): {}", report.violations().size(), report.violations());
+        }
+    }
+}
