@@ -1,10 +1,8 @@
 package com.commdesk.ledger;
 
 import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
-import static com.commdesk.ledger.jooq.Tables.COMMUNITY_WALLET;
 import static com.commdesk.ledger.jooq.Tables.JOURNAL;
 import static com.commdesk.ledger.jooq.Tables.LEDGER_ACCOUNT;
-import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_INSTRUCTION;
 import static com.commdesk.ledger.jooq.Tables.PLATFORM_REVENUE;
 import static com.commdesk.ledger.jooq.Tables.POSTING;
@@ -17,12 +15,15 @@ import com.commdesk.fees.MemberAllocation;
 import com.commdesk.fees.RoleAllocation;
 import com.commdesk.ledger.AccountCodes.WalletBucket;
 import com.commdesk.ledger.jooq.tables.records.JournalRecord;
+import com.commdesk.ledger.jooq.tables.records.PlatformRevenueRecord;
+import com.commdesk.ledger.jooq.tables.records.RevenueDistributionRecord;
 import com.commdesk.ledger.jooq.tables.records.RevenueTransactionRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,17 +34,18 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep3;
 import org.jooq.JSONB;
-import org.jooq.Query;
-import org.jooq.impl.DSL;
+import org.jooq.exception.DataAccessException;
 
 /**
- * Writes the books. Every method is one database transaction, idempotent by key, retried on
- * serialization failures and deadlocks. Lock order, always: the community wallet row, then
- * member wallet rows sorted by (role, user) — so concurrent postings never deadlock each other.
+ * Writes the books. Every public method is atomic, idempotent by key, and retried on
+ * serialization failures and deadlocks. Wallet rows are always locked in one order (see
+ * {@link WalletDeltas}), so concurrent writers never deadlock each other.
  */
 public final class LedgerRepository {
+    /** Payments per transaction in {@link #postPayments}: bounded by PostgreSQL's 65,535 bind values per statement. */
+    public static final int MAX_BATCH = 250;
+
     private final DSLContext dsl;
     /** Account ids never change once committed, so they are cached after commit only. */
     private final Map<String, Long> accountIds = new ConcurrentHashMap<>();
@@ -52,105 +54,183 @@ public final class LedgerRepository {
         this.dsl = dsl;
     }
 
+    private record Prepared(PaymentPosting posting, List<JournalLine> lines, String digest) {
+        static Prepared of(PaymentPosting p) {
+            return new Prepared(p, PaymentJournal.lines(p.communityId(), p.breakdown(), p.shares()), p.contentSha256());
+        }
+    }
+
+    /** The outcome of one payment of a batch: posted (maybe earlier, under the same key) or refused. */
+    public record BatchItem(PaymentPosting posting, PostedPayment posted, LedgerException refused) {}
+
     /**
      * Posts one payment: journal + postings + revenue transaction + distributions + platform
      * revenue + wallet projections, atomically. The same key with the same content returns the
      * first result and writes nothing; with other content it is an IDEMPOTENCY_CONFLICT.
      */
     public PostedPayment postPayment(PaymentPosting p) {
-        List<JournalLine> lines = PaymentJournal.lines(p.communityId(), p.breakdown(), p.shares());
-        String digest = p.contentSha256();
+        return inTransaction((tx, created) -> postBatchTx(tx, List.of(Prepared.of(p)))).get(0);
+    }
+
+    /**
+     * Group commit: up to {@link #MAX_BATCH} payments in one transaction, each still all-or-nothing
+     * and idempotent. If the batch is refused as a whole (one payment conflicts, say), every payment
+     * is posted on its own instead, so one bad payment cannot hold the others back.
+     */
+    public List<BatchItem> postPayments(List<PaymentPosting> batch) {
+        if (batch.isEmpty()) return List.of();
+        if (batch.size() > MAX_BATCH) throw new IllegalArgumentException("at most " + MAX_BATCH + " payments per batch");
+        List<Prepared> prepared = batch.stream().map(Prepared::of).toList();
+        boolean distinctKeys = batch.stream().map(PaymentPosting::idempotencyKey).distinct().count() == batch.size();
+        if (distinctKeys) {
+            try {
+                List<PostedPayment> posted = inTransaction((tx, created) -> postBatchTx(tx, prepared));
+                List<BatchItem> items = new ArrayList<>(batch.size());
+                for (int i = 0; i < batch.size(); i++) items.add(new BatchItem(batch.get(i), posted.get(i), null));
+                return items;
+            } catch (LedgerException | DataAccessException e) {
+                // fall through: post one by one
+            }
+        }
+        List<BatchItem> items = new ArrayList<>(batch.size());
+        for (PaymentPosting p : batch) {
+            try {
+                items.add(new BatchItem(p, postPayment(p), null));
+            } catch (LedgerException e) {
+                items.add(new BatchItem(p, null, e));
+            }
+        }
+        return items;
+    }
+
+    @FunctionalInterface
+    private interface TxWork<T> {
+        T run(DSLContext tx, Map<String, Long> created);
+    }
+
+    private <T> T inTransaction(TxWork<T> work) {
         Map<String, Long> created = new HashMap<>();
-        PostedPayment result = Retry.transient_(() -> {
+        T result = Retry.transient_(() -> {
             created.clear();
-            return dsl.transactionResult(cfg -> postPaymentTx(cfg.dsl(), p, lines, digest, created));
+            return dsl.transactionResult(cfg -> {
+                currentCreated.set(created);
+                try {
+                    return work.run(cfg.dsl(), created);
+                } finally {
+                    currentCreated.remove();
+                }
+            });
         });
         accountIds.putAll(created);
         return result;
     }
 
-    private PostedPayment postPaymentTx(DSLContext tx, PaymentPosting p, List<JournalLine> lines, String digest,
-                                        Map<String, Long> created) {
-        if (!tx.fetchExists(COMMUNITY, COMMUNITY.COMMUNITY_ID.eq(p.communityId()))) {
-            throw new LedgerException(LedgerException.Code.UNKNOWN_COMMUNITY, "unknown community " + p.communityId());
+    /** Accounts created by the transaction running on this thread (cached only after it commits). */
+    private final ThreadLocal<Map<String, Long>> currentCreated = new ThreadLocal<>();
+
+    private List<PostedPayment> postBatchTx(DSLContext tx, List<Prepared> batch) {
+        Set<String> communityIds = batch.stream().map(x -> x.posting().communityId()).collect(Collectors.toSet());
+        Set<String> known = new HashSet<>(tx.select(COMMUNITY.COMMUNITY_ID).from(COMMUNITY)
+                .where(COMMUNITY.COMMUNITY_ID.in(communityIds)).fetch(COMMUNITY.COMMUNITY_ID));
+        for (Prepared x : batch) {
+            if (!known.contains(x.posting().communityId())) {
+                throw new LedgerException(LedgerException.Code.UNKNOWN_COMMUNITY, "unknown community " + x.posting().communityId());
+            }
         }
-        Long journalId = tx.insertInto(JOURNAL)
-                .set(JOURNAL.IDEMPOTENCY_KEY, p.idempotencyKey())
-                .set(JOURNAL.KIND, "PAYMENT")
-                .set(JOURNAL.COMMUNITY_ID, p.communityId())
-                .set(JOURNAL.DESCRIPTION, "payment " + p.sourceType() + " " + p.sourceId() + " order " + p.cashfreeOrderId())
-                .set(JOURNAL.CONTENT_SHA256, digest)
-                .onConflict(JOURNAL.IDEMPOTENCY_KEY).doNothing()
-                .returning(JOURNAL.JOURNAL_ID)
-                .fetchOptional(JOURNAL.JOURNAL_ID).orElse(null);
-        if (journalId == null) {
-            JournalRecord existing = tx.selectFrom(JOURNAL).where(JOURNAL.IDEMPOTENCY_KEY.eq(p.idempotencyKey())).fetchSingle();
-            if (!existing.getContentSha256().equals(digest) || !"PAYMENT".equals(existing.getKind())) {
+
+        var journals = tx.insertInto(JOURNAL, JOURNAL.IDEMPOTENCY_KEY, JOURNAL.KIND, JOURNAL.COMMUNITY_ID,
+                JOURNAL.DESCRIPTION, JOURNAL.CONTENT_SHA256);
+        for (Prepared x : batch) {
+            PaymentPosting p = x.posting();
+            journals = journals.values(p.idempotencyKey(), "PAYMENT", p.communityId(),
+                    "payment " + p.sourceType() + " " + p.sourceId() + " order " + p.cashfreeOrderId(), x.digest());
+        }
+        Map<String, Long> newIds = new HashMap<>();
+        journals.onConflict(JOURNAL.IDEMPOTENCY_KEY).doNothing()
+                .returningResult(JOURNAL.IDEMPOTENCY_KEY, JOURNAL.JOURNAL_ID)
+                .fetch().forEach(r -> newIds.put(r.value1(), r.value2()));
+
+        List<String> repeatedKeys = batch.stream().map(x -> x.posting().idempotencyKey()).filter(k -> !newIds.containsKey(k)).toList();
+        Map<String, JournalRecord> repeated = repeatedKeys.isEmpty() ? Map.of()
+                : tx.selectFrom(JOURNAL).where(JOURNAL.IDEMPOTENCY_KEY.in(repeatedKeys)).fetchMap(JOURNAL.IDEMPOTENCY_KEY);
+        List<PostedPayment> results = new ArrayList<>(batch.size());
+        List<Prepared> fresh = new ArrayList<>();
+        for (Prepared x : batch) {
+            String key = x.posting().idempotencyKey();
+            Long id = newIds.get(key);
+            if (id != null) {
+                fresh.add(x);
+                results.add(new PostedPayment(x.posting().transactionId(), id, true));
+                continue;
+            }
+            JournalRecord existing = repeated.get(key);
+            if (existing == null || !existing.getContentSha256().equals(x.digest()) || !"PAYMENT".equals(existing.getKind())) {
                 throw new LedgerException(LedgerException.Code.IDEMPOTENCY_CONFLICT,
-                        "idempotency key " + p.idempotencyKey() + " was already posted with different content");
+                        "idempotency key " + key + " was already posted with different content");
             }
-            return new PostedPayment(p.transactionId(), existing.getJournalId(), false);
+            results.add(new PostedPayment(x.posting().transactionId(), existing.getJournalId(), false));
         }
-        if (tx.fetchExists(REVENUE_TRANSACTION, REVENUE_TRANSACTION.CASHFREE_ORDER_ID.eq(p.cashfreeOrderId()))) {
+        if (fresh.isEmpty()) return results;
+
+        Set<String> orders = fresh.stream().map(x -> x.posting().cashfreeOrderId()).collect(Collectors.toSet());
+        List<String> alreadyPosted = tx.select(REVENUE_TRANSACTION.CASHFREE_ORDER_ID).from(REVENUE_TRANSACTION)
+                .where(REVENUE_TRANSACTION.CASHFREE_ORDER_ID.in(orders)).fetch(REVENUE_TRANSACTION.CASHFREE_ORDER_ID);
+        if (!alreadyPosted.isEmpty() || orders.size() != fresh.size()) {
             throw new LedgerException(LedgerException.Code.ORDER_ALREADY_POSTED,
-                    "Cashfree order " + p.cashfreeOrderId() + " is already posted under another key");
+                    "Cashfree order " + (alreadyPosted.isEmpty() ? "repeated in the batch" : alreadyPosted.get(0))
+                            + " is already posted under another key");
         }
-        insertPostings(tx, journalId, lines, created);
 
-        FeeBreakdown b = p.breakdown();
-        UUID transactionId = p.transactionId();
-        tx.insertInto(REVENUE_TRANSACTION)
-                .set(REVENUE_TRANSACTION.TRANSACTION_ID, transactionId)
-                .set(REVENUE_TRANSACTION.COMMUNITY_ID, p.communityId())
-                .set(REVENUE_TRANSACTION.SOURCE_TYPE, p.sourceType())
-                .set(REVENUE_TRANSACTION.SOURCE_ID, p.sourceId())
-                .set(REVENUE_TRANSACTION.CASHFREE_ORDER_ID, p.cashfreeOrderId())
-                .set(REVENUE_TRANSACTION.CASHFREE_PAYMENT_ID, p.cashfreePaymentId())
-                .set(REVENUE_TRANSACTION.PAYMENT_METHOD, p.paymentMethod())
-                .set(REVENUE_TRANSACTION.GROSS_AMOUNT_PAISE, b.amountPaise())
-                .set(REVENUE_TRANSACTION.GST_AMOUNT_PAISE, b.gstPaise())
-                .set(REVENUE_TRANSACTION.GST_CGST_PAISE, b.gstHeads().cgstPaise())
-                .set(REVENUE_TRANSACTION.GST_SGST_PAISE, b.gstHeads().sgstPaise())
-                .set(REVENUE_TRANSACTION.GST_IGST_PAISE, b.gstHeads().igstPaise())
-                .set(REVENUE_TRANSACTION.PAYMENT_GATEWAY_FEE_PAISE, b.gatewayFeePaise())
-                .set(REVENUE_TRANSACTION.PAYMENT_GATEWAY_GST_PAISE, b.gatewayFeeGstPaise())
-                .set(REVENUE_TRANSACTION.PLATFORM_FEE_PAISE, b.platformFeePaise())
-                .set(REVENUE_TRANSACTION.PLATFORM_FEE_GST_PAISE, b.platformFeeGstPaise())
-                .set(REVENUE_TRANSACTION.PLATFORM_FEE_GST_MODE, b.platformFeeGst().name())
-                .set(REVENUE_TRANSACTION.TCS_PAISE, b.tcsPaise())
-                .set(REVENUE_TRANSACTION.TDS_PAISE, b.tdsPaise())
-                .set(REVENUE_TRANSACTION.NET_REVENUE_PAISE, b.netPaise())
-                .set(REVENUE_TRANSACTION.SCHEDULE_NAME, b.scheduleName())
-                .set(REVENUE_TRANSACTION.RULE_ID, p.ruleId())
-                .set(REVENUE_TRANSACTION.RULE_VERSION, p.ruleVersion())
-                .set(REVENUE_TRANSACTION.METADATA, JSONB.valueOf(metadataJson(p.metadata())))
-                .set(REVENUE_TRANSACTION.IDEMPOTENCY_KEY, p.idempotencyKey())
-                .set(REVENUE_TRANSACTION.JOURNAL_ID, journalId)
-                .execute();
-        var distributions = tx.insertInto(REVENUE_DISTRIBUTION,
-                REVENUE_DISTRIBUTION.DISTRIBUTION_ID, REVENUE_DISTRIBUTION.TRANSACTION_ID, REVENUE_DISTRIBUTION.COMMUNITY_ID,
-                REVENUE_DISTRIBUTION.USER_ID, REVENUE_DISTRIBUTION.ROLE_ID, REVENUE_DISTRIBUTION.ROLE_NAME,
-                REVENUE_DISTRIBUTION.SHARE_BPS, REVENUE_DISTRIBUTION.AMOUNT_PAISE);
-        for (RoleAllocation role : p.shares()) {
-            for (MemberAllocation m : role.members()) {
-                distributions = distributions.values(
-                        UUID.nameUUIDFromBytes((transactionId + ":" + role.role() + ":" + m.userId()).getBytes(StandardCharsets.UTF_8)),
-                        transactionId, p.communityId(), m.userId(), p.communityId() + ":" + role.role(), role.role(),
-                        role.shareBps(), m.amountPaise());
+        Map<Long, List<JournalLine>> postings = new LinkedHashMap<>();
+        List<RevenueTransactionRecord> transactions = new ArrayList<>(fresh.size());
+        List<RevenueDistributionRecord> distributions = new ArrayList<>();
+        List<PlatformRevenueRecord> platform = new ArrayList<>(fresh.size());
+        WalletDeltas deltas = new WalletDeltas();
+        for (Prepared x : fresh) {
+            PaymentPosting p = x.posting();
+            long journalId = newIds.get(p.idempotencyKey());
+            postings.put(journalId, x.lines());
+            transactions.add(revenueTransaction(tx, p, journalId));
+            for (RoleAllocation role : p.shares()) {
+                for (MemberAllocation m : role.members()) {
+                    distributions.add(tx.newRecord(REVENUE_DISTRIBUTION)
+                            .setDistributionId(UUID.nameUUIDFromBytes((p.transactionId() + ":" + role.role() + ":" + m.userId())
+                                    .getBytes(StandardCharsets.UTF_8)))
+                            .setTransactionId(p.transactionId()).setCommunityId(p.communityId()).setUserId(m.userId())
+                            .setRoleId(p.communityId() + ":" + role.role()).setRoleName(role.role())
+                            .setShareBps(role.shareBps()).setAmountPaise(m.amountPaise()));
+                }
             }
+            FeeBreakdown b = p.breakdown();
+            platform.add(tx.newRecord(PLATFORM_REVENUE)
+                    .setPlatformRevenueId(UUID.nameUUIDFromBytes(("platform:" + p.transactionId()).getBytes(StandardCharsets.UTF_8)))
+                    .setTransactionId(p.transactionId()).setAmountPaise(b.platformFeePaise())
+                    .setGstAmountPaise(b.platformFeeGstPaise()).setFeeBps(b.platformFeeRateBps()));
+            deltas.addTotals(p.communityId(), +1, b);
+            deltas.addLines(x.lines());
         }
-        distributions.execute();
-        tx.insertInto(PLATFORM_REVENUE)
-                .set(PLATFORM_REVENUE.PLATFORM_REVENUE_ID, UUID.nameUUIDFromBytes(("platform:" + transactionId).getBytes(StandardCharsets.UTF_8)))
-                .set(PLATFORM_REVENUE.TRANSACTION_ID, transactionId)
-                .set(PLATFORM_REVENUE.AMOUNT_PAISE, b.platformFeePaise())
-                .set(PLATFORM_REVENUE.GST_AMOUNT_PAISE, b.platformFeeGstPaise())
-                .set(PLATFORM_REVENUE.FEE_BPS, b.platformFeeRateBps())
-                .execute();
+        insertPostings(tx, postings);
+        tx.batchInsert(transactions).execute();
+        tx.batchInsert(distributions).execute();
+        tx.batchInsert(platform).execute();
+        deltas.apply(tx);
+        return results;
+    }
 
-        applyCommunityTotals(tx, p.communityId(), +1, b);
-        applyMemberWallets(tx, p.communityId(), lines);
-        return new PostedPayment(transactionId, journalId, true);
+    private static RevenueTransactionRecord revenueTransaction(DSLContext tx, PaymentPosting p, long journalId) {
+        FeeBreakdown b = p.breakdown();
+        return tx.newRecord(REVENUE_TRANSACTION)
+                .setTransactionId(p.transactionId()).setCommunityId(p.communityId()).setSourceType(p.sourceType())
+                .setSourceId(p.sourceId()).setCashfreeOrderId(p.cashfreeOrderId()).setCashfreePaymentId(p.cashfreePaymentId())
+                .setPaymentMethod(p.paymentMethod()).setGrossAmountPaise(b.amountPaise()).setGstAmountPaise(b.gstPaise())
+                .setGstCgstPaise(b.gstHeads().cgstPaise()).setGstSgstPaise(b.gstHeads().sgstPaise())
+                .setGstIgstPaise(b.gstHeads().igstPaise()).setPaymentGatewayFeePaise(b.gatewayFeePaise())
+                .setPaymentGatewayGstPaise(b.gatewayFeeGstPaise()).setPlatformFeePaise(b.platformFeePaise())
+                .setPlatformFeeGstPaise(b.platformFeeGstPaise()).setPlatformFeeGstMode(b.platformFeeGst().name())
+                .setTcsPaise(b.tcsPaise()).setTdsPaise(b.tdsPaise()).setNetRevenuePaise(b.netPaise())
+                .setScheduleName(b.scheduleName()).setRuleId(p.ruleId()).setRuleVersion(p.ruleVersion())
+                .setMetadata(JSONB.valueOf(metadataJson(p.metadata()))).setIdempotencyKey(p.idempotencyKey())
+                .setJournalId(journalId);
     }
 
     /**
@@ -160,16 +240,10 @@ public final class LedgerRepository {
      * already moved on (released or paid out) — recovering that is the refund workflow's job.
      */
     public long reversePayment(long paymentJournalId, String reversalKey, String reason) {
-        Map<String, Long> created = new HashMap<>();
-        long id = Retry.transient_(() -> {
-            created.clear();
-            return dsl.transactionResult(cfg -> reverseTx(cfg.dsl(), paymentJournalId, reversalKey, reason, created));
-        });
-        accountIds.putAll(created);
-        return id;
+        return inTransaction((tx, created) -> reverseTx(tx, paymentJournalId, reversalKey, reason));
     }
 
-    private long reverseTx(DSLContext tx, long originalId, String key, String reason, Map<String, Long> created) {
+    private long reverseTx(DSLContext tx, long originalId, String key, String reason) {
         JournalRecord original = tx.selectFrom(JOURNAL).where(JOURNAL.JOURNAL_ID.eq(originalId)).fetchOptional()
                 .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "journal " + originalId + " not found"));
         if (!"PAYMENT".equals(original.getKind())) {
@@ -202,7 +276,7 @@ public final class LedgerRepository {
                 .orderBy(POSTING.POSTING_ID)
                 .fetch(r -> new JournalLine(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
                         bucketOf(r.value3()), -r.value7()));
-        insertPostings(tx, reversalId, lines, created);
+        insertPostings(tx, Map.of(reversalId, lines));
         RevenueTransactionRecord rt = tx.selectFrom(REVENUE_TRANSACTION).where(REVENUE_TRANSACTION.JOURNAL_ID.eq(originalId)).fetchSingle();
         // The reversed credits must never be released or paid out. Holds are touched before wallet
         // rows, the same order as releaseDueHolds, so a reversal and a release cannot deadlock.
@@ -212,16 +286,11 @@ public final class LedgerRepository {
         tx.update(PAYOUT_INSTRUCTION).set(PAYOUT_INSTRUCTION.STATUS, "CANCELLED")
                 .where(PAYOUT_INSTRUCTION.TRANSACTION_ID.eq(rt.getTransactionId()), PAYOUT_INSTRUCTION.STATUS.eq("SCHEDULED"))
                 .execute();
-        applyCommunityTotals(tx, original.getCommunityId(), -1, breakdownOf(rt));
-        try {
-            applyMemberWallets(tx, original.getCommunityId(), lines);
-        } catch (org.jooq.exception.DataAccessException e) {
-            if ("23514".equals(Retry.sqlState(e))) {
-                throw new LedgerException(LedgerException.Code.INSUFFICIENT_FUNDS,
-                        "cannot reverse journal " + originalId + ": members' pending credit has already been released or paid out");
-            }
-            throw e;
-        }
+        WalletDeltas deltas = new WalletDeltas();
+        deltas.addTotals(original.getCommunityId(), -1, breakdownOf(rt));
+        deltas.addLines(lines);
+        applyOrInsufficient(tx, deltas, "cannot reverse journal " + originalId
+                + ": members' pending credit has already been released or paid out");
         return reversalId;
     }
 
@@ -256,16 +325,10 @@ public final class LedgerRepository {
      * wallet CHECK constraints make overdrawing impossible even under races.
      */
     public long moveMemberFunds(Movement movement, MemberFunds funds, String description) {
-        Map<String, Long> created = new HashMap<>();
-        long id = Retry.transient_(() -> {
-            created.clear();
-            return dsl.transactionResult(cfg -> moveTx(cfg.dsl(), movement, funds, description, created));
-        });
-        accountIds.putAll(created);
-        return id;
+        return inTransaction((tx, created) -> moveTx(tx, movement, funds, description));
     }
 
-    long moveTx(DSLContext tx, Movement movement, MemberFunds f, String description, Map<String, Long> created) {
+    long moveTx(DSLContext tx, Movement movement, MemberFunds f, String description) {
         String digest = sha256(movement + "|" + f.communityId() + "|" + f.role() + "|" + f.userId() + "|" + f.amountPaise());
         Long journalId = tx.insertInto(JOURNAL)
                 .set(JOURNAL.IDEMPOTENCY_KEY, f.idempotencyKey())
@@ -284,31 +347,28 @@ public final class LedgerRepository {
             }
             return existing.getJournalId();
         }
-        List<JournalLine> lines = new ArrayList<>(2);
-        lines.add(PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.from, f.amountPaise()));
-        lines.add(movement.to != null
-                ? PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.to, -f.amountPaise())
-                : new JournalLine(AccountCodes.CASHFREE_PAYOUT_BALANCE, "ASSET", "CASHFREE_PAYOUT_BALANCE", null, null, null, null,
-                        -f.amountPaise()));
-        insertPostings(tx, journalId, lines, created);
+        List<JournalLine> lines = List.of(
+                PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.from, f.amountPaise()),
+                movement.to != null
+                        ? PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.to, -f.amountPaise())
+                        : new JournalLine(AccountCodes.CASHFREE_PAYOUT_BALANCE, "ASSET", "CASHFREE_PAYOUT_BALANCE", null, null,
+                                null, null, -f.amountPaise()));
+        insertPostings(tx, Map.of(journalId, lines));
+        WalletDeltas deltas = new WalletDeltas();
+        deltas.addLines(lines);
+        if (movement == Movement.PAYOUT_PAID) deltas.addPaidOut(f.communityId(), f.role(), f.userId(), f.amountPaise());
+        applyOrInsufficient(tx, deltas, f.role() + "/" + f.userId() + " in " + f.communityId() + " has less than "
+                + f.amountPaise() + " paise " + movement.from.name().toLowerCase(java.util.Locale.ROOT));
+        return journalId;
+    }
+
+    private static void applyOrInsufficient(DSLContext tx, WalletDeltas deltas, String message) {
         try {
-            applyMemberWallets(tx, f.communityId(), lines);
-        } catch (org.jooq.exception.DataAccessException e) {
-            if ("23514".equals(Retry.sqlState(e))) {
-                throw new LedgerException(LedgerException.Code.INSUFFICIENT_FUNDS, f.role() + "/" + f.userId() + " in "
-                        + f.communityId() + " has less than " + f.amountPaise() + " paise " + movement.from.name().toLowerCase());
-            }
+            deltas.apply(tx);
+        } catch (DataAccessException e) {
+            if ("23514".equals(Retry.sqlState(e))) throw new LedgerException(LedgerException.Code.INSUFFICIENT_FUNDS, message);
             throw e;
         }
-        if (movement == Movement.PAYOUT_PAID) {
-            tx.update(MEMBER_WALLET).set(MEMBER_WALLET.PAID_OUT_PAISE, MEMBER_WALLET.PAID_OUT_PAISE.plus(f.amountPaise()))
-                    .where(MEMBER_WALLET.COMMUNITY_ID.eq(f.communityId()), MEMBER_WALLET.ROLE.eq(f.role()), MEMBER_WALLET.USER_ID.eq(f.userId()))
-                    .execute();
-            tx.update(COMMUNITY_WALLET).set(COMMUNITY_WALLET.TOTAL_WITHDRAWN_PAISE, COMMUNITY_WALLET.TOTAL_WITHDRAWN_PAISE.plus(f.amountPaise()))
-                    .where(COMMUNITY_WALLET.COMMUNITY_ID.eq(f.communityId()))
-                    .execute();
-        }
-        return journalId;
     }
 
     /**
@@ -320,11 +380,8 @@ public final class LedgerRepository {
         if (limit < 1 || limit > 10_000) throw new IllegalArgumentException("limit must be 1..10000");
         int released = 0;
         while (released < limit) {
-            Map<String, Long> created = new HashMap<>();
-            boolean did = Retry.transient_(() -> {
-                created.clear();
-                return dsl.transactionResult(cfg -> {
-                    DSLContext tx = cfg.dsl();
+            boolean did = inTransaction((tx, created) -> {
+                {
                     var h = tx.selectFrom(WALLET_HOLD)
                             .where(WALLET_HOLD.RELEASE_AT.le(now), WALLET_HOLD.RELEASED_JOURNAL_ID.isNull(),
                                     WALLET_HOLD.CANCELLED_JOURNAL_ID.isNull())
@@ -333,24 +390,37 @@ public final class LedgerRepository {
                             .fetchOptional().orElse(null);
                     if (h == null) return false;
                     long journalId = moveTx(tx, Movement.RELEASE, new MemberFunds("release:" + h.getHoldId(), h.getCommunityId(),
-                            h.getRole(), h.getUserId(), h.getAmountPaise()), "hold " + h.getHoldId() + " released", created);
+                            h.getRole(), h.getUserId(), h.getAmountPaise()), "hold " + h.getHoldId() + " released");
                     tx.update(WALLET_HOLD).set(WALLET_HOLD.RELEASED_JOURNAL_ID, journalId)
                             .where(WALLET_HOLD.HOLD_ID.eq(h.getHoldId())).execute();
                     return true;
-                });
+                }
             });
-            accountIds.putAll(created);
             if (!did) break;
             released++;
         }
         return released;
     }
 
-    private void insertPostings(DSLContext tx, long journalId, List<JournalLine> lines, Map<String, Long> created) {
-        Map<String, Long> ids = resolveAccounts(tx, lines, created);
-        InsertValuesStep3<?, Long, Long, Long> insert = tx.insertInto(POSTING, POSTING.JOURNAL_ID, POSTING.ACCOUNT_ID, POSTING.AMOUNT_PAISE);
-        for (JournalLine line : lines) insert = insert.values(journalId, ids.get(line.accountCode()), line.amountPaise());
-        insert.execute();
+    /** All postings of these journals in as few multi-row statements as the bind-value limit allows. */
+    private void insertPostings(DSLContext tx, Map<Long, List<JournalLine>> journals) {
+        List<JournalLine> all = new ArrayList<>();
+        journals.values().forEach(all::addAll);
+        Map<String, Long> ids = resolveAccounts(tx, all, currentCreated.get());
+        final int rowsPerStatement = 10_000; // 3 bind values a row, PostgreSQL allows 65,535 a statement
+        var insert = tx.insertInto(POSTING, POSTING.JOURNAL_ID, POSTING.ACCOUNT_ID, POSTING.AMOUNT_PAISE);
+        int rows = 0;
+        for (var e : journals.entrySet()) {
+            for (JournalLine line : e.getValue()) {
+                insert = insert.values(e.getKey(), ids.get(line.accountCode()), line.amountPaise());
+                if (++rows == rowsPerStatement) {
+                    insert.execute();
+                    insert = tx.insertInto(POSTING, POSTING.JOURNAL_ID, POSTING.ACCOUNT_ID, POSTING.AMOUNT_PAISE);
+                    rows = 0;
+                }
+            }
+        }
+        if (rows > 0) insert.execute();
     }
 
     /** Finds or creates the accounts of these lines. New ones are reported in {@code created}, cached after commit. */
@@ -378,66 +448,6 @@ public final class LedgerRepository {
                 });
         if (!ids.keySet().containsAll(missing.keySet())) throw new IllegalStateException("accounts not created: " + missing.keySet());
         return ids;
-    }
-
-    private static void applyCommunityTotals(DSLContext tx, String communityId, int sign, FeeBreakdown b) {
-        tx.insertInto(COMMUNITY_WALLET).set(COMMUNITY_WALLET.COMMUNITY_ID, communityId).onConflictDoNothing().execute();
-        var w = COMMUNITY_WALLET;
-        tx.update(w)
-                .set(w.TOTAL_GROSS_REVENUE_PAISE, w.TOTAL_GROSS_REVENUE_PAISE.plus(sign * b.amountPaise()))
-                .set(w.TOTAL_PLATFORM_FEES_PAISE, w.TOTAL_PLATFORM_FEES_PAISE.plus(sign * b.platformFeePaise()))
-                .set(w.TOTAL_GATEWAY_FEES_PAISE, w.TOTAL_GATEWAY_FEES_PAISE.plus(sign * (b.gatewayFeePaise() + b.gatewayFeeGstPaise())))
-                .set(w.TOTAL_GST_COLLECTED_PAISE, w.TOTAL_GST_COLLECTED_PAISE.plus(sign * b.gstPaise()))
-                .set(w.TOTAL_NET_REVENUE_PAISE, w.TOTAL_NET_REVENUE_PAISE.plus(sign * b.netPaise()))
-                .set(w.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(w.COMMUNITY_ID.eq(communityId))
-                .execute();
-    }
-
-    /**
-     * Moves the wallet projections by exactly what the member postings say (credit-normal:
-     * a credit of x paise raises the bucket by x). The community wallet's pending/available/locked
-     * are the sums over its members and move with them. Rows are touched community first, then
-     * members sorted, which is the lock order every writer follows.
-     */
-    static void applyMemberWallets(DSLContext tx, String communityId, List<JournalLine> lines) {
-        record Key(String role, String userId) implements Comparable<Key> {
-            public int compareTo(Key o) {
-                int c = role.compareTo(o.role);
-                return c != 0 ? c : userId.compareTo(o.userId);
-            }
-        }
-        TreeMap<Key, long[]> deltas = new TreeMap<>();
-        long[] communityDelta = new long[3];
-        for (JournalLine line : lines) {
-            if (line.bucket() == null) continue;
-            if (!communityId.equals(line.communityId())) throw new IllegalArgumentException("member line of another community: " + line);
-            long[] d = deltas.computeIfAbsent(new Key(line.role(), line.userId()), k -> new long[3]);
-            d[line.bucket().ordinal()] = Math.subtractExact(d[line.bucket().ordinal()], line.amountPaise());
-            communityDelta[line.bucket().ordinal()] = Math.subtractExact(communityDelta[line.bucket().ordinal()], line.amountPaise());
-        }
-        if (deltas.isEmpty()) return;
-        var cw = COMMUNITY_WALLET;
-        tx.insertInto(cw).set(cw.COMMUNITY_ID, communityId).onConflictDoNothing().execute();
-        tx.update(cw)
-                .set(cw.PENDING_SETTLEMENT_PAISE, cw.PENDING_SETTLEMENT_PAISE.plus(communityDelta[WalletBucket.PENDING.ordinal()]))
-                .set(cw.AVAILABLE_BALANCE_PAISE, cw.AVAILABLE_BALANCE_PAISE.plus(communityDelta[WalletBucket.AVAILABLE.ordinal()]))
-                .set(cw.LOCKED_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE.plus(communityDelta[WalletBucket.LOCKED.ordinal()]))
-                .set(cw.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(cw.COMMUNITY_ID.eq(communityId))
-                .execute();
-        var mw = MEMBER_WALLET;
-        var ensure = tx.insertInto(mw, mw.COMMUNITY_ID, mw.ROLE, mw.USER_ID);
-        for (Key k : deltas.keySet()) ensure = ensure.values(communityId, k.role(), k.userId());
-        ensure.onConflictDoNothing().execute();
-        List<Query> updates = new ArrayList<>(deltas.size());
-        deltas.forEach((k, d) -> updates.add(tx.update(mw)
-                .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d[WalletBucket.PENDING.ordinal()]))
-                .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d[WalletBucket.AVAILABLE.ordinal()]))
-                .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d[WalletBucket.LOCKED.ordinal()]))
-                .set(mw.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(mw.COMMUNITY_ID.eq(communityId), mw.ROLE.eq(k.role()), mw.USER_ID.eq(k.userId()))));
-        tx.batch(updates).execute();
     }
 
     private static WalletBucket bucketOf(String purpose) {

@@ -1,0 +1,100 @@
+package com.commdesk.ledger;
+
+import static com.commdesk.ledger.jooq.Tables.COMMUNITY_WALLET;
+import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
+
+import com.commdesk.fees.FeeBreakdown;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.jooq.impl.DSL;
+
+/**
+ * The wallet projection changes of one transaction, summed per row and applied in the one lock
+ * order every writer follows: community wallet rows sorted by id, then member wallet rows sorted by
+ * (community, role, user). Summing first means a batch of payments touches each row once.
+ */
+final class WalletDeltas {
+    private record MemberKey(String communityId, String role, String userId) implements Comparable<MemberKey> {
+        public int compareTo(MemberKey o) {
+            int c = communityId.compareTo(o.communityId);
+            if (c != 0) return c;
+            c = role.compareTo(o.role);
+            return c != 0 ? c : userId.compareTo(o.userId);
+        }
+    }
+
+    // community: gross, platform fees, gateway fees (+GST), GST collected, net, pending, available, locked, withdrawn
+    private static final int GROSS = 0, PLATFORM = 1, GATEWAY = 2, GST = 3, NET = 4, PENDING = 5, AVAILABLE = 6, LOCKED = 7, WITHDRAWN = 8;
+    private final TreeMap<String, long[]> communities = new TreeMap<>();
+    // member: pending, available, locked, paid out
+    private final TreeMap<MemberKey, long[]> members = new TreeMap<>();
+
+    /** A payment's totals (sign +1) or their reversal (-1). */
+    void addTotals(String communityId, int sign, FeeBreakdown b) {
+        long[] c = communities.computeIfAbsent(communityId, k -> new long[9]);
+        c[GROSS] = Math.addExact(c[GROSS], sign * b.amountPaise());
+        c[PLATFORM] = Math.addExact(c[PLATFORM], sign * b.platformFeePaise());
+        c[GATEWAY] = Math.addExact(c[GATEWAY], sign * (b.gatewayFeePaise() + b.gatewayFeeGstPaise()));
+        c[GST] = Math.addExact(c[GST], sign * b.gstPaise());
+        c[NET] = Math.addExact(c[NET], sign * b.netPaise());
+    }
+
+    /** Member postings move wallet buckets by exactly their amount (credit-normal: a credit raises the bucket). */
+    void addLines(List<JournalLine> lines) {
+        for (JournalLine line : lines) {
+            if (line.bucket() == null) continue;
+            int bucket = line.bucket().ordinal(); // PENDING, AVAILABLE, LOCKED
+            long[] m = members.computeIfAbsent(new MemberKey(line.communityId(), line.role(), line.userId()), k -> new long[4]);
+            m[bucket] = Math.subtractExact(m[bucket], line.amountPaise());
+            long[] c = communities.computeIfAbsent(line.communityId(), k -> new long[9]);
+            c[PENDING + bucket] = Math.subtractExact(c[PENDING + bucket], line.amountPaise());
+        }
+    }
+
+    void addPaidOut(String communityId, String role, String userId, long amountPaise) {
+        members.computeIfAbsent(new MemberKey(communityId, role, userId), k -> new long[4])[3] += amountPaise;
+        communities.computeIfAbsent(communityId, k -> new long[9])[WITHDRAWN] += amountPaise;
+    }
+
+    /** Applies everything; a bucket going negative fails the statement (CHECK constraint, SQLSTATE 23514). */
+    void apply(DSLContext tx) {
+        if (!communities.isEmpty()) {
+            var cw = COMMUNITY_WALLET;
+            var ensure = tx.insertInto(cw, cw.COMMUNITY_ID);
+            for (String id : communities.keySet()) ensure = ensure.values(id);
+            ensure.onConflictDoNothing().execute();
+            List<Query> updates = new ArrayList<>(communities.size());
+            communities.forEach((id, d) -> updates.add(tx.update(cw)
+                    .set(cw.TOTAL_GROSS_REVENUE_PAISE, cw.TOTAL_GROSS_REVENUE_PAISE.plus(d[GROSS]))
+                    .set(cw.TOTAL_PLATFORM_FEES_PAISE, cw.TOTAL_PLATFORM_FEES_PAISE.plus(d[PLATFORM]))
+                    .set(cw.TOTAL_GATEWAY_FEES_PAISE, cw.TOTAL_GATEWAY_FEES_PAISE.plus(d[GATEWAY]))
+                    .set(cw.TOTAL_GST_COLLECTED_PAISE, cw.TOTAL_GST_COLLECTED_PAISE.plus(d[GST]))
+                    .set(cw.TOTAL_NET_REVENUE_PAISE, cw.TOTAL_NET_REVENUE_PAISE.plus(d[NET]))
+                    .set(cw.PENDING_SETTLEMENT_PAISE, cw.PENDING_SETTLEMENT_PAISE.plus(d[PENDING]))
+                    .set(cw.AVAILABLE_BALANCE_PAISE, cw.AVAILABLE_BALANCE_PAISE.plus(d[AVAILABLE]))
+                    .set(cw.LOCKED_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE.plus(d[LOCKED]))
+                    .set(cw.TOTAL_WITHDRAWN_PAISE, cw.TOTAL_WITHDRAWN_PAISE.plus(d[WITHDRAWN]))
+                    .set(cw.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(cw.COMMUNITY_ID.eq(id))));
+            tx.batch(updates).execute();
+        }
+        if (!members.isEmpty()) {
+            var mw = MEMBER_WALLET;
+            var ensure = tx.insertInto(mw, mw.COMMUNITY_ID, mw.ROLE, mw.USER_ID);
+            for (MemberKey k : members.keySet()) ensure = ensure.values(k.communityId(), k.role(), k.userId());
+            ensure.onConflictDoNothing().execute();
+            List<Query> updates = new ArrayList<>(members.size());
+            members.forEach((k, d) -> updates.add(tx.update(mw)
+                    .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d[0]))
+                    .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d[1]))
+                    .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d[2]))
+                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d[3]))
+                    .set(mw.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(mw.COMMUNITY_ID.eq(k.communityId()), mw.ROLE.eq(k.role()), mw.USER_ID.eq(k.userId()))));
+            tx.batch(updates).execute();
+        }
+    }
+}
