@@ -12,8 +12,10 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentGroupCommitter;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.testing.TestDatabases;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +35,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * ./mvnw -q -pl ledger-db exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=com.commdesk.ledger.bench.LedgerBenchmark -Dexec.args="60 8 64"
  * </pre>
- * Args: seconds (60), threads (8), communities (64). PostgreSQL: COMMDESK_TEST_DATABASE_URL, else
- * Testcontainers/embedded (see TestDatabases).
+ * Args: seconds (60), threads (8), communities (64), mode: "group" (callers on virtual threads post
+ * one payment each through {@link PaymentGroupCommitter} with {@code threads} writer connections) or
+ * "single" (one transaction per payment on {@code threads} threads). PostgreSQL:
+ * COMMDESK_TEST_DATABASE_URL, else Testcontainers/embedded (see TestDatabases).
  */
 public final class LedgerBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int communities = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        boolean group = !(args.length > 3 && args[3].equals("single"));
+        int callers = group ? 2_000 : threads;
         if (seconds < 1 || seconds > 3600 || threads < 1 || threads > 128 || communities < 1 || communities > 10_000) {
             throw new IllegalArgumentException("seconds 1..3600, threads 1..128, communities 1..10000");
         }
@@ -51,9 +57,11 @@ public final class LedgerBenchmark {
             AtomicLong posted = new AtomicLong();
             AtomicLong sequence = new AtomicLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            PaymentGroupCommitter committer = group
+                    ? new PaymentGroupCommitter(ledger, LedgerRepository.MAX_BATCH, Duration.ofMillis(5), threads, 10_000) : null;
+            ExecutorService pool = group ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(threads);
             long started = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
+            for (int t = 0; t < callers; t++) {
                 pool.submit(() -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
                     while (System.nanoTime() < deadline) {
@@ -63,8 +71,10 @@ public final class LedgerBenchmark {
                         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amount, "EVENT", "UPI", "KA", "MH"),
                                 FeeSchedules.recommendedDefault());
                         List<RoleAllocation> shares = SplitEngine.splitRevenueAcrossRoles(b.netPaise(), roles);
-                        ledger.postPayment(new PaymentPosting("bench-" + n, community, "EVENT", "evt-" + n, "order-" + n,
-                                "cf-" + n, "UPI", b, shares, null, null, Map.of()));
+                        PaymentPosting posting = new PaymentPosting("bench-" + n, community, "EVENT", "evt-" + n, "order-" + n,
+                                "cf-" + n, "UPI", b, shares, null, null, Map.of());
+                        if (committer != null) committer.post(posting);
+                        else ledger.postPayment(posting);
                         posted.incrementAndGet();
                     }
                     return null;
@@ -79,13 +89,15 @@ public final class LedgerBenchmark {
             }
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.MINUTES);
+            if (committer != null) committer.close();
             long elapsedMillis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
             long payments = posted.get();
             long rows = ((Number) db.dsl().fetchValue("""
                     select (select count(*) from journal) + (select count(*) from posting) + (select count(*) from revenue_transaction)
                          + (select count(*) from revenue_distribution) + (select count(*) from platform_revenue)
                     """)).longValue();
-            System.out.printf("ledger benchmark: %d threads, %d communities x 12 members, %d s%n", threads, communities, elapsedMillis / 1000);
+            System.out.printf("ledger benchmark (%s): %d %s, %d communities x 12 members, %d s%n", group ? "group commit" : "one transaction per payment",
+                    threads, group ? "writer connections, " + callers + " concurrent callers" : "threads", communities, elapsedMillis / 1000);
             System.out.printf("  %,d payments  ->  %,.0f payments/s%n", payments, payments * 1000.0 / elapsedMillis);
             System.out.printf("  %,d rows inserted (journal, postings, revenue rows)  ->  %,.0f rows/s, %.1f rows/payment"
                     + " (+ %d wallet rows updated per payment)%n", rows, rows * 1000.0 / elapsedMillis, rows / (double) Math.max(1, payments), 13);
