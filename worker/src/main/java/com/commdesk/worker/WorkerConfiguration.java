@@ -5,6 +5,7 @@ import com.commdesk.activities.cashfree.CashfreeGateway;
 import com.commdesk.activities.cashfree.CashfreePgAdapter;
 import com.commdesk.activities.payment.FeePolicy;
 import com.commdesk.activities.payment.PaymentActivitiesImpl;
+import com.commdesk.activities.payment.RuleBasedFeePolicy;
 import com.commdesk.fees.FeeSchedule;
 import com.commdesk.fees.FeeSchedules;
 import com.commdesk.ledger.CommunityRepository;
@@ -13,6 +14,7 @@ import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.LedgerRepository;
 import com.commdesk.ledger.Migrations;
 import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.rules.CommissionRuleRepository;
 import com.commdesk.workflows.client.TemporalConnections;
 import com.commdesk.workflows.client.TemporalSettings;
 import com.commdesk.workflows.payment.PaymentWorkflow;
@@ -23,6 +25,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -68,14 +71,20 @@ public class WorkerConfiguration {
         return new CashfreePgAdapter(config);
     }
 
+    /**
+     * Stored commission rules pick the schedule (docs/rules.md); a payment no rule matches gets the
+     * {@code commdesk.fees.default-schedule} preset. {@code commdesk.fees.rules-recheck} is how often
+     * the cached rule set checks the store's revision (default PT0S: on every payment, one index lookup).
+     */
     @Bean
-    FeePolicy feePolicy(@Value("${commdesk.fees.default-schedule:" + FeeSchedules.RECOMMENDED_DEFAULT + "}") String name) {
+    FeePolicy feePolicy(@Value("${commdesk.fees.default-schedule:" + FeeSchedules.RECOMMENDED_DEFAULT + "}") String name,
+                        @Value("${commdesk.fees.rules-recheck:PT0S}") Duration recheck, LedgerDatabase db) {
         FeeSchedule schedule = switch (name) {
             case FeeSchedules.RECOMMENDED_DEFAULT -> FeeSchedules.recommendedDefault();
             case FeeSchedules.SEED_EXAMPLES -> FeeSchedules.seedExamples();
             default -> throw new IllegalArgumentException("commdesk.fees.default-schedule: unknown preset '" + name + "'");
         };
-        return FeePolicy.fixed(schedule);
+        return new RuleBasedFeePolicy(new CommissionRuleRepository(db.dsl(), recheck), schedule, Clock.systemUTC());
     }
 
     @Bean

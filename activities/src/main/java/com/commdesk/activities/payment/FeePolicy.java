@@ -8,7 +8,14 @@ import com.commdesk.workflows.payment.VerifiedPayment;
 /** Chooses the fee schedule for a payment and names the rule (id, version) that chose it. */
 @FunctionalInterface
 public interface FeePolicy {
-    record Choice(FeeSchedule schedule, String ruleId, Integer ruleVersion) {}
+    /**
+     * @param roles the rule's own role split, overriding the community's; null or empty = the community's roles
+     */
+    record Choice(FeeSchedule schedule, String ruleId, Integer ruleVersion, java.util.List<com.commdesk.fees.RoleSplit> roles) {
+        public Choice(FeeSchedule schedule, String ruleId, Integer ruleVersion) {
+            this(schedule, ruleId, ruleVersion, null);
+        }
+    }
 
     Choice choose(PaymentRequest request, VerifiedPayment verified, CommunityConfig community);
 

@@ -10,6 +10,7 @@ import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.FeeEngine;
 import com.commdesk.fees.FeeValidationException;
 import com.commdesk.fees.PaymentFacts;
+import com.commdesk.fees.RoleSplit;
 import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
@@ -103,7 +104,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             throw rejected("payment " + paid.cfPaymentId() + " is " + paid.amountPaise() + " " + paid.currency()
                     + " for an order of " + order.amountPaise() + " INR");
         }
-        return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod());
+        return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
+                paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli());
     }
 
     private ApplicationFailure rejected(String message) {
@@ -119,19 +121,22 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         try {
             FeeBreakdown breakdown = FeeEngine.calculate(new PaymentFacts(verified.amountPaise(), request.sourceType(),
                     verified.paymentMethod(), community.supplierState(), placeOfSupply), choice.schedule());
-            return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion());
+            return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion(),
+                    choice.roles() == null || choice.roles().isEmpty() ? null : choice.roles());
         } catch (FeeValidationException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), PaymentFailures.INVALID_PAYMENT);
         }
     }
 
     @Override
-    public Allocation allocateShares(String communityId, long netPaise) {
-        CommunityConfig community = community(communityId);
+    public Allocation allocateShares(String communityId, long netPaise, List<RoleSplit> ruleRoles) {
+        // The rule's own roles override the community's (they were validated when the rule was saved).
+        boolean fromRule = ruleRoles != null && !ruleRoles.isEmpty();
+        List<RoleSplit> roles = fromRule ? ruleRoles : community(communityId).roles();
         try {
-            return new Allocation(SplitEngine.splitRevenueAcrossRoles(netPaise, community.roles()));
+            return new Allocation(SplitEngine.splitRevenueAcrossRoles(netPaise, roles));
         } catch (FeeValidationException e) {
-            throw ApplicationFailure.newNonRetryableFailure("community " + communityId + ": " + e.getMessage(),
+            throw ApplicationFailure.newNonRetryableFailure((fromRule ? "rule roles" : "community " + communityId) + ": " + e.getMessage(),
                     PaymentFailures.INVALID_PAYMENT);
         }
     }

@@ -19,9 +19,12 @@ public interface PaymentActivities {
     @ActivityMethod
     FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified);
 
-    /** Splits the net across the community's roles, then members. */
+    /**
+     * Splits the net across roles, then members: the rule's roles when {@code ruleRoles} is non-empty
+     * (from {@link FeeCalculation#roles()}), else the community's.
+     */
     @ActivityMethod
-    Allocation allocateShares(String communityId, long netPaise);
+    Allocation allocateShares(String communityId, long netPaise, java.util.List<com.commdesk.fees.RoleSplit> ruleRoles);
 
     /** Posts one balanced journal with the revenue rows and pending wallet credits; keyed by paymentId. */
     @ActivityMethod

@@ -63,7 +63,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             fees = ledger.calculateFees(request, verified);
 
             stage = PaymentStage.ALLOCATING_SHARES;
-            shares = ledger.allocateShares(request.communityId(), fees.breakdown().netPaise()).shares();
+            shares = ledger.allocateShares(request.communityId(), fees.breakdown().netPaise(), fees.roles()).shares();
 
             stage = PaymentStage.POSTING_LEDGER;
             // Registered before the call: if the posting committed but its completion was lost, the

@@ -1,5 +1,13 @@
 package com.commdesk.workflows.payment;
 
-/** What Cashfree confirmed: the order is PAID, for this amount, in this currency, by this method. */
+/**
+ * What Cashfree confirmed: the order is PAID, for this amount, in this currency, by this method.
+ * {@code paidAtEpochMillis}: Cashfree's payment time (decides which commission rules are effective);
+ * null when Cashfree gave none.
+ */
 public record VerifiedPayment(String cashfreeOrderId, String cashfreePaymentId, long amountPaise, String currency,
-                              String paymentMethod) {}
+                              String paymentMethod, Long paidAtEpochMillis) {
+    public VerifiedPayment(String cashfreeOrderId, String cashfreePaymentId, long amountPaise, String currency, String paymentMethod) {
+        this(cashfreeOrderId, cashfreePaymentId, amountPaise, currency, paymentMethod, null);
+    }
+}

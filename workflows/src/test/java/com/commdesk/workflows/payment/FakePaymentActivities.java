@@ -48,7 +48,7 @@ class FakePaymentActivities implements PaymentActivities {
     }
 
     @Override
-    public Allocation allocateShares(String communityId, long netPaise) {
+    public Allocation allocateShares(String communityId, long netPaise, java.util.List<com.commdesk.fees.RoleSplit> ruleRoles) {
         calls.add("allocate");
         return new Allocation(List.of(new RoleAllocation("owner", 10000, netPaise,
                 List.of(new MemberAllocation("u-owner", netPaise)))));
