@@ -67,6 +67,24 @@ public class ApiConfiguration {
         return new CommunityRepository(db.dsl());
     }
 
+    /** Stored commission rules; the cached rule set rechecks the store's revision every commdesk.fees.rules-recheck (docs/rules.md). */
+    @Bean
+    com.commdesk.ledger.rules.CommissionRuleRepository commissionRuleRepository(LedgerDatabase db,
+            @Value("${commdesk.fees.rules-recheck:PT0S}") Duration recheck) {
+        return new com.commdesk.ledger.rules.CommissionRuleRepository(db.dsl(), recheck);
+    }
+
+    /** The schedule a fee quote uses when no stored rule matches: the same preset property as the worker's. */
+    @Bean
+    com.commdesk.fees.FeeSchedule defaultFeeSchedule(
+            @Value("${commdesk.fees.default-schedule:" + com.commdesk.fees.FeeSchedules.RECOMMENDED_DEFAULT + "}") String name) {
+        return switch (name) {
+            case com.commdesk.fees.FeeSchedules.RECOMMENDED_DEFAULT -> com.commdesk.fees.FeeSchedules.recommendedDefault();
+            case com.commdesk.fees.FeeSchedules.SEED_EXAMPLES -> com.commdesk.fees.FeeSchedules.seedExamples();
+            default -> throw new IllegalArgumentException("commdesk.fees.default-schedule: unknown preset '" + name + "'");
+        };
+    }
+
     static TemporalSettings temporalSettings(Environment env) {
         Map<String, String> values = new HashMap<>();
         for (String k : TEMPORAL_KEYS) {

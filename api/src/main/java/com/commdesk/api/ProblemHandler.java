@@ -37,6 +37,41 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         };
     }
 
+    /** Fee-engine validation (quotes, commission rules): 422 naming the input at fault ("schedule.gatewayFee.UPI.rateBps", "roles[1].members"). */
+    @ExceptionHandler(com.commdesk.fees.FeeValidationException.class)
+    ResponseEntity<ProblemDetail> feeValidation(com.commdesk.fees.FeeValidationException e) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid fee input", e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(com.commdesk.ledger.rules.CommissionRuleException.class)
+    ResponseEntity<ProblemDetail> commissionRule(com.commdesk.ledger.rules.CommissionRuleException e) {
+        return switch (e.code()) {
+            case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), e.field());
+            case ALREADY_EXISTS -> problem(HttpStatus.CONFLICT, "Rule exists", e.getMessage(), e.field());
+            case ALREADY_INACTIVE -> problem(HttpStatus.CONFLICT, "Rule inactive", e.getMessage(), e.field());
+            case TIE -> {
+                ResponseEntity<ProblemDetail> r = problem(HttpStatus.CONFLICT, "Rule tie", e.getMessage(), e.field());
+                r.getBody().setProperty("otherRuleId", e.otherRuleId());
+                yield r;
+            }
+        };
+    }
+
+    /** "schedule.gatewayFeeByMethod.UPI.rateBps" from Jackson's path of the value it could not read; null if none. */
+    static String jsonPath(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException j && !j.getPath().isEmpty()) {
+                StringBuilder b = new StringBuilder();
+                for (tools.jackson.core.JacksonException.Reference r : j.getPath()) {
+                    if (r.getPropertyName() != null) b.append(b.isEmpty() ? "" : ".").append(r.getPropertyName());
+                    else if (r.getIndex() >= 0) b.append('[').append(r.getIndex()).append(']');
+                }
+                return b.isEmpty() ? null : b.toString();
+            }
+        }
+        return null;
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
@@ -47,7 +82,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             detail += ": " + cause.getMessage().lines().findFirst().orElse("");
         }
         return ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .body(body(HttpStatus.BAD_REQUEST, "Malformed request", detail, null));
+                .body(body(HttpStatus.BAD_REQUEST, "Malformed request", detail, jsonPath(e)));
     }
 
     @ExceptionHandler(RuntimeException.class)
