@@ -15,6 +15,14 @@ public interface PaymentActivities {
     @ActivityMethod
     VerifiedPayment verifyWithCashfree(PaymentRequest request);
 
+    /** Velocity, blocklists, caps and double claims; idempotent per payment (since v1). */
+    @ActivityMethod
+    FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified);
+
+    /** Records the payment's notable stage for operators (parked, under review, done); idempotent. */
+    @ActivityMethod
+    void recordStatus(String paymentId, String stage, String detail);
+
     /** Picks the fee schedule (rule engine) and computes GST, gateway, platform fee, withholding and net. */
     @ActivityMethod
     FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified);

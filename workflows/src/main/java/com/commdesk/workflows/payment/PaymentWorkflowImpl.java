@@ -3,21 +3,32 @@ package com.commdesk.workflows.payment;
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.RoleAllocation;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Functions;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Deterministic orchestration only: no I/O, no clocks, no randomness but Temporal's. Each step is
  * an activity with explicit timeouts and retries; a compensable step registers its compensation
  * before it runs, and compensations run in a detached scope so a cancellation cannot stop them.
+ *
+ * <p>Versions (see {@link #OPERATIONS_CHANGE}): histories started before v1 replay through
+ * {@link #processV0} unchanged; new runs take {@link #processV1}, which adds the fraud screen,
+ * parking and operator signals. Histories of every released version are replayed in the build.
  */
 public class PaymentWorkflowImpl implements PaymentWorkflow {
+    /** getVersion change id of v1: fraud screen, NEEDS_ATTENTION parking, status recording. */
+    static final String OPERATIONS_CHANGE = "screen-park-record";
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
     static final RetryOptions RETRY = RetryOptions.newBuilder()
@@ -27,7 +38,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             .setDoNotRetry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new))
             .build();
 
-    /** Cashfree may be down for a while: keep trying for up to six hours before giving up. */
+    /** Cashfree may be down for a while: keep trying for up to six hours before parking. */
     static final ActivityOptions CASHFREE_STEP = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(30))
             .setScheduleToCloseTimeout(Duration.ofHours(6))
@@ -41,8 +52,22 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             .setRetryOptions(RETRY)
             .build();
 
+    /** Short reads/writes with no outside party: local activities (no extra server round trips). */
+    static final LocalActivityOptions LOCAL_STEP = LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
+            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
+            .setRetryOptions(RETRY)
+            .build();
+
+    /** A parked payment is retried automatically this often (durable timer), this many times, then waits for a human. */
+    static final Duration AUTO_RETRY_AFTER = Duration.ofHours(1);
+    static final int MAX_AUTO_RETRIES = 3;
+    /** Bound on remembered webhook event ids (TIGER_STYLE: a limit on everything). */
+    static final int MAX_EVENTS = 100;
+
     private final PaymentActivities cashfree = Workflow.newActivityStub(PaymentActivities.class, CASHFREE_STEP);
     private final PaymentActivities ledger = Workflow.newActivityStub(PaymentActivities.class, LEDGER_STEP);
+    private final PaymentActivities local = Workflow.newLocalActivityStub(PaymentActivities.class, LOCAL_STEP);
 
     private String paymentId;
     private PaymentStage stage = PaymentStage.VERIFYING;
@@ -51,32 +76,43 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private LedgerPosting posting;
     private Long releaseAtEpochMillis;
     private String error;
+    private PaymentStage parkedStep;
+    private List<String> fraudReasons = List.of();
+    private String decidedBy;
+    private OperatorDecision pendingDecision;
+    private ReviewDecision pendingReview;
+    private final Set<String> eventIds = new LinkedHashSet<>();
+
+    /** Thrown inside the workflow when an operator chooses to compensate a parked payment. */
+    private static final class CompensationRequested extends RuntimeException {
+        CompensationRequested(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     @Override
     public PaymentStatus process(PaymentRequest request) {
         paymentId = request.paymentId();
+        int version = Workflow.getVersion(OPERATIONS_CHANGE, Workflow.DEFAULT_VERSION, 1);
+        return version == Workflow.DEFAULT_VERSION ? processV0(request) : processV1(request);
+    }
+
+    /** v0, as released: kept byte-for-byte in behaviour so its histories replay. */
+    private PaymentStatus processV0(PaymentRequest request) {
         Saga saga = new Saga(new Saga.Options.Builder().setParallelCompensation(false).build());
         try {
             VerifiedPayment verified = cashfree.verifyWithCashfree(request);
-
             stage = PaymentStage.CALCULATING_FEES;
             fees = ledger.calculateFees(request, verified);
-
             stage = PaymentStage.ALLOCATING_SHARES;
             shares = ledger.allocateShares(request.communityId(), fees.breakdown().netPaise(), fees.roles()).shares();
-
             stage = PaymentStage.POSTING_LEDGER;
-            // Registered before the call: if the posting committed but its completion was lost, the
-            // reversal (keyed by paymentId) still finds and reverses it.
             saga.addCompensation(ledger::reverseLedgerPosting, request.paymentId(), "payment workflow compensation");
             posting = ledger.postToLedger(request, verified, fees, new Allocation(shares));
-
             stage = PaymentStage.QUEUING_SETTLEMENT;
             releaseAtEpochMillis = ledger.queueSettlement(posting.transactionId()).releaseAtEpochMillis();
-
             stage = PaymentStage.HANDING_OVER_PAYOUT;
             ledger.handOverToPayouts(posting.transactionId());
-
             stage = PaymentStage.COMPLETED;
             return status();
         } catch (ActivityFailure e) {
@@ -93,13 +129,142 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         }
     }
 
+    /** v1: screen for fraud (review if flagged); park failed steps for an operator instead of failing. */
+    private PaymentStatus processV1(PaymentRequest request) {
+        Saga saga = new Saga(new Saga.Options.Builder().setParallelCompensation(false).build());
+        boolean compensable = false;
+        try {
+            VerifiedPayment verified = step(PaymentStage.VERIFYING, () -> cashfree.verifyWithCashfree(request));
+
+            FraudVerdict verdict = step(PaymentStage.SCREENING, () -> local.screenForFraud(request, verified));
+            if (verdict.flagged()) {
+                fraudReasons = verdict.reasons();
+                stage = PaymentStage.UNDER_REVIEW;
+                record("flagged: " + String.join("; ", fraudReasons));
+                Workflow.await(() -> pendingReview != null);
+                decidedBy = pendingReview.reviewer();
+                if (pendingReview.outcome() == ReviewDecision.Outcome.REJECT) {
+                    stage = PaymentStage.REJECTED;
+                    error = "rejected by " + pendingReview.reviewer() + ": " + pendingReview.reason();
+                    record(error);
+                    return status();
+                }
+            }
+
+            fees = step(PaymentStage.CALCULATING_FEES, () -> ledger.calculateFees(request, verified));
+            shares = step(PaymentStage.ALLOCATING_SHARES,
+                    () -> ledger.allocateShares(request.communityId(), fees.breakdown().netPaise(), fees.roles()).shares());
+
+            // Registered before the call: if the posting committed but its completion was lost, the
+            // reversal (keyed by paymentId) still finds and reverses it.
+            saga.addCompensation(ledger::reverseLedgerPosting, request.paymentId(), "payment workflow compensation");
+            compensable = true;
+            posting = step(PaymentStage.POSTING_LEDGER, () -> ledger.postToLedger(request, verified, fees, new Allocation(shares)));
+            releaseAtEpochMillis = step(PaymentStage.QUEUING_SETTLEMENT,
+                    () -> ledger.queueSettlement(posting.transactionId()).releaseAtEpochMillis());
+            step(PaymentStage.HANDING_OVER_PAYOUT, () -> ledger.handOverToPayouts(posting.transactionId()));
+
+            stage = PaymentStage.COMPLETED;
+            error = null;
+            record(null);
+            return status();
+        } catch (ActivityFailure | CompensationRequested e) {
+            if (error == null) error = e instanceof TemporalFailure tf ? describe(tf) : e.getMessage();
+            if (compensable) {
+                Workflow.newDetachedCancellationScope(saga::compensate).run();
+                stage = PaymentStage.COMPENSATED;
+            } else {
+                stage = PaymentStage.FAILED;
+            }
+            Workflow.newDetachedCancellationScope(() -> record(error)).run();
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "payment " + paymentId + " " + stage.name().toLowerCase() + ": " + error, "PaymentFailed");
+        }
+    }
+
+    /**
+     * Runs one step. If it fails for good (retries exhausted, or an error retrying cannot fix), the
+     * payment parks as NEEDS_ATTENTION: it retries by itself after {@link #AUTO_RETRY_AFTER} (a durable
+     * timer) up to {@link #MAX_AUTO_RETRIES} times, then waits for an operator to signal RETRY or
+     * COMPENSATE. Cashfree saying the payment is not what was claimed is final: it fails at once.
+     */
+    private <T> T step(PaymentStage s, Functions.Func<T> call) {
+        stage = s;
+        int autoRetries = 0;
+        while (true) {
+            try {
+                T result = call.apply();
+                parkedStep = null;
+                return result;
+            } catch (ActivityFailure e) {
+                error = describe(e);
+                if (isVerificationFailure(e)) throw e;
+                parkedStep = s;
+                stage = PaymentStage.NEEDS_ATTENTION;
+                record(s + ": " + error);
+                pendingDecision = null;
+                boolean decided = autoRetries < MAX_AUTO_RETRIES
+                        ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
+                        : awaitDecision();
+                if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE) {
+                    decidedBy = pendingDecision.operator();
+                    error = s + " failed (" + error + "); compensated by " + decidedBy;
+                    throw new CompensationRequested(error);
+                }
+                if (decided) decidedBy = pendingDecision.operator();
+                else autoRetries++;
+                pendingDecision = null;
+                stage = s;
+            }
+        }
+    }
+
+    private boolean awaitDecision() {
+        Workflow.await(() -> pendingDecision != null);
+        return true;
+    }
+
+    /**
+     * Best effort: the operators' list is a convenience, the status query is the truth. A database
+     * outage must neither fail nor compensate a payment, so a failure to record is only logged.
+     */
+    private void record(String detail) {
+        try {
+            local.recordStatus(paymentId, stage.name(), detail);
+        } catch (ActivityFailure e) {
+            Workflow.getLogger(PaymentWorkflowImpl.class).warn("could not record status {} of {}: {}", stage, paymentId, describe(e));
+        }
+    }
+
+    @Override
+    public void decide(OperatorDecision decision) {
+        if (stage == PaymentStage.NEEDS_ATTENTION && decision != null && decision.action() != null) pendingDecision = decision;
+    }
+
+    @Override
+    public void review(ReviewDecision decision) {
+        if (stage == PaymentStage.UNDER_REVIEW && decision != null && decision.outcome() != null) pendingReview = decision;
+    }
+
+    @Override
+    public void cashfreeEvent(CashfreeEvent event) {
+        // Verification always asks Cashfree itself; events are recorded (deduplicated, bounded) for the status view.
+        if (event == null || event.eventId() == null || eventIds.contains(event.eventId())) return;
+        if (eventIds.size() >= MAX_EVENTS) eventIds.remove(eventIds.iterator().next());
+        eventIds.add(event.eventId());
+    }
+
     @Override
     public PaymentStatus status() {
         FeeBreakdown breakdown = fees == null ? null : fees.breakdown();
         return new PaymentStatus(paymentId, stage, breakdown, fees == null ? null : fees.ruleId(),
                 fees == null ? null : fees.ruleVersion(), shares,
                 posting == null ? null : posting.transactionId(), posting == null ? null : posting.journalId(),
-                releaseAtEpochMillis, error);
+                releaseAtEpochMillis, error, parkedStep, new ArrayList<>(fraudReasons), decidedBy, eventIds.size());
+    }
+
+    private static boolean isVerificationFailure(ActivityFailure e) {
+        return e.getCause() instanceof ApplicationFailure af && PaymentFailures.VERIFICATION_FAILED.equals(af.getType());
     }
 
     /** The innermost failure's message: what an operator needs to read. */

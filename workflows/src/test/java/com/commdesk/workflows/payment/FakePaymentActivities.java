@@ -21,6 +21,9 @@ class FakePaymentActivities implements PaymentActivities {
     volatile Duration cashfreeDownFor = Duration.ZERO;
     volatile String failVerificationWith;
     volatile String failSettlementWith;
+    /** Settlement fails (non-retryably) this many times, then succeeds. */
+    volatile int failSettlementTimes;
+    volatile FraudVerdict verdict = new FraudVerdict(false, List.of());
 
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
@@ -34,6 +37,17 @@ class FakePaymentActivities implements PaymentActivities {
             throw ApplicationFailure.newNonRetryableFailure(failVerificationWith, PaymentFailures.VERIFICATION_FAILED);
         }
         return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
+    }
+
+    @Override
+    public FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified) {
+        calls.add("screen");
+        return verdict;
+    }
+
+    @Override
+    public void recordStatus(String paymentId, String stage, String detail) {
+        calls.add("status:" + stage);
     }
 
     @Override
@@ -68,6 +82,10 @@ class FakePaymentActivities implements PaymentActivities {
     @Override
     public SettlementQueued queueSettlement(String transactionId) {
         calls.add("settle");
+        if (failSettlementTimes > 0) {
+            failSettlementTimes--;
+            throw ApplicationFailure.newNonRetryableFailure("settlement store refused", PaymentFailures.INVALID_PAYMENT);
+        }
         if (failSettlementWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(failSettlementWith, PaymentFailures.INVALID_PAYMENT);
         }

@@ -8,9 +8,11 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,19 +43,38 @@ class PaymentWorkflowTest {
     private PaymentWorkflow stub(String paymentId) {
         return client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
-                .setWorkflowId(PaymentWorkflow.workflowId(paymentId))
+                .setWorkflowId(PaymentWorkflow.workflowId("order-" + paymentId))
                 .build());
+    }
+
+    private PaymentWorkflow running(String paymentId) {
+        return client.newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("order-" + paymentId));
     }
 
     private static PaymentRequest request(String id) {
         return new PaymentRequest(id, "demo-community", "EVENT", "evt-1", "order-" + id, 1_000_000L, Map.of());
     }
 
+    /** Waits (in real time: queries do not skip time) until the workflow reports this stage. */
+    private PaymentStatus awaitStage(String paymentId, PaymentStage expected) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            PaymentStatus s = running(paymentId).status();
+            if (s.stage() == expected) return s;
+            Thread.sleep(25);
+        }
+        throw new AssertionError(paymentId + " never reached " + expected + ", is " + running(paymentId).status().stage());
+    }
+
+    private PaymentStatus result(String paymentId) {
+        return WorkflowStub.fromTyped(running(paymentId)).getResult(PaymentStatus.class);
+    }
+
     @Test
-    void runsTheSixStepsInOrderAndReportsTheResult() {
+    void runsEveryStepInOrderAndReportsTheResult() {
         PaymentStatus status = stub("p1").process(request("p1"));
 
-        assertThat(activities.calls).containsExactly("verify#1", "fees", "allocate", "post", "settle", "payout");
+        assertThat(activities.calls).containsExactly("verify#1", "screen", "fees", "allocate", "post", "settle", "payout",
+                "status:COMPLETED");
         assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
         assertThat(status.breakdown().netPaise()).isEqualTo(820_000L);
         assertThat(status.shares()).singleElement().satisfies(s -> assertThat(s.amountPaise()).isEqualTo(820_000L));
@@ -61,8 +82,7 @@ class PaymentWorkflowTest {
         assertThat(status.ruleId()).isEqualTo("rule-1");
         assertThat(status.ruleVersion()).isEqualTo(3);
         // A completed workflow still answers the status query (replayed from its history).
-        assertThat(client.newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("p1")).status().stage())
-                .isEqualTo(PaymentStage.COMPLETED);
+        assertThat(running("p1").status().stage()).isEqualTo(PaymentStage.COMPLETED);
     }
 
     @Test
@@ -78,7 +98,7 @@ class PaymentWorkflowTest {
         long attempts = activities.calls.stream().filter(c -> c.startsWith("verify#")).count();
         assertThat(attempts).isBetween(30L, 45L);
         assertThat(activities.calls).containsOnlyOnce("post");
-        assertThat(activities.calls).doesNotContain("reverse:p2");
+        assertThat(activities.calls).noneMatch(c -> c.startsWith("reverse:"));
     }
 
     @Test
@@ -87,40 +107,108 @@ class PaymentWorkflowTest {
 
         assertThatThrownBy(() -> stub("p3").process(request("p3"))).isInstanceOf(WorkflowFailedException.class);
 
-        assertThat(activities.calls).containsExactly("verify#1");
-        PaymentStatus status = client.newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("p3")).status();
+        assertThat(activities.calls).containsExactly("verify#1", "status:FAILED");
+        PaymentStatus status = running("p3").status();
         assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
         assertThat(status.error()).contains("differs from claimed");
     }
 
     @Test
-    void aFailureAfterPostingIsCompensatedByAReversal() {
-        activities.failSettlementWith = "community has no hold policy";
+    void aParkedStepIsRetriedByItselfOnADurableTimer() {
+        activities.failSettlementTimes = 1;
+        long before = env.currentTimeMillis();
 
-        assertThatThrownBy(() -> stub("p4").process(request("p4"))).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus status = stub("p4").process(request("p4"));
 
-        assertThat(activities.calls).containsExactly("verify#1", "fees", "allocate", "post", "settle", "reverse:p4");
-        PaymentStatus status = client.newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("p4")).status();
-        assertThat(status.stage()).isEqualTo(PaymentStage.COMPENSATED);
-        assertThat(status.error()).contains("no hold policy");
+        assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(env.currentTimeMillis() - before).isGreaterThanOrEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(activities.calls).containsExactly("verify#1", "screen", "fees", "allocate", "post", "settle",
+                "status:NEEDS_ATTENTION", "settle", "payout", "status:COMPLETED");
     }
 
     @Test
-    void theSameIdempotencyKeyNeverStartsASecondPayment() {
-        var first = WorkflowClient.start(stub("p5")::process, request("p5"));
-        assertThatThrownBy(() -> WorkflowClient.start(stub("p5")::process, request("p5")))
+    void anOperatorCompensatesAParkedPaymentWithALinkedReversal() throws Exception {
+        activities.failSettlementWith = "community has no hold policy";
+        WorkflowClient.start(stub("p5")::process, request("p5"));
+
+        PaymentStatus parked = awaitStage("p5", PaymentStage.NEEDS_ATTENTION);
+        assertThat(parked.parkedStep()).isEqualTo(PaymentStage.QUEUING_SETTLEMENT);
+        assertThat(parked.error()).contains("no hold policy");
+        running("p5").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "bad config"));
+
+        assertThatThrownBy(() -> result("p5")).isInstanceOf(WorkflowFailedException.class);
+        assertThat(activities.calls).containsSubsequence("post", "settle", "status:NEEDS_ATTENTION", "reverse:p5", "status:COMPENSATED");
+        PaymentStatus done = running("p5").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.COMPENSATED);
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+    }
+
+    @Test
+    void anOperatorRetriesAParkedPayment() throws Exception {
+        activities.failSettlementTimes = 1;
+        WorkflowClient.start(stub("p6")::process, request("p6"));
+
+        awaitStage("p6", PaymentStage.NEEDS_ATTENTION);
+        running("p6").decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops-ravi", "fixed"));
+
+        assertThat(result("p6").stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(activities.calls.stream().filter("settle"::equals)).hasSize(2);
+        assertThat(activities.calls).noneMatch(c -> c.startsWith("reverse:"));
+    }
+
+    @Test
+    void aFlaggedPaymentWaitsForReviewAndARejectionPostsNothing() throws Exception {
+        activities.verdict = new FraudVerdict(true, List.of("velocity: 12 payments by customer c-1 in 10 minutes"));
+        WorkflowClient.start(stub("p7")::process, request("p7"));
+
+        PaymentStatus review = awaitStage("p7", PaymentStage.UNDER_REVIEW);
+        assertThat(review.fraudReasons()).containsExactly("velocity: 12 payments by customer c-1 in 10 minutes");
+        running("p7").decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops", "wrong signal: ignored"));
+        running("p7").review(new ReviewDecision(ReviewDecision.Outcome.REJECT, "risk-meera", "stolen card"));
+
+        PaymentStatus status = result("p7");
+        assertThat(status.stage()).isEqualTo(PaymentStage.REJECTED);
+        assertThat(status.decidedBy()).isEqualTo("risk-meera");
+        assertThat(activities.calls).containsExactly("verify#1", "screen", "status:UNDER_REVIEW", "status:REJECTED");
+    }
+
+    @Test
+    void anApprovedFlaggedPaymentCompletes() throws Exception {
+        activities.verdict = new FraudVerdict(true, List.of("amount above the per-payment cap"));
+        WorkflowClient.start(stub("p8")::process, request("p8"));
+
+        awaitStage("p8", PaymentStage.UNDER_REVIEW);
+        running("p8").review(new ReviewDecision(ReviewDecision.Outcome.APPROVE, "risk-meera", "known sponsor"));
+
+        assertThat(result("p8").stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(activities.calls).containsOnlyOnce("post");
+    }
+
+    @Test
+    void repeatedCashfreeEventsAreCountedOnce() {
+        WorkflowClient.start(stub("p9")::process, request("p9"));
+        for (int i = 0; i < 10; i++) running("p9").cashfreeEvent(new CashfreeEvent("evt-1", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS"));
+        running("p9").cashfreeEvent(new CashfreeEvent("evt-2", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS"));
+
+        assertThat(result("p9").cashfreeEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void theSameOrderNeverStartsASecondPayment() {
+        var first = WorkflowClient.start(stub("p10")::process, request("p10"));
+        assertThatThrownBy(() -> WorkflowClient.start(stub("p10")::process, request("p10")))
                 .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
 
-        // What the API does: USE_EXISTING attaches to the running payment instead of failing.
+        // What the API and the webhook do: USE_EXISTING attaches to the running payment instead of failing.
         PaymentWorkflow again = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
-                .setWorkflowId(PaymentWorkflow.workflowId("p5"))
+                .setWorkflowId(PaymentWorkflow.workflowId("order-p10"))
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
                 .build());
-        var second = WorkflowClient.start(again::process, request("p5"));
+        var second = WorkflowClient.start(again::process, request("p10"));
         assertThat(second.getRunId()).isEqualTo(first.getRunId());
 
-        client.newUntypedWorkflowStub(first, java.util.Optional.empty()).getResult(PaymentStatus.class);
+        result("p10");
         assertThat(activities.calls.stream().filter("post"::equals)).hasSize(1);
     }
 }
