@@ -52,11 +52,17 @@ public final class PaymentIntake {
                     .execute();
             PaymentRecord byKey = tx.selectFrom(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(p.paymentId())).fetchOptional().orElse(null);
             if (byKey == null) {
-                // The insert lost on another unique column: the order already belongs to another payment.
-                String owner = tx.select(PAYMENT.PAYMENT_ID).from(PAYMENT)
-                        .where(PAYMENT.CASHFREE_ORDER_ID.eq(p.cashfreeOrderId())).fetchOptional(PAYMENT.PAYMENT_ID).orElse("?");
+                // The insert lost on the order: the order already belongs to a payment. The same
+                // payment claimed again (e.g. by the API after a webhook, under another key) is that
+                // payment; a different claim on the order is a conflict.
+                PaymentRecord owner = tx.selectFrom(PAYMENT).where(PAYMENT.CASHFREE_ORDER_ID.eq(p.cashfreeOrderId())).fetchSingle();
+                if (owner.getCommunityId().equals(p.communityId()) && owner.getAmountPaise() == p.amountPaise()
+                        && owner.getSourceType().equals(p.sourceType())) {
+                    return new Accepted(Outcome.REPEATED, toAccepted(owner));
+                }
                 throw new LedgerException(LedgerException.Code.ORDER_ALREADY_POSTED,
-                        "Cashfree order '" + p.cashfreeOrderId() + "' is already claimed by payment '" + owner + "'");
+                        "Cashfree order '" + p.cashfreeOrderId() + "' is already claimed by payment '" + owner.getPaymentId()
+                                + "' with a different community, source or amount");
             }
             if (!byKey.getRequestSha256().equals(p.requestSha256())) {
                 throw new LedgerException(LedgerException.Code.IDEMPOTENCY_CONFLICT,
@@ -64,6 +70,10 @@ public final class PaymentIntake {
             }
             return new Accepted(inserted == 1 ? Outcome.CREATED : Outcome.REPEATED, toAccepted(byKey));
         }));
+    }
+
+    public Optional<AcceptedPayment> findByOrder(String cashfreeOrderId) {
+        return dsl.selectFrom(PAYMENT).where(PAYMENT.CASHFREE_ORDER_ID.eq(cashfreeOrderId)).fetchOptional().map(PaymentIntake::toAccepted);
     }
 
     public Optional<AcceptedPayment> find(String paymentId) {

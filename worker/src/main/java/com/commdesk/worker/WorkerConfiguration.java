@@ -3,6 +3,7 @@ package com.commdesk.worker;
 import com.commdesk.activities.cashfree.CashfreeConfig;
 import com.commdesk.activities.cashfree.CashfreeGateway;
 import com.commdesk.activities.cashfree.CashfreePgAdapter;
+import com.commdesk.activities.fraud.FraudScreen;
 import com.commdesk.activities.payment.FeePolicy;
 import com.commdesk.activities.payment.PaymentActivitiesImpl;
 import com.commdesk.activities.payment.RuleBasedFeePolicy;
@@ -10,7 +11,9 @@ import com.commdesk.fees.FeeSchedule;
 import com.commdesk.fees.FeeSchedules;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.LedgerRepository;
 import com.commdesk.ledger.Migrations;
 import com.commdesk.ledger.SettlementRepository;
@@ -87,10 +90,23 @@ public class WorkerConfiguration {
         return new RuleBasedFeePolicy(new CommissionRuleRepository(db.dsl(), recheck), schedule, Clock.systemUTC());
     }
 
+    /** Fraud thresholds; defaults in FraudScreen.Rules.defaults(), each overridable by a property. */
     @Bean
-    PaymentActivitiesImpl paymentActivities(CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy, MeterRegistry metrics) {
+    FraudScreen.Rules fraudRules(Environment env) {
+        FraudScreen.Rules d = FraudScreen.Rules.defaults();
+        return new FraudScreen.Rules(
+                env.getProperty("commdesk.fraud.max-payment-paise", Long.class, d.maxPaymentPaise()),
+                env.getProperty("commdesk.fraud.max-per-customer", Integer.class, d.maxPerCustomer()),
+                env.getProperty("commdesk.fraud.customer-window", Duration.class, d.customerWindow()),
+                env.getProperty("commdesk.fraud.max-per-community", Integer.class, d.maxPerCommunity()),
+                env.getProperty("commdesk.fraud.community-window", Duration.class, d.communityWindow()));
+    }
+
+    @Bean
+    PaymentActivitiesImpl paymentActivities(FraudScreen.Rules fraudRules, CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy, MeterRegistry metrics) {
         return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new LedgerRepository(db.dsl()),
-                new LedgerQueries(db.dsl()), new SettlementRepository(db.dsl()), feePolicy, metrics);
+                new LedgerQueries(db.dsl()), new SettlementRepository(db.dsl()), feePolicy,
+                new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics), new PaymentOperations(db.dsl()), metrics);
     }
 
     @Bean(destroyMethod = "shutdown")

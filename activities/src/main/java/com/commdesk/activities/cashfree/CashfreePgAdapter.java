@@ -342,7 +342,8 @@ public final class CashfreePgAdapter implements CashfreeGateway, AutoCloseable {
                     + ": Cashfree's order lacks order_id, order_amount, order_currency or order_status", 200, null);
         }
         return new CashfreeOrder(e.getOrderId(), e.getCfOrderId(), paise(operation, orderId, "order_amount", e.getOrderAmount()),
-                e.getOrderCurrency(), e.getOrderStatus(), e.getOrderTags() == null ? Map.of() : e.getOrderTags());
+                e.getOrderCurrency(), e.getOrderStatus(), e.getOrderTags() == null ? Map.of() : e.getOrderTags(),
+                e.getCustomerDetails() == null ? null : e.getCustomerDetails().getCustomerId());
     }
 
     private static CashfreePayment toPayment(String orderId, PaymentEntity p) {

@@ -16,12 +16,15 @@ import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.LedgerRepository;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.PostedPayment;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.workflows.payment.Allocation;
+import com.commdesk.activities.fraud.FraudScreen;
 import com.commdesk.workflows.payment.FeeCalculation;
+import com.commdesk.workflows.payment.FraudVerdict;
 import com.commdesk.workflows.payment.LedgerPosting;
 import com.commdesk.workflows.payment.PaymentActivities;
 import com.commdesk.workflows.payment.PaymentFailures;
@@ -51,6 +54,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final LedgerQueries ledgerQueries;
     private final SettlementRepository settlement;
     private final FeePolicy feePolicy;
+    private final FraudScreen fraudScreen;
+    private final PaymentOperations operations;
     private final Counter verificationFailures;
     private final Counter paymentsPosted;
     private final Counter grossPaise;
@@ -58,7 +63,9 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger,
                                  LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
-                                 MeterRegistry metrics) {
+                                 FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
+        this.fraudScreen = fraudScreen;
+        this.operations = operations;
         this.cashfree = cashfree;
         this.communities = communities;
         this.ledger = ledger;
@@ -105,12 +112,22 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
                     + " for an order of " + order.amountPaise() + " INR");
         }
         return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
-                paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli());
+                paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId());
     }
 
     private ApplicationFailure rejected(String message) {
         verificationFailures.increment();
         return ApplicationFailure.newNonRetryableFailure(message, PaymentFailures.VERIFICATION_FAILED);
+    }
+
+    @Override
+    public FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified) {
+        return fraudScreen.screen(request, verified);
+    }
+
+    @Override
+    public void recordStatus(String paymentId, String stage, String detail) {
+        operations.recordStatus(paymentId, stage, detail);
     }
 
     @Override

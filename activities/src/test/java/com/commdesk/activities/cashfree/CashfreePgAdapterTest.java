@@ -47,7 +47,7 @@ class CashfreePgAdapterTest {
                 PaymentMethod.UPI);
         CashfreeOrder o = adapter.fetchOrder("evt_42-reg_7");
         assertThat(o).isEqualTo(new CashfreeOrder("evt_42-reg_7", paid.cfOrderId(), 250_000, "INR", "PAID",
-                Map.of("event_id", "42", "registration", "7")));
+                Map.of("event_id", "42", "registration", "7"), "sim_customer"));
         assertThat(sim.requestCount("/pg/orders/evt_42-reg_7")).isEqualTo(1);
     }
 

@@ -1,0 +1,44 @@
+package com.commdesk.ledger;
+
+import static com.commdesk.ledger.jooq.Tables.PAYMENT;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** The operators' view of payments: the last notable stage each workflow recorded, listable by status. */
+public final class PaymentOperations {
+    public static final int MAX_PAGE = 500;
+    private static final int MAX_DETAIL = 2_000;
+
+    private final DSLContext dsl;
+
+    public PaymentOperations(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    public record PaymentRow(String paymentId, String communityId, String cashfreeOrderId, long amountPaise, String status,
+                             String statusDetail, String workflowId, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+
+    /** Idempotent; a detail longer than 2,000 characters is cut (it is an operator hint, not a record). */
+    public void recordStatus(String paymentId, String status, String detail) {
+        String d = detail == null ? null : detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail;
+        dsl.update(PAYMENT).set(PAYMENT.STATUS, status).set(PAYMENT.STATUS_DETAIL, d).set(PAYMENT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYMENT.PAYMENT_ID.eq(paymentId)).execute();
+    }
+
+    /** Oldest change first, keyset-paginated by (updated_at, payment_id); {@code status} null = every status. */
+    public List<PaymentRow> list(String status, String afterPaymentId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
+        var p = PAYMENT;
+        var where = status == null ? DSL.noCondition() : p.STATUS.eq(status);
+        if (afterPaymentId != null) {
+            var after = dsl.select(p.UPDATED_AT).from(p).where(p.PAYMENT_ID.eq(afterPaymentId)).fetchOptional(p.UPDATED_AT).orElse(null);
+            if (after != null) where = where.and(DSL.row(p.UPDATED_AT, p.PAYMENT_ID).gt(DSL.row(DSL.val(after), DSL.val(afterPaymentId))));
+        }
+        return dsl.selectFrom(p).where(where).orderBy(p.UPDATED_AT, p.PAYMENT_ID).limit(limit)
+                .fetch(r -> new PaymentRow(r.getPaymentId(), r.getCommunityId(), r.getCashfreeOrderId(), r.getAmountPaise(),
+                        r.getStatus(), r.getStatusDetail(), r.getWorkflowId(), r.getCreatedAt(), r.getUpdatedAt()));
+    }
+}
