@@ -27,7 +27,7 @@ public class ApiApplication {
     }
 
     static void refuseUnlessReachable(Map<String, String> env) {
-        for (String required : List.of("DATABASE_URL", "TEMPORAL_ADDRESS")) {
+        for (String required : List.of("DATABASE_URL", "TEMPORAL_ADDRESS", "CASHFREE_CLIENT_SECRET")) {
             if (env.get(required) == null || env.get(required).isBlank()) {
                 refuse(required + " is not set (the standalone API needs real infrastructure; "
                         + "for an embedded one run the dev stack, see README)");

@@ -2,7 +2,10 @@ package com.commdesk.api;
 
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.PaymentOperations;
+import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.TaxReports;
 import com.commdesk.ledger.WalletStatements;
 import com.commdesk.ledger.LedgerQueries;
@@ -45,6 +48,27 @@ public class ApiConfiguration {
     @Bean
     LedgerQueries ledgerQueries(LedgerDatabase db) {
         return new LedgerQueries(db.dsl());
+    }
+
+    @Bean
+    PaymentOperations paymentOperations(LedgerDatabase db) {
+        return new PaymentOperations(db.dsl());
+    }
+
+    @Bean
+    FraudRecords fraudRecords(LedgerDatabase db) {
+        return new FraudRecords(db.dsl());
+    }
+
+    @Bean
+    WebhookEvents webhookEvents(LedgerDatabase db) {
+        return new WebhookEvents(db.dsl());
+    }
+
+    /** Webhooks are signed with the Cashfree client secret (never logged). */
+    @Bean
+    WebhookSignatures webhookSignatures(Environment env) {
+        return new WebhookSignatures(env.getProperty("CASHFREE_CLIENT_SECRET"), java.time.Clock.systemUTC());
     }
 
     @Bean

@@ -91,13 +91,16 @@ public class PaymentsController {
 
         var accepted = intake.accept(new AcceptedPayment(key, requestSha256(request), request.communityId(),
                 request.sourceType(), request.sourceId(), request.cashfreeOrderId(), request.amountPaise(),
-                PaymentWorkflow.workflowId(key), null));
+                PaymentWorkflow.workflowId(request.cashfreeOrderId()), null));
         // Started on every call, not only the first: if a previous call recorded the payment and then
         // died before starting the workflow, this is where it starts. The id policies make it idempotent.
-        start(request);
-        PaymentView view = view(accepted.payment());
+        // The recorded payment may be an earlier claim of the same order (e.g. from a webhook): use it.
+        AcceptedPayment payment = accepted.payment();
+        start(workflows, new PaymentRequest(payment.paymentId(), payment.communityId(), payment.sourceType(),
+                payment.sourceId(), payment.cashfreeOrderId(), payment.amountPaise(), request.metadata()));
+        PaymentView view = view(payment);
         HttpStatus status = accepted.outcome() == PaymentIntake.Outcome.CREATED ? HttpStatus.ACCEPTED : HttpStatus.OK;
-        return ResponseEntity.status(status).location(URI.create("/api/v1/payments/" + key)).body(view);
+        return ResponseEntity.status(status).location(URI.create("/api/v1/payments/" + payment.paymentId())).body(view);
     }
 
     @GetMapping(path = "/{paymentId}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -108,18 +111,24 @@ public class PaymentsController {
         return view(p);
     }
 
-    private void start(PaymentRequest request) {
-        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+    /** Options under which a payment's workflow is started, by the API and by webhooks alike. */
+    static WorkflowOptions startOptions(String cashfreeOrderId) {
+        return WorkflowOptions.newBuilder()
                 .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
-                .setWorkflowId(PaymentWorkflow.workflowId(request.paymentId()))
+                .setWorkflowId(PaymentWorkflow.workflowId(cashfreeOrderId))
                 // A finished payment is never run again under the same id; a running one is joined.
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                .build());
+                .build();
+    }
+
+    /** Starts the payment's workflow, or joins the one already running for its order; idempotent. */
+    static void start(WorkflowClient workflows, PaymentRequest request) {
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, startOptions(request.cashfreeOrderId()));
         try {
             WorkflowClient.start(stub::process, request);
         } catch (WorkflowExecutionAlreadyStarted e) {
-            // A closed run with this id exists: it is this payment, already processed.
+            // A closed run for this order exists: it is this payment, already processed.
         } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
             log.warn("could not start workflow for payment {}: {}", request.paymentId(), e.getMessage());
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Workflow service unavailable",

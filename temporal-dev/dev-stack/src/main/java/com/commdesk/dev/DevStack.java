@@ -108,6 +108,10 @@ public final class DevStack implements AutoCloseable {
             started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));
         }
 
+        // Settings of the apps themselves ("commdesk.*", e.g. fraud thresholds) pass straight through.
+        o.env().forEach((k, v) -> {
+            if (k.startsWith("commdesk.")) props.put(k, v);
+        });
         props.put("WORKER_HOST", o.host());
         props.put("WORKER_PORT", Integer.toString(o.workerPort()));
         // Our shutdown hook closes everything in order; Spring's own hooks would race it.
@@ -120,6 +124,10 @@ public final class DevStack implements AutoCloseable {
         api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
         toClose.push(api);
         started.put("API", "http://" + o.host() + ":" + port(api) + "  (health: /actuator/health)");
+        if (simulator != null) {
+            // The simulator delivers signed webhooks to the API, as Cashfree would.
+            simulator.setWebhookUrl(java.net.URI.create("http://" + o.host() + ":" + port(api) + "/webhooks/cashfree/pg"));
+        }
     }
 
     public int apiPort() { return port(api); }

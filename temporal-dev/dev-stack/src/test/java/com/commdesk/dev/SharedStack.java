@@ -23,7 +23,9 @@ final class SharedStack {
 
     static synchronized DevStack get() {
         if (stack == null) {
-            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl());
+            // Every simulated payment has the same customer: raise the velocity limit so only the
+            // fraud tests (which use the blocklist) are flagged.
+            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl(), "commdesk.fraud.max-per-customer", "100000");
             stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), 0, env));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
