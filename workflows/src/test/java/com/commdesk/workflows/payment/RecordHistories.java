@@ -6,7 +6,6 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Records workflow histories for {@link PaymentWorkflowReplayTest} (a tool, not a test). Run it when
@@ -28,33 +27,59 @@ public final class RecordHistories {
             worker.registerActivitiesImplementations(activities);
             env.start();
             WorkflowClient client = env.getWorkflowClient();
-            record(client, dir, release, "completed", activities, () -> {});
+            record(client, dir, release, "completed", activities, () -> {}, null);
             record(client, dir, release, "cashfree-down-then-completed", activities,
-                    () -> activities.cashfreeDownFor = java.time.Duration.ofMinutes(3));
+                    () -> activities.cashfreeDownFor = java.time.Duration.ofMinutes(3), null);
             record(client, dir, release, "verification-failed", activities,
-                    () -> activities.failVerificationWith = "order amount differs");
-            record(client, dir, release, "compensated", activities,
-                    () -> activities.failSettlementWith = "settlement refused");
+                    () -> activities.failVerificationWith = "order amount differs", null);
+            record(client, dir, release, "parked-then-auto-retried", activities, () -> activities.failSettlementTimes = 1, null);
+            record(client, dir, release, "parked-then-compensated", activities,
+                    () -> activities.failSettlementWith = "settlement refused",
+                    wf -> wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording")));
+            record(client, dir, release, "flagged-then-approved", activities,
+                    () -> activities.verdict = new FraudVerdict(true, java.util.List.of("recording")),
+                    wf -> wf.review(new ReviewDecision(ReviewDecision.Outcome.APPROVE, "risk", "recording")));
         }
         System.exit(0);
     }
 
     private static void record(WorkflowClient client, Path dir, String release, String scenario,
-                               FakePaymentActivities activities, Runnable arrange) throws Exception {
+                               FakePaymentActivities activities, Runnable arrange,
+                               java.util.function.Consumer<PaymentWorkflow> operator) throws Exception {
         activities.cashfreeDownFor = java.time.Duration.ZERO;
         activities.failVerificationWith = null;
         activities.failSettlementWith = null;
+        activities.failSettlementTimes = 0;
+        activities.verdict = new FraudVerdict(false, java.util.List.of());
         arrange.run();
         String id = scenario + "-" + release;
+        String workflowId = PaymentWorkflow.workflowId("order-" + id);
         PaymentWorkflow wf = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId(id)).build());
-        try {
-            wf.process(new PaymentRequest(id, "demo-community", "EVENT", "evt-1", "order-" + id, 1_000_000L, Map.of()));
-        } catch (RuntimeException expected) {
-            // failing scenarios end in a failed workflow; their history is what we keep
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(workflowId).build());
+        PaymentRequest request = new PaymentRequest(id, "demo-community", "EVENT", "evt-1", "order-" + id, 1_000_000L, java.util.Map.of());
+        if (operator == null) {
+            try {
+                wf.process(request);
+            } catch (RuntimeException expected) {
+                // failing scenarios end in a failed workflow; their history is what we keep
+            }
+        } else {
+            WorkflowClient.start(wf::process, request);
+            PaymentWorkflow running = client.newWorkflowStub(PaymentWorkflow.class, workflowId);
+            for (int i = 0; i < 400; i++) {
+                PaymentStage s = running.status().stage();
+                if (s == PaymentStage.NEEDS_ATTENTION || s == PaymentStage.UNDER_REVIEW) break;
+                Thread.sleep(25);
+            }
+            operator.accept(running);
+            try {
+                io.temporal.client.WorkflowStub.fromTyped(running).getResult(PaymentStatus.class);
+            } catch (RuntimeException expected) {
+                // a compensated payment ends in a failed workflow
+            }
         }
         Path file = dir.resolve("payment-" + scenario + "-" + release + ".json");
-        Files.writeString(file, client.fetchHistory(PaymentWorkflow.workflowId(id)).toJson(true));
+        Files.writeString(file, client.fetchHistory(workflowId).toJson(true));
         System.out.println("wrote " + file);
     }
 }

@@ -1,0 +1,138 @@
+package com.commdesk.activities.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreePgAdapter;
+import com.commdesk.activities.fraud.FraudScreen;
+import com.commdesk.cashfree.sim.CashfreeSimulator;
+import com.commdesk.cashfree.sim.PaymentMethod;
+import com.commdesk.cashfree.sim.SimulatorConfig;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.fees.RoleSplit;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.FraudRecords;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentOperations;
+import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.testing.TestDatabases;
+import com.commdesk.workflows.payment.Allocation;
+import com.commdesk.workflows.payment.FeeCalculation;
+import com.commdesk.workflows.payment.FraudVerdict;
+import com.commdesk.workflows.payment.LedgerPosting;
+import com.commdesk.workflows.payment.PaymentActivities;
+import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PaymentStage;
+import com.commdesk.workflows.payment.PaymentStatus;
+import com.commdesk.workflows.payment.PaymentWorkflow;
+import com.commdesk.workflows.payment.PaymentWorkflowImpl;
+import com.commdesk.workflows.payment.PayoutHandover;
+import com.commdesk.workflows.payment.SettlementQueued;
+import com.commdesk.workflows.payment.VerifiedPayment;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker that commits the posting and dies before telling Temporal: the real activities, real
+ * PostgreSQL and the real SDK against the simulator, with a wrapper that loses the first posting's
+ * completion. Temporal retries the step; the ledger must recognise the retry and post nothing twice.
+ */
+class LostCompletionTest {
+    static final String CLIENT_ID = "TEST_CF_CLIENT_ID"; // the SDK's credentials are JVM-global: same as the adapter tests
+    static final String CLIENT_SECRET = "cfsk_test_0123456789abcdef_SECRET";
+
+    LedgerDatabase db;
+    CashfreeSimulator sim;
+    CashfreePgAdapter adapter;
+    TestWorkflowEnvironment env;
+
+    /** Delegates everything; the first postToLedger commits and then "crashes" before reporting. */
+    static final class LosesFirstPostingCompletion implements PaymentActivities {
+        final PaymentActivities real;
+        final AtomicInteger postings = new AtomicInteger();
+
+        LosesFirstPostingCompletion(PaymentActivities real) {
+            this.real = real;
+        }
+
+        public LedgerPosting postToLedger(PaymentRequest r, VerifiedPayment v, FeeCalculation f, Allocation a) {
+            LedgerPosting posted = real.postToLedger(r, v, f, a);
+            if (postings.incrementAndGet() == 1) {
+                throw ApplicationFailure.newFailure("worker died after the commit, before reporting " + posted, "WorkerCrash");
+            }
+            return posted;
+        }
+
+        public VerifiedPayment verifyWithCashfree(PaymentRequest r) { return real.verifyWithCashfree(r); }
+        public FraudVerdict screenForFraud(PaymentRequest r, VerifiedPayment v) { return real.screenForFraud(r, v); }
+        public void recordStatus(String id, String stage, String detail) { real.recordStatus(id, stage, detail); }
+        public FeeCalculation calculateFees(PaymentRequest r, VerifiedPayment v) { return real.calculateFees(r, v); }
+        public Allocation allocateShares(String c, long net, List<RoleSplit> roles) { return real.allocateShares(c, net, roles); }
+        public void reverseLedgerPosting(String id, String reason) { real.reverseLedgerPosting(id, reason); }
+        public SettlementQueued queueSettlement(String tx) { return real.queueSettlement(tx); }
+        public PayoutHandover handOverToPayouts(String tx) { return real.handOverToPayouts(tx); }
+    }
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabases.fresh();
+        sim = CashfreeSimulator.start(new SimulatorConfig("127.0.0.1", 0, CLIENT_ID, CLIENT_SECRET));
+        adapter = new CashfreePgAdapter(new CashfreeConfig(CLIENT_ID, CLIENT_SECRET, CashfreeConfig.Environment.SANDBOX,
+                sim.baseUrl(), null, Duration.ofSeconds(5)));
+        env = TestWorkflowEnvironment.newInstance();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        env.close();
+        adapter.close();
+        sim.close();
+        db.close();
+    }
+
+    @Test
+    void aPostingWhoseCompletionWasLostIsRetriedWithoutASecondJournal() {
+        var metrics = new SimpleMeterRegistry();
+        var dsl = db.dsl();
+        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new LedgerRepository(dsl),
+                new LedgerQueries(dsl), new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+        LosesFirstPostingCompletion activities = new LosesFirstPostingCompletion(real);
+        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities);
+        env.start();
+        sim.createPaidOrder("lost_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values ('lost-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'lost_1', 1000000, 'w')");
+
+        PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                        .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("lost_1")).build())
+                .process(new PaymentRequest("lost-1", "demo-community", "EVENT", "e", "lost_1", 1_000_000L, Map.of()));
+
+        assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(activities.postings.get()).as("the posting step ran twice").isEqualTo(2);
+        assertThat(((Number) dsl.fetchValue("select count(*) from journal where idempotency_key = 'lost-1'")).longValue()).isEqualTo(1);
+        assertThat(((Number) dsl.fetchValue("select count(*) from revenue_transaction where idempotency_key = 'lost-1'")).longValue())
+                .isEqualTo(1);
+        // The spec's Example 1 under its own schedule: net Rs 7,207.00, owner Rs 3,603.50.
+        assertThat(status.breakdown().netPaise()).isEqualTo(720_700L);
+        assertThat(((Number) dsl.fetchValue("select pending_paise from member_wallet where user_id = 'u-owner'")).longValue())
+                .isEqualTo(360_350L);
+        assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
+        assertThat(sim.requestCount("/pg/orders/lost_1")).isPositive();
+    }
+}
