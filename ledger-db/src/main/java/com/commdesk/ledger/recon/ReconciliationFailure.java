@@ -1,0 +1,15 @@
+package com.commdesk.ledger.recon;
+
+/** A reconciliation request refused; {@code code} says why (the API maps it to 404/409/422). */
+public class ReconciliationFailure extends RuntimeException {
+    public enum Code { NOT_FOUND, ALREADY_RESOLVED, INVALID }
+
+    private final Code code;
+
+    public ReconciliationFailure(Code code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    public Code code() { return code; }
+}

@@ -1,0 +1,415 @@
+package com.commdesk.ledger.recon;
+
+import com.commdesk.ledger.AccountCodes;
+import com.commdesk.ledger.recon.ReconException.Kind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
+/**
+ * Reconciliation of Cashfree's settlement data against our revenue transactions (docs/reconciliation.md).
+ *
+ * <p>{@link #ingest} stores Cashfree's lines and records every difference as an exception, in one
+ * transaction; it is idempotent: the same run key, the same lines and the same differences land on the
+ * same rows. {@link #adjust} resolves an exception with a balanced ADJUSTMENT journal, {@link #explain}
+ * without one; both once, audited, and idempotent.
+ */
+public final class ReconciliationRepository {
+    public static final int MAX_PAGE = 500;
+    public static final String RECON_DIFFERENCES = "recon_differences";
+    public static final String UNIDENTIFIED_RECEIPTS = "unidentified_receipts";
+    private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
+
+    private final DSLContext dsl;
+
+    public ReconciliationRepository(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    /** What one ingestion found. {@code subjects} are the exceptions this run's data shows ("KIND:order"), sorted. */
+    public record RunReport(long runId, String runKey, String source, int lines, int paymentLines, int matched,
+                            int exceptions, int newExceptions, int matchRateBps, List<String> subjects) {}
+
+    private record Ours(UUID transactionId, String communityId, String orderId, String cfPaymentId, long journalId,
+                        String ruleId, Integer ruleVersion, String scheduleName, long gross, long fee, long feeGst) {
+        static Ours of(Record r) {
+            return new Ours(r.get("transaction_id", UUID.class), r.get("community_id", String.class),
+                    r.get("cashfree_order_id", String.class), r.get("cashfree_payment_id", String.class),
+                    r.get("journal_id", Long.class), r.get("rule_id", String.class), r.get("rule_version", Integer.class),
+                    r.get("schedule_name", String.class), r.get("gross_amount_paise", Long.class),
+                    r.get("payment_gateway_fee_paise", Long.class), r.get("payment_gateway_gst_paise", Long.class));
+        }
+    }
+
+    private record Found(String key, Kind kind, ReconLine line, Ours ours) {}
+
+    private static final String OURS = """
+            select transaction_id, community_id, cashfree_order_id, cashfree_payment_id, journal_id, rule_id, rule_version,
+                   schedule_name, gross_amount_paise, payment_gateway_fee_paise, payment_gateway_gst_paise
+              from revenue_transaction rt
+            """;
+
+    /**
+     * Ingests one run. {@code from}/{@code to} (both or neither) bound the period: our payments posted in
+     * it that Cashfree never reported (in this or any earlier run) are MISSING_ON_THEIRS; without a period
+     * that check is skipped (a file of unknown coverage).
+     */
+    public RunReport ingest(String runKey, String source, OffsetDateTime from, OffsetDateTime to, List<ReconLine> lines) {
+        if (runKey == null || runKey.isBlank() || runKey.length() > 300) throw invalid("runKey must be 1..300 characters");
+        if (!source.equals("API") && !source.equals("CSV")) throw invalid("source must be API or CSV");
+        if ((from == null) != (to == null) || (from != null && !from.isBefore(to))) throw invalid("the period must have from < to, or neither");
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            Record run = tx.fetchSingle("""
+                    insert into recon_run (run_key, source, period_from, period_to) values (?, ?, ?::timestamptz, ?::timestamptz)
+                    on conflict (run_key) do update set runs = recon_run.runs + 1, last_run_at = now()
+                    returning run_id, source, period_from, period_to
+                    """, runKey, source, from, to);
+            long runId = run.get("run_id", Long.class);
+            if (!source.equals(run.get("source", String.class))) throw invalid("run " + runKey + " was a " + run.get("source") + " run");
+
+            Map<String, ReconLine> distinct = new LinkedHashMap<>();
+            for (ReconLine l : lines) distinct.putIfAbsent(l.lineKey(), l);
+            for (ReconLine l : distinct.values()) {
+                tx.execute("""
+                        insert into recon_line (line_key, first_run_id, source, cf_settlement_id, settlement_utr, event_type, order_id,
+                               cf_payment_id, amount_paise, service_charge_paise, service_tax_paise, settlement_amount_paise, event_time)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz) on conflict (line_key) do nothing
+                        """, l.lineKey(), runId, source, l.cfSettlementId(), l.settlementUtr(), l.eventType(), l.orderId(),
+                        l.cfPaymentId(), l.amountPaise(), l.serviceChargePaise(), l.serviceTaxPaise(), l.settlementAmountPaise(),
+                        l.eventTime());
+            }
+
+            List<Found> found = new ArrayList<>();
+            int paymentLines = 0;
+            int matched = 0;
+            for (ReconLine l : distinct.values()) {
+                if (!l.isPayment()) continue;
+                paymentLines++;
+                Ours ours = findOurs(tx, l).orElse(null);
+                if (ours == null) {
+                    found.add(new Found("MISSING_ON_OUR_SIDE|" + (l.cfPaymentId() != null ? "p:" + l.cfPaymentId() : "o:" + l.orderId()),
+                            Kind.MISSING_ON_OUR_SIDE, l, null));
+                    continue;
+                }
+                boolean ok = true;
+                if (l.amountPaise() != ours.gross()) {
+                    found.add(new Found("AMOUNT_MISMATCH|" + ours.transactionId(), Kind.AMOUNT_MISMATCH, l, ours));
+                    ok = false;
+                }
+                if (l.serviceChargePaise() != ours.fee() || l.serviceTaxPaise() != ours.feeGst()) {
+                    found.add(new Found("FEE_MISMATCH|" + ours.transactionId(), Kind.FEE_MISMATCH, l, ours));
+                    ok = false;
+                }
+                if (ok) matched++;
+            }
+            int missingOnTheirs = 0;
+            if (from != null) {
+                for (Record r : tx.fetch(OURS + """
+                         where rt.created_at >= ?::timestamptz and rt.created_at < ?::timestamptz
+                           and not exists (select 1 from journal x where x.reverses_journal_id = rt.journal_id)
+                           and not exists (select 1 from recon_line l where l.event_type = 'PAYMENT'
+                                            and (l.cf_payment_id = rt.cashfree_payment_id or l.order_id = rt.cashfree_order_id))
+                         order by rt.created_at, rt.transaction_id
+                        """, from, to)) {
+                    Ours ours = Ours.of(r);
+                    found.add(new Found("MISSING_ON_THEIRS|" + ours.transactionId(), Kind.MISSING_ON_THEIRS, null, ours));
+                    missingOnTheirs++;
+                }
+            }
+
+            int created = 0;
+            TreeSet<String> subjects = new TreeSet<>();
+            for (Found f : found) {
+                created += insertException(tx, runId, f);
+                subjects.add(f.kind() + ":" + (f.ours() != null ? f.ours().orderId()
+                        : f.line().orderId() != null ? f.line().orderId() : f.line().cfPaymentId()));
+            }
+            int denominator = paymentLines + missingOnTheirs;
+            int rateBps = denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator);
+            tx.execute("""
+                    update recon_run set lines_seen = ?, payment_lines = ?, matched = ?, exceptions_seen = ? where run_id = ?
+                    """, distinct.size(), paymentLines, matched, found.size(), runId);
+            return new RunReport(runId, runKey, source, distinct.size(), paymentLines, matched, found.size(), created, rateBps,
+                    List.copyOf(subjects));
+        });
+    }
+
+    private static Optional<Ours> findOurs(DSLContext tx, ReconLine l) {
+        if (l.cfPaymentId() != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?", l.cfPaymentId());
+            if (r != null) return Optional.of(Ours.of(r));
+        }
+        if (l.orderId() != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?", l.orderId());
+            if (r != null) return Optional.of(Ours.of(r));
+        }
+        return Optional.empty();
+    }
+
+    private static int insertException(DSLContext tx, long runId, Found f) {
+        ReconLine l = f.line();
+        Ours o = f.ours();
+        return tx.execute("""
+                insert into recon_exception (exception_key, kind, first_run_id, order_id, cf_payment_id, cf_settlement_id, settlement_utr,
+                       transaction_id, community_id, payment_journal_id, rule_id, rule_version, schedule_name,
+                       our_amount_paise, our_fee_paise, our_fee_gst_paise,
+                       their_amount_paise, their_fee_paise, their_fee_tax_paise, their_settlement_paise)
+                values (?, ?, ?, ?, ?, ?, ?, ?::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                on conflict (exception_key) do nothing
+                """, f.key(), f.kind().name(), runId,
+                o != null ? o.orderId() : l.orderId(),
+                o != null && o.cfPaymentId() != null ? o.cfPaymentId() : l == null ? null : l.cfPaymentId(),
+                l == null ? null : l.cfSettlementId(), l == null ? null : l.settlementUtr(),
+                o == null ? null : o.transactionId(), o == null ? null : o.communityId(), o == null ? null : o.journalId(),
+                o == null ? null : o.ruleId(), o == null ? null : o.ruleVersion(), o == null ? null : o.scheduleName(),
+                o == null ? null : o.gross(), o == null ? null : o.fee(), o == null ? null : o.feeGst(),
+                l == null ? null : l.amountPaise(), l == null ? null : l.serviceChargePaise(),
+                l == null ? null : l.serviceTaxPaise(), l == null ? null : l.settlementAmountPaise());
+    }
+
+    // ---- reading ---------------------------------------------------------------------------------
+
+    public List<ReconException> list(String kind, String status, String orderId, Long afterId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw invalid("limit must be 1.." + MAX_PAGE);
+        StringBuilder sql = new StringBuilder("select * from recon_exception where true");
+        List<Object> binds = new ArrayList<>();
+        if (kind != null) { sql.append(" and kind = ?"); binds.add(kind); }
+        if (status != null) { sql.append(" and status = ?"); binds.add(status); }
+        if (orderId != null) { sql.append(" and order_id = ?"); binds.add(orderId); }
+        if (afterId != null) { sql.append(" and exception_id > ?"); binds.add(afterId); }
+        sql.append(" order by exception_id limit ?");
+        binds.add(limit);
+        return dsl.fetch(sql.toString(), binds.toArray()).map(ReconciliationRepository::toException);
+    }
+
+    public Optional<ReconException> find(long exceptionId) {
+        return Optional.ofNullable(dsl.fetchOne("select * from recon_exception where exception_id = ?", exceptionId))
+                .map(ReconciliationRepository::toException);
+    }
+
+    public record AuditEntry(String action, String actor, String note, Long journalId, OffsetDateTime at) {}
+
+    public List<AuditEntry> audit(long exceptionId) {
+        return dsl.fetch("select action, actor, note, journal_id, created_at from recon_exception_audit where exception_id = ? order by audit_id",
+                exceptionId).map(r -> new AuditEntry(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class),
+                r.get(3, Long.class), r.get(4, OffsetDateTime.class)));
+    }
+
+    /** A posting of an adjustment journal, as shown in the drill-down. */
+    public record PostingLine(String accountCode, long amountPaise) {}
+
+    public List<PostingLine> postings(long journalId) {
+        return dsl.fetch("""
+                select a.code, p.amount_paise from posting p join ledger_account a using (account_id)
+                 where p.journal_id = ? order by p.posting_id
+                """, journalId).map(r -> new PostingLine(r.get(0, String.class), r.get(1, Long.class)));
+    }
+
+    /** Open exceptions by kind (every kind present, 0 when none). */
+    public Map<Kind, Long> openCounts() {
+        Map<Kind, Long> counts = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) counts.put(k, 0L);
+        dsl.fetch("select kind, count(*) from recon_exception where status = 'OPEN' group by kind")
+                .forEach(r -> counts.put(Kind.valueOf(r.get(0, String.class)), r.get(1, Long.class)));
+        return counts;
+    }
+
+    /** Match rate of the most recent run of this source, in basis points; empty before the first run. */
+    public Optional<Integer> lastMatchRateBps(String source) {
+        Record r = dsl.fetchOne("""
+                select matched, payment_lines, exceptions_seen from recon_run where source = ?
+                 order by last_run_at desc, run_id desc limit 1
+                """, source);
+        if (r == null) return Optional.empty();
+        int matched = r.get(0, Integer.class);
+        int paymentLines = r.get(1, Integer.class);
+        int missingOnTheirs = Math.max(0, r.get(2, Integer.class) - (paymentLines - matched));
+        int denominator = paymentLines + missingOnTheirs;
+        return Optional.of(denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator));
+    }
+
+    // ---- resolving ---------------------------------------------------------------------------------
+
+    /** The result of a resolution: the exception as it is now and, for an adjustment, its journal's postings. */
+    public record Resolution(ReconException exception, boolean changed, List<PostingLine> postings) {}
+
+    /**
+     * Resolves an open exception with a balanced ADJUSTMENT journal whose lines follow from the exception
+     * (docs/reconciliation.md). Asking again for an ADJUSTED exception returns the same journal and
+     * writes nothing; an EXPLAINED one is ALREADY_RESOLVED.
+     */
+    public Resolution adjust(long exceptionId, String actor, String reason) {
+        checkActorAndNote(actor, reason);
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            ReconException e = locked(tx, exceptionId);
+            if (e.status().equals("ADJUSTED")) return new Resolution(e, false, postingsTx(tx, e.adjustmentJournalId()));
+            if (!e.status().equals("OPEN")) throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED,
+                    "exception " + exceptionId + " is already " + e.status());
+            Map<String, Long> lines = adjustmentLines(tx, e);
+            long sum = lines.values().stream().mapToLong(Long::longValue).sum();
+            if (sum != 0 || lines.size() < 2) throw new IllegalStateException("adjustment of exception " + exceptionId + " is not balanced: " + lines);
+            StringBuilder content = new StringBuilder("recon-adjust|" + exceptionId);
+            lines.forEach((code, amount) -> content.append('|').append(code).append('=').append(amount));
+            long journalId = tx.fetchSingle("""
+                    insert into journal (idempotency_key, kind, community_id, description, content_sha256)
+                    values (?, 'ADJUSTMENT', ?, ?, ?) returning journal_id
+                    """, "recon-adjust:" + exceptionId, e.communityId(),
+                    "reconciliation " + e.kind() + " exception " + exceptionId + " (" + e.subject() + ") by " + actor + ": " + reason,
+                    sha256(content.toString())).get(0, Long.class);
+            for (var line : lines.entrySet()) {
+                int n = tx.execute("insert into posting (journal_id, account_id, amount_paise) select ?, account_id, ? from ledger_account where code = ?",
+                        journalId, line.getValue(), line.getKey());
+                if (n != 1) throw new IllegalStateException("no ledger account " + line.getKey());
+            }
+            tx.execute("""
+                    update recon_exception set status = 'ADJUSTED', resolved_by = ?, resolved_at = now(), resolution_note = ?,
+                           adjustment_journal_id = ? where exception_id = ?
+                    """, actor, reason, journalId, exceptionId);
+            tx.execute("insert into recon_exception_audit (exception_id, action, actor, note, journal_id) values (?, 'ADJUSTED', ?, ?, ?)",
+                    exceptionId, actor, reason, journalId);
+            return new Resolution(locked(tx, exceptionId), true, postingsTx(tx, journalId));
+        });
+    }
+
+    /** Resolves an open exception without touching the books (e.g. "settles in the next cycle"). Idempotent. */
+    public Resolution explain(long exceptionId, String actor, String note) {
+        checkActorAndNote(actor, note);
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            ReconException e = locked(tx, exceptionId);
+            if (e.status().equals("EXPLAINED")) return new Resolution(e, false, List.of());
+            if (!e.status().equals("OPEN")) throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED,
+                    "exception " + exceptionId + " is already " + e.status());
+            tx.execute("update recon_exception set status = 'EXPLAINED', resolved_by = ?, resolved_at = now(), resolution_note = ? where exception_id = ?",
+                    actor, note, exceptionId);
+            tx.execute("insert into recon_exception_audit (exception_id, action, actor, note) values (?, 'EXPLAINED', ?, ?)",
+                    exceptionId, actor, note);
+            return new Resolution(locked(tx, exceptionId), true, List.of());
+        });
+    }
+
+    /**
+     * The adjustment for each kind (debit > 0). Differences are Cashfree's figure minus ours.
+     * <ul>
+     *   <li>FEE_MISMATCH: charge difference to gateway_fee_expense, tax difference to gst_input_credit (the
+     *       payment's heads), the total against cashfree_clearing (Cashfree kept more or less than we booked).</li>
+     *   <li>AMOUNT_MISMATCH: the difference to cashfree_clearing, against recon_differences.</li>
+     *   <li>MISSING_ON_THEIRS: what Cashfree owed us for the payment (gross less our fee and its GST) is written
+     *       off: recon_differences DR, cashfree_clearing CR.</li>
+     *   <li>MISSING_ON_OUR_SIDE: what Cashfree settled is owed to us: cashfree_clearing DR,
+     *       unidentified_receipts CR, until someone identifies the payment.</li>
+     * </ul>
+     */
+    private static Map<String, Long> adjustmentLines(DSLContext tx, ReconException e) {
+        Map<String, Long> lines = new LinkedHashMap<>();
+        switch (Kind.valueOf(e.kind())) {
+            case FEE_MISMATCH -> {
+                long chargeDiff = e.theirFeePaise() - e.ourFeePaise();
+                long taxDiff = e.theirFeeTaxPaise() - e.ourFeeGstPaise();
+                add(lines, AccountCodes.GATEWAY_FEE_EXPENSE, chargeDiff);
+                List<String> heads = tx.fetch("""
+                        select distinct a.code from posting p join ledger_account a using (account_id)
+                         where p.journal_id = ? and a.code like 'gst_input_credit:%' order by a.code
+                        """, e.paymentJournalId()).map(r -> r.get(0, String.class));
+                if (heads.contains(AccountCodes.gstInputCredit(AccountCodes.GstHead.CGST))
+                        && heads.contains(AccountCodes.gstInputCredit(AccountCodes.GstHead.SGST))) {
+                    long sgst = taxDiff / 2; // CGST takes the odd paisa, as the fee engine's head split does
+                    add(lines, AccountCodes.gstInputCredit(AccountCodes.GstHead.CGST), taxDiff - sgst);
+                    add(lines, AccountCodes.gstInputCredit(AccountCodes.GstHead.SGST), sgst);
+                } else if (heads.size() == 1) {
+                    add(lines, heads.get(0), taxDiff);
+                } else {
+                    add(lines, AccountCodes.gstInputCredit(AccountCodes.GstHead.IGST), taxDiff);
+                }
+                add(lines, AccountCodes.CASHFREE_CLEARING, -(chargeDiff + taxDiff));
+            }
+            case AMOUNT_MISMATCH -> {
+                long diff = e.theirAmountPaise() - e.ourAmountPaise();
+                add(lines, AccountCodes.CASHFREE_CLEARING, diff);
+                add(lines, RECON_DIFFERENCES, -diff);
+            }
+            case MISSING_ON_THEIRS -> {
+                long receivable = e.ourAmountPaise() - e.ourFeePaise() - e.ourFeeGstPaise();
+                add(lines, RECON_DIFFERENCES, receivable);
+                add(lines, AccountCodes.CASHFREE_CLEARING, -receivable);
+            }
+            case MISSING_ON_OUR_SIDE -> {
+                add(lines, AccountCodes.CASHFREE_CLEARING, e.theirSettlementPaise());
+                add(lines, UNIDENTIFIED_RECEIPTS, -e.theirSettlementPaise());
+            }
+        }
+        return lines;
+    }
+
+    private static void add(Map<String, Long> lines, String code, long amount) {
+        if (amount != 0) lines.merge(code, amount, Long::sum);
+        if (lines.containsKey(code) && lines.get(code) == 0) lines.remove(code);
+    }
+
+    private static ReconException locked(DSLContext tx, long exceptionId) {
+        Record r = tx.fetchOne("select * from recon_exception where exception_id = ? for update", exceptionId);
+        if (r == null) throw new ReconciliationFailure(ReconciliationFailure.Code.NOT_FOUND, "no reconciliation exception " + exceptionId);
+        return toException(r);
+    }
+
+    private static List<PostingLine> postingsTx(DSLContext tx, long journalId) {
+        return new ReconciliationRepository(tx).postings(journalId);
+    }
+
+    private static void checkActorAndNote(String actor, String note) {
+        if (actor == null || !ACTOR.matcher(actor).matches()) throw invalid("X-Actor must be 1..64 of A-Z a-z 0-9 _ . @ -");
+        if (note == null || note.isBlank() || note.length() > 2000) throw invalid("a reason of 1..2000 characters is required");
+    }
+
+    private static ReconciliationFailure invalid(String message) {
+        return new ReconciliationFailure(ReconciliationFailure.Code.INVALID, message);
+    }
+
+    static ReconException toException(Record r) {
+        String kind = r.get("kind", String.class);
+        Long ourAmount = r.get("our_amount_paise", Long.class);
+        Long ourFee = r.get("our_fee_paise", Long.class);
+        Long ourGst = r.get("our_fee_gst_paise", Long.class);
+        Long theirAmount = r.get("their_amount_paise", Long.class);
+        Long theirFee = r.get("their_fee_paise", Long.class);
+        Long theirTax = r.get("their_fee_tax_paise", Long.class);
+        Long theirSettlement = r.get("their_settlement_paise", Long.class);
+        long difference = switch (Kind.valueOf(kind)) {
+            case AMOUNT_MISMATCH -> theirAmount - ourAmount;
+            case FEE_MISMATCH -> (theirFee + theirTax) - (ourFee + ourGst);
+            case MISSING_ON_OUR_SIDE -> theirSettlement;
+            case MISSING_ON_THEIRS -> -(ourAmount - ourFee - ourGst);
+        };
+        return new ReconException(r.get("exception_id", Long.class), kind, r.get("status", String.class),
+                r.get("first_run_id", Long.class), r.get("order_id", String.class), r.get("cf_payment_id", String.class),
+                r.get("cf_settlement_id", String.class), r.get("settlement_utr", String.class), r.get("transaction_id", UUID.class),
+                r.get("community_id", String.class), r.get("payment_journal_id", Long.class), r.get("rule_id", String.class),
+                r.get("rule_version", Integer.class), r.get("schedule_name", String.class), ourAmount, ourFee, ourGst,
+                theirAmount, theirFee, theirTax, theirSettlement, difference, r.get("detected_at", OffsetDateTime.class),
+                r.get("resolved_by", String.class), r.get("resolved_at", OffsetDateTime.class),
+                r.get("resolution_note", String.class), r.get("adjustment_journal_id", Long.class));
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

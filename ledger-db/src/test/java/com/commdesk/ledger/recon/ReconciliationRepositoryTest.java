@@ -1,0 +1,196 @@
+package com.commdesk.ledger.recon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.FeeEngine;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.fees.PaymentFacts;
+import com.commdesk.fees.SplitEngine;
+import com.commdesk.ledger.CommunityConfig;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentPosting;
+import com.commdesk.ledger.testing.TestDatabases;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A recon file with planted differences reports each one and nothing else, once; adjustments keep the books whole. */
+class ReconciliationRepositoryTest {
+    LedgerDatabase db;
+    DSLContext dsl;
+    LedgerRepository ledger;
+    ReconciliationRepository recon;
+    CommunityConfig demo;
+    OffsetDateTime from;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabases.fresh();
+        dsl = db.dsl();
+        ledger = new LedgerRepository(dsl);
+        recon = new ReconciliationRepository(dsl);
+        demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
+        from = OffsetDateTime.now().minusHours(1);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        assertThat(new LedgerInvariants(dsl).check().violations()).as("invariants after every test").isEmpty();
+        db.close();
+    }
+
+    FeeBreakdown pay(String key, long amountPaise) {
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        ledger.postPayment(new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key, "CARD", b,
+                SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), "rule-7", 3, Map.of()));
+        return b;
+    }
+
+    static String rupees(long paise) {
+        return BigDecimal.valueOf(paise, 2).toPlainString();
+    }
+
+    static String row(String settlement, String order, String payment, long amount, long charge, long tax) {
+        return String.join(",", settlement, "UTR" + settlement, "PAYMENT", order, payment, rupees(amount), rupees(charge), rupees(tax),
+                rupees(amount - charge - tax), "2026-11-01T10:00:00+05:30") + "\n";
+    }
+
+    static final String HEADER = "cf_settlement_id,settlement_utr,event_type,order_id,cf_payment_id,event_amount,payment_service_charge,"
+            + "payment_service_tax,event_settlement_amount,event_time\n";
+
+    String plantedFile() {
+        FeeBreakdown ok = pay("ok", 1_000_000L);
+        FeeBreakdown amount = pay("amount", 500_000L);
+        FeeBreakdown fee = pay("fee", 250_000L);
+        pay("unsettled", 120_000L);
+        return HEADER
+                + row("9001", "order-ok", "cf-ok", ok.amountPaise(), ok.gatewayFeePaise(), ok.gatewayFeeGstPaise())
+                + row("9001", "order-amount", "cf-amount", amount.amountPaise() - 100, amount.gatewayFeePaise(), amount.gatewayFeeGstPaise())
+                + row("9001", "order-fee", "cf-fee", fee.amountPaise(), fee.gatewayFeePaise() + 250, fee.gatewayFeeGstPaise() + 45)
+                + row("9002", "order-ghost", "cf-ghost", 77_700L, 1_554L, 280L)
+                // a refund line of a matched payment: stored, not matched as a payment
+                + "9002,UTR9002,REFUND,order-ok,cf-ok,-100.00,0,0,-100.00,2026-11-01T11:00:00+05:30\n";
+    }
+
+    @Test
+    void reportsEachPlantedDifferenceAndNothingElseThenNoDuplicates() {
+        String file = plantedFile();
+        OffsetDateTime to = OffsetDateTime.now().plusHours(1);
+
+        var first = recon.ingest("csv:test", "CSV", from, to, ReconCsv.parse(file));
+        assertThat(first.subjects()).containsExactlyInAnyOrder(
+                "AMOUNT_MISMATCH:order-amount", "FEE_MISMATCH:order-fee", "MISSING_ON_OUR_SIDE:order-ghost",
+                "MISSING_ON_THEIRS:order-unsettled");
+        assertThat(first.lines()).isEqualTo(5);
+        assertThat(first.paymentLines()).isEqualTo(4);
+        assertThat(first.matched()).isEqualTo(1);
+        assertThat(first.newExceptions()).isEqualTo(4);
+        assertThat(first.matchRateBps()).isEqualTo(2_000); // 1 of 4 lines + 1 missing
+
+        var again = recon.ingest("csv:test", "CSV", from, to, ReconCsv.parse(file));
+        assertThat(again.subjects()).isEqualTo(first.subjects());
+        assertThat(again.newExceptions()).isZero();
+        assertThat(again.runId()).isEqualTo(first.runId());
+        // the same data under another run key (e.g. the API run of the same period) adds nothing either
+        var viaApi = recon.ingest("api:test", "API", from, to, ReconCsv.parse(file));
+        assertThat(viaApi.newExceptions()).isZero();
+        assertThat(recon.list(null, null, null, null, 500)).hasSize(4);
+        assertThat(((Number) dsl.fetchValue("select count(*) from recon_line")).intValue()).isEqualTo(5);
+        assertThat(recon.openCounts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4);
+        assertThat(recon.lastMatchRateBps("CSV")).contains(2_000);
+    }
+
+    @Test
+    void drillDownShowsTheTransactionAndTheRuleVersion() {
+        recon.ingest("csv:drill", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(plantedFile()));
+        ReconException fee = recon.list("FEE_MISMATCH", "OPEN", null, null, 10).get(0);
+        assertThat(fee.orderId()).isEqualTo("order-fee");
+        assertThat(fee.cfPaymentId()).isEqualTo("cf-fee");
+        assertThat(fee.cfSettlementId()).isEqualTo("9001");
+        assertThat(fee.settlementUtr()).isEqualTo("UTR9001");
+        assertThat(fee.transactionId()).isNotNull();
+        assertThat(fee.paymentJournalId()).isNotNull();
+        assertThat(fee.ruleId()).isEqualTo("rule-7");
+        assertThat(fee.ruleVersion()).isEqualTo(3);
+        assertThat(fee.differencePaise()).isEqualTo(295L);
+        ReconException ghost = recon.list("MISSING_ON_OUR_SIDE", null, "order-ghost", null, 10).get(0);
+        assertThat(ghost.transactionId()).isNull();
+        assertThat(ghost.differencePaise()).isEqualTo(77_700L - 1_554L - 280L);
+    }
+
+    @Test
+    void adjustmentsBalanceAreAuditedAndIdempotent() {
+        recon.ingest("csv:adjust", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(plantedFile()));
+        long journalsBefore = ((Number) dsl.fetchValue("select count(*) from journal")).longValue();
+        long clearingBefore = balance("cashfree_clearing");
+        long expenseBefore = balance("gateway_fee_expense");
+        for (ReconException e : recon.list(null, "OPEN", null, null, 10)) {
+            var r = recon.adjust(e.exceptionId(), "fin.asha", "accepted after checking the statement");
+            assertThat(r.changed()).isTrue();
+            assertThat(r.postings().stream().mapToLong(ReconciliationRepository.PostingLine::amountPaise).sum()).isZero();
+            var again = recon.adjust(e.exceptionId(), "fin.asha", "accepted after checking the statement");
+            assertThat(again.changed()).isFalse();
+            assertThat(again.exception().adjustmentJournalId()).isEqualTo(r.exception().adjustmentJournalId());
+        }
+        assertThat(((Number) dsl.fetchValue("select count(*) from journal")).longValue()).isEqualTo(journalsBefore + 4);
+        assertThat(new LedgerInvariants(dsl).check().holds()).isTrue();
+        // fee: Cashfree kept 295 paise more; amount: 100 less captured; ghost: 75,866 received; unsettled written off
+        ReconException unsettled = recon.list("MISSING_ON_THEIRS", null, null, null, 10).get(0);
+        long receivable = unsettled.ourAmountPaise() - unsettled.ourFeePaise() - unsettled.ourFeeGstPaise();
+        assertThat(balance("cashfree_clearing") - clearingBefore).isEqualTo(-295L - 100L + 75_866L - receivable);
+        assertThat(balance("gateway_fee_expense") - expenseBefore).isEqualTo(250L);
+        assertThat(balance("unidentified_receipts")).isEqualTo(-75_866L);
+
+        ReconException fee = recon.list("FEE_MISMATCH", null, null, null, 10).get(0);
+        assertThat(fee.status()).isEqualTo("ADJUSTED");
+        assertThat(fee.resolvedBy()).isEqualTo("fin.asha");
+        assertThat(recon.audit(fee.exceptionId())).singleElement()
+                .satisfies(a -> assertThat(a.journalId()).isEqualTo(fee.adjustmentJournalId()));
+        assertThat(recon.openCounts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+        assertThatThrownBy(() -> recon.explain(fee.exceptionId(), "fin.asha", "changed my mind"))
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("already ADJUSTED");
+        assertThatThrownBy(() -> dsl.execute("update recon_exception set resolved_by = 'mallory' where exception_id = ?", fee.exceptionId()))
+                .hasMessageContaining("already ADJUSTED");
+    }
+
+    @Test
+    void explainingResolvesWithoutTouchingTheBooks() {
+        recon.ingest("csv:explain", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(plantedFile()));
+        long postings = ((Number) dsl.fetchValue("select count(*) from posting")).longValue();
+        ReconException missing = recon.list("MISSING_ON_THEIRS", "OPEN", null, null, 10).get(0);
+        assertThat(recon.explain(missing.exceptionId(), "fin.ravi", "settles in the next cycle").changed()).isTrue();
+        assertThat(recon.explain(missing.exceptionId(), "fin.ravi", "settles in the next cycle").changed()).isFalse();
+        assertThat(((Number) dsl.fetchValue("select count(*) from posting")).longValue()).isEqualTo(postings);
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.ravi", "x")).hasMessageContaining("already EXPLAINED");
+        assertThatThrownBy(() -> recon.explain(missing.exceptionId(), "bad actor!", "x")).isInstanceOf(ReconciliationFailure.class);
+    }
+
+    @Test
+    void aMalformedFileIsRefusedWithTheLineAndNothingIsWritten() {
+        assertThatThrownBy(() -> ReconCsv.parse(HEADER + "1,U,PAYMENT,o,p,10.005,0,0,10,\n"))
+                .hasMessageContaining("line 2").hasMessageContaining("whole number of paise");
+        assertThatThrownBy(() -> ReconCsv.parse("order_id,event_amount\n")).hasMessageContaining("missing column");
+        List<ReconLine> quoted = ReconCsv.parse("CF Settlement ID,Event Type,Order Id,Event Amount,Payment Service Charge,"
+                + "Payment Service Tax,Event Settlement Amount\r\n\"77\",PAYMENT,\"ord,1\",\"1,000.50\",,,\"1,000.50\"\r\n");
+        assertThat(quoted).singleElement().satisfies(l -> {
+            assertThat(l.orderId()).isEqualTo("ord,1");
+            assertThat(l.amountPaise()).isEqualTo(100_050L);
+            assertThat(l.serviceChargePaise()).isZero();
+        });
+    }
+
+    long balance(String code) {
+        Object v = dsl.fetchValue("select coalesce(sum(p.amount_paise), 0) from posting p join ledger_account a using (account_id) where a.code = ?", code);
+        return ((Number) v).longValue();
+    }
+}
