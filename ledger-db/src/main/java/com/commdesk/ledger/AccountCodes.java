@@ -17,8 +17,11 @@ public final class AccountCodes {
     /** The three GST heads; every GST account exists once per head. */
     public enum GstHead { CGST, SGST, IGST }
 
-    /** Where a member's money is: credits land PENDING, become AVAILABLE after the hold, LOCKED during a payout. */
-    public enum WalletBucket { PENDING, AVAILABLE, LOCKED }
+    /**
+     * Where a member's money is: credits land PENDING, become AVAILABLE after the hold, LOCKED during a
+     * payout. RECEIVABLE is the other way round: what the member owes back (an asset of ours).
+     */
+    public enum WalletBucket { PENDING, AVAILABLE, LOCKED, RECEIVABLE }
 
     private AccountCodes() {}
 

@@ -30,26 +30,28 @@ public final class LedgerInvariants {
                     "select 'journal ' || journal_id, 'sum = ' || sum(amount_paise) from posting group by journal_id having sum(amount_paise) <> 0"},
             new String[] {"member wallets equal their postings", """
                     select w.community_id || '/' || w.role || '/' || w.user_id,
-                           'wallet ' || w.pending_paise || '/' || w.available_paise || '/' || w.locked_paise
+                           'wallet ' || w.pending_paise || '/' || w.available_paise || '/' || w.locked_paise || '/' || w.receivable_paise
                            || ' vs postings ' || coalesce(p.pending, 0) || '/' || coalesce(p.available, 0) || '/' || coalesce(p.locked, 0)
+                           || '/' || coalesce(p.receivable, 0)
                       from member_wallet w
                       left join (select a.community_id, a.role, a.user_id,
                                         -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_PENDING') pending,
                                         -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_AVAILABLE') available,
-                                        -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_LOCKED') locked
+                                        -sum(p.amount_paise) filter (where a.purpose = 'MEMBER_LOCKED') locked,
+                                        sum(p.amount_paise) filter (where a.purpose = 'MEMBER_RECEIVABLE') receivable
                                    from posting p join ledger_account a using (account_id)
                                   where a.purpose like 'MEMBER_%'
                                   group by a.community_id, a.role, a.user_id) p
                         on p.community_id = w.community_id and p.role = w.role and p.user_id = w.user_id
                      where w.pending_paise <> coalesce(p.pending, 0) or w.available_paise <> coalesce(p.available, 0)
-                        or w.locked_paise <> coalesce(p.locked, 0)
+                        or w.locked_paise <> coalesce(p.locked, 0) or w.receivable_paise <> coalesce(p.receivable, 0)
                     """},
             new String[] {"paid out equals payout postings", """
                     select w.community_id || '/' || w.role || '/' || w.user_id, 'wallet ' || w.paid_out_paise || ' vs postings ' || coalesce(x.paid, 0)
                       from member_wallet w
                       left join (select a.community_id, a.role, a.user_id, sum(p.amount_paise) paid
                                    from posting p join ledger_account a using (account_id) join journal j using (journal_id)
-                                  where j.kind = 'PAYOUT_PAID' and a.purpose = 'MEMBER_LOCKED'
+                                  where j.kind in ('PAYOUT_PAID', 'PAYOUT_REVERSED') and a.purpose = 'MEMBER_LOCKED'
                                   group by a.community_id, a.role, a.user_id) x
                         on x.community_id = w.community_id and x.role = w.role and x.user_id = w.user_id
                      where w.paid_out_paise <> coalesce(x.paid, 0)
@@ -83,7 +85,18 @@ public final class LedgerInvariants {
             new String[] {"no member account is overdrawn", """
                     select a.code, 'balance ' || -sum(p.amount_paise)
                       from posting p join ledger_account a using (account_id)
-                     where a.purpose like 'MEMBER_%' group by a.code having sum(p.amount_paise) > 0
+                     where a.purpose in ('MEMBER_PENDING', 'MEMBER_AVAILABLE', 'MEMBER_LOCKED')
+                     group by a.code having sum(p.amount_paise) > 0
+                    """},
+            new String[] {"no receivable is negative", """
+                    select a.code, 'balance ' || sum(p.amount_paise)
+                      from posting p join ledger_account a using (account_id)
+                     where a.purpose = 'MEMBER_RECEIVABLE' group by a.code having sum(p.amount_paise) < 0
+                    """},
+            new String[] {"refunds never exceed their payment", """
+                    select 'transaction ' || rt.transaction_id, 'refunded ' || sum(r.amount_paise) || ' of ' || rt.gross_amount_paise
+                      from refund r join revenue_transaction rt using (transaction_id)
+                     group by rt.transaction_id, rt.gross_amount_paise having sum(r.amount_paise) > rt.gross_amount_paise
                     """},
             new String[] {"every payment journal has its revenue transaction", """
                     select 'journal ' || j.journal_id, 'no revenue_transaction'

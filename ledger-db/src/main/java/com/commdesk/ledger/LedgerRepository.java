@@ -6,6 +6,7 @@ import static com.commdesk.ledger.jooq.Tables.LEDGER_ACCOUNT;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_INSTRUCTION;
 import static com.commdesk.ledger.jooq.Tables.PLATFORM_REVENUE;
 import static com.commdesk.ledger.jooq.Tables.POSTING;
+import static com.commdesk.ledger.jooq.Tables.REFUND;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_DISTRIBUTION;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_TRANSACTION;
 import static com.commdesk.ledger.jooq.Tables.WALLET_HOLD;
@@ -294,15 +295,186 @@ public final class LedgerRepository {
         return reversalId;
     }
 
+    /**
+     * Refunds part or all of a posted payment as one balanced REFUND journal: the refund is split over
+     * the original breakdown's parts by largest remainder (exact paise), GST, TCS and TDS are reversed,
+     * the platform fee is refunded or kept and the gateway fee borne per the policy, and the
+     * community's part is taken from its members in proportion to their shares: pending first, then
+     * available, and what they no longer have (already paid out) becomes a receivable, recovered from
+     * their next earnings. Cashfree is credited the refund. Idempotent by refund id; refunds of one
+     * payment never exceed its amount (REFUND_EXCEEDS_PAYMENT, nothing written).
+     */
+    public RefundPosting.Posted postRefund(RefundPosting r) {
+        return inTransaction((tx, created) -> refundTx(tx, r));
+    }
+
+    private RefundPosting.Posted refundTx(DSLContext tx, RefundPosting r) {
+        var existing = tx.selectFrom(REFUND).where(REFUND.REFUND_ID.eq(r.refundId())).fetchOptional().orElse(null);
+        if (existing != null) return alreadyRefunded(existing, r);
+        // Serialises refunds of one payment (SELECT ... FOR UPDATE fires no UPDATE trigger).
+        RevenueTransactionRecord rt = tx.selectFrom(REVENUE_TRANSACTION).where(REVENUE_TRANSACTION.TRANSACTION_ID.eq(r.transactionId()))
+                .forUpdate().fetchOptional()
+                .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no posted payment " + r.transactionId()));
+        existing = tx.selectFrom(REFUND).where(REFUND.REFUND_ID.eq(r.refundId())).fetchOptional().orElse(null);
+        if (existing != null) return alreadyRefunded(existing, r);
+        if (tx.fetchExists(JOURNAL, JOURNAL.REVERSES_JOURNAL_ID.eq(rt.getJournalId()))) {
+            throw new LedgerException(LedgerException.Code.ALREADY_REVERSED, "payment " + r.transactionId() + " was reversed; nothing to refund");
+        }
+        long refunded = tx.select(org.jooq.impl.DSL.coalesce(org.jooq.impl.DSL.sum(REFUND.AMOUNT_PAISE), java.math.BigDecimal.ZERO))
+                .from(REFUND).where(REFUND.TRANSACTION_ID.eq(r.transactionId())).fetchSingle().value1().longValueExact();
+        if (refunded + r.amountPaise() > rt.getGrossAmountPaise()) {
+            throw new LedgerException(LedgerException.Code.REFUND_EXCEEDS_PAYMENT, "refunding " + r.amountPaise() + " paise would make "
+                    + (refunded + r.amountPaise()) + " of a " + rt.getGrossAmountPaise() + " paise payment");
+        }
+        boolean onTop = "ON_TOP".equals(rt.getPlatformFeeGstMode());
+        long platformCharged = onTop ? rt.getPlatformFeePaise() + rt.getPlatformFeeGstPaise() : rt.getPlatformFeePaise();
+        long gatewayTotal = rt.getPaymentGatewayFeePaise() + rt.getPaymentGatewayGstPaise();
+        // The refund's share of each part of the original payment, summing exactly to the refund.
+        long[] part = com.commdesk.fees.SplitEngine.largestRemainder(r.amountPaise(), new long[] {
+                rt.getGstAmountPaise(), gatewayTotal, platformCharged, rt.getTcsPaise(), rt.getTdsPaise(), rt.getNetRevenuePaise()});
+        long gst = part[0], gateway = part[1], platform = part[2], tcs = part[3], tds = part[4], net = part[5];
+        boolean platformRefunded = r.platformFee() == RefundPosting.PlatformFee.REFUNDED;
+        boolean platformBearsGateway = r.gatewayFee() == RefundPosting.GatewayFee.BORNE_BY_PLATFORM;
+        long community = net + (platformRefunded ? 0 : platform) + (platformBearsGateway ? 0 : gateway);
+
+        String c = rt.getCommunityId();
+        List<JournalLine> lines = new ArrayList<>();
+        lines.add(new JournalLine(AccountCodes.CASHFREE_CLEARING, "ASSET", "CASHFREE_CLEARING", null, null, null, null, -r.amountPaise()));
+        long[] gstHeads = com.commdesk.fees.SplitEngine.largestRemainder(gst,
+                new long[] {rt.getGstCgstPaise(), rt.getGstSgstPaise(), rt.getGstIgstPaise()});
+        AccountCodes.GstHead[] heads = AccountCodes.GstHead.values();
+        for (int i = 0; i < 3; i++) {
+            if (gstHeads[i] != 0) lines.add(new JournalLine(AccountCodes.gstOutputPayable(heads[i]), "LIABILITY", "GST_OUTPUT_PAYABLE",
+                    null, null, null, null, gstHeads[i]));
+        }
+        if (tcs != 0) lines.add(new JournalLine(AccountCodes.TCS_PAYABLE, "LIABILITY", "TCS_PAYABLE", null, null, null, null, tcs));
+        if (tds != 0) lines.add(new JournalLine(AccountCodes.TDS_PAYABLE, "LIABILITY", "TDS_PAYABLE", null, null, null, null, tds));
+        if (platformRefunded && platform != 0) {
+            // The platform's refunded share, split between its income and its GST as originally charged.
+            long income = onTop ? rt.getPlatformFeePaise() : rt.getPlatformFeePaise() - rt.getPlatformFeeGstPaise();
+            long[] split = com.commdesk.fees.SplitEngine.largestRemainder(platform, new long[] {income, rt.getPlatformFeeGstPaise()});
+            if (split[0] != 0) lines.add(new JournalLine(AccountCodes.PLATFORM_FEE_INCOME, "INCOME", "PLATFORM_FEE_INCOME", null, null, null, null, split[0]));
+            if (split[1] != 0) {
+                // Platform GST heads follow the payment's supply: intra-state CGST+SGST, else IGST.
+                boolean intra = rt.getGstIgstPaise() == 0 && rt.getGstAmountPaise() > 0;
+                if (intra) {
+                    long sgst = split[1] / 2;
+                    if (sgst != 0) lines.add(new JournalLine(AccountCodes.platformGstPayable(AccountCodes.GstHead.SGST), "LIABILITY", "PLATFORM_GST_PAYABLE", null, null, null, null, sgst));
+                    lines.add(new JournalLine(AccountCodes.platformGstPayable(AccountCodes.GstHead.CGST), "LIABILITY", "PLATFORM_GST_PAYABLE", null, null, null, null, split[1] - sgst));
+                } else {
+                    lines.add(new JournalLine(AccountCodes.platformGstPayable(AccountCodes.GstHead.IGST), "LIABILITY", "PLATFORM_GST_PAYABLE", null, null, null, null, split[1]));
+                }
+            }
+        }
+        if (platformBearsGateway && gateway != 0) {
+            lines.add(new JournalLine(AccountCodes.GATEWAY_FEE_RECOVERY, "INCOME", "GATEWAY_FEE_RECOVERY", null, null, null, null, gateway));
+        }
+        // The community's part, from its members in proportion to what each received.
+        var d = REVENUE_DISTRIBUTION;
+        var shares = tx.select(d.ROLE_NAME, d.USER_ID, d.AMOUNT_PAISE).from(d).where(d.TRANSACTION_ID.eq(r.transactionId()))
+                .orderBy(d.ROLE_NAME, d.USER_ID).fetch();
+        long[] weights = shares.stream().mapToLong(x -> x.value3()).toArray();
+        long[] owed = community == 0 ? new long[weights.length] : com.commdesk.fees.SplitEngine.largestRemainder(community, weights);
+        var balances = lockWallets(tx, c, shares.stream().map(x -> new String[] {x.value1(), x.value2()}).toList());
+        long fromPending = 0, fromAvailable = 0, toReceivable = 0;
+        Map<Long, Long> heldTaken = new TreeMap<>();
+        for (int i = 0; i < owed.length; i++) {
+            if (owed[i] == 0) continue;
+            String role = shares.get(i).value1(), user = shares.get(i).value2();
+            long[] bal = balances.get(role + "\u0000" + user);
+            // Pending money is pooled across payments: only this payment's own unreleased hold may be taken.
+            var hold = tx.selectFrom(WALLET_HOLD).where(WALLET_HOLD.TRANSACTION_ID.eq(r.transactionId()), WALLET_HOLD.ROLE.eq(role),
+                    WALLET_HOLD.USER_ID.eq(user), WALLET_HOLD.RELEASED_JOURNAL_ID.isNull(), WALLET_HOLD.CANCELLED_JOURNAL_ID.isNull())
+                    .forUpdate().fetchOptional().orElse(null);
+            long held = hold == null ? 0 : hold.getAmountPaise();
+            long p = Math.min(Math.min(bal[0], held), owed[i]);
+            long a = Math.min(bal[1], owed[i] - p);
+            long rest = owed[i] - p - a;
+            bal[0] -= p;
+            bal[1] -= a;
+            if (p != 0) {
+                lines.add(PaymentJournal.memberLine(c, role, user, WalletBucket.PENDING, p));
+                heldTaken.put(hold.getHoldId(), p);
+            }
+            if (a != 0) lines.add(PaymentJournal.memberLine(c, role, user, WalletBucket.AVAILABLE, a));
+            if (rest != 0) lines.add(PaymentJournal.memberLine(c, role, user, WalletBucket.RECEIVABLE, rest));
+            fromPending += p;
+            fromAvailable += a;
+            toReceivable += rest;
+        }
+        long journalId = tx.insertInto(JOURNAL)
+                .set(JOURNAL.IDEMPOTENCY_KEY, "refund:" + r.refundId())
+                .set(JOURNAL.KIND, "REFUND")
+                .set(JOURNAL.COMMUNITY_ID, c)
+                .set(JOURNAL.DESCRIPTION, r.kind() + " of " + r.amountPaise() + " paise of payment " + r.transactionId() + ": " + r.reason())
+                .set(JOURNAL.CONTENT_SHA256, sha256(r.toString()))
+                .returning(JOURNAL.JOURNAL_ID).fetchSingle(JOURNAL.JOURNAL_ID);
+        insertPostings(tx, Map.of(journalId, lines));
+        WalletDeltas deltas = new WalletDeltas();
+        deltas.addLines(lines);
+        deltas.apply(tx);
+        tx.insertInto(REFUND)
+                .set(REFUND.REFUND_ID, r.refundId()).set(REFUND.TRANSACTION_ID, r.transactionId()).set(REFUND.KIND, r.kind().name())
+                .set(REFUND.AMOUNT_PAISE, r.amountPaise()).set(REFUND.REASON, r.reason())
+                .set(REFUND.GATEWAY_FEE_POLICY, r.gatewayFee().name()).set(REFUND.PLATFORM_FEE_POLICY, r.platformFee().name())
+                .set(REFUND.JOURNAL_ID, journalId).set(REFUND.FROM_PENDING_PAISE, fromPending)
+                .set(REFUND.FROM_AVAILABLE_PAISE, fromAvailable).set(REFUND.TO_RECEIVABLE_PAISE, toReceivable)
+                .execute();
+        // What was taken from pending no longer waits to be released: shrink (or close) those holds.
+        for (var e : heldTaken.entrySet()) {
+            tx.update(WALLET_HOLD)
+                    .set(WALLET_HOLD.CANCELLED_JOURNAL_ID, org.jooq.impl.DSL.when(WALLET_HOLD.AMOUNT_PAISE.eq(e.getValue()), journalId)
+                            .otherwise(WALLET_HOLD.CANCELLED_JOURNAL_ID))
+                    .set(WALLET_HOLD.AMOUNT_PAISE, org.jooq.impl.DSL.when(WALLET_HOLD.AMOUNT_PAISE.eq(e.getValue()), WALLET_HOLD.AMOUNT_PAISE)
+                            .otherwise(WALLET_HOLD.AMOUNT_PAISE.minus(e.getValue())))
+                    .where(WALLET_HOLD.HOLD_ID.eq(e.getKey()))
+                    .execute();
+        }
+        return new RefundPosting.Posted(r.refundId(), journalId, r.amountPaise(), fromPending, fromAvailable, toReceivable, true);
+    }
+
+    private static RefundPosting.Posted alreadyRefunded(com.commdesk.ledger.jooq.tables.records.RefundRecord e, RefundPosting r) {
+        if (!e.getTransactionId().equals(r.transactionId()) || e.getAmountPaise() != r.amountPaise() || !e.getKind().equals(r.kind().name())) {
+            throw new LedgerException(LedgerException.Code.IDEMPOTENCY_CONFLICT, "refund id " + r.refundId() + " was used for another refund");
+        }
+        return new RefundPosting.Posted(e.getRefundId(), e.getJournalId(), e.getAmountPaise(), e.getFromPendingPaise(),
+                e.getFromAvailablePaise(), e.getToReceivablePaise(), false);
+    }
+
+    /**
+     * Locks the community wallet row, then the members' rows in sorted order (the one lock order of
+     * every writer), creating missing rows, and returns their {pending, available, receivable}
+     * keyed by role + NUL + user.
+     */
+    private static Map<String, long[]> lockWallets(DSLContext tx, String communityId, List<String[]> roleUsers) {
+        var cw = com.commdesk.ledger.jooq.Tables.COMMUNITY_WALLET;
+        var mw = com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
+        tx.insertInto(cw).set(cw.COMMUNITY_ID, communityId).onConflictDoNothing().execute();
+        tx.select(cw.COMMUNITY_ID).from(cw).where(cw.COMMUNITY_ID.eq(communityId)).forUpdate().execute();
+        TreeMap<String, String[]> sorted = new TreeMap<>();
+        for (String[] ru : roleUsers) sorted.put(ru[0] + "\u0000" + ru[1], ru);
+        Map<String, long[]> out = new HashMap<>();
+        for (var e : sorted.entrySet()) {
+            String role = e.getValue()[0], user = e.getValue()[1];
+            tx.insertInto(mw, mw.COMMUNITY_ID, mw.ROLE, mw.USER_ID).values(communityId, role, user).onConflictDoNothing().execute();
+            var row = tx.select(mw.PENDING_PAISE, mw.AVAILABLE_PAISE, mw.RECEIVABLE_PAISE).from(mw)
+                    .where(mw.COMMUNITY_ID.eq(communityId), mw.ROLE.eq(role), mw.USER_ID.eq(user)).forUpdate().fetchSingle();
+            out.put(e.getKey(), new long[] {row.value1(), row.value2(), row.value3()});
+        }
+        return out;
+    }
+
     /** A member's money changing state: pending -> available (release), available -> locked -> paid out or back. */
     public enum Movement {
         RELEASE("RELEASE", WalletBucket.PENDING, WalletBucket.AVAILABLE),
         PAYOUT_LOCK("PAYOUT_LOCK", WalletBucket.AVAILABLE, WalletBucket.LOCKED),
         PAYOUT_PAID("PAYOUT_PAID", WalletBucket.LOCKED, null),
-        PAYOUT_FAILED("PAYOUT_FAILED", WalletBucket.LOCKED, WalletBucket.AVAILABLE);
+        PAYOUT_FAILED("PAYOUT_FAILED", WalletBucket.LOCKED, WalletBucket.AVAILABLE),
+        /** A paid-out transfer the bank sent back (late REVERSED): the exact negation of PAYOUT_PAID, back into locked. */
+        PAYOUT_REVERSED("PAYOUT_REVERSED", null, WalletBucket.LOCKED);
 
         final String journalKind;
-        final WalletBucket from;
+        final WalletBucket from; // null: from Cashfree's payout balance, back into the wallet
         final WalletBucket to; // null: out of the wallet, to Cashfree's payout balance
 
         Movement(String journalKind, WalletBucket from, WalletBucket to) {
@@ -348,7 +520,10 @@ public final class LedgerRepository {
             return existing.getJournalId();
         }
         List<JournalLine> lines = List.of(
-                PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.from, f.amountPaise()),
+                movement.from != null
+                        ? PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.from, f.amountPaise())
+                        : new JournalLine(AccountCodes.CASHFREE_PAYOUT_BALANCE, "ASSET", "CASHFREE_PAYOUT_BALANCE", null, null,
+                                null, null, f.amountPaise()),
                 movement.to != null
                         ? PaymentJournal.memberLine(f.communityId(), f.role(), f.userId(), movement.to, -f.amountPaise())
                         : new JournalLine(AccountCodes.CASHFREE_PAYOUT_BALANCE, "ASSET", "CASHFREE_PAYOUT_BALANCE", null, null,
@@ -357,8 +532,9 @@ public final class LedgerRepository {
         WalletDeltas deltas = new WalletDeltas();
         deltas.addLines(lines);
         if (movement == Movement.PAYOUT_PAID) deltas.addPaidOut(f.communityId(), f.role(), f.userId(), f.amountPaise());
+        if (movement == Movement.PAYOUT_REVERSED) deltas.addPaidOut(f.communityId(), f.role(), f.userId(), -f.amountPaise());
         applyOrInsufficient(tx, deltas, f.role() + "/" + f.userId() + " in " + f.communityId() + " has less than "
-                + f.amountPaise() + " paise " + movement.from.name().toLowerCase(java.util.Locale.ROOT));
+                + f.amountPaise() + " paise " + (movement.from == null ? "paid out" : movement.from.name().toLowerCase(java.util.Locale.ROOT)));
         return journalId;
     }
 
@@ -389,8 +565,7 @@ public final class LedgerRepository {
                             .limit(1).forUpdate().skipLocked()
                             .fetchOptional().orElse(null);
                     if (h == null) return false;
-                    long journalId = moveTx(tx, Movement.RELEASE, new MemberFunds("release:" + h.getHoldId(), h.getCommunityId(),
-                            h.getRole(), h.getUserId(), h.getAmountPaise()), "hold " + h.getHoldId() + " released");
+                    long journalId = releaseTx(tx, h.getHoldId(), h.getCommunityId(), h.getRole(), h.getUserId(), h.getAmountPaise());
                     tx.update(WALLET_HOLD).set(WALLET_HOLD.RELEASED_JOURNAL_ID, journalId)
                             .where(WALLET_HOLD.HOLD_ID.eq(h.getHoldId())).execute();
                     return true;
@@ -400,6 +575,36 @@ public final class LedgerRepository {
             released++;
         }
         return released;
+    }
+
+    /**
+     * pending -> available for one hold, except that what the member owes (a receivable from an
+     * earlier refund) is recovered first: that part settles the receivable instead.
+     */
+    private long releaseTx(DSLContext tx, long holdId, String communityId, String role, String userId, long amountPaise) {
+        long receivable = lockWallets(tx, communityId, List.<String[]>of(new String[] {role, userId}))
+                .get(role + "\u0000" + userId)[2];
+        long recover = Math.min(receivable, amountPaise);
+        if (recover == 0) {
+            return moveTx(tx, Movement.RELEASE, new MemberFunds("release:" + holdId, communityId, role, userId, amountPaise),
+                    "hold " + holdId + " released");
+        }
+        long journalId = tx.insertInto(JOURNAL)
+                .set(JOURNAL.IDEMPOTENCY_KEY, "release:" + holdId)
+                .set(JOURNAL.KIND, "RELEASE")
+                .set(JOURNAL.COMMUNITY_ID, communityId)
+                .set(JOURNAL.DESCRIPTION, "hold " + holdId + " released; " + recover + " paise recovered against the receivable")
+                .set(JOURNAL.CONTENT_SHA256, sha256("release|" + holdId + "|" + amountPaise + "|" + recover))
+                .returning(JOURNAL.JOURNAL_ID).fetchSingle(JOURNAL.JOURNAL_ID);
+        List<JournalLine> lines = new ArrayList<>(3);
+        lines.add(PaymentJournal.memberLine(communityId, role, userId, WalletBucket.PENDING, amountPaise));
+        lines.add(PaymentJournal.memberLine(communityId, role, userId, WalletBucket.RECEIVABLE, -recover));
+        if (amountPaise > recover) lines.add(PaymentJournal.memberLine(communityId, role, userId, WalletBucket.AVAILABLE, -(amountPaise - recover)));
+        insertPostings(tx, Map.of(journalId, lines));
+        WalletDeltas deltas = new WalletDeltas();
+        deltas.addLines(lines);
+        deltas.apply(tx);
+        return journalId;
     }
 
     /** All postings of these journals in as few multi-row statements as the bind-value limit allows. */
@@ -455,6 +660,7 @@ public final class LedgerRepository {
             case "MEMBER_PENDING" -> WalletBucket.PENDING;
             case "MEMBER_AVAILABLE" -> WalletBucket.AVAILABLE;
             case "MEMBER_LOCKED" -> WalletBucket.LOCKED;
+            case "MEMBER_RECEIVABLE" -> WalletBucket.RECEIVABLE;
             default -> null;
         };
     }

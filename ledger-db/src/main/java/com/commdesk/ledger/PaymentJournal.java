@@ -82,7 +82,8 @@ public final class PaymentJournal {
     }
 
     public static JournalLine memberLine(String communityId, String role, String userId, WalletBucket bucket, long amountPaise) {
-        return new JournalLine(AccountCodes.member(communityId, role, userId, bucket), "LIABILITY",
+        return new JournalLine(AccountCodes.member(communityId, role, userId, bucket),
+                bucket == WalletBucket.RECEIVABLE ? "ASSET" : "LIABILITY",
                 "MEMBER_" + bucket.name(), communityId, role, userId, bucket, amountPaise);
     }
 

@@ -29,7 +29,8 @@ final class WalletDeltas {
     // community: gross, platform fees, gateway fees (+GST), GST collected, net, pending, available, locked, withdrawn
     private static final int GROSS = 0, PLATFORM = 1, GATEWAY = 2, GST = 3, NET = 4, PENDING = 5, AVAILABLE = 6, LOCKED = 7, WITHDRAWN = 8;
     private final TreeMap<String, long[]> communities = new TreeMap<>();
-    // member: pending, available, locked, paid out
+    // member: pending, available, locked, paid out, receivable
+    private static final int M_PAID_OUT = 3, M_RECEIVABLE = 4;
     private final TreeMap<MemberKey, long[]> members = new TreeMap<>();
 
     /** A payment's totals (sign +1) or their reversal (-1). */
@@ -42,12 +43,19 @@ final class WalletDeltas {
         c[NET] = Math.addExact(c[NET], sign * b.netPaise());
     }
 
-    /** Member postings move wallet buckets by exactly their amount (credit-normal: a credit raises the bucket). */
+    /**
+     * Member postings move wallet buckets by exactly their amount: credit-normal for pending, available
+     * and locked (a credit raises them), debit-normal for the receivable (a debit raises what is owed).
+     */
     void addLines(List<JournalLine> lines) {
         for (JournalLine line : lines) {
             if (line.bucket() == null) continue;
+            long[] m = members.computeIfAbsent(new MemberKey(line.communityId(), line.role(), line.userId()), k -> new long[5]);
+            if (line.bucket() == AccountCodes.WalletBucket.RECEIVABLE) {
+                m[M_RECEIVABLE] = Math.addExact(m[M_RECEIVABLE], line.amountPaise());
+                continue;
+            }
             int bucket = line.bucket().ordinal(); // PENDING, AVAILABLE, LOCKED
-            long[] m = members.computeIfAbsent(new MemberKey(line.communityId(), line.role(), line.userId()), k -> new long[4]);
             m[bucket] = Math.subtractExact(m[bucket], line.amountPaise());
             long[] c = communities.computeIfAbsent(line.communityId(), k -> new long[9]);
             c[PENDING + bucket] = Math.subtractExact(c[PENDING + bucket], line.amountPaise());
@@ -55,7 +63,7 @@ final class WalletDeltas {
     }
 
     void addPaidOut(String communityId, String role, String userId, long amountPaise) {
-        members.computeIfAbsent(new MemberKey(communityId, role, userId), k -> new long[4])[3] += amountPaise;
+        members.computeIfAbsent(new MemberKey(communityId, role, userId), k -> new long[5])[M_PAID_OUT] += amountPaise;
         communities.computeIfAbsent(communityId, k -> new long[9])[WITHDRAWN] += amountPaise;
     }
 
@@ -91,7 +99,8 @@ final class WalletDeltas {
                     .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d[0]))
                     .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d[1]))
                     .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d[2]))
-                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d[3]))
+                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d[M_PAID_OUT]))
+                    .set(mw.RECEIVABLE_PAISE, mw.RECEIVABLE_PAISE.plus(d[M_RECEIVABLE]))
                     .set(mw.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(mw.COMMUNITY_ID.eq(k.communityId()), mw.ROLE.eq(k.role()), mw.USER_ID.eq(k.userId()))));
             tx.batch(updates).execute();

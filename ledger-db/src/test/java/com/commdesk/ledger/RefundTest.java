@@ -1,0 +1,161 @@
+package com.commdesk.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.FeeEngine;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.fees.PaymentFacts;
+import com.commdesk.fees.SplitEngine;
+import com.commdesk.ledger.LedgerRepository.MemberFunds;
+import com.commdesk.ledger.LedgerRepository.Movement;
+import com.commdesk.ledger.RefundPosting.GatewayFee;
+import com.commdesk.ledger.RefundPosting.Kind;
+import com.commdesk.ledger.RefundPosting.PlatformFee;
+import com.commdesk.ledger.testing.TestDatabases;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Refunds and chargebacks reverse a payment proportionally, to the paisa, and never lose track of money already paid out. */
+class RefundTest {
+    LedgerDatabase db;
+    DSLContext dsl;
+    LedgerRepository ledger;
+    SettlementRepository settlement;
+    CommunityConfig demo;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabases.fresh();
+        dsl = db.dsl();
+        ledger = new LedgerRepository(dsl);
+        settlement = new SettlementRepository(dsl);
+        demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        assertThat(new LedgerInvariants(dsl).check().violations()).as("invariants after every test").isEmpty();
+        assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
+        db.close();
+    }
+
+    /** The spec's Example 1: Rs 10,000, intra-state; owner 3,603.50 of the net 7,207.00. */
+    PostedPayment pay(String key) {
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        PostedPayment posted = ledger.postPayment(new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key,
+                "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), null, null, Map.of()));
+        settlement.queueSettlement(posted.transactionId());
+        return posted;
+    }
+
+    RefundPosting refund(String id, PostedPayment p, long amount) {
+        return new RefundPosting(id, p.transactionId(), Kind.REFUND, amount, "customer cancelled", GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.REFUNDED);
+    }
+
+    long owner(String column) {
+        Object v = dsl.fetchValue("select " + column + " from member_wallet where user_id = 'u-owner'");
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    long balance(String code) {
+        Object v = dsl.fetchValue("select coalesce(sum(p.amount_paise), 0) from posting p join ledger_account a using (account_id) where a.code = ?", code);
+        return ((Number) v).longValue();
+    }
+
+    @Test
+    void aFullRefundBeforeReleaseUndoesEveryPart() {
+        PostedPayment p = pay("r1");
+
+        var posted = ledger.postRefund(refund("rf-1", p, 1_000_000L));
+
+        // The community gives back the net it received (720,700, still pending) plus Cashfree's fee,
+        // which Cashfree keeps and the community bears (19,300): with nothing available, that is owed.
+        assertThat(posted.fromPendingPaise()).isEqualTo(720_700L);
+        assertThat(posted.fromAvailablePaise()).isZero();
+        assertThat(posted.toReceivablePaise()).isEqualTo(19_300L);
+        assertThat(owner("receivable_paise")).isEqualTo(9_650L); // the owner's half
+        assertThat(owner("pending_paise")).isZero();
+        assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isZero();
+        assertThat(balance("platform_fee_income") + balance("platform_gst_payable:CGST") + balance("platform_gst_payable:SGST")).isZero();
+        assertThat(balance("cashfree_clearing")).as("Cashfree keeps only its fee").isEqualTo(1_000_000L - 19_300L - 1_000_000L);
+        assertThat(ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("nothing left to release").isZero();
+    }
+
+    @Test
+    void aPartialRefundIsProportionalToThePaisaAndCannotOverrun() {
+        PostedPayment p = pay("r2");
+
+        var first = ledger.postRefund(refund("rf-2a", p, 250_000L)); // a quarter
+        // A quarter of each part: GST 45,000; gateway 4,825; platform 20,000; net 180,175 -> community 185,000.
+        assertThat(first.fromPendingPaise()).isEqualTo(185_000L);
+        assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isEqualTo(-(180_000L - 45_000L));
+        assertThat(owner("pending_paise")).isEqualTo(360_350L - 92_500L); // the owner's half of the community's 185,000
+
+        assertThatThrownBy(() -> ledger.postRefund(refund("rf-2b", p, 750_001L)))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.REFUND_EXCEEDS_PAYMENT));
+        ledger.postRefund(refund("rf-2c", p, 750_000L));
+        assertThat(owner("pending_paise")).isZero();
+    }
+
+    @Test
+    void aRefundAfterPayoutBecomesAReceivableRecoveredFromTheNextEarnings() {
+        PostedPayment p = pay("r3");
+        ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        ledger.moveMemberFunds(Movement.PAYOUT_LOCK, new MemberFunds("lock-r3", "demo-community", "owner", "u-owner", 360_350L), "payout");
+        ledger.moveMemberFunds(Movement.PAYOUT_PAID, new MemberFunds("paid-r3", "demo-community", "owner", "u-owner", 360_350L), "paid");
+
+        var posted = ledger.postRefund(new RefundPosting("cb-3", p.transactionId(), Kind.CHARGEBACK, 1_000_000L, "dispute lost",
+                GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.REFUNDED));
+
+        // The community owes net + gateway fee = 740,000; the owner's half is 370,000, and they were paid out.
+        assertThat(owner("receivable_paise")).as("the owner was paid out: they owe their share").isEqualTo(370_000L);
+        assertThat(owner("available_paise")).isZero();
+        // The others still had their released money available; only their share of the gateway fee is owed.
+        assertThat(posted.fromAvailablePaise()).isEqualTo(360_350L);
+        assertThat(posted.toReceivablePaise()).isEqualTo(370_000L + 9_650L);
+        assertThat(posted.fromAvailablePaise() + posted.toReceivablePaise()).isEqualTo(740_000L);
+
+        long owed = owner("receivable_paise");
+        pay("r4"); // the owner earns 3,603.50 again: it pays the receivable first
+        ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        assertThat(owner("receivable_paise")).isEqualTo(Math.max(0, owed - 360_350L));
+        assertThat(owner("available_paise")).isEqualTo(Math.max(0, 360_350L - owed));
+    }
+
+    @Test
+    void policiesDecideWhoBearsTheGatewayAndPlatformFees() {
+        PostedPayment a = pay("r5");
+        PostedPayment b = pay("r6");
+
+        var platformBears = ledger.postRefund(new RefundPosting("rf-5", a.transactionId(), Kind.REFUND, 1_000_000L, "x",
+                GatewayFee.BORNE_BY_PLATFORM, PlatformFee.REFUNDED));
+        var communityBears = ledger.postRefund(new RefundPosting("rf-6", b.transactionId(), Kind.REFUND, 1_000_000L, "x",
+                GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.KEPT));
+
+        assertThat(platformBears.fromPendingPaise()).isEqualTo(720_700L);
+        assertThat(platformBears.toReceivablePaise()).isZero();
+        // The community bears the kept platform fee and Cashfree's fee too: 99,300 more than it received.
+        assertThat(communityBears.fromPendingPaise()).isEqualTo(720_700L);
+        assertThat(communityBears.toReceivablePaise()).isEqualTo(19_300L + 80_000L);
+        assertThat(balance("gateway_fee_recovery")).as("the platform gave up one recovery").isEqualTo(-19_300L);
+    }
+
+    @Test
+    void theSameRefundIdIsOneRefund() {
+        PostedPayment p = pay("r7");
+        var first = ledger.postRefund(refund("rf-7", p, 100_000L));
+        var again = ledger.postRefund(refund("rf-7", p, 100_000L));
+
+        assertThat(again.newlyPosted()).isFalse();
+        assertThat(again.journalId()).isEqualTo(first.journalId());
+        assertThatThrownBy(() -> ledger.postRefund(refund("rf-7", p, 100_001L)))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.IDEMPOTENCY_CONFLICT));
+        assertThat(((Number) dsl.fetchValue("select count(*) from refund")).longValue()).isEqualTo(1);
+    }
+}
