@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * Nothing here logs the secret or request headers; error messages are built from the status and Cashfree's
  * error body only, and scrubbed of the secret in case a body ever echoed it.
  */
-public final class CashfreePgAdapter implements CashfreeGateway, AutoCloseable {
+public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlements, CashfreeRefunds, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CashfreePgAdapter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -177,6 +177,74 @@ public final class CashfreePgAdapter implements CashfreeGateway, AutoCloseable {
         return created;
     }
 
+    // ============================================================================================
+    // CashfreeSettlements (reconciliation)
+    // ============================================================================================
+
+    static final int MAX_RECON_PAGE = 1000;
+
+    @Override
+    public ReconPage fetchSettlementRecon(OffsetDateTime from, OffsetDateTime to, String cursor, int limit) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (limit < 1 || limit > MAX_RECON_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_RECON_PAGE);
+        com.cashfree.model.SettlementFetchReconRequest request = new com.cashfree.model.SettlementFetchReconRequest()
+                .filters(new com.cashfree.model.FetchSettlementsRequestFilters().startDate(from.toString()).endDate(to.toString()))
+                .pagination(new com.cashfree.model.FetchSettlementsRequestPagination().limit(limit).cursor(cursor));
+        String what = from + ".." + to;
+        com.cashfree.model.SettlementReconEntity page = call("fetchSettlementRecon", what,
+                (cf, requestId) -> cf.PGSettlementFetchRecon(config.apiVersion(), request, null, requestId, null, null, httpClient));
+        List<ReconEvent> events = new ArrayList<>();
+        if (page.getData() != null) {
+            for (com.cashfree.model.SettlementReconEntityDataInner e : page.getData()) {
+                if (e.getCfSettlementId() == null || e.getEventType() == null || (e.getOrderId() == null && e.getCfPaymentId() == null)) {
+                    throw new CashfreeRejectedException(describe("fetchSettlementRecon", what)
+                            + ": an event lacks cf_settlement_id, event_type or both order_id and cf_payment_id", 200, null);
+                }
+                BigDecimal amount = e.getEventAmount() != null ? e.getEventAmount() : e.getPaymentAmount();
+                if (amount == null || e.getEventSettlementAmount() == null) {
+                    throw new CashfreeRejectedException(describe("fetchSettlementRecon", what)
+                            + ": event " + e.getEventId() + " lacks event_amount or event_settlement_amount", 200, null);
+                }
+                events.add(new ReconEvent(e.getCfSettlementId(), e.getSettlementUtr(), e.getEventType(), e.getOrderId(), e.getCfPaymentId(),
+                        paise("fetchSettlementRecon", what, "event_amount", amount),
+                        paise("fetchSettlementRecon", what, "payment_service_charge", orZero(e.getPaymentServiceCharge())),
+                        paise("fetchSettlementRecon", what, "payment_service_tax", orZero(e.getPaymentServiceTax())),
+                        paise("fetchSettlementRecon", what, "event_settlement_amount", e.getEventSettlementAmount()),
+                        parseOffsetTime(e.getEventTime())));
+            }
+        }
+        String next = page.getCursor() == null || page.getCursor().isBlank() || events.isEmpty() ? null : page.getCursor();
+        return new ReconPage(events, next);
+    }
+
+    @Override
+    public SettlementSummary fetchSettlement(String cfSettlementId) {
+        if (cfSettlementId == null || cfSettlementId.isBlank()) throw new IllegalArgumentException("cfSettlementId is required");
+        com.cashfree.model.FetchSettlementsRequest request = new com.cashfree.model.FetchSettlementsRequest()
+                .filters(new com.cashfree.model.FetchSettlementsRequestFilters().cfSettlementIds(List.of(cfSettlementId)))
+                .pagination(new com.cashfree.model.FetchSettlementsRequestPagination().limit(1));
+        com.cashfree.model.SettlementEntity e = call("fetchSettlement", cfSettlementId,
+                (cf, requestId) -> cf.PGFetchSettlements(config.apiVersion(), request, null, requestId, null, null, httpClient));
+        if (e.getCfSettlementId() == null) {
+            throw new CashfreeNotFoundException(describe("fetchSettlement", cfSettlementId) + ": no such settlement", 200, "settlement_not_found");
+        }
+        return new SettlementSummary(e.getCfSettlementId(), e.getTransferUtr(), e.getTransferTime(),
+                paise("fetchSettlement", cfSettlementId, "order_amount", orZero(e.getOrderAmount())),
+                paise("fetchSettlement", cfSettlementId, "service_charge", orZero(e.getServiceCharge())),
+                paise("fetchSettlement", cfSettlementId, "service_tax", orZero(e.getServiceTax())),
+                paise("fetchSettlement", cfSettlementId, "settlement_amount", orZero(e.getSettlementAmount())));
+    }
+
+    private static BigDecimal orZero(BigDecimal v) {
+        return v == null ? BigDecimal.ZERO : v;
+    }
+
+    private static OffsetDateTime parseOffsetTime(String text) {
+        Instant t = parseTime(text);
+        return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
+    }
+
     /** Stops using the SDK: releases the static credentials (if this was the last adapter) and idle connections. */
     @Override
     public void close() {
@@ -195,6 +263,31 @@ public final class CashfreePgAdapter implements CashfreeGateway, AutoCloseable {
     @FunctionalInterface
     private interface SdkCall<T> {
         ApiResponse<T> apply(Cashfree cashfree, String requestId) throws ApiException;
+    }
+
+    @Override
+    public CashfreeRefund createRefund(String orderId, String refundId, long amountPaise, String note) {
+        requireOrderId(orderId);
+        Objects.requireNonNull(refundId, "refundId");
+        Double amount;
+        try {
+            amount = CashfreeAmounts.toRequestAmount(amountPaise);
+        } catch (IllegalArgumentException e) {
+            throw new CashfreeRejectedException("createRefund " + refundId + " refused before sending: " + e.getMessage(), 0, null);
+        }
+        com.cashfree.model.OrderCreateRefundRequest request = new com.cashfree.model.OrderCreateRefundRequest()
+                .refundAmount(amount).refundId(refundId).refundNote(note);
+        // The same key for every attempt at this refund: a retry is answered from Cashfree's idempotency store.
+        UUID idempotencyKey = UUID.nameUUIDFromBytes(("commdesk/cashfree/create-refund/" + refundId).getBytes(StandardCharsets.UTF_8));
+        com.cashfree.model.RefundEntity e = call("createRefund", orderId,
+                (cf, requestId) -> cf.PGOrderCreateRefund(config.apiVersion(), orderId, request, requestId, idempotencyKey, httpClient));
+        long refunded = paise("createRefund", orderId, "refund_amount", e.getRefundAmount());
+        if (refunded != amountPaise) {
+            throw new CashfreeRejectedException("createRefund " + refundId + ": Cashfree has this refund for " + refunded
+                    + " paise, not " + amountPaise, 409, "refund_mismatch");
+        }
+        return new CashfreeRefund(e.getRefundId(), e.getCfRefundId(), e.getOrderId(), refunded,
+                e.getRefundStatus() == null ? null : e.getRefundStatus().getValue());
     }
 
     private <T> T call(String operation, String orderId, SdkCall<T> sdkCall) {

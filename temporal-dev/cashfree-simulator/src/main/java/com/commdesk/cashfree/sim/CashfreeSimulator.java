@@ -91,6 +91,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     private final WebhookSender webhooks;
     private final AtomicReference<URI> webhookUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SettlementDesk settlements;
     private final byte[] clientIdBytes;
     private final byte[] clientSecretBytes;
 
@@ -98,6 +99,7 @@ public final class CashfreeSimulator implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.store = new OrderStore(config.maxOrders(), clock);
+        this.settlements = new SettlementDesk(store, clock, config);
         this.faults = new Faults(clock);
         this.webhooks = new WebhookSender(clock);
         this.webhookUrl = new AtomicReference<>(config.webhookUrl());
@@ -260,9 +262,15 @@ public final class CashfreeSimulator implements AutoCloseable {
         return webhooks.recorded();
     }
 
+    /** Cashfree's settlements and recon data, where tests plant differences. */
+    public SettlementDesk settlements() {
+        return settlements;
+    }
+
     /** Forgets all orders, faults, counters and deliveries; the webhook URL goes back to the configured one. */
     public void reset() {
         store.clear();
+        settlements.clear();
         faults.clear();
         counter.clear();
         webhooks.clear();
@@ -327,6 +335,11 @@ public final class CashfreeSimulator implements AutoCloseable {
                 path = "/";
             }
             counter.record(path);
+            if (SettlementDesk.owns(path)) { // settlements and recon: SettlementDesk (faults apply to its API paths)
+                Fault f = path.startsWith("/__sim/") ? null : faults.match(path);
+                if (f == null || applyFault(ex, f)) settlements.handle(ex, path);
+                return;
+            }
             if (path.equals("/__sim") || path.startsWith("/__sim/")) {
                 handleControl(ex, path);
                 return;
