@@ -65,6 +65,26 @@ public final class LedgerQueries {
                 .fetchOptional(JOURNAL.JOURNAL_ID);
     }
 
+    /** A posted payment as refunds see it: how much of it has been refunded, and whether it was reversed. */
+    public record Refundable(UUID transactionId, String cashfreeOrderId, long grossPaise, long refundedPaise, boolean reversed) {
+        public long remainingPaise() { return reversed ? 0 : grossPaise - refundedPaise; }
+    }
+
+    public Optional<Refundable> refundable(String paymentIdempotencyKey) {
+        return dsl.fetchOptional("""
+                select rt.transaction_id, rt.cashfree_order_id, rt.gross_amount_paise,
+                       coalesce((select sum(r.amount_paise) from refund r where r.transaction_id = rt.transaction_id), 0),
+                       exists (select 1 from journal j where j.reverses_journal_id = rt.journal_id)
+                  from revenue_transaction rt where rt.idempotency_key = ?
+                """, paymentIdempotencyKey)
+                .map(r -> new Refundable(r.get(0, UUID.class), r.get(1, String.class), r.get(2, Long.class), r.get(3, Long.class),
+                        r.get(4, Boolean.class)));
+    }
+
+    public boolean refundExists(String refundId) {
+        return dsl.fetchExists(com.commdesk.ledger.jooq.Tables.REFUND, com.commdesk.ledger.jooq.Tables.REFUND.REFUND_ID.eq(refundId));
+    }
+
     public Optional<PostedPaymentView> postedPayment(String idempotencyKey) {
         var rt = REVENUE_TRANSACTION;
         return dsl.selectFrom(rt).where(rt.IDEMPOTENCY_KEY.eq(idempotencyKey)).fetchOptional().map(r -> {

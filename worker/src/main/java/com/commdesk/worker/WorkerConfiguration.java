@@ -5,6 +5,9 @@ import com.commdesk.activities.cashfree.CashfreeGateway;
 import com.commdesk.activities.cashfree.CashfreePgAdapter;
 import com.commdesk.activities.fraud.FraudScreen;
 import com.commdesk.activities.payment.FeePolicy;
+import com.commdesk.activities.refund.RefundActivitiesImpl;
+import com.commdesk.ledger.RefundPosting;
+import com.commdesk.workflows.refund.RefundWorkflowImpl;
 import com.commdesk.activities.payment.PaymentActivitiesImpl;
 import com.commdesk.activities.payment.RuleBasedFeePolicy;
 import com.commdesk.fees.FeeSchedule;
@@ -67,7 +70,7 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    CashfreeGateway cashfreeGateway(Environment env) {
+    CashfreePgAdapter cashfreeGateway(Environment env) {
         CashfreeConfig config = CashfreeConfig.fromEnv(settings(env,
                 List.of("CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET", "CASHFREE_ENV", "CASHFREE_BASE_URL")));
         log.info("Cashfree: {}", config); // toString redacts the secret
@@ -122,8 +125,16 @@ public class WorkerConfiguration {
         return TemporalConnections.client(stubs, TemporalSettings.fromEnv(settings(env, List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE")), "127.0.0.1:7233"));
     }
 
+    /** Refund policy: who bears Cashfree's kept fee and whether the platform fee is refunded (docs/refunds.md). */
     @Bean
-    WorkerFactory workerFactory(WorkflowClient client, PaymentActivitiesImpl activities,
+    RefundActivitiesImpl refundActivities(LedgerDatabase db, CashfreePgAdapter cashfree, MeterRegistry metrics,
+            @Value("${commdesk.refunds.gateway-fee:BORNE_BY_COMMUNITY}") RefundPosting.GatewayFee gatewayFee,
+            @Value("${commdesk.refunds.platform-fee:REFUNDED}") RefundPosting.PlatformFee platformFee) {
+        return new RefundActivitiesImpl(new LedgerQueries(db.dsl()), new LedgerRepository(db.dsl()), cashfree, gatewayFee, platformFee, metrics);
+    }
+
+    @Bean
+    WorkerFactory workerFactory(WorkflowClient client, PaymentActivitiesImpl activities, RefundActivitiesImpl refundActivities,
                                 @Value("${commdesk.worker.max-concurrent-activities:64}") int maxActivities,
                                 @Value("${commdesk.worker.max-concurrent-workflow-tasks:64}") int maxWorkflowTasks) {
         WorkerFactory factory = WorkerFactory.newInstance(client);
@@ -131,8 +142,8 @@ public class WorkerConfiguration {
                 .setMaxConcurrentActivityExecutionSize(maxActivities)
                 .setMaxConcurrentWorkflowTaskExecutionSize(maxWorkflowTasks)
                 .build());
-        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
-        worker.registerActivitiesImplementations(activities);
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class, RefundWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities, refundActivities);
         return factory;
     }
 

@@ -72,6 +72,8 @@ public final class CashfreeSimulator implements AutoCloseable {
 
     private static final Pattern ORDER_PATH = Pattern.compile("/pg/orders/([^/]+)");
     private static final Pattern PAYMENTS_PATH = Pattern.compile("/pg/orders/([^/]+)/payments");
+    private static final Pattern REFUNDS_PATH = Pattern.compile("/pg/orders/([^/]+)/refunds");
+    private final RefundBook refunds = new RefundBook();
     private static final Pattern SIM_PAY_PATH = Pattern.compile("/__sim/orders/([^/]+)/pay");
     private static final Pattern SIM_WEBHOOK_PATH = Pattern.compile("/__sim/orders/([^/]+)/webhook");
     private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -267,9 +269,15 @@ public final class CashfreeSimulator implements AutoCloseable {
         return settlements;
     }
 
+    /** Refunds made through {@code POST /pg/orders/{id}/refunds}. */
+    public RefundBook refunds() {
+        return refunds;
+    }
+
     /** Forgets all orders, faults, counters and deliveries; the webhook URL goes back to the configured one. */
     public void reset() {
         store.clear();
+        refunds.clear();
         settlements.clear();
         faults.clear();
         counter.clear();
@@ -425,6 +433,9 @@ public final class CashfreeSimulator implements AutoCloseable {
                     arr.add(paymentEntity(o, p, c));
                 }
                 sendJson(ex, 200, arr);
+            } else if ((m = REFUNDS_PATH.matcher(path)).matches() && "POST".equals(method)) {
+                authenticate(ex);
+                refunds.create(ex, store.find(m.group(1)).orElseThrow(CashfreeSimulator::orderNotFound));
             } else if ((m = ORDER_PATH.matcher(path)).matches() && "GET".equals(method)) {
                 authenticate(ex);
                 SimOrder o = store.find(m.group(1)).orElseThrow(CashfreeSimulator::orderNotFound);

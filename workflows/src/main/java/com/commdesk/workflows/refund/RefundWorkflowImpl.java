@@ -1,0 +1,84 @@
+package com.commdesk.workflows.refund;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * Deterministic orchestration of one refund. Before Cashfree has refunded, a permanent failure
+ * simply fails the refund (nothing happened). After Cashfree has refunded, money has left: the
+ * posting is retried for a day and then waits for an operator, never given up.
+ */
+public class RefundWorkflowImpl implements RefundWorkflow {
+    static final RetryOptions RETRY = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setBackoffCoefficient(2.0)
+            .setMaximumInterval(Duration.ofMinutes(1))
+            .setDoNotRetry(RefundFailures.NOT_REFUNDABLE, RefundFailures.CASHFREE_REFUSED)
+            .build();
+
+    private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class, ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30)).setScheduleToCloseTimeout(Duration.ofHours(6)).setRetryOptions(RETRY).build());
+    private final RefundActivities ledger = Workflow.newActivityStub(RefundActivities.class, ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(30)).setScheduleToCloseTimeout(Duration.ofHours(24)).setRetryOptions(RETRY).build());
+
+    private String refundId;
+    private RefundStatus.Stage stage = RefundStatus.Stage.CHECKING;
+    private String cashfreeRefundId;
+    private RefundOutcome outcome;
+    private String error;
+    private boolean retryRequested;
+
+    @Override
+    public RefundStatus process(RefundRequest request) {
+        refundId = request.refundId();
+        RefundTarget target;
+        try {
+            target = ledger.check(request);
+            if (request.kind() == RefundRequest.Kind.REFUND) {
+                stage = RefundStatus.Stage.REFUNDING_AT_CASHFREE;
+                cashfreeRefundId = cashfree.refundAtCashfree(request, target.cashfreeOrderId());
+            }
+        } catch (ActivityFailure e) {
+            error = describe(e);
+            stage = RefundStatus.Stage.FAILED;
+            throw ApplicationFailure.newNonRetryableFailure("refund " + refundId + " failed: " + error, "RefundFailed");
+        }
+        stage = RefundStatus.Stage.POSTING;
+        while (true) {
+            try {
+                outcome = ledger.post(request, target.transactionId());
+                stage = RefundStatus.Stage.COMPLETED;
+                error = null;
+                return status();
+            } catch (ActivityFailure e) {
+                error = describe(e);
+                stage = RefundStatus.Stage.NEEDS_ATTENTION;
+                retryRequested = false;
+                Workflow.await(() -> retryRequested);
+                stage = RefundStatus.Stage.POSTING;
+            }
+        }
+    }
+
+    @Override
+    public RefundStatus status() {
+        return new RefundStatus(refundId, stage, cashfreeRefundId, outcome, error);
+    }
+
+    @Override
+    public void retryPosting(String operator) {
+        if (stage == RefundStatus.Stage.NEEDS_ATTENTION) retryRequested = true;
+    }
+
+    private static String describe(TemporalFailure e) {
+        Throwable t = e;
+        while (t.getCause() instanceof TemporalFailure next) t = next;
+        String message = t instanceof ApplicationFailure af ? af.getOriginalMessage() : t.getMessage();
+        return message == null ? t.getClass().getSimpleName() : message;
+    }
+}
