@@ -9,16 +9,12 @@ import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.TaxReports;
 import com.commdesk.ledger.WalletStatements;
 import com.commdesk.ledger.LedgerQueries;
-import com.commdesk.ledger.Migrations;
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.workflows.client.TemporalConnections;
 import com.commdesk.workflows.client.TemporalSettings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
@@ -29,15 +25,12 @@ import org.springframework.core.env.Environment;
 
 @Configuration(proxyBeanMethods = false)
 public class ApiConfiguration {
-    private static final List<String> TEMPORAL_KEYS = List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY",
-            "TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY");
 
     @Bean(destroyMethod = "")
     LedgerDatabase ledgerDatabase(DataSource dataSource,
                                   @Value("${commdesk.db.migrate:true}") boolean migrate,
                                   @Value("${commdesk.db.demo-data:false}") boolean demoData) {
-        if (migrate) Migrations.migrate(dataSource, demoData);
-        return LedgerDatabase.over(dataSource);
+        return LedgerDatabase.migratedOver(dataSource, migrate, demoData);
     }
 
     @Bean
@@ -110,12 +103,7 @@ public class ApiConfiguration {
     }
 
     static TemporalSettings temporalSettings(Environment env) {
-        Map<String, String> values = new HashMap<>();
-        for (String k : TEMPORAL_KEYS) {
-            String v = env.getProperty(k);
-            if (v != null) values.put(k, v);
-        }
-        return TemporalSettings.fromEnv(values, "127.0.0.1:7233");
+        return TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233");
     }
 
     @Bean(destroyMethod = "shutdown")

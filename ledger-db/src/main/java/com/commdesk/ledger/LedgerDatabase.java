@@ -26,6 +26,12 @@ public final class LedgerDatabase implements AutoCloseable {
         return new LedgerDatabase(dataSource, null);
     }
 
+    /** What the apps do at start-up: bring the schema up to date (if asked), then wrap the pool. */
+    public static LedgerDatabase migratedOver(DataSource dataSource, boolean migrate, boolean demoData) {
+        if (migrate) Migrations.migrate(dataSource, demoData);
+        return over(dataSource);
+    }
+
     /** Opens a pool of {@code maxPoolSize} connections. The password is never logged. */
     public static LedgerDatabase open(String jdbcUrl, String user, String password, int maxPoolSize) {
         if (maxPoolSize < 1 || maxPoolSize > 200) throw new IllegalArgumentException("maxPoolSize must be 1..200");

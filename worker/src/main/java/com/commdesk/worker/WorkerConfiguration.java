@@ -18,7 +18,6 @@ import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.LedgerRepository;
-import com.commdesk.ledger.Migrations;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.ledger.rules.CommissionRuleRepository;
 import com.commdesk.workflows.client.TemporalConnections;
@@ -65,8 +64,7 @@ public class WorkerConfiguration {
     LedgerDatabase ledgerDatabase(DataSource dataSource,
                                   @Value("${commdesk.db.migrate:true}") boolean migrate,
                                   @Value("${commdesk.db.demo-data:false}") boolean demoData) {
-        if (migrate) Migrations.migrate(dataSource, demoData);
-        return LedgerDatabase.over(dataSource);
+        return LedgerDatabase.migratedOver(dataSource, migrate, demoData);
     }
 
     @Bean
@@ -114,15 +112,14 @@ public class WorkerConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     WorkflowServiceStubs workflowServiceStubs(Environment env) {
-        TemporalSettings settings = TemporalSettings.fromEnv(settings(env, List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE",
-                "TEMPORAL_API_KEY", "TEMPORAL_TLS", "TEMPORAL_TLS_CERT", "TEMPORAL_TLS_KEY")), "127.0.0.1:7233");
+        TemporalSettings settings = TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233");
         log.info("Temporal: {}", settings);
         return TemporalConnections.connect(settings, Duration.ofSeconds(10));
     }
 
     @Bean
     WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env) {
-        return TemporalConnections.client(stubs, TemporalSettings.fromEnv(settings(env, List.of("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE")), "127.0.0.1:7233"));
+        return TemporalConnections.client(stubs, TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233"));
     }
 
     /** Refund policy: who bears Cashfree's kept fee and whether the platform fee is refunded (docs/refunds.md). */

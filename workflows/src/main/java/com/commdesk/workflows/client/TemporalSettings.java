@@ -13,12 +13,17 @@ public record TemporalSettings(String address, String namespace, String apiKey, 
                                String tlsKeyPath) {
 
     public static TemporalSettings fromEnv(Map<String, String> env, String defaultAddress) {
-        String address = blankToNull(env.get("TEMPORAL_ADDRESS"));
-        String apiKey = blankToNull(env.get("TEMPORAL_API_KEY"));
-        String cert = blankToNull(env.get("TEMPORAL_TLS_CERT"));
-        String key = blankToNull(env.get("TEMPORAL_TLS_KEY"));
-        boolean tls = apiKey != null || cert != null || "true".equalsIgnoreCase(env.get("TEMPORAL_TLS"));
-        String namespace = blankToNull(env.get("TEMPORAL_NAMESPACE"));
+        return fromLookup(env::get, defaultAddress);
+    }
+
+    /** The same, reading each variable through {@code lookup} (e.g. Spring's Environment::getProperty). */
+    public static TemporalSettings fromLookup(java.util.function.Function<String, String> lookup, String defaultAddress) {
+        String address = blankToNull(lookup.apply("TEMPORAL_ADDRESS"));
+        String apiKey = blankToNull(lookup.apply("TEMPORAL_API_KEY"));
+        String cert = blankToNull(lookup.apply("TEMPORAL_TLS_CERT"));
+        String key = blankToNull(lookup.apply("TEMPORAL_TLS_KEY"));
+        boolean tls = apiKey != null || cert != null || "true".equalsIgnoreCase(lookup.apply("TEMPORAL_TLS"));
+        String namespace = blankToNull(lookup.apply("TEMPORAL_NAMESPACE"));
         return new TemporalSettings(address == null ? defaultAddress : address, namespace == null ? "default" : namespace,
                 apiKey, tls, cert, key);
     }

@@ -2,6 +2,8 @@ package com.commdesk.workflows.payment;
 
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.RoleAllocation;
+import static com.commdesk.workflows.Failures.describe;
+
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -265,13 +267,5 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
 
     private static boolean isVerificationFailure(ActivityFailure e) {
         return e.getCause() instanceof ApplicationFailure af && PaymentFailures.VERIFICATION_FAILED.equals(af.getType());
-    }
-
-    /** The innermost failure's message: what an operator needs to read. */
-    private static String describe(TemporalFailure e) {
-        Throwable t = e;
-        while (t.getCause() instanceof TemporalFailure next) t = next;
-        String message = t instanceof ApplicationFailure af ? af.getOriginalMessage() : t.getMessage();
-        return message == null ? t.getClass().getSimpleName() : message;
     }
 }

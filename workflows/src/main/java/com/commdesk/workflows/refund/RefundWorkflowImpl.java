@@ -1,5 +1,7 @@
 package com.commdesk.workflows.refund;
 
+import static com.commdesk.workflows.Failures.describe;
+
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -73,12 +75,5 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     @Override
     public void retryPosting(String operator) {
         if (stage == RefundStatus.Stage.NEEDS_ATTENTION) retryRequested = true;
-    }
-
-    private static String describe(TemporalFailure e) {
-        Throwable t = e;
-        while (t.getCause() instanceof TemporalFailure next) t = next;
-        String message = t instanceof ApplicationFailure af ? af.getOriginalMessage() : t.getMessage();
-        return message == null ? t.getClass().getSimpleName() : message;
     }
 }
