@@ -98,6 +98,44 @@ public final class LedgerInvariants {
                       from refund r join revenue_transaction rt using (transaction_id)
                      group by rt.transaction_id, rt.gross_amount_paise having sum(r.amount_paise) > rt.gross_amount_paise
                     """},
+            new String[] {"open holds never exceed pending", """
+                    select w.community_id || '/' || w.role || '/' || w.user_id, 'holds ' || h.held || ' > pending ' || w.pending_paise
+                      from member_wallet w
+                      join (select community_id, role, user_id, sum(amount_paise) held from wallet_hold
+                             where released_journal_id is null and cancelled_journal_id is null
+                             group by community_id, role, user_id) h using (community_id, role, user_id)
+                     where h.held > w.pending_paise
+                    """},
+            new String[] {"no hold is blocked", """
+                    select 'hold ' || hold_id || ' of ' || community_id || '/' || role || '/' || user_id, blocked_reason
+                      from wallet_hold where blocked_reason is not null and released_journal_id is null and cancelled_journal_id is null
+                    """},
+            new String[] {"tax payables are never in debit", """
+                    select a.code, 'balance ' || sum(p.amount_paise)
+                      from posting p join ledger_account a using (account_id)
+                     where a.purpose in ('GST_OUTPUT_PAYABLE', 'PLATFORM_GST_PAYABLE', 'TCS_PAYABLE', 'TDS_PAYABLE')
+                     group by a.code having sum(p.amount_paise) > 0
+                    """},
+            new String[] {"no payment is both reversed and refunded", """
+                    select 'transaction ' || rt.transaction_id, 'reversed and refunded'
+                      from revenue_transaction rt
+                     where exists (select 1 from journal j where j.reverses_journal_id = rt.journal_id)
+                       and exists (select 1 from refund r where r.transaction_id = rt.transaction_id)
+                    """},
+            new String[] {"refund rows match their journals", """
+                    select 'refund ' || r.refund_id, 'row ' || r.from_pending_paise || '/' || r.from_available_paise || '/'
+                           || r.to_receivable_paise || '/' || r.amount_paise || ' vs journal ' || coalesce(x.pend, 0) || '/'
+                           || coalesce(x.avail, 0) || '/' || coalesce(x.recv, 0) || '/' || coalesce(x.clearing, 0)
+                      from refund r
+                      left join lateral (
+                        select sum(p.amount_paise) filter (where a.purpose = 'MEMBER_PENDING') pend,
+                               sum(p.amount_paise) filter (where a.purpose = 'MEMBER_AVAILABLE') avail,
+                               sum(p.amount_paise) filter (where a.purpose = 'MEMBER_RECEIVABLE') recv,
+                               -sum(p.amount_paise) filter (where a.code = 'cashfree_clearing') clearing
+                          from posting p join ledger_account a using (account_id) where p.journal_id = r.journal_id) x on true
+                     where r.from_pending_paise <> coalesce(x.pend, 0) or r.from_available_paise <> coalesce(x.avail, 0)
+                        or r.to_receivable_paise <> coalesce(x.recv, 0) or r.amount_paise <> coalesce(x.clearing, 0)
+                    """},
             new String[] {"every payment journal has its revenue transaction", """
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'

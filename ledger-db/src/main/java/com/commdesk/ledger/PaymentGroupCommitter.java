@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class PaymentGroupCommitter implements AutoCloseable {
     private record Pending(PaymentPosting posting, CompletableFuture<PostedPayment> result) {}
 
+    static final long WAIT_LIMIT_SECONDS = 120;
+
     private final LedgerRepository ledger;
     private final int maxBatch;
     private final long maxWaitNanos;
@@ -45,11 +47,16 @@ public final class PaymentGroupCommitter implements AutoCloseable {
         if (closed) throw new IllegalStateException("group committer is closed");
         CompletableFuture<PostedPayment> result = new CompletableFuture<>();
         queue.put(new Pending(posting, result));
+        if (closed) result.completeExceptionally(new IllegalStateException("group committer closed before this posting was taken"));
         try {
-            return result.get();
+            // Bounded: a stuck database shows as a timeout here, not a caller waiting forever.
+            return result.get(WAIT_LIMIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("posting " + posting.idempotencyKey() + " not committed within " + WAIT_LIMIT_SECONDS
+                    + " s; it may still commit: retry with the same key", e);
         }
     }
 
@@ -69,6 +76,7 @@ public final class PaymentGroupCommitter implements AutoCloseable {
                 }
                 commit(batch);
             } catch (InterruptedException e) {
+                for (Pending pending : batch) pending.result().completeExceptionally(e);
                 Thread.currentThread().interrupt();
                 return;
             } finally {
@@ -85,7 +93,7 @@ public final class PaymentGroupCommitter implements AutoCloseable {
                 if (item.refused() != null) batch.get(i).result().completeExceptionally(item.refused());
                 else batch.get(i).result().complete(item.posted());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // Nothing of this batch is known to be committed: each caller sees the failure and retries
             // (its posting is idempotent, so a retry after an unseen commit is harmless).
             for (Pending p : batch) p.result().completeExceptionally(e);
@@ -96,5 +104,7 @@ public final class PaymentGroupCommitter implements AutoCloseable {
     public void close() throws InterruptedException {
         closed = true;
         for (Thread t : writers) t.join(TimeUnit.SECONDS.toMillis(30));
+        // Anything still queued will never be taken: tell its callers.
+        for (Pending p; (p = queue.poll()) != null; ) p.result().completeExceptionally(new IllegalStateException("group committer closed"));
     }
 }
