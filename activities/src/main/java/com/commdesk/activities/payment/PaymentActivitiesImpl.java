@@ -180,7 +180,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public void reverseLedgerPosting(String paymentId, String reason) {
         // Nothing posted under this key means there is nothing to undo.
         ledgerQueries.paymentJournalId(paymentId).ifPresent(journalId -> {
-            ledger.reversePayment(journalId, "reversal:" + paymentId, reason);
+            try {
+                ledger.reversePayment(journalId, "reversal:" + paymentId, reason);
+            } catch (LedgerException e) {
+                // Refunded, or its credits already released: a reversal would take other money. No retry
+                // fixes that; an operator refunds it instead (docs/payments.md).
+                throw ApplicationFailure.newNonRetryableFailure("cannot reverse payment " + paymentId + ": " + e.getMessage(),
+                        PaymentFailures.LEDGER_CONFLICT);
+            }
             reversals.increment();
         });
     }
