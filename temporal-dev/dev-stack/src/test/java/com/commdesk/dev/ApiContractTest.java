@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.LedgerDatabase;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,13 +18,9 @@ class ApiContractTest {
 
     @BeforeAll
     static void start() {
-        db = LedgerDatabase.open(SharedStack.get().databaseUrl(), null, null, 2);
+        db = SharedStack.db();
     }
 
-    @AfterAll
-    static void closeDb() throws Exception {
-        db.close();
-    }
 
     static long paymentsRecorded() {
         return ((Number) db.dsl().fetchValue("select count(*) from payment where payment_id like 'bad-%'")).longValue();

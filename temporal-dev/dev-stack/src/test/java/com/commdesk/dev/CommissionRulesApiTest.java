@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,13 +31,9 @@ class CommissionRulesApiTest {
 
     @BeforeAll
     static void start() {
-        db = LedgerDatabase.open(SharedStack.get().databaseUrl(), null, null, 2);
+        db = SharedStack.db();
     }
 
-    @AfterAll
-    static void closeDb() throws Exception {
-        db.close();
-    }
 
     static String seedSchedule() {
         return JSON.writeValueAsString(FeeSchedules.seedExamples());

@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -31,13 +30,9 @@ class EndToEndPaymentTest {
     @BeforeAll
     static void start() {
         stack = SharedStack.get();
-        db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2);
+        db = SharedStack.db();
     }
 
-    @AfterAll
-    static void closeDb() throws Exception {
-        db.close();
-    }
 
     static String body(String orderId, long amountPaise) {
         return """
@@ -57,7 +52,7 @@ class EndToEndPaymentTest {
     }
 
     static long count(String sql, Object... binds) {
-        return ((Number) db.dsl().fetchValue(sql, binds)).longValue();
+        return SharedStack.count(sql, binds);
     }
 
     @Test

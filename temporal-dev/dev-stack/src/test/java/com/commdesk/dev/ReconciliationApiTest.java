@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -34,13 +33,9 @@ class ReconciliationApiTest {
     @BeforeAll
     static void start() {
         stack = SharedStack.get();
-        db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2);
+        db = SharedStack.db();
     }
 
-    @AfterAll
-    static void closeDb() throws Exception {
-        db.close();
-    }
 
     static HttpResponse<String> send(String method, String path, String actor, String contentType, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(SharedStack.api(path))).timeout(Duration.ofSeconds(60))

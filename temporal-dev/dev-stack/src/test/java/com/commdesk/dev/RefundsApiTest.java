@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -25,17 +24,13 @@ class RefundsApiTest {
     @BeforeAll
     static void aCompletedPayment() throws Exception {
         stack = SharedStack.get();
-        db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2);
+        db = SharedStack.db();
         stack.simulator().createPaidOrder("refund_order_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
         SharedStack.post("/api/v1/payments", "refund-pay-1",
                 "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"refund_order_1\",\"amountPaise\":1000000}");
         assertThat(EndToEndPaymentTest.awaitFinal("refund-pay-1").path("stage").asText()).isEqualTo("COMPLETED");
     }
 
-    @AfterAll
-    static void closeDb() throws Exception {
-        db.close();
-    }
 
     static HttpResponse<String> refund(String key, String json) throws Exception {
         return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api("/api/v1/payments/refund-pay-1/refunds")))
@@ -54,7 +49,7 @@ class RefundsApiTest {
     }
 
     static long count(String sql, Object... binds) {
-        return ((Number) db.dsl().fetchValue(sql, binds)).longValue();
+        return SharedStack.count(sql, binds);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 final class SharedStack {
     private static DevStack stack;
+    private static com.commdesk.ledger.LedgerDatabase db;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SharedStack() {}
@@ -30,6 +31,27 @@ final class SharedStack {
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;
+    }
+
+    /** A small pool on the stack's database, for tests that check what was written. */
+    static synchronized com.commdesk.ledger.LedgerDatabase db() {
+        if (db == null) {
+            db = com.commdesk.ledger.LedgerDatabase.open(get().databaseUrl(), null, null, 2);
+            com.commdesk.ledger.LedgerDatabase pool = db;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    pool.close();
+                } catch (Exception ignored) {
+                    // the JVM is ending
+                }
+            }));
+        }
+        return db;
+    }
+
+    /** A single number from SQL on the stack's database. */
+    static long count(String sql, Object... binds) {
+        return ((Number) db().dsl().fetchValue(sql, binds)).longValue();
     }
 
     static String api(String path) {

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -32,16 +31,12 @@ class WebhookAndOperationsTest {
     @BeforeAll
     static void start() {
         stack = SharedStack.get();
-        db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2);
+        db = SharedStack.db();
     }
 
-    @AfterAll
-    static void closeDb() throws Exception {
-        db.close();
-    }
 
     static long count(String sql, Object... binds) {
-        return ((Number) db.dsl().fetchValue(sql, binds)).longValue();
+        return SharedStack.count(sql, binds);
     }
 
     static Map<String, String> tags(String sourceType) {
