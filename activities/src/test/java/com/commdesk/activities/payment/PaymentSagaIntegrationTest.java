@@ -46,11 +46,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker that commits the posting and dies before telling Temporal: the real activities, real
- * PostgreSQL and the real SDK against the simulator, with a wrapper that loses the first posting's
- * completion. Temporal retries the step; the ledger must recognise the retry and post nothing twice.
+ * The payment and refund workflows on the real activities, real PostgreSQL and the real SDK against
+ * the simulator: a worker that commits the posting and dies before telling Temporal (the retry must
+ * post nothing twice), the community's hold period, and a refund after the member was paid out.
  */
-class LostCompletionTest {
+class PaymentSagaIntegrationTest {
     static final String CLIENT_ID = "TEST_CF_CLIENT_ID"; // the SDK's credentials are JVM-global: same as the adapter tests
     static final String CLIENT_SECRET = "cfsk_test_0123456789abcdef_SECRET";
 
@@ -134,5 +134,52 @@ class LostCompletionTest {
                 .isEqualTo(360_350L);
         assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
         assertThat(sim.requestCount("/pg/orders/lost_1")).isPositive();
+    }
+
+    @Test
+    void theHoldPeriodKeepsCreditsPendingUntilItEndsAndARefundAfterPayoutBecomesAReceivable() {
+        var metrics = new SimpleMeterRegistry();
+        var dsl = db.dsl();
+        LedgerRepository ledgerRepository = new LedgerRepository(dsl);
+        PaymentActivitiesImpl payments = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), ledgerRepository,
+                new LedgerQueries(dsl), new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+        var refunds = new com.commdesk.activities.refund.RefundActivitiesImpl(new LedgerQueries(dsl), ledgerRepository, adapter,
+                com.commdesk.ledger.RefundPosting.GatewayFee.BORNE_BY_COMMUNITY, com.commdesk.ledger.RefundPosting.PlatformFee.REFUNDED, metrics);
+        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class, com.commdesk.workflows.refund.RefundWorkflowImpl.class);
+        worker.registerActivitiesImplementations(payments, refunds);
+        env.start();
+        sim.createPaidOrder("hold_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values ('hold-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'hold_1', 1000000, 'w')");
+
+        PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                        .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("hold_1")).build())
+                .process(new PaymentRequest("hold-1", "demo-community", "EVENT", "e", "hold_1", 1_000_000L, Map.of()));
+
+        // The demo community holds credits 7 days (its refund window).
+        var postedAt = ((java.time.OffsetDateTime) dsl.fetchValue("select created_at from revenue_transaction where idempotency_key = 'hold-1'"));
+        assertThat(status.releaseAtEpochMillis()).isEqualTo(postedAt.plusDays(7).toInstant().toEpochMilli());
+        assertThat(ledgerRepository.releaseDueHolds(postedAt.plusDays(7).minusSeconds(1), 100)).as("still in the hold period").isZero();
+        assertThat(ledgerRepository.releaseDueHolds(postedAt.plusDays(7), 100)).isEqualTo(7);
+        assertThat(((Number) dsl.fetchValue("select available_paise from member_wallet where user_id = 'u-owner'")).longValue()).isEqualTo(360_350L);
+
+        // The owner is paid out; then the customer is refunded in full.
+        ledgerRepository.moveMemberFunds(LedgerRepository.Movement.PAYOUT_LOCK,
+                new LedgerRepository.MemberFunds("lock-hold-1", "demo-community", "owner", "u-owner", 360_350L), "payout");
+        ledgerRepository.moveMemberFunds(LedgerRepository.Movement.PAYOUT_PAID,
+                new LedgerRepository.MemberFunds("paid-hold-1", "demo-community", "owner", "u-owner", 360_350L), "paid");
+        var refund = env.getWorkflowClient().newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class, WorkflowOptions.newBuilder()
+                        .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId("refund-rf-hold-1").build())
+                .process(new com.commdesk.workflows.refund.RefundRequest("rf-hold-1", "hold-1",
+                        com.commdesk.workflows.refund.RefundRequest.Kind.REFUND, 1_000_000L, "event cancelled", "support"));
+
+        assertThat(refund.stage()).isEqualTo(com.commdesk.workflows.refund.RefundStatus.Stage.COMPLETED);
+        assertThat(sim.refunds().refundedPaise("hold_1")).isEqualTo(1_000_000L);
+        // The owner's half of net + Cashfree's kept fee (740,000 / 2) is owed back, never a negative balance.
+        assertThat(((Number) dsl.fetchValue("select receivable_paise from member_wallet where user_id = 'u-owner'")).longValue()).isEqualTo(370_000L);
+        assertThat(((Number) dsl.fetchValue("select available_paise from member_wallet where user_id = 'u-owner'")).longValue()).isZero();
+        assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
     }
 }
