@@ -94,6 +94,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     private final AtomicReference<URI> webhookUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SettlementDesk settlements;
+    private final PayoutsApi payouts;
     private final byte[] clientIdBytes;
     private final byte[] clientSecretBytes;
 
@@ -105,6 +106,7 @@ public final class CashfreeSimulator implements AutoCloseable {
         this.faults = new Faults(clock);
         this.webhooks = new WebhookSender(clock);
         this.webhookUrl = new AtomicReference<>(config.webhookUrl());
+        this.payouts = new PayoutsApi(config.clientId(), config.clientSecret(), clock);
         this.clientIdBytes = config.clientId().getBytes(StandardCharsets.UTF_8);
         this.clientSecretBytes = config.clientSecret().getBytes(StandardCharsets.UTF_8);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -264,6 +266,11 @@ public final class CashfreeSimulator implements AutoCloseable {
         return webhooks.recorded();
     }
 
+    /** Cashfree Payouts v2: transfers, beneficiaries, payout webhooks and their scenarios. */
+    public PayoutsApi payouts() {
+        return payouts;
+    }
+
     /** Cashfree's settlements and recon data, where tests plant differences. */
     public SettlementDesk settlements() {
         return settlements;
@@ -276,6 +283,7 @@ public final class CashfreeSimulator implements AutoCloseable {
 
     /** Forgets all orders, faults, counters and deliveries; the webhook URL goes back to the configured one. */
     public void reset() {
+        payouts.reset();
         store.clear();
         refunds.clear();
         settlements.clear();
@@ -299,6 +307,7 @@ public final class CashfreeSimulator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         webhooks.close();
+        payouts.close();
     }
 
     // ============================================================================================
@@ -348,12 +357,20 @@ public final class CashfreeSimulator implements AutoCloseable {
                 if (f == null || applyFault(ex, f)) settlements.handle(ex, path);
                 return;
             }
+            if (path.startsWith("/__sim/payouts/")) {
+                payouts.handleControl(ex, path);
+                return;
+            }
             if (path.equals("/__sim") || path.startsWith("/__sim/")) {
                 handleControl(ex, path);
                 return;
             }
             Fault fault = faults.match(path);
             if (fault != null && !applyFault(ex, fault)) {
+                return;
+            }
+            if (path.startsWith("/payout/")) {
+                payouts.handle(ex, path);
                 return;
             }
             handleApi(ex, path);
