@@ -1,0 +1,55 @@
+package com.commdesk.workflows.payout;
+
+import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * The I/O of one payout. Every method is idempotent (ledger journals keyed per payout, statuses
+ * only move forward), and {@link #sendTransfer} never requests a second transfer.
+ */
+@ActivityInterface
+public interface PayoutActivities {
+    /** Non-retryable failure type when the member's available balance no longer covers the payout. */
+    String INSUFFICIENT_FUNDS = "InsufficientFunds";
+
+    /** available -> locked (PAYOUT_LOCK, keyed "payout-lock:&lt;id&gt;"). */
+    @ActivityMethod
+    void lockFunds(String payoutId);
+
+    /** Records the payout's status for finance (payout row + audit event). */
+    @ActivityMethod
+    void recordPayoutStatus(String payoutId, String status, String actor, String detail);
+
+    /** An approval has waited too long: log at WARN and count it (alerting watches the counter). */
+    @ActivityMethod
+    void escalate(String payoutId, long waitedMillis);
+
+    /** The approver's decision, stored (the database refuses the requester as approver). */
+    @ActivityMethod
+    void recordDecision(String payoutId, boolean approved, String approver, String note);
+
+    /**
+     * Registers the beneficiary if needed and requests THE transfer (transfer_id = payout id) —
+     * at most once: a retry after a timeout, a 5xx or a lost completion asks Cashfree for the
+     * transfer instead of sending again.
+     */
+    @ActivityMethod
+    TransferResult sendTransfer(String payoutId);
+
+    /** Asks Cashfree for the transfer's status (safe to repeat). */
+    @ActivityMethod
+    TransferResult transferStatus(String payoutId);
+
+    /** locked -> paid out (PAYOUT_PAID); records the settlement delay. */
+    @ActivityMethod
+    void markPaid(String payoutId);
+
+    /** Compensation: locked -> available (PAYOUT_FAILED) if locked, final status FAILED or REJECTED, with the reason. */
+    @ActivityMethod
+    void releaseFunds(String payoutId, String finalStatus, String reason);
+
+    /** A paid transfer came back: PAYOUT_REVERSED + PAYOUT_FAILED, status REVERSED, with the reason. */
+    @ActivityMethod
+    void reversePaid(String payoutId, String reason);
+}
