@@ -1,0 +1,420 @@
+package com.commdesk.activities.payout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreePayoutsClient;
+import com.commdesk.cashfree.sim.CashfreeSimulator;
+import com.commdesk.cashfree.sim.PayoutsApi;
+import com.commdesk.cashfree.sim.SimulatorConfig;
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.FeeEngine;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.fees.PaymentFacts;
+import com.commdesk.fees.SplitEngine;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentPosting;
+import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.testing.TestDatabases;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;
+import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
+import com.commdesk.workflows.payout.PayoutTypes.SettlementResult;
+import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
+import com.commdesk.workflows.payout.PayoutWorkflow;
+import com.commdesk.workflows.payout.PayoutWorkflowImpl;
+import com.commdesk.workflows.payout.SettlementCycleWorkflow;
+import com.commdesk.workflows.payout.SettlementCycleWorkflowImpl;
+import com.commdesk.workflows.payout.SettlementWorkflow;
+import com.commdesk.workflows.payout.SettlementWorkflowImpl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Settlement cycles and payouts end to end in Temporal's time-skipping test environment, with the
+ * real activities, a real PostgreSQL (a fresh database per test) and the Cashfree simulator over
+ * HTTP. Every test ends by checking the ledger invariants; "never twice" is the simulator's count
+ * of POST /payout/transfers.
+ */
+@org.junit.jupiter.api.Timeout(value = 90)
+class PayoutWorkflowsTest {
+    static final String CLIENT_ID = "payout-test-client";
+    static final String SECRET = "payout-test-secret-not-a-secret";
+    static final String DEMO = "demo-community";
+    static CashfreeSimulator sim;
+
+    LedgerDatabase db;
+    DSLContext dsl;
+    PayoutRepository payouts;
+    TestWorkflowEnvironment env;
+    WorkflowClient client;
+    final AtomicInteger loseCompletions = new AtomicInteger();
+
+    @BeforeAll
+    static void simulator() {
+        sim = CashfreeSimulator.start(new SimulatorConfig("127.0.0.1", 0, CLIENT_ID, SECRET));
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        sim.reset();
+        sim.payouts().completionDelay(Duration.ofMillis(20));
+        db = TestDatabases.fresh();
+        dsl = db.dsl();
+        payouts = new PayoutRepository(dsl);
+    }
+
+    void startWorker(long approvalThresholdPaise, Duration clientTimeout) {
+        PayoutSettings settings = new PayoutSettings(approvalThresholdPaise, Duration.ofHours(1), Duration.ofHours(3),
+                Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofDays(1), Duration.ofMinutes(15), Duration.ofMinutes(10));
+        CashfreeConfig cf = new CashfreeConfig(CLIENT_ID, SECRET, CashfreeConfig.Environment.SANDBOX, sim.baseUrl(), null, clientTimeout);
+        PayoutActivitiesImpl activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(cf), settings,
+                Clock.systemUTC(), new SimpleMeterRegistry()) {
+            @Override
+            protected void afterTransferRequested(String payoutId) {
+                // The worker "dies" after Cashfree accepted the transfer but before the answer is recorded.
+                if (loseCompletions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException("worker killed (simulated)");
+            }
+        };
+        env = TestWorkflowEnvironment.newInstance();
+        Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class, SettlementCycleWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities);
+        env.start();
+        client = env.getWorkflowClient();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (env != null) env.close();
+        assertThat(new LedgerInvariants(dsl).check().violations()).as("ledger invariants after every test").isEmpty();
+        db.close();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    /** One ₹10,000 payment to the community, its holds released: every member has available money. */
+    void fund(String communityId, String key) {
+        var community = new CommunityRepository(dsl).find(communityId).orElseThrow();
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        var posted = new LedgerRepository(dsl).postPayment(new PaymentPosting(key, communityId, "EVENT", "evt", "order-" + key,
+                "cf-" + key, "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
+        new SettlementRepository(dsl).queueSettlement(posted.transactionId());
+        new LedgerRepository(dsl).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
+    }
+
+    long wallet(String column, String communityId, String userId) {
+        Object v = dsl.fetchValue("select " + column + " from member_wallet where community_id = ? and user_id = ?", communityId, userId);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    void beneficiary(String communityId, String role, String userId) {
+        payouts.saveBeneficiary(communityId, role, userId, "Member " + userId, "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, "ops");
+    }
+
+    void community(String id, String policy, long minPayoutPaise) {
+        dsl.execute("insert into community (community_id, name, supplier_state, hold_days, payout_policy, min_payout_paise)"
+                + " values (?, ?, 'KA', 0, ?, ?)", id, id, policy, minPayoutPaise);
+        dsl.execute("insert into community_role (community_id, role, share_bps, position) values (?, 'owner', 10000, 0)", id);
+        dsl.execute("insert into community_member (community_id, role, user_id, position) values (?, 'owner', 'u1', 0)", id);
+    }
+
+    SettlementResult settleNow(String communityId, String requester) {
+        long now = env.currentTimeMillis();
+        String id = PayoutActivitiesImpl.settlementId(communityId, "MANUAL", now);
+        return client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
+                .setWorkflowId(id).build()).settle(new SettlementRequest(id, communityId, "MANUAL", now, requester));
+    }
+
+    /** Starts a settlement without waiting; returns its id. */
+    String startSettlement(String communityId, String requester) {
+        long now = env.currentTimeMillis();
+        String id = PayoutActivitiesImpl.settlementId(communityId, "MANUAL", now);
+        SettlementWorkflow wf = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::settle, new SettlementRequest(id, communityId, "MANUAL", now, requester));
+        return id;
+    }
+
+    PayoutWorkflow awaitStage(String payoutId, PayoutStage stage) throws InterruptedException {
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, payoutId);
+        for (int i = 0; i < 400; i++) {
+            try {
+                if (wf.status().stage() == stage) return wf;
+            } catch (RuntimeException notYetStarted) {
+                // the settlement has not started it yet
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("payout " + payoutId + " never reached " + stage + "; it is " + wf.status());
+    }
+
+    String onlyPayout(String settlementId) throws InterruptedException {
+        for (int i = 0; i < 400; i++) {
+            var list = payouts.payoutsOf(settlementId);
+            if (!list.isEmpty()) return list.get(0).payoutId();
+            Thread.sleep(25);
+        }
+        throw new AssertionError("no payout in " + settlementId);
+    }
+
+    PayoutStatus result(String payoutId) {
+        return WorkflowStub.fromTyped(client.newWorkflowStub(PayoutWorkflow.class, payoutId)).getResult(PayoutStatus.class);
+    }
+
+    // ---- cycles and minimum payout -------------------------------------------------------------
+
+    @Test
+    @org.junit.jupiter.api.Disabled("env.sleep stalls after the first cycle in the time-skipping server; see docs/payouts.md, open work")
+    void dailyCycleSettlesAtMidnightAndOnlyBalancesAboveTheMinimum() {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "d1");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        long event1 = wallet("available_paise", DEMO, "u-event1");
+        // Minimum payout between the two: the owner is paid, the event team member is not.
+        dsl.execute("update community set min_payout_paise = ? where community_id = ?", event1 + 1, DEMO);
+        beneficiary(DEMO, "owner", "u-owner");
+        beneficiary(DEMO, "event_team", "u-event1");
+        client.newWorkflowStub(SettlementCycleWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
+                .setWorkflowId(SettlementCycleWorkflow.workflowId(DEMO)).build());
+        WorkflowClient.start(client.newWorkflowStub(SettlementCycleWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(SettlementCycleWorkflow.workflowId(DEMO)).build())::run, DEMO);
+
+        env.sleep(Duration.ofDays(1).plusHours(2)); // past the next midnight IST, and the payout's reversal window
+        var settlements = dsl.fetch("select settlement_id, status, payout_count from settlement where community_id = ? order by cut_off", DEMO);
+        assertThat(settlements).hasSize(1);
+        assertThat(settlements.get(0).get(1, String.class)).isEqualTo("PAID");
+        assertThat(settlements.get(0).get(2, Integer.class)).isEqualTo(1);
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isZero();
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("available_paise", DEMO, "u-event1")).isEqualTo(event1); // below the minimum: untouched
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+
+        env.sleep(Duration.ofDays(1)); // the next cycle: nothing left to pay
+        assertThat(dsl.fetchCount(dsl.selectFrom("settlement").where("community_id = ?", DEMO))).isEqualTo(2);
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Disabled("env.sleep stalls after the first cycle in the time-skipping server; see docs/payouts.md, open work")
+    void weeklyCycleRunsOnceAWeekOnMondays() {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        community("weekly-club", "WEEKLY", 10_000);
+        fund("weekly-club", "w1");
+        beneficiary("weekly-club", "owner", "u1");
+        long before = wallet("available_paise", "weekly-club", "u1");
+        WorkflowClient.start(client.newWorkflowStub(SettlementCycleWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(SettlementCycleWorkflow.workflowId("weekly-club")).build())::run,
+                "weekly-club");
+        env.sleep(Duration.ofDays(7).plusHours(2));
+        var cutOffs = dsl.fetch("select cut_off from settlement where community_id = 'weekly-club'").getValues(0, OffsetDateTime.class);
+        assertThat(cutOffs).hasSize(1);
+        assertThat(cutOffs.get(0).atZoneSameInstant(SettlementRepository.SETTLEMENT_ZONE).getDayOfWeek()).isEqualTo(java.time.DayOfWeek.MONDAY);
+        assertThat(wallet("paid_out_paise", "weekly-club", "u1")).isEqualTo(before);
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+    }
+
+    // ---- approvals -----------------------------------------------------------------------------
+
+    @Test
+    void approvalBySignalFourEyesAndTwiceIsOnce() throws Exception {
+        startWorker(0, Duration.ofSeconds(5)); // everything needs approval
+        fund(DEMO, "a1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "alice"));
+        PayoutWorkflow wf = awaitStage(id, PayoutStage.AWAITING_APPROVAL);
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        wf.approve(new PayoutDecision("alice", "my own payout")); // the requester: ignored
+        wf.approve(new PayoutDecision("bob", "ok"));
+        wf.approve(new PayoutDecision("bob", "ok again")); // a double click: ignored
+        wf.reject(new PayoutDecision("carol", "too late")); // after the decision: ignored
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.PAID);
+        assertThat(s.decidedBy()).isEqualTo("bob");
+        assertThat(s.ignoredSignals()).isEqualTo(3);
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(payouts.payout(id).orElseThrow().decidedBy()).isEqualTo("bob");
+        assertThatThrownBy(() -> dsl.execute("update payout set decided_by = requested_by where payout_id = ?", id))
+                .isInstanceOf(RuntimeException.class); // the database refuses the requester as approver
+    }
+
+    @Test
+    void rejectionReturnsTheMoneyAndSendsNothing() throws Exception {
+        startWorker(0, Duration.ofSeconds(5));
+        fund(DEMO, "r1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "alice"));
+        awaitStage(id, PayoutStage.AWAITING_APPROVAL).reject(new PayoutDecision("bob", "wrong account"));
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.REJECTED);
+        assertThat(s.reason()).contains("bob").contains("wrong account");
+        assertThat(sim.payouts().transferRequests()).isZero();
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REJECTED");
+    }
+
+    @Test
+    void noDecisionEscalatesThenRejectsAutomatically() throws Exception {
+        startWorker(0, Duration.ofSeconds(5));
+        fund(DEMO, "t1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "alice"));
+        awaitStage(id, PayoutStage.AWAITING_APPROVAL);
+        PayoutStatus s = result(id); // time skips past escalation (1 h) and the timeout (3 h)
+        assertThat(s.stage()).isEqualTo(PayoutStage.REJECTED);
+        assertThat(s.escalated()).isTrue();
+        assertThat(s.reason()).contains("rejected automatically");
+        assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).contains("ESCALATED", "REJECTED");
+        assertThat(sim.payouts().transferRequests()).isZero();
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    // ---- never twice -----------------------------------------------------------------------------
+
+    @Test
+    void lostCompletionAfterTheTransferWasSentAsksInsteadOfResending() {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        loseCompletions.set(1);
+        fund(DEMO, "k1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        SettlementResult r = settleNow(DEMO, "system");
+        assertThat(r.status()).isEqualTo("PAID");
+        assertThat(loseCompletions.get()).isZero(); // the failure did happen
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+        assertThat(sim.payouts().statusRequests()).isPositive();
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void timeoutThenSuccessAndServerErrorThenSuccessAreOneTransferEach() {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(1));
+        sim.payouts().hang(Duration.ofSeconds(3));
+        fund(DEMO, "o1");
+        beneficiary(DEMO, "owner", "u-owner");
+        beneficiary(DEMO, "admins", "u-admin1");
+        long now = env.currentTimeMillis();
+        String settlementId = PayoutActivitiesImpl.settlementId(DEMO, "MANUAL", now);
+        sim.payouts().scenario(PayoutRepository.payoutId(settlementId, "owner", "u-owner"), PayoutsApi.Scenario.TIMEOUT_THEN_SUCCESS);
+        sim.payouts().scenario(PayoutRepository.payoutId(settlementId, "admins", "u-admin1"), PayoutsApi.Scenario.SERVER_ERROR_THEN_SUCCESS);
+        SettlementResult r = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build())
+                .settle(new SettlementRequest(settlementId, DEMO, "MANUAL", now, "system"));
+        assertThat(r.status()).isEqualTo("PAID");
+        assertThat(r.payouts()).isEqualTo(2);
+        for (String id : r.payoutIds()) assertThat(sim.payouts().transferRequests(id)).as(id).isEqualTo(1);
+    }
+
+    @Test
+    void duplicatedSuccessWebhookAndARerunOfTheWorkflowPayOnce() throws Exception {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        sim.payouts().completionDelay(Duration.ofMillis(300));
+        fund(DEMO, "w1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "system"));
+        PayoutWorkflow wf = awaitStage(id, PayoutStage.AWAITING_RESULT);
+        TransferUpdate success = new TransferUpdate("evt-1", "SUCCESS", "COMPLETED", "done", "1");
+        wf.transferUpdate(success);
+        wf.transferUpdate(success); // the same delivery again
+        wf.transferUpdate(new TransferUpdate("evt-2", "SUCCESS", "COMPLETED", "done", "1")); // another delivery of the same news
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.PAID);
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("kind = 'PAYOUT_PAID'"))).isEqualTo(1);
+
+        // The workflow started again under the same id is refused.
+        var again = payouts.payout(id).orElseThrow();
+        var request = new com.commdesk.workflows.payout.PayoutTypes.PayoutRequest(id, again.settlementId(), DEMO, "owner", "u-owner",
+                again.amountPaise(), "system", false, null, PayoutSettings.defaults().timings());
+        PayoutWorkflow second = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
+                .setWorkflowId(id).setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE).build());
+        assertThatThrownBy(() -> WorkflowClient.start(second::payout, request)).isInstanceOf(WorkflowExecutionAlreadyStarted.class);
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("kind in ('PAYOUT_LOCK', 'PAYOUT_PAID')"))).isEqualTo(2);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    // ---- failure compensation and late reversal ------------------------------------------------
+
+    @Test
+    void invalidAccountAndInsufficientBalanceReturnTheMoneyExactly() {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "f1");
+        beneficiary(DEMO, "owner", "u-owner");
+        beneficiary(DEMO, "admins", "u-admin1");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        long admin = wallet("available_paise", DEMO, "u-admin1");
+        long now = env.currentTimeMillis();
+        String settlementId = PayoutActivitiesImpl.settlementId(DEMO, "MANUAL", now);
+        String ownerPayout = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String adminPayout = PayoutRepository.payoutId(settlementId, "admins", "u-admin1");
+        sim.payouts().scenario(ownerPayout, PayoutsApi.Scenario.INVALID_ACCOUNT);
+        sim.payouts().scenario(adminPayout, PayoutsApi.Scenario.INSUFFICIENT_BALANCE);
+        SettlementResult r = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build())
+                .settle(new SettlementRequest(settlementId, DEMO, "MANUAL", now, "system"));
+        assertThat(r.status()).isEqualTo("FAILED");
+        assertThat(payouts.payout(ownerPayout).orElseThrow().reason()).contains("INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.payout(adminPayout).orElseThrow().reason()).contains("INSUFFICIENT_BALANCE");
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("available_paise", DEMO, "u-admin1")).isEqualTo(admin);
+        assertThat(wallet("locked_paise", DEMO, "u-owner") + wallet("paid_out_paise", DEMO, "u-owner")).isZero();
+        assertThat(sim.payouts().transferRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void lateReversalAfterSuccessRestoresTheWalletExactly() throws Exception {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "v1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "system"));
+        PayoutWorkflow wf = awaitStage(id, PayoutStage.PAID);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+        var reversed = sim.payouts().reverse(id); // the bank sends it back; the webhook controller would signal this:
+        wf.transferUpdate(new TransferUpdate("evt-rev", reversed.status(), reversed.statusCode(), reversed.statusDescription(),
+                reversed.cfTransferId()));
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.REVERSED);
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isZero();
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();
+        assertThat(dsl.fetchValue("select total_withdrawn_paise from community_wallet where community_id = ?", DEMO)).isEqualTo(0L);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+    }
+}
