@@ -131,7 +131,8 @@ public class WorkerConfiguration {
     }
 
     @Bean
-    WorkerFactory workerFactory(WorkflowClient client, PaymentActivitiesImpl activities, RefundActivitiesImpl refundActivities,
+    WorkerFactory workerFactory(WorkflowClient client, PaymentActivitiesImpl activities,
+                                com.commdesk.activities.payout.PayoutActivitiesImpl payoutActivities, RefundActivitiesImpl refundActivities,
                                 @Value("${commdesk.worker.max-concurrent-activities:64}") int maxActivities,
                                 @Value("${commdesk.worker.max-concurrent-workflow-tasks:64}") int maxWorkflowTasks) {
         WorkerFactory factory = WorkerFactory.newInstance(client);
@@ -141,6 +142,9 @@ public class WorkerConfiguration {
                 .build());
         worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class, RefundWorkflowImpl.class);
         worker.registerActivitiesImplementations(activities, refundActivities);
+        worker.registerWorkflowImplementationTypes(com.commdesk.workflows.payout.PayoutWorkflowImpl.class,
+                com.commdesk.workflows.payout.SettlementWorkflowImpl.class, com.commdesk.workflows.payout.SettlementCycleWorkflowImpl.class);
+        worker.registerActivitiesImplementations(payoutActivities);
         return factory;
     }
 
