@@ -60,8 +60,8 @@ public class ApiConfiguration {
 
     /** Webhooks are signed with the Cashfree client secret (never logged). */
     @Bean
-    WebhookSignatures webhookSignatures(Environment env) {
-        return new WebhookSignatures(env.getProperty("CASHFREE_CLIENT_SECRET"), java.time.Clock.systemUTC());
+    WebhookSignatures webhookSignatures(Environment env, io.micrometer.core.instrument.MeterRegistry metrics) {
+        return new WebhookSignatures(env.getProperty("CASHFREE_CLIENT_SECRET"), java.time.Clock.systemUTC(), metrics);
     }
 
     @Bean

@@ -8,13 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -39,7 +34,6 @@ public class PayoutWebhookController {
     private final PayoutRepository payouts;
     private final WorkflowClient workflows;
     private final ObjectMapper json;
-    private final Counter rejected;
     private final Counter late;
 
     public PayoutWebhookController(WebhookSignatures signatures, LedgerDatabase db, WorkflowClient workflows, ObjectMapper json,
@@ -48,7 +42,6 @@ public class PayoutWebhookController {
         this.payouts = new PayoutRepository(db.dsl());
         this.workflows = workflows;
         this.json = json;
-        this.rejected = Counter.builder("commdesk.webhooks.payouts.rejected").description("Payout webhooks refused (unsigned, forged, stale)").register(metrics);
         this.late = Counter.builder("commdesk.webhooks.payouts.late").description("Payout webhooks for ended payouts (finance must look)").register(metrics);
     }
 
@@ -58,26 +51,13 @@ public class PayoutWebhookController {
     public ResponseEntity<?> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
                                      @RequestHeader(name = "x-webhook-timestamp", required = false) String timestamp,
                                      @RequestBody(required = false) byte[] body) {
-        byte[] raw = body == null ? new byte[0] : body;
-        if (raw.length > CashfreeWebhookController.MAX_BODY_BYTES) throw ApiProblem.invalid(null, "webhook body too large");
-        String why = signatures.reject(signature, timestamp, raw);
-        if (why != null) {
-            rejected.increment();
-            log.warn("rejected a Cashfree payout webhook: {}", why);
-            return ProblemHandler.problem(HttpStatus.UNAUTHORIZED, "Unauthenticated webhook", why, "x-webhook-signature");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(raw);
-        } catch (RuntimeException e) {
-            throw ApiProblem.invalid(null, "webhook body is not JSON");
-        }
+        JsonNode root = signatures.readVerified("payouts", signature, timestamp, body, json);
         String type = root.path("type").asText("");
         JsonNode data = root.path("data");
         String transferId = data.path("transfer_id").asText(null);
         String status = data.path("status").asText(null);
         String code = data.path("status_code").asText(null);
-        String eventId = sha256(type + "|" + transferId + "|" + status + "|" + code);
+        String eventId = WebhookSignatures.eventId(type, transferId, status, code);
         if (transferId == null || status == null || payouts.payout(transferId).isEmpty()) {
             return ResponseEntity.ok(new Receipt(eventId, transferId, "ignored: not one of our payouts"));
         }
@@ -93,11 +73,4 @@ public class PayoutWebhookController {
         }
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -26,6 +26,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(e.status(), e.title(), e.getMessage(), e.field());
     }
 
+    @ExceptionHandler(WebhookSignatures.Rejected.class)
+    ResponseEntity<ProblemDetail> unauthenticatedWebhook(WebhookSignatures.Rejected e) {
+        return problem(HttpStatus.UNAUTHORIZED, "Unauthenticated webhook", e.getMessage(), "x-webhook-signature");
+    }
+
     @ExceptionHandler(LedgerException.class)
     ResponseEntity<ProblemDetail> ledger(LedgerException e) {
         return switch (e.code()) {
