@@ -45,7 +45,7 @@ public class SettlementCycles {
                     .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                     .build());
             try {
-                WorkflowClient.start(wf::run, id);
+                WorkflowClient.start(wf::run, id, 0); // 0: unbounded
                 started++;
             } catch (WorkflowExecutionAlreadyStarted running) {
                 // the usual case

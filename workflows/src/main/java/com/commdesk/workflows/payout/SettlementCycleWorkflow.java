@@ -16,8 +16,14 @@ public interface SettlementCycleWorkflow {
         return "settlement-cycle-" + communityId;
     }
 
+    /**
+     * Runs the community's cycles for ever (continuing as new), or, if {@code maxCycles > 0}, for that
+     * many cycles and then ends (tests block on the result; time skipping advances while they wait).
+     * Started with only a community id (as before this parameter existed), {@code maxCycles} is 0:
+     * unbounded, so histories and running workflows keep their behaviour.
+     */
     @WorkflowMethod
-    void run(String communityId);
+    void run(String communityId, int maxCycles);
 
     /** Epoch millis of the next cut-off, or 0 while the policy is MANUAL. */
     @QueryMethod

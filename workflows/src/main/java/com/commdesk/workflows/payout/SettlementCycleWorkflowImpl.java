@@ -14,7 +14,8 @@ import java.time.Duration;
  * change applies from the next one), sleep until it on a durable timer, start that cycle's
  * settlement (id derived from the cut-off: a cycle can never run twice), and after
  * {@link #CYCLES_PER_RUN} cycles continue as new to keep the history short. MANUAL communities
- * re-check their policy daily; finance starts their settlements through the API.
+ * re-check their policy daily (each re-check counts as a cycle); finance starts their settlements
+ * through the API. A positive {@code maxCycles} bounds the run (tests); 0 runs for ever.
  */
 public class SettlementCycleWorkflowImpl implements SettlementCycleWorkflow {
     static final int CYCLES_PER_RUN = 30;
@@ -25,8 +26,10 @@ public class SettlementCycleWorkflowImpl implements SettlementCycleWorkflow {
     private long nextCutOff;
 
     @Override
-    public void run(String communityId) {
-        for (int i = 0; i < CYCLES_PER_RUN; i++) {
+    public void run(String communityId, int maxCycles) {
+        // Unbounded (0, the production case) is exactly the loop as it always was: no new commands.
+        int cycles = maxCycles > 0 ? Math.min(maxCycles, CYCLES_PER_RUN) : CYCLES_PER_RUN;
+        for (int i = 0; i < cycles; i++) {
             CyclePlan plan = activities.nextCycle(communityId, Workflow.currentTimeMillis());
             if ("MANUAL".equals(plan.policy())) {
                 nextCutOff = 0;
@@ -45,6 +48,10 @@ public class SettlementCycleWorkflowImpl implements SettlementCycleWorkflow {
             Async.function(settlement::settle, new SettlementRequest(plan.settlementId(), communityId, plan.policy(),
                     plan.cutOffMillis(), REQUESTER));
             Workflow.getWorkflowExecution(settlement).get(); // started; it runs on without us
+        }
+        if (maxCycles > 0) {
+            if (maxCycles <= CYCLES_PER_RUN) return;
+            Workflow.continueAsNew(communityId, maxCycles - CYCLES_PER_RUN);
         }
         Workflow.continueAsNew(communityId);
     }
