@@ -1,0 +1,139 @@
+package com.commdesk.workflows.payout;
+
+import com.commdesk.workflows.payout.PayoutTypes.CyclePlan;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutTimings;
+import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
+import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * In-memory payout and settlement activities for recording histories (the real ones are tested
+ * against PostgreSQL and the Cashfree simulator in the activities module). Each payout's Cashfree
+ * answers are scripted per payout id.
+ */
+class FakePayoutActivities implements PayoutActivities, SettlementActivities {
+    static final ZoneId IST = ZoneId.of("Asia/Kolkata");
+    /** Short timings: approvals escalate after 1 h, time out after 3 h; reversals are watched for 1 min. */
+    static final PayoutTimings TIMINGS = new PayoutTimings(Duration.ofHours(1).toMillis(), Duration.ofHours(3).toMillis(),
+            Duration.ofSeconds(30).toMillis(), Duration.ofMinutes(2).toMillis(), Duration.ofMinutes(1).toMillis());
+
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    /** What sendTransfer answers, per payout id (default RECEIVED). */
+    final Map<String, TransferResult> sendAnswers = new ConcurrentHashMap<>();
+    /** What transferStatus answers, per payout id, in order; the last one repeats (default SUCCESS). */
+    final Map<String, List<TransferResult>> statusAnswers = new ConcurrentHashMap<>();
+    final Map<String, String> statuses = new ConcurrentHashMap<>();
+    final Map<String, String> settlementOf = new ConcurrentHashMap<>();
+    final List<String> insufficient = new CopyOnWriteArrayList<>();
+    /** Members (userId -> amount) paid by every settlement opened. */
+    volatile Map<String, Long> members = Map.of();
+    volatile String policy = "DAILY";
+
+    static TransferResult result(String status) {
+        return new TransferResult(status, "SUCCESS".equals(status) ? "COMPLETED" : status, null, "cf-1");
+    }
+
+    // ---- settlement ------------------------------------------------------------------------------
+
+    @Override
+    public CyclePlan nextCycle(String communityId, long afterMillis) {
+        calls.add("nextCycle");
+        if ("MANUAL".equals(policy)) return new CyclePlan(communityId, policy, 0, null);
+        long cutOff = Instant.ofEpochMilli(afterMillis).atZone(IST).toLocalDate().plusDays(1).atStartOfDay(IST).toInstant().toEpochMilli();
+        return new CyclePlan(communityId, policy, cutOff, "stl_" + communityId + "_daily_" + cutOff);
+    }
+
+    @Override
+    public List<PayoutRequest> openSettlement(SettlementRequest r) {
+        calls.add("openSettlement");
+        List<PayoutRequest> out = new ArrayList<>();
+        members.forEach((user, amount) -> {
+            String id = "po_" + r.settlementId() + "_" + user;
+            settlementOf.put(id, r.settlementId());
+            statuses.putIfAbsent(id, "CREATED");
+            out.add(new PayoutRequest(id, r.settlementId(), r.communityId(), "owner", user, amount, r.requestedBy(), false, null, TIMINGS));
+        });
+        return out;
+    }
+
+    @Override
+    public String refreshSettlement(String settlementId) {
+        calls.add("refresh");
+        List<String> mine = statuses.entrySet().stream().filter(e -> settlementId.equals(settlementOf.get(e.getKey())))
+                .map(Map.Entry::getValue).toList();
+        if (mine.stream().anyMatch(s -> s.equals("CREATED") || s.equals("PENDING_APPROVAL"))) return "PENDING";
+        if (mine.stream().anyMatch(s -> s.equals("APPROVED") || s.equals("SENT"))) return "APPROVED";
+        if (mine.contains("REVERSED")) return "REVERSED";
+        return mine.stream().allMatch("PAID"::equals) ? "PAID" : "FAILED";
+    }
+
+    // ---- payout ----------------------------------------------------------------------------------
+
+    @Override
+    public void lockFunds(String payoutId) {
+        calls.add("lock:" + payoutId);
+        if (insufficient.contains(payoutId)) {
+            throw ApplicationFailure.newNonRetryableFailure("available balance too low", INSUFFICIENT_FUNDS);
+        }
+        statuses.put(payoutId, "SENT");
+    }
+
+    @Override
+    public void recordPayoutStatus(String payoutId, String status, String actor, String detail) {
+        calls.add("status:" + status);
+        statuses.put(payoutId, status);
+    }
+
+    @Override
+    public void escalate(String payoutId, long waitedMillis) {
+        calls.add("escalate");
+    }
+
+    @Override
+    public void recordDecision(String payoutId, boolean approved, String approver, String note) {
+        calls.add("decision:" + approved);
+        statuses.put(payoutId, approved ? "APPROVED" : "REJECTED");
+    }
+
+    @Override
+    public TransferResult sendTransfer(String payoutId) {
+        calls.add("send:" + payoutId);
+        statuses.put(payoutId, "SENT");
+        return sendAnswers.getOrDefault(payoutId, result("RECEIVED"));
+    }
+
+    @Override
+    public TransferResult transferStatus(String payoutId) {
+        calls.add("ask:" + payoutId);
+        List<TransferResult> answers = statusAnswers.get(payoutId);
+        if (answers == null || answers.isEmpty()) return result("SUCCESS");
+        return answers.size() == 1 ? answers.get(0) : answers.remove(0);
+    }
+
+    @Override
+    public void markPaid(String payoutId) {
+        calls.add("paid:" + payoutId);
+        statuses.put(payoutId, "PAID");
+    }
+
+    @Override
+    public void releaseFunds(String payoutId, String finalStatus, String reason) {
+        calls.add("release:" + finalStatus);
+        statuses.put(payoutId, finalStatus);
+    }
+
+    @Override
+    public void reversePaid(String payoutId, String reason) {
+        calls.add("reversed");
+        statuses.put(payoutId, "REVERSED");
+    }
+}

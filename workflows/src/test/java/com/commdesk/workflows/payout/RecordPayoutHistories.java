@@ -1,0 +1,174 @@
+package com.commdesk.workflows.payout;
+
+import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;
+import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
+import com.commdesk.workflows.payout.PayoutTypes.SettlementResult;
+import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Records histories of PayoutWorkflow, SettlementWorkflow and SettlementCycleWorkflow for
+ * {@link PayoutWorkflowReplayTest} (a tool, not a test), with {@link FakePayoutActivities}. Run it
+ * when a version of these workflows is released, and commit its output; never regenerate old files:
+ * <pre>
+ * cd workflows &amp;&amp; ../mvnw -q test-compile exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=com.commdesk.workflows.payout.RecordPayoutHistories -Dexec.args="v1"
+ * </pre>
+ */
+public final class RecordPayoutHistories {
+    static final String COMMUNITY = "demo-community";
+
+    public static void main(String[] args) throws Exception {
+        String release = args.length > 0 ? args[0] : "dev";
+        Path dir = Path.of("src/test/resources/histories");
+        Files.createDirectories(dir);
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
+                    SettlementCycleWorkflowImpl.class);
+            FakePayoutActivities fake = new FakePayoutActivities();
+            worker.registerActivitiesImplementations(fake);
+            env.start();
+            WorkflowClient client = env.getWorkflowClient();
+            Recorder r = new Recorder(client, fake, dir, release);
+
+            // PayoutWorkflow, started on its own (as a settlement would).
+            r.payout("paid-by-webhook", false, f -> {}, wf -> {
+                await(wf, PayoutStage.AWAITING_RESULT);
+                TransferUpdate success = new TransferUpdate("evt-1", "SUCCESS", "COMPLETED", "done", "cf-1");
+                wf.transferUpdate(success);
+                wf.transferUpdate(success); // a duplicated webhook
+            });
+            r.payout("paid-by-polling", false, f -> {}, null);
+            r.payout("approved-then-paid", true, f -> {}, wf -> {
+                await(wf, PayoutStage.AWAITING_APPROVAL);
+                wf.approve(new PayoutDecision("system", "the requester: ignored"));
+                wf.approve(new PayoutDecision("finance-bob", "ok"));
+                wf.approve(new PayoutDecision("finance-bob", "twice"));
+            });
+            r.payout("rejected", true, f -> {}, wf -> {
+                await(wf, PayoutStage.AWAITING_APPROVAL);
+                wf.reject(new PayoutDecision("finance-bob", "wrong account"));
+            });
+            r.payout("approval-timed-out", true, f -> {}, null);
+            r.payout("transfer-failed", false, f -> f.statusAnswers.put(id(f, "transfer-failed"),
+                    new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"), FakePayoutActivities.result("FAILED")))), null);
+            r.payout("insufficient-funds", false, f -> f.insufficient.add(id(f, "insufficient-funds")), null);
+            r.payout("reversed-after-success", false, f -> f.sendAnswers.put(id(f, "reversed-after-success"),
+                    FakePayoutActivities.result("SUCCESS")), wf -> {
+                await(wf, PayoutStage.PAID);
+                wf.transferUpdate(new TransferUpdate("evt-rev", "REVERSED", "REVERSED", "account closed", "cf-1"));
+            });
+
+            // SettlementWorkflow with two payouts (its children run too; only its own history is kept).
+            fake.members = Map.of("u-owner", 700_000L, "u-admin1", 100_000L);
+            String settlementId = "stl_" + COMMUNITY + "_manual_" + release;
+            SettlementResult settled = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build())
+                    .settle(new SettlementRequest(settlementId, COMMUNITY, "MANUAL", env.currentTimeMillis(), "finance-alice"));
+            r.write("settlement-paid", settlementId, null, settled.status());
+
+            // SettlementCycleWorkflow: bounded (two daily cycles, as the tests run it) ...
+            fake.members = Map.of();
+            String cycleId = SettlementCycleWorkflow.workflowId(COMMUNITY + "-bounded-" + release);
+            client.newWorkflowStub(SettlementCycleWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
+                    .setWorkflowId(cycleId).build()).run(COMMUNITY, 2);
+            r.write("settlement-cycle-two-daily-cycles", cycleId, null, "completed");
+
+        }
+        // ... and unbounded, started with the community id only (as before maxCycles existed): its first
+        // run, up to continue-as-new after 30 cycles. A fresh environment: the test server stops skipping
+        // time once an abandoned child has outlived its parent, as the bounded run's last settlement did.
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
+                    SettlementCycleWorkflowImpl.class);
+            FakePayoutActivities fake = new FakePayoutActivities();
+            worker.registerActivitiesImplementations(fake);
+            env.start();
+            WorkflowClient client = env.getWorkflowClient();
+            Recorder r = new Recorder(client, fake, dir, release);
+            String foreverId = SettlementCycleWorkflow.workflowId(COMMUNITY + "-unbounded-" + release);
+            WorkflowStub forever = client.newUntypedWorkflowStub("SettlementCycleWorkflow", WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(foreverId).build());
+            WorkflowExecution first = forever.start(COMMUNITY);
+            Thread waiter = new Thread(() -> {
+                try {
+                    forever.getResult(Void.class); // never returns; lets time skip meanwhile
+                } catch (RuntimeException terminated) {
+                    // terminated below
+                }
+            });
+            waiter.setDaemon(true);
+            waiter.start();
+            boolean continued = false;
+            for (int i = 0; i < 2400 && !continued; i++) {
+                var events = client.fetchHistory(foreverId, first.getRunId()).getEvents();
+                continued = events.get(events.size() - 1).getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
+                if (!continued) Thread.sleep(25);
+            }
+            if (!continued) throw new IllegalStateException("the unbounded cycle did not continue as new within a minute");
+            r.write("settlement-cycle-unbounded-first-run", foreverId, first.getRunId(), "continued as new");
+            client.newUntypedWorkflowStub(foreverId).terminate("recorded");
+        }
+        System.exit(0);
+    }
+
+    static String id(FakePayoutActivities f, String scenario) {
+        return "po_" + scenario.replace('-', '_');
+    }
+
+    static void await(PayoutWorkflow wf, PayoutStage stage) {
+        for (int i = 0; i < 400; i++) {
+            try {
+                if (wf.status().stage() == stage) return;
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException notYet) {
+                // not started yet
+            }
+        }
+        throw new IllegalStateException("payout never reached " + stage);
+    }
+
+    record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release) {
+        void payout(String scenario, boolean needsApproval, Consumer<FakePayoutActivities> arrange, Consumer<PayoutWorkflow> operator)
+                throws Exception {
+            String id = id(fake, scenario);
+            arrange.accept(fake);
+            PayoutRequest request = new PayoutRequest(id, "stl_recording", COMMUNITY, "owner", "u-owner", 700_000L, "system",
+                    needsApproval, null, FakePayoutActivities.TIMINGS);
+            String workflowId = id + "_" + release;
+            PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(workflowId).build());
+            WorkflowClient.start(wf::payout, request);
+            PayoutWorkflow running = client.newWorkflowStub(PayoutWorkflow.class, workflowId);
+            if (operator != null) operator.accept(running);
+            PayoutStatus end = WorkflowStub.fromTyped(running).getResult(PayoutStatus.class);
+            write("payout-" + scenario, workflowId, null, end.stage() + " " + (end.reason() == null ? "" : end.reason()));
+        }
+
+        void write(String name, String workflowId, String runId, String outcome) throws Exception {
+            Path file = dir.resolve(name + "-" + release + ".json");
+            var history = runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
+            Files.writeString(file, history.toJson(true));
+            System.out.println("wrote " + file + " (" + history.getEvents().size() + " events; " + outcome + ")");
+        }
+    }
+}
