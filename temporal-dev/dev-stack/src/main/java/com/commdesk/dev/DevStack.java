@@ -127,6 +127,8 @@ public final class DevStack implements AutoCloseable {
         if (simulator != null) {
             // The simulator delivers signed webhooks to the API, as Cashfree would.
             simulator.setWebhookUrl(java.net.URI.create("http://" + o.host() + ":" + port(api) + "/webhooks/cashfree/pg"));
+            // Payouts v2 webhooks are configured apart from PG webhooks at Cashfree, and here.
+            simulator.payouts().setWebhookUrl(java.net.URI.create("http://" + o.host() + ":" + port(api) + "/webhooks/cashfree/payouts"));
         }
     }
 
