@@ -4,6 +4,7 @@ import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.RoleAllocation;
 import static com.commdesk.workflows.Failures.describe;
 
+import com.commdesk.workflows.StepOptions;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -33,33 +34,16 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     static final String OPERATIONS_CHANGE = "screen-park-record";
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
-    static final RetryOptions RETRY = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofMinutes(1))
-            .setDoNotRetry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new))
-            .build();
+    static final RetryOptions RETRY = StepOptions.retry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new));
 
     /** Cashfree may be down for a while: keep trying for up to six hours before parking. */
-    static final ActivityOptions CASHFREE_STEP = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setScheduleToCloseTimeout(Duration.ofHours(6))
-            .setRetryOptions(RETRY)
-            .build();
+    static final ActivityOptions CASHFREE_STEP = StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(6), RETRY);
 
     /** Database and pure steps: short attempts, retried for up to an hour (a failover, a deadlock storm). */
-    static final ActivityOptions LEDGER_STEP = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setScheduleToCloseTimeout(Duration.ofHours(1))
-            .setRetryOptions(RETRY)
-            .build();
+    static final ActivityOptions LEDGER_STEP = StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(1), RETRY);
 
     /** Short reads/writes with no outside party: local activities (no extra server round trips). */
-    static final LocalActivityOptions LOCAL_STEP = LocalActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10))
-            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-            .setRetryOptions(RETRY)
-            .build();
+    static final LocalActivityOptions LOCAL_STEP = StepOptions.local(Duration.ofSeconds(10), Duration.ofMinutes(10), RETRY);
 
     /** A parked payment is retried automatically this often (durable timer), this many times, then waits for a human. */
     static final Duration AUTO_RETRY_AFTER = Duration.ofHours(1);

@@ -1,5 +1,6 @@
 package com.commdesk.workflows.payout;
 
+import com.commdesk.workflows.StepOptions;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
@@ -27,32 +28,15 @@ import org.slf4j.Logger;
 public class PayoutWorkflowImpl implements PayoutWorkflow {
     private static final Logger log = Workflow.getLogger(PayoutWorkflowImpl.class);
 
-    static final RetryOptions RETRY = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofMinutes(1))
-            .setDoNotRetry(PayoutActivities.INSUFFICIENT_FUNDS)
-            .build();
+    static final RetryOptions RETRY = StepOptions.retry(PayoutActivities.INSUFFICIENT_FUNDS);
 
     /** Ledger steps: short attempts, retried for up to a day (a database failover must not lose a payout). */
-    static final ActivityOptions LEDGER_STEP = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30))
-            .setScheduleToCloseTimeout(Duration.ofDays(1))
-            .setRetryOptions(RETRY)
-            .build();
+    static final ActivityOptions LEDGER_STEP = StepOptions.activity(Duration.ofSeconds(30), Duration.ofDays(1), RETRY);
 
     /** Cashfree steps: one attempt is bounded by the client timeout; retried for up to three days. */
-    static final ActivityOptions CASHFREE_STEP = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(1))
-            .setScheduleToCloseTimeout(Duration.ofDays(3))
-            .setRetryOptions(RETRY)
-            .build();
+    static final ActivityOptions CASHFREE_STEP = StepOptions.activity(Duration.ofMinutes(1), Duration.ofDays(3), RETRY);
 
-    static final LocalActivityOptions LOCAL_STEP = LocalActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10))
-            .setScheduleToCloseTimeout(Duration.ofMinutes(10))
-            .setRetryOptions(RETRY)
-            .build();
+    static final LocalActivityOptions LOCAL_STEP = StepOptions.local(Duration.ofSeconds(10), Duration.ofMinutes(10), RETRY);
 
     /** Bound on remembered webhook event ids. */
     static final int MAX_EVENTS = 100;

@@ -2,7 +2,7 @@ package com.commdesk.workflows.refund;
 
 import static com.commdesk.workflows.Failures.describe;
 
-import io.temporal.activity.ActivityOptions;
+import com.commdesk.workflows.StepOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -16,17 +16,13 @@ import java.time.Duration;
  * posting is retried for a day and then waits for an operator, never given up.
  */
 public class RefundWorkflowImpl implements RefundWorkflow {
-    static final RetryOptions RETRY = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(Duration.ofMinutes(1))
-            .setDoNotRetry(RefundFailures.NOT_REFUNDABLE, RefundFailures.CASHFREE_REFUSED)
-            .build();
+    static final RetryOptions RETRY = StepOptions.retry(RefundFailures.NOT_REFUNDABLE, RefundFailures.CASHFREE_REFUSED);
 
-    private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30)).setScheduleToCloseTimeout(Duration.ofHours(6)).setRetryOptions(RETRY).build());
-    private final RefundActivities ledger = Workflow.newActivityStub(RefundActivities.class, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30)).setScheduleToCloseTimeout(Duration.ofHours(24)).setRetryOptions(RETRY).build());
+    /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
+    private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
+            StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(6), RETRY));
+    private final RefundActivities ledger = Workflow.newActivityStub(RefundActivities.class,
+            StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(24), RETRY));
 
     private String refundId;
     private RefundStatus.Stage stage = RefundStatus.Stage.CHECKING;
