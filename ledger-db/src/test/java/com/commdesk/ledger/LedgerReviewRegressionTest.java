@@ -15,13 +15,9 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.RefundPosting.GatewayFee;
 import com.commdesk.ledger.RefundPosting.Kind;
 import com.commdesk.ledger.RefundPosting.PlatformFee;
-import com.commdesk.ledger.testing.TestDatabases;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,63 +25,17 @@ import org.junit.jupiter.api.Test;
  * GST-free refunds, reversal after refund or release, many tiny refunds, one bad payment in a
  * group commit, overflow. Every test ends with the invariant checker finding nothing.
  */
-class LedgerReviewRegressionTest {
-    LedgerDatabase db;
-    DSLContext dsl;
-    LedgerRepository ledger;
-    SettlementRepository settlement;
-    CommunityConfig demo;
-
-    @BeforeEach
-    void setUp() {
-        db = TestDatabases.fresh();
-        dsl = db.dsl();
-        ledger = new LedgerRepository(dsl);
-        settlement = new SettlementRepository(dsl);
-        demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        assertThat(new LedgerInvariants(dsl).check().violations()).as("invariants after every test").isEmpty();
-        db.close();
-    }
-
-    PaymentPosting posting(String key, FeeBreakdown b) {
-        return new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key, "CARD", b,
-                SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), null, null, Map.of());
-    }
-
-    PostedPayment pay(String key, long amount) {
-        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amount, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        PostedPayment p = ledger.postPayment(posting(key, b));
-        settlement.queueSettlement(p.transactionId());
-        return p;
-    }
-
-    RefundPosting refund(String id, PostedPayment p, long amount) {
-        return new RefundPosting(id, p.transactionId(), Kind.REFUND, amount, "x", GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.REFUNDED);
-    }
-
-    long v(String sql, Object... args) {
-        Object o = dsl.fetchValue(sql, args);
-        return o == null ? 0 : ((Number) o).longValue();
-    }
-
-    long bal(String code) {
-        return v("select coalesce(sum(p.amount_paise), 0) from posting p join ledger_account a using (account_id) where a.code = ?", code);
-    }
-
+class LedgerReviewRegressionTest extends LedgerFixture {
     @Test
     void largePaymentsCanBeRefundedInFullAndEveryPartLandsExactly() {
         PostedPayment p = pay("big", 500_000_000L); // Rs 50,00,000: every part far above a million paise
         ledger.postRefund(refund("rf-big-1", p, 123_457L));
         ledger.postRefund(refund("rf-big-2", p, 500_000_000L - 123_457L));
 
-        assertThat(bal("gst_output_payable:CGST") + bal("gst_output_payable:SGST")).isZero();
-        assertThat(bal("platform_fee_income")).isZero();
-        assertThat(bal("platform_gst_payable:CGST") + bal("platform_gst_payable:SGST") + bal("platform_gst_payable:IGST")).isZero();
-        assertThat(v("select sum(pending_paise) from member_wallet")).isZero();
+        assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isZero();
+        assertThat(balance("platform_fee_income")).isZero();
+        assertThat(balance("platform_gst_payable:CGST") + balance("platform_gst_payable:SGST") + balance("platform_gst_payable:IGST")).isZero();
+        assertThat(num("select sum(pending_paise) from member_wallet")).isZero();
     }
 
     @Test
@@ -97,9 +47,9 @@ class LedgerReviewRegressionTest {
 
         ledger.postRefund(refund("rf-nogst", p, 10_000L));
 
-        assertThat(bal("platform_gst_payable:CGST")).isZero();
-        assertThat(bal("platform_gst_payable:SGST")).isZero();
-        assertThat(bal("platform_gst_payable:IGST")).as("never booked to IGST").isZero();
+        assertThat(balance("platform_gst_payable:CGST")).isZero();
+        assertThat(balance("platform_gst_payable:SGST")).isZero();
+        assertThat(balance("platform_gst_payable:IGST")).as("never booked to IGST").isZero();
     }
 
     @Test
@@ -130,11 +80,11 @@ class LedgerReviewRegressionTest {
         for (int i = 0; i < 200; i++) ledger.postRefund(refund("rf-e-" + i, p, 1L));
         ledger.postRefund(refund("rf-e-rest", p, 1_000_000L - 200));
 
-        assertThat(bal("gst_output_payable:CGST") + bal("gst_output_payable:SGST")).isZero();
-        assertThat(bal("tcs_payable") + bal("tds_payable") + bal("platform_fee_income")).isZero();
+        assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isZero();
+        assertThat(balance("tcs_payable") + balance("tds_payable") + balance("platform_fee_income")).isZero();
         // the community gave back its net 720,700 plus Cashfree's kept fee 19,300, to the paisa
-        assertThat(v("select sum(from_pending_paise + from_available_paise + to_receivable_paise) from refund")).isEqualTo(740_000L);
-        assertThat(v("select sum(part_net_paise) from refund")).isEqualTo(720_700L);
+        assertThat(num("select sum(from_pending_paise + from_available_paise + to_receivable_paise) from refund")).isEqualTo(740_000L);
+        assertThat(num("select sum(part_net_paise) from refund")).isEqualTo(720_700L);
     }
 
     @Test
@@ -153,7 +103,7 @@ class LedgerReviewRegressionTest {
         var second = ledger.postPayments(List.of(posting("f5", b), badShares));
         assertThat(second.get(0).posted()).isNotNull();
         assertThat(second.get(1).refused().code()).isEqualTo(LedgerException.Code.INVALID_POSTING);
-        assertThat(v("select count(*) from journal where kind = 'PAYMENT'")).isEqualTo(3);
+        assertThat(num("select count(*) from journal where kind = 'PAYMENT'")).isEqualTo(3);
     }
 
     @Test
@@ -161,7 +111,7 @@ class LedgerReviewRegressionTest {
         PostedPayment p = pay("g", 1_000_000L);
         ledger.postRefund(refund("rf-g1", p, 1L));
         assertThatThrownBy(() -> ledger.postRefund(refund("rf-g2", p, Long.MAX_VALUE))).isInstanceOf(ArithmeticException.class);
-        assertThat(v("select count(*) from refund")).isEqualTo(1);
+        assertThat(num("select count(*) from refund")).isEqualTo(1);
     }
 
     @Test

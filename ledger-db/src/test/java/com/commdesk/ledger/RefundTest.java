@@ -3,69 +3,18 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.commdesk.fees.FeeBreakdown;
-import com.commdesk.fees.FeeEngine;
-import com.commdesk.fees.FeeSchedules;
-import com.commdesk.fees.PaymentFacts;
-import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.LedgerRepository.MemberFunds;
 import com.commdesk.ledger.LedgerRepository.Movement;
 import com.commdesk.ledger.RefundPosting.GatewayFee;
 import com.commdesk.ledger.RefundPosting.Kind;
 import com.commdesk.ledger.RefundPosting.PlatformFee;
-import com.commdesk.ledger.testing.TestDatabases;
 import java.time.OffsetDateTime;
-import java.util.Map;
-import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Refunds and chargebacks reverse a payment proportionally, to the paisa, and never lose track of money already paid out. */
-class RefundTest {
-    LedgerDatabase db;
-    DSLContext dsl;
-    LedgerRepository ledger;
-    SettlementRepository settlement;
-    CommunityConfig demo;
-
-    @BeforeEach
-    void setUp() {
-        db = TestDatabases.fresh();
-        dsl = db.dsl();
-        ledger = new LedgerRepository(dsl);
-        settlement = new SettlementRepository(dsl);
-        demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        assertThat(new LedgerInvariants(dsl).check().violations()).as("invariants after every test").isEmpty();
-        assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
-        db.close();
-    }
-
-    /** The spec's Example 1: Rs 10,000, intra-state; owner 3,603.50 of the net 7,207.00. */
-    PostedPayment pay(String key) {
-        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        PostedPayment posted = ledger.postPayment(new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key,
-                "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), null, null, Map.of()));
-        settlement.queueSettlement(posted.transactionId());
-        return posted;
-    }
-
-    RefundPosting refund(String id, PostedPayment p, long amount) {
-        return new RefundPosting(id, p.transactionId(), Kind.REFUND, amount, "customer cancelled", GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.REFUNDED);
-    }
-
+class RefundTest extends LedgerFixture {
     long owner(String column) {
-        Object v = dsl.fetchValue("select " + column + " from member_wallet where user_id = 'u-owner'");
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
-    long balance(String code) {
-        Object v = dsl.fetchValue("select coalesce(sum(p.amount_paise), 0) from posting p join ledger_account a using (account_id) where a.code = ?", code);
-        return ((Number) v).longValue();
+        return num("select " + column + " from member_wallet where user_id = 'u-owner'");
     }
 
     @Test
@@ -156,6 +105,6 @@ class RefundTest {
         assertThat(again.journalId()).isEqualTo(first.journalId());
         assertThatThrownBy(() -> ledger.postRefund(refund("rf-7", p, 100_001L)))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.IDEMPOTENCY_CONFLICT));
-        assertThat(((Number) dsl.fetchValue("select count(*) from refund")).longValue()).isEqualTo(1);
+        assertThat(num("select count(*) from refund")).isEqualTo(1);
     }
 }
