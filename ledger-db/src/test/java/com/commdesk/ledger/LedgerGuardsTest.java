@@ -53,6 +53,8 @@ class LedgerGuardsTest {
                 "delete from posting",
                 "truncate posting",
                 "update ledger_account set code = 'x' where code = 'tcs_payable'",
+                "delete from ledger_account where code = 'tcs_payable'",
+                "truncate ledger_account cascade",
                 "truncate revenue_transaction cascade",
                 "truncate revenue_distribution",
                 "truncate platform_revenue cascade"}) {
@@ -91,6 +93,31 @@ class LedgerGuardsTest {
                 "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -1 "
                         + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'tcs_payable'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("outside the transaction");
+    }
+
+    @Test
+    void postingsAndDistributionsMustNameExistingParents() {
+        // Checked per statement by triggers (014), not by row-level foreign keys: same refusal, same SQLSTATE.
+        assertThatThrownBy(() -> exec(
+                "insert into journal (idempotency_key, kind, content_sha256) values ('ghost', 'ADJUSTMENT', repeat('9', 64))",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 7 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'ghost' and a.code = 'cashfree_clearing'",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, 999999999, -7 "
+                        + "from journal j where j.idempotency_key = 'ghost'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("account 999999999 which does not exist")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+        assertThatThrownBy(() -> exec(
+                "insert into posting (journal_id, account_id, amount_paise) select 999999999, a.account_id, 1 "
+                        + "from ledger_account a where a.code = 'cashfree_clearing'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("outside the transaction");
+        assertThatThrownBy(() -> exec(
+                "insert into revenue_distribution (distribution_id, transaction_id, community_id, user_id, role_id, role_name, "
+                        + "share_bps, amount_paise) values (gen_random_uuid(), gen_random_uuid(), 'demo-community', 'u-1', "
+                        + "'demo-community:owner', 'owner', 10000, 100)"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("which does not exist")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+        assertThat(count("select count(*) from journal where idempotency_key = 'ghost'")).isZero();
+        assertThat(count("select count(*) from revenue_distribution")).isZero();
     }
 
     @Test
