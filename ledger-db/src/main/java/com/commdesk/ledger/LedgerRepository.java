@@ -16,8 +16,6 @@ import com.commdesk.fees.MemberAllocation;
 import com.commdesk.fees.RoleAllocation;
 import com.commdesk.ledger.AccountCodes.WalletBucket;
 import com.commdesk.ledger.jooq.tables.records.JournalRecord;
-import com.commdesk.ledger.jooq.tables.records.PlatformRevenueRecord;
-import com.commdesk.ledger.jooq.tables.records.RevenueDistributionRecord;
 import com.commdesk.ledger.jooq.tables.records.RevenueTransactionRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -155,18 +153,18 @@ public final class LedgerRepository {
             }
         }
 
-        var journals = tx.insertInto(JOURNAL, JOURNAL.IDEMPOTENCY_KEY, JOURNAL.KIND, JOURNAL.COMMUNITY_ID,
+        var journals = new ColumnarInsert<>(JOURNAL, JOURNAL.IDEMPOTENCY_KEY, JOURNAL.KIND, JOURNAL.COMMUNITY_ID,
                 JOURNAL.DESCRIPTION, JOURNAL.CONTENT_SHA256);
         // Inserted in key order, so two batches sharing keys take the unique-index locks in one order.
         List<Prepared> byKey = new ArrayList<>(batch);
         byKey.sort(java.util.Comparator.comparing(x -> x.posting().idempotencyKey()));
         for (Prepared x : byKey) {
             PaymentPosting p = x.posting();
-            journals = journals.values(p.idempotencyKey(), "PAYMENT", p.communityId(),
+            journals.row(p.idempotencyKey(), "PAYMENT", p.communityId(),
                     "payment " + p.sourceType() + " " + p.sourceId() + " order " + p.cashfreeOrderId(), x.digest());
         }
         Map<String, Long> newIds = new HashMap<>();
-        journals.onConflict(JOURNAL.IDEMPOTENCY_KEY).doNothing()
+        journals.insert(tx).onConflict(JOURNAL.IDEMPOTENCY_KEY).doNothing()
                 .returningResult(JOURNAL.IDEMPOTENCY_KEY, JOURNAL.JOURNAL_ID)
                 .fetch().forEach(r -> newIds.put(r.value1(), r.value2()));
 
@@ -207,55 +205,57 @@ public final class LedgerRepository {
         }
 
         Map<Long, List<JournalLine>> postings = new LinkedHashMap<>();
-        List<RevenueTransactionRecord> transactions = new ArrayList<>(fresh.size());
-        List<RevenueDistributionRecord> distributions = new ArrayList<>();
-        List<PlatformRevenueRecord> platform = new ArrayList<>(fresh.size());
+        var transactions = revenueTransactions();
+        var distributions = new ColumnarInsert<>(REVENUE_DISTRIBUTION, REVENUE_DISTRIBUTION.DISTRIBUTION_ID,
+                REVENUE_DISTRIBUTION.TRANSACTION_ID, REVENUE_DISTRIBUTION.COMMUNITY_ID, REVENUE_DISTRIBUTION.USER_ID,
+                REVENUE_DISTRIBUTION.ROLE_ID, REVENUE_DISTRIBUTION.ROLE_NAME, REVENUE_DISTRIBUTION.SHARE_BPS,
+                REVENUE_DISTRIBUTION.AMOUNT_PAISE);
+        var platform = new ColumnarInsert<>(PLATFORM_REVENUE, PLATFORM_REVENUE.PLATFORM_REVENUE_ID, PLATFORM_REVENUE.TRANSACTION_ID,
+                PLATFORM_REVENUE.AMOUNT_PAISE, PLATFORM_REVENUE.GST_AMOUNT_PAISE, PLATFORM_REVENUE.FEE_BPS);
         WalletDeltas deltas = new WalletDeltas();
         for (Prepared x : fresh) {
             PaymentPosting p = x.posting();
             long journalId = newIds.get(p.idempotencyKey());
             postings.put(journalId, x.lines());
-            transactions.add(revenueTransaction(tx, p, journalId));
+            addRevenueTransaction(transactions, p, journalId);
             for (RoleAllocation role : p.shares()) {
                 for (MemberAllocation m : role.members()) {
-                    distributions.add(tx.newRecord(REVENUE_DISTRIBUTION)
-                            .setDistributionId(UUID.nameUUIDFromBytes((p.transactionId() + ":" + role.role() + ":" + m.userId())
-                                    .getBytes(StandardCharsets.UTF_8)))
-                            .setTransactionId(p.transactionId()).setCommunityId(p.communityId()).setUserId(m.userId())
-                            .setRoleId(p.communityId() + ":" + role.role()).setRoleName(role.role())
-                            .setShareBps(role.shareBps()).setAmountPaise(m.amountPaise()));
+                    distributions.row(UUID.nameUUIDFromBytes((p.transactionId() + ":" + role.role() + ":" + m.userId())
+                                    .getBytes(StandardCharsets.UTF_8)),
+                            p.transactionId(), p.communityId(), m.userId(), p.communityId() + ":" + role.role(), role.role(),
+                            role.shareBps(), m.amountPaise());
                 }
             }
             FeeBreakdown b = p.breakdown();
-            platform.add(tx.newRecord(PLATFORM_REVENUE)
-                    .setPlatformRevenueId(UUID.nameUUIDFromBytes(("platform:" + p.transactionId()).getBytes(StandardCharsets.UTF_8)))
-                    .setTransactionId(p.transactionId()).setAmountPaise(b.platformFeePaise())
-                    .setGstAmountPaise(b.platformFeeGstPaise()).setFeeBps(b.platformFeeRateBps()));
+            platform.row(UUID.nameUUIDFromBytes(("platform:" + p.transactionId()).getBytes(StandardCharsets.UTF_8)),
+                    p.transactionId(), b.platformFeePaise(), b.platformFeeGstPaise(), b.platformFeeRateBps());
             deltas.addTotals(p.communityId(), +1, b);
             deltas.addLines(x.lines());
         }
         insertPostings(tx, postings);
-        tx.batchInsert(transactions).execute();
-        tx.batchInsert(distributions).execute();
-        tx.batchInsert(platform).execute();
+        transactions.insert(tx).execute();
+        if (distributions.size() > 0) distributions.insert(tx).execute();
+        platform.insert(tx).execute();
         deltas.apply(tx);
         return results;
     }
 
-    private static RevenueTransactionRecord revenueTransaction(DSLContext tx, PaymentPosting p, long journalId) {
+    private static ColumnarInsert<RevenueTransactionRecord> revenueTransactions() {
+        var rt = REVENUE_TRANSACTION;
+        return new ColumnarInsert<>(rt, rt.TRANSACTION_ID, rt.COMMUNITY_ID, rt.SOURCE_TYPE, rt.SOURCE_ID, rt.CASHFREE_ORDER_ID,
+                rt.CASHFREE_PAYMENT_ID, rt.PAYMENT_METHOD, rt.GROSS_AMOUNT_PAISE, rt.GST_AMOUNT_PAISE, rt.GST_CGST_PAISE,
+                rt.GST_SGST_PAISE, rt.GST_IGST_PAISE, rt.PAYMENT_GATEWAY_FEE_PAISE, rt.PAYMENT_GATEWAY_GST_PAISE,
+                rt.PLATFORM_FEE_PAISE, rt.PLATFORM_FEE_GST_PAISE, rt.PLATFORM_FEE_GST_MODE, rt.TCS_PAISE, rt.TDS_PAISE,
+                rt.NET_REVENUE_PAISE, rt.SCHEDULE_NAME, rt.RULE_ID, rt.RULE_VERSION, rt.METADATA, rt.IDEMPOTENCY_KEY, rt.JOURNAL_ID);
+    }
+
+    private static void addRevenueTransaction(ColumnarInsert<RevenueTransactionRecord> rows, PaymentPosting p, long journalId) {
         FeeBreakdown b = p.breakdown();
-        return tx.newRecord(REVENUE_TRANSACTION)
-                .setTransactionId(p.transactionId()).setCommunityId(p.communityId()).setSourceType(p.sourceType())
-                .setSourceId(p.sourceId()).setCashfreeOrderId(p.cashfreeOrderId()).setCashfreePaymentId(p.cashfreePaymentId())
-                .setPaymentMethod(p.paymentMethod()).setGrossAmountPaise(b.amountPaise()).setGstAmountPaise(b.gstPaise())
-                .setGstCgstPaise(b.gstHeads().cgstPaise()).setGstSgstPaise(b.gstHeads().sgstPaise())
-                .setGstIgstPaise(b.gstHeads().igstPaise()).setPaymentGatewayFeePaise(b.gatewayFeePaise())
-                .setPaymentGatewayGstPaise(b.gatewayFeeGstPaise()).setPlatformFeePaise(b.platformFeePaise())
-                .setPlatformFeeGstPaise(b.platformFeeGstPaise()).setPlatformFeeGstMode(b.platformFeeGst().name())
-                .setTcsPaise(b.tcsPaise()).setTdsPaise(b.tdsPaise()).setNetRevenuePaise(b.netPaise())
-                .setScheduleName(b.scheduleName()).setRuleId(p.ruleId()).setRuleVersion(p.ruleVersion())
-                .setMetadata(JSONB.valueOf(metadataJson(p.metadata()))).setIdempotencyKey(p.idempotencyKey())
-                .setJournalId(journalId);
+        rows.row(p.transactionId(), p.communityId(), p.sourceType(), p.sourceId(), p.cashfreeOrderId(), p.cashfreePaymentId(),
+                p.paymentMethod(), b.amountPaise(), b.gstPaise(), b.gstHeads().cgstPaise(), b.gstHeads().sgstPaise(),
+                b.gstHeads().igstPaise(), b.gatewayFeePaise(), b.gatewayFeeGstPaise(), b.platformFeePaise(),
+                b.platformFeeGstPaise(), b.platformFeeGst().name(), b.tcsPaise(), b.tdsPaise(), b.netPaise(), b.scheduleName(),
+                p.ruleId(), p.ruleVersion(), JSONB.valueOf(metadataJson(p.metadata())), p.idempotencyKey(), journalId);
     }
 
     /**
@@ -739,25 +739,17 @@ public final class LedgerRepository {
         return journalId;
     }
 
-    /** All postings of these journals in as few multi-row statements as the bind-value limit allows. */
+    /** All postings of these journals in one statement. */
     private void insertPostings(DSLContext tx, Map<Long, List<JournalLine>> journals) {
         List<JournalLine> all = new ArrayList<>();
         journals.values().forEach(all::addAll);
+        if (all.isEmpty()) return;
         Map<String, Long> ids = resolveAccounts(tx, all, currentCreated.get());
-        final int rowsPerStatement = 10_000; // 3 bind values a row, PostgreSQL allows 65,535 a statement
-        var insert = tx.insertInto(POSTING, POSTING.JOURNAL_ID, POSTING.ACCOUNT_ID, POSTING.AMOUNT_PAISE);
-        int rows = 0;
+        var insert = new ColumnarInsert<>(POSTING, POSTING.JOURNAL_ID, POSTING.ACCOUNT_ID, POSTING.AMOUNT_PAISE);
         for (var e : journals.entrySet()) {
-            for (JournalLine line : e.getValue()) {
-                insert = insert.values(e.getKey(), ids.get(line.accountCode()), line.amountPaise());
-                if (++rows == rowsPerStatement) {
-                    insert.execute();
-                    insert = tx.insertInto(POSTING, POSTING.JOURNAL_ID, POSTING.ACCOUNT_ID, POSTING.AMOUNT_PAISE);
-                    rows = 0;
-                }
-            }
+            for (JournalLine line : e.getValue()) insert.row(e.getKey(), ids.get(line.accountCode()), line.amountPaise());
         }
-        if (rows > 0) insert.execute();
+        insert.insert(tx).execute();
     }
 
     /** Finds or creates the accounts of these lines. New ones are reported in {@code created}, cached after commit. */

@@ -4,11 +4,9 @@ import static com.commdesk.ledger.jooq.Tables.COMMUNITY_WALLET;
 import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
 
 import com.commdesk.fees.FeeBreakdown;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.jooq.DSLContext;
-import org.jooq.Query;
 import org.jooq.impl.DSL;
 
 /**
@@ -67,43 +65,65 @@ final class WalletDeltas {
         communities.computeIfAbsent(communityId, k -> new long[9])[WITHDRAWN] += amountPaise;
     }
 
-    /** Applies everything; a bucket going negative fails the statement (CHECK constraint, SQLSTATE 23514). */
+    /**
+     * Applies everything, three set-based statements per table: create missing wallet rows (zero),
+     * lock the rows in the sorted order above (so every writer locks in the same order), then add
+     * the deltas. Not one upsert: PostgreSQL checks the proposed row's CHECK constraints before it
+     * detects the conflict, so a negative delta would fail on an existing row. A bucket going
+     * negative fails the UPDATE (CHECK constraint, SQLSTATE 23514).
+     */
     void apply(DSLContext tx) {
         if (!communities.isEmpty()) {
             var cw = COMMUNITY_WALLET;
-            var ensure = tx.insertInto(cw, cw.COMMUNITY_ID);
-            for (String id : communities.keySet()) ensure = ensure.values(id);
-            ensure.onConflictDoNothing().execute();
-            List<Query> updates = new ArrayList<>(communities.size());
-            communities.forEach((id, d) -> updates.add(tx.update(cw)
-                    .set(cw.TOTAL_GROSS_REVENUE_PAISE, cw.TOTAL_GROSS_REVENUE_PAISE.plus(d[GROSS]))
-                    .set(cw.TOTAL_PLATFORM_FEES_PAISE, cw.TOTAL_PLATFORM_FEES_PAISE.plus(d[PLATFORM]))
-                    .set(cw.TOTAL_GATEWAY_FEES_PAISE, cw.TOTAL_GATEWAY_FEES_PAISE.plus(d[GATEWAY]))
-                    .set(cw.TOTAL_GST_COLLECTED_PAISE, cw.TOTAL_GST_COLLECTED_PAISE.plus(d[GST]))
-                    .set(cw.TOTAL_NET_REVENUE_PAISE, cw.TOTAL_NET_REVENUE_PAISE.plus(d[NET]))
-                    .set(cw.PENDING_SETTLEMENT_PAISE, cw.PENDING_SETTLEMENT_PAISE.plus(d[PENDING]))
-                    .set(cw.AVAILABLE_BALANCE_PAISE, cw.AVAILABLE_BALANCE_PAISE.plus(d[AVAILABLE]))
-                    .set(cw.LOCKED_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE.plus(d[LOCKED]))
-                    .set(cw.TOTAL_WITHDRAWN_PAISE, cw.TOTAL_WITHDRAWN_PAISE.plus(d[WITHDRAWN]))
+            var d = new ColumnarInsert<>(cw, cw.COMMUNITY_ID, cw.TOTAL_GROSS_REVENUE_PAISE, cw.TOTAL_PLATFORM_FEES_PAISE,
+                    cw.TOTAL_GATEWAY_FEES_PAISE, cw.TOTAL_GST_COLLECTED_PAISE, cw.TOTAL_NET_REVENUE_PAISE, cw.PENDING_SETTLEMENT_PAISE,
+                    cw.AVAILABLE_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE, cw.TOTAL_WITHDRAWN_PAISE);
+            var keys = new ColumnarInsert<>(cw, cw.COMMUNITY_ID);
+            communities.forEach((id, v) -> {
+                d.row(id, v[GROSS], v[PLATFORM], v[GATEWAY], v[GST], v[NET], v[PENDING], v[AVAILABLE], v[LOCKED], v[WITHDRAWN]);
+                keys.row(id);
+            });
+            keys.insert(tx).onConflictDoNothing().execute();
+            var source = d.source();
+            tx.select(DSL.one()).from(cw).join(source).on(cw.COMMUNITY_ID.eq(d.column(cw.COMMUNITY_ID)))
+                    .orderBy(d.ordinality()).forUpdate().of(cw).execute();
+            tx.update(cw)
+                    .set(cw.TOTAL_GROSS_REVENUE_PAISE, cw.TOTAL_GROSS_REVENUE_PAISE.plus(d.column(cw.TOTAL_GROSS_REVENUE_PAISE)))
+                    .set(cw.TOTAL_PLATFORM_FEES_PAISE, cw.TOTAL_PLATFORM_FEES_PAISE.plus(d.column(cw.TOTAL_PLATFORM_FEES_PAISE)))
+                    .set(cw.TOTAL_GATEWAY_FEES_PAISE, cw.TOTAL_GATEWAY_FEES_PAISE.plus(d.column(cw.TOTAL_GATEWAY_FEES_PAISE)))
+                    .set(cw.TOTAL_GST_COLLECTED_PAISE, cw.TOTAL_GST_COLLECTED_PAISE.plus(d.column(cw.TOTAL_GST_COLLECTED_PAISE)))
+                    .set(cw.TOTAL_NET_REVENUE_PAISE, cw.TOTAL_NET_REVENUE_PAISE.plus(d.column(cw.TOTAL_NET_REVENUE_PAISE)))
+                    .set(cw.PENDING_SETTLEMENT_PAISE, cw.PENDING_SETTLEMENT_PAISE.plus(d.column(cw.PENDING_SETTLEMENT_PAISE)))
+                    .set(cw.AVAILABLE_BALANCE_PAISE, cw.AVAILABLE_BALANCE_PAISE.plus(d.column(cw.AVAILABLE_BALANCE_PAISE)))
+                    .set(cw.LOCKED_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE.plus(d.column(cw.LOCKED_BALANCE_PAISE)))
+                    .set(cw.TOTAL_WITHDRAWN_PAISE, cw.TOTAL_WITHDRAWN_PAISE.plus(d.column(cw.TOTAL_WITHDRAWN_PAISE)))
                     .set(cw.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(cw.COMMUNITY_ID.eq(id))));
-            tx.batch(updates).execute();
+                    .from(source).where(cw.COMMUNITY_ID.eq(d.column(cw.COMMUNITY_ID)))
+                    .execute();
         }
         if (!members.isEmpty()) {
             var mw = MEMBER_WALLET;
-            var ensure = tx.insertInto(mw, mw.COMMUNITY_ID, mw.ROLE, mw.USER_ID);
-            for (MemberKey k : members.keySet()) ensure = ensure.values(k.communityId(), k.role(), k.userId());
-            ensure.onConflictDoNothing().execute();
-            List<Query> updates = new ArrayList<>(members.size());
-            members.forEach((k, d) -> updates.add(tx.update(mw)
-                    .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d[0]))
-                    .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d[1]))
-                    .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d[2]))
-                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d[M_PAID_OUT]))
-                    .set(mw.RECEIVABLE_PAISE, mw.RECEIVABLE_PAISE.plus(d[M_RECEIVABLE]))
+            var d = new ColumnarInsert<>(mw, mw.COMMUNITY_ID, mw.ROLE, mw.USER_ID, mw.PENDING_PAISE, mw.AVAILABLE_PAISE,
+                    mw.LOCKED_PAISE, mw.PAID_OUT_PAISE, mw.RECEIVABLE_PAISE);
+            var keys = new ColumnarInsert<>(mw, mw.COMMUNITY_ID, mw.ROLE, mw.USER_ID);
+            members.forEach((k, v) -> {
+                d.row(k.communityId(), k.role(), k.userId(), v[0], v[1], v[2], v[M_PAID_OUT], v[M_RECEIVABLE]);
+                keys.row(k.communityId(), k.role(), k.userId());
+            });
+            keys.insert(tx).onConflictDoNothing().execute();
+            var source = d.source();
+            var sameRow = mw.COMMUNITY_ID.eq(d.column(mw.COMMUNITY_ID)).and(mw.ROLE.eq(d.column(mw.ROLE)))
+                    .and(mw.USER_ID.eq(d.column(mw.USER_ID)));
+            tx.select(DSL.one()).from(mw).join(source).on(sameRow).orderBy(d.ordinality()).forUpdate().of(mw).execute();
+            tx.update(mw)
+                    .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d.column(mw.PENDING_PAISE)))
+                    .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d.column(mw.AVAILABLE_PAISE)))
+                    .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d.column(mw.LOCKED_PAISE)))
+                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d.column(mw.PAID_OUT_PAISE)))
+                    .set(mw.RECEIVABLE_PAISE, mw.RECEIVABLE_PAISE.plus(d.column(mw.RECEIVABLE_PAISE)))
                     .set(mw.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(mw.COMMUNITY_ID.eq(k.communityId()), mw.ROLE.eq(k.role()), mw.USER_ID.eq(k.userId()))));
-            tx.batch(updates).execute();
+                    .from(source).where(sameRow)
+                    .execute();
         }
     }
 }
