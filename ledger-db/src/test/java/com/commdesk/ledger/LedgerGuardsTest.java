@@ -121,6 +121,28 @@ class LedgerGuardsTest {
     }
 
     @Test
+    void temporaryTablesCannotShadowWhatTheGuardsLookUp() {
+        // A session's temp tables come first on the default search_path; the guards must still read the real tables.
+        assertThatThrownBy(() -> exec(
+                "create temp table ledger_account (account_id bigint) on commit drop",
+                "insert into ledger_account values (999999999)",
+                "insert into journal (idempotency_key, kind, content_sha256) values ('shadow-acct', 'ADJUSTMENT', repeat('8', 64))",
+                "insert into public.posting (journal_id, account_id, amount_paise) select j.journal_id, x.a, x.v "
+                        + "from journal j, (values (999999999::bigint, 5::bigint), ((select account_id from public.ledger_account "
+                        + "where code = 'cashfree_clearing'), -5)) x(a, v) where j.idempotency_key = 'shadow-acct'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("account 999999999 which does not exist");
+        assertThatThrownBy(() -> exec(
+                "create temp table posting (journal_id bigint, amount_paise bigint) on commit drop",
+                "insert into journal (idempotency_key, kind, content_sha256) values ('shadow-post', 'ADJUSTMENT', repeat('7', 64))",
+                "insert into posting select journal_id, 123 from journal where idempotency_key = 'shadow-post'",
+                "insert into posting select journal_id, -123 from journal where idempotency_key = 'shadow-post'",
+                "insert into public.posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 123 "
+                        + "from journal j, ledger_account a where j.idempotency_key = 'shadow-post' and a.code = 'cashfree_clearing'"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("has 1 posting(s)");
+        assertThat(count("select count(*) from journal where idempotency_key like 'shadow-%'")).isZero();
+    }
+
+    @Test
     void idempotencyKeysAreUniqueAndZeroPostingsAreRefused() {
         assertThatThrownBy(() -> exec(
                 "insert into journal (idempotency_key, kind, content_sha256) values ('j1', 'ADJUSTMENT', repeat('d', 64))"))
