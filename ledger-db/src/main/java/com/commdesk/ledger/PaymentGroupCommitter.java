@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Every payment is still atomic and idempotent on its own; the commit (the fsync) is shared.
  * The queue is bounded: when it is full, callers block, which is the backpressure.
  */
-public final class PaymentGroupCommitter implements AutoCloseable {
+public final class PaymentGroupCommitter implements PaymentPoster, AutoCloseable {
     private record Pending(PaymentPosting posting, CompletableFuture<PostedPayment> result) {}
 
     static final long WAIT_LIMIT_SECONDS = 120;
@@ -43,6 +43,7 @@ public final class PaymentGroupCommitter implements AutoCloseable {
     }
 
     /** Posts one payment in the next group commit and waits for it. Throws {@link LedgerException} if it is refused. */
+    @Override
     public PostedPayment post(PaymentPosting posting) throws InterruptedException {
         if (closed) throw new IllegalStateException("group committer is closed");
         CompletableFuture<PostedPayment> result = new CompletableFuture<>();

@@ -18,6 +18,7 @@ import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentGroupCommitter;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.ledger.rules.CommissionRuleRepository;
 import com.commdesk.workflows.client.TemporalConnections;
@@ -103,9 +104,24 @@ public class WorkerConfiguration {
                 env.getProperty("commdesk.fraud.community-window", Duration.class, d.communityWindow()));
     }
 
+    /**
+     * Group commit for payment postings: the worker's concurrent postToLedger activities share
+     * transactions (and their fsync) on {@code writers} connections, batches of up to
+     * {@code max-batch} collected for at most {@code max-wait}. Each payment stays atomic and
+     * idempotent (docs/ledger.md, "Throughput"). The writers come out of the datasource pool.
+     */
+    @Bean(destroyMethod = "close")
+    PaymentGroupCommitter paymentGroupCommitter(LedgerDatabase db,
+            @Value("${commdesk.ledger.group-commit.max-batch:250}") int maxBatch,
+            @Value("${commdesk.ledger.group-commit.max-wait:PT0.002S}") Duration maxWait,
+            @Value("${commdesk.ledger.group-commit.writers:2}") int writers) {
+        return new PaymentGroupCommitter(new LedgerRepository(db.dsl()), maxBatch, maxWait, writers, 10_000);
+    }
+
     @Bean
-    PaymentActivitiesImpl paymentActivities(FraudScreen.Rules fraudRules, CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy, MeterRegistry metrics) {
-        return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new LedgerRepository(db.dsl()),
+    PaymentActivitiesImpl paymentActivities(FraudScreen.Rules fraudRules, CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy,
+                                            PaymentGroupCommitter committer, MeterRegistry metrics) {
+        return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new LedgerRepository(db.dsl()), committer,
                 new LedgerQueries(db.dsl()), new SettlementRepository(db.dsl()), feePolicy,
                 new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics), new PaymentOperations(db.dsl()), metrics);
     }

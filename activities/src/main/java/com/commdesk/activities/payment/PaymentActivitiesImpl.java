@@ -18,6 +18,7 @@ import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentPoster;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.PostedPayment;
 import com.commdesk.ledger.SettlementRepository;
@@ -51,6 +52,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final CashfreeGateway cashfree;
     private final CommunityRepository communities;
     private final LedgerRepository ledger;
+    private final PaymentPoster poster;
     private final LedgerQueries ledgerQueries;
     private final SettlementRepository settlement;
     private final FeePolicy feePolicy;
@@ -61,9 +63,18 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final Counter grossPaise;
     private final Counter reversals;
 
+    /** Posts each payment in a transaction of its own. */
     public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger,
                                  LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
+        this(cashfree, communities, ledger, ledger::postPayment, ledgerQueries, settlement, feePolicy, fraudScreen, operations, metrics);
+    }
+
+    /** Posts payments through {@code poster}, e.g. a {@link com.commdesk.ledger.PaymentGroupCommitter} shared by the worker. */
+    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger, PaymentPoster poster,
+                                 LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
+                                 FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
+        this.poster = poster;
         this.fraudScreen = fraudScreen;
         this.operations = operations;
         this.cashfree = cashfree;
@@ -161,7 +172,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     @Override
     public LedgerPosting postToLedger(PaymentRequest request, VerifiedPayment verified, FeeCalculation fees, Allocation allocation) {
         try {
-            PostedPayment posted = ledger.postPayment(new PaymentPosting(request.paymentId(), request.communityId(),
+            PostedPayment posted = poster.post(new PaymentPosting(request.paymentId(), request.communityId(),
                     request.sourceType(), request.sourceId(), request.cashfreeOrderId(), verified.cashfreePaymentId(),
                     verified.paymentMethod(), fees.breakdown(), allocation.shares(), fees.ruleId(), fees.ruleVersion(),
                     request.metadata()));
@@ -173,6 +184,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         } catch (LedgerException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(),
                     e.code() == LedgerException.Code.UNKNOWN_COMMUNITY ? PaymentFailures.UNKNOWN_COMMUNITY : PaymentFailures.LEDGER_CONFLICT);
+        } catch (InterruptedException e) {
+            // The worker is stopping: this attempt fails and Temporal retries it (the posting is idempotent).
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while posting payment " + request.paymentId(), e);
         }
     }
 
