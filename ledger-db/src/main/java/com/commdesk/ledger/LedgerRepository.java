@@ -42,8 +42,11 @@ import org.jooq.exception.DataAccessException;
  * {@link WalletDeltas}), so concurrent writers never deadlock each other.
  */
 public final class LedgerRepository {
-    /** Payments per transaction in {@link #postPayments}: bounded by PostgreSQL's 65,535 bind values per statement. */
-    public static final int MAX_BATCH = 250;
+    /**
+     * Payments per transaction in {@link #postPayments}. Rows go as arrays ({@link ColumnarInsert}), so
+     * no bind-value limit applies; the bound keeps one transaction's wallet locks short and its memory small.
+     */
+    public static final int MAX_BATCH = 1_000;
 
     private final DSLContext dsl;
     /** Account ids never change once committed, so they are cached after commit only. */

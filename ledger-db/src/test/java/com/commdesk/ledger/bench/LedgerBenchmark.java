@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  * Args: seconds (60), threads (8), communities (64), mode: "group" (callers on virtual threads post
  * one payment each through {@link PaymentGroupCommitter} with {@code threads} writer connections) or
- * "single" (one transaction per payment on {@code threads} threads). PostgreSQL:
+ * "single" (one transaction per payment on {@code threads} threads), batch (250: most payments per
+ * group commit). PostgreSQL:
  * COMMDESK_TEST_DATABASE_URL, else Testcontainers/embedded (see TestDatabases).
  */
 public final class LedgerBenchmark {
@@ -46,9 +47,11 @@ public final class LedgerBenchmark {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int communities = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         boolean group = !(args.length > 3 && args[3].equals("single"));
-        int callers = group ? 2_000 : threads;
-        if (seconds < 1 || seconds > 3600 || threads < 1 || threads > 128 || communities < 1 || communities > 10_000) {
-            throw new IllegalArgumentException("seconds 1..3600, threads 1..128, communities 1..10000");
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 250;
+        int callers = group ? Math.max(2_000, 4 * threads * batch) : threads;
+        if (seconds < 1 || seconds > 3600 || threads < 1 || threads > 128 || communities < 1 || communities > 10_000
+                || batch < 1 || batch > LedgerRepository.MAX_BATCH) {
+            throw new IllegalArgumentException("seconds 1..3600, threads 1..128, communities 1..10000, batch 1.." + LedgerRepository.MAX_BATCH);
         }
         try (LedgerDatabase db = LedgerDatabase.open(TestDatabases.freshUrl(), null, null, threads + 2)) {
             List<RoleSplit> roles = List.of(role("owner", 5000), role("admins", 2000), role("moderators", 1000), role("event_team", 2000));
@@ -58,7 +61,7 @@ public final class LedgerBenchmark {
             AtomicLong sequence = new AtomicLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             PaymentGroupCommitter committer = group
-                    ? new PaymentGroupCommitter(ledger, LedgerRepository.MAX_BATCH, Duration.ofMillis(5), threads, 10_000) : null;
+                    ? new PaymentGroupCommitter(ledger, batch, Duration.ofMillis(5), threads, callers) : null;
             ExecutorService pool = group ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(threads);
             long started = System.nanoTime();
             for (int t = 0; t < callers; t++) {
@@ -97,7 +100,8 @@ public final class LedgerBenchmark {
                          + (select count(*) from revenue_distribution) + (select count(*) from platform_revenue)
                     """)).longValue();
             System.out.printf("ledger benchmark (%s): %d %s, %d communities x 12 members, %d s%n", group ? "group commit" : "one transaction per payment",
-                    threads, group ? "writer connections, " + callers + " concurrent callers" : "threads", communities, elapsedMillis / 1000);
+                    threads, group ? "writer connections, batches of up to " + batch + ", " + callers + " concurrent callers" : "threads",
+                    communities, elapsedMillis / 1000);
             System.out.printf("  %,d payments  ->  %,.0f payments/s%n", payments, payments * 1000.0 / elapsedMillis);
             System.out.printf("  %,d rows inserted (journal, postings, revenue rows)  ->  %,.0f rows/s, %.1f rows/payment"
                     + " (+ %d wallet rows updated per payment)%n", rows, rows * 1000.0 / elapsedMillis, rows / (double) Math.max(1, payments), 13);
