@@ -91,6 +91,20 @@ final class ColumnarInsert<R extends Record> {
         return DSL.field(DSL.name("r", "c" + i), field.getDataType());
     }
 
+    /** All columns of {@link #source()}, in the order given (without the ordinality). */
+    List<Field<?>> columns() {
+        List<Field<?>> all = new ArrayList<>(fields.size());
+        for (TableField<R, ?> f : fields) all.add(column(f));
+        return all;
+    }
+
+    /** The column for {@code field} in a derived table or CTE named {@code alias} that selected {@link #columns()}. */
+    <T> Field<T> column(String alias, TableField<R, T> field) {
+        int i = fields.indexOf(field);
+        if (i < 0) throw new IllegalArgumentException(field.getName() + " is not a column of this insert");
+        return DSL.field(DSL.name(alias, "c" + i), field.getDataType());
+    }
+
     /** The position of a row of {@link #source()}, from 1, in the order the rows were added. */
     Field<Long> ordinality() {
         return DSL.field(DSL.name("r", "ordinality"), Long.class);

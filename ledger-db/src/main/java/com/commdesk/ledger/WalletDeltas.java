@@ -66,11 +66,11 @@ final class WalletDeltas {
     }
 
     /**
-     * Applies everything, three set-based statements per table: create missing wallet rows (zero),
-     * lock the rows in the sorted order above (so every writer locks in the same order), then add
-     * the deltas. Not one upsert: PostgreSQL checks the proposed row's CHECK constraints before it
-     * detects the conflict, so a negative delta would fail on an existing row. A bucket going
-     * negative fails the UPDATE (CHECK constraint, SQLSTATE 23514).
+     * Applies everything, two set-based statements per table: create missing wallet rows (zero),
+     * then one UPDATE whose CTE locks the rows in the sorted order above (so every writer locks in the
+     * same order) and carries the deltas it adds. Not one upsert: PostgreSQL checks the proposed
+     * row's CHECK constraints before it detects the conflict, so a negative delta would fail on an
+     * existing row. A bucket going negative fails the UPDATE (CHECK constraint, SQLSTATE 23514).
      */
     void apply(DSLContext tx) {
         if (!communities.isEmpty()) {
@@ -84,21 +84,21 @@ final class WalletDeltas {
                 keys.row(id);
             });
             keys.insert(tx).onConflictDoNothing().execute();
-            var source = d.source();
-            tx.select(DSL.one()).from(cw).join(source).on(cw.COMMUNITY_ID.eq(d.column(cw.COMMUNITY_ID)))
-                    .orderBy(d.ordinality()).forUpdate().of(cw).execute();
-            tx.update(cw)
-                    .set(cw.TOTAL_GROSS_REVENUE_PAISE, cw.TOTAL_GROSS_REVENUE_PAISE.plus(d.column(cw.TOTAL_GROSS_REVENUE_PAISE)))
-                    .set(cw.TOTAL_PLATFORM_FEES_PAISE, cw.TOTAL_PLATFORM_FEES_PAISE.plus(d.column(cw.TOTAL_PLATFORM_FEES_PAISE)))
-                    .set(cw.TOTAL_GATEWAY_FEES_PAISE, cw.TOTAL_GATEWAY_FEES_PAISE.plus(d.column(cw.TOTAL_GATEWAY_FEES_PAISE)))
-                    .set(cw.TOTAL_GST_COLLECTED_PAISE, cw.TOTAL_GST_COLLECTED_PAISE.plus(d.column(cw.TOTAL_GST_COLLECTED_PAISE)))
-                    .set(cw.TOTAL_NET_REVENUE_PAISE, cw.TOTAL_NET_REVENUE_PAISE.plus(d.column(cw.TOTAL_NET_REVENUE_PAISE)))
-                    .set(cw.PENDING_SETTLEMENT_PAISE, cw.PENDING_SETTLEMENT_PAISE.plus(d.column(cw.PENDING_SETTLEMENT_PAISE)))
-                    .set(cw.AVAILABLE_BALANCE_PAISE, cw.AVAILABLE_BALANCE_PAISE.plus(d.column(cw.AVAILABLE_BALANCE_PAISE)))
-                    .set(cw.LOCKED_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE.plus(d.column(cw.LOCKED_BALANCE_PAISE)))
-                    .set(cw.TOTAL_WITHDRAWN_PAISE, cw.TOTAL_WITHDRAWN_PAISE.plus(d.column(cw.TOTAL_WITHDRAWN_PAISE)))
+            // One statement: the CTE locks the rows in the sorted order, the UPDATE adds the deltas it carries.
+            var locked = DSL.name("locked").as(DSL.select(d.columns()).from(cw).join(d.source())
+                    .on(cw.COMMUNITY_ID.eq(d.column(cw.COMMUNITY_ID))).orderBy(d.ordinality()).forUpdate().of(cw));
+            tx.with(locked).update(cw)
+                    .set(cw.TOTAL_GROSS_REVENUE_PAISE, cw.TOTAL_GROSS_REVENUE_PAISE.plus(d.column("locked", cw.TOTAL_GROSS_REVENUE_PAISE)))
+                    .set(cw.TOTAL_PLATFORM_FEES_PAISE, cw.TOTAL_PLATFORM_FEES_PAISE.plus(d.column("locked", cw.TOTAL_PLATFORM_FEES_PAISE)))
+                    .set(cw.TOTAL_GATEWAY_FEES_PAISE, cw.TOTAL_GATEWAY_FEES_PAISE.plus(d.column("locked", cw.TOTAL_GATEWAY_FEES_PAISE)))
+                    .set(cw.TOTAL_GST_COLLECTED_PAISE, cw.TOTAL_GST_COLLECTED_PAISE.plus(d.column("locked", cw.TOTAL_GST_COLLECTED_PAISE)))
+                    .set(cw.TOTAL_NET_REVENUE_PAISE, cw.TOTAL_NET_REVENUE_PAISE.plus(d.column("locked", cw.TOTAL_NET_REVENUE_PAISE)))
+                    .set(cw.PENDING_SETTLEMENT_PAISE, cw.PENDING_SETTLEMENT_PAISE.plus(d.column("locked", cw.PENDING_SETTLEMENT_PAISE)))
+                    .set(cw.AVAILABLE_BALANCE_PAISE, cw.AVAILABLE_BALANCE_PAISE.plus(d.column("locked", cw.AVAILABLE_BALANCE_PAISE)))
+                    .set(cw.LOCKED_BALANCE_PAISE, cw.LOCKED_BALANCE_PAISE.plus(d.column("locked", cw.LOCKED_BALANCE_PAISE)))
+                    .set(cw.TOTAL_WITHDRAWN_PAISE, cw.TOTAL_WITHDRAWN_PAISE.plus(d.column("locked", cw.TOTAL_WITHDRAWN_PAISE)))
                     .set(cw.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .from(source).where(cw.COMMUNITY_ID.eq(d.column(cw.COMMUNITY_ID)))
+                    .from(DSL.table(DSL.name("locked"))).where(cw.COMMUNITY_ID.eq(d.column("locked", cw.COMMUNITY_ID)))
                     .execute();
         }
         if (!members.isEmpty()) {
@@ -111,18 +111,19 @@ final class WalletDeltas {
                 keys.row(k.communityId(), k.role(), k.userId());
             });
             keys.insert(tx).onConflictDoNothing().execute();
-            var source = d.source();
-            var sameRow = mw.COMMUNITY_ID.eq(d.column(mw.COMMUNITY_ID)).and(mw.ROLE.eq(d.column(mw.ROLE)))
-                    .and(mw.USER_ID.eq(d.column(mw.USER_ID)));
-            tx.select(DSL.one()).from(mw).join(source).on(sameRow).orderBy(d.ordinality()).forUpdate().of(mw).execute();
-            tx.update(mw)
-                    .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d.column(mw.PENDING_PAISE)))
-                    .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d.column(mw.AVAILABLE_PAISE)))
-                    .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d.column(mw.LOCKED_PAISE)))
-                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d.column(mw.PAID_OUT_PAISE)))
-                    .set(mw.RECEIVABLE_PAISE, mw.RECEIVABLE_PAISE.plus(d.column(mw.RECEIVABLE_PAISE)))
+            var locked = DSL.name("locked").as(DSL.select(d.columns()).from(mw).join(d.source())
+                    .on(mw.COMMUNITY_ID.eq(d.column(mw.COMMUNITY_ID)), mw.ROLE.eq(d.column(mw.ROLE)), mw.USER_ID.eq(d.column(mw.USER_ID)))
+                    .orderBy(d.ordinality()).forUpdate().of(mw));
+            tx.with(locked).update(mw)
+                    .set(mw.PENDING_PAISE, mw.PENDING_PAISE.plus(d.column("locked", mw.PENDING_PAISE)))
+                    .set(mw.AVAILABLE_PAISE, mw.AVAILABLE_PAISE.plus(d.column("locked", mw.AVAILABLE_PAISE)))
+                    .set(mw.LOCKED_PAISE, mw.LOCKED_PAISE.plus(d.column("locked", mw.LOCKED_PAISE)))
+                    .set(mw.PAID_OUT_PAISE, mw.PAID_OUT_PAISE.plus(d.column("locked", mw.PAID_OUT_PAISE)))
+                    .set(mw.RECEIVABLE_PAISE, mw.RECEIVABLE_PAISE.plus(d.column("locked", mw.RECEIVABLE_PAISE)))
                     .set(mw.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .from(source).where(sameRow)
+                    .from(DSL.table(DSL.name("locked")))
+                    .where(mw.COMMUNITY_ID.eq(d.column("locked", mw.COMMUNITY_ID)), mw.ROLE.eq(d.column("locked", mw.ROLE)),
+                            mw.USER_ID.eq(d.column("locked", mw.USER_ID)))
                     .execute();
         }
     }
