@@ -63,10 +63,7 @@ final class ColumnarInsert<R extends Record> {
 
     /** The INSERT, to execute as it is or to extend with ON CONFLICT / RETURNING. */
     InsertOnDuplicateStep<R> insert(DSLContext tx) {
-        Table<?> source = source();
-        List<Field<?>> select = new ArrayList<>(fields.size());
-        for (TableField<R, ?> f : fields) select.add(column(f));
-        return tx.insertInto(table, fields).select(DSL.select(select).from(source).orderBy(ordinality()));
+        return tx.insertInto(table, fields).select(DSL.select(columns()).from(source()).orderBy(ordinality()));
     }
 
     /** The rows as a table {@code r(c0, c1, ..., ordinality)}, to join in a SELECT or UPDATE. */
@@ -86,9 +83,7 @@ final class ColumnarInsert<R extends Record> {
 
     /** The column of {@link #source()} that holds the values for {@code field}. */
     <T> Field<T> column(TableField<R, T> field) {
-        int i = fields.indexOf(field);
-        if (i < 0) throw new IllegalArgumentException(field.getName() + " is not a column of this insert");
-        return DSL.field(DSL.name("r", "c" + i), field.getDataType());
+        return column("r", field);
     }
 
     /** All columns of {@link #source()}, in the order given (without the ordinality). */

@@ -1,5 +1,6 @@
 package com.commdesk.ledger.bench;
 
+import com.commdesk.fees.CompiledFeeSchedule;
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.FeeEngine;
 import com.commdesk.fees.FeeSchedules;
@@ -9,6 +10,7 @@ import com.commdesk.fees.PaymentFacts;
 import com.commdesk.fees.RoleAllocation;
 import com.commdesk.fees.RoleSplit;
 import com.commdesk.fees.SplitEngine;
+import com.commdesk.fees.SplitPlan;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.LedgerRepository;
@@ -57,6 +59,9 @@ public final class LedgerBenchmark {
             List<RoleSplit> roles = List.of(role("owner", 5000), role("admins", 2000), role("moderators", 1000), role("event_team", 2000));
             seed(db, communities, roles);
             LedgerRepository ledger = new LedgerRepository(db.dsl());
+            // Compiled once, as the worker's fee policy does: the load generator shares the cores with PostgreSQL.
+            CompiledFeeSchedule fees = FeeEngine.compile(FeeSchedules.recommendedDefault());
+            SplitPlan split = SplitEngine.compile(roles);
             AtomicLong posted = new AtomicLong();
             AtomicLong sequence = new AtomicLong();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -71,9 +76,8 @@ public final class LedgerBenchmark {
                         long n = sequence.incrementAndGet();
                         String community = "bench-" + (n % communities);
                         long amount = 10_000 + random.nextLong(10_000_000);
-                        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amount, "EVENT", "UPI", "KA", "MH"),
-                                FeeSchedules.recommendedDefault());
-                        List<RoleAllocation> shares = SplitEngine.splitRevenueAcrossRoles(b.netPaise(), roles);
+                        FeeBreakdown b = fees.calculate(new PaymentFacts(amount, "EVENT", "UPI", "KA", "MH"));
+                        List<RoleAllocation> shares = split.split(b.netPaise());
                         PaymentPosting posting = new PaymentPosting("bench-" + n, community, "EVENT", "evt-" + n, "order-" + n,
                                 "cf-" + n, "UPI", b, shares, null, null, Map.of());
                         if (committer != null) committer.post(posting);
