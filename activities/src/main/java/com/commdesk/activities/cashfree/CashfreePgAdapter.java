@@ -137,16 +137,22 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         return List.copyOf(out);
     }
 
+    /**
+     * The SDK's {@code Double} for an amount in paise, only if it says exactly that amount
+     * ({@link CashfreeAmounts#toRequestAmount}); otherwise nothing is sent and the call is refused.
+     */
+    private static Double requestAmount(String call, long paise) {
+        try {
+            return CashfreeAmounts.toRequestAmount(paise);
+        } catch (IllegalArgumentException e) {
+            throw new CashfreeRejectedException(call + " refused before sending: " + e.getMessage(), 0, null);
+        }
+    }
+
     @Override
     public CashfreeOrder createOrder(NewOrder order) {
         Objects.requireNonNull(order, "order");
-        Double amount;
-        try {
-            amount = CashfreeAmounts.toRequestAmount(order.amountPaise());
-        } catch (IllegalArgumentException e) {
-            throw new CashfreeRejectedException("createOrder " + order.orderId() + " refused before sending: "
-                    + e.getMessage(), 0, null);
-        }
+        Double amount = requestAmount("createOrder " + order.orderId(), order.amountPaise());
         CreateOrderRequest request = new CreateOrderRequest()
                 .orderId(order.orderId())
                 .orderAmount(amount)
@@ -269,12 +275,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     public CashfreeRefund createRefund(String orderId, String refundId, long amountPaise, String note) {
         requireOrderId(orderId);
         Objects.requireNonNull(refundId, "refundId");
-        Double amount;
-        try {
-            amount = CashfreeAmounts.toRequestAmount(amountPaise);
-        } catch (IllegalArgumentException e) {
-            throw new CashfreeRejectedException("createRefund " + refundId + " refused before sending: " + e.getMessage(), 0, null);
-        }
+        Double amount = requestAmount("createRefund " + refundId, amountPaise);
         com.cashfree.model.OrderCreateRefundRequest request = new com.cashfree.model.OrderCreateRefundRequest()
                 .refundAmount(amount).refundId(refundId).refundNote(note);
         // The same key for every attempt at this refund: a retry is answered from Cashfree's idempotency store.
