@@ -67,7 +67,7 @@ class PaymentGroupCommitterTest extends LedgerFixture {
             assertThat(counts.getOrDefault("new", 0)).isEqualTo(payments - otherWon);
             assertThat(counts.getOrDefault("repeat", 0)).isEqualTo(2 * (payments - otherWon));
             assertThat(counts.getOrDefault("IDEMPOTENCY_CONFLICT", 0)).isEqualTo(payments - otherWon + 3 * otherWon);
-            assertThat(counts.keySet()).containsOnly("new", "repeat", "IDEMPOTENCY_CONFLICT", "other-content-posted");
+            assertThat(counts.keySet()).isSubsetOf("new", "repeat", "IDEMPOTENCY_CONFLICT", "other-content-posted");
         }
         assertThat(num("select count(*) from journal where kind = 'PAYMENT'")).isEqualTo(payments);
         assertThat(num("select count(distinct idempotency_key) from revenue_transaction")).isEqualTo(payments);
