@@ -87,13 +87,25 @@ class FeePropertiesTest {
                 bps(), Arbitraries.of(PlatformFeeGst.class), bps(), bps(), bps())
                 .as((gm, gr, gb, ggr, pg, pgr, tcs, tds) -> new Object[] {gm, gr, gb, ggr, pg, pgr, tcs, tds});
         return Combinators.combine(bounds, card, taxes, roundings()).flatAs((b, c, t, r) ->
-                Combinators.combine(platformRule(b[0], b[1]), platformRule(b[0], b[1])).as((event, sponsor) -> {
+                Combinators.combine(platformRule(b[0], b[1]), platformRule(b[0], b[1]), bearers(), bearers()).as((event, sponsor, gb, pb) -> {
                     Map<String, PlatformFeeRule> p = new LinkedHashMap<>();
                     p.put("EVENT", event);
                     p.put("SPONSOR", sponsor);
                     return new FeeSchedule("random", (GstMethod) t[0], (Integer) t[1], c, (GatewayFeeBase) t[2], (Integer) t[3],
-                            p, (PlatformFeeGst) t[4], (Integer) t[5], (Integer) t[6], (Integer) t[7], r, b[0], b[1]);
+                            p, (PlatformFeeGst) t[4], (Integer) t[5], (Integer) t[6], (Integer) t[7], r, b[0], b[1], gb, pb);
                 }));
+    }
+
+    /** COMMUNITY (today's behaviour) half the time, PLATFORM and CUSTOMER a quarter each. */
+    static Arbitrary<FeeBearer> bearers() {
+        return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(FeeBearer.COMMUNITY)),
+                Tuple.of(1, Arbitraries.just(FeeBearer.PLATFORM)), Tuple.of(1, Arbitraries.just(FeeBearer.CUSTOMER)));
+    }
+
+    /** The facts of a payment of ticket price {@code t} under {@code s}: the order amount is t + convenience fee. */
+    static PaymentFacts order(PaymentFacts ticket, FeeSchedule s, long amount) {
+        return new PaymentFacts(amount, ticket.sourceType(), ticket.paymentMethod(), ticket.supplierState(), ticket.placeOfSupply(),
+                s.customerBearsAFee() ? ticket.amountPaise() : null);
     }
 
     @Provide
@@ -141,26 +153,48 @@ class FeePropertiesTest {
      * heads add up, and when the reference says the amount cannot cover the deductions the engine
      * refuses on "amountPaise" instead of producing a negative net.
      */
-    @Property(tries = 3000)
-    void breakdownMatchesReferenceAndBalances(@ForAll("payments") PaymentFacts facts, @ForAll("schedules") FeeSchedule schedule) {
-        FeeBreakdown expected = Reference.calculate(facts, schedule);
+    @Property(tries = 4000)
+    void breakdownMatchesReferenceAndBalances(@ForAll("payments") PaymentFacts ticket, @ForAll("schedules") FeeSchedule schedule) {
+        // ticket.amountPaise() is the ticket price; the customer pays it plus any convenience fee
+        FeeBreakdown expected = Reference.calculate(ticket, schedule);
         net.jqwik.api.statistics.Statistics.label("outcome").collect(expected == null ? "refused" : "calculated");
+        net.jqwik.api.statistics.Statistics.label("bearers").collect(schedule.gatewayFeeBearer(), schedule.platformFeeBearer());
         if (expected != null) {
             net.jqwik.api.statistics.Statistics.label("shape").collect(
                     schedule.platformFeeBySource().get("EVENT").hasTiers() ? "tiered" : "flat", schedule.rounding().unit());
         }
+        CompiledFeeSchedule compiled = FeeEngine.compile(schedule);
         if (expected == null) {
-            assertThatThrownBy(() -> FeeEngine.calculate(facts, schedule)).isInstanceOfSatisfying(FeeValidationException.class,
-                    e -> assertThat(e.field()).isEqualTo("amountPaise"));
+            assertThatThrownBy(() -> compiled.orderAmount(ticket.amountPaise(), ticket.sourceType(), ticket.paymentMethod()))
+                    .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isEqualTo("ticketPricePaise"));
+            if (!schedule.customerBearsAFee()) {
+                assertThatThrownBy(() -> FeeEngine.calculate(ticket, schedule)).isInstanceOfSatisfying(FeeValidationException.class,
+                        e -> assertThat(e.field()).isEqualTo("amountPaise"));
+            }
             return;
         }
-        FeeBreakdown b = FeeEngine.calculate(facts, schedule);
+        assertThat(compiled.orderAmount(ticket.amountPaise(), ticket.sourceType(), ticket.paymentMethod())).isEqualTo(expected.amountPaise());
+        FeeBreakdown b = FeeEngine.calculate(order(ticket, schedule, expected.amountPaise()), schedule);
         assertThat(b).isEqualTo(expected);
-        long onTop = b.platformFeeGst() == PlatformFeeGst.ON_TOP ? b.platformFeeGstPaise() : 0;
-        assertThat(b.gstPaise() + b.gatewayFeePaise() + b.gatewayFeeGstPaise() + b.platformFeePaise() + onTop
-                + b.tcsPaise() + b.tdsPaise() + b.netPaise()).isEqualTo(b.amountPaise());
+        // what the customer paid = the ticket price + the convenience fee, to the paisa
+        assertThat(b.ticketPricePaise()).isEqualTo(ticket.amountPaise());
+        assertThat(b.ticketPricePaise() + b.convenienceFeePaise()).isEqualTo(b.amountPaise());
+        // the ticket price covers GST, withholding, the net and exactly the charges the community bears
+        assertThat(b.gstPaise() + b.tcsPaise() + b.tdsPaise() + b.netPaise() + b.chargesBorneBy(FeeBearer.COMMUNITY))
+                .isEqualTo(b.ticketPricePaise());
+        // the convenience fee is exactly the charges the customer bears; the platform's never reach the customer
+        assertThat(b.convenienceFeePaise()).isEqualTo(b.chargesBorneBy(FeeBearer.CUSTOMER));
+        assertThat(b.gstPaise() + b.tcsPaise() + b.tdsPaise() + b.netPaise() + b.chargesBorneBy(FeeBearer.COMMUNITY)
+                + b.chargesBorneBy(FeeBearer.CUSTOMER)).isEqualTo(b.amountPaise());
+        if (schedule.platformFeeBearer() == FeeBearer.PLATFORM) {
+            assertThat(b.platformFeePaise()).isZero();
+            assertThat(b.platformFeeGstPaise()).isZero();
+        } else {
+            assertThat(b.platformFeeWaivedPaise()).isZero();
+        }
+        assertThat(b.gatewayChargesPaise()).isLessThanOrEqualTo(b.amountPaise());
         long[] parts = {b.gstPaise(), b.gatewayFeePaise(), b.gatewayFeeGstPaise(), b.platformFeePaise(), b.platformFeeGstPaise(),
-                b.tcsPaise(), b.tdsPaise(), b.netPaise()};
+                b.tcsPaise(), b.tdsPaise(), b.netPaise(), b.convenienceFeePaise(), b.platformFeeWaivedPaise()};
         for (long p : parts) assertThat(p).isNotNegative();
         if (schedule.rounding().unit() == RoundingUnit.RUPEE) {
             for (int i = 0; i < 7; i++) assertThat(parts[i] % 100).isZero();
@@ -173,17 +207,27 @@ class FeePropertiesTest {
             assertThat(h.cgstPaise() - h.sgstPaise()).isBetween(0L, 1L);
             assertThat(h.igstPaise() == 0 || h.cgstPaise() + h.sgstPaise() == 0).isTrue();
         }
+        if (schedule.customerBearsAFee()) {
+            // any other amount for this ticket price is refused, and so is a missing ticket price
+            assertThatThrownBy(() -> FeeEngine.calculate(order(ticket, schedule, expected.amountPaise() - 1), schedule))
+                    .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isIn("amountPaise"));
+            assertThatThrownBy(() -> FeeEngine.calculate(new PaymentFacts(expected.amountPaise(), ticket.sourceType(),
+                    ticket.paymentMethod(), null, null), schedule))
+                    .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isEqualTo("ticketPricePaise"));
+        }
     }
 
     /** Same input, same output: twice through one compiled schedule and once through a fresh one. */
     @Property(tries = 500)
-    void deterministic(@ForAll("payments") PaymentFacts facts, @ForAll("schedules") FeeSchedule schedule) {
+    void deterministic(@ForAll("payments") PaymentFacts ticket, @ForAll("schedules") FeeSchedule schedule) {
         CompiledFeeSchedule c = FeeEngine.compile(schedule);
         FeeBreakdown a;
+        PaymentFacts facts;
         try {
+            facts = order(ticket, schedule, c.orderAmount(ticket.amountPaise(), ticket.sourceType(), ticket.paymentMethod()));
             a = c.calculate(facts);
         } catch (FeeValidationException e) {
-            assertThat(e.field()).isEqualTo("amountPaise");
+            assertThat(e.field()).isIn("amountPaise", "ticketPricePaise");
             return;
         }
         assertThat(c.calculate(facts)).isEqualTo(a);

@@ -34,10 +34,14 @@ final class Reference {
         return BigInteger.valueOf(x);
     }
 
-    /** The whole flow with BigIntegers, straight from docs/fees.md; null when the deductions exceed the amount. */
+    /**
+     * The whole flow with BigIntegers, straight from docs/fees.md, on the ticket price
+     * {@code f.ticketPriceOrAmount()}; the result's amount is the ticket price plus the convenience fee
+     * (whatever {@code f.amountPaise()} says). Null when the deductions exceed the ticket price.
+     */
     static FeeBreakdown calculate(PaymentFacts f, FeeSchedule s) {
         Rounding r = s.rounding();
-        long amount = f.amountPaise();
+        long amount = f.ticketPriceOrAmount();
         long gst = switch (s.gstMethod()) {
             case ON_GROSS -> round(bi(amount).multiply(bi(s.gstRateBps())), bi(10_000), r);
             case INCLUSIVE -> round(bi(amount).multiply(bi(s.gstRateBps())), bi(10_000 + s.gstRateBps()), r);
@@ -48,8 +52,10 @@ final class Reference {
         long gwBase = s.gatewayFeeBase() == GatewayFeeBase.GROSS ? amount : amount - gst;
         long gw = round(bi(gwBase).multiply(bi(card.rateBps())).add(bi(card.fixedPaise()).multiply(bi(10_000))), bi(10_000), r);
         long gwGst = round(bi(gw).multiply(bi(s.gatewayGstRateBps())), bi(10_000), r);
-        long base = amount - gst - gw - gwGst;
+        boolean communityPaysGateway = s.gatewayFeeBearer() == FeeBearer.COMMUNITY;
+        long base = amount - gst - (communityPaysGateway ? gw + gwGst : 0);
         if (gst > amount || base < 0) return null;
+        if (s.gatewayFeeBearer() == FeeBearer.PLATFORM && gw + gwGst > amount) return null;
         PlatformFeeRule rule = null;
         for (var e : s.platformFeeBySource().entrySet()) if (e.getKey().equalsIgnoreCase(f.sourceType())) rule = e.getValue();
         BigInteger exact;
@@ -80,16 +86,27 @@ final class Reference {
         long pfGst = s.platformFeeGst() == PlatformFeeGst.INCLUDED
                 ? round(bi(pf).multiply(bi(pr)), bi(10_000 + pr), r)
                 : round(bi(pf).multiply(bi(pr)), bi(10_000), r);
+        long waived = 0;
+        if (s.platformFeeBearer() == FeeBearer.PLATFORM) {
+            waived = pf;
+            pf = 0;
+            pfGst = 0;
+        }
         long taxable = amount - gst;
         long tcs = round(bi(taxable).multiply(bi(s.tcsRateBps())), bi(10_000), r);
         long tds = round(bi(taxable).multiply(bi(s.tdsRateBps())), bi(10_000), r);
-        long onTop = s.platformFeeGst() == PlatformFeeGst.ON_TOP ? pfGst : 0;
-        if (base - pf - onTop < 0) return null;
-        long net = base - pf - onTop - tcs - tds;
+        long pfCharges = pf + (s.platformFeeGst() == PlatformFeeGst.ON_TOP ? pfGst : 0);
+        long communityPlatform = s.platformFeeBearer() == FeeBearer.COMMUNITY ? pfCharges : 0;
+        if (base - communityPlatform < 0) return null;
+        long net = base - communityPlatform - tcs - tds;
         if (net < 0) return null;
-        return new FeeBreakdown(amount, gst, gw, gwGst, pf, pfGst, tcs, tds, net,
+        long convenience = (s.gatewayFeeBearer() == FeeBearer.CUSTOMER ? gw + gwGst : 0)
+                + (s.platformFeeBearer() == FeeBearer.CUSTOMER ? pfCharges : 0);
+        if (amount + convenience > Limits.MAX_AMOUNT_PAISE) return null;
+        return new FeeBreakdown(amount + convenience, gst, gw, gwGst, pf, pfGst, tcs, tds, net,
                 GstHeads.of(gst, f.supplierState(), f.placeOfSupply()), GstHeads.of(gwGst, f.supplierState(), f.placeOfSupply()),
-                GstHeads.of(pfGst, f.supplierState(), f.placeOfSupply()), s.platformFeeGst(), s.name(), rate);
+                GstHeads.of(pfGst, f.supplierState(), f.placeOfSupply()), s.platformFeeGst(), s.name(), rate,
+                amount, convenience, s.gatewayFeeBearer(), s.platformFeeBearer(), waived);
     }
 
     /** Largest remainder by sorting (remainder desc, index asc) with BigIntegers. */
