@@ -1,7 +1,5 @@
 package com.commdesk.fees;
 
-import java.util.List;
-
 /**
  * A validated {@link FeeSchedule} with its tables prepared for allocation-free, case-insensitive
  * lookup. Immutable and thread-safe; build once with {@link FeeEngine#compile(FeeSchedule)} and reuse.
@@ -13,11 +11,8 @@ public final class CompiledFeeSchedule {
     private final FeeSchedule schedule;
     private final Rounding rounding;
     private final CaseFold.Table<FeeRate> gateway;
-    private final CaseFold.Table<Platform> platform;
+    private final CaseFold.Table<Tiers> platform;
     private final boolean customerBears;
-
-    /** A platform fee rule as parallel arrays; a flat rule is a single tier from 0. */
-    private record Platform(long[] from, int[] rate, long[] fixed, boolean marginal) {}
 
     CompiledFeeSchedule(FeeSchedule schedule) {
         FeeSchedules.validate(schedule);
@@ -26,27 +21,15 @@ public final class CompiledFeeSchedule {
         CaseFold.Table.Builder<FeeRate> g = CaseFold.Table.builder();
         schedule.gatewayFeeByMethod().forEach(g::put);
         this.gateway = g.build();
-        CaseFold.Table.Builder<Platform> p = CaseFold.Table.builder();
+        CaseFold.Table.Builder<Tiers> p = CaseFold.Table.builder();
         schedule.platformFeeBySource().forEach((k, v) -> p.put(k, compile(v)));
         this.platform = p.build();
         this.customerBears = schedule.customerBearsAFee();
     }
 
-    private static Platform compile(PlatformFeeRule rule) {
-        if (!rule.hasTiers()) {
-            return new Platform(new long[] {0}, new int[] {rule.rate().rateBps()}, new long[] {rule.rate().fixedPaise()}, false);
-        }
-        List<FeeTier> tiers = rule.tiers();
-        int n = tiers.size();
-        long[] from = new long[n];
-        int[] rate = new int[n];
-        long[] fixed = new long[n];
-        for (int i = 0; i < n; i++) {
-            from[i] = tiers.get(i).fromPaise();
-            rate[i] = tiers.get(i).rateBps();
-            fixed[i] = tiers.get(i).fixedPaise();
-        }
-        return new Platform(from, rate, fixed, rule.tierMode() == TierMode.MARGINAL);
+    /** A platform fee rule as tiers; a flat rule is a single tier from 0. */
+    private static Tiers compile(PlatformFeeRule rule) {
+        return rule.hasTiers() ? Tiers.of(rule.tiers(), rule.tierMode()) : Tiers.flat(rule.rate().rateBps(), rule.rate().fixedPaise());
     }
 
     public FeeSchedule schedule() {
@@ -82,24 +65,13 @@ public final class CompiledFeeSchedule {
     /** Steps 4 and 5. The platform fee on {@code basePaise} (amount − GST − gateway fee − gateway GST) and its GST. */
     public PlatformFee platformFee(long basePaise, String sourceType) {
         Checks.range(basePaise, 0, Limits.MAX_AMOUNT_PAISE, "basePaise");
-        Platform p = platform.get(sourceType);
+        Tiers p = platform.get(sourceType);
         if (p == null) {
             throw new FeeValidationException("sourceType", "'" + sourceType + "' has no platform fee in schedule '"
                     + schedule.name() + "' " + platform.keys());
         }
-        int band = 0;
-        while (band + 1 < p.from.length && p.from[band + 1] <= basePaise) band++;
-        long exact; // fee × 10000
-        if (p.marginal) {
-            exact = 0;
-            for (int i = 0; i <= band; i++) {
-                long hi = i + 1 < p.from.length ? Math.min(basePaise, p.from[i + 1]) : basePaise;
-                exact = Math.addExact(exact, Math.multiplyExact(hi - p.from[i], p.rate[i]));
-            }
-        } else {
-            exact = Math.multiplyExact(basePaise, p.rate[band]);
-        }
-        long fee = rounding.round(Math.addExact(exact, Math.multiplyExact(p.fixed[band], ONE)), ONE);
+        int band = p.band(basePaise);
+        long fee = rounding.round(p.exact(basePaise, band), ONE);
         int r = schedule.platformGstRateBps();
         long gst = schedule.platformFeeGst() == PlatformFeeGst.INCLUDED
                 ? rounding.round(Math.multiplyExact(fee, r), ONE + r)

@@ -128,22 +128,7 @@ public final class FeeSchedules {
         if (rule.rate() != null) {
             throw new FeeValidationException(f + ".rate", "must be null when tiers are given (the tiers define the fee)");
         }
-        Checks.notNull(rule.tierMode(), f + ".tierMode");
-        List<FeeTier> tiers = rule.tiers();
-        if (tiers.size() > Limits.MAX_TIERS) throw new FeeValidationException(f + ".tiers", "must have at most " + Limits.MAX_TIERS + " tiers");
-        long previous = -1;
-        for (int i = 0; i < tiers.size(); i++) {
-            String tf = f + ".tiers[" + i + "]";
-            FeeTier t = Checks.notNull(tiers.get(i), tf);
-            if (i == 0 && t.fromPaise() != 0) throw new FeeValidationException(tf + ".fromPaise", "the first tier must start at 0, was " + t.fromPaise());
-            if (i > 0 && t.fromPaise() <= previous) {
-                throw new FeeValidationException(tf + ".fromPaise", "must be greater than the previous tier's (" + previous + "), was " + t.fromPaise());
-            }
-            Checks.range(t.fromPaise(), 0, Limits.MAX_AMOUNT_PAISE, tf + ".fromPaise");
-            platformRate(t.rateBps(), min, max, tf + ".rateBps");
-            Checks.range(t.fixedPaise(), 0, Limits.MAX_FIXED_PAISE, tf + ".fixedPaise");
-            previous = t.fromPaise();
-        }
+        Tiers.validate(rule.tiers(), rule.tierMode(), f, (bps, field) -> platformRate(bps, min, max, field));
     }
 
     private static void platformRate(int bps, int min, int max, String f) {

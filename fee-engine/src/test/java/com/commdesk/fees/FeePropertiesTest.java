@@ -15,6 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
@@ -133,6 +134,69 @@ class FeePropertiesTest {
             }
             return out;
         }));
+    }
+
+    /** 1..3 PERCENT roles and 1..4 FIXED or TIERED roles (either mode, 1..5 bands, fixed parts) in random order. */
+    @Provide
+    Arbitrary<List<RoleSplit>> mixedRoleSplits() {
+        Arbitrary<RoleSplit> fixedRole = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.longs().between(0, 100_000)), Tuple.of(1, Arbitraries.longs().between(0, Limits.MAX_AMOUNT_PAISE)))
+                .map(f -> RoleSplit.fixed("f", f, MemberSplitMode.EQUAL, List.of(MemberShare.of("x"), MemberShare.of("y"))));
+        Arbitrary<RoleSplit> tieredRole = Combinators.combine(
+                Arbitraries.longs().between(1, 10_000_000_000L).list().ofMaxSize(4).uniqueElements(),
+                Arbitraries.integers().between(0, 3_000).list().ofSize(5), fixed().list().ofSize(5), Arbitraries.of(TierMode.class))
+                .as((starts, rates, fixes, mode) -> {
+                    List<Long> from = new ArrayList<>(starts);
+                    from.add(0L);
+                    from.sort(null);
+                    List<FeeTier> tiers = new ArrayList<>();
+                    for (int i = 0; i < from.size(); i++) tiers.add(new FeeTier(from.get(i), rates.get(i), fixes.get(i) % 1_000_000));
+                    return RoleSplit.tiered("t", mode, tiers, MemberSplitMode.WEIGHTED,
+                            List.of(new MemberShare("x", 3, 0), new MemberShare("y", 7, 0)));
+                });
+        Arbitrary<List<RoleSplit>> served = Arbitraries.oneOf(fixedRole, tieredRole).list().ofMinSize(1).ofMaxSize(4);
+        Arbitrary<List<Integer>> cuts = Arbitraries.integers().between(0, 10_000).list().ofMaxSize(2);
+        return Combinators.combine(served, cuts, Arbitraries.randoms()).as((srv, cut, random) -> {
+            List<Integer> points = new ArrayList<>(cut);
+            points.add(0);
+            points.add(10_000);
+            points.sort(null);
+            List<RoleSplit> all = new ArrayList<>();
+            for (int i = 0; i + 1 < points.size(); i++) {
+                all.add(new RoleSplit("p" + i, points.get(i + 1) - points.get(i), MemberSplitMode.EQUAL, List.of(MemberShare.of("m"))));
+            }
+            for (int i = 0; i < srv.size(); i++) {
+                RoleSplit r = srv.get(i);
+                all.add(new RoleSplit("s" + i, 0, r.mode(), r.members(), r.method(), r.fixedPaise(), r.tiers(), r.tierMode()));
+            }
+            java.util.Collections.shuffle(all, random);
+            return all;
+        });
+    }
+
+    /**
+     * Fixed and tiered roles are served first and the PERCENT roles share the rest: the amounts equal a
+     * BigInteger reference of docs/fees.md §4, sum to the net exactly, each role is within one paisa of its
+     * exact amount, members sum to their role, and the split is refused on "roles" exactly when the
+     * reference says the served roles take more than the net.
+     */
+    @Property(tries = 2000)
+    void mixedSplitsMatchTheReferenceAndSumToTheNet(@ForAll("amounts") long net, @ForAll("mixedRoleSplits") List<RoleSplit> roles) {
+        long[] expected = Reference.roleAmounts(net, roles);
+        Statistics.label("outcome").collect(expected == null ? "refused" : "split");
+        if (expected == null) {
+            assertThatThrownBy(() -> SplitEngine.splitRevenueAcrossRoles(net, roles)).isInstanceOfSatisfying(FeeValidationException.class,
+                    e -> assertThat(e.field()).isEqualTo("roles"));
+            return;
+        }
+        List<RoleAllocation> out = SplitEngine.splitRevenueAcrossRoles(net, roles);
+        assertThat(out.stream().mapToLong(RoleAllocation::amountPaise).toArray()).containsExactly(expected);
+        assertThat(out.stream().mapToLong(RoleAllocation::amountPaise).sum()).isEqualTo(net);
+        for (RoleAllocation r : out) {
+            assertThat(r.amountPaise()).isNotNegative();
+            assertThat(r.members().stream().mapToLong(MemberAllocation::amountPaise).sum()).isEqualTo(r.amountPaise());
+        }
+        assertThat(SplitEngine.splitRevenueAcrossRoles(net, roles)).isEqualTo(out);
     }
 
     @Provide

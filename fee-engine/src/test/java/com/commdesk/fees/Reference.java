@@ -109,6 +109,63 @@ final class Reference {
                 amount, convenience, s.gatewayFeeBearer(), s.platformFeeBearer(), waived);
     }
 
+    /**
+     * Role amounts of a split with FIXED and TIERED roles, straight from docs/fees.md §4 with
+     * BigIntegers: every role's exact amount over 10^8 (served roles first, PERCENT roles sharing what
+     * is left), floors, then the leftover paise by sorting remainders (largest first, earlier role on a
+     * tie). Null when the served roles take more than the net.
+     */
+    static long[] roleAmounts(long net, List<RoleSplit> roles) {
+        BigInteger one = bi(10_000);
+        BigInteger[] exact = new BigInteger[roles.size()]; // over 10^8
+        BigInteger taken = BigInteger.ZERO;                 // over 10^4
+        for (int i = 0; i < roles.size(); i++) {
+            RoleSplit r = roles.get(i);
+            if (r.method() == ShareMethod.PERCENT) continue;
+            BigInteger e;
+            if (r.method() == ShareMethod.FIXED) {
+                e = bi(r.fixedPaise()).multiply(one);
+            } else {
+                List<FeeTier> t = r.tiers();
+                int band = 0;
+                for (int k = 0; k < t.size(); k++) if (t.get(k).fromPaise() <= net) band = k;
+                if (r.tierMode() == TierMode.SLAB) {
+                    e = bi(net).multiply(bi(t.get(band).rateBps()));
+                } else {
+                    e = BigInteger.ZERO;
+                    for (int k = 0; k < t.size(); k++) {
+                        long lo = t.get(k).fromPaise();
+                        long hi = k + 1 < t.size() ? t.get(k + 1).fromPaise() : Long.MAX_VALUE;
+                        e = e.add(bi(Math.max(0, Math.min(net, hi) - lo)).multiply(bi(t.get(k).rateBps())));
+                    }
+                }
+                e = e.add(bi(t.get(band).fixedPaise()).multiply(one));
+            }
+            exact[i] = e.multiply(one);
+            taken = taken.add(e);
+        }
+        BigInteger rest = bi(net).multiply(one).subtract(taken);
+        if (rest.signum() < 0) return null;
+        for (int i = 0; i < roles.size(); i++) {
+            if (exact[i] == null) exact[i] = rest.multiply(bi(roles.get(i).shareBps()));
+        }
+        BigInteger den = one.multiply(one);
+        long[] out = new long[roles.size()];
+        BigInteger[] rem = new BigInteger[roles.size()];
+        long given = 0;
+        for (int i = 0; i < out.length; i++) {
+            BigInteger[] qr = exact[i].divideAndRemainder(den);
+            out[i] = qr[0].longValueExact();
+            rem[i] = qr[1];
+            given += out[i];
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) order.add(i);
+        order.sort(Comparator.<Integer, BigInteger>comparing(i -> rem[i]).reversed().thenComparing(i -> i));
+        for (int k = 0; k < net - given; k++) out[order.get(k)]++;
+        return out;
+    }
+
     /** Largest remainder by sorting (remainder desc, index asc) with BigIntegers. */
     static long[] largestRemainder(long amount, long[] weights) {
         BigInteger total = BigInteger.ZERO;
