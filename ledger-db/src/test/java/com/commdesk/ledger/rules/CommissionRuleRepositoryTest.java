@@ -101,6 +101,8 @@ class CommissionRuleRepositoryTest {
                 new Condition.DateRange("paymentDate", LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31")),
                 Condition.not(new Condition.Regex("metadata.campaign", "test-.*")), Condition.or(Condition.eq("paymentMethod", "UPI"), Condition.always()));
         Draft d = new Draft(-5, T0, T0.plus(Duration.ofDays(30)), c, tiered, roles());
+        // the tier's fixed part (500 paise) needs platform bounds that allow one
+        new FeeBoundsRepository(db.dsl()).update(new com.commdesk.fees.FeeBounds(500, 2000, 500), "test", Map.of());
 
         rules.create("shapes", d, "bob");
 
