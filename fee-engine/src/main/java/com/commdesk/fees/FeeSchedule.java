@@ -10,8 +10,9 @@ import java.util.Map;
  *                            looked up case-insensitively
  * @param platformFeeBySource platform fee keyed by revenue source ("EVENT", "SPONSOR", "PREMIUM", custom);
  *                            looked up case-insensitively
- * @param minPlatformFeeBps   admin lower bound for every platform rate (the presets use 500)
- * @param maxPlatformFeeBps   admin upper bound for every platform rate (the presets use 2000)
+ * @param minPlatformFeeBps   no longer a bound (the platform's bounds are {@link FeeBounds}, in one place);
+ *                            kept, 0..10000 and ≤ max, so stored schedules and recorded payloads still read
+ * @param maxPlatformFeeBps   likewise (the presets keep 500 and 2000)
  * @param gatewayFeeBearer    who pays the gateway fee and its GST; null = {@link FeeBearer#COMMUNITY}
  * @param platformFeeBearer   who pays the platform fee and its GST; null = {@link FeeBearer#COMMUNITY}
  *                            ({@link FeeBearer#PLATFORM} waives it)

@@ -107,7 +107,7 @@ public final class FeeSchedules {
             String key = Checks.key(e.getKey(), path + ".platformFeeBySource.<key>");
             String f = path + ".platformFee." + key;
             if (seenSources.put(key, Boolean.TRUE) != null) throw new FeeValidationException(f, "duplicate revenue source (keys are case-insensitive)");
-            validateRule(Checks.notNull(e.getValue(), f), s.minPlatformFeeBps(), s.maxPlatformFeeBps(), f);
+            validateRule(Checks.notNull(e.getValue(), f), f);
         }
         Checks.notNull(s.platformFeeGst(), path + ".platformFeeGst");
         Checks.bps(s.platformGstRateBps(), path + ".platformGstRateBps");
@@ -118,23 +118,22 @@ public final class FeeSchedules {
         Checks.notNull(rounding.mode(), path + ".rounding.mode");
     }
 
-    private static void validateRule(PlatformFeeRule rule, int min, int max, String f) {
+    /**
+     * A platform rule's shape; every rate 0..10000 bps. The platform's policy on the rates is
+     * {@link FeeBounds}, checked where rules are saved and quotes made; the schedule's own
+     * min/maxPlatformFeeBps no longer constrain them (they are kept, validated as a pair, so that
+     * stored schedules and recorded payloads still read).
+     */
+    private static void validateRule(PlatformFeeRule rule, String f) {
         if (!rule.hasTiers()) {
             FeeRate r = Checks.notNull(rule.rate(), f + ".rate");
-            platformRate(r.rateBps(), min, max, f + ".rate.rateBps");
+            Checks.bps(r.rateBps(), f + ".rate.rateBps");
             Checks.range(r.fixedPaise(), 0, Limits.MAX_FIXED_PAISE, f + ".rate.fixedPaise");
             return;
         }
         if (rule.rate() != null) {
             throw new FeeValidationException(f + ".rate", "must be null when tiers are given (the tiers define the fee)");
         }
-        Tiers.validate(rule.tiers(), rule.tierMode(), f, (bps, field) -> platformRate(bps, min, max, field));
-    }
-
-    private static void platformRate(int bps, int min, int max, String f) {
-        Checks.bps(bps, f);
-        if (bps < min || bps > max) {
-            throw new FeeValidationException(f, "must be within the admin bounds " + min + ".." + max + " bps, was " + bps);
-        }
+        Tiers.validate(rule.tiers(), rule.tierMode(), f, Checks::bps);
     }
 }

@@ -147,44 +147,57 @@ public final class RuleSet {
 
     /**
      * A what-if preview of {@link #select}: the rule it returns for these attributes at {@code at}, and
-     * for every rule of the set, in the order selection considers them, whether it was selected, matched
-     * with a lower priority, failed a condition (the first one, with what it needed and what the payment
-     * had) or was not effective. Consistent with {@link #select} by construction: the selected rule is
-     * the first effective, matching rule of that order.
+     * for every candidate rule — every rule the index files under this payment's communityId and
+     * sourceType or under "any" — in the order selection considers them, whether it was selected,
+     * matched with a lower priority, failed a condition (the first one, with what it needed and what the
+     * payment had) or was not effective. The other rules require another communityId or sourceType, so
+     * they cannot match; they are only counted. Consistent with {@link #select} by construction: the
+     * selected rule is the first effective, matching candidate of that order.
      */
     public RuleSelection explain(PaymentAttributes a, Instant at) {
         if (a == null) throw new FeeValidationException("attributes", "is required");
         if (at == null) throw new FeeValidationException("at", "is required");
         Entry selected = selectEntry(a, at);
-        List<RuleExplanation> out = new ArrayList<>(ordered.length);
-        for (Entry e : ordered) {
-            CommissionRule r = e.rule;
-            RuleExplanation.Outcome outcome;
-            String path = null;
-            String reason;
-            if (!e.effectiveAt(at)) {
-                outcome = RuleExplanation.Outcome.NOT_EFFECTIVE;
-                reason = at.isBefore(r.effectiveFrom()) ? "not effective yet at " + at + ": from " + r.effectiveFrom()
-                        : "no longer effective at " + at + ": ended " + r.effectiveTo();
-            } else {
-                ConditionMatcher.Failure f = e.matcher.explain(a);
-                if (f != null) {
-                    outcome = RuleExplanation.Outcome.CONDITION_FAILED;
-                    path = f.path();
-                    reason = f.reason();
-                } else if (e == selected) {
-                    outcome = RuleExplanation.Outcome.SELECTED;
-                    reason = "effective and its condition matches; priority " + r.priority()
-                            + " is the highest of the matching rules (version " + r.version() + ")";
-                } else {
-                    outcome = RuleExplanation.Outcome.MATCHED_LOWER_PRIORITY;
-                    reason = "its condition matches too, but rule '" + selected.rule.ruleId() + "' v" + selected.rule.version()
-                            + " has the higher priority " + selected.rule.priority() + " (this one: " + r.priority() + ")";
-                }
-            }
-            out.add(new RuleExplanation(r.ruleId(), r.version(), r.priority(), r.effectiveFrom(), r.effectiveTo(), outcome, path, reason));
+        Bucket c = a.communityId() == null ? null : byCommunity.get(a.communityId());
+        String st = a.sourceType();
+        java.util.Set<Entry> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Entry> candidates = new ArrayList<>();
+        for (Entry[] list : List.of(c == null ? NONE : orNone(st == null ? null : c.bySource.get(st)), c == null ? NONE : c.anySource,
+                orNone(st == null ? null : anyCommunity.bySource.get(st)), anyCommunity.anySource)) {
+            for (Entry e : list) if (seen.add(e)) candidates.add(e);
         }
-        return new RuleSelection(selected == null ? null : selected.rule, out);
+        candidates.sort(ORDER);
+        List<RuleExplanation> out = new ArrayList<>(candidates.size());
+        for (Entry e : candidates) out.add(explain(e, selected, a, at));
+        return new RuleSelection(selected == null ? null : selected.rule, out, ordered.length - candidates.size());
+    }
+
+    private static RuleExplanation explain(Entry e, Entry selected, PaymentAttributes a, Instant at) {
+        CommissionRule r = e.rule;
+        RuleExplanation.Outcome outcome;
+        String path = null;
+        String reason;
+        if (!e.effectiveAt(at)) {
+            outcome = RuleExplanation.Outcome.NOT_EFFECTIVE;
+            reason = at.isBefore(r.effectiveFrom()) ? "not effective yet at " + at + ": from " + r.effectiveFrom()
+                    : "no longer effective at " + at + ": ended " + r.effectiveTo();
+        } else {
+            ConditionMatcher.Failure f = e.matcher.explain(a);
+            if (f != null) {
+                outcome = RuleExplanation.Outcome.CONDITION_FAILED;
+                path = f.path();
+                reason = f.reason();
+            } else if (e == selected) {
+                outcome = RuleExplanation.Outcome.SELECTED;
+                reason = "effective and its condition matches; priority " + r.priority()
+                        + " is the highest of the matching rules (version " + r.version() + ")";
+            } else {
+                outcome = RuleExplanation.Outcome.MATCHED_LOWER_PRIORITY;
+                reason = "its condition matches too, but rule '" + selected.rule.ruleId() + "' v" + selected.rule.version()
+                        + " has the higher priority " + selected.rule.priority() + " (this one: " + r.priority() + ")";
+            }
+        }
+        return new RuleExplanation(r.ruleId(), r.version(), r.priority(), r.effectiveFrom(), r.effectiveTo(), outcome, path, reason);
     }
 
     private static Entry[] orNone(Entry[] e) {

@@ -40,12 +40,15 @@ class RuleExplanationTest {
         assertThat(s.selected().ruleId()).isEqualTo("events");
         assertThat(s.candidates()).extracting(RuleExplanationTest::line).containsExactly(
                 "diwali NOT_EFFECTIVE: not effective yet at 2026-01-01T00:01:00Z: from 2026-07-01T00:00:00Z",
-                "big-sponsors CONDITION_FAILED at condition.conditions[0]: sourceType = SPONSOR, but sourceType is 'EVENT'",
                 "not-upi CONDITION_FAILED at condition: not (paymentMethod = CARD), but it holds",
                 "gold CONDITION_FAILED at condition: none of its 2 alternatives matches; the first fails at condition.conditions[0]: "
                         + "communityTier = gold, but communityTier is 'silver'",
                 "events SELECTED: effective and its condition matches; priority 10 is the highest of the matching rules (version 1)",
                 "catch-all MATCHED_LOWER_PRIORITY: its condition matches too, but rule 'events' v1 has the higher priority 10 (this one: 0)");
+        assertThat(s.otherRules()).as("big-sponsors needs SPONSOR: it cannot match an EVENT payment").isEqualTo(1);
+        // for a sponsor payment it is a candidate, and its amount band is what fails
+        assertThat(RULES.explain(attrs("SPONSOR", 500_000, Map.of()), T0).candidates()).extracting(RuleExplanationTest::line)
+                .contains("big-sponsors CONDITION_FAILED at condition.conditions[1]: amountPaise ≥ 10000000, but amountPaise is 500000");
     }
 
     @Test
@@ -60,6 +63,18 @@ class RuleExplanationTest {
         RuleSelection t = RULES.explain(attrs("EVENT", 500_000, Map.of()), T1.plusSeconds(1));
         assertThat(t.candidates().get(0)).extracting(RuleExplanationTest::line)
                 .isEqualTo("diwali CONDITION_FAILED at condition.conditions[1]: metadata.campaign = diwali, but metadata.campaign is absent");
+    }
+
+    /* Rules filed under other communities or sources cannot match: counted, not listed (nor shown to this community). */
+    @Test
+    void otherCommunitiesRulesAreOnlyCounted() {
+        RuleSet rs = RuleSet.of(List.of(rule("c1-events", 1, 5, T0, null, and(eq("communityId", "c1"), eq("sourceType", "EVENT"))),
+                rule("c2-events", 1, 5, T0, null, and(eq("communityId", "c2"), eq("sourceType", "EVENT"))),
+                rule("c1-sponsors", 1, 5, T0, null, and(eq("communityId", "c1"), eq("sourceType", "SPONSOR"))),
+                rule("any", 1, 0, T0, null, new Condition.Always())));
+        RuleSelection s = rs.explain(attrs("EVENT", 1_000, null), T0);
+        assertThat(s.candidates()).extracting(RuleExplanation::ruleId).containsExactly("c1-events", "any");
+        assertThat(s.otherRules()).isEqualTo(2);
     }
 
     @Test
