@@ -48,6 +48,7 @@ public final class DevStack implements AutoCloseable {
     private ConfigurableApplicationContext api;
     private ConfigurableApplicationContext worker;
     private String temporalUiUrl;
+    private String temporalAddress;
 
     private DevStack() {}
 
@@ -92,6 +93,7 @@ public final class DevStack implements AutoCloseable {
         } else {
             started.put("Temporal", "configured, " + temporal + " namespace " + o.env().getOrDefault("TEMPORAL_NAMESPACE", "default"));
         }
+        temporalAddress = temporal;
         props.put("TEMPORAL_ADDRESS", temporal);
 
         if (blank(o.env().get("CASHFREE_CLIENT_ID"))) {
@@ -188,6 +190,9 @@ public final class DevStack implements AutoCloseable {
     public String temporalUiUrl() { return temporalUiUrl; }
 
     public int apiPort() { return port(api); }
+
+    /** host:port of the Temporal frontend the platform uses (embedded or configured). */
+    public String temporalAddress() { return temporalAddress; }
 
     public CashfreeSimulator simulator() { return simulator; }
 
