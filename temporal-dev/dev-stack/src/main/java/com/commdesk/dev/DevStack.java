@@ -49,6 +49,7 @@ public final class DevStack implements AutoCloseable {
     private ConfigurableApplicationContext worker;
     private String temporalUiUrl;
     private String temporalAddress;
+    private long temporalServerPid = -1;
 
     private DevStack() {}
 
@@ -166,6 +167,7 @@ public final class DevStack implements AutoCloseable {
                     java.time.Duration.ofSeconds(60));
             toClose.push(server);
             temporalUiUrl = server.uiUrl();
+            temporalServerPid = server.pid();
             started.put("Temporal", "real server (Temporal CLI dev server, " + cli.get() + ") on " + server.address()
                     + ", state in " + state + (blank(kept) ? " - deleted on exit" : ""));
             started.put("Temporal UI", server.uiUrl());
@@ -190,6 +192,9 @@ public final class DevStack implements AutoCloseable {
     public String temporalUiUrl() { return temporalUiUrl; }
 
     public int apiPort() { return port(api); }
+
+    /** The Temporal CLI dev server's process id, or -1 when Temporal is the in-process test server or configured. */
+    public long temporalServerPid() { return temporalServerPid; }
 
     /** host:port of the Temporal frontend the platform uses (embedded or configured). */
     public String temporalAddress() { return temporalAddress; }
