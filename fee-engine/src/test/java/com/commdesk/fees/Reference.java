@@ -64,22 +64,8 @@ final class Reference {
             rate = rule.rate().rateBps();
             exact = bi(base).multiply(bi(rate)).add(bi(rule.rate().fixedPaise()).multiply(bi(10_000)));
         } else {
-            List<FeeTier> t = rule.tiers();
-            int band = 0;
-            for (int i = 0; i < t.size(); i++) if (t.get(i).fromPaise() <= base) band = i;
-            rate = t.get(band).rateBps();
-            if (rule.tierMode() == TierMode.SLAB) {
-                exact = bi(base).multiply(bi(rate));
-            } else {
-                exact = BigInteger.ZERO;
-                for (int i = 0; i < t.size(); i++) {
-                    long lo = t.get(i).fromPaise();
-                    long hi = i + 1 < t.size() ? t.get(i + 1).fromPaise() : Long.MAX_VALUE;
-                    long portion = Math.max(0, Math.min(base, hi) - lo);
-                    exact = exact.add(bi(portion).multiply(bi(t.get(i).rateBps())));
-                }
-            }
-            exact = exact.add(bi(t.get(band).fixedPaise()).multiply(bi(10_000)));
+            rate = bandRate(rule.tiers(), base);
+            exact = tiers(rule.tiers(), rule.tierMode(), base);
         }
         long pf = round(exact, bi(10_000), r);
         int pr = s.platformGstRateBps();
@@ -126,20 +112,7 @@ final class Reference {
             if (r.method() == ShareMethod.FIXED) {
                 e = bi(r.fixedPaise()).multiply(one);
             } else {
-                List<FeeTier> t = r.tiers();
-                int band = 0;
-                for (int k = 0; k < t.size(); k++) if (t.get(k).fromPaise() <= net) band = k;
-                if (r.tierMode() == TierMode.SLAB) {
-                    e = bi(net).multiply(bi(t.get(band).rateBps()));
-                } else {
-                    e = BigInteger.ZERO;
-                    for (int k = 0; k < t.size(); k++) {
-                        long lo = t.get(k).fromPaise();
-                        long hi = k + 1 < t.size() ? t.get(k + 1).fromPaise() : Long.MAX_VALUE;
-                        e = e.add(bi(Math.max(0, Math.min(net, hi) - lo)).multiply(bi(t.get(k).rateBps())));
-                    }
-                }
-                e = e.add(bi(t.get(band).fixedPaise()).multiply(one));
+                e = tiers(r.tiers(), r.tierMode(), net);
             }
             exact[i] = e.multiply(one);
             taken = taken.add(e);
@@ -149,9 +122,41 @@ final class Reference {
         for (int i = 0; i < roles.size(); i++) {
             if (exact[i] == null) exact[i] = rest.multiply(bi(roles.get(i).shareBps()));
         }
-        BigInteger den = one.multiply(one);
-        long[] out = new long[roles.size()];
-        BigInteger[] rem = new BigInteger[roles.size()];
+        return distribute(net, exact, one.multiply(one));
+    }
+
+    /** Tiered amount on {@code base} × 10^4 (the band's fixed part included), straight from the definition. */
+    static BigInteger tiers(List<FeeTier> t, TierMode mode, long base) {
+        int band = band(t, base);
+        BigInteger exact;
+        if (mode == TierMode.SLAB) {
+            exact = bi(base).multiply(bi(t.get(band).rateBps()));
+        } else {
+            exact = BigInteger.ZERO;
+            for (int i = 0; i < t.size(); i++) {
+                long lo = t.get(i).fromPaise();
+                long hi = i + 1 < t.size() ? t.get(i + 1).fromPaise() : Long.MAX_VALUE;
+                exact = exact.add(bi(Math.max(0, Math.min(base, hi) - lo)).multiply(bi(t.get(i).rateBps())));
+            }
+        }
+        return exact.add(bi(t.get(band).fixedPaise()).multiply(bi(10_000)));
+    }
+
+    static int bandRate(List<FeeTier> t, long base) {
+        return t.get(band(t, base)).rateBps();
+    }
+
+    /** The last tier starting at or below {@code base}. */
+    static int band(List<FeeTier> t, long base) {
+        int band = 0;
+        for (int i = 0; i < t.size(); i++) if (t.get(i).fromPaise() <= base) band = i;
+        return band;
+    }
+
+    /** exact[i] / den floored, the leftover of {@code amount} one each by sorting remainders (largest first, earlier index on a tie). */
+    static long[] distribute(long amount, BigInteger[] exact, BigInteger den) {
+        long[] out = new long[exact.length];
+        BigInteger[] rem = new BigInteger[exact.length];
         long given = 0;
         for (int i = 0; i < out.length; i++) {
             BigInteger[] qr = exact[i].divideAndRemainder(den);
@@ -162,7 +167,7 @@ final class Reference {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < out.length; i++) order.add(i);
         order.sort(Comparator.<Integer, BigInteger>comparing(i -> rem[i]).reversed().thenComparing(i -> i));
-        for (int k = 0; k < net - given; k++) out[order.get(k)]++;
+        for (int k = 0; k < amount - given; k++) out[order.get(k)]++;
         return out;
     }
 
@@ -170,19 +175,8 @@ final class Reference {
     static long[] largestRemainder(long amount, long[] weights) {
         BigInteger total = BigInteger.ZERO;
         for (long w : weights) total = total.add(bi(w));
-        long[] out = new long[weights.length];
-        BigInteger[] rem = new BigInteger[weights.length];
-        long given = 0;
-        for (int i = 0; i < weights.length; i++) {
-            BigInteger[] qr = bi(amount).multiply(bi(weights[i])).divideAndRemainder(total);
-            out[i] = qr[0].longValueExact();
-            rem[i] = qr[1];
-            given += out[i];
-        }
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < weights.length; i++) order.add(i);
-        order.sort(Comparator.<Integer, BigInteger>comparing(i -> rem[i]).reversed().thenComparing(i -> i));
-        for (int k = 0; k < amount - given; k++) out[order.get(k)]++;
-        return out;
+        BigInteger[] exact = new BigInteger[weights.length];
+        for (int i = 0; i < weights.length; i++) exact[i] = bi(amount).multiply(bi(weights[i]));
+        return distribute(amount, exact, total);
     }
 }
