@@ -44,6 +44,7 @@ public final class SplitPlan {
         this.served = new Tiers[n];
         long total = 0;
         boolean anyPercent = false;
+        boolean allPercent = true;
         // Field paths are only built when something is wrong: this runs once per quote for default roles.
         for (int i = 0; i < n; i++) {
             RoleSplit r = this.roles.get(i);
@@ -60,6 +61,7 @@ public final class SplitPlan {
                 anyPercent = true;
             } else {
                 served[i] = served(r, rolePath(i));
+                allPercent = false;
             }
             MemberSplitMode mode = r.mode();
             if (mode == null) throw new FeeValidationException(rolePath(i) + ".mode", "is required");
@@ -112,7 +114,7 @@ public final class SplitPlan {
         if (total != Limits.BPS_ONE) {
             throw new FeeValidationException(path, "the PERCENT roles' shares must total exactly 10000 bps, total " + total);
         }
-        this.allPercent = n == 0 || java.util.Arrays.stream(served).allMatch(java.util.Objects::isNull);
+        this.allPercent = allPercent;
     }
 
     /** A FIXED or TIERED role as tiers on the net; shareBps must be 0 and the other method's fields empty. */

@@ -53,7 +53,53 @@ public final class ConditionMatcher {
      * what it needed against what the payment has. Null when it matches.
      */
     public Failure explain(PaymentAttributes a) {
-        return root.explain(a);
+        return explain(root, condition, "condition", a);
+    }
+
+    /**
+     * Walks the compiled nodes together with the conditions they were compiled from (one node per
+     * condition, children in order), so the nodes carry nothing but what matching needs.
+     */
+    private static Failure explain(Node n, Condition c, String path, PaymentAttributes a) {
+        if (n.test(a)) return null;
+        return switch (c) {
+            case Condition.And and -> {
+                Node[] parts = ((AndNode) n).parts;
+                for (int i = 0; i < parts.length; i++) {
+                    Failure f = explain(parts[i], and.conditions().get(i), path + ".conditions[" + i + "]", a);
+                    if (f != null) yield f;
+                }
+                throw new IllegalStateException("an And that fails has a failing part");
+            }
+            case Condition.Or or -> {
+                Failure first = explain(((OrNode) n).parts[0], or.conditions().get(0), path + ".conditions[0]", a);
+                yield new Failure(path, "none of its " + or.conditions().size() + " alternatives matches; the first fails at "
+                        + first.path() + ": " + first.reason());
+            }
+            case Condition.Not not -> new Failure(path, "not (" + describe(not.condition()) + "), but it holds");
+            default -> {
+                String has = n.actual(a);
+                yield new Failure(path, describe(c) + (has.isEmpty() ? "" : ", but " + has));
+            }
+        };
+    }
+
+    /** The condition in words, for explanations: "sourceType = EVENT", "amountPaise ≥ 100", … */
+    static String describe(Condition c) {
+        return switch (c) {
+            case Condition.Always x -> "always";
+            case Condition.Eq eq -> eq.field() + " = " + shorten(eq.value());
+            case Condition.In in -> in.field() + " in " + (in.values().size() <= 5 ? in.values()
+                    : in.values().subList(0, 5) + " (+" + (in.values().size() - 5) + " more)");
+            case Condition.Range r -> r.min() == null ? r.field() + " ≤ " + r.max() : r.max() == null ? r.field() + " ≥ " + r.min()
+                    : r.field() + " in " + r.min() + ".." + r.max();
+            case Condition.DateRange r -> r.from() == null ? r.field() + " on or before " + r.to()
+                    : r.to() == null ? r.field() + " on or after " + r.from() : r.field() + " from " + r.from() + " to " + r.to();
+            case Condition.Regex r -> r.field() + " matches /" + shorten(r.pattern()) + "/";
+            case Condition.Not n -> "not (" + describe(n.condition()) + ")";
+            case Condition.And and -> "all of " + and.conditions().size() + " conditions";
+            case Condition.Or or -> "any of " + or.conditions().size() + " conditions";
+        };
     }
 
     /** The first condition that failed ({@code path}) and why ({@code reason}). */
@@ -119,20 +165,11 @@ public final class ConditionMatcher {
     // Compiled nodes
 
     private abstract static class Node {
-        String path;   // set once by the compiler
-        String what;   // the condition in words, e.g. "sourceType = EVENT"
-
         abstract boolean test(PaymentAttributes a);
 
-        /** What the payment has for this condition's field, e.g. "sourceType is 'SPONSOR'". */
+        /** For explanations: what the payment has for this condition's field, e.g. "sourceType is 'SPONSOR'". */
         String actual(PaymentAttributes a) {
             return "";
-        }
-
-        Failure explain(PaymentAttributes a) {
-            if (test(a)) return null;
-            String has = actual(a);
-            return new Failure(path, what + (has.isEmpty() ? "" : ", but " + has));
         }
     }
 
@@ -258,13 +295,7 @@ public final class ConditionMatcher {
             for (Node n : parts) if (!n.test(a)) return false;
             return true;
         }
-        @Override Failure explain(PaymentAttributes a) {
-            for (Node n : parts) {
-                Failure f = n.explain(a);
-                if (f != null) return f;
-            }
-            return null;
-        }
+
     }
 
     private static final class OrNode extends Node {
@@ -274,21 +305,14 @@ public final class ConditionMatcher {
             for (Node n : parts) if (n.test(a)) return true;
             return false;
         }
-        @Override Failure explain(PaymentAttributes a) {
-            if (test(a)) return null;
-            Failure first = parts[0].explain(a);
-            return new Failure(path, "none of its " + parts.length + " alternatives matches; the first fails at " + first.path() + ": "
-                    + first.reason());
-        }
+
     }
 
     private static final class NotNode extends Node {
         final Node inner;
         NotNode(Node inner) { this.inner = inner; }
         @Override boolean test(PaymentAttributes a) { return !inner.test(a); }
-        @Override Failure explain(PaymentAttributes a) {
-            return test(a) ? null : new Failure(path, "not (" + inner.what + "), but it holds");
-        }
+
     }
 
     static final long NOT_A_NUMBER = Long.MIN_VALUE;
@@ -347,27 +371,7 @@ public final class ConditionMatcher {
                     yield new Compiled(new OrNode(nodes(parts)), Constraints.or(constraints(parts)));
                 }
             };
-            out.node.path = path;
-            out.node.what = describe(c);
             return out;
-        }
-
-        /** The condition in words, for explanations: "sourceType = EVENT", "amountPaise in 100..500", … */
-        private static String describe(Condition c) {
-            return switch (c) {
-                case Condition.Always x -> "always";
-                case Condition.Eq eq -> eq.field() + " = " + shorten(eq.value());
-                case Condition.In in -> in.field() + " in " + (in.values().size() <= 5 ? in.values()
-                        : in.values().subList(0, 5) + " (+" + (in.values().size() - 5) + " more)");
-                case Condition.Range r -> r.min() == null ? r.field() + " ≤ " + r.max() : r.max() == null ? r.field() + " ≥ " + r.min()
-                        : r.field() + " in " + r.min() + ".." + r.max();
-                case Condition.DateRange r -> r.from() == null ? r.field() + " on or before " + r.to()
-                        : r.to() == null ? r.field() + " on or after " + r.from() : r.field() + " from " + r.from() + " to " + r.to();
-                case Condition.Regex r -> r.field() + " matches /" + shorten(r.pattern()) + "/";
-                case Condition.Not n -> "not (" + describe(n.condition()) + ")";
-                case Condition.And and -> "all of " + and.conditions().size() + " conditions";
-                case Condition.Or or -> "any of " + or.conditions().size() + " conditions";
-            };
         }
 
         private List<Compiled> children(List<Condition> list, String path, int depth) {
