@@ -29,7 +29,9 @@ public final class PayoutRepository {
     public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
     static final Pattern ACCOUNT = Pattern.compile("[0-9]{9,18}");
     static final Pattern IFSC = Pattern.compile("[A-Z]{4}0[A-Z0-9]{6}");
-    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}");
+    /** A UPI id: at most 255 characters in all (changeset 030 holds the database to the same rule). */
+    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,}@[A-Za-z][A-Za-z0-9]{1,63}");
+    static final int VPA_MAX = 255;
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9 .'-]{1,100}");
 
     private final DSLContext dsl;
@@ -54,7 +56,7 @@ public final class PayoutRepository {
         if (bank) {
             if (bankAccountNumber == null || !ACCOUNT.matcher(bankAccountNumber).matches()) return "bankAccountNumber: 9-18 digits";
             if (bankIfsc == null || !IFSC.matcher(bankIfsc).matches()) return "ifsc: 4 letters, 0, 6 letters or digits (e.g. HDFC0000001)";
-        } else if (!VPA.matcher(vpa).matches()) {
+        } else if (vpa.length() > VPA_MAX || !VPA.matcher(vpa).matches()) {
             return "vpa: a UPI id like name@bank";
         }
         return null;
