@@ -66,6 +66,22 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     }
 
     @Override
+    public int openSettlementCount(SettlementRequest r) {
+        return openSettlement(r).size();
+    }
+
+    /** Scripted payout ids per settlement for page tests (ids only; no workflows are started). */
+    final Map<String, List<String>> pagedPayouts = new ConcurrentHashMap<>();
+
+    @Override
+    public com.commdesk.workflows.payout.PayoutTypes.PayoutPage startPayouts(String settlementId, String afterPayoutId, int limit) {
+        calls.add("page:" + afterPayoutId);
+        List<String> all = pagedPayouts.getOrDefault(settlementId, List.of());
+        List<String> page = all.stream().filter(id -> afterPayoutId == null || id.compareTo(afterPayoutId) > 0).sorted().limit(limit).toList();
+        return new com.commdesk.workflows.payout.PayoutTypes.PayoutPage(page, page.isEmpty() ? afterPayoutId : page.get(page.size() - 1));
+    }
+
+    @Override
     public String refreshSettlement(String settlementId) {
         calls.add("refresh");
         List<String> mine = statuses.entrySet().stream().filter(e -> settlementId.equals(settlementOf.get(e.getKey())))
@@ -117,6 +133,12 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         List<TransferResult> answers = statusAnswers.get(payoutId);
         if (answers == null || answers.isEmpty()) return result("SUCCESS");
         return answers.size() == 1 ? answers.get(0) : answers.remove(0);
+    }
+
+    @Override
+    public void markNeedsAttention(String payoutId, String why) {
+        calls.add("attention:" + payoutId);
+        statuses.put(payoutId, "NEEDS_ATTENTION");
     }
 
     @Override
