@@ -42,7 +42,7 @@ public class CashfreeWebhookController {
     private final WorkflowClient workflows;
     private final ObjectMapper json;
 
-    public CashfreeWebhookController(WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
+    public CashfreeWebhookController(@org.springframework.beans.factory.annotation.Qualifier("webhookSignatures") WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
                                      WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics) {
         this.signatures = signatures;
         this.events = events;
@@ -65,8 +65,8 @@ public class CashfreeWebhookController {
         String orderId = order.path("order_id").asText(null);
         String cfPaymentId = payment.path("cf_payment_id").asText(null);
         String paymentStatus = payment.path("payment_status").asText(null);
-        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
-                : WebhookSignatures.eventId(type, orderId, cfPaymentId, paymentStatus);
+        // PG webhooks at API version 2023-08-01 carry no x-idempotency-key: the id comes from the event's own entity.
+        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
         if (!events.recordOnce(eventId, type, orderId, new String(body, StandardCharsets.UTF_8))) {
             return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreePayoutConfig;
 import com.commdesk.activities.cashfree.CashfreePayoutsClient;
 import com.commdesk.cashfree.sim.CashfreeSimulator;
 import com.commdesk.cashfree.sim.PayoutsApi;
@@ -73,6 +74,7 @@ class PayoutWorkflowsTest {
     TestWorkflowEnvironment env;
     WorkflowClient client;
     final AtomicInteger loseCompletions = new AtomicInteger();
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeAll
     static void simulator() {
@@ -98,18 +100,28 @@ class PayoutWorkflowsTest {
     }
 
     void startWorker(long approvalThresholdPaise, Duration clientTimeout, Duration reversalWindow) {
+        startWorker(approvalThresholdPaise, payoutKeys(clientTimeout), reversalWindow, Duration.ofHours(1));
+    }
+
+    /** The simulator's Payouts keys and its 2FA public key: what production needs. */
+    static CashfreePayoutConfig payoutKeys(Duration clientTimeout) {
+        return new CashfreePayoutConfig(sim.config().payoutClientId(), sim.config().payoutClientSecret(), CashfreeConfig.Environment.SANDBOX,
+                sim.baseUrl(), clientTimeout, CashfreePayoutConfig.TwoFactor.SIGNATURE,
+                CashfreePayoutConfig.PayoutSignature.publicKey(sim.payouts().publicKeyPem()));
+    }
+
+    void startWorker(long approvalThresholdPaise, CashfreePayoutConfig cf, Duration reversalWindow, Duration attentionAfter) {
         PayoutSettings settings = new PayoutSettings(approvalThresholdPaise, Duration.ofHours(1), Duration.ofHours(3),
-                Duration.ofMillis(200), Duration.ofSeconds(2), reversalWindow, Duration.ofMinutes(15), Duration.ofMinutes(10));
-        CashfreeConfig cf = new CashfreeConfig(CLIENT_ID, SECRET, CashfreeConfig.Environment.SANDBOX, sim.baseUrl(), null, clientTimeout);
+                Duration.ofMillis(200), Duration.ofSeconds(2), reversalWindow, Duration.ofMinutes(15), Duration.ofMinutes(10), attentionAfter);
+        env = TestWorkflowEnvironment.newInstance();
         PayoutActivitiesImpl activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(cf), settings,
-                Clock.systemUTC(), new SimpleMeterRegistry()) {
+                Clock.systemUTC(), metrics, new TemporalPayoutLauncher(env.getWorkflowClient())) {
             @Override
             protected void afterTransferRequested(String payoutId) {
                 // The worker "dies" after Cashfree accepted the transfer but before the answer is recorded.
                 if (loseCompletions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException("worker killed (simulated)");
             }
         };
-        env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class, SettlementCycleWorkflowImpl.class);
         worker.registerActivitiesImplementations(activities);
@@ -142,7 +154,8 @@ class PayoutWorkflowsTest {
     }
 
     void beneficiary(String communityId, String role, String userId) {
-        payouts.saveBeneficiary(communityId, role, userId, "Member " + userId, "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary(communityId, role, userId, "Member " + userId.replaceAll("[^A-Za-z]", " "),
+                "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, "ops");
     }
 
     void community(String id, String policy, long minPayoutPaise) {

@@ -106,7 +106,7 @@ public final class CashfreeSimulator implements AutoCloseable {
         this.faults = new Faults(clock);
         this.webhooks = new WebhookSender(clock);
         this.webhookUrl = new AtomicReference<>(config.webhookUrl());
-        this.payouts = new PayoutsApi(config.clientId(), config.clientSecret(), clock);
+        this.payouts = new PayoutsApi(config.payoutClientId(), config.payoutClientSecret(), clock);
         this.clientIdBytes = config.clientId().getBytes(StandardCharsets.UTF_8);
         this.clientSecretBytes = config.clientSecret().getBytes(StandardCharsets.UTF_8);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
