@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
@@ -261,7 +262,8 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     private Duration sinceRequested(String payoutId) {
         OffsetDateTime requestedAt = payout(payoutId).transferRequestedAt();
-        return requestedAt == null ? Duration.ZERO : Duration.between(requestedAt.toInstant(), clock.instant());
+        // Never requested: Cashfree's "does not exist" is the whole truth at once.
+        return requestedAt == null ? ChronoUnit.FOREVER.getDuration() : Duration.between(requestedAt.toInstant(), clock.instant());
     }
 
     private ApplicationFailure authFailure(String what, CashfreeRejectedException e) {
