@@ -195,7 +195,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         Objects.requireNonNull(to, "to");
         if (limit < 1 || limit > MAX_RECON_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_RECON_PAGE);
         com.cashfree.model.SettlementFetchReconRequest request = new com.cashfree.model.SettlementFetchReconRequest()
-                .filters(new com.cashfree.model.FetchSettlementsRequestFilters().startDate(reconDate(from)).endDate(reconDate(to)))
+                .filters(new com.cashfree.model.FetchSettlementsRequestFilters().startDate(reconDate(from)).endDate(reconDate(ceilToSecond(to))))
                 .pagination(new com.cashfree.model.FetchSettlementsRequestPagination().limit(limit).cursor(cursor));
         String what = from + ".." + to;
         com.cashfree.model.SettlementReconEntity page = call("fetchSettlementRecon", what,
@@ -243,6 +243,12 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
                 paise("fetchSettlement", cfSettlementId, "service_charge", orZero(e.getServiceCharge())),
                 paise("fetchSettlement", cfSettlementId, "service_tax", orZero(e.getServiceTax())),
                 paise("fetchSettlement", cfSettlementId, "settlement_amount", orZero(e.getSettlementAmount())));
+    }
+
+    /** The end of a range in whole seconds, never before the instant given (the range's end is inclusive). */
+    static OffsetDateTime ceilToSecond(OffsetDateTime t) {
+        OffsetDateTime down = t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return down.equals(t) ? t : down.plusSeconds(1);
     }
 
     /** Cashfree's documented date form for recon filters: UTC with seconds, e.g. 2024-05-01T00:00:00Z. */

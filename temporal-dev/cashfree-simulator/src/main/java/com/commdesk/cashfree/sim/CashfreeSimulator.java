@@ -261,6 +261,15 @@ public final class CashfreeSimulator implements AutoCloseable {
         return webhooks.deliver(target, webhook);
     }
 
+    /**
+     * How failed deliveries (PG and Payouts) are retried: the waits between attempts. Cashfree's default is
+     * 2, 10 and 30 minutes; tests shorten it. A retry keeps the original timestamp and signature.
+     */
+    public void webhookRetrySchedule(List<Duration> waits) {
+        webhooks.retrySchedule(waits);
+        payouts.webhookRetrySchedule(waits);
+    }
+
     /** Every recorded delivery attempt (the last {@value WebhookSender#MAX_RECORDED}), oldest first. */
     public List<WebhookDelivery> webhookDeliveries() {
         return webhooks.recorded();
@@ -284,6 +293,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     /** Forgets all orders, faults, counters and deliveries; the webhook URL goes back to the configured one. */
     public void reset() {
         payouts.reset();
+        webhooks.retrySchedule(WebhookSender.CASHFREE_DEFAULT_RETRIES);
         store.clear();
         refunds.clear();
         settlements.clear();

@@ -113,6 +113,7 @@ public final class PayoutsApi implements AutoCloseable {
     private final java.security.KeyPair twoFactorKeys;
     private final java.util.Set<String> allowlistedIps = ConcurrentHashMap.newKeySet();
     private volatile TwoFactor twoFactor = TwoFactor.REQUIRED;
+    private volatile boolean webhookV1;
     private final Map<String, String> deleted = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Map<String, Transfer> transfers = new ConcurrentHashMap<>();
@@ -160,6 +161,17 @@ public final class PayoutsApi implements AutoCloseable {
     }
 
     public void twoFactor(TwoFactor mode) { twoFactor = mode; }
+
+    /** Payout webhooks as the dashboard's version V2 (JSON, header-signed; the default) or V1 (form-encoded, body-signed). */
+    public void webhookVersion(String version) {
+        if (!"V1".equals(version) && !"V2".equals(version)) throw new IllegalArgumentException("webhook version must be V1 or V2");
+        webhookV1 = "V1".equals(version);
+    }
+
+    void webhookRetrySchedule(List<Duration> waits) { sender.retrySchedule(waits); }
+
+    /** Every payout webhook delivery attempt, oldest first. */
+    public List<WebhookDelivery> webhookDeliveries() { return sender.recorded(); }
 
     /** Requests from this IP need no signature (Cashfree's IP whitelist). */
     public void allowlistIp(String ip) { allowlistedIps.add(ip); }
@@ -257,6 +269,8 @@ public final class PayoutsApi implements AutoCloseable {
         deleted.clear();
         allowlistedIps.clear();
         twoFactor = TwoFactor.REQUIRED;
+        webhookV1 = false;
+        sender.retrySchedule(WebhookSender.CASHFREE_DEFAULT_RETRIES);
         scenarios.clear();
         requestsById.clear();
         defaultScenario.set(Scenario.SUCCESS);
@@ -523,6 +537,10 @@ public final class PayoutsApi implements AutoCloseable {
     }
 
     private void notify(String type, Transfer t, int times) {
+        if (webhookV1) {
+            notifyV1(type, t, times);
+            return;
+        }
         ObjectNode root = Json.NODES.objectNode();
         root.set("data", transferJson(t));
         root.put("event_time", now());
@@ -535,6 +553,31 @@ public final class PayoutsApi implements AutoCloseable {
         }
         String ts = Long.toString(clock.millis());
         SignedWebhook w = new SignedWebhook(type, raw, ts, CashfreeSignatures.sign(secret, ts, raw), API_VERSION);
+        for (int i = 0; i < times; i++) {
+            sentWebhooks.add(w);
+            URI target = webhookUrl.get();
+            if (target != null) sender.deliver(target, w);
+        }
+    }
+
+    /**
+     * A V1 payout webhook: form parameters (event, transferId, referenceId, acknowledged, eventTime, utr) and
+     * {@code signature} = Base64(HMAC-SHA256(secret, the other values concatenated in key order)).
+     */
+    private void notifyV1(String type, Transfer t, int times) {
+        java.util.TreeMap<String, String> params = new java.util.TreeMap<>();
+        params.put("event", type);
+        params.put("transferId", t.transferId());
+        params.put("referenceId", t.cfTransferId());
+        params.put("acknowledged", "SUCCESS".equals(t.status()) ? "1" : "0");
+        params.put("eventTime", now());
+        params.put("utr", "SIMUTR" + t.cfTransferId());
+        String signature = CashfreeSignatures.sign(secret, "", String.join("", params.values()));
+        StringBuilder form = new StringBuilder();
+        params.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(k).append('=')
+                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        form.append("&signature=").append(java.net.URLEncoder.encode(signature, StandardCharsets.UTF_8));
+        SignedWebhook w = new SignedWebhook(type, form.toString(), "", signature, "v1");
         for (int i = 0; i < times; i++) {
             sentWebhooks.add(w);
             URI target = webhookUrl.get();
