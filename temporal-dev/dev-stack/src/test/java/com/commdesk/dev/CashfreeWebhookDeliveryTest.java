@@ -90,4 +90,23 @@ class CashfreeWebhookDeliveryTest {
         assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(refused.body()).contains("V2");
     }
+
+    @Test
+    void everyWebhookExampleOfTheContractIsAcceptedByItsController() throws Exception {
+        var contract = com.commdesk.cashfree.sim.contract.CashfreeContract.load();
+        long now = System.currentTimeMillis();
+        var kinds = contract.root().path("webhooks").fieldNames();
+        int posted = 0;
+        while (kinds.hasNext()) {
+            String kind = kinds.next();
+            String body = contract.root().path("webhooks").path(kind).path("example").toString();
+            boolean payout = kind.startsWith("payouts.");
+            String secret = payout ? stack.simulator().config().payoutClientSecret() : DevStack.SIM_CLIENT_SECRET;
+            HttpResponse<String> r = post(payout ? "/webhooks/cashfree/payouts" : "/webhooks/cashfree/pg",
+                    signed(secret, kind, body, now), "application/json");
+            assertThat(r.statusCode()).as(kind + ": " + r.body()).isBetween(200, 299);
+            posted++;
+        }
+        assertThat(posted).isEqualTo(5);
+    }
 }

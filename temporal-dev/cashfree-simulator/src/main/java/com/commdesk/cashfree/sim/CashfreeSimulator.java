@@ -68,7 +68,7 @@ public final class CashfreeSimulator implements AutoCloseable {
 
     /** The API version whose shapes the simulator answers with (the one cashfree_pg 4.0.7 sends). */
     public static final String API_VERSION = "2023-08-01";
-    static final int MAX_BODY_BYTES = 1 << 20;
+    static final int MAX_BODY_BYTES = 1 << 20; // also the recorder's bound
 
     private static final Pattern ORDER_PATH = Pattern.compile("/pg/orders/([^/]+)");
     private static final Pattern PAYMENTS_PATH = Pattern.compile("/pg/orders/([^/]+)/payments");
@@ -95,6 +95,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SettlementDesk settlements;
     private final PayoutsApi payouts;
+    private final ExchangeRecorder exchanges = new ExchangeRecorder();
     private final byte[] clientIdBytes;
     private final byte[] clientSecretBytes;
 
@@ -112,7 +113,7 @@ public final class CashfreeSimulator implements AutoCloseable {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
         this.server.setExecutor(executor);
-        this.server.createContext("/", this::handle);
+        this.server.createContext("/", this::handle).getFilters().add(exchanges);
         this.server.start();
     }
 
@@ -275,6 +276,11 @@ public final class CashfreeSimulator implements AutoCloseable {
         return webhooks.recorded();
     }
 
+    /** The last Cashfree API requests and answers (control endpoints excluded), oldest first: for contract tests. */
+    public List<ExchangeRecorder.Exchange> exchanges() {
+        return exchanges.recorded();
+    }
+
     /** Cashfree Payouts v2: transfers, beneficiaries, payout webhooks and their scenarios. */
     public PayoutsApi payouts() {
         return payouts;
@@ -293,6 +299,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     /** Forgets all orders, faults, counters and deliveries; the webhook URL goes back to the configured one. */
     public void reset() {
         payouts.reset();
+        exchanges.clear();
         webhooks.retrySchedule(WebhookSender.CASHFREE_DEFAULT_RETRIES);
         store.clear();
         refunds.clear();
