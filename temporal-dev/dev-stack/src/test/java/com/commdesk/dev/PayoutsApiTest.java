@@ -114,6 +114,16 @@ class PayoutsApiTest {
         assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()).path("payout").path("status").asText())
                 .isEqualTo("PAID");
 
+        // Finance's resolve path is for payouts that need attention only; nothing needs it here.
+        HttpResponse<String> resolve = send("POST", "/api/v1/finance/payouts/" + payoutId + "/resolve", "finance-ravi",
+                "{\"outcome\":\"FAILED\",\"note\":\"bank shows nothing\"}");
+        assertThat(resolve.statusCode()).as(resolve.body()).isEqualTo(409);
+        assertThat(send("POST", "/api/v1/finance/payouts/" + payoutId + "/resolve", "finance-ravi", "{\"outcome\":\"MAYBE\",\"note\":\"x\"}")
+                .statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/attention?communityId=" + COMMUNITY).body()).size()).isZero();
+        assertThat(SharedStack.count("select count(*) from payout_beneficiary where community_id = ? and cashfree_beneficiary_id is not null",
+                COMMUNITY)).as("the beneficiary was registered with Cashfree under its id").isEqualTo(1);
+
         // The wallet statement shows the payout, and the books hold.
         JsonNode statement = JSON.readTree(SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/statement").body());
         assertThat(statement.path("lines").valueStream().map(l -> l.path("journalKind").asText())).contains("PAYOUT_LOCK", "PAYOUT_PAID");

@@ -254,7 +254,10 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         return e.getCause() instanceof ApplicationFailure af && type.equals(af.getType());
     }
 
-    /** The payout as released before {@value #FAIL_CLOSED}: kept exactly, so its histories replay. */
+    /**
+     * The payout as released before {@value #FAIL_CLOSED}: the same commands in the same order (the shared
+     * steps are the same methods), so its histories replay.
+     */
     private PayoutStatus payoutV0(PayoutRequest r) {
         String id = r.payoutId();
         try {
@@ -263,28 +266,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             // Nothing was locked (the ledger writes nothing on INSUFFICIENT_FUNDS): only the status is recorded.
             return finish(PayoutStage.FAILED, "could not lock " + r.amountPaise() + " paise: " + describe(e));
         }
-
-        if (r.needsApproval()) {
-            stage = PayoutStage.AWAITING_APPROVAL;
-            local.recordPayoutStatus(id, "PENDING_APPROVAL", null,
-                    r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold");
-            var t = r.timings();
-            long escalateAfter = Math.min(t.escalateAfterMillis(), t.approvalTimeoutMillis());
-            boolean decided = Workflow.await(Duration.ofMillis(escalateAfter), () -> decision != null);
-            if (!decided) {
-                escalated = true;
-                ledger.escalate(id, escalateAfter);
-                decided = Workflow.await(Duration.ofMillis(t.approvalTimeoutMillis() - escalateAfter), () -> decision != null);
-            }
-            if (!decided) {
-                return finish(PayoutStage.REJECTED, "no decision within " + Duration.ofMillis(t.approvalTimeoutMillis())
-                        + ": rejected automatically");
-            }
-            decidedBy = decision.approver();
-            ledger.recordDecision(id, approved, decidedBy, decision.note());
-            if (!approved) {
-                return finish(PayoutStage.REJECTED, "rejected by " + decidedBy + (decision.note() == null ? "" : ": " + decision.note()));
-            }
+        if (r.needsApproval() && !approval(r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold")) {
+            return status();
         }
 
         stage = PayoutStage.SENDING;
@@ -305,23 +288,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         }
         ledger.markPaid(id);
         stage = PayoutStage.PAID;
-
-        // The bank can still send the money back: act on a REVERSED webhook within the window, and ask once at its end.
-        boolean reversed = Workflow.await(Duration.ofMillis(r.timings().reversalWindowMillis()), () -> reversal != null);
-        TransferResult last;
-        try {
-            last = reversed ? outcome(reversal) : cashfree.transferStatus(id);
-        } catch (ActivityFailure e) {
-            log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
-            return status();
-        }
-        if ("REVERSED".equals(last.status())) {
-            reason = "reversed after success: " + last.statusCode() + (last.description() == null ? "" : " " + last.description());
-            cashfreeStatus = last.status();
-            ledger.reversePaid(id, reason);
-            stage = PayoutStage.REVERSED;
-        }
-        return status();
+        return watchForReversal(id);
     }
 
     /** Compensation and final status: locked money (if any) back to available, with the reason. */

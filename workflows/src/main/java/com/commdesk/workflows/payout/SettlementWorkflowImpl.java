@@ -84,13 +84,7 @@ public class SettlementWorkflowImpl implements SettlementWorkflow {
             started.get();
             ids.add(p.payoutId());
         }
-        status = activities.refreshSettlement(r.settlementId());
-        long followed = 0;
-        while (("PENDING".equals(status) || "APPROVED".equals(status)) && followed < FOLLOW_AT_MOST.toMillis()) {
-            Workflow.sleep(FOLLOW_EVERY);
-            followed += FOLLOW_EVERY.toMillis();
-            status = activities.refreshSettlement(r.settlementId());
-        }
+        follow(r);
         return new SettlementResult(r.settlementId(), status, ids.size(), ids);
     }
 

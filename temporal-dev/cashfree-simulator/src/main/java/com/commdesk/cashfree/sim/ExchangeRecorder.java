@@ -7,8 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +20,7 @@ public final class ExchangeRecorder extends Filter {
     /** One request and its answer; {@code status} is -1 if none was sent (a hang, a dropped connection). */
     public record Exchange(String method, String path, String query, String requestBody, int status, String responseBody) {}
 
-    private final ArrayDeque<Exchange> recorded = new ArrayDeque<>();
+    private final BoundedLog<Exchange> recorded = new BoundedLog<>(MAX);
 
     @Override
     public void doFilter(HttpExchange ex, Chain chain) throws IOException {
@@ -62,23 +60,16 @@ public final class ExchangeRecorder extends Filter {
         } finally {
             Exchange e = new Exchange(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(),
                     new String(request, StandardCharsets.UTF_8), ex.getResponseCode(), copy.toString(StandardCharsets.UTF_8));
-            synchronized (recorded) {
-                if (recorded.size() >= MAX) recorded.removeFirst();
-                recorded.addLast(e);
-            }
+            recorded.add(e);
         }
     }
 
     List<Exchange> recorded() {
-        synchronized (recorded) {
-            return List.copyOf(new ArrayList<>(recorded));
-        }
+        return recorded.snapshot();
     }
 
     void clear() {
-        synchronized (recorded) {
-            recorded.clear();
-        }
+        recorded.clear();
     }
 
     @Override

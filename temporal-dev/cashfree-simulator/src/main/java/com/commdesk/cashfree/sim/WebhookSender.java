@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +34,7 @@ final class WebhookSender implements AutoCloseable {
 
     private final Clock clock;
     private final HttpClient client;
-    private final ArrayDeque<WebhookDelivery> recorded = new ArrayDeque<>(); // guarded by itself
+    private final BoundedLog<WebhookDelivery> recorded = new BoundedLog<>(MAX_RECORDED);
 
     WebhookSender(Clock clock) {
         this.clock = clock;
@@ -87,25 +85,16 @@ final class WebhookSender implements AutoCloseable {
         }
         WebhookDelivery d = new WebhookDelivery(target, webhook, started, Duration.ofNanos(System.nanoTime() - t0),
                 status, error, attempt);
-        synchronized (recorded) {
-            if (recorded.size() >= MAX_RECORDED) {
-                recorded.removeFirst();
-            }
-            recorded.addLast(d);
-        }
+        recorded.add(d);
         return d;
     }
 
     List<WebhookDelivery> recorded() {
-        synchronized (recorded) {
-            return List.copyOf(new ArrayList<>(recorded));
-        }
+        return recorded.snapshot();
     }
 
     void clear() {
-        synchronized (recorded) {
-            recorded.clear();
-        }
+        recorded.clear();
     }
 
     @Override
