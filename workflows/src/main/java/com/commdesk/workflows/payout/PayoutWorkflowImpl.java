@@ -102,15 +102,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             return payoutV0(r);
         }
         String id = r.payoutId();
-        try {
-            ledger.lockFunds(id);
-        } catch (ActivityFailure e) {
-            // The ledger reads the payout's own lock record under its row lock: whatever was (or is later) locked is released.
-            return finish(PayoutStage.FAILED, "could not lock " + r.amountPaise() + " paise: " + describe(e));
-        }
-        if (r.needsApproval() && !approval(r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold")) {
-            return status();
-        }
+        if (!lockedAndApproved(r)) return status();
         TransferResult result;
         while (true) {
             stage = PayoutStage.SENDING;
@@ -128,6 +120,21 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             break;
         }
         return awaitOutcome(result, Workflow.currentTimeMillis(), r.timings().pollIntervalMillis());
+    }
+
+    /**
+     * Locks the money and, if the payout needs it, waits for an approval; false when the payout has
+     * finished instead (could not lock: FAILED, with whatever a late lock did released by the ledger,
+     * which reads the payout's own lock record under its row lock; or REJECTED).
+     */
+    private boolean lockedAndApproved(PayoutRequest r) {
+        try {
+            ledger.lockFunds(r.payoutId());
+        } catch (ActivityFailure e) {
+            finish(PayoutStage.FAILED, "could not lock " + r.amountPaise() + " paise: " + describe(e));
+            return false;
+        }
+        return !r.needsApproval() || approval(r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold");
     }
 
     /** Waits for a four-eyes decision; false (and finished REJECTED) unless approved. */
@@ -260,15 +267,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      */
     private PayoutStatus payoutV0(PayoutRequest r) {
         String id = r.payoutId();
-        try {
-            ledger.lockFunds(id);
-        } catch (ActivityFailure e) {
-            // Nothing was locked (the ledger writes nothing on INSUFFICIENT_FUNDS): only the status is recorded.
-            return finish(PayoutStage.FAILED, "could not lock " + r.amountPaise() + " paise: " + describe(e));
-        }
-        if (r.needsApproval() && !approval(r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold")) {
-            return status();
-        }
+        if (!lockedAndApproved(r)) return status();
 
         stage = PayoutStage.SENDING;
         TransferResult result = cashfree.sendTransfer(id);
