@@ -697,11 +697,9 @@ class PayoutWorkflowsTest {
         String settlementId = settle(DEMO);
         String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
         sim.payouts().scenario(id, PayoutsApi.Scenario.UNDOCUMENTED_404);
-        client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
-                .setWorkflowId(settlementId).build());
-        WorkflowClient.start(client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build())::settle,
-                new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
+        SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
+        WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
         awaitAttention(id);
         assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
         assertThat(sim.payouts().transferRequests(id)).isEqualTo(1); // asked, never sent again
