@@ -22,8 +22,8 @@ public final class LedgerInvariants {
 
     public record Report(boolean holds, List<Violation> violations, OffsetDateTime checkedAt, long journals, long postings) {}
 
-    /** Each check: a name and a query returning (subject, detail) for every violation. */
-    private static final List<String[]> CHECKS = List.of(
+    /** Each check: a name and a query returning (subject, detail) for every violation; then the analytics rollups' own. */
+    private static final List<String[]> CHECKS = java.util.stream.Stream.concat(List.of(
             new String[] {"trial balance is zero",
                     "select 'all postings', 'debits - credits = ' || sum(amount_paise) from posting having coalesce(sum(amount_paise), 0) <> 0"},
             new String[] {"every journal balances",
@@ -140,7 +140,7 @@ public final class LedgerInvariants {
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'
                        and not exists (select 1 from revenue_transaction rt where rt.journal_id = j.journal_id)
-                    """});
+                    """}).stream(), com.commdesk.ledger.analytics.AnalyticsChecks.CHECKS.stream()).toList();
 
     public Report check() {
         return dsl.transactionResult(cfg -> {
