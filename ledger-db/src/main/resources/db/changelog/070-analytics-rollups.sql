@@ -373,6 +373,9 @@ select (p.created_at at time zone 'Asia/Kolkata')::date, j.community_id,
 -- a community's payouts paid or reversed in a month (the journals are the ledger's record of when);
 create index analytics_payout_journal_idx on journal (community_id, created_at)
     where kind in ('PAYOUT_PAID', 'PAYOUT_REVERSED');
+-- reversals of a period (the transaction register lists them as negative lines);
+create index analytics_reversal_journal_idx on journal (community_id, created_at) where kind = 'REVERSAL';
+create index analytics_reversal_journal_day_idx on journal (created_at) where kind = 'REVERSAL';
 -- the payout a paid or reversed journal belongs to, and a community's payouts newest first;
 create index analytics_payout_paid_journal_idx on payout (paid_journal_id) where paid_journal_id is not null;
 create index analytics_payout_reversed_journal_idx on payout (reversed_journal_id) where reversed_journal_id is not null;

@@ -4,7 +4,6 @@ import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.jooq.DSLContext;
 
 /**
@@ -26,13 +25,9 @@ public final class MonthlyStatements {
         this.dsl = dsl;
     }
 
-    public record RefundLine(String refundId, String kind, UUID transactionId, String cashfreeOrderId, OffsetDateTime at,
-                             long amountPaise, long gstPaise, long gatewayPaise, long platformPaise, long tcsPaise,
-                             long tdsPaise, long netPaise, long membersPaise, long journalId) {}
-
     public record CommunityStatement(String communityId, String communityName, YearMonth month, OffsetDateTime generatedAt,
                                      long openingOwedPaise, RevenueFigures figures, PayoutAnalytics.Volume payouts,
-                                     long closingOwedPaise, List<RefundLine> refunds, List<PayoutAnalytics.PayoutMovement> payoutLines,
+                                     long closingOwedPaise, List<Registers.RefundLine> refunds, List<PayoutAnalytics.PayoutMovement> payoutLines,
                                      List<ShareAnalytics.RoleShare> shares) {}
 
     public record PlatformStatement(YearMonth month, OffsetDateTime generatedAt, List<PlatformAccounts.AccountMovement> accounts,
@@ -53,7 +48,7 @@ public final class MonthlyStatements {
             long closing = Math.subtractExact(Math.subtractExact(Math.addExact(opening, figures.netPaise()), figures.refundMembersPaise()),
                     volume.netPaise());
             return Optional.of(new CommunityStatement(communityId, name, month, now(tx), opening, figures, volume, closing,
-                    refunds(tx, communityId, period), payouts.movements(communityId, period),
+                    new Registers(tx).refunds(communityId, period, 100_000), payouts.movements(communityId, period),
                     new ShareAnalytics(tx).split(communityId, period)));
         });
     }
@@ -73,22 +68,6 @@ public final class MonthlyStatements {
         Object credited = tx.fetchValue("select coalesce(sum(net_paise - refund_members_paise), 0)::bigint"
                 + " from analytics_revenue_delta where community_id = ? and day < ?", communityId, period.from());
         return Math.subtractExact(((Number) credited).longValue(), new PayoutAnalytics(tx).netPaidBefore(communityId, period.from()));
-    }
-
-    private static List<RefundLine> refunds(DSLContext tx, String communityId, Period period) {
-        return tx.fetch("""
-                select r.refund_id, r.kind, r.transaction_id, t.cashfree_order_id, r.created_at, r.amount_paise,
-                       coalesce(r.part_gst_paise, 0), coalesce(r.part_gateway_paise, 0), coalesce(r.part_platform_paise, 0),
-                       coalesce(r.part_tcs_paise, 0), coalesce(r.part_tds_paise, 0), coalesce(r.part_net_paise, 0),
-                       r.from_pending_paise + r.from_available_paise + r.to_receivable_paise, r.journal_id
-                  from refund r join revenue_transaction t using (transaction_id)
-                 where t.community_id = ? and r.created_at >= cast(? as timestamptz) and r.created_at < cast(? as timestamptz)
-                 order by r.created_at, r.refund_id
-                """, communityId, period.startInstant().toString(), period.endInstant().toString())
-                .map(r -> new RefundLine(r.get(0, String.class), r.get(1, String.class), r.get(2, UUID.class), r.get(3, String.class),
-                        r.get(4, OffsetDateTime.class), r.get(5, Long.class), r.get(6, Long.class), r.get(7, Long.class),
-                        r.get(8, Long.class), r.get(9, Long.class), r.get(10, Long.class), r.get(11, Long.class), r.get(12, Long.class),
-                        r.get(13, Long.class)));
     }
 
     private static OffsetDateTime now(DSLContext tx) {

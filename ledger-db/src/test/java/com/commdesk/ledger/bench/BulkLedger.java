@@ -165,7 +165,9 @@ public final class BulkLedger {
             try (Statement s = c.createStatement()) {
                 s.execute("set local synchronous_commit = off");
             }
+            long t0 = System.nanoTime();
             Map<String, Long> journalIds = insertJournals(c, payments);
+            long t1 = System.nanoTime();
             int n = payments.size();
             List<Long> pJournal = new ArrayList<>(n * 22), pAccount = new ArrayList<>(n * 22), pAmount = new ArrayList<>(n * 22);
             List<OffsetDateTime> pAt = new ArrayList<>(n * 22);
@@ -215,6 +217,7 @@ public final class BulkLedger {
                 s.setArray(4, c.createArrayOf("timestamptz", pAt.toArray()));
                 s.execute();
             }
+            long t2 = System.nanoTime();
             rt.insert(c, "revenue_transaction (transaction_id, community_id, source_type, source_id, cashfree_order_id,"
                             + " cashfree_payment_id, payment_method, gross_amount_paise, gst_amount_paise, gst_cgst_paise, gst_sgst_paise,"
                             + " gst_igst_paise, payment_gateway_fee_paise, payment_gateway_gst_paise, platform_fee_paise, platform_fee_gst_paise,"
@@ -226,8 +229,15 @@ public final class BulkLedger {
                     + " amount_paise, created_at)", "uuid", "uuid", "text", "text", "text", "text", "integer", "bigint", "timestamptz");
             pr.insert(c, "platform_revenue (platform_revenue_id, transaction_id, amount_paise, gst_amount_paise, fee_bps, created_at)",
                     "uuid", "uuid", "bigint", "bigint", "integer", "timestamptz");
+            long t3 = System.nanoTime();
             applyWallets(c, memberDeltas, communityDeltas);
+            long t4 = System.nanoTime();
             c.commit();
+            if (Boolean.getBoolean("bulk.timing")) {
+                System.out.printf("  chunk of %d: journals %d ms, postings %d ms, revenue rows %d ms, wallets %d ms, commit %d ms%n", n,
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000,
+                        (System.nanoTime() - t4) / 1_000_000);
+            }
         }
     }
 
