@@ -18,8 +18,8 @@ class IndianMoneyTest {
         assertThat(IndianMoney.amount(123_456_789_012L)).isEqualTo("1,23,45,67,890.12");
         assertThat(IndianMoney.rupees(-720_700)).isEqualTo("-\u20B97,207.00");
         assertThat(IndianMoney.amount(-5)).isEqualTo("-0.05");
-        assertThat(IndianMoney.amount(Long.MAX_VALUE)).isEqualTo("9,22,33,72,03,68,54,77,58.07");
-        assertThat(IndianMoney.amount(Long.MIN_VALUE)).isEqualTo("-9,22,33,72,03,68,54,77,58.08");
+        assertThat(IndianMoney.amount(Long.MAX_VALUE)).isEqualTo("92,23,37,20,36,85,47,758.07");
+        assertThat(IndianMoney.amount(Long.MIN_VALUE)).isEqualTo("-92,23,37,20,36,85,47,758.08");
     }
 
     @Test
