@@ -48,6 +48,8 @@ public final class DevStack implements AutoCloseable {
     private ConfigurableApplicationContext api;
     private ConfigurableApplicationContext worker;
     private String temporalUiUrl;
+    private String temporalAddress;
+    private long temporalServerPid = -1;
 
     private DevStack() {}
 
@@ -92,6 +94,7 @@ public final class DevStack implements AutoCloseable {
         } else {
             started.put("Temporal", "configured, " + temporal + " namespace " + o.env().getOrDefault("TEMPORAL_NAMESPACE", "default"));
         }
+        temporalAddress = temporal;
         props.put("TEMPORAL_ADDRESS", temporal);
 
         if (blank(o.env().get("CASHFREE_CLIENT_ID"))) {
@@ -164,6 +167,7 @@ public final class DevStack implements AutoCloseable {
                     java.time.Duration.ofSeconds(60));
             toClose.push(server);
             temporalUiUrl = server.uiUrl();
+            temporalServerPid = server.pid();
             started.put("Temporal", "real server (Temporal CLI dev server, " + cli.get() + ") on " + server.address()
                     + ", state in " + state + (blank(kept) ? " - deleted on exit" : ""));
             started.put("Temporal UI", server.uiUrl());
@@ -188,6 +192,12 @@ public final class DevStack implements AutoCloseable {
     public String temporalUiUrl() { return temporalUiUrl; }
 
     public int apiPort() { return port(api); }
+
+    /** The Temporal CLI dev server's process id, or -1 when Temporal is the in-process test server or configured. */
+    public long temporalServerPid() { return temporalServerPid; }
+
+    /** host:port of the Temporal frontend the platform uses (embedded or configured). */
+    public String temporalAddress() { return temporalAddress; }
 
     public CashfreeSimulator simulator() { return simulator; }
 
