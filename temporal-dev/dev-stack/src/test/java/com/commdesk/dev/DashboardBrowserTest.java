@@ -136,6 +136,9 @@ class DashboardBrowserTest {
                 .isEqualTo(IndianMoney.rupees(earnings));
         assertThat(browser.findElement(By.id("top")).getText()).contains("Analytics E2E");
         screenshot("dashboard-platform.png");
+        open("/dashboard/finance");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Finance");
+        screenshot("dashboard-finance.png");
         open("/dashboard/ops");
         assertThat(browser.findElement(By.id("invariants")).getText()).startsWith("The books are whole");
         screenshot("dashboard-ops.png");
