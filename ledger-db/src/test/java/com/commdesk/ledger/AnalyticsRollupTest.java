@@ -76,6 +76,16 @@ class AnalyticsRollupTest extends LedgerFixture {
         assertThat(f.refundGstPaise() + f.refundGatewayPaise() + f.refundPlatformPaise() + f.refundTcsPaise() + f.refundTdsPaise()
                 + f.refundNetPaise()).as("refund parts add up to the refunds").isEqualTo(f.refundedPaise());
 
+        // The register lists what the figures sum: three payments, the reversed one, and its reversal as a negative line.
+        var register = new com.commdesk.ledger.analytics.Registers(dsl).transactions("demo-community", today(), null, 100);
+        assertThat(register.lines()).extracting(com.commdesk.ledger.analytics.Registers.Line::kind)
+                .containsExactly("PAYMENT", "PAYMENT", "PAYMENT", "PAYMENT", "REVERSAL");
+        assertThat(register.lines().stream().mapToLong(com.commdesk.ledger.analytics.Registers.Line::grossPaise).sum())
+                .isEqualTo(f.grossPaise());
+        assertThat(register.lines().stream().mapToLong(com.commdesk.ledger.analytics.Registers.Line::netPaise).sum())
+                .isEqualTo(f.netPaise());
+        assertThat(new com.commdesk.ledger.analytics.Registers(dsl).refunds("demo-community", today(), 100)).hasSize(3);
+
         // The platform's accounts say the same as the ledger's own monthly GST report.
         TaxReports.GstSummary gst = new TaxReports(dsl).monthlyGst(YearMonth.now(TaxReports.INDIA));
         PlatformAccounts.PlatformFigures platform = new PlatformAccounts(dsl).totals(Period.of(YearMonth.now(TaxReports.INDIA)));

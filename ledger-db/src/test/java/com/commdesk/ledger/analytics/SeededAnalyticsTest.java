@@ -99,6 +99,56 @@ class SeededAnalyticsTest {
     }
 
     @Test
+    void seed002ReportsOverTheSeededMonths() {
+        // Commission = platform fee without its GST (INCLUDED in the spec's schedule).
+        long ex1Commission = dsl.fetchSingle("select platform_fee_paise - platform_fee_gst_paise from revenue_transaction"
+                + " where idempotency_key = 'a1'").get(0, Long.class);
+        long ex2Commission = dsl.fetchSingle("select platform_fee_paise - platform_fee_gst_paise from revenue_transaction"
+                + " where idempotency_key = 'b1'").get(0, Long.class);
+        var report = new com.commdesk.ledger.analytics.reports.CommissionProjections(dsl).project(null, YearMonth.of(2026, 12), 2, 2);
+        assertThat(report.totalHistory()).extracting(m -> m.commissionPaise()).containsExactly(3 * ex1Commission, ex1Commission + ex2Commission);
+        // two points: the line through them, continued: Dec = Nov + (Nov − Oct), Jan = Nov + 2·(Nov − Oct), never below zero
+        long oct = 3 * ex1Commission, nov = ex1Commission + ex2Commission;
+        assertThat(report.totalProjection()).extracting(m -> m.commissionPaise())
+                .containsExactly(Math.max(0, nov + (nov - oct)), Math.max(0, nov + 2 * (nov - oct)));
+        assertThat(report.sources()).extracting(s -> s.sourceType()).containsExactly("EVENT", "SPONSOR");
+        assertThat(report.method()).contains("Least-squares");
+
+        var reports = new com.commdesk.ledger.analytics.reports.OperationalReports(dsl);
+        var rules = reports.ruleEffectiveness(NOVEMBER);
+        assertThat(rules).singleElement().satisfies(r -> {
+            assertThat(r.ruleId()).isNull();
+            assertThat(r.payments()).isEqualTo(2);
+            assertThat(r.coverageBps()).isEqualTo(10_000);
+            assertThat(r.settled()).isZero();
+        });
+        var audit = reports.ruleAudit("c-0", new Period(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 11, 30)), null, 3);
+        assertThat(audit.lines()).hasSize(3);
+        assertThat(audit.next()).isNotNull();
+        assertThat(audit.lines().get(0).roleShares()).containsEntry("owner", 5000).containsEntry("admins", 2000);
+        assertThat(audit.lines().get(0).scheduleName()).isEqualTo("seed-examples");
+        var rest = reports.ruleAudit("c-0", new Period(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 11, 30)), audit.next(), 3);
+        assertThat(rest.lines()).hasSize(1);
+        assertThat(rest.next()).isNull();
+        var distributions = reports.distributions("c-0", OCTOBER);
+        assertThat(distributions.earnedInPeriodPaise()).isEqualTo(3 * EX1_NET);
+        assertThat(distributions.roles().get(0).recipients()).hasSize(3);
+    }
+
+    @Test
+    void theRegisterAddsUpToTheFigures() {
+        Registers registers = new Registers(dsl);
+        Registers.Page first = registers.transactions(null, NOVEMBER, null, 1);
+        assertThat(first.lines()).hasSize(1);
+        Registers.Page second = registers.transactions(null, NOVEMBER, first.next(), 10);
+        assertThat(second.lines()).hasSize(1);
+        assertThat(second.next()).isNull();
+        assertThat(first.lines().get(0).grossPaise() + second.lines().get(0).grossPaise()).isEqualTo(EX1_GROSS + EX2_GROSS);
+        assertThat(registers.transactions("c-1", NOVEMBER, null, 10).lines()).extracting(Registers.Line::cashfreeOrderId)
+                .containsExactly("order-b1");
+    }
+
+    @Test
     void platformAccountsAndStatements() {
         PlatformAccounts accounts = new PlatformAccounts(dsl);
         PlatformAccounts.PlatformFigures nov = accounts.totals(NOVEMBER);
