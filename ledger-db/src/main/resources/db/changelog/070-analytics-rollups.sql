@@ -312,61 +312,69 @@ begin
     end loop;
 end $$;
 
--- Rollups of what was posted before this changeset: the triggers only see new rows.
-insert into analytics_revenue_delta (day, community_id, source_type, rule_id, rule_version, payments, gross_paise,
-        gst_paise, gst_cgst_paise, gst_sgst_paise, gst_igst_paise, gateway_fee_paise, gateway_gst_paise,
-        platform_fee_paise, platform_gst_paise, platform_income_paise, tcs_paise, tds_paise, net_paise)
-select (n.created_at at time zone 'Asia/Kolkata')::date, n.community_id, n.source_type,
-       coalesce(n.rule_id, ''), coalesce(n.rule_version, 0), count(*), sum(n.gross_amount_paise),
-       sum(n.gst_amount_paise), sum(n.gst_cgst_paise), sum(n.gst_sgst_paise), sum(n.gst_igst_paise),
-       sum(n.payment_gateway_fee_paise), sum(n.payment_gateway_gst_paise), sum(n.platform_fee_paise),
-       sum(n.platform_fee_gst_paise),
-       sum(n.platform_fee_paise - case when n.platform_fee_gst_mode = 'INCLUDED' then n.platform_fee_gst_paise else 0 end),
-       sum(n.tcs_paise), sum(n.tds_paise), sum(n.net_revenue_paise)
-  from revenue_transaction n group by 1, 2, 3, 4, 5;
-insert into analytics_revenue_delta (day, community_id, source_type, rule_id, rule_version, payments, reversals,
-        gross_paise, gst_paise, gst_cgst_paise, gst_sgst_paise, gst_igst_paise, gateway_fee_paise, gateway_gst_paise,
-        platform_fee_paise, platform_gst_paise, platform_income_paise, tcs_paise, tds_paise, net_paise)
-select (n.created_at at time zone 'Asia/Kolkata')::date, t.community_id, t.source_type,
-       coalesce(t.rule_id, ''), coalesce(t.rule_version, 0), -count(*), count(*), -sum(t.gross_amount_paise),
-       -sum(t.gst_amount_paise), -sum(t.gst_cgst_paise), -sum(t.gst_sgst_paise), -sum(t.gst_igst_paise),
-       -sum(t.payment_gateway_fee_paise), -sum(t.payment_gateway_gst_paise), -sum(t.platform_fee_paise),
-       -sum(t.platform_fee_gst_paise),
-       -sum(t.platform_fee_paise - case when t.platform_fee_gst_mode = 'INCLUDED' then t.platform_fee_gst_paise else 0 end),
-       -sum(t.tcs_paise), -sum(t.tds_paise), -sum(t.net_revenue_paise)
-  from journal n join revenue_transaction t on t.journal_id = n.reverses_journal_id
- where n.kind = 'REVERSAL' group by 1, 2, 3, 4, 5;
-insert into analytics_revenue_delta (day, community_id, source_type, rule_id, rule_version, refunds, refund_paise,
-        chargebacks, chargeback_paise, refund_gst_paise, refund_gateway_paise, refund_platform_paise, refund_tcs_paise,
-        refund_tds_paise, refund_net_paise, refund_members_paise)
-select (n.created_at at time zone 'Asia/Kolkata')::date, t.community_id, t.source_type,
-       coalesce(t.rule_id, ''), coalesce(t.rule_version, 0),
-       count(*) filter (where n.kind = 'REFUND'), coalesce(sum(n.amount_paise) filter (where n.kind = 'REFUND'), 0),
-       count(*) filter (where n.kind = 'CHARGEBACK'), coalesce(sum(n.amount_paise) filter (where n.kind = 'CHARGEBACK'), 0),
-       sum(coalesce(n.part_gst_paise, 0)), sum(coalesce(n.part_gateway_paise, 0)), sum(coalesce(n.part_platform_paise, 0)),
-       sum(coalesce(n.part_tcs_paise, 0)), sum(coalesce(n.part_tds_paise, 0)), sum(coalesce(n.part_net_paise, 0)),
-       sum(n.from_pending_paise + n.from_available_paise + n.to_receivable_paise)
-  from refund n join revenue_transaction t on t.transaction_id = n.transaction_id group by 1, 2, 3, 4, 5;
-insert into analytics_share_delta (day, community_id, role, user_id, shares, amount_paise)
-select (n.created_at at time zone 'Asia/Kolkata')::date, n.community_id, n.role_name, n.user_id, count(*), sum(n.amount_paise)
-  from revenue_distribution n group by 1, 2, 3, 4;
-insert into analytics_share_delta (day, community_id, role, user_id, shares, amount_paise)
-select (n.created_at at time zone 'Asia/Kolkata')::date, d.community_id, d.role_name, d.user_id, -count(*), -sum(d.amount_paise)
-  from journal n join revenue_transaction t on t.journal_id = n.reverses_journal_id
+-- What each rollup sums, from the raw rows, one row per fact, in the rollup's column order: the
+-- definition the invariant checker (AnalyticsChecks) compares the rollups with, and the backfill below.
+create view analytics_revenue_facts as
+select (t.created_at at time zone 'Asia/Kolkata')::date as day, t.community_id, t.source_type,
+       coalesce(t.rule_id, '') as rule_id, coalesce(t.rule_version, 0) as rule_version,
+       1::bigint as payments, 0::bigint as reversals, t.gross_amount_paise as gross_paise, t.gst_amount_paise as gst_paise,
+       t.gst_cgst_paise, t.gst_sgst_paise, t.gst_igst_paise, t.payment_gateway_fee_paise as gateway_fee_paise,
+       t.payment_gateway_gst_paise as gateway_gst_paise, t.platform_fee_paise, t.platform_fee_gst_paise as platform_gst_paise,
+       t.platform_fee_paise - case when t.platform_fee_gst_mode = 'INCLUDED' then t.platform_fee_gst_paise else 0 end
+           as platform_income_paise,
+       t.tcs_paise, t.tds_paise, t.net_revenue_paise as net_paise, 0::bigint as refunds, 0::bigint as refund_paise,
+       0::bigint as chargebacks, 0::bigint as chargeback_paise, 0::bigint as refund_gst_paise, 0::bigint as refund_gateway_paise,
+       0::bigint as refund_platform_paise, 0::bigint as refund_tcs_paise, 0::bigint as refund_tds_paise,
+       0::bigint as refund_net_paise, 0::bigint as refund_members_paise
+  from revenue_transaction t
+union all
+select (j.created_at at time zone 'Asia/Kolkata')::date, t.community_id, t.source_type, coalesce(t.rule_id, ''),
+       coalesce(t.rule_version, 0), -1, 1, -t.gross_amount_paise, -t.gst_amount_paise, -t.gst_cgst_paise, -t.gst_sgst_paise,
+       -t.gst_igst_paise, -t.payment_gateway_fee_paise, -t.payment_gateway_gst_paise, -t.platform_fee_paise,
+       -t.platform_fee_gst_paise,
+       -(t.platform_fee_paise - case when t.platform_fee_gst_mode = 'INCLUDED' then t.platform_fee_gst_paise else 0 end),
+       -t.tcs_paise, -t.tds_paise, -t.net_revenue_paise, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+  from journal j join revenue_transaction t on t.journal_id = j.reverses_journal_id
+ where j.kind = 'REVERSAL'
+union all
+select (r.created_at at time zone 'Asia/Kolkata')::date, t.community_id, t.source_type, coalesce(t.rule_id, ''),
+       coalesce(t.rule_version, 0), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+       case when r.kind = 'REFUND' then 1 else 0 end, case when r.kind = 'REFUND' then r.amount_paise else 0 end,
+       case when r.kind = 'CHARGEBACK' then 1 else 0 end, case when r.kind = 'CHARGEBACK' then r.amount_paise else 0 end,
+       coalesce(r.part_gst_paise, 0), coalesce(r.part_gateway_paise, 0), coalesce(r.part_platform_paise, 0),
+       coalesce(r.part_tcs_paise, 0), coalesce(r.part_tds_paise, 0), coalesce(r.part_net_paise, 0),
+       r.from_pending_paise + r.from_available_paise + r.to_receivable_paise
+  from refund r join revenue_transaction t using (transaction_id);
+
+create view analytics_share_facts as
+select (d.created_at at time zone 'Asia/Kolkata')::date as day, d.community_id, d.role_name as role, d.user_id,
+       1::bigint as shares, d.amount_paise
+  from revenue_distribution d
+union all
+select (j.created_at at time zone 'Asia/Kolkata')::date, d.community_id, d.role_name, d.user_id, -1, -d.amount_paise
+  from journal j join revenue_transaction t on t.journal_id = j.reverses_journal_id
   join revenue_distribution d on d.transaction_id = t.transaction_id
- where n.kind = 'REVERSAL' group by 1, 2, 3, 4;
-insert into analytics_account_delta (day, account_id, debit_paise, credit_paise, postings)
-select (p.created_at at time zone 'Asia/Kolkata')::date, p.account_id,
-       coalesce(sum(p.amount_paise) filter (where p.amount_paise > 0), 0),
-       coalesce(-sum(p.amount_paise) filter (where p.amount_paise < 0), 0), count(*)
-  from posting p join analytics_platform_account a on a.account_id = p.account_id group by 1, 2;
-insert into analytics_payout_delta (day, community_id, paid, paid_paise, reversed, reversed_paise)
-select (p.created_at at time zone 'Asia/Kolkata')::date, j.community_id,
-       count(*) filter (where p.amount_paise < 0), coalesce(-sum(p.amount_paise) filter (where p.amount_paise < 0), 0),
-       count(*) filter (where p.amount_paise > 0), coalesce(sum(p.amount_paise) filter (where p.amount_paise > 0), 0)
+ where j.kind = 'REVERSAL';
+
+create view analytics_account_facts as
+select (p.created_at at time zone 'Asia/Kolkata')::date as day, p.account_id, greatest(p.amount_paise, 0) as debit_paise,
+       greatest(-p.amount_paise, 0) as credit_paise, 1::bigint as postings
+  from posting p join analytics_platform_account a on a.account_id = p.account_id;
+
+create view analytics_payout_facts as
+select (p.created_at at time zone 'Asia/Kolkata')::date as day, j.community_id,
+       case when p.amount_paise < 0 then 1 else 0 end::bigint as paid, greatest(-p.amount_paise, 0) as paid_paise,
+       case when p.amount_paise > 0 then 1 else 0 end::bigint as reversed, greatest(p.amount_paise, 0) as reversed_paise
   from posting p join journal j on j.journal_id = p.journal_id
- where p.account_id = (select account_id from ledger_account where code = 'cashfree_payout_balance')
- group by 1, 2;
+ where p.account_id = (select account_id from ledger_account where code = 'cashfree_payout_balance');
+
+-- Rollups of what was posted before this changeset (the triggers only see new rows): every fact as a
+-- delta, then merged.
+insert into analytics_revenue_delta select * from analytics_revenue_facts;
+insert into analytics_share_delta select * from analytics_share_facts;
+insert into analytics_account_delta select * from analytics_account_facts;
+insert into analytics_payout_delta select * from analytics_payout_facts;
+select analytics_compact();
 
 --changeset commdesk:070-analytics-read-indexes
 -- Read paths of the dashboard that the rollups do not cover, all on low-volume rows:

@@ -76,10 +76,7 @@ public class AnalyticsController {
         Granularity g = PeriodParams.by(by);
         RevenueFigures f = revenue.totals(c, period);
         PayoutAnalytics.Volume v = payouts.totals(c, period);
-        Figures.Sources sources = sources(c, period);
-        Map<String, Figures.Figure> figures = Figures.revenue(f, sources);
-        figures.putAll(Figures.payouts(v, sources.payouts()));
-        return new CommunityOverview(c, view(period, g), figures, Figures.Counts.of(f, v),
+        return new CommunityOverview(c, view(period, g), figures(c, period, f, v), Figures.Counts.of(f, v),
                 series(revenue.series(c, period, g), payouts.series(c, period, g)), bySource(revenue.bySource(c, period)),
                 links(c, period));
     }
@@ -103,9 +100,7 @@ public class AnalyticsController {
         Granularity g = PeriodParams.by(by);
         RevenueFigures f = revenue.totals(null, period);
         PayoutAnalytics.Volume v = payouts.totals(null, period);
-        Figures.Sources sources = sources(null, period);
-        Map<String, Figures.Figure> figures = Figures.revenue(f, sources);
-        figures.putAll(Figures.payouts(v, sources.payouts()));
+        Map<String, Figures.Figure> figures = figures(null, period, f, v);
         Map<String, String> links = links(null, period);
         List<RevenueAnalytics.Point> rs = revenue.series(null, period, g);
         List<PlatformAccounts.Point> ps = accounts.series(period, g);
@@ -202,6 +197,14 @@ public class AnalyticsController {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.invalid("after", e.getMessage());
         }
+    }
+
+    /** Revenue and payout figures, each with the link to the rows it sums. */
+    private static Map<String, Figures.Figure> figures(String communityId, Period period, RevenueFigures f, PayoutAnalytics.Volume v) {
+        Figures.Sources sources = sources(communityId, period);
+        Map<String, Figures.Figure> figures = Figures.revenue(f, sources);
+        figures.putAll(Figures.payouts(v, sources.payouts()));
+        return figures;
     }
 
     private List<TopCommunity> top(Period period, int limit) {

@@ -22,9 +22,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -36,17 +33,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class DashboardBrowserTest {
     static final YearMonth MONTH = YearMonth.now(ZoneId.of("Asia/Kolkata"));
     static WebDriver browser;
-    static Path userData;
 
     @BeforeAll
     static void start() throws Exception {
         AnalyticsApiTest.aCommunityWithTwoPayments();
-        userData = Files.createTempDirectory("commdesk-chromium-");
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1280,1000", "--user-data-dir=" + userData);
-        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
-        browser = new ChromeDriver(driver, options);
+        browser = HeadlessChromium.start("1280,1000");
     }
 
     @AfterAll
