@@ -68,6 +68,8 @@ create table analytics_share_delta (
     amount_paise  bigint not null default 0
 );
 create index analytics_share_delta_community_idx on analytics_share_delta (community_id, day);
+-- compaction of recent days only: rows arrive roughly in day order, so a block range index is enough
+create index analytics_share_delta_day_brin on analytics_share_delta using brin (day);
 
 -- Postings on the platform's own accounts (those without a community: GST payables, fee income,
 -- clearing, TCS/TDS, payout balance, reconciliation), per day and account: debits and credits.
@@ -230,7 +232,9 @@ create trigger analytics_postings after insert on posting
 -- Merges every key's deltas into one row, one table per statement (atomic: a reader sees the same
 -- sums before and after). Concurrent calls are harmless (a row deleted by one is skipped by the
 -- other); the advisory lock only saves the second one the work. Returns the number of rows removed.
-create function analytics_compact() returns bigint language plpgsql security definer as $$
+-- since: only days from then on (new deltas always carry their own transaction's day, so the worker
+-- passes yesterday and never rereads history); null: every day.
+create function analytics_compact(since date default null) returns bigint language plpgsql security definer as $$
 declare
     removed bigint := 0;
     n bigint;
@@ -240,7 +244,7 @@ begin
     end if;
     with keys as (
         select day, community_id, source_type, rule_id, rule_version
-          from analytics_revenue_delta group by 1, 2, 3, 4, 5 having count(*) > 1),
+          from analytics_revenue_delta where day >= coalesce(since, '-infinity'::date) group by 1, 2, 3, 4, 5 having count(*) > 1),
     gone as (
         delete from analytics_revenue_delta d using keys k
          where d.day = k.day and d.community_id = k.community_id and d.source_type = k.source_type
@@ -260,7 +264,8 @@ begin
     removed := removed + n;
 
     with keys as (
-        select day, community_id, role, user_id from analytics_share_delta group by 1, 2, 3, 4 having count(*) > 1),
+        select day, community_id, role, user_id from analytics_share_delta where day >= coalesce(since, '-infinity'::date)
+         group by 1, 2, 3, 4 having count(*) > 1),
     gone as (
         delete from analytics_share_delta d using keys k
          where d.day = k.day and d.community_id = k.community_id and d.role = k.role and d.user_id = k.user_id
@@ -273,7 +278,7 @@ begin
     removed := removed + n;
 
     with keys as (
-        select day, community_id from analytics_payout_delta group by 1, 2 having count(*) > 1),
+        select day, community_id from analytics_payout_delta where day >= coalesce(since, '-infinity'::date) group by 1, 2 having count(*) > 1),
     gone as (
         delete from analytics_payout_delta d using keys k
          where d.day = k.day and d.community_id = k.community_id
@@ -286,7 +291,7 @@ begin
     removed := removed + n;
 
     with keys as (
-        select day, account_id from analytics_account_delta group by 1, 2 having count(*) > 1),
+        select day, account_id from analytics_account_delta where day >= coalesce(since, '-infinity'::date) group by 1, 2 having count(*) > 1),
     gone as (
         delete from analytics_account_delta d using keys k
          where d.day = k.day and d.account_id = k.account_id
@@ -307,7 +312,7 @@ declare
 begin
     foreach fn in array array[
         'analytics_on_platform_account()', 'analytics_on_payments()', 'analytics_on_shares()', 'analytics_on_reversals()',
-        'analytics_on_refunds()', 'analytics_on_postings()', 'analytics_compact()'] loop
+        'analytics_on_refunds()', 'analytics_on_postings()', 'analytics_compact(date)'] loop
         execute format('alter function %s set search_path = %I, pg_catalog, pg_temp', fn, current_schema());
     end loop;
 end $$;

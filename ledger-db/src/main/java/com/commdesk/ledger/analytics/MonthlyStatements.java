@@ -57,9 +57,9 @@ public final class MonthlyStatements {
         return snapshot(tx -> {
             Period period = Period.of(month);
             PlatformAccounts accounts = new PlatformAccounts(tx);
-            RevenueAnalytics revenue = new RevenueAnalytics(tx);
-            return new PlatformStatement(month, now(tx), accounts.movements(period), revenue.totals(null, period),
-                    accounts.totals(period), new PayoutAnalytics(tx).totals(null, period), revenue.topCommunities(period, topCommunities));
+            RevenueAnalytics.Overview ov = new RevenueAnalytics(tx).overview(null, period, Granularity.MONTH, topCommunities);
+            return new PlatformStatement(month, now(tx), accounts.movements(period), ov.totals(),
+                    accounts.totals(period), new PayoutAnalytics(tx).totals(null, period), ov.topCommunities());
         });
     }
 

@@ -73,6 +73,52 @@ public final class RevenueAnalytics {
                 });
     }
 
+    /** Totals, the series, by source and (platform-wide) the top communities of a period, from one scan of the rollup. */
+    public record Overview(RevenueFigures totals, List<Point> series, List<SourceLine> bySource, List<CommunityLine> topCommunities) {}
+
+    /**
+     * Everything a month view shows in one pass over the period's rollup rows ({@code GROUPING SETS}):
+     * the query a dashboard page waits for. {@code top} communities are ranked by gross (ties by id);
+     * 0 skips them (a community's own view).
+     */
+    public Overview overview(String communityId, Period period, Granularity granularity, int top) {
+        if (top < 0 || top > 1000) throw new IllegalArgumentException("top must be 0..1000");
+        boolean ranked = top > 0 && communityId == null;
+        String sets = ranked ? "(), (bucket), (source_type), (community_id)" : "(), (bucket), (source_type)";
+        // grouping() bits: bucket 4, source 2, community 1 (set when that column is summed over)
+        String grouping = ranked ? "grouping(bucket, source_type, community_id)" : "grouping(bucket, source_type) * 2 + 1";
+        RevenueFigures totals = RevenueFigures.ZERO;
+        Map<LocalDate, RevenueFigures> days = new HashMap<>();
+        List<SourceLine> sources = new ArrayList<>();
+        List<CommunityLine> communities = new ArrayList<>();
+        for (var r : dsl.fetch("select " + grouping + ", bucket, source_type, " + (ranked ? "community_id" : "null::text") + ", "
+                + RevenueFigures.SUMS + " from (select " + granularity.bucket("day") + " as bucket, * from analytics_revenue_delta where "
+                + where(communityId) + ") d group by grouping sets (" + sets + ")", binds(communityId, period))) {
+            RevenueFigures f = RevenueFigures.read(r, 4);
+            switch (r.get(0, Integer.class)) {
+                case 7 -> totals = f;                                               // ()
+                case 3 -> days.put(r.get(1, LocalDate.class), f);                   // (bucket)
+                case 5 -> sources.add(new SourceLine(r.get(2, String.class), f));   // (source_type)
+                case 6 -> communities.add(new CommunityLine(r.get(3, String.class), null, f)); // (community_id)
+                default -> throw new IllegalStateException("unexpected grouping " + r.get(0));
+            }
+        }
+        List<Point> series = new ArrayList<>();
+        for (LocalDate b : buckets(period, granularity)) series.add(new Point(b, days.getOrDefault(b, RevenueFigures.ZERO)));
+        sources.sort(java.util.Comparator.comparingLong((SourceLine l) -> -l.figures().grossPaise()).thenComparing(SourceLine::sourceType));
+        communities.sort(java.util.Comparator.comparingLong((CommunityLine l) -> -l.figures().grossPaise())
+                .thenComparing(CommunityLine::communityId));
+        List<CommunityLine> best = communities.subList(0, Math.min(top, communities.size()));
+        Map<String, String> names = new HashMap<>();
+        if (!best.isEmpty()) {
+            dsl.fetch("select community_id, name from community where community_id = any(?)",
+                            (Object) best.stream().map(CommunityLine::communityId).toArray(String[]::new))
+                    .forEach(r -> names.put(r.get(0, String.class), r.get(1, String.class)));
+        }
+        List<CommunityLine> named = best.stream().map(l -> new CommunityLine(l.communityId(), names.get(l.communityId()), l.figures())).toList();
+        return new Overview(totals, series, List.copyOf(sources), named);
+    }
+
     static String where(String communityId) {
         return communityId == null ? "day between ? and ?" : "community_id = ? and day between ? and ?";
     }

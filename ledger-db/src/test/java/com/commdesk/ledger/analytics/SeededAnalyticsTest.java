@@ -136,6 +136,26 @@ class SeededAnalyticsTest {
     }
 
     @Test
+    void theOnePassOverviewEqualsTheSeparateQueries() {
+        RevenueAnalytics revenue = new RevenueAnalytics(dsl);
+        Period autumn = new Period(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 11, 30));
+        for (Granularity g : Granularity.values()) {
+            RevenueAnalytics.Overview platform = revenue.overview(null, autumn, g, 10);
+            assertThat(platform.totals()).isEqualTo(revenue.totals(null, autumn));
+            assertThat(platform.series()).isEqualTo(revenue.series(null, autumn, g));
+            assertThat(platform.bySource()).isEqualTo(revenue.bySource(null, autumn));
+            assertThat(platform.topCommunities()).isEqualTo(revenue.topCommunities(autumn, 10));
+            RevenueAnalytics.Overview community = revenue.overview("c-0", autumn, g, 0);
+            assertThat(community.totals()).isEqualTo(revenue.totals("c-0", autumn));
+            assertThat(community.series()).isEqualTo(revenue.series("c-0", autumn, g));
+            assertThat(community.bySource()).isEqualTo(revenue.bySource("c-0", autumn));
+            assertThat(community.topCommunities()).isEmpty();
+        }
+        assertThat(revenue.overview(null, NOVEMBER, Granularity.DAY, 1).topCommunities()).extracting(RevenueAnalytics.CommunityLine::communityId)
+                .containsExactly("c-1");
+    }
+
+    @Test
     void theRegisterAddsUpToTheFigures() {
         Registers registers = new Registers(dsl);
         Registers.Page first = registers.transactions(null, NOVEMBER, null, 1);

@@ -48,13 +48,20 @@ public final class AnalyticsBenchmark {
         if (payments < 1 || months < 1 || months > 24 || communities < 1 || chunk < 1 || chunk > 50_000 || samples < 10) {
             throw new IllegalArgumentException("payments >= 1, months 1..24, communities >= 1, chunk 1..50000, samples >= 10");
         }
-        String url = TestDatabases.freshUrl();
+        // -Dbench.reuse=<database> on the server of COMMDESK_TEST_DATABASE_URL: time an already seeded (and kept) database again.
+        String reuse = System.getProperty("bench.reuse", "");
+        String url = reuse.isBlank() ? TestDatabases.freshUrl() : TestDatabases.withDatabase(System.getenv("COMMDESK_TEST_DATABASE_URL"), reuse);
         System.out.printf("database %s%n", url.replaceAll("password=[^&]*", "password=***"));
         try (LedgerDatabase db = LedgerDatabase.open(url, null, null, 4)) {
             DSLContext dsl = db.dsl();
             YearMonth last = YearMonth.now(BulkLedger.INDIA);
             LocalDate first = last.minusMonths(months - 1L).atDay(1);
             int days = (int) (last.atEndOfMonth().toEpochDay() - first.toEpochDay() + 1);
+            if (!reuse.isBlank()) {
+                timeViews(dsl, communities, months, samples, last, "reused database");
+                invariants(dsl);
+                return;
+            }
             BulkLedger bulk = new BulkLedger(db.dataSource(), amounts());
             bulk.createCommunities("bulk", communities);
             // The ledger's per-statement posting check (changelog 014) is planned as a nested loop over the
@@ -75,40 +82,44 @@ public final class AnalyticsBenchmark {
             dsl.execute("analyze");
             printRollupSizes(dsl, "as inserted");
 
-            Random random = new Random(7);
-            List<YearMonth> monthsList = new ArrayList<>();
-            for (int m = 0; m < months; m++) monthsList.add(last.minusMonths(m));
-            IntConsumer community = i -> communityMonthView(dsl, "bulk-" + random.nextInt(Math.min(communities, 50)),
-                    Period.of(monthsList.get(random.nextInt(monthsList.size()))));
-            IntConsumer platform = i -> platformMonthView(dsl, Period.of(monthsList.get(random.nextInt(monthsList.size()))));
-            time("community month view, rollups as inserted", samples, community);
-            time("platform month view, rollups as inserted", samples, platform);
-
+            timeViews(dsl, communities, months, samples, last, "rollups as inserted");
             long c0 = System.nanoTime();
-            long removed = new RollupCompactor(dsl).compact();
+            long removed = new RollupCompactor(dsl).compactAll();
             System.out.printf("compaction removed %,d rows in %.1f s%n", removed, (System.nanoTime() - c0) / 1e9);
-            dsl.execute("vacuum analyze analytics_revenue_delta");
-            dsl.execute("vacuum analyze analytics_share_delta");
-            dsl.execute("vacuum analyze analytics_account_delta");
-            dsl.execute("vacuum analyze analytics_payout_delta");
+            for (String t : List.of("analytics_revenue_delta", "analytics_share_delta", "analytics_account_delta", "analytics_payout_delta")) {
+                dsl.execute("vacuum analyze " + t);
+            }
             printRollupSizes(dsl, "compacted");
-            time("community month view, compacted", samples, community);
-            time("platform month view, compacted", samples, platform);
-            time("community monthly statement (data), compacted", Math.max(10, samples / 3),
-                    i -> new MonthlyStatements(dsl).community("bulk-" + random.nextInt(Math.min(communities, 50)),
-                            monthsList.get(random.nextInt(monthsList.size()))));
-            time("platform monthly statement (data), compacted", Math.max(10, samples / 3),
-                    i -> new MonthlyStatements(dsl).platform(monthsList.get(random.nextInt(monthsList.size())), 10));
-
+            timeViews(dsl, communities, months, samples, last, "compacted");
             dsl.execute("alter table posting enable trigger posting_references");
-            long i0 = System.nanoTime();
-            LedgerInvariants.Report report = new LedgerInvariants(dsl).check();
-            System.out.printf("invariants (incl. every rollup re-derived from the raw rows): %s, %d violations, %.1f s%n",
-                    report.holds() ? "hold" : "VIOLATED", report.violations().size(), (System.nanoTime() - i0) / 1e9);
-            report.violations().stream().limit(5).forEach(v -> System.out.println("  " + v));
+            invariants(dsl);
             if (args.length > 5 && args[5].equals("keep")) System.out.println("kept: " + url.replaceAll("password=[^&]*", "password=***"));
         }
         if (!(args.length > 5 && args[5].equals("keep"))) System.exit(0);
+    }
+
+    /** Month views (and, once compacted, monthly statements) for random communities among the busiest 50 and random months. */
+    static void timeViews(DSLContext dsl, int communities, int months, int samples, YearMonth last, String state) {
+        Random random = new Random(7);
+        List<YearMonth> monthsList = new ArrayList<>();
+        for (int m = 0; m < months; m++) monthsList.add(last.minusMonths(m));
+        time("community month view, " + state, samples, i -> communityMonthView(dsl, "bulk-" + random.nextInt(Math.min(communities, 50)),
+                Period.of(monthsList.get(random.nextInt(monthsList.size())))));
+        time("platform month view, " + state, samples, i -> platformMonthView(dsl, Period.of(monthsList.get(random.nextInt(monthsList.size())))));
+        if (state.equals("rollups as inserted")) return;
+        time("community monthly statement (data), " + state, Math.max(10, samples / 3),
+                i -> new MonthlyStatements(dsl).community("bulk-" + random.nextInt(Math.min(communities, 50)),
+                        monthsList.get(random.nextInt(monthsList.size()))));
+        time("platform monthly statement (data), " + state, Math.max(10, samples / 3),
+                i -> new MonthlyStatements(dsl).platform(monthsList.get(random.nextInt(monthsList.size())), 10));
+    }
+
+    static void invariants(DSLContext dsl) {
+        long i0 = System.nanoTime();
+        LedgerInvariants.Report report = new LedgerInvariants(dsl).check();
+        System.out.printf("invariants (incl. every rollup re-derived from the raw rows): %s, %d violations, %.1f s (%s)%n",
+                report.holds() ? "hold" : "VIOLATED", report.violations().size(), (System.nanoTime() - i0) / 1e9, load());
+        report.violations().stream().limit(5).forEach(v -> System.out.println("  " + v));
     }
 
     /** What GET /api/v1/analytics/communities/{id}/overview runs for a month. */
@@ -125,11 +136,7 @@ public final class AnalyticsBenchmark {
 
     /** What GET /api/v1/analytics/platform/overview runs for a month. */
     static void platformMonthView(DSLContext dsl, Period month) {
-        RevenueAnalytics revenue = new RevenueAnalytics(dsl);
-        revenue.totals(null, month);
-        revenue.series(null, month, Granularity.DAY);
-        revenue.bySource(null, month);
-        revenue.topCommunities(month, 10);
+        new RevenueAnalytics(dsl).overview(null, month, Granularity.DAY, 10);
         PlatformAccounts accounts = new PlatformAccounts(dsl);
         accounts.totals(month);
         accounts.series(month, Granularity.DAY);
