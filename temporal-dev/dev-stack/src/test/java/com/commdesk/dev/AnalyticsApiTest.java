@@ -149,6 +149,9 @@ class AnalyticsApiTest {
         assertThat(pdf.statusCode()).isEqualTo(200);
         assertThat(pdf.headers().firstValue("Content-Type")).hasValue("application/pdf");
         assertThat(new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        java.nio.file.Path kept = java.nio.file.Path.of("target", "statements", "statement-" + C + "-" + MONTH + ".pdf");
+        java.nio.file.Files.createDirectories(kept.getParent());
+        java.nio.file.Files.write(kept, pdf.body()); // kept as test output, to look at
         StringBuilder text = new StringBuilder();
         PdfReader reader = new PdfReader(pdf.body());
         PdfTextExtractor extractor = new PdfTextExtractor(reader);
