@@ -107,8 +107,8 @@ public class ApiConfiguration {
     }
 
     @Bean(destroyMethod = "shutdown")
-    WorkflowServiceStubs workflowServiceStubs(Environment env) {
-        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10));
+    WorkflowServiceStubs workflowServiceStubs(Environment env, com.uber.m3.tally.Scope temporalMetricsScope) {
+        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10), temporalMetricsScope);
     }
 
     @Bean

@@ -127,10 +127,10 @@ public class WorkerConfiguration {
     }
 
     @Bean(destroyMethod = "shutdown")
-    WorkflowServiceStubs workflowServiceStubs(Environment env) {
+    WorkflowServiceStubs workflowServiceStubs(Environment env, com.uber.m3.tally.Scope temporalMetricsScope) {
         TemporalSettings settings = TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233");
         log.info("Temporal: {}", settings);
-        return TemporalConnections.connect(settings, Duration.ofSeconds(10));
+        return TemporalConnections.connect(settings, Duration.ofSeconds(10), temporalMetricsScope);
     }
 
     @Bean

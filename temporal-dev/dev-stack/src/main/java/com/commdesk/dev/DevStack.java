@@ -48,6 +48,7 @@ public final class DevStack implements AutoCloseable {
     private ConfigurableApplicationContext api;
     private ConfigurableApplicationContext worker;
     private String temporalUiUrl;
+    private String temporalAddress;
 
     private DevStack() {}
 
@@ -93,6 +94,7 @@ public final class DevStack implements AutoCloseable {
             started.put("Temporal", "configured, " + temporal + " namespace " + o.env().getOrDefault("TEMPORAL_NAMESPACE", "default"));
         }
         props.put("TEMPORAL_ADDRESS", temporal);
+        temporalAddress = temporal;
 
         if (blank(o.env().get("CASHFREE_CLIENT_ID"))) {
             simulator = CashfreeSimulator.start(new SimulatorConfig(o.host(), o.simulatorPort(), SIM_CLIENT_ID, SIM_CLIENT_SECRET));
@@ -188,6 +190,12 @@ public final class DevStack implements AutoCloseable {
     public String temporalUiUrl() { return temporalUiUrl; }
 
     public int apiPort() { return port(api); }
+
+    /** The worker's HTTP port (health, /actuator/prometheus). */
+    public int workerPort() { return port(worker); }
+
+    /** Temporal's frontend, host:port (embedded or configured). */
+    public String temporalAddress() { return temporalAddress; }
 
     public CashfreeSimulator simulator() { return simulator; }
 
