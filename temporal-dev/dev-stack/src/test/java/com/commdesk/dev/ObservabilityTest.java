@@ -200,6 +200,45 @@ class ObservabilityTest {
 
     @Test
     @Order(6)
+    void aPaymentWhoseStepFailsForGoodIsParkedUntilAnOperatorRetriesIt() throws Exception {
+        // A community whose role shares do not add up: allocation fails for good and the payment parks.
+        db.dsl().execute("insert into community (community_id, name) values ('obs-broken', 'Broken split')");
+        db.dsl().execute("insert into community_role (community_id, role, share_bps, position) values ('obs-broken', 'owner', 9000, 0)");
+        db.dsl().execute("insert into community_member (community_id, role, user_id, position) values ('obs-broken', 'owner', 'u-b', 0)");
+        pay("obs_order_7", "obs-pay-7", "obs-broken", 100_000L);
+        awaitStage("obs-pay-7", "NEEDS_ATTENTION");
+        awaitWorker(m -> m.sum("commdesk_payments_parked", "status", "NEEDS_ATTENTION") == 1.0);
+
+        db.dsl().execute("update community_role set share_bps = 10000 where community_id = 'obs-broken'");
+        assertThat(send("POST", "/api/v1/ops/payments/obs-pay-7/retry", "ops-obs", "{\"note\":\"fixed the split\"}").statusCode())
+                .isEqualTo(202);
+        awaitStage("obs-pay-7", "COMPLETED");
+        awaitWorker(m -> m.sum("commdesk_payments_parked", "status", "NEEDS_ATTENTION") == 0.0);
+    }
+
+    @Test
+    @Order(7)
+    void aPaymentCashfreeNeverSettledIsAnOpenReconciliationException() throws Exception {
+        OffsetDateTime from = OffsetDateTime.now().minusMinutes(1);
+        pay("obs_order_8", "obs-pay-8", "demo-community", 100_000L);
+        pay("obs_order_9", "obs-pay-9", "demo-community", 100_000L);
+        awaitStage("obs-pay-8", "COMPLETED");
+        awaitStage("obs-pay-9", "COMPLETED");
+        assertThat(worker().sum("commdesk_reconciliation_exceptions_open", "kind", "MISSING_ON_THEIRS")).isZero();
+        // Cashfree settles one of them and leaves the other out.
+        stack.simulator().settlements().settle(List.of("obs_order_8", "obs_order_9"), null, Map.of(), java.util.Set.of("obs_order_9"), List.of());
+        String period = "{\"from\":\"" + from + "\",\"to\":\"" + OffsetDateTime.now() + "\"}";
+        HttpResponse<String> run = send(HttpRequest.newBuilder(URI.create(url(stack.apiPort(), "/api/v1/reconciliation/runs")))
+                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(period)).build());
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+
+        PrometheusText after = awaitWorker(m -> m.sum("commdesk_reconciliation_exceptions_open", "kind", "MISSING_ON_THEIRS") >= 1.0);
+        assertThat(after.sum("commdesk_reconciliation_match_rate", "source", "API")).isLessThan(1.0);
+    }
+
+    @Test
+    @Order(8)
     void aWalletInconsistencyMadeBehindTheApplicationsBackIsFoundAndCounted() throws Exception {
         PrometheusText before = awaitWorker(m -> m.sum("commdesk_ledger_invariant_last_check_timestamp_seconds") > 0);
         assertThat(before.sum("commdesk_ledger_invariant_violations")).isZero();
