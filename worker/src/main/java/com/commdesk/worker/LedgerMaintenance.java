@@ -44,7 +44,7 @@ public class LedgerMaintenance {
                 .register(metrics);
         Gauge.builder("commdesk.ledger.invariant.last.check", lastCheckEpochSeconds, AtomicLong::get).baseUnit("timestamp_seconds")
                 .description("When the ledger invariants were last checked (epoch seconds; alert if it stops moving)").register(metrics);
-        this.released = Counter.builder("commdesk.settlement.holds.released").register(metrics);
+        this.released = Counter.builder("commdesk.settlement.holds.released").description("Holds released to available").register(metrics);
     }
 
     @Scheduled(fixedDelayString = "${commdesk.settlement.release-interval:PT1M}",

@@ -266,6 +266,47 @@ class ObservabilityTest {
                 .isGreaterThan(before.sum("commdesk_ledger_invariant_last_check_timestamp_seconds"));
     }
 
+    /**
+     * After every scenario above, the scrapes hold every series the platform makes. They are written to
+     * target/metrics-scrape/ for `promtool check metrics` (.ci/run), and every metric the alert rules and
+     * the Grafana dashboard read must be among them: a rule over a misspelt name would never fire.
+     */
+    @Test
+    @Order(100)
+    void everyMetricTheAlertRulesAndTheDashboardReadIsExposed() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "metrics-scrape");
+        java.nio.file.Files.createDirectories(dir);
+        PrometheusText worker = worker();
+        PrometheusText api = api();
+        java.nio.file.Files.writeString(dir.resolve("worker.prom"), worker.raw());
+        java.nio.file.Files.writeString(dir.resolve("api.prom"), api.raw());
+        java.util.Set<String> exposed = new java.util.TreeSet<>(worker.names());
+        exposed.addAll(api.names());
+        java.nio.file.Files.write(dir.resolve("names.txt"), exposed);
+
+        java.nio.file.Path repo = java.nio.file.Path.of("../..").toAbsolutePath().normalize();
+        Map<String, java.util.Set<String>> read = new java.util.TreeMap<>();
+        for (String expr : alertExpressions(repo.resolve("ops/prometheus/alerts.yml"))) {
+            read.put(expr, com.commdesk.dev.metrics.PromQl.metricNames(expr));
+        }
+        assertThat(read).hasSizeGreaterThan(20);
+        for (var e : read.entrySet()) {
+            assertThat(e.getValue()).as("metrics read by %s", e.getKey()).isNotEmpty();
+            assertThat(exposed).as("the platform exposes every metric %s reads", e.getKey()).containsAll(e.getValue());
+        }
+    }
+
+    /** The expr of every rule in a Prometheus rule file. */
+    @SuppressWarnings("unchecked")
+    static List<String> alertExpressions(java.nio.file.Path rules) throws java.io.IOException {
+        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(rules));
+        List<String> exprs = new java.util.ArrayList<>();
+        for (Map<String, Object> group : (List<Map<String, Object>>) doc.get("groups")) {
+            for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) exprs.add((String) rule.get("expr"));
+        }
+        return exprs;
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     static String url(int port, String path) {
