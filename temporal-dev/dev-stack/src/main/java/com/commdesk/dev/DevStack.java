@@ -49,6 +49,7 @@ public final class DevStack implements AutoCloseable {
     private ConfigurableApplicationContext worker;
     private String temporalUiUrl;
     private String temporalAddress;
+    private long temporalServerPid = -1;
 
     private DevStack() {}
 
@@ -93,8 +94,8 @@ public final class DevStack implements AutoCloseable {
         } else {
             started.put("Temporal", "configured, " + temporal + " namespace " + o.env().getOrDefault("TEMPORAL_NAMESPACE", "default"));
         }
-        props.put("TEMPORAL_ADDRESS", temporal);
         temporalAddress = temporal;
+        props.put("TEMPORAL_ADDRESS", temporal);
 
         if (blank(o.env().get("CASHFREE_CLIENT_ID"))) {
             simulator = CashfreeSimulator.start(new SimulatorConfig(o.host(), o.simulatorPort(), SIM_CLIENT_ID, SIM_CLIENT_SECRET));
@@ -166,6 +167,7 @@ public final class DevStack implements AutoCloseable {
                     java.time.Duration.ofSeconds(60));
             toClose.push(server);
             temporalUiUrl = server.uiUrl();
+            temporalServerPid = server.pid();
             started.put("Temporal", "real server (Temporal CLI dev server, " + cli.get() + ") on " + server.address()
                     + ", state in " + state + (blank(kept) ? " - deleted on exit" : ""));
             started.put("Temporal UI", server.uiUrl());
@@ -194,7 +196,10 @@ public final class DevStack implements AutoCloseable {
     /** The worker's HTTP port (health, /actuator/prometheus). */
     public int workerPort() { return port(worker); }
 
-    /** Temporal's frontend, host:port (embedded or configured). */
+    /** The Temporal CLI dev server's process id, or -1 when Temporal is the in-process test server or configured. */
+    public long temporalServerPid() { return temporalServerPid; }
+
+    /** host:port of the Temporal frontend the platform uses (embedded or configured). */
     public String temporalAddress() { return temporalAddress; }
 
     public CashfreeSimulator simulator() { return simulator; }

@@ -1,6 +1,6 @@
 package com.commdesk.workflows.client;
 
-import com.commdesk.workflows.SearchAttributes;
+import com.commdesk.workflows.SearchKeys;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes sure the namespace knows every {@link SearchAttributes} definition before a worker polls:
+ * Makes sure the namespace knows every {@link SearchKeys} definition before a worker polls:
  * a workflow that upserts an unregistered attribute fails its workflow task, which would stall
  * payments. Adds what is missing (the dev server and Temporal's Java test server both implement the
  * operator API), and refuses to go on when an attribute exists with another type or cannot be
@@ -43,7 +43,7 @@ public final class SearchAttributeRegistration {
         }
     }
 
-    static List<String> ensure(OperatorServiceStubs operator, String namespace) {
+    public static List<String> ensure(OperatorServiceStubs operator, String namespace) {
         Map<String, IndexedValueType> existing;
         try {
             existing = list(operator, namespace);
@@ -52,7 +52,7 @@ public final class SearchAttributeRegistration {
             return addOneByOne(operator, namespace); // Temporal's Java test server has no list call
         }
         Map<String, IndexedValueType> missing = new LinkedHashMap<>();
-        for (SearchAttributes.Definition d : SearchAttributes.ALL) {
+        for (SearchKeys.Definition d : SearchKeys.ALL) {
             IndexedValueType have = existing.get(d.name());
             if (have == null) {
                 missing.put(d.name(), d.type());
@@ -69,7 +69,7 @@ public final class SearchAttributeRegistration {
     /** Without a list call the type of an existing attribute cannot be checked here; the server checks it on upsert. */
     private static List<String> addOneByOne(OperatorServiceStubs operator, String namespace) {
         List<String> added = new ArrayList<>();
-        for (SearchAttributes.Definition d : SearchAttributes.ALL) {
+        for (SearchKeys.Definition d : SearchKeys.ALL) {
             try {
                 add(operator, namespace, Map.of(d.name(), d.type()));
                 added.add(d.name());

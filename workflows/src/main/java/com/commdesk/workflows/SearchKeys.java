@@ -11,8 +11,8 @@ import java.util.List;
  * One list: the worker registers exactly these at start-up ({@code client.SearchAttributeRegistration}),
  * and the workflows upsert them through the typed keys below.
  */
-public final class SearchAttributes {
-    private SearchAttributes() {}
+public final class SearchKeys {
+    private SearchKeys() {}
 
     public static final SearchAttributeKey<String> COMMUNITY_ID = SearchAttributeKey.forKeyword("CommunityId");
     public static final SearchAttributeKey<String> PAYMENT_STAGE = SearchAttributeKey.forKeyword("PaymentStage");
