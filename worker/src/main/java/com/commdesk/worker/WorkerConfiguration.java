@@ -151,7 +151,8 @@ public class WorkerConfiguration {
                                 com.commdesk.activities.payout.PayoutActivitiesImpl payoutActivities, RefundActivitiesImpl refundActivities,
                                 @Value("${commdesk.worker.max-concurrent-activities:64}") int maxActivities,
                                 @Value("${commdesk.worker.max-concurrent-workflow-tasks:64}") int maxWorkflowTasks) {
-        WorkerFactory factory = WorkerFactory.newInstance(client);
+        WorkerFactory factory = WorkerFactory.newInstance(client,
+                io.temporal.worker.WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new LogContextInterceptor()).build());
         Worker worker = factory.newWorker(PaymentWorkflow.TASK_QUEUE, WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(maxActivities)
                 .setMaxConcurrentWorkflowTaskExecutionSize(maxWorkflowTasks)

@@ -109,6 +109,9 @@ public final class DevStack implements AutoCloseable {
             started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));
         }
 
+        // The standalone apps log JSON lines; on a developer's console readable lines are friendlier.
+        // LOG_FORMAT=ecs (or logstash, gelf) gives the dev stack the production shape.
+        props.put("LOG_FORMAT", o.env().getOrDefault("LOG_FORMAT", ""));
         // Settings of the apps themselves ("commdesk.*", e.g. fraud thresholds) pass straight through.
         o.env().forEach((k, v) -> {
             if (k.startsWith("commdesk.")) props.put(k, v);

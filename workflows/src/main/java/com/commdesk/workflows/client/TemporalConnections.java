@@ -61,7 +61,8 @@ public final class TemporalConnections {
     }
 
     public static WorkflowClient client(WorkflowServiceStubs stubs, TemporalSettings settings) {
-        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace())
+                .setContextPropagators(java.util.List.of(new LogContext.RequestIdPropagator())).build());
     }
 
     private static String rootMessage(Throwable e) {
