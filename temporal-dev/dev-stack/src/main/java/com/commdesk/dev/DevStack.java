@@ -116,6 +116,16 @@ public final class DevStack implements AutoCloseable {
         o.env().forEach((k, v) -> {
             if (k.startsWith("commdesk.")) props.put(k, v);
         });
+        // COMMDESK_DEV_APPS=none: the infrastructure only (PostgreSQL, Temporal, the simulator), for running the
+        // standalone api/worker jars or their images against it (ops/images/smoke.sh does).
+        String apps = o.env().getOrDefault("COMMDESK_DEV_APPS", "all").trim();
+        if (!apps.equals("all") && !apps.equals("none")) {
+            throw new IllegalArgumentException("COMMDESK_DEV_APPS must be all or none, not '" + apps + "'");
+        }
+        if (apps.equals("none")) {
+            started.put("API/Worker", "not started (COMMDESK_DEV_APPS=none); DATABASE_URL=" + databaseUrl + " TEMPORAL_ADDRESS=" + temporal);
+            return;
+        }
         props.put("WORKER_HOST", o.host());
         props.put("WORKER_PORT", Integer.toString(o.workerPort()));
         // Our shutdown hook closes everything in order; Spring's own hooks would race it.
