@@ -6,6 +6,7 @@ import com.commdesk.cashfree.sim.Fault;
 import com.commdesk.cashfree.sim.PaymentMethod;
 import com.commdesk.cashfree.sim.PayoutsApi;
 import com.commdesk.cashfree.sim.SignedWebhook;
+import com.commdesk.dev.metrics.OpsFiles;
 import com.commdesk.dev.metrics.PrometheusText;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerRepository;
@@ -284,27 +285,17 @@ class ObservabilityTest {
         exposed.addAll(api.names());
         java.nio.file.Files.write(dir.resolve("names.txt"), exposed);
 
-        java.nio.file.Path repo = java.nio.file.Path.of("../..").toAbsolutePath().normalize();
         Map<String, java.util.Set<String>> read = new java.util.TreeMap<>();
-        for (String expr : alertExpressions(repo.resolve("ops/prometheus/alerts.yml"))) {
+        List<String> expressions = new java.util.ArrayList<>(OpsFiles.alertExpressions());
+        expressions.addAll(OpsFiles.dashboardExpressions());
+        for (String expr : expressions) {
             read.put(expr, com.commdesk.dev.metrics.PromQl.metricNames(expr));
         }
-        assertThat(read).hasSizeGreaterThan(20);
+        assertThat(read).hasSizeGreaterThan(50);
         for (var e : read.entrySet()) {
             assertThat(e.getValue()).as("metrics read by %s", e.getKey()).isNotEmpty();
             assertThat(exposed).as("the platform exposes every metric %s reads", e.getKey()).containsAll(e.getValue());
         }
-    }
-
-    /** The expr of every rule in a Prometheus rule file. */
-    @SuppressWarnings("unchecked")
-    static List<String> alertExpressions(java.nio.file.Path rules) throws java.io.IOException {
-        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(rules));
-        List<String> exprs = new java.util.ArrayList<>();
-        for (Map<String, Object> group : (List<Map<String, Object>>) doc.get("groups")) {
-            for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) exprs.add((String) rule.get("expr"));
-        }
-        return exprs;
     }
 
     // ---- helpers -------------------------------------------------------------------------------

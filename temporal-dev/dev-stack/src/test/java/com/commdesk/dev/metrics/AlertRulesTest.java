@@ -3,13 +3,10 @@ package com.commdesk.dev.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Every alert can be acted on: a severity, a team, a summary, a one-line runbook and a runbook section
@@ -17,23 +14,11 @@ import org.yaml.snakeyaml.Yaml;
  * `test rules` in .ci/run; whether their metrics exist is ObservabilityTest.)
  */
 class AlertRulesTest {
-    static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
-
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> rules() throws Exception {
-        Map<String, Object> doc = new Yaml().load(Files.readString(REPO.resolve("ops/prometheus/alerts.yml")));
-        List<Map<String, Object>> rules = new ArrayList<>();
-        for (Map<String, Object> group : (List<Map<String, Object>>) doc.get("groups")) {
-            rules.addAll((List<Map<String, Object>>) group.get("rules"));
-        }
-        return rules;
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void everyAlertHasASeverityATeamAndARunbookSectionInTheOperationsDoc() throws Exception {
-        String doc = Files.readString(REPO.resolve("docs/operations.md"));
-        List<Map<String, Object>> rules = rules();
+        String doc = Files.readString(OpsFiles.REPO.resolve("docs/operations.md"));
+        List<Map<String, Object>> rules = OpsFiles.alertRules();
         assertThat(rules).hasSizeGreaterThan(20);
         for (Map<String, Object> rule : rules) {
             String name = (String) rule.get("alert");
