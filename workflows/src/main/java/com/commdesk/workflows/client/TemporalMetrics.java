@@ -13,6 +13,9 @@ import java.time.Duration;
  * docs/operations.md for the ones alerting uses.
  */
 public final class TemporalMetrics {
+    /** The report interval as the apps read it: property {@code commdesk.metrics.temporal-report-interval}, default 10 s. */
+    public static final String REPORT_INTERVAL = "${commdesk.metrics.temporal-report-interval:PT10S}";
+
     private TemporalMetrics() {}
 
     /**
