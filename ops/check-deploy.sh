@@ -21,7 +21,8 @@ fi
 "$tools/venv/bin/kubernetes-validate" --strict --quiet -k 1.33.0 "$here"/k8s/*.yaml
 echo "check-deploy: Kubernetes manifests valid for 1.33 (strict): $(ls "$here"/k8s/*.yaml | wc -l) files"
 
-command -v go >/dev/null || { echo "check-deploy: go is needed for the compose check" >&2; exit 1; }
+command -v go >/dev/null || [ ! -x /usr/local/go/bin/go ] || export PATH="/usr/local/go/bin:$PATH"
+command -v go >/dev/null || { echo "check-deploy: go is needed for the compose check (the Go toolchain; modules come from the Go proxy)" >&2; exit 1; }
 (cd "$here/tools/compose-config" && GOFLAGS=-mod=readonly go build -o "$tools/compose-config" .)
 "$tools/compose-config" -env-file "$here/compose.env.example" "$here/docker-compose.yml" >"$tools/compose.resolved.yml"
 services=$("$tools/venv/bin/python" -c 'import sys, yaml; print(" ".join(sorted(yaml.safe_load(open(sys.argv[1]))["services"])))' "$tools/compose.resolved.yml")
