@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The base image of the API and worker images, built on this machine from its registries only (no
-# container registry is reachable here; see docs/decisions.md D13):
+# container registry is reachable here; see docs/decisions.md D-OPS1):
 #   - a distroless-style userland: Debian 12 packages (libc6, libgcc-s1, base-files, netbase, tzdata)
 #     fetched with `apt-get download` and unpacked with dpkg-deb; no package manager, no shell;
 #   - a Java runtime jlink'ed from the build JDK ($JAVA_HOME, >= 21) with the modules the apps use;

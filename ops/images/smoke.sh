@@ -11,22 +11,27 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 api_image="$1"; worker_image="$2"; dev_jar="$3"
 logs=$(mktemp -d)
-CASHFREE_BASE_URL=http://127.0.0.1:18099
-CASHFREE_CLIENT_ID=dev-client-id
-CASHFREE_CLIENT_SECRET=dev-client-secret-not-a-secret   # the simulator's fixed, public, development-only values
-COMMDESK_DEV_APPS=none COMMDESK_TEMPORAL=test-server TEMPORAL_PORT=17233 CASHFREE_SIM_PORT=18099 \
+COMMDESK_DEV_APPS=none COMMDESK_DEV_ENV_FILE="$logs/app.env" COMMDESK_TEMPORAL=test-server TEMPORAL_PORT=17233 CASHFREE_SIM_PORT=18099 \
   java -jar "$dev_jar" >"$logs/infra.log" 2>&1 &
 infra=$!
 api=""; worker=""
-stop() { kill -TERM $api $worker 2>/dev/null || true; wait $api $worker 2>/dev/null || true; kill -TERM "$infra" 2>/dev/null || true; wait "$infra" 2>/dev/null || true; }
+stop() {
+  if [ -n "$api$worker" ]; then kill -TERM $api $worker 2>/dev/null || true; wait $api $worker 2>/dev/null || true; fi
+  kill -TERM "$infra" 2>/dev/null || true; wait "$infra" 2>/dev/null || true
+}
 trap 'rc=$?; stop; if [ $rc -ne 0 ]; then for f in infra api worker; do echo "--- $f log (tail) ---"; tail -5 "$logs/$f.log" 2>/dev/null; done; fi; rm -rf "$logs"' EXIT
 for _ in $(seq 1 120); do grep -q 'API/Worker' "$logs/infra.log" && break; kill -0 "$infra" 2>/dev/null || break; sleep 1; done
-DATABASE_URL=$(sed -n 's/.*not started (COMMDESK_DEV_APPS=none); DATABASE_URL=\([^ ]*\) TEMPORAL_ADDRESS=.*/\1/p' "$logs/infra.log")
-TEMPORAL_ADDRESS=127.0.0.1:17233
-[ -n "$DATABASE_URL" ] || { echo "smoke: the dev stack's infrastructure did not start"; tail -20 "$logs/infra.log"; exit 1; }
-common=(DATABASE_URL="$DATABASE_URL" TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" CASHFREE_BASE_URL="$CASHFREE_BASE_URL"
-        CASHFREE_CLIENT_ID="$CASHFREE_CLIENT_ID" CASHFREE_CLIENT_SECRET="$CASHFREE_CLIENT_SECRET" CASHFREE_ENV=sandbox
-        commdesk.db.migrate=false commdesk.metrics.temporal-report-interval=PT1S LOG_FORMAT=ecs)
+[ -s "$logs/app.env" ] || { echo "smoke: the dev stack's infrastructure did not start"; tail -20 "$logs/infra.log"; exit 1; }
+# The settings the dev stack would give its own apps (the simulator's public development keys; the Payouts 2FA
+# public key is a file beside them, passed on as PEM text: the image cannot see the host's files).
+common=()
+while IFS='=' read -r key value; do
+  case "$key" in LOG_FORMAT|API_*|WORKER_*) continue ;; esac
+  if [[ "$value" == *.pem && -f "$value" ]]; then value=$(cat "$value"); fi
+  common+=("$key=$value")
+  case "$key" in CASHFREE_BASE_URL|CASHFREE_CLIENT_ID|CASHFREE_CLIENT_SECRET) printf -v "$key" '%s' "$value" ;; esac
+done <"$logs/app.env"
+common+=(commdesk.db.migrate=false commdesk.metrics.temporal-report-interval=PT1S LOG_FORMAT=ecs)
 python3 "$here/run_image.py" run "$worker_image" "${common[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=18181 >"$logs/worker.log" 2>&1 &
 worker=$!
 python3 "$here/run_image.py" run "$api_image" "${common[@]}" API_HOST=127.0.0.1 API_PORT=18180 >"$logs/api.log" 2>&1 &

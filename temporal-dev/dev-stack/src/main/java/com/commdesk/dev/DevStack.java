@@ -104,6 +104,10 @@ public final class DevStack implements AutoCloseable {
             props.put("CASHFREE_CLIENT_SECRET", SIM_CLIENT_SECRET);
             props.put("CASHFREE_ENV", "sandbox");
             props.put("CASHFREE_BASE_URL", simulator.baseUrl());
+            // Payouts have their own keys and, as in production, a second factor: the simulator's 2FA public key.
+            props.put("CASHFREE_PAYOUT_CLIENT_ID", simulator.config().payoutClientId());
+            props.put("CASHFREE_PAYOUT_CLIENT_SECRET", simulator.config().payoutClientSecret());
+            props.put("CASHFREE_PAYOUT_PUBLIC_KEY", simulator.payouts().publicKeyPem());
             started.put("Cashfree", "simulator on " + simulator.baseUrl() + " (create and pay orders: see README)");
         } else {
             started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));
@@ -123,7 +127,10 @@ public final class DevStack implements AutoCloseable {
             throw new IllegalArgumentException("COMMDESK_DEV_APPS must be all or none, not '" + apps + "'");
         }
         if (apps.equals("none")) {
-            started.put("API/Worker", "not started (COMMDESK_DEV_APPS=none); DATABASE_URL=" + databaseUrl + " TEMPORAL_ADDRESS=" + temporal);
+            String envFile = o.env().get("COMMDESK_DEV_ENV_FILE");
+            if (!blank(envFile)) writeAppEnv(java.nio.file.Path.of(envFile.trim()), props);
+            started.put("API/Worker", "not started (COMMDESK_DEV_APPS=none); DATABASE_URL=" + databaseUrl + " TEMPORAL_ADDRESS=" + temporal
+                    + (blank(envFile) ? "" : "; every setting the apps need is in " + envFile.trim()));
             return;
         }
         props.put("WORKER_HOST", o.host());
@@ -193,6 +200,30 @@ public final class DevStack implements AutoCloseable {
         started.put("Temporal", "in-process Java test server on " + address + " (time skipping off) - histories in memory only, no Web UI;"
                 + " temporal-dev/real-temporal/temporal-cli.sh install gives the real server");
         return address;
+    }
+
+    /**
+     * The environment the standalone apps need to run against this stack's infrastructure, as KEY=VALUE
+     * lines (what the dev stack would have passed its own API and worker); a multi-line value (the simulator's
+     * Payouts 2FA public key) goes to a file beside it and the line names the file. Development values only.
+     */
+    private static void writeAppEnv(java.nio.file.Path file, Map<String, String> props) {
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (Map.Entry<String, String> e : props.entrySet()) {
+                if (!e.getKey().matches("[A-Z][A-Z0-9_]*")) continue;
+                String value = e.getValue();
+                if (value.contains("\n")) {
+                    java.nio.file.Path side = file.resolveSibling(e.getKey().toLowerCase(java.util.Locale.ROOT) + ".pem");
+                    java.nio.file.Files.writeString(side, value);
+                    value = side.toAbsolutePath().toString();
+                }
+                lines.append(e.getKey()).append('=').append(value).append('\n');
+            }
+            java.nio.file.Files.writeString(file, lines);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("could not write " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
