@@ -31,8 +31,8 @@ public final class LedgerInvariants {
     public static final java.util.Set<String> NEGATIVE_BALANCE_CHECKS = java.util.Set.of(
             "no member account is overdrawn", "no receivable is negative", "tax payables are never in debit");
 
-    /** Each check: a name and a query returning (subject, detail) for every violation. */
-    private static final List<String[]> CHECKS = List.of(
+    /** Each check: a name and a query returning (subject, detail) for every violation; then the analytics rollups' own. */
+    private static final List<String[]> CHECKS = java.util.stream.Stream.concat(List.of(
             new String[] {"trial balance is zero",
                     "select 'all postings', 'debits - credits = ' || sum(amount_paise) from posting having coalesce(sum(amount_paise), 0) <> 0"},
             new String[] {"every journal balances",
@@ -149,7 +149,7 @@ public final class LedgerInvariants {
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'
                        and not exists (select 1 from revenue_transaction rt where rt.journal_id = j.journal_id)
-                    """});
+                    """}).stream(), com.commdesk.ledger.analytics.AnalyticsChecks.CHECKS.stream()).toList();
 
     static {
         // A renamed check must not silently drop out of the negative-balance count.

@@ -142,9 +142,12 @@ public final class DevStack implements AutoCloseable {
 
         props.put("API_HOST", o.host());
         props.put("API_PORT", Integer.toString(o.apiPort()));
+        // The dashboard links every workflow to the Temporal Web UI, when there is one.
+        if (temporalUiUrl != null) props.put("commdesk.dashboard.temporal-ui-url", temporalUiUrl);
         api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
         toClose.push(api);
         started.put("API", "http://" + o.host() + ":" + port(api) + "  (health: /actuator/health)");
+        started.put("Dashboard", "http://" + o.host() + ":" + port(api) + "/dashboard");
         if (simulator != null) {
             // The simulator delivers signed webhooks to the API, as Cashfree would.
             simulator.setWebhookUrl(java.net.URI.create("http://" + o.host() + ":" + port(api) + "/webhooks/cashfree/pg"));
