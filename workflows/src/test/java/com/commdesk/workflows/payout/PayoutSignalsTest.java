@@ -62,18 +62,24 @@ class PayoutSignalsTest {
         return client.newWorkflowStub(PayoutWorkflow.class, id);
     }
 
+    /** During the first poll after the payout needs attention, {@code arrive} signals it; returns whether that happened. */
+    AtomicBoolean duringFirstPollInAttention(java.util.function.Consumer<PayoutWorkflow> arrive) {
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringAsk = (payoutId, n) -> {
+            if ("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)) && sent.compareAndSet(false, true)) arrive.accept(signals(payoutId));
+        };
+        return sent;
+    }
+
     @Test
     void cashfreesSuccessOutranksAFailedResolutionThatArrivesWithIt() throws Exception {
         // While the payout waits for finance, Cashfree's SUCCESS webhook and a two-person "confirm failed" both arrive
         // during one poll. Releasing the money would pay the member twice (Cashfree did pay; the webhook is used up).
         String id = "po_success_and_failed_resolution";
-        AtomicBoolean sent = new AtomicBoolean();
-        fake.duringAsk = (payoutId, n) -> {
-            if ("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)) && sent.compareAndSet(false, true)) {
-                signals(payoutId).transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
-                signals(payoutId).resolve(new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
-            }
-        };
+        AtomicBoolean sent = duringFirstPollInAttention(wf -> {
+            wf.transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+            wf.resolve(new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+        });
         PayoutStatus end = start(id).getResult(PayoutStatus.class);
 
         assertThat(sent).isTrue();
@@ -86,13 +92,10 @@ class PayoutSignalsTest {
     void cashfreesFailureOutranksAPaidResolutionThatArrivesWithIt() throws Exception {
         // The other way round: "confirm paid" (one person) must not book as paid a transfer Cashfree says FAILED.
         String id = "po_failed_and_paid_resolution";
-        AtomicBoolean sent = new AtomicBoolean();
-        fake.duringAsk = (payoutId, n) -> {
-            if ("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)) && sent.compareAndSet(false, true)) {
-                signals(payoutId).resolve(new PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
-                signals(payoutId).transferUpdate(new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "cf-1"));
-            }
-        };
+        AtomicBoolean sent = duringFirstPollInAttention(wf -> {
+            wf.resolve(new PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
+            wf.transferUpdate(new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "cf-1"));
+        });
         PayoutStatus end = start(id).getResult(PayoutStatus.class);
 
         assertThat(sent).isTrue();
