@@ -249,6 +249,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
             // the refusal only if Cashfree's documented "does not exist" answers for the transfer_id.
             Optional<CashfreePayouts.Transfer> known = ask(payoutId);
             if (known.isPresent()) return record(payoutId, known.get());
+            if (e.httpStatus() == 409) {
+                // A conflict says the transfer_id is taken: the transfer exists though the GET does not show it yet.
+                throw ApplicationFailure.newFailure("transfer " + payoutId + ": Cashfree refuses the transfer_id as taken but does not"
+                        + " show the transfer; outcome unknown (" + e.getMessage() + ")", "TransferUnknown");
+            }
             String code = e.errorCode().orElse("refused");
             if (CashfreePayouts.BENEFICIARY_NOT_FOUND.equals(code)) {
                 payouts.markUnregistered(beneficiary.beneficiaryId()); // removed at Cashfree: register it again next time
