@@ -85,10 +85,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         this.clock = clock;
         this.escalations = Counter.builder("commdesk.payouts.approvals.escalated")
                 .description("Payout approvals open longer than commdesk.payouts.escalate-after").register(metrics);
-        this.paid = Counter.builder("commdesk.payouts.paid").register(metrics);
+        this.paid = Counter.builder("commdesk.payouts.paid").description("Payouts Cashfree confirmed paid").register(metrics);
         this.failed = Counter.builder("commdesk.payouts.failed").description("Payouts failed or rejected (money back to available)").register(metrics);
         this.reversed = Counter.builder("commdesk.payouts.reversed").description("Paid payouts the bank sent back").register(metrics);
-        this.transfersRequested = Counter.builder("commdesk.payouts.transfers.requested").register(metrics);
+        this.transfersRequested = Counter.builder("commdesk.payouts.transfers.requested")
+                .description("Transfers requested from Cashfree Payouts (at most one per payout)").register(metrics);
         this.settlementDelay = Timer.builder("commdesk.settlement.delay")
                 .description("From a settlement cycle's cut-off to the member's payout being paid").register(metrics);
     }
@@ -248,6 +249,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
             // the refusal only if Cashfree's documented "does not exist" answers for the transfer_id.
             Optional<CashfreePayouts.Transfer> known = ask(payoutId);
             if (known.isPresent()) return record(payoutId, known.get());
+            if (e.httpStatus() == 409) {
+                // A conflict says the transfer_id is taken: the transfer exists though the GET does not show it yet.
+                throw ApplicationFailure.newFailure("transfer " + payoutId + ": Cashfree refuses the transfer_id as taken but does not"
+                        + " show the transfer; outcome unknown (" + e.getMessage() + ")", "TransferUnknown");
+            }
             String code = e.errorCode().orElse("refused");
             if (CashfreePayouts.BENEFICIARY_NOT_FOUND.equals(code)) {
                 payouts.markUnregistered(beneficiary.beneficiaryId()); // removed at Cashfree: register it again next time

@@ -461,8 +461,12 @@ public final class PayoutRepository {
             // waits and then finds the payout ended.
             Record row = tx.fetchOptional("select lock_journal_id, failed_journal_id from payout where payout_id = ? for update", payoutId)
                     .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+            // The lock record decides; a PAYOUT_LOCK journal under the payout's key (a lock from before lock_journal_id
+            // was written in the same transaction) counts too, but never a journal of another kind: a client's payment
+            // whose Idempotency-Key is "payout-lock:<id>" locked nothing.
             boolean locked = row.get("lock_journal_id", Long.class) != null
-                    || tx.fetchExists(tx.selectOne().from("journal").where("idempotency_key = ?", "payout-lock:" + payoutId));
+                    || tx.fetchExists(tx.selectOne().from("journal").where("idempotency_key = ? and kind = 'PAYOUT_LOCK'",
+                            "payout-lock:" + payoutId));
             if (locked && row.get("failed_journal_id", Long.class) == null) {
                 Payout p = payoutOf(tx.fetchOne("select * from payout where payout_id = ?", payoutId));
                 long journal = new LedgerRepository(tx).moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),

@@ -54,6 +54,10 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     static final int MAX_EVENTS = 100;
 
     static final String FAIL_CLOSED = "payout-fail-closed";
+    /** Cashfree's terminal webhook wins over a finance resolution that arrived with it. */
+    static final String CASHFREE_FIRST = "payout-cashfree-answer-first";
+    /** A resolution or terminal webhook that arrived during the last poll of a run is acted on, not dropped by continue-as-new. */
+    static final String ANSWERS_KEPT = "payout-answers-kept-across-runs";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
 
@@ -195,7 +199,10 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         long wait = firstWait;
         int polls = 0;
         while (!result.terminal()) {
-            if (polls++ >= POLLS_PER_RUN) {
+            if (polls++ >= POLLS_PER_RUN && (!answered() || Workflow.getVersion(ANSWERS_KEPT, Workflow.DEFAULT_VERSION, 1)
+                    == Workflow.DEFAULT_VERSION)) {
+                // A resolution or a terminal webhook taken in during the last poll is not carried by PayoutResume:
+                // since ANSWERS_KEPT it is acted on below instead of being lost with this run.
                 Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, unknownSince, wait, attention,
                         List.copyOf(eventIds), ignoredSignals, runs + 1)));
             }
@@ -208,7 +215,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             }
             boolean woken = Workflow.await(Duration.ofMillis(wait),
                     () -> (latest != null && outcome(latest).terminal()) || resolution != null);
-            if (resolution != null) {
+            boolean cashfreeAnswered = latest != null && outcome(latest).terminal();
+            // Cashfree's own terminal answer outranks finance's resolution when both arrived (since CASHFREE_FIRST):
+            // releasing after a SUCCESS webhook pays twice; booking PAID after a FAILED one takes the member's money.
+            if (resolution != null && (!cashfreeAnswered
+                    || Workflow.getVersion(CASHFREE_FIRST, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION)) {
                 PayoutResolution done = resolution;
                 if ("FAILED".equals(done.outcome())) {
                     return finish(PayoutStage.FAILED, "confirmed failed by " + done.requestedBy() + " and " + done.confirmedBy()
@@ -236,6 +247,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         ledger.markPaid(id);
         stage = PayoutStage.PAID;
         return watchForReversal(id);
+    }
+
+    /** Finance resolved it, or Cashfree's webhook gave a terminal status, and the wait has not acted on it yet. */
+    private boolean answered() {
+        return resolution != null || (latest != null && outcome(latest).terminal());
     }
 
     /** The bank can still send the money back: act on a REVERSED webhook within the window, and ask once at its end. */

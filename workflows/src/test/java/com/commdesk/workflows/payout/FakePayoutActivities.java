@@ -139,12 +139,20 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         return sendAnswers.getOrDefault(payoutId, result("RECEIVED"));
     }
 
+    /** Runs inside transferStatus, after its answer is chosen: what arrives (webhooks, finance) while Cashfree is asked. */
+    volatile java.util.function.BiConsumer<String, Integer> duringAsk;
+    /** How many times transferStatus was called, per payout id. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> asks = new ConcurrentHashMap<>();
+
     @Override
     public TransferResult transferStatus(String payoutId) {
         calls.add("ask:" + payoutId);
+        int n = asks.computeIfAbsent(payoutId, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         List<TransferResult> answers = statusAnswers.get(payoutId);
-        if (answers == null || answers.isEmpty()) return result("SUCCESS");
-        return answers.size() == 1 ? answers.get(0) : answers.remove(0);
+        TransferResult answer = answers == null || answers.isEmpty() ? result("SUCCESS") : answers.size() == 1 ? answers.get(0) : answers.remove(0);
+        var hook = duringAsk;
+        if (hook != null) hook.accept(payoutId, n);
+        return answer;
     }
 
     @Override

@@ -94,6 +94,26 @@ public final class RecordPayoutHistories {
                     new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING")))), wf ->
                     wf.transferUpdate(new TransferUpdate("evt-late", "SUCCESS", "COMPLETED", "done", "cf-1")));
 
+            // Cashfree's SUCCESS webhook and a two-person "confirm failed" arrive during one poll: Cashfree's answer wins (v3).
+            r.payout("success-outranks-resolution", false, f -> {
+                f.statusAnswers.put(id(f, "success-outranks-resolution"), new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+                var once = new java.util.concurrent.atomic.AtomicBoolean();
+                r.duringAsk(id(f, "success-outranks-resolution"), (wf, n) -> {
+                    if (!"NEEDS_ATTENTION".equals(f.statuses.get(id(f, "success-outranks-resolution"))) || !once.compareAndSet(false, true)) return;
+                    wf.transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+                    wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+                });
+            }, null);
+            // A resolution that arrives during the last poll of a run is acted on instead of continuing as new (v3).
+            r.payout("resolution-in-last-poll-of-run", false, f -> {
+                f.statusAnswers.put(id(f, "resolution-in-last-poll-of-run"), new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+                r.duringAsk(id(f, "resolution-in-last-poll-of-run"), (wf, n) -> {
+                    if (n == PayoutWorkflowImpl.POLLS_PER_RUN) {
+                        wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+                    }
+                });
+            }, null);
+
             // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
             fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
@@ -176,6 +196,15 @@ public final class RecordPayoutHistories {
     }
 
     record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release, TestWorkflowEnvironment env) {
+        /** While this payout's n-th poll asks Cashfree, {@code signals} reach its workflow (as webhooks or finance would). */
+        void duringAsk(String payoutId, java.util.function.BiConsumer<PayoutWorkflow, Integer> signals) {
+            var before = fake.duringAsk;
+            fake.duringAsk = (id, n) -> {
+                if (before != null) before.accept(id, n);
+                if (id.equals(payoutId)) signals.accept(client.newWorkflowStub(PayoutWorkflow.class, id + "_" + release), n);
+            };
+        }
+
         /** Records the first run of a payout whose wait continues as new; {@code finish} then ends the last run. */
         void payoutFirstRun(String scenario, Consumer<FakePayoutActivities> arrange, Consumer<PayoutWorkflow> finish) throws Exception {
             String id = id(fake, scenario);
