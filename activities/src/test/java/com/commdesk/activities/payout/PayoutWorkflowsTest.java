@@ -74,6 +74,8 @@ class PayoutWorkflowsTest {
     TestWorkflowEnvironment env;
     WorkflowClient client;
     final AtomicInteger loseCompletions = new AtomicInteger();
+    /** Runs after releaseFunds committed: what reaches the workflow while it releases the money. */
+    volatile java.util.function.Consumer<String> afterRelease = p -> { };
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     Duration maxPoll = Duration.ofSeconds(2);
 
@@ -127,6 +129,12 @@ class PayoutWorkflowsTest {
             protected void afterTransferRequested(String payoutId) {
                 // The worker "dies" after Cashfree accepted the transfer but before the answer is recorded.
                 if (loseCompletions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException("worker killed (simulated)");
+            }
+
+            @Override
+            public void releaseFunds(String payoutId, String finalStatus, String reason) {
+                super.releaseFunds(payoutId, finalStatus, reason);
+                afterRelease.accept(payoutId);
             }
         };
         Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
@@ -536,16 +544,21 @@ class PayoutWorkflowsTest {
 
     /** Lets test time pass (five minutes at a time) until the payout needs finance's attention. */
     PayoutWorkflow awaitAttention(String id) throws Exception {
+        return awaitStageLettingTimePass(id, PayoutStage.NEEDS_ATTENTION);
+    }
+
+    /** Lets test time pass (five minutes at a time: activity retries and polls go on) until the payout reaches the stage. */
+    PayoutWorkflow awaitStageLettingTimePass(String id, PayoutStage stage) throws Exception {
         PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, id);
         for (int i = 0; i < 300; i++) {
             try {
-                if (wf.status().stage() == PayoutStage.NEEDS_ATTENTION) return wf;
+                if (wf.status().stage() == stage) return wf;
             } catch (RuntimeException notYetStarted) {
                 // the settlement has not started it yet
             }
             env.sleep(Duration.ofMinutes(5));
         }
-        throw new AssertionError("payout " + id + " never needed attention; it is " + wf.status());
+        throw new AssertionError("payout " + id + " never reached " + stage + "; it is " + wf.status());
     }
 
     PayoutStatus resolveFailedByTwo(String id) throws Exception {
@@ -748,5 +761,65 @@ class PayoutWorkflowsTest {
         running.approve(new PayoutDecision("bob", "spoke to the member"));
         assertThat(result(id).stage()).isEqualTo(PayoutStage.PAID);
         assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
+    }
+
+    @Test
+    void aSuccessWebhookTakenInWhileAConfirmedFailedReleasesTheMoneyIsPostedByItsOwnJournals() throws Exception {
+        // Follow-up defect 5: the signal was accepted (the controller records the event, Cashfree never sends it again).
+        maxPoll = Duration.ofMinutes(10); // a few polls to NEEDS_ATTENTION
+        startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(1));
+        fund(DEMO, "s5");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String settlementId = settle(DEMO);
+        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        sim.payouts().scenario(id, PayoutsApi.Scenario.APPROVAL_PENDING); // held by Cashfree: unknown to us
+        afterRelease = p -> client.newWorkflowStub(PayoutWorkflow.class, p)
+                .transferUpdate(new TransferUpdate("evt-ok-" + p, "SUCCESS", "COMPLETED", "paid after all", "cf-" + p));
+        SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
+        WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
+        PayoutWorkflow wf = awaitAttention(id);
+        var r = payouts.resolve(id, "FAILED", "alice", "bank shows nothing");
+        r = payouts.resolve(id, "FAILED", "bob", "agreed");
+        wf.resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), r.confirmedBy(), "agreed"));
+        awaitStageLettingTimePass(id, PayoutStage.PAID); // the workflow goes on watching for a reversal
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).containsSubsequence("FAILED", "PAID");
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isZero();
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("kind = 'PAYOUT_PAID'"))).isEqualTo(1);
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("kind = 'PAYOUT_LOCK'"))).isEqualTo(2); // lock, relock
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
+    }
+
+    @Test
+    void cashfreesFailedWebhookAfterAConfirmedPaidReturnsTheMoneyExactly() throws Exception {
+        // Follow-up defect 6: "confirm paid" by one person, then Cashfree says the transfer FAILED.
+        maxPoll = Duration.ofMinutes(10); // a few polls to NEEDS_ATTENTION
+        startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(1));
+        fund(DEMO, "s6");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String settlementId = settle(DEMO);
+        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        sim.payouts().scenario(id, PayoutsApi.Scenario.APPROVAL_PENDING); // held by Cashfree: unknown to us
+        SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
+        WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
+        PayoutWorkflow wf = awaitAttention(id);
+        var r = payouts.resolve(id, "PAID", "alice", "dashboard shows it paid");
+        wf.resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), null, "dashboard"));
+        awaitStageLettingTimePass(id, PayoutStage.PAID);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+        wf.transferUpdate(new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", null));
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.REVERSED);
+        assertThat(s.reason()).contains("Cashfree says FAILED");
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isZero();
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
     }
 }

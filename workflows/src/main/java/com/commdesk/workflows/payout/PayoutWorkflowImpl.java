@@ -36,6 +36,9 @@ import org.slf4j.Logger;
  * for finance, who resolve it by signal (PAID, or FAILED named by two people). A flag raised before
  * the transfer makes it wait for an approval. The polling loop continues as new every
  * {@value #POLLS_PER_RUN} polls. Histories recorded before this version replay the old path.
+ *
+ * <p>Version {@value #LATE_ANSWERS}: Cashfree's answers that arrive after the workflow decided are acted on (a SUCCESS
+ * taken in while the money is released is posted as paid; a FAILED after finance's "confirm paid" returns the money).
  */
 public class PayoutWorkflowImpl implements PayoutWorkflow {
     private static final Logger log = Workflow.getLogger(PayoutWorkflowImpl.class);
