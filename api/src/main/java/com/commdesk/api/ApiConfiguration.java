@@ -1,5 +1,7 @@
 package com.commdesk.api;
 
+import com.commdesk.api.web.WebhookSignatures;
+
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.FraudRecords;

@@ -1,4 +1,4 @@
-package com.commdesk.api;
+package com.commdesk.api.ledger;
 
 import com.commdesk.ledger.LedgerQueries;
 import org.springframework.http.MediaType;

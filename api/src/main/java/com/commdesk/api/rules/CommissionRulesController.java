@@ -1,4 +1,6 @@
-package com.commdesk.api;
+package com.commdesk.api.rules;
+
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.fees.FeeSchedule;
 import com.commdesk.fees.RoleSplit;

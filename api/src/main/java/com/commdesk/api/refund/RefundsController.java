@@ -1,4 +1,7 @@
-package com.commdesk.api;
+package com.commdesk.api.refund;
+
+import com.commdesk.api.payment.PaymentsController;
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.workflows.refund.RefundRequest;

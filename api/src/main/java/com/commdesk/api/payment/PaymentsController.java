@@ -1,4 +1,6 @@
-package com.commdesk.api;
+package com.commdesk.api.payment;
+
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.MemberAllocation;

@@ -1,4 +1,6 @@
-package com.commdesk.api;
+package com.commdesk.api.ledger;
+
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.TaxReports;

@@ -1,4 +1,6 @@
-package com.commdesk.api;
+package com.commdesk.api.payment;
+
+import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;

@@ -1,4 +1,6 @@
-package com.commdesk.api;
+package com.commdesk.api.ops;
+
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.PaymentIntake;

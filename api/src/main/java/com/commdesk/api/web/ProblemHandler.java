@@ -1,4 +1,4 @@
-package com.commdesk.api;
+package com.commdesk.api.web;
 
 import com.commdesk.ledger.LedgerException;
 import java.net.URI;

@@ -1,4 +1,7 @@
-package com.commdesk.api;
+package com.commdesk.api.rules;
+
+import com.commdesk.api.payment.PaymentsController;
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.FeeEngine;

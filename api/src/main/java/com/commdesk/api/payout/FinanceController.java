@@ -1,4 +1,6 @@
-package com.commdesk.api;
+package com.commdesk.api.payout;
+
+import com.commdesk.api.web.ApiProblem;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payouts.PayoutRepository;
