@@ -1,6 +1,7 @@
 package com.commdesk.api.ledger;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.TaxReports;
@@ -45,14 +46,16 @@ public class ReportsController {
     public WalletStatements.Page memberStatement(@PathVariable String communityId, @PathVariable String userId,
                                                  @RequestParam(defaultValue = "0") long after,
                                                  @RequestParam(defaultValue = "100") int limit) {
-        return statements.member(id("communityId", communityId), id("userId", userId), cursor(after), limit(limit));
+        Caller.current().requireMemberOrCommunity(id("communityId", communityId), id("userId", userId));
+        return statements.member(communityId, userId, cursor(after), limit(limit));
     }
 
     @GetMapping(path = "/wallets/{communityId}/statement", produces = MediaType.APPLICATION_JSON_VALUE)
     public WalletStatements.Page communityStatement(@PathVariable String communityId,
                                                     @RequestParam(defaultValue = "0") long after,
                                                     @RequestParam(defaultValue = "100") int limit) {
-        return statements.community(id("communityId", communityId), cursor(after), limit(limit));
+        Caller.current().requireCommunity(id("communityId", communityId));
+        return statements.community(communityId, cursor(after), limit(limit));
     }
 
     @GetMapping(path = "/reports/gst/{month}")

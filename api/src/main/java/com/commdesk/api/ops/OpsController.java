@@ -1,6 +1,7 @@
 package com.commdesk.api.ops;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.PaymentIntake;
@@ -19,7 +20,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,12 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Operators: see parked and flagged payments, and decide on them. Decisions are signals to the
  * payment's workflow; they are accepted only in the stage they are meant for (409 otherwise).
- * {@code X-Actor} names who decides (an identity provider would supply it; there is none yet).
+ * Who decides is the access token's subject. A community owner sees only its own communities' payments.
  */
 @RestController
 @RequestMapping("/api/v1/ops")
 public class OpsController {
-    private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
     private static final List<String> STATUSES = java.util.Arrays.stream(PaymentStage.values()).map(Enum::name).toList();
 
     private final PaymentOperations operations;
@@ -56,7 +55,7 @@ public class OpsController {
             throw ApiProblem.invalid("status", "status must be ACCEPTED or one of " + STATUSES);
         }
         if (limit < 1 || limit > PaymentOperations.MAX_PAGE) throw ApiProblem.invalid("limit", "limit must be 1.." + PaymentOperations.MAX_PAGE);
-        return operations.list(status, after, limit);
+        return operations.list(status, after, limit, Caller.current().communityScope());
     }
 
     public record Note(String note) {}
@@ -64,26 +63,23 @@ public class OpsController {
     public record Review(ReviewDecision.Outcome outcome, String reason) {}
 
     @PostMapping(path = "/payments/{paymentId}/retry")
-    public ResponseEntity<?> retry(@PathVariable String paymentId, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                   @RequestBody(required = false) Note note) {
+    public ResponseEntity<?> retry(@PathVariable String paymentId, @RequestBody(required = false) Note note) {
         PaymentWorkflow wf = parked(paymentId, PaymentStage.NEEDS_ATTENTION);
-        wf.decide(new OperatorDecision(OperatorDecision.Action.RETRY, actor(actor), note == null ? null : note.note()));
+        wf.decide(new OperatorDecision(OperatorDecision.Action.RETRY, Caller.current().subject(), note == null ? null : note.note()));
         return ResponseEntity.accepted().body(Map.of("paymentId", paymentId, "signal", "retry"));
     }
 
     @PostMapping(path = "/payments/{paymentId}/compensate")
-    public ResponseEntity<?> compensate(@PathVariable String paymentId, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                        @RequestBody(required = false) Note note) {
+    public ResponseEntity<?> compensate(@PathVariable String paymentId, @RequestBody(required = false) Note note) {
         PaymentWorkflow wf = parked(paymentId, PaymentStage.NEEDS_ATTENTION);
-        wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, actor(actor), note == null ? null : note.note()));
+        wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, Caller.current().subject(), note == null ? null : note.note()));
         return ResponseEntity.accepted().body(Map.of("paymentId", paymentId, "signal", "compensate"));
     }
 
     @PostMapping(path = "/payments/{paymentId}/review")
-    public ResponseEntity<?> review(@PathVariable String paymentId, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                    @RequestBody(required = false) Review review) {
+    public ResponseEntity<?> review(@PathVariable String paymentId, @RequestBody(required = false) Review review) {
         if (review == null || review.outcome() == null) throw ApiProblem.invalid("outcome", "outcome must be APPROVE or REJECT");
-        String who = actor(actor);
+        String who = Caller.current().subject();
         PaymentWorkflow wf = parked(paymentId, PaymentStage.UNDER_REVIEW);
         wf.review(new ReviewDecision(review.outcome(), who, review.reason()));
         return ResponseEntity.accepted().body(Map.of("paymentId", paymentId, "signal", "review " + review.outcome()));
@@ -92,8 +88,8 @@ public class OpsController {
     public record Block(String kind, String value, String reason) {}
 
     @PostMapping(path = "/blocklist")
-    public ResponseEntity<?> block(@RequestHeader(name = "X-Actor", required = false) String actor, @RequestBody(required = false) Block b) {
-        String who = actor(actor);
+    public ResponseEntity<?> block(@RequestBody(required = false) Block b) {
+        String who = Caller.current().subject();
         if (b == null || b.kind() == null || !List.of("CUSTOMER", "COMMUNITY", "ORDER").contains(b.kind())) {
             throw ApiProblem.invalid("kind", "kind must be CUSTOMER, COMMUNITY or ORDER");
         }
@@ -114,10 +110,4 @@ public class OpsController {
         return wf;
     }
 
-    private static String actor(String actor) {
-        if (actor == null || !ACTOR.matcher(actor).matches()) {
-            throw ApiProblem.invalid("X-Actor", "the X-Actor header must name who decides (1-64 of A-Z a-z 0-9 _ . @ -)");
-        }
-        return actor;
-    }
 }

@@ -1,6 +1,7 @@
 package com.commdesk.api.payment;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.MemberAllocation;
@@ -110,6 +111,7 @@ public class PaymentsController {
         if (!KEY.matcher(paymentId).matches()) throw ApiProblem.invalid("paymentId", "not a valid payment id");
         AcceptedPayment p = intake.find(paymentId).orElseThrow(() ->
                 new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
+        Caller.current().requireCommunity(p.communityId());
         return view(p);
     }
 

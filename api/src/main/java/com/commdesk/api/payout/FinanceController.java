@@ -1,6 +1,7 @@
 package com.commdesk.api.payout;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payouts.PayoutRepository;
@@ -30,7 +31,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -38,13 +38,13 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Finance review of payouts (docs/payouts.md): beneficiaries, pending payouts grouped by recipient,
  * bulk approve, reject, flag for investigation, and manual settlements. Decisions are signals to the
- * payout's workflow. Four eyes: whoever requested a payout (X-Actor of the settlement) can never
+ * payout's workflow. Identity is the access token's subject. Four eyes: whoever requested a payout (the
+ * subject that started the settlement; compared case-insensitively) can never decide it, nor can its recipient —
  * approve it — refused here (403), ignored by the workflow, and refused by the database.
  */
 @RestController
 @RequestMapping("/api/v1/finance")
 public class FinanceController {
-    private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     static final int MAX_BULK = 500;
 
@@ -62,11 +62,12 @@ public class FinanceController {
 
     /** Sets a member's beneficiary (bank account + IFSC, or UPI VPA). Registered with Cashfree at the first payout. */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
-    public PayoutRepository.Beneficiary beneficiary(@RequestHeader(name = "X-Actor", required = false) String actor,
-                                                    @RequestBody(required = false) BeneficiaryInput in) {
-        String who = actor(actor);
+    public PayoutRepository.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in) {
+        Caller caller = Caller.current();
+        String who = caller.subject();
         if (in == null) throw ApiProblem.invalid(null, "a JSON body is required");
         member(in.communityId(), in.role(), in.userId());
+        caller.requireMemberOrCommunity(in.communityId(), in.userId());
         String why = PayoutRepository.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
         if (why != null) throw ApiProblem.unprocessable(why.substring(0, why.indexOf(':') > 0 ? why.indexOf(':') : why.length()), why);
         return payouts.saveBeneficiary(in.communityId(), in.role(), in.userId(), in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa(), who);
@@ -85,6 +86,7 @@ public class FinanceController {
     @GetMapping(path = "/payouts/{payoutId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public PayoutView payout(@PathVariable String payoutId) {
         Payout p = find(payoutId);
+        Caller.current().requireMemberOrCommunity(p.communityId(), p.userId());
         return new PayoutView(p, payouts.events(payoutId));
     }
 
@@ -97,9 +99,9 @@ public class FinanceController {
      * Each id gets its own outcome (approved / skipped with why); the call itself succeeds.
      */
     @PostMapping(path = "/payouts/approve", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<Outcome> approve(@RequestHeader(name = "X-Actor", required = false) String actor,
-                                 @RequestBody(required = false) BulkApproval body) {
-        String who = actor(actor);
+    public List<Outcome> approve(@RequestBody(required = false) BulkApproval body) {
+        Caller caller = Caller.current();
+        String who = caller.subject();
         if (body == null || body.payoutIds() == null || body.payoutIds().isEmpty() || body.payoutIds().size() > MAX_BULK) {
             throw ApiProblem.invalid("payoutIds", "payoutIds: 1.." + MAX_BULK + " payout ids");
         }
@@ -108,7 +110,8 @@ public class FinanceController {
             Payout p = payouts.payout(id).orElse(null);
             if (p == null) out.add(new Outcome(id, "skipped", "no such payout"));
             else if (!"PENDING_APPROVAL".equals(p.status())) out.add(new Outcome(id, "skipped", "payout is " + p.status()));
-            else if (who.equals(p.requestedBy())) out.add(new Outcome(id, "skipped", "four eyes: you requested this payout"));
+            else if (caller.isSamePerson(p.requestedBy())) out.add(new Outcome(id, "skipped", "four eyes: you requested this payout"));
+            else if (caller.isSamePerson(p.userId())) out.add(new Outcome(id, "skipped", "four eyes: this payout is to you"));
             else if (p.flaggedReason() != null) out.add(new Outcome(id, "skipped", "flagged for investigation: " + p.flaggedReason()
                     + " (approve it on its own)"));
             else {
@@ -123,20 +126,18 @@ public class FinanceController {
 
     /** Approves one payout, flagged or not (still four eyes). */
     @PostMapping(path = "/payouts/{payoutId}/approve")
-    public ResponseEntity<?> approveOne(@PathVariable String payoutId, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                        @RequestBody(required = false) Decision d) {
-        String who = actor(actor);
-        Payout p = awaitingDecision(payoutId, who);
+    public ResponseEntity<?> approveOne(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
+        String who = Caller.current().subject();
+        Payout p = awaitingDecision(payoutId);
         signal(p.payoutId()).approve(new PayoutDecision(who, d == null ? null : d.note()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "approve"));
     }
 
     @PostMapping(path = "/payouts/{payoutId}/reject")
-    public ResponseEntity<?> reject(@PathVariable String payoutId, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                    @RequestBody(required = false) Decision d) {
-        String who = actor(actor);
+    public ResponseEntity<?> reject(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
+        String who = Caller.current().subject();
         if (d == null || d.note() == null || d.note().isBlank()) throw ApiProblem.invalid("note", "a rejection needs a note (the reason)");
-        Payout p = awaitingDecision(payoutId, who);
+        Payout p = awaitingDecision(payoutId);
         signal(p.payoutId()).reject(new PayoutDecision(who, d.note()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "reject"));
     }
@@ -145,9 +146,8 @@ public class FinanceController {
 
     /** Flags a payout that has not been sent for investigation: bulk approval skips it. */
     @PostMapping(path = "/payouts/{payoutId}/flag")
-    public ResponseEntity<?> flag(@PathVariable String payoutId, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                  @RequestBody(required = false) Flag f) {
-        String who = actor(actor);
+    public ResponseEntity<?> flag(@PathVariable String payoutId, @RequestBody(required = false) Flag f) {
+        String who = Caller.current().subject();
         if (f == null || f.reason() == null || f.reason().isBlank() || f.reason().length() > 500) {
             throw ApiProblem.invalid("reason", "reason is required (at most 500)");
         }
@@ -162,9 +162,8 @@ public class FinanceController {
 
     /** Flags a recipient: their future payouts need an approval until the flag is cleared. */
     @PostMapping(path = "/recipients/flag")
-    public ResponseEntity<?> flagRecipient(@RequestHeader(name = "X-Actor", required = false) String actor,
-                                           @RequestBody(required = false) RecipientFlag f) {
-        String who = actor(actor);
+    public ResponseEntity<?> flagRecipient(@RequestBody(required = false) RecipientFlag f) {
+        String who = Caller.current().subject();
         if (f == null) throw ApiProblem.invalid(null, "a JSON body is required");
         member(f.communityId(), f.role(), f.userId());
         if (f.reason() == null || f.reason().isBlank() || f.reason().length() > 500) throw ApiProblem.invalid("reason", "reason is required");
@@ -176,10 +175,12 @@ public class FinanceController {
 
     /** Starts a settlement now (MANUAL communities, or an extra cycle); the caller is its requester. */
     @PostMapping(path = "/settlements", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<?> settle(@RequestHeader(name = "X-Actor", required = false) String actor,
-                                    @RequestBody(required = false) ManualSettlement body) {
-        String who = actor(actor);
-        if (body == null || body.communityId() == null || payouts.policy(body.communityId()).isEmpty()) {
+    public ResponseEntity<?> settle(@RequestBody(required = false) ManualSettlement body) {
+        Caller caller = Caller.current();
+        String who = caller.subject();
+        if (body == null || body.communityId() == null) throw ApiProblem.unprocessable("communityId", "communityId is required");
+        caller.requireCommunity(body.communityId());
+        if (payouts.policy(body.communityId()).isEmpty()) {
             throw ApiProblem.unprocessable("communityId", "communityId must name an existing community");
         }
         long now = clock.millis();
@@ -205,15 +206,20 @@ public class FinanceController {
     public SettlementView settlement(@PathVariable String settlementId) {
         var s = payouts.settlement(settlementId).orElseThrow(() ->
                 new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no settlement '" + settlementId + "'", "settlementId"));
+        Caller.current().requireCommunity(s.communityId());
         return new SettlementView(s, payouts.payoutsOf(settlementId));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    private Payout awaitingDecision(String payoutId, String who) {
+    private Payout awaitingDecision(String payoutId) {
         Payout p = find(payoutId);
-        if (who.equals(p.requestedBy())) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId + "; another approver must decide", "X-Actor");
+        Caller caller = Caller.current();
+        if (caller.isSamePerson(p.requestedBy())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId + "; another approver must decide", null);
+        }
+        if (caller.isSamePerson(p.userId())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "payout " + payoutId + " is to you; another approver must decide", null);
         }
         PayoutStage stage = signal(payoutId).status().stage();
         if (stage != PayoutStage.AWAITING_APPROVAL) {
@@ -238,10 +244,4 @@ public class FinanceController {
         if (userId == null || !ID.matcher(userId).matches()) throw ApiProblem.invalid("userId", "userId is required");
     }
 
-    private static String actor(String actor) {
-        if (actor == null || !ACTOR.matcher(actor).matches()) {
-            throw ApiProblem.invalid("X-Actor", "the X-Actor header must name who acts (1-64 of A-Z a-z 0-9 _ . @ -)");
-        }
-        return actor;
-    }
 }

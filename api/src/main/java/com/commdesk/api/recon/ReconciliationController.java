@@ -1,6 +1,7 @@
 package com.commdesk.api.recon;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.recon.ReconCsv;
@@ -30,14 +31,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Finance's reconciliation API (docs/reconciliation.md): exceptions (list, drill-down, resolve by an
- * adjustment journal or an explanation, with {@code X-Actor}), recon file upload, and a run of one period
+ * adjustment journal or an explanation, by the token's subject), recon file upload, and a run of one period
  * through {@link ReconciliationWorkflow}.
  */
 @RestController
@@ -81,15 +81,13 @@ public class ReconciliationController {
     public record Reason(String reason) {}
 
     @PostMapping(path = "/exceptions/{id}/adjust", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ReconciliationRepository.Resolution adjust(@PathVariable long id, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                                      @RequestBody(required = false) Reason body) {
-        return translate(() -> recon.adjust(id, requireActor(actor), body == null ? null : body.reason()));
+    public ReconciliationRepository.Resolution adjust(@PathVariable long id, @RequestBody(required = false) Reason body) {
+        return translate(() -> recon.adjust(id, Caller.current().subject(), body == null ? null : body.reason()));
     }
 
     @PostMapping(path = "/exceptions/{id}/explain", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ReconciliationRepository.Resolution explain(@PathVariable long id, @RequestHeader(name = "X-Actor", required = false) String actor,
-                                                       @RequestBody(required = false) Reason body) {
-        return translate(() -> recon.explain(id, requireActor(actor), body == null ? null : body.reason()));
+    public ReconciliationRepository.Resolution explain(@PathVariable long id, @RequestBody(required = false) Reason body) {
+        return translate(() -> recon.explain(id, Caller.current().subject(), body == null ? null : body.reason()));
     }
 
     /**
@@ -148,12 +146,6 @@ public class ReconciliationController {
         }
     }
 
-    private static String requireActor(String actor) {
-        if (actor == null || !actor.matches("[A-Za-z0-9_.@-]{1,64}")) {
-            throw ApiProblem.invalid("X-Actor", "X-Actor must name who acts: 1..64 of A-Z a-z 0-9 _ . @ -");
-        }
-        return actor;
-    }
 
     private static OffsetDateTime time(String field, String text) {
         if (text == null || text.isBlank()) return null;

@@ -2,6 +2,8 @@ package com.commdesk.api.refund;
 
 import com.commdesk.api.payment.PaymentsController;
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
+import com.commdesk.api.web.Role;
 
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.workflows.refund.RefundRequest;
@@ -46,10 +48,13 @@ public class RefundsController {
     @PostMapping(path = "/api/v1/payments/{paymentId}/refunds", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<RefundStatus> create(@PathVariable String paymentId,
                                                @RequestHeader(name = "Idempotency-Key", required = false) String key,
-                                               @RequestHeader(name = "X-Actor", required = false) String actor,
                                                @RequestBody(required = false) CreateRefund body) {
         if (key == null || !KEY.matcher(key).matches()) throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1-64 of A-Z a-z 0-9 _ . : -");
-        if (actor == null || !actor.matches("[A-Za-z0-9_.@-]{1,64}")) throw ApiProblem.invalid("X-Actor", "the X-Actor header must name who asks");
+        // Whose payment it is decides first: another tenant learns nothing from validation messages.
+        var payment = intake.find(paymentId).orElseThrow(() ->
+                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
+        Caller caller = Caller.current();
+        caller.requireCommunity(payment.communityId());
         if (body == null || body.kind() == null) throw ApiProblem.invalid("kind", "kind must be REFUND or CHARGEBACK");
         if (body.amountPaise() == null || body.amountPaise() <= 0 || body.amountPaise() > PaymentsController.MAX_AMOUNT_PAISE) {
             throw ApiProblem.invalid("amountPaise", "amountPaise must be between 1 and " + PaymentsController.MAX_AMOUNT_PAISE);
@@ -57,9 +62,10 @@ public class RefundsController {
         if (body.reason() == null || body.reason().isBlank() || body.reason().length() > 200) {
             throw ApiProblem.invalid("reason", "reason is required (at most 200 characters)");
         }
-        var payment = intake.find(paymentId).orElseThrow(() ->
-                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
-        RefundRequest request = new RefundRequest(key, payment.paymentId(), body.kind(), body.amountPaise(), body.reason(), actor);
+        if (body.kind() == RefundRequest.Kind.CHARGEBACK && !caller.has(Role.FINANCE_APPROVER)) {
+            throw new org.springframework.security.access.AccessDeniedException("chargebacks are recorded by finance");
+        }
+        RefundRequest request = new RefundRequest(key, payment.paymentId(), body.kind(), body.amountPaise(), body.reason(), caller.subject());
         RefundWorkflow wf = workflows.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(key))
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)

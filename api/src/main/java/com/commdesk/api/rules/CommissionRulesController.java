@@ -1,6 +1,7 @@
 package com.commdesk.api.rules;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.fees.FeeSchedule;
 import com.commdesk.fees.RoleSplit;
@@ -24,19 +25,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Admin API for stored commission rules (docs/rules.md). Writes need an {@code X-Actor} header naming
- * who makes the change; it goes into the audit trail. There is no authentication yet: the header is
- * trusted, so this API must only be reachable by operators until an auth system exists.
+ * Admin API for stored commission rules (docs/rules.md). Only a platform admin writes; who made a
+ * change (the token's subject) goes into the audit trail.
  */
 @RestController
 @RequestMapping("/api/v1/admin/commission-rules")
 public class CommissionRulesController {
-    static final String ACTOR = "X-Actor";
 
     private final CommissionRuleRepository rules;
 
@@ -58,9 +56,8 @@ public class CommissionRulesController {
     public record HistoryView(RuleView rule, List<VersionView> versions, List<AuditEntry> audit) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<RuleView> create(@RequestHeader(name = ACTOR, required = false) String actor,
-                                           @RequestBody(required = false) RuleBody body) {
-        String who = actor(actor);
+    public ResponseEntity<RuleView> create(@RequestBody(required = false) RuleBody body) {
+        String who = Caller.current().subject();
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
         if (body.ruleId() == null || body.ruleId().isBlank()) throw ApiProblem.invalid("ruleId", "ruleId is required");
         StoredRule r = rules.create(body.ruleId(), draft(body), who);
@@ -68,9 +65,8 @@ public class CommissionRulesController {
     }
 
     @PutMapping(path = "/{ruleId}", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public RuleView update(@PathVariable String ruleId, @RequestHeader(name = ACTOR, required = false) String actor,
-                           @RequestBody(required = false) RuleBody body) {
-        String who = actor(actor);
+    public RuleView update(@PathVariable String ruleId, @RequestBody(required = false) RuleBody body) {
+        String who = Caller.current().subject();
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
         if (body.ruleId() != null && !body.ruleId().equalsIgnoreCase(ruleId)) {
             throw ApiProblem.invalid("ruleId", "the body's ruleId '" + body.ruleId() + "' differs from the path's '" + ruleId + "'");
@@ -79,8 +75,8 @@ public class CommissionRulesController {
     }
 
     @PostMapping(path = "/{ruleId}/deactivate", produces = MediaType.APPLICATION_JSON_VALUE)
-    public RuleView deactivate(@PathVariable String ruleId, @RequestHeader(name = ACTOR, required = false) String actor) {
-        return view(rules.deactivate(ruleId, actor(actor)));
+    public RuleView deactivate(@PathVariable String ruleId) {
+        return view(rules.deactivate(ruleId, Caller.current().subject()));
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -99,12 +95,6 @@ public class CommissionRulesController {
         }).toList(), h.audit());
     }
 
-    private static String actor(String actor) {
-        if (actor == null || actor.isBlank() || actor.length() > 128) {
-            throw ApiProblem.invalid(ACTOR, "the X-Actor header (who makes the change, 1-128 characters) is required on writes");
-        }
-        return actor.strip();
-    }
 
     private static Draft draft(RuleBody b) {
         if (b.priority() == null) throw ApiProblem.invalid("priority", "priority is required (higher wins; -1000000..1000000)");

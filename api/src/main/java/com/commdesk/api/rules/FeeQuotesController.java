@@ -2,6 +2,7 @@ package com.commdesk.api.rules;
 
 import com.commdesk.api.payment.PaymentsController;
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
 
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.FeeEngine;
@@ -80,6 +81,7 @@ public class FeeQuotesController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public Quote quote(@RequestBody(required = false) QuoteRequest body) {
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
+        if (body.communityId() != null) Caller.current().requireCommunity(body.communityId());
         if (body.amountPaise() == null) throw ApiProblem.invalid("amountPaise", "amountPaise is required (an integer number of paise)");
         long amount = body.amountPaise();
         if (amount <= 0 || amount > PaymentsController.MAX_AMOUNT_PAISE) {
