@@ -86,6 +86,21 @@ public class ApiConfiguration {
         return new CommunityRepository(db.dsl());
     }
 
+    @Bean
+    com.commdesk.ledger.audit.AuditLog auditLog(LedgerDatabase db) {
+        return new com.commdesk.ledger.audit.AuditLog(db.dsl());
+    }
+
+    /** Every successful write is audited (docs/security.md); runs after Spring Security's filters. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.AuditTrail> auditTrail(
+            com.commdesk.ledger.audit.AuditLog audit, io.micrometer.core.instrument.MeterRegistry metrics,
+            @Value("${commdesk.api.max-upload-bytes:10485760}") int maxBody) {
+        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.AuditTrail(audit, maxBody, metrics));
+        r.setOrder(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 100);
+        return r;
+    }
+
     /** Stored commission rules; the cached rule set rechecks the store's revision every commdesk.fees.rules-recheck (docs/rules.md). */
     @Bean
     com.commdesk.ledger.rules.CommissionRuleRepository commissionRuleRepository(LedgerDatabase db,
