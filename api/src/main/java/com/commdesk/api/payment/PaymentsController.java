@@ -64,8 +64,11 @@ public class PaymentsController {
     private final PaymentIntake intake;
     private final LedgerQueries ledger;
     private final WorkflowClient workflows;
+    private final com.commdesk.ledger.community.CommunityOnboarding onboarding;
 
-    public PaymentsController(PaymentIntake intake, LedgerQueries ledger, WorkflowClient workflows) {
+    public PaymentsController(PaymentIntake intake, LedgerQueries ledger, WorkflowClient workflows,
+                              com.commdesk.ledger.community.CommunityOnboarding onboarding) {
+        this.onboarding = onboarding;
         this.intake = intake;
         this.ledger = ledger;
         this.workflows = workflows;
@@ -78,7 +81,7 @@ public class PaymentsController {
     public record PaymentView(String paymentId, String workflowId, String communityId, String sourceType, String sourceId,
                               String cashfreeOrderId, long amountPaise, String stage, String error, FeeBreakdown breakdown,
                               String ruleId, Integer ruleVersion, List<RoleAllocation> shares, String transactionId,
-                              Long journalId, Instant releaseAt, boolean workflowVisible) {}
+                              Long journalId, Instant releaseAt, boolean workflowVisible, Integer splitAgreementVersion) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<PaymentView> create(@RequestHeader(name = "Idempotency-Key", required = false) String key,
@@ -152,15 +155,21 @@ public class PaymentsController {
             return new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
                     p.cashfreeOrderId(), p.amountPaise(), status.stage().name(), status.error(), status.breakdown(),
                     status.ruleId(), status.ruleVersion(), status.shares(), status.transactionId(), status.journalId(),
-                    status.releaseAtEpochMillis() == null ? null : Instant.ofEpochMilli(status.releaseAtEpochMillis()), true);
+                    status.releaseAtEpochMillis() == null ? null : Instant.ofEpochMilli(status.releaseAtEpochMillis()), true,
+                    agreement(p));
         }
         return ledger.postedPayment(p.paymentId())
                 .map(v -> new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
                         p.cashfreeOrderId(), p.amountPaise(), "POSTED", null, null, v.ruleId(), v.ruleVersion(),
-                        sharesOf(v.shares()), v.transactionId().toString(), v.journalId(), null, false))
+                        sharesOf(v.shares()), v.transactionId().toString(), v.journalId(), null, false, agreement(p)))
                 .orElse(new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
                         p.cashfreeOrderId(), p.amountPaise(), "UNKNOWN", "workflow history unavailable and nothing posted",
-                        null, null, null, List.of(), null, null, null, false));
+                        null, null, null, List.of(), null, null, null, false, null));
+    }
+
+    /** The split agreement version the payment was split by; null if none (a rule's roles, or a legacy community). */
+    private Integer agreement(AcceptedPayment p) {
+        return onboarding.paymentAgreement(p.paymentId()).orElse(null);
     }
 
     private static List<RoleAllocation> sharesOf(List<LedgerQueries.Share> rows) {

@@ -51,8 +51,12 @@ public class FinanceController {
     private final PayoutRepository payouts;
     private final WorkflowClient workflows;
     private final Clock clock = Clock.systemUTC();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinanceController.class);
+    private final io.micrometer.core.instrument.Counter beneficiaryChanges;
 
-    public FinanceController(LedgerDatabase db, WorkflowClient workflows) {
+    public FinanceController(LedgerDatabase db, WorkflowClient workflows, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.beneficiaryChanges = io.micrometer.core.instrument.Counter.builder("commdesk.beneficiaries.changed")
+                .description("Beneficiaries replaced (payouts held for the cooling-off)").register(metrics);
         this.payouts = new PayoutRepository(db.dsl());
         this.workflows = workflows;
     }
@@ -60,9 +64,15 @@ public class FinanceController {
     public record BeneficiaryInput(String communityId, String role, String userId, String name, String bankAccountNumber,
                                    String ifsc, String vpa) {}
 
-    /** Sets a member's beneficiary (bank account + IFSC, or UPI VPA). Registered with Cashfree at the first payout. */
+    /**
+     * Sets a member's beneficiary (bank account + IFSC, or UPI VPA); the member itself or its community's
+     * owner. Registered with Cashfree at the first payout. A change of an existing beneficiary is paid
+     * only from {@code payableFrom} (the community's cooling-off), is logged as a notification, and its
+     * audit entry carries the digest of the beneficiary it replaced.
+     */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
-    public PayoutRepository.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in) {
+    public PayoutRepository.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
+                                                    jakarta.servlet.http.HttpServletRequest request) {
         Caller caller = Caller.current();
         String who = caller.subject();
         if (in == null) throw ApiProblem.invalid(null, "a JSON body is required");
@@ -70,7 +80,17 @@ public class FinanceController {
         caller.requireMemberOrCommunity(in.communityId(), in.userId());
         String why = PayoutRepository.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
         if (why != null) throw ApiProblem.unprocessable(why.substring(0, why.indexOf(':') > 0 ? why.indexOf(':') : why.length()), why);
-        return payouts.saveBeneficiary(in.communityId(), in.role(), in.userId(), in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa(), who);
+        var before = payouts.currentBeneficiary(in.communityId(), in.role(), in.userId());
+        before.ifPresent(b -> request.setAttribute(com.commdesk.api.web.AuditTrail.BEFORE_DIGEST,
+                com.commdesk.api.web.AuditTrail.sha256(b.beneficiaryId())));
+        var saved = payouts.saveBeneficiary(in.communityId(), in.role(), in.userId(), in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa(), who);
+        if (saved.payableFrom() != null && before.isPresent() && !before.get().beneficiaryId().equals(saved.beneficiaryId())) {
+            // The notification of a changed payout destination (the standard account-takeover signal).
+            log.warn("beneficiary of member {} in {} changed by {}: payouts held until {}", in.userId(), in.communityId(), who,
+                    saved.payableFrom());
+            beneficiaryChanges.increment();
+        }
+        return saved;
     }
 
     /** Payouts awaiting a decision, grouped by recipient. */

@@ -19,7 +19,7 @@ public record RoleInput(String role, Integer shareBps, MemberSplitMode mode, Lis
     public record MemberInput(String userId, Long weight, Long fixedPaise) {}
 
     /** The fee engine's RoleSplits; null in, null out. */
-    static List<RoleSplit> toSplits(List<RoleInput> roles, String path) {
+    public static List<RoleSplit> toSplits(List<RoleInput> roles, String path) {
         if (roles == null) return null;
         List<RoleSplit> out = new ArrayList<>(roles.size());
         for (int i = 0; i < roles.size(); i++) {

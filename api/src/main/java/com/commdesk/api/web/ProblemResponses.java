@@ -44,10 +44,11 @@ public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedH
         write(response, HttpStatus.FORBIDDEN, "Forbidden", "your role does not allow this request");
     }
 
-    private void write(HttpServletResponse response, HttpStatus status, String title, String detail) throws IOException {
+    /** Writes a problem+json answer from a filter (before or outside Spring MVC's exception handling). */
+    public void write(HttpServletResponse response, HttpStatus status, String title, String detail) throws IOException {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setTitle(title);
-        p.setType(URI.create(ProblemHandler.TYPE_BASE + title.toLowerCase()));
+        p.setType(URI.create(ProblemHandler.TYPE_BASE + title.toLowerCase(java.util.Locale.ROOT).replace(' ', '-')));
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         json.writeValue(response.getOutputStream(), p);

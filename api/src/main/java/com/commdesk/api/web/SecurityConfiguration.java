@@ -170,7 +170,8 @@ public class SecurityConfiguration {
 
     /** CORS for the browser origins in {@code commdesk.security.cors.allowed-origins} (comma-separated); none by default. */
     @Bean
-    CorsConfigurationSource corsConfigurationSource(@Value("${commdesk.security.cors.allowed-origins:}") String origins) {
+    CorsConfigurationSource corsConfigurationSource(
+            @Value("${commdesk.security.cors.allowed-origins:${CORS_ALLOWED_ORIGINS:}}") String origins) {
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         List<String> allowed = Arrays.stream(origins.split(",")).map(String::strip).filter(o -> !o.isEmpty()).toList();
         if (!allowed.isEmpty()) {

@@ -47,6 +47,9 @@ final class SharedStack {
     /** Redirect URI registered for the dashboard client (loopback: any port is accepted, RFC 8252). */
     static final String REDIRECT_URI = "http://127.0.0.1/login/oauth2/code/commdesk";
 
+    static final String RATE_LIMITED_CLIENT = "rate-limited-client";
+    static final String ALLOWED_ORIGIN = "http://dashboard.commdesk.test";
+
     private record CachedToken(String value, Instant fetched) {}
 
     private SharedStack() {}
@@ -55,7 +58,10 @@ final class SharedStack {
         if (stack == null) {
             // Every simulated payment has the same customer: raise the velocity limit so only the
             // fraud tests (which use the blocklist) are flagged.
-            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl(), "commdesk.fraud.max-per-customer", "100000");
+            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl(), "commdesk.fraud.max-per-customer", "100000",
+                    // RequestLimitsTest: one client with a tiny rate limit, one browser origin allowed.
+                    "commdesk.api.rate-limit.clients." + RATE_LIMITED_CLIENT, "5",
+                    "commdesk.security.cors.allowed-origins", ALLOWED_ORIGIN);
             stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), 0, 0, env));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
