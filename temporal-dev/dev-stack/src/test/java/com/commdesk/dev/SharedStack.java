@@ -58,11 +58,18 @@ final class SharedStack {
         if (stack == null) {
             // Every simulated payment has the same customer: raise the velocity limit so only the
             // fraud tests (which use the blocklist) are flagged.
-            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl(), "commdesk.fraud.max-per-customer", "100000",
+            // COMMDESK_TEST_TEMPORAL=cli runs every end-to-end test on the real Temporal server (the CLI's dev
+            // server, fresh state); the default is Temporal's Java test server, which needs nothing but a JDK.
+            Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(),
+                    "commdesk.fraud.max-per-customer", "100000",
+                    "COMMDESK_TEMPORAL", System.getenv().getOrDefault("COMMDESK_TEST_TEMPORAL", "test-server"),
                     // RequestLimitsTest: one client with a tiny rate limit, one browser origin allowed.
                     "commdesk.api.rate-limit.clients." + RATE_LIMITED_CLIENT, "5",
-                    "commdesk.security.cors.allowed-origins", ALLOWED_ORIGIN);
-            stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), 0, 0, env));
+                    "commdesk.security.cors.allowed-origins", ALLOWED_ORIGIN));
+            System.getenv().forEach((k, v) -> {
+                if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
+            });
+            stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), DevStack.freePort(), 0, 0, env));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;
