@@ -141,6 +141,8 @@ public final class DevStack implements AutoCloseable {
         Map<String, Object> workerProps = asProps(props);
         // The worker serves only health and metrics; the security libraries on the dev stack's classpath are the API's.
         workerProps.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDES));
+        workerProps.put("springdoc.api-docs.enabled", "false");
+        workerProps.put("springdoc.swagger-ui.enabled", "false");
         worker = WorkerApplication.builder().properties(workerProps).registerShutdownHook(false).run();
         toClose.push(worker);
         started.put("Worker", "task queue commdesk-payments, health on http://" + o.host() + ":" + port(worker) + "/actuator/health");

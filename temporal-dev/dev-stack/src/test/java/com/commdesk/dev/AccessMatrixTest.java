@@ -122,6 +122,13 @@ class AccessMatrixTest {
         c.add(call("GET", "/api/v1/wallets/demo-community/statement", null, FA, FV, CO));
         c.add(call("GET", "/api/v1/reports/gst/2026-01", null, FA, FV));
         c.add(call("GET", "/api/v1/reports/withholding/2026-01", null, FA, FV));
+        // communities (onboarding)
+        c.add(call("POST", "/api/v1/communities", "{}", PA));
+        c.add(call("GET", "/api/v1/communities", null, PA, FA, FV, OPS, CO, OTHER));
+        c.add(call("GET", "/api/v1/communities/demo-community", null, PA, FA, FV, OPS, CO));
+        c.add(call("PUT", "/api/v1/communities/demo-community", "{\"holdDays\":-1}", PA, CO));
+        c.add(call("POST", "/api/v1/communities/demo-community/split-agreements", "{}", PA, CO));
+        c.add(call("GET", "/api/v1/communities/demo-community/split-agreements", null, PA, FA, FV, OPS, CO));
         // the audit log
         c.add(call("GET", "/api/v1/audit", null, PA, FA, FV));
         // the running process: health is public, the rest is not
