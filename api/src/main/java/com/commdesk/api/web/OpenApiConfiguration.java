@@ -53,19 +53,11 @@ public class OpenApiConfiguration {
     @Bean
     OpenAPI commdeskOpenApi(@Value("${commdesk.security.issuer-uri:}") String issuer) {
         String base = issuer == null ? "" : issuer.replaceAll("/$", "");
-        Schema<?> problem = new Schema<>().type("object").description("RFC 9457 problem details")
-                .addProperty("type", new Schema<>().type("string").format("uri"))
-                .addProperty("title", new Schema<>().type("string"))
-                .addProperty("status", new Schema<>().type("integer").format("int32"))
-                .addProperty("detail", new Schema<>().type("string"))
-                .addProperty("instance", new Schema<>().type("string"))
-                .addProperty("field", new Schema<>().type("string").description("the input at fault, when there is one"));
         return new OpenAPI()
                 .info(new Info().title("CommDesk revenue platform API").version("v1")
                         .description("Payments, fees, splits, payouts, reconciliation and onboarding. Money is integer paise. "
                                 + "Identity and roles: docs/security.md."))
                 .components(new Components()
-                        .addSchemas("Problem", problem)
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                                 .description("Access token from the OIDC issuer (OIDC_ISSUER_URI)"))
                         .addSecuritySchemes(OAUTH, new SecurityScheme().type(SecurityScheme.Type.OAUTH2)
@@ -75,10 +67,29 @@ public class OpenApiConfiguration {
                                         .scopes(new Scopes().addString("openid", "OpenID Connect"))))));
     }
 
-    /** Security requirements and problem+json errors on every operation (public ones: no security, no 401/403). */
+    static Schema<?> problem() {
+        return new Schema<>().types(java.util.Set.of("object")).description("RFC 9457 problem details")
+                .addProperty("type", new Schema<>().types(java.util.Set.of("string")).format("uri"))
+                .addProperty("title", new Schema<>().types(java.util.Set.of("string")))
+                .addProperty("status", new Schema<>().types(java.util.Set.of("integer")).format("int32"))
+                .addProperty("detail", new Schema<>().types(java.util.Set.of("string")))
+                .addProperty("instance", new Schema<>().types(java.util.Set.of("string")))
+                .addProperty("field", new Schema<>().types(java.util.Set.of("string")).description("the input at fault, when there is one"));
+    }
+
+    /**
+     * Security requirements and problem+json errors on every operation (public ones: no bearer security,
+     * no 403); and, since Java record components other than primitives may be null, every property that
+     * is not required also admits null (OpenAPI 3.1: {@code type: [..., "null"]}).
+     */
     @Bean
     GlobalOpenApiCustomizer securityAndProblems() {
         return api -> {
+            if (api.getComponents() == null) api.setComponents(new Components());
+            api.getComponents().addSchemas("Problem", problem());
+            if (api.getComponents().getSchemas() != null) {
+                api.getComponents().getSchemas().forEach((name, schema) -> nullableProperties(schema));
+            }
             if (api.getPaths() == null) return;
             api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
                 boolean open = SecurityConfiguration.PUBLIC.stream().anyMatch(p -> p.equals(path) || (p.endsWith("/**")
@@ -90,10 +101,27 @@ public class OpenApiConfiguration {
         };
     }
 
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void nullableProperties(Schema<?> schema) {
+        if (schema.getProperties() == null || "Problem".equals(schema.getName())) return;
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        Map<String, Schema> props = (Map) schema.getProperties();
+        props.replaceAll((name, p) -> {
+            if (required.contains(name)) return p;
+            if (p.get$ref() != null) return new Schema<>().anyOf(List.of(new Schema<>().$ref(p.get$ref()), new Schema<>().types(java.util.Set.of("null"))));
+            if (p.getTypes() != null && !p.getTypes().isEmpty()) {
+                java.util.Set<String> types = new java.util.LinkedHashSet<>(p.getTypes());
+                types.add("null");
+                p.setTypes(types);
+            }
+            return p;
+        });
+    }
+
     private static void addProblems(Operation op, boolean open) {
         ApiResponses responses = op.getResponses() == null ? new ApiResponses() : op.getResponses();
         ERRORS.forEach((code, description) -> {
-            if (open && (code.equals("401") || code.equals("403"))) return;
+            if (open && code.equals("403")) return;
             ApiResponse existing = responses.get(code);
             Content content = new Content().addMediaType("application/problem+json",
                     new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
