@@ -43,10 +43,9 @@ public class RequestGuards extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String repeated = repeatedParameter(request.getQueryString());
-        if (repeated != null) {
-            problems.write(response, HttpStatus.BAD_REQUEST, "Repeated parameter",
-                    "query parameter '" + repeated + "' is given more than once; give it once");
+        String malformed = malformedQuery(request.getQueryString());
+        if (malformed != null) {
+            problems.write(response, HttpStatus.BAD_REQUEST, "Malformed query", malformed);
             return;
         }
         long limit = limitFor(request.getRequestURI());
@@ -65,15 +64,25 @@ public class RequestGuards extends OncePerRequestFilter {
         }
     }
 
-    /** The first query parameter name that occurs twice, or null. */
-    static String repeatedParameter(String query) {
+    /**
+     * Why the query string cannot be read unambiguously, or null: a parameter given twice (refused rather
+     * than one value guessed at), a parameter without a name, or broken percent-encoding.
+     */
+    static String malformedQuery(String query) {
         if (query == null || query.isEmpty()) return null;
         Set<String> seen = new HashSet<>();
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            if (!seen.add(name)) return name;
+            String name;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (eq >= 0) URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return "the query string has broken percent-encoding";
+            }
+            if (name.isEmpty()) return "the query string has a parameter without a name";
+            if (!seen.add(name)) return "query parameter '" + name + "' is given more than once; give it once";
         }
         return null;
     }

@@ -86,6 +86,23 @@ class RequestLimitsTest {
     }
 
     @Test
+    void aMalformedQueryStringIsA400NotAServerError() {
+        // Found by schemathesis: a parameter without a name ("=Q") reached Tomcat's parser and was a 500.
+        for (String q : List.of("?=Q", "?=", "?format=json&=x")) {
+            HttpResponse<String> r = SharedStack.get("/api/v1/reports/gst/2026-01" + q, SharedStack.token("FINANCE_VIEWER"));
+            assertThat(r.statusCode()).as(q + " " + r.body()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aMultipartContentTypeIsNoServerError() {
+        // Found by schemathesis: a GET with "Content-Type: multipart/form-data" (no boundary) was a 500.
+        HttpResponse<String> r = SharedStack.send(SharedStack.token("FINANCE_VIEWER"), "GET", "/api/v1/ledger/trial-balance",
+                "multipart/form-data", null, Map.of());
+        assertThat(r.statusCode()).as(r.body()).isLessThan(500);
+    }
+
+    @Test
     void errorsCarryNoStackTracesOrSql() {
         for (HttpResponse<String> r : List.of(
                 SharedStack.get("/api/v1/no-such-endpoint", SharedStack.token("PLATFORM_ADMIN")),
