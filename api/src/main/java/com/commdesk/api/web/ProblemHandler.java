@@ -96,6 +96,19 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.FORBIDDEN, "Forbidden", e.getMessage(), null);
     }
 
+    /**
+     * Text the database cannot store (a NUL character, an invalid encoding) is the caller's input, not a
+     * server fault: 400, without the SQL. Other database errors stay 500 (they are ours).
+     */
+    @ExceptionHandler(org.jooq.exception.DataException.class)
+    ResponseEntity<ProblemDetail> unstorableText(org.jooq.exception.DataException e) {
+        String state = e.sqlState();
+        if ("22021".equals(state) || "22P05".equals(state)) {
+            return problem(HttpStatus.BAD_REQUEST, "Invalid request", "the request contains characters that cannot be stored (e.g. NUL)", null);
+        }
+        return unexpected(e);
+    }
+
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
         log.error("unexpected error", e);

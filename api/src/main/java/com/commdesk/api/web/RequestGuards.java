@@ -44,6 +44,7 @@ public class RequestGuards extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String malformed = malformedQuery(request.getQueryString());
+        if (malformed == null && hasControl(decodedPath(request.getRequestURI()))) malformed = "the path contains control characters";
         if (malformed != null) {
             problems.write(response, HttpStatus.BAD_REQUEST, "Malformed query", malformed);
             return;
@@ -82,9 +83,30 @@ public class RequestGuards extends OncePerRequestFilter {
                 return "the query string has broken percent-encoding";
             }
             if (name.isEmpty()) return "the query string has a parameter without a name";
+            if (hasControl(name) || eq >= 0 && hasControl(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8))) {
+                return "the query string contains control characters";
+            }
             if (!seen.add(name)) return "query parameter '" + name + "' is given more than once; give it once";
         }
         return null;
+    }
+
+    /** NUL and the other C0 controls (and DEL) have no place in an id, a path or a parameter. */
+    static boolean hasControl(String s) {
+        if (s == null) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) return true;
+        }
+        return false;
+    }
+
+    private static String decodedPath(String uri) {
+        try {
+            return URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "\u0000"; // broken encoding: refused like a control character
+        }
     }
 
     static final class TooLarge extends IOException {
