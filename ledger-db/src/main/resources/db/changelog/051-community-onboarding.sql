@@ -22,12 +22,6 @@ alter table community add column created_by text null;
 
 -- A beneficiary that replaced another is payable only from this time (null: at once).
 alter table payout_beneficiary add column payable_from timestamptz null;
--- Fix: changeset 010's VPA check used the repetition {2,256}, beyond PostgreSQL's limit of 255, so
--- every UPI beneficiary failed to insert (a 500). Same rule, lengths checked apart.
-alter table payout_beneficiary drop constraint if exists payout_beneficiary_vpa_check;
-alter table payout_beneficiary add constraint payout_beneficiary_vpa_check check (
-    vpa ~ '^[A-Za-z0-9._-]+@[A-Za-z][A-Za-z0-9]+$'
-    and length(split_part(vpa, '@', 1)) between 2 and 256 and length(split_part(vpa, '@', 2)) between 2 and 64);
 
 -- Versioned, effective-dated split agreements: a payment is split by the version in force at its
 -- payment time. Versions are never changed or removed; a change is a new version.

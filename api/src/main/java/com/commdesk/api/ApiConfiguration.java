@@ -60,10 +60,24 @@ public class ApiConfiguration {
         return new WebhookEvents(db.dsl());
     }
 
-    /** Webhooks are signed with the Cashfree client secret (never logged). */
+    /** PG webhooks are signed with the PG client secret (never logged). */
     @Bean
     WebhookSignatures webhookSignatures(Environment env, io.micrometer.core.instrument.MeterRegistry metrics) {
         return new WebhookSignatures(env.getProperty("CASHFREE_CLIENT_SECRET"), java.time.Clock.systemUTC(), metrics);
+    }
+
+    /**
+     * Payouts webhooks are signed with a Payouts secret (Cashfree: the oldest active Payouts key's):
+     * {@code CASHFREE_PAYOUT_WEBHOOK_SECRET}, else {@code CASHFREE_PAYOUT_CLIENT_SECRET}. Never the PG secret.
+     */
+    @Bean
+    WebhookSignatures payoutWebhookSignatures(Environment env, io.micrometer.core.instrument.MeterRegistry metrics) {
+        String secret = env.getProperty("CASHFREE_PAYOUT_WEBHOOK_SECRET");
+        if (secret == null || secret.isBlank()) secret = env.getProperty("CASHFREE_PAYOUT_CLIENT_SECRET");
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("CASHFREE_PAYOUT_WEBHOOK_SECRET (or CASHFREE_PAYOUT_CLIENT_SECRET) is not set");
+        }
+        return new WebhookSignatures(secret, java.time.Clock.systemUTC(), metrics);
     }
 
     @Bean

@@ -74,6 +74,7 @@ public class SecurityConfiguration {
             // finance: beneficiaries, payouts, settlements
             Rule.of(PUT, "/api/v1/finance/beneficiaries", COMMUNITY_OWNER, MEMBER),
             Rule.of(GET, "/api/v1/finance/payouts/pending", FINANCE),
+            Rule.of(GET, "/api/v1/finance/payouts/attention", FINANCE),
             Rule.of(GET, "/api/v1/finance/payouts/{payoutId}", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER, MEMBER),
             Rule.of(POST, "/api/v1/finance/payouts/**", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/recipients/flag", FINANCE_APPROVER),

@@ -27,10 +27,15 @@ import org.jooq.Record;
  */
 public final class PayoutRepository {
     public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
+    /** At most this many payouts in one page of a settlement (no activity result carries them all). */
+    public static final int MAX_PAGE = 1000;
     static final Pattern ACCOUNT = Pattern.compile("[0-9]{9,18}");
     static final Pattern IFSC = Pattern.compile("[A-Z]{4}0[A-Z0-9]{6}");
-    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}");
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9 .'-]{1,100}");
+    /** A UPI id: at most 255 characters in all (changeset 030 holds the database to the same rule). */
+    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,}@[A-Za-z][A-Za-z0-9]{1,63}");
+    static final int VPA_MAX = 255;
+    /** Cashfree's beneficiary_name: letters and spaces, at most 100 (Payouts v2 reference). */
+    static final Pattern CASHFREE_NAME = Pattern.compile("[A-Za-z ]{1,100}");
 
     private final DSLContext dsl;
     private final LedgerRepository ledger;
@@ -42,20 +47,48 @@ public final class PayoutRepository {
 
     // ---- beneficiaries ---------------------------------------------------------------------------
 
-    /** A bank account + IFSC, or a UPI VPA (exactly one of the two). */
-    /** {@code payableFrom}: a beneficiary that replaced another is paid only from then (null: at once). */
+    /**
+     * A bank account + IFSC, or a UPI VPA (exactly one of the two). {@code payableFrom}: a beneficiary
+     * that replaced another is paid only from then (null: at once).
+     */
     public record Beneficiary(String beneficiaryId, String communityId, String role, String userId, String name, String kind,
-                              String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt, OffsetDateTime payableFrom) {}
+                              String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt,
+                              String cashfreeBeneficiaryId, OffsetDateTime payableFrom) {
+        /** The id to name in transfers: the one Cashfree knows this account by. */
+        public String transferBeneficiaryId() {
+            return cashfreeBeneficiaryId != null ? cashfreeBeneficiaryId : beneficiaryId;
+        }
+
+        /** Cashfree's transfer_mode for this instrument (Cashfree's default, banktransfer, fails for a VPA). */
+        public String transferMode() {
+            return "UPI".equals(kind) ? "upi" : "banktransfer";
+        }
+    }
+
+    /**
+     * The name as Cashfree accepts it (letters and spaces, at most 100), or null if it cannot be made so
+     * without guessing: accents are dropped ("José" -> "Jose"), the punctuation of names ({@code . ' - _ ,})
+     * becomes a space ("J. D'Souza" -> "J D Souza"), spaces are collapsed. Digits or other scripts are refused.
+     */
+    public static String cashfreeName(String name) {
+        if (name == null) return null;
+        String plain = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        String spaced = plain.replaceAll("[.'\u2019\\-_,]", " ").replaceAll("\\s+", " ").trim();
+        return CASHFREE_NAME.matcher(spaced).matches() ? spaced : null;
+    }
 
     /** Why the details are not a valid beneficiary, or null. Checked before anything is stored. */
     public static String invalidBeneficiary(String name, String bankAccountNumber, String bankIfsc, String vpa) {
-        if (name == null || !NAME.matcher(name).matches()) return "name: 1-100 letters, digits, spaces, . ' -";
+        if (cashfreeName(name) == null) {
+            return "name: Cashfree accepts only letters and spaces (at most 100); accents and . ' - are normalised, digits and"
+                    + " other characters are refused";
+        }
         boolean bank = bankAccountNumber != null || bankIfsc != null;
         if (bank == (vpa != null)) return "give either bankAccountNumber + ifsc, or vpa";
         if (bank) {
             if (bankAccountNumber == null || !ACCOUNT.matcher(bankAccountNumber).matches()) return "bankAccountNumber: 9-18 digits";
             if (bankIfsc == null || !IFSC.matcher(bankIfsc).matches()) return "ifsc: 4 letters, 0, 6 letters or digits (e.g. HDFC0000001)";
-        } else if (!VPA.matcher(vpa).matches()) {
+        } else if (vpa.length() > VPA_MAX || !VPA.matcher(vpa).matches()) {
             return "vpa: a UPI id like name@bank";
         }
         return null;
@@ -65,10 +98,11 @@ public final class PayoutRepository {
      * Sets a member's beneficiary. The same details again change nothing; new details make a new
      * beneficiary (new id) and supersede the old one. Returns the current one.
      */
-    public Beneficiary saveBeneficiary(String communityId, String role, String userId, String name, String bankAccountNumber,
+    public Beneficiary saveBeneficiary(String communityId, String role, String userId, String givenName, String bankAccountNumber,
                                        String bankIfsc, String vpa, String actor) {
-        String why = invalidBeneficiary(name, bankAccountNumber, bankIfsc, vpa);
+        String why = invalidBeneficiary(givenName, bankAccountNumber, bankIfsc, vpa);
         if (why != null) throw new IllegalArgumentException(why);
+        String name = cashfreeName(givenName);
         String kind = vpa != null ? "UPI" : "BANK";
         String id = "bene_" + sha256(communityId + "|" + role + "|" + userId + "|" + name + "|" + kind + "|" + bankAccountNumber
                 + "|" + bankIfsc + "|" + vpa).substring(0, 40);
@@ -106,19 +140,36 @@ public final class PayoutRepository {
         return new Beneficiary(r.get("beneficiary_id", String.class), r.get("community_id", String.class), r.get("role", String.class),
                 r.get("user_id", String.class), r.get("name", String.class), r.get("kind", String.class),
                 r.get("bank_account_number", String.class), r.get("bank_ifsc", String.class), r.get("vpa", String.class),
-                r.get("registered_at", OffsetDateTime.class), r.get("payable_from", OffsetDateTime.class));
+                r.get("registered_at", OffsetDateTime.class), r.get("cashfree_beneficiary_id", String.class),
+                r.get("payable_from", OffsetDateTime.class));
     }
 
-    public void markRegistered(String beneficiaryId) {
-        dsl.execute("update payout_beneficiary set registered_at = coalesce(registered_at, now()) where beneficiary_id = ?", beneficiaryId);
+    /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */
+    public void markRegistered(String beneficiaryId, String cashfreeBeneficiaryId) {
+        dsl.execute("update payout_beneficiary set registered_at = coalesce(registered_at, now()),"
+                + " cashfree_beneficiary_id = coalesce(cashfree_beneficiary_id, ?) where beneficiary_id = ?", cashfreeBeneficiaryId, beneficiaryId);
+    }
+
+    /** Cashfree no longer knows the beneficiary (removed in its dashboard): register it again before the next transfer. */
+    public void markUnregistered(String beneficiaryId) {
+        dsl.execute("update payout_beneficiary set registered_at = null, cashfree_beneficiary_id = null where beneficiary_id = ?", beneficiaryId);
     }
 
     // ---- flags -----------------------------------------------------------------------------------
 
     /** Flags a recipient for investigation: their payouts need approval until cleared. Idempotent while open. */
     public void flagRecipient(String communityId, String role, String userId, String reason, String actor) {
-        dsl.execute("insert into payout_flag (community_id, role, user_id, reason, flagged_by) values (?, ?, ?, ?, ?)"
-                + " on conflict (community_id, role, user_id) where cleared_at is null do nothing", communityId, role, userId, reason, actor);
+        dsl.transaction(cfg -> {
+            DSLContext tx = cfg.dsl();
+            tx.execute("insert into payout_flag (community_id, role, user_id, reason, flagged_by) values (?, ?, ?, ?, ?)"
+                    + " on conflict (community_id, role, user_id) where cleared_at is null do nothing", communityId, role, userId, reason, actor);
+            // Their payouts not yet sent wait for an approval too (row locks order this against markTransferRequested).
+            for (String id : tx.fetch("select payout_id from payout where community_id = ? and role = ? and user_id = ?"
+                    + " and transfer_requested_at is null and status in ('CREATED', 'PENDING_APPROVAL', 'APPROVED')", communityId, role, userId)
+                    .getValues(0, String.class)) {
+                flag(tx, id, "recipient flagged: " + reason, actor);
+            }
+        });
     }
 
     public int clearFlag(String communityId, String role, String userId, String actor) {
@@ -126,11 +177,21 @@ public final class PayoutRepository {
                 + " and user_id = ? and cleared_at is null", actor, communityId, role, userId);
     }
 
-    /** Flags one payout: it will not be bulk-approved (an individual decision is still possible). */
+    /**
+     * Flags one payout not yet sent: it will not be bulk-approved, and it waits for an individual
+     * approval before its transfer (an approval given before the flag no longer counts). False if the
+     * transfer was already requested (too late).
+     */
     public boolean flagPayout(String payoutId, String reason, String actor) {
-        int n = dsl.execute("update payout set flagged_reason = ?, updated_at = now() where payout_id = ? and status in"
-                + " ('CREATED', 'PENDING_APPROVAL')", reason, payoutId);
-        if (n > 0) event(dsl, payoutId, "FLAGGED", actor, reason);
+        return dsl.transactionResult(cfg -> flag(cfg.dsl(), payoutId, reason, actor));
+    }
+
+    private static boolean flag(DSLContext tx, String payoutId, String reason, String actor) {
+        int n = tx.execute("update payout set flagged_reason = ?, needs_approval = true, decided_by = null, updated_at = now(),"
+                + " status = case when status = 'APPROVED' then 'PENDING_APPROVAL' else status end"
+                + " where payout_id = ? and transfer_requested_at is null and status in ('CREATED', 'PENDING_APPROVAL', 'APPROVED')",
+                reason, payoutId);
+        if (n > 0) event(tx, payoutId, "FLAGGED", actor, reason);
         return n > 0;
     }
 
@@ -165,12 +226,19 @@ public final class PayoutRepository {
      */
     public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff,
                                        String requestedBy, long approvalThresholdPaise) {
+        open(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
+        return payoutsOf(settlementId);
+    }
+
+    /** As {@link #openSettlement}, but returns only how many payouts the settlement has; read them by {@link #payoutPage}. */
+    public int open(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
+                    long approvalThresholdPaise) {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             int created = tx.execute("insert into settlement (settlement_id, community_id, cycle, cut_off, requested_by)"
                     + " values (?, ?, ?, cast(? as timestamptz), ?) on conflict (settlement_id) do nothing", settlementId, communityId, cycle,
                     cutOff.toString(), requestedBy);
-            if (created == 0) return payoutsOf(tx, settlementId);
+            if (created == 0) return tx.fetchCount(tx.selectFrom("payout").where("settlement_id = ?", settlementId));
             var rows = tx.fetch("""
                     select w.role, w.user_id, w.available_paise, b.beneficiary_id, f.reason
                       from member_wallet w join community c using (community_id)
@@ -203,8 +271,15 @@ public final class PayoutRepository {
             }
             tx.execute("update settlement set payout_count = ?, total_paise = ?, skipped_no_beneficiary = ? where settlement_id = ?",
                     count, total, skipped, settlementId);
-            return payoutsOf(tx, settlementId);
+            return count;
         });
+    }
+
+    /** The settlement's payouts after {@code afterPayoutId} (null: from the first), in payout id order, at most {@code limit}. */
+    public List<Payout> payoutPage(String settlementId, String afterPayoutId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
+        return dsl.fetch("select * from payout where settlement_id = ? and payout_id > coalesce(cast(? as text), '')"
+                + " order by payout_id limit ?", settlementId, afterPayoutId, limit).map(PayoutRepository::payoutOf);
     }
 
     public List<Payout> payoutsOf(String settlementId) {
@@ -275,12 +350,30 @@ public final class PayoutRepository {
         return new MemberFunds(prefix + ":" + p.payoutId(), p.communityId(), p.role(), p.userId(), p.amountPaise());
     }
 
-    /** available -> locked (PAYOUT_LOCK). INSUFFICIENT_FUNDS (nothing written) if the balance is gone. */
+    /**
+     * available -> locked (PAYOUT_LOCK), and the journal recorded on the payout, in one transaction
+     * that holds the payout's row: INSUFFICIENT_FUNDS (nothing written) if the balance is gone, and
+     * INVALID_POSTING (nothing written) if the payout has already ended. So a lock attempt that runs on
+     * after its activity timed out (a "zombie") and commits late can never lock the money of a payout
+     * whose workflow has since released it: {@link #release} takes the same row lock and decides from
+     * what is recorded there.
+     */
     public long lock(String payoutId) {
-        Payout p = require(payoutId);
-        long journal = ledger.moveMemberFunds(Movement.PAYOUT_LOCK, funds(p, "payout-lock"), "payout " + payoutId + " locked");
-        dsl.execute("update payout set lock_journal_id = ?, updated_at = now() where payout_id = ?", journal, payoutId);
-        return journal;
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            Record row = tx.fetchOptional("select status, lock_journal_id from payout where payout_id = ? for update", payoutId)
+                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+            Long existing = row.get("lock_journal_id", Long.class);
+            if (existing != null) return existing;
+            if (TERMINAL.contains(row.get("status", String.class))) {
+                throw new LedgerException(LedgerException.Code.INVALID_POSTING, "payout " + payoutId + " has ended ("
+                        + row.get("status", String.class) + "): nothing is locked for it any more");
+            }
+            Payout p = payoutOf(tx.fetchOne("select * from payout where payout_id = ?", payoutId));
+            long journal = new LedgerRepository(tx).moveMemberFunds(Movement.PAYOUT_LOCK, funds(p, "payout-lock"), "payout " + payoutId + " locked");
+            tx.execute("update payout set lock_journal_id = ?, updated_at = now() where payout_id = ?", journal, payoutId);
+            return journal;
+        });
     }
 
     /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
@@ -310,12 +403,43 @@ public final class PayoutRepository {
      * activity learns the transfer may already exist and must ask Cashfree instead of sending again.
      */
     public boolean markTransferRequested(String payoutId) {
+        return sendPermit(payoutId) == SendPermit.MARKED;
+    }
+
+    /** What {@link #sendPermit} found. */
+    public enum SendPermit {
+        /** Marked now: this caller sends the one transfer. */
+        MARKED,
+        /** Marked before: an earlier attempt may have reached Cashfree; ask, never send blindly. */
+        ALREADY_MARKED,
+        /** Flagged (payout or recipient) and not approved since: nothing may be sent until an approval. */
+        NEEDS_APPROVAL
+    }
+
+    /**
+     * Marks the moment before the one transfer request, unless the payout or its recipient is flagged
+     * and no approval has been recorded since (a flag raised before SENT makes the payout wait). One
+     * conditional UPDATE of the payout's row: a concurrent flag either lands first (and the payout
+     * waits) or finds the transfer requested (and reports "too late").
+     */
+    public SendPermit sendPermit(String payoutId) {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
-            int n = tx.execute("update payout set transfer_requested_at = now(), status = 'SENT', updated_at = now()"
-                    + " where payout_id = ? and transfer_requested_at is null", payoutId);
-            if (n > 0) event(tx, payoutId, "SENT", null, "transfer requested");
-            return n > 0;
+            int n = tx.execute("""
+                    update payout p set transfer_requested_at = now(), status = 'SENT', updated_at = now()
+                     where p.payout_id = ? and p.transfer_requested_at is null
+                       and (p.decided_by is not null
+                            or (p.flagged_reason is null and not exists (
+                                    select 1 from payout_flag f where f.community_id = p.community_id and f.role = p.role
+                                       and f.user_id = p.user_id and f.cleared_at is null)))
+                    """, payoutId);
+            if (n > 0) {
+                event(tx, payoutId, "SENT", null, "transfer requested");
+                return SendPermit.MARKED;
+            }
+            Record r = tx.fetchOne("select transfer_requested_at from payout where payout_id = ?", payoutId);
+            if (r == null) throw new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId);
+            return r.get(0) != null ? SendPermit.ALREADY_MARKED : SendPermit.NEEDS_APPROVAL;
         });
     }
 
@@ -341,13 +465,20 @@ public final class PayoutRepository {
      * (FAILED or REJECTED). If nothing was locked, only the status is recorded. Idempotent.
      */
     public void release(String payoutId, String finalStatus, String reason) {
-        Payout p = require(payoutId);
-        boolean locked = dsl.fetchExists(dsl.selectOne().from("journal").where("idempotency_key = ?", "payout-lock:" + payoutId));
-        Long journal = locked ? ledger.moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),
-                "payout " + payoutId + " " + finalStatus.toLowerCase(java.util.Locale.ROOT) + ": " + reason) : null;
         dsl.transaction(cfg -> {
             DSLContext tx = cfg.dsl();
-            if (journal != null) tx.execute("update payout set failed_journal_id = ? where payout_id = ?", journal, payoutId);
+            // The payout's row is held, so a late lock (see lock) either committed before this and is seen, or
+            // waits and then finds the payout ended.
+            Record row = tx.fetchOptional("select lock_journal_id, failed_journal_id from payout where payout_id = ? for update", payoutId)
+                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+            boolean locked = row.get("lock_journal_id", Long.class) != null
+                    || tx.fetchExists(tx.selectOne().from("journal").where("idempotency_key = ?", "payout-lock:" + payoutId));
+            if (locked && row.get("failed_journal_id", Long.class) == null) {
+                Payout p = payoutOf(tx.fetchOne("select * from payout where payout_id = ?", payoutId));
+                long journal = new LedgerRepository(tx).moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),
+                        "payout " + payoutId + " " + finalStatus.toLowerCase(java.util.Locale.ROOT) + ": " + reason);
+                tx.execute("update payout set failed_journal_id = ? where payout_id = ?", journal, payoutId);
+            }
             setStatus(tx, payoutId, finalStatus, null, reason);
         });
     }
@@ -367,6 +498,100 @@ public final class PayoutRepository {
             DSLContext tx = cfg.dsl();
             tx.execute("update payout set reversed_journal_id = ?, failed_journal_id = ? where payout_id = ?", reversed, failed, payoutId);
             setStatus(tx, payoutId, "REVERSED", null, reason);
+        });
+    }
+
+    /**
+     * The transfer's outcome is still unknown after the bounded wait: NEEDS_ATTENTION for finance (the
+     * money stays locked). Idempotent; the first time counts. Returns whether it changed now.
+     */
+    public boolean markNeedsAttention(String payoutId, String why) {
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            int n = tx.execute("update payout set status = 'NEEDS_ATTENTION', attention_since = coalesce(attention_since, now()),"
+                    + " reason = ?, updated_at = now() where payout_id = ? and status in ('CREATED', 'APPROVED', 'SENT')", why, payoutId);
+            if (n > 0) event(tx, payoutId, "NEEDS_ATTENTION", null, why);
+            return n > 0;
+        });
+    }
+
+    /** Payouts waiting for finance (oldest first), optionally of one community. */
+    public List<Payout> needingAttention(String communityId, int limit) {
+        return dsl.fetch("select * from payout where status = 'NEEDS_ATTENTION' and (cast(? as text) is null or community_id = ?)"
+                + " order by attention_since, payout_id limit ?", communityId, communityId, limit).map(PayoutRepository::payoutOf);
+    }
+
+    public long countNeedingAttention() {
+        return dsl.fetchCount(dsl.selectFrom("payout").where("status = 'NEEDS_ATTENTION'"));
+    }
+
+    /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
+    public record Resolution(String outcome, String requestedBy, String confirmedBy, boolean ready) {}
+
+    /** The person confirming "failed" is the one who asked for it (four eyes). */
+    public static final class FourEyesViolation extends RuntimeException {
+        public FourEyesViolation(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
+     * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
+     * the member, so it needs two people: the first call records the request, a second call by someone
+     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too).
+     */
+    public Resolution resolve(String payoutId, String outcome, String actor, String note) {
+        if (!"PAID".equals(outcome) && !"FAILED".equals(outcome)) throw new IllegalArgumentException("outcome must be PAID or FAILED");
+        if (actor == null || actor.isBlank()) throw new IllegalArgumentException("an actor is required");
+        return dsl.transactionResult(cfg -> {
+            DSLContext tx = cfg.dsl();
+            Record r = tx.fetchOptional("select status, resolution_outcome, resolution_requested_by, resolution_confirmed_by"
+                    + " from payout where payout_id = ? for update", payoutId)
+                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+            if (!"NEEDS_ATTENTION".equals(r.get("status", String.class))) {
+                throw new IllegalStateException("payout " + payoutId + " is " + r.get("status", String.class) + ", not NEEDS_ATTENTION");
+            }
+            String requested = r.get("resolution_requested_by", String.class);
+            boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.get("resolution_outcome", String.class)) && requested != null;
+            if (confirming) {
+                if (requested.equalsIgnoreCase(actor)) {
+                    throw new FourEyesViolation("'confirm failed' of payout " + payoutId + " was requested by " + requested
+                            + "; someone else must confirm it");
+                }
+                tx.execute("update payout set resolution_confirmed_by = ?, updated_at = now() where payout_id = ?", actor, payoutId);
+                event(tx, payoutId, "RESOLVE_CONFIRMED", actor, "FAILED" + (note == null ? "" : ": " + note));
+                return new Resolution("FAILED", requested, actor, true);
+            }
+            tx.execute("update payout set resolution_outcome = ?, resolution_requested_by = ?, resolution_confirmed_by = null,"
+                    + " updated_at = now() where payout_id = ?", outcome, actor, payoutId);
+            event(tx, payoutId, "RESOLVE_REQUESTED", actor, outcome + (note == null ? "" : ": " + note));
+            return new Resolution(outcome, actor, null, "PAID".equals(outcome));
+        });
+    }
+
+    /**
+     * Cashfree reports SUCCESS for a payout whose money we had returned to the member (its workflow
+     * had ended FAILED or REJECTED): the payout is posted by its own journals: PAYOUT_LOCK again
+     * (available -> locked, key "payout-relock:&lt;id&gt;") and PAYOUT_PAID. INSUFFICIENT_FUNDS (nothing
+     * written) if the member no longer has the money: finance must look. Idempotent.
+     */
+    public void latePaid(String payoutId, String detail) {
+        dsl.transaction(cfg -> {
+            DSLContext tx = cfg.dsl();
+            Payout p = payoutOf(tx.fetchOptional("select * from payout where payout_id = ? for update", payoutId)
+                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId)));
+            if ("PAID".equals(p.status())) return;
+            if (!"FAILED".equals(p.status()) && !"REJECTED".equals(p.status())) {
+                throw new IllegalStateException("payout " + payoutId + " is " + p.status() + ": its workflow decides");
+            }
+            LedgerRepository books = new LedgerRepository(tx);
+            boolean released = tx.fetchValue("select failed_journal_id from payout where payout_id = ?", payoutId) != null;
+            if (released) books.moveMemberFunds(Movement.PAYOUT_LOCK, funds(p, "payout-relock"), "payout " + payoutId + " paid after all: locked again");
+            long paid = books.moveMemberFunds(Movement.PAYOUT_PAID, funds(p, "payout-paid"), "payout " + payoutId + " paid (late SUCCESS)");
+            tx.execute("update payout set paid_journal_id = ?, paid_at = coalesce(paid_at, now()), status = 'PAID', updated_at = now()"
+                    + " where payout_id = ?", paid, payoutId);
+            event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
         });
     }
 

@@ -110,6 +110,10 @@ public final class DevStack implements AutoCloseable {
             props.put("CASHFREE_CLIENT_SECRET", SIM_CLIENT_SECRET);
             props.put("CASHFREE_ENV", "sandbox");
             props.put("CASHFREE_BASE_URL", simulator.baseUrl());
+            // Payouts have their own keys and, as in production, a second factor: the simulator's 2FA public key.
+            props.put("CASHFREE_PAYOUT_CLIENT_ID", simulator.config().payoutClientId());
+            props.put("CASHFREE_PAYOUT_CLIENT_SECRET", simulator.config().payoutClientSecret());
+            props.put("CASHFREE_PAYOUT_PUBLIC_KEY", simulator.payouts().publicKeyPem());
             started.put("Cashfree", "simulator on " + simulator.baseUrl() + " (create and pay orders: see README)");
         } else {
             started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));

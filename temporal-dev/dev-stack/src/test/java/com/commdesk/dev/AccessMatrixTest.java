@@ -93,6 +93,8 @@ class AccessMatrixTest {
         c.add(call("PUT", "/api/v1/finance/beneficiaries", """
                 {"communityId":"demo-community","role":"admins","userId":"u-admin1","name":"","bankAccountNumber":"1"}""", CO, MEM));
         c.add(call("GET", "/api/v1/finance/payouts/pending", null, FA, FV));
+        c.add(call("GET", "/api/v1/finance/payouts/attention", null, FA, FV));
+        c.add(call("POST", "/api/v1/finance/payouts/no-such-payout/resolve", "{}", FA));
         c.add(call("GET", "/api/v1/finance/payouts/no-such-payout", null, FA, FV, CO, OTHER, MEM));
         c.add(call("POST", "/api/v1/finance/payouts/approve", "{}", FA));
         c.add(call("POST", "/api/v1/finance/payouts/no-such-payout/approve", "{}", FA));
