@@ -171,9 +171,16 @@ public class ApiConfiguration {
         return TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233");
     }
 
+    /** The Temporal SDK's metrics (queue lag, task failures, pollers) on /actuator/prometheus; closed after the stubs. */
+    @Bean(destroyMethod = "close")
+    com.uber.m3.tally.Scope temporalMetricsScope(io.micrometer.core.instrument.MeterRegistry registry,
+                                                 @Value(com.commdesk.workflows.client.TemporalMetrics.REPORT_INTERVAL) Duration every) {
+        return com.commdesk.workflows.client.TemporalMetrics.micrometerScope(registry, every);
+    }
+
     @Bean(destroyMethod = "shutdown")
-    WorkflowServiceStubs workflowServiceStubs(Environment env) {
-        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10));
+    WorkflowServiceStubs workflowServiceStubs(Environment env, com.uber.m3.tally.Scope temporalMetricsScope) {
+        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10), temporalMetricsScope);
     }
 
     @Bean

@@ -20,7 +20,16 @@ public final class LedgerInvariants {
 
     public record Violation(String invariant, String subject, String detail) {}
 
-    public record Report(boolean holds, List<Violation> violations, OffsetDateTime checkedAt, long journals, long postings) {}
+    public record Report(boolean holds, List<Violation> violations, OffsetDateTime checkedAt, long journals, long postings) {
+        /** Violations that are a balance on the wrong side of zero (alerting pages on these apart). */
+        public long negativeBalances() {
+            return violations.stream().filter(v -> NEGATIVE_BALANCE_CHECKS.contains(v.invariant())).count();
+        }
+    }
+
+    /** The checks that find a balance on the wrong side of zero: a member overdrawn, a receivable or a tax payable negative. */
+    public static final java.util.Set<String> NEGATIVE_BALANCE_CHECKS = java.util.Set.of(
+            "no member account is overdrawn", "no receivable is negative", "tax payables are never in debit");
 
     /** Each check: a name and a query returning (subject, detail) for every violation. */
     private static final List<String[]> CHECKS = List.of(
@@ -141,6 +150,15 @@ public final class LedgerInvariants {
                       from journal j where j.kind = 'PAYMENT'
                        and not exists (select 1 from revenue_transaction rt where rt.journal_id = j.journal_id)
                     """});
+
+    static {
+        // A renamed check must not silently drop out of the negative-balance count.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        CHECKS.forEach(c -> names.add(c[0]));
+        if (!names.containsAll(NEGATIVE_BALANCE_CHECKS)) {
+            throw new IllegalStateException("NEGATIVE_BALANCE_CHECKS names a check that does not exist: " + NEGATIVE_BALANCE_CHECKS);
+        }
+    }
 
     public Report check() {
         return dsl.transactionResult(cfg -> {

@@ -85,10 +85,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         this.clock = clock;
         this.escalations = Counter.builder("commdesk.payouts.approvals.escalated")
                 .description("Payout approvals open longer than commdesk.payouts.escalate-after").register(metrics);
-        this.paid = Counter.builder("commdesk.payouts.paid").register(metrics);
+        this.paid = Counter.builder("commdesk.payouts.paid").description("Payouts Cashfree confirmed paid").register(metrics);
         this.failed = Counter.builder("commdesk.payouts.failed").description("Payouts failed or rejected (money back to available)").register(metrics);
         this.reversed = Counter.builder("commdesk.payouts.reversed").description("Paid payouts the bank sent back").register(metrics);
-        this.transfersRequested = Counter.builder("commdesk.payouts.transfers.requested").register(metrics);
+        this.transfersRequested = Counter.builder("commdesk.payouts.transfers.requested")
+                .description("Transfers requested from Cashfree Payouts (at most one per payout)").register(metrics);
         this.settlementDelay = Timer.builder("commdesk.settlement.delay")
                 .description("From a settlement cycle's cut-off to the member's payout being paid").register(metrics);
     }

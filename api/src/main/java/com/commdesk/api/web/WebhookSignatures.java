@@ -62,7 +62,8 @@ public final class WebhookSignatures {
         if (raw.length > MAX_BODY_BYTES) throw ApiProblem.invalid(null, "webhook body larger than " + MAX_BODY_BYTES + " bytes");
         String why = reject(signature, timestamp, raw);
         if (why != null) {
-            metrics.counter("commdesk.webhooks.rejected", "source", source).increment();
+            io.micrometer.core.instrument.Counter.builder("commdesk.webhooks.rejected").tag("source", source)
+                    .description("Webhook deliveries refused: unsigned, forged or stale").register(metrics).increment();
             log.warn("rejected a Cashfree {} webhook: {}", source, why);
             throw new Rejected(why);
         }

@@ -119,6 +119,9 @@ public final class DevStack implements AutoCloseable {
             started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));
         }
 
+        // The standalone apps log JSON lines; on a developer's console readable lines are friendlier.
+        // LOG_FORMAT=ecs (or logstash, gelf) gives the dev stack the production shape.
+        props.put("LOG_FORMAT", o.env().getOrDefault("LOG_FORMAT", ""));
         issuer = o.env().get("OIDC_ISSUER_URI");
         if (blank(issuer)) {
             // The issuer URL is in every token, so its port is fixed before the server starts.
@@ -139,6 +142,19 @@ public final class DevStack implements AutoCloseable {
         o.env().forEach((k, v) -> {
             if (k.startsWith("commdesk.")) props.put(k, v);
         });
+        // COMMDESK_DEV_APPS=none: the infrastructure only (PostgreSQL, Temporal, the simulator), for running the
+        // standalone api/worker jars or their images against it (ops/images/smoke.sh does).
+        String apps = o.env().getOrDefault("COMMDESK_DEV_APPS", "all").trim();
+        if (!apps.equals("all") && !apps.equals("none")) {
+            throw new IllegalArgumentException("COMMDESK_DEV_APPS must be all or none, not '" + apps + "'");
+        }
+        if (apps.equals("none")) {
+            String envFile = o.env().get("COMMDESK_DEV_ENV_FILE");
+            if (!blank(envFile)) writeAppEnv(java.nio.file.Path.of(envFile.trim()), props);
+            started.put("API/Worker", "not started (COMMDESK_DEV_APPS=none); DATABASE_URL=" + databaseUrl + " TEMPORAL_ADDRESS=" + temporal
+                    + (blank(envFile) ? "" : "; every setting the apps need is in " + envFile.trim()));
+            return;
+        }
         props.put("WORKER_HOST", o.host());
         props.put("WORKER_PORT", Integer.toString(o.workerPort()));
         // Our shutdown hook closes everything in order; Spring's own hooks would race it.
@@ -213,6 +229,30 @@ public final class DevStack implements AutoCloseable {
         return address;
     }
 
+    /**
+     * The environment the standalone apps need to run against this stack's infrastructure, as KEY=VALUE
+     * lines (what the dev stack would have passed its own API and worker); a multi-line value (the simulator's
+     * Payouts 2FA public key) goes to a file beside it and the line names the file. Development values only.
+     */
+    private static void writeAppEnv(java.nio.file.Path file, Map<String, String> props) {
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (Map.Entry<String, String> e : props.entrySet()) {
+                if (!e.getKey().matches("[A-Z][A-Z0-9_]*")) continue;
+                String value = e.getValue();
+                if (value.contains("\n")) {
+                    java.nio.file.Path side = file.resolveSibling(e.getKey().toLowerCase(java.util.Locale.ROOT) + ".pem");
+                    java.nio.file.Files.writeString(side, value);
+                    value = side.toAbsolutePath().toString();
+                }
+                lines.append(e.getKey()).append('=').append(value).append('\n');
+            }
+            java.nio.file.Files.writeString(file, lines);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("could not write " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
     private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
         try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
             for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
@@ -229,6 +269,9 @@ public final class DevStack implements AutoCloseable {
 
     /** The embedded authorization server's context, or null when a real issuer is configured. */
     public ConfigurableApplicationContext authServer() { return auth; }
+
+    /** The worker's HTTP port (health, /actuator/prometheus). */
+    public int workerPort() { return port(worker); }
 
     /** The Temporal CLI dev server's process id, or -1 when Temporal is the in-process test server or configured. */
     public long temporalServerPid() { return temporalServerPid; }

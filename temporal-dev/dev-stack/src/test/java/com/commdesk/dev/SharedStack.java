@@ -56,23 +56,33 @@ final class SharedStack {
 
     static synchronized DevStack get() {
         if (stack == null) {
-            // Every simulated payment has the same customer: raise the velocity limit so only the
-            // fraud tests (which use the blocklist) are flagged.
-            // COMMDESK_TEST_TEMPORAL=cli runs every end-to-end test on the real Temporal server (the CLI's dev
-            // server, fresh state); the default is Temporal's Java test server, which needs nothing but a JDK.
-            Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(),
-                    "commdesk.fraud.max-per-customer", "100000",
-                    "COMMDESK_TEMPORAL", System.getenv().getOrDefault("COMMDESK_TEST_TEMPORAL", "test-server"),
-                    // RequestLimitsTest: one client with a tiny rate limit, one browser origin allowed.
-                    "commdesk.api.rate-limit.clients." + RATE_LIMITED_CLIENT, "5",
-                    "commdesk.security.cors.allowed-origins", ALLOWED_ORIGIN));
-            System.getenv().forEach((k, v) -> {
-                if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
-            });
-            stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), DevStack.freePort(), 0, 0, env));
+            stack = startIsolated(Map.of());
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;
+    }
+
+    /**
+     * A stack of its own (its own fresh database, Temporal and simulator), for tests that must not share
+     * state with the others, e.g. because they corrupt the books on purpose. {@code settings} are added to
+     * the test defaults ("commdesk.*" pass through to the apps). The caller closes it.
+     */
+    static DevStack startIsolated(Map<String, String> settings) {
+        // Every simulated payment has the same customer: raise the velocity limit so only the
+        // fraud tests (which use the blocklist) are flagged.
+        // COMMDESK_TEST_TEMPORAL=cli runs every end-to-end test on the real Temporal server (the CLI's dev
+        // server, fresh state); the default is Temporal's Java test server, which needs nothing but a JDK.
+        Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(),
+                "commdesk.fraud.max-per-customer", "100000",
+                "COMMDESK_TEMPORAL", System.getenv().getOrDefault("COMMDESK_TEST_TEMPORAL", "test-server"),
+                // RequestLimitsTest: one client with a tiny rate limit, one browser origin allowed.
+                "commdesk.api.rate-limit.clients." + RATE_LIMITED_CLIENT, "5",
+                "commdesk.security.cors.allowed-origins", ALLOWED_ORIGIN));
+        System.getenv().forEach((k, v) -> {
+            if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
+        });
+        env.putAll(settings);
+        return DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), DevStack.freePort(), 0, 0, env));
     }
 
     /** A small pool on the stack's database, for tests that check what was written. */
@@ -132,10 +142,16 @@ final class SharedStack {
      */
     static String mintedToken(String subject, java.util.List<String> roles, java.util.List<String> communities, Instant issuedAt,
                               Duration ttl) {
+        return mintedToken(get(), subject, roles, communities, issuedAt, ttl);
+    }
+
+    /** As {@link #mintedToken(String, java.util.List, java.util.List, Instant, Duration)}, by {@code stack}'s own server (an isolated stack). */
+    static String mintedToken(DevStack stack, String subject, java.util.List<String> roles, java.util.List<String> communities,
+                              Instant issuedAt, Duration ttl) {
         @SuppressWarnings("unchecked")
         com.nimbusds.jose.jwk.source.JWKSource<com.nimbusds.jose.proc.SecurityContext> keys =
-                get().authServer().getBean(com.nimbusds.jose.jwk.source.JWKSource.class);
-        var claims = org.springframework.security.oauth2.jwt.JwtClaimsSet.builder().issuer(get().issuer()).subject(subject)
+                stack.authServer().getBean(com.nimbusds.jose.jwk.source.JWKSource.class);
+        var claims = org.springframework.security.oauth2.jwt.JwtClaimsSet.builder().issuer(stack.issuer()).subject(subject)
                 .issuedAt(issuedAt).notBefore(issuedAt).expiresAt(issuedAt.plus(ttl)).claim("roles", roles);
         if (!communities.isEmpty()) claims.claim("communities", communities);
         var header = org.springframework.security.oauth2.jwt.JwsHeader.with(
