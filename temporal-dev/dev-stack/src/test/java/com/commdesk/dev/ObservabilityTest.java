@@ -366,7 +366,8 @@ class ObservabilityTest {
         String actor = request.headers().firstValue("X-Actor").orElse("observability-test");
         request = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("X-Actor"))
                 .header("Authorization", "Bearer " + SharedStack.mintedToken(stack, actor,
-                        List.of("PLATFORM_ADMIN", "OPS", "FINANCE_APPROVER", "FINANCE_VIEWER", "PAYMENT_SERVICE"), List.of(),
+                        List.of("PLATFORM_ADMIN", "OPS", "FINANCE_APPROVER", "FINANCE_VIEWER", "PAYMENT_SERVICE", "COMMUNITY_OWNER"),
+                        List.of(COMMUNITY),
                         java.time.Instant.now(), Duration.ofMinutes(15))).build();
         try {
             return SharedStack.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
