@@ -3,7 +3,7 @@ package com.commdesk.api.analytics;
 import static com.commdesk.api.analytics.PeriodParams.id;
 import static com.commdesk.api.analytics.PeriodParams.limit;
 
-import com.commdesk.api.ApiProblem;
+import com.commdesk.api.web.ApiProblem;
 import com.commdesk.ledger.WalletStatements;
 import com.commdesk.ledger.analytics.Granularity;
 import com.commdesk.ledger.analytics.MemberWallets;

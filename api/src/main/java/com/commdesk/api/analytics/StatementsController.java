@@ -2,7 +2,7 @@ package com.commdesk.api.analytics;
 
 import static com.commdesk.api.analytics.PeriodParams.id;
 
-import com.commdesk.api.ApiProblem;
+import com.commdesk.api.web.ApiProblem;
 import com.commdesk.ledger.analytics.MonthlyStatements;
 import java.time.YearMonth;
 import org.springframework.http.HttpHeaders;
