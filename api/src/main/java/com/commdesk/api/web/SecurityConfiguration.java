@@ -93,7 +93,20 @@ public class SecurityConfiguration {
             Rule.of(GET, "/api/v1/ledger/**", FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN, OPS),
             Rule.of(GET, "/api/v1/wallets/{communityId}/members/{userId}/statement", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER, MEMBER),
             Rule.of(GET, "/api/v1/wallets/{communityId}/statement", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),
+            Rule.of(GET, "/api/v1/reports/commission-projections", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),
+            Rule.of(GET, "/api/v1/reports/distributions", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),
+            Rule.of(GET, "/api/v1/reports/rule-audit", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),
             Rule.of(GET, "/api/v1/reports/**", FINANCE),
+            // the dashboard's figures (issue 12): which community or member is AnalyticsAccess's check
+            Rule.of(GET, "/api/v1/analytics/me", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER, OPS, COMMUNITY_OWNER, MEMBER),
+            Rule.of(GET, "/api/v1/analytics/platform/**", FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN),
+            Rule.of(GET, "/api/v1/analytics/communities/{communityId}/members/{userId}/wallet", FINANCE_APPROVER, FINANCE_VIEWER,
+                    PLATFORM_ADMIN, COMMUNITY_OWNER, MEMBER),
+            Rule.of(GET, "/api/v1/analytics/communities/{communityId}/payouts", FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN,
+                    COMMUNITY_OWNER, MEMBER),
+            Rule.of(GET, "/api/v1/analytics/communities/**", FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN, COMMUNITY_OWNER),
+            Rule.of(GET, "/api/v1/statements/platform/**", FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN),
+            Rule.of(GET, "/api/v1/statements/communities/**", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),
             // communities (onboarding) and the audit log
             Rule.of(POST, "/api/v1/communities", PLATFORM_ADMIN),
             Rule.of(GET, "/api/v1/communities", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER, OPS, COMMUNITY_OWNER),
@@ -130,12 +143,25 @@ public class SecurityConfiguration {
         http.cors(c -> { }); // the corsConfigurationSource bean below
         // Spring Security's default headers (nosniff, frame DENY, no-cache, HSTS on https) plus a CSP for
         // the pages (Swagger UI): only our own scripts, and token requests only to the issuer.
-        http.headers(h -> h
-                .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; img-src 'self' data:; "
-                        + "style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' " + origin(issuer)
-                        + "; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"))
-                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        headers(http, contentSecurityPolicy(issuer, ""));
         return http.build();
+    }
+
+    /**
+     * A Content-Security-Policy for the pages this process serves: only our own scripts, token requests
+     * only to the issuer, no framing; forms post to ourselves (and to {@code formTargets}, e.g. the
+     * issuer's logout endpoint the dashboard's logout redirects to).
+     */
+    public static String contentSecurityPolicy(String issuer, String formTargets) {
+        return "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' "
+                + origin(issuer) + "; frame-ancestors 'none'; form-action 'self'" + (formTargets.isBlank() ? "" : " " + formTargets)
+                + "; base-uri 'self'";
+    }
+
+    /** Spring Security's default headers plus the policy and no referrer. */
+    public static void headers(HttpSecurity http, String policy) throws Exception {
+        http.headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(policy))
+                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
     }
 
     /** Roles from the token's {@code roles} claim become ROLE_* authorities; nothing else grants any. */
@@ -187,7 +213,7 @@ public class SecurityConfiguration {
         return source;
     }
 
-    private static String origin(String issuer) {
+    public static String origin(String issuer) {
         if (issuer == null || issuer.isBlank()) return "";
         java.net.URI u = java.net.URI.create(issuer);
         return u.getScheme() + "://" + u.getAuthority();
