@@ -122,11 +122,14 @@ public final class DevStack implements AutoCloseable {
         // The standalone apps log JSON lines; on a developer's console readable lines are friendlier.
         // LOG_FORMAT=ecs (or logstash, gelf) gives the dev stack the production shape.
         props.put("LOG_FORMAT", o.env().getOrDefault("LOG_FORMAT", ""));
+        // The API's port is fixed before the identity provider starts: the dashboard's logout returns to it.
+        int apiPort = o.apiPort() == 0 ? freePort() : o.apiPort();
         issuer = o.env().get("OIDC_ISSUER_URI");
         if (blank(issuer)) {
             // The issuer URL is in every token, so its port is fixed before the server starts.
             int port = o.authPort() == 0 ? freePort() : o.authPort();
-            auth = DevAuthServer.start(o.host(), port, java.time.Duration.ofMinutes(15));
+            auth = DevAuthServer.start(o.host(), port, java.time.Duration.ofMinutes(15),
+                    java.util.List.of("http://" + o.host() + ":" + apiPort + "/dashboard/signed-out"));
             toClose.push(auth);
             issuer = "http://" + o.host() + ":" + port;
             started.put("Identity", "embedded OAuth2/OIDC provider (Spring Authorization Server) at " + issuer
@@ -168,7 +171,7 @@ public final class DevStack implements AutoCloseable {
         started.put("Worker", "task queue commdesk-payments, health on http://" + o.host() + ":" + port(worker) + "/actuator/health");
 
         props.put("API_HOST", o.host());
-        props.put("API_PORT", Integer.toString(o.apiPort()));
+        props.put("API_PORT", Integer.toString(apiPort));
         // The dashboard links every workflow to the Temporal Web UI, when there is one.
         if (temporalUiUrl != null) props.put("commdesk.dashboard.temporal-ui-url", temporalUiUrl);
         api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();

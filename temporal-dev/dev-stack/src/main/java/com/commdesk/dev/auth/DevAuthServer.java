@@ -46,11 +46,21 @@ public class DevAuthServer {
 
     /** Starts the provider at {@code issuer} (http://host:port), listening on that host and port. */
     public static ConfigurableApplicationContext start(String host, int port, Duration accessTokenTtl) {
+        return start(host, port, accessTokenTtl, List.of());
+    }
+
+    /**
+     * As {@link #start(String, int, Duration)}; the dashboard client may also be sent back to
+     * {@code postLogoutRedirectUris} after logging out here (OIDC RP-initiated logout compares them exactly,
+     * port included, so the dev stack names its dashboard's).
+     */
+    public static ConfigurableApplicationContext start(String host, int port, Duration accessTokenTtl, List<String> postLogoutRedirectUris) {
         String issuer = "http://" + host + ":" + port;
         return new SpringApplicationBuilder(DevAuthServer.class)
                 .properties("spring.config.name=commdesk-auth", "spring.application.name=commdesk-dev-auth",
                         "server.address=" + host, "server.port=" + port, "commdesk.auth.issuer=" + issuer,
-                        "commdesk.auth.access-token-ttl=" + accessTokenTtl, "springdoc.api-docs.enabled=false",
+                        "commdesk.auth.access-token-ttl=" + accessTokenTtl,
+                        "commdesk.auth.post-logout-redirect-uris=" + String.join(",", postLogoutRedirectUris), "springdoc.api-docs.enabled=false",
                         "springdoc.swagger-ui.enabled=false", "management.endpoints.web.exposure.include=health",
                         "spring.main.banner-mode=off")
                 .registerShutdownHook(false)
@@ -78,7 +88,8 @@ public class DevAuthServer {
     }
 
     @Bean
-    RegisteredClientRepository clients(PasswordEncoder encoder, @Value("${commdesk.auth.access-token-ttl}") Duration ttl) {
+    RegisteredClientRepository clients(PasswordEncoder encoder, @Value("${commdesk.auth.access-token-ttl}") Duration ttl,
+                                       @Value("${commdesk.auth.post-logout-redirect-uris:}") List<String> postLogout) {
         TokenSettings tokens = TokenSettings.builder().accessTokenTimeToLive(ttl).build();
         RegisteredClient app = RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(DevIdentities.APP_CLIENT_ID)
@@ -97,6 +108,7 @@ public class DevAuthServer {
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUri("http://127.0.0.1/login/oauth2/code/commdesk")
                 .redirectUri("http://127.0.0.1/swagger-ui/oauth2-redirect.html")
+                .postLogoutRedirectUris(uris -> uris.addAll(postLogout.stream().filter(u -> !u.isBlank()).toList()))
                 .scope(OidcScopes.OPENID).scope(OidcScopes.PROFILE)
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
                 .tokenSettings(tokens)
