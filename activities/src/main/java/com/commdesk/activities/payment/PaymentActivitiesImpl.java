@@ -48,6 +48,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public static final String COMMUNITY_TAG = "community_id";
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
+    /** Optional order tag: the ticket price in paise when the customer pays a convenience fee on top (docs/fees.md). */
+    public static final String TICKET_PRICE_TAG = TicketPrice.TAG;
 
     private final CashfreeGateway cashfree;
     private final CommunityRepository communities;
@@ -150,14 +152,15 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
                 : java.time.Instant.ofEpochMilli(verified.paidAtEpochMillis());
         CommunityConfig community = communities.find(request.communityId(), paidAt).orElseThrow(() -> ApplicationFailure
                 .newNonRetryableFailure("unknown community '" + request.communityId() + "'", PaymentFailures.UNKNOWN_COMMUNITY));
-        FeePolicy.Choice choice = feePolicy.choose(request, verified, community);
         String placeOfSupply = request.metadata().get(PLACE_OF_SUPPLY_TAG);
-        // TDS 194-O is 5 % when the community has no PAN on record.
-        com.commdesk.fees.FeeSchedule schedule = community.panMissing() ? choice.schedule().withoutPan() : choice.schedule();
-        boolean ruleRoles = choice.roles() != null && !choice.roles().isEmpty();
         try {
+            // a bad ticket price or state is the payment's fault: non-retryable, the workflow parks it
+            FeePolicy.Choice choice = feePolicy.choose(request, verified, community);
+            // TDS 194-O is 5 % when the community has no PAN on record.
+            com.commdesk.fees.FeeSchedule schedule = community.panMissing() ? choice.schedule().withoutPan() : choice.schedule();
+            boolean ruleRoles = choice.roles() != null && !choice.roles().isEmpty();
             FeeBreakdown breakdown = FeeEngine.calculate(new PaymentFacts(verified.amountPaise(), request.sourceType(),
-                    verified.paymentMethod(), community.supplierState(), placeOfSupply), schedule);
+                    verified.paymentMethod(), community.supplierState(), placeOfSupply, TicketPrice.of(request.metadata())), schedule);
             if (!ruleRoles && community.agreementVersion() != null) {
                 // Split by the agreement in force at the payment time, and remember which version that was.
                 onboarding.recordPaymentAgreement(request.paymentId(), request.communityId(), community.agreementVersion());

@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Admin API for stored commission rules (docs/rules.md). Only a platform admin writes; who made a
- * change (the token's subject) goes into the audit trail.
+ * change (the token's subject) goes into the audit trail. Every
+ * save is checked against the platform-wide fee bounds.
  */
 @RestController
 @RequestMapping("/api/v1/admin/commission-rules")

@@ -68,6 +68,8 @@ public class SecurityConfiguration {
             // commission rules and fee quotes
             Rule.of(GET, "/api/v1/admin/commission-rules/**", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER),
             Rule.of(GET, "/api/v1/admin/commission-rules", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER),
+            Rule.of(GET, "/api/v1/admin/fee-bounds", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER),
+            Rule.of(GET, "/api/v1/admin/fee-bounds/audit", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER),
             Rule.of(POST, "/api/v1/admin/**", PLATFORM_ADMIN),
             Rule.of(PUT, "/api/v1/admin/**", PLATFORM_ADMIN),
             Rule.of(POST, "/api/v1/fee-quotes", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER, PAYMENT_SERVICE),

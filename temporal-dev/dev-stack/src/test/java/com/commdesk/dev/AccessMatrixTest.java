@@ -89,6 +89,10 @@ class AccessMatrixTest {
         c.add(call("PUT", "/api/v1/admin/commission-rules/no-such-rule", "{}", PA));
         c.add(call("POST", "/api/v1/admin/commission-rules/no-such-rule/deactivate", null, PA));
         c.add(call("POST", "/api/v1/fee-quotes", "{\"communityId\":\"demo-community\"}", PA, FA, FV, CO, PS));
+        // h-rules' platform-wide fee bounds: finance may read them and their history, only the platform admin changes them
+        c.add(call("GET", "/api/v1/admin/fee-bounds", null, PA, FA, FV));
+        c.add(call("GET", "/api/v1/admin/fee-bounds/audit", null, PA, FA, FV));
+        c.add(call("PUT", "/api/v1/admin/fee-bounds", "{}", PA));
         // beneficiaries (a member's own, or its community's owner), payouts, settlements
         c.add(call("PUT", "/api/v1/finance/beneficiaries", """
                 {"communityId":"demo-community","role":"admins","userId":"u-admin1","name":"","bankAccountNumber":"1"}""", CO, MEM));
