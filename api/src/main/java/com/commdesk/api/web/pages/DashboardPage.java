@@ -36,6 +36,8 @@ abstract class DashboardPage {
     @ExceptionHandler(DashboardApi.Refused.class)
     String refused(DashboardApi.Refused e, Model model, HttpServletResponse response) {
         response.setStatus(e.status());
+        // an exception handler's model starts empty: the navigation still says who is logged in
+        model.addAttribute("viewer", viewer());
         model.addAttribute("status", e.status());
         model.addAttribute("detail", e.detail());
         return "dashboard/error";
