@@ -2,6 +2,7 @@ package com.commdesk.api.rules;
 
 import static com.commdesk.api.web.Tokens.as;
 import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -14,6 +15,7 @@ import com.commdesk.fees.FeeSchedule;
 import com.commdesk.fees.FeeSchedules;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.rules.CommissionRuleRepository;
+import com.commdesk.ledger.rules.FeeBoundsRepository;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -38,6 +40,7 @@ class FeeQuotesControllerTest {
     @Autowired MockMvc mvc;
     @MockitoBean CommissionRuleRepository rules;
     @MockitoBean CommunityRepository communities;
+    @MockitoBean FeeBoundsRepository bounds;
 
     @Test
     void anOwnerQuotesForItsOwnCommunityOnlyAndMembersNotAtAll() throws Exception {
@@ -46,11 +49,12 @@ class FeeQuotesControllerTest {
                 .contentType(MediaType.APPLICATION_JSON).content(other)).andExpect(status().isForbidden());
         mvc.perform(post("/api/v1/fee-quotes").with(as("u-admin1", Role.MEMBER)).contentType(MediaType.APPLICATION_JSON).content(other))
                 .andExpect(status().isForbidden());
-        verifyNoInteractions(communities, rules);
+        verifyNoInteractions(communities, rules, bounds);
     }
 
     @Test
     void anInlineQuoteWritesNothingAndAddsUp() throws Exception {
+        when(bounds.current()).thenReturn(new FeeBoundsRepository.Stored(com.commdesk.fees.FeeBounds.DEFAULT, 1, "seed", java.time.Instant.EPOCH));
         mvc.perform(post("/api/v1/fee-quotes").with(as("commdesk-app", Role.PAYMENT_SERVICE)).contentType(MediaType.APPLICATION_JSON)
                 .content("{\"amountPaise\":1000000,\"sourceType\":\"EVENT\",\"paymentMethod\":\"UPI\",\"schedule\":"
                         + new tools.jackson.databind.ObjectMapper().writeValueAsString(FeeSchedules.recommendedDefault()) + "}"))

@@ -53,12 +53,7 @@ class DashboardBrowserTest {
     static void start() throws Exception {
         AnalyticsApiTest.aCommunityWithTwoPayments();
         // the dev owner's community gets a payment of this month, whatever other tests did before
-        String order = "browser_demo_" + System.nanoTime();
-        SharedStack.get().simulator().createPaidOrder(order, 1_234_567L, "INR", Map.of("community_id", DEMO), PaymentMethod.CARD);
-        HttpResponse<String> r = SharedStack.post("/api/v1/payments", "pay-" + order, "{\"communityId\":\"" + DEMO
-                + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"" + order + "\",\"amountPaise\":1234567}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        assertThat(EndToEndPaymentTest.awaitFinal("pay-" + order).path("stage").asText()).isEqualTo("COMPLETED");
+        AnalyticsApiTest.aCompletedPaymentTo(DEMO, 1_234_567L);
         browser = HeadlessChromium.start("1280,1000");
     }
 

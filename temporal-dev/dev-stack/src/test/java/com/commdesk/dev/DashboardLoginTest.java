@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardLoginTest {
     static final String MONTH = YearMonth.now(ZoneId.of("Asia/Kolkata")).toString();
+
+    @BeforeAll
+    static void aPaymentToTheDevOwnersCommunity() throws Exception {
+        // the member u-admin1 has a wallet in demo-community, so its landing is that wallet
+        AnalyticsApiTest.aCompletedPaymentTo("demo-community", 500_000L);
+    }
 
     @Test
     void aVisitorWithoutASessionIsSentToTheProvidersLoginPage() throws Exception {
