@@ -76,7 +76,7 @@ public class PagesController extends DashboardPage {
         if (v.has(Role.COMMUNITY_OWNER) && v.communities().size() == 1) {
             return "redirect:/dashboard/communities/" + id(v.communities().iterator().next());
         }
-        if (v.has(Role.MEMBER)) return "redirect:/dashboard/me";
+        if (v.has(Role.MEMBER)) return me(model); // straight to its wallet: one redirect fewer after the login's five
         return communities(model);
     }
 
