@@ -1,13 +1,12 @@
 package com.commdesk.api;
 
-import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.MemberAllocation;
 import com.commdesk.fees.RoleAllocation;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.PaymentProjection;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
 import com.commdesk.workflows.payment.PaymentRequest;
-import com.commdesk.workflows.payment.PaymentStatus;
 import com.commdesk.workflows.payment.PaymentWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -19,7 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -59,12 +58,12 @@ public class PaymentsController {
     static final int MAX_METADATA_ENTRIES = 20;
 
     private final PaymentIntake intake;
-    private final LedgerQueries ledger;
+    private final PaymentProjection projection;
     private final WorkflowClient workflows;
 
-    public PaymentsController(PaymentIntake intake, LedgerQueries ledger, WorkflowClient workflows) {
+    public PaymentsController(PaymentIntake intake, PaymentProjection projection, WorkflowClient workflows) {
         this.intake = intake;
-        this.ledger = ledger;
+        this.projection = projection;
         this.workflows = workflows;
     }
 
@@ -72,10 +71,16 @@ public class PaymentsController {
     public record CreatePayment(String communityId, String sourceType, String sourceId, String cashfreeOrderId,
                                 Long amountPaise, Map<String, String> metadata) {}
 
+    /**
+     * Where a payment stands, from PostgreSQL alone (never a workflow query: see {@link PaymentProjection}).
+     * {@code stage}: ACCEPTED, POSTED, or the last notable stage the workflow recorded (COMPLETED,
+     * UNDER_REVIEW, NEEDS_ATTENTION, REJECTED, FAILED, COMPENSATED); {@code error} is what it recorded with
+     * it. {@code breakdown} is the money as booked in the ledger, present once posted.
+     */
     public record PaymentView(String paymentId, String workflowId, String communityId, String sourceType, String sourceId,
-                              String cashfreeOrderId, long amountPaise, String stage, String error, FeeBreakdown breakdown,
-                              String ruleId, Integer ruleVersion, List<RoleAllocation> shares, String transactionId,
-                              Long journalId, Instant releaseAt, boolean workflowVisible) {}
+                              String cashfreeOrderId, long amountPaise, String stage, String error, OffsetDateTime stageAt,
+                              PaymentProjection.Booked breakdown, String ruleId, Integer ruleVersion,
+                              List<RoleAllocation> shares, String transactionId, Long journalId, OffsetDateTime releaseAt) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<PaymentView> create(@RequestHeader(name = "Idempotency-Key", required = false) String key,
@@ -98,7 +103,8 @@ public class PaymentsController {
         AcceptedPayment payment = accepted.payment();
         start(workflows, new PaymentRequest(payment.paymentId(), payment.communityId(), payment.sourceType(),
                 payment.sourceId(), payment.cashfreeOrderId(), payment.amountPaise(), request.metadata()));
-        PaymentView view = view(payment);
+        // Read from the projection, never by querying the workflow: under load a query waits for a workflow task.
+        PaymentView view = view(payment.paymentId());
         HttpStatus status = accepted.outcome() == PaymentIntake.Outcome.CREATED ? HttpStatus.ACCEPTED : HttpStatus.OK;
         return ResponseEntity.status(status).location(URI.create("/api/v1/payments/" + payment.paymentId())).body(view);
     }
@@ -106,9 +112,7 @@ public class PaymentsController {
     @GetMapping(path = "/{paymentId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public PaymentView get(@PathVariable String paymentId) {
         if (!KEY.matcher(paymentId).matches()) throw ApiProblem.invalid("paymentId", "not a valid payment id");
-        AcceptedPayment p = intake.find(paymentId).orElseThrow(() ->
-                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
-        return view(p);
+        return view(paymentId);
     }
 
     /** Options under which a payment's workflow is started, by the API and by webhooks alike. */
@@ -138,27 +142,12 @@ public class PaymentsController {
         }
     }
 
-    private PaymentView view(AcceptedPayment p) {
-        PaymentStatus status = null;
-        try {
-            status = workflows.newWorkflowStub(PaymentWorkflow.class, p.workflowId()).status();
-        } catch (RuntimeException e) {
-            // History unavailable (e.g. the embedded Temporal server was restarted): fall back to the ledger.
-            log.debug("status query for {} failed: {}", p.workflowId(), e.getMessage());
-        }
-        if (status != null) {
-            return new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
-                    p.cashfreeOrderId(), p.amountPaise(), status.stage().name(), status.error(), status.breakdown(),
-                    status.ruleId(), status.ruleVersion(), status.shares(), status.transactionId(), status.journalId(),
-                    status.releaseAtEpochMillis() == null ? null : Instant.ofEpochMilli(status.releaseAtEpochMillis()), true);
-        }
-        return ledger.postedPayment(p.paymentId())
-                .map(v -> new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
-                        p.cashfreeOrderId(), p.amountPaise(), "POSTED", null, null, v.ruleId(), v.ruleVersion(),
-                        sharesOf(v.shares()), v.transactionId().toString(), v.journalId(), null, false))
-                .orElse(new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
-                        p.cashfreeOrderId(), p.amountPaise(), "UNKNOWN", "workflow history unavailable and nothing posted",
-                        null, null, null, List.of(), null, null, null, false));
+    private PaymentView view(String paymentId) {
+        PaymentProjection.View v = projection.find(paymentId).orElseThrow(() ->
+                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
+        return new PaymentView(v.paymentId(), v.workflowId(), v.communityId(), v.sourceType(), v.sourceId(), v.cashfreeOrderId(),
+                v.amountPaise(), v.stage(), v.detail(), v.stageAt(), v.booked(), v.ruleId(), v.ruleVersion(), sharesOf(v.shares()),
+                v.transactionId() == null ? null : v.transactionId().toString(), v.journalId(), v.releaseAt());
     }
 
     private static List<RoleAllocation> sharesOf(List<LedgerQueries.Share> rows) {
