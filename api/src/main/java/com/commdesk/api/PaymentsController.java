@@ -59,12 +59,12 @@ public class PaymentsController {
 
     private final PaymentIntake intake;
     private final PaymentProjection projection;
-    private final WorkflowClient workflows;
+    private final PaymentStarter starter;
 
-    public PaymentsController(PaymentIntake intake, PaymentProjection projection, WorkflowClient workflows) {
+    public PaymentsController(PaymentIntake intake, PaymentProjection projection, PaymentStarter starter) {
         this.intake = intake;
         this.projection = projection;
-        this.workflows = workflows;
+        this.starter = starter;
     }
 
     /** The body of POST /api/v1/payments. Boxed types so a missing field is told apart from zero. */
@@ -96,13 +96,12 @@ public class PaymentsController {
 
         var accepted = intake.accept(new AcceptedPayment(key, requestSha256(request), request.communityId(),
                 request.sourceType(), request.sourceId(), request.cashfreeOrderId(), request.amountPaise(),
-                PaymentWorkflow.workflowId(request.cashfreeOrderId()), null));
-        // Started on every call, not only the first: if a previous call recorded the payment and then
-        // died before starting the workflow, this is where it starts. The id policies make it idempotent.
-        // The recorded payment may be an earlier claim of the same order (e.g. from a webhook): use it.
+                PaymentWorkflow.workflowId(request.cashfreeOrderId()), null), request.metadata());
         AcceptedPayment payment = accepted.payment();
-        start(workflows, new PaymentRequest(payment.paymentId(), payment.communityId(), payment.sourceType(),
-                payment.sourceId(), payment.cashfreeOrderId(), payment.amountPaise(), request.metadata()));
+        // Recorded, with everything its start needs: the workflow is started off this thread, and by the
+        // starter's sweep if that start is lost (a crash here, Temporal unreachable). A repeated request
+        // (or an earlier claim of the same order, e.g. by a webhook) was started by whoever recorded it.
+        if (accepted.outcome() == PaymentIntake.Outcome.CREATED) starter.startSoon(payment, request.metadata());
         // Read from the projection, never by querying the workflow: under load a query waits for a workflow task.
         PaymentView view = view(payment.paymentId());
         HttpStatus status = accepted.outcome() == PaymentIntake.Outcome.CREATED ? HttpStatus.ACCEPTED : HttpStatus.OK;
