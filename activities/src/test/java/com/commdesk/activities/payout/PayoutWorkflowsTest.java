@@ -703,18 +703,9 @@ class PayoutWorkflowsTest {
     @Test
     void aTransferWhoseAnswersAreUndocumented404sIsNeverReleasedOnAGuess() throws Exception {
         // Issue 10 item 5: "any 404 (even from a wrong host) reads as not found" — not any more.
-        startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(1));
-        fund(DEMO, "z1");
-        beneficiary(DEMO, "owner", "u-owner");
-        long owner = wallet("available_paise", DEMO, "u-owner");
-        String settlementId = settle(DEMO);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
-        sim.payouts().scenario(id, PayoutsApi.Scenario.UNDOCUMENTED_404);
-        SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
-        WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
-        awaitAttention(id);
-        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        String id = payoutNeedingAttention("z1", PayoutsApi.Scenario.UNDOCUMENTED_404);
+        long owner = wallet("locked_paise", DEMO, "u-owner");
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isZero();
         assertThat(sim.payouts().transferRequests(id)).isEqualTo(1); // asked, never sent again
         PayoutStatus s = resolveFailedByTwo(id);
         assertThat(s.stage()).isEqualTo(PayoutStage.FAILED);
@@ -763,26 +754,41 @@ class PayoutWorkflowsTest {
         assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
     }
 
-    @Test
-    void aSuccessWebhookTakenInWhileAConfirmedFailedReleasesTheMoneyIsPostedByItsOwnJournals() throws Exception {
-        // Follow-up defect 5: the signal was accepted (the controller records the event, Cashfree never sends it again).
+    /**
+     * A payout whose transfer Cashfree holds (APPROVAL_PENDING: its outcome is unknown to us) and that now needs finance's
+     * attention, its money locked.
+     */
+    String heldPayout(String key) throws Exception {
         maxPoll = Duration.ofMinutes(10); // a few polls to NEEDS_ATTENTION
+        return payoutNeedingAttention(key, PayoutsApi.Scenario.APPROVAL_PENDING);
+    }
+
+    /** The owner's payout of a new manual settlement, its transfer answered by the scenario, once it needs finance's attention. */
+    String payoutNeedingAttention(String key, PayoutsApi.Scenario scenario) throws Exception {
         startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(1));
-        fund(DEMO, "s5");
+        fund(DEMO, key);
         beneficiary(DEMO, "owner", "u-owner");
-        long owner = wallet("available_paise", DEMO, "u-owner");
         String settlementId = settle(DEMO);
         String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
-        sim.payouts().scenario(id, PayoutsApi.Scenario.APPROVAL_PENDING); // held by Cashfree: unknown to us
-        afterRelease = p -> client.newWorkflowStub(PayoutWorkflow.class, p)
-                .transferUpdate(new TransferUpdate("evt-ok-" + p, "SUCCESS", "COMPLETED", "paid after all", "cf-" + p));
+        sim.payouts().scenario(id, scenario);
         SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
         WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
-        PayoutWorkflow wf = awaitAttention(id);
-        var r = payouts.resolve(id, "FAILED", "alice", "bank shows nothing");
-        r = payouts.resolve(id, "FAILED", "bob", "agreed");
-        wf.resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), r.confirmedBy(), "agreed"));
+        awaitAttention(id);
+        return id;
+    }
+
+    @Test
+    void aSuccessWebhookTakenInWhileAConfirmedFailedReleasesTheMoneyIsPostedByItsOwnJournals() throws Exception {
+        // Follow-up defect 5: the signal was accepted (the controller records the event, Cashfree never sends it again).
+        String id = heldPayout("s5");
+        long owner = wallet("locked_paise", DEMO, "u-owner");
+        afterRelease = p -> client.newWorkflowStub(PayoutWorkflow.class, p)
+                .transferUpdate(new TransferUpdate("evt-ok-" + p, "SUCCESS", "COMPLETED", "paid after all", "cf-" + p));
+        payouts.resolve(id, "FAILED", "alice", "bank shows nothing");
+        var r = payouts.resolve(id, "FAILED", "bob", "agreed");
+        client.newWorkflowStub(PayoutWorkflow.class, id).resolve(
+                new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), r.confirmedBy(), "agreed"));
         awaitStageLettingTimePass(id, PayoutStage.PAID); // the workflow goes on watching for a reversal
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).containsSubsequence("FAILED", "PAID");
@@ -797,18 +803,9 @@ class PayoutWorkflowsTest {
     @Test
     void cashfreesFailedWebhookAfterAConfirmedPaidReturnsTheMoneyExactly() throws Exception {
         // Follow-up defect 6: "confirm paid" by one person, then Cashfree says the transfer FAILED.
-        maxPoll = Duration.ofMinutes(10); // a few polls to NEEDS_ATTENTION
-        startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(1));
-        fund(DEMO, "s6");
-        beneficiary(DEMO, "owner", "u-owner");
-        long owner = wallet("available_paise", DEMO, "u-owner");
-        String settlementId = settle(DEMO);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
-        sim.payouts().scenario(id, PayoutsApi.Scenario.APPROVAL_PENDING); // held by Cashfree: unknown to us
-        SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
-        WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
-        PayoutWorkflow wf = awaitAttention(id);
+        String id = heldPayout("s6");
+        long owner = wallet("locked_paise", DEMO, "u-owner");
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, id);
         var r = payouts.resolve(id, "PAID", "alice", "dashboard shows it paid");
         wf.resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), null, "dashboard"));
         awaitStageLettingTimePass(id, PayoutStage.PAID);

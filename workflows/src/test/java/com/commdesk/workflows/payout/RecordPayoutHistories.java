@@ -117,13 +117,7 @@ public final class RecordPayoutHistories {
             // Cashfree's SUCCESS taken in while a two-person "confirm failed" releases the money: posted as paid after all (v4).
             r.payout("success-during-release", false, f -> {
                 String p = id(f, "success-during-release");
-                f.statusAnswers.put(p, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
-                var once = new java.util.concurrent.atomic.AtomicBoolean();
-                r.duringAsk(p, (wf, n) -> {
-                    if ("NEEDS_ATTENTION".equals(f.statuses.get(p)) && once.compareAndSet(false, true)) {
-                        wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
-                    }
-                });
+                r.resolvedOnceItNeedsAttention(p, new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
                 var before = f.duringRelease;
                 f.duringRelease = released -> {
                     before.accept(released);
@@ -133,13 +127,7 @@ public final class RecordPayoutHistories {
             // A one-person "confirm paid", then Cashfree's FAILED webhook: the money comes back like after a reversal (v4).
             r.payout("failed-after-confirmed-paid", false, f -> {
                 String p = id(f, "failed-after-confirmed-paid");
-                f.statusAnswers.put(p, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
-                var once = new java.util.concurrent.atomic.AtomicBoolean();
-                r.duringAsk(p, (wf, n) -> {
-                    if ("NEEDS_ATTENTION".equals(f.statuses.get(p)) && once.compareAndSet(false, true)) {
-                        wf.resolve(new PayoutTypes.PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
-                    }
-                });
+                r.resolvedOnceItNeedsAttention(p, new PayoutTypes.PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
                 var before = f.duringMarkPaid;
                 f.duringMarkPaid = paid -> {
                     before.accept(paid);
@@ -231,6 +219,15 @@ public final class RecordPayoutHistories {
     }
 
     record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release, TestWorkflowEnvironment env) {
+        /** Cashfree answers PENDING; the first poll after the payout needs attention brings finance's resolution. */
+        void resolvedOnceItNeedsAttention(String payoutId, PayoutTypes.PayoutResolution resolution) {
+            fake.statusAnswers.put(payoutId, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+            var once = new java.util.concurrent.atomic.AtomicBoolean();
+            duringAsk(payoutId, (wf, n) -> {
+                if ("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)) && once.compareAndSet(false, true)) wf.resolve(resolution);
+            });
+        }
+
         /** The running workflow of a payout of this recording. */
         PayoutWorkflow stub(String payoutId) {
             return client.newWorkflowStub(PayoutWorkflow.class, payoutId + "_" + release);
