@@ -26,11 +26,15 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 public class ApiConfiguration {
 
+    /**
+     * The runtime pool (DATABASE_URL, a login role in commdesk_runtime); migrations run first as the owner
+     * when DATABASE_MIGRATION_URL is set. Refuses a connection that could rewrite the books (docs/ledger.md).
+     */
     @Bean(destroyMethod = "")
-    LedgerDatabase ledgerDatabase(DataSource dataSource,
+    LedgerDatabase ledgerDatabase(DataSource dataSource, Environment env,
                                   @Value("${commdesk.db.migrate:true}") boolean migrate,
                                   @Value("${commdesk.db.demo-data:false}") boolean demoData) {
-        return LedgerDatabase.migratedOver(dataSource, migrate, demoData);
+        return LedgerDatabase.forRuntime(dataSource, LedgerDatabase.MigrationOwner.from(env::getProperty), migrate, demoData);
     }
 
     @Bean

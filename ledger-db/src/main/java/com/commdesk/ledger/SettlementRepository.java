@@ -20,7 +20,7 @@ import org.jooq.impl.DSL;
  */
 public final class SettlementRepository {
     /** Settlement cycles are cut at midnight India time. */
-    public static final ZoneId SETTLEMENT_ZONE = ZoneId.of("Asia/Kolkata");
+    public static final ZoneId SETTLEMENT_ZONE = com.commdesk.fees.IndiaTime.ZONE;
 
     private final DSLContext dsl;
 

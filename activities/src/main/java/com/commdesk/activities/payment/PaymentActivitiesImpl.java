@@ -15,9 +15,8 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentOperations;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPoster;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.PostedPayment;
@@ -51,9 +50,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     private final CashfreeGateway cashfree;
     private final CommunityRepository communities;
-    private final LedgerRepository ledger;
+    private final PaymentLedger ledger;
     private final PaymentPoster poster;
-    private final LedgerQueries ledgerQueries;
     private final SettlementRepository settlement;
     private final FeePolicy feePolicy;
     private final FraudScreen fraudScreen;
@@ -64,15 +62,15 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final Counter reversals;
 
     /** Posts each payment in a transaction of its own. */
-    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger,
-                                 LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
+    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger,
+                                 SettlementRepository settlement, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
-        this(cashfree, communities, ledger, ledger::postPayment, ledgerQueries, settlement, feePolicy, fraudScreen, operations, metrics);
+        this(cashfree, communities, ledger, ledger::postPayment, settlement, feePolicy, fraudScreen, operations, metrics);
     }
 
     /** Posts payments through {@code poster}, e.g. a {@link com.commdesk.ledger.PaymentGroupCommitter} shared by the worker. */
-    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger, PaymentPoster poster,
-                                 LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
+    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger, PaymentPoster poster,
+                                 SettlementRepository settlement, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
         this.poster = poster;
         this.fraudScreen = fraudScreen;
@@ -80,7 +78,6 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         this.cashfree = cashfree;
         this.communities = communities;
         this.ledger = ledger;
-        this.ledgerQueries = ledgerQueries;
         this.settlement = settlement;
         this.feePolicy = feePolicy;
         this.verificationFailures = Counter.builder("commdesk.payments.verification.failures")
@@ -182,6 +179,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             }
             return new LedgerPosting(posted.transactionId().toString(), posted.journalId(), posted.newlyPosted());
         } catch (LedgerException e) {
+            // A database that is away or busy is temporary: Temporal retries (the posting is idempotent).
+            if (e.retryable()) throw ApplicationFailure.newFailure(e.getMessage(), "LedgerUnavailable");
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(),
                     e.code() == LedgerException.Code.UNKNOWN_COMMUNITY ? PaymentFailures.UNKNOWN_COMMUNITY : PaymentFailures.LEDGER_CONFLICT);
         } catch (InterruptedException e) {
@@ -193,18 +192,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     @Override
     public void reverseLedgerPosting(String paymentId, String reason) {
-        // Nothing posted under this key means there is nothing to undo.
-        ledgerQueries.paymentJournalId(paymentId).ifPresent(journalId -> {
-            try {
-                ledger.reversePayment(journalId, "reversal:" + paymentId, reason);
-            } catch (LedgerException e) {
-                // Refunded, or its credits already released: a reversal would take other money. No retry
-                // fixes that; an operator refunds it instead (docs/payments.md).
-                throw ApplicationFailure.newNonRetryableFailure("cannot reverse payment " + paymentId + ": " + e.getMessage(),
-                        PaymentFailures.LEDGER_CONFLICT);
-            }
-            reversals.increment();
-        });
+        // The payment's own record decides: nothing posted for this payment id means nothing to undo.
+        try {
+            if (ledger.reversePayment(paymentId, reason).isPresent()) reversals.increment();
+        } catch (LedgerException e) {
+            if (e.retryable()) throw ApplicationFailure.newFailure(e.getMessage(), "LedgerUnavailable");
+            // Refunded, or its credits already released: a reversal would take other money. No retry
+            // fixes that; an operator refunds it instead (docs/payments.md).
+            throw ApplicationFailure.newNonRetryableFailure("cannot reverse payment " + paymentId + ": " + e.getMessage(),
+                    PaymentFailures.LEDGER_CONFLICT);
+        }
     }
 
     @Override

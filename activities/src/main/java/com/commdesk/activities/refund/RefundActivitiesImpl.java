@@ -6,7 +6,7 @@ import com.commdesk.activities.cashfree.CashfreeRejectedException;
 import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.LedgerQueries;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.RefundLedger;
 import com.commdesk.ledger.RefundPosting;
 import com.commdesk.workflows.refund.RefundActivities;
 import com.commdesk.workflows.refund.RefundFailures;
@@ -21,13 +21,13 @@ import java.util.UUID;
 /** The I/O of a refund: the ledger's view of the payment, Cashfree's refund, the REFUND journal. */
 public final class RefundActivitiesImpl implements RefundActivities {
     private final LedgerQueries queries;
-    private final LedgerRepository ledger;
+    private final RefundLedger ledger;
     private final CashfreeRefunds cashfree;
     private final RefundPosting.GatewayFee gatewayFeePolicy;
     private final RefundPosting.PlatformFee platformFeePolicy;
     private final Counter receivables;
 
-    public RefundActivitiesImpl(LedgerQueries queries, LedgerRepository ledger, CashfreeRefunds cashfree,
+    public RefundActivitiesImpl(LedgerQueries queries, RefundLedger ledger, CashfreeRefunds cashfree,
                                 RefundPosting.GatewayFee gatewayFeePolicy, RefundPosting.PlatformFee platformFeePolicy,
                                 MeterRegistry metrics) {
         this.queries = queries;

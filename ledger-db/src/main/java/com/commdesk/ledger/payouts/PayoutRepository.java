@@ -1,9 +1,20 @@
 package com.commdesk.ledger.payouts;
 
+import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
+import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_EVENT;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_FLAG;
+import static com.commdesk.ledger.jooq.Tables.SETTLEMENT;
+
+import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.LedgerRepository;
-import com.commdesk.ledger.LedgerRepository.MemberFunds;
-import com.commdesk.ledger.LedgerRepository.Movement;
+import com.commdesk.ledger.WalletMovements;
+import com.commdesk.ledger.WalletMovements.Member;
+import com.commdesk.ledger.WalletMovements.Movement;
+import com.commdesk.ledger.jooq.tables.records.PayoutBeneficiaryRecord;
+import com.commdesk.ledger.jooq.tables.records.PayoutRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,18 +23,20 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
-import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * Settlements, payouts, beneficiaries and finance flags (changelog 010-payouts.sql). Every method is
- * idempotent: a retried activity writes nothing new. Money moves only through
- * {@link LedgerRepository#moveMemberFunds}, keyed per payout ("payout-lock:&lt;id&gt;", ...), so each
- * journal of a payout exists at most once whatever is retried.
+ * idempotent: a retried activity writes nothing new. Money moves only through {@link WalletMovements}:
+ * each journal of a payout is keyed by the payout ({@code payout_lock:payout:<id>}, ...) and written in
+ * the same transaction as the payout row that records it, so "was it locked?" is read from the payout's
+ * own {@code lock_journal_id}, never from whether some journal key exists.
  */
 public final class PayoutRepository {
     public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
@@ -32,12 +45,18 @@ public final class PayoutRepository {
     static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}");
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9 .'-]{1,100}");
 
+    private final Ledger ledger;
     private final DSLContext dsl;
-    private final LedgerRepository ledger;
+    private final WalletMovements movements;
+
+    public PayoutRepository(Ledger ledger) {
+        this.ledger = ledger;
+        this.dsl = ledger.dsl();
+        this.movements = new WalletMovements(ledger);
+    }
 
     public PayoutRepository(DSLContext dsl) {
-        this.dsl = dsl;
-        this.ledger = new LedgerRepository(dsl);
+        this(new Ledger(dsl));
     }
 
     // ---- beneficiaries ---------------------------------------------------------------------------
@@ -71,61 +90,72 @@ public final class PayoutRepository {
         String kind = vpa != null ? "UPI" : "BANK";
         String id = "bene_" + sha256(communityId + "|" + role + "|" + userId + "|" + name + "|" + kind + "|" + bankAccountNumber
                 + "|" + bankIfsc + "|" + vpa).substring(0, 40);
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("select pg_advisory_xact_lock(hashtext(?))", communityId + "|" + role + "|" + userId);
-            tx.execute("update payout_beneficiary set superseded_at = now() where community_id = ? and role = ? and user_id = ?"
-                    + " and superseded_at is null and beneficiary_id <> ?", communityId, role, userId, id);
-            tx.execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, bank_account_number,"
-                    + " bank_ifsc, vpa, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (beneficiary_id) do update"
-                    + " set superseded_at = null", id, communityId, role, userId, name, kind, bankAccountNumber, bankIfsc, vpa, actor);
-            return beneficiaryById(tx, id).orElseThrow();
+        var b = PAYOUT_BENEFICIARY;
+        return ledger.inTransaction(tx -> {
+            tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
+            tx.update(b).set(b.SUPERSEDED_AT, DSL.currentOffsetDateTime())
+                    .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull(),
+                            b.BENEFICIARY_ID.ne(id))
+                    .execute();
+            tx.insertInto(b).set(b.BENEFICIARY_ID, id).set(b.COMMUNITY_ID, communityId).set(b.ROLE, role).set(b.USER_ID, userId)
+                    .set(b.NAME, name).set(b.KIND, kind).set(b.BANK_ACCOUNT_NUMBER, bankAccountNumber).set(b.BANK_IFSC, bankIfsc)
+                    .set(b.VPA, vpa).set(b.CREATED_BY, actor)
+                    .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
+                    .execute();
+            return tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(PayoutRepository::beneficiaryOf);
         });
     }
 
     public Optional<Beneficiary> beneficiary(String beneficiaryId) {
-        return beneficiaryById(dsl, beneficiaryId);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT_BENEFICIARY).where(PAYOUT_BENEFICIARY.BENEFICIARY_ID.eq(beneficiaryId))
+                .fetchOptional(PayoutRepository::beneficiaryOf));
     }
 
     public Optional<Beneficiary> currentBeneficiary(String communityId, String role, String userId) {
-        return dsl.fetchOptional("select * from payout_beneficiary where community_id = ? and role = ? and user_id = ?"
-                + " and superseded_at is null", communityId, role, userId).map(PayoutRepository::beneficiaryOf);
+        var b = PAYOUT_BENEFICIARY;
+        return ledger.once(tx -> tx.selectFrom(b)
+                .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull())
+                .fetchOptional(PayoutRepository::beneficiaryOf));
     }
 
-    private static Optional<Beneficiary> beneficiaryById(DSLContext tx, String id) {
-        return tx.fetchOptional("select * from payout_beneficiary where beneficiary_id = ?", id).map(PayoutRepository::beneficiaryOf);
-    }
-
-    private static Beneficiary beneficiaryOf(Record r) {
-        return new Beneficiary(r.get("beneficiary_id", String.class), r.get("community_id", String.class), r.get("role", String.class),
-                r.get("user_id", String.class), r.get("name", String.class), r.get("kind", String.class),
-                r.get("bank_account_number", String.class), r.get("bank_ifsc", String.class), r.get("vpa", String.class),
-                r.get("registered_at", OffsetDateTime.class));
+    private static Beneficiary beneficiaryOf(PayoutBeneficiaryRecord r) {
+        return new Beneficiary(r.getBeneficiaryId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getName(), r.getKind(),
+                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt());
     }
 
     public void markRegistered(String beneficiaryId) {
-        dsl.execute("update payout_beneficiary set registered_at = coalesce(registered_at, now()) where beneficiary_id = ?", beneficiaryId);
+        var b = PAYOUT_BENEFICIARY;
+        ledger.once(tx -> tx.update(b).set(b.REGISTERED_AT, DSL.coalesce(b.REGISTERED_AT, DSL.currentOffsetDateTime()))
+                .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
     }
 
     // ---- flags -----------------------------------------------------------------------------------
 
     /** Flags a recipient for investigation: their payouts need approval until cleared. Idempotent while open. */
     public void flagRecipient(String communityId, String role, String userId, String reason, String actor) {
-        dsl.execute("insert into payout_flag (community_id, role, user_id, reason, flagged_by) values (?, ?, ?, ?, ?)"
-                + " on conflict (community_id, role, user_id) where cleared_at is null do nothing", communityId, role, userId, reason, actor);
+        var f = PAYOUT_FLAG;
+        ledger.once(tx -> tx.insertInto(f).set(f.COMMUNITY_ID, communityId).set(f.ROLE, role).set(f.USER_ID, userId)
+                .set(f.REASON, reason).set(f.FLAGGED_BY, actor)
+                .onConflict(f.COMMUNITY_ID, f.ROLE, f.USER_ID).where(f.CLEARED_AT.isNull()).doNothing()
+                .execute());
     }
 
     public int clearFlag(String communityId, String role, String userId, String actor) {
-        return dsl.execute("update payout_flag set cleared_at = now(), cleared_by = ? where community_id = ? and role = ?"
-                + " and user_id = ? and cleared_at is null", actor, communityId, role, userId);
+        var f = PAYOUT_FLAG;
+        return ledger.once(tx -> tx.update(f).set(f.CLEARED_AT, DSL.currentOffsetDateTime()).set(f.CLEARED_BY, actor)
+                .where(f.COMMUNITY_ID.eq(communityId), f.ROLE.eq(role), f.USER_ID.eq(userId), f.CLEARED_AT.isNull())
+                .execute());
     }
 
     /** Flags one payout: it will not be bulk-approved (an individual decision is still possible). */
     public boolean flagPayout(String payoutId, String reason, String actor) {
-        int n = dsl.execute("update payout set flagged_reason = ?, updated_at = now() where payout_id = ? and status in"
-                + " ('CREATED', 'PENDING_APPROVAL')", reason, payoutId);
-        if (n > 0) event(dsl, payoutId, "FLAGGED", actor, reason);
-        return n > 0;
+        return ledger.inTransaction(tx -> {
+            int n = tx.update(PAYOUT).set(PAYOUT.FLAGGED_REASON, reason).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL"))
+                    .execute();
+            if (n > 0) event(tx, payoutId, "FLAGGED", actor, reason);
+            return n > 0;
+        });
     }
 
     // ---- settlements -----------------------------------------------------------------------------
@@ -142,8 +172,9 @@ public final class PayoutRepository {
     public record CommunityPolicy(String communityId, String payoutPolicy, long minPayoutPaise) {}
 
     public Optional<CommunityPolicy> policy(String communityId) {
-        return dsl.fetchOptional("select community_id, payout_policy, min_payout_paise from community where community_id = ?", communityId)
-                .map(r -> new CommunityPolicy(r.get(0, String.class), r.get(1, String.class), r.get(2, Long.class)));
+        return ledger.once(tx -> tx.select(COMMUNITY.COMMUNITY_ID, COMMUNITY.PAYOUT_POLICY, COMMUNITY.MIN_PAYOUT_PAISE).from(COMMUNITY)
+                .where(COMMUNITY.COMMUNITY_ID.eq(communityId))
+                .fetchOptional(r -> new CommunityPolicy(r.value1(), r.value2(), r.value3())));
     }
 
     /** A payout id Cashfree accepts as transfer_id (alphanumeric and _, at most 40), derived from settlement and member. */
@@ -152,83 +183,79 @@ public final class PayoutRepository {
     }
 
     /**
-     * Opens a settlement and creates one payout per member whose AVAILABLE balance is at least the
-     * community's minimum payout (and who has a beneficiary). The amounts are the balances at this
-     * moment; the payouts lock them later. Idempotent: a settlement that exists returns its payouts
-     * unchanged. Payouts above {@code approvalThresholdPaise} or of a flagged recipient need approval.
+     * Opens a settlement and creates one payout per member whose AVAILABLE balance, net of what they owe,
+     * is at least the community's minimum payout (and who has a beneficiary). The amounts are the
+     * balances at this moment; the payouts lock them later. Idempotent: a settlement that exists returns
+     * its payouts unchanged. Payouts above {@code approvalThresholdPaise} or of a flagged recipient need approval.
      */
     public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff,
                                        String requestedBy, long approvalThresholdPaise) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            int created = tx.execute("insert into settlement (settlement_id, community_id, cycle, cut_off, requested_by)"
-                    + " values (?, ?, ?, cast(? as timestamptz), ?) on conflict (settlement_id) do nothing", settlementId, communityId, cycle,
-                    cutOff.toString(), requestedBy);
+        return ledger.inTransaction(tx -> {
+            int created = tx.insertInto(SETTLEMENT).set(SETTLEMENT.SETTLEMENT_ID, settlementId).set(SETTLEMENT.COMMUNITY_ID, communityId)
+                    .set(SETTLEMENT.CYCLE, cycle).set(SETTLEMENT.CUT_OFF, cutOff).set(SETTLEMENT.REQUESTED_BY, requestedBy)
+                    .onConflict(SETTLEMENT.SETTLEMENT_ID).doNothing().execute();
             if (created == 0) return payoutsOf(tx, settlementId);
-            var rows = tx.fetch("""
-                    select w.role, w.user_id, w.available_paise, b.beneficiary_id, f.reason
-                      from member_wallet w join community c using (community_id)
-                      left join payout_beneficiary b on b.community_id = w.community_id and b.role = w.role
-                                                    and b.user_id = w.user_id and b.superseded_at is null
-                      left join payout_flag f on f.community_id = w.community_id and f.role = w.role
-                                             and f.user_id = w.user_id and f.cleared_at is null
-                     where w.community_id = ? and w.available_paise > 0 and w.available_paise >= c.min_payout_paise
-                     order by w.role, w.user_id
-                    """, communityId);
+            var w = MEMBER_WALLET;
+            var b = PAYOUT_BENEFICIARY;
+            var f = PAYOUT_FLAG;
+            // Receivables are repaid before money becomes available, so a member who owes has nothing
+            // available; netting here keeps that true even for a wallet the trigger has not caught up with.
+            var payable = w.AVAILABLE_PAISE.minus(w.RECEIVABLE_PAISE);
+            var rows = tx.select(w.ROLE, w.USER_ID, payable, b.BENEFICIARY_ID, f.REASON)
+                    .from(w).join(COMMUNITY).on(COMMUNITY.COMMUNITY_ID.eq(w.COMMUNITY_ID))
+                    .leftJoin(b).on(b.COMMUNITY_ID.eq(w.COMMUNITY_ID), b.ROLE.eq(w.ROLE), b.USER_ID.eq(w.USER_ID), b.SUPERSEDED_AT.isNull())
+                    .leftJoin(f).on(f.COMMUNITY_ID.eq(w.COMMUNITY_ID), f.ROLE.eq(w.ROLE), f.USER_ID.eq(w.USER_ID), f.CLEARED_AT.isNull())
+                    .where(w.COMMUNITY_ID.eq(communityId), payable.gt(0L), payable.ge(COMMUNITY.MIN_PAYOUT_PAISE))
+                    .orderBy(w.ROLE, w.USER_ID)
+                    .fetch();
             int skipped = 0;
             long total = 0;
             int count = 0;
             for (var r : rows) {
-                String role = r.get(0, String.class), user = r.get(1, String.class), bene = r.get(3, String.class), flag = r.get(4, String.class);
-                long amount = r.get(2, Long.class);
+                String role = r.value1(), user = r.value2(), bene = r.value4(), flag = r.value5();
+                long amount = r.value3();
                 if (bene == null) {
                     skipped++;
                     continue;
                 }
                 boolean needsApproval = amount > approvalThresholdPaise || flag != null;
                 String id = payoutId(settlementId, role, user);
-                tx.execute("insert into payout (payout_id, settlement_id, community_id, role, user_id, beneficiary_id, amount_paise,"
-                        + " requested_by, needs_approval, flagged_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        id, settlementId, communityId, role, user, bene, amount, requestedBy, needsApproval, flag);
+                tx.insertInto(PAYOUT).set(PAYOUT.PAYOUT_ID, id).set(PAYOUT.SETTLEMENT_ID, settlementId).set(PAYOUT.COMMUNITY_ID, communityId)
+                        .set(PAYOUT.ROLE, role).set(PAYOUT.USER_ID, user).set(PAYOUT.BENEFICIARY_ID, bene).set(PAYOUT.AMOUNT_PAISE, amount)
+                        .set(PAYOUT.REQUESTED_BY, requestedBy).set(PAYOUT.NEEDS_APPROVAL, needsApproval).set(PAYOUT.FLAGGED_REASON, flag)
+                        .execute();
                 event(tx, id, "CREATED", requestedBy, "settlement " + settlementId + (flag != null ? "; recipient flagged: " + flag : ""));
                 total += amount;
                 count++;
             }
-            tx.execute("update settlement set payout_count = ?, total_paise = ?, skipped_no_beneficiary = ? where settlement_id = ?",
-                    count, total, skipped, settlementId);
+            tx.update(SETTLEMENT).set(SETTLEMENT.PAYOUT_COUNT, count).set(SETTLEMENT.TOTAL_PAISE, total)
+                    .set(SETTLEMENT.SKIPPED_NO_BENEFICIARY, skipped).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
             return payoutsOf(tx, settlementId);
         });
     }
 
     public List<Payout> payoutsOf(String settlementId) {
-        return payoutsOf(dsl, settlementId);
+        return ledger.once(tx -> payoutsOf(tx, settlementId));
     }
 
     private static List<Payout> payoutsOf(DSLContext tx, String settlementId) {
-        return tx.fetch("select * from payout where settlement_id = ? order by payout_id", settlementId).map(PayoutRepository::payoutOf);
+        return tx.selectFrom(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).orderBy(PAYOUT.PAYOUT_ID).fetch(PayoutRepository::payoutOf);
     }
 
     public Optional<Payout> payout(String payoutId) {
-        return dsl.fetchOptional("select * from payout where payout_id = ?", payoutId).map(PayoutRepository::payoutOf);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional(PayoutRepository::payoutOf));
     }
 
-    private static Payout payoutOf(Record r) {
-        return new Payout(r.get("payout_id", String.class), r.get("settlement_id", String.class), r.get("community_id", String.class),
-                r.get("role", String.class), r.get("user_id", String.class), r.get("beneficiary_id", String.class),
-                r.get("amount_paise", Long.class), r.get("requested_by", String.class), r.get("status", String.class),
-                r.get("needs_approval", Boolean.class), r.get("flagged_reason", String.class), r.get("decided_by", String.class),
-                r.get("transfer_requested_at", OffsetDateTime.class), r.get("cf_transfer_id", String.class),
-                r.get("cashfree_status", String.class), r.get("reason", String.class), r.get("created_at", OffsetDateTime.class),
-                r.get("paid_at", OffsetDateTime.class));
+    private static Payout payoutOf(PayoutRecord r) {
+        return new Payout(r.getPayoutId(), r.getSettlementId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getBeneficiaryId(),
+                r.getAmountPaise(), r.getRequestedBy(), r.getStatus(), r.getNeedsApproval(), r.getFlaggedReason(), r.getDecidedBy(),
+                r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt());
     }
 
     public Optional<Settlement> settlement(String settlementId) {
-        return dsl.fetchOptional("select * from settlement where settlement_id = ?", settlementId).map(r -> new Settlement(
-                r.get("settlement_id", String.class), r.get("community_id", String.class), r.get("cycle", String.class),
-                r.get("cut_off", OffsetDateTime.class), r.get("requested_by", String.class), r.get("status", String.class),
-                r.get("payout_count", Integer.class), r.get("total_paise", Long.class), r.get("paid_paise", Long.class),
-                r.get("skipped_no_beneficiary", Integer.class), r.get("created_at", OffsetDateTime.class),
-                r.get("completed_at", OffsetDateTime.class)));
+        return ledger.once(tx -> tx.selectFrom(SETTLEMENT).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).fetchOptional(r -> new Settlement(
+                r.getSettlementId(), r.getCommunityId(), r.getCycle(), r.getCutOff(), r.getRequestedBy(), r.getStatus(), r.getPayoutCount(),
+                r.getTotalPaise(), r.getPaidPaise(), r.getSkippedNoBeneficiary(), r.getCreatedAt(), r.getCompletedAt())));
     }
 
     /**
@@ -237,11 +264,10 @@ public final class PayoutRepository {
      * FAILED (some failed or were rejected; the payouts say which). Returns it.
      */
     public String refreshSettlement(String settlementId) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
+        return ledger.inTransaction(tx -> {
             Map<String, Long> counts = new LinkedHashMap<>();
-            tx.fetch("select status, count(*) from payout where settlement_id = ? group by status", settlementId)
-                    .forEach(r -> counts.put(r.get(0, String.class), r.get(1, Long.class)));
+            tx.select(PAYOUT.STATUS, DSL.count()).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).groupBy(PAYOUT.STATUS)
+                    .forEach(r -> counts.put(r.value1(), r.value2().longValue()));
             long all = counts.values().stream().mapToLong(Long::longValue).sum();
             long open = all - TERMINAL.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
             String status;
@@ -250,51 +276,65 @@ public final class PayoutRepository {
             else if (counts.getOrDefault("REVERSED", 0L) > 0) status = "REVERSED";
             else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
             else status = "FAILED";
-            long paid = Optional.ofNullable(tx.fetchValue("select coalesce(sum(amount_paise), 0) from payout where settlement_id = ?"
-                    + " and status = 'PAID'", settlementId)).map(v -> ((Number) v).longValue()).orElse(0L);
-            tx.execute("update settlement set status = ?, paid_paise = ?, completed_at = case when ? then coalesce(completed_at, now())"
-                    + " else completed_at end where settlement_id = ?", status, paid, open == 0, settlementId);
+            var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
+            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID"))
+                    .fetchSingle(paidSum).longValueExact();
+            tx.update(SETTLEMENT).set(SETTLEMENT.STATUS, status).set(SETTLEMENT.PAID_PAISE, paid)
+                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime()) : SETTLEMENT.COMPLETED_AT)
+                    .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
             return status;
         });
     }
 
     // ---- a payout's life -------------------------------------------------------------------------
 
-    private Payout require(String payoutId) {
-        return payout(payoutId).orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+    private static PayoutRecord require(DSLContext tx, String payoutId) {
+        return tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional()
+                .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
     }
 
-    private MemberFunds funds(Payout p, String prefix) {
-        return new MemberFunds(prefix + ":" + p.payoutId(), p.communityId(), p.role(), p.userId(), p.amountPaise());
+    private static Member member(PayoutRecord p) {
+        return new Member(p.getCommunityId(), p.getRole(), p.getUserId());
     }
 
-    /** available -> locked (PAYOUT_LOCK). INSUFFICIENT_FUNDS (nothing written) if the balance is gone. */
+    /**
+     * available -> locked (PAYOUT_LOCK), recorded on the payout in the same transaction.
+     * INSUFFICIENT_FUNDS (nothing written) if the balance is gone. Idempotent.
+     */
     public long lock(String payoutId) {
-        Payout p = require(payoutId);
-        long journal = ledger.moveMemberFunds(Movement.PAYOUT_LOCK, funds(p, "payout-lock"), "payout " + payoutId + " locked");
-        dsl.execute("update payout set lock_journal_id = ?, updated_at = now() where payout_id = ?", journal, payoutId);
-        return journal;
+        return ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getLockJournalId() != null) return p.getLockJournalId();
+            long journal = movements.payoutMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
+                    "payout " + payoutId + " locked");
+            tx.update(PAYOUT).set(PAYOUT.LOCK_JOURNAL_ID, journal).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            return journal;
+        });
     }
 
     /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
     public boolean setStatus(String payoutId, String status, String actor, String detail) {
-        return dsl.transactionResult(cfg -> setStatus(cfg.dsl(), payoutId, status, actor, detail));
+        return ledger.inTransaction(tx -> setStatus(tx, payoutId, status, actor, detail));
     }
 
     private static boolean setStatus(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        int n = tx.execute("update payout set status = ?, reason = coalesce(?, reason), updated_at = now() where payout_id = ?"
-                + " and status <> ? and (status not in ('PAID', 'FAILED', 'REJECTED', 'REVERSED') or (status = 'PAID' and ? = 'REVERSED'))",
-                status, detail, payoutId, status, status);
+        int n = tx.update(PAYOUT).set(PAYOUT.STATUS, status)
+                .set(PAYOUT.REASON, detail == null ? PAYOUT.REASON : DSL.val(detail))
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.ne(status),
+                        PAYOUT.STATUS.notIn(TERMINAL).or(PAYOUT.STATUS.eq("PAID").and(DSL.val(status).eq("REVERSED"))))
+                .execute();
         if (n > 0) event(tx, payoutId, status, actor, detail);
         return n > 0;
     }
 
-    /** Records the approver's decision (four eyes: the database refuses the requester as approver). */
+    /** Records the approver's decision (four eyes: the database refuses the requester as approver, case-insensitively). */
     public void recordDecision(String payoutId, boolean approved, String approver, String note) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("update payout set decided_by = ? where payout_id = ? and decided_by is null", approver, payoutId);
+        ledger.inTransaction(tx -> {
+            tx.update(PAYOUT).set(PAYOUT.DECIDED_BY, approver).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.DECIDED_BY.isNull()).execute();
             setStatus(tx, payoutId, approved ? "APPROVED" : "REJECTED", approver, note);
+            return null;
         });
     }
 
@@ -303,80 +343,103 @@ public final class PayoutRepository {
      * activity learns the transfer may already exist and must ask Cashfree instead of sending again.
      */
     public boolean markTransferRequested(String payoutId) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            int n = tx.execute("update payout set transfer_requested_at = now(), status = 'SENT', updated_at = now()"
-                    + " where payout_id = ? and transfer_requested_at is null", payoutId);
+        return ledger.inTransaction(tx -> {
+            int n = tx.update(PAYOUT).set(PAYOUT.TRANSFER_REQUESTED_AT, DSL.currentOffsetDateTime()).set(PAYOUT.STATUS, "SENT")
+                    .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull())
+                    .execute();
             if (n > 0) event(tx, payoutId, "SENT", null, "transfer requested");
             return n > 0;
         });
     }
 
     public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode) {
-        dsl.execute("update payout set cf_transfer_id = coalesce(?, cf_transfer_id), cashfree_status = ?, cashfree_status_code = ?,"
-                + " updated_at = now() where payout_id = ?", cfTransferId, status, statusCode, payoutId);
+        ledger.once(tx -> tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
+                .set(PAYOUT.CASHFREE_STATUS, status).set(PAYOUT.CASHFREE_STATUS_CODE, statusCode)
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute());
     }
 
-    /** locked -> paid out (PAYOUT_PAID). Idempotent. Returns the time the payout was first marked paid. */
+    /** locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid. */
     public OffsetDateTime markPaid(String payoutId) {
-        Payout p = require(payoutId);
-        long journal = ledger.moveMemberFunds(Movement.PAYOUT_PAID, funds(p, "payout-paid"), "payout " + payoutId + " paid");
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("update payout set paid_journal_id = ?, paid_at = coalesce(paid_at, now()) where payout_id = ?", journal, payoutId);
+        return ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getPaidJournalId() == null) {
+                if (p.getLockJournalId() == null) {
+                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never locked; nothing to pay");
+                }
+                long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " paid");
+                tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal)
+                        .set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            }
             setStatus(tx, payoutId, "PAID", null, null);
-            return tx.fetchOne("select paid_at from payout where payout_id = ?", payoutId).get(0, OffsetDateTime.class);
+            return tx.select(PAYOUT.PAID_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle(PAYOUT.PAID_AT);
         });
     }
 
     /**
-     * Compensation: locked -> available (PAYOUT_FAILED), with the reason, and the final status
-     * (FAILED or REJECTED). If nothing was locked, only the status is recorded. Idempotent.
+     * Compensation: locked -> available (PAYOUT_FAILED; what the member owes repaid first), with the
+     * reason, and the final status (FAILED or REJECTED). Only money this payout itself locked (its own
+     * lock_journal_id) is returned; if it never locked anything, only the status is recorded. Idempotent.
      */
     public void release(String payoutId, String finalStatus, String reason) {
-        Payout p = require(payoutId);
-        boolean locked = dsl.fetchExists(dsl.selectOne().from("journal").where("idempotency_key = ?", "payout-lock:" + payoutId));
-        Long journal = locked ? ledger.moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),
-                "payout " + payoutId + " " + finalStatus.toLowerCase(java.util.Locale.ROOT) + ": " + reason) : null;
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            if (journal != null) tx.execute("update payout set failed_journal_id = ? where payout_id = ?", journal, payoutId);
+        ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getLockJournalId() != null && p.getFailedJournalId() == null && p.getPaidJournalId() == null) {
+                long journal = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " " + finalStatus.toLowerCase(Locale.ROOT) + ": " + reason);
+                tx.update(PAYOUT).set(PAYOUT.FAILED_JOURNAL_ID, journal).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            }
             setStatus(tx, payoutId, finalStatus, null, reason);
+            return null;
         });
     }
 
     /**
      * A paid transfer came back (late REVERSED): PAYOUT_REVERSED (payout balance -> locked, the exact
-     * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available). The member's wallet is
-     * exactly as before the payout; paid-out totals go down. Idempotent.
+     * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available; what the member owes repaid
+     * first), in one transaction. Paid-out totals go down. Idempotent; WRONG_STATE if it was never paid.
      */
     public void reversePaid(String payoutId, String reason) {
-        Payout p = require(payoutId);
-        long reversed = ledger.moveMemberFunds(Movement.PAYOUT_REVERSED, funds(p, "payout-reversed"),
-                "payout " + payoutId + " reversed by the bank after success: " + reason);
-        long failed = ledger.moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),
-                "payout " + payoutId + " returned to available after reversal: " + reason);
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("update payout set reversed_journal_id = ?, failed_journal_id = ? where payout_id = ?", reversed, failed, payoutId);
+        ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getReversedJournalId() == null) {
+                if (p.getPaidJournalId() == null) {
+                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
+                }
+                long reversed = movements.payoutMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " reversed by the bank after success: " + reason);
+                long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " returned to available after reversal: " + reason);
+                tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            }
             setStatus(tx, payoutId, "REVERSED", null, reason);
+            return null;
         });
     }
 
     public void recordEvent(String payoutId, String status, String actor, String detail) {
-        event(dsl, payoutId, status, actor, detail);
+        ledger.once(tx -> {
+            event(tx, payoutId, status, actor, detail);
+            return null;
+        });
     }
 
     private static void event(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        tx.execute("insert into payout_event (payout_id, status, actor, detail) values (?, ?, ?, ?)", payoutId, status, actor,
-                detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail);
+        tx.insertInto(PAYOUT_EVENT).set(PAYOUT_EVENT.PAYOUT_ID, payoutId).set(PAYOUT_EVENT.STATUS, status).set(PAYOUT_EVENT.ACTOR, actor)
+                .set(PAYOUT_EVENT.DETAIL, detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail)
+                .execute();
     }
 
     public record PayoutEvent(String status, String actor, String detail, OffsetDateTime at) {}
 
     public List<PayoutEvent> events(String payoutId) {
-        return dsl.fetch("select status, actor, detail, created_at from payout_event where payout_id = ? order by payout_event_id", payoutId)
-                .map(r -> new PayoutEvent(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, OffsetDateTime.class)));
+        var e = PAYOUT_EVENT;
+        return ledger.once(tx -> tx.select(e.STATUS, e.ACTOR, e.DETAIL, e.CREATED_AT).from(e).where(e.PAYOUT_ID.eq(payoutId))
+                .orderBy(e.PAYOUT_EVENT_ID).fetch(r -> new PayoutEvent(r.value1(), r.value2(), r.value3(), r.value4())));
     }
 
     // ---- finance review --------------------------------------------------------------------------
@@ -385,8 +448,10 @@ public final class PayoutRepository {
 
     /** Payouts awaiting approval (optionally of one community), grouped by recipient. */
     public List<RecipientGroup> pendingByRecipient(String communityId, int limit) {
-        var rows = dsl.fetch("select * from payout where status = 'PENDING_APPROVAL' and (cast(? as text) is null or community_id = ?)"
-                + " order by community_id, role, user_id, created_at limit ?", communityId, communityId, limit).map(PayoutRepository::payoutOf);
+        var rows = ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.STATUS.eq("PENDING_APPROVAL"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
+                .orderBy(PAYOUT.COMMUNITY_ID, PAYOUT.ROLE, PAYOUT.USER_ID, PAYOUT.CREATED_AT).limit(limit)
+                .fetch(PayoutRepository::payoutOf));
         Map<String, List<Payout>> groups = new LinkedHashMap<>();
         for (Payout p : rows) groups.computeIfAbsent(p.communityId() + "\u0000" + p.role() + "\u0000" + p.userId(), k -> new ArrayList<>()).add(p);
         List<RecipientGroup> out = new ArrayList<>();

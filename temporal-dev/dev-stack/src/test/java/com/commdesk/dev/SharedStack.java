@@ -26,7 +26,10 @@ final class SharedStack {
         if (stack == null) {
             // Every simulated payment has the same customer: raise the velocity limit so only the
             // fraud tests (which use the blocklist) are flagged.
-            Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.freshUrl(), "commdesk.fraud.max-per-customer", "100000");
+            // The apps connect as the runtime role; migrations (already applied to the template) run as the owner.
+            TestDatabases.Urls urls = TestDatabases.freshUrls();
+            Map<String, String> env = Map.of("DATABASE_URL", urls.runtime(), "DATABASE_MIGRATION_URL", urls.owner(),
+                    "commdesk.fraud.max-per-customer", "100000");
             stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), 0, env));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
