@@ -101,7 +101,7 @@ public class CashfreeWebhookController {
     }
 
     private void signalWithStart(PaymentRequest request, CashfreeEvent event) {
-        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request.cashfreeOrderId()));
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request));
         BatchRequest batch = workflows.newSignalWithStartRequest();
         batch.add(stub::process, request);
         batch.add(stub::cashfreeEvent, event);

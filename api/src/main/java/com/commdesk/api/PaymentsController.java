@@ -112,10 +112,12 @@ public class PaymentsController {
     }
 
     /** Options under which a payment's workflow is started, by the API and by webhooks alike. */
-    static WorkflowOptions startOptions(String cashfreeOrderId) {
+    static WorkflowOptions startOptions(PaymentRequest request) {
         return WorkflowOptions.newBuilder()
                 .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
-                .setWorkflowId(PaymentWorkflow.workflowId(cashfreeOrderId))
+                .setWorkflowId(PaymentWorkflow.workflowId(request.cashfreeOrderId()))
+                // Ops find it in the Temporal Web UI by community, order, amount and stage (docs/operations.md).
+                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request))
                 // A finished payment is never run again under the same id; a running one is joined.
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
@@ -124,7 +126,7 @@ public class PaymentsController {
 
     /** Starts the payment's workflow, or joins the one already running for its order; idempotent. */
     static void start(WorkflowClient workflows, PaymentRequest request) {
-        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, startOptions(request.cashfreeOrderId()));
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, startOptions(request));
         try {
             WorkflowClient.start(stub::process, request);
         } catch (WorkflowExecutionAlreadyStarted e) {

@@ -97,6 +97,7 @@ class PaymentSagaIntegrationTest {
         adapter = new CashfreePgAdapter(new CashfreeConfig(CLIENT_ID, CLIENT_SECRET, CashfreeConfig.Environment.SANDBOX,
                 sim.baseUrl(), null, Duration.ofSeconds(5)));
         env = TestWorkflowEnvironment.newInstance();
+        com.commdesk.workflows.client.SearchAttributeRegistration.ensure(env.getOperatorServiceStubs(), env.getNamespace());
     }
 
     @AfterEach

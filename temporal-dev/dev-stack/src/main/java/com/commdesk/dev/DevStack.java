@@ -30,10 +30,11 @@ public final class DevStack implements AutoCloseable {
     public static final String SIM_CLIENT_ID = "dev-client-id";
     public static final String SIM_CLIENT_SECRET = "dev-client-secret-not-a-secret";
 
-    public record Options(String host, int apiPort, int workerPort, int temporalPort, int simulatorPort, Map<String, String> env) {
+    public record Options(String host, int apiPort, int workerPort, int temporalPort, int temporalUiPort, int simulatorPort,
+                          Map<String, String> env) {
         public static Options defaults(Map<String, String> env) {
             return new Options("127.0.0.1", intEnv(env, "API_PORT", 8080), intEnv(env, "WORKER_PORT", 8081),
-                    intEnv(env, "TEMPORAL_PORT", 7233), intEnv(env, "CASHFREE_SIM_PORT", 8099), env);
+                    intEnv(env, "TEMPORAL_PORT", 7233), intEnv(env, "TEMPORAL_UI_PORT", 8233), intEnv(env, "CASHFREE_SIM_PORT", 8099), env);
         }
 
         private static int intEnv(Map<String, String> env, String name, int fallback) {
@@ -50,6 +51,9 @@ public final class DevStack implements AutoCloseable {
     private String runtimePassword;
     private ConfigurableApplicationContext api;
     private ConfigurableApplicationContext worker;
+    private String temporalUiUrl;
+    private String temporalAddress;
+    private long temporalServerPid = -1;
 
     private DevStack() {}
 
@@ -114,14 +118,11 @@ public final class DevStack implements AutoCloseable {
 
         String temporal = o.env().get("TEMPORAL_ADDRESS");
         if (blank(temporal)) {
-            // lockTimeSkipping = true: real time, as a developer expects (no jumping timers).
-            Closeable server = TestServer.createPortBoundServer(o.temporalPort(), true);
-            toClose.push(server);
-            temporal = o.host() + ":" + o.temporalPort();
-            started.put("Temporal", "in-process Java test server on " + temporal + " (time skipping off) - histories in memory only");
+            temporal = startTemporal(o);
         } else {
             started.put("Temporal", "configured, " + temporal + " namespace " + o.env().getOrDefault("TEMPORAL_NAMESPACE", "default"));
         }
+        temporalAddress = temporal;
         props.put("TEMPORAL_ADDRESS", temporal);
 
         if (blank(o.env().get("CASHFREE_CLIENT_ID"))) {
@@ -160,7 +161,71 @@ public final class DevStack implements AutoCloseable {
         }
     }
 
+    /**
+     * COMMDESK_TEMPORAL picks the embedded Temporal: {@code cli} = the real server from the Temporal CLI
+     * (refuses to start without it), {@code test-server} = Temporal's in-memory Java test server, unset =
+     * the CLI when one is found, else the test server. The CLI server's state is a fresh temporary file
+     * (the embedded PostgreSQL is fresh too) unless COMMDESK_TEMPORAL_STATE names one to keep.
+     */
+    private String startTemporal(Options o) {
+        String mode = o.env().getOrDefault("COMMDESK_TEMPORAL", "auto").trim();
+        if (!mode.equals("auto") && !mode.equals("cli") && !mode.equals("test-server")) {
+            throw new IllegalArgumentException("COMMDESK_TEMPORAL must be cli, test-server or unset, not '" + mode + "'");
+        }
+        java.util.Optional<java.nio.file.Path> cli = mode.equals("test-server") ? java.util.Optional.empty() : TemporalCliServer.find(o.env());
+        if (cli.isEmpty() && mode.equals("cli")) {
+            throw new IllegalStateException("COMMDESK_TEMPORAL=cli but no Temporal CLI was found: run "
+                    + "temporal-dev/real-temporal/temporal-cli.sh install, or set COMMDESK_TEMPORAL_CLI");
+        }
+        if (cli.isPresent()) {
+            java.nio.file.Path state;
+            String kept = o.env().get("COMMDESK_TEMPORAL_STATE");
+            if (blank(kept)) {
+                try {
+                    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("commdesk-temporal-");
+                    toClose.push(() -> deleteTree(dir));
+                    state = dir.resolve("temporal.db");
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("could not create a directory for Temporal's state: " + e.getMessage(), e);
+                }
+            } else {
+                state = java.nio.file.Path.of(kept.trim()).toAbsolutePath();
+            }
+            TemporalCliServer server = TemporalCliServer.start(cli.get(), o.host(), o.temporalPort(), o.temporalUiPort(), state,
+                    java.time.Duration.ofSeconds(60));
+            toClose.push(server);
+            temporalUiUrl = server.uiUrl();
+            temporalServerPid = server.pid();
+            started.put("Temporal", "real server (Temporal CLI dev server, " + cli.get() + ") on " + server.address()
+                    + ", state in " + state + (blank(kept) ? " - deleted on exit" : ""));
+            started.put("Temporal UI", server.uiUrl());
+            return server.address();
+        }
+        // lockTimeSkipping = true: real time, as a developer expects (no jumping timers).
+        Closeable server = TestServer.createPortBoundServer(o.temporalPort(), true);
+        toClose.push(server);
+        String address = o.host() + ":" + o.temporalPort();
+        started.put("Temporal", "in-process Java test server on " + address + " (time skipping off) - histories in memory only, no Web UI;"
+                + " temporal-dev/real-temporal/temporal-cli.sh install gives the real server");
+        return address;
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
+        }
+    }
+
+    /** The Temporal Web UI of the embedded real server, or null (test server or a configured server). */
+    public String temporalUiUrl() { return temporalUiUrl; }
+
     public int apiPort() { return port(api); }
+
+    /** The Temporal CLI dev server's process id, or -1 when Temporal is the in-process test server or configured. */
+    public long temporalServerPid() { return temporalServerPid; }
+
+    /** host:port of the Temporal frontend the platform uses (embedded or configured). */
+    public String temporalAddress() { return temporalAddress; }
 
     public CashfreeSimulator simulator() { return simulator; }
 

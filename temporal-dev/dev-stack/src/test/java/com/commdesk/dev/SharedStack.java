@@ -26,11 +26,18 @@ final class SharedStack {
         if (stack == null) {
             // Every simulated payment has the same customer: raise the velocity limit so only the
             // fraud tests (which use the blocklist) are flagged.
+            // COMMDESK_TEST_TEMPORAL=cli runs every end-to-end test on the real Temporal server (the CLI's dev
+            // server, fresh state); the default is Temporal's Java test server, which needs nothing but a JDK.
             // The apps connect as the runtime role; migrations (already applied to the template) run as the owner.
             TestDatabases.Urls urls = TestDatabases.freshUrls();
-            Map<String, String> env = Map.of("DATABASE_URL", urls.runtime(), "DATABASE_MIGRATION_URL", urls.owner(),
-                    "commdesk.fraud.max-per-customer", "100000");
-            stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), 0, env));
+            Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", urls.runtime(),
+                    "DATABASE_MIGRATION_URL", urls.owner(),
+                    "commdesk.fraud.max-per-customer", "100000",
+                    "COMMDESK_TEMPORAL", System.getenv().getOrDefault("COMMDESK_TEST_TEMPORAL", "test-server")));
+            System.getenv().forEach((k, v) -> {
+                if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
+            });
+            stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), freePort(), 0, env));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;

@@ -1,5 +1,6 @@
 package com.commdesk.workflows.payment;
 
+import com.commdesk.workflows.SearchKeys;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -20,6 +21,20 @@ public interface PaymentWorkflow {
      */
     static String workflowId(String cashfreeOrderId) {
         return "payment-" + cashfreeOrderId;
+    }
+
+    /**
+     * The search attributes a payment's workflow starts with (the API and the webhook controller set them
+     * when they start it), so ops find it in the Temporal Web UI by community, order, amount and stage;
+     * the workflow keeps PaymentStage current from there (docs/operations.md).
+     */
+    static io.temporal.common.SearchAttributes searchAttributes(PaymentRequest request) {
+        return io.temporal.common.SearchAttributes.newBuilder()
+                .set(SearchKeys.COMMUNITY_ID, request.communityId())
+                .set(SearchKeys.CASHFREE_ORDER_ID, request.cashfreeOrderId())
+                .set(SearchKeys.PAYMENT_AMOUNT_PAISE, request.amountPaise())
+                .set(SearchKeys.PAYMENT_STAGE, PaymentStage.VERIFYING.name())
+                .build();
     }
 
     @WorkflowMethod

@@ -4,6 +4,7 @@ import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.RoleAllocation;
 import static com.commdesk.workflows.Failures.describe;
 
+import com.commdesk.workflows.SearchKeys;
 import com.commdesk.workflows.StepOptions;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
@@ -26,12 +27,17 @@ import java.util.Set;
  * before it runs, and compensations run in a detached scope so a cancellation cannot stop them.
  *
  * <p>Versions (see {@link #OPERATIONS_CHANGE}): histories started before v1 replay through
- * {@link #processV0} unchanged; new runs take {@link #processV1}, which adds the fraud screen,
- * parking and operator signals. Histories of every released version are replayed in the build.
+ * {@link #processV0} unchanged; later runs take {@link #processV1}, which adds the fraud screen,
+ * parking and operator signals. v2 ({@link #FAST_PATH}) runs the database and compute steps as local
+ * activities (no server round trip per step: docs/performance.md) and keeps the {@code PaymentStage}
+ * search attribute current at every notable stage, so ops can list payments in the Temporal Web UI
+ * (docs/operations.md). Histories of every released version are replayed in the build.
  */
 public class PaymentWorkflowImpl implements PaymentWorkflow {
-    /** getVersion change id of v1: fraud screen, NEEDS_ATTENTION parking, status recording. */
+    /** getVersion change id of v1: fraud screen, NEEDS_ATTENTION parking, status recording; v2: {@link #FAST_PATH}. */
     static final String OPERATIONS_CHANGE = "screen-park-record";
+    /** v2 of {@link #OPERATIONS_CHANGE}: local activities for database and compute steps, PaymentStage search attribute. */
+    static final int FAST_PATH = 2;
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
     static final RetryOptions RETRY = StepOptions.retry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new));
@@ -45,6 +51,13 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     /** Short reads/writes with no outside party: local activities (no extra server round trips). */
     static final LocalActivityOptions LOCAL_STEP = StepOptions.local(Duration.ofSeconds(10), Duration.ofMinutes(10), RETRY);
 
+    /**
+     * v2: the same database and pure steps as {@link #LEDGER_STEP}, as local activities. Same limits: an
+     * attempt may take 30 s (a group commit under load), retries go on for an hour; past the SDK's local
+     * retry threshold the backoff becomes a durable timer, so a long outage does not hold a workflow task.
+     */
+    static final LocalActivityOptions LOCAL_LEDGER_STEP = StepOptions.local(Duration.ofSeconds(30), Duration.ofHours(1), RETRY);
+
     /** A parked payment is retried automatically this often (durable timer), this many times, then waits for a human. */
     static final Duration AUTO_RETRY_AFTER = Duration.ofHours(1);
     static final int MAX_AUTO_RETRIES = 3;
@@ -54,6 +67,11 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private final PaymentActivities cashfree = Workflow.newActivityStub(PaymentActivities.class, CASHFREE_STEP);
     private final PaymentActivities ledger = Workflow.newActivityStub(PaymentActivities.class, LEDGER_STEP);
     private final PaymentActivities local = Workflow.newLocalActivityStub(PaymentActivities.class, LOCAL_STEP);
+    private final PaymentActivities localLedger = Workflow.newLocalActivityStub(PaymentActivities.class, LOCAL_LEDGER_STEP);
+
+    /** v2: database steps run as local activities and the PaymentStage search attribute follows the stage. */
+    private boolean fastPath;
+    private PaymentStage searchableStage;
 
     private String paymentId;
     private PaymentStage stage = PaymentStage.VERIFYING;
@@ -79,8 +97,12 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     @Override
     public PaymentStatus process(PaymentRequest request) {
         paymentId = request.paymentId();
-        int version = Workflow.getVersion(OPERATIONS_CHANGE, Workflow.DEFAULT_VERSION, 1);
-        return version == Workflow.DEFAULT_VERSION ? processV0(request) : processV1(request);
+        int version = Workflow.getVersion(OPERATIONS_CHANGE, Workflow.DEFAULT_VERSION, FAST_PATH);
+        if (version == Workflow.DEFAULT_VERSION) return processV0(request);
+        fastPath = version >= FAST_PATH;
+        // Started with PaymentStage VERIFYING (PaymentWorkflow.searchAttributes): nothing to upsert yet.
+        if (fastPath) searchableStage = PaymentStage.VERIFYING;
+        return processV1(request);
     }
 
     /** v0, as released: kept byte-for-byte in behaviour so its histories replay. */
@@ -115,10 +137,11 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         }
     }
 
-    /** v1: screen for fraud (review if flagged); park failed steps for an operator instead of failing. */
+    /** v1 and v2: screen for fraud (review if flagged); park failed steps for an operator instead of failing. */
     private PaymentStatus processV1(PaymentRequest request) {
         Saga saga = new Saga(new Saga.Options.Builder().setParallelCompensation(false).build());
         boolean compensable = false;
+        PaymentActivities db = fastPath ? localLedger : ledger;
         try {
             VerifiedPayment verified = step(PaymentStage.VERIFYING, () -> cashfree.verifyWithCashfree(request));
 
@@ -137,18 +160,18 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 }
             }
 
-            fees = step(PaymentStage.CALCULATING_FEES, () -> ledger.calculateFees(request, verified));
+            fees = step(PaymentStage.CALCULATING_FEES, () -> db.calculateFees(request, verified));
             shares = step(PaymentStage.ALLOCATING_SHARES,
-                    () -> ledger.allocateShares(request.communityId(), fees.breakdown().netPaise(), fees.roles()).shares());
+                    () -> db.allocateShares(request.communityId(), fees.breakdown().netPaise(), fees.roles()).shares());
 
             // Registered before the call: if the posting committed but its completion was lost, the
             // reversal (keyed by paymentId) still finds and reverses it.
             saga.addCompensation(ledger::reverseLedgerPosting, request.paymentId(), "payment workflow compensation");
             compensable = true;
-            posting = step(PaymentStage.POSTING_LEDGER, () -> ledger.postToLedger(request, verified, fees, new Allocation(shares)));
+            posting = step(PaymentStage.POSTING_LEDGER, () -> db.postToLedger(request, verified, fees, new Allocation(shares)));
             releaseAtEpochMillis = step(PaymentStage.QUEUING_SETTLEMENT,
-                    () -> ledger.queueSettlement(posting.transactionId()).releaseAtEpochMillis());
-            step(PaymentStage.HANDING_OVER_PAYOUT, () -> ledger.handOverToPayouts(posting.transactionId()));
+                    () -> db.queueSettlement(posting.transactionId()).releaseAtEpochMillis());
+            step(PaymentStage.HANDING_OVER_PAYOUT, () -> db.handOverToPayouts(posting.transactionId()));
 
             stage = PaymentStage.COMPLETED;
             error = null;
@@ -176,6 +199,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      */
     private <T> T step(PaymentStage s, Functions.Func<T> call) {
         stage = s;
+        leaveParkedStage();
         int autoRetries = 0;
         while (true) {
             try {
@@ -201,6 +225,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 else autoRetries++;
                 pendingDecision = null;
                 stage = s;
+                leaveParkedStage();
             }
         }
     }
@@ -211,8 +236,9 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     }
 
     /**
-     * Best effort: the operators' list is a convenience, the status query is the truth. A database
-     * outage must neither fail nor compensate a payment, so a failure to record is only logged.
+     * Best effort: a database outage must neither fail nor compensate a payment, so a failure to record is
+     * only logged. The money's truth is the ledger (GET /api/v1/payments derives POSTED from it); this
+     * status is the operators' projection of where the workflow stands.
      */
     private void record(String detail) {
         try {
@@ -220,6 +246,22 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         } catch (ActivityFailure e) {
             Workflow.getLogger(PaymentWorkflowImpl.class).warn("could not record status {} of {}: {}", stage, paymentId, describe(e));
         }
+        publishStage();
+    }
+
+    /**
+     * v2: the PaymentStage search attribute follows the notable stages (the ones {@link #record} writes,
+     * and leaving them), so "parked payments of community X" is a Web UI query. Not upserted on every
+     * step: each upsert is a history event, and the Web UI needs only where a payment stands or stopped.
+     */
+    private void leaveParkedStage() {
+        if (searchableStage == PaymentStage.UNDER_REVIEW || searchableStage == PaymentStage.NEEDS_ATTENTION) publishStage();
+    }
+
+    private void publishStage() {
+        if (!fastPath || stage == searchableStage) return;
+        Workflow.upsertTypedSearchAttributes(SearchKeys.PAYMENT_STAGE.valueSet(stage.name()));
+        searchableStage = stage;
     }
 
     @Override

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import com.commdesk.workflows.SearchKeys;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
@@ -27,6 +30,7 @@ class PaymentWorkflowTest {
     @BeforeEach
     void setUp() {
         env = TestWorkflowEnvironment.newInstance();
+        com.commdesk.workflows.client.SearchAttributeRegistration.ensure(env.getOperatorServiceStubs(), env.getNamespace());
         Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
         activities = new FakePaymentActivities();
@@ -44,7 +48,17 @@ class PaymentWorkflowTest {
         return client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
                 .setWorkflowId(PaymentWorkflow.workflowId("order-" + paymentId))
+                // As the API starts it: searchable by community, order, amount and stage.
+                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request(paymentId)))
                 .build());
+    }
+
+    private String searchableStage(String paymentId) {
+        return WorkflowStub.fromTyped(running(paymentId)).describe().getTypedSearchAttributes().get(SearchKeys.PAYMENT_STAGE);
+    }
+
+    private List<HistoryEvent> history(String paymentId) {
+        return client.fetchHistory(PaymentWorkflow.workflowId("order-" + paymentId)).getEvents();
     }
 
     private PaymentWorkflow running(String paymentId) {
@@ -83,6 +97,54 @@ class PaymentWorkflowTest {
         assertThat(status.ruleVersion()).isEqualTo(3);
         // A completed workflow still answers the status query (replayed from its history).
         assertThat(running("p1").status().stage()).isEqualTo(PaymentStage.COMPLETED);
+    }
+
+    @Test
+    void onlyTheCashfreeCallIsAServerActivityTheDatabaseStepsRunLocally() {
+        stub("p11").process(request("p11"));
+
+        List<HistoryEvent> events = history("p11");
+        assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()))
+                .containsExactly("VerifyWithCashfree");
+        // screen, fees, allocate, post, settle, payout, status: each a local-activity marker, no round trip.
+        assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+                && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity"))).hasSize(7);
+        // Two workflow tasks: the start, and the one after Cashfree answered that runs every local step.
+        assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).hasSize(2);
+    }
+
+    @Test
+    void thePaymentStageSearchAttributeFollowsParkingAndTheEnd() throws Exception {
+        activities.failSettlementTimes = 1;
+        WorkflowClient.start(stub("p12")::process, request("p12"));
+
+        awaitStage("p12", PaymentStage.NEEDS_ATTENTION);
+        var attributes = WorkflowStub.fromTyped(running("p12")).describe().getTypedSearchAttributes();
+        assertThat(attributes.get(SearchKeys.PAYMENT_STAGE)).isEqualTo("NEEDS_ATTENTION");
+        assertThat(attributes.get(SearchKeys.COMMUNITY_ID)).isEqualTo("demo-community");
+        assertThat(attributes.get(SearchKeys.CASHFREE_ORDER_ID)).isEqualTo("order-p12");
+        assertThat(attributes.get(SearchKeys.PAYMENT_AMOUNT_PAISE)).isEqualTo(1_000_000L);
+        running("p12").decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops-ravi", "fixed"));
+
+        assertThat(result("p12").stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(searchableStage("p12")).isEqualTo("COMPLETED");
+        // Upserted when parked, when it left the parked stage, and at the end: not at every step.
+        assertThat(history("p12").stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES))
+                .hasSize(3);
+    }
+
+    @Test
+    void aRejectedReviewIsSearchableAsRejected() throws Exception {
+        activities.verdict = new FraudVerdict(true, List.of("blocklisted customer"));
+        WorkflowClient.start(stub("p13")::process, request("p13"));
+
+        awaitStage("p13", PaymentStage.UNDER_REVIEW);
+        assertThat(searchableStage("p13")).isEqualTo("UNDER_REVIEW");
+        running("p13").review(new ReviewDecision(ReviewDecision.Outcome.REJECT, "risk-meera", "stolen card"));
+
+        assertThat(result("p13").stage()).isEqualTo(PaymentStage.REJECTED);
+        assertThat(searchableStage("p13")).isEqualTo("REJECTED");
     }
 
     @Test

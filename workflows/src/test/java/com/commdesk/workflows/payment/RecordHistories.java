@@ -21,6 +21,7 @@ public final class RecordHistories {
         Path dir = Path.of("src/test/resources/histories");
         Files.createDirectories(dir);
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            com.commdesk.workflows.client.SearchAttributeRegistration.ensure(env.getOperatorServiceStubs(), env.getNamespace());
             Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
             worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
             FakePaymentActivities activities = new FakePaymentActivities();

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /__sim/health}</li>
  *   <li>{@code POST /__sim/reset}</li>
- *   <li>{@code POST /__sim/orders/{order_id}/pay} {@code {"payment_method":"UPI|CARD|NETBANKING|WALLET","amount_paise":123}}</li>
+ *   <li>{@code POST /__sim/orders/{order_id}/pay} {@code {"payment_method":"UPI|CARD|NETBANKING|WALLET","amount_paise":123,"webhook":true}} ("webhook": false pays without delivering PAYMENT_SUCCESS)</li>
  *   <li>{@code POST /__sim/orders/{order_id}/webhook} re-sends the order's success webhook</li>
  *   <li>{@code GET|POST|DELETE /__sim/faults} {@code {"kind":"UNAVAILABLE|RATE_LIMITED|SLOW|HANG","path_prefix":"/pg/orders","times":2,"duration_ms":5000,"delay_ms":800}}</li>
  *   <li>{@code GET|PUT /__sim/webhook} {@code {"url":"http://127.0.0.1:8080/webhooks/cashfree"}} (null clears)</li>
@@ -184,7 +184,7 @@ public final class CashfreeSimulator implements AutoCloseable {
 
     /** Pays an ACTIVE order in full; see {@link #pay(String, PaymentMethod, long)}. */
     public SimPayment pay(String orderId, PaymentMethod method) {
-        return payInternal(orderId, method, null).payment();
+        return payInternal(orderId, method, null, true).payment();
     }
 
     /**
@@ -196,7 +196,7 @@ public final class CashfreeSimulator implements AutoCloseable {
      * @throws IllegalStateException  if the order is not ACTIVE
      */
     public SimPayment pay(String orderId, PaymentMethod method, long amountPaise) {
-        return payInternal(orderId, method, amountPaise).payment();
+        return payInternal(orderId, method, amountPaise, true).payment();
     }
 
     /** The order as it is now. */
@@ -791,9 +791,12 @@ public final class CashfreeSimulator implements AutoCloseable {
             }
             amount = a.longValue();
         }
+        JsonNode w = body.get("webhook");
+        if (w != null && !w.isNull() && !w.isBoolean()) throw new ControlError(400, "webhook must be true or false");
+        boolean deliverWebhook = w == null || w.isNull() || w.booleanValue();
         PayResult r;
         try {
-            r = payInternal(orderId, method, amount);
+            r = payInternal(orderId, method, amount, deliverWebhook);
         } catch (NoSuchElementException e) {
             throw new ControlError(404, e.getMessage());
         } catch (IllegalStateException e) {
@@ -812,12 +815,12 @@ public final class CashfreeSimulator implements AutoCloseable {
         sendJson(ex, 200, n);
     }
 
-    private PayResult payInternal(String orderId, PaymentMethod method, Long amountPaise) {
+    private PayResult payInternal(String orderId, PaymentMethod method, Long amountPaise, boolean deliverWebhook) {
         Objects.requireNonNull(method, "method");
         SimPayment p = store.pay(orderId, method, amountPaise);
         SimOrder o = store.find(orderId).orElseThrow();
         WebhookDelivery d = null;
-        if (webhookUrl.get() != null) {
+        if (deliverWebhook && webhookUrl.get() != null) {
             d = deliver(paymentSuccessWebhook(orderId));
         }
         return new PayResult(o, p, d);

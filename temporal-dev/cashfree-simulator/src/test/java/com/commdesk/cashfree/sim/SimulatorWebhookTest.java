@@ -162,6 +162,19 @@ class SimulatorWebhookTest {
     }
 
     @Test
+    void payWithoutWebhookDeliversNothingUntilAskedAndRefusesANonBoolean() {
+        sim.createOrder("order_quiet", 100, "INR", Map.of());
+        assertThat(http.post("/__sim/orders/order_quiet/pay", "{\"payment_method\":\"CARD\",\"webhook\":\"no\"}").status()).isEqualTo(400);
+        SimHttp.Resp r = http.post("/__sim/orders/order_quiet/pay", "{\"payment_method\":\"CARD\",\"webhook\":false}");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("webhook").isNull()).isTrue();
+        assertThat(r.json().at("/payment/payment_status").asText()).isEqualTo("SUCCESS");
+        assertThat(received).isEmpty();
+        assertThat(http.post("/__sim/orders/order_quiet/webhook", "").json().get("delivered").asBoolean()).isTrue();
+        assertThat(received).hasSize(1);
+    }
+
+    @Test
     void unreachableTargetIsRecordedAsAFailedDelivery() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

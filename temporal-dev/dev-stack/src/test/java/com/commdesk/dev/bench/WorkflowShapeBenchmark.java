@@ -1,0 +1,237 @@
+package com.commdesk.dev.bench;
+
+import com.commdesk.cashfree.sim.PaymentMethod;
+import com.commdesk.dev.DevStack;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.testing.TestDatabases;
+import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PaymentStatus;
+import com.commdesk.workflows.payment.PaymentWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * PaymentWorkflow against a bare workflow of the same shape (BareWorkflow: no-op bodies), in one run, on
+ * one Temporal server, with one worker process: what our activities, payloads and database cost on top of
+ * what Temporal itself costs. Also the per-payment inputs of the capacity plan: history events, history
+ * bytes and state transitions (from the server's own description of each workflow), database rows and
+ * bytes, and CPU of this JVM (API, worker, simulator, client), of PostgreSQL and of the Temporal server.
+ * <pre>
+ * ./mvnw -q -pl temporal-dev/dev-stack -am test-compile -DskipTests   # once
+ * ./mvnw -q -pl temporal-dev/dev-stack exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=com.commdesk.dev.bench.WorkflowShapeBenchmark -Dexec.args="cli 2000 2"
+ * </pre>
+ * Arguments: {@code cli|test-server} (which Temporal), payments per round, rounds (each round runs bare,
+ * then ours). The database is COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
+ */
+public final class WorkflowShapeBenchmark {
+    private static final String COMMUNITY = "demo-community";
+    /** Members the demo community splits each payment across: one "split event" each. */
+    private static final int MEMBERS_PER_PAYMENT = 7;
+
+    private WorkflowShapeBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "test-server";
+        int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(), "COMMDESK_TEMPORAL", mode,
+                // One customer for every simulated order and one community: velocity is not what is measured.
+                "commdesk.fraud.max-per-customer", "10000000", "commdesk.fraud.max-per-community", "10000000"));
+        System.getenv().forEach((k, v) -> {
+            if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
+        });
+        int exit = 0;
+        try (DevStack stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), freePort(), 0, env));
+             LedgerDatabase db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2)) {
+            System.out.println(stack.summary());
+            WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+                    WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+            WorkflowClient client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+            WorkerFactory factory = WorkerFactory.newInstance(client);
+            // The platform worker's own limits (WorkerConfiguration defaults), so both shapes get the same slots.
+            Worker worker = factory.newWorker(BareWorkflow.TASK_QUEUE, WorkerOptions.newBuilder()
+                    .setMaxConcurrentActivityExecutionSize(64).setMaxConcurrentWorkflowTaskExecutionSize(64).build());
+            worker.registerWorkflowImplementationTypes(BareWorkflow.Impl.class);
+            worker.registerActivitiesImplementations(new BareWorkflow.NoOp());
+            factory.start();
+
+            Cpu cpu = new Cpu(db, stack.temporalServerPid());
+            List<String> lines = new ArrayList<>();
+            for (int r = 1; r <= rounds; r++) {
+                String tag = Long.toString(System.nanoTime(), 36) + r;
+                Result bare = run(n, i -> startBare(client, "bare-" + tag + "-" + i));
+                List<String> orders = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    String order = "bench_" + tag + "_" + i;
+                    stack.simulator().createPaidOrder(order, 100_000L + i, "INR", Map.of("community_id", COMMUNITY), PaymentMethod.CARD);
+                    orders.add(order);
+                }
+                Usage before = cpu.sample();
+                Result ours = run(n, i -> startPayment(client, orders.get(i), 100_000L + i));
+                Usage after = cpu.sample();
+                double ratio = ours.perSecond() / bare.perSecond();
+                lines.add(String.format(Locale.ROOT, "round %d: bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f",
+                        r, bare.perSecond(), ours.perSecond(), ours.perSecond() * 60 * MEMBERS_PER_PAYMENT, ratio));
+                if (r == rounds) lines.addAll(perPayment(service, orders, before, after, n));
+            }
+            factory.shutdown();
+            service.shutdown();
+            System.out.println("\nWorkflowShapeBenchmark on " + mode + ", " + n + " payments per round (demo community: "
+                    + MEMBERS_PER_PAYMENT + " member shares each)");
+            lines.forEach(l -> System.out.println("  " + l));
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            exit = 1;
+        }
+        System.exit(exit);
+    }
+
+    private static CompletableFuture<?> startBare(WorkflowClient client, String id) {
+        BareWorkflow wf = client.newWorkflowStub(BareWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(BareWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::run, id);
+        return WorkflowStub.fromTyped(wf).getResultAsync(String.class);
+    }
+
+    private static CompletableFuture<?> startPayment(WorkflowClient client, String orderId, long amountPaise) {
+        PaymentRequest request = new PaymentRequest("bench-" + orderId, COMMUNITY, "EVENT", orderId, orderId, amountPaise, Map.of());
+        PaymentWorkflow wf = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId(orderId))
+                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request)).build());
+        WorkflowClient.start(wf::process, request);
+        return WorkflowStub.fromTyped(wf).getResultAsync(PaymentStatus.class);
+    }
+
+    record Result(int count, long millis) {
+        double perSecond() {
+            return count * 1000.0 / Math.max(1, millis);
+        }
+    }
+
+    /** Starts {@code n} workflows from 32 client threads at once and waits for every result. */
+    private static Result run(int n, java.util.function.IntFunction<CompletableFuture<?>> start) throws Exception {
+        long t0 = System.nanoTime();
+        List<CompletableFuture<?>> results = new ArrayList<>();
+        try (ExecutorService starters = Executors.newFixedThreadPool(32)) {
+            List<java.util.concurrent.Future<CompletableFuture<?>>> started = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                started.add(starters.submit(() -> start.apply(k)));
+            }
+            for (var f : started) results.add(f.get());
+        }
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
+        return new Result(n, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static List<String> perPayment(WorkflowServiceStubs service, List<String> orders, Usage before, Usage after, int n) {
+        long events = 0, bytes = 0, transitions = 0;
+        int sample = Math.min(50, orders.size());
+        for (int i = 0; i < sample; i++) {
+            var info = service.blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(PaymentWorkflow.workflowId(orders.get(i)))).build())
+                    .getWorkflowExecutionInfo();
+            events += info.getHistoryLength();
+            bytes += info.getHistorySizeBytes();
+            transitions += info.getStateTransitionCount();
+        }
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT, "per payment (mean of %d): %.1f history events, %.0f history bytes, %.1f state transitions",
+                sample, events / (double) sample, bytes / (double) sample, transitions / (double) sample));
+        out.add(String.format(Locale.ROOT, "per payment: %.1f database rows inserted, %.0f database bytes",
+                (after.rowsInserted() - before.rowsInserted()) / (double) n, (after.databaseBytes() - before.databaseBytes()) / (double) n));
+        out.add(String.format(Locale.ROOT, "per payment CPU: %.2f ms this JVM (API + worker + simulator + client), %.2f ms PostgreSQL, %s",
+                (after.jvmCpuNanos() - before.jvmCpuNanos()) / 1e6 / n, (after.postgresCpuTicks() - before.postgresCpuTicks()) * Cpu.MS_PER_TICK / n,
+                after.temporalCpuTicks() < 0 ? "Temporal server in this JVM" : String.format(Locale.ROOT, "%.2f ms Temporal server",
+                        (after.temporalCpuTicks() - before.temporalCpuTicks()) * Cpu.MS_PER_TICK / n)));
+        return out;
+    }
+
+    record Usage(long jvmCpuNanos, long postgresCpuTicks, long temporalCpuTicks, long rowsInserted, long databaseBytes) {}
+
+    /** CPU from /proc (Linux): this JVM, the PostgreSQL postmaster with its backends (live and reaped), the Temporal CLI server. */
+    static final class Cpu {
+        static final double MS_PER_TICK = 10.0; // USER_HZ = 100 on Linux
+        private final LedgerDatabase db;
+        private final long temporalPid;
+        private final long postmasterPid;
+
+        Cpu(LedgerDatabase db, long temporalPid) throws Exception {
+            this.db = db;
+            this.temporalPid = temporalPid;
+            String dataDir = db.dsl().fetchValue("show data_directory").toString();
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
+            } catch (Exception e) {
+                pid = -1; // another host's, or unreadable: PostgreSQL CPU is then not reported
+            }
+            this.postmasterPid = pid;
+        }
+
+        Usage sample() throws Exception {
+            db.dsl().execute("select pg_stat_clear_snapshot()");
+            Thread.sleep(1_000); // statistics reach pg_stat_* at most every 500 ms
+            long rows = ((Number) db.dsl().fetchValue("select coalesce(sum(n_tup_ins), 0) from pg_stat_user_tables")).longValue();
+            long size = ((Number) db.dsl().fetchValue("select pg_database_size(current_database())")).longValue();
+            long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            return new Usage(jvm, postmasterPid < 0 ? 0 : treeTicks(postmasterPid), temporalPid < 0 ? -1 : ticks(temporalPid, false), rows, size);
+        }
+
+        private static long treeTicks(long parent) throws Exception {
+            long total = ticks(parent, true);
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path p : procs.filter(x -> x.getFileName().toString().matches("\\d+")).toList()) {
+                    String[] f = stat(p);
+                    if (f != null && Long.parseLong(f[1]) == parent) total += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+            return total;
+        }
+
+        /** utime + stime (+ cutime + cstime: children already reaped) in clock ticks. */
+        private static long ticks(long pid, boolean withReapedChildren) throws Exception {
+            String[] f = stat(Path.of("/proc", Long.toString(pid)));
+            if (f == null) return 0;
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return withReapedChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+        }
+
+        /** Fields of /proc/PID/stat after the command name: [0] state, [1] ppid, ... [11] utime, [12] stime, [13] cutime, [14] cstime. */
+        private static String[] stat(Path proc) {
+            try {
+                String s = Files.readString(proc.resolve("stat"));
+                return s.substring(s.lastIndexOf(')') + 2).split(" ");
+            } catch (Exception e) {
+                return null;
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package com.commdesk.load;
+
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerInvariants;
+import com.commdesk.ledger.LedgerQueries;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+
+/**
+ * What the database says about a run: when each of its payments was posted, and whether the books
+ * hold — the ledger's own invariant checks, a zero trial balance, and exactly one journal (never
+ * reversed) for every payment the run handed over.
+ */
+final class BooksCheck implements AutoCloseable {
+    private final LedgerDatabase db;
+
+    BooksCheck(LoadSettings s) {
+        this.db = LedgerDatabase.open(s.databaseUrl(), s.databaseUser(), s.databasePassword(), 2);
+    }
+
+    private DSLContext dsl() {
+        return db.dsl();
+    }
+
+    /** Posted time (epoch ms) of each order of this run that has a revenue transaction. */
+    Map<String, Long> postedAt(String orderPrefix) {
+        Map<String, Long> out = new HashMap<>();
+        dsl().resultQuery("select cashfree_order_id, (extract(epoch from created_at) * 1000)::bigint from revenue_transaction"
+                        + " where cashfree_order_id like ?", orderPrefix + "%")
+                .forEach(r -> out.put(r.get(0, String.class), r.get(1, Long.class)));
+        return out;
+    }
+
+    long postedCount(String orderPrefix) {
+        return ((Number) dsl().fetchValue("select count(*) from revenue_transaction where cashfree_order_id like ?", orderPrefix + "%")).longValue();
+    }
+
+    long recordedCount(String orderPrefix) {
+        return ((Number) dsl().fetchValue("select count(*) from payment where cashfree_order_id like ?", orderPrefix + "%")).longValue();
+    }
+
+    /** Orders of this run that the platform recorded as payments but has not posted. */
+    List<String> unposted(String orderPrefix) {
+        return dsl().resultQuery("select p.cashfree_order_id from payment p where p.cashfree_order_id like ? and not exists"
+                + " (select 1 from revenue_transaction rt where rt.cashfree_order_id = p.cashfree_order_id) order by 1", orderPrefix + "%")
+                .fetch(0, String.class);
+    }
+
+    long flaggedCount(String orderPrefix) {
+        return ((Number) dsl().fetchValue("select count(*) from payment p join payment_screening s using (payment_id)"
+                + " where p.cashfree_order_id like ? and s.flagged", orderPrefix + "%")).longValue();
+    }
+
+    /** Payment ids of orders handed over but never posted (to ask the API what became of them). */
+    Map<String, String> paymentIdsOf(List<String> orderIds) {
+        Map<String, String> out = new HashMap<>();
+        if (orderIds.isEmpty()) return out;
+        dsl().resultQuery("select cashfree_order_id, payment_id from payment where cashfree_order_id = any(?)",
+                (Object) orderIds.toArray(String[]::new)).forEach(r -> out.put(r.get(0, String.class), r.get(1, String.class)));
+        return out;
+    }
+
+    record Verdict(boolean holds, List<String> problems) {}
+
+    Verdict verify(String orderPrefix) {
+        List<String> problems = new ArrayList<>();
+        LedgerInvariants.Report report = new LedgerInvariants(dsl()).check();
+        report.violations().forEach(v -> problems.add("invariant " + v.invariant() + ": " + v.subject() + " " + v.detail()));
+        LedgerQueries.TrialBalance tb = new LedgerQueries(dsl()).trialBalance();
+        if (!tb.balanced()) problems.add("trial balance: debits " + tb.totalDebitsPaise() + " != credits " + tb.totalCreditsPaise());
+        long doubled = ((Number) dsl().fetchValue("select count(*) from (select cashfree_order_id from revenue_transaction"
+                + " where cashfree_order_id like ? group by 1 having count(*) > 1) d", orderPrefix + "%")).longValue();
+        if (doubled > 0) problems.add(doubled + " orders have more than one revenue transaction");
+        long reversed = ((Number) dsl().fetchValue("select count(*) from revenue_transaction rt join journal j"
+                + " on j.reverses_journal_id = rt.journal_id where rt.cashfree_order_id like ?", orderPrefix + "%")).longValue();
+        if (reversed > 0) problems.add(reversed + " payment journals of this run were reversed");
+        return new Verdict(problems.isEmpty(), problems);
+    }
+
+    @Override
+    public void close() throws Exception {
+        db.close();
+    }
+}
