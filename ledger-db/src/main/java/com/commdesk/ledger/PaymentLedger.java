@@ -200,10 +200,12 @@ public final class PaymentLedger {
             platform.row(UUID.nameUUIDFromBytes(("platform:" + p.transactionId()).getBytes(StandardCharsets.UTF_8)),
                     p.transactionId(), b.platformFeePaise(), b.platformFeeGstPaise(), b.platformFeeRateBps(), journalId);
         }
-        writer.post(tx, postings);
+        // Revenue rows first, postings last: the posting statement's trigger projects the wallets and the
+        // community totals (from these revenue rows), and its row locks are then held only until commit.
         transactions.insert(tx).execute();
         if (distributions.size() > 0) distributions.insert(tx).execute();
         platform.insert(tx).execute();
+        writer.post(tx, postings);
         return results;
     }
 
