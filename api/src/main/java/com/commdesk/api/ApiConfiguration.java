@@ -37,6 +37,27 @@ public class ApiConfiguration {
         return LedgerDatabase.forRuntime(dataSource, LedgerDatabase.MigrationOwner.from(env::getProperty), migrate, demoData);
     }
 
+    /** The books' core for the API's writes (refund intake, operators' hold retries). */
+    @Bean
+    com.commdesk.ledger.Ledger ledger(LedgerDatabase db) {
+        return new com.commdesk.ledger.Ledger(db.dsl());
+    }
+
+    @Bean
+    com.commdesk.ledger.RefundIntake refundIntake(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.RefundIntake(ledger);
+    }
+
+    @Bean
+    com.commdesk.ledger.RefundLedger refundLedger(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.RefundLedger(ledger);
+    }
+
+    @Bean
+    com.commdesk.ledger.HoldReleases holdReleases(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.HoldReleases(ledger);
+    }
+
     @Bean
     PaymentIntake paymentIntake(LedgerDatabase db) {
         return new PaymentIntake(db.dsl());

@@ -10,6 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import com.commdesk.workflows.refund.RefundStatusEvent;
+import com.commdesk.workflows.refund.RefundWorkflow;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -60,6 +63,7 @@ public class CashfreeWebhookController {
                                      @RequestBody(required = false) byte[] body) {
         JsonNode root = signatures.readVerified("pg", signature, timestamp, body, json);
         String type = root.path("type").asText("");
+        if ("REFUND_STATUS_WEBHOOK".equals(type)) return refundStatus(root, idempotencyKey, body);
         JsonNode order = root.path("data").path("order");
         JsonNode payment = root.path("data").path("payment");
         String orderId = order.path("order_id").asText(null);
@@ -93,6 +97,35 @@ public class CashfreeWebhookController {
                 communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
         signalWithStart(requestOf(accepted.payment()), event);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId()));
+    }
+
+    /**
+     * A refund's outcome from Cashfree: recorded once by event id (without x-idempotency-key, one id per
+     * refund and status, so two refunds' events never collapse), then signalled to the refund's workflow,
+     * which books SUCCESS, CANCELLED or FAILED (docs/payments.md, "Refunds").
+     */
+    private ResponseEntity<?> refundStatus(JsonNode root, String idempotencyKey, byte[] body) {
+        JsonNode refund = root.path("data").path("refund");
+        String refundId = refund.path("refund_id").asText(null);
+        String cfRefundId = refund.path("cf_refund_id").asText(null);
+        String status = refund.path("refund_status").asText(null);
+        String orderId = refund.path("order_id").asText(null);
+        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
+                : WebhookSignatures.eventId("REFUND_STATUS_WEBHOOK", orderId, refundId, cfRefundId, status);
+        if (!events.recordOnce(eventId, "REFUND_STATUS_WEBHOOK", orderId, new String(body, StandardCharsets.UTF_8))) {
+            return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
+        }
+        if (refundId == null || status == null || !RefundsController.KEY.matcher(refundId).matches()) {
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no refund id or status"));
+        }
+        try {
+            workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId))
+                    .cashfreeStatus(new RefundStatusEvent(eventId, cfRefundId, status));
+            return ResponseEntity.ok(new Receipt(eventId, false, "signalled refund " + refundId));
+        } catch (WorkflowNotFoundException e) {
+            // Not a refund of ours, or its workflow is over: recorded, and the books already have its outcome.
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no running refund " + refundId));
+        }
     }
 
     private static PaymentRequest requestOf(AcceptedPayment p) {

@@ -109,8 +109,8 @@ public final class RefundLedger {
             for (int i = 0; i < 6; i++) partsRefunded[i] = Math.addExact(partsRefunded[i], parts[i]);
         }
         if (Math.addExact(refunded, r.amountPaise()) > rt.getGrossAmountPaise()) {
-            throw new LedgerException(LedgerException.Code.REFUND_EXCEEDS_PAYMENT, "refunding " + r.amountPaise() + " paise would make "
-                    + (refunded + r.amountPaise()) + " of a " + rt.getGrossAmountPaise() + " paise payment");
+            throw new LedgerException(LedgerException.Code.REFUND_EXCEEDS_PAYMENT, "refunding " + r.amountPaise() + " paise exceeds what is "
+                    + "left of the payment: it would make " + (refunded + r.amountPaise()) + " of a " + rt.getGrossAmountPaise() + " paise payment");
         }
         boolean onTop = "ON_TOP".equals(rt.getPlatformFeeGstMode());
         long[] original = {rt.getGstAmountPaise(), rt.getPaymentGatewayFeePaise() + rt.getPaymentGatewayGstPaise(),
