@@ -46,7 +46,7 @@ insert into runtime_access_policy (table_name, access, update_columns, why) valu
                                              'a hold is released, cancelled or shrunk by a refund of its payment'),
     ('payment',               'STATUS',      '{status,status_detail,updated_at}', 'the last stage its workflow recorded'),
     ('payment_screening',     'STATUS',      '{flagged,reasons}', 'the fraud screen''s verdict'),
-    ('payout_instruction',    'APPEND_ONLY', '{}', 'rows of the removed hand-over step (docs/decisions.md D11)'),
+    ('payout_instruction',    'READ_ONLY',   '{}', 'rows of the removed hand-over step (docs/decisions.md D13)'),
     ('payout_beneficiary',    'STATUS',      '{registered_at,superseded_at}', 'registered at Cashfree once; superseded by new details'),
     ('payout_flag',           'STATUS',      '{cleared_by,cleared_at}', 'a flag is cleared once'),
     ('settlement',            'STATUS',      '{status,payout_count,total_paise,paid_paise,skipped_no_beneficiary,completed_at}',

@@ -209,11 +209,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         return new SettlementQueued(settlement.queueSettlement(UUID.fromString(transactionId)).toInstant().toEpochMilli());
     }
 
+    /**
+     * Only payments whose workflow started before the hand-over step was removed still call this
+     * (docs/decisions.md D13): it writes nothing (payouts come from AVAILABLE balances through the
+     * settlement cycles) and reports the community's policy.
+     */
     @Override
     public PayoutHandover handOverToPayouts(String transactionId) {
-        UUID id = UUID.fromString(transactionId);
-        int instructions = settlement.schedulePayouts(id);
-        return new PayoutHandover(instructions, settlement.payoutPolicyOf(id));
+        return new PayoutHandover(0, settlement.payoutPolicyOf(UUID.fromString(transactionId)));
     }
 
     private CommunityConfig community(String communityId) {

@@ -89,8 +89,9 @@ class EndToEndPaymentTest {
         assertThat(count("select count(*) from journal where idempotency_key = ?", "payment:demo-community:e2e-pay-1")).isEqualTo(1);
         assertThat(count("select count(*) from wallet_hold h join revenue_transaction t using (transaction_id) where t.idempotency_key = ?",
                 "e2e-pay-1")).isEqualTo(7);
+        // No hand-over rows any more (docs/decisions.md D13): payouts come from AVAILABLE balances via settlement cycles.
         assertThat(count("select count(*) from payout_instruction p join revenue_transaction t using (transaction_id) "
-                + "where t.idempotency_key = ? and p.status = 'SCHEDULED'", "e2e-pay-1")).isEqualTo(7);
+                + "where t.idempotency_key = ?", "e2e-pay-1")).isZero();
     }
 
     @Test
