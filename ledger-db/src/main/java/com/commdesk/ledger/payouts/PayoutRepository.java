@@ -305,6 +305,10 @@ public final class PayoutRepository {
         return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
             if (p.getLockJournalId() != null) return p.getLockJournalId();
+            if (TERMINAL.contains(p.getStatus())) {
+                // e.g. FAILED because its first lock found too little: a finished payout never takes money again.
+                throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " is " + p.getStatus() + "; it locks nothing");
+            }
             long journal = movements.payoutMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
                     "payout " + payoutId + " locked");
             tx.update(PAYOUT).set(PAYOUT.LOCK_JOURNAL_ID, journal).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
@@ -367,6 +371,11 @@ public final class PayoutRepository {
             if (p.getPaidJournalId() == null) {
                 if (p.getLockJournalId() == null) {
                     throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never locked; nothing to pay");
+                }
+                if (p.getFailedJournalId() != null) {
+                    // Its money went back to available: paying now would take locked money of another payout.
+                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId
+                            + " was released (its money is available again); it cannot be marked paid");
                 }
                 long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " paid");
