@@ -14,7 +14,7 @@ begin
 end $$;
 
 --changeset commdesk:019-runtime-access-policy
--- One row per table: what the runtime role may do with it. A test (RuntimeAccessPolicyTest) fails
+-- One row per table (and view): what the runtime role may do with it. A test (RuntimeAccessPolicyTest) fails
 -- when a table of the schema has no row here, or when the role's actual privileges differ from it.
 --   APPEND_ONLY  SELECT, INSERT                 (the books, audit trails, intake records)
 --   STATUS       SELECT, INSERT, UPDATE(update_columns only)  (rows whose status must change)
@@ -47,11 +47,12 @@ insert into runtime_access_policy (table_name, access, update_columns, why) valu
     ('payment',               'STATUS',      '{status,status_detail,updated_at}', 'the last stage its workflow recorded'),
     ('payment_screening',     'STATUS',      '{flagged,reasons}', 'the fraud screen''s verdict'),
     ('payout_instruction',    'READ_ONLY',   '{}', 'rows of the removed hand-over step (docs/decisions.md D13)'),
-    ('payout_beneficiary',    'STATUS',      '{registered_at,superseded_at}', 'registered at Cashfree once; superseded by new details'),
+    ('payout_beneficiary',    'STATUS',      '{registered_at,superseded_at,cashfree_beneficiary_id}',
+                                             'registered at Cashfree (again if Cashfree lost it); superseded by new details'),
     ('payout_flag',           'STATUS',      '{cleared_by,cleared_at}', 'a flag is cleared once'),
     ('settlement',            'STATUS',      '{status,payout_count,total_paise,paid_paise,skipped_no_beneficiary,completed_at}',
                                              'recomputed from its payouts'),
-    ('payout',                'STATUS',      '{status,reason,updated_at,decided_by,flagged_reason,transfer_requested_at,cf_transfer_id,cashfree_status,cashfree_status_code,lock_journal_id,paid_journal_id,failed_journal_id,reversed_journal_id,paid_at}',
+    ('payout',                'STATUS',      '{status,reason,updated_at,decided_by,flagged_reason,needs_approval,transfer_requested_at,cf_transfer_id,cashfree_status,cashfree_status_code,lock_journal_id,paid_journal_id,failed_journal_id,reversed_journal_id,paid_at,attention_since,resolution_outcome,resolution_requested_by,resolution_confirmed_by}',
                                              'a payout''s life; its amount, member and beneficiary never change'),
     ('payout_event',          'APPEND_ONLY', '{}', 'audit trail of a payout'),
     ('recon_run',             'STATUS',      '{runs,last_run_at,lines_seen,payment_lines,matched,exceptions_seen}', 'counters of a re-run'),
@@ -67,6 +68,15 @@ insert into runtime_access_policy (table_name, access, update_columns, why) valu
     ('community_member',      'MUTABLE',     '{}', 'configuration: members of roles'),
     ('fraud_blocklist',       'APPEND_ONLY', '{}', 'operators block; unblocking is not built'),
     ('webhook_event',         'APPEND_ONLY', '{}', 'deliveries recorded once by event id'),
+    ('analytics_revenue_delta',    'READ_ONLY', '{}', 'rollup deltas written by the database''s own triggers (070)'),
+    ('analytics_share_delta',      'READ_ONLY', '{}', 'rollup deltas written by the database''s own triggers (070)'),
+    ('analytics_account_delta',    'READ_ONLY', '{}', 'rollup deltas written by the database''s own triggers (070)'),
+    ('analytics_payout_delta',     'READ_ONLY', '{}', 'rollup deltas written by the database''s own triggers (070)'),
+    ('analytics_platform_account', 'READ_ONLY', '{}', 'which accounts the account rollup follows, kept by trigger (070)'),
+    ('analytics_revenue_facts',    'READ_ONLY', '{}', 'view: the rows the revenue rollup is checked against (070, 020)'),
+    ('analytics_share_facts',      'READ_ONLY', '{}', 'view: the rows the share rollup is checked against (070)'),
+    ('analytics_account_facts',    'READ_ONLY', '{}', 'view: the rows the account rollup is checked against (070)'),
+    ('analytics_payout_facts',     'READ_ONLY', '{}', 'view: the rows the payout rollup is checked against (070)'),
     ('runtime_access_policy', 'READ_ONLY',   '{}', 'this list'),
     ('databasechangelog',     'NONE',        '{}', 'Liquibase''s own'),
     ('databasechangeloglock', 'NONE',        '{}', 'Liquibase''s own');
@@ -87,7 +97,7 @@ begin
     for t in select c.relname, p.access, p.update_columns
                from pg_class c join pg_namespace n on n.oid = c.relnamespace
                left join runtime_access_policy p on p.table_name = c.relname
-              where n.nspname = current_schema() and c.relkind in ('r', 'p')
+              where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v', 'm')
               order by c.relname loop
         execute format('revoke all on table %I from commdesk_runtime', t.relname);
         if t.access in ('APPEND_ONLY', 'STATUS') then

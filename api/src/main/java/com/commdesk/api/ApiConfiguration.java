@@ -83,10 +83,24 @@ public class ApiConfiguration {
         return new WebhookEvents(db.dsl());
     }
 
-    /** Webhooks are signed with the Cashfree client secret (never logged). */
+    /** PG webhooks are signed with the PG client secret (never logged). */
     @Bean
     WebhookSignatures webhookSignatures(Environment env, io.micrometer.core.instrument.MeterRegistry metrics) {
         return new WebhookSignatures(env.getProperty("CASHFREE_CLIENT_SECRET"), java.time.Clock.systemUTC(), metrics);
+    }
+
+    /**
+     * Payouts webhooks are signed with a Payouts secret (Cashfree: the oldest active Payouts key's):
+     * {@code CASHFREE_PAYOUT_WEBHOOK_SECRET}, else {@code CASHFREE_PAYOUT_CLIENT_SECRET}. Never the PG secret.
+     */
+    @Bean
+    WebhookSignatures payoutWebhookSignatures(Environment env, io.micrometer.core.instrument.MeterRegistry metrics) {
+        String secret = env.getProperty("CASHFREE_PAYOUT_WEBHOOK_SECRET");
+        if (secret == null || secret.isBlank()) secret = env.getProperty("CASHFREE_PAYOUT_CLIENT_SECRET");
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("CASHFREE_PAYOUT_WEBHOOK_SECRET (or CASHFREE_PAYOUT_CLIENT_SECRET) is not set");
+        }
+        return new WebhookSignatures(secret, java.time.Clock.systemUTC(), metrics);
     }
 
     @Bean
@@ -131,9 +145,16 @@ public class ApiConfiguration {
         return TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233");
     }
 
+    /** The Temporal SDK's metrics (queue lag, task failures, pollers) on /actuator/prometheus; closed after the stubs. */
+    @Bean(destroyMethod = "close")
+    com.uber.m3.tally.Scope temporalMetricsScope(io.micrometer.core.instrument.MeterRegistry registry,
+                                                 @Value(com.commdesk.workflows.client.TemporalMetrics.REPORT_INTERVAL) Duration every) {
+        return com.commdesk.workflows.client.TemporalMetrics.micrometerScope(registry, every);
+    }
+
     @Bean(destroyMethod = "shutdown")
-    WorkflowServiceStubs workflowServiceStubs(Environment env) {
-        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10));
+    WorkflowServiceStubs workflowServiceStubs(Environment env, com.uber.m3.tally.Scope temporalMetricsScope) {
+        return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10), temporalMetricsScope);
     }
 
     @Bean

@@ -30,10 +30,12 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Cashfree PG webhooks. Unsigned, forged or stale deliveries get 401 and write nothing. A signed
- * delivery is recorded once by event id (Cashfree delivers at least once, sometimes all at once),
- * then PAYMENT_SUCCESS signals the order's payment workflow, starting it if the API has not (the
- * order tags name the community and revenue source). Repeats and out-of-order events are harmless:
- * verification always asks Cashfree itself.
+ * delivery is acted on once per event id (Cashfree delivers at least once, sometimes all at once,
+ * and retries failures): PAYMENT_SUCCESS signals the order's payment workflow, starting it if the API
+ * has not (the order tags name the community and revenue source); the event is recorded after that,
+ * so a delivery that failed half-way lands on its retry. Repeats and out-of-order events are
+ * harmless: every step is idempotent and verification always asks Cashfree itself. Event ids:
+ * {@link WebhookSignatures#eventIdOf} (docs/cashfree.md).
  */
 @RestController
 public class CashfreeWebhookController {
@@ -45,7 +47,7 @@ public class CashfreeWebhookController {
     private final WorkflowClient workflows;
     private final ObjectMapper json;
 
-    public CashfreeWebhookController(WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
+    public CashfreeWebhookController(@org.springframework.beans.factory.annotation.Qualifier("webhookSignatures") WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
                                      WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics) {
         this.signatures = signatures;
         this.events = events;
@@ -57,7 +59,7 @@ public class CashfreeWebhookController {
     public record Receipt(String eventId, boolean duplicate, String action) {}
 
     @PostMapping(path = "/webhooks/cashfree/pg", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<?> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
+    public ResponseEntity<Receipt> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
                                      @RequestHeader(name = "x-webhook-timestamp", required = false) String timestamp,
                                      @RequestHeader(name = "x-idempotency-key", required = false) String idempotencyKey,
                                      @RequestBody(required = false) byte[] body) {
@@ -69,11 +71,19 @@ public class CashfreeWebhookController {
         String orderId = order.path("order_id").asText(null);
         String cfPaymentId = payment.path("cf_payment_id").asText(null);
         String paymentStatus = payment.path("payment_status").asText(null);
-        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
-                : WebhookSignatures.eventId(type, orderId, cfPaymentId, paymentStatus);
-        if (!events.recordOnce(eventId, type, orderId, new String(body, StandardCharsets.UTF_8))) {
-            return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
-        }
+        // PG webhooks at API version 2023-08-01 carry no x-idempotency-key: the id comes from the event's own entity.
+        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
+        if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
+        // Acted on first (every step is idempotent: the payment by order, the workflow by id, the signal by event id),
+        // recorded after: a delivery that failed half-way (500) is retried by Cashfree and lands, once.
+        ResponseEntity<Receipt> answer = act(root, type, eventId, orderId, cfPaymentId, paymentStatus);
+        events.recordOnce(eventId, type, orderId, new String(body, StandardCharsets.UTF_8));
+        return answer;
+    }
+
+    private ResponseEntity<Receipt> act(JsonNode root, String type, String eventId, String orderId, String cfPaymentId,
+                                        String paymentStatus) {
+        JsonNode order = root.path("data").path("order");
         if (!"PAYMENT_SUCCESS_WEBHOOK".equals(type) || orderId == null) {
             return ResponseEntity.ok(new Receipt(eventId, false, "recorded"));
         }
@@ -100,21 +110,25 @@ public class CashfreeWebhookController {
     }
 
     /**
-     * A refund's outcome from Cashfree: recorded once by event id (without x-idempotency-key, one id per
-     * refund and status, so two refunds' events never collapse), then signalled to the refund's workflow,
-     * which books SUCCESS, CANCELLED or FAILED (docs/payments.md, "Refunds").
+     * A refund's outcome from Cashfree: acted on once per event id (without x-idempotency-key, one id per
+     * refund and status, {@link WebhookSignatures#eventIdOf}, so two refunds' events never collapse) by a
+     * signal to the refund's workflow, which books SUCCESS, CANCELLED or FAILED (docs/payments.md,
+     * "Refunds"); recorded after, like every PG event, so a delivery that failed half-way lands on its retry.
      */
-    private ResponseEntity<?> refundStatus(JsonNode root, String idempotencyKey, byte[] body) {
+    private ResponseEntity<Receipt> refundStatus(JsonNode root, String idempotencyKey, byte[] body) {
         JsonNode refund = root.path("data").path("refund");
+        String orderId = refund.path("order_id").asText(null);
+        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
+        if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
+        ResponseEntity<Receipt> answer = signalRefund(refund, eventId);
+        events.recordOnce(eventId, "REFUND_STATUS_WEBHOOK", orderId, new String(body, StandardCharsets.UTF_8));
+        return answer;
+    }
+
+    private ResponseEntity<Receipt> signalRefund(JsonNode refund, String eventId) {
         String refundId = refund.path("refund_id").asText(null);
         String cfRefundId = refund.path("cf_refund_id").asText(null);
         String status = refund.path("refund_status").asText(null);
-        String orderId = refund.path("order_id").asText(null);
-        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
-                : WebhookSignatures.eventId("REFUND_STATUS_WEBHOOK", orderId, refundId, cfRefundId, status);
-        if (!events.recordOnce(eventId, "REFUND_STATUS_WEBHOOK", orderId, new String(body, StandardCharsets.UTF_8))) {
-            return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
-        }
         if (refundId == null || status == null || !RefundsController.KEY.matcher(refundId).matches()) {
             return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no refund id or status"));
         }

@@ -141,7 +141,10 @@ public class FinanceController {
 
     public record Flag(String reason) {}
 
-    /** Flags a payout that has not been sent for investigation: bulk approval skips it. */
+    /**
+     * Flags a payout that has not been sent for investigation: bulk approval skips it, and its transfer
+     * waits for an individual approval (one given before the flag no longer counts).
+     */
     @PostMapping(path = "/payouts/{payoutId}/flag")
     public ResponseEntity<?> flag(@PathVariable String payoutId, @RequestHeader(name = "X-Actor", required = false) String actor,
                                   @RequestBody(required = false) Flag f) {
@@ -151,9 +154,55 @@ public class FinanceController {
         }
         find(payoutId);
         if (!payouts.flagPayout(payoutId, f.reason(), who)) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Too late", "payout " + payoutId + " is past approval", null);
+            throw new ApiProblem(HttpStatus.CONFLICT, "Too late", "payout " + payoutId + " has been sent (or has ended)", null);
         }
         return ResponseEntity.ok(Map.of("payoutId", payoutId, "flagged", f.reason()));
+    }
+
+    /** Payouts whose transfer outcome stayed unknown (money locked), oldest first: finance must resolve them. */
+    @GetMapping(path = "/payouts/attention", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<Payout> attention(@RequestParam(required = false) String communityId, @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) throw ApiProblem.invalid("limit", "limit must be 1..1000");
+        return payouts.needingAttention(communityId, limit);
+    }
+
+    public record Resolve(String outcome, String note) {}
+
+    /**
+     * Resolves a NEEDS_ATTENTION payout after checking with Cashfree or the bank: {@code PAID} (one
+     * person; it releases no money) or {@code FAILED} (returns the money to the member, so two people:
+     * the first call records the request, 202; a second by someone else confirms it, 200; the requester
+     * confirming is 403). The payout's workflow acts on it.
+     */
+    @PostMapping(path = "/payouts/{payoutId}/resolve", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> resolve(@PathVariable String payoutId, @RequestHeader(name = "X-Actor", required = false) String actor,
+                                     @RequestBody(required = false) Resolve body) {
+        String who = actor(actor);
+        if (body == null || body.outcome() == null || !List.of("PAID", "FAILED").contains(body.outcome())) {
+            throw ApiProblem.invalid("outcome", "outcome must be PAID or FAILED");
+        }
+        if (body.note() == null || body.note().isBlank() || body.note().length() > 500) {
+            throw ApiProblem.invalid("note", "note is required (what Cashfree or the bank showed; at most 500)");
+        }
+        find(payoutId);
+        PayoutRepository.Resolution r;
+        try {
+            r = payouts.resolve(payoutId, body.outcome(), who, body.note());
+        } catch (PayoutRepository.FourEyesViolation e) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), "X-Actor");
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("payoutId", payoutId);
+        out.put("resolution", r);
+        if (!r.ready()) {
+            out.put("next", "another finance user must confirm FAILED");
+            return ResponseEntity.accepted().body(out);
+        }
+        signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
+                r.confirmedBy(), body.note()));
+        return ResponseEntity.ok(out);
     }
 
     public record RecipientFlag(String communityId, String role, String userId, String reason) {}

@@ -46,6 +46,11 @@ public record JournalKey(JournalKind kind, String scope, String id) {
         return new JournalKey(kind, "payout", payoutId);
     }
 
+    /** The second lock of a payout whose money was released and which Cashfree then reports paid after all. */
+    static JournalKey payoutRelock(String payoutId) {
+        return new JournalKey(JournalKind.PAYOUT_LOCK, "payout_relock", payoutId);
+    }
+
     static JournalKey adjustment(long exceptionId) {
         return new JournalKey(JournalKind.ADJUSTMENT, "recon_exception", Long.toString(exceptionId));
     }

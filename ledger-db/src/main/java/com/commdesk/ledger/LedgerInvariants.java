@@ -20,10 +20,19 @@ public final class LedgerInvariants {
 
     public record Violation(String invariant, String subject, String detail) {}
 
-    public record Report(boolean holds, List<Violation> violations, OffsetDateTime checkedAt, long journals, long postings) {}
+    public record Report(boolean holds, List<Violation> violations, OffsetDateTime checkedAt, long journals, long postings) {
+        /** Violations that are a balance on the wrong side of zero (alerting pages on these apart). */
+        public long negativeBalances() {
+            return violations.stream().filter(v -> NEGATIVE_BALANCE_CHECKS.contains(v.invariant())).count();
+        }
+    }
 
-    /** Each check: a name and a query returning (subject, detail) for every violation. */
-    private static final List<String[]> CHECKS = List.of(
+    /** The checks that find a balance on the wrong side of zero: a member overdrawn, a receivable or a tax payable negative. */
+    public static final java.util.Set<String> NEGATIVE_BALANCE_CHECKS = java.util.Set.of(
+            "no member account is overdrawn", "no receivable is negative", "tax payables are never in debit");
+
+    /** Each check: a name and a query returning (subject, detail) for every violation; then the analytics rollups' own. */
+    private static final List<String[]> CHECKS = java.util.stream.Stream.concat(List.of(
             new String[] {"trial balance is zero",
                     "select 'all postings', 'debits - credits = ' || sum(amount_paise) from posting having coalesce(sum(amount_paise), 0) <> 0"},
             new String[] {"every journal balances",
@@ -202,7 +211,16 @@ public final class LedgerInvariants {
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'
                        and not exists (select 1 from revenue_transaction rt where rt.journal_id = j.journal_id)
-                    """});
+                    """}).stream(), com.commdesk.ledger.analytics.AnalyticsChecks.CHECKS.stream()).toList();
+
+    static {
+        // A renamed check must not silently drop out of the negative-balance count.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        CHECKS.forEach(c -> names.add(c[0]));
+        if (!names.containsAll(NEGATIVE_BALANCE_CHECKS)) {
+            throw new IllegalStateException("NEGATIVE_BALANCE_CHECKS names a check that does not exist: " + NEGATIVE_BALANCE_CHECKS);
+        }
+    }
 
     public Report check() {
         return dsl.transactionResult(cfg -> {

@@ -72,6 +72,16 @@ public final class WalletMovements {
         return w.journalId();
     }
 
+    /**
+     * Cashfree reports SUCCESS for a payout whose money had gone back to available: the money is locked
+     * again by a journal of its own ({@code payout_lock:payout_relock:<id>}) before it can be paid.
+     */
+    public long relockForLatePayment(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
+        return ledger.writer().write(tx, Journal.of(JournalKey.payoutRelock(payoutId), member.communityId(), description, null,
+                lines(Movement.PAYOUT_LOCK, member, amountPaise), "relock|" + payoutId + "|" + member.communityId() + "|" + member.role()
+                        + "|" + member.userId() + "|" + amountPaise)).journalId();
+    }
+
     /** The lines of a movement (pure): debit the bucket the money leaves, credit the one it enters. */
     static List<JournalLine> lines(Movement m, Member member, long amountPaise) {
         return List.of(

@@ -13,6 +13,11 @@ public final class WebhookEvents {
         this.dsl = dsl;
     }
 
+    /** Whether a delivery with this event id was recorded. */
+    public boolean seen(String eventId) {
+        return dsl.fetchExists(dsl.selectOne().from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.EVENT_ID.eq(eventId)));
+    }
+
     /** True for the first delivery of this event id (concurrent repeats: exactly one gets true). */
     public boolean recordOnce(String eventId, String type, String orderId, String payloadJson) {
         return dsl.insertInto(WEBHOOK_EVENT).set(WEBHOOK_EVENT.EVENT_ID, eventId).set(WEBHOOK_EVENT.EVENT_TYPE, type)

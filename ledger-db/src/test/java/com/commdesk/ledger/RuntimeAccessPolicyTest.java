@@ -38,11 +38,11 @@ class RuntimeAccessPolicyTest {
     void everyTableHasADeclaredRuntimePolicy() {
         List<String> undeclared = dsl.fetch("""
                 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                 where n.nspname = current_schema() and c.relkind in ('r', 'p')
+                 where n.nspname = current_schema() and c.relkind in ('r', 'p', 'v', 'm')
                    and not exists (select 1 from runtime_access_policy p where p.table_name = c.relname)
                  order by 1
                 """).map(r -> r.get(0, String.class));
-        assertThat(undeclared).as("tables without a row in runtime_access_policy: add one in your changeset "
+        assertThat(undeclared).as("tables and views without a row in runtime_access_policy: add one in your changeset "
                 + "(docs/ledger.md, \"Two roles\")").isEmpty();
     }
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,6 +30,8 @@ public class LedgerMaintenance {
     private final LedgerInvariants invariants;
     private final int releaseBatch;
     private final AtomicInteger violations = new AtomicInteger();
+    private final AtomicLong negativeBalances = new AtomicLong();
+    private final AtomicLong lastCheckEpochSeconds = new AtomicLong();
     private final Counter released;
 
     public LedgerMaintenance(LedgerDatabase db, Ledger ledger, MeterRegistry metrics,
@@ -38,10 +41,16 @@ public class LedgerMaintenance {
         this.releaseBatch = releaseBatch;
         Gauge.builder("commdesk.ledger.invariant.violations", violations, AtomicInteger::get)
                 .description("Violations found by the last ledger invariant check (alert if > 0)").register(metrics);
-        this.released = Counter.builder("commdesk.settlement.holds.released").register(metrics);
+        Gauge.builder("commdesk.ledger.negative.balances", negativeBalances, AtomicLong::get)
+                .description("Accounts on the wrong side of zero in the last invariant check: overdrawn members, negative receivables or tax payables")
+                .register(metrics);
+        Gauge.builder("commdesk.ledger.invariant.last.check", lastCheckEpochSeconds, AtomicLong::get).baseUnit("timestamp_seconds")
+                .description("When the ledger invariants were last checked (epoch seconds; alert if it stops moving)").register(metrics);
+        this.released = Counter.builder("commdesk.settlement.holds.released").description("Holds released to available").register(metrics);
     }
 
-    @Scheduled(fixedDelayString = "${commdesk.settlement.release-interval:PT1M}", initialDelayString = "PT10S")
+    @Scheduled(fixedDelayString = "${commdesk.settlement.release-interval:PT1M}",
+            initialDelayString = "${commdesk.settlement.release-initial-delay:PT10S}")
     public void releaseDueHolds() {
         int n;
         try {
@@ -58,10 +67,13 @@ public class LedgerMaintenance {
         }
     }
 
-    @Scheduled(fixedDelayString = "${commdesk.ledger.invariant-interval:PT5M}", initialDelayString = "PT30S")
+    @Scheduled(fixedDelayString = "${commdesk.ledger.invariant-interval:PT5M}",
+            initialDelayString = "${commdesk.ledger.invariant-initial-delay:PT30S}")
     public void checkInvariants() {
         LedgerInvariants.Report report = invariants.check();
         violations.set(report.violations().size());
+        negativeBalances.set(report.negativeBalances());
+        lastCheckEpochSeconds.set(report.checkedAt().toEpochSecond());
         if (!report.holds()) {
             log.error("LEDGER INVARIANTS VIOLATED ({}): {}", report.violations().size(), report.violations());
         }

@@ -1,9 +1,12 @@
 package com.commdesk.worker;
 
-import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreePayoutConfig;
 import com.commdesk.activities.cashfree.CashfreePayoutsClient;
 import com.commdesk.activities.payout.PayoutActivitiesImpl;
 import com.commdesk.activities.payout.PayoutSettings;
+import com.commdesk.activities.payout.TemporalPayoutLauncher;
+import io.micrometer.core.instrument.Gauge;
+import io.temporal.client.WorkflowClient;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payouts.PayoutRepository;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +17,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** Settlement and payout activities: Cashfree Payouts v2 (same credentials as PG) and the payout tables. */
+/**
+ * Settlement and payout activities: Cashfree Payouts v2 with its own keys and second factor
+ * ({@code CASHFREE_PAYOUT_*}, never the PG keys) and the payout tables.
+ */
 @Configuration(proxyBeanMethods = false)
 public class PayoutConfiguration {
     /** {@code commdesk.payouts.*} properties; defaults in {@link PayoutSettings#defaults()} (docs/payouts.md). */
@@ -29,14 +35,23 @@ public class PayoutConfiguration {
                 env.getProperty("commdesk.payouts.max-poll-interval", Duration.class, d.maxPollInterval()),
                 env.getProperty("commdesk.payouts.reversal-window", Duration.class, d.reversalWindow()),
                 env.getProperty("commdesk.payouts.instant-interval", Duration.class, d.instantInterval()),
-                env.getProperty("commdesk.payouts.resend-grace", Duration.class, d.resendGrace()));
+                env.getProperty("commdesk.payouts.resend-grace", Duration.class, d.resendGrace()),
+                env.getProperty("commdesk.payouts.attention-after", Duration.class, d.attentionAfter()));
     }
 
     @Bean
-    PayoutActivitiesImpl payoutActivities(Environment env, LedgerDatabase db, PayoutSettings settings, MeterRegistry metrics) {
-        CashfreeConfig config = CashfreeConfig.fromEnv(WorkerConfiguration.settings(env,
-                List.of("CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET", "CASHFREE_ENV", "CASHFREE_BASE_URL")));
-        return new PayoutActivitiesImpl(new PayoutRepository(db.dsl()), new CashfreePayoutsClient(config), settings,
-                Clock.systemUTC(), metrics);
+    PayoutActivitiesImpl payoutActivities(Environment env, LedgerDatabase db, PayoutSettings settings, MeterRegistry metrics,
+                                          WorkflowClient client) {
+        CashfreePayoutConfig config = CashfreePayoutConfig.fromEnv(WorkerConfiguration.settings(env, PAYOUT_SETTINGS));
+        PayoutRepository payouts = new PayoutRepository(db.dsl());
+        // Alerting watches this: every payout here has money locked and needs a finance decision.
+        Gauge.builder("commdesk.payouts.needs.attention", payouts, PayoutRepository::countNeedingAttention)
+                .description("Payouts whose transfer outcome is unknown and wait for finance (money locked)").register(metrics);
+        return new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, Clock.systemUTC(), metrics,
+                new TemporalPayoutLauncher(client));
     }
+
+    static final List<String> PAYOUT_SETTINGS = List.of("CASHFREE_PAYOUT_CLIENT_ID", "CASHFREE_PAYOUT_CLIENT_SECRET",
+            "CASHFREE_PAYOUT_PUBLIC_KEY", "CASHFREE_PAYOUT_2FA", "CASHFREE_PAYOUT_BASE_URL", "CASHFREE_ENV", "CASHFREE_BASE_URL",
+            "CASHFREE_TIMEOUT_MS");
 }

@@ -28,7 +28,8 @@ public class WorkerApplication {
     }
 
     static void refuseUnlessReachable(Map<String, String> env, String app) {
-        for (String required : List.of("DATABASE_URL", "TEMPORAL_ADDRESS", "CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET")) {
+        for (String required : List.of("DATABASE_URL", "TEMPORAL_ADDRESS", "CASHFREE_CLIENT_ID", "CASHFREE_CLIENT_SECRET",
+                "CASHFREE_PAYOUT_CLIENT_ID", "CASHFREE_PAYOUT_CLIENT_SECRET")) {
             if (env.get(required) == null || env.get(required).isBlank()) {
                 refuse(app, required + " is not set (the standalone worker needs real infrastructure; "
                         + "for an embedded one run the dev stack, see README)");

@@ -137,11 +137,18 @@ public class WorkerConfiguration {
                 new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics), new PaymentOperations(db.dsl()), metrics);
     }
 
+    /** The Temporal SDK's metrics (queue lag, task failures, pollers) on /actuator/prometheus; closed after the stubs. */
+    @Bean(destroyMethod = "close")
+    com.uber.m3.tally.Scope temporalMetricsScope(io.micrometer.core.instrument.MeterRegistry registry,
+                                                 @Value(com.commdesk.workflows.client.TemporalMetrics.REPORT_INTERVAL) Duration every) {
+        return com.commdesk.workflows.client.TemporalMetrics.micrometerScope(registry, every);
+    }
+
     @Bean(destroyMethod = "shutdown")
-    WorkflowServiceStubs workflowServiceStubs(Environment env) {
+    WorkflowServiceStubs workflowServiceStubs(Environment env, com.uber.m3.tally.Scope temporalMetricsScope) {
         TemporalSettings settings = TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233");
         log.info("Temporal: {}", settings);
-        return TemporalConnections.connect(settings, Duration.ofSeconds(10));
+        return TemporalConnections.connect(settings, Duration.ofSeconds(10), temporalMetricsScope);
     }
 
     @Bean
@@ -162,7 +169,8 @@ public class WorkerConfiguration {
                                 com.commdesk.activities.payout.PayoutActivitiesImpl payoutActivities, RefundActivitiesImpl refundActivities,
                                 @Value("${commdesk.worker.max-concurrent-activities:64}") int maxActivities,
                                 @Value("${commdesk.worker.max-concurrent-workflow-tasks:64}") int maxWorkflowTasks) {
-        WorkerFactory factory = WorkerFactory.newInstance(client);
+        WorkerFactory factory = WorkerFactory.newInstance(client,
+                io.temporal.worker.WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new LogContextInterceptor()).build());
         Worker worker = factory.newWorker(PaymentWorkflow.TASK_QUEUE, WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(maxActivities)
                 .setMaxConcurrentWorkflowTaskExecutionSize(maxWorkflowTasks)

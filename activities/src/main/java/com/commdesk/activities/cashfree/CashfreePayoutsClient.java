@@ -16,16 +16,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A small typed client of Cashfree Payouts v2 over java.net.http: {@code x-client-id},
- * {@code x-client-secret} and {@code x-api-version} headers, JSON with exact decimals, a timeout on
- * every call. Reads (GET) are retried once here on a transient failure; writes never are: a
+ * A small typed client of Cashfree Payouts v2 over java.net.http, with the Payouts keys (never the
+ * PG ones), {@code x-api-version}, the 2FA {@code X-Cf-Signature} when configured, JSON with exact
+ * decimals, a timeout on every call, and redirects never followed (an answer always comes from the
+ * configured host). Reads (GET) are retried once here on a transient failure; writes never are: a
  * transfer whose request timed out may exist, and only asking for it ({@link #transfer}) can tell.
- * Credentials never appear in messages or {@link #toString()}.
+ * A 404 means "not found" only with Cashfree's documented body for that call
+ * ({@code transfer_id_not_found}, {@code beneficiary_not_found}); any other 404 (a proxy, a wrong
+ * path) is an unknown answer ({@link CashfreeUnavailableException}). Credentials and the signature
+ * never appear in messages or {@link #toString()}.
  */
 public final class CashfreePayoutsClient implements CashfreePayouts {
     public static final String API_VERSION = "2024-01-01";
@@ -37,12 +41,18 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
-    private final CashfreeConfig config;
+    private final CashfreePayoutConfig config;
     private final String baseUrl;
     private final HttpClient http;
+    private final Clock clock;
 
-    public CashfreePayoutsClient(CashfreeConfig config) {
+    public CashfreePayoutsClient(CashfreePayoutConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    public CashfreePayoutsClient(CashfreePayoutConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         String base = config.baseUrlOverride() != null ? config.baseUrlOverride()
                 : config.environment() == CashfreeConfig.Environment.PRODUCTION ? PRODUCTION : SANDBOX;
         this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -52,13 +62,27 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
     @Override
     public Optional<NewBeneficiary> beneficiary(String beneficiaryId) {
         try {
-            JsonNode n = get("/payout/beneficiary?beneficiary_id=" + enc(beneficiaryId), "get beneficiary " + beneficiaryId);
-            JsonNode inst = n.path("beneficiary_instrument_details");
-            return Optional.of(new NewBeneficiary(n.path("beneficiary_id").asText(), n.path("beneficiary_name").asText(),
-                    text(inst, "bank_account_number"), text(inst, "bank_ifsc"), text(inst, "vpa")));
+            return Optional.of(beneficiaryOf(get("/payout/beneficiary?beneficiary_id=" + enc(beneficiaryId), "get beneficiary " + beneficiaryId,
+                    BENEFICIARY_NOT_FOUND)));
         } catch (CashfreeNotFoundException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public Optional<NewBeneficiary> beneficiaryByAccount(String bankAccountNumber, String bankIfsc) {
+        try {
+            return Optional.of(beneficiaryOf(get("/payout/beneficiary?bank_account_number=" + enc(bankAccountNumber) + "&bank_ifsc="
+                    + enc(bankIfsc), "get beneficiary by account", BENEFICIARY_NOT_FOUND)));
+        } catch (CashfreeNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static NewBeneficiary beneficiaryOf(JsonNode n) {
+        JsonNode inst = n.path("beneficiary_instrument_details");
+        return new NewBeneficiary(text(n, "beneficiary_id"), text(n, "beneficiary_name"), text(inst, "bank_account_number"),
+                text(inst, "bank_ifsc"), text(inst, "vpa"));
     }
 
     @Override
@@ -69,7 +93,8 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
         ObjectNode inst = body.putObject("beneficiary_instrument_details");
         if (b.vpa() != null) inst.put("vpa", b.vpa());
         else inst.put("bank_account_number", b.bankAccountNumber()).put("bank_ifsc", b.bankIfsc());
-        send(request("/payout/beneficiary").POST(HttpRequest.BodyPublishers.ofString(body.toString())), "create beneficiary " + b.beneficiaryId());
+        send(request("/payout/beneficiary").POST(HttpRequest.BodyPublishers.ofString(body.toString())), "create beneficiary " + b.beneficiaryId(),
+                null);
     }
 
     @Override
@@ -81,23 +106,24 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
         if (t.mode() != null) body.put("transfer_mode", t.mode());
         body.putObject("beneficiary_details").put("beneficiary_id", t.beneficiaryId());
         JsonNode n = send(request("/payout/transfers").POST(HttpRequest.BodyPublishers.ofString(body.toString())),
-                "create transfer " + t.transferId());
+                "create transfer " + t.transferId(), null);
         return transferOf(n);
     }
 
     @Override
     public Optional<Transfer> transfer(String transferId) {
         try {
-            return Optional.of(transferOf(get("/payout/transfers?transfer_id=" + enc(transferId), "get transfer " + transferId)));
+            return Optional.of(transferOf(get("/payout/transfers?transfer_id=" + enc(transferId), "get transfer " + transferId,
+                    TRANSFER_NOT_FOUND)));
         } catch (CashfreeNotFoundException e) {
             return Optional.empty();
         }
     }
 
     /** GET, retried once after a short pause on a transient failure (reads are safe to repeat). */
-    private JsonNode get(String path, String what) {
+    private JsonNode get(String path, String what, String notFoundCode) {
         try {
-            return send(request(path).GET(), what);
+            return send(request(path).GET(), what, notFoundCode);
         } catch (CashfreeUnavailableException first) {
             try {
                 Thread.sleep(200);
@@ -105,21 +131,30 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
                 Thread.currentThread().interrupt();
                 throw first;
             }
-            return send(request(path).GET(), what);
+            return send(request(path).GET(), what, notFoundCode);
         }
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(config.timeout())
                 .header("content-type", "application/json")
                 .header("x-client-id", config.clientId())
                 .header("x-client-secret", config.clientSecret())
                 .header("x-api-version", API_VERSION)
                 .header("x-request-id", UUID.randomUUID().toString());
+        if (config.twoFactor() == CashfreePayoutConfig.TwoFactor.SIGNATURE) {
+            b.header("X-Cf-Signature", CashfreePayoutConfig.PayoutSignature.sign(config.publicKey(), config.clientId(),
+                    clock.instant().getEpochSecond()));
+        }
+        return b;
     }
 
-    private JsonNode send(HttpRequest.Builder b, String what) {
+    /**
+     * @param notFoundCode Cashfree's documented error code that makes a 404 mean "does not exist" for this call, or
+     *                     null if no 404 of this call means that (POST /transfers: 404 beneficiary_not_found is a refusal)
+     */
+    private JsonNode send(HttpRequest.Builder b, String what, String notFoundCode) {
         HttpResponse<String> resp;
         try {
             resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -139,14 +174,23 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
             if (status >= 200 && status < 300) throw new CashfreeUnavailableException(what + ": unreadable response", status, null, e);
             n = JSON.createObjectNode();
         }
+        if (n == null || !n.isObject()) n = JSON.createObjectNode();
         if (status >= 200 && status < 300) return n;
         String code = text(n, "code");
         String message = what + ": HTTP " + status + (code == null ? "" : " " + code) + (text(n, "message") == null ? "" : ": " + text(n, "message"));
         if (status >= 500 || status == 429 || status == 408) throw new CashfreeUnavailableException(message, status, code, null);
-        if (status == 404) throw new CashfreeNotFoundException(message, status, code);
+        if (status == 404) {
+            if (notFoundCode != null && notFoundCode.equals(code) && "invalid_request_error".equals(text(n, "type"))) {
+                throw new CashfreeNotFoundException(message, status, code);
+            }
+            if (notFoundCode == null && BENEFICIARY_NOT_FOUND.equals(code) && "invalid_request_error".equals(text(n, "type"))) {
+                throw new CashfreeRejectedException(message, status, code); // documented: the transfer's beneficiary is gone
+            }
+            // Not Cashfree's documented answer (a proxy, a wrong path, an unknown body): we do not know.
+            throw new CashfreeUnavailableException(message + " (not Cashfree's documented not-found answer)", status, code, null);
+        }
         throw new CashfreeRejectedException(message, status, code);
     }
-
     static Transfer transferOf(JsonNode n) {
         JsonNode amount = n.get("transfer_amount");
         long paise = amount == null || !amount.isNumber() ? 0 : amount.decimalValue().movePointRight(2).longValueExact();

@@ -196,7 +196,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         Objects.requireNonNull(to, "to");
         if (limit < 1 || limit > MAX_RECON_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_RECON_PAGE);
         com.cashfree.model.SettlementFetchReconRequest request = new com.cashfree.model.SettlementFetchReconRequest()
-                .filters(new com.cashfree.model.FetchSettlementsRequestFilters().startDate(from.toString()).endDate(to.toString()))
+                .filters(new com.cashfree.model.FetchSettlementsRequestFilters().startDate(reconDate(from)).endDate(reconDate(ceilToSecond(to))))
                 .pagination(new com.cashfree.model.FetchSettlementsRequestPagination().limit(limit).cursor(cursor));
         String what = from + ".." + to;
         com.cashfree.model.SettlementReconEntity page = call("fetchSettlementRecon", what,
@@ -204,9 +204,12 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         List<ReconEvent> events = new ArrayList<>();
         if (page.getData() != null) {
             for (com.cashfree.model.SettlementReconEntityDataInner e : page.getData()) {
-                if (e.getCfSettlementId() == null || e.getEventType() == null || (e.getOrderId() == null && e.getCfPaymentId() == null)) {
+                // Events of no payment (OTHER_ADJUSTMENT, FUND_SWEEP_REVERSAL, ...) have neither order_id nor
+                // cf_payment_id: kept, by event_id, for finance (an UNMATCHED_EVENT), never a reason to stop.
+                if (e.getCfSettlementId() == null || e.getEventType() == null
+                        || (e.getOrderId() == null && e.getCfPaymentId() == null && e.getEventId() == null)) {
                     throw new CashfreeRejectedException(describe("fetchSettlementRecon", what)
-                            + ": an event lacks cf_settlement_id, event_type or both order_id and cf_payment_id", 200, null);
+                            + ": an event lacks cf_settlement_id, event_type or any of order_id, cf_payment_id, event_id", 200, null);
                 }
                 BigDecimal amount = e.getEventAmount() != null ? e.getEventAmount() : e.getPaymentAmount();
                 if (amount == null || e.getEventSettlementAmount() == null) {
@@ -218,7 +221,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
                         paise("fetchSettlementRecon", what, "payment_service_charge", orZero(e.getPaymentServiceCharge())),
                         paise("fetchSettlementRecon", what, "payment_service_tax", orZero(e.getPaymentServiceTax())),
                         paise("fetchSettlementRecon", what, "event_settlement_amount", e.getEventSettlementAmount()),
-                        parseOffsetTime(e.getEventTime())));
+                        parseOffsetTime(e.getEventTime()), e.getEventId()));
             }
         }
         String next = page.getCursor() == null || page.getCursor().isBlank() || events.isEmpty() ? null : page.getCursor();
@@ -241,6 +244,17 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
                 paise("fetchSettlement", cfSettlementId, "service_charge", orZero(e.getServiceCharge())),
                 paise("fetchSettlement", cfSettlementId, "service_tax", orZero(e.getServiceTax())),
                 paise("fetchSettlement", cfSettlementId, "settlement_amount", orZero(e.getSettlementAmount())));
+    }
+
+    /** The end of a range in whole seconds, never before the instant given (the range's end is inclusive). */
+    static OffsetDateTime ceilToSecond(OffsetDateTime t) {
+        OffsetDateTime down = t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return down.equals(t) ? t : down.plusSeconds(1);
+    }
+
+    /** Cashfree's documented date form for recon filters: UTC with seconds, e.g. 2024-05-01T00:00:00Z. */
+    static String reconDate(OffsetDateTime t) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").format(t.withOffsetSameInstant(java.time.ZoneOffset.UTC));
     }
 
     private static BigDecimal orZero(BigDecimal v) {

@@ -9,10 +9,13 @@ import java.util.List;
  */
 public interface CashfreeSettlements {
 
-    /** One settlement event ({@code event_type} PAYMENT, REFUND, CHARGEBACK, ...). */
+    /**
+     * One settlement event ({@code event_type} PAYMENT, REFUND, CHARGEBACK, OTHER_ADJUSTMENT, ...). Events of
+     * no payment (adjustments) name neither order nor payment: {@code eventId} identifies them.
+     */
     record ReconEvent(String cfSettlementId, String settlementUtr, String eventType, String orderId, String cfPaymentId,
                       long amountPaise, long serviceChargePaise, long serviceTaxPaise, long settlementAmountPaise,
-                      OffsetDateTime eventTime) {}
+                      OffsetDateTime eventTime, String eventId) {}
 
     /** A page of events and the cursor of the next page ({@code null} on the last page). */
     record ReconPage(List<ReconEvent> events, String nextCursor) {
@@ -25,7 +28,10 @@ public interface CashfreeSettlements {
     record SettlementSummary(String cfSettlementId, String transferUtr, String transferTime, long orderAmountPaise,
                              long serviceChargePaise, long serviceTaxPaise, long settlementAmountPaise) {}
 
-    /** Settlement events of settlements made in [from, to], one page ({@code PGSettlementFetchRecon}). */
+    /**
+     * Settlement events of settlements made in [from, to], one page ({@code PGSettlementFetchRecon}); the
+     * dates are sent in Cashfree's documented form, with seconds ({@code 2024-05-01T00:00:00Z}).
+     */
     ReconPage fetchSettlementRecon(OffsetDateTime from, OffsetDateTime to, String cursor, int limit);
 
     /** One settlement by Cashfree's id ({@code PGFetchSettlements} filtered by {@code cf_settlement_ids}). */

@@ -1,6 +1,7 @@
 package com.commdesk.activities.payout;
 
 import com.commdesk.activities.cashfree.CashfreeException;
+import com.commdesk.activities.cashfree.CashfreeNotFoundException;
 import com.commdesk.activities.cashfree.CashfreePayouts;
 import com.commdesk.activities.cashfree.CashfreeRejectedException;
 import com.commdesk.activities.cashfree.CashfreeUnavailableException;
@@ -10,6 +11,7 @@ import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.payouts.PayoutRepository.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
 import com.commdesk.workflows.payout.PayoutTypes.CyclePlan;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutPage;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
 import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
@@ -33,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * The I/O of settlements and payouts. The never-twice rule lives in {@link #sendTransfer}: the
  * payout row is marked "transfer requested" in PostgreSQL before the one POST; any later attempt
  * (a retry after a timeout or 5xx, after the worker died, after the completion was lost) sees the
- * mark and asks Cashfree for the transfer instead. Only if Cashfree still does not know the
- * transfer after {@link PayoutSettings#resendGrace()} is it requested again, with the same
- * transfer_id, which Cashfree refuses to accept twice.
+ * mark and asks Cashfree for the transfer instead. Only if Cashfree still answers its documented
+ * "does not exist" after {@link PayoutSettings#resendGrace()} is it requested again, with the same
+ * transfer_id. Fail closed: a refused request is believed only when Cashfree's documented
+ * not-found answers a GET for the transfer_id; everything else (timeouts, 5xx, 401/403, an
+ * undocumented 404) is an unknown outcome and the money stays locked (docs/payouts.md).
  */
 public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivities {
     private static final Logger log = LoggerFactory.getLogger(PayoutActivitiesImpl.class);
@@ -51,19 +56,37 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     private final Counter reversed;
     private final Counter transfersRequested;
     private final Timer settlementDelay;
+    private final Counter attention;
+    private final Counter beneficiaryRefused;
+    private final Counter authFailures;
+    private final PayoutLauncher launcher;
+
+    /** Starts one payout's workflow (idempotent: one already started is left alone). */
+    @FunctionalInterface
+    public interface PayoutLauncher {
+        void launch(PayoutRequest request);
+    }
 
     public PayoutActivitiesImpl(PayoutRepository payouts, CashfreePayouts cashfree, PayoutSettings settings, Clock clock,
-                                MeterRegistry metrics) {
+                                MeterRegistry metrics, PayoutLauncher launcher) {
+        this.launcher = launcher;
+        this.attention = Counter.builder("commdesk.payouts.attention")
+                .description("Payouts whose transfer outcome stayed unknown and now wait for finance (money locked)").register(metrics);
+        this.beneficiaryRefused = Counter.builder("commdesk.payouts.beneficiary.refused")
+                .description("Payouts not sent because Cashfree refused the beneficiary").register(metrics);
+        this.authFailures = Counter.builder("commdesk.payouts.cashfree.auth.failures")
+                .description("Payouts calls Cashfree refused with 401/403: Payouts keys or 2FA misconfigured").register(metrics);
         this.payouts = payouts;
         this.cashfree = cashfree;
         this.settings = settings;
         this.clock = clock;
         this.escalations = Counter.builder("commdesk.payouts.approvals.escalated")
                 .description("Payout approvals open longer than commdesk.payouts.escalate-after").register(metrics);
-        this.paid = Counter.builder("commdesk.payouts.paid").register(metrics);
+        this.paid = Counter.builder("commdesk.payouts.paid").description("Payouts Cashfree confirmed paid").register(metrics);
         this.failed = Counter.builder("commdesk.payouts.failed").description("Payouts failed or rejected (money back to available)").register(metrics);
         this.reversed = Counter.builder("commdesk.payouts.reversed").description("Paid payouts the bank sent back").register(metrics);
-        this.transfersRequested = Counter.builder("commdesk.payouts.transfers.requested").register(metrics);
+        this.transfersRequested = Counter.builder("commdesk.payouts.transfers.requested")
+                .description("Transfers requested from Cashfree Payouts (at most one per payout)").register(metrics);
         this.settlementDelay = Timer.builder("commdesk.settlement.delay")
                 .description("From a settlement cycle's cut-off to the member's payout being paid").register(metrics);
     }
@@ -105,6 +128,25 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     }
 
     @Override
+    public int openSettlementCount(SettlementRequest r) {
+        int n = payouts.open(r.settlementId(), r.communityId(), r.cycle(),
+                OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.cutOffMillis()), ZoneOffset.UTC), r.requestedBy(),
+                settings.approvalThresholdPaise());
+        log.info("settlement {} of {}: {} payouts", r.settlementId(), r.communityId(), n);
+        return n;
+    }
+
+    @Override
+    public PayoutPage startPayouts(String settlementId, String afterPayoutId, int limit) {
+        List<Payout> page = payouts.payoutPage(settlementId, afterPayoutId, Math.min(limit, PayoutRepository.MAX_PAGE));
+        for (Payout p : page) {
+            launcher.launch(new PayoutRequest(p.payoutId(), p.settlementId(), p.communityId(), p.role(), p.userId(), p.amountPaise(),
+                    p.requestedBy(), p.needsApproval(), p.flaggedReason(), settings.timings()));
+        }
+        return new PayoutPage(page.stream().map(Payout::payoutId).toList(), page.isEmpty() ? afterPayoutId : page.get(page.size() - 1).payoutId());
+    }
+
+    @Override
     public String refreshSettlement(String settlementId) {
         return payouts.refreshSettlement(settlementId);
     }
@@ -123,6 +165,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         } catch (LedgerException e) {
             if (e.code() == LedgerException.Code.INSUFFICIENT_FUNDS) {
                 throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INSUFFICIENT_FUNDS);
+            }
+            if (e.code() == LedgerException.Code.WRONG_STATE) { // the payout has ended: a late attempt locks nothing
+                throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "PayoutEnded");
             }
             throw e;
         }
@@ -153,38 +198,79 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         if (p.cashfreeStatus() != null && isTerminal(p.cashfreeStatus())) {
             return new TransferResult(p.cashfreeStatus(), null, p.reason(), p.cfTransferId());
         }
-        ensureBeneficiary(p.beneficiaryId());
-        if (!payouts.markTransferRequested(payoutId)) {
-            // An earlier attempt may have reached Cashfree: never send blindly, ask (Cashfree's guidance).
-            Optional<CashfreePayouts.Transfer> known = ask(payoutId);
-            if (known.isPresent()) return record(payoutId, known.get());
-            OffsetDateTime requestedAt = payout(payoutId).transferRequestedAt();
-            Duration since = Duration.between(requestedAt.toInstant(), clock.instant());
-            if (since.compareTo(settings.resendGrace()) < 0) {
-                throw ApplicationFailure.newFailure("transfer " + payoutId + " was requested " + since
-                        + " ago and Cashfree does not know it yet; asking again later", "TransferUnknown");
+        var beneficiary = payouts.beneficiary(p.beneficiaryId()).orElseThrow(() ->
+                ApplicationFailure.newNonRetryableFailure("no beneficiary " + p.beneficiaryId(), "UnknownBeneficiary"));
+        String cashfreeBeneficiary;
+        try {
+            cashfreeBeneficiary = ensureBeneficiary(beneficiary);
+        } catch (BeneficiaryRefused e) {
+            if (p.transferRequestedAt() == null) {
+                beneficiaryRefused.increment();
+                payouts.recordEvent(payoutId, "BENEFICIARY_REFUSED", "cashfree", e.getMessage());
+                log.warn("payout {} not sent: {}", payoutId, e.getMessage());
+                return new TransferResult(TransferResult.NOT_SENT, "BENEFICIARY_REFUSED", e.getMessage(), null);
             }
-            log.warn("transfer {} was requested {} ago but Cashfree does not know it: requesting it again with the same transfer_id",
-                    payoutId, since);
+            // A transfer may exist already: never conclude anything from the beneficiary now.
+            throw ApplicationFailure.newFailure(e.getMessage(), "TransferUnknown");
+        }
+        switch (payouts.sendPermit(payoutId)) {
+            case NEEDS_APPROVAL -> {
+                return new TransferResult(TransferResult.APPROVAL_REQUIRED, "FLAGGED", "the payout or its recipient was flagged", null);
+            }
+            case ALREADY_MARKED -> {
+                // An earlier attempt may have reached Cashfree: never send blindly, ask (Cashfree's guidance).
+                Optional<CashfreePayouts.Transfer> known = ask(payoutId);
+                if (known.isPresent()) return record(payoutId, known.get());
+                Duration since = sinceRequested(payoutId);
+                if (since.compareTo(settings.resendGrace()) < 0) {
+                    throw ApplicationFailure.newFailure("transfer " + payoutId + " was requested " + since
+                            + " ago and Cashfree does not know it yet; asking again later", "TransferUnknown");
+                }
+                log.warn("transfer {} was requested {} ago and Cashfree answers it does not exist: requesting it again with the same"
+                        + " transfer_id", payoutId, since);
+            }
+            case MARKED -> { }
         }
         try {
             transfersRequested.increment();
             CashfreePayouts.Transfer t = cashfree.createTransfer(new CashfreePayouts.NewTransfer(payoutId, p.amountPaise(),
-                    p.beneficiaryId(), null));
+                    cashfreeBeneficiary, beneficiary.transferMode()));
             afterTransferRequested(payoutId);
             return record(payoutId, t);
         } catch (CashfreeRejectedException e) {
-            if (e.errorCode().filter(CashfreePayouts.TRANSFER_ID_EXISTS::equals).isPresent()) {
-                return ask(payoutId).map(t -> record(payoutId, t)).orElseThrow(() ->
-                        ApplicationFailure.newFailure("transfer " + payoutId + " exists but cannot be read yet", "TransferUnknown"));
+            if (e.httpStatus() == 401 || e.httpStatus() == 403) throw authFailure("transfer " + payoutId, e);
+            // Refused, but with a code we may not know (a duplicate transfer_id has no documented one): believe
+            // the refusal only if Cashfree's documented "does not exist" answers for the transfer_id.
+            Optional<CashfreePayouts.Transfer> known = ask(payoutId);
+            if (known.isPresent()) return record(payoutId, known.get());
+            if (e.httpStatus() == 409) {
+                // A conflict says the transfer_id is taken: the transfer exists though the GET does not show it yet.
+                throw ApplicationFailure.newFailure("transfer " + payoutId + ": Cashfree refuses the transfer_id as taken but does not"
+                        + " show the transfer; outcome unknown (" + e.getMessage() + ")", "TransferUnknown");
             }
-            // Refused outright (4xx): no transfer exists, the money goes back.
-            payouts.recordCashfree(payoutId, null, "REJECTED", e.errorCode().orElse(null));
-            return new TransferResult("REJECTED", e.errorCode().orElse("rejected"), e.getMessage(), null);
+            String code = e.errorCode().orElse("refused");
+            if (CashfreePayouts.BENEFICIARY_NOT_FOUND.equals(code)) {
+                payouts.markUnregistered(beneficiary.beneficiaryId()); // removed at Cashfree: register it again next time
+            }
+            payouts.recordCashfree(payoutId, null, "REJECTED", code);
+            return new TransferResult("REJECTED", code, e.getMessage(), null);
         } catch (CashfreeUnavailableException e) {
-            // Timeout or 5xx: the transfer may exist. The retry will ask, not send.
+            // Timeout, 5xx, an undocumented 404: the transfer may exist. The retry will ask, not send.
             throw ApplicationFailure.newFailure("transfer " + payoutId + " outcome unknown: " + e.getMessage(), "CashfreeUnavailable");
         }
+    }
+
+    private Duration sinceRequested(String payoutId) {
+        OffsetDateTime requestedAt = payout(payoutId).transferRequestedAt();
+        // Never requested: Cashfree's "does not exist" is the whole truth at once.
+        return requestedAt == null ? ChronoUnit.FOREVER.getDuration() : Duration.between(requestedAt.toInstant(), clock.instant());
+    }
+
+    private ApplicationFailure authFailure(String what, CashfreeRejectedException e) {
+        authFailures.increment();
+        log.error("Cashfree Payouts refused our credentials ({}): check CASHFREE_PAYOUT_CLIENT_ID/SECRET and 2FA"
+                + " (public key or IP allowlist); the payout waits, its money locked", e.getMessage());
+        return ApplicationFailure.newFailure(what + ": " + e.getMessage(), "CashfreeAuthentication");
     }
 
     /** Test seam: runs after the transfer request was answered, before the answer is recorded. */
@@ -193,12 +279,20 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     @Override
     public TransferResult transferStatus(String payoutId) {
-        return ask(payoutId).map(t -> record(payoutId, t)).orElse(new TransferResult("NOT_FOUND", null, null, null));
+        Optional<CashfreePayouts.Transfer> known = ask(payoutId);
+        if (known.isPresent()) return record(payoutId, known.get());
+        // Cashfree's documented "does not exist": believed only once the request is old enough to have been created.
+        boolean believed = sinceRequested(payoutId).compareTo(settings.resendGrace()) >= 0;
+        return new TransferResult(believed ? TransferResult.NOT_FOUND : TransferResult.UNKNOWN, null,
+                believed ? "Cashfree: transfer_id does not exist" : "not known to Cashfree yet", null);
     }
 
     private Optional<CashfreePayouts.Transfer> ask(String payoutId) {
         try {
             return cashfree.transfer(payoutId);
+        } catch (CashfreeRejectedException e) {
+            if (e.httpStatus() == 401 || e.httpStatus() == 403) throw authFailure("status of transfer " + payoutId, e);
+            throw ApplicationFailure.newFailure("status of transfer " + payoutId + ": " + e.getMessage(), "CashfreeUnavailable");
         } catch (CashfreeException e) {
             throw ApplicationFailure.newFailure("status of transfer " + payoutId + ": " + e.getMessage(), "CashfreeUnavailable");
         }
@@ -213,27 +307,74 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         return List.of("SUCCESS", "FAILED", "REJECTED", "REVERSED").contains(status);
     }
 
-    /** Registered once: known to us, or known to Cashfree, or created now (an "already exists" is fine). */
-    private void ensureBeneficiary(String beneficiaryId) {
-        var b = payouts.beneficiary(beneficiaryId).orElseThrow(() ->
-                ApplicationFailure.newNonRetryableFailure("no beneficiary " + beneficiaryId, "UnknownBeneficiary"));
-        if (b.registeredAt() != null) return;
+    /** Cashfree refused the beneficiary for good: nothing can be sent to it as it is. */
+    static final class BeneficiaryRefused extends RuntimeException {
+        BeneficiaryRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Registered once: known to us, or known to Cashfree, or created now. Returns the id Cashfree knows the
+     * account by: ours, or (409 beneficiary_already_exists) the existing one for the same account + IFSC.
+     */
+    private String ensureBeneficiary(PayoutRepository.Beneficiary b) {
+        if (b.registeredAt() != null) return b.transferBeneficiaryId();
+        String name = PayoutRepository.cashfreeName(b.name());
+        if (name == null) {
+            throw new BeneficiaryRefused("beneficiary " + b.beneficiaryId() + ": the name cannot be sent to Cashfree (letters and spaces"
+                    + " only); register the member's bank details again");
+        }
         try {
-            if (cashfree.beneficiary(beneficiaryId).isEmpty()) {
+            Optional<CashfreePayouts.NewBeneficiary> known = cashfree.beneficiary(b.beneficiaryId());
+            if (known.isEmpty()) {
                 try {
-                    cashfree.createBeneficiary(new CashfreePayouts.NewBeneficiary(b.beneficiaryId(), b.name(), b.bankAccountNumber(),
+                    cashfree.createBeneficiary(new CashfreePayouts.NewBeneficiary(b.beneficiaryId(), name, b.bankAccountNumber(),
                             b.bankIfsc(), b.vpa()));
+                    payouts.markRegistered(b.beneficiaryId(), b.beneficiaryId());
+                    return b.beneficiaryId();
                 } catch (CashfreeRejectedException e) {
-                    if (e.errorCode().filter(CashfreePayouts.BENEFICIARY_EXISTS::equals).isEmpty()) {
-                        throw ApplicationFailure.newNonRetryableFailure("beneficiary " + beneficiaryId + " refused: " + e.getMessage(),
-                                "BeneficiaryRejected");
+                    if (e.httpStatus() == 401 || e.httpStatus() == 403) throw authFailure("beneficiary " + b.beneficiaryId(), e);
+                    String code = e.errorCode().orElse("");
+                    if (CashfreePayouts.BENEFICIARY_ACCOUNT_EXISTS.equals(code) && b.bankAccountNumber() != null) {
+                        var existing = cashfree.beneficiaryByAccount(b.bankAccountNumber(), b.bankIfsc()).orElseThrow(() ->
+                                ApplicationFailure.newFailure("Cashfree says account of " + b.beneficiaryId() + " exists but cannot find it",
+                                        "CashfreeUnavailable"));
+                        log.info("beneficiary {}: Cashfree has this account as {}; transfers name that one", b.beneficiaryId(),
+                                existing.beneficiaryId());
+                        payouts.markRegistered(b.beneficiaryId(), existing.beneficiaryId());
+                        return existing.beneficiaryId();
                     }
+                    if (!CashfreePayouts.BENEFICIARY_ID_EXISTS.equals(code)) {
+                        throw new BeneficiaryRefused("beneficiary " + b.beneficiaryId() + " refused by Cashfree: " + e.getMessage());
+                    }
+                    known = cashfree.beneficiary(b.beneficiaryId()); // created meanwhile (a concurrent attempt)
                 }
             }
-        } catch (CashfreeUnavailableException e) {
-            throw ApplicationFailure.newFailure("beneficiary " + beneficiaryId + ": " + e.getMessage(), "CashfreeUnavailable");
+            CashfreePayouts.NewBeneficiary k = known.orElseThrow(() ->
+                    ApplicationFailure.newFailure("beneficiary " + b.beneficiaryId() + " exists but cannot be read", "CashfreeUnavailable"));
+            if (!java.util.Objects.equals(k.bankAccountNumber(), b.bankAccountNumber()) || !java.util.Objects.equals(k.vpa(), b.vpa())) {
+                throw new BeneficiaryRefused("beneficiary " + b.beneficiaryId() + " is registered at Cashfree with other details");
+            }
+            payouts.markRegistered(b.beneficiaryId(), b.beneficiaryId());
+            return b.beneficiaryId();
+        } catch (CashfreeRejectedException e) {
+            if (e.httpStatus() == 401 || e.httpStatus() == 403) throw authFailure("beneficiary " + b.beneficiaryId(), e);
+            throw ApplicationFailure.newFailure("beneficiary " + b.beneficiaryId() + ": " + e.getMessage(), "CashfreeUnavailable");
+        } catch (CashfreeUnavailableException | CashfreeNotFoundException e) {
+            throw ApplicationFailure.newFailure("beneficiary " + b.beneficiaryId() + ": " + e.getMessage(), "CashfreeUnavailable");
         }
-        payouts.markRegistered(beneficiaryId);
+    }
+
+    @Override
+    public void markNeedsAttention(String payoutId, String why) {
+        if (payouts.markNeedsAttention(payoutId, why)) {
+            attention.increment();
+            Payout p = payout(payoutId);
+            log.warn("ATTENTION: payout {} of {} paise to {}/{} in {}: {}", payoutId, p.amountPaise(), p.role(), p.userId(),
+                    p.communityId(), why);
+            payouts.refreshSettlement(p.settlementId());
+        }
     }
 
     @Override

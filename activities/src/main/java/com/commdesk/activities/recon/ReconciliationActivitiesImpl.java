@@ -51,7 +51,7 @@ public final class ReconciliationActivitiesImpl implements ReconciliationActivit
                 CashfreeSettlements.ReconPage p = cashfree.fetchSettlementRecon(from, settledUntil, cursor, PAGE);
                 for (CashfreeSettlements.ReconEvent e : p.events()) {
                     lines.add(new ReconLine(e.cfSettlementId(), e.settlementUtr(), e.eventType(), e.orderId(), e.cfPaymentId(),
-                            e.amountPaise(), e.serviceChargePaise(), e.serviceTaxPaise(), e.settlementAmountPaise(), e.eventTime()));
+                            e.amountPaise(), e.serviceChargePaise(), e.serviceTaxPaise(), e.settlementAmountPaise(), e.eventTime(), e.eventId()));
                 }
                 cursor = p.nextCursor();
                 if (cursor == null) break;

@@ -120,7 +120,7 @@ class CashfreeReconciliationTest {
         ReconRunSummary again = activities.reconcilePeriod(period);
         assertThat(again.subjects()).isEqualTo(first.subjects());
         assertThat(again.newExceptions()).isZero();
-        assertThat(recon.list(null, null, null, null, 100)).hasSize(4);
+        assertThat(recon.list(null, null, null, null, 100)).filteredOn(e -> !e.kind().equals("UNMATCHED_EVENT")).hasSize(4);
 
         ReconException fee = recon.list("FEE_MISMATCH", "OPEN", null, null, 10).get(0);
         assertThat(fee.theirFeePaise()).isEqualTo(6_250L);
@@ -132,5 +132,30 @@ class CashfreeReconciliationTest {
         assertThat(adjusted.postings()).extracting(ReconciliationRepository.PostingLine::accountCode)
                 .contains("gateway_fee_expense", "cashfree_clearing");
         assertThat(new LedgerInvariants(db.dsl()).check().violations()).isEmpty();
+    }
+
+    @Test
+    void anEventOfNoPaymentIsRecordedForFinanceAndTheRunCarriesOnWithWholeMinutePeriods() {
+        // Issue 16 item 6: OTHER_ADJUSTMENT lines carry neither order_id nor cf_payment_id; and a period of whole
+        // minutes was sent as "...T00:00Z", not Cashfree's documented "...T00:00:00Z" (the simulator now refuses it).
+        paid("rc-adj-ok", 400_000L);
+        OffsetDateTime day = OffsetDateTime.now(java.time.ZoneOffset.UTC).plusDays(30).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        sim.settlements().settle(List.of("rc-adj-ok"), day.plusHours(6), Map.of(), Set.of(),
+                List.of(new SettlementDesk.Plant(null, null, -12_345L, 0L, 0L, "OTHER_ADJUSTMENT")));
+        ReconciliationActivitiesImpl activities = new ReconciliationActivitiesImpl(adapter, recon);
+        ReconPeriod period = new ReconPeriod(day.toInstant().toEpochMilli(), day.plusDays(1).toInstant().toEpochMilli(), 0);
+        ReconRunSummary run = activities.reconcilePeriod(period);
+        assertThat(run.lines()).isEqualTo(2);
+        assertThat(run.matched()).isEqualTo(1);
+        assertThat(run.subjects()).containsExactly("UNMATCHED_EVENT:OTHER_ADJUSTMENT:" + sim.settlements().settlements()
+                .get(sim.settlements().settlements().size() - 1).cfSettlementId() + "-1");
+        ReconException adjustment = recon.list("UNMATCHED_EVENT", "OPEN", null, null, 10).get(0);
+        assertThat(adjustment.theirSettlementPaise()).isEqualTo(-12_345L);
+        assertThat(activities.reconcilePeriod(period).newExceptions()).isZero();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> recon.adjust(adjustment.exceptionId(), "fin.meera", "book it")))
+                .isInstanceOf(com.commdesk.ledger.recon.ReconciliationFailure.class).hasMessageContaining("explain it");
+        assertThat(recon.explain(adjustment.exceptionId(), "fin.meera", "Cashfree's monthly fee adjustment, invoice 42").exception()
+                .status()).isEqualTo("EXPLAINED");
+        assertThat(CashfreePgAdapter.reconDate(day)).endsWith("T00:00:00Z");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreePayoutConfig;
 import com.commdesk.activities.cashfree.CashfreePayoutsClient;
 import com.commdesk.cashfree.sim.CashfreeSimulator;
 import com.commdesk.cashfree.sim.PayoutsApi;
@@ -75,6 +76,8 @@ class PayoutWorkflowsTest {
     TestWorkflowEnvironment env;
     WorkflowClient client;
     final AtomicInteger loseCompletions = new AtomicInteger();
+    final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Duration maxPoll = Duration.ofSeconds(2);
 
     @BeforeAll
     static void simulator() {
@@ -100,18 +103,34 @@ class PayoutWorkflowsTest {
     }
 
     void startWorker(long approvalThresholdPaise, Duration clientTimeout, Duration reversalWindow) {
+        startWorker(approvalThresholdPaise, payoutKeys(clientTimeout), reversalWindow, Duration.ofHours(1));
+    }
+
+    /** The simulator's Payouts keys and its 2FA public key: what production needs. */
+    static CashfreePayoutConfig payoutKeys(Duration clientTimeout) {
+        return new CashfreePayoutConfig(sim.config().payoutClientId(), sim.config().payoutClientSecret(), CashfreeConfig.Environment.SANDBOX,
+                sim.baseUrl(), clientTimeout, CashfreePayoutConfig.TwoFactor.SIGNATURE,
+                CashfreePayoutConfig.PayoutSignature.publicKey(sim.payouts().publicKeyPem()));
+    }
+
+    void startWorker(long approvalThresholdPaise, CashfreePayoutConfig cf, Duration reversalWindow, Duration attentionAfter) {
         PayoutSettings settings = new PayoutSettings(approvalThresholdPaise, Duration.ofHours(1), Duration.ofHours(3),
-                Duration.ofMillis(200), Duration.ofSeconds(2), reversalWindow, Duration.ofMinutes(15), Duration.ofMinutes(10));
-        CashfreeConfig cf = new CashfreeConfig(CLIENT_ID, SECRET, CashfreeConfig.Environment.SANDBOX, sim.baseUrl(), null, clientTimeout);
+                Duration.ofMillis(200), maxPoll, reversalWindow, Duration.ofMinutes(15), Duration.ofMinutes(10), attentionAfter);
+        env = TestWorkflowEnvironment.newInstance();
+        // The activities' clock is the test server's (time skips): the resend grace is measured in test time.
+        Clock testTime = new Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(env.currentTimeMillis()); }
+        };
         PayoutActivitiesImpl activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(cf), settings,
-                Clock.systemUTC(), new SimpleMeterRegistry()) {
+                testTime, metrics, new TemporalPayoutLauncher(env.getWorkflowClient())) {
             @Override
             protected void afterTransferRequested(String payoutId) {
                 // The worker "dies" after Cashfree accepted the transfer but before the answer is recorded.
                 if (loseCompletions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) throw new IllegalStateException("worker killed (simulated)");
             }
         };
-        env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class, SettlementCycleWorkflowImpl.class);
         worker.registerActivitiesImplementations(activities);
@@ -144,7 +163,8 @@ class PayoutWorkflowsTest {
     }
 
     void beneficiary(String communityId, String role, String userId) {
-        payouts.saveBeneficiary(communityId, role, userId, "Member " + userId, "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary(communityId, role, userId, "Member " + userId.replaceAll("[^A-Za-z]", " "),
+                "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, "ops");
     }
 
     void community(String id, String policy, long minPayoutPaise) {
@@ -502,5 +522,233 @@ class PayoutWorkflowsTest {
         assertThat(dsl.fetchValue("select total_withdrawn_paise from community_wallet where community_id = ?", DEMO)).isEqualTo(0L);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+    }
+
+    // ---- Cashfree as it really is (issue 16) and payouts that fail closed (issue 10 items 5, 6, 10) ----------
+
+    String settle(String communityId) {
+        long now = env.currentTimeMillis();
+        return PayoutActivitiesImpl.settlementId(communityId, "MANUAL", now);
+    }
+
+    SettlementResult runSettlement(String settlementId) {
+        return client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
+                .setWorkflowId(settlementId).build()).settle(new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
+    }
+
+    /** Lets test time pass (five minutes at a time) until the payout needs finance's attention. */
+    PayoutWorkflow awaitAttention(String id) throws Exception {
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, id);
+        for (int i = 0; i < 300; i++) {
+            try {
+                if (wf.status().stage() == PayoutStage.NEEDS_ATTENTION) return wf;
+            } catch (RuntimeException notYetStarted) {
+                // the settlement has not started it yet
+            }
+            env.sleep(Duration.ofMinutes(5));
+        }
+        throw new AssertionError("payout " + id + " never needed attention; it is " + wf.status());
+    }
+
+    PayoutStatus resolveFailedByTwo(String id) throws Exception {
+        awaitAttention(id);
+        assertThat(payouts.resolve(id, "FAILED", "alice", "bank shows nothing").ready()).isFalse();
+        var r = payouts.resolve(id, "FAILED", "bob", "agreed");
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, id);
+        wf.resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution("FAILED", "alice", "alice", "one person twice: ignored"));
+        wf.resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), r.confirmedBy(), "agreed"));
+        return result(id);
+    }
+
+    @Test
+    void thePgKeysAreRefusedAndThePayoutWaitsForFinanceWithItsMoneyLocked() throws Exception {
+        // Issue 16 item 1: Payouts with the PG keys get 401; the money must neither be released nor lost in retries.
+        startWorker(Long.MAX_VALUE, new CashfreePayoutConfig(CLIENT_ID, SECRET, CashfreeConfig.Environment.SANDBOX, sim.baseUrl(),
+                Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null), Duration.ofDays(1), Duration.ofHours(1));
+        fund(DEMO, "k1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "system"));
+        awaitAttention(id);
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(metrics.counter("commdesk.payouts.cashfree.auth.failures").count()).isPositive();
+        assertThat(sim.payouts().transferRequests()).isZero();
+        PayoutStatus s = resolveFailedByTwo(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(s.reason()).contains("alice").contains("bob");
+        assertThat(s.ignoredSignals()).isEqualTo(1);
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void withoutTheSecondFactorPayoutsAreRefusedNothingIsReleasedAndTheFixLetsThemThroughOnce() throws Exception {
+        // Issue 16 item 2: production Payouts need 2FA; the right keys alone get 403.
+        startWorker(Long.MAX_VALUE, new CashfreePayoutConfig(sim.config().payoutClientId(), sim.config().payoutClientSecret(),
+                CashfreeConfig.Environment.SANDBOX, sim.baseUrl(), Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null),
+                Duration.ofDays(1), Duration.ofHours(1));
+        fund(DEMO, "k2");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "system"));
+        awaitAttention(id);
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(sim.payouts().transferRequests()).isZero();
+        // The worker's IP is whitelisted now: Cashfree answers that no such transfer exists, so it is requested, once.
+        sim.payouts().allowlistIp("127.0.0.1");
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.PAID);
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void aNameWithPunctuationIsNormalisedAndAnAccountCashfreeKnowsIsReused() {
+        // Issue 16 item 3: "J. D'Souza" is refused by Cashfree; the same account under another id is a 409.
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "n1");
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "J. D'Souza", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary(DEMO, "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, "ops");
+        sim.payouts().seedBeneficiary(new PayoutsApi.BeneficiaryEntry("legacy_ravi", "Ravi K", "000111222444", "HDFC0000001", null));
+        SettlementResult r = runSettlement(settle(DEMO));
+        assertThat(r.status()).isEqualTo("PAID");
+        String owner = PayoutRepository.payoutId(r.settlementId(), "owner", "u-owner");
+        String admin = PayoutRepository.payoutId(r.settlementId(), "admins", "u-admin1");
+        var ownerBene = payouts.beneficiary(payouts.payout(owner).orElseThrow().beneficiaryId()).orElseThrow();
+        assertThat(sim.payouts().beneficiary(ownerBene.beneficiaryId()).orElseThrow().name()).isEqualTo("J D Souza");
+        assertThat(sim.payouts().transfer(admin).orElseThrow().beneficiaryId()).isEqualTo("legacy_ravi");
+    }
+
+    @Test
+    void aUpiPayoutIsSentAsUpi() {
+        // Issue 16 item 4 (and issue 10 item 9): a VPA-only beneficiary needs transfer_mode upi.
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "u1");
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "ops");
+        beneficiary(DEMO, "admins", "u-admin1");
+        SettlementResult r = runSettlement(settle(DEMO));
+        assertThat(r.status()).isEqualTo("PAID");
+        assertThat(sim.payouts().transfer(PayoutRepository.payoutId(r.settlementId(), "owner", "u-owner")).orElseThrow().mode()).isEqualTo("upi");
+        assertThat(sim.payouts().transfer(PayoutRepository.payoutId(r.settlementId(), "admins", "u-admin1")).orElseThrow().mode())
+                .isEqualTo("banktransfer");
+    }
+
+    @Test
+    void aBeneficiaryDeletedAtCashfreeIsADefiniteRefusalAndIsRegisteredAgainNextTime() {
+        // Issue 16 item 5: the documented 404 from POST /payout/transfers is handled, not retried for days.
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "x1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        var bene = payouts.currentBeneficiary(DEMO, "owner", "u-owner").orElseThrow();
+        payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId()); // registered earlier ...
+        sim.payouts().seedBeneficiary(new PayoutsApi.BeneficiaryEntry(bene.beneficiaryId(), bene.name(), bene.bankAccountNumber(),
+                bene.bankIfsc(), null));
+        sim.payouts().deleteBeneficiary(bene.beneficiaryId()); // ... and removed in Cashfree's dashboard since
+        SettlementResult r = runSettlement(settle(DEMO));
+        assertThat(r.status()).isEqualTo("FAILED");
+        String id = r.payoutIds().get(0);
+        assertThat(payouts.payout(id).orElseThrow().reason()).contains("beneficiary_not_found");
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(payouts.beneficiary(bene.beneficiaryId()).orElseThrow().registeredAt()).isNull();
+        // The next settlement registers it again and pays.
+        env.sleep(Duration.ofMinutes(2));
+        assertThat(runSettlement(settle(DEMO)).status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void anApprovalPendingTransferIsHeldThenNeedsAttentionAndIsPaidWhenCashfreeApprovesIt() throws Exception {
+        // Issue 16 item 5: APPROVAL_PENDING is polled with backoff, alerted after a bounded time, never released;
+        // the poll loop continues as new (issue 10 item 10).
+        maxPoll = Duration.ofSeconds(20); // two hours: about 360 polls, more than one run's worth
+        startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(2));
+        sim.payouts().defaultScenario(PayoutsApi.Scenario.APPROVAL_PENDING);
+        fund(DEMO, "h1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "system"));
+        awaitAttention(id);
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).isEqualTo("APPROVAL_PENDING");
+        assertThat(metrics.counter("commdesk.payouts.attention").count()).isEqualTo(1);
+        String firstRun = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+                io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
+                        .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(id)).build())
+                .getWorkflowExecutionInfo().getFirstRunId();
+        sim.payouts().approve(id); // someone approves it in Cashfree's dashboard
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.PAID);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
+        // The wait continued as new after POLLS_PER_RUN polls: bounded histories, state carried over.
+        var firstRunEvents = client.fetchHistory(id, firstRun).getEvents();
+        assertThat(firstRunEvents.get(firstRunEvents.size() - 1).getEventType())
+                .isEqualTo(io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+        assertThat(firstRunEvents.size()).isLessThan(3_000);
+        assertThat(dsl.fetchCount(dsl.selectFrom("payout_event").where("payout_id = ? and status = 'NEEDS_ATTENTION'", id))).isEqualTo(1);
+    }
+
+    @Test
+    void aTransferWhoseAnswersAreUndocumented404sIsNeverReleasedOnAGuess() throws Exception {
+        // Issue 10 item 5: "any 404 (even from a wrong host) reads as not found" — not any more.
+        startWorker(Long.MAX_VALUE, payoutKeys(Duration.ofSeconds(5)), Duration.ofDays(1), Duration.ofHours(1));
+        fund(DEMO, "z1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String settlementId = settle(DEMO);
+        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        sim.payouts().scenario(id, PayoutsApi.Scenario.UNDOCUMENTED_404);
+        SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
+        WorkflowClient.start(settlement::settle, new SettlementRequest(settlementId, DEMO, "MANUAL", env.currentTimeMillis(), "system"));
+        awaitAttention(id);
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(1); // asked, never sent again
+        PayoutStatus s = resolveFailedByTwo(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void aTransferCashfreeNeverCreatedIsRequestedAgainAfterTheGraceAndPaidOnce() {
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(1));
+        sim.payouts().hang(Duration.ofSeconds(2));
+        fund(DEMO, "l1");
+        beneficiary(DEMO, "owner", "u-owner");
+        String settlementId = settle(DEMO);
+        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        sim.payouts().scenario(id, PayoutsApi.Scenario.LOST_BEFORE_CREATED);
+        // The first POST hangs and creates nothing; after the resend grace the second (same transfer_id) succeeds.
+        env.registerDelayedCallback(Duration.ofMinutes(5), () -> sim.payouts().scenario(id, PayoutsApi.Scenario.SUCCESS));
+        SettlementResult r = runSettlement(settlementId);
+        assertThat(r.status()).isEqualTo("PAID");
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(2);
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("kind = 'PAYOUT_PAID'"))).isEqualTo(1);
+    }
+
+    @Test
+    void aFlagRaisedAfterTheSettlementOpenedMakesThePayoutWaitForApproval() throws Exception {
+        // Issue 10 item 6: the approval decision was taken once, at workflow start.
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "g1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String settlementId = settle(DEMO);
+        payouts.open(settlementId, DEMO, "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
+        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        var p = payouts.payout(id).orElseThrow();
+        assertThat(p.needsApproval()).isFalse();
+        payouts.flagRecipient(DEMO, "owner", "u-owner", "account changed yesterday", "carol"); // before the transfer
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(PayoutWorkflow.TASK_QUEUE)
+                .setWorkflowId(id).build());
+        WorkflowClient.start(wf::payout, new com.commdesk.workflows.payout.PayoutTypes.PayoutRequest(id, settlementId, DEMO, "owner",
+                "u-owner", p.amountPaise(), "alice", false, null, PayoutSettings.defaults().timings()));
+        PayoutWorkflow running = awaitStage(id, PayoutStage.AWAITING_APPROVAL);
+        assertThat(sim.payouts().transferRequests()).isZero();
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        running.approve(new PayoutDecision("bob", "spoke to the member"));
+        assertThat(result(id).stage()).isEqualTo(PayoutStage.PAID);
+        assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
     }
 }

@@ -1,6 +1,7 @@
 package com.commdesk.ledger.payouts;
 
 import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
+import static com.commdesk.ledger.jooq.Tables.JOURNAL;
 import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
@@ -40,10 +41,15 @@ import org.jooq.impl.DSL;
  */
 public final class PayoutRepository {
     public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
+    /** At most this many payouts in one page of a settlement (no activity result carries them all). */
+    public static final int MAX_PAGE = 1000;
     static final Pattern ACCOUNT = Pattern.compile("[0-9]{9,18}");
     static final Pattern IFSC = Pattern.compile("[A-Z]{4}0[A-Z0-9]{6}");
-    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,256}@[A-Za-z][A-Za-z0-9]{1,63}");
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9 .'-]{1,100}");
+    /** A UPI id: at most 255 characters in all (changeset 030 holds the database to the same rule). */
+    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,}@[A-Za-z][A-Za-z0-9]{1,63}");
+    static final int VPA_MAX = 255;
+    /** Cashfree's beneficiary_name: letters and spaces, at most 100 (Payouts v2 reference). */
+    static final Pattern CASHFREE_NAME = Pattern.compile("[A-Za-z ]{1,100}");
 
     private final Ledger ledger;
     private final DSLContext dsl;
@@ -63,17 +69,43 @@ public final class PayoutRepository {
 
     /** A bank account + IFSC, or a UPI VPA (exactly one of the two). */
     public record Beneficiary(String beneficiaryId, String communityId, String role, String userId, String name, String kind,
-                              String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt) {}
+                              String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt,
+                              String cashfreeBeneficiaryId) {
+        /** The id to name in transfers: the one Cashfree knows this account by. */
+        public String transferBeneficiaryId() {
+            return cashfreeBeneficiaryId != null ? cashfreeBeneficiaryId : beneficiaryId;
+        }
+
+        /** Cashfree's transfer_mode for this instrument (Cashfree's default, banktransfer, fails for a VPA). */
+        public String transferMode() {
+            return "UPI".equals(kind) ? "upi" : "banktransfer";
+        }
+    }
+
+    /**
+     * The name as Cashfree accepts it (letters and spaces, at most 100), or null if it cannot be made so
+     * without guessing: accents are dropped ("José" -> "Jose"), the punctuation of names ({@code . ' - _ ,})
+     * becomes a space ("J. D'Souza" -> "J D Souza"), spaces are collapsed. Digits or other scripts are refused.
+     */
+    public static String cashfreeName(String name) {
+        if (name == null) return null;
+        String plain = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
+        String spaced = plain.replaceAll("[.'\u2019\\-_,]", " ").replaceAll("\\s+", " ").trim();
+        return CASHFREE_NAME.matcher(spaced).matches() ? spaced : null;
+    }
 
     /** Why the details are not a valid beneficiary, or null. Checked before anything is stored. */
     public static String invalidBeneficiary(String name, String bankAccountNumber, String bankIfsc, String vpa) {
-        if (name == null || !NAME.matcher(name).matches()) return "name: 1-100 letters, digits, spaces, . ' -";
+        if (cashfreeName(name) == null) {
+            return "name: Cashfree accepts only letters and spaces (at most 100); accents and . ' - are normalised, digits and"
+                    + " other characters are refused";
+        }
         boolean bank = bankAccountNumber != null || bankIfsc != null;
         if (bank == (vpa != null)) return "give either bankAccountNumber + ifsc, or vpa";
         if (bank) {
             if (bankAccountNumber == null || !ACCOUNT.matcher(bankAccountNumber).matches()) return "bankAccountNumber: 9-18 digits";
             if (bankIfsc == null || !IFSC.matcher(bankIfsc).matches()) return "ifsc: 4 letters, 0, 6 letters or digits (e.g. HDFC0000001)";
-        } else if (!VPA.matcher(vpa).matches()) {
+        } else if (vpa.length() > VPA_MAX || !VPA.matcher(vpa).matches()) {
             return "vpa: a UPI id like name@bank";
         }
         return null;
@@ -83,10 +115,11 @@ public final class PayoutRepository {
      * Sets a member's beneficiary. The same details again change nothing; new details make a new
      * beneficiary (new id) and supersede the old one. Returns the current one.
      */
-    public Beneficiary saveBeneficiary(String communityId, String role, String userId, String name, String bankAccountNumber,
+    public Beneficiary saveBeneficiary(String communityId, String role, String userId, String givenName, String bankAccountNumber,
                                        String bankIfsc, String vpa, String actor) {
-        String why = invalidBeneficiary(name, bankAccountNumber, bankIfsc, vpa);
+        String why = invalidBeneficiary(givenName, bankAccountNumber, bankIfsc, vpa);
         if (why != null) throw new IllegalArgumentException(why);
+        String name = cashfreeName(givenName);
         String kind = vpa != null ? "UPI" : "BANK";
         String id = "bene_" + sha256(communityId + "|" + role + "|" + userId + "|" + name + "|" + kind + "|" + bankAccountNumber
                 + "|" + bankIfsc + "|" + vpa).substring(0, 40);
@@ -120,12 +153,21 @@ public final class PayoutRepository {
 
     private static Beneficiary beneficiaryOf(PayoutBeneficiaryRecord r) {
         return new Beneficiary(r.getBeneficiaryId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getName(), r.getKind(),
-                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt());
+                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt(), r.getCashfreeBeneficiaryId());
     }
 
-    public void markRegistered(String beneficiaryId) {
+    /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */
+    public void markRegistered(String beneficiaryId, String cashfreeBeneficiaryId) {
         var b = PAYOUT_BENEFICIARY;
         ledger.once(tx -> tx.update(b).set(b.REGISTERED_AT, DSL.coalesce(b.REGISTERED_AT, DSL.currentOffsetDateTime()))
+                .set(b.CASHFREE_BENEFICIARY_ID, DSL.coalesce(b.CASHFREE_BENEFICIARY_ID, DSL.val(cashfreeBeneficiaryId)))
+                .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
+    }
+
+    /** Cashfree no longer knows the beneficiary (removed in its dashboard): register it again before the next transfer. */
+    public void markUnregistered(String beneficiaryId) {
+        var b = PAYOUT_BENEFICIARY;
+        ledger.once(tx -> tx.update(b).setNull(b.REGISTERED_AT).setNull(b.CASHFREE_BENEFICIARY_ID)
                 .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
     }
 
@@ -134,10 +176,20 @@ public final class PayoutRepository {
     /** Flags a recipient for investigation: their payouts need approval until cleared. Idempotent while open. */
     public void flagRecipient(String communityId, String role, String userId, String reason, String actor) {
         var f = PAYOUT_FLAG;
-        ledger.once(tx -> tx.insertInto(f).set(f.COMMUNITY_ID, communityId).set(f.ROLE, role).set(f.USER_ID, userId)
-                .set(f.REASON, reason).set(f.FLAGGED_BY, actor)
-                .onConflict(f.COMMUNITY_ID, f.ROLE, f.USER_ID).where(f.CLEARED_AT.isNull()).doNothing()
-                .execute());
+        ledger.inTransaction(tx -> {
+            tx.insertInto(f).set(f.COMMUNITY_ID, communityId).set(f.ROLE, role).set(f.USER_ID, userId)
+                    .set(f.REASON, reason).set(f.FLAGGED_BY, actor)
+                    .onConflict(f.COMMUNITY_ID, f.ROLE, f.USER_ID).where(f.CLEARED_AT.isNull()).doNothing()
+                    .execute();
+            // Their payouts not yet sent wait for an approval too (row locks order this against sendPermit).
+            for (String id : tx.select(PAYOUT.PAYOUT_ID).from(PAYOUT)
+                    .where(PAYOUT.COMMUNITY_ID.eq(communityId), PAYOUT.ROLE.eq(role), PAYOUT.USER_ID.eq(userId),
+                            PAYOUT.TRANSFER_REQUESTED_AT.isNull(), PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL", "APPROVED"))
+                    .fetch(PAYOUT.PAYOUT_ID)) {
+                flag(tx, id, "recipient flagged: " + reason, actor);
+            }
+            return null;
+        });
     }
 
     public int clearFlag(String communityId, String role, String userId, String actor) {
@@ -147,15 +199,24 @@ public final class PayoutRepository {
                 .execute());
     }
 
-    /** Flags one payout: it will not be bulk-approved (an individual decision is still possible). */
+    /**
+     * Flags one payout not yet sent: it will not be bulk-approved, and it waits for an individual
+     * approval before its transfer (an approval given before the flag no longer counts). False if the
+     * transfer was already requested (too late).
+     */
     public boolean flagPayout(String payoutId, String reason, String actor) {
-        return ledger.inTransaction(tx -> {
-            int n = tx.update(PAYOUT).set(PAYOUT.FLAGGED_REASON, reason).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL"))
-                    .execute();
-            if (n > 0) event(tx, payoutId, "FLAGGED", actor, reason);
-            return n > 0;
-        });
+        return ledger.inTransaction(tx -> flag(tx, payoutId, reason, actor));
+    }
+
+    private static boolean flag(DSLContext tx, String payoutId, String reason, String actor) {
+        int n = tx.update(PAYOUT).set(PAYOUT.FLAGGED_REASON, reason).set(PAYOUT.NEEDS_APPROVAL, true).setNull(PAYOUT.DECIDED_BY)
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .set(PAYOUT.STATUS, DSL.when(PAYOUT.STATUS.eq("APPROVED"), DSL.inline("PENDING_APPROVAL")).otherwise(PAYOUT.STATUS))
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
+                        PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL", "APPROVED"))
+                .execute();
+        if (n > 0) event(tx, payoutId, "FLAGGED", actor, reason);
+        return n > 0;
     }
 
     // ---- settlements -----------------------------------------------------------------------------
@@ -190,11 +251,18 @@ public final class PayoutRepository {
      */
     public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff,
                                        String requestedBy, long approvalThresholdPaise) {
+        open(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
+        return payoutsOf(settlementId);
+    }
+
+    /** As {@link #openSettlement}, but returns only how many payouts the settlement has; read them by {@link #payoutPage}. */
+    public int open(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
+                    long approvalThresholdPaise) {
         return ledger.inTransaction(tx -> {
             int created = tx.insertInto(SETTLEMENT).set(SETTLEMENT.SETTLEMENT_ID, settlementId).set(SETTLEMENT.COMMUNITY_ID, communityId)
                     .set(SETTLEMENT.CYCLE, cycle).set(SETTLEMENT.CUT_OFF, cutOff).set(SETTLEMENT.REQUESTED_BY, requestedBy)
                     .onConflict(SETTLEMENT.SETTLEMENT_ID).doNothing().execute();
-            if (created == 0) return payoutsOf(tx, settlementId);
+            if (created == 0) return tx.fetchCount(PAYOUT, PAYOUT.SETTLEMENT_ID.eq(settlementId));
             var w = MEMBER_WALLET;
             var b = PAYOUT_BENEFICIARY;
             var f = PAYOUT_FLAG;
@@ -230,8 +298,16 @@ public final class PayoutRepository {
             }
             tx.update(SETTLEMENT).set(SETTLEMENT.PAYOUT_COUNT, count).set(SETTLEMENT.TOTAL_PAISE, total)
                     .set(SETTLEMENT.SKIPPED_NO_BENEFICIARY, skipped).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
-            return payoutsOf(tx, settlementId);
+            return count;
         });
+    }
+
+    /** The settlement's payouts after {@code afterPayoutId} (null: from the first), in payout id order, at most {@code limit}. */
+    public List<Payout> payoutPage(String settlementId, String afterPayoutId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.SETTLEMENT_ID.eq(settlementId), afterPayoutId == null ? DSL.noCondition() : PAYOUT.PAYOUT_ID.gt(afterPayoutId))
+                .orderBy(PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
     }
 
     public List<Payout> payoutsOf(String settlementId) {
@@ -347,13 +423,42 @@ public final class PayoutRepository {
      * activity learns the transfer may already exist and must ask Cashfree instead of sending again.
      */
     public boolean markTransferRequested(String payoutId) {
+        return sendPermit(payoutId) == SendPermit.MARKED;
+    }
+
+    /** What {@link #sendPermit} found. */
+    public enum SendPermit {
+        /** Marked now: this caller sends the one transfer. */
+        MARKED,
+        /** Marked before: an earlier attempt may have reached Cashfree; ask, never send blindly. */
+        ALREADY_MARKED,
+        /** Flagged (payout or recipient) and not approved since: nothing may be sent until an approval. */
+        NEEDS_APPROVAL
+    }
+
+    /**
+     * Marks the moment before the one transfer request, unless the payout or its recipient is flagged
+     * and no approval has been recorded since (a flag raised before SENT makes the payout wait). One
+     * conditional UPDATE of the payout's row: a concurrent flag either lands first (and the payout
+     * waits) or finds the transfer requested (and reports "too late").
+     */
+    public SendPermit sendPermit(String payoutId) {
+        var f = PAYOUT_FLAG;
         return ledger.inTransaction(tx -> {
             int n = tx.update(PAYOUT).set(PAYOUT.TRANSFER_REQUESTED_AT, DSL.currentOffsetDateTime()).set(PAYOUT.STATUS, "SENT")
                     .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
+                            PAYOUT.DECIDED_BY.isNotNull().or(PAYOUT.FLAGGED_REASON.isNull().andNotExists(tx.selectOne().from(f)
+                                    .where(f.COMMUNITY_ID.eq(PAYOUT.COMMUNITY_ID), f.ROLE.eq(PAYOUT.ROLE), f.USER_ID.eq(PAYOUT.USER_ID),
+                                            f.CLEARED_AT.isNull()))))
                     .execute();
-            if (n > 0) event(tx, payoutId, "SENT", null, "transfer requested");
-            return n > 0;
+            if (n > 0) {
+                event(tx, payoutId, "SENT", null, "transfer requested");
+                return SendPermit.MARKED;
+            }
+            var requested = tx.select(PAYOUT.TRANSFER_REQUESTED_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
+                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+            return requested.value1() != null ? SendPermit.ALREADY_MARKED : SendPermit.NEEDS_APPROVAL;
         });
     }
 
@@ -396,7 +501,12 @@ public final class PayoutRepository {
     public void release(String payoutId, String finalStatus, String reason) {
         ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if (p.getLockJournalId() != null && p.getFailedJournalId() == null && p.getPaidJournalId() == null) {
+            // The payout's own lock record decides; a PAYOUT_LOCK journal under the old key (a lock from before
+            // lock_journal_id was written in the same transaction) counts too, but never a journal of another
+            // kind: a client's payment whose Idempotency-Key was "payout-lock:<id>" locked nothing.
+            boolean locked = p.getLockJournalId() != null || tx.fetchExists(JOURNAL,
+                    JOURNAL.IDEMPOTENCY_KEY.eq("payout-lock:" + payoutId).and(JOURNAL.KIND.eq("PAYOUT_LOCK")));
+            if (locked && p.getFailedJournalId() == null && p.getPaidJournalId() == null) {
                 long journal = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " " + finalStatus.toLowerCase(Locale.ROOT) + ": " + reason);
                 tx.update(PAYOUT).set(PAYOUT.FAILED_JOURNAL_ID, journal).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
@@ -426,6 +536,103 @@ public final class PayoutRepository {
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             }
             setStatus(tx, payoutId, "REVERSED", null, reason);
+            return null;
+        });
+    }
+
+    /**
+     * The transfer's outcome is still unknown after the bounded wait: NEEDS_ATTENTION for finance (the
+     * money stays locked). Idempotent; the first time counts. Returns whether it changed now.
+     */
+    public boolean markNeedsAttention(String payoutId, String why) {
+        return ledger.inTransaction(tx -> {
+            int n = tx.update(PAYOUT).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
+                    .set(PAYOUT.ATTENTION_SINCE, DSL.coalesce(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()))
+                    .set(PAYOUT.REASON, why).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.in("CREATED", "APPROVED", "SENT"))
+                    .execute();
+            if (n > 0) event(tx, payoutId, "NEEDS_ATTENTION", null, why);
+            return n > 0;
+        });
+    }
+
+    /** Payouts waiting for finance (oldest first), optionally of one community. */
+    public List<Payout> needingAttention(String communityId, int limit) {
+        return ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.STATUS.eq("NEEDS_ATTENTION"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
+                .orderBy(PAYOUT.ATTENTION_SINCE, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+    }
+
+    public long countNeedingAttention() {
+        return ledger.once(tx -> tx.fetchCount(PAYOUT, PAYOUT.STATUS.eq("NEEDS_ATTENTION")));
+    }
+
+    /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
+    public record Resolution(String outcome, String requestedBy, String confirmedBy, boolean ready) {}
+
+    /** The person confirming "failed" is the one who asked for it (four eyes). */
+    public static final class FourEyesViolation extends RuntimeException {
+        public FourEyesViolation(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
+     * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
+     * the member, so it needs two people: the first call records the request, a second call by someone
+     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too).
+     */
+    public Resolution resolve(String payoutId, String outcome, String actor, String note) {
+        if (!"PAID".equals(outcome) && !"FAILED".equals(outcome)) throw new IllegalArgumentException("outcome must be PAID or FAILED");
+        if (actor == null || actor.isBlank()) throw new IllegalArgumentException("an actor is required");
+        return ledger.inTransaction(tx -> {
+            PayoutRecord r = require(tx, payoutId);
+            if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
+                throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
+            }
+            String requested = r.getResolutionRequestedBy();
+            boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
+            if (confirming) {
+                if (requested.equalsIgnoreCase(actor)) {
+                    throw new FourEyesViolation("'confirm failed' of payout " + payoutId + " was requested by " + requested
+                            + "; someone else must confirm it");
+                }
+                tx.update(PAYOUT).set(PAYOUT.RESOLUTION_CONFIRMED_BY, actor).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                event(tx, payoutId, "RESOLVE_CONFIRMED", actor, "FAILED" + (note == null ? "" : ": " + note));
+                return new Resolution("FAILED", requested, actor, true);
+            }
+            tx.update(PAYOUT).set(PAYOUT.RESOLUTION_OUTCOME, outcome).set(PAYOUT.RESOLUTION_REQUESTED_BY, actor)
+                    .setNull(PAYOUT.RESOLUTION_CONFIRMED_BY).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            event(tx, payoutId, "RESOLVE_REQUESTED", actor, outcome + (note == null ? "" : ": " + note));
+            return new Resolution(outcome, actor, null, "PAID".equals(outcome));
+        });
+    }
+
+    /**
+     * Cashfree reports SUCCESS for a payout whose money we had returned to the member (its workflow
+     * had ended FAILED or REJECTED): the payout is posted by its own journals: a second lock
+     * (available -> locked, key {@code payout_lock:payout_relock:<id>}) and PAYOUT_PAID. INSUFFICIENT_FUNDS
+     * (nothing written) if the member no longer has the money: finance must look. Idempotent.
+     */
+    public void latePaid(String payoutId, String detail) {
+        ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if ("PAID".equals(p.getStatus())) return null;
+            if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
+                throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
+            }
+            if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
+                movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId + " paid after all: locked again");
+            }
+            long paid = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+                    "payout " + payoutId + " paid (late SUCCESS)");
+            tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, paid).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                    .set(PAYOUT.STATUS, "PAID").set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
             return null;
         });
     }

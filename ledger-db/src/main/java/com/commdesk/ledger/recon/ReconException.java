@@ -12,12 +12,13 @@ public record ReconException(long exceptionId, String kind, String status, long 
                              long differencePaise, OffsetDateTime detectedAt, String resolvedBy, OffsetDateTime resolvedAt,
                              String resolutionNote, Long adjustmentJournalId) {
 
-    public enum Kind { MISSING_ON_OUR_SIDE, MISSING_ON_THEIRS, AMOUNT_MISMATCH, FEE_MISMATCH }
+    /** UNMATCHED_EVENT: a Cashfree event naming no order and no payment (an adjustment); finance explains it. */
+    public enum Kind { MISSING_ON_OUR_SIDE, MISSING_ON_THEIRS, AMOUNT_MISMATCH, FEE_MISMATCH, UNMATCHED_EVENT }
 
     public enum Status { OPEN, ADJUSTED, EXPLAINED }
 
     /** The exception's identity for tests and reports: kind and what it is about. */
     public String subject() {
-        return kind + ":" + (orderId != null ? orderId : cfPaymentId);
+        return kind + ":" + (orderId != null ? orderId : cfPaymentId != null ? cfPaymentId : cfSettlementId);
     }
 }

@@ -8,13 +8,21 @@ import java.util.Locale;
  * file), in paise. Cashfree's fee for a payment is {@code serviceChargePaise + serviceTaxPaise}; what it
  * pays us is {@code settlementAmountPaise}.
  *
- * @param eventType Cashfree's {@code event_type}: PAYMENT, REFUND, CHARGEBACK, ...; only PAYMENT lines are
- *                  matched against our payments (the others are stored and counted)
+ * @param eventType Cashfree's {@code event_type}: PAYMENT, REFUND, CHARGEBACK, OTHER_ADJUSTMENT, ...; only PAYMENT
+ *                  lines are matched against our payments (the others are stored and counted)
+ * @param eventId   Cashfree's {@code event_id}: what identifies an event that names no order and no payment
+ *                  (an adjustment); such a line is an UNMATCHED_EVENT exception for finance
  */
 public record ReconLine(String cfSettlementId, String settlementUtr, String eventType, String orderId, String cfPaymentId,
                         long amountPaise, long serviceChargePaise, long serviceTaxPaise, long settlementAmountPaise,
-                        OffsetDateTime eventTime) {
+                        OffsetDateTime eventTime, String eventId) {
     public static final int MAX_ID = 200;
+
+    public ReconLine(String cfSettlementId, String settlementUtr, String eventType, String orderId, String cfPaymentId, long amountPaise,
+                     long serviceChargePaise, long serviceTaxPaise, long settlementAmountPaise, OffsetDateTime eventTime) {
+        this(cfSettlementId, settlementUtr, eventType, orderId, cfPaymentId, amountPaise, serviceChargePaise, serviceTaxPaise,
+                settlementAmountPaise, eventTime, null);
+    }
 
     public ReconLine {
         cfSettlementId = required(cfSettlementId, "cf_settlement_id");
@@ -22,7 +30,15 @@ public record ReconLine(String cfSettlementId, String settlementUtr, String even
         orderId = optional(orderId, "order_id");
         cfPaymentId = optional(cfPaymentId, "cf_payment_id");
         settlementUtr = optional(settlementUtr, "settlement_utr");
-        if (orderId == null && cfPaymentId == null) throw new IllegalArgumentException("a line needs order_id or cf_payment_id");
+        eventId = optional(eventId, "event_id");
+        if (orderId == null && cfPaymentId == null && eventId == null) {
+            throw new IllegalArgumentException("a line needs order_id, cf_payment_id or event_id");
+        }
+    }
+
+    /** Names neither an order nor a payment: nothing of ours can match it. */
+    public boolean unidentified() {
+        return orderId == null && cfPaymentId == null;
     }
 
     public boolean isPayment() {
@@ -31,7 +47,7 @@ public record ReconLine(String cfSettlementId, String settlementUtr, String even
 
     /** What makes a line the same line when it is ingested again (from the API or a file). */
     public String lineKey() {
-        return cfSettlementId + "|" + eventType + "|" + (cfPaymentId != null ? "p:" + cfPaymentId : "o:" + orderId);
+        return cfSettlementId + "|" + eventType + "|" + (cfPaymentId != null ? "p:" + cfPaymentId : orderId != null ? "o:" + orderId : "e:" + eventId);
     }
 
     private static String required(String v, String field) {

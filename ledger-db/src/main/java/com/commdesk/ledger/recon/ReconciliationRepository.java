@@ -96,17 +96,22 @@ public final class ReconciliationRepository {
             for (ReconLine l : distinct.values()) {
                 tx.execute("""
                         insert into recon_line (line_key, first_run_id, source, cf_settlement_id, settlement_utr, event_type, order_id,
-                               cf_payment_id, amount_paise, service_charge_paise, service_tax_paise, settlement_amount_paise, event_time)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz) on conflict (line_key) do nothing
+                               cf_payment_id, amount_paise, service_charge_paise, service_tax_paise, settlement_amount_paise, event_time,
+                               event_id)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?) on conflict (line_key) do nothing
                         """, l.lineKey(), runId, source, l.cfSettlementId(), l.settlementUtr(), l.eventType(), l.orderId(),
                         l.cfPaymentId(), l.amountPaise(), l.serviceChargePaise(), l.serviceTaxPaise(), l.settlementAmountPaise(),
-                        l.eventTime());
+                        l.eventTime(), l.eventId());
             }
 
             List<Found> found = new ArrayList<>();
             int paymentLines = 0;
             int matched = 0;
             for (ReconLine l : distinct.values()) {
+                if (l.unidentified()) { // an adjustment or other event of no payment: finance must see it; the run carries on
+                    found.add(new Found("UNMATCHED_EVENT|" + l.lineKey(), Kind.UNMATCHED_EVENT, l, null));
+                    continue;
+                }
                 if (!l.isPayment()) continue;
                 paymentLines++;
                 Ours ours = findOurs(tx, l).orElse(null);
@@ -146,7 +151,8 @@ public final class ReconciliationRepository {
             for (Found f : found) {
                 created += insertException(tx, runId, f);
                 subjects.add(f.kind() + ":" + (f.ours() != null ? f.ours().orderId()
-                        : f.line().orderId() != null ? f.line().orderId() : f.line().cfPaymentId()));
+                        : f.line().orderId() != null ? f.line().orderId() : f.line().cfPaymentId() != null ? f.line().cfPaymentId()
+                        : f.line().eventType() + ":" + f.line().eventId()));
             }
             int denominator = paymentLines + missingOnTheirs;
             int rateBps = denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator);
@@ -350,6 +356,9 @@ public final class ReconciliationRepository {
                 add(lines, AccountCodes.CASHFREE_CLEARING, e.theirSettlementPaise());
                 add(lines, UNIDENTIFIED_RECEIPTS, -e.theirSettlementPaise());
             }
+            case UNMATCHED_EVENT -> throw new ReconciliationFailure(ReconciliationFailure.Code.INVALID, "exception " + e.exceptionId()
+                    + " is an event of no payment (" + e.cfSettlementId() + "): no adjustment can be computed; explain it, or post"
+                    + " a manual journal and explain it with its reference");
         }
         return lines;
     }
@@ -395,6 +404,7 @@ public final class ReconciliationRepository {
             case FEE_MISMATCH -> (theirFee + theirTax) - (ourFee + ourGst);
             case MISSING_ON_OUR_SIDE -> theirSettlement;
             case MISSING_ON_THEIRS -> -(ourAmount - ourFee - ourGst);
+            case UNMATCHED_EVENT -> theirSettlement;
         };
         return new ReconException(r.get("exception_id", Long.class), kind, r.get("status", String.class),
                 r.get("first_run_id", Long.class), r.get("order_id", String.class), r.get("cf_payment_id", String.class),

@@ -132,15 +132,35 @@ public final class DevStack implements AutoCloseable {
             props.put("CASHFREE_CLIENT_SECRET", SIM_CLIENT_SECRET);
             props.put("CASHFREE_ENV", "sandbox");
             props.put("CASHFREE_BASE_URL", simulator.baseUrl());
+            // Payouts have their own keys and, as in production, a second factor: the simulator's 2FA public key.
+            props.put("CASHFREE_PAYOUT_CLIENT_ID", simulator.config().payoutClientId());
+            props.put("CASHFREE_PAYOUT_CLIENT_SECRET", simulator.config().payoutClientSecret());
+            props.put("CASHFREE_PAYOUT_PUBLIC_KEY", simulator.payouts().publicKeyPem());
             started.put("Cashfree", "simulator on " + simulator.baseUrl() + " (create and pay orders: see README)");
         } else {
             started.put("Cashfree", "configured, environment " + o.env().getOrDefault("CASHFREE_ENV", "sandbox"));
         }
 
+        // The standalone apps log JSON lines; on a developer's console readable lines are friendlier.
+        // LOG_FORMAT=ecs (or logstash, gelf) gives the dev stack the production shape.
+        props.put("LOG_FORMAT", o.env().getOrDefault("LOG_FORMAT", ""));
         // Settings of the apps themselves ("commdesk.*", e.g. fraud thresholds) pass straight through.
         o.env().forEach((k, v) -> {
             if (k.startsWith("commdesk.")) props.put(k, v);
         });
+        // COMMDESK_DEV_APPS=none: the infrastructure only (PostgreSQL, Temporal, the simulator), for running the
+        // standalone api/worker jars or their images against it (ops/images/smoke.sh does).
+        String apps = o.env().getOrDefault("COMMDESK_DEV_APPS", "all").trim();
+        if (!apps.equals("all") && !apps.equals("none")) {
+            throw new IllegalArgumentException("COMMDESK_DEV_APPS must be all or none, not '" + apps + "'");
+        }
+        if (apps.equals("none")) {
+            String envFile = o.env().get("COMMDESK_DEV_ENV_FILE");
+            if (!blank(envFile)) writeAppEnv(java.nio.file.Path.of(envFile.trim()), props);
+            started.put("API/Worker", "not started (COMMDESK_DEV_APPS=none); DATABASE_URL=" + databaseUrl + " TEMPORAL_ADDRESS=" + temporal
+                    + (blank(envFile) ? "" : "; every setting the apps need is in " + envFile.trim()));
+            return;
+        }
         props.put("WORKER_HOST", o.host());
         props.put("WORKER_PORT", Integer.toString(o.workerPort()));
         // Our shutdown hook closes everything in order; Spring's own hooks would race it.
@@ -150,9 +170,12 @@ public final class DevStack implements AutoCloseable {
 
         props.put("API_HOST", o.host());
         props.put("API_PORT", Integer.toString(o.apiPort()));
+        // The dashboard links every workflow to the Temporal Web UI, when there is one.
+        if (temporalUiUrl != null) props.put("commdesk.dashboard.temporal-ui-url", temporalUiUrl);
         api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
         toClose.push(api);
         started.put("API", "http://" + o.host() + ":" + port(api) + "  (health: /actuator/health)");
+        started.put("Dashboard", "http://" + o.host() + ":" + port(api) + "/dashboard");
         if (simulator != null) {
             // The simulator delivers signed webhooks to the API, as Cashfree would.
             simulator.setWebhookUrl(java.net.URI.create("http://" + o.host() + ":" + port(api) + "/webhooks/cashfree/pg"));
@@ -210,6 +233,30 @@ public final class DevStack implements AutoCloseable {
         return address;
     }
 
+    /**
+     * The environment the standalone apps need to run against this stack's infrastructure, as KEY=VALUE
+     * lines (what the dev stack would have passed its own API and worker); a multi-line value (the simulator's
+     * Payouts 2FA public key) goes to a file beside it and the line names the file. Development values only.
+     */
+    private static void writeAppEnv(java.nio.file.Path file, Map<String, String> props) {
+        StringBuilder lines = new StringBuilder();
+        try {
+            for (Map.Entry<String, String> e : props.entrySet()) {
+                if (!e.getKey().matches("[A-Z][A-Z0-9_]*")) continue;
+                String value = e.getValue();
+                if (value.contains("\n")) {
+                    java.nio.file.Path side = file.resolveSibling(e.getKey().toLowerCase(java.util.Locale.ROOT) + ".pem");
+                    java.nio.file.Files.writeString(side, value);
+                    value = side.toAbsolutePath().toString();
+                }
+                lines.append(e.getKey()).append('=').append(value).append('\n');
+            }
+            java.nio.file.Files.writeString(file, lines);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("could not write " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
     private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
         try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
             for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.deleteIfExists(p);
@@ -220,6 +267,9 @@ public final class DevStack implements AutoCloseable {
     public String temporalUiUrl() { return temporalUiUrl; }
 
     public int apiPort() { return port(api); }
+
+    /** The worker's HTTP port (health, /actuator/prometheus). */
+    public int workerPort() { return port(worker); }
 
     /** The Temporal CLI dev server's process id, or -1 when Temporal is the in-process test server or configured. */
     public long temporalServerPid() { return temporalServerPid; }

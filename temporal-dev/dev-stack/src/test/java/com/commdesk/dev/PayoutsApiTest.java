@@ -102,17 +102,28 @@ class PayoutsApiTest {
         assertThat(wallet("paid_out_paise")).isEqualTo(available);
         assertThat(wallet("available_paise") + wallet("locked_paise")).isZero();
 
-        // The same webhook delivered again: recorded, and nothing else changes.
+        // The same webhook delivered again: recognised by its event id (transfer, status, code), nothing changes.
         int before = webhooks(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()));
-        stack.simulator().payouts().resendWebhook(payoutId);
-        await("/api/v1/finance/payouts/" + payoutId, v -> webhooks(v) > before);
-        Thread.sleep(500); // let the signal reach the workflow (which ignores it)
+        stack.simulator().payouts().resendWebhook(payoutId); // delivered synchronously
+        Thread.sleep(500);
+        assertThat(webhooks(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()))).isEqualTo(before);
+        assertThat(SharedStack.count("select count(*) from webhook_event where order_id = ?", payoutId)).isEqualTo(1);
         assertThat(stack.simulator().payouts().transferRequests(payoutId)).isEqualTo(1);
         assertThat(SharedStack.count("select count(*) from journal where idempotency_key = ?", "payout_paid:payout:" + payoutId))
                 .isEqualTo(1);
         assertThat(wallet("paid_out_paise")).isEqualTo(available);
         assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()).path("payout").path("status").asText())
                 .isEqualTo("PAID");
+
+        // Finance's resolve path is for payouts that need attention only; nothing needs it here.
+        HttpResponse<String> resolve = send("POST", "/api/v1/finance/payouts/" + payoutId + "/resolve", "finance-ravi",
+                "{\"outcome\":\"FAILED\",\"note\":\"bank shows nothing\"}");
+        assertThat(resolve.statusCode()).as(resolve.body()).isEqualTo(409);
+        assertThat(send("POST", "/api/v1/finance/payouts/" + payoutId + "/resolve", "finance-ravi", "{\"outcome\":\"MAYBE\",\"note\":\"x\"}")
+                .statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/attention?communityId=" + COMMUNITY).body()).size()).isZero();
+        assertThat(SharedStack.count("select count(*) from payout_beneficiary where community_id = ? and cashfree_beneficiary_id is not null",
+                COMMUNITY)).as("the beneficiary was registered with Cashfree under its id").isEqualTo(1);
 
         // The wallet statement shows the payout, and the books hold.
         JsonNode statement = JSON.readTree(SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/statement").body());

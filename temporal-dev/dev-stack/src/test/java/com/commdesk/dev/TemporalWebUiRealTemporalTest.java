@@ -20,9 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -34,19 +31,13 @@ class TemporalWebUiRealTemporalTest {
     static DevStack stack;
     static WorkflowServiceStubs service;
     static WebDriver browser;
-    static Path userData;
 
     @BeforeAll
     static void start() throws Exception {
         stack = SharedStack.get();
         assertThat(stack.temporalUiUrl()).as("the real-Temporal tier runs the CLI's dev server with its Web UI").isNotNull();
         service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-        userData = Files.createTempDirectory("commdesk-chromium-");
-        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium").addArguments("--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1400,900", "--user-data-dir=" + userData);
-        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).build();
-        browser = new ChromeDriver(driver, options);
+        browser = HeadlessChromium.start("1400,900");
     }
 
     @AfterAll

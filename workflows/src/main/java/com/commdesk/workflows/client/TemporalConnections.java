@@ -1,5 +1,6 @@
 package com.commdesk.workflows.client;
 
+import com.uber.m3.tally.Scope;
 import io.temporal.authorization.AuthorizationTokenSupplier;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -26,9 +27,15 @@ public final class TemporalConnections {
     }
 
     public static WorkflowServiceStubs connect(TemporalSettings settings, Duration timeout) {
+        return connect(settings, timeout, null);
+    }
+
+    /** The same, reporting the SDK's metrics (client and workers on these stubs) into {@code metrics} (null: none). */
+    public static WorkflowServiceStubs connect(TemporalSettings settings, Duration timeout, Scope metrics) {
         WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(settings.address())
                 .setRpcTimeout(Duration.ofSeconds(10));
+        if (metrics != null) options.setMetricsScope(metrics);
         try {
             if (settings.tlsCertPath() != null && settings.tlsKeyPath() != null) {
                 try (InputStream cert = new FileInputStream(settings.tlsCertPath());
@@ -54,7 +61,8 @@ public final class TemporalConnections {
     }
 
     public static WorkflowClient client(WorkflowServiceStubs stubs, TemporalSettings settings) {
-        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace()).build());
+        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(settings.namespace())
+                .setContextPropagators(java.util.List.of(new LogContext.RequestIdPropagator())).build());
     }
 
     private static String rootMessage(Throwable e) {

@@ -37,9 +37,17 @@ public interface PayoutActivities {
     @ActivityMethod
     TransferResult sendTransfer(String payoutId);
 
-    /** Asks Cashfree for the transfer's status (safe to repeat). */
+    /**
+     * Asks Cashfree for the transfer's status (safe to repeat). NOT_FOUND only for Cashfree's documented
+     * not-found answer from the configured host, and only once the resend grace has passed since the
+     * request; UNKNOWN for anything it cannot trust.
+     */
     @ActivityMethod
     TransferResult transferStatus(String payoutId);
+
+    /** The outcome has stayed unknown too long: NEEDS_ATTENTION for finance (money stays locked), logged and counted. */
+    @ActivityMethod
+    void markNeedsAttention(String payoutId, String why);
 
     /** locked -> paid out (PAYOUT_PAID); records the settlement delay. */
     @ActivityMethod

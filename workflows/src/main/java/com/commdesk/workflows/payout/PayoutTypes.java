@@ -14,14 +14,50 @@ public final class PayoutTypes {
      * @param approvalTimeoutMillis and rejected automatically after this (measured from the start of the wait)
      * @param pollIntervalMillis    first wait for the webhook before asking Cashfree; doubles up to {@code maxPollIntervalMillis}
      * @param reversalWindowMillis  after SUCCESS, how long a REVERSED webhook is still acted on
+     * @param attentionAfterMillis  how long a transfer's outcome may stay unknown before the payout is
+     *                              NEEDS_ATTENTION for finance (0, as in payloads from before it existed: {@link #DEFAULT_ATTENTION_AFTER_MILLIS})
      */
     public record PayoutTimings(long escalateAfterMillis, long approvalTimeoutMillis, long pollIntervalMillis,
-                                long maxPollIntervalMillis, long reversalWindowMillis) {}
+                                long maxPollIntervalMillis, long reversalWindowMillis, long attentionAfterMillis) {
+        public static final long DEFAULT_ATTENTION_AFTER_MILLIS = 24L * 60 * 60 * 1000;
 
-    /** One payout: its id is the workflow id and Cashfree's transfer_id. */
+        public PayoutTimings(long escalateAfterMillis, long approvalTimeoutMillis, long pollIntervalMillis, long maxPollIntervalMillis,
+                             long reversalWindowMillis) {
+            this(escalateAfterMillis, approvalTimeoutMillis, pollIntervalMillis, maxPollIntervalMillis, reversalWindowMillis, 0);
+        }
+
+        public long attentionAfter() {
+            return attentionAfterMillis > 0 ? attentionAfterMillis : DEFAULT_ATTENTION_AFTER_MILLIS;
+        }
+    }
+
+    /**
+     * One payout: its id is the workflow id and Cashfree's transfer_id. {@code resume} is null when a
+     * settlement starts it, and carries the state across a continue-as-new of its polling loop.
+     */
     public record PayoutRequest(String payoutId, String settlementId, String communityId, String role, String userId,
                                 long amountPaise, String requestedBy, boolean needsApproval, String flaggedReason,
-                                PayoutTimings timings) {}
+                                PayoutTimings timings, PayoutResume resume) {
+        public PayoutRequest(String payoutId, String settlementId, String communityId, String role, String userId, long amountPaise,
+                             String requestedBy, boolean needsApproval, String flaggedReason, PayoutTimings timings) {
+            this(payoutId, settlementId, communityId, role, userId, amountPaise, requestedBy, needsApproval, flaggedReason, timings, null);
+        }
+
+        PayoutRequest resumed(PayoutResume state) {
+            return new PayoutRequest(payoutId, settlementId, communityId, role, userId, amountPaise, requestedBy, needsApproval,
+                    flaggedReason, timings, state);
+        }
+    }
+
+    /** Where a payout's wait for Cashfree's answer stood when its run continued as new. */
+    public record PayoutResume(String cashfreeStatus, String decidedBy, boolean escalated, long unknownSinceMillis, long waitMillis,
+                               boolean attention, List<String> eventIds, int ignoredSignals, int runs) {}
+
+    /**
+     * Finance's resolution of a NEEDS_ATTENTION payout: PAID (Cashfree or the bank shows it paid), or
+     * FAILED (it was not, and will not be), which returns money and so names two different people.
+     */
+    public record PayoutResolution(String outcome, String requestedBy, String confirmedBy, String note) {}
 
     /** A finance approver's decision; {@code approver} must not be the payout's requester (four eyes). */
     public record PayoutDecision(String approver, String note) {}
@@ -29,8 +65,18 @@ public final class PayoutTypes {
     /** A signature-checked payout webhook (or a poll result), deduplicated by {@code eventId}. */
     public record TransferUpdate(String eventId, String status, String statusCode, String description, String cfTransferId) {}
 
-    /** Cashfree's answer about our transfer; status NOT_FOUND if Cashfree does not know it. */
+    /**
+     * Cashfree's answer about our transfer. Besides Cashfree's statuses: NOT_FOUND (Cashfree's documented
+     * "does not exist", long enough after the request to be believed), UNKNOWN (no answer we can trust),
+     * APPROVAL_REQUIRED (nothing sent: flagged since, needs an approval) and NOT_SENT (nothing was ever
+     * requested and nothing will be: e.g. Cashfree refused the beneficiary).
+     */
     public record TransferResult(String status, String statusCode, String description, String cfTransferId) {
+        public static final String NOT_FOUND = "NOT_FOUND";
+        public static final String UNKNOWN = "UNKNOWN";
+        public static final String APPROVAL_REQUIRED = "APPROVAL_REQUIRED";
+        public static final String NOT_SENT = "NOT_SENT";
+
         public boolean success() { return "SUCCESS".equals(status); }
 
         /** Money did not reach the beneficiary and never will for this transfer. */
@@ -39,7 +85,7 @@ public final class PayoutTypes {
         public boolean terminal() { return success() || failed(); }
     }
 
-    public enum PayoutStage { LOCKING, AWAITING_APPROVAL, SENDING, AWAITING_RESULT, PAID, FAILED, REJECTED, REVERSED }
+    public enum PayoutStage { LOCKING, AWAITING_APPROVAL, SENDING, AWAITING_RESULT, NEEDS_ATTENTION, PAID, FAILED, REJECTED, REVERSED }
 
     public record PayoutStatus(String payoutId, PayoutStage stage, long amountPaise, boolean needsApproval, boolean escalated,
                                String decidedBy, String cashfreeStatus, String reason, int updatesSeen, int ignoredSignals) {}
@@ -47,7 +93,16 @@ public final class PayoutTypes {
     /** A settlement to run: its id names the community and the cycle's cut-off. */
     public record SettlementRequest(String settlementId, String communityId, String cycle, long cutOffMillis, String requestedBy) {}
 
-    public record SettlementResult(String settlementId, String status, int payouts, List<String> payoutIds) {}
+    /**
+     * A settlement's outcome. {@code payoutIds} lists at most {@link #MAX_IDS} of its payouts (all of them in
+     * results from before paging); {@code payouts} counts them all.
+     */
+    public record SettlementResult(String settlementId, String status, int payouts, List<String> payoutIds) {
+        public static final int MAX_IDS = 1000;
+    }
+
+    /** One page of a settlement's payouts whose workflows were started; {@code lastPayoutId} is where the next page begins. */
+    public record PayoutPage(List<String> payoutIds, String lastPayoutId) {}
 
     /** The next cycle of a community: its policy and, unless MANUAL, when to cut it off. */
     public record CyclePlan(String communityId, String policy, long cutOffMillis, String settlementId) {}

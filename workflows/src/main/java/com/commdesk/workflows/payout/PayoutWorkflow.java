@@ -3,6 +3,7 @@ package com.commdesk.workflows.payout;
 import com.commdesk.workflows.payment.PaymentWorkflow;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutResolution;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;
 import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
 import io.temporal.workflow.QueryMethod;
@@ -33,6 +34,10 @@ public interface PayoutWorkflow {
     /** A verified payout webhook for this transfer; repeats (same event id) are ignored. */
     @SignalMethod
     void transferUpdate(TransferUpdate update);
+
+    /** Finance resolves a NEEDS_ATTENTION payout (ignored otherwise, and FAILED unless two different people). */
+    @SignalMethod
+    void resolve(PayoutResolution resolution);
 
     @QueryMethod
     PayoutStatus status();

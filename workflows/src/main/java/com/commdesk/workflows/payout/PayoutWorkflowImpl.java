@@ -3,6 +3,8 @@ package com.commdesk.workflows.payout;
 import com.commdesk.workflows.StepOptions;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutResolution;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutResume;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;
 import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
@@ -16,14 +18,24 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 
 /**
  * Deterministic orchestration of one payout (docs/payouts.md). The money is locked first, so an
- * approval wait or a slow bank never lets the same balance be paid twice; every way out that is
- * not SUCCESS returns it to available with the reason. The transfer is requested by one activity
- * call whose implementation never sends twice; webhooks and approvals are deduplicated here.
+ * approval wait or a slow bank never lets the same balance be paid twice. The transfer is requested
+ * by one activity call whose implementation never sends twice; webhooks and approvals are
+ * deduplicated here.
+ *
+ * <p>Version {@value #FAIL_CLOSED} (payouts fail closed): the money goes back to available only when
+ * Cashfree definitively says the transfer failed or does not exist, or when nothing was ever sent
+ * (refused beneficiary, rejection, no approval). While the outcome is unknown (timeouts, 5xx, 401/403,
+ * a 404 that is not Cashfree's, RECEIVED, PENDING, APPROVAL_PENDING) the money stays locked and the
+ * transfer is polled by its id with backoff; after {@code attentionAfter} the payout is NEEDS_ATTENTION
+ * for finance, who resolve it by signal (PAID, or FAILED named by two people). A flag raised before
+ * the transfer makes it wait for an approval. The polling loop continues as new every
+ * {@value #POLLS_PER_RUN} polls. Histories recorded before this version replay the old path.
  */
 public class PayoutWorkflowImpl implements PayoutWorkflow {
     private static final Logger log = Workflow.getLogger(PayoutWorkflowImpl.class);
@@ -41,9 +53,23 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     /** Bound on remembered webhook event ids. */
     static final int MAX_EVENTS = 100;
 
+    static final String FAIL_CLOSED = "payout-fail-closed";
+    /** Cashfree's terminal webhook wins over a finance resolution that arrived with it. */
+    static final String CASHFREE_FIRST = "payout-cashfree-answer-first";
+    /** A resolution or terminal webhook that arrived during the last poll of a run is acted on, not dropped by continue-as-new. */
+    static final String ANSWERS_KEPT = "payout-answers-kept-across-runs";
+    /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
+    static final int POLLS_PER_RUN = 200;
+
+    /** Version 1 Cashfree steps: short, so an unreachable or refusing Cashfree becomes "unknown" in minutes, not days. */
+    static final ActivityOptions CASHFREE_SEND = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(30), RETRY);
+    static final ActivityOptions CASHFREE_ASK = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(10), RETRY);
+
     private final PayoutActivities ledger = Workflow.newActivityStub(PayoutActivities.class, LEDGER_STEP);
     private final PayoutActivities cashfree = Workflow.newActivityStub(PayoutActivities.class, CASHFREE_STEP);
     private final PayoutActivities local = Workflow.newLocalActivityStub(PayoutActivities.class, LOCAL_STEP);
+    private final PayoutActivities send = Workflow.newActivityStub(PayoutActivities.class, CASHFREE_SEND);
+    private final PayoutActivities ask = Workflow.newActivityStub(PayoutActivities.class, CASHFREE_ASK);
 
     private PayoutRequest request;
     private PayoutStage stage = PayoutStage.LOCKING;
@@ -57,40 +83,207 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private TransferUpdate reversal;
     private int ignoredSignals;
     private final Set<String> eventIds = new LinkedHashSet<>();
+    private PayoutResolution resolution;
+    private boolean attention;
+    private int runs;
 
     @Override
     public PayoutStatus payout(PayoutRequest r) {
         request = r;
+        if (r.resume() != null) { // a continued run: always the fail-closed version, waiting for Cashfree's answer
+            PayoutResume state = r.resume();
+            cashfreeStatus = state.cashfreeStatus();
+            decidedBy = state.decidedBy();
+            escalated = state.escalated();
+            attention = state.attention();
+            ignoredSignals = state.ignoredSignals();
+            runs = state.runs();
+            if (state.eventIds() != null) eventIds.addAll(state.eventIds());
+            TransferResult pending = new TransferResult(cashfreeStatus == null ? TransferResult.UNKNOWN : cashfreeStatus, null, null, null);
+            return awaitOutcome(pending, state.unknownSinceMillis(), state.waitMillis());
+        }
+        if (Workflow.getVersion(FAIL_CLOSED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return payoutV0(r);
+        }
         String id = r.payoutId();
-        try {
-            ledger.lockFunds(id);
-        } catch (ActivityFailure e) {
-            // Nothing was locked (the ledger writes nothing on INSUFFICIENT_FUNDS): only the status is recorded.
-            return finish(PayoutStage.FAILED, "could not lock " + r.amountPaise() + " paise: " + describe(e));
+        if (!lockedAndApproved(r)) return status();
+        TransferResult result;
+        while (true) {
+            stage = PayoutStage.SENDING;
+            result = trySend(id);
+            if (TransferResult.APPROVAL_REQUIRED.equals(result.status())) {
+                // Flagged after the settlement opened and before the transfer: wait for a (new) approval.
+                decision = null;
+                approved = false;
+                if (!approval("flagged before the transfer: " + result.description())) return status();
+                continue;
+            }
+            if (TransferResult.NOT_SENT.equals(result.status())) {
+                return finish(PayoutStage.FAILED, "no transfer was requested: " + result.description());
+            }
+            break;
         }
+        return awaitOutcome(result, Workflow.currentTimeMillis(), r.timings().pollIntervalMillis());
+    }
 
-        if (r.needsApproval()) {
-            stage = PayoutStage.AWAITING_APPROVAL;
-            local.recordPayoutStatus(id, "PENDING_APPROVAL", null,
-                    r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold");
-            var t = r.timings();
-            long escalateAfter = Math.min(t.escalateAfterMillis(), t.approvalTimeoutMillis());
-            boolean decided = Workflow.await(Duration.ofMillis(escalateAfter), () -> decision != null);
-            if (!decided) {
-                escalated = true;
-                ledger.escalate(id, escalateAfter);
-                decided = Workflow.await(Duration.ofMillis(t.approvalTimeoutMillis() - escalateAfter), () -> decision != null);
-            }
-            if (!decided) {
-                return finish(PayoutStage.REJECTED, "no decision within " + Duration.ofMillis(t.approvalTimeoutMillis())
-                        + ": rejected automatically");
-            }
-            decidedBy = decision.approver();
-            ledger.recordDecision(id, approved, decidedBy, decision.note());
-            if (!approved) {
-                return finish(PayoutStage.REJECTED, "rejected by " + decidedBy + (decision.note() == null ? "" : ": " + decision.note()));
-            }
+    /**
+     * Locks the money and, if the payout needs it, waits for an approval; false when the payout has
+     * finished instead (could not lock: FAILED, with whatever a late lock did released by the ledger,
+     * which reads the payout's own lock record under its row lock; or REJECTED).
+     */
+    private boolean lockedAndApproved(PayoutRequest r) {
+        try {
+            ledger.lockFunds(r.payoutId());
+        } catch (ActivityFailure e) {
+            finish(PayoutStage.FAILED, "could not lock " + r.amountPaise() + " paise: " + describe(e));
+            return false;
         }
+        return !r.needsApproval() || approval(r.flaggedReason() != null ? "flagged: " + r.flaggedReason() : "above the approval threshold");
+    }
+
+    /** Waits for a four-eyes decision; false (and finished REJECTED) unless approved. */
+    private boolean approval(String why) {
+        String id = request.payoutId();
+        stage = PayoutStage.AWAITING_APPROVAL;
+        local.recordPayoutStatus(id, "PENDING_APPROVAL", null, why);
+        var t = request.timings();
+        long escalateAfter = Math.min(t.escalateAfterMillis(), t.approvalTimeoutMillis());
+        boolean decided = Workflow.await(Duration.ofMillis(escalateAfter), () -> decision != null);
+        if (!decided) {
+            escalated = true;
+            ledger.escalate(id, escalateAfter);
+            decided = Workflow.await(Duration.ofMillis(t.approvalTimeoutMillis() - escalateAfter), () -> decision != null);
+        }
+        if (!decided) {
+            finish(PayoutStage.REJECTED, "no decision within " + Duration.ofMillis(t.approvalTimeoutMillis()) + ": rejected automatically");
+            return false;
+        }
+        decidedBy = decision.approver();
+        ledger.recordDecision(id, approved, decidedBy, decision.note());
+        if (!approved) {
+            finish(PayoutStage.REJECTED, "rejected by " + decidedBy + (decision.note() == null ? "" : ": " + decision.note()));
+            return false;
+        }
+        return true;
+    }
+
+    /** The one transfer request; a failure that outlasts the step's retries is an unknown outcome, never a refusal. */
+    private TransferResult trySend(String id) {
+        try {
+            return send.sendTransfer(id);
+        } catch (ActivityFailure e) {
+            if (isType(e, TransferResult.NOT_SENT)) return new TransferResult(TransferResult.NOT_SENT, null, describe(e), null);
+            log.warn("payout {}: transfer request outcome unknown: {}", id, describe(e));
+            return new TransferResult(TransferResult.UNKNOWN, null, describe(e), null);
+        }
+    }
+
+    private TransferResult tryAsk(String id) {
+        try {
+            return ask.transferStatus(id);
+        } catch (ActivityFailure e) {
+            return new TransferResult(TransferResult.UNKNOWN, null, describe(e), null);
+        }
+    }
+
+    /**
+     * Until Cashfree gives a terminal answer (webhook or poll, backing off to the maximum interval) or
+     * finance resolves it: the money stays locked; after attentionAfter the payout is NEEDS_ATTENTION.
+     */
+    private PayoutStatus awaitOutcome(TransferResult first, long unknownSince, long firstWait) {
+        String id = request.payoutId();
+        var t = request.timings();
+        TransferResult result = first;
+        cashfreeStatus = result.status();
+        stage = attention ? PayoutStage.NEEDS_ATTENTION : PayoutStage.AWAITING_RESULT;
+        long wait = firstWait;
+        int polls = 0;
+        while (!result.terminal()) {
+            if (polls++ >= POLLS_PER_RUN && (!answered() || Workflow.getVersion(ANSWERS_KEPT, Workflow.DEFAULT_VERSION, 1)
+                    == Workflow.DEFAULT_VERSION)) {
+                // A resolution or a terminal webhook taken in during the last poll is not carried by PayoutResume:
+                // since ANSWERS_KEPT it is acted on below instead of being lost with this run.
+                Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, unknownSince, wait, attention,
+                        List.copyOf(eventIds), ignoredSignals, runs + 1)));
+            }
+            if (!attention && Workflow.currentTimeMillis() - unknownSince >= t.attentionAfter()) {
+                attention = true;
+                stage = PayoutStage.NEEDS_ATTENTION;
+                reason = "Cashfree's answer about the transfer is unknown after " + Duration.ofMillis(t.attentionAfter()) + " (last: "
+                        + result.status() + (result.description() == null ? "" : ", " + result.description()) + "); the money stays locked";
+                ledger.markNeedsAttention(id, reason);
+            }
+            boolean woken = Workflow.await(Duration.ofMillis(wait),
+                    () -> (latest != null && outcome(latest).terminal()) || resolution != null);
+            boolean cashfreeAnswered = latest != null && outcome(latest).terminal();
+            // Cashfree's own terminal answer outranks finance's resolution when both arrived (since CASHFREE_FIRST):
+            // releasing after a SUCCESS webhook pays twice; booking PAID after a FAILED one takes the member's money.
+            if (resolution != null && (!cashfreeAnswered
+                    || Workflow.getVersion(CASHFREE_FIRST, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION)) {
+                PayoutResolution done = resolution;
+                if ("FAILED".equals(done.outcome())) {
+                    return finish(PayoutStage.FAILED, "confirmed failed by " + done.requestedBy() + " and " + done.confirmedBy()
+                            + (done.note() == null ? "" : ": " + done.note()));
+                }
+                result = new TransferResult("SUCCESS", "CONFIRMED_BY_FINANCE", "confirmed paid by " + done.requestedBy(), null);
+                break;
+            }
+            result = woken ? outcome(latest) : tryAsk(id);
+            if (TransferResult.NOT_FOUND.equals(result.status())) {
+                // Cashfree definitively does not have it: request it again, with the same transfer_id.
+                result = trySend(id);
+                if (TransferResult.NOT_SENT.equals(result.status()) || TransferResult.APPROVAL_REQUIRED.equals(result.status())) {
+                    return finish(PayoutStage.FAILED, "Cashfree has no such transfer and none can be requested: " + result.description());
+                }
+            }
+            cashfreeStatus = result.status();
+            wait = Math.min(wait * 2, t.maxPollIntervalMillis());
+        }
+        if (result.failed()) {
+            return finish(PayoutStage.FAILED, "Cashfree " + result.status() + " " + result.statusCode()
+                    + (result.description() == null ? "" : ": " + result.description()));
+        }
+        cashfreeStatus = result.status();
+        ledger.markPaid(id);
+        stage = PayoutStage.PAID;
+        return watchForReversal(id);
+    }
+
+    /** Finance resolved it, or Cashfree's webhook gave a terminal status, and the wait has not acted on it yet. */
+    private boolean answered() {
+        return resolution != null || (latest != null && outcome(latest).terminal());
+    }
+
+    /** The bank can still send the money back: act on a REVERSED webhook within the window, and ask once at its end. */
+    private PayoutStatus watchForReversal(String id) {
+        boolean reversed = Workflow.await(Duration.ofMillis(request.timings().reversalWindowMillis()), () -> reversal != null);
+        TransferResult last;
+        try {
+            last = reversed ? outcome(reversal) : cashfree.transferStatus(id);
+        } catch (ActivityFailure e) {
+            log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
+            return status();
+        }
+        if ("REVERSED".equals(last.status())) {
+            reason = "reversed after success: " + last.statusCode() + (last.description() == null ? "" : " " + last.description());
+            cashfreeStatus = last.status();
+            ledger.reversePaid(id, reason);
+            stage = PayoutStage.REVERSED;
+        }
+        return status();
+    }
+
+    private static boolean isType(ActivityFailure e, String type) {
+        return e.getCause() instanceof ApplicationFailure af && type.equals(af.getType());
+    }
+
+    /**
+     * The payout as released before {@value #FAIL_CLOSED}: the same commands in the same order (the shared
+     * steps are the same methods), so its histories replay.
+     */
+    private PayoutStatus payoutV0(PayoutRequest r) {
+        String id = r.payoutId();
+        if (!lockedAndApproved(r)) return status();
 
         stage = PayoutStage.SENDING;
         TransferResult result = cashfree.sendTransfer(id);
@@ -110,23 +303,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         }
         ledger.markPaid(id);
         stage = PayoutStage.PAID;
-
-        // The bank can still send the money back: act on a REVERSED webhook within the window, and ask once at its end.
-        boolean reversed = Workflow.await(Duration.ofMillis(r.timings().reversalWindowMillis()), () -> reversal != null);
-        TransferResult last;
-        try {
-            last = reversed ? outcome(reversal) : cashfree.transferStatus(id);
-        } catch (ActivityFailure e) {
-            log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
-            return status();
-        }
-        if ("REVERSED".equals(last.status())) {
-            reason = "reversed after success: " + last.statusCode() + (last.description() == null ? "" : " " + last.description());
-            cashfreeStatus = last.status();
-            ledger.reversePaid(id, reason);
-            stage = PayoutStage.REVERSED;
-        }
-        return status();
+        return watchForReversal(id);
     }
 
     /** Compensation and final status: locked money (if any) back to available, with the reason. */
@@ -162,6 +339,18 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         }
         decision = d;
         approved = approve;
+    }
+
+    @Override
+    public void resolve(PayoutResolution res) {
+        boolean valid = res != null && res.requestedBy() != null && !res.requestedBy().isBlank()
+                && ("PAID".equals(res.outcome()) || ("FAILED".equals(res.outcome()) && res.confirmedBy() != null
+                        && !res.confirmedBy().isBlank() && !res.confirmedBy().equalsIgnoreCase(res.requestedBy())));
+        if (!valid || !attention || resolution != null || stage != PayoutStage.NEEDS_ATTENTION) {
+            ignoredSignals++;
+            return;
+        }
+        resolution = res;
     }
 
     @Override

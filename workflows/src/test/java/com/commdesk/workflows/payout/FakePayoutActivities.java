@@ -22,11 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     static final ZoneId IST = ZoneId.of("Asia/Kolkata");
-    /** Short timings: approvals escalate after 1 h, time out after 3 h; reversals are watched for 1 min. */
+    /** Short timings: approvals escalate after 1 h, time out after 3 h; reversals are watched for 1 min; attention after 2 h. */
     static final PayoutTimings TIMINGS = new PayoutTimings(Duration.ofHours(1).toMillis(), Duration.ofHours(3).toMillis(),
-            Duration.ofSeconds(30).toMillis(), Duration.ofMinutes(2).toMillis(), Duration.ofMinutes(1).toMillis());
+            Duration.ofSeconds(30).toMillis(), Duration.ofMinutes(2).toMillis(), Duration.ofMinutes(1).toMillis(), Duration.ofHours(2).toMillis());
 
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** What sendTransfer answers, per payout id, in order; the last one repeats (default RECEIVED). */
+    final Map<String, List<TransferResult>> sendSequence = new ConcurrentHashMap<>();
     /** What sendTransfer answers, per payout id (default RECEIVED). */
     final Map<String, TransferResult> sendAnswers = new ConcurrentHashMap<>();
     /** What transferStatus answers, per payout id, in order; the last one repeats (default SUCCESS). */
@@ -60,9 +62,33 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
             String id = "po_" + r.settlementId() + "_" + user;
             settlementOf.put(id, r.settlementId());
             statuses.putIfAbsent(id, "CREATED");
-            out.add(new PayoutRequest(id, r.settlementId(), r.communityId(), "owner", user, amount, r.requestedBy(), false, null, TIMINGS));
+            PayoutRequest p = new PayoutRequest(id, r.settlementId(), r.communityId(), "owner", user, amount, r.requestedBy(), false, null, TIMINGS);
+            opened.put(id, p);
+            out.add(p);
         });
         return out;
+    }
+
+    @Override
+    public int openSettlementCount(SettlementRequest r) {
+        return openSettlement(r).size();
+    }
+
+    /** Scripted payout ids per settlement for page tests (ids only; no workflows are started). */
+    final Map<String, List<String>> pagedPayouts = new ConcurrentHashMap<>();
+    /** The payouts each opened settlement made, by id. */
+    final Map<String, PayoutRequest> opened = new ConcurrentHashMap<>();
+    /** Starts a payout's workflow (the recorder sets it); null: pages only name ids. */
+    volatile java.util.function.Consumer<PayoutRequest> launcher;
+
+    @Override
+    public com.commdesk.workflows.payout.PayoutTypes.PayoutPage startPayouts(String settlementId, String afterPayoutId, int limit) {
+        calls.add("page:" + afterPayoutId);
+        List<String> all = pagedPayouts.containsKey(settlementId) ? pagedPayouts.get(settlementId)
+                : opened.values().stream().filter(p -> p.settlementId().equals(settlementId)).map(PayoutRequest::payoutId).toList();
+        List<String> page = all.stream().filter(id -> afterPayoutId == null || id.compareTo(afterPayoutId) > 0).sorted().limit(limit).toList();
+        if (launcher != null) page.stream().map(opened::get).filter(java.util.Objects::nonNull).forEach(launcher);
+        return new com.commdesk.workflows.payout.PayoutTypes.PayoutPage(page, page.isEmpty() ? afterPayoutId : page.get(page.size() - 1));
     }
 
     @Override
@@ -107,16 +133,32 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     @Override
     public TransferResult sendTransfer(String payoutId) {
         calls.add("send:" + payoutId);
+        List<TransferResult> sequence = sendSequence.get(payoutId);
+        if (sequence != null && !sequence.isEmpty()) return sequence.size() == 1 ? sequence.get(0) : sequence.remove(0);
         statuses.put(payoutId, "SENT");
         return sendAnswers.getOrDefault(payoutId, result("RECEIVED"));
     }
 
+    /** Runs inside transferStatus, after its answer is chosen: what arrives (webhooks, finance) while Cashfree is asked. */
+    volatile java.util.function.BiConsumer<String, Integer> duringAsk;
+    /** How many times transferStatus was called, per payout id. */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> asks = new ConcurrentHashMap<>();
+
     @Override
     public TransferResult transferStatus(String payoutId) {
         calls.add("ask:" + payoutId);
+        int n = asks.computeIfAbsent(payoutId, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         List<TransferResult> answers = statusAnswers.get(payoutId);
-        if (answers == null || answers.isEmpty()) return result("SUCCESS");
-        return answers.size() == 1 ? answers.get(0) : answers.remove(0);
+        TransferResult answer = answers == null || answers.isEmpty() ? result("SUCCESS") : answers.size() == 1 ? answers.get(0) : answers.remove(0);
+        var hook = duringAsk;
+        if (hook != null) hook.accept(payoutId, n);
+        return answer;
+    }
+
+    @Override
+    public void markNeedsAttention(String payoutId, String why) {
+        calls.add("attention:" + payoutId);
+        statuses.put(payoutId, "NEEDS_ATTENTION");
     }
 
     @Override

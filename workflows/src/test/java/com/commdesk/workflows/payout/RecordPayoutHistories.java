@@ -6,6 +6,7 @@ import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementResult;
+import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
 import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
@@ -44,7 +45,7 @@ public final class RecordPayoutHistories {
             worker.registerActivitiesImplementations(fake);
             env.start();
             WorkflowClient client = env.getWorkflowClient();
-            Recorder r = new Recorder(client, fake, dir, release);
+            Recorder r = new Recorder(client, fake, dir, release, env);
 
             // PayoutWorkflow, started on its own (as a settlement would).
             r.payout("paid-by-webhook", false, f -> {}, wf -> {
@@ -74,7 +75,48 @@ public final class RecordPayoutHistories {
                 wf.transferUpdate(new TransferUpdate("evt-rev", "REVERSED", "REVERSED", "account closed", "cf-1"));
             });
 
-            // SettlementWorkflow with two payouts (its children run too; only its own history is kept).
+            // Fail closed (v2): an unknown outcome becomes NEEDS_ATTENTION and finance confirms it failed (two people).
+            r.payout("attention-confirmed-failed", false, f -> f.statusAnswers.put(id(f, "attention-confirmed-failed"),
+                    new java.util.ArrayList<>(List.of(FakePayoutActivities.result("APPROVAL_PENDING")))), wf -> {
+                await(wf, PayoutStage.NEEDS_ATTENTION, r.env());
+                wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "FINANCE-ALICE", "one person: ignored"));
+                wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "the bank shows nothing"));
+            });
+            // A flag raised before the transfer: the send answers APPROVAL_REQUIRED, an approval follows, then it is sent.
+            r.payout("flagged-before-send", false, f -> f.sendSequence.put(id(f, "flagged-before-send"), new java.util.ArrayList<>(List.of(
+                    new TransferResult(TransferResult.APPROVAL_REQUIRED, "FLAGGED", "flagged", null), FakePayoutActivities.result("RECEIVED")))),
+                    wf -> {
+                        await(wf, PayoutStage.AWAITING_APPROVAL, r.env());
+                        wf.approve(new PayoutDecision("finance-bob", "checked"));
+                    });
+            // The wait continues as new after POLLS_PER_RUN polls (its first run is recorded); then a webhook pays it.
+            r.payoutFirstRun("polls-continued-as-new", f -> f.statusAnswers.put(id(f, "polls-continued-as-new"),
+                    new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING")))), wf ->
+                    wf.transferUpdate(new TransferUpdate("evt-late", "SUCCESS", "COMPLETED", "done", "cf-1")));
+
+            // Cashfree's SUCCESS webhook and a two-person "confirm failed" arrive during one poll: Cashfree's answer wins (v3).
+            r.payout("success-outranks-resolution", false, f -> {
+                f.statusAnswers.put(id(f, "success-outranks-resolution"), new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+                var once = new java.util.concurrent.atomic.AtomicBoolean();
+                r.duringAsk(id(f, "success-outranks-resolution"), (wf, n) -> {
+                    if (!"NEEDS_ATTENTION".equals(f.statuses.get(id(f, "success-outranks-resolution"))) || !once.compareAndSet(false, true)) return;
+                    wf.transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+                    wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+                });
+            }, null);
+            // A resolution that arrives during the last poll of a run is acted on instead of continuing as new (v3).
+            r.payout("resolution-in-last-poll-of-run", false, f -> {
+                f.statusAnswers.put(id(f, "resolution-in-last-poll-of-run"), new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+                r.duringAsk(id(f, "resolution-in-last-poll-of-run"), (wf, n) -> {
+                    if (n == PayoutWorkflowImpl.POLLS_PER_RUN) {
+                        wf.resolve(new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+                    }
+                });
+            }, null);
+
+            // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
+            fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
             fake.members = Map.of("u-owner", 700_000L, "u-admin1", 100_000L);
             String settlementId = "stl_" + COMMUNITY + "_manual_" + release;
             SettlementResult settled = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
@@ -101,7 +143,7 @@ public final class RecordPayoutHistories {
             worker.registerActivitiesImplementations(fake);
             env.start();
             WorkflowClient client = env.getWorkflowClient();
-            Recorder r = new Recorder(client, fake, dir, release);
+            Recorder r = new Recorder(client, fake, dir, release, env);
             String foreverId = SettlementCycleWorkflow.workflowId(COMMUNITY + "-unbounded-" + release);
             WorkflowStub forever = client.newUntypedWorkflowStub("SettlementCycleWorkflow", WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(foreverId).build());
@@ -133,10 +175,16 @@ public final class RecordPayoutHistories {
     }
 
     static void await(PayoutWorkflow wf, PayoutStage stage) {
+        await(wf, stage, null);
+    }
+
+    /** Waits for the stage; with an environment, lets test time pass meanwhile (a minute at a time). */
+    static void await(PayoutWorkflow wf, PayoutStage stage, TestWorkflowEnvironment env) {
         for (int i = 0; i < 400; i++) {
             try {
                 if (wf.status().stage() == stage) return;
-                Thread.sleep(25);
+                if (env != null) env.sleep(java.time.Duration.ofMinutes(1));
+                else Thread.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -147,7 +195,39 @@ public final class RecordPayoutHistories {
         throw new IllegalStateException("payout never reached " + stage);
     }
 
-    record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release) {
+    record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release, TestWorkflowEnvironment env) {
+        /** While this payout's n-th poll asks Cashfree, {@code signals} reach its workflow (as webhooks or finance would). */
+        void duringAsk(String payoutId, java.util.function.BiConsumer<PayoutWorkflow, Integer> signals) {
+            var before = fake.duringAsk;
+            fake.duringAsk = (id, n) -> {
+                if (before != null) before.accept(id, n);
+                if (id.equals(payoutId)) signals.accept(client.newWorkflowStub(PayoutWorkflow.class, id + "_" + release), n);
+            };
+        }
+
+        /** Records the first run of a payout whose wait continues as new; {@code finish} then ends the last run. */
+        void payoutFirstRun(String scenario, Consumer<FakePayoutActivities> arrange, Consumer<PayoutWorkflow> finish) throws Exception {
+            String id = id(fake, scenario);
+            arrange.accept(fake);
+            String workflowId = id + "_" + release;
+            PayoutRequest request = new PayoutRequest(id, "stl_recording", COMMUNITY, "owner", "u-owner", 700_000L, "system", false, null,
+                    new PayoutTypes.PayoutTimings(java.time.Duration.ofHours(1).toMillis(), java.time.Duration.ofHours(3).toMillis(),
+                            java.time.Duration.ofSeconds(30).toMillis(), java.time.Duration.ofSeconds(30).toMillis(),
+                            java.time.Duration.ofMinutes(1).toMillis(), java.time.Duration.ofDays(30).toMillis()));
+            PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(workflowId).build());
+            WorkflowExecution first = WorkflowClient.start(wf::payout, request);
+            for (int i = 0; i < 400; i++) {
+                var events = client.fetchHistory(workflowId, first.getRunId()).getEvents();
+                if (events.get(events.size() - 1).getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) break;
+                env.sleep(java.time.Duration.ofMinutes(10));
+            }
+            write("payout-" + scenario, workflowId, first.getRunId(), "continued as new");
+            PayoutWorkflow running = client.newWorkflowStub(PayoutWorkflow.class, workflowId);
+            finish.accept(running);
+            WorkflowStub.fromTyped(running).getResult(PayoutStatus.class);
+        }
+
         void payout(String scenario, boolean needsApproval, Consumer<FakePayoutActivities> arrange, Consumer<PayoutWorkflow> operator)
                 throws Exception {
             String id = id(fake, scenario);

@@ -99,7 +99,8 @@ public class ReconciliationWorkflowTest {
 
     @Test
     void theLastRunCanBeQueriedWhileItWaits() {
-        // One period due now, the next due in 23 h: independent of the hour the test runs at (it failed from 23:00 UTC).
+        // The first period ended two hours ago (reconcilable now); the next ends in 22 hours, so two hours of
+        // waiting see exactly one run at any time of day. (Midnight-aligned periods made this fail after 22:00 UTC.)
         long start = env.currentTimeMillis() - DAY - 2 * HOUR;
         ReconciliationWorkflow wf = stub("recon-query");
         WorkflowClient.start(wf::run, new ReconSchedule(start, DAY, HOUR, HOUR, 0, 100));

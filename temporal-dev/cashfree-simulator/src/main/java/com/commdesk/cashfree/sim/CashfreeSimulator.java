@@ -70,7 +70,7 @@ public final class CashfreeSimulator implements AutoCloseable {
 
     /** The API version whose shapes the simulator answers with (the one cashfree_pg 4.0.7 sends). */
     public static final String API_VERSION = "2023-08-01";
-    static final int MAX_BODY_BYTES = 1 << 20;
+    static final int MAX_BODY_BYTES = 1 << 20; // also the recorder's bound
 
     private static final Pattern ORDER_PATH = Pattern.compile("/pg/orders/([^/]+)");
     private static final Pattern PAYMENTS_PATH = Pattern.compile("/pg/orders/([^/]+)/payments");
@@ -99,6 +99,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SettlementDesk settlements;
     private final PayoutsApi payouts;
+    private final ExchangeRecorder exchanges = new ExchangeRecorder();
     private final byte[] clientIdBytes;
     private final byte[] clientSecretBytes;
 
@@ -115,13 +116,13 @@ public final class CashfreeSimulator implements AutoCloseable {
             URI target = webhookUrl.get();
             if (target != null) webhooks.deliver(target, sign(type, body));
         });
-        this.payouts = new PayoutsApi(config.clientId(), config.clientSecret(), clock);
+        this.payouts = new PayoutsApi(config.payoutClientId(), config.payoutClientSecret(), clock);
         this.clientIdBytes = config.clientId().getBytes(StandardCharsets.UTF_8);
         this.clientSecretBytes = config.clientSecret().getBytes(StandardCharsets.UTF_8);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         this.server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 256);
         this.server.setExecutor(executor);
-        this.server.createContext("/", this::handle);
+        this.server.createContext("/", this::handle).getFilters().add(exchanges);
         this.server.start();
     }
 
@@ -270,9 +271,23 @@ public final class CashfreeSimulator implements AutoCloseable {
         return webhooks.deliver(target, webhook);
     }
 
+    /**
+     * How failed deliveries (PG and Payouts) are retried: the waits between attempts. Cashfree's default is
+     * 2, 10 and 30 minutes; tests shorten it. A retry keeps the original timestamp and signature.
+     */
+    public void webhookRetrySchedule(List<Duration> waits) {
+        webhooks.retrySchedule(waits);
+        payouts.webhookRetrySchedule(waits);
+    }
+
     /** Every recorded delivery attempt (the last {@value WebhookSender#MAX_RECORDED}), oldest first. */
     public List<WebhookDelivery> webhookDeliveries() {
         return webhooks.recorded();
+    }
+
+    /** The last Cashfree API requests and answers (control endpoints excluded), oldest first: for contract tests. */
+    public List<ExchangeRecorder.Exchange> exchanges() {
+        return exchanges.recorded();
     }
 
     /** Cashfree Payouts v2: transfers, beneficiaries, payout webhooks and their scenarios. */
@@ -293,6 +308,8 @@ public final class CashfreeSimulator implements AutoCloseable {
     /** Forgets all orders, faults, counters and deliveries; the webhook URL goes back to the configured one. */
     public void reset() {
         payouts.reset();
+        exchanges.clear();
+        webhooks.retrySchedule(WebhookSender.CASHFREE_DEFAULT_RETRIES);
         store.clear();
         refunds.clear();
         settlements.clear();

@@ -26,7 +26,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
- * Cashfree Payouts v2, simulated: beneficiaries ({@code POST/GET /payout/beneficiary}), transfers
+ * Cashfree Payouts v2, simulated, holding callers to Cashfree's rules (docs/cashfree.md): its own
+ * API keys (the PG keys get 401), the production second factor (an {@code X-Cf-Signature} made with
+ * {@link #publicKeyPem()}, or an allowlisted caller IP; else 403), beneficiary names of letters and
+ * spaces only, one beneficiary per bank account + IFSC (409 {@code beneficiary_already_exists}),
+ * {@code transfer_mode} defaulting to {@code banktransfer} (a VPA-only beneficiary then fails),
+ * deleted beneficiaries (404 on transfer), APPROVAL_PENDING transfers.
+ * Beneficiaries ({@code POST/GET/DELETE /payout/beneficiary}), transfers
  * ({@code POST /payout/transfers}, {@code GET /payout/transfers?transfer_id=}), signed payout
  * webhooks (TRANSFER_SUCCESS / FAILED / REJECTED / REVERSED, v2 shape {@code {type, event_time, data}})
  * and per-transfer fault scenarios. A transfer is created RECEIVED and reaches its final status
@@ -62,8 +68,29 @@ public final class PayoutsApi implements AutoCloseable {
         /** SUCCESS, then REVERSED after {@link #reversalDelay()} (or {@link #reverse(String)}). */
         LATE_REVERSED,
         /** SUCCESS without any webhook: only polling finds out. */
-        SILENT_SUCCESS
+        SILENT_SUCCESS,
+        /** Held by Cashfree's velocity/limit/anomaly checks: APPROVAL_PENDING until {@link #approve} or {@link #rejectPending}. */
+        APPROVAL_PENDING,
+        /** Every answer about the transfer is a 404 that is not Cashfree's (a proxy in the way): its fate stays unknown. */
+        UNDOCUMENTED_404,
+        /** The POST times out and no transfer was created: Cashfree's documented not-found answers every GET. */
+        LOST_BEFORE_CREATED
     }
+
+    /** The second factor production Payouts demand. */
+    public enum TwoFactor {
+        /** An X-Cf-Signature that decrypts to "clientId.epochSeconds" (within {@link #SIGNATURE_WINDOW}), or an allowlisted IP. */
+        REQUIRED,
+        /** None (Cashfree's sandbox). */
+        OFF
+    }
+
+    /** How far the epoch seconds in an X-Cf-Signature may be from the simulator's clock (Cashfree documents no window). */
+    public static final Duration SIGNATURE_WINDOW = Duration.ofMinutes(5);
+    static final Pattern BENEFICIARY_NAME = Pattern.compile("[A-Za-z ]{1,100}");
+    static final java.util.Set<String> MODES = java.util.Set.of("banktransfer", "imps", "neft", "rtgs", "upi", "paytm", "amazonpay",
+            "card", "cardupi");
+    static final java.util.Set<String> BANK_MODES = java.util.Set.of("banktransfer", "imps", "neft", "rtgs");
 
     /** One simulated transfer; amounts in paise. */
     public record Transfer(String transferId, String cfTransferId, String beneficiaryId, long amountPaise, String mode,
@@ -73,11 +100,21 @@ public final class PayoutsApi implements AutoCloseable {
         }
     }
 
-    public record BeneficiaryEntry(String beneficiaryId, String name, String bankAccountNumber, String bankIfsc, String vpa) {}
+    public record BeneficiaryEntry(String beneficiaryId, String name, String bankAccountNumber, String bankIfsc, String vpa) {
+        String account() {
+            return bankAccountNumber == null ? null : bankAccountNumber + "|" + bankIfsc;
+        }
+    }
 
     private final byte[] clientId;
     private final byte[] clientSecret;
+    private final String clientIdText;
     private final String secret;
+    private final java.security.KeyPair twoFactorKeys;
+    private final java.util.Set<String> allowlistedIps = ConcurrentHashMap.newKeySet();
+    private volatile TwoFactor twoFactor = TwoFactor.REQUIRED;
+    private volatile boolean webhookV1;
+    private final Map<String, String> deleted = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Map<String, Transfer> transfers = new ConcurrentHashMap<>();
     private final Map<String, BeneficiaryEntry> beneficiaries = new ConcurrentHashMap<>();
@@ -101,12 +138,76 @@ public final class PayoutsApi implements AutoCloseable {
     PayoutsApi(String clientId, String clientSecret, Clock clock) {
         this.clientId = clientId.getBytes(StandardCharsets.UTF_8);
         this.clientSecret = clientSecret.getBytes(StandardCharsets.UTF_8);
+        this.clientIdText = clientId;
         this.secret = clientSecret;
+        try {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            this.twoFactorKeys = g.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         this.clock = clock;
         this.sender = new WebhookSender(clock);
     }
 
     // ---- Java API for tests --------------------------------------------------------------------
+
+    /** The Payouts 2FA public key (PEM, X.509), as Cashfree's dashboard hands it out; the simulator keeps the private half. */
+    public String publicKeyPem() {
+        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(twoFactorKeys.getPublic().getEncoded());
+        return "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    public void twoFactor(TwoFactor mode) { twoFactor = mode; }
+
+    /** Payout webhooks as the dashboard's version V2 (JSON, header-signed; the default) or V1 (form-encoded, body-signed). */
+    public void webhookVersion(String version) {
+        if (!"V1".equals(version) && !"V2".equals(version)) throw new IllegalArgumentException("webhook version must be V1 or V2");
+        webhookV1 = "V1".equals(version);
+    }
+
+    void webhookRetrySchedule(List<Duration> waits) { sender.retrySchedule(waits); }
+
+    /** Every payout webhook delivery attempt, oldest first. */
+    public List<WebhookDelivery> webhookDeliveries() { return sender.recorded(); }
+
+    /** Requests from this IP need no signature (Cashfree's IP whitelist). */
+    public void allowlistIp(String ip) { allowlistedIps.add(ip); }
+
+    /** A held (APPROVAL_PENDING) transfer is approved in Cashfree's dashboard: it proceeds to SUCCESS. */
+    public Transfer approve(String transferId) {
+        Transfer t = pending(transferId);
+        Transfer r = t.with("RECEIVED", "RECEIVED", "Approved; received for processing", now());
+        transfers.put(transferId, r);
+        complete(transferId, Scenario.SUCCESS);
+        return r;
+    }
+
+    /** A held transfer is rejected in Cashfree's dashboard: REJECTED and its webhook. */
+    public Transfer rejectPending(String transferId) {
+        Transfer r = pending(transferId).with("REJECTED", "REJECTED_BY_APPROVER", "The transfer was rejected by the approver", now());
+        transfers.put(transferId, r);
+        notify("TRANSFER_REJECTED", r, 1);
+        return r;
+    }
+
+    private Transfer pending(String transferId) {
+        Transfer t = transfers.get(transferId);
+        if (t == null || !"APPROVAL_PENDING".equals(t.status())) throw new IllegalStateException("transfer " + transferId + " is not APPROVAL_PENDING");
+        return t;
+    }
+
+    /** The merchant removes a beneficiary in Cashfree's dashboard: its transfers are refused from now on (404). */
+    public void deleteBeneficiary(String beneficiaryId) {
+        BeneficiaryEntry b = beneficiaries.remove(beneficiaryId);
+        if (b == null) throw new IllegalArgumentException("no beneficiary " + beneficiaryId);
+        deleted.put(beneficiaryId, b.name());
+    }
+
+    /** Registers a beneficiary directly (e.g. one made in the dashboard, or by another integration), bypassing the checks. */
+    public void seedBeneficiary(BeneficiaryEntry b) { beneficiaries.put(b.beneficiaryId(), b); }
 
     /** Where payout webhooks go ({@code null}: nowhere). Cashfree configures them apart from PG webhooks. */
     public void setWebhookUrl(URI url) { webhookUrl.set(url); }
@@ -165,6 +266,11 @@ public final class PayoutsApi implements AutoCloseable {
     public void reset() {
         transfers.clear();
         beneficiaries.clear();
+        deleted.clear();
+        allowlistedIps.clear();
+        twoFactor = TwoFactor.REQUIRED;
+        webhookV1 = false;
+        sender.retrySchedule(WebhookSender.CASHFREE_DEFAULT_RETRIES);
         scenarios.clear();
         requestsById.clear();
         defaultScenario.set(Scenario.SUCCESS);
@@ -214,18 +320,44 @@ public final class PayoutsApi implements AutoCloseable {
                 drain(ex);
                 String id = query(ex.getRequestURI(), "transfer_id").orElseThrow(() ->
                         PayoutError.invalid("transfer_id_missing", "transfer_id or cf_transfer_id is required"));
+                if (scenarios.get(id) == Scenario.UNDOCUMENTED_404) {
+                    send(ex, 404, Json.NODES.objectNode().put("error", "Not Found").put("path", "/payout/transfers"));
+                    return;
+                }
                 Transfer t = transfers.get(id);
-                if (t == null) throw new PayoutError(404, "transfer_not_found", "invalid_request_error", "transfer does not exist");
+                if (t == null) throw new PayoutError(404, "transfer_id_not_found", "invalid_request_error", "transfer_id does not exist");
                 send(ex, 200, transferJson(t));
             } else if ("/payout/beneficiary".equals(path) && "POST".equals(method)) {
                 createBeneficiary(ex);
             } else if ("/payout/beneficiary".equals(path) && "GET".equals(method)) {
                 drain(ex);
+                Optional<String> id = query(ex.getRequestURI(), "beneficiary_id");
+                Optional<String> account = query(ex.getRequestURI(), "bank_account_number");
+                Optional<String> ifsc = query(ex.getRequestURI(), "bank_ifsc");
+                BeneficiaryEntry b;
+                if (id.isPresent()) {
+                    if (account.isPresent() || ifsc.isPresent()) {
+                        throw PayoutError.invalid("too_many_parameters_in_request", "Please provide either bank_account_number and bank_ifsc"
+                                + " together or beneficiary_id alone");
+                    }
+                    b = beneficiaries.get(id.get());
+                } else if (account.isPresent() && ifsc.isPresent()) {
+                    String key = account.get() + "|" + ifsc.get();
+                    b = beneficiaries.values().stream().filter(e -> key.equals(e.account())).findFirst().orElse(null);
+                } else {
+                    throw PayoutError.invalid("beneficiary_identifiers_missing", "Either beneficiary_id or the combination of"
+                            + " bank_account_number and bank_ifsc has to be provided with the request");
+                }
+                if (b == null) throw new PayoutError(404, "beneficiary_not_found", "invalid_request_error", "Beneficiary does not exist");
+                send(ex, 200, beneficiaryJson(b));
+            } else if ("/payout/beneficiary".equals(path) && "DELETE".equals(method)) {
+                drain(ex);
                 String id = query(ex.getRequestURI(), "beneficiary_id").orElseThrow(() ->
                         PayoutError.invalid("beneficiary_id_missing", "beneficiary_id is required"));
                 BeneficiaryEntry b = beneficiaries.get(id);
-                if (b == null) throw new PayoutError(404, "beneficiary_not_found", "invalid_request_error", "beneficiary does not exist");
-                send(ex, 200, beneficiaryJson(b));
+                if (b == null) throw new PayoutError(404, "beneficiary_not_found", "invalid_request_error", "Beneficiary does not exist");
+                deleteBeneficiary(id);
+                send(ex, 200, beneficiaryJson(b).put("beneficiary_status", "DELETED"));
             } else {
                 drain(ex);
                 throw new PayoutError(404, "request_failed", "invalid_request_error", "bad URL, please check API documentation");
@@ -240,9 +372,31 @@ public final class PayoutsApi implements AutoCloseable {
         String sec = ex.getRequestHeaders().getFirst("x-client-secret");
         boolean idOk = id != null && MessageDigest.isEqual(id.getBytes(StandardCharsets.UTF_8), clientId);
         boolean secretOk = sec != null && MessageDigest.isEqual(sec.getBytes(StandardCharsets.UTF_8), clientSecret);
+        // Cashfree documents no v2 body for bad keys; this one is ours (the PG keys land here too).
         if (!(idOk & secretOk)) throw new PayoutError(401, "authentication_failed", "authentication_error", "authentication failed");
         if (ex.getRequestHeaders().getFirst("x-api-version") == null) {
             throw PayoutError.invalid("version_invalid", "x-api-version : header missing in the request");
+        }
+        if (twoFactor == TwoFactor.REQUIRED && !allowlistedIps.contains(ex.getRemoteAddress().getAddress().getHostAddress())
+                && !validSignature(ex.getRequestHeaders().getFirst("X-Cf-Signature"))) {
+            throw new PayoutError(403, "ip_not_whitelisted", "authentication_error",
+                    "IP not whitelisted and no valid X-Cf-Signature: set up Payouts 2FA");
+        }
+    }
+
+    /** X-Cf-Signature = Base64(RSA-OAEP-SHA1(public key, "clientId.epochSeconds")), fresh. */
+    private boolean validSignature(String signature) {
+        if (signature == null || signature.isBlank()) return false;
+        try {
+            javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPWithSHA-1AndMGF1Padding");
+            c.init(javax.crypto.Cipher.DECRYPT_MODE, twoFactorKeys.getPrivate());
+            String plain = new String(c.doFinal(java.util.Base64.getDecoder().decode(signature.trim())), StandardCharsets.UTF_8);
+            int dot = plain.lastIndexOf('.');
+            if (dot < 0 || !plain.substring(0, dot).equals(clientIdText)) return false;
+            long seconds = Long.parseLong(plain.substring(dot + 1));
+            return Math.abs(clock.instant().getEpochSecond() - seconds) <= SIGNATURE_WINDOW.toSeconds();
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -254,12 +408,23 @@ public final class PayoutsApi implements AutoCloseable {
         String account = text(inst, "bank_account_number"), ifsc = text(inst, "bank_ifsc"), vpa = text(inst, "vpa");
         if (id == null || !BENEFICIARY_ID.matcher(id).matches()) throw PayoutError.invalid("beneficiary_id_invalid", "beneficiary_id is invalid");
         if (name == null || name.isBlank()) throw PayoutError.invalid("beneficiary_name_missing", "beneficiary_name is required");
+        if (!BENEFICIARY_NAME.matcher(name).matches()) {
+            throw PayoutError.invalid("beneficiary_name_invalid", "beneficiary_name is invalid. only alphabets and whitespaces are allowed");
+        }
         if ((account == null || ifsc == null) && vpa == null) {
             throw PayoutError.invalid("beneficiary_instrument_details_missing", "bank_account_number + bank_ifsc or vpa is required");
         }
         BeneficiaryEntry entry = new BeneficiaryEntry(id, name, account, ifsc, vpa);
-        if (beneficiaries.putIfAbsent(id, entry) != null) {
-            throw new PayoutError(409, "beneficiary_id_already_exists", "invalid_request_error", "beneficiary_id already exists");
+        synchronized (beneficiaries) {
+            if (beneficiaries.containsKey(id)) {
+                throw new PayoutError(409, "beneficiary_id_already_exists", "invalid_request_error",
+                        "Beneficiary already exists with the given beneficiary_id");
+            }
+            if (entry.account() != null && beneficiaries.values().stream().anyMatch(e -> entry.account().equals(e.account()))) {
+                throw new PayoutError(409, "beneficiary_already_exists", "invalid_request_error",
+                        "Beneficiary already exists with the given beneficiary_bank_account_number and beneficiary_ifsc");
+            }
+            beneficiaries.put(id, entry);
         }
         send(ex, 201, beneficiaryJson(entry));
     }
@@ -280,19 +445,51 @@ public final class PayoutsApi implements AutoCloseable {
         }
         if (paise < 100) throw PayoutError.invalid("transfer_amount_invalid", "transfer_amount must be at least 1.00");
         String bene = text(body.path("beneficiary_details"), "beneficiary_id");
-        if (bene == null || !beneficiaries.containsKey(bene)) {
-            throw new PayoutError(404, "beneficiary_not_found", "invalid_request_error", "beneficiary does not exist");
+        BeneficiaryEntry beneficiary = bene == null ? null : beneficiaries.get(bene);
+        if (beneficiary == null) {
+            throw new PayoutError(404, "beneficiary_not_found", "invalid_request_error", "Beneficiary does not exist");
         }
         if (transfers.size() >= MAX_TRANSFERS) throw new PayoutError(503, "capacity", "api_error", "simulator full");
-        String mode = Optional.ofNullable(text(body, "transfer_mode")).orElse(beneficiaries.get(bene).vpa() != null ? "upi" : "imps");
+        // Cashfree's default transfer_mode is banktransfer, whatever the beneficiary has.
+        String mode = Optional.ofNullable(text(body, "transfer_mode")).orElse("banktransfer");
+        if (!MODES.contains(mode)) {
+            throw PayoutError.invalid("transfer_mode_invalid", "transfer_mode is invalid allowed values are : bank, imps, neft, rtgs, upi,"
+                    + " paytm, amazonpay, card and cardupi");
+        }
+        Scenario s = scenarios.getOrDefault(id, defaultScenario.get());
+        if (s == Scenario.LOST_BEFORE_CREATED) {
+            sleep(hang); // nothing is created; the caller times out
+            return;
+        }
         String now = now();
         Transfer t = new Transfer(id, Long.toString(cfIds.incrementAndGet()), bene, paise, mode, "RECEIVED", "RECEIVED",
                 "The transfer has been received by Cashfree successfully for further processing.", now, now);
         if (transfers.putIfAbsent(id, t) != null) {
+            // Cashfree refuses a second transfer with a transfer_id, but documents no code for it: this one is ours.
             throw new PayoutError(409, "transfer_id_already_exists", "invalid_request_error", "transfer_id already exists");
         }
-        Scenario s = scenarios.getOrDefault(id, defaultScenario.get());
+        boolean modeFits = BANK_MODES.contains(mode) ? beneficiary.bankAccountNumber() != null
+                : !"upi".equals(mode) || beneficiary.vpa() != null;
+        if (!modeFits) {
+            t = t.with("REJECTED", "INVALID_MODE_FOR_BENEFICIARY", "The beneficiary has no instrument for transfer_mode " + mode, now);
+            transfers.put(id, t);
+            send(ex, 200, transferJson(t));
+            Transfer rejected = t;
+            timers.schedule(() -> notify("TRANSFER_REJECTED", rejected, 1), completionDelay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         switch (s) {
+            case UNDOCUMENTED_404 -> {
+                send(ex, 404, Json.NODES.objectNode().put("error", "Not Found").put("path", "/payout/transfers"));
+                return;
+            }
+            case APPROVAL_PENDING -> {
+                t = t.with("APPROVAL_PENDING", "APPROVAL_PENDING", "The transfer requires approval. You can approve or reject the"
+                        + " transfer request from the Cashfree Merchant Dashboard.", now);
+                transfers.put(id, t);
+                send(ex, 200, transferJson(t));
+                return;
+            }
             case INSUFFICIENT_BALANCE -> {
                 t = t.with("REJECTED", "INSUFFICIENT_BALANCE", "Insufficient balance in the payout account", now);
                 transfers.put(id, t);
@@ -340,6 +537,10 @@ public final class PayoutsApi implements AutoCloseable {
     }
 
     private void notify(String type, Transfer t, int times) {
+        if (webhookV1) {
+            notifyV1(type, t, times);
+            return;
+        }
         ObjectNode root = Json.NODES.objectNode();
         root.set("data", transferJson(t));
         root.put("event_time", now());
@@ -352,6 +553,31 @@ public final class PayoutsApi implements AutoCloseable {
         }
         String ts = Long.toString(clock.millis());
         SignedWebhook w = new SignedWebhook(type, raw, ts, CashfreeSignatures.sign(secret, ts, raw), API_VERSION);
+        for (int i = 0; i < times; i++) {
+            sentWebhooks.add(w);
+            URI target = webhookUrl.get();
+            if (target != null) sender.deliver(target, w);
+        }
+    }
+
+    /**
+     * A V1 payout webhook: form parameters (event, transferId, referenceId, acknowledged, eventTime, utr) and
+     * {@code signature} = Base64(HMAC-SHA256(secret, the other values concatenated in key order)).
+     */
+    private void notifyV1(String type, Transfer t, int times) {
+        java.util.TreeMap<String, String> params = new java.util.TreeMap<>();
+        params.put("event", type);
+        params.put("transferId", t.transferId());
+        params.put("referenceId", t.cfTransferId());
+        params.put("acknowledged", "SUCCESS".equals(t.status()) ? "1" : "0");
+        params.put("eventTime", now());
+        params.put("utr", "SIMUTR" + t.cfTransferId());
+        String signature = CashfreeSignatures.sign(secret, "", String.join("", params.values()));
+        StringBuilder form = new StringBuilder();
+        params.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(k).append('=')
+                .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        form.append("&signature=").append(java.net.URLEncoder.encode(signature, StandardCharsets.UTF_8));
+        SignedWebhook w = new SignedWebhook(type, form.toString(), "", signature, "v1");
         for (int i = 0; i < times; i++) {
             sentWebhooks.add(w);
             URI target = webhookUrl.get();

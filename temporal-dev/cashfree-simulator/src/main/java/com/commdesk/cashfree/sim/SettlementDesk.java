@@ -36,12 +36,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * Control endpoint: {@code POST /__sim/settlements} with the same options as JSON (see {@link #handle}).
  */
 public final class SettlementDesk {
-    /** A planted line or override: null fields keep the computed value. */
-    public record Plant(String orderId, String cfPaymentId, Long amountPaise, Long serviceChargePaise, Long serviceTaxPaise) {}
+    /**
+     * A planted line or override: null fields keep the computed value. {@code eventType} null is PAYMENT; an
+     * extra of another type with neither order nor payment is an event of no payment (OTHER_ADJUSTMENT, ...).
+     */
+    public record Plant(String orderId, String cfPaymentId, Long amountPaise, Long serviceChargePaise, Long serviceTaxPaise,
+                        String eventType) {
+        public Plant(String orderId, String cfPaymentId, Long amountPaise, Long serviceChargePaise, Long serviceTaxPaise) {
+            this(orderId, cfPaymentId, amountPaise, serviceChargePaise, serviceTaxPaise, null);
+        }
+    }
+
+    /** Cashfree's documented date form for recon filters: with seconds (2024-05-01T00:00:00Z or +05:30). */
+    static final java.util.regex.Pattern DOCUMENTED_DATE =
+            java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
 
     /** One settled event, as Cashfree reports it. */
     public record Line(String cfSettlementId, String settlementUtr, OffsetDateTime settledAt, String orderId, String cfPaymentId,
-                       long amountPaise, long serviceChargePaise, long serviceTaxPaise, OffsetDateTime paymentTime) {
+                       long amountPaise, long serviceChargePaise, long serviceTaxPaise, OffsetDateTime paymentTime, String eventType) {
+        public Line(String cfSettlementId, String settlementUtr, OffsetDateTime settledAt, String orderId, String cfPaymentId,
+                    long amountPaise, long serviceChargePaise, long serviceTaxPaise, OffsetDateTime paymentTime) {
+            this(cfSettlementId, settlementUtr, settledAt, orderId, cfPaymentId, amountPaise, serviceChargePaise, serviceTaxPaise,
+                    paymentTime, "PAYMENT");
+        }
+
         public long settlementAmountPaise() {
             return amountPaise - serviceChargePaise - serviceTaxPaise;
         }
@@ -122,7 +140,8 @@ public final class SettlementDesk {
         for (Plant x : extras) {
             long charge = x.serviceChargePaise() == null ? 0 : x.serviceChargePaise();
             lines.add(new Line(id, utr, at, x.orderId(), x.cfPaymentId(), Objects.requireNonNull(x.amountPaise(), "amountPaise"), charge,
-                    x.serviceTaxPaise() == null ? gst(charge) : x.serviceTaxPaise(), at.minusHours(1)));
+                    x.serviceTaxPaise() == null ? gst(charge) : x.serviceTaxPaise(), at.minusHours(1),
+                    x.eventType() == null ? "PAYMENT" : x.eventType()));
         }
         Settlement s = new Settlement(id, utr, at, List.copyOf(lines));
         settlements.add(s);
@@ -164,8 +183,8 @@ public final class SettlementDesk {
             JsonNode filters = body.path("filters");
             Set<String> ids = new HashSet<>();
             filters.path("cf_settlement_ids").forEach(n -> ids.add(n.asText()));
-            OffsetDateTime start = time(filters.path("start_date"));
-            OffsetDateTime end = time(filters.path("end_date"));
+            OffsetDateTime start = documentedTime(filters.path("start_date"), "start_date");
+            OffsetDateTime end = documentedTime(filters.path("end_date"), "end_date");
             if (ids.isEmpty() && (start == null || end == null)) {
                 send(ex, 400, error("filters : either cf_settlement_ids or start_date and end_date are required", "filters_invalid",
                         "invalid_request_error"));
@@ -211,7 +230,9 @@ public final class SettlementDesk {
         Map<String, Plant> overrides = new java.util.HashMap<>();
         body.path("overrides").fields().forEachRemaining(e -> overrides.put(e.getKey(), plant(e.getKey(), e.getValue())));
         List<Plant> extras = new ArrayList<>();
-        body.path("extras").forEach(n -> extras.add(plant(n.path("order_id").asText(null), n)));
+        body.path("extras").forEach(n -> extras.add(new Plant(n.path("order_id").asText(null), n.path("cf_payment_id").asText(null),
+                longOrNull(n.get("amount_paise")), longOrNull(n.get("service_charge_paise")), longOrNull(n.get("service_tax_paise")),
+                n.path("event_type").asText(null))));
         Settlement s = settle(orders, time(body.path("settled_at")), overrides, omit, extras);
         ObjectNode n = Json.NODES.objectNode();
         n.put("cf_settlement_id", s.cfSettlementId());
@@ -229,6 +250,15 @@ public final class SettlementDesk {
 
     private static Long longOrNull(JsonNode n) {
         return n == null || n.isNull() ? null : n.asLong();
+    }
+
+    /** A filter date in Cashfree's documented form, with seconds; anything else is refused as Cashfree may. */
+    private static OffsetDateTime documentedTime(JsonNode n, String field) {
+        if (n == null || n.isMissingNode() || n.isNull()) return null;
+        if (!DOCUMENTED_DATE.matcher(n.asText()).matches()) {
+            throw new IllegalArgumentException(field + " : '" + n.asText() + "' is not in the documented form 2024-05-01T00:00:00Z");
+        }
+        return time(n);
     }
 
     private static OffsetDateTime time(JsonNode n) {
@@ -267,7 +297,7 @@ public final class SettlementDesk {
     private static ObjectNode reconEvent(Line l, int index) {
         ObjectNode n = Json.NODES.objectNode();
         n.put("event_id", l.cfSettlementId() + "-" + index);
-        n.put("event_type", "PAYMENT");
+        n.put("event_type", l.eventType());
         n.put("event_settlement_amount", Json.rupees(l.settlementAmountPaise()));
         n.put("event_amount", Json.rupees(l.amountPaise()));
         n.put("sale_type", "CREDIT");
@@ -276,8 +306,8 @@ public final class SettlementDesk {
         n.put("event_time", l.paymentTime() == null ? null : l.paymentTime().toString());
         n.put("event_currency", "INR");
         n.put("order_id", l.orderId());
-        n.put("order_amount", Json.rupees(l.amountPaise()));
-        n.put("payment_amount", Json.rupees(l.amountPaise()));
+        n.put("order_amount", l.orderId() == null ? null : Json.rupees(l.amountPaise()));
+        n.put("payment_amount", l.cfPaymentId() == null ? null : Json.rupees(l.amountPaise()));
         n.put("payment_time", l.paymentTime() == null ? null : l.paymentTime().toString());
         n.put("payment_service_charge", Json.rupees(l.serviceChargePaise()));
         n.put("payment_service_tax", Json.rupees(l.serviceTaxPaise()));

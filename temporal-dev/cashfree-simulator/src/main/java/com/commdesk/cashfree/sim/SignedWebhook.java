@@ -23,14 +23,28 @@ public record SignedWebhook(String type, String rawBody, String timestamp, Strin
         Objects.requireNonNull(version, "version");
     }
 
-    /** The headers as sent (besides Content-Length). */
+    /** The headers as sent on the first attempt (besides Content-Length). */
     public Map<String, String> headers() {
+        return headers(1);
+    }
+
+    /**
+     * The headers of delivery attempt {@code attempt}: a retry keeps the original timestamp and signature
+     * (Cashfree does not document that it re-signs a retry; the simulator assumes it does not) and counts up
+     * {@code x-webhook-attempt}. A Payouts V1 webhook ({@code version} "v1") is form-encoded and carries its
+     * signature in the body instead.
+     */
+    public Map<String, String> headers(int attempt) {
         Map<String, String> h = new LinkedHashMap<>();
+        if ("v1".equals(version)) {
+            h.put("content-type", "application/x-www-form-urlencoded");
+            return h;
+        }
         h.put("content-type", "application/json");
         h.put("x-webhook-signature", signature);
         h.put("x-webhook-timestamp", timestamp);
         h.put("x-webhook-version", version);
-        h.put("x-webhook-attempt", "1");
+        h.put("x-webhook-attempt", Integer.toString(attempt));
         return h;
     }
 

@@ -1,0 +1,149 @@
+package com.commdesk.activities.payout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.commdesk.activities.cashfree.CashfreeConfig;
+import com.commdesk.activities.cashfree.CashfreePayoutConfig;
+import com.commdesk.activities.cashfree.CashfreePayoutsClient;
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.FeeEngine;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.fees.PaymentFacts;
+import com.commdesk.fees.SplitEngine;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
+import com.commdesk.ledger.PaymentPosting;
+import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.testing.TestDatabases;
+import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Refusals of a transfer request that are evidence the transfer exists. A stub Cashfree on loopback
+ * answers on the wire; the payout's money must stay locked (an unknown outcome), never be released.
+ */
+class PayoutTransferRefusalTest {
+    static final String DEMO = "demo-community";
+
+    LedgerDatabase db;
+    DSLContext dsl;
+    PayoutRepository payouts;
+    HttpServer cashfree;
+    final AtomicInteger posts = new AtomicInteger();
+    Duration skew = Duration.ZERO;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        db = TestDatabases.fresh();
+        dsl = db.dsl();
+        payouts = new PayoutRepository(dsl);
+        cashfree = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        cashfree.createContext("/payout/transfers", this::transfers);
+        cashfree.start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        cashfree.stop(0);
+        db.close();
+    }
+
+    /**
+     * The first POST fails with a 502 (it may have created the transfer); every later POST is refused because the
+     * transfer_id is taken (Cashfree's duplicate refusal; its code is undocumented); the GET does not (yet) show it.
+     */
+    void transfers(HttpExchange ex) throws IOException {
+        String body;
+        int status;
+        if ("POST".equals(ex.getRequestMethod())) {
+            ex.getRequestBody().readAllBytes();
+            if (posts.incrementAndGet() == 1) {
+                status = 502;
+                body = "{\"type\":\"api_error\",\"code\":\"bad_gateway\",\"message\":\"upstream error\"}";
+            } else {
+                status = 409;
+                body = "{\"type\":\"invalid_request_error\",\"code\":\"transfer_id_already_exists\",\"message\":\"transfer_id already exists\"}";
+            }
+        } else {
+            status = 404;
+            body = "{\"type\":\"invalid_request_error\",\"code\":\"transfer_id_not_found\",\"message\":\"Transfer does not exist\"}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("content-type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    long wallet(String column, String userId) {
+        Object v = dsl.fetchValue("select " + column + " from member_wallet where community_id = ? and user_id = ?", DEMO, userId);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    @Test
+    void aDuplicateRefusalOfTheResentTransferIsAnUnknownOutcomeNotARejection() {
+        var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r1", DEMO, "EVENT", "evt", "order-r1", "cf-r1", "CARD", b,
+                SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
+        new SettlementRepository(dsl).queueSettlement(posted.transactionId());
+        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
+        var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
+        long owner = wallet("available_paise", "u-owner");
+        payouts.open("stl_refusal", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
+        String id = PayoutRepository.payoutId("stl_refusal", "owner", "u-owner");
+
+        Clock clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.now().plus(skew); }
+        };
+        var config = new CashfreePayoutConfig("payout-id", "payout-secret", CashfreeConfig.Environment.SANDBOX,
+                "http://127.0.0.1:" + cashfree.getAddress().getPort(), Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null);
+        PayoutSettings settings = PayoutSettings.defaults();
+        var activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, clock, new SimpleMeterRegistry(),
+                request -> { });
+        activities.lockFunds(id);
+
+        // The first request's answer is lost in a 502: the transfer may exist. The activity fails (retryable).
+        assertThatThrownBy(() -> activities.sendTransfer(id)).isInstanceOf(ApplicationFailure.class)
+                .matches(e -> !((ApplicationFailure) e).isNonRetryable());
+        // After the resend grace Cashfree still does not show it, so it is requested again: refused, the id is taken.
+        skew = settings.resendGrace().plusMinutes(1);
+        TransferResult second = null;
+        try {
+            second = activities.sendTransfer(id);
+        } catch (ApplicationFailure unknown) {
+            assertThat(unknown.isNonRetryable()).as("an unknown outcome is retried, never final").isFalse();
+        }
+        assertThat(posts.get()).isEqualTo(2);
+        assertThat(second == null || !second.failed())
+                .as("Cashfree refused the transfer_id as taken: the transfer exists, so the payout cannot be FAILED (%s)", second).isTrue();
+        assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).isNotEqualTo("REJECTED");
+        assertThat(wallet("locked_paise", "u-owner")).isEqualTo(owner);
+    }
+}

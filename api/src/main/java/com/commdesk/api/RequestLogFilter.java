@@ -1,0 +1,62 @@
+package com.commdesk.api;
+
+import com.commdesk.workflows.client.LogContext;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request a request id (the caller's {@code X-Request-Id} if it is a safe id, else a new one;
+ * echoed in the response) in the MDC for the whole request, and writes one access line per request:
+ * INFO for writes, DEBUG for reads, none for /actuator. A payment's POST also carries its payment id (the
+ * Idempotency-Key names the payment, D7); path variables and request bodies add theirs
+ * ({@link RequestLogIds}). The request id travels on to the workflow and its activities
+ * ({@link LogContext.RequestIdPropagator}). First of all filters, so even a refused request has an id.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestLogFilter extends OncePerRequestFilter {
+    public static final String HEADER = "X-Request-Id";
+    private static final Logger access = LoggerFactory.getLogger("com.commdesk.api.access");
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        String given = LogContext.safe(request.getHeader(HEADER));
+        String requestId = given != null && given.length() <= 64 ? given : UUID.randomUUID().toString();
+        MDC.put(LogContext.REQUEST_ID, requestId);
+        response.setHeader(HEADER, requestId);
+        String uri = request.getRequestURI();
+        if ("POST".equals(request.getMethod()) && "/api/v1/payments".equals(uri)) {
+            String paymentId = LogContext.safe(request.getHeader("Idempotency-Key"));
+            if (paymentId != null) MDC.put(LogContext.PAYMENT_ID, paymentId);
+        }
+        long started = System.nanoTime();
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            if (!uri.startsWith("/actuator")) {
+                long ms = (System.nanoTime() - started) / 1_000_000;
+                if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod())) {
+                    access.debug("{} {} -> {} in {} ms", request.getMethod(), uri, response.getStatus(), ms);
+                } else {
+                    access.info("{} {} -> {} in {} ms", request.getMethod(), uri, response.getStatus(), ms);
+                }
+            }
+            if (outer == null) MDC.clear();
+            else MDC.setContextMap(outer);
+        }
+    }
+}

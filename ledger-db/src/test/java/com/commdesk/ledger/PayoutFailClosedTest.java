@@ -1,0 +1,138 @@
+package com.commdesk.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payouts.PayoutRepository.SendPermit;
+import java.time.OffsetDateTime;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The payout table's part in "payouts fail closed" (issue 10 items 5, 6, 10; issue 16 item 3): a late
+ * lock, a flag before SENT, finance's four-eyes resolution, a late SUCCESS, Cashfree's name rules.
+ */
+class PayoutFailClosedTest extends LedgerFixture {
+    PayoutRepository payouts;
+    String payoutId;
+    long owner;
+
+    @BeforeEach
+    void aSettlementWithOnePayout() {
+        payouts = new PayoutRepository(dsl);
+        pay("p1");
+        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        owner = available("u-owner");
+        payouts.open("stl_t", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
+        payoutId = PayoutRepository.payoutId("stl_t", "owner", "u-owner");
+        assertThat(payouts.payout(payoutId)).isPresent();
+    }
+
+    long available(String user) {
+        return num("select available_paise from member_wallet where community_id = 'demo-community' and user_id = ?", user);
+    }
+
+    long locked(String user) {
+        return num("select locked_paise from member_wallet where community_id = 'demo-community' and user_id = ?", user);
+    }
+
+    @Test
+    void aLockThatCommitsAfterThePayoutWasReleasedLocksNothing() {
+        // The workflow gave up on a lock attempt that timed out and released the payout (nothing was locked yet) ...
+        payouts.release(payoutId, "FAILED", "could not lock: timed out");
+        // ... then the timed-out attempt (a zombie) reaches the database.
+        assertThatThrownBy(() -> payouts.lock(payoutId)).isInstanceOf(LedgerException.class)
+                .extracting(e -> ((LedgerException) e).code()).isEqualTo(LedgerException.Code.WRONG_STATE);
+        assertThat(locked("u-owner")).isZero();
+        assertThat(available("u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void aLockBeforeTheReleaseIsSeenByTheRelease() {
+        payouts.lock(payoutId);
+        payouts.lock(payoutId); // a retry: the same journal
+        assertThat(locked("u-owner")).isEqualTo(owner);
+        payouts.release(payoutId, "FAILED", "bank refused");
+        payouts.release(payoutId, "FAILED", "bank refused"); // a retry: nothing more
+        assertThat(locked("u-owner")).isZero();
+        assertThat(available("u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void aFlagRaisedBeforeTheTransferMakesItWaitForAnApproval() {
+        payouts.lock(payoutId);
+        assertThat(payouts.flagPayout(payoutId, "unusual account change", "carol")).isTrue();
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.NEEDS_APPROVAL);
+        assertThat(payouts.payout(payoutId).orElseThrow().transferRequestedAt()).isNull();
+        payouts.recordDecision(payoutId, true, "bob", "checked with the member");
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.MARKED);
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.ALREADY_MARKED);
+        assertThat(payouts.flagPayout(payoutId, "too late", "carol")).as("a flag after the transfer was requested").isFalse();
+        payouts.release(payoutId, "FAILED", "test over");
+    }
+
+    @Test
+    void aRecipientFlagAlsoHoldsTheirUnsentPayout() {
+        payouts.lock(payoutId);
+        payouts.flagRecipient("demo-community", "owner", "u-owner", "fraud check", "carol");
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.NEEDS_APPROVAL);
+        assertThat(payouts.payout(payoutId).orElseThrow().needsApproval()).isTrue();
+        payouts.release(payoutId, "REJECTED", "test over");
+    }
+
+    @Test
+    void confirmFailedNeedsTwoPeopleConfirmPaidOne() {
+        payouts.lock(payoutId);
+        payouts.sendPermit(payoutId);
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "alice", "no")).isInstanceOf(IllegalStateException.class);
+        assertThat(payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h")).isTrue();
+        assertThat(payouts.markNeedsAttention(payoutId, "again")).isFalse();
+        assertThat(payouts.needingAttention(null, 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(payoutId);
+
+        var first = payouts.resolve(payoutId, "FAILED", "alice", "bank statement shows nothing");
+        assertThat(first.ready()).isFalse();
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "ALICE", "me again"))
+                .isInstanceOf(PayoutRepository.FourEyesViolation.class);
+        assertThatThrownBy(() -> asOwner("update payout set resolution_confirmed_by = 'Alice' where payout_id = ?", payoutId))
+                .as("the database refuses the requester as confirmer, whatever the case (a check, so even the owner)").isInstanceOf(RuntimeException.class);
+        var second = payouts.resolve(payoutId, "FAILED", "bob", "agreed");
+        assertThat(second).isEqualTo(new PayoutRepository.Resolution("FAILED", "alice", "bob", true));
+        assertThat(locked("u-owner")).as("resolving releases nothing by itself: the workflow does").isEqualTo(owner);
+
+        assertThat(payouts.resolve(payoutId, "PAID", "carol", "Cashfree dashboard shows it paid").ready()).isTrue();
+        payouts.release(payoutId, "FAILED", "test over");
+    }
+
+    @Test
+    void aLateSuccessAfterTheMoneyWasReturnedIsPostedByItsOwnJournals() {
+        payouts.lock(payoutId);
+        payouts.release(payoutId, "FAILED", "confirmed failed by alice and bob");
+        assertThat(available("u-owner")).isEqualTo(owner);
+        payouts.latePaid(payoutId, "TRANSFER_SUCCESS");
+        payouts.latePaid(payoutId, "TRANSFER_SUCCESS again");
+        assertThat(available("u-owner")).isZero();
+        assertThat(locked("u-owner")).isZero();
+        assertThat(num("select paid_out_paise from member_wallet where community_id = 'demo-community' and user_id = 'u-owner'"))
+                .isEqualTo(owner);
+        assertThat(payouts.payout(payoutId).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(num("select count(*) from journal where idempotency_key in (?, ?)", "payout_lock:payout_relock:" + payoutId,
+                "payout_paid:payout:" + payoutId)).isEqualTo(2);
+    }
+
+    @Test
+    void namesFollowCashfreesAlphabet() {
+        assertThat(PayoutRepository.cashfreeName("J. D'Souza")).isEqualTo("J D Souza");
+        assertThat(PayoutRepository.cashfreeName("  José   Müller-Lüdenscheidt ")).isEqualTo("Jose Muller Ludenscheidt");
+        assertThat(PayoutRepository.cashfreeName("Agent 007")).isNull();
+        assertThat(PayoutRepository.cashfreeName("राम")).isNull();
+        assertThat(PayoutRepository.cashfreeName("x".repeat(101))).isNull();
+        var b = payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "J. D'Souza", "000111222334", "HDFC0000001", null, "ops");
+        assertThat(b.name()).isEqualTo("J D Souza");
+        assertThatThrownBy(() -> payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Agent 007", "000111222334",
+                "HDFC0000001", null, "ops")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("letters and spaces");
+        assertThatThrownBy(() -> asOwner("update payout_beneficiary set name = 'Agent 007' where beneficiary_id = ?", b.beneficiaryId()))
+                .as("new names are held to Cashfree's alphabet by the database too (a check, so even the owner)").isInstanceOf(RuntimeException.class);
+    }
+}

@@ -1,0 +1,136 @@
+package com.commdesk.workflows.payout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutResolution;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;
+import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What reaches a payout's workflow while it is busy asking Cashfree (a webhook, a finance resolution)
+ * is acted on, and Cashfree's own answer outranks a finance guess. The fake's transferStatus delivers
+ * the signals while it runs, as the webhook controller and the resolve endpoint would.
+ */
+@org.junit.jupiter.api.Timeout(value = 60)
+class PayoutSignalsTest {
+    TestWorkflowEnvironment env;
+    WorkflowClient client;
+    final FakePayoutActivities fake = new FakePayoutActivities();
+
+    @BeforeEach
+    void setUp() {
+        env = TestWorkflowEnvironment.newInstance();
+        Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class);
+        worker.registerActivitiesImplementations(fake);
+        env.start();
+        client = env.getWorkflowClient();
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+    }
+
+    WorkflowStub start(String id) {
+        fake.statusAnswers.put(id, new ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_t", "c1", "owner", "u1", 700_000L, "system", false, null,
+                FakePayoutActivities.TIMINGS));
+        return WorkflowStub.fromTyped(wf);
+    }
+
+    PayoutWorkflow signals(String id) {
+        return client.newWorkflowStub(PayoutWorkflow.class, id);
+    }
+
+    /** During the first poll after the payout needs attention, {@code arrive} signals it; returns whether that happened. */
+    AtomicBoolean duringFirstPollInAttention(java.util.function.Consumer<PayoutWorkflow> arrive) {
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringAsk = (payoutId, n) -> {
+            if ("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)) && sent.compareAndSet(false, true)) arrive.accept(signals(payoutId));
+        };
+        return sent;
+    }
+
+    @Test
+    void cashfreesSuccessOutranksAFailedResolutionThatArrivesWithIt() throws Exception {
+        // While the payout waits for finance, Cashfree's SUCCESS webhook and a two-person "confirm failed" both arrive
+        // during one poll. Releasing the money would pay the member twice (Cashfree did pay; the webhook is used up).
+        String id = "po_success_and_failed_resolution";
+        AtomicBoolean sent = duringFirstPollInAttention(wf -> {
+            wf.transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+            wf.resolve(new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+        });
+        PayoutStatus end = start(id).getResult(PayoutStatus.class);
+
+        assertThat(sent).isTrue();
+        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+        assertThat(fake.calls).contains("paid:" + id).doesNotContain("release:FAILED");
+        WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id), PayoutWorkflowImpl.class);
+    }
+
+    @Test
+    void cashfreesFailureOutranksAPaidResolutionThatArrivesWithIt() throws Exception {
+        // The other way round: "confirm paid" (one person) must not book as paid a transfer Cashfree says FAILED.
+        String id = "po_failed_and_paid_resolution";
+        AtomicBoolean sent = duringFirstPollInAttention(wf -> {
+            wf.resolve(new PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
+            wf.transferUpdate(new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "cf-1"));
+        });
+        PayoutStatus end = start(id).getResult(PayoutStatus.class);
+
+        assertThat(sent).isTrue();
+        assertThat(end.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(fake.calls).contains("release:FAILED").doesNotContain("paid:" + id);
+        WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id), PayoutWorkflowImpl.class);
+    }
+
+    @Test
+    void aResolutionThatArrivesDuringTheLastPollOfARunIsNotLostWithTheRun() throws Exception {
+        // The resolution arrives while the poll that ends a run (continue-as-new after POLLS_PER_RUN) asks Cashfree.
+        // The API answered 200 and the database records the confirmation; the next run must not forget it.
+        String id = "po_resolution_at_continue_as_new";
+        AtomicBoolean sentInAttention = new AtomicBoolean();
+        fake.duringAsk = (payoutId, n) -> {
+            if (n == PayoutWorkflowImpl.POLLS_PER_RUN) {
+                sentInAttention.set("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)));
+                signals(payoutId).resolve(new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+            }
+        };
+        WorkflowStub wf = start(id);
+        String firstRun = wf.getExecution().getRunId();
+        PayoutStatus end;
+        try {
+            end = wf.getResult(20, TimeUnit.SECONDS, PayoutStatus.class);
+        } catch (TimeoutException lost) {
+            throw new AssertionError("the resolution was lost: the payout still waits, its money locked; calls: "
+                    + fake.calls.stream().filter(c -> !c.startsWith("ask:")).toList());
+        }
+        assertThat(sentInAttention).as("resolved while it needed attention").isTrue();
+        assertThat(end.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(end.reason()).contains("finance-alice").contains("finance-bob");
+        assertThat(fake.calls).contains("release:FAILED");
+        var events = client.fetchHistory(id, firstRun).getEvents();
+        assertThat(events.get(events.size() - 1).getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+        WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id, firstRun), PayoutWorkflowImpl.class);
+    }
+}
