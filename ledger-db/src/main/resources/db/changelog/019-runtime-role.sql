@@ -77,6 +77,9 @@ insert into runtime_access_policy (table_name, access, update_columns, why) valu
     ('analytics_share_facts',      'READ_ONLY', '{}', 'view: the rows the share rollup is checked against (070)'),
     ('analytics_account_facts',    'READ_ONLY', '{}', 'view: the rows the account rollup is checked against (070)'),
     ('analytics_payout_facts',     'READ_ONLY', '{}', 'view: the rows the payout rollup is checked against (070)'),
+    ('platform_fee_bounds',        'STATUS', '{min_platform_fee_bps,max_platform_fee_bps,max_platform_fixed_paise,revision,updated_by,updated_at}',
+                                             'one row; changed only with its audit row, by trigger (042)'),
+    ('platform_fee_bounds_audit',  'APPEND_ONLY', '{}', 'who changed the fee bounds, from what to what (042)'),
     ('runtime_access_policy', 'READ_ONLY',   '{}', 'this list'),
     ('databasechangelog',     'NONE',        '{}', 'Liquibase''s own'),
     ('databasechangeloglock', 'NONE',        '{}', 'Liquibase''s own');

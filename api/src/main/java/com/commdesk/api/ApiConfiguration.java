@@ -130,6 +130,12 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.rules.CommissionRuleRepository(db.dsl(), recheck);
     }
 
+    /** The platform-wide fee bounds (docs/rules.md): checked by every rule save and every quote. */
+    @Bean
+    com.commdesk.ledger.rules.FeeBoundsRepository feeBoundsRepository(LedgerDatabase db) {
+        return new com.commdesk.ledger.rules.FeeBoundsRepository(db.dsl());
+    }
+
     /** The schedule a fee quote uses when no stored rule matches: the same preset property as the worker's. */
     @Bean
     com.commdesk.fees.FeeSchedule defaultFeeSchedule(

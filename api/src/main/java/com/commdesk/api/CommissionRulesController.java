@@ -10,6 +10,7 @@ import com.commdesk.ledger.rules.CommissionRuleRepository;
 import com.commdesk.ledger.rules.CommissionRuleRepository.AuditEntry;
 import com.commdesk.ledger.rules.CommissionRuleRepository.Draft;
 import com.commdesk.ledger.rules.CommissionRuleRepository.StoredRule;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -22,24 +23,23 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Admin API for stored commission rules (docs/rules.md). Writes need an {@code X-Actor} header naming
- * who makes the change; it goes into the audit trail. There is no authentication yet: the header is
- * trusted, so this API must only be reachable by operators until an auth system exists.
+ * Admin API for stored commission rules (docs/rules.md). Writes name who makes the change
+ * ({@link AdminActor}: today the trusted {@code X-Actor} header); it goes into the audit trail. Every
+ * save is checked against the platform-wide fee bounds.
  */
 @RestController
 @RequestMapping("/api/v1/admin/commission-rules")
 public class CommissionRulesController {
-    static final String ACTOR = "X-Actor";
-
     private final CommissionRuleRepository rules;
+    private final AdminActor admin;
 
-    public CommissionRulesController(CommissionRuleRepository rules) {
+    public CommissionRulesController(CommissionRuleRepository rules, AdminActor admin) {
         this.rules = rules;
+        this.admin = admin;
     }
 
     /** POST and PUT body. {@code ruleId} only on POST (on PUT it may repeat the path's id). */
@@ -56,9 +56,8 @@ public class CommissionRulesController {
     public record HistoryView(RuleView rule, List<VersionView> versions, List<AuditEntry> audit) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<RuleView> create(@RequestHeader(name = ACTOR, required = false) String actor,
-                                           @RequestBody(required = false) RuleBody body) {
-        String who = actor(actor);
+    public ResponseEntity<RuleView> create(HttpServletRequest request, @RequestBody(required = false) RuleBody body) {
+        String who = admin.require(request);
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
         if (body.ruleId() == null || body.ruleId().isBlank()) throw ApiProblem.invalid("ruleId", "ruleId is required");
         StoredRule r = rules.create(body.ruleId(), draft(body), who);
@@ -66,9 +65,8 @@ public class CommissionRulesController {
     }
 
     @PutMapping(path = "/{ruleId}", consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    public RuleView update(@PathVariable String ruleId, @RequestHeader(name = ACTOR, required = false) String actor,
-                           @RequestBody(required = false) RuleBody body) {
-        String who = actor(actor);
+    public RuleView update(@PathVariable String ruleId, HttpServletRequest request, @RequestBody(required = false) RuleBody body) {
+        String who = admin.require(request);
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
         if (body.ruleId() != null && !body.ruleId().equalsIgnoreCase(ruleId)) {
             throw ApiProblem.invalid("ruleId", "the body's ruleId '" + body.ruleId() + "' differs from the path's '" + ruleId + "'");
@@ -77,8 +75,8 @@ public class CommissionRulesController {
     }
 
     @PostMapping(path = "/{ruleId}/deactivate", produces = MediaType.APPLICATION_JSON_VALUE)
-    public RuleView deactivate(@PathVariable String ruleId, @RequestHeader(name = ACTOR, required = false) String actor) {
-        return view(rules.deactivate(ruleId, actor(actor)));
+    public RuleView deactivate(@PathVariable String ruleId, HttpServletRequest request) {
+        return view(rules.deactivate(ruleId, admin.require(request)));
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -95,13 +93,6 @@ public class CommissionRulesController {
             return new VersionView(r.version(), r.priority(), r.effectiveFrom(), r.effectiveTo(), ConditionCodec.toTree(r.condition()),
                     r.schedule(), r.roles(), v.createdBy(), v.createdAt(), v.usedAt());
         }).toList(), h.audit());
-    }
-
-    private static String actor(String actor) {
-        if (actor == null || actor.isBlank() || actor.length() > 128) {
-            throw ApiProblem.invalid(ACTOR, "the X-Actor header (who makes the change, 1-128 characters) is required on writes");
-        }
-        return actor.strip();
     }
 
     private static Draft draft(RuleBody b) {

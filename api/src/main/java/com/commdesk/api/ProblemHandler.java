@@ -65,6 +65,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         };
     }
 
+    /** Bounds that would leave active rules outside: 409 naming the bound and the rules. */
+    @ExceptionHandler(com.commdesk.ledger.rules.FeeBoundsRepository.OutsideBoundsException.class)
+    ResponseEntity<ProblemDetail> outsideBounds(com.commdesk.ledger.rules.FeeBoundsRepository.OutsideBoundsException e) {
+        ResponseEntity<ProblemDetail> r = problem(HttpStatus.CONFLICT, "Rules outside the bounds", e.getMessage(), e.field());
+        r.getBody().setProperty("ruleIds", e.ruleIds());
+        return r;
+    }
+
     /** "schedule.gatewayFeeByMethod.UPI.rateBps" from Jackson's path of the value it could not read; null if none. */
     static String jsonPath(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

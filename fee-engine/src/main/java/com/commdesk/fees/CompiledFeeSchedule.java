@@ -1,7 +1,5 @@
 package com.commdesk.fees;
 
-import java.util.List;
-
 /**
  * A validated {@link FeeSchedule} with its tables prepared for allocation-free, case-insensitive
  * lookup. Immutable and thread-safe; build once with {@link FeeEngine#compile(FeeSchedule)} and reuse.
@@ -13,10 +11,8 @@ public final class CompiledFeeSchedule {
     private final FeeSchedule schedule;
     private final Rounding rounding;
     private final CaseFold.Table<FeeRate> gateway;
-    private final CaseFold.Table<Platform> platform;
-
-    /** A platform fee rule as parallel arrays; a flat rule is a single tier from 0. */
-    private record Platform(long[] from, int[] rate, long[] fixed, boolean marginal) {}
+    private final CaseFold.Table<Tiers> platform;
+    private final boolean customerBears;
 
     CompiledFeeSchedule(FeeSchedule schedule) {
         FeeSchedules.validate(schedule);
@@ -25,33 +21,22 @@ public final class CompiledFeeSchedule {
         CaseFold.Table.Builder<FeeRate> g = CaseFold.Table.builder();
         schedule.gatewayFeeByMethod().forEach(g::put);
         this.gateway = g.build();
-        CaseFold.Table.Builder<Platform> p = CaseFold.Table.builder();
+        CaseFold.Table.Builder<Tiers> p = CaseFold.Table.builder();
         schedule.platformFeeBySource().forEach((k, v) -> p.put(k, compile(v)));
         this.platform = p.build();
+        this.customerBears = schedule.customerBearsAFee();
     }
 
-    private static Platform compile(PlatformFeeRule rule) {
-        if (!rule.hasTiers()) {
-            return new Platform(new long[] {0}, new int[] {rule.rate().rateBps()}, new long[] {rule.rate().fixedPaise()}, false);
-        }
-        List<FeeTier> tiers = rule.tiers();
-        int n = tiers.size();
-        long[] from = new long[n];
-        int[] rate = new int[n];
-        long[] fixed = new long[n];
-        for (int i = 0; i < n; i++) {
-            from[i] = tiers.get(i).fromPaise();
-            rate[i] = tiers.get(i).rateBps();
-            fixed[i] = tiers.get(i).fixedPaise();
-        }
-        return new Platform(from, rate, fixed, rule.tierMode() == TierMode.MARGINAL);
+    /** A platform fee rule as tiers; a flat rule is a single tier from 0. */
+    private static Tiers compile(PlatformFeeRule rule) {
+        return rule.hasTiers() ? Tiers.of(rule.tiers(), rule.tierMode()) : Tiers.flat(rule.rate().rateBps(), rule.rate().fixedPaise());
     }
 
     public FeeSchedule schedule() {
         return schedule;
     }
 
-    /** Step 1. GST on the amount: ON_GROSS amount × r / 10000; INCLUSIVE amount × r / (10000 + r); EXEMPT 0. */
+    /** Step 1. GST on the amount (the ticket price): ON_GROSS amount × r / 10000; INCLUSIVE amount × r / (10000 + r); EXEMPT 0. */
     public long gst(long amountPaise) {
         amount(amountPaise, "amountPaise");
         int r = schedule.gstRateBps();
@@ -80,24 +65,13 @@ public final class CompiledFeeSchedule {
     /** Steps 4 and 5. The platform fee on {@code basePaise} (amount − GST − gateway fee − gateway GST) and its GST. */
     public PlatformFee platformFee(long basePaise, String sourceType) {
         Checks.range(basePaise, 0, Limits.MAX_AMOUNT_PAISE, "basePaise");
-        Platform p = platform.get(sourceType);
+        Tiers p = platform.get(sourceType);
         if (p == null) {
             throw new FeeValidationException("sourceType", "'" + sourceType + "' has no platform fee in schedule '"
                     + schedule.name() + "' " + platform.keys());
         }
-        int band = 0;
-        while (band + 1 < p.from.length && p.from[band + 1] <= basePaise) band++;
-        long exact; // fee × 10000
-        if (p.marginal) {
-            exact = 0;
-            for (int i = 0; i <= band; i++) {
-                long hi = i + 1 < p.from.length ? Math.min(basePaise, p.from[i + 1]) : basePaise;
-                exact = Math.addExact(exact, Math.multiplyExact(hi - p.from[i], p.rate[i]));
-            }
-        } else {
-            exact = Math.multiplyExact(basePaise, p.rate[band]);
-        }
-        long fee = rounding.round(Math.addExact(exact, Math.multiplyExact(p.fixed[band], ONE)), ONE);
+        int band = p.band(basePaise);
+        long fee = rounding.round(p.exact(basePaise, band), ONE);
         int r = schedule.platformGstRateBps();
         long gst = schedule.platformFeeGst() == PlatformFeeGst.INCLUDED
                 ? rounding.round(Math.multiplyExact(fee, r), ONE + r)
@@ -113,7 +87,11 @@ public final class CompiledFeeSchedule {
                 rounding.round(Math.multiplyExact(taxablePaise, schedule.tdsRateBps()), ONE));
     }
 
-    /** The whole flow for one payment. */
+    /**
+     * The whole flow for one payment (docs/fees.md §1). The flow runs on the ticket price
+     * ({@code facts.ticketPricePaise()}, or the amount when null); the amount paid must then be the
+     * ticket price plus the convenience fee (the customer-borne charges), else it fails on "amountPaise".
+     */
     public FeeBreakdown calculate(PaymentFacts facts) {
         Checks.notNull(facts, "facts");
         long amount = facts.amountPaise();
@@ -122,21 +100,87 @@ public final class CompiledFeeSchedule {
         Checks.name(facts.paymentMethod(), Limits.MAX_KEY_LENGTH, "paymentMethod");
         Checks.optional(facts.supplierState(), Limits.MAX_NAME_LENGTH, "supplierState");
         Checks.optional(facts.placeOfSupply(), Limits.MAX_NAME_LENGTH, "placeOfSupply");
-
-        long gst = gst(amount);
-        long left = exceeds(amount - gst, amount, "GST");
-        GatewayFees g = gatewayFees(amount, gst, facts.paymentMethod());
-        left = exceeds(left - g.feePaise() - g.gstPaise(), amount, "GST and gateway charges");
-        PlatformFee p = platformFee(left, facts.sourceType());
-        left = exceeds(left - p.deductedPaise(), amount, "GST, gateway charges and the platform fee");
-        Withholding w = withholding(amount - gst);
-        long net = exceeds(left - w.tcsPaise() - w.tdsPaise(), amount, "the deductions");
-
         boolean intra = GstHeads.intraState(facts.supplierState(), facts.placeOfSupply());
-        return new FeeBreakdown(amount, gst, g.feePaise(), g.gstPaise(), p.feePaise(), p.gstPaise(),
+
+        Long ticketPrice = facts.ticketPricePaise();
+        if (!customerBears) {
+            if (ticketPrice != null && ticketPrice != amount) {
+                throw new FeeValidationException("ticketPricePaise", "must equal amountPaise (" + amount + "), was " + ticketPrice
+                        + ": schedule '" + schedule.name() + "' makes the customer bear no fee, so there is no convenience fee");
+            }
+            return flow(amount, facts.sourceType(), facts.paymentMethod(), intra, "amountPaise");
+        }
+        if (ticketPrice == null) {
+            throw new FeeValidationException("ticketPricePaise", "is required: schedule '" + schedule.name() + "' makes the customer bear "
+                    + customerBorne() + ", so the amount paid is the ticket price plus a convenience fee");
+        }
+        amount(ticketPrice, "ticketPricePaise");
+        FeeBreakdown b = flow(ticketPrice, facts.sourceType(), facts.paymentMethod(), intra, "ticketPricePaise");
+        if (b.amountPaise() != amount) {
+            throw new FeeValidationException("amountPaise", amount + " paise is not the order amount for a ticket price of " + ticketPrice
+                    + " paise: with the convenience fee of " + b.convenienceFeePaise() + " paise the customer pays " + b.amountPaise());
+        }
+        return b;
+    }
+
+    /**
+     * What the customer pays for a ticket: the ticket price plus the convenience fee (the charges the
+     * schedule makes the customer bear). Equal to the ticket price when the customer bears no fee.
+     */
+    public long orderAmount(long ticketPricePaise, String sourceType, String paymentMethod) {
+        amount(ticketPricePaise, "ticketPricePaise");
+        Checks.name(sourceType, Limits.MAX_KEY_LENGTH, "sourceType");
+        Checks.name(paymentMethod, Limits.MAX_KEY_LENGTH, "paymentMethod");
+        return flow(ticketPricePaise, sourceType, paymentMethod, false, "ticketPricePaise").amountPaise();
+    }
+
+    /** The flow on ticket price {@code t}; the breakdown's amount is t + the convenience fee. */
+    private FeeBreakdown flow(long t, String sourceType, String paymentMethod, boolean intra, String field) {
+        FeeBearer gatewayBearer = schedule.gatewayFeeBearer();
+        FeeBearer platformBearer = schedule.platformFeeBearer();
+        long gst = gst(t);
+        long left = exceeds(t - gst, t, "GST", field);
+        GatewayFees g = gatewayFees(t, gst, paymentMethod);
+        long gatewayCharges = g.totalPaise();
+        if (gatewayBearer == FeeBearer.COMMUNITY) {
+            left = exceeds(left - gatewayCharges, t, "GST and gateway charges", field);
+        } else if (gatewayBearer == FeeBearer.PLATFORM) {
+            // the gateway keeps its charges from what it settles: they can never exceed the payment
+            exceeds(t - gatewayCharges, t, "the gateway charges", field);
+        }
+        PlatformFee p = platformFee(left, sourceType);
+        long platformFee = p.feePaise();
+        long platformGst = p.gstPaise();
+        long waived = 0;
+        if (platformBearer == FeeBearer.PLATFORM) { // waived: nothing charged, no consideration, no GST
+            waived = platformFee;
+            platformFee = 0;
+            platformGst = 0;
+        }
+        long platformCharges = schedule.platformFeeGst() == PlatformFeeGst.ON_TOP ? platformFee + platformGst : platformFee;
+        if (platformBearer == FeeBearer.COMMUNITY) {
+            left = exceeds(left - platformCharges, t, "GST, gateway charges and the platform fee", field);
+        }
+        Withholding w = withholding(t - gst);
+        long net = exceeds(left - w.tcsPaise() - w.tdsPaise(), t, "the deductions", field);
+        long convenience = (gatewayBearer == FeeBearer.CUSTOMER ? gatewayCharges : 0)
+                + (platformBearer == FeeBearer.CUSTOMER ? platformCharges : 0);
+        long amount = t + convenience;
+        if (amount > Limits.MAX_AMOUNT_PAISE) {
+            throw new FeeValidationException(field, "a ticket price of " + t + " paise plus its convenience fee of " + convenience
+                    + " paise exceeds the largest amount " + Limits.MAX_AMOUNT_PAISE);
+        }
+        return new FeeBreakdown(amount, gst, g.feePaise(), g.gstPaise(), platformFee, platformGst,
                 w.tcsPaise(), w.tdsPaise(), net,
-                heads(gst, intra), heads(g.gstPaise(), intra), heads(p.gstPaise(), intra),
-                schedule.platformFeeGst(), schedule.name(), p.rateBps());
+                heads(gst, intra), heads(g.gstPaise(), intra), heads(platformGst, intra),
+                schedule.platformFeeGst(), schedule.name(), p.rateBps(),
+                t, convenience, gatewayBearer, platformBearer, waived);
+    }
+
+    private String customerBorne() {
+        boolean gw = schedule.gatewayFeeBearer() == FeeBearer.CUSTOMER;
+        boolean pf = schedule.platformFeeBearer() == FeeBearer.CUSTOMER;
+        return gw && pf ? "the gateway and platform fees" : gw ? "the gateway fee" : "the platform fee";
     }
 
     private static GstHeads heads(long tax, boolean intra) {
@@ -148,9 +192,9 @@ public final class CompiledFeeSchedule {
         return new GstHeads(0, 0, tax);
     }
 
-    private static long exceeds(long left, long amount, String what) {
+    private static long exceeds(long left, long amount, String what, String field) {
         if (left < 0) {
-            throw new FeeValidationException("amountPaise", amount + " paise does not cover " + what + " (short by " + (-left) + " paise)");
+            throw new FeeValidationException(field, amount + " paise does not cover " + what + " (short by " + (-left) + " paise)");
         }
         return left;
     }

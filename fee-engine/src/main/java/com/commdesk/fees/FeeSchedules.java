@@ -107,7 +107,7 @@ public final class FeeSchedules {
             String key = Checks.key(e.getKey(), path + ".platformFeeBySource.<key>");
             String f = path + ".platformFee." + key;
             if (seenSources.put(key, Boolean.TRUE) != null) throw new FeeValidationException(f, "duplicate revenue source (keys are case-insensitive)");
-            validateRule(Checks.notNull(e.getValue(), f), s.minPlatformFeeBps(), s.maxPlatformFeeBps(), f);
+            validateRule(Checks.notNull(e.getValue(), f), f);
         }
         Checks.notNull(s.platformFeeGst(), path + ".platformFeeGst");
         Checks.bps(s.platformGstRateBps(), path + ".platformGstRateBps");
@@ -118,38 +118,22 @@ public final class FeeSchedules {
         Checks.notNull(rounding.mode(), path + ".rounding.mode");
     }
 
-    private static void validateRule(PlatformFeeRule rule, int min, int max, String f) {
+    /**
+     * A platform rule's shape; every rate 0..10000 bps. The platform's policy on the rates is
+     * {@link FeeBounds}, checked where rules are saved and quotes made; the schedule's own
+     * min/maxPlatformFeeBps no longer constrain them (they are kept, validated as a pair, so that
+     * stored schedules and recorded payloads still read).
+     */
+    private static void validateRule(PlatformFeeRule rule, String f) {
         if (!rule.hasTiers()) {
             FeeRate r = Checks.notNull(rule.rate(), f + ".rate");
-            platformRate(r.rateBps(), min, max, f + ".rate.rateBps");
+            Checks.bps(r.rateBps(), f + ".rate.rateBps");
             Checks.range(r.fixedPaise(), 0, Limits.MAX_FIXED_PAISE, f + ".rate.fixedPaise");
             return;
         }
         if (rule.rate() != null) {
             throw new FeeValidationException(f + ".rate", "must be null when tiers are given (the tiers define the fee)");
         }
-        Checks.notNull(rule.tierMode(), f + ".tierMode");
-        List<FeeTier> tiers = rule.tiers();
-        if (tiers.size() > Limits.MAX_TIERS) throw new FeeValidationException(f + ".tiers", "must have at most " + Limits.MAX_TIERS + " tiers");
-        long previous = -1;
-        for (int i = 0; i < tiers.size(); i++) {
-            String tf = f + ".tiers[" + i + "]";
-            FeeTier t = Checks.notNull(tiers.get(i), tf);
-            if (i == 0 && t.fromPaise() != 0) throw new FeeValidationException(tf + ".fromPaise", "the first tier must start at 0, was " + t.fromPaise());
-            if (i > 0 && t.fromPaise() <= previous) {
-                throw new FeeValidationException(tf + ".fromPaise", "must be greater than the previous tier's (" + previous + "), was " + t.fromPaise());
-            }
-            Checks.range(t.fromPaise(), 0, Limits.MAX_AMOUNT_PAISE, tf + ".fromPaise");
-            platformRate(t.rateBps(), min, max, tf + ".rateBps");
-            Checks.range(t.fixedPaise(), 0, Limits.MAX_FIXED_PAISE, tf + ".fixedPaise");
-            previous = t.fromPaise();
-        }
-    }
-
-    private static void platformRate(int bps, int min, int max, String f) {
-        Checks.bps(bps, f);
-        if (bps < min || bps > max) {
-            throw new FeeValidationException(f, "must be within the admin bounds " + min + ".." + max + " bps, was " + bps);
-        }
+        Tiers.validate(rule.tiers(), rule.tierMode(), f, Checks::bps);
     }
 }

@@ -11,8 +11,9 @@ public record GstHeads(long cgstPaise, long sgstPaise, long igstPaise) {
     }
 
     /**
-     * Splits {@code taxPaise}: intra-state (both states given and equal, case-insensitive, trimmed)
-     * gives SGST = floor(tax / 2) and CGST = tax − SGST; otherwise all of it is IGST.
+     * Splits {@code taxPaise}: intra-state (both states given and the same GST state, see
+     * {@link GstStates#intraState}) gives SGST = floor(tax / 2) and CGST = tax − SGST; otherwise all of
+     * it is IGST. An unknown state is refused on "supplierState" / "placeOfSupply".
      */
     public static GstHeads of(long taxPaise, String supplierState, String placeOfSupply) {
         if (taxPaise < 0) throw new FeeValidationException("taxPaise", "must be >= 0, was " + taxPaise);
@@ -23,9 +24,8 @@ public record GstHeads(long cgstPaise, long sgstPaise, long igstPaise) {
         return taxPaise == 0 ? ZERO : new GstHeads(0, 0, taxPaise);
     }
 
-    /** Both given (non-blank) and equal ignoring case and surrounding blanks. */
+    /** Both given (non-blank) and the same GST state code ({@link GstStates#intraState}); unknown states are refused. */
     public static boolean intraState(String supplierState, String placeOfSupply) {
-        if (Checks.blank(supplierState) || Checks.blank(placeOfSupply)) return false;
-        return supplierState.strip().equalsIgnoreCase(placeOfSupply.strip());
+        return GstStates.intraState(supplierState, placeOfSupply);
     }
 }

@@ -4,19 +4,32 @@ import java.util.List;
 
 /**
  * A validated list of {@link RoleSplit}s, ready to split any net amount. Immutable and thread-safe.
- * Rules: 1..64 roles, unique names (case-insensitive), shares 0..10000 bps totalling exactly 10000,
- * each role 1..10,000 members with unique user ids (case-insensitive); WEIGHTED weights 1..10^6;
- * FIXED amounts 0..10^12 that must sum exactly to the role's amount when split.
+ * Rules: 1..64 roles, unique names (case-insensitive); at least one PERCENT role, the PERCENT shares
+ * 0..10000 bps totalling exactly 10000 (FIXED and TIERED roles have shareBps 0); FIXED amounts and tier
+ * bands as in {@link RoleSplit}; each role 1..10,000 members with unique user ids (case-insensitive);
+ * WEIGHTED weights 1..10^6; FIXED member amounts 0..10^12 that must sum exactly to the role's amount
+ * when split. With {@code membersOptional} (quotes only) an EQUAL or WEIGHTED role may have no members:
+ * its amount is computed and its member list is empty.
  */
 public final class SplitPlan {
+    private static final long ONE = Limits.BPS_ONE;
+    private static final long ONE_SQUARED = ONE * ONE;
+
     private final List<RoleSplit> roles;
     private final String path;
     private final long[] shares;
     private final long[][] weights;   // per role: member weights (EQUAL: null, FIXED: fixed amounts)
     private final long[] weightTotals;
     private final String[][] userIds;
+    private final Tiers[] served;     // per role: FIXED or TIERED as tiers on the net (FIXED: a flat 0 % + fixed), PERCENT: null
+    private final boolean allPercent;
 
     public SplitPlan(List<RoleSplit> roles, String path) {
+        this(roles, path, false);
+    }
+
+    /** @param membersOptional accept EQUAL/WEIGHTED roles without members (for quotes: there is no one to pay) */
+    public SplitPlan(List<RoleSplit> roles, String path, boolean membersOptional) {
         this.path = path;
         Checks.notNull(roles, path);
         int n = roles.size();
@@ -28,7 +41,10 @@ public final class SplitPlan {
         this.weights = new long[n][];
         this.weightTotals = new long[n];
         this.userIds = new String[n][];
+        this.served = new Tiers[n];
         long total = 0;
+        boolean anyPercent = false;
+        boolean allPercent = true;
         // Field paths are only built when something is wrong: this runs once per quote for default roles.
         for (int i = 0; i < n; i++) {
             RoleSplit r = this.roles.get(i);
@@ -38,12 +54,23 @@ public final class SplitPlan {
                     throw new FeeValidationException(rolePath(i) + ".role", "duplicate role '" + r.role() + "' (names are case-insensitive)");
                 }
             }
-            if (r.shareBps() < 0 || r.shareBps() > Limits.BPS_ONE) Checks.bps(r.shareBps(), rolePath(i) + ".shareBps");
-            shares[i] = r.shareBps();
-            total += r.shareBps();
+            if (r.method() == ShareMethod.PERCENT) {
+                if (r.shareBps() < 0 || r.shareBps() > Limits.BPS_ONE) Checks.bps(r.shareBps(), rolePath(i) + ".shareBps");
+                shares[i] = r.shareBps();
+                total += r.shareBps();
+                anyPercent = true;
+            } else {
+                served[i] = served(r, rolePath(i));
+                allPercent = false;
+            }
             MemberSplitMode mode = r.mode();
             if (mode == null) throw new FeeValidationException(rolePath(i) + ".mode", "is required");
             List<MemberShare> members = r.members();
+            boolean memberless = membersOptional && mode != MemberSplitMode.FIXED && (members == null || members.isEmpty());
+            if (memberless) {
+                userIds[i] = new String[0];
+                continue;
+            }
             if (members == null) throw new FeeValidationException(rolePath(i) + ".members", "is required");
             int m = members.size();
             if (m == 0 || m > Limits.MAX_MEMBERS) {
@@ -81,9 +108,29 @@ public final class SplitPlan {
             weightTotals[i] = wt;
             userIds[i] = ids;
         }
-        if (total != Limits.BPS_ONE) {
-            throw new FeeValidationException(path, "role shares must total exactly 10000 bps, total " + total);
+        if (!anyPercent) {
+            throw new FeeValidationException(path, "at least one PERCENT role must receive what the FIXED and TIERED roles leave");
         }
+        if (total != Limits.BPS_ONE) {
+            throw new FeeValidationException(path, "the PERCENT roles' shares must total exactly 10000 bps, total " + total);
+        }
+        this.allPercent = allPercent;
+    }
+
+    /** A FIXED or TIERED role as tiers on the net; shareBps must be 0 and the other method's fields empty. */
+    private static Tiers served(RoleSplit r, String p) {
+        if (r.shareBps() != 0) {
+            throw new FeeValidationException(p + ".shareBps", "must be 0 for a " + r.method() + " role (shares are for PERCENT roles), was " + r.shareBps());
+        }
+        if (r.method() == ShareMethod.FIXED) {
+            if (!r.tiers().isEmpty()) throw new FeeValidationException(p + ".tiers", "must be empty for a FIXED role");
+            if (r.tierMode() != null) throw new FeeValidationException(p + ".tierMode", "must be null for a FIXED role");
+            Checks.range(r.fixedPaise(), 0, Limits.MAX_AMOUNT_PAISE, p + ".fixedPaise");
+            return Tiers.flat(0, r.fixedPaise());
+        }
+        if (r.fixedPaise() != 0) throw new FeeValidationException(p + ".fixedPaise", "must be 0 for a TIERED role (use the tiers' fixedPaise)");
+        Tiers.validate(r.tiers(), r.tierMode(), p, Checks::bps);
+        return Tiers.of(r.tiers(), r.tierMode());
     }
 
     private String rolePath(int i) {
@@ -118,12 +165,18 @@ public final class SplitPlan {
     /** Splits {@code netPaise} (0..10^12); see {@link SplitEngine#splitRevenueAcrossRoles}. */
     public List<RoleAllocation> split(long netPaise) {
         Checks.range(netPaise, 0, Limits.MAX_AMOUNT_PAISE, "netPaise");
-        long[] roleAmounts = SplitEngine.allocate(netPaise, shares, Limits.BPS_ONE);
+        int[] rates = allPercent ? null : new int[roles.size()];
+        long[] roleAmounts = allPercent ? SplitEngine.allocate(netPaise, shares, Limits.BPS_ONE) : mixed(netPaise, rates);
         RoleAllocation[] out = new RoleAllocation[roles.size()];
         for (int i = 0; i < out.length; i++) {
             RoleSplit r = roles.get(i);
             long amount = roleAmounts[i];
             String[] ids = userIds[i];
+            int shareBps = rates == null || served[i] == null ? r.shareBps() : rates[i];
+            if (ids.length == 0) { // a memberless role of a quote
+                out[i] = new RoleAllocation(r.role(), shareBps, amount, List.of());
+                continue;
+            }
             MemberAllocation[] ms = new MemberAllocation[ids.length];
             switch (r.mode()) {
                 case EQUAL -> {
@@ -143,8 +196,60 @@ public final class SplitPlan {
                     for (int j = 0; j < ids.length; j++) ms[j] = new MemberAllocation(ids[j], weights[i][j]);
                 }
             }
-            out[i] = new RoleAllocation(r.role(), r.shareBps(), amount, List.of(ms));
+            out[i] = new RoleAllocation(r.role(), shareBps, amount, List.of(ms));
         }
         return List.of(out);
+    }
+
+    /**
+     * Role amounts when some roles are FIXED or TIERED. Every role's exact amount is a fraction over
+     * 10^8: a FIXED or TIERED role's e_i / 10^4 (e_i its exact tier numerator), and a PERCENT role's
+     * R × s_j / 10^8 where R = net × 10^4 − Σ e_i (what the served roles leave, × 10^4). These add up
+     * to the net exactly. Each role gets the floor of its exact amount; the paise left over (fewer
+     * than the number of roles) go one each to the largest fractional remainders, ties to the
+     * earlier-listed role — the same largest-remainder rule as the PERCENT-only split.
+     *
+     * @param rates out: the rate of the band the net fell in, for TIERED roles (0 for FIXED)
+     */
+    private long[] mixed(long net, int[] rates) {
+        int n = roles.size();
+        long[] amount = new long[n];
+        long[] rem = new long[n]; // fractional remainder in units of 10^-8 paise
+        long taken = 0;           // Σ e_i (× 10^4)
+        for (int i = 0; i < n; i++) {
+            Tiers t = served[i];
+            if (t == null) continue;
+            int band = t.band(net);
+            long e = t.exact(net, band);
+            rates[i] = t.rate[band];
+            amount[i] = e / ONE;
+            rem[i] = (e % ONE) * ONE;
+            taken = Math.addExact(taken, e);
+        }
+        long left = Math.multiplyExact(net, ONE) - taken; // R
+        if (left < 0) {
+            throw new FeeValidationException(path, "the FIXED and TIERED roles take " + (taken / ONE) + (taken % ONE == 0 ? "" : "+")
+                    + " paise, more than the net of " + net + " paise");
+        }
+        long a = left / ONE;
+        long b = left % ONE;
+        long given = 0;
+        for (int i = 0; i < n; i++) {
+            if (served[i] == null) {
+                // R × s / 10^8 with R = a × 10^4 + b, in longs: a × s ≤ 10^16, b × s < 10^8
+                long x = a * shares[i];
+                long low = (x % ONE) * ONE + b * shares[i]; // < 2 × 10^8
+                amount[i] = x / ONE + low / ONE_SQUARED;
+                rem[i] = low % ONE_SQUARED;
+            }
+            given += amount[i];
+        }
+        for (long k = net - given; k > 0; k--) {
+            int best = -1;
+            for (int i = 0; i < n; i++) if (rem[i] >= 0 && (best < 0 || rem[i] > rem[best])) best = i;
+            amount[best]++;
+            rem[best] = -1;
+        }
+        return amount;
     }
 }

@@ -15,6 +15,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
@@ -87,13 +88,25 @@ class FeePropertiesTest {
                 bps(), Arbitraries.of(PlatformFeeGst.class), bps(), bps(), bps())
                 .as((gm, gr, gb, ggr, pg, pgr, tcs, tds) -> new Object[] {gm, gr, gb, ggr, pg, pgr, tcs, tds});
         return Combinators.combine(bounds, card, taxes, roundings()).flatAs((b, c, t, r) ->
-                Combinators.combine(platformRule(b[0], b[1]), platformRule(b[0], b[1])).as((event, sponsor) -> {
+                Combinators.combine(platformRule(b[0], b[1]), platformRule(b[0], b[1]), bearers(), bearers()).as((event, sponsor, gb, pb) -> {
                     Map<String, PlatformFeeRule> p = new LinkedHashMap<>();
                     p.put("EVENT", event);
                     p.put("SPONSOR", sponsor);
                     return new FeeSchedule("random", (GstMethod) t[0], (Integer) t[1], c, (GatewayFeeBase) t[2], (Integer) t[3],
-                            p, (PlatformFeeGst) t[4], (Integer) t[5], (Integer) t[6], (Integer) t[7], r, b[0], b[1]);
+                            p, (PlatformFeeGst) t[4], (Integer) t[5], (Integer) t[6], (Integer) t[7], r, b[0], b[1], gb, pb);
                 }));
+    }
+
+    /** COMMUNITY (today's behaviour) half the time, PLATFORM and CUSTOMER a quarter each. */
+    static Arbitrary<FeeBearer> bearers() {
+        return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(FeeBearer.COMMUNITY)),
+                Tuple.of(1, Arbitraries.just(FeeBearer.PLATFORM)), Tuple.of(1, Arbitraries.just(FeeBearer.CUSTOMER)));
+    }
+
+    /** The facts of a payment of ticket price {@code t} under {@code s}: the order amount is t + convenience fee. */
+    static PaymentFacts order(PaymentFacts ticket, FeeSchedule s, long amount) {
+        return new PaymentFacts(amount, ticket.sourceType(), ticket.paymentMethod(), ticket.supplierState(), ticket.placeOfSupply(),
+                s.customerBearsAFee() ? ticket.amountPaise() : null);
     }
 
     @Provide
@@ -123,6 +136,69 @@ class FeePropertiesTest {
         }));
     }
 
+    /** 1..3 PERCENT roles and 1..4 FIXED or TIERED roles (either mode, 1..5 bands, fixed parts) in random order. */
+    @Provide
+    Arbitrary<List<RoleSplit>> mixedRoleSplits() {
+        Arbitrary<RoleSplit> fixedRole = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.longs().between(0, 100_000)), Tuple.of(1, Arbitraries.longs().between(0, Limits.MAX_AMOUNT_PAISE)))
+                .map(f -> RoleSplit.fixed("f", f, MemberSplitMode.EQUAL, List.of(MemberShare.of("x"), MemberShare.of("y"))));
+        Arbitrary<RoleSplit> tieredRole = Combinators.combine(
+                Arbitraries.longs().between(1, 10_000_000_000L).list().ofMaxSize(4).uniqueElements(),
+                Arbitraries.integers().between(0, 3_000).list().ofSize(5), fixed().list().ofSize(5), Arbitraries.of(TierMode.class))
+                .as((starts, rates, fixes, mode) -> {
+                    List<Long> from = new ArrayList<>(starts);
+                    from.add(0L);
+                    from.sort(null);
+                    List<FeeTier> tiers = new ArrayList<>();
+                    for (int i = 0; i < from.size(); i++) tiers.add(new FeeTier(from.get(i), rates.get(i), fixes.get(i) % 1_000_000));
+                    return RoleSplit.tiered("t", mode, tiers, MemberSplitMode.WEIGHTED,
+                            List.of(new MemberShare("x", 3, 0), new MemberShare("y", 7, 0)));
+                });
+        Arbitrary<List<RoleSplit>> served = Arbitraries.oneOf(fixedRole, tieredRole).list().ofMinSize(1).ofMaxSize(4);
+        Arbitrary<List<Integer>> cuts = Arbitraries.integers().between(0, 10_000).list().ofMaxSize(2);
+        return Combinators.combine(served, cuts, Arbitraries.randoms()).as((srv, cut, random) -> {
+            List<Integer> points = new ArrayList<>(cut);
+            points.add(0);
+            points.add(10_000);
+            points.sort(null);
+            List<RoleSplit> all = new ArrayList<>();
+            for (int i = 0; i + 1 < points.size(); i++) {
+                all.add(new RoleSplit("p" + i, points.get(i + 1) - points.get(i), MemberSplitMode.EQUAL, List.of(MemberShare.of("m"))));
+            }
+            for (int i = 0; i < srv.size(); i++) {
+                RoleSplit r = srv.get(i);
+                all.add(new RoleSplit("s" + i, 0, r.mode(), r.members(), r.method(), r.fixedPaise(), r.tiers(), r.tierMode()));
+            }
+            java.util.Collections.shuffle(all, random);
+            return all;
+        });
+    }
+
+    /**
+     * Fixed and tiered roles are served first and the PERCENT roles share the rest: the amounts equal a
+     * BigInteger reference of docs/fees.md §4, sum to the net exactly, each role is within one paisa of its
+     * exact amount, members sum to their role, and the split is refused on "roles" exactly when the
+     * reference says the served roles take more than the net.
+     */
+    @Property(tries = 2000)
+    void mixedSplitsMatchTheReferenceAndSumToTheNet(@ForAll("amounts") long net, @ForAll("mixedRoleSplits") List<RoleSplit> roles) {
+        long[] expected = Reference.roleAmounts(net, roles);
+        Statistics.label("outcome").collect(expected == null ? "refused" : "split");
+        if (expected == null) {
+            assertThatThrownBy(() -> SplitEngine.splitRevenueAcrossRoles(net, roles)).isInstanceOfSatisfying(FeeValidationException.class,
+                    e -> assertThat(e.field()).isEqualTo("roles"));
+            return;
+        }
+        List<RoleAllocation> out = SplitEngine.splitRevenueAcrossRoles(net, roles);
+        assertThat(out.stream().mapToLong(RoleAllocation::amountPaise).toArray()).containsExactly(expected);
+        assertThat(out.stream().mapToLong(RoleAllocation::amountPaise).sum()).isEqualTo(net);
+        for (RoleAllocation r : out) {
+            assertThat(r.amountPaise()).isNotNegative();
+            assertThat(r.members().stream().mapToLong(MemberAllocation::amountPaise).sum()).isEqualTo(r.amountPaise());
+        }
+        assertThat(SplitEngine.splitRevenueAcrossRoles(net, roles)).isEqualTo(out);
+    }
+
     @Provide
     Arbitrary<long[]> weightArrays() {
         return Arbitraries.frequencyOf(
@@ -141,26 +217,48 @@ class FeePropertiesTest {
      * heads add up, and when the reference says the amount cannot cover the deductions the engine
      * refuses on "amountPaise" instead of producing a negative net.
      */
-    @Property(tries = 3000)
-    void breakdownMatchesReferenceAndBalances(@ForAll("payments") PaymentFacts facts, @ForAll("schedules") FeeSchedule schedule) {
-        FeeBreakdown expected = Reference.calculate(facts, schedule);
+    @Property(tries = 4000)
+    void breakdownMatchesReferenceAndBalances(@ForAll("payments") PaymentFacts ticket, @ForAll("schedules") FeeSchedule schedule) {
+        // ticket.amountPaise() is the ticket price; the customer pays it plus any convenience fee
+        FeeBreakdown expected = Reference.calculate(ticket, schedule);
         net.jqwik.api.statistics.Statistics.label("outcome").collect(expected == null ? "refused" : "calculated");
+        net.jqwik.api.statistics.Statistics.label("bearers").collect(schedule.gatewayFeeBearer(), schedule.platformFeeBearer());
         if (expected != null) {
             net.jqwik.api.statistics.Statistics.label("shape").collect(
                     schedule.platformFeeBySource().get("EVENT").hasTiers() ? "tiered" : "flat", schedule.rounding().unit());
         }
+        CompiledFeeSchedule compiled = FeeEngine.compile(schedule);
         if (expected == null) {
-            assertThatThrownBy(() -> FeeEngine.calculate(facts, schedule)).isInstanceOfSatisfying(FeeValidationException.class,
-                    e -> assertThat(e.field()).isEqualTo("amountPaise"));
+            assertThatThrownBy(() -> compiled.orderAmount(ticket.amountPaise(), ticket.sourceType(), ticket.paymentMethod()))
+                    .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isEqualTo("ticketPricePaise"));
+            if (!schedule.customerBearsAFee()) {
+                assertThatThrownBy(() -> FeeEngine.calculate(ticket, schedule)).isInstanceOfSatisfying(FeeValidationException.class,
+                        e -> assertThat(e.field()).isEqualTo("amountPaise"));
+            }
             return;
         }
-        FeeBreakdown b = FeeEngine.calculate(facts, schedule);
+        assertThat(compiled.orderAmount(ticket.amountPaise(), ticket.sourceType(), ticket.paymentMethod())).isEqualTo(expected.amountPaise());
+        FeeBreakdown b = FeeEngine.calculate(order(ticket, schedule, expected.amountPaise()), schedule);
         assertThat(b).isEqualTo(expected);
-        long onTop = b.platformFeeGst() == PlatformFeeGst.ON_TOP ? b.platformFeeGstPaise() : 0;
-        assertThat(b.gstPaise() + b.gatewayFeePaise() + b.gatewayFeeGstPaise() + b.platformFeePaise() + onTop
-                + b.tcsPaise() + b.tdsPaise() + b.netPaise()).isEqualTo(b.amountPaise());
+        // what the customer paid = the ticket price + the convenience fee, to the paisa
+        assertThat(b.ticketPricePaise()).isEqualTo(ticket.amountPaise());
+        assertThat(b.ticketPricePaise() + b.convenienceFeePaise()).isEqualTo(b.amountPaise());
+        // the ticket price covers GST, withholding, the net and exactly the charges the community bears
+        assertThat(b.gstPaise() + b.tcsPaise() + b.tdsPaise() + b.netPaise() + b.chargesBorneBy(FeeBearer.COMMUNITY))
+                .isEqualTo(b.ticketPricePaise());
+        // the convenience fee is exactly the charges the customer bears; the platform's never reach the customer
+        assertThat(b.convenienceFeePaise()).isEqualTo(b.chargesBorneBy(FeeBearer.CUSTOMER));
+        assertThat(b.gstPaise() + b.tcsPaise() + b.tdsPaise() + b.netPaise() + b.chargesBorneBy(FeeBearer.COMMUNITY)
+                + b.chargesBorneBy(FeeBearer.CUSTOMER)).isEqualTo(b.amountPaise());
+        if (schedule.platformFeeBearer() == FeeBearer.PLATFORM) {
+            assertThat(b.platformFeePaise()).isZero();
+            assertThat(b.platformFeeGstPaise()).isZero();
+        } else {
+            assertThat(b.platformFeeWaivedPaise()).isZero();
+        }
+        assertThat(b.gatewayChargesPaise()).isLessThanOrEqualTo(b.amountPaise());
         long[] parts = {b.gstPaise(), b.gatewayFeePaise(), b.gatewayFeeGstPaise(), b.platformFeePaise(), b.platformFeeGstPaise(),
-                b.tcsPaise(), b.tdsPaise(), b.netPaise()};
+                b.tcsPaise(), b.tdsPaise(), b.netPaise(), b.convenienceFeePaise(), b.platformFeeWaivedPaise()};
         for (long p : parts) assertThat(p).isNotNegative();
         if (schedule.rounding().unit() == RoundingUnit.RUPEE) {
             for (int i = 0; i < 7; i++) assertThat(parts[i] % 100).isZero();
@@ -173,17 +271,27 @@ class FeePropertiesTest {
             assertThat(h.cgstPaise() - h.sgstPaise()).isBetween(0L, 1L);
             assertThat(h.igstPaise() == 0 || h.cgstPaise() + h.sgstPaise() == 0).isTrue();
         }
+        if (schedule.customerBearsAFee()) {
+            // any other amount for this ticket price is refused, and so is a missing ticket price
+            assertThatThrownBy(() -> FeeEngine.calculate(order(ticket, schedule, expected.amountPaise() - 1), schedule))
+                    .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isIn("amountPaise"));
+            assertThatThrownBy(() -> FeeEngine.calculate(new PaymentFacts(expected.amountPaise(), ticket.sourceType(),
+                    ticket.paymentMethod(), null, null), schedule))
+                    .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isEqualTo("ticketPricePaise"));
+        }
     }
 
     /** Same input, same output: twice through one compiled schedule and once through a fresh one. */
     @Property(tries = 500)
-    void deterministic(@ForAll("payments") PaymentFacts facts, @ForAll("schedules") FeeSchedule schedule) {
+    void deterministic(@ForAll("payments") PaymentFacts ticket, @ForAll("schedules") FeeSchedule schedule) {
         CompiledFeeSchedule c = FeeEngine.compile(schedule);
         FeeBreakdown a;
+        PaymentFacts facts;
         try {
+            facts = order(ticket, schedule, c.orderAmount(ticket.amountPaise(), ticket.sourceType(), ticket.paymentMethod()));
             a = c.calculate(facts);
         } catch (FeeValidationException e) {
-            assertThat(e.field()).isEqualTo("amountPaise");
+            assertThat(e.field()).isIn("amountPaise", "ticketPricePaise");
             return;
         }
         assertThat(c.calculate(facts)).isEqualTo(a);

@@ -84,20 +84,19 @@ class FeeSchedulesTest {
         add(cases, "schedule.platformFeeBySource", b -> b.platform = Map.of());
         add(cases, "schedule.platformFee.EVENT", b -> b.platform.put("EVENT", null));
         add(cases, "schedule.platformFee.EVENT.rate", b -> b.platform("EVENT", new PlatformFeeRule(null, List.of(), null)));
-        add(cases, "schedule.platformFee.EVENT.rate.rateBps", b -> b.platform("EVENT", PlatformFeeRule.flat(499)));
-        add(cases, "schedule.platformFee.EVENT.rate.rateBps", b -> b.platform("EVENT", PlatformFeeRule.flat(2001)));
+        add(cases, "schedule.platformFee.EVENT.rate.rateBps", b -> b.platform("EVENT", PlatformFeeRule.flat(-1)));
+        add(cases, "schedule.platformFee.EVENT.rate.rateBps", b -> b.platform("EVENT", PlatformFeeRule.flat(10_001)));
         add(cases, "schedule.platformFee.EVENT.rate.fixedPaise", b -> b.platform("EVENT", new PlatformFeeRule(new FeeRate(1000, -1), null, null)));
         add(cases, "schedule.minPlatformFeeBps", b -> { b.min = 1500; b.max = 1000; });
         add(cases, "schedule.maxPlatformFeeBps", b -> b.max = 10_001);
         add(cases, "schedule.minPlatformFeeBps", b -> b.min = -1);
-        add(cases, "schedule.platformFee.SPONSOR.rate.rateBps", b -> b.max = 1100); // SPONSOR 1200 now out of bounds
         add(cases, "schedule.platformFee.EVENT.tiers[0].fromPaise", b -> b.tiers("EVENT", TierMode.SLAB, new FeeTier(5, 1000, 0)));
         add(cases, "schedule.platformFee.EVENT.tiers[1].fromPaise", b -> b.tiers("EVENT", TierMode.SLAB,
                 new FeeTier(0, 1000, 0), new FeeTier(0, 900, 0)));
         add(cases, "schedule.platformFee.EVENT.tiers[2].fromPaise", b -> b.tiers("EVENT", TierMode.SLAB,
                 new FeeTier(0, 1000, 0), new FeeTier(500, 900, 0), new FeeTier(400, 800, 0)));
         add(cases, "schedule.platformFee.EVENT.tiers[1].rateBps", b -> b.tiers("EVENT", TierMode.MARGINAL,
-                new FeeTier(0, 1000, 0), new FeeTier(500, 300, 0)));
+                new FeeTier(0, 1000, 0), new FeeTier(500, 10_001, 0)));
         add(cases, "schedule.platformFee.EVENT.tiers[1].fixedPaise", b -> b.tiers("EVENT", TierMode.MARGINAL,
                 new FeeTier(0, 1000, 0), new FeeTier(500, 900, -3)));
         add(cases, "schedule.platformFee.EVENT.tiers[1]", b -> b.platform("EVENT", PlatformFeeRule.tiered(TierMode.SLAB,
@@ -140,6 +139,15 @@ class FeeSchedulesTest {
         // calculate() validates the schedule too
         assertThatThrownBy(() -> FeeEngine.calculate(new PaymentFacts(1_000_000, "EVENT", "CARD", null, null), s))
                 .isInstanceOfSatisfying(FeeValidationException.class, e -> assertThat(e.field()).isEqualTo(field));
+    }
+
+    /* The schedule's own min/max no longer bound its rates: the platform's FeeBounds, in one place, do. */
+    @Test
+    void theSchedulesOwnBoundsAreNoLongerPolicy() {
+        ScheduleBuilder b = ScheduleBuilder.from(FeeSchedules.seedExamples());
+        b.max = 1100; // SPONSOR is 1200
+        FeeSchedules.validate(b.build());
+        assertThat(new FeeBounds(500, 1100, 0).admits(b.build())).isFalse();
     }
 
     @Test

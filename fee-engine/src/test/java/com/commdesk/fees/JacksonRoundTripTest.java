@@ -69,8 +69,15 @@ class JacksonRoundTripTest {
         roundTrip(b, new TypeReference<FeeBreakdown>() {});
         assertThat(fieldNames(json.valueToTree(b))).containsExactly("amountPaise", "gstPaise", "gatewayFeePaise", "gatewayFeeGstPaise",
                 "platformFeePaise", "platformFeeGstPaise", "tcsPaise", "tdsPaise", "netPaise", "gstHeads", "gatewayGstHeads",
-                "platformGstHeads", "platformFeeGst", "scheduleName", "platformFeeRateBps");
+                "platformGstHeads", "platformFeeGst", "scheduleName", "platformFeeRateBps", "ticketPricePaise", "convenienceFeePaise",
+                "gatewayFeeBearer", "platformFeeBearer", "platformFeeWaivedPaise");
         assertThat(fieldNames(json.valueToTree(b.gstHeads()))).containsExactly("cgstPaise", "sgstPaise", "igstPaise");
+        assertThat(fieldNames(json.valueToTree(facts))).containsExactly("amountPaise", "sourceType", "paymentMethod", "supplierState",
+                "placeOfSupply", "ticketPricePaise");
+        FeeSchedule bearers = FeeSchedules.recommendedDefault().withBearers(FeeBearer.CUSTOMER, FeeBearer.PLATFORM);
+        roundTrip(bearers, new TypeReference<FeeSchedule>() {});
+        roundTrip(FeeEngine.calculate(new PaymentFacts(1_023_600, "EVENT", "CARD", "KA", "KA", 1_000_000L), bearers),
+                new TypeReference<FeeBreakdown>() {});
         roundTrip(GoldenExamplesTest.SPEC_ROLES, new TypeReference<List<RoleSplit>>() {});
         List<RoleAllocation> shares = SplitEngine.splitRevenueAcrossRoles(b.netPaise(), GoldenExamplesTest.SPEC_ROLES);
         roundTrip(shares, new TypeReference<List<RoleAllocation>>() {});
@@ -81,6 +88,24 @@ class JacksonRoundTripTest {
         roundTrip(FeeEngine.calculateWithholding(1_000, s), new TypeReference<Withholding>() {});
         assertThat(json.writeValueAsString(Rounding.RUPEE_FLOOR)).isEqualTo("{\"unit\":\"RUPEE\",\"mode\":\"FLOOR\"}");
         assertThat(json.writeValueAsString(PlatformFeeRule.flat(1000))).isEqualTo("{\"rate\":{\"rateBps\":1000,\"fixedPaise\":0},\"tiers\":[],\"tierMode\":null}");
+    }
+
+    /**
+     * Payloads recorded before bearers existed (workflow histories, stored rule schedules) have none of
+     * the new fields: they read as "the community bore everything, the amount is the ticket price".
+     */
+    @Test
+    void payloadsWithoutBearersReadAsCommunityBorne() throws Exception {
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000, "EVENT", "CARD", "KA", "KA"), FeeSchedules.recommendedDefault());
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(b);
+        tree.remove(List.of("ticketPricePaise", "convenienceFeePaise", "gatewayFeeBearer", "platformFeeBearer", "platformFeeWaivedPaise"));
+        assertThat(json.treeToValue(tree, FeeBreakdown.class)).isEqualTo(b);
+        var schedule = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(FeeSchedules.seedExamples());
+        schedule.remove(List.of("gatewayFeeBearer", "platformFeeBearer"));
+        assertThat(json.treeToValue(schedule, FeeSchedule.class)).isEqualTo(FeeSchedules.seedExamples());
+        var facts = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(new PaymentFacts(5, "EVENT", "UPI", null, null));
+        facts.remove("ticketPricePaise");
+        assertThat(json.treeToValue(facts, PaymentFacts.class)).isEqualTo(new PaymentFacts(5, "EVENT", "UPI", null, null));
     }
 
     @Test

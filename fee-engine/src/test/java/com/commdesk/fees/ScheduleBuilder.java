@@ -20,6 +20,8 @@ final class ScheduleBuilder {
     Rounding rounding;
     int min;
     int max;
+    FeeBearer gatewayBearer = FeeBearer.COMMUNITY;
+    FeeBearer platformBearer = FeeBearer.COMMUNITY;
 
     static ScheduleBuilder from(FeeSchedule s) {
         ScheduleBuilder b = new ScheduleBuilder();
@@ -37,6 +39,8 @@ final class ScheduleBuilder {
         b.rounding = s.rounding();
         b.min = s.minPlatformFeeBps();
         b.max = s.maxPlatformFeeBps();
+        b.gatewayBearer = s.gatewayFeeBearer();
+        b.platformBearer = s.platformFeeBearer();
         return b;
     }
 
@@ -59,8 +63,10 @@ final class ScheduleBuilder {
     ScheduleBuilder rounding(RoundingUnit u, RoundingMode m) { rounding = new Rounding(u, m); return this; }
     ScheduleBuilder tiers(String source, TierMode mode, FeeTier... tiers) { platform.put(source, PlatformFeeRule.tiered(mode, List.of(tiers))); return this; }
 
+    ScheduleBuilder bearers(FeeBearer gateway, FeeBearer platform) { gatewayBearer = gateway; platformBearer = platform; return this; }
+
     FeeSchedule build() {
         return new FeeSchedule(name, gstMethod, gstRateBps, gateway, gatewayFeeBase, gatewayGstRateBps, platform,
-                platformFeeGst, platformGstRateBps, tcsRateBps, tdsRateBps, rounding, min, max);
+                platformFeeGst, platformGstRateBps, tcsRateBps, tdsRateBps, rounding, min, max, gatewayBearer, platformBearer);
     }
 }

@@ -9,6 +9,14 @@ public final class AccountCodes {
     public static final String GATEWAY_FEE_EXPENSE = "gateway_fee_expense";
     public static final String GATEWAY_FEE_RECOVERY = "gateway_fee_recovery";
     public static final String PLATFORM_FEE_INCOME = "platform_fee_income";
+    /** Gateway charges CommDesk pays itself when a rule makes the platform bear the gateway fee (promotions). */
+    public static final String GATEWAY_FEE_ABSORBED = "gateway_fee_absorbed";
+    /**
+     * The convenience fee a customer paid on top of the ticket price, until it pays the fees it is for:
+     * credited when the payment arrives, debited by the customer-borne gateway and platform charges
+     * (so it is back to 0 after every payment).
+     */
+    public static final String CONVENIENCE_FEE_CLEARING = "convenience_fee_clearing";
     public static final String TCS_PAYABLE = "tcs_payable";
     public static final String TDS_PAYABLE = "tds_payable";
     public static final String PAYOUTS_IN_FLIGHT = "payouts_in_flight";

@@ -1,5 +1,6 @@
 package com.commdesk.ledger;
 
+import com.commdesk.fees.FeeBearer;
 import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.GstHeads;
 import com.commdesk.fees.MemberAllocation;
@@ -12,17 +13,24 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The postings of one payment, following the money flow (docs/ledger.md):
+ * The postings of one payment, following the money flow (docs/ledger.md, docs/fees.md "Who bears each
+ * fee"). A = what the customer paid = T (ticket price) + C (convenience fee); the debit side of lines 3
+ * and 4 names who bore each fee:
  * <pre>
- *  1 customer pays     DR cashfree_clearing A          CR gst_output_payable:* gst, CR community_pool (A - gst)
+ *  1 customer pays     DR cashfree_clearing A          CR gst_output_payable:* gst, CR community_pool (T - gst),
+ *                                                       CR convenience_fee_clearing C (only when C > 0)
  *  2 Cashfree keeps    DR gateway_fee_expense fee      DR gst_input_credit:* feeGst, CR cashfree_clearing (fee + feeGst)
- *  3 pool pays gateway DR community_pool (fee+feeGst)  CR gateway_fee_recovery
- *  4 platform fee      DR community_pool (P [+ g])     CR platform_fee_income (P - g | P), CR platform_gst_payable:* g
+ *  3 gateway bearer    DR community_pool (COMMUNITY) | gateway_fee_absorbed (PLATFORM) | convenience_fee_clearing
+ *                      (CUSTOMER), fee + feeGst        CR gateway_fee_recovery
+ *  4 platform fee      DR community_pool (COMMUNITY) | convenience_fee_clearing (CUSTOMER), P [+ g]
+ *                                                       CR platform_fee_income (P - g | P), CR platform_gst_payable:* g
+ *                      (PLATFORM: the fee is waived, nothing moves and nothing is posted)
  *  5 withholding       DR community_pool tcs + tds     CR tcs_payable, CR tds_payable
  *  6 members           DR community_pool net           CR member:*:pending per share
  * </pre>
- * The pool is credited A - gst and debited the same, so it is empty after every payment; the
- * journal balances because net = A - gst - fee - feeGst - P - (g if ON_TOP) - tcs - tds.
+ * The pool is credited T - gst and debited the same, and the convenience clearing account C and the
+ * same, so both are empty after every payment; the journal balances because
+ * T = gst + tcs + tds + net + the community-borne charges and C = the customer-borne charges.
  */
 public final class PaymentJournal {
     private PaymentJournal() {}
@@ -48,26 +56,30 @@ public final class PaymentJournal {
         if (sharesTotal != b.netPaise()) {
             throw new IllegalArgumentException("shares sum to " + sharesTotal + " paise but net is " + b.netPaise());
         }
+        if (Math.addExact(b.ticketPricePaise(), b.convenienceFeePaise()) != b.amountPaise()) {
+            throw new IllegalArgumentException("ticket price " + b.ticketPricePaise() + " + convenience fee " + b.convenienceFeePaise()
+                    + " is not the amount " + b.amountPaise());
+        }
         boolean onTop = b.platformFeeGst() == PlatformFeeGst.ON_TOP;
-        long platformFeeCharged = onTop ? Math.addExact(b.platformFeePaise(), b.platformFeeGstPaise()) : b.platformFeePaise();
         long platformIncome = onTop ? b.platformFeePaise() : Math.subtractExact(b.platformFeePaise(), b.platformFeeGstPaise());
-        long gatewayTotal = Math.addExact(b.gatewayFeePaise(), b.gatewayFeeGstPaise());
         String pool = AccountCodes.communityPool(communityId);
 
         List<JournalLine> out = new ArrayList<>();
-        // 1. the customer's payment, GST out of it, the rest into the community pool
+        // 1. the customer's payment: GST out of the ticket price, the rest into the community pool,
+        //    the convenience fee (customer-borne charges) into its clearing account
         add(out, sys(AccountCodes.CASHFREE_CLEARING, "ASSET", "CASHFREE_CLEARING", b.amountPaise()));
         heads(out, b.gstHeads(), AccountCodes::gstOutputPayable, "LIABILITY", "GST_OUTPUT_PAYABLE", -1);
-        add(out, poolLine(pool, communityId, -Math.subtractExact(b.amountPaise(), b.gstPaise())));
+        add(out, poolLine(pool, communityId, -Math.subtractExact(b.ticketPricePaise(), b.gstPaise())));
+        add(out, convenience(-b.convenienceFeePaise()));
         // 2. Cashfree keeps its fee and the GST on it (input credit) from what it settles
         add(out, sys(AccountCodes.GATEWAY_FEE_EXPENSE, "EXPENSE", "GATEWAY_FEE_EXPENSE", b.gatewayFeePaise()));
         heads(out, b.gatewayGstHeads(), AccountCodes::gstInputCredit, "ASSET", "GST_INPUT_CREDIT", +1);
-        add(out, sys(AccountCodes.CASHFREE_CLEARING, "ASSET", "CASHFREE_CLEARING", -gatewayTotal));
-        // 3. the community bears the gateway cost
-        add(out, poolLine(pool, communityId, gatewayTotal));
-        add(out, sys(AccountCodes.GATEWAY_FEE_RECOVERY, "INCOME", "GATEWAY_FEE_RECOVERY", -gatewayTotal));
-        // 4. CommDesk's platform fee and its GST
-        add(out, poolLine(pool, communityId, platformFeeCharged));
+        add(out, sys(AccountCodes.CASHFREE_CLEARING, "ASSET", "CASHFREE_CLEARING", -b.gatewayChargesPaise()));
+        // 3. whoever bears the gateway cost pays it back
+        add(out, bearer(b.gatewayFeeBearer(), pool, communityId, b.gatewayChargesPaise()));
+        add(out, sys(AccountCodes.GATEWAY_FEE_RECOVERY, "INCOME", "GATEWAY_FEE_RECOVERY", -b.gatewayChargesPaise()));
+        // 4. CommDesk's platform fee and its GST, paid by its bearer (a waived fee is all zeros)
+        add(out, bearer(b.platformFeeBearer(), pool, communityId, b.platformChargesPaise()));
         add(out, sys(AccountCodes.PLATFORM_FEE_INCOME, "INCOME", "PLATFORM_FEE_INCOME", -platformIncome));
         heads(out, b.platformGstHeads(), AccountCodes::platformGstPayable, "LIABILITY", "PLATFORM_GST_PAYABLE", -1);
         // 5. statutory withholding
@@ -86,6 +98,19 @@ public final class PaymentJournal {
         for (JournalLine l : out) sum = Math.addExact(sum, l.amountPaise());
         if (sum != 0) throw new IllegalStateException("payment journal does not balance by " + sum + " paise: " + b);
         return List.copyOf(out);
+    }
+
+    /** The debit of a fee's bearer: the community's pool, CommDesk's own expense, or the customer's convenience fee. */
+    private static JournalLine bearer(FeeBearer bearer, String pool, String communityId, long amountPaise) {
+        return switch (bearer) {
+            case COMMUNITY -> poolLine(pool, communityId, amountPaise);
+            case PLATFORM -> sys(AccountCodes.GATEWAY_FEE_ABSORBED, "EXPENSE", "GATEWAY_FEE_ABSORBED", amountPaise);
+            case CUSTOMER -> convenience(amountPaise);
+        };
+    }
+
+    private static JournalLine convenience(long amountPaise) {
+        return sys(AccountCodes.CONVENIENCE_FEE_CLEARING, "LIABILITY", "CONVENIENCE_FEE_CLEARING", amountPaise);
     }
 
     public static JournalLine memberLine(String communityId, String role, String userId, WalletBucket bucket, long amountPaise) {

@@ -215,7 +215,8 @@ public final class PaymentLedger {
                 rt.CASHFREE_PAYMENT_ID, rt.PAYMENT_METHOD, rt.GROSS_AMOUNT_PAISE, rt.GST_AMOUNT_PAISE, rt.GST_CGST_PAISE,
                 rt.GST_SGST_PAISE, rt.GST_IGST_PAISE, rt.PAYMENT_GATEWAY_FEE_PAISE, rt.PAYMENT_GATEWAY_GST_PAISE,
                 rt.PLATFORM_FEE_PAISE, rt.PLATFORM_FEE_GST_PAISE, rt.PLATFORM_FEE_GST_MODE, rt.TCS_PAISE, rt.TDS_PAISE,
-                rt.NET_REVENUE_PAISE, rt.SCHEDULE_NAME, rt.RULE_ID, rt.RULE_VERSION, rt.METADATA, rt.IDEMPOTENCY_KEY, rt.JOURNAL_ID);
+                rt.NET_REVENUE_PAISE, rt.SCHEDULE_NAME, rt.RULE_ID, rt.RULE_VERSION, rt.METADATA, rt.IDEMPOTENCY_KEY, rt.JOURNAL_ID,
+                rt.GATEWAY_FEE_BEARER, rt.PLATFORM_FEE_BEARER, rt.CONVENIENCE_FEE_PAISE, rt.PLATFORM_FEE_WAIVED_PAISE);
     }
 
     private static void addRevenueTransaction(ColumnarInsert<RevenueTransactionRecord> rows, PaymentPosting p, long journalId) {
@@ -224,7 +225,8 @@ public final class PaymentLedger {
                 p.paymentMethod(), b.amountPaise(), b.gstPaise(), b.gstHeads().cgstPaise(), b.gstHeads().sgstPaise(),
                 b.gstHeads().igstPaise(), b.gatewayFeePaise(), b.gatewayFeeGstPaise(), b.platformFeePaise(),
                 b.platformFeeGstPaise(), b.platformFeeGst().name(), b.tcsPaise(), b.tdsPaise(), b.netPaise(), b.scheduleName(),
-                p.ruleId(), p.ruleVersion(), JSONB.valueOf(metadataJson(p.metadata())), p.idempotencyKey(), journalId);
+                p.ruleId(), p.ruleVersion(), JSONB.valueOf(metadataJson(p.metadata())), p.idempotencyKey(), journalId,
+                b.gatewayFeeBearer().name(), b.platformFeeBearer().name(), b.convenienceFeePaise(), b.platformFeeWaivedPaise());
     }
 
     /**

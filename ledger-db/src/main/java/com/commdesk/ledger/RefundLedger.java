@@ -113,7 +113,9 @@ public final class RefundLedger {
                     + "left of the payment: it would make " + (refunded + r.amountPaise()) + " of a " + rt.getGrossAmountPaise() + " paise payment");
         }
         boolean onTop = "ON_TOP".equals(rt.getPlatformFeeGstMode());
-        long[] original = {rt.getGstAmountPaise(), rt.getPaymentGatewayFeePaise() + rt.getPaymentGatewayGstPaise(),
+        // A gateway fee the platform absorbed was never part of what the customer paid (041): the parts sum to gross.
+        long gatewayTotal = "PLATFORM".equals(rt.getGatewayFeeBearer()) ? 0 : rt.getPaymentGatewayFeePaise() + rt.getPaymentGatewayGstPaise();
+        long[] original = {rt.getGstAmountPaise(), gatewayTotal,
                 onTop ? rt.getPlatformFeePaise() + rt.getPlatformFeeGstPaise() : rt.getPlatformFeePaise(),
                 rt.getTcsPaise(), rt.getTdsPaise(), rt.getNetRevenuePaise()};
         long[] remaining = new long[6];

@@ -47,6 +47,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public static final String COMMUNITY_TAG = "community_id";
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
+    /** Optional order tag: the ticket price in paise when the customer pays a convenience fee on top (docs/fees.md). */
+    public static final String TICKET_PRICE_TAG = TicketPrice.TAG;
 
     private final CashfreeGateway cashfree;
     private final CommunityRepository communities;
@@ -141,11 +143,13 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     @Override
     public FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified) {
         CommunityConfig community = community(request.communityId());
-        FeePolicy.Choice choice = feePolicy.choose(request, verified, community);
         String placeOfSupply = request.metadata().get(PLACE_OF_SUPPLY_TAG);
         try {
+            // a bad ticket price or state is the payment's fault: non-retryable, the workflow parks it
+            FeePolicy.Choice choice = feePolicy.choose(request, verified, community);
             FeeBreakdown breakdown = FeeEngine.calculate(new PaymentFacts(verified.amountPaise(), request.sourceType(),
-                    verified.paymentMethod(), community.supplierState(), placeOfSupply), choice.schedule());
+                    verified.paymentMethod(), community.supplierState(), placeOfSupply, TicketPrice.of(request.metadata())),
+                    choice.schedule());
             return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion(),
                     choice.roles() == null || choice.roles().isEmpty() ? null : choice.roles());
         } catch (FeeValidationException e) {

@@ -23,8 +23,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Attributes: sourceType and metadata from the request, communityId and tier from the stored
- *       community, paymentMethod and amount from what Cashfree confirmed, paymentDate = the date of
- *       the payment instant in India (Asia/Kolkata).</li>
+ *       community, paymentMethod from what Cashfree confirmed, amountPaise = the ticket price (the
+ *       {@code ticket_price_paise} tag when a convenience fee was added on top, else the amount Cashfree
+ *       confirmed), paymentDate = the date of the payment instant in India (Asia/Kolkata).</li>
  *   <li>The payment instant, which also decides which rule versions are effective, is Cashfree's
  *       payment time; only when Cashfree gave none, this activity's clock.</li>
  *   <li>No effective rule matches → the configured default preset, with rule id and version null
@@ -51,8 +52,10 @@ public final class RuleBasedFeePolicy implements FeePolicy {
     @Override
     public Choice choose(PaymentRequest request, VerifiedPayment verified, CommunityConfig community) {
         Instant at = verified.paidAtEpochMillis() != null ? Instant.ofEpochMilli(verified.paidAtEpochMillis()) : clock.instant();
+        Long ticketPrice = TicketPrice.of(request.metadata());
+        long price = ticketPrice != null ? ticketPrice : verified.amountPaise();
         PaymentAttributes attributes = new PaymentAttributes(request.sourceType(), community.communityId(), community.tier(),
-                verified.paymentMethod(), verified.amountPaise(), LocalDate.ofInstant(at, BUSINESS_ZONE), metadata(request.metadata()));
+                verified.paymentMethod(), price, LocalDate.ofInstant(at, BUSINESS_ZONE), metadata(request.metadata()));
         Optional<CommissionRule> rule = rules.activeRules().select(attributes, at);
         if (rule.isEmpty()) return new Choice(fallback, null, null, null);
         CommissionRule r = rule.get();

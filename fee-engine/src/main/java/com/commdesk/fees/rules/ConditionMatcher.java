@@ -47,6 +47,64 @@ public final class ConditionMatcher {
         return root.test(a);
     }
 
+    /**
+     * Why the condition does not match {@code a}: the path of the first condition that failed (in the
+     * order they are written; "condition" is the root, "condition.conditions[1]" its second part, …) and
+     * what it needed against what the payment has. Null when it matches.
+     */
+    public Failure explain(PaymentAttributes a) {
+        return explain(root, condition, "condition", a);
+    }
+
+    /**
+     * Walks the compiled nodes together with the conditions they were compiled from (one node per
+     * condition, children in order), so the nodes carry nothing but what matching needs.
+     */
+    private static Failure explain(Node n, Condition c, String path, PaymentAttributes a) {
+        if (n.test(a)) return null;
+        return switch (c) {
+            case Condition.And and -> {
+                Node[] parts = ((AndNode) n).parts;
+                for (int i = 0; i < parts.length; i++) {
+                    Failure f = explain(parts[i], and.conditions().get(i), path + ".conditions[" + i + "]", a);
+                    if (f != null) yield f;
+                }
+                throw new IllegalStateException("an And that fails has a failing part");
+            }
+            case Condition.Or or -> {
+                Failure first = explain(((OrNode) n).parts[0], or.conditions().get(0), path + ".conditions[0]", a);
+                yield new Failure(path, "none of its " + or.conditions().size() + " alternatives matches; the first fails at "
+                        + first.path() + ": " + first.reason());
+            }
+            case Condition.Not not -> new Failure(path, "not (" + describe(not.condition()) + "), but it holds");
+            default -> {
+                String has = n.actual(a);
+                yield new Failure(path, describe(c) + (has.isEmpty() ? "" : ", but " + has));
+            }
+        };
+    }
+
+    /** The condition in words, for explanations: "sourceType = EVENT", "amountPaise ≥ 100", … */
+    static String describe(Condition c) {
+        return switch (c) {
+            case Condition.Always x -> "always";
+            case Condition.Eq eq -> eq.field() + " = " + shorten(eq.value());
+            case Condition.In in -> in.field() + " in " + (in.values().size() <= 5 ? in.values()
+                    : in.values().subList(0, 5) + " (+" + (in.values().size() - 5) + " more)");
+            case Condition.Range r -> r.min() == null ? r.field() + " ≤ " + r.max() : r.max() == null ? r.field() + " ≥ " + r.min()
+                    : r.field() + " in " + r.min() + ".." + r.max();
+            case Condition.DateRange r -> r.from() == null ? r.field() + " on or before " + r.to()
+                    : r.to() == null ? r.field() + " on or after " + r.from() : r.field() + " from " + r.from() + " to " + r.to();
+            case Condition.Regex r -> r.field() + " matches /" + shorten(r.pattern()) + "/";
+            case Condition.Not n -> "not (" + describe(n.condition()) + ")";
+            case Condition.And and -> "all of " + and.conditions().size() + " conditions";
+            case Condition.Or or -> "any of " + or.conditions().size() + " conditions";
+        };
+    }
+
+    /** The first condition that failed ({@code path}) and why ({@code reason}). */
+    public record Failure(String path, String reason) {}
+
     /** True when the condition can never match (contradictory equalities or ranges). */
     public boolean unsatisfiable() {
         return constraints.unsatisfiable;
@@ -108,6 +166,25 @@ public final class ConditionMatcher {
 
     private abstract static class Node {
         abstract boolean test(PaymentAttributes a);
+
+        /** For explanations: what the payment has for this condition's field, e.g. "sourceType is 'SPONSOR'". */
+        String actual(PaymentAttributes a) {
+            return "";
+        }
+    }
+
+    /** "sourceType is 'SPONSOR'", "amountPaise is 500", "metadata.campaign is absent". */
+    static String actual(Field f, PaymentAttributes a) {
+        String v = switch (f.kind()) {
+            case AMOUNT -> Long.toString(a.amountPaise());
+            case PAYMENT_DATE -> a.paymentDate() == null ? null : a.paymentDate().toString();
+            default -> f.string(a) == null ? null : "'" + shorten(f.string(a)) + "'";
+        };
+        return f.key() + (v == null ? " is absent" : " is " + v);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
     }
 
     private static final class TrueNode extends Node {
@@ -118,6 +195,7 @@ public final class ConditionMatcher {
         final Field f; final String v;
         TextEq(Field f, String v) { this.f = f; this.v = v; }
         @Override boolean test(PaymentAttributes a) { return CaseFold.equal(f.string(a), v); }
+        @Override String actual(PaymentAttributes a) { return ConditionMatcher.actual(f, a); }
     }
 
     private static final class TextIn extends Node {
@@ -134,6 +212,7 @@ public final class ConditionMatcher {
                 table = b.build();
             }
         }
+        @Override String actual(PaymentAttributes a) { return ConditionMatcher.actual(f, a); }
         @Override boolean test(PaymentAttributes a) {
             String s = f.string(a);
             if (s == null) return false;
@@ -146,6 +225,7 @@ public final class ConditionMatcher {
     private static final class AmountIn extends Node {
         final long[] values; final long min; final long max;
         AmountIn(long[] values, long min, long max) { this.values = values; this.min = min; this.max = max; }
+        @Override String actual(PaymentAttributes a) { return "amountPaise is " + a.amountPaise(); }
         @Override boolean test(PaymentAttributes a) {
             long x = a.amountPaise();
             if (x < min || x > max) return false;
@@ -158,6 +238,7 @@ public final class ConditionMatcher {
     private static final class DateIn extends Node {
         final long[] values; final long min; final long max;
         DateIn(long[] values, long min, long max) { this.values = values; this.min = min; this.max = max; }
+        @Override String actual(PaymentAttributes a) { return a.paymentDate() == null ? "paymentDate is absent" : "paymentDate is " + a.paymentDate(); }
         @Override boolean test(PaymentAttributes a) {
             LocalDate d = a.paymentDate();
             if (d == null) return false;
@@ -172,6 +253,7 @@ public final class ConditionMatcher {
     private static final class MetaNumberRange extends Node {
         final Field f; final long min; final long max;
         MetaNumberRange(Field f, long min, long max) { this.f = f; this.min = min; this.max = max; }
+        @Override String actual(PaymentAttributes a) { return ConditionMatcher.actual(f, a); }
         @Override boolean test(PaymentAttributes a) {
             String s = f.string(a);
             if (s == null) return false;
@@ -183,6 +265,7 @@ public final class ConditionMatcher {
     private static final class MetaDateRange extends Node {
         final Field f; final long min; final long max;
         MetaDateRange(Field f, long min, long max) { this.f = f; this.min = min; this.max = max; }
+        @Override String actual(PaymentAttributes a) { return ConditionMatcher.actual(f, a); }
         @Override boolean test(PaymentAttributes a) {
             String s = f.string(a);
             if (s == null) return false;
@@ -198,6 +281,7 @@ public final class ConditionMatcher {
     private static final class RegexNode extends Node {
         final Field f; final Pattern p;
         RegexNode(Field f, Pattern p) { this.f = f; this.p = p; }
+        @Override String actual(PaymentAttributes a) { return ConditionMatcher.actual(f, a); }
         @Override boolean test(PaymentAttributes a) {
             String s = f.string(a);
             return s != null && p.matcher(s).matches();
@@ -211,6 +295,7 @@ public final class ConditionMatcher {
             for (Node n : parts) if (!n.test(a)) return false;
             return true;
         }
+
     }
 
     private static final class OrNode extends Node {
@@ -220,12 +305,14 @@ public final class ConditionMatcher {
             for (Node n : parts) if (n.test(a)) return true;
             return false;
         }
+
     }
 
     private static final class NotNode extends Node {
         final Node inner;
         NotNode(Node inner) { this.inner = inner; }
         @Override boolean test(PaymentAttributes a) { return !inner.test(a); }
+
     }
 
     static final long NOT_A_NUMBER = Long.MIN_VALUE;
@@ -264,7 +351,7 @@ public final class ConditionMatcher {
             if (++nodes > RuleLimits.MAX_CONDITION_NODES) {
                 throw new FeeValidationException(path, "the condition has more than " + RuleLimits.MAX_CONDITION_NODES + " nodes");
             }
-            return switch (c) {
+            Compiled out = switch (c) {
                 case Condition.Always x -> new Compiled(new TrueNode(), Constraints.NONE);
                 case Condition.Eq eq -> eq(eq, path);
                 case Condition.In in -> in(in, path);
@@ -284,6 +371,7 @@ public final class ConditionMatcher {
                     yield new Compiled(new OrNode(nodes(parts)), Constraints.or(constraints(parts)));
                 }
             };
+            return out;
         }
 
         private List<Compiled> children(List<Condition> list, String path, int depth) {

@@ -19,8 +19,9 @@ public final class QuoteEngine {
 
     /**
      * @param facts        the payment
-     * @param attributes   what the rule conditions see; its amountPaise, sourceType and paymentMethod
-     *                     must agree with {@code facts} (error on "attributes.…")
+     * @param attributes   what the rule conditions see; its amountPaise (the ticket price:
+     *                     {@code facts.ticketPriceOrAmount()}), sourceType and paymentMethod must agree
+     *                     with {@code facts} (error on "attributes.…")
      * @param rules        the rule set
      * @param at           the instant that decides which rules are effective (usually the payment time)
      * @param defaultRoles the community's roles, used (and validated, on "defaultRoles") only when the
@@ -53,8 +54,9 @@ public final class QuoteEngine {
         if (facts == null) throw new FeeValidationException("facts", "is required");
         if (a == null) throw new FeeValidationException("attributes", "is required");
         if (rules == null) throw new FeeValidationException("rules", "is required");
-        if (a.amountPaise() != facts.amountPaise()) {
-            throw new FeeValidationException("attributes.amountPaise", a.amountPaise() + " differs from the payment's " + facts.amountPaise());
+        if (a.amountPaise() != facts.ticketPriceOrAmount()) {
+            throw new FeeValidationException("attributes.amountPaise", a.amountPaise() + " differs from the payment's ticket price "
+                    + facts.ticketPriceOrAmount());
         }
         if (!CaseFold.equal(a.sourceType(), facts.sourceType())) {
             throw new FeeValidationException("attributes.sourceType", "'" + a.sourceType() + "' differs from the payment's '" + facts.sourceType() + "'");

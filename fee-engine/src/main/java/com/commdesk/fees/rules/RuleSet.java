@@ -80,11 +80,13 @@ public final class RuleSet {
     private final List<CommissionRule> rules;
     private final CaseFold.Table<Bucket> byCommunity;
     private final Bucket anyCommunity;
+    private final Entry[] ordered; // every rule in selection order, for explanations
 
-    private RuleSet(List<CommissionRule> rules, CaseFold.Table<Bucket> byCommunity, Bucket anyCommunity) {
+    private RuleSet(List<CommissionRule> rules, CaseFold.Table<Bucket> byCommunity, Bucket anyCommunity, Entry[] ordered) {
         this.rules = rules;
         this.byCommunity = byCommunity;
         this.anyCommunity = anyCommunity;
+        this.ordered = ordered;
     }
 
     /** Validates and indexes the rules (0..10,000). */
@@ -143,6 +145,61 @@ public final class RuleSet {
         }
     }
 
+    /**
+     * A what-if preview of {@link #select}: the rule it returns for these attributes at {@code at}, and
+     * for every candidate rule — every rule the index files under this payment's communityId and
+     * sourceType or under "any" — in the order selection considers them, whether it was selected,
+     * matched with a lower priority, failed a condition (the first one, with what it needed and what the
+     * payment had) or was not effective. The other rules require another communityId or sourceType, so
+     * they cannot match; they are only counted. Consistent with {@link #select} by construction: the
+     * selected rule is the first effective, matching candidate of that order.
+     */
+    public RuleSelection explain(PaymentAttributes a, Instant at) {
+        if (a == null) throw new FeeValidationException("attributes", "is required");
+        if (at == null) throw new FeeValidationException("at", "is required");
+        Entry selected = selectEntry(a, at);
+        Bucket c = a.communityId() == null ? null : byCommunity.get(a.communityId());
+        String st = a.sourceType();
+        java.util.Set<Entry> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Entry> candidates = new ArrayList<>();
+        for (Entry[] list : List.of(c == null ? NONE : orNone(st == null ? null : c.bySource.get(st)), c == null ? NONE : c.anySource,
+                orNone(st == null ? null : anyCommunity.bySource.get(st)), anyCommunity.anySource)) {
+            for (Entry e : list) if (seen.add(e)) candidates.add(e);
+        }
+        candidates.sort(ORDER);
+        List<RuleExplanation> out = new ArrayList<>(candidates.size());
+        for (Entry e : candidates) out.add(explain(e, selected, a, at));
+        return new RuleSelection(selected == null ? null : selected.rule, out, ordered.length - candidates.size());
+    }
+
+    private static RuleExplanation explain(Entry e, Entry selected, PaymentAttributes a, Instant at) {
+        CommissionRule r = e.rule;
+        RuleExplanation.Outcome outcome;
+        String path = null;
+        String reason;
+        if (!e.effectiveAt(at)) {
+            outcome = RuleExplanation.Outcome.NOT_EFFECTIVE;
+            reason = at.isBefore(r.effectiveFrom()) ? "not effective yet at " + at + ": from " + r.effectiveFrom()
+                    : "no longer effective at " + at + ": ended " + r.effectiveTo();
+        } else {
+            ConditionMatcher.Failure f = e.matcher.explain(a);
+            if (f != null) {
+                outcome = RuleExplanation.Outcome.CONDITION_FAILED;
+                path = f.path();
+                reason = f.reason();
+            } else if (e == selected) {
+                outcome = RuleExplanation.Outcome.SELECTED;
+                reason = "effective and its condition matches; priority " + r.priority()
+                        + " is the highest of the matching rules (version " + r.version() + ")";
+            } else {
+                outcome = RuleExplanation.Outcome.MATCHED_LOWER_PRIORITY;
+                reason = "its condition matches too, but rule '" + selected.rule.ruleId() + "' v" + selected.rule.version()
+                        + " has the higher priority " + selected.rule.priority() + " (this one: " + r.priority() + ")";
+            }
+        }
+        return new RuleExplanation(r.ruleId(), r.version(), r.priority(), r.effectiveFrom(), r.effectiveTo(), outcome, path, reason);
+    }
+
     private static Entry[] orNone(Entry[] e) {
         return e == null ? NONE : e;
     }
@@ -165,7 +222,12 @@ public final class RuleSet {
         if (r.effectiveTo() != null && !r.effectiveTo().isAfter(r.effectiveFrom())) {
             throw new FeeValidationException(p + ".effectiveTo", "must be after effectiveFrom (or null for open-ended)");
         }
-        ConditionMatcher m = ConditionMatcher.compile(r.condition(), p + ".condition");
+        ConditionMatcher m;
+        try {
+            m = ConditionMatcher.compile(r.condition(), "condition"); // paths relative to the rule, as explanations show them
+        } catch (FeeValidationException e) {
+            throw new FeeValidationException(p + "." + e.field(), e.reason());
+        }
         if (m.unsatisfiable()) {
             throw new FeeValidationException(p + ".condition", "can never match: its equalities or ranges contradict each other " + m.constraints());
         }
@@ -260,7 +322,9 @@ public final class RuleSet {
         }
         CaseFold.Table.Builder<Bucket> b = CaseFold.Table.builder();
         byCommunity.forEach((cid, m) -> b.put(cid, bucket(m)));
-        return new RuleSet(rules, b.build(), bucket(any));
+        Entry[] ordered = entries.toArray(new Entry[0]);
+        java.util.Arrays.sort(ordered, ORDER);
+        return new RuleSet(rules, b.build(), bucket(any), ordered);
     }
 
     private static Bucket bucket(Map<String, List<Entry>> bySource) {

@@ -181,6 +181,43 @@ class RulePropertiesTest {
             assertThat(atTop).as("rules matching at the top priority for %s at %s", a, at).hasSizeLessThanOrEqualTo(1);
             if (atTop.isEmpty()) assertThat(rs.select(a, at)).isEmpty();
             else assertThat(rs.select(a, at)).contains(atTop.get(0));
+            explanationAgrees(rs, rules, ms, a, at);
+        }
+    }
+
+    /**
+     * The what-if explanation agrees with select and with a full scan: every rule is listed once or
+     * counted as another community's or source's (and then cannot match); the one SELECTED is what
+     * select returns; NOT_EFFECTIVE exactly when not effective; CONDITION_FAILED
+     * exactly when the condition does not match, naming a condition path; the rest matched with a lower
+     * priority than the selected rule.
+     */
+    private static void explanationAgrees(RuleSet rs, List<CommissionRule> rules, List<ConditionMatcher> ms, PaymentAttributes a, Instant at) {
+        RuleSelection sel = rs.explain(a, at);
+        assertThat(sel.selected()).isEqualTo(rs.select(a, at).orElse(null));
+        assertThat(sel.candidates().size() + sel.otherRules()).isEqualTo(rules.size());
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (RuleExplanation x : sel.candidates()) assertThat(listed.add(x.ruleId())).isTrue();
+        for (int i = 0; i < rules.size(); i++) {
+            // a rule left out of the candidates can never match this payment
+            if (!listed.contains(rules.get(i).ruleId())) assertThat(ms.get(i).matches(a)).as("%s is not a candidate", rules.get(i)).isFalse();
+        }
+        for (RuleExplanation x : sel.candidates()) {
+            int i = Integer.parseInt(x.ruleId().substring(1));
+            CommissionRule c = rules.get(i);
+            boolean effective = c.effectiveAt(at);
+            boolean matches = ms.get(i).matches(a);
+            RuleExplanation.Outcome expected = !effective ? RuleExplanation.Outcome.NOT_EFFECTIVE
+                    : !matches ? RuleExplanation.Outcome.CONDITION_FAILED
+                    : c.equals(sel.selected()) ? RuleExplanation.Outcome.SELECTED : RuleExplanation.Outcome.MATCHED_LOWER_PRIORITY;
+            assertThat(x.outcome()).as("%s for %s at %s", c, a, at).isEqualTo(expected);
+            if (expected == RuleExplanation.Outcome.CONDITION_FAILED) assertThat(x.failedCondition()).startsWith("condition");
+            else assertThat(x.failedCondition()).isNull();
+            if (expected == RuleExplanation.Outcome.MATCHED_LOWER_PRIORITY) {
+                assertThat(sel.selected()).isNotNull();
+                assertThat(c.priority()).isLessThan(sel.selected().priority());
+            }
+            assertThat(x.reason()).isNotBlank();
         }
     }
 }

@@ -95,7 +95,8 @@ public final class CommissionRuleRepository {
     // Writes
 
     /**
-     * Creates rule {@code ruleId} at version 1, active.
+     * Creates rule {@code ruleId} at version 1, active. Its platform rates must lie within the
+     * platform-wide fee bounds ({@link FeeBoundsRepository}), checked under the write lock.
      *
      * @throws FeeValidationException    naming the field ("ruleId", "actor", "priority", "schedule.…", "roles[1].shareBps", …)
      * @throws CommissionRuleException   ALREADY_EXISTS, or TIE with another active rule
@@ -111,6 +112,7 @@ public final class CommissionRuleRepository {
                 throw new CommissionRuleException(CommissionRuleException.Code.ALREADY_EXISTS, "ruleId", null,
                         "a rule with id '" + ruleId + "' exists already (ids ignore case); PUT it to change it");
             }
+            FeeBoundsRepository.read(tx).bounds().check(candidate.schedule(), "schedule");
             checkTies(tx, candidate);
             OffsetDateTime now = now(tx);
             tx.insertInto(COMMISSION_RULE)
@@ -142,6 +144,7 @@ public final class CommissionRuleRepository {
             }
             CommissionRule before = toRule(currentVersion(tx, header));
             CommissionRule candidate = validate(id, next, draft);
+            FeeBoundsRepository.read(tx).bounds().check(candidate.schedule(), "schedule");
             checkTies(tx, candidate);
             OffsetDateTime now = now(tx);
             insertVersion(tx, candidate, actor, now);
@@ -262,7 +265,8 @@ public final class CommissionRuleRepository {
 
     // ----------------------------------------------------------------------------------------------
 
-    private static void lock(DSLContext tx) {
+    /** The lock every rule and bounds write takes first (transaction-scoped): rule checks and bounds checks see each other. */
+    static void lock(DSLContext tx) {
         tx.select(DSL.field("pg_advisory_xact_lock({0})", Object.class, DSL.val(WRITE_LOCK))).fetch();
     }
 
@@ -328,6 +332,11 @@ public final class CommissionRuleRepository {
             if (e.field().startsWith(mine + ".")) throw new FeeValidationException(e.field().substring(mine.length() + 1), e.reason());
             throw e;
         }
+    }
+
+    /** The current version of every active rule. */
+    static List<CommissionRule> activeCurrentVersions(DSLContext ctx) {
+        return activeCurrentVersions(ctx, null);
     }
 
     private static List<CommissionRule> activeCurrentVersions(DSLContext ctx, String exceptRuleId) {

@@ -100,12 +100,20 @@ class CommissionRuleRepositoryTest {
                 new Condition.Range("amountPaise", 100L, null),
                 new Condition.DateRange("paymentDate", LocalDate.parse("2026-01-01"), LocalDate.parse("2026-12-31")),
                 Condition.not(new Condition.Regex("metadata.campaign", "test-.*")), Condition.or(Condition.eq("paymentMethod", "UPI"), Condition.always()));
-        Draft d = new Draft(-5, T0, T0.plus(Duration.ofDays(30)), c, tiered, roles());
+        tiered = tiered.withBearers(com.commdesk.fees.FeeBearer.CUSTOMER, com.commdesk.fees.FeeBearer.PLATFORM);
+        List<RoleSplit> mixed = new java.util.ArrayList<>(roles());
+        mixed.add(RoleSplit.fixed("venue", 50_000, MemberSplitMode.EQUAL, List.of(MemberShare.of("v1"))));
+        mixed.add(RoleSplit.tiered("event_team", TierMode.MARGINAL, List.of(new FeeTier(0, 1000, 0), new FeeTier(10_000_000, 1500, 0)),
+                MemberSplitMode.EQUAL, List.of(MemberShare.of("e1"))));
+        Draft d = new Draft(-5, T0, T0.plus(Duration.ofDays(30)), c, tiered, mixed);
+        // the tier's fixed part (500 paise) needs platform bounds that allow one
+        new FeeBoundsRepository(db.dsl()).update(new com.commdesk.fees.FeeBounds(500, 2000, 500), "test", Map.of());
 
         rules.create("shapes", d, "bob");
 
         CommissionRule stored = rules.history("shapes").orElseThrow().versions().get(0).rule();
-        assertThat(stored).isEqualTo(new CommissionRule("shapes", 1, -5, d.effectiveFrom(), d.effectiveTo(), c, tiered, roles()));
+        assertThat(stored).isEqualTo(new CommissionRule("shapes", 1, -5, d.effectiveFrom(), d.effectiveTo(), c, tiered, mixed));
+        assertThat(stored.schedule().gatewayFeeBearer()).isEqualTo(com.commdesk.fees.FeeBearer.CUSTOMER);
     }
 
     @Test

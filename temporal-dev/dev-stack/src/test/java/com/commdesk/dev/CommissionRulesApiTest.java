@@ -159,7 +159,7 @@ class CommissionRulesApiTest {
             outside admin bounds     | {"schedule":{"platformFeeBySource":{"EVENT":{"rate":{"rateBps":2500,"fixedPaise":0}}}}} | 422 | schedule.platformFee.EVENT.rate.rateBps
             shares not 10000         | {"roles":[{"role":"owner","shareBps":9000,"members":[{"userId":"u1"}]}]} | 422 | roles
             duplicate roles          | {"roles":[{"role":"a","shareBps":5000,"members":[{"userId":"u1"}]},{"role":"A","shareBps":5000,"members":[{"userId":"u2"}]}]} | 422 | roles[1].role
-            empty members            | {"roles":[{"role":"owner","shareBps":10000,"members":[]}]} | 422 | roles[0].members
+            empty FIXED members      | {"roles":[{"role":"owner","shareBps":10000,"mode":"FIXED","members":[]}]} | 422 | roles[0].members
             deductions above amount  | {"amountPaise":100,"schedule":{"gatewayFeeByMethod":{"CARD":{"rateBps":0,"fixedPaise":1000}}}} | 422 | amountPaise
             unknown source type      | {"sourceType":"DONATION"}                            | 422 | sourceType
             unknown community        | {"communityId":"no-such-community"}                  | 422 | communityId

@@ -281,6 +281,14 @@ class ObservabilityTest {
     @Test
     @Order(100)
     void everyMetricTheAlertRulesAndTheDashboardReadIsExposed() throws Exception {
+        // The Temporal client counts a failed request only once one has failed, and whether one already has
+        // depends on timing (a test server answers some calls UNIMPLEMENTED, a real one does not). Provoke one
+        // the alert is about: a refund status nobody asked for is a Temporal query that answers NOT_FOUND.
+        HttpResponse<String> unknown = send(HttpRequest.newBuilder(URI.create(url(stack.apiPort(), "/api/v1/refunds/obs-no-such-refund")))
+                .timeout(Duration.ofSeconds(20)).GET().build());
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
+        awaitApi(m -> m.names().contains("temporal_request_failure_total"));
+
         java.nio.file.Path dir = java.nio.file.Path.of("target", "metrics-scrape");
         java.nio.file.Files.createDirectories(dir);
         PrometheusText worker = worker();
@@ -327,11 +335,20 @@ class ObservabilityTest {
 
     /** Scrapes the worker until {@code moved} holds (gauges are read per scrape; Temporal's metrics are reported every 0.5 s). */
     static PrometheusText awaitWorker(Predicate<PrometheusText> moved) throws InterruptedException {
+        return await("worker", ObservabilityTest::worker, moved);
+    }
+
+    static PrometheusText awaitApi(Predicate<PrometheusText> moved) throws InterruptedException {
+        return await("API", ObservabilityTest::api, moved);
+    }
+
+    private static PrometheusText await(String process, java.util.function.Supplier<PrometheusText> scrape,
+                                        Predicate<PrometheusText> moved) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            PrometheusText m = worker();
+            PrometheusText m = scrape.get();
             if (moved.test(m)) return m;
-            if (System.nanoTime() > deadline) throw new AssertionError("the worker's metrics never moved as expected:\n" + excerpt(m));
+            if (System.nanoTime() > deadline) throw new AssertionError("the " + process + "'s metrics never moved as expected:\n" + excerpt(m));
             Thread.sleep(250);
         }
     }
