@@ -47,6 +47,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public static final String COMMUNITY_TAG = "community_id";
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
+    /** Optional order tag: the revenue source (EVENT, MEMBERSHIP, ...); a request must not contradict it. */
+    public static final String SOURCE_TYPE_TAG = "source_type";
     /** Optional order tag: the ticket price in paise when the customer pays a convenience fee on top (docs/fees.md). */
     public static final String TICKET_PRICE_TAG = TicketPrice.TAG;
 
@@ -114,6 +116,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         if (!request.communityId().equals(owner)) {
             throw rejected("order belongs to community '" + owner + "', not '" + request.communityId() + "'");
         }
+        // The revenue source and the place of supply choose the fee rule and the GST heads: when the order
+        // (created by CommDesk) names them, a request that says otherwise is refused (issue 10 item 7, D16).
+        contradicts(order, SOURCE_TYPE_TAG, request.sourceType(), v -> v);
+        contradicts(order, PLACE_OF_SUPPLY_TAG, request.metadata().get(PLACE_OF_SUPPLY_TAG), PaymentActivitiesImpl::stateCode);
         List<CashfreePayment> successful = payments.stream().filter(p -> "SUCCESS".equals(p.status())).toList();
         if (successful.size() != 1) throw rejected("order has " + successful.size() + " successful payments, expected exactly 1");
         CashfreePayment paid = successful.get(0);
@@ -123,6 +129,23 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         }
         return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
                 paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId());
+    }
+
+    private void contradicts(CashfreeOrder order, String tag, String claimed, java.util.function.UnaryOperator<String> key) {
+        String fact = order.tags().get(tag);
+        if (fact != null && claimed != null && !key.apply(fact).equals(key.apply(claimed))) {
+            throw rejected("order " + order.orderId() + " has " + tag + " '" + fact + "', not '" + claimed + "'");
+        }
+    }
+
+    /** A place of supply by its GST state code ("KA", "29" and "Karnataka" agree); an unknown one as written. */
+    private static String stateCode(String value) {
+        try {
+            String code = com.commdesk.fees.GstStates.codeOrNull(value, PLACE_OF_SUPPLY_TAG);
+            return code == null ? value : code;
+        } catch (com.commdesk.fees.FeeValidationException e) {
+            return value;
+        }
     }
 
     private ApplicationFailure rejected(String message) {
