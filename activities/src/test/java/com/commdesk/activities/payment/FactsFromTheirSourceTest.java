@@ -26,7 +26,7 @@ class FactsFromTheirSourceTest {
     static final Map<String, String> TAGS = Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community",
             "source_type", "EVENT", PaymentActivitiesImpl.PLACE_OF_SUPPLY_TAG, "KA");
 
-    final PaymentActivitiesImpl activities = new PaymentActivitiesImpl(gateway(TAGS), null, null,
+    final PaymentActivitiesImpl activities = new PaymentActivitiesImpl(gateway(TAGS), new com.commdesk.ledger.CommunityRepository(null), null,
             (com.commdesk.ledger.PaymentPoster) null, null, null, null, null, new SimpleMeterRegistry());
 
     static CashfreeGateway gateway(Map<String, String> tags) {

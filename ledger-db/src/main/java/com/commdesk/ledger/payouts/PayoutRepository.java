@@ -67,10 +67,13 @@ public final class PayoutRepository {
 
     // ---- beneficiaries ---------------------------------------------------------------------------
 
-    /** A bank account + IFSC, or a UPI VPA (exactly one of the two). */
+    /**
+     * A bank account + IFSC, or a UPI VPA (exactly one of the two). {@code payableFrom}: a beneficiary
+     * that replaced another is paid only from then (null: at once).
+     */
     public record Beneficiary(String beneficiaryId, String communityId, String role, String userId, String name, String kind,
                               String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt,
-                              String cashfreeBeneficiaryId) {
+                              String cashfreeBeneficiaryId, OffsetDateTime payableFrom) {
         /** The id to name in transfers: the one Cashfree knows this account by. */
         public String transferBeneficiaryId() {
             return cashfreeBeneficiaryId != null ? cashfreeBeneficiaryId : beneficiaryId;
@@ -126,7 +129,7 @@ public final class PayoutRepository {
         var b = PAYOUT_BENEFICIARY;
         return ledger.inTransaction(tx -> {
             tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
-            tx.update(b).set(b.SUPERSEDED_AT, DSL.currentOffsetDateTime())
+            int replaced = tx.update(b).set(b.SUPERSEDED_AT, DSL.currentOffsetDateTime())
                     .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull(),
                             b.BENEFICIARY_ID.ne(id))
                     .execute();
@@ -135,6 +138,13 @@ public final class PayoutRepository {
                     .set(b.VPA, vpa).set(b.CREATED_BY, actor)
                     .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
                     .execute();
+            if (replaced > 0) {
+                // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence).
+                tx.update(b).set(b.PAYABLE_FROM, DSL.field("now() + make_interval(hours => {0})", OffsetDateTime.class,
+                                COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
+                        .from(COMMUNITY).where(COMMUNITY.COMMUNITY_ID.eq(b.COMMUNITY_ID), b.BENEFICIARY_ID.eq(id))
+                        .execute();
+            }
             return tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(PayoutRepository::beneficiaryOf);
         });
     }
@@ -153,7 +163,8 @@ public final class PayoutRepository {
 
     private static Beneficiary beneficiaryOf(PayoutBeneficiaryRecord r) {
         return new Beneficiary(r.getBeneficiaryId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getName(), r.getKind(),
-                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt(), r.getCashfreeBeneficiaryId());
+                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt(), r.getCashfreeBeneficiaryId(),
+                r.getPayableFrom());
     }
 
     /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */
@@ -271,7 +282,9 @@ public final class PayoutRepository {
             var payable = w.AVAILABLE_PAISE.minus(w.RECEIVABLE_PAISE);
             var rows = tx.select(w.ROLE, w.USER_ID, payable, b.BENEFICIARY_ID, f.REASON)
                     .from(w).join(COMMUNITY).on(COMMUNITY.COMMUNITY_ID.eq(w.COMMUNITY_ID))
-                    .leftJoin(b).on(b.COMMUNITY_ID.eq(w.COMMUNITY_ID), b.ROLE.eq(w.ROLE), b.USER_ID.eq(w.USER_ID), b.SUPERSEDED_AT.isNull())
+                    .leftJoin(b).on(b.COMMUNITY_ID.eq(w.COMMUNITY_ID), b.ROLE.eq(w.ROLE), b.USER_ID.eq(w.USER_ID), b.SUPERSEDED_AT.isNull(),
+                            // a replaced beneficiary is paid only once its cooling-off period is over
+                            b.PAYABLE_FROM.isNull().or(b.PAYABLE_FROM.le(DSL.currentOffsetDateTime())))
                     .leftJoin(f).on(f.COMMUNITY_ID.eq(w.COMMUNITY_ID), f.ROLE.eq(w.ROLE), f.USER_ID.eq(w.USER_ID), f.CLEARED_AT.isNull())
                     .where(w.COMMUNITY_ID.eq(communityId), payable.gt(0L), payable.ge(COMMUNITY.MIN_PAYOUT_PAISE))
                     .orderBy(w.ROLE, w.USER_ID)

@@ -40,8 +40,10 @@ class RefundsApiTest {
     }
 
     static HttpResponse<String> refund(String paymentId, String key, String json) throws Exception {
-        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api("/api/v1/payments/" + paymentId + "/refunds")))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key).header("X-Actor", "support-asha")
+        String path = "/api/v1/payments/" + paymentId + "/refunds";
+        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(path)))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + SharedStack.actorToken("support-asha", "POST", path))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -90,7 +92,8 @@ class RefundsApiTest {
 
     static HttpResponse<String> ops(String path, String actor) throws Exception {
         return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(path))).header("Content-Type", "application/json")
-                .header("X-Actor", actor).POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"checked with Cashfree\"}"))
+                .header("Authorization", "Bearer " + SharedStack.actorToken(actor, "POST", path))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"checked with Cashfree\"}"))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
