@@ -7,6 +7,7 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.PaymentOperations;
+import com.commdesk.ledger.PaymentProjection;
 import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.TaxReports;
 import com.commdesk.ledger.WalletStatements;
@@ -73,6 +74,11 @@ public class ApiConfiguration {
     @Bean
     PaymentOperations paymentOperations(LedgerDatabase db) {
         return new PaymentOperations(db.dsl());
+    }
+
+    @Bean
+    PaymentProjection paymentProjection(LedgerDatabase db) {
+        return new PaymentProjection(db.dsl());
     }
 
     @Bean

@@ -93,7 +93,7 @@ public class CashfreeWebhookController {
         CashfreeEvent event = new CashfreeEvent(eventId, type, cfPaymentId, paymentStatus);
         AcceptedPayment existing = intake.findByOrder(orderId).orElse(null);
         if (existing != null) {
-            signalWithStart(requestOf(existing), event);
+            signalWithStart(requestOf(existing, intake.metadata(existing.paymentId())), event);
             return ResponseEntity.ok(new Receipt(eventId, false, "signalled payment " + existing.paymentId()));
         }
         String communityId = order.path("order_tags").path("community_id").asText(null);
@@ -108,7 +108,7 @@ public class CashfreeWebhookController {
         var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
                 new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
                 communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
-        signalWithStart(requestOf(accepted.payment()), event);
+        signalWithStart(requestOf(accepted.payment(), intake.metadata(accepted.payment().paymentId())), event);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId()));
     }
 
@@ -145,9 +145,10 @@ public class CashfreeWebhookController {
         }
     }
 
-    private static PaymentRequest requestOf(AcceptedPayment p) {
+    /** The payment as it was accepted, with its metadata: a webhook may be the first to start it. */
+    private static PaymentRequest requestOf(AcceptedPayment p, Map<String, String> metadata) {
         return new PaymentRequest(p.paymentId(), p.communityId(), p.sourceType(), p.sourceId(), p.cashfreeOrderId(),
-                p.amountPaise(), Map.of());
+                p.amountPaise(), metadata);
     }
 
     private void signalWithStart(PaymentRequest request, CashfreeEvent event) {
@@ -160,6 +161,7 @@ public class CashfreeWebhookController {
         } catch (WorkflowExecutionAlreadyStarted e) {
             // The payment's workflow has already finished: nothing left to tell it.
         }
+        intake.markStarted(request.paymentId());
     }
 
 }
