@@ -53,7 +53,7 @@ class AuditLogTest {
     }
 
     @Test
-    void theDatabaseKeepsTheLogAppendOnlyEvenForTheApplicationsConnection() {
+    void theDatabaseKeepsTheLogAppendOnlyEvenForTheApplicationsConnection() throws Exception {
         var dsl = SharedStack.db().dsl();
         SharedStack.send(SharedStack.token("PLATFORM_ADMIN"), "POST", "/api/v1/ops/blocklist", "application/json",
                 "{\"kind\":\"ORDER\",\"value\":\"audit-append-only\",\"reason\":\"test\"}", Map.of());
