@@ -63,7 +63,7 @@ public final class PaymentIntake {
                     .set(PAYMENT.CASHFREE_ORDER_ID, p.cashfreeOrderId())
                     .set(PAYMENT.AMOUNT_PAISE, p.amountPaise())
                     .set(PAYMENT.WORKFLOW_ID, p.workflowId())
-                    .set(PAYMENT.REQUEST_METADATA, JSONB.valueOf(LedgerRepository.metadataJson(metadata)))
+                    .set(PAYMENT.REQUEST_METADATA, JSONB.valueOf(PaymentLedger.metadataJson(metadata)))
                     .onConflictDoNothing()
                     .execute();
             PaymentRecord byKey = tx.selectFrom(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(p.paymentId())).fetchOptional().orElse(null);

@@ -83,11 +83,16 @@ public class PaymentStarter {
             slots.release();
             return;
         }
+        // The request's log context (request id) goes with the start: Temporal's context propagator carries
+        // it from the MDC into the workflow's logs, so a payment's lines are found by the API's request id.
+        Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
         try {
             starts.execute(() -> {
+                if (logContext != null) org.slf4j.MDC.setContextMap(logContext);
                 try {
                     start(payment, metadata);
                 } finally {
+                    org.slf4j.MDC.clear();
                     inFlight.remove(payment.paymentId());
                     slots.release();
                 }
