@@ -110,6 +110,8 @@ public final class LedgerRepository {
             } catch (LedgerException e) {
                 items.add(new BatchItem(p, null, e));
             } catch (RuntimeException e) {
+                // A lost connection is no verdict on this payment: the whole batch fails and its callers retry.
+                if (Retry.isConnectionLoss(e)) throw e;
                 items.add(new BatchItem(p, null, new LedgerException(codeOf(e), "payment " + p.idempotencyKey() + " refused: " + e.getMessage())));
             }
         }

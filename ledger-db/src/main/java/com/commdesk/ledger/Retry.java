@@ -38,6 +38,19 @@ final class Retry {
         return "40001".equals(state) || "40P01".equals(state);
     }
 
+    /**
+     * The database went away under the statement (connection exception 08, operator intervention 57, e.g. a
+     * terminated backend or a restart, insufficient resources 53): it says nothing about the data, and whether
+     * a commit landed is unknown. Callers retry the whole idempotent operation, never call it a refusal.
+     */
+    static boolean isConnectionLoss(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLRecoverableException) return true;
+        }
+        String state = sqlState(e);
+        return state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
+    }
+
     static String sqlState(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null) return s.getSQLState();
