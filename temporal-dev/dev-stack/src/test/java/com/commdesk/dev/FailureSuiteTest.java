@@ -2,7 +2,10 @@ package com.commdesk.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.commdesk.cashfree.sim.Fault;
 import com.commdesk.load.BooksCheck;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -108,6 +111,85 @@ class FailureSuiteTest {
             load.report().forEach(l -> System.out.println("  " + l));
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             assertThat(load.outageFelt()).as("hand-overs failed during the outage and were retried").isPositive();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void cashfreeDownThenHangingUnderLoadTheBacklogDrainsAfterRecovery() throws Exception {
+        System.out.println("=== failure scenario 4: Cashfree down (503 for " + OUTAGE.toSeconds() + " s, then no answer for "
+                + OUTAGE.toSeconds() + " s) under load ===");
+        FailureLoad load = new FailureLoad(rig, "cashfree", RATE, LOAD_FOR);
+        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null)) {
+            Future<?> running = load.start();
+            while (load.elapsed() < 8) Thread.sleep(250);
+            long requestsBefore = rig.simulator().requestCount("/pg/");
+            rig.simulator().faults().add(Fault.unavailable().lasting(OUTAGE));
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree answers 503 to every API call; %d started, %d posted%n",
+                    load.elapsed(), load.started(), books.postedCount(load.prefix));
+            Thread.sleep(OUTAGE.toMillis());
+            rig.simulator().faults().clear();
+            rig.simulator().faults().add(Fault.hang().maxHang(OUTAGE.plusSeconds(5)).lasting(OUTAGE));
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree stops answering (requests hang until the client times out)%n", load.elapsed());
+            Thread.sleep(OUTAGE.toMillis());
+            rig.simulator().faults().clear();
+            long postedAtRecovery = books.postedCount(load.prefix);
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree answers again: %d started, %d posted, backlog %d; %d Cashfree PG calls during the outage%n",
+                    load.elapsed(), load.started(), postedAtRecovery, load.started() - postedAtRecovery,
+                    rig.simulator().requestCount("/pg/") - requestsBefore);
+
+            double drainedAt = load.awaitAllPosted(running, books, DRAIN);
+            System.out.printf(Locale.ROOT, "  backlog drained %.1f s after recovery%n", drainedAt - (8 + 2 * OUTAGE.toSeconds()));
+            load.report().forEach(l -> System.out.println("  " + l));
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
+            assertThat(parked(load.prefix)).as("payments of this run parked (UNDER_REVIEW or NEEDS_ATTENTION)").isZero();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void databaseConnectionsKilledUnderLoadThePlatformReconnectsAndNothingIsHalfWritten() throws Exception {
+        // The test PostgreSQL is a server other builds share: it is not restarted; every connection of the
+        // platform's database is terminated instead, again and again for the outage (what a restart does to them).
+        System.out.println("=== failure scenario 3: every PostgreSQL connection of the platform terminated (pg_terminate_backend) each second for "
+                + OUTAGE.toSeconds() + " s under load ===");
+        FailureLoad load = new FailureLoad(rig, "database", RATE, LOAD_FOR);
+        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null);
+             Connection admin = DriverManager.getConnection(rig.databaseUrl())) {
+            Future<?> running = load.start();
+            while (load.elapsed() < 8) Thread.sleep(250);
+            long killed = 0;
+            long end = System.nanoTime() + OUTAGE.toNanos();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] terminating the platform's connections; %d started, %d posted%n",
+                    load.elapsed(), load.started(), books.postedCount(load.prefix));
+            while (System.nanoTime() < end) {
+                try (var st = admin.createStatement();
+                     var rs = st.executeQuery("select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+                             + " where datname = current_database() and pid <> pg_backend_pid()")) {
+                    rs.next();
+                    killed += rs.getLong(1);
+                }
+                Thread.sleep(1000);
+            }
+            System.out.printf(Locale.ROOT, "  [%5.1fs] stopped: %d connections terminated; %d started, %d posted%n",
+                    load.elapsed(), killed, load.started(), books.postedCount(load.prefix));
+
+            load.awaitAllPosted(running, books, DRAIN);
+            load.report().forEach(l -> System.out.println("  " + l));
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
+            assertThat(killed).as("connections terminated").isPositive();
+        }
+    }
+
+    /** Payments of a run that the fraud screen or an operator's queue holds. */
+    private static long parked(String prefix) throws Exception {
+        try (Connection c = DriverManager.getConnection(rig.databaseUrl());
+             var st = c.prepareStatement("select count(*) from payment where cashfree_order_id like ? and status in ('UNDER_REVIEW', 'NEEDS_ATTENTION')")) {
+            st.setString(1, prefix + "%");
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 }
