@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FailureSuiteTest {
     /** Offered load of every scenario: this 2-core machine also runs the builds of others. */
     static final double RATE = 2.0;
-    static final Duration LOAD_FOR = Duration.ofSeconds(30);
+    static final Duration LOAD_FOR = Duration.ofSeconds(24);
     static final Duration DRAIN = Duration.ofSeconds(180);
     /** How long a broken piece stays broken. */
     static final Duration OUTAGE = Duration.ofSeconds(8);
