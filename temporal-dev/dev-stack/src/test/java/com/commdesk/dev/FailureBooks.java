@@ -28,17 +28,21 @@ final class FailureBooks {
             if (load.gaveUp() > 0) problems.add(load.gaveUp() + " hand-overs were given up by the client");
             List<PayoutsApi.Transfer> transfers = rig.simulator().payouts().transfers();
             Map<String, Long> payouts = new HashMap<>();
+            long parked;
             try (var db = com.commdesk.ledger.LedgerDatabase.open(rig.databaseUrl(), null, null, 1)) {
                 db.dsl().resultQuery("select payout_id, amount_paise from payout").forEach(r -> payouts.put(r.get(0, String.class), r.get(1, Long.class)));
+                parked = ((Number) db.dsl().fetchValue("select count(*) from payment where cashfree_order_id like ?"
+                        + " and status in ('UNDER_REVIEW', 'NEEDS_ATTENTION')", load.prefix + "%")).longValue();
             }
+            if (parked > 0) problems.add(parked + " payments of the run are parked (UNDER_REVIEW or NEEDS_ATTENTION)");
             for (PayoutsApi.Transfer t : transfers) {
                 Long amount = payouts.get(t.transferId());
                 if (amount == null) problems.add("Cashfree transfer " + t.transferId() + " is no payout of the ledger");
                 else if (amount != t.amountPaise()) problems.add("transfer " + t.transferId() + " of " + t.amountPaise() + " paise, payout of " + amount);
             }
-            System.out.printf("  books: %d of %d orders recorded and posted, one journal each; invariants and trial balance: %s;"
+            System.out.printf("  books: %d of %d orders recorded and posted, one journal each, %d parked; invariants and trial balance: %s;"
                             + " payouts %d, Cashfree transfers %d (one per transfer id), %d POSTs to /payout/transfers%n",
-                    posted, load.planned, verdict.holds() ? "hold" : "VIOLATED", payouts.size(), transfers.size(),
+                    posted, load.planned, parked, verdict.holds() ? "hold" : "VIOLATED", payouts.size(), transfers.size(),
                     rig.simulator().payouts().transferRequests());
         }
         problems.forEach(p -> System.out.println("  BOOKS VIOLATION: " + p));

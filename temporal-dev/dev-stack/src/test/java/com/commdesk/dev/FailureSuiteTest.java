@@ -141,8 +141,7 @@ class FailureSuiteTest {
             double drainedAt = load.awaitAllPosted(running, books, DRAIN);
             System.out.printf(Locale.ROOT, "  backlog drained %.1f s after recovery%n", drainedAt - (8 + 2 * OUTAGE.toSeconds()));
             load.report().forEach(l -> System.out.println("  " + l));
-            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
-            assertThat(parked(load.prefix)).as("payments of this run parked (UNDER_REVIEW or NEEDS_ATTENTION)").isZero();
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario (nothing parked included)").isEmpty();
         }
     }
 
@@ -178,18 +177,6 @@ class FailureSuiteTest {
             load.report().forEach(l -> System.out.println("  " + l));
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             assertThat(killed).as("connections terminated").isPositive();
-        }
-    }
-
-    /** Payments of a run that the fraud screen or an operator's queue holds. */
-    private static long parked(String prefix) throws Exception {
-        try (Connection c = DriverManager.getConnection(rig.databaseUrl());
-             var st = c.prepareStatement("select count(*) from payment where cashfree_order_id like ? and status in ('UNDER_REVIEW', 'NEEDS_ATTENTION')")) {
-            st.setString(1, prefix + "%");
-            try (var rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 }
