@@ -76,6 +76,7 @@ final class FailureRig implements AutoCloseable {
             if (eq > 0) appEnv.put(line.substring(0, eq), line.substring(eq + 1));
         }
         // The workers first, in parallel with the API: each is a JVM of its own and takes seconds to start.
+        double infraUp = (System.nanoTime() - t0) / 1e9;
         for (int i = 0; i < FLEET_SIZE; i++) startWorker();
         Map<String, Object> props = new LinkedHashMap<>(appEnv);
         props.putAll(SETTINGS);
@@ -88,7 +89,11 @@ final class FailureRig implements AutoCloseable {
         // Cashfree retries a webhook that was not answered 2xx (2, 10, 30 minutes); the suite's failures last seconds.
         simulator().webhookRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        double apiUp = (System.nanoTime() - t0) / 1e9;
         for (WorkerJvm w : List.copyOf(workers)) w.awaitUp(Duration.ofSeconds(240));
+        double workersUp = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "failure rig: Temporal, database and simulator up at %.1f s, API at %.1f s, worker JVMs at %.1f s%n",
+                infraUp, apiUp, workersUp);
         warmUp();
         System.out.printf("failure rig: Temporal CLI dev server on %s (state %s, Web UI %s), API on %s, %d worker JVMs %s; up in %.1f s%n",
                 temporal.address(), temporalState, temporal.uiUrl(), apiUrl(""), workers.size(),
