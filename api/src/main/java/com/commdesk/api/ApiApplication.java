@@ -14,7 +14,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
  * and reachable, or it refuses to start with one line saying why; it never falls back to
  * embedded infrastructure (that is the dev stack's job).
  */
-@SpringBootApplication
+@SpringBootApplication(excludeName = {
+        // In the dev stack the embedded authorization server shares the classpath; the API is only a resource server.
+        "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
+        "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration"})
 public class ApiApplication {
     public static void main(String[] args) {
         refuseUnlessReachable(System.getenv());
@@ -27,7 +30,7 @@ public class ApiApplication {
     }
 
     static void refuseUnlessReachable(Map<String, String> env) {
-        for (String required : List.of("DATABASE_URL", "TEMPORAL_ADDRESS", "CASHFREE_CLIENT_SECRET")) {
+        for (String required : List.of("DATABASE_URL", "TEMPORAL_ADDRESS", "CASHFREE_CLIENT_SECRET", "OIDC_ISSUER_URI")) {
             if (env.get(required) == null || env.get(required).isBlank()) {
                 refuse(required + " is not set (the standalone API needs real infrastructure; "
                         + "for an embedded one run the dev stack, see README)");

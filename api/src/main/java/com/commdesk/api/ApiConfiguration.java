@@ -1,5 +1,7 @@
 package com.commdesk.api;
 
+import com.commdesk.api.web.WebhookSignatures;
+
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.FraudRecords;
@@ -96,6 +98,55 @@ public class ApiConfiguration {
     @Bean
     CommunityRepository communityRepository(LedgerDatabase db) {
         return new CommunityRepository(db.dsl());
+    }
+
+    @Bean
+    com.commdesk.ledger.community.CommunityOnboarding communityOnboarding(LedgerDatabase db) {
+        return new com.commdesk.ledger.community.CommunityOnboarding(db.dsl());
+    }
+
+    @Bean
+    com.commdesk.ledger.community.IdempotentRequests idempotentRequests(LedgerDatabase db) {
+        return new com.commdesk.ledger.community.IdempotentRequests(db.dsl());
+    }
+
+    @Bean
+    com.commdesk.ledger.audit.AuditLog auditLog(LedgerDatabase db) {
+        return new com.commdesk.ledger.audit.AuditLog(db.dsl());
+    }
+
+    /** Every successful write is audited (docs/security.md); runs after Spring Security's filters. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.AuditTrail> auditTrail(
+            com.commdesk.ledger.audit.AuditLog audit, io.micrometer.core.instrument.MeterRegistry metrics,
+            @Value("${commdesk.api.max-upload-bytes:10485760}") int maxBody) {
+        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.AuditTrail(audit, maxBody, metrics));
+        r.setOrder(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 100);
+        return r;
+    }
+
+    /** Body limits and repeated parameters, checked before anything reads the request (and before security). */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.RequestGuards> requestGuards(
+            com.commdesk.api.web.ProblemResponses problems,
+            @Value("${commdesk.api.max-body-bytes:1048576}") long maxBody,
+            @Value("${commdesk.api.max-upload-bytes:10485760}") long maxUpload) {
+        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.RequestGuards(problems, maxBody, maxUpload));
+        r.setOrder(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10);
+        return r;
+    }
+
+    /** Per-client rate limits, after authentication (so a client is its token's subject). */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.RateLimits> rateLimits(
+            com.commdesk.api.web.ProblemResponses problems, Environment env,
+            @Value("${commdesk.api.rate-limit.per-minute:60000}") long perMinute) {
+        java.util.Map<String, Long> overrides = org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind("commdesk.api.rate-limit.clients", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, Long.class))
+                .orElse(java.util.Map.of());
+        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.RateLimits(problems, perMinute, overrides));
+        r.setOrder(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 200);
+        return r;
     }
 
     /** Stored commission rules; the cached rule set rechecks the store's revision every commdesk.fees.rules-recheck (docs/rules.md). */

@@ -57,4 +57,14 @@ public record FeeSchedule(
     public boolean customerBearsAFee() {
         return gatewayFeeBearer == FeeBearer.CUSTOMER || platformFeeBearer == FeeBearer.CUSTOMER;
     }
+
+    /** Income-tax s.194-O: TDS on a payee without a PAN is 5 % (FACTS.md), whatever the schedule's usual rate. */
+    public static final int TDS_WITHOUT_PAN_BPS = 500;
+
+    /** This schedule for a payee without a PAN: TDS at {@link #TDS_WITHOUT_PAN_BPS} (never lower than the schedule's own). */
+    public FeeSchedule withoutPan() {
+        return new FeeSchedule(name, gstMethod, gstRateBps, gatewayFeeByMethod, gatewayFeeBase, gatewayGstRateBps, platformFeeBySource,
+                platformFeeGst, platformGstRateBps, tcsRateBps, Math.max(tdsRateBps, TDS_WITHOUT_PAN_BPS), rounding, minPlatformFeeBps,
+                maxPlatformFeeBps);
+    }
 }

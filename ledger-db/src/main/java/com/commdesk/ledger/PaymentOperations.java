@@ -30,9 +30,15 @@ public final class PaymentOperations {
 
     /** Oldest change first, keyset-paginated by (updated_at, payment_id); {@code status} null = every status. */
     public List<PaymentRow> list(String status, String afterPaymentId, int limit) {
+        return list(status, afterPaymentId, limit, null);
+    }
+
+    /** As {@link #list(String, String, int)}, limited to {@code communities} unless that is null (a tenant sees only its own). */
+    public List<PaymentRow> list(String status, String afterPaymentId, int limit, java.util.Collection<String> communities) {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
         var p = PAYMENT;
         var where = status == null ? DSL.noCondition() : p.STATUS.eq(status);
+        if (communities != null) where = where.and(p.COMMUNITY_ID.in(communities));
         if (afterPaymentId != null) {
             var after = dsl.select(p.UPDATED_AT).from(p).where(p.PAYMENT_ID.eq(afterPaymentId)).fetchOptional(p.UPDATED_AT).orElse(null);
             if (after != null) where = where.and(DSL.row(p.UPDATED_AT, p.PAYMENT_ID).gt(DSL.row(DSL.val(after), DSL.val(afterPaymentId))));

@@ -101,7 +101,9 @@ public class WorkerConfiguration {
                 env.getProperty("commdesk.fraud.max-per-customer", Integer.class, d.maxPerCustomer()),
                 env.getProperty("commdesk.fraud.customer-window", Duration.class, d.customerWindow()),
                 env.getProperty("commdesk.fraud.max-per-community", Integer.class, d.maxPerCommunity()),
-                env.getProperty("commdesk.fraud.community-window", Duration.class, d.communityWindow()));
+                env.getProperty("commdesk.fraud.community-window", Duration.class, d.communityWindow()),
+                env.getProperty("commdesk.fraud.community-velocity-multiplier", Integer.class, d.communityVelocityMultiplier()),
+                env.getProperty("commdesk.fraud.community-baseline", Duration.class, d.communityBaseline()));
     }
 
     /**
@@ -123,7 +125,8 @@ public class WorkerConfiguration {
                                             PaymentGroupCommitter committer, MeterRegistry metrics) {
         return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new LedgerRepository(db.dsl()), committer,
                 new LedgerQueries(db.dsl()), new SettlementRepository(db.dsl()), feePolicy,
-                new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics), new PaymentOperations(db.dsl()), metrics);
+                new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics, new CommunityRepository(db.dsl())),
+                new PaymentOperations(db.dsl()), metrics);
     }
 
     /** The Temporal SDK's metrics (queue lag, task failures, pollers) on /actuator/prometheus; closed after the stubs. */

@@ -53,6 +53,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     private final CashfreeGateway cashfree;
     private final CommunityRepository communities;
+    private final com.commdesk.ledger.community.CommunityOnboarding onboarding;
     private final LedgerRepository ledger;
     private final PaymentPoster poster;
     private final LedgerQueries ledgerQueries;
@@ -81,6 +82,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         this.operations = operations;
         this.cashfree = cashfree;
         this.communities = communities;
+        this.onboarding = communities.onboarding();
         this.ledger = ledger;
         this.ledgerQueries = ledgerQueries;
         this.settlement = settlement;
@@ -145,16 +147,26 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     @Override
     public FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified) {
-        CommunityConfig community = community(request.communityId());
+        // The community as it was when the customer paid: its split agreement version in force then (docs/communities.md).
+        java.time.Instant paidAt = verified.paidAtEpochMillis() == null ? java.time.Instant.now()
+                : java.time.Instant.ofEpochMilli(verified.paidAtEpochMillis());
+        CommunityConfig community = communities.find(request.communityId(), paidAt).orElseThrow(() -> ApplicationFailure
+                .newNonRetryableFailure("unknown community '" + request.communityId() + "'", PaymentFailures.UNKNOWN_COMMUNITY));
         String placeOfSupply = request.metadata().get(PLACE_OF_SUPPLY_TAG);
         try {
             // a bad ticket price or state is the payment's fault: non-retryable, the workflow parks it
             FeePolicy.Choice choice = feePolicy.choose(request, verified, community);
+            // TDS 194-O is 5 % when the community has no PAN on record.
+            com.commdesk.fees.FeeSchedule schedule = community.panMissing() ? choice.schedule().withoutPan() : choice.schedule();
+            boolean ruleRoles = choice.roles() != null && !choice.roles().isEmpty();
             FeeBreakdown breakdown = FeeEngine.calculate(new PaymentFacts(verified.amountPaise(), request.sourceType(),
-                    verified.paymentMethod(), community.supplierState(), placeOfSupply, TicketPrice.of(request.metadata())),
-                    choice.schedule());
-            return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion(),
-                    choice.roles() == null || choice.roles().isEmpty() ? null : choice.roles());
+                    verified.paymentMethod(), community.supplierState(), placeOfSupply, TicketPrice.of(request.metadata())), schedule);
+            if (!ruleRoles && community.agreementVersion() != null) {
+                // Split by the agreement in force at the payment time, and remember which version that was.
+                onboarding.recordPaymentAgreement(request.paymentId(), request.communityId(), community.agreementVersion());
+                return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion(), community.roles());
+            }
+            return new FeeCalculation(breakdown, choice.ruleId(), choice.ruleVersion(), ruleRoles ? choice.roles() : null);
         } catch (FeeValidationException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), PaymentFailures.INVALID_PAYMENT);
         }

@@ -1,9 +1,10 @@
 package com.commdesk.api.analytics;
 
-import static com.commdesk.api.analytics.PeriodParams.id;
 import static com.commdesk.api.analytics.PeriodParams.limit;
 
-import com.commdesk.api.ApiProblem;
+import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
+import com.commdesk.api.web.Role;
 import com.commdesk.ledger.WalletStatements;
 import com.commdesk.ledger.analytics.Granularity;
 import com.commdesk.ledger.analytics.MemberWallets;
@@ -56,6 +57,20 @@ public class AnalyticsController {
         this.access = access;
     }
 
+    /** Who the caller is, for the pages' landing: its roles, an owner's communities, a member's wallets. */
+    public record Me(String subject, List<String> roles, List<String> communities, List<MemberWallets.Wallet> wallets) {}
+
+    @GetMapping("/me")
+    public Me me() {
+        Caller caller = Caller.current();
+        List<String> roles = caller.roles().stream().map(Enum::name).sorted().toList();
+        List<String> communities = caller.has(Role.COMMUNITY_OWNER) ? caller.communities().stream().sorted().toList()
+                : List.of();
+        // A member's sub is its member id: its wallets are its own (any community it belongs to).
+        List<MemberWallets.Wallet> own = caller.has(Role.MEMBER) ? wallets.ofUser(caller.subject(), 100) : List.of();
+        return new Me(caller.subject(), roles, communities, own);
+    }
+
     public record PeriodView(LocalDate from, LocalDate to, String by) {}
 
     public record SeriesPoint(LocalDate bucket, long grossPaise, long gstPaise, long cashfreeFeePaise, long cashfreeFeeGstPaise,
@@ -71,7 +86,7 @@ public class AnalyticsController {
     public CommunityOverview community(@PathVariable String communityId, @RequestParam(required = false) String from,
                                        @RequestParam(required = false) String to, @RequestParam(required = false) String month,
                                        @RequestParam(defaultValue = "day") String by) {
-        String c = access.community(id("communityId", communityId));
+        String c = access.community(communityId);
         Period period = PeriodParams.period(from, to, month);
         Granularity g = PeriodParams.by(by);
         // A community's month is a few hundred rollup rows: three small indexed queries beat one grouping-sets pass.
@@ -129,7 +144,7 @@ public class AnalyticsController {
     @GetMapping("/communities/{communityId}/split")
     public SplitView split(@PathVariable String communityId, @RequestParam(required = false) String from,
                            @RequestParam(required = false) String to, @RequestParam(required = false) String month) {
-        String c = access.community(id("communityId", communityId));
+        String c = access.community(communityId);
         Period period = PeriodParams.period(from, to, month);
         List<ShareAnalytics.RoleShare> roles = shares.split(c, period);
         return new SplitView(c, view(period, Granularity.DAY), roles.stream().mapToLong(ShareAnalytics.RoleShare::amountPaise).sum(),
@@ -138,7 +153,7 @@ public class AnalyticsController {
 
     @GetMapping("/communities/{communityId}/members")
     public List<MemberWallets.Wallet> members(@PathVariable String communityId) {
-        return wallets.community(access.community(id("communityId", communityId)));
+        return wallets.community(access.community(communityId));
     }
 
     public record WalletView(String communityId, String userId, List<MemberWallets.Wallet> wallets, List<MemberWallets.Hold> openHolds,
@@ -147,27 +162,26 @@ public class AnalyticsController {
     @GetMapping("/communities/{communityId}/members/{userId}/wallet")
     public WalletView wallet(@PathVariable String communityId, @PathVariable String userId,
                              @RequestParam(defaultValue = "0") long after, @RequestParam(defaultValue = "100") int limit) {
-        String c = id("communityId", communityId), u = id("userId", userId);
-        access.member(c, u);
+        access.member(communityId, userId);
         if (after < 0) throw ApiProblem.invalid("after", "after must be a posting id >= 0");
-        return new WalletView(c, u, wallets.member(c, u), wallets.openHolds(c, u, 200),
-                statements.member(c, u, after, limit(limit, WalletStatements.MAX_PAGE)));
+        return new WalletView(communityId, userId, wallets.member(communityId, userId), wallets.openHolds(communityId, userId, 200),
+                statements.member(communityId, userId, after, limit(limit, WalletStatements.MAX_PAGE)));
     }
 
     @GetMapping("/communities/{communityId}/payouts")
     public List<PayoutAnalytics.PayoutLine> payoutList(@PathVariable String communityId, @RequestParam(required = false) String userId,
                                                        @RequestParam(defaultValue = "100") int limit) {
-        String c = id("communityId", communityId);
-        if (userId != null) access.member(c, id("userId", userId));
-        else access.community(c);
-        return payouts.payouts(c, userId, limit(limit, PayoutAnalytics.MAX_PAGE));
+        // A member sees its own payouts (userId = itself); the whole list is its community's owner's or finance's.
+        if (userId != null) access.member(communityId, userId);
+        else access.community(communityId);
+        return payouts.payouts(communityId, userId, limit(limit, PayoutAnalytics.MAX_PAGE));
     }
 
     @GetMapping("/communities/{communityId}/transactions")
     public Registers.Page communityTransactions(@PathVariable String communityId, @RequestParam(required = false) String from,
                                                 @RequestParam(required = false) String to, @RequestParam(required = false) String month,
                                                 @RequestParam(required = false) String after, @RequestParam(defaultValue = "100") int limit) {
-        String c = access.community(id("communityId", communityId));
+        String c = access.community(communityId);
         return register(c, PeriodParams.period(from, to, month), after, limit);
     }
 
@@ -182,7 +196,7 @@ public class AnalyticsController {
     @GetMapping("/communities/{communityId}/refunds")
     public List<Registers.RefundLine> communityRefunds(@PathVariable String communityId, @RequestParam(required = false) String from,
                                                        @RequestParam(required = false) String to, @RequestParam(required = false) String month) {
-        String c = access.community(id("communityId", communityId));
+        String c = access.community(communityId);
         return registers.refunds(c, PeriodParams.period(from, to, month), 10_000);
     }
 

@@ -1,8 +1,7 @@
 package com.commdesk.api.analytics;
 
-import static com.commdesk.api.analytics.PeriodParams.id;
 
-import com.commdesk.api.ApiProblem;
+import com.commdesk.api.web.ApiProblem;
 import com.commdesk.ledger.analytics.Period;
 import com.commdesk.ledger.analytics.reports.CommissionProjections;
 import com.commdesk.ledger.analytics.reports.OperationalReports;
@@ -47,7 +46,7 @@ public class CommissionReportsController {
     public OperationalReports.Distributions distributions(@RequestParam String communityId, @RequestParam(required = false) String from,
                                                           @RequestParam(required = false) String to,
                                                           @RequestParam(required = false) String month) {
-        String c = access.community(id("communityId", communityId));
+        String c = access.community(communityId);
         return reports.distributions(c, PeriodParams.period(from, to, month));
     }
 
@@ -86,6 +85,6 @@ public class CommissionReportsController {
             access.platform();
             return null;
         }
-        return access.community(id("communityId", communityId));
+        return access.community(communityId);
     }
 }

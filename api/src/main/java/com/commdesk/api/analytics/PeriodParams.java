@@ -1,6 +1,6 @@
 package com.commdesk.api.analytics;
 
-import com.commdesk.api.ApiProblem;
+import com.commdesk.api.web.ApiProblem;
 import com.commdesk.ledger.analytics.Granularity;
 import com.commdesk.ledger.analytics.Period;
 import java.time.LocalDate;

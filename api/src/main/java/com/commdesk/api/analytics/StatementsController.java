@@ -1,9 +1,11 @@
 package com.commdesk.api.analytics;
 
-import static com.commdesk.api.analytics.PeriodParams.id;
 
-import com.commdesk.api.ApiProblem;
+import com.commdesk.api.web.ApiProblem;
 import com.commdesk.ledger.analytics.MonthlyStatements;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.YearMonth;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -33,9 +35,13 @@ public class StatementsController {
     }
 
     @GetMapping("/communities/{communityId}/{month}")
+    @ApiResponse(responseCode = "200", description = "The statement: JSON, or the same numbers as CSV or PDF (format)", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = MonthlyStatements.CommunityStatement.class)),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+            @Content(mediaType = "application/pdf", schema = @Schema(type = "string", format = "binary"))})
     public ResponseEntity<?> community(@PathVariable String communityId, @PathVariable String month,
                                        @RequestParam(defaultValue = "json") String format) {
-        String c = access.community(id("communityId", communityId));
+        String c = access.community(communityId);
         YearMonth m = PeriodParams.month(month);
         Format f = Format.of(format);
         MonthlyStatements.CommunityStatement s = statements.community(c, m)
@@ -44,6 +50,10 @@ public class StatementsController {
     }
 
     @GetMapping("/platform/{month}")
+    @ApiResponse(responseCode = "200", description = "The platform's statement: JSON, or the same numbers as CSV or PDF (format)", content = {
+            @Content(mediaType = "application/json", schema = @Schema(implementation = MonthlyStatements.PlatformStatement.class)),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+            @Content(mediaType = "application/pdf", schema = @Schema(type = "string", format = "binary"))})
     public ResponseEntity<?> platform(@PathVariable String month, @RequestParam(defaultValue = "json") String format,
                                       @RequestParam(defaultValue = "10") int top) {
         access.platform();

@@ -39,6 +39,12 @@ public final class MemberWallets {
         return dsl.fetch(SELECT + " where community_id = ? and user_id = ? order by role", communityId, userId).map(MemberWallets::wallet);
     }
 
+    /** Every wallet of one user, in any community and role (a member's own dashboard), at most {@code limit}. */
+    public List<Wallet> ofUser(String userId, int limit) {
+        if (limit < 1 || limit > 1000) throw new IllegalArgumentException("limit must be 1..1000");
+        return dsl.fetch(SELECT + " where user_id = ? order by community_id, role limit ?", userId, limit).map(MemberWallets::wallet);
+    }
+
     /** A member's holds that have not been released or cancelled yet, soonest release first. */
     public List<Hold> openHolds(String communityId, String userId, int limit) {
         if (limit < 1 || limit > 1000) throw new IllegalArgumentException("limit must be 1..1000");

@@ -47,10 +47,13 @@ public final class PayoutRepository {
 
     // ---- beneficiaries ---------------------------------------------------------------------------
 
-    /** A bank account + IFSC, or a UPI VPA (exactly one of the two). */
+    /**
+     * A bank account + IFSC, or a UPI VPA (exactly one of the two). {@code payableFrom}: a beneficiary
+     * that replaced another is paid only from then (null: at once).
+     */
     public record Beneficiary(String beneficiaryId, String communityId, String role, String userId, String name, String kind,
                               String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt,
-                              String cashfreeBeneficiaryId) {
+                              String cashfreeBeneficiaryId, OffsetDateTime payableFrom) {
         /** The id to name in transfers: the one Cashfree knows this account by. */
         public String transferBeneficiaryId() {
             return cashfreeBeneficiaryId != null ? cashfreeBeneficiaryId : beneficiaryId;
@@ -106,11 +109,16 @@ public final class PayoutRepository {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             tx.execute("select pg_advisory_xact_lock(hashtext(?))", communityId + "|" + role + "|" + userId);
-            tx.execute("update payout_beneficiary set superseded_at = now() where community_id = ? and role = ? and user_id = ?"
+            int replaced = tx.execute("update payout_beneficiary set superseded_at = now() where community_id = ? and role = ? and user_id = ?"
                     + " and superseded_at is null and beneficiary_id <> ?", communityId, role, userId, id);
             tx.execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, bank_account_number,"
                     + " bank_ifsc, vpa, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (beneficiary_id) do update"
                     + " set superseded_at = null", id, communityId, role, userId, name, kind, bankAccountNumber, bankIfsc, vpa, actor);
+            if (replaced > 0) {
+                // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence).
+                tx.execute("update payout_beneficiary b set payable_from = now() + make_interval(hours => c.beneficiary_cooling_off_hours)"
+                        + " from community c where c.community_id = b.community_id and b.beneficiary_id = ?", id);
+            }
             return beneficiaryById(tx, id).orElseThrow();
         });
     }
@@ -132,7 +140,8 @@ public final class PayoutRepository {
         return new Beneficiary(r.get("beneficiary_id", String.class), r.get("community_id", String.class), r.get("role", String.class),
                 r.get("user_id", String.class), r.get("name", String.class), r.get("kind", String.class),
                 r.get("bank_account_number", String.class), r.get("bank_ifsc", String.class), r.get("vpa", String.class),
-                r.get("registered_at", OffsetDateTime.class), r.get("cashfree_beneficiary_id", String.class));
+                r.get("registered_at", OffsetDateTime.class), r.get("cashfree_beneficiary_id", String.class),
+                r.get("payable_from", OffsetDateTime.class));
     }
 
     /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */
@@ -235,6 +244,7 @@ public final class PayoutRepository {
                       from member_wallet w join community c using (community_id)
                       left join payout_beneficiary b on b.community_id = w.community_id and b.role = w.role
                                                     and b.user_id = w.user_id and b.superseded_at is null
+                                                    and coalesce(b.payable_from, '-infinity') <= now()
                       left join payout_flag f on f.community_id = w.community_id and f.role = w.role
                                              and f.user_id = w.user_id and f.cleared_at is null
                      where w.community_id = ? and w.available_paise > 0 and w.available_paise >= c.min_payout_paise

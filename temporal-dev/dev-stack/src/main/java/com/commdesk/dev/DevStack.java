@@ -3,6 +3,8 @@ package com.commdesk.dev;
 import com.commdesk.api.ApiApplication;
 import com.commdesk.cashfree.sim.CashfreeSimulator;
 import com.commdesk.cashfree.sim.SimulatorConfig;
+import com.commdesk.dev.auth.DevAuthServer;
+import com.commdesk.dev.auth.DevIdentities;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.Migrations;
 import com.commdesk.worker.WorkerApplication;
@@ -21,7 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The whole platform in one process, for a newcomer's laptop and the end-to-end tests: PostgreSQL,
  * Temporal, the Cashfree simulator, the worker and the API. Each piece is embedded unless the
  * environment names a real one (DATABASE_URL, TEMPORAL_ADDRESS, CASHFREE_CLIENT_ID). Embedded
- * pieces keep everything in memory: a restart starts from empty.
+ * pieces keep everything in memory: a restart starts from empty. Identity: an embedded OAuth2/OIDC provider
+ * (Spring Authorization Server) with dev users, unless OIDC_ISSUER_URI names a real one.
  */
 public final class DevStack implements AutoCloseable {
     /** Fixed, public, development-only credentials of the simulator. Real ones come from CASHFREE_* variables. */
@@ -29,10 +32,11 @@ public final class DevStack implements AutoCloseable {
     public static final String SIM_CLIENT_SECRET = "dev-client-secret-not-a-secret";
 
     public record Options(String host, int apiPort, int workerPort, int temporalPort, int temporalUiPort, int simulatorPort,
-                          Map<String, String> env) {
+                          int authPort, Map<String, String> env) {
         public static Options defaults(Map<String, String> env) {
             return new Options("127.0.0.1", intEnv(env, "API_PORT", 8080), intEnv(env, "WORKER_PORT", 8081),
-                    intEnv(env, "TEMPORAL_PORT", 7233), intEnv(env, "TEMPORAL_UI_PORT", 8233), intEnv(env, "CASHFREE_SIM_PORT", 8099), env);
+                    intEnv(env, "TEMPORAL_PORT", 7233), intEnv(env, "TEMPORAL_UI_PORT", 8233), intEnv(env, "CASHFREE_SIM_PORT", 8099),
+                    intEnv(env, "AUTH_PORT", 9000), env);
         }
 
         private static int intEnv(Map<String, String> env, String name, int fallback) {
@@ -47,6 +51,8 @@ public final class DevStack implements AutoCloseable {
     private String databaseUrl;
     private ConfigurableApplicationContext api;
     private ConfigurableApplicationContext worker;
+    private ConfigurableApplicationContext auth;
+    private String issuer;
     private String temporalUiUrl;
     private String temporalAddress;
     private long temporalServerPid = -1;
@@ -116,6 +122,25 @@ public final class DevStack implements AutoCloseable {
         // The standalone apps log JSON lines; on a developer's console readable lines are friendlier.
         // LOG_FORMAT=ecs (or logstash, gelf) gives the dev stack the production shape.
         props.put("LOG_FORMAT", o.env().getOrDefault("LOG_FORMAT", ""));
+        // The API's port is fixed before the identity provider starts: the dashboard's logout returns to it.
+        int apiPort = o.apiPort() == 0 ? freePort() : o.apiPort();
+        issuer = o.env().get("OIDC_ISSUER_URI");
+        if (blank(issuer)) {
+            // The issuer URL is in every token, so its port is fixed before the server starts.
+            int port = o.authPort() == 0 ? freePort() : o.authPort();
+            auth = DevAuthServer.start(o.host(), port, java.time.Duration.ofMinutes(15),
+                    java.util.List.of("http://" + o.host() + ":" + apiPort + "/dashboard/signed-out"));
+            toClose.push(auth);
+            issuer = "http://" + o.host() + ":" + port;
+            started.put("Identity", "embedded OAuth2/OIDC provider (Spring Authorization Server) at " + issuer
+                    + "\n    dev users (password " + DevIdentities.DEV_PASSWORD + ", DEV ONLY):\n" + DevIdentities.banner()
+                    + "    client_credentials: " + DevIdentities.APP_CLIENT_ID + " / " + DevIdentities.APP_CLIENT_SECRET
+                    + " (PAYMENT_SERVICE); dashboard: " + DevIdentities.DASHBOARD_CLIENT_ID + " (code + PKCE)");
+        } else {
+            started.put("Identity", "configured OIDC issuer " + issuer);
+        }
+        props.put("OIDC_ISSUER_URI", issuer);
+
         // Settings of the apps themselves ("commdesk.*", e.g. fraud thresholds) pass straight through.
         o.env().forEach((k, v) -> {
             if (k.startsWith("commdesk.")) props.put(k, v);
@@ -136,12 +161,17 @@ public final class DevStack implements AutoCloseable {
         props.put("WORKER_HOST", o.host());
         props.put("WORKER_PORT", Integer.toString(o.workerPort()));
         // Our shutdown hook closes everything in order; Spring's own hooks would race it.
-        worker = WorkerApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
+        Map<String, Object> workerProps = asProps(props);
+        // The worker serves only health and metrics; the security libraries on the dev stack's classpath are the API's.
+        workerProps.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDES));
+        workerProps.put("springdoc.api-docs.enabled", "false");
+        workerProps.put("springdoc.swagger-ui.enabled", "false");
+        worker = WorkerApplication.builder().properties(workerProps).registerShutdownHook(false).run();
         toClose.push(worker);
         started.put("Worker", "task queue commdesk-payments, health on http://" + o.host() + ":" + port(worker) + "/actuator/health");
 
         props.put("API_HOST", o.host());
-        props.put("API_PORT", Integer.toString(o.apiPort()));
+        props.put("API_PORT", Integer.toString(apiPort));
         // The dashboard links every workflow to the Temporal Web UI, when there is one.
         if (temporalUiUrl != null) props.put("commdesk.dashboard.temporal-ui-url", temporalUiUrl);
         api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
@@ -240,6 +270,12 @@ public final class DevStack implements AutoCloseable {
 
     public int apiPort() { return port(api); }
 
+    /** The OIDC issuer the API trusts (the embedded one unless OIDC_ISSUER_URI was given). */
+    public String issuer() { return issuer; }
+
+    /** The embedded authorization server's context, or null when a real issuer is configured. */
+    public ConfigurableApplicationContext authServer() { return auth; }
+
     /** The worker's HTTP port (health, /actuator/prometheus). */
     public int workerPort() { return port(worker); }
 
@@ -276,6 +312,25 @@ public final class DevStack implements AutoCloseable {
 
     private static int port(ConfigurableApplicationContext ctx) {
         return ((WebServerApplicationContext) ctx).getWebServer().getPort();
+    }
+
+    private static final java.util.List<String> WORKER_EXCLUDES = java.util.List.of(
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration");
+
+    static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Object> asProps(Map<String, String> m) {

@@ -54,6 +54,16 @@ class AnalyticsApiTest {
         }
     }
 
+    /** One completed payment of this month to {@code community} (its members get wallets and history), whatever ran before. */
+    static void aCompletedPaymentTo(String community, long amountPaise) throws Exception {
+        String order = "pay_" + community.replace('-', '_') + "_" + System.nanoTime();
+        SharedStack.get().simulator().createPaidOrder(order, amountPaise, "INR", Map.of("community_id", community), PaymentMethod.CARD);
+        HttpResponse<String> r = SharedStack.post("/api/v1/payments", order, "{\"communityId\":\"" + community
+                + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"" + order + "\",\"amountPaise\":" + amountPaise + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(EndToEndPaymentTest.awaitFinal(order).path("stage").asText()).isEqualTo("COMPLETED");
+    }
+
     static JsonNode json(String path) throws Exception {
         HttpResponse<String> r = SharedStack.get(path);
         assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
@@ -145,7 +155,8 @@ class AnalyticsApiTest {
         assertThat(lines.get("Payments|Net to the community")).isEqualTo(sql("net_revenue_paise"));
 
         HttpResponse<byte[]> pdf = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(path + "?format=pdf")))
-                .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                .header("Authorization", "Bearer " + SharedStack.token("FINANCE_VIEWER")).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(pdf.statusCode()).isEqualTo(200);
         assertThat(pdf.headers().firstValue("Content-Type")).hasValue("application/pdf");
         assertThat(new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
@@ -198,6 +209,36 @@ class AnalyticsApiTest {
         assertThat(audit.path("lines").size()).isEqualTo(2);
         assertThat(audit.path("lines").get(0).path("roleShares").path("owner").asInt()).isEqualTo(6000);
         assertThat(json("/api/v1/reports/reconciliation-exceptions?month=" + MONTH).has("openNow")).isTrue();
+    }
+
+    static String minted(String subject, String role, String... communities) {
+        return SharedStack.mintedToken(subject, List.of(role), List.of(communities), java.time.Instant.now(), Duration.ofMinutes(15));
+    }
+
+    @Test
+    void anOwnerSeesItsCommunityAMemberItsOwnWalletAndNeitherAnyoneElses() throws Exception {
+        String owner = minted("an-owner-person", "COMMUNITY_OWNER", C);
+        String stranger = SharedStack.userToken("owner"); // owns demo-community, not this one
+        String member = minted("an-team-1", "MEMBER");
+        String overview = "/api/v1/analytics/communities/" + C + "/overview?month=" + MONTH;
+        HttpResponse<String> own = SharedStack.get(overview, owner);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(JSON.readTree(own.body()).path("figures").path("gross").path("paise").asLong()).isEqualTo(sql("gross_amount_paise"));
+        assertThat(SharedStack.get("/api/v1/statements/communities/" + C + "/" + MONTH + "?format=csv", owner).statusCode()).isEqualTo(200);
+        for (String path : List.of(overview, "/api/v1/statements/communities/" + C + "/" + MONTH,
+                "/api/v1/analytics/communities/" + C + "/members/an-team-1/wallet")) {
+            HttpResponse<String> r = SharedStack.get(path, stranger);
+            assertThat(r.statusCode()).as(path).isEqualTo(403);
+            assertThat(r.body()).doesNotContain("an-team-1\"").doesNotContain("Analytics E2E");
+        }
+        JsonNode wallet = JSON.readTree(SharedStack.get("/api/v1/analytics/communities/" + C + "/members/an-team-1/wallet", member).body());
+        assertThat(wallet.path("wallets").get(0).path("pendingPaise").asLong()).isEqualTo(SharedStack.count(
+                "select pending_paise from member_wallet where community_id = ? and user_id = 'an-team-1'", C));
+        assertThat(SharedStack.get("/api/v1/analytics/communities/" + C + "/members/an-team-2/wallet", member).statusCode()).isEqualTo(403);
+        assertThat(SharedStack.get(overview, member).statusCode()).isEqualTo(403);
+        JsonNode me = JSON.readTree(SharedStack.get("/api/v1/analytics/me", member).body());
+        assertThat(me.path("wallets").findValuesAsString("communityId")).containsExactly(C);
+        assertThat(SharedStack.get("/api/v1/analytics/platform/overview?month=" + MONTH, owner).statusCode()).isEqualTo(403);
     }
 
     @Test

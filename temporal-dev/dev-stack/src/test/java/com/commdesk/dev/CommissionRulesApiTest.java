@@ -47,7 +47,7 @@ class CommissionRulesApiTest {
 
     static HttpResponse<String> send(String method, String path, String actor, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(SharedStack.api(path))).timeout(Duration.ofSeconds(20));
-        if (actor != null) b.header("X-Actor", actor);
+        if (actor != null) b.header("Authorization", "Bearer " + SharedStack.actorToken(actor, method, path));
         if (json != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {
@@ -234,7 +234,7 @@ class CommissionRulesApiTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            no actor            | -     | {"ruleId":"bad-rule","priority":1}                                      | 400 | X-Actor
+            no token            | -     | {"ruleId":"bad-rule","priority":1}                                      | 401 |
             no rule id          | ops   | {"priority":1}                                                          | 400 | ruleId
             no priority         | ops   | {"ruleId":"bad-rule","priority":null}                                   | 400 | priority
             bad rule id         | ops   | {"ruleId":"bad rule"}                                                   | 422 | ruleId

@@ -3,12 +3,18 @@ package com.commdesk.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.api.analytics.IndianMoney;
+import com.commdesk.cashfree.sim.PaymentMethod;
+import com.commdesk.dev.auth.DevIdentities;
+import com.commdesk.ledger.LedgerRepository;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
@@ -17,26 +23,37 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
- * The dashboard's pages in headless Chromium (Debian's chromium and chromedriver; profile browser):
- * an owner's month overview whose figures equal the ledger's, a member's wallet history, the monthly
- * PDF and CSV downloads, the platform and operations pages, and the overview on a phone-sized screen.
- * Screenshots go to target/screenshots.
+ * The dashboard in headless Chromium (Debian's chromium and chromedriver; profile browser), each
+ * person logged in through the identity provider's own login page (OIDC authorization code + PKCE) as a
+ * dev user: the owner's month overview whose figures equal the ledger's, a member's wallet history and
+ * the monthly PDF and CSV; a finance approver approving a payout someone else requested and seeing it
+ * paid, while the requester's own approval is refused in the page; ops retrying a parked payment until
+ * it completes; the platform and operations pages; another owner refused. Screenshots go to
+ * target/screenshots.
  */
 class DashboardBrowserTest {
     static final YearMonth MONTH = YearMonth.now(ZoneId.of("Asia/Kolkata"));
+    static final String DEMO = "demo-community";
+    static final ObjectMapper JSON = new ObjectMapper();
     static WebDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
         AnalyticsApiTest.aCommunityWithTwoPayments();
+        // the dev owner's community gets a payment of this month, whatever other tests did before
+        AnalyticsApiTest.aCompletedPaymentTo(DEMO, 1_234_567L);
         browser = HeadlessChromium.start("1280,1000");
     }
 
@@ -45,9 +62,27 @@ class DashboardBrowserTest {
         if (browser != null) browser.quit();
     }
 
+    static WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    /** A fresh browser session logged in as {@code user} at the provider's login page; returns where the dashboard landed it. */
+    static String login(String user) {
+        browser.get(SharedStack.api("/dashboard/signed-out"));
+        browser.manage().deleteAllCookies(); // the API's and the provider's sessions: both on this host
+        browser.get(SharedStack.api("/dashboard"));
+        waiting().until(d -> d.getCurrentUrl().startsWith(SharedStack.get().issuer() + "/login"));
+        browser.findElement(By.name("username")).sendKeys(user);
+        browser.findElement(By.name("password")).sendKeys(DevIdentities.DEV_PASSWORD);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        waiting().until(d -> !d.findElements(By.id("viewer")).isEmpty());
+        assertThat(browser.findElement(By.id("viewer")).getText()).isEqualTo(user);
+        return URI.create(browser.getCurrentUrl()).getPath();
+    }
+
     static void open(String path) {
         browser.get(SharedStack.api(path));
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> !d.findElements(By.tagName("main")).isEmpty());
+        waiting().until(d -> !d.findElements(By.tagName("main")).isEmpty());
     }
 
     static void screenshot(String name) throws Exception {
@@ -56,70 +91,144 @@ class DashboardBrowserTest {
         Files.write(out, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
-    static long sql(String column) {
-        return AnalyticsApiTest.sql(column);
+    /** A link of the page fetched with the browser's session cookie, as the browser would download it. */
+    static HttpResponse<byte[]> download(String href) throws Exception {
+        Cookie session = browser.manage().getCookieNamed("COMMDESK_SESSION");
+        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(href)).header("Cookie", "COMMDESK_SESSION=" + session.getValue())
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The month's figure of the dev owner's community from the raw rows (the rollups' own definition). */
+    static long ledger(String column) {
+        return SharedStack.count("select coalesce(sum(" + column + "), 0) from analytics_revenue_facts where community_id = ?"
+                + " and day between ? and ?", DEMO, MONTH.atDay(1), MONTH.atEndOfMonth());
     }
 
     @Test
-    void theOwnersMonthOverviewEqualsTheLedger() throws Exception {
-        open("/dashboard/communities/" + AnalyticsApiTest.C + "?month=" + MONTH);
-        assertThat(browser.getTitle()).contains(AnalyticsApiTest.C);
-        Map<String, String> columns = Map.of("gross", "gross_amount_paise", "gst", "gst_amount_paise", "cashfreeFee", "payment_gateway_fee_paise",
-                "cashfreeFeeGst", "payment_gateway_gst_paise", "platformFee", "platform_fee_paise", "platformFeeGst", "platform_fee_gst_paise",
-                "tcs", "tcs_paise", "tds", "tds_paise", "net", "net_revenue_paise");
+    void anOwnerLogsInSeesTheMonthAsTheLedgerHasItOpensAWalletAndDownloadsTheStatement() throws Exception {
+        assertThat(login("owner")).isEqualTo("/dashboard/communities/" + DEMO);
+        open("/dashboard/communities/" + DEMO + "?month=" + MONTH);
+        Map<String, String> columns = Map.of("gross", "gross_paise", "gst", "gst_paise", "cashfreeFee", "gateway_fee_paise",
+                "cashfreeFeeGst", "gateway_gst_paise", "platformFee", "platform_fee_paise", "platformFeeGst", "platform_gst_paise",
+                "tcs", "tcs_paise", "tds", "tds_paise", "net", "net_paise");
         for (var e : columns.entrySet()) {
             WebElement card = browser.findElement(By.cssSelector("#figures [data-figure='" + e.getKey() + "']"));
-            long ledger = sql(e.getValue());
+            long ledger = ledger(e.getValue());
             assertThat(Long.parseLong(card.getAttribute("data-paise"))).as(e.getKey()).isEqualTo(ledger);
             assertThat(card.findElement(By.tagName("dd")).getText()).as(e.getKey()).isEqualTo(IndianMoney.rupees(ledger));
         }
-        assertThat(browser.findElement(By.cssSelector("#figures [data-figure='gross'] dd")).getText()).isEqualTo("\u20B933,456.78");
-        // the split table names every member; the chart is there with an accessible name
-        assertThat(browser.findElement(By.id("split")).getText()).contains("an-owner", "an-team-1", "an-team-2");
+        assertThat(ledger("gross_paise")).isGreaterThanOrEqualTo(1_234_567L);
         assertThat(browser.findElement(By.cssSelector("figure.chart svg")).getAttribute("aria-label")).startsWith("Gross by day");
         screenshot("dashboard-overview.png");
 
-        // the monthly report, as the page links it
+        // the monthly statement, as the page links it, through the owner's session
         for (String id : List.of("statement-pdf", "statement-csv")) {
             String href = browser.findElement(By.id(id)).getAttribute("href");
-            HttpResponse<byte[]> r = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(href)).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = download(href);
             assertThat(r.statusCode()).as(href).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).isEqualTo(id.endsWith("pdf") ? "application/pdf" : "text/csv;charset=UTF-8");
-            if (id.endsWith("csv")) {
-                assertThat(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8))
-                        .contains("Payments,Gross received,Amount," + sql("gross_amount_paise") + ",");
-            }
+            if (id.endsWith("pdf")) assertThat(new String(r.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+            else assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("Payments,Gross received,Amount," + ledger("gross_paise") + ",");
         }
+
+        // a member's wallet history, from the overview's member list
+        browser.findElement(By.cssSelector("a[href$='/members/u-admin1']")).click();
+        waiting().until(d -> d.getTitle().contains("u-admin1"));
+        long pending = SharedStack.count("select coalesce(sum(pending_paise), 0) from member_wallet where community_id = ? and user_id = 'u-admin1'",
+                DEMO);
+        assertThat(browser.findElement(By.cssSelector("#balances [data-bucket='pending']")).getText()).isEqualTo(IndianMoney.rupees(pending));
+        assertThat(browser.findElements(By.cssSelector("#history td.balance"))).isNotEmpty();
+        screenshot("dashboard-member-wallet.png");
 
         // on a phone: the figures stack, nothing needs horizontal scrolling but the tables
         browser.manage().window().setSize(new Dimension(390, 844));
-        open("/dashboard/communities/" + AnalyticsApiTest.C + "?month=" + MONTH);
-        Object overflow = ((org.openqa.selenium.JavascriptExecutor) browser)
-                .executeScript("return document.documentElement.scrollWidth > window.innerWidth + 1");
+        open("/dashboard/communities/" + DEMO + "?month=" + MONTH);
+        Object overflow = ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth > window.innerWidth + 1");
         assertThat(overflow).as("the page fits a phone's width").isEqualTo(false);
         screenshot("dashboard-overview-phone.png");
         browser.manage().window().setSize(new Dimension(1280, 1000));
     }
 
     @Test
-    void aMembersWalletHistoryShowsHoldsAndTheRunningBalance() throws Exception {
-        open("/dashboard/communities/" + AnalyticsApiTest.C + "?month=" + MONTH);
-        browser.findElement(By.linkText("an-owner")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getTitle().contains("an-owner"));
-        long pending = SharedStack.count("select pending_paise from member_wallet where community_id = ? and user_id = 'an-owner'",
-                AnalyticsApiTest.C);
-        assertThat(browser.findElement(By.cssSelector("#balances [data-bucket='pending']")).getText()).isEqualTo(IndianMoney.rupees(pending));
-        assertThat(browser.findElements(By.cssSelector("#holds tbody tr"))).hasSize(2);
-        assertThat(browser.findElement(By.cssSelector("#holds tbody tr th")).getText()).endsWith("IST");
-        List<WebElement> balances = browser.findElements(By.cssSelector("#history td.balance"));
-        assertThat(balances).hasSize(2);
-        assertThat(balances.get(1).getText()).isEqualTo(IndianMoney.rupees(pending));
-        screenshot("dashboard-member-wallet.png");
+    void anotherOwnerIsRefusedAndTheApisRefusalIsShownNotHidden() {
+        assertThat(login("other-owner")).isEqualTo("/dashboard/communities/other-community");
+        open("/dashboard/communities/" + DEMO + "?month=" + MONTH);
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not yours to see");
+        assertThat(browser.getPageSource()).doesNotContain("u-admin1");
+        login("viewer");
+        open("/dashboard/communities/no-such-community?month=2026-13");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Cannot show this");
+        assertThat(browser.findElement(By.cssSelector("pre.detail")).getText()).contains("month must be YYYY-MM");
     }
 
     @Test
-    void thePlatformAndOperationsPagesShowTheLedgersState() throws Exception {
+    void financeApprovesAPayoutSomeoneElseRequestedAndSeesItPaidTheRequesterCannot() throws Exception {
+        String payoutId = aPayoutAwaitingApprovalRequestedBy("approver1");
+
+        // the requester: the page shows four eyes and offers no approval; forcing the form, the platform refuses
+        assertThat(login("approver1")).isEqualTo("/dashboard/finance");
+        WebElement row = browser.findElement(By.cssSelector("#pending tr[data-payout='" + payoutId + "']"));
+        assertThat(row.getText()).contains("you requested this payout");
+        WebElement approve = row.findElement(By.cssSelector("button[data-action='Approve']"));
+        assertThat(approve.isEnabled()).isFalse();
+        ((JavascriptExecutor) browser).executeScript("arguments[0].disabled = false", approve);
+        approve.click();
+        waiting().until(d -> !d.findElements(By.id("refusal")).isEmpty());
+        assertThat(browser.findElement(By.id("refusal")).getText()).startsWith("The platform answered 403");
+        assertThat(SharedStack.get().simulator().payouts().transferRequests(payoutId)).isZero();
+        screenshot("dashboard-approvals-refused.png");
+
+        // a second approver approves in the page and watches it paid
+        assertThat(login("approver2")).isEqualTo("/dashboard/finance");
+        WebElement mine = browser.findElement(By.cssSelector("#pending tr[data-payout='" + payoutId + "']"));
+        assertThat(mine.getText()).doesNotContain("you requested this payout");
+        screenshot("dashboard-approvals.png");
+        mine.findElement(By.cssSelector("button[data-action='Approve']")).click();
+        waiting().until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/dashboard/payouts/" + payoutId));
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("Approved payout " + payoutId);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"PAID".equals(browser.findElement(By.id("status")).getText())) {
+            assertThat(System.nanoTime()).as("payout " + payoutId + " paid within a minute").isLessThan(deadline);
+            Thread.sleep(500);
+            open("/dashboard/payouts/" + payoutId);
+        }
+        assertThat(browser.findElement(By.id("requested-by")).getText()).isEqualTo("approver1");
+        assertThat(browser.findElement(By.id("decided-by")).getText()).isEqualTo("approver2");
+        assertThat(SharedStack.get().simulator().payouts().transferRequests(payoutId)).isEqualTo(1);
+        screenshot("dashboard-payout-paid.png");
+    }
+
+    @Test
+    void opsRetriesAParkedPaymentInThePageAndItCompletes() throws Exception {
+        // a community whose role shares do not add up: allocation fails for good and the payment parks
+        var dsl = SharedStack.db().dsl();
+        dsl.execute("insert into community (community_id, name) values ('browser-broken', 'Browser broken split')");
+        dsl.execute("insert into community_role (community_id, role, share_bps, position) values ('browser-broken', 'owner', 9000, 0)");
+        dsl.execute("insert into community_member (community_id, role, user_id, position) values ('browser-broken', 'owner', 'u-bb', 0)");
+        SharedStack.get().simulator().createPaidOrder("browser_park_1", 100_000L, "INR", Map.of("community_id", "browser-broken"),
+                PaymentMethod.UPI);
+        SharedStack.post("/api/v1/payments", "browser-park-1",
+                "{\"communityId\":\"browser-broken\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"browser_park_1\",\"amountPaise\":100000}");
+        WebhookAndOperationsTest.awaitStage("browser-park-1", "NEEDS_ATTENTION");
+
+        assertThat(login("ops")).isEqualTo("/dashboard/ops");
+        assertThat(browser.findElement(By.id("invariants")).getText()).startsWith("The books are whole");
+        WebElement row = browser.findElement(By.cssSelector("#parked tr[data-payment='browser-park-1']"));
+        screenshot("dashboard-ops.png");
+        dsl.execute("update community_role set share_bps = 10000 where community_id = 'browser-broken'");
+        row.findElement(By.cssSelector("input[name='note']")).sendKeys("fixed the split");
+        row.findElement(By.cssSelector("button[data-action='Retry']")).click();
+        waiting().until(d -> !d.findElements(By.id("notice")).isEmpty());
+        assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Retrying payment browser-park-1.");
+        assertThat(WebhookAndOperationsTest.awaitStage("browser-park-1", "COMPLETED").path("stage").asText()).isEqualTo("COMPLETED");
+        open("/dashboard/ops");
+        assertThat(browser.findElements(By.cssSelector("#parked tr[data-payment='browser-park-1']"))).isEmpty();
+        assertThat(SharedStack.count("select count(*) from audit_log where actor = 'ops' and target like '%/browser-park-1/retry'")).isEqualTo(1);
+    }
+
+    @Test
+    void thePlatformAdminSeesThePlatformsEarnings() throws Exception {
+        assertThat(login("admin")).isEqualTo("/dashboard/platform");
         open("/dashboard/platform?month=" + MONTH);
         long earnings = -SharedStack.count("select coalesce(sum(p.amount_paise), 0) from posting p join ledger_account a using (account_id)"
                 + " where a.code = 'platform_fee_income'");
@@ -127,18 +236,36 @@ class DashboardBrowserTest {
                 .isEqualTo(IndianMoney.rupees(earnings));
         assertThat(browser.findElement(By.id("top")).getText()).contains("Analytics E2E");
         screenshot("dashboard-platform.png");
-        open("/dashboard/finance");
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Finance");
-        screenshot("dashboard-finance.png");
-        open("/dashboard/ops");
-        assertThat(browser.findElement(By.id("invariants")).getText()).startsWith("The books are whole");
-        screenshot("dashboard-ops.png");
+        browser.findElement(By.id("logout")).click();
+        waiting().until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/dashboard/signed-out"));
     }
 
-    @Test
-    void aRefusalOfTheApiIsShownNotHidden() {
-        open("/dashboard/communities/no-such-community?month=2026-13");
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Cannot show this");
-        assertThat(browser.findElement(By.cssSelector("pre.detail")).getText()).contains("month must be YYYY-MM");
+    /** A payout of a fresh community above the approval threshold, its settlement requested by {@code requester}. */
+    static String aPayoutAwaitingApprovalRequestedBy(String requester) throws Exception {
+        String community = "browser-payout";
+        String admin = SharedStack.token("PLATFORM_ADMIN");
+        String owner = FourEyesApiTest.minted("bp-owner", "COMMUNITY_OWNER", community);
+        assertThat(FourEyesApiTest.call(admin, "POST", "/api/v1/communities", """
+                {"communityId":"browser-payout","name":"Browser payout","supplierState":"KA","panStatus":"VERIFIED","holdDays":0,
+                 "payoutCycle":"MANUAL","minPayoutPaise":100}""").statusCode()).isEqualTo(201);
+        assertThat(FourEyesApiTest.call(owner, "POST", "/api/v1/communities/" + community + "/split-agreements", """
+                {"effectiveFrom":"%s","roles":[{"role":"owner","shareBps":10000,"members":[{"userId":"u-bp-owner"}]}]}"""
+                .formatted(Instant.now().minusSeconds(30))).statusCode()).isEqualTo(201);
+        assertThat(FourEyesApiTest.call(owner, "PUT", "/api/v1/finance/beneficiaries", """
+                {"communityId":"browser-payout","role":"owner","userId":"u-bp-owner","name":"Bp Owner","bankAccountNumber":"000111222555",
+                 "ifsc":"HDFC0000001"}""").statusCode()).isEqualTo(200);
+        SharedStack.get().simulator().createPaidOrder("browser_payout_1", 10_000_000L, "INR", Map.of("community_id", community),
+                PaymentMethod.UPI);
+        assertThat(SharedStack.post("/api/v1/payments", "browser-payout-1", "{\"communityId\":\"" + community
+                + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"browser_payout_1\",\"amountPaise\":10000000}").statusCode()).isEqualTo(202);
+        assertThat(EndToEndPaymentTest.awaitFinal("browser-payout-1").path("stage").asText()).isEqualTo("COMPLETED");
+        new LedgerRepository(SharedStack.db().dsl()).releaseDueHolds(OffsetDateTime.now(), 1000);
+        HttpResponse<String> started = FourEyesApiTest.call(SharedStack.userToken(requester), "POST", "/api/v1/finance/settlements",
+                "{\"communityId\":\"" + community + "\"}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String settlementId = JSON.readTree(started.body()).path("settlementId").asText();
+        JsonNode pending = PayoutsApiTest.await("/api/v1/finance/settlements/" + settlementId, v -> v.path("payouts").size() == 1
+                && "PENDING_APPROVAL".equals(v.path("payouts").get(0).path("status").asText()));
+        return pending.path("payouts").get(0).path("payoutId").asText();
     }
 }

@@ -34,6 +34,7 @@ final class FailureLoad {
     final String prefix;
     final int planned;
     private final FailureRig rig;
+    private final String token;
     private final double ratePerSecond;
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong handedOver = new AtomicLong();
@@ -42,8 +43,9 @@ final class FailureLoad {
     private final Map<String, AtomicLong> gaveUp = new ConcurrentHashMap<>();
     private long startedAtNanos;
 
-    FailureLoad(FailureRig rig, String scenario, double ratePerSecond, Duration duration) {
+    FailureLoad(FailureRig rig, String scenario, double ratePerSecond, Duration duration) throws Exception {
         this.rig = rig;
+        this.token = rig.appToken();
         this.prefix = "fail_" + scenario + "_" + Long.toString(System.currentTimeMillis(), 36) + "_";
         this.ratePerSecond = ratePerSecond;
         this.planned = (int) Math.round(ratePerSecond * duration.toMillis() / 1000.0);
@@ -104,7 +106,7 @@ final class FailureLoad {
             try {
                 HttpResponse<String> r = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(rig.apiUrl("/api/v1/payments")))
                         .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                        .header("Idempotency-Key", "fail-" + orderId).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .header("Idempotency-Key", "fail-" + orderId).header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 == 2) {
                     handedOver.incrementAndGet();

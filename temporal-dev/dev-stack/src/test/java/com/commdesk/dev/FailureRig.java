@@ -34,8 +34,8 @@ final class FailureRig implements AutoCloseable {
     final Path dir;
     final Path temporalState;
     private final Path cli;
-    private final int temporalPort = SharedStack.freePort();
-    private final int temporalUiPort = SharedStack.freePort();
+    private final int temporalPort = DevStack.freePort();
+    private final int temporalUiPort = DevStack.freePort();
     private TemporalCliServer temporal;
     private DevStack infra;
     private ConfigurableApplicationContext api;
@@ -146,6 +146,21 @@ final class FailureRig implements AutoCloseable {
     void restartTemporal() {
         temporal.close();
         startTemporal();
+    }
+
+    /**
+     * A fresh client_credentials token of the platform's app client (role PAYMENT_SERVICE) from the dev
+     * stack's authorization server, as CommDesk's app would get one; the suite's load sends it on every POST.
+     */
+    String appToken() throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((com.commdesk.dev.auth.DevIdentities.APP_CLIENT_ID + ":"
+                + com.commdesk.dev.auth.DevIdentities.APP_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var r = SharedStack.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(infra.issuer() + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException("token request answered " + r.statusCode() + ": " + r.body());
+        return new tools.jackson.databind.ObjectMapper().readTree(r.body()).path("access_token").asText();
     }
 
     long temporalPid() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The platform-wide fee bounds over HTTP: one place, changed only through the admin API with an actor,
+ * The platform-wide fee bounds over HTTP: one place, changed only through the admin API with a platform admin's token,
  * audited, and applied to every rule save and every quote. The bounds are put back after each test (the
  * stack is shared).
  */
@@ -39,7 +39,10 @@ class FeeBoundsApiTest {
         assertThat(initial.path("maxPlatformFeeBps").asInt()).isEqualTo(2000);
         long revision = initial.path("revision").asLong();
 
-        problem(send("PUT", BOUNDS, null, DEFAULT), 400, "X-Actor");
+        // only a platform admin's token changes them (no token: 401; a finance approver: 403)
+        problem(send("PUT", BOUNDS, null, DEFAULT), 401, null);
+        problem(SharedStack.send(SharedStack.token("FINANCE_APPROVER"), "PUT", BOUNDS, "application/json", DEFAULT, java.util.Map.of()),
+                403, null);
         problem(send("PUT", BOUNDS, "alice", """
                 {"minPlatformFeeBps":500,"maxPlatformFeeBps":2000}"""), 400, "maxPlatformFixedPaise");
         problem(send("PUT", BOUNDS, "alice", """

@@ -378,6 +378,14 @@ class ObservabilityTest {
     }
 
     static HttpResponse<String> send(HttpRequest request) {
+        // The API needs a token from this isolated stack's own issuer: the actor named in the request (once
+        // X-Actor) becomes its subject, with the roles this test's calls need.
+        String actor = request.headers().firstValue("X-Actor").orElse("observability-test");
+        request = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("X-Actor"))
+                .header("Authorization", "Bearer " + SharedStack.mintedToken(stack, actor,
+                        List.of("PLATFORM_ADMIN", "OPS", "FINANCE_APPROVER", "FINANCE_VIEWER", "PAYMENT_SERVICE", "COMMUNITY_OWNER"),
+                        List.of(COMMUNITY),
+                        java.time.Instant.now(), Duration.ofMinutes(15))).build();
         try {
             return SharedStack.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {

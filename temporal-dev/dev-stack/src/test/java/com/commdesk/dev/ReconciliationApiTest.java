@@ -40,7 +40,7 @@ class ReconciliationApiTest {
     static HttpResponse<String> send(String method, String path, String actor, String contentType, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(SharedStack.api(path))).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
-        if (actor != null) b.header("X-Actor", actor);
+        if (actor != null) b.header("Authorization", "Bearer " + SharedStack.actorToken(actor, method, path));
         try {
             return SharedStack.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
@@ -76,13 +76,13 @@ class ReconciliationApiTest {
         Thread.sleep(5);
         String period = "{\"from\":\"" + from + "\",\"to\":\"" + OffsetDateTime.now() + "\"}";
 
-        HttpResponse<String> run = send("POST", "/api/v1/reconciliation/runs", null, "application/json", period);
+        HttpResponse<String> run = send("POST", "/api/v1/reconciliation/runs", "fin.lead", "application/json", period);
         assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
         JsonNode first = JSON.readTree(run.body());
         assertThat(mine(first.path("subjects"))).containsExactlyInAnyOrder("AMOUNT_MISMATCH:rcn_amount", "FEE_MISMATCH:rcn_fee",
                 "MISSING_ON_OUR_SIDE:rcn_ghost", "MISSING_ON_THEIRS:rcn_unsettled");
 
-        JsonNode again = JSON.readTree(send("POST", "/api/v1/reconciliation/runs", null, "application/json", period).body());
+        JsonNode again = JSON.readTree(send("POST", "/api/v1/reconciliation/runs", "fin.lead", "application/json", period).body());
         assertThat(again.path("newExceptions").asInt()).isZero();
         assertThat(mine(again.path("subjects"))).isEqualTo(mine(first.path("subjects")));
         long mineInDb = ((Number) db.dsl().fetchValue("select count(*) from recon_exception where order_id in ('rcn_ok', 'rcn_amount', 'rcn_fee', 'rcn_unsettled', 'rcn_ghost')")).longValue();
@@ -99,7 +99,7 @@ class ReconciliationApiTest {
         assertThat(drill.path("paymentPostings").size()).isGreaterThan(2);
 
         assertThat(send("POST", "/api/v1/reconciliation/exceptions/" + id + "/adjust", null, "application/json",
-                "{\"reason\":\"x\"}").statusCode()).isEqualTo(400);
+                "{\"reason\":\"x\"}").statusCode()).as("no token").isEqualTo(401);
         HttpResponse<String> adjusted = send("POST", "/api/v1/reconciliation/exceptions/" + id + "/adjust", "fin.lead",
                 "application/json", "{\"reason\":\"Cashfree's invoice shows the charge\"}");
         assertThat(adjusted.statusCode()).as(adjusted.body()).isEqualTo(200);
@@ -119,12 +119,12 @@ class ReconciliationApiTest {
         String csv = "cf_settlement_id,settlement_utr,event_type,order_id,cf_payment_id,event_amount,payment_service_charge,"
                 + "payment_service_tax,event_settlement_amount\n"
                 + "777001,UTR777001,PAYMENT,rcn_csv_ghost,99990001,1500.00,30.00,5.40,1464.60\n";
-        HttpResponse<String> first = send("POST", "/api/v1/reconciliation/uploads", null, "text/csv", csv);
+        HttpResponse<String> first = send("POST", "/api/v1/reconciliation/uploads", "fin.lead", "text/csv", csv);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).path("subjects").get(0).asText()).isEqualTo("MISSING_ON_OUR_SIDE:rcn_csv_ghost");
-        JsonNode second = JSON.readTree(send("POST", "/api/v1/reconciliation/uploads", null, "text/csv", csv).body());
+        JsonNode second = JSON.readTree(send("POST", "/api/v1/reconciliation/uploads", "fin.lead", "text/csv", csv).body());
         assertThat(second.path("newExceptions").asInt()).isZero();
-        HttpResponse<String> bad = send("POST", "/api/v1/reconciliation/uploads", null, "text/csv", "order_id\nx\n");
+        HttpResponse<String> bad = send("POST", "/api/v1/reconciliation/uploads", "fin.lead", "text/csv", "order_id\nx\n");
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(bad.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
     }

@@ -34,7 +34,7 @@ class RefundsApiTest {
 
     static HttpResponse<String> refund(String key, String json) throws Exception {
         return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api("/api/v1/payments/refund-pay-1/refunds")))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key).header("X-Actor", "support-asha")
+                .header("Content-Type", "application/json").header("Idempotency-Key", key).header("Authorization", "Bearer " + SharedStack.actorToken("support-asha", "POST", "/api/v1/payments/refund-pay-1/refunds"))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -45,6 +45,7 @@ class StructuredLogsTest {
             stack.simulator().createPaidOrder("log_order_1", 50_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.UPI);
             HttpResponse<String> created = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api("/api/v1/payments")))
                     .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + SharedStack.token("PAYMENT_SERVICE"))
                     .header("Idempotency-Key", "log-pay-1").header("X-Request-Id", "req-log-1")
                     .POST(HttpRequest.BodyPublishers.ofString(EndToEndPaymentTest.body("log_order_1", 60_000L))).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -46,7 +46,7 @@ class WebhookAndOperationsTest {
     static HttpResponse<String> ops(String path, String actor, String json) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(SharedStack.api(path))).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-        if (actor != null) b.header("X-Actor", actor);
+        if (actor != null) b.header("Authorization", "Bearer " + SharedStack.actorToken(actor, "POST", path));
         try {
             return SharedStack.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
@@ -150,7 +150,7 @@ class WebhookAndOperationsTest {
         assertThat(parked.path("error").asText()).contains("10000");
         JsonNode listed = JSON.readTree(SharedStack.get("/api/v1/ops/payments?status=NEEDS_ATTENTION").body());
         assertThat(listed.findValuesAsString("paymentId")).contains("park-1");
-        assertThat(ops("/api/v1/ops/payments/park-1/retry", null, "{}").statusCode()).as("X-Actor is required").isEqualTo(400);
+        assertThat(ops("/api/v1/ops/payments/park-1/retry", null, "{}").statusCode()).as("a token is required").isEqualTo(401);
 
         db.dsl().execute("update community_role set share_bps = 10000 where community_id = 'broken-split'");
         assertThat(ops("/api/v1/ops/payments/park-1/retry", "ops-anita", "{\"note\":\"fixed the split\"}").statusCode()).isEqualTo(202);

@@ -40,7 +40,7 @@ final class WorkerJvm implements AutoCloseable {
      * in {@code dir}.
      */
     static WorkerJvm start(String name, Map<String, String> env, Map<String, String> settings, Path dir) {
-        int port = SharedStack.freePort();
+        int port = DevStack.freePort();
         Path log = dir.resolve(name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Under surefire the classpath is one manifest jar naming every entry; java honours its Class-Path.

@@ -50,6 +50,12 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
 
     static final LocalActivityOptions LOCAL_STEP = StepOptions.local(Duration.ofSeconds(10), Duration.ofMinutes(10), RETRY);
 
+    /**
+     * getVersion change id: four eyes compares subjects ignoring letter case ("alice" is "Alice") and also
+     * refuses the payout's recipient as its approver. Histories recorded before it keep the exact match.
+     */
+    static final String FOUR_EYES_IGNORES_CASE = "four-eyes-ignores-case";
+
     /** Bound on remembered webhook event ids. */
     static final int MAX_EVENTS = 100;
 
@@ -72,6 +78,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private final PayoutActivities ask = Workflow.newActivityStub(PayoutActivities.class, CASHFREE_ASK);
 
     private PayoutRequest request;
+    private boolean fourEyesIgnoresCase;
     private PayoutStage stage = PayoutStage.LOCKING;
     private PayoutDecision decision;
     private boolean approved;
@@ -90,6 +97,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     @Override
     public PayoutStatus payout(PayoutRequest r) {
         request = r;
+        // Set before any path (a continued run, v0, fail-closed): the decide() signal handler reads it.
+        fourEyesIgnoresCase = Workflow.getVersion(FOUR_EYES_IGNORES_CASE, Workflow.DEFAULT_VERSION, 1) >= 1;
         if (r.resume() != null) { // a continued run: always the fail-closed version, waiting for Cashfree's answer
             PayoutResume state = r.resume();
             cashfreeStatus = state.cashfreeStatus();
@@ -332,7 +341,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private void decide(PayoutDecision d, boolean approve) {
         // Once decided, later signals (a double click, a retried request) change nothing.
         boolean valid = d != null && d.approver() != null && !d.approver().isBlank();
-        boolean fourEyes = valid && request != null && !d.approver().equals(request.requestedBy());
+        boolean fourEyes = valid && request != null && (fourEyesIgnoresCase
+                ? !d.approver().equalsIgnoreCase(request.requestedBy()) && !d.approver().equalsIgnoreCase(request.userId())
+                : !d.approver().equals(request.requestedBy()));
         if (stage != PayoutStage.AWAITING_APPROVAL || decision != null || !fourEyes) {
             ignoredSignals++;
             return;

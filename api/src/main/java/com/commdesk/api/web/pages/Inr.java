@@ -20,6 +20,11 @@ public class Inr {
         return IndianMoney.ist(at);
     }
 
+    /** An ISO-8601 instant as the API writes it (e.g. in JSON it passed through), in India time; empty when absent. */
+    public String istText(String isoInstant) {
+        return isoInstant == null || isoInstant.isBlank() || "null".equals(isoInstant) ? "" : IndianMoney.ist(OffsetDateTime.parse(isoInstant));
+    }
+
     public String day(LocalDate day) {
         return day == null ? "" : DAY.format(day);
     }

@@ -1,6 +1,8 @@
 package com.commdesk.api.web.pages;
 
 import com.commdesk.api.analytics.AnalyticsController;
+import com.commdesk.api.web.Caller;
+import com.commdesk.api.web.Role;
 import com.commdesk.ledger.analytics.MemberWallets;
 import com.commdesk.ledger.analytics.PayoutAnalytics;
 import java.net.URLEncoder;
@@ -9,12 +11,10 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -23,20 +23,20 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard's pages (issue 12), rendered on the server with Thymeleaf. Every number on a page is
- * what the JSON API answered for the same question ({@link DashboardApi}); a page adds formatting
- * (rupees with Indian grouping, India time), charts and links, never data of its own.
+ * what the JSON API answered for the same question, asked with the viewer's own access token
+ * ({@link DashboardApi}); a page adds formatting (rupees with Indian grouping, India time), charts and
+ * links, never data of its own. Each role lands on its own page; the forms that act are {@link PageActions}.
  */
 @Controller
 @RequestMapping("/dashboard")
-public class PagesController {
+public class PagesController extends DashboardPage {
     private static final ZoneId INDIA = ZoneId.of("Asia/Kolkata");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-    private final DashboardApi api;
     private final String temporalUi;
 
-    public PagesController(DashboardApi api, @Value("${commdesk.dashboard.temporal-ui-url:}") String temporalUi) {
-        this.api = api;
+    public PagesController(DashboardApi api, ViewerCredentials credentials,
+                           @Value("${commdesk.dashboard.temporal-ui-url:}") String temporalUi) {
+        super(api, credentials);
         this.temporalUi = temporalUi.endsWith("/") ? temporalUi.substring(0, temporalUi.length() - 1) : temporalUi;
     }
 
@@ -63,8 +63,26 @@ public class PagesController {
         };
     }
 
+    /**
+     * Each role lands on its own page: the platform admin on platform analytics, finance on approvals,
+     * ops on parked payments, an owner on its community's overview, a member on its wallet.
+     */
     @GetMapping
-    public String index(Model model) {
+    public String landing(Model model) {
+        Caller v = credentials.viewer();
+        if (v.has(Role.PLATFORM_ADMIN)) return "redirect:/dashboard/platform";
+        if (v.has(Role.FINANCE_APPROVER) || v.has(Role.FINANCE_VIEWER)) return "redirect:/dashboard/finance";
+        if (v.has(Role.OPS)) return "redirect:/dashboard/ops";
+        if (v.has(Role.COMMUNITY_OWNER) && v.communities().size() == 1) {
+            return "redirect:/dashboard/communities/" + id(v.communities().iterator().next());
+        }
+        if (v.has(Role.MEMBER)) return me(model); // straight to its wallet: one redirect fewer after the login's five
+        return communities(model);
+    }
+
+    /** A community to open: an owner's own, or any by id for the platform's roles. */
+    @GetMapping("/communities")
+    public String communities(Model model) {
         model.addAttribute("month", YearMonth.now(INDIA).toString());
         return "dashboard/index";
     }
@@ -72,6 +90,16 @@ public class PagesController {
     @GetMapping("/go")
     public String go(@RequestParam String community) {
         return "redirect:/dashboard/communities/" + id(community);
+    }
+
+    /** A member's own page: its wallet, or the list of its wallets when it belongs to several communities. */
+    @GetMapping("/me")
+    public String me(Model model) {
+        AnalyticsController.Me me = api.get("/api/v1/analytics/me", AnalyticsController.Me.class);
+        List<String> communities = me.wallets().stream().map(MemberWallets.Wallet::communityId).distinct().toList();
+        if (communities.size() == 1) return "redirect:/dashboard/communities/" + id(communities.get(0)) + "/members/" + id(me.subject());
+        model.addAttribute("me", me);
+        return "dashboard/me";
     }
 
     @GetMapping("/communities/{communityId}")
@@ -103,6 +131,7 @@ public class PagesController {
         model.addAttribute("payouts", api.get("/api/v1/analytics/communities/" + c + "/payouts?limit=50&userId=" + enc(u),
                 new ParameterizedTypeReference<List<PayoutAnalytics.PayoutLine>>() {}));
         model.addAttribute("month", YearMonth.now(INDIA).toString());
+        model.addAttribute("temporalUi", temporalUi);
         return "dashboard/member";
     }
 
@@ -134,23 +163,26 @@ public class PagesController {
     @GetMapping("/finance")
     public String finance(Model model) {
         model.addAttribute("pending", api.get("/api/v1/finance/payouts/pending", JsonNode.class));
+        model.addAttribute("attention", api.get("/api/v1/finance/payouts/attention", JsonNode.class));
         model.addAttribute("exceptions", api.get("/api/v1/reconciliation/exceptions?status=OPEN&limit=100", JsonNode.class));
         model.addAttribute("month", YearMonth.now(INDIA).toString());
+        model.addAttribute("temporalUi", temporalUi);
         return "dashboard/finance";
     }
 
-    /** The API refused or failed: the page says so with the API's own status and problem detail. */
-    @ExceptionHandler(DashboardApi.Refused.class)
-    public String refused(DashboardApi.Refused e, Model model, jakarta.servlet.http.HttpServletResponse response) {
-        response.setStatus(e.status());
-        model.addAttribute("status", e.status());
-        model.addAttribute("detail", e.getMessage());
-        return "dashboard/error";
+    /** One payout as finance, its owner or its member sees it: status, bank reference, who asked and who decided, its events. */
+    @GetMapping("/payouts/{payoutId}")
+    public String payout(@PathVariable String payoutId, Model model) {
+        model.addAttribute("p", api.get("/api/v1/finance/payouts/" + id(payoutId), JsonNode.class));
+        model.addAttribute("temporalUi", temporalUi);
+        return "dashboard/payout";
     }
 
-    private static String id(String value) {
-        if (!ID.matcher(value).matches()) throw new DashboardApi.Refused(400, "not a valid id");
-        return value;
+    /** After logout (or a failed login): public, says so, and offers to log in again. */
+    @GetMapping("/signed-out")
+    public String signedOut(@RequestParam(required = false) String error, Model model) {
+        model.addAttribute("error", error != null);
+        return "dashboard/signed-out";
     }
 
     private static String enc(String v) {

@@ -62,7 +62,7 @@ public final class WorkflowShapeBenchmark {
             if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
         });
         int exit = 0;
-        try (DevStack stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), freePort(), 0, env));
+        try (DevStack stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), freePort(), 0, 0, env));
              LedgerDatabase db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2)) {
             System.out.println(stack.summary());
             WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(

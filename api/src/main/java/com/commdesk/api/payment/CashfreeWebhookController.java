@@ -1,0 +1,127 @@
+package com.commdesk.api.payment;
+
+import com.commdesk.api.web.WebhookSignatures;
+
+import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
+import com.commdesk.ledger.WebhookEvents;
+import com.commdesk.workflows.payment.CashfreeEvent;
+import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PaymentWorkflow;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.client.BatchRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Cashfree PG webhooks. Unsigned, forged or stale deliveries get 401 and write nothing. A signed
+ * delivery is acted on once per event id (Cashfree delivers at least once, sometimes all at once,
+ * and retries failures): PAYMENT_SUCCESS signals the order's payment workflow, starting it if the API
+ * has not (the order tags name the community and revenue source); the event is recorded after that,
+ * so a delivery that failed half-way lands on its retry. Repeats and out-of-order events are
+ * harmless: every step is idempotent and verification always asks Cashfree itself. Event ids:
+ * {@link WebhookSignatures#eventIdOf} (docs/cashfree.md).
+ */
+@RestController
+public class CashfreeWebhookController {
+    private static final Logger log = LoggerFactory.getLogger(CashfreeWebhookController.class);
+
+    private final WebhookSignatures signatures;
+    private final WebhookEvents events;
+    private final PaymentIntake intake;
+    private final WorkflowClient workflows;
+    private final ObjectMapper json;
+
+    public CashfreeWebhookController(@org.springframework.beans.factory.annotation.Qualifier("webhookSignatures") WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
+                                     WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics) {
+        this.signatures = signatures;
+        this.events = events;
+        this.intake = intake;
+        this.workflows = workflows;
+        this.json = json;
+    }
+
+    public record Receipt(String eventId, boolean duplicate, String action) {}
+
+    @PostMapping(path = "/webhooks/cashfree/pg", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Receipt> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
+                                     @RequestHeader(name = "x-webhook-timestamp", required = false) String timestamp,
+                                     @RequestHeader(name = "x-idempotency-key", required = false) String idempotencyKey,
+                                     @RequestBody(required = false) byte[] body) {
+        JsonNode root = signatures.readVerified("pg", signature, timestamp, body, json);
+        String type = root.path("type").asText("");
+        JsonNode order = root.path("data").path("order");
+        JsonNode payment = root.path("data").path("payment");
+        String orderId = order.path("order_id").asText(null);
+        String cfPaymentId = payment.path("cf_payment_id").asText(null);
+        String paymentStatus = payment.path("payment_status").asText(null);
+        // PG webhooks at API version 2023-08-01 carry no x-idempotency-key: the id comes from the event's own entity.
+        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
+        if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
+        // Acted on first (every step is idempotent: the payment by order, the workflow by id, the signal by event id),
+        // recorded after: a delivery that failed half-way (500) is retried by Cashfree and lands, once.
+        ResponseEntity<Receipt> answer = act(root, type, eventId, orderId, cfPaymentId, paymentStatus);
+        events.recordOnce(eventId, type, orderId, new String(body, StandardCharsets.UTF_8));
+        return answer;
+    }
+
+    private ResponseEntity<Receipt> act(JsonNode root, String type, String eventId, String orderId, String cfPaymentId,
+                                        String paymentStatus) {
+        JsonNode order = root.path("data").path("order");
+        if (!"PAYMENT_SUCCESS_WEBHOOK".equals(type) || orderId == null) {
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded"));
+        }
+        CashfreeEvent event = new CashfreeEvent(eventId, type, cfPaymentId, paymentStatus);
+        AcceptedPayment existing = intake.findByOrder(orderId).orElse(null);
+        if (existing != null) {
+            signalWithStart(requestOf(existing), event);
+            return ResponseEntity.ok(new Receipt(eventId, false, "signalled payment " + existing.paymentId()));
+        }
+        String communityId = order.path("order_tags").path("community_id").asText(null);
+        String sourceType = order.path("order_tags").path("source_type").asText(null);
+        if (communityId == null || sourceType == null) {
+            // Without both tags we cannot know whose money this is or which fee applies: the API path must claim it.
+            log.warn("webhook for order {} lacks community_id/source_type tags; waiting for the API to claim it", orderId);
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start"));
+        }
+        long amountPaise = new BigDecimal(order.path("order_amount").asText("0")).movePointRight(2).longValueExact();
+        String paymentId = "cf-" + orderId;
+        var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
+                new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
+                communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
+        signalWithStart(requestOf(accepted.payment()), event);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId()));
+    }
+
+    private static PaymentRequest requestOf(AcceptedPayment p) {
+        return new PaymentRequest(p.paymentId(), p.communityId(), p.sourceType(), p.sourceId(), p.cashfreeOrderId(),
+                p.amountPaise(), Map.of());
+    }
+
+    private void signalWithStart(PaymentRequest request, CashfreeEvent event) {
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request));
+        BatchRequest batch = workflows.newSignalWithStartRequest();
+        batch.add(stub::process, request);
+        batch.add(stub::cashfreeEvent, event);
+        try {
+            workflows.signalWithStart(batch);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            // The payment's workflow has already finished: nothing left to tell it.
+        }
+    }
+
+}

@@ -1,0 +1,236 @@
+package com.commdesk.api.payment;
+
+import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
+
+import com.commdesk.fees.FeeBreakdown;
+import com.commdesk.fees.MemberAllocation;
+import com.commdesk.fees.RoleAllocation;
+import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
+import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PaymentStatus;
+import com.commdesk.workflows.payment.PaymentWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Payments: accept one (idempotent by the Idempotency-Key header, which becomes the payment id and
+ * the workflow id) and report it. Nothing is written for a request that fails validation.
+ */
+@RestController
+@RequestMapping("/api/v1/payments")
+public class PaymentsController {
+    private static final Logger log = LoggerFactory.getLogger(PaymentsController.class);
+
+    public static final long MAX_AMOUNT_PAISE = 1_000_000_000_000L;
+    static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    static final Pattern COMMUNITY = Pattern.compile("[a-z0-9][a-z0-9_-]{1,63}");
+    static final Pattern SOURCE_TYPE = Pattern.compile("[A-Z][A-Z0-9_]{1,31}");
+    /** Cashfree's order id rule: 3 to 50 of letters, digits, '-' and '_'. */
+    static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{3,50}");
+    static final int MAX_METADATA_ENTRIES = 20;
+
+    private final PaymentIntake intake;
+    private final LedgerQueries ledger;
+    private final WorkflowClient workflows;
+    private final com.commdesk.ledger.community.CommunityOnboarding onboarding;
+
+    public PaymentsController(PaymentIntake intake, LedgerQueries ledger, WorkflowClient workflows,
+                              com.commdesk.ledger.community.CommunityOnboarding onboarding) {
+        this.onboarding = onboarding;
+        this.intake = intake;
+        this.ledger = ledger;
+        this.workflows = workflows;
+    }
+
+    /** The body of POST /api/v1/payments. Boxed types so a missing field is told apart from zero. */
+    public record CreatePayment(String communityId, String sourceType, String sourceId, String cashfreeOrderId,
+                                Long amountPaise, Map<String, String> metadata) {}
+
+    public record PaymentView(String paymentId, String workflowId, String communityId, String sourceType, String sourceId,
+                              String cashfreeOrderId, long amountPaise, String stage, String error, FeeBreakdown breakdown,
+                              String ruleId, Integer ruleVersion, List<RoleAllocation> shares, String transactionId,
+                              Long journalId, Instant releaseAt, boolean workflowVisible, Integer splitAgreementVersion) {}
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<PaymentView> create(@RequestHeader(name = "Idempotency-Key", required = false) String key,
+                                              @RequestBody(required = false) CreatePayment body) {
+        if (key == null || key.isBlank()) {
+            throw ApiProblem.invalid("Idempotency-Key", "the Idempotency-Key header is required (1-64 of A-Z a-z 0-9 _ . : -)");
+        }
+        if (!KEY.matcher(key).matches()) {
+            throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1-64 of A-Z a-z 0-9 _ . : -");
+        }
+        if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
+        PaymentRequest request = validate(key, body);
+
+        var accepted = intake.accept(new AcceptedPayment(key, requestSha256(request), request.communityId(),
+                request.sourceType(), request.sourceId(), request.cashfreeOrderId(), request.amountPaise(),
+                PaymentWorkflow.workflowId(request.cashfreeOrderId()), null));
+        // Started on every call, not only the first: if a previous call recorded the payment and then
+        // died before starting the workflow, this is where it starts. The id policies make it idempotent.
+        // The recorded payment may be an earlier claim of the same order (e.g. from a webhook): use it.
+        AcceptedPayment payment = accepted.payment();
+        start(workflows, new PaymentRequest(payment.paymentId(), payment.communityId(), payment.sourceType(),
+                payment.sourceId(), payment.cashfreeOrderId(), payment.amountPaise(), request.metadata()));
+        PaymentView view = view(payment);
+        HttpStatus status = accepted.outcome() == PaymentIntake.Outcome.CREATED ? HttpStatus.ACCEPTED : HttpStatus.OK;
+        return ResponseEntity.status(status).location(URI.create("/api/v1/payments/" + payment.paymentId())).body(view);
+    }
+
+    @GetMapping(path = "/{paymentId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public PaymentView get(@PathVariable String paymentId) {
+        if (!KEY.matcher(paymentId).matches()) throw ApiProblem.invalid("paymentId", "not a valid payment id");
+        AcceptedPayment p = intake.find(paymentId).orElseThrow(() ->
+                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
+        Caller.current().requireCommunity(p.communityId());
+        return view(p);
+    }
+
+    /** Options under which a payment's workflow is started, by the API and by webhooks alike. */
+    static WorkflowOptions startOptions(PaymentRequest request) {
+        return WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
+                .setWorkflowId(PaymentWorkflow.workflowId(request.cashfreeOrderId()))
+                // Ops find it in the Temporal Web UI by community, order, amount and stage (docs/operations.md).
+                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request))
+                // A finished payment is never run again under the same id; a running one is joined.
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build();
+    }
+
+    /** Starts the payment's workflow, or joins the one already running for its order; idempotent. */
+    static void start(WorkflowClient workflows, PaymentRequest request) {
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, startOptions(request));
+        try {
+            WorkflowClient.start(stub::process, request);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            // A closed run for this order exists: it is this payment, already processed.
+        } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
+            log.warn("could not start workflow for payment {}: {}", request.paymentId(), e.getMessage());
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Workflow service unavailable",
+                    "the payment is recorded but could not be started; retry with the same Idempotency-Key", null);
+        }
+    }
+
+    private PaymentView view(AcceptedPayment p) {
+        PaymentStatus status = null;
+        try {
+            status = workflows.newWorkflowStub(PaymentWorkflow.class, p.workflowId()).status();
+        } catch (RuntimeException e) {
+            // History unavailable (e.g. the embedded Temporal server was restarted): fall back to the ledger.
+            log.debug("status query for {} failed: {}", p.workflowId(), e.getMessage());
+        }
+        if (status != null) {
+            return new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
+                    p.cashfreeOrderId(), p.amountPaise(), status.stage().name(), status.error(), status.breakdown(),
+                    status.ruleId(), status.ruleVersion(), status.shares(), status.transactionId(), status.journalId(),
+                    status.releaseAtEpochMillis() == null ? null : Instant.ofEpochMilli(status.releaseAtEpochMillis()), true,
+                    agreement(p));
+        }
+        return ledger.postedPayment(p.paymentId())
+                .map(v -> new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
+                        p.cashfreeOrderId(), p.amountPaise(), "POSTED", null, null, v.ruleId(), v.ruleVersion(),
+                        sharesOf(v.shares()), v.transactionId().toString(), v.journalId(), null, false, agreement(p)))
+                .orElse(new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
+                        p.cashfreeOrderId(), p.amountPaise(), "UNKNOWN", "workflow history unavailable and nothing posted",
+                        null, null, null, List.of(), null, null, null, false, null));
+    }
+
+    /** The split agreement version the payment was split by; null if none (a rule's roles, or a legacy community). */
+    private Integer agreement(AcceptedPayment p) {
+        return onboarding.paymentAgreement(p.paymentId()).orElse(null);
+    }
+
+    private static List<RoleAllocation> sharesOf(List<LedgerQueries.Share> rows) {
+        Map<String, List<LedgerQueries.Share>> byRole = new LinkedHashMap<>();
+        for (LedgerQueries.Share s : rows) byRole.computeIfAbsent(s.role(), r -> new ArrayList<>()).add(s);
+        List<RoleAllocation> out = new ArrayList<>();
+        byRole.forEach((role, members) -> out.add(new RoleAllocation(role, members.get(0).shareBps(),
+                members.stream().mapToLong(LedgerQueries.Share::amountPaise).sum(),
+                members.stream().map(m -> new MemberAllocation(m.userId(), m.amountPaise())).toList())));
+        return out;
+    }
+
+    static PaymentRequest validate(String key, CreatePayment b) {
+        String communityId = required(b.communityId(), "communityId");
+        if (!COMMUNITY.matcher(communityId).matches()) {
+            throw ApiProblem.invalid("communityId", "communityId must be 2-64 of a-z 0-9 _ - starting with a letter or digit");
+        }
+        String sourceType = required(b.sourceType(), "sourceType").toUpperCase(Locale.ROOT);
+        if (!SOURCE_TYPE.matcher(sourceType).matches()) {
+            throw ApiProblem.invalid("sourceType", "sourceType must be a revenue source such as EVENT, SPONSOR or PREMIUM "
+                    + "(2-32 of A-Z 0-9 _)");
+        }
+        String orderId = required(b.cashfreeOrderId(), "cashfreeOrderId");
+        if (!ORDER_ID.matcher(orderId).matches()) {
+            throw ApiProblem.invalid("cashfreeOrderId", "cashfreeOrderId must be 3-50 of A-Z a-z 0-9 _ -");
+        }
+        if (b.amountPaise() == null) throw ApiProblem.invalid("amountPaise", "amountPaise is required (an integer number of paise)");
+        long amount = b.amountPaise();
+        if (amount <= 0 || amount > MAX_AMOUNT_PAISE) {
+            throw ApiProblem.invalid("amountPaise", "amountPaise must be between 1 and " + MAX_AMOUNT_PAISE + " (got " + amount + ")");
+        }
+        String sourceId = b.sourceId() == null || b.sourceId().isBlank() ? orderId : b.sourceId();
+        if (sourceId.length() > 200) throw ApiProblem.invalid("sourceId", "sourceId is longer than 200 characters");
+        Map<String, String> metadata = b.metadata() == null ? Map.of() : b.metadata();
+        if (metadata.size() > MAX_METADATA_ENTRIES) {
+            throw ApiProblem.invalid("metadata", "metadata has more than " + MAX_METADATA_ENTRIES + " entries");
+        }
+        for (var e : metadata.entrySet()) {
+            if (e.getKey().isBlank() || e.getKey().length() > 64 || e.getValue() == null || e.getValue().length() > 256) {
+                throw ApiProblem.invalid("metadata." + e.getKey(), "metadata keys must be 1-64 characters and values at most 256");
+            }
+        }
+        return new PaymentRequest(key, communityId, sourceType, sourceId, orderId, amount, metadata);
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) throw ApiProblem.invalid(field, field + " is required");
+        return value.trim();
+    }
+
+    /** Fingerprint of everything that defines the payment, so a reused key with another body is caught. */
+    static String requestSha256(PaymentRequest r) {
+        StringBuilder s = new StringBuilder().append(r.communityId()).append('|').append(r.sourceType()).append('|')
+                .append(r.sourceId()).append('|').append(r.cashfreeOrderId()).append('|').append(r.amountPaise());
+        new TreeMap<>(r.metadata()).forEach((k, v) -> s.append('|').append(k).append('=').append(v));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package com.commdesk.api.payout;
+
+import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.Caller;
+
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payouts.PayoutRepository.Payout;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
+import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
+import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
+import com.commdesk.workflows.payout.PayoutWorkflow;
+import com.commdesk.workflows.payout.SettlementWorkflow;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Finance review of payouts (docs/payouts.md): beneficiaries, pending payouts grouped by recipient,
+ * bulk approve, reject, flag for investigation, and manual settlements. Decisions are signals to the
+ * payout's workflow. Identity is the access token's subject. Four eyes: whoever requested a payout (the
+ * subject that started the settlement; compared case-insensitively) can never decide it, nor can its recipient —
+ * approve it — refused here (403), ignored by the workflow, and refused by the database.
+ */
+@RestController
+@RequestMapping("/api/v1/finance")
+public class FinanceController {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    static final int MAX_BULK = 500;
+
+    private final PayoutRepository payouts;
+    private final WorkflowClient workflows;
+    private final Clock clock = Clock.systemUTC();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinanceController.class);
+    private final io.micrometer.core.instrument.Counter beneficiaryChanges;
+
+    public FinanceController(LedgerDatabase db, WorkflowClient workflows, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.beneficiaryChanges = io.micrometer.core.instrument.Counter.builder("commdesk.beneficiaries.changed")
+                .description("Beneficiaries replaced (payouts held for the cooling-off)").register(metrics);
+        this.payouts = new PayoutRepository(db.dsl());
+        this.workflows = workflows;
+    }
+
+    public record BeneficiaryInput(String communityId, String role, String userId, String name, String bankAccountNumber,
+                                   String ifsc, String vpa) {}
+
+    /**
+     * Sets a member's beneficiary (bank account + IFSC, or UPI VPA); the member itself or its community's
+     * owner. Registered with Cashfree at the first payout. A change of an existing beneficiary is paid
+     * only from {@code payableFrom} (the community's cooling-off), is logged as a notification, and its
+     * audit entry carries the digest of the beneficiary it replaced.
+     */
+    @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
+    public PayoutRepository.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
+                                                    jakarta.servlet.http.HttpServletRequest request) {
+        Caller caller = Caller.current();
+        String who = caller.subject();
+        if (in == null) throw ApiProblem.invalid(null, "a JSON body is required");
+        member(in.communityId(), in.role(), in.userId());
+        caller.requireMemberOrCommunity(in.communityId(), in.userId());
+        String why = PayoutRepository.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
+        if (why != null) throw ApiProblem.unprocessable(why.substring(0, why.indexOf(':') > 0 ? why.indexOf(':') : why.length()), why);
+        var before = payouts.currentBeneficiary(in.communityId(), in.role(), in.userId());
+        before.ifPresent(b -> request.setAttribute(com.commdesk.api.web.AuditTrail.BEFORE_DIGEST,
+                com.commdesk.api.web.AuditTrail.sha256(b.beneficiaryId())));
+        var saved = payouts.saveBeneficiary(in.communityId(), in.role(), in.userId(), in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa(), who);
+        if (saved.payableFrom() != null && before.isPresent() && !before.get().beneficiaryId().equals(saved.beneficiaryId())) {
+            // The notification of a changed payout destination (the standard account-takeover signal).
+            log.warn("beneficiary of member {} in {} changed by {}: payouts held until {}", in.userId(), in.communityId(), who,
+                    saved.payableFrom());
+            beneficiaryChanges.increment();
+        }
+        return saved;
+    }
+
+    /** Payouts awaiting a decision, grouped by recipient. */
+    @GetMapping(path = "/payouts/pending", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<PayoutRepository.RecipientGroup> pending(@RequestParam(required = false) String communityId,
+                                                         @RequestParam(defaultValue = "500") int limit) {
+        if (limit < 1 || limit > 5000) throw ApiProblem.invalid("limit", "limit must be 1..5000");
+        return payouts.pendingByRecipient(communityId, limit);
+    }
+
+    public record PayoutView(Payout payout, List<PayoutRepository.PayoutEvent> events) {}
+
+    @GetMapping(path = "/payouts/{payoutId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public PayoutView payout(@PathVariable String payoutId) {
+        Payout p = find(payoutId);
+        Caller.current().requireMemberOrCommunity(p.communityId(), p.userId());
+        return new PayoutView(p, payouts.events(payoutId));
+    }
+
+    public record BulkApproval(List<String> payoutIds, String note) {}
+
+    public record Outcome(String payoutId, String result, String detail) {}
+
+    /**
+     * Approves each payout that awaits approval, is not flagged, and was not requested by the caller.
+     * Each id gets its own outcome (approved / skipped with why); the call itself succeeds.
+     */
+    @PostMapping(path = "/payouts/approve", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<Outcome> approve(@RequestBody(required = false) BulkApproval body) {
+        Caller caller = Caller.current();
+        String who = caller.subject();
+        if (body == null || body.payoutIds() == null || body.payoutIds().isEmpty() || body.payoutIds().size() > MAX_BULK) {
+            throw ApiProblem.invalid("payoutIds", "payoutIds: 1.." + MAX_BULK + " payout ids");
+        }
+        List<Outcome> out = new ArrayList<>();
+        for (String id : new java.util.LinkedHashSet<>(body.payoutIds())) {
+            Payout p = payouts.payout(id).orElse(null);
+            if (p == null) out.add(new Outcome(id, "skipped", "no such payout"));
+            else if (!"PENDING_APPROVAL".equals(p.status())) out.add(new Outcome(id, "skipped", "payout is " + p.status()));
+            else if (caller.isSamePerson(p.requestedBy())) out.add(new Outcome(id, "skipped", "four eyes: you requested this payout"));
+            else if (caller.isSamePerson(p.userId())) out.add(new Outcome(id, "skipped", "four eyes: this payout is to you"));
+            else if (p.flaggedReason() != null) out.add(new Outcome(id, "skipped", "flagged for investigation: " + p.flaggedReason()
+                    + " (approve it on its own)"));
+            else {
+                signal(id).approve(new PayoutDecision(who, body.note()));
+                out.add(new Outcome(id, "approved", null));
+            }
+        }
+        return out;
+    }
+
+    public record Decision(String note) {}
+
+    /** Approves one payout, flagged or not (still four eyes). */
+    @PostMapping(path = "/payouts/{payoutId}/approve")
+    public ResponseEntity<?> approveOne(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
+        String who = Caller.current().subject();
+        Payout p = awaitingDecision(payoutId);
+        signal(p.payoutId()).approve(new PayoutDecision(who, d == null ? null : d.note()));
+        return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "approve"));
+    }
+
+    @PostMapping(path = "/payouts/{payoutId}/reject")
+    public ResponseEntity<?> reject(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
+        String who = Caller.current().subject();
+        if (d == null || d.note() == null || d.note().isBlank()) throw ApiProblem.invalid("note", "a rejection needs a note (the reason)");
+        Payout p = awaitingDecision(payoutId);
+        signal(p.payoutId()).reject(new PayoutDecision(who, d.note()));
+        return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "reject"));
+    }
+
+    public record Flag(String reason) {}
+
+    /**
+     * Flags a payout that has not been sent for investigation: bulk approval skips it, and its transfer
+     * waits for an individual approval (one given before the flag no longer counts).
+     */
+    @PostMapping(path = "/payouts/{payoutId}/flag")
+    public ResponseEntity<?> flag(@PathVariable String payoutId, @RequestBody(required = false) Flag f) {
+        String who = Caller.current().subject();
+        if (f == null || f.reason() == null || f.reason().isBlank() || f.reason().length() > 500) {
+            throw ApiProblem.invalid("reason", "reason is required (at most 500)");
+        }
+        find(payoutId);
+        if (!payouts.flagPayout(payoutId, f.reason(), who)) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Too late", "payout " + payoutId + " has been sent (or has ended)", null);
+        }
+        return ResponseEntity.ok(Map.of("payoutId", payoutId, "flagged", f.reason()));
+    }
+
+    /** Payouts whose transfer outcome stayed unknown (money locked), oldest first: finance must resolve them. */
+    @GetMapping(path = "/payouts/attention", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<Payout> attention(@RequestParam(required = false) String communityId, @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) throw ApiProblem.invalid("limit", "limit must be 1..1000");
+        return payouts.needingAttention(communityId, limit);
+    }
+
+    public record Resolve(String outcome, String note) {}
+
+    /**
+     * Resolves a NEEDS_ATTENTION payout after checking with Cashfree or the bank: {@code PAID} (one
+     * person; it releases no money) or {@code FAILED} (returns the money to the member, so two people:
+     * the first call records the request, 202; a second by someone else confirms it, 200; the requester
+     * confirming is 403). The payout's workflow acts on it.
+     */
+    @PostMapping(path = "/payouts/{payoutId}/resolve", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> resolve(@PathVariable String payoutId, @RequestBody(required = false) Resolve body) {
+        String who = Caller.current().subject();
+        if (body == null || body.outcome() == null || !List.of("PAID", "FAILED").contains(body.outcome())) {
+            throw ApiProblem.invalid("outcome", "outcome must be PAID or FAILED");
+        }
+        if (body.note() == null || body.note().isBlank() || body.note().length() > 500) {
+            throw ApiProblem.invalid("note", "note is required (what Cashfree or the bank showed; at most 500)");
+        }
+        find(payoutId);
+        PayoutRepository.Resolution r;
+        try {
+            r = payouts.resolve(payoutId, body.outcome(), who, body.note());
+        } catch (PayoutRepository.FourEyesViolation e) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("payoutId", payoutId);
+        out.put("resolution", r);
+        if (!r.ready()) {
+            out.put("next", "another finance user must confirm FAILED");
+            return ResponseEntity.accepted().body(out);
+        }
+        signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
+                r.confirmedBy(), body.note()));
+        return ResponseEntity.ok(out);
+    }
+
+    public record RecipientFlag(String communityId, String role, String userId, String reason) {}
+
+    /** Flags a recipient: their future payouts need an approval until the flag is cleared. */
+    @PostMapping(path = "/recipients/flag")
+    public ResponseEntity<?> flagRecipient(@RequestBody(required = false) RecipientFlag f) {
+        String who = Caller.current().subject();
+        if (f == null) throw ApiProblem.invalid(null, "a JSON body is required");
+        member(f.communityId(), f.role(), f.userId());
+        if (f.reason() == null || f.reason().isBlank() || f.reason().length() > 500) throw ApiProblem.invalid("reason", "reason is required");
+        payouts.flagRecipient(f.communityId(), f.role(), f.userId(), f.reason(), who);
+        return ResponseEntity.status(HttpStatus.CREATED).body(f);
+    }
+
+    public record ManualSettlement(String communityId) {}
+
+    /** Starts a settlement now (MANUAL communities, or an extra cycle); the caller is its requester. */
+    @PostMapping(path = "/settlements", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<?> settle(@RequestBody(required = false) ManualSettlement body) {
+        Caller caller = Caller.current();
+        String who = caller.subject();
+        if (body == null || body.communityId() == null) throw ApiProblem.unprocessable("communityId", "communityId is required");
+        caller.requireCommunity(body.communityId());
+        if (payouts.policy(body.communityId()).isEmpty()) {
+            throw ApiProblem.unprocessable("communityId", "communityId must name an existing community");
+        }
+        long now = clock.millis();
+        String id = "stl_" + body.communityId() + "_manual_" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .format(Instant.ofEpochMilli(now).atZone(com.commdesk.ledger.SettlementRepository.SETTLEMENT_ZONE));
+        SettlementWorkflow wf = workflows.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE).build());
+        try {
+            WorkflowClient.start(wf::settle, new SettlementRequest(id, body.communityId(), "MANUAL", now, who));
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Already started", "settlement " + id + " is already running", null);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("settlementId", id);
+        r.put("requestedBy", who);
+        return ResponseEntity.accepted().body(r);
+    }
+
+    public record SettlementView(PayoutRepository.Settlement settlement, List<Payout> payouts) {}
+
+    @GetMapping(path = "/settlements/{settlementId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public SettlementView settlement(@PathVariable String settlementId) {
+        var s = payouts.settlement(settlementId).orElseThrow(() ->
+                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no settlement '" + settlementId + "'", "settlementId"));
+        Caller.current().requireCommunity(s.communityId());
+        return new SettlementView(s, payouts.payoutsOf(settlementId));
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private Payout awaitingDecision(String payoutId) {
+        Payout p = find(payoutId);
+        Caller caller = Caller.current();
+        if (caller.isSamePerson(p.requestedBy())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId + "; another approver must decide", null);
+        }
+        if (caller.isSamePerson(p.userId())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "payout " + payoutId + " is to you; another approver must decide", null);
+        }
+        PayoutStage stage = signal(payoutId).status().stage();
+        if (stage != PayoutStage.AWAITING_APPROVAL) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", "payout " + payoutId + " is " + stage + ", not AWAITING_APPROVAL", null);
+        }
+        return p;
+    }
+
+    private PayoutWorkflow signal(String payoutId) {
+        return workflows.newWorkflowStub(PayoutWorkflow.class, payoutId);
+    }
+
+    private Payout find(String payoutId) {
+        if (payoutId == null || !ID.matcher(payoutId).matches()) throw ApiProblem.invalid("payoutId", "not a payout id");
+        return payouts.payout(payoutId).orElseThrow(() ->
+                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payout '" + payoutId + "'", "payoutId"));
+    }
+
+    private static void member(String communityId, String role, String userId) {
+        if (communityId == null || !ID.matcher(communityId).matches()) throw ApiProblem.invalid("communityId", "communityId is required");
+        if (role == null || !ID.matcher(role).matches()) throw ApiProblem.invalid("role", "role is required");
+        if (userId == null || !ID.matcher(userId).matches()) throw ApiProblem.invalid("userId", "userId is required");
+    }
+
+}

@@ -1,0 +1,103 @@
+package com.commdesk.api.web;
+
+import com.commdesk.ledger.audit.AuditLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.util.ContentCachingRequestWrapper;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * Appends every successful write (POST/PUT/PATCH/DELETE under /api/ answered 2xx) to the audit log:
+ * the token's subject and role, the route, the path, the HTTP status, the request id (the caller's
+ * {@code X-Request-Id} if well-formed, else a new one; always echoed) and SHA-256 digests of the
+ * request body and of the response (the state after). An endpoint that replaces something puts the
+ * digest of the old state in {@link #BEFORE_DIGEST}. Refused and invalid requests wrote nothing, so
+ * they are not entries. Runs after the security filters, so the caller is known.
+ */
+public class AuditTrail extends OncePerRequestFilter {
+    /** Request attribute: SHA-256 (hex) of what the write replaced, if the endpoint knows it. */
+    public static final String BEFORE_DIGEST = AuditTrail.class.getName() + ".before";
+    public static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+
+    private final AuditLog audit;
+    private final int maxBodyBytes;
+    private final Counter failures;
+
+    public AuditTrail(AuditLog audit, int maxBodyBytes, MeterRegistry metrics) {
+        this.audit = audit;
+        this.maxBodyBytes = maxBodyBytes;
+        this.failures = Counter.builder("commdesk.audit.failures").description("Writes whose audit entry could not be stored")
+                .register(metrics);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String given = request.getHeader(REQUEST_ID);
+        String requestId = given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        response.setHeader(REQUEST_ID, requestId);
+        if (READS.contains(request.getMethod()) || !request.getRequestURI().startsWith("/api/")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        ContentCachingRequestWrapper req = new ContentCachingRequestWrapper(request, maxBodyBytes);
+        ContentCachingResponseWrapper res = new ContentCachingResponseWrapper(response);
+        try {
+            chain.doFilter(req, res);
+            Authentication a = SecurityContextHolder.getContext().getAuthentication();
+            if (res.getStatus() >= 200 && res.getStatus() < 300 && a instanceof JwtAuthenticationToken token) {
+                Caller caller = Caller.of(token.getToken());
+                Object route = req.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+                Object before = req.getAttribute(BEFORE_DIGEST);
+                try {
+                    audit.append(new AuditLog.Entry(null, null, caller.subject(), caller.primaryRole(),
+                            req.getMethod() + " " + (route == null ? req.getRequestURI() : route), req.getRequestURI(), res.getStatus(),
+                            requestId, before == null ? null : before.toString(), sha256(req.getContentAsByteArray()),
+                            sha256(res.getContentAsByteArray())));
+                } catch (RuntimeException e) {
+                    // The write itself has happened; losing its entry is an alarm, not a reason to hide the result.
+                    failures.increment();
+                    log.error("could not audit {} {} by {} (request {}): {}", req.getMethod(), req.getRequestURI(), caller.subject(),
+                            requestId, e.getMessage());
+                }
+            }
+        } finally {
+            res.copyBodyToResponse();
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) return null;
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256(String text) {
+        return text == null ? null : sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,73 @@
+package com.commdesk.api.payout;
+
+import static com.commdesk.api.web.Tokens.as;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.commdesk.api.web.ProblemResponses;
+import com.commdesk.api.web.Role;
+import com.commdesk.api.web.SecurityConfiguration;
+import com.commdesk.api.web.Tokens;
+import com.commdesk.ledger.LedgerDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.client.WorkflowClient;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Who may act on payouts and beneficiaries (the four-eyes decisions themselves are proven end to end in
+ * FourEyesApiTest and in the workflow's PayoutFourEyesTest). Refusals never reach the database.
+ */
+@WebMvcTest(controllers = FinanceController.class, properties = Tokens.ISSUER)
+@Import({SecurityConfiguration.class, ProblemResponses.class, FinanceControllerTest.Metrics.class})
+class FinanceControllerTest {
+    @TestConfiguration
+    static class Metrics {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    @Autowired MockMvc mvc;
+    @MockitoBean LedgerDatabase db;
+    @MockitoBean WorkflowClient workflows;
+
+    @Test
+    void onlyFinanceApproversDecidePayouts() throws Exception {
+        for (Role r : new Role[] {Role.FINANCE_VIEWER, Role.OPS, Role.PLATFORM_ADMIN, Role.COMMUNITY_OWNER, Role.MEMBER, Role.PAYMENT_SERVICE}) {
+            mvc.perform(post("/api/v1/finance/payouts/po_1/approve").with(as("x", r, "demo-community"))
+                    .contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isForbidden());
+        }
+        verifyNoInteractions(workflows);
+    }
+
+    @Test
+    void aMemberSetsOnlyItsOwnBeneficiaryAndAnOwnerOnlyInItsCommunity() throws Exception {
+        String body = "{\"communityId\":\"demo-community\",\"role\":\"owner\",\"userId\":\"u-owner\",\"name\":\"X\",\"vpa\":\"x@okhdfc\"}";
+        mvc.perform(put("/api/v1/finance/beneficiaries").with(as("u-admin1", Role.MEMBER)).contentType(MediaType.APPLICATION_JSON).content(body))
+                .andExpect(status().isForbidden());
+        mvc.perform(put("/api/v1/finance/beneficiaries").with(as("o", Role.COMMUNITY_OWNER, "other-community"))
+                .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isForbidden());
+        mvc.perform(put("/api/v1/finance/beneficiaries").with(as("approver1", Role.FINANCE_APPROVER))
+                .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isForbidden());
+    }
+
+    @Test
+    void pendingPayoutsAreFinancesToSee() throws Exception {
+        mvc.perform(get("/api/v1/finance/payouts/pending").with(as("owner", Role.COMMUNITY_OWNER, "demo-community")))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/api/v1/finance/payouts/pending")).andExpect(status().isUnauthorized());
+    }
+}

@@ -1,0 +1,108 @@
+package com.commdesk.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard's pages behind the OIDC login (no browser needed: cookies and redirects as a browser
+ * keeps them): a new visitor is sent to the identity provider's login page; after logging in each role
+ * lands on its own page; the pages read with the person's own token, so another tenant's page is
+ * refused; every form needs the session's CSRF token; the session is no way into the API; logout ends
+ * the session here and at the provider.
+ */
+class DashboardLoginTest {
+    static final String MONTH = YearMonth.now(ZoneId.of("Asia/Kolkata")).toString();
+
+    @BeforeAll
+    static void aPaymentToTheDevOwnersCommunity() throws Exception {
+        // the member u-admin1 has a wallet in demo-community, so its landing is that wallet
+        AnalyticsApiTest.aCompletedPaymentTo("demo-community", 500_000L);
+    }
+
+    @Test
+    void aVisitorWithoutASessionIsSentToTheProvidersLoginPage() throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+                .send(HttpRequest.newBuilder(URI.create(SharedStack.api("/dashboard/finance"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/oauth2/authorization/commdesk"));
+        DashboardSession visitor = new DashboardSession();
+        HttpResponse<String> login = visitor.get("/dashboard/finance");
+        assertThat(login.uri().toString()).startsWith(SharedStack.get().issuer() + "/login");
+        assertThat(login.body()).contains("password");
+    }
+
+    @Test
+    void eachRoleLandsOnItsOwnPage() {
+        Map<String, String> landings = Map.of(
+                "admin", "/dashboard/platform",
+                "approver1", "/dashboard/finance",
+                "viewer", "/dashboard/finance",
+                "ops", "/dashboard/ops",
+                "owner", "/dashboard/communities/demo-community",
+                "u-admin1", "/dashboard/communities/demo-community/members/u-admin1");
+        landings.forEach((user, page) -> {
+            DashboardSession s = DashboardSession.login(user);
+            assertThat(s.last.statusCode()).as(user + " " + s.last.body()).isEqualTo(200);
+            assertThat(s.at()).as(user).isEqualTo(page);
+            assertThat(s.last.body()).as(user).contains("id=\"viewer\">" + user + "<");
+        });
+    }
+
+    @Test
+    void thePagesShowOnlyWhatThePersonsOwnTokenMayRead() {
+        DashboardSession stranger = DashboardSession.login("other-owner");
+        HttpResponse<String> r = stranger.get("/dashboard/communities/demo-community?month=" + MONTH);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("Not yours to see").doesNotContain("u-owner");
+        assertThat(stranger.get("/dashboard/api/v1/statements/communities/demo-community/" + MONTH + "?format=csv").statusCode()).isEqualTo(403);
+
+        DashboardSession member = DashboardSession.login("u-admin1");
+        assertThat(member.get("/dashboard/communities/demo-community/members/u-owner").statusCode()).isEqualTo(403);
+        assertThat(member.get("/dashboard/finance").statusCode()).isEqualTo(403);
+
+        DashboardSession owner = DashboardSession.login("owner");
+        HttpResponse<String> csv = owner.get("/dashboard/api/v1/statements/communities/demo-community/" + MONTH + "?format=csv");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/csv"));
+        assertThat(csv.body()).startsWith("section,item,measure,amount_paise,amount_inr,detail");
+    }
+
+    @Test
+    void theSessionIsNoWayIntoTheApiAndEveryFormNeedsItsCsrfToken() {
+        DashboardSession ops = DashboardSession.login("ops");
+        // The pages' cookie does not authenticate the API: it takes bearer tokens only.
+        assertThat(ops.get("/api/v1/ops/payments").statusCode()).isEqualTo(401);
+        ops.get("/dashboard/ops");
+        long audited = SharedStack.count("select count(*) from audit_log");
+        HttpResponse<String> forged = ops.post("/dashboard/ops/payments/no-such-payment/retry", Map.of("note", "x"), false);
+        assertThat(forged.statusCode()).as("a form without the session's CSRF token").isEqualTo(403);
+        assertThat(SharedStack.count("select count(*) from audit_log")).isEqualTo(audited);
+        // With it, the form is the API's call, and the API's answer (no such payment) is shown on the page.
+        ops.get("/dashboard/ops");
+        HttpResponse<String> real = ops.post("/dashboard/ops/payments/no-such-payment/retry", Map.of("note", "x"), true);
+        assertThat(real.statusCode()).isEqualTo(200);
+        assertThat(ops.at()).isEqualTo("/dashboard/ops");
+        assertThat(real.body()).contains("id=\"refusal\"").contains("The platform answered 404");
+    }
+
+    @Test
+    void logoutEndsTheSessionHereAndAtTheProvider() {
+        DashboardSession s = DashboardSession.login("viewer");
+        HttpResponse<String> out = s.post("/dashboard/logout", Map.of(), true);
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(s.at()).isEqualTo("/dashboard/signed-out");
+        assertThat(out.body()).contains("Signed out");
+        // Back to the dashboard: a login page again, not a silent login at the provider.
+        HttpResponse<String> again = s.get("/dashboard/finance");
+        assertThat(again.uri().toString()).startsWith(SharedStack.get().issuer() + "/login");
+    }
+}
