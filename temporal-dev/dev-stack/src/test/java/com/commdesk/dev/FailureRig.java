@@ -70,7 +70,7 @@ final class FailureRig implements AutoCloseable {
         Path envFile = dir.resolve("app.env");
         Map<String, String> env = new LinkedHashMap<>(Map.of("DATABASE_URL", databaseUrl,
                 "TEMPORAL_ADDRESS", temporal.address(), "COMMDESK_DEV_APPS", "none", "COMMDESK_DEV_ENV_FILE", envFile.toString()));
-        infra = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, temporalPort, temporalUiPort, 0, env));
+        infra = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, temporalPort, temporalUiPort, 0, 0, env));
         for (String line : Files.readAllLines(envFile)) {
             int eq = line.indexOf('=');
             if (eq > 0) appEnv.put(line.substring(0, eq), line.substring(eq + 1));
