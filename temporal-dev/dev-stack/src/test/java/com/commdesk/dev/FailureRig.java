@@ -119,7 +119,13 @@ final class FailureRig implements AutoCloseable {
 
     /** Starts one more worker JVM (not waiting for it); its name is worker-N. */
     synchronized WorkerJvm startWorker() {
-        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), appEnv, SETTINGS, dir);
+        Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+        // As the dev stack does for its own worker: the security libraries on this classpath are the API's; the
+        // standalone worker's own jar has none, and serves health and metrics unauthenticated on its own port.
+        settings.put("spring.autoconfigure.exclude", String.join(",", DevStack.WORKER_EXCLUDES));
+        settings.put("springdoc.api-docs.enabled", "false");
+        settings.put("springdoc.swagger-ui.enabled", "false");
+        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), appEnv, settings, dir);
         workers.add(w);
         return w;
     }
