@@ -79,9 +79,11 @@ final class WorkerJvm implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 // Exit 2: the worker refused to start because a dependency did not answer within its 5 s start-up
-                // check (on this loaded 2-core machine, Temporal sometimes does not); an orchestrator restarts it.
-                if (process.exitValue() == 2 && ++refusals <= 3) {
-                    System.out.println("  " + name + " refused to start (see " + log + "); restarted, as an orchestrator would");
+                // check (on this loaded 2-core machine, Temporal sometimes does not); an orchestrator restarts it,
+                // until the timeout.
+                if (process.exitValue() == 2) {
+                    refusals++;
+                    System.out.println("  " + name + " refused to start (" + refusals + "x, see " + log + "); restarted, as an orchestrator would");
                     launch();
                     continue;
                 }
