@@ -7,6 +7,7 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.PaymentOperations;
+import com.commdesk.ledger.PaymentProjection;
 import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.TaxReports;
 import com.commdesk.ledger.WalletStatements;
@@ -28,11 +29,36 @@ import org.springframework.core.env.Environment;
 @Configuration(proxyBeanMethods = false)
 public class ApiConfiguration {
 
+    /**
+     * The runtime pool (DATABASE_URL, a login role in commdesk_runtime); migrations run first as the owner
+     * when DATABASE_MIGRATION_URL is set. Refuses a connection that could rewrite the books (docs/ledger.md).
+     */
     @Bean(destroyMethod = "")
-    LedgerDatabase ledgerDatabase(DataSource dataSource,
+    LedgerDatabase ledgerDatabase(DataSource dataSource, Environment env,
                                   @Value("${commdesk.db.migrate:true}") boolean migrate,
                                   @Value("${commdesk.db.demo-data:false}") boolean demoData) {
-        return LedgerDatabase.migratedOver(dataSource, migrate, demoData);
+        return LedgerDatabase.forRuntime(dataSource, LedgerDatabase.MigrationOwner.from(env::getProperty), migrate, demoData);
+    }
+
+    /** The books' core for the API's writes (refund intake, operators' hold retries). */
+    @Bean
+    com.commdesk.ledger.Ledger ledger(LedgerDatabase db) {
+        return new com.commdesk.ledger.Ledger(db.dsl());
+    }
+
+    @Bean
+    com.commdesk.ledger.RefundIntake refundIntake(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.RefundIntake(ledger);
+    }
+
+    @Bean
+    com.commdesk.ledger.RefundLedger refundLedger(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.RefundLedger(ledger);
+    }
+
+    @Bean
+    com.commdesk.ledger.HoldReleases holdReleases(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.HoldReleases(ledger);
     }
 
     @Bean
@@ -48,6 +74,11 @@ public class ApiConfiguration {
     @Bean
     PaymentOperations paymentOperations(LedgerDatabase db) {
         return new PaymentOperations(db.dsl());
+    }
+
+    @Bean
+    PaymentProjection paymentProjection(LedgerDatabase db) {
+        return new PaymentProjection(db.dsl());
     }
 
     @Bean

@@ -21,6 +21,12 @@ public final class AccountCodes {
     public static final String TDS_PAYABLE = "tds_payable";
     public static final String PAYOUTS_IN_FLIGHT = "payouts_in_flight";
     public static final String CASHFREE_PAYOUT_BALANCE = "cashfree_payout_balance";
+    /** What we owe customers whose refund Cashfree accepted and has not paid yet (changelog 018). */
+    public static final String REFUNDS_IN_FLIGHT = "refunds_in_flight";
+    /** Differences finance accepts on reconciliation (changelog 011). */
+    public static final String RECON_DIFFERENCES = "recon_differences";
+    /** Money Cashfree settled for a payment we never booked, until identified (changelog 011). */
+    public static final String UNIDENTIFIED_RECEIPTS = "unidentified_receipts";
 
     /** The three GST heads; every GST account exists once per head. */
     public enum GstHead { CGST, SGST, IGST }
@@ -40,6 +46,17 @@ public final class AccountCodes {
     public static String platformGstPayable(GstHead head) { return "platform_gst_payable:" + head; }
 
     public static String communityPool(String communityId) { return "community_pool:" + communityId; }
+
+    /** The wallet bucket of a member account purpose (MEMBER_PENDING, ...), or null for any other account. */
+    public static WalletBucket bucketOf(String purpose) {
+        return switch (purpose) {
+            case "MEMBER_PENDING" -> WalletBucket.PENDING;
+            case "MEMBER_AVAILABLE" -> WalletBucket.AVAILABLE;
+            case "MEMBER_LOCKED" -> WalletBucket.LOCKED;
+            case "MEMBER_RECEIVABLE" -> WalletBucket.RECEIVABLE;
+            default -> null;
+        };
+    }
 
     public static String member(String communityId, String role, String userId, WalletBucket bucket) {
         return "member:" + communityId + ":" + role + ":" + userId + ":" + bucket.name().toLowerCase(java.util.Locale.ROOT);

@@ -11,6 +11,11 @@ public record JournalLine(String accountCode, String kind, String purpose, Strin
         if (amountPaise == 0) throw new IllegalArgumentException("a posting of 0 paise on " + accountCode);
     }
 
+    /** A line on a system account (seeded by the changelog; not a member's or a community's). */
+    static JournalLine system(String code, String kind, String purpose, long amountPaise) {
+        return new JournalLine(code, kind, purpose, null, null, null, null, amountPaise);
+    }
+
     public JournalLine negated() {
         return new JournalLine(accountCode, kind, purpose, communityId, role, userId, bucket, Math.negateExact(amountPaise));
     }

@@ -26,10 +26,61 @@ public final class LedgerDatabase implements AutoCloseable {
         return new LedgerDatabase(dataSource, null);
     }
 
-    /** What the apps do at start-up: bring the schema up to date (if asked), then wrap the pool. */
-    public static LedgerDatabase migratedOver(DataSource dataSource, boolean migrate, boolean demoData) {
-        if (migrate) Migrations.migrate(dataSource, demoData);
-        return over(dataSource);
+    /**
+     * Where migrations connect: the owner of the schema ({@code DATABASE_MIGRATION_URL},
+     * {@code _USER}, {@code _PASSWORD}), never the runtime role the application's pool uses
+     * ({@code DATABASE_URL}, ...). A null URL means migrations are run elsewhere (a deploy step).
+     */
+    public record MigrationOwner(String jdbcUrl, String user, String password) {
+        public static MigrationOwner from(java.util.function.Function<String, String> lookup) {
+            String url = lookup.apply("DATABASE_MIGRATION_URL");
+            return new MigrationOwner(url == null || url.isBlank() ? null : url, lookup.apply("DATABASE_MIGRATION_USER"),
+                    lookup.apply("DATABASE_MIGRATION_PASSWORD"));
+        }
+
+        @Override
+        public String toString() {
+            return "MigrationOwner[" + redact(jdbcUrl) + ", user=" + user + "]"; // never the password
+        }
+    }
+
+    /**
+     * What the apps do at start-up: bring the schema up to date as the migration owner, if one is
+     * configured (and {@code migrate}), then wrap the runtime pool, refusing to run on a connection that
+     * could rewrite the books ({@link #requireLeastPrivilege}).
+     */
+    public static LedgerDatabase forRuntime(DataSource runtime, MigrationOwner owner, boolean migrate, boolean demoData) {
+        if (migrate && owner.jdbcUrl() != null) {
+            try (LedgerDatabase migrator = open(owner.jdbcUrl(), owner.user(), owner.password(), 1)) {
+                Migrations.migrate(migrator.dataSource(), demoData);
+            } catch (Exception e) {
+                throw new IllegalStateException("database migration as " + owner + " failed: " + e.getMessage(), e);
+            }
+        }
+        LedgerDatabase db = over(runtime);
+        requireLeastPrivilege(db.dsl());
+        return db;
+    }
+
+    /**
+     * Refuses (IllegalStateException, one line) a connection that is a superuser, owns the ledger's
+     * tables, or may UPDATE, DELETE or TRUNCATE a journal: the application must connect as a member of
+     * the runtime role ({@value Migrations#RUNTIME_ROLE}; docs/ledger.md, "Two roles").
+     */
+    public static void requireLeastPrivilege(DSLContext dsl) {
+        var r = dsl.fetchSingle("select current_user, r.rolsuper, pg_has_role(current_user, c.relowner, 'USAGE'), "
+                + "has_table_privilege(c.oid, 'UPDATE') or has_table_privilege(c.oid, 'DELETE') or has_table_privilege(c.oid, 'TRUNCATE') "
+                + "from pg_roles r, pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                + "where r.rolname = current_user and c.relname = 'journal' and n.nspname = current_schema()");
+        boolean superuser = Boolean.TRUE.equals(r.get(1));
+        boolean owner = Boolean.TRUE.equals(r.get(2));
+        boolean rewrites = Boolean.TRUE.equals(r.get(3));
+        if (superuser || owner || rewrites) {
+            throw new IllegalStateException("the application connects to PostgreSQL as '" + r.get(0) + "', which "
+                    + (superuser ? "is a superuser" : owner ? "owns the ledger's tables" : "may rewrite journals")
+                    + ": connect DATABASE_URL/DATABASE_USER as a login role in " + Migrations.RUNTIME_ROLE
+                    + " and run migrations as the owner (DATABASE_MIGRATION_URL)");
+        }
     }
 
     /** Opens a pool of {@code maxPoolSize} connections. The password is never logged. */

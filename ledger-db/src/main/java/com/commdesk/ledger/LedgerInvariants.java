@@ -66,25 +66,84 @@ public final class LedgerInvariants {
                      where w.paid_out_paise <> coalesce(x.paid, 0)
                     """},
             new String[] {"community wallets equal the sum of their members", """
-                    select c.community_id, 'community ' || c.pending_settlement_paise || '/' || c.available_balance_paise || '/' || c.locked_balance_paise
+                    select c.community_id, 'community ' || c.pending_settlement_paise || '/' || c.available_balance_paise || '/'
+                           || c.locked_balance_paise || '/' || c.total_withdrawn_paise
                            || ' vs members ' || coalesce(m.pending, 0) || '/' || coalesce(m.available, 0) || '/' || coalesce(m.locked, 0)
+                           || '/' || coalesce(m.paid_out, 0)
                       from community_wallet c
-                      left join (select community_id, sum(pending_paise) pending, sum(available_paise) available, sum(locked_paise) locked
+                      left join (select community_id, sum(pending_paise) pending, sum(available_paise) available, sum(locked_paise) locked,
+                                        sum(paid_out_paise) paid_out
                                    from member_wallet group by community_id) m using (community_id)
                      where c.pending_settlement_paise <> coalesce(m.pending, 0) or c.available_balance_paise <> coalesce(m.available, 0)
-                        or c.locked_balance_paise <> coalesce(m.locked, 0)
+                        or c.locked_balance_paise <> coalesce(m.locked, 0) or c.total_withdrawn_paise <> coalesce(m.paid_out, 0)
                     """},
-            new String[] {"community totals equal their unreversed transactions", """
-                    select c.community_id, 'gross ' || c.total_gross_revenue_paise || ' vs ' || coalesce(t.gross, 0)
-                           || ', net ' || c.total_net_revenue_paise || ' vs ' || coalesce(t.net, 0)
+            // Community totals, each proved against the postings of the community's journals that change it:
+            // payments, refunds, chargebacks and reversals (of payments, and of refunds Cashfree cancelled).
+            new String[] {"community totals equal their postings", """
+                    select c.community_id, 'net ' || c.total_net_revenue_paise || ' vs ' || coalesce(x.net, 0)
+                           || ', gst ' || c.total_gst_collected_paise || ' vs ' || coalesce(x.gst, 0)
+                           || ', gateway ' || c.total_gateway_fees_paise || ' vs ' || coalesce(x.gateway, 0)
                       from community_wallet c
-                      left join (select rt.community_id, sum(rt.gross_amount_paise) gross, sum(rt.net_revenue_paise) net,
-                                        sum(rt.gst_amount_paise) gst, sum(rt.platform_fee_paise) platform
-                                   from revenue_transaction rt
-                                  where not exists (select 1 from journal r where r.reverses_journal_id = rt.journal_id)
+                      left join (select j.community_id,
+                                        -sum(p.amount_paise) filter (where a.purpose like 'MEMBER\\_%') net,
+                                        -sum(p.amount_paise) filter (where a.purpose = 'GST_OUTPUT_PAYABLE') gst,
+                                        -sum(p.amount_paise) filter (where a.purpose = 'GATEWAY_FEE_RECOVERY') gateway
+                                   from journal j join posting p using (journal_id) join ledger_account a using (account_id)
+                                  where j.kind in ('PAYMENT', 'REFUND', 'CHARGEBACK', 'REVERSAL')
+                                  group by j.community_id) x using (community_id)
+                     where c.total_net_revenue_paise <> coalesce(x.net, 0) or c.total_gst_collected_paise <> coalesce(x.gst, 0)
+                        or c.total_gateway_fees_paise <> coalesce(x.gateway, 0)
+                    """},
+            new String[] {"community gross and platform fees equal their revenue rows", """
+                    select c.community_id, 'gross ' || c.total_gross_revenue_paise || ' vs ' || coalesce(t.gross, 0) - coalesce(r.refunded, 0)
+                           || ', platform fees ' || c.total_platform_fees_paise || ' vs ' || coalesce(f.platform, 0)
+                      from community_wallet c
+                      left join (select rt.community_id, sum(rt.gross_amount_paise) gross from revenue_transaction rt
+                                  where not exists (select 1 from journal x where x.reverses_journal_id = rt.journal_id)
                                   group by rt.community_id) t using (community_id)
-                     where c.total_gross_revenue_paise <> coalesce(t.gross, 0) or c.total_net_revenue_paise <> coalesce(t.net, 0)
-                        or c.total_gst_collected_paise <> coalesce(t.gst, 0) or c.total_platform_fees_paise <> coalesce(t.platform, 0)
+                      left join (select rt.community_id, sum(r.amount_paise) refunded
+                                   from refund r join revenue_transaction rt using (transaction_id)
+                                  where not exists (select 1 from refund_outcome o where o.refund_id = r.refund_id
+                                                     and o.outcome in ('FAILED', 'CANCELLED'))
+                                  group by rt.community_id) r using (community_id)
+                      left join (select rt.community_id, sum(pr.amount_paise) platform
+                                   from platform_revenue pr join revenue_transaction rt using (transaction_id)
+                                  group by rt.community_id) f using (community_id)
+                     where c.total_gross_revenue_paise <> coalesce(t.gross, 0) - coalesce(r.refunded, 0)
+                        or c.total_platform_fees_paise <> coalesce(f.platform, 0)
+                    """},
+            new String[] {"platform revenue equals its postings", """
+                    select 'platform revenue', 'fee net of GST ' || coalesce(f.fee, 0) || ' vs income ' || coalesce(p.income, 0)
+                           || ', GST ' || coalesce(f.gst, 0) || ' vs ' || coalesce(p.gst, 0)
+                      from (select sum(pr.amount_paise - case when rt.platform_fee_gst_mode = 'INCLUDED' then pr.gst_amount_paise else 0 end) fee,
+                                   sum(pr.gst_amount_paise) gst
+                              from platform_revenue pr join revenue_transaction rt using (transaction_id)) f,
+                           (select -sum(p.amount_paise) filter (where a.purpose = 'PLATFORM_FEE_INCOME') income,
+                                   -sum(p.amount_paise) filter (where a.purpose = 'PLATFORM_GST_PAYABLE') gst
+                              from posting p join ledger_account a using (account_id)
+                             where a.purpose in ('PLATFORM_FEE_INCOME', 'PLATFORM_GST_PAYABLE')) p
+                     where coalesce(f.fee, 0) <> coalesce(p.income, 0) or coalesce(f.gst, 0) <> coalesce(p.gst, 0)
+                    """},
+            new String[] {"refunds in flight equal the pending refunds", """
+                    select 'refunds_in_flight', 'balance ' || coalesce(b.balance, 0) || ' vs pending refunds ' || coalesce(r.pending, 0)
+                      from (select -sum(p.amount_paise) balance from posting p join ledger_account a using (account_id)
+                             where a.code = 'refunds_in_flight') b,
+                           (select sum(amount_paise) pending from refund r where r.kind = 'REFUND'
+                               and not exists (select 1 from refund_outcome o where o.refund_id = r.refund_id)
+                               and exists (select 1 from posting p join ledger_account a using (account_id)
+                                            where p.journal_id = r.journal_id and a.code = 'refunds_in_flight')) r
+                     where coalesce(b.balance, 0) <> coalesce(r.pending, 0)
+                    """},
+            new String[] {"every refund outcome has its journal", """
+                    select 'refund ' || o.refund_id, o.outcome || ' with journal ' || o.journal_id || ' of kind ' || coalesce(j.kind, 'none')
+                      from refund_outcome o join refund r using (refund_id) left join journal j on j.journal_id = o.journal_id
+                     where not ((o.outcome = 'SUCCEEDED' and r.kind = 'CHARGEBACK' and o.journal_id = r.journal_id)
+                             or (o.outcome = 'SUCCEEDED' and r.kind = 'REFUND' and j.kind = 'REFUND_PAID')
+                             or (o.outcome in ('FAILED', 'CANCELLED') and j.kind = 'REVERSAL' and j.reverses_journal_id = r.journal_id))
+                    """},
+            new String[] {"nobody owes while having money available", """
+                    select community_id || '/' || role || '/' || user_id, 'receivable ' || receivable_paise || ' with ' || available_paise || ' available'
+                      from member_wallet where receivable_paise > 0 and available_paise > 0
                     """},
             new String[] {"community pools are empty", """
                     select a.code, 'balance ' || sum(p.amount_paise)
@@ -105,6 +164,7 @@ public final class LedgerInvariants {
             new String[] {"refunds never exceed their payment", """
                     select 'transaction ' || rt.transaction_id, 'refunded ' || sum(r.amount_paise) || ' of ' || rt.gross_amount_paise
                       from refund r join revenue_transaction rt using (transaction_id)
+                     where not exists (select 1 from refund_outcome o where o.refund_id = r.refund_id and o.outcome in ('FAILED', 'CANCELLED'))
                      group by rt.transaction_id, rt.gross_amount_paise having sum(r.amount_paise) > rt.gross_amount_paise
                     """},
             new String[] {"open holds never exceed pending", """
@@ -129,7 +189,9 @@ public final class LedgerInvariants {
                     select 'transaction ' || rt.transaction_id, 'reversed and refunded'
                       from revenue_transaction rt
                      where exists (select 1 from journal j where j.reverses_journal_id = rt.journal_id)
-                       and exists (select 1 from refund r where r.transaction_id = rt.transaction_id)
+                       and exists (select 1 from refund r where r.transaction_id = rt.transaction_id
+                                    and not exists (select 1 from refund_outcome o where o.refund_id = r.refund_id
+                                                     and o.outcome in ('FAILED', 'CANCELLED')))
                     """},
             new String[] {"refund rows match their journals", """
                     select 'refund ' || r.refund_id, 'row ' || r.from_pending_paise || '/' || r.from_available_paise || '/'
@@ -140,7 +202,7 @@ public final class LedgerInvariants {
                         select sum(p.amount_paise) filter (where a.purpose = 'MEMBER_PENDING') pend,
                                sum(p.amount_paise) filter (where a.purpose = 'MEMBER_AVAILABLE') avail,
                                sum(p.amount_paise) filter (where a.purpose = 'MEMBER_RECEIVABLE') recv,
-                               -sum(p.amount_paise) filter (where a.code = 'cashfree_clearing') clearing
+                               -sum(p.amount_paise) filter (where a.code in ('cashfree_clearing', 'refunds_in_flight')) clearing
                           from posting p join ledger_account a using (account_id) where p.journal_id = r.journal_id) x on true
                      where r.from_pending_paise <> coalesce(x.pend, 0) or r.from_available_paise <> coalesce(x.avail, 0)
                         or r.to_receivable_paise <> coalesce(x.recv, 0) or r.amount_paise <> coalesce(x.clearing, 0)

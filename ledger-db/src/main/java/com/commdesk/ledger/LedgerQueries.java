@@ -1,6 +1,5 @@
 package com.commdesk.ledger;
 
-import static com.commdesk.ledger.jooq.Tables.JOURNAL;
 import static com.commdesk.ledger.jooq.Tables.LEDGER_ACCOUNT;
 import static com.commdesk.ledger.jooq.Tables.POSTING;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_DISTRIBUTION;
@@ -57,15 +56,11 @@ public final class LedgerQueries {
                                     String scheduleName, String ruleId, Integer ruleVersion, OffsetDateTime postedAt,
                                     List<Share> shares) {}
 
-    /** The payment journal posted under this key, if any (what a compensation needs to reverse). */
-    public Optional<Long> paymentJournalId(String idempotencyKey) {
-        return dsl.select(JOURNAL.JOURNAL_ID).from(JOURNAL)
-                .where(JOURNAL.IDEMPOTENCY_KEY.eq(idempotencyKey),
-                        JOURNAL.KIND.eq("PAYMENT"))
-                .fetchOptional(JOURNAL.JOURNAL_ID);
-    }
-
-    /** A posted payment as refunds see it: how much of it has been refunded, and whether it was reversed. */
+    /**
+     * A posted payment as refunds see it: how much of it is refunded or reserved for a refund (refunds
+     * Cashfree cancelled or failed do not count), and whether it was reversed. A read, for display and
+     * early refusal; the ledger decides again under the payment's lock when it reserves.
+     */
     public record Refundable(UUID transactionId, String cashfreeOrderId, long grossPaise, long refundedPaise, boolean reversed) {
         public long remainingPaise() { return reversed ? 0 : grossPaise - refundedPaise; }
     }
@@ -73,7 +68,9 @@ public final class LedgerQueries {
     public Optional<Refundable> refundable(String paymentIdempotencyKey) {
         return dsl.fetchOptional("""
                 select rt.transaction_id, rt.cashfree_order_id, rt.gross_amount_paise,
-                       coalesce((select sum(r.amount_paise) from refund r where r.transaction_id = rt.transaction_id), 0),
+                       coalesce((select sum(r.amount_paise) from refund r where r.transaction_id = rt.transaction_id
+                                    and not exists (select 1 from refund_outcome o where o.refund_id = r.refund_id
+                                                     and o.outcome in ('FAILED', 'CANCELLED'))), 0),
                        exists (select 1 from journal j where j.reverses_journal_id = rt.journal_id)
                   from revenue_transaction rt where rt.idempotency_key = ?
                 """, paymentIdempotencyKey)

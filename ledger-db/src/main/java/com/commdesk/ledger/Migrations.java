@@ -24,8 +24,12 @@ public final class Migrations {
 
     private Migrations() {}
 
+    /** The group role the API and the worker's login roles are members of (changelog 019). */
+    public static final String RUNTIME_ROLE = "commdesk_runtime";
+
     /**
-     * Brings the schema up to date. Safe to run concurrently from several processes: Liquibase
+     * Brings the schema up to date, connected as the migration owner (never the runtime role), then
+     * applies the runtime role's privileges. Safe to run concurrently from several processes: Liquibase
      * takes its own lock row. {@code includeDemoData} also applies changesets with context "demo"
      * (a demo community for the embedded platform and tests); production runs without it.
      */
@@ -43,6 +47,12 @@ public final class Migrations {
                     .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
                     .setOutput(OutputStream.nullOutputStream())
                     .execute());
+            // Every table the changelog created, whoever's changeset it was, gets exactly the runtime
+            // role's declared privileges (runtime_access_policy; docs/ledger.md, "Two roles").
+            try (var statement = connection.createStatement()) {
+                statement.execute("select ledger_apply_runtime_grants()");
+            }
+            if (!connection.getAutoCommit()) connection.commit();
         } catch (Exception e) {
             throw new IllegalStateException("database migration failed: " + e.getMessage(), e);
         }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Group commit for payment postings: callers on many threads each post one payment and wait; a
  * few writer threads collect what is waiting (up to {@code maxBatch}, or whatever arrived within
- * {@code maxWait}) and post it as one transaction with {@link LedgerRepository#postPayments}.
+ * {@code maxWait}) and post it as one transaction with {@link PaymentLedger#postPayments}.
  * Every payment is still atomic and idempotent on its own; the commit (the fsync) is shared.
  * The queue is bounded: when it is full, callers block, which is the backpressure.
  */
@@ -21,15 +21,15 @@ public final class PaymentGroupCommitter implements PaymentPoster, AutoCloseable
 
     static final long WAIT_LIMIT_SECONDS = 120;
 
-    private final LedgerRepository ledger;
+    private final PaymentLedger ledger;
     private final int maxBatch;
     private final long maxWaitNanos;
     private final BlockingQueue<Pending> queue;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
-    public PaymentGroupCommitter(LedgerRepository ledger, int maxBatch, Duration maxWait, int writerThreads, int queueCapacity) {
-        if (maxBatch < 1 || maxBatch > LedgerRepository.MAX_BATCH) throw new IllegalArgumentException("maxBatch 1.." + LedgerRepository.MAX_BATCH);
+    public PaymentGroupCommitter(PaymentLedger ledger, int maxBatch, Duration maxWait, int writerThreads, int queueCapacity) {
+        if (maxBatch < 1 || maxBatch > PaymentLedger.MAX_BATCH) throw new IllegalArgumentException("maxBatch 1.." + PaymentLedger.MAX_BATCH);
         if (writerThreads < 1 || writerThreads > 64) throw new IllegalArgumentException("writerThreads 1..64");
         if (maxWait.isNegative() || maxWait.toMillis() > 1000) throw new IllegalArgumentException("maxWait 0..1s");
         this.ledger = ledger;
@@ -88,9 +88,9 @@ public final class PaymentGroupCommitter implements PaymentPoster, AutoCloseable
 
     private void commit(List<Pending> batch) {
         try {
-            List<LedgerRepository.BatchItem> items = ledger.postPayments(batch.stream().map(Pending::posting).toList());
+            List<PaymentLedger.BatchItem> items = ledger.postPayments(batch.stream().map(Pending::posting).toList());
             for (int i = 0; i < batch.size(); i++) {
-                LedgerRepository.BatchItem item = items.get(i);
+                PaymentLedger.BatchItem item = items.get(i);
                 if (item.refused() != null) batch.get(i).result().completeExceptionally(item.refused());
                 else batch.get(i).result().complete(item.posted());
             }

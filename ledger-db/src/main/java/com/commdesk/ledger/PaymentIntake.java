@@ -4,9 +4,16 @@ import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
 import static com.commdesk.ledger.jooq.Tables.PAYMENT;
 
 import com.commdesk.ledger.jooq.tables.records.PaymentRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.impl.DSL;
 
 /**
  * What the API accepted, by idempotency key, recorded before its workflow starts. The same key
@@ -34,6 +41,14 @@ public final class PaymentIntake {
      * ORDER_ALREADY_POSTED (the order belongs to another payment).
      */
     public Accepted accept(AcceptedPayment p) {
+        return accept(p, Map.of());
+    }
+
+    /**
+     * As {@link #accept(AcceptedPayment)}, keeping the request's metadata with the payment so that whoever
+     * starts its workflow (the API's starter, its sweep, a webhook) starts it with the same request.
+     */
+    public Accepted accept(AcceptedPayment p, Map<String, String> metadata) {
         return Retry.transient_(() -> dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             if (!tx.fetchExists(COMMUNITY, COMMUNITY.COMMUNITY_ID.eq(p.communityId()))) {
@@ -48,6 +63,7 @@ public final class PaymentIntake {
                     .set(PAYMENT.CASHFREE_ORDER_ID, p.cashfreeOrderId())
                     .set(PAYMENT.AMOUNT_PAISE, p.amountPaise())
                     .set(PAYMENT.WORKFLOW_ID, p.workflowId())
+                    .set(PAYMENT.REQUEST_METADATA, JSONB.valueOf(PaymentLedger.metadataJson(metadata)))
                     .onConflictDoNothing()
                     .execute();
             PaymentRecord byKey = tx.selectFrom(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(p.paymentId())).fetchOptional().orElse(null);
@@ -72,6 +88,28 @@ public final class PaymentIntake {
         }));
     }
 
+    /** The metadata the payment was accepted with (what its workflow must be started with). */
+    public Map<String, String> metadata(String paymentId) {
+        JSONB json = dsl.select(PAYMENT.REQUEST_METADATA).from(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(paymentId))
+                .fetchOptional(PAYMENT.REQUEST_METADATA).orElse(null);
+        return json == null ? Map.of() : parseMetadata(json.data());
+    }
+
+    /** Payments whose workflow start is not confirmed, recorded before {@code recordedBefore}; oldest first. */
+    public List<AcceptedPayment> unstarted(OffsetDateTime recordedBefore, int limit) {
+        if (limit < 1 || limit > 1_000) throw new IllegalArgumentException("limit must be 1..1000");
+        return dsl.selectFrom(PAYMENT)
+                .where(PAYMENT.WORKFLOW_STARTED_AT.isNull().and(PAYMENT.CREATED_AT.lt(recordedBefore)))
+                .orderBy(PAYMENT.CREATED_AT).limit(limit)
+                .fetch(PaymentIntake::toAccepted);
+    }
+
+    /** Idempotent: the workflow of this payment is running or has run. */
+    public void markStarted(String paymentId) {
+        dsl.update(PAYMENT).set(PAYMENT.WORKFLOW_STARTED_AT, DSL.currentOffsetDateTime())
+                .where(PAYMENT.PAYMENT_ID.eq(paymentId).and(PAYMENT.WORKFLOW_STARTED_AT.isNull())).execute();
+    }
+
     public Optional<AcceptedPayment> findByOrder(String cashfreeOrderId) {
         return dsl.selectFrom(PAYMENT).where(PAYMENT.CASHFREE_ORDER_ID.eq(cashfreeOrderId)).fetchOptional().map(PaymentIntake::toAccepted);
     }
@@ -83,5 +121,16 @@ public final class PaymentIntake {
     private static AcceptedPayment toAccepted(PaymentRecord r) {
         return new AcceptedPayment(r.getPaymentId(), r.getRequestSha256(), r.getCommunityId(), r.getSourceType(),
                 r.getSourceId(), r.getCashfreeOrderId(), r.getAmountPaise(), r.getWorkflowId(), r.getCreatedAt());
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Map<String, String> parseMetadata(String json) {
+        try {
+            return Map.copyOf(JSON.readValue(json, new TypeReference<Map<String, String>>() {}));
+        } catch (JsonProcessingException e) {
+            // The column's CHECK admits only a JSON object, and only metadataJson writes it.
+            throw new IllegalStateException("payment metadata is not a JSON object of strings", e);
+        }
     }
 }

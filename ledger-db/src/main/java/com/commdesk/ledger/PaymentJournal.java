@@ -35,6 +35,13 @@ import java.util.function.Function;
 public final class PaymentJournal {
     private PaymentJournal() {}
 
+    /** The payment's journal: keyed {@code payment:<community>:<payment id>}, hashed over everything that matters for money. */
+    static Journal of(PaymentPosting p) {
+        return new Journal(JournalKey.payment(p.communityId(), p.idempotencyKey()), p.communityId(),
+                "payment " + p.sourceType() + " " + p.sourceId() + " order " + p.cashfreeOrderId(), null,
+                lines(p.communityId(), p.breakdown(), p.shares()), p.contentSha256());
+    }
+
     public static List<JournalLine> lines(String communityId, FeeBreakdown b, List<RoleAllocation> shares) {
         long sharesTotal = 0;
         for (RoleAllocation role : shares) {

@@ -1,6 +1,5 @@
 package com.commdesk.ledger;
 
-import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -21,7 +20,7 @@ final class Retry {
             try {
                 return work.get();
             } catch (RuntimeException e) {
-                if (attempt >= MAX_ATTEMPTS || !isTransient(e)) throw e;
+                if (attempt >= MAX_ATTEMPTS || !SqlStates.isContention(e)) throw e;
                 long cap = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << attempt);
                 try {
                     Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
@@ -31,30 +30,5 @@ final class Retry {
                 }
             }
         }
-    }
-
-    static boolean isTransient(Throwable e) {
-        String state = sqlState(e);
-        return "40001".equals(state) || "40P01".equals(state);
-    }
-
-    /**
-     * The database went away under the statement (connection exception 08, operator intervention 57, e.g. a
-     * terminated backend or a restart, insufficient resources 53): it says nothing about the data, and whether
-     * a commit landed is unknown. Callers retry the whole idempotent operation, never call it a refusal.
-     */
-    static boolean isConnectionLoss(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLRecoverableException) return true;
-        }
-        String state = sqlState(e);
-        return state != null && (state.startsWith("08") || state.startsWith("57") || state.startsWith("53"));
-    }
-
-    static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) return s.getSQLState();
-        }
-        return null;
     }
 }

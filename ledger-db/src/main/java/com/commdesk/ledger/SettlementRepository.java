@@ -1,26 +1,23 @@
 package com.commdesk.ledger;
 
 import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
-import static com.commdesk.ledger.jooq.Tables.PAYOUT_INSTRUCTION;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_DISTRIBUTION;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_TRANSACTION;
 import static com.commdesk.ledger.jooq.Tables.WALLET_HOLD;
 
-import java.time.DayOfWeek;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.temporal.TemporalAdjusters;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Settlement queue and payout hand-over for posted payments. Times derive from the posting's own
+ * The hold queue of posted payments (each member credit waits out the community's hold period). Times derive from the posting's own
  * timestamp and the community's settings, never from a clock, so a retried step writes the same rows.
  */
 public final class SettlementRepository {
     /** Settlement cycles are cut at midnight India time. */
-    public static final ZoneId SETTLEMENT_ZONE = ZoneId.of("Asia/Kolkata");
+    public static final ZoneId SETTLEMENT_ZONE = com.commdesk.fees.IndiaTime.ZONE;
 
     private final DSLContext dsl;
 
@@ -38,6 +35,13 @@ public final class SettlementRepository {
                     .where(rt.TRANSACTION_ID.eq(transactionId)).fetchOptional()
                     .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "transaction " + transactionId + " not posted"));
             OffsetDateTime releaseAt = row.value1().plusDays(row.value2());
+            // A payment reversed before its holds were queued has nothing left to hold (compensation ran first).
+            // Locked like every other writer touching a posted payment, so a reversal runs before or after, never across.
+            RefundLedger.lockPayment(tx, transactionId);
+            boolean reversed = tx.fetchExists(tx.selectOne().from(com.commdesk.ledger.jooq.Tables.JOURNAL)
+                    .join(rt).on(rt.JOURNAL_ID.eq(com.commdesk.ledger.jooq.Tables.JOURNAL.REVERSES_JOURNAL_ID))
+                    .where(rt.TRANSACTION_ID.eq(transactionId)));
+            if (reversed) return releaseAt;
             var d = REVENUE_DISTRIBUTION;
             tx.insertInto(WALLET_HOLD, WALLET_HOLD.TRANSACTION_ID, WALLET_HOLD.COMMUNITY_ID, WALLET_HOLD.ROLE,
                             WALLET_HOLD.USER_ID, WALLET_HOLD.AMOUNT_PAISE, WALLET_HOLD.RELEASE_AT)
@@ -46,32 +50,6 @@ public final class SettlementRepository {
                     .onConflictDoNothing()
                     .execute();
             return releaseAt;
-        });
-    }
-
-    /**
-     * Hands every member share of the payment to the payout pipeline under the community's payout
-     * policy: INSTANT pays when the hold ends, DAILY at the next midnight IST after it, WEEKLY on the
-     * next Monday, MANUAL when finance triggers it (eligible from the hold's end). Idempotent.
-     */
-    public int schedulePayouts(UUID transactionId) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            var rt = REVENUE_TRANSACTION;
-            var c = COMMUNITY;
-            var row = tx.select(rt.CREATED_AT, c.HOLD_DAYS, c.PAYOUT_POLICY).from(rt).join(c).on(c.COMMUNITY_ID.eq(rt.COMMUNITY_ID))
-                    .where(rt.TRANSACTION_ID.eq(transactionId)).fetchOptional()
-                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "transaction " + transactionId + " not posted"));
-            OffsetDateTime eligibleAt = eligibleAt(row.value1().plusDays(row.value2()), row.value3());
-            var d = REVENUE_DISTRIBUTION;
-            var p = PAYOUT_INSTRUCTION;
-            tx.insertInto(p, p.TRANSACTION_ID, p.COMMUNITY_ID, p.ROLE, p.USER_ID, p.AMOUNT_PAISE, p.PAYOUT_POLICY, p.ELIGIBLE_AT)
-                    .select(tx.select(d.TRANSACTION_ID, d.COMMUNITY_ID, d.ROLE_NAME, d.USER_ID, d.AMOUNT_PAISE,
-                                    DSL.val(row.value3()), DSL.val(eligibleAt))
-                            .from(d).where(d.TRANSACTION_ID.eq(transactionId), d.AMOUNT_PAISE.gt(0L)))
-                    .onConflictDoNothing()
-                    .execute();
-            return tx.fetchCount(p, p.TRANSACTION_ID.eq(transactionId));
         });
     }
 
@@ -84,14 +62,4 @@ public final class SettlementRepository {
                 .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "transaction " + transactionId + " not posted"));
     }
 
-    static OffsetDateTime eligibleAt(OffsetDateTime releaseAt, String policy) {
-        var local = releaseAt.atZoneSameInstant(SETTLEMENT_ZONE);
-        return switch (policy) {
-            case "INSTANT", "MANUAL" -> releaseAt;
-            case "DAILY" -> local.toLocalDate().plusDays(1).atStartOfDay(SETTLEMENT_ZONE).toOffsetDateTime();
-            case "WEEKLY" -> local.toLocalDate().with(TemporalAdjusters.next(DayOfWeek.MONDAY))
-                    .atStartOfDay(SETTLEMENT_ZONE).toOffsetDateTime();
-            default -> throw new IllegalArgumentException("unknown payout policy " + policy);
-        };
-    }
 }

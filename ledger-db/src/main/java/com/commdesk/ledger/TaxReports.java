@@ -12,7 +12,7 @@ import org.jooq.DSLContext;
  * not here.
  */
 public final class TaxReports {
-    public static final ZoneId INDIA = ZoneId.of("Asia/Kolkata");
+    public static final ZoneId INDIA = com.commdesk.fees.IndiaTime.ZONE;
 
     private final DSLContext dsl;
 
@@ -32,8 +32,8 @@ public final class TaxReports {
                                   long taxableValuePaise, long tcsPaise, long tdsPaise, boolean reversed) {}
 
     public GstSummary monthlyGst(YearMonth month) {
-        OffsetDateTime from = month.atDay(1).atStartOfDay(INDIA).toOffsetDateTime();
-        OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay(INDIA).toOffsetDateTime();
+        OffsetDateTime from = com.commdesk.fees.IndiaTime.monthStart(month).atOffset(java.time.ZoneOffset.UTC);
+        OffsetDateTime to = com.commdesk.fees.IndiaTime.monthStart(month.plusMonths(1)).atOffset(java.time.ZoneOffset.UTC);
         var r = dsl.fetchSingle("""
                 select
                   coalesce(-sum(p.amount_paise) filter (where a.code = 'gst_output_payable:CGST'), 0),
@@ -50,8 +50,9 @@ public final class TaxReports {
                   coalesce(-sum(p.amount_paise) filter (where a.code = 'tcs_payable'), 0),
                   coalesce(-sum(p.amount_paise) filter (where a.code = 'tds_payable'), 0),
                   count(distinct j.journal_id) filter (where j.kind = 'PAYMENT'),
-                  count(distinct j.journal_id) filter (where j.kind = 'REVERSAL')
+                  count(distinct j.journal_id) filter (where j.kind = 'REVERSAL' and o.kind = 'PAYMENT')
                 from posting p join ledger_account a using (account_id) join journal j using (journal_id)
+                left join journal o on o.journal_id = j.reverses_journal_id
                 where j.created_at >= cast(? as timestamptz) and j.created_at < cast(? as timestamptz)
                 """, from.toString(), to.toString());
         return new GstSummary(month,
@@ -63,8 +64,8 @@ public final class TaxReports {
 
     /** The TCS (CGST s.52) and TDS (s.194-O) register: one line per payment posted in the month. */
     public List<WithholdingLine> withholdingRegister(YearMonth month) {
-        OffsetDateTime from = month.atDay(1).atStartOfDay(INDIA).toOffsetDateTime();
-        OffsetDateTime to = month.plusMonths(1).atDay(1).atStartOfDay(INDIA).toOffsetDateTime();
+        OffsetDateTime from = com.commdesk.fees.IndiaTime.monthStart(month).atOffset(java.time.ZoneOffset.UTC);
+        OffsetDateTime to = com.commdesk.fees.IndiaTime.monthStart(month.plusMonths(1)).atOffset(java.time.ZoneOffset.UTC);
         return dsl.fetch("""
                 select rt.transaction_id::text, rt.community_id, rt.created_at, rt.gross_amount_paise,
                        rt.gross_amount_paise - rt.gst_amount_paise, rt.tcs_paise, rt.tds_paise,

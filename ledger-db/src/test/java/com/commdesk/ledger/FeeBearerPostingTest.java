@@ -20,7 +20,7 @@ class FeeBearerPostingTest extends LedgerFixture {
     PostedPayment post(String key, FeeBearer gateway, FeeBearer platform, long amount, Long ticket) {
         FeeSchedule s = FeeSchedules.recommendedDefault().withBearers(gateway, platform);
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amount, "EVENT", "CARD", "KA", "KA", ticket), s);
-        return ledger.postPayment(posting(key, b));
+        return payments.postPayment(posting(key, b));
     }
 
     @Test
@@ -51,7 +51,7 @@ class FeeBearerPostingTest extends LedgerFixture {
     void aFullRefundOfAPromotionUndoesExactlyWhatTheCustomerPaid() {
         PostedPayment p = post("promo-refund", FeeBearer.PLATFORM, FeeBearer.COMMUNITY, 1_000_000, null);
         settlement.queueSettlement(p.transactionId());
-        var refunded = ledger.postRefund(refund("rf-promo", p, 1_000_000L));
+        var refunded = refunds.postRefund(refund("rf-promo", p, 1_000_000L));
         assertThat(refunded.fromPendingPaise()).isEqualTo(757_628);
         assertThat(refunded.toReceivablePaise()).isZero();
         assertThat(num("select sum(pending_paise) from member_wallet where community_id = 'demo-community'")).isZero();

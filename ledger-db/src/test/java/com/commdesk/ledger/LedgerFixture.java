@@ -20,15 +20,23 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class LedgerFixture {
     LedgerDatabase db;
     DSLContext dsl;
-    LedgerRepository ledger;
+    Ledger core;
+    PaymentLedger payments;
+    RefundLedger refunds;
+    HoldReleases holds;
+    WalletMovements movements;
     SettlementRepository settlement;
     CommunityConfig demo;
 
     @BeforeEach
     void openFreshDatabase() {
-        db = TestDatabases.fresh();
+        db = TestDatabases.fresh(); // the runtime role, as the API and the worker connect
         dsl = db.dsl();
-        ledger = new LedgerRepository(dsl);
+        core = new Ledger(dsl);
+        payments = new PaymentLedger(core);
+        refunds = new RefundLedger(core);
+        holds = new HoldReleases(core);
+        movements = new WalletMovements(core);
         settlement = new SettlementRepository(dsl);
         demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
     }
@@ -48,7 +56,7 @@ abstract class LedgerFixture {
     /** Posts a card payment under the spec's schedule and queues its holds. */
     PostedPayment pay(String key, long amountPaise) {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        PostedPayment posted = ledger.postPayment(posting(key, b));
+        PostedPayment posted = payments.postPayment(posting(key, b));
         settlement.queueSettlement(posted.transactionId());
         return posted;
     }
@@ -61,6 +69,17 @@ abstract class LedgerFixture {
     RefundPosting refund(String id, PostedPayment p, long amountPaise) {
         return new RefundPosting(id, p.transactionId(), RefundPosting.Kind.REFUND, amountPaise, "customer cancelled",
                 RefundPosting.GatewayFee.BORNE_BY_COMMUNITY, RefundPosting.PlatformFee.REFUNDED);
+    }
+
+    /** Runs SQL as the owner, for what only a bug or a person with the owner's password could do (simulated damage). */
+    void asOwner(String sql, Object... binds) throws Exception {
+        try (LedgerDatabase owner = TestDatabases.owner(db)) {
+            owner.dsl().execute(sql, binds);
+        }
+    }
+
+    static WalletMovements.Member member(String role, String userId) {
+        return new WalletMovements.Member("demo-community", role, userId);
     }
 
     /** A single number from SQL; NULL reads as 0. */

@@ -13,34 +13,54 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database itself keeps the books honest, whatever the application does: these tests go
- * around the repositories and talk plain SQL to prove the triggers hold.
+ * around the repositories and talk plain SQL to prove the triggers hold, connected as the OWNER of the
+ * tables (who, unlike the runtime role, holds every privilege: RuntimeRoleGuardsTest proves what the
+ * runtime role cannot even try).
  */
 class LedgerGuardsTest {
+    static LedgerDatabase runtime;
     static LedgerDatabase db;
+
+    /** Two postings on two system accounts, in one statement (all of a journal's postings are one statement). */
+    static String pair(String key, String debit, long amount, String credit) {
+        return "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, v.amount "
+                + "from journal j, ledger_account a, (values ('" + debit + "', " + amount + "::bigint), ('" + credit + "', " + (-amount)
+                + "::bigint)) v(code, amount) where j.idempotency_key = '" + key + "' and a.code = v.code";
+    }
 
     @BeforeAll
     static void setUp() throws SQLException {
-        db = TestDatabases.fresh();
+        runtime = TestDatabases.fresh();
+        db = TestDatabases.owner(runtime);
         // A balanced two-line journal, committed in one transaction.
-        exec("insert into journal (idempotency_key, kind, content_sha256) values ('j1', 'ADJUSTMENT', repeat('a', 64))",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 500 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'cashfree_clearing'",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -500 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'platform_fee_income'");
+        exec("insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:j1', 'ADJUSTMENT', repeat('a', 64))",
+                pair("adjustment:test:j1", "cashfree_clearing", 500, "platform_fee_income"));
     }
 
     @Test
     void autocommittedJournalWithoutPostingsIsRefused() throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.execute(
-                    "insert into journal (idempotency_key, kind, content_sha256) values ('alone', 'ADJUSTMENT', repeat('f', 64))"))
+                    "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:alone', 'ADJUSTMENT', repeat('f', 64))"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("at least two");
+        }
+    }
+
+    @Test
+    void journalKeysAreNamespacedByKind() {
+        // A payment journal's key starts with "payment:", so no client's payment can take a refund's or a payout's key.
+        for (String key : new String[] {"refund:x", "release:5", "payout-lock:po_1", "adjustment:test:mismatch"}) {
+            assertThatThrownBy(() -> exec(
+                    "insert into journal (idempotency_key, kind, content_sha256) values ('" + key + "', 'PAYMENT', repeat('1', 64))",
+                    pair(key, "cashfree_clearing", 5, "tcs_payable")))
+                    .as(key).isInstanceOf(SQLException.class).hasMessageContaining("journal_key_namespace");
         }
     }
 
     @AfterAll
     static void tearDown() throws Exception {
         db.close();
+        runtime.close();
     }
 
     @Test
@@ -62,36 +82,37 @@ class LedgerGuardsTest {
                     .hasMessageContaining("append-only");
         }
         assertThat(count("select count(*) from posting")).isEqualTo(2);
-        // Row-level UPDATE/DELETE guards on the revenue tables are proven on real rows in LedgerRepositoryTest.
+        // Row-level UPDATE/DELETE guards on the revenue tables are proven on real rows in RuntimeRoleGuardsTest.
     }
 
     @Test
     void anUnbalancedJournalIsRefusedAtCommit() {
         assertThatThrownBy(() -> exec(
-                "insert into journal (idempotency_key, kind, content_sha256) values ('bad', 'ADJUSTMENT', repeat('b', 64))",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 100 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'bad' and a.code = 'cashfree_clearing'",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -99 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'bad' and a.code = 'tcs_payable'"))
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:bad', 'ADJUSTMENT', repeat('b', 64))",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, v.amount "
+                        + "from journal j, ledger_account a, (values ('cashfree_clearing', 100::bigint), ('tcs_payable', -99::bigint)) "
+                        + "v(code, amount) where j.idempotency_key = 'adjustment:test:bad' and a.code = v.code"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("does not balance");
-        assertThat(count("select count(*) from journal where idempotency_key = 'bad'")).isZero();
+        assertThat(count("select count(*) from journal where idempotency_key = 'adjustment:test:bad'")).isZero();
+        // Balanced halves in two statements are refused too: a journal's postings are one statement.
+        assertThatThrownBy(() -> exec(
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:split', 'ADJUSTMENT', repeat('b', 64))",
+                pair("adjustment:test:split", "cashfree_clearing", 100, "tcs_payable"),
+                pair("adjustment:test:split", "cashfree_clearing", 1, "tcs_payable")))
+                .isInstanceOf(SQLException.class).hasMessageContaining("already has postings");
     }
 
     @Test
     void aJournalNeedsTwoPostings() {
         assertThatThrownBy(() -> exec(
-                "insert into journal (idempotency_key, kind, content_sha256) values ('empty', 'ADJUSTMENT', repeat('c', 64))"))
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:empty', 'ADJUSTMENT', repeat('c', 64))"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("at least two");
     }
 
     @Test
     void aCommittedJournalCannotGainPostingsLater() {
         // A balanced pair added later would keep the sum at zero; the guard still refuses it.
-        assertThatThrownBy(() -> exec(
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 1 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'cashfree_clearing'",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, -1 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'j1' and a.code = 'tcs_payable'"))
+        assertThatThrownBy(() -> exec(pair("adjustment:test:j1", "cashfree_clearing", 1, "tcs_payable")))
                 .isInstanceOf(SQLException.class).hasMessageContaining("outside the transaction");
     }
 
@@ -99,11 +120,10 @@ class LedgerGuardsTest {
     void postingsAndDistributionsMustNameExistingParents() {
         // Checked per statement by triggers (014), not by row-level foreign keys: same refusal, same SQLSTATE.
         assertThatThrownBy(() -> exec(
-                "insert into journal (idempotency_key, kind, content_sha256) values ('ghost', 'ADJUSTMENT', repeat('9', 64))",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 7 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'ghost' and a.code = 'cashfree_clearing'",
-                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, 999999999, -7 "
-                        + "from journal j where j.idempotency_key = 'ghost'"))
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:ghost', 'ADJUSTMENT', repeat('9', 64))",
+                "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, x.a, x.v from journal j, "
+                        + "(values ((select account_id from ledger_account where code = 'cashfree_clearing'), 7::bigint), "
+                        + "(999999999::bigint, -7::bigint)) x(a, v) where j.idempotency_key = 'adjustment:test:ghost'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("account 999999999 which does not exist")
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
         assertThatThrownBy(() -> exec(
@@ -116,7 +136,7 @@ class LedgerGuardsTest {
                         + "'demo-community:owner', 'owner', 10000, 100)"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("which does not exist")
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
-        assertThat(count("select count(*) from journal where idempotency_key = 'ghost'")).isZero();
+        assertThat(count("select count(*) from journal where idempotency_key = 'adjustment:test:ghost'")).isZero();
         assertThat(count("select count(*) from revenue_distribution")).isZero();
     }
 
@@ -126,31 +146,31 @@ class LedgerGuardsTest {
         assertThatThrownBy(() -> exec(
                 "create temp table ledger_account (account_id bigint) on commit drop",
                 "insert into ledger_account values (999999999)",
-                "insert into journal (idempotency_key, kind, content_sha256) values ('shadow-acct', 'ADJUSTMENT', repeat('8', 64))",
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:shadow-acct', 'ADJUSTMENT', repeat('8', 64))",
                 "insert into public.posting (journal_id, account_id, amount_paise) select j.journal_id, x.a, x.v "
                         + "from journal j, (values (999999999::bigint, 5::bigint), ((select account_id from public.ledger_account "
-                        + "where code = 'cashfree_clearing'), -5)) x(a, v) where j.idempotency_key = 'shadow-acct'"))
+                        + "where code = 'cashfree_clearing'), -5)) x(a, v) where j.idempotency_key = 'adjustment:test:shadow-acct'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("account 999999999 which does not exist");
         assertThatThrownBy(() -> exec(
                 "create temp table posting (journal_id bigint, amount_paise bigint) on commit drop",
-                "insert into journal (idempotency_key, kind, content_sha256) values ('shadow-post', 'ADJUSTMENT', repeat('7', 64))",
-                "insert into posting select journal_id, 123 from journal where idempotency_key = 'shadow-post'",
-                "insert into posting select journal_id, -123 from journal where idempotency_key = 'shadow-post'",
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:shadow-post', 'ADJUSTMENT', repeat('7', 64))",
+                "insert into posting select journal_id, 123 from journal where idempotency_key = 'adjustment:test:shadow-post'",
+                "insert into posting select journal_id, -123 from journal where idempotency_key = 'adjustment:test:shadow-post'",
                 "insert into public.posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 123 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'shadow-post' and a.code = 'cashfree_clearing'"))
+                        + "from journal j, ledger_account a where j.idempotency_key = 'adjustment:test:shadow-post' and a.code = 'cashfree_clearing'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("has 1 posting(s)");
-        assertThat(count("select count(*) from journal where idempotency_key like 'shadow-%'")).isZero();
+        assertThat(count("select count(*) from journal where idempotency_key like 'adjustment:test:shadow-%'")).isZero();
     }
 
     @Test
     void idempotencyKeysAreUniqueAndZeroPostingsAreRefused() {
         assertThatThrownBy(() -> exec(
-                "insert into journal (idempotency_key, kind, content_sha256) values ('j1', 'ADJUSTMENT', repeat('d', 64))"))
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:j1', 'ADJUSTMENT', repeat('d', 64))"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("journal_idempotency_key_key");
         assertThatThrownBy(() -> exec(
-                "insert into journal (idempotency_key, kind, content_sha256) values ('zero', 'ADJUSTMENT', repeat('e', 64))",
+                "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:zero', 'ADJUSTMENT', repeat('e', 64))",
                 "insert into posting (journal_id, account_id, amount_paise) select j.journal_id, a.account_id, 0 "
-                        + "from journal j, ledger_account a where j.idempotency_key = 'zero' and a.code = 'tcs_payable'"))
+                        + "from journal j, ledger_account a where j.idempotency_key = 'adjustment:test:zero' and a.code = 'tcs_payable'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("posting_amount_paise_check");
     }
 

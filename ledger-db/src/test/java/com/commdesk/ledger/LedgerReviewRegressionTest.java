@@ -29,8 +29,8 @@ class LedgerReviewRegressionTest extends LedgerFixture {
     @Test
     void largePaymentsCanBeRefundedInFullAndEveryPartLandsExactly() {
         PostedPayment p = pay("big", 500_000_000L); // Rs 50,00,000: every part far above a million paise
-        ledger.postRefund(refund("rf-big-1", p, 123_457L));
-        ledger.postRefund(refund("rf-big-2", p, 500_000_000L - 123_457L));
+        refunds.postRefund(refund("rf-big-1", p, 123_457L));
+        refunds.postRefund(refund("rf-big-2", p, 500_000_000L - 123_457L));
 
         assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isZero();
         assertThat(balance("platform_fee_income")).isZero();
@@ -42,10 +42,10 @@ class LedgerReviewRegressionTest extends LedgerFixture {
     void aPaymentWithoutGstRefundsItsPlatformGstToTheHeadsItWasBookedOn() {
         FeeBreakdown b = new FeeBreakdown(10_000, 0, 200, 36, 500, 76, 0, 0, 9_264,
                 GstHeads.ZERO, new GstHeads(18, 18, 0), new GstHeads(38, 38, 0), PlatformFeeGst.INCLUDED, "s", 500);
-        PostedPayment p = ledger.postPayment(posting("nogst", b));
+        PostedPayment p = payments.postPayment(posting("nogst", b));
         settlement.queueSettlement(p.transactionId());
 
-        ledger.postRefund(refund("rf-nogst", p, 10_000L));
+        refunds.postRefund(refund("rf-nogst", p, 10_000L));
 
         assertThat(balance("platform_gst_payable:CGST")).isZero();
         assertThat(balance("platform_gst_payable:SGST")).isZero();
@@ -56,29 +56,29 @@ class LedgerReviewRegressionTest extends LedgerFixture {
     void aRefundedPaymentCannotAlsoBeReversed() {
         PostedPayment p1 = pay("c1", 1_000_000L);
         pay("c2", 1_000_000L);
-        ledger.postRefund(refund("rf-c1", p1, 1_000_000L));
+        refunds.postRefund(refund("rf-c1", p1, 1_000_000L));
 
-        assertThatThrownBy(() -> ledger.reversePayment(p1.journalId(), "reversal:c1", "compensate"))
+        assertThatThrownBy(() -> payments.reversePayment("c1", "compensate"))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.PAYMENT_REFUNDED));
-        assertThat(ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("c2's holds").isEqualTo(7);
+        assertThat(holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("c2's holds").isEqualTo(7);
     }
 
     @Test
     void aReleasedPaymentCannotBeReversedWithAnotherPaymentsPendingMoney() {
         PostedPayment p1 = pay("d1", 1_000_000L);
-        ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
         pay("d2", 1_000_000L);
 
-        assertThatThrownBy(() -> ledger.reversePayment(p1.journalId(), "reversal:d1", "compensate"))
+        assertThatThrownBy(() -> payments.reversePayment("d1", "compensate"))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.INSUFFICIENT_FUNDS));
-        assertThat(ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("d2 still releases").isEqualTo(7);
+        assertThat(holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("d2 still releases").isEqualTo(7);
     }
 
     @Test
     void manyTinyRefundsNeverOverrunAPartAndTheLastOneLandsExactly() {
         PostedPayment p = pay("e", 1_000_000L);
-        for (int i = 0; i < 200; i++) ledger.postRefund(refund("rf-e-" + i, p, 1L));
-        ledger.postRefund(refund("rf-e-rest", p, 1_000_000L - 200));
+        for (int i = 0; i < 200; i++) refunds.postRefund(refund("rf-e-" + i, p, 1L));
+        refunds.postRefund(refund("rf-e-rest", p, 1_000_000L - 200));
 
         assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isZero();
         assertThat(balance("tcs_payable") + balance("tds_payable") + balance("platform_fee_income")).isZero();
@@ -92,7 +92,7 @@ class LedgerReviewRegressionTest extends LedgerFixture {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
         PaymentPosting sameCashfreePayment = new PaymentPosting("f2", "demo-community", "EVENT", "evt", "order-f2x", "cf-f1", "CARD", b,
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), null, null, Map.of());
-        var items = ledger.postPayments(List.of(posting("f1", b), sameCashfreePayment, posting("f3", b)));
+        var items = payments.postPayments(List.of(posting("f1", b), sameCashfreePayment, posting("f3", b)));
         assertThat(items.get(0).posted()).isNotNull();
         assertThat(items.get(1).refused().code()).isEqualTo(LedgerException.Code.ORDER_ALREADY_POSTED);
         assertThat(items.get(2).posted()).isNotNull();
@@ -100,7 +100,7 @@ class LedgerReviewRegressionTest extends LedgerFixture {
         List<RoleAllocation> bad = List.of(new RoleAllocation("owner", 10000, b.netPaise() - 1,
                 List.of(new MemberAllocation("u-owner", b.netPaise() - 1))));
         PaymentPosting badShares = new PaymentPosting("f4", "demo-community", "EVENT", "evt", "order-f4", "cf-f4", "CARD", b, bad, null, null, Map.of());
-        var second = ledger.postPayments(List.of(posting("f5", b), badShares));
+        var second = payments.postPayments(List.of(posting("f5", b), badShares));
         assertThat(second.get(0).posted()).isNotNull();
         assertThat(second.get(1).refused().code()).isEqualTo(LedgerException.Code.INVALID_POSTING);
         assertThat(num("select count(*) from journal where kind = 'PAYMENT'")).isEqualTo(3);
@@ -109,16 +109,16 @@ class LedgerReviewRegressionTest extends LedgerFixture {
     @Test
     void anOverflowingRefundIsRefused() {
         PostedPayment p = pay("g", 1_000_000L);
-        ledger.postRefund(refund("rf-g1", p, 1L));
-        assertThatThrownBy(() -> ledger.postRefund(refund("rf-g2", p, Long.MAX_VALUE))).isInstanceOf(ArithmeticException.class);
+        refunds.postRefund(refund("rf-g1", p, 1L));
+        assertThatThrownBy(() -> refunds.postRefund(refund("rf-g2", p, Long.MAX_VALUE))).isInstanceOf(ArithmeticException.class);
         assertThat(num("select count(*) from refund")).isEqualTo(1);
     }
 
     @Test
     void theSameRefundIdWithAnotherPolicyIsAConflict() {
         PostedPayment p = pay("h", 1_000_000L);
-        ledger.postRefund(refund("rf-h", p, 1_000L));
-        assertThatThrownBy(() -> ledger.postRefund(new RefundPosting("rf-h", p.transactionId(), Kind.REFUND, 1_000L, "x",
+        refunds.postRefund(refund("rf-h", p, 1_000L));
+        assertThatThrownBy(() -> refunds.postRefund(new RefundPosting("rf-h", p.transactionId(), Kind.REFUND, 1_000L, "x",
                 GatewayFee.BORNE_BY_PLATFORM, PlatformFee.REFUNDED)))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.IDEMPOTENCY_CONFLICT));
     }
@@ -131,11 +131,11 @@ class LedgerReviewRegressionTest extends LedgerFixture {
         dsl.execute("update wallet_hold set amount_paise = amount_paise + 1000000000 where hold_id = "
                 + "(select min(hold_id) from wallet_hold where user_id = 'u-owner')");
 
-        assertThat(ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).isEqualTo(13);
+        assertThat(holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).isEqualTo(13);
         var report = new LedgerInvariants(dsl).check();
         assertThat(report.violations()).extracting(LedgerInvariants.Violation::invariant).contains("no hold is blocked");
         // undo the edit so the other invariants hold for tearDown
         dsl.execute("update wallet_hold set amount_paise = amount_paise - 1000000000, blocked_reason = null where blocked_reason is not null");
-        ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
     }
 }

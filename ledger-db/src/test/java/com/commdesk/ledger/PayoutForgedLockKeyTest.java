@@ -1,7 +1,6 @@
 package com.commdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.payouts.PayoutRepository;
 import java.time.OffsetDateTime;
@@ -10,9 +9,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 10 item 1 through release(): payout ids are predictable (sha256 of settlement|role|user, the settlement id
  * from community and cut-off), a payment's Idempotency-Key may be "payout-lock:<id>" (1-64 of A-Za-z0-9_.:-), and
- * release() still treats the mere existence of a journal with that key as "locked". The payout's own lock fails
- * (IDEMPOTENCY_CONFLICT), the workflow gives up and releases: PAYOUT_FAILED moves money that was never locked for it
- * out of the member's locked balance, i.e. the money locked for their other payout.
+ * release() treated the mere existence of a journal with that key as "locked". The payout's own lock failed
+ * (IDEMPOTENCY_CONFLICT), the workflow gave up and released: PAYOUT_FAILED moved money that was never locked for it
+ * out of the member's locked balance, i.e. the money locked for their other payout. Now a payment's key can never
+ * equal a payout's journal key (JournalKey) and release() reads the payout's own lock_journal_id.
  */
 class PayoutForgedLockKeyTest extends LedgerFixture {
     long wallet(String column) {
@@ -23,7 +23,7 @@ class PayoutForgedLockKeyTest extends LedgerFixture {
     void aPaymentKeyedLikeAPayoutLockDoesNotMakeTheReleaseMoveMoney() {
         PayoutRepository payouts = new PayoutRepository(dsl);
         pay("p1");
-        ledger.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
+        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.open("stl_1", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         String first = PayoutRepository.payoutId("stl_1", "owner", "u-owner");
@@ -32,14 +32,18 @@ class PayoutForgedLockKeyTest extends LedgerFixture {
 
         String second = PayoutRepository.payoutId("stl_2", "owner", "u-owner"); // predictable
         pay("payout-lock:" + second); // a client's payment whose Idempotency-Key is that payout's lock key
-        ledger.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
+        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
         long available = wallet("available_paise");
+        assertThat(num("select count(*) from journal where idempotency_key like 'payout%'")).as("only the first payout's lock")
+                .isEqualTo(1);
         payouts.open("stl_2", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        assertThatThrownBy(() -> payouts.lock(second)).isInstanceOf(LedgerException.class);
-        payouts.release(second, "FAILED", "could not lock"); // the workflow's compensation
+        payouts.lock(second); // the client's key did not take the payout's key: the lock goes through
+        long lockedForSecond = payouts.payout(second).orElseThrow().amountPaise();
+        assertThat(wallet("locked_paise")).isEqualTo(lockedForFirst + lockedForSecond);
+        payouts.release(second, "FAILED", "bank refused"); // its own money comes back, nothing else
 
         assertThat(wallet("locked_paise")).as("the first payout's money stays locked").isEqualTo(lockedForFirst);
-        assertThat(wallet("available_paise")).as("nothing was locked for the second: nothing comes back").isEqualTo(available);
+        assertThat(wallet("available_paise")).as("exactly what was locked for the second comes back").isEqualTo(available);
         payouts.release(first, "FAILED", "test over");
     }
 }

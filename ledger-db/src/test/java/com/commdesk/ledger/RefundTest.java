@@ -3,8 +3,7 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.commdesk.ledger.LedgerRepository.MemberFunds;
-import com.commdesk.ledger.LedgerRepository.Movement;
+import com.commdesk.ledger.WalletMovements.Movement;
 import com.commdesk.ledger.RefundPosting.GatewayFee;
 import com.commdesk.ledger.RefundPosting.Kind;
 import com.commdesk.ledger.RefundPosting.PlatformFee;
@@ -21,7 +20,7 @@ class RefundTest extends LedgerFixture {
     void aFullRefundBeforeReleaseUndoesEveryPart() {
         PostedPayment p = pay("r1");
 
-        var posted = ledger.postRefund(refund("rf-1", p, 1_000_000L));
+        var posted = refunds.postRefund(refund("rf-1", p, 1_000_000L));
 
         // The community gives back the net it received (720,700, still pending) plus Cashfree's fee,
         // which Cashfree keeps and the community bears (19,300): with nothing available, that is owed.
@@ -33,33 +32,33 @@ class RefundTest extends LedgerFixture {
         assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isZero();
         assertThat(balance("platform_fee_income") + balance("platform_gst_payable:CGST") + balance("platform_gst_payable:SGST")).isZero();
         assertThat(balance("cashfree_clearing")).as("Cashfree keeps only its fee").isEqualTo(1_000_000L - 19_300L - 1_000_000L);
-        assertThat(ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("nothing left to release").isZero();
+        assertThat(holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100)).as("nothing left to release").isZero();
     }
 
     @Test
     void aPartialRefundIsProportionalToThePaisaAndCannotOverrun() {
         PostedPayment p = pay("r2");
 
-        var first = ledger.postRefund(refund("rf-2a", p, 250_000L)); // a quarter
+        var first = refunds.postRefund(refund("rf-2a", p, 250_000L)); // a quarter
         // A quarter of each part: GST 45,000; gateway 4,825; platform 20,000; net 180,175 -> community 185,000.
         assertThat(first.fromPendingPaise()).isEqualTo(185_000L);
         assertThat(balance("gst_output_payable:CGST") + balance("gst_output_payable:SGST")).isEqualTo(-(180_000L - 45_000L));
         assertThat(owner("pending_paise")).isEqualTo(360_350L - 92_500L); // the owner's half of the community's 185,000
 
-        assertThatThrownBy(() -> ledger.postRefund(refund("rf-2b", p, 750_001L)))
+        assertThatThrownBy(() -> refunds.postRefund(refund("rf-2b", p, 750_001L)))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.REFUND_EXCEEDS_PAYMENT));
-        ledger.postRefund(refund("rf-2c", p, 750_000L));
+        refunds.postRefund(refund("rf-2c", p, 750_000L));
         assertThat(owner("pending_paise")).isZero();
     }
 
     @Test
     void aRefundAfterPayoutBecomesAReceivableRecoveredFromTheNextEarnings() {
         PostedPayment p = pay("r3");
-        ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
-        ledger.moveMemberFunds(Movement.PAYOUT_LOCK, new MemberFunds("lock-r3", "demo-community", "owner", "u-owner", 360_350L), "payout");
-        ledger.moveMemberFunds(Movement.PAYOUT_PAID, new MemberFunds("paid-r3", "demo-community", "owner", "u-owner", 360_350L), "paid");
+        holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        movements.payoutMovement(Movement.PAYOUT_LOCK, "po-r3", member("owner", "u-owner"), 360_350L, "payout");
+        movements.payoutMovement(Movement.PAYOUT_PAID, "po-r3", member("owner", "u-owner"), 360_350L, "paid");
 
-        var posted = ledger.postRefund(new RefundPosting("cb-3", p.transactionId(), Kind.CHARGEBACK, 1_000_000L, "dispute lost",
+        var posted = refunds.postRefund(new RefundPosting("cb-3", p.transactionId(), Kind.CHARGEBACK, 1_000_000L, "dispute lost",
                 GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.REFUNDED));
 
         // The community owes net + gateway fee = 740,000; the owner's half is 370,000, and they were paid out.
@@ -72,7 +71,7 @@ class RefundTest extends LedgerFixture {
 
         long owed = owner("receivable_paise");
         pay("r4"); // the owner earns 3,603.50 again: it pays the receivable first
-        ledger.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
         assertThat(owner("receivable_paise")).isEqualTo(Math.max(0, owed - 360_350L));
         assertThat(owner("available_paise")).isEqualTo(Math.max(0, 360_350L - owed));
     }
@@ -82,9 +81,9 @@ class RefundTest extends LedgerFixture {
         PostedPayment a = pay("r5");
         PostedPayment b = pay("r6");
 
-        var platformBears = ledger.postRefund(new RefundPosting("rf-5", a.transactionId(), Kind.REFUND, 1_000_000L, "x",
+        var platformBears = refunds.postRefund(new RefundPosting("rf-5", a.transactionId(), Kind.REFUND, 1_000_000L, "x",
                 GatewayFee.BORNE_BY_PLATFORM, PlatformFee.REFUNDED));
-        var communityBears = ledger.postRefund(new RefundPosting("rf-6", b.transactionId(), Kind.REFUND, 1_000_000L, "x",
+        var communityBears = refunds.postRefund(new RefundPosting("rf-6", b.transactionId(), Kind.REFUND, 1_000_000L, "x",
                 GatewayFee.BORNE_BY_COMMUNITY, PlatformFee.KEPT));
 
         assertThat(platformBears.fromPendingPaise()).isEqualTo(720_700L);
@@ -98,12 +97,12 @@ class RefundTest extends LedgerFixture {
     @Test
     void theSameRefundIdIsOneRefund() {
         PostedPayment p = pay("r7");
-        var first = ledger.postRefund(refund("rf-7", p, 100_000L));
-        var again = ledger.postRefund(refund("rf-7", p, 100_000L));
+        var first = refunds.postRefund(refund("rf-7", p, 100_000L));
+        var again = refunds.postRefund(refund("rf-7", p, 100_000L));
 
         assertThat(again.newlyPosted()).isFalse();
         assertThat(again.journalId()).isEqualTo(first.journalId());
-        assertThatThrownBy(() -> ledger.postRefund(refund("rf-7", p, 100_001L)))
+        assertThatThrownBy(() -> refunds.postRefund(refund("rf-7", p, 100_001L)))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.IDEMPOTENCY_CONFLICT));
         assertThat(num("select count(*) from refund")).isEqualTo(1);
     }

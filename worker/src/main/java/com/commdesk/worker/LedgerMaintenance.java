@@ -2,7 +2,9 @@ package com.commdesk.worker;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.LedgerException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +26,7 @@ import org.springframework.stereotype.Component;
 public class LedgerMaintenance {
     private static final Logger log = LoggerFactory.getLogger(LedgerMaintenance.class);
 
-    private final LedgerRepository ledger;
+    private final HoldReleases holds;
     private final LedgerInvariants invariants;
     private final int releaseBatch;
     private final AtomicInteger violations = new AtomicInteger();
@@ -32,9 +34,9 @@ public class LedgerMaintenance {
     private final AtomicLong lastCheckEpochSeconds = new AtomicLong();
     private final Counter released;
 
-    public LedgerMaintenance(LedgerDatabase db, MeterRegistry metrics,
+    public LedgerMaintenance(LedgerDatabase db, Ledger ledger, MeterRegistry metrics,
                              @Value("${commdesk.settlement.release-batch:1000}") int releaseBatch) {
-        this.ledger = new LedgerRepository(db.dsl());
+        this.holds = new HoldReleases(ledger);
         this.invariants = new LedgerInvariants(db.dsl());
         this.releaseBatch = releaseBatch;
         Gauge.builder("commdesk.ledger.invariant.violations", violations, AtomicInteger::get)
@@ -50,7 +52,15 @@ public class LedgerMaintenance {
     @Scheduled(fixedDelayString = "${commdesk.settlement.release-interval:PT1M}",
             initialDelayString = "${commdesk.settlement.release-initial-delay:PT10S}")
     public void releaseDueHolds() {
-        int n = ledger.releaseDueHolds(OffsetDateTime.now(), releaseBatch);
+        int n;
+        try {
+            n = holds.releaseDueHolds(OffsetDateTime.now(), releaseBatch);
+        } catch (LedgerException e) {
+            if (!e.retryable()) throw e;
+            // The database is away or busy: nothing was set aside; the next run tries again.
+            log.warn("hold release interrupted, will retry: {}", e.getMessage());
+            return;
+        }
         if (n > 0) {
             released.increment(n);
             log.info("released {} holds", n);

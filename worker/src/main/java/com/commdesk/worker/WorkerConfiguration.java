@@ -17,7 +17,8 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentOperations;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentLedger;
+import com.commdesk.ledger.RefundLedger;
 import com.commdesk.ledger.PaymentGroupCommitter;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.ledger.rules.CommissionRuleRepository;
@@ -61,11 +62,21 @@ public class WorkerConfiguration {
         return values;
     }
 
+    /**
+     * The runtime pool (DATABASE_URL, a login role in commdesk_runtime); migrations run first as the owner
+     * when DATABASE_MIGRATION_URL is set. Refuses a connection that could rewrite the books (docs/ledger.md).
+     */
     @Bean(destroyMethod = "")
-    LedgerDatabase ledgerDatabase(DataSource dataSource,
+    LedgerDatabase ledgerDatabase(DataSource dataSource, Environment env,
                                   @Value("${commdesk.db.migrate:true}") boolean migrate,
                                   @Value("${commdesk.db.demo-data:false}") boolean demoData) {
-        return LedgerDatabase.migratedOver(dataSource, migrate, demoData);
+        return LedgerDatabase.forRuntime(dataSource, LedgerDatabase.MigrationOwner.from(env::getProperty), migrate, demoData);
+    }
+
+    /** The books' core: one journal writer and account cache for every use case of this worker. */
+    @Bean
+    com.commdesk.ledger.Ledger ledger(LedgerDatabase db) {
+        return new com.commdesk.ledger.Ledger(db.dsl());
     }
 
     @Bean
@@ -113,18 +124,18 @@ public class WorkerConfiguration {
      * idempotent (docs/ledger.md, "Throughput"). The writers come out of the datasource pool.
      */
     @Bean(destroyMethod = "close")
-    PaymentGroupCommitter paymentGroupCommitter(LedgerDatabase db,
+    PaymentGroupCommitter paymentGroupCommitter(com.commdesk.ledger.Ledger ledger,
             @Value("${commdesk.ledger.group-commit.max-batch:250}") int maxBatch,
             @Value("${commdesk.ledger.group-commit.max-wait:PT0.002S}") Duration maxWait,
             @Value("${commdesk.ledger.group-commit.writers:2}") int writers) {
-        return new PaymentGroupCommitter(new LedgerRepository(db.dsl()), maxBatch, maxWait, writers, 10_000);
+        return new PaymentGroupCommitter(new PaymentLedger(ledger), maxBatch, maxWait, writers, 10_000);
     }
 
     @Bean
     PaymentActivitiesImpl paymentActivities(FraudScreen.Rules fraudRules, CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy,
-                                            PaymentGroupCommitter committer, MeterRegistry metrics) {
-        return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new LedgerRepository(db.dsl()), committer,
-                new LedgerQueries(db.dsl()), new SettlementRepository(db.dsl()), feePolicy,
+                                            com.commdesk.ledger.Ledger ledger, PaymentGroupCommitter committer, MeterRegistry metrics) {
+        return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new PaymentLedger(ledger), committer,
+                new SettlementRepository(db.dsl()), feePolicy,
                 new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics, new CommunityRepository(db.dsl())),
                 new PaymentOperations(db.dsl()), metrics);
     }
@@ -150,10 +161,10 @@ public class WorkerConfiguration {
 
     /** Refund policy: who bears Cashfree's kept fee and whether the platform fee is refunded (docs/refunds.md). */
     @Bean
-    RefundActivitiesImpl refundActivities(LedgerDatabase db, CashfreePgAdapter cashfree, MeterRegistry metrics,
+    RefundActivitiesImpl refundActivities(LedgerDatabase db, com.commdesk.ledger.Ledger ledger, CashfreePgAdapter cashfree, MeterRegistry metrics,
             @Value("${commdesk.refunds.gateway-fee:BORNE_BY_COMMUNITY}") RefundPosting.GatewayFee gatewayFee,
             @Value("${commdesk.refunds.platform-fee:REFUNDED}") RefundPosting.PlatformFee platformFee) {
-        return new RefundActivitiesImpl(new LedgerQueries(db.dsl()), new LedgerRepository(db.dsl()), cashfree, gatewayFee, platformFee, metrics);
+        return new RefundActivitiesImpl(new LedgerQueries(db.dsl()), new RefundLedger(ledger), cashfree, gatewayFee, platformFee, metrics);
     }
 
     @Bean

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
@@ -294,15 +295,45 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
                 .refundAmount(amount).refundId(refundId).refundNote(note);
         // The same key for every attempt at this refund: a retry is answered from Cashfree's idempotency store.
         UUID idempotencyKey = UUID.nameUUIDFromBytes(("commdesk/cashfree/create-refund/" + refundId).getBytes(StandardCharsets.UTF_8));
-        com.cashfree.model.RefundEntity e = call("createRefund", orderId,
-                (cf, requestId) -> cf.PGOrderCreateRefund(config.apiVersion(), orderId, request, requestId, idempotencyKey, httpClient));
-        long refunded = paise("createRefund", orderId, "refund_amount", e.getRefundAmount());
-        if (refunded != amountPaise) {
-            throw new CashfreeRejectedException("createRefund " + refundId + ": Cashfree has this refund for " + refunded
+        CashfreeRefund refund;
+        try {
+            refund = toRefund("createRefund", orderId, call("createRefund", orderId,
+                    (cf, requestId) -> cf.PGOrderCreateRefund(config.apiVersion(), orderId, request, requestId, idempotencyKey, httpClient)));
+        } catch (CashfreeRejectedException e) {
+            if (e.httpStatus() != 409) throw e;
+            // Already exists (an earlier attempt reached Cashfree): that refund, if it is this one, goes on.
+            log.info("Cashfree refund {} of order {} already exists; fetching it", refundId, orderId);
+            refund = refund(orderId, refundId).orElseThrow(() -> e);
+        }
+        if (refund.amountPaise() != amountPaise || !refundId.equals(refund.refundId())) {
+            throw new CashfreeRejectedException("createRefund " + refundId + ": Cashfree has this refund for " + refund.amountPaise()
                     + " paise, not " + amountPaise, 409, "refund_mismatch");
         }
-        return new CashfreeRefund(e.getRefundId(), e.getCfRefundId(), e.getOrderId(), refunded,
-                e.getRefundStatus() == null ? null : e.getRefundStatus().getValue());
+        return refund;
+    }
+
+    @Override
+    public Optional<CashfreeRefund> refund(String orderId, String refundId) {
+        requireOrderId(orderId);
+        Objects.requireNonNull(refundId, "refundId");
+        try {
+            return Optional.of(toRefund("fetchRefund", orderId, call("fetchRefund", orderId,
+                    (cf, requestId) -> cf.PGOrderFetchRefund(config.apiVersion(), orderId, refundId, requestId, null, httpClient))));
+        } catch (CashfreeNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The SDK (4.0.7) knows SUCCESS, PENDING, CANCELLED and ONHOLD; any other refund_status (FAILED) decodes
+     * as UNKNOWN_DEFAULT_OPEN_API and is reported as "UNKNOWN": not an outcome, so the refund keeps waiting
+     * (the signed REFUND_STATUS webhook carries the real value).
+     */
+    private CashfreeRefund toRefund(String operation, String orderId, com.cashfree.model.RefundEntity e) {
+        var status = e.getRefundStatus();
+        return new CashfreeRefund(e.getRefundId(), e.getCfRefundId(), e.getOrderId(), paise(operation, orderId, "refund_amount",
+                e.getRefundAmount()), status == null || status == com.cashfree.model.RefundEntity.RefundStatusEnum.UNKNOWN_DEFAULT_OPEN_API
+                ? "UNKNOWN" : status.getValue());
     }
 
     private <T> T call(String operation, String orderId, SdkCall<T> sdkCall) {

@@ -15,9 +15,8 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentOperations;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPoster;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.PostedPayment;
@@ -48,15 +47,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public static final String COMMUNITY_TAG = "community_id";
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
+    /** Optional order tag: the revenue source (EVENT, MEMBERSHIP, ...); a request must not contradict it. */
+    public static final String SOURCE_TYPE_TAG = "source_type";
     /** Optional order tag: the ticket price in paise when the customer pays a convenience fee on top (docs/fees.md). */
     public static final String TICKET_PRICE_TAG = TicketPrice.TAG;
 
     private final CashfreeGateway cashfree;
     private final CommunityRepository communities;
     private final com.commdesk.ledger.community.CommunityOnboarding onboarding;
-    private final LedgerRepository ledger;
+    private final PaymentLedger ledger;
     private final PaymentPoster poster;
-    private final LedgerQueries ledgerQueries;
     private final SettlementRepository settlement;
     private final FeePolicy feePolicy;
     private final FraudScreen fraudScreen;
@@ -67,15 +67,15 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final Counter reversals;
 
     /** Posts each payment in a transaction of its own. */
-    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger,
-                                 LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
+    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger,
+                                 SettlementRepository settlement, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
-        this(cashfree, communities, ledger, ledger::postPayment, ledgerQueries, settlement, feePolicy, fraudScreen, operations, metrics);
+        this(cashfree, communities, ledger, ledger::postPayment, settlement, feePolicy, fraudScreen, operations, metrics);
     }
 
     /** Posts payments through {@code poster}, e.g. a {@link com.commdesk.ledger.PaymentGroupCommitter} shared by the worker. */
-    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, LedgerRepository ledger, PaymentPoster poster,
-                                 LedgerQueries ledgerQueries, SettlementRepository settlement, FeePolicy feePolicy,
+    public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger, PaymentPoster poster,
+                                 SettlementRepository settlement, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
         this.poster = poster;
         this.fraudScreen = fraudScreen;
@@ -84,7 +84,6 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         this.communities = communities;
         this.onboarding = communities.onboarding();
         this.ledger = ledger;
-        this.ledgerQueries = ledgerQueries;
         this.settlement = settlement;
         this.feePolicy = feePolicy;
         this.verificationFailures = Counter.builder("commdesk.payments.verification.failures")
@@ -119,6 +118,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         if (!request.communityId().equals(owner)) {
             throw rejected("order belongs to community '" + owner + "', not '" + request.communityId() + "'");
         }
+        // The revenue source and the place of supply choose the fee rule and the GST heads: when the order
+        // (created by CommDesk) names them, a request that says otherwise is refused (issue 10 item 7, D16).
+        contradicts(order, SOURCE_TYPE_TAG, request.sourceType(), v -> v);
+        contradicts(order, PLACE_OF_SUPPLY_TAG, request.metadata().get(PLACE_OF_SUPPLY_TAG), PaymentActivitiesImpl::stateCode);
         List<CashfreePayment> successful = payments.stream().filter(p -> "SUCCESS".equals(p.status())).toList();
         if (successful.size() != 1) throw rejected("order has " + successful.size() + " successful payments, expected exactly 1");
         CashfreePayment paid = successful.get(0);
@@ -128,6 +131,23 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         }
         return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
                 paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId());
+    }
+
+    private void contradicts(CashfreeOrder order, String tag, String claimed, java.util.function.UnaryOperator<String> key) {
+        String fact = order.tags().get(tag);
+        if (fact != null && claimed != null && !key.apply(fact).equals(key.apply(claimed))) {
+            throw rejected("order " + order.orderId() + " has " + tag + " '" + fact + "', not '" + claimed + "'");
+        }
+    }
+
+    /** A place of supply by its GST state code ("KA", "29" and "Karnataka" agree); an unknown one as written. */
+    private static String stateCode(String value) {
+        try {
+            String code = com.commdesk.fees.GstStates.codeOrNull(value, PLACE_OF_SUPPLY_TAG);
+            return code == null ? value : code;
+        } catch (com.commdesk.fees.FeeValidationException e) {
+            return value;
+        }
     }
 
     private ApplicationFailure rejected(String message) {
@@ -198,6 +218,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             }
             return new LedgerPosting(posted.transactionId().toString(), posted.journalId(), posted.newlyPosted());
         } catch (LedgerException e) {
+            // A database that is away or busy is temporary: Temporal retries (the posting is idempotent).
+            if (e.retryable()) throw ApplicationFailure.newFailure(e.getMessage(), "LedgerUnavailable");
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(),
                     e.code() == LedgerException.Code.UNKNOWN_COMMUNITY ? PaymentFailures.UNKNOWN_COMMUNITY : PaymentFailures.LEDGER_CONFLICT);
         } catch (InterruptedException e) {
@@ -209,18 +231,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     @Override
     public void reverseLedgerPosting(String paymentId, String reason) {
-        // Nothing posted under this key means there is nothing to undo.
-        ledgerQueries.paymentJournalId(paymentId).ifPresent(journalId -> {
-            try {
-                ledger.reversePayment(journalId, "reversal:" + paymentId, reason);
-            } catch (LedgerException e) {
-                // Refunded, or its credits already released: a reversal would take other money. No retry
-                // fixes that; an operator refunds it instead (docs/payments.md).
-                throw ApplicationFailure.newNonRetryableFailure("cannot reverse payment " + paymentId + ": " + e.getMessage(),
-                        PaymentFailures.LEDGER_CONFLICT);
-            }
-            reversals.increment();
-        });
+        // The payment's own record decides: nothing posted for this payment id means nothing to undo.
+        try {
+            if (ledger.reversePayment(paymentId, reason).isPresent()) reversals.increment();
+        } catch (LedgerException e) {
+            if (e.retryable()) throw ApplicationFailure.newFailure(e.getMessage(), "LedgerUnavailable");
+            // Refunded, or its credits already released: a reversal would take other money. No retry
+            // fixes that; an operator refunds it instead (docs/payments.md).
+            throw ApplicationFailure.newNonRetryableFailure("cannot reverse payment " + paymentId + ": " + e.getMessage(),
+                    PaymentFailures.LEDGER_CONFLICT);
+        }
     }
 
     @Override
@@ -228,11 +248,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         return new SettlementQueued(settlement.queueSettlement(UUID.fromString(transactionId)).toInstant().toEpochMilli());
     }
 
+    /**
+     * Only payments whose workflow started before the hand-over step was removed still call this
+     * (docs/decisions.md D13): it writes nothing (payouts come from AVAILABLE balances through the
+     * settlement cycles) and reports the community's policy.
+     */
     @Override
     public PayoutHandover handOverToPayouts(String transactionId) {
-        UUID id = UUID.fromString(transactionId);
-        int instructions = settlement.schedulePayouts(id);
-        return new PayoutHandover(instructions, settlement.payoutPolicyOf(id));
+        return new PayoutHandover(0, settlement.payoutPolicyOf(UUID.fromString(transactionId)));
     }
 
     private CommunityConfig community(String communityId) {

@@ -21,15 +21,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -105,17 +102,14 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         return new CyclePlan(communityId, policy.payoutPolicy(), cutOff, id);
     }
 
-    /** DAILY: next midnight IST; WEEKLY: next Monday midnight IST; INSTANT: the next multiple of the interval; MANUAL: 0. */
+    /** DAILY: next midnight IST; WEEKLY: next Monday midnight IST; INSTANT: the next multiple of the interval; MANUAL: 0 (fee-engine's IndiaTime). */
     static long nextCutOff(String policy, Instant after, Duration instantInterval) {
-        ZonedDateTime local = after.atZone(SettlementRepository.SETTLEMENT_ZONE);
-        return switch (policy) {
-            case "DAILY" -> local.toLocalDate().plusDays(1).atStartOfDay(SettlementRepository.SETTLEMENT_ZONE).toInstant().toEpochMilli();
-            case "WEEKLY" -> local.toLocalDate().with(TemporalAdjusters.next(DayOfWeek.MONDAY))
-                    .atStartOfDay(SettlementRepository.SETTLEMENT_ZONE).toInstant().toEpochMilli();
-            case "INSTANT" -> (after.toEpochMilli() / instantInterval.toMillis() + 1) * instantInterval.toMillis();
-            case "MANUAL" -> 0;
-            default -> throw ApplicationFailure.newNonRetryableFailure("unknown payout policy " + policy, "UnknownPolicy");
-        };
+        try {
+            Instant cutOff = com.commdesk.fees.IndiaTime.nextCutOff(policy, after, instantInterval);
+            return cutOff == null ? 0 : cutOff.toEpochMilli();
+        } catch (com.commdesk.fees.FeeValidationException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "UnknownPolicy");
+        }
     }
 
     public static String settlementId(String communityId, String cycle, long cutOffMillis) {
@@ -172,7 +166,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
             if (e.code() == LedgerException.Code.INSUFFICIENT_FUNDS) {
                 throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), INSUFFICIENT_FUNDS);
             }
-            if (e.code() == LedgerException.Code.INVALID_POSTING) { // the payout has ended: a late attempt locks nothing
+            if (e.code() == LedgerException.Code.WRONG_STATE) { // the payout has ended: a late attempt locks nothing
                 throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "PayoutEnded");
             }
             throw e;

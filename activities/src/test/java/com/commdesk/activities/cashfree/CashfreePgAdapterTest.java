@@ -189,4 +189,29 @@ class CashfreePgAdapterTest {
                 .isInstanceOfSatisfying(CashfreeRejectedException.class,
                         e -> assertThat(e.errorCode()).contains("order_id_invalid"));
     }
+
+    @Test
+    void aRefundCashfreeAlreadyHasIsFetchedAndTheRefundGoesOn() {
+        sim.createPaidOrder("rf_adapter", 10_000L, "INR", java.util.Map.of("community_id", "c1"), com.commdesk.cashfree.sim.PaymentMethod.UPI);
+        sim.refunds().scenario("rf_a_1", com.commdesk.cashfree.sim.RefundBook.Outcome.PENDING);
+        var first = adapter.createRefund("rf_adapter", "rf_a_1", 2_500L, "seat cancelled");
+        assertThat(first.status()).isEqualTo("PENDING");
+
+        // A retry after a lost answer: Cashfree says 409 refund_already_exists; the adapter fetches it.
+        var again = adapter.createRefund("rf_adapter", "rf_a_1", 2_500L, "seat cancelled");
+        assertThat(again.cfRefundId()).isEqualTo(first.cfRefundId());
+        assertThat(sim.refunds().count()).isEqualTo(1);
+        assertThatThrownBy(() -> adapter.createRefund("rf_adapter", "rf_a_1", 2_600L, "seat cancelled"))
+                .isInstanceOf(CashfreeRejectedException.class).hasMessageContaining("not 2600");
+
+        assertThat(adapter.refund("rf_adapter", "rf_a_1")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("PENDING"));
+        assertThat(adapter.refund("rf_adapter", "no_such_refund")).isEmpty();
+        sim.refunds().settle("rf_a_1", com.commdesk.cashfree.sim.RefundBook.Outcome.SUCCESS);
+        assertThat(adapter.refund("rf_adapter", "rf_a_1")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("SUCCESS"));
+        sim.refunds().scenario("rf_a_2", com.commdesk.cashfree.sim.RefundBook.Outcome.PENDING);
+        adapter.createRefund("rf_adapter", "rf_a_2", 100L, "seat cancelled");
+        sim.refunds().settle("rf_a_2", com.commdesk.cashfree.sim.RefundBook.Outcome.FAILED);
+        assertThat(adapter.refund("rf_adapter", "rf_a_2")).as("the SDK cannot decode FAILED: unknown, never an outcome")
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo("UNKNOWN"));
+    }
 }

@@ -15,7 +15,8 @@ import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.recon.ReconException;
 import com.commdesk.ledger.recon.ReconciliationRepository;
@@ -39,7 +40,7 @@ class CashfreeReconciliationTest {
     static CashfreeSimulator sim;
     static CashfreePgAdapter adapter;
     static LedgerDatabase db;
-    static LedgerRepository ledger;
+    static PaymentLedger ledger;
     static ReconciliationRepository recon;
     static CommunityConfig demo;
 
@@ -48,7 +49,7 @@ class CashfreeReconciliationTest {
         sim = CashfreeTestSupport.startSimulator();
         adapter = new CashfreePgAdapter(CashfreeTestSupport.configFor(sim, Duration.ofSeconds(10)));
         db = TestDatabases.fresh();
-        ledger = new LedgerRepository(db.dsl());
+        ledger = new PaymentLedger(new Ledger(db.dsl()));
         recon = new ReconciliationRepository(db.dsl());
         demo = new CommunityRepository(db.dsl()).find("demo-community").orElseThrow();
     }

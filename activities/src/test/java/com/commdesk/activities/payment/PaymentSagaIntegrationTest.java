@@ -15,7 +15,11 @@ import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.LedgerQueries;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
+import com.commdesk.ledger.RefundLedger;
+import com.commdesk.ledger.WalletMovements;
 import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.ledger.testing.TestDatabases;
@@ -108,8 +112,8 @@ class PaymentSagaIntegrationTest {
     void aPostingWhoseCompletionWasLostIsRetriedWithoutASecondJournal() {
         var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
-        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new LedgerRepository(dsl),
-                new LedgerQueries(dsl), new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
+                new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
                 new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
         LosesFirstPostingCompletion activities = new LosesFirstPostingCompletion(real);
         Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
@@ -126,7 +130,7 @@ class PaymentSagaIntegrationTest {
 
         assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
         assertThat(activities.postings.get()).as("the posting step ran twice").isEqualTo(2);
-        assertThat(((Number) dsl.fetchValue("select count(*) from journal where idempotency_key = 'lost-1'")).longValue()).isEqualTo(1);
+        assertThat(((Number) dsl.fetchValue("select count(*) from journal where idempotency_key = 'payment:demo-community:lost-1'")).longValue()).isEqualTo(1);
         assertThat(((Number) dsl.fetchValue("select count(*) from revenue_transaction where idempotency_key = 'lost-1'")).longValue())
                 .isEqualTo(1);
         // The spec's Example 1 under its own schedule: net Rs 7,207.00, owner Rs 3,603.50.
@@ -141,11 +145,12 @@ class PaymentSagaIntegrationTest {
     void theHoldPeriodKeepsCreditsPendingUntilItEndsAndARefundAfterPayoutBecomesAReceivable() {
         var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
-        LedgerRepository ledgerRepository = new LedgerRepository(dsl);
-        PaymentActivitiesImpl payments = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), ledgerRepository,
-                new LedgerQueries(dsl), new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+        Ledger core = new Ledger(dsl);
+        HoldReleases holds = new HoldReleases(core);
+        PaymentActivitiesImpl payments = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(core),
+                new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
                 new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
-        var refunds = new com.commdesk.activities.refund.RefundActivitiesImpl(new LedgerQueries(dsl), ledgerRepository, adapter,
+        var refunds = new com.commdesk.activities.refund.RefundActivitiesImpl(new LedgerQueries(dsl), new RefundLedger(core), adapter,
                 com.commdesk.ledger.RefundPosting.GatewayFee.BORNE_BY_COMMUNITY, com.commdesk.ledger.RefundPosting.PlatformFee.REFUNDED, metrics);
         Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class, com.commdesk.workflows.refund.RefundWorkflowImpl.class);
@@ -162,15 +167,15 @@ class PaymentSagaIntegrationTest {
         // The demo community holds credits 7 days (its refund window).
         var postedAt = ((java.time.OffsetDateTime) dsl.fetchValue("select created_at from revenue_transaction where idempotency_key = 'hold-1'"));
         assertThat(status.releaseAtEpochMillis()).isEqualTo(postedAt.plusDays(7).toInstant().toEpochMilli());
-        assertThat(ledgerRepository.releaseDueHolds(postedAt.plusDays(7).minusSeconds(1), 100)).as("still in the hold period").isZero();
-        assertThat(ledgerRepository.releaseDueHolds(postedAt.plusDays(7), 100)).isEqualTo(7);
+        assertThat(holds.releaseDueHolds(postedAt.plusDays(7).minusSeconds(1), 100)).as("still in the hold period").isZero();
+        assertThat(holds.releaseDueHolds(postedAt.plusDays(7), 100)).isEqualTo(7);
         assertThat(((Number) dsl.fetchValue("select available_paise from member_wallet where user_id = 'u-owner'")).longValue()).isEqualTo(360_350L);
 
         // The owner is paid out; then the customer is refunded in full.
-        ledgerRepository.moveMemberFunds(LedgerRepository.Movement.PAYOUT_LOCK,
-                new LedgerRepository.MemberFunds("lock-hold-1", "demo-community", "owner", "u-owner", 360_350L), "payout");
-        ledgerRepository.moveMemberFunds(LedgerRepository.Movement.PAYOUT_PAID,
-                new LedgerRepository.MemberFunds("paid-hold-1", "demo-community", "owner", "u-owner", 360_350L), "paid");
+        WalletMovements movements = new WalletMovements(core);
+        var owner = new WalletMovements.Member("demo-community", "owner", "u-owner");
+        movements.payoutMovement(WalletMovements.Movement.PAYOUT_LOCK, "po-hold-1", owner, 360_350L, "payout");
+        movements.payoutMovement(WalletMovements.Movement.PAYOUT_PAID, "po-hold-1", owner, 360_350L, "paid");
         var refund = env.getWorkflowClient().newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class, WorkflowOptions.newBuilder()
                         .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId("refund-rf-hold-1").build())
                 .process(new com.commdesk.workflows.refund.RefundRequest("rf-hold-1", "hold-1",

@@ -13,7 +13,9 @@ import com.commdesk.fees.PaymentFacts;
 import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.ledger.payouts.PayoutRepository;
@@ -105,10 +107,10 @@ class PayoutTransferRefusalTest {
     void aDuplicateRefusalOfTheResentTransferIsAnUnknownOutcomeNotARejection() {
         var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        var posted = new LedgerRepository(dsl).postPayment(new PaymentPosting("r1", DEMO, "EVENT", "evt", "order-r1", "cf-r1", "CARD", b,
+        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r1", DEMO, "EVENT", "evt", "order-r1", "cf-r1", "CARD", b,
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
         new SettlementRepository(dsl).queueSettlement(posted.transactionId());
-        new LedgerRepository(dsl).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
+        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
         long owner = wallet("available_paise", "u-owner");

@@ -17,7 +17,9 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.SettlementRepository;
 import com.commdesk.ledger.payouts.PayoutRepository;
@@ -149,10 +151,10 @@ class PayoutWorkflowsTest {
     void fund(String communityId, String key) {
         var community = new CommunityRepository(dsl).find(communityId).orElseThrow();
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        var posted = new LedgerRepository(dsl).postPayment(new PaymentPosting(key, communityId, "EVENT", "evt", "order-" + key,
+        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting(key, communityId, "EVENT", "evt", "order-" + key,
                 "cf-" + key, "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
         new SettlementRepository(dsl).queueSettlement(posted.transactionId());
-        new LedgerRepository(dsl).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
+        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
     }
 
     long wallet(String column, String communityId, String userId) {

@@ -129,7 +129,7 @@ final class Statements {
                 Row.of("Net part", f.refundNetPaise()),
                 Row.of("Taken from members", f.refundMembersPaise())));
         for (Registers.RefundLine r : lines) {
-            rows.add(Row.of(r.refundId(), r.amountPaise(), r.kind().toLowerCase(java.util.Locale.ROOT) + " of order " + r.cashfreeOrderId()
+            rows.add(Row.of(r.refundId(), r.amountPaise(), r.kind().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " of order " + r.cashfreeOrderId()
                     + ", " + IndianMoney.ist(r.at()) + "; members " + IndianMoney.amount(r.membersPaise()) + "; journal " + r.journalId()));
         }
         return new Section(REFUNDS, List.of(AMOUNT), rows);

@@ -1,5 +1,6 @@
 package com.commdesk.api.payment;
 
+import com.commdesk.api.refund.RefundsController;
 import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.PaymentIntake;
@@ -12,6 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import com.commdesk.workflows.refund.RefundStatusEvent;
+import com.commdesk.workflows.refund.RefundWorkflow;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -64,6 +68,7 @@ public class CashfreeWebhookController {
                                      @RequestBody(required = false) byte[] body) {
         JsonNode root = signatures.readVerified("pg", signature, timestamp, body, json);
         String type = root.path("type").asText("");
+        if ("REFUND_STATUS_WEBHOOK".equals(type)) return refundStatus(root, idempotencyKey, body);
         JsonNode order = root.path("data").path("order");
         JsonNode payment = root.path("data").path("payment");
         String orderId = order.path("order_id").asText(null);
@@ -88,7 +93,7 @@ public class CashfreeWebhookController {
         CashfreeEvent event = new CashfreeEvent(eventId, type, cfPaymentId, paymentStatus);
         AcceptedPayment existing = intake.findByOrder(orderId).orElse(null);
         if (existing != null) {
-            signalWithStart(requestOf(existing), event);
+            signalWithStart(requestOf(existing, intake.metadata(existing.paymentId())), event);
             return ResponseEntity.ok(new Receipt(eventId, false, "signalled payment " + existing.paymentId()));
         }
         String communityId = order.path("order_tags").path("community_id").asText(null);
@@ -103,13 +108,47 @@ public class CashfreeWebhookController {
         var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
                 new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
                 communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
-        signalWithStart(requestOf(accepted.payment()), event);
+        signalWithStart(requestOf(accepted.payment(), intake.metadata(accepted.payment().paymentId())), event);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId()));
     }
 
-    private static PaymentRequest requestOf(AcceptedPayment p) {
+    /**
+     * A refund's outcome from Cashfree: acted on once per event id (without x-idempotency-key, one id per
+     * refund and status, {@link WebhookSignatures#eventIdOf}, so two refunds' events never collapse) by a
+     * signal to the refund's workflow, which books SUCCESS, CANCELLED or FAILED (docs/payments.md,
+     * "Refunds"); recorded after, like every PG event, so a delivery that failed half-way lands on its retry.
+     */
+    private ResponseEntity<Receipt> refundStatus(JsonNode root, String idempotencyKey, byte[] body) {
+        JsonNode refund = root.path("data").path("refund");
+        String orderId = refund.path("order_id").asText(null);
+        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
+        if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
+        ResponseEntity<Receipt> answer = signalRefund(refund, eventId);
+        events.recordOnce(eventId, "REFUND_STATUS_WEBHOOK", orderId, new String(body, StandardCharsets.UTF_8));
+        return answer;
+    }
+
+    private ResponseEntity<Receipt> signalRefund(JsonNode refund, String eventId) {
+        String refundId = refund.path("refund_id").asText(null);
+        String cfRefundId = refund.path("cf_refund_id").asText(null);
+        String status = refund.path("refund_status").asText(null);
+        if (refundId == null || status == null || !RefundsController.KEY.matcher(refundId).matches()) {
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no refund id or status"));
+        }
+        try {
+            workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId))
+                    .cashfreeStatus(new RefundStatusEvent(eventId, cfRefundId, status));
+            return ResponseEntity.ok(new Receipt(eventId, false, "signalled refund " + refundId));
+        } catch (WorkflowNotFoundException e) {
+            // Not a refund of ours, or its workflow is over: recorded, and the books already have its outcome.
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no running refund " + refundId));
+        }
+    }
+
+    /** The payment as it was accepted, with its metadata: a webhook may be the first to start it. */
+    private static PaymentRequest requestOf(AcceptedPayment p, Map<String, String> metadata) {
         return new PaymentRequest(p.paymentId(), p.communityId(), p.sourceType(), p.sourceId(), p.cashfreeOrderId(),
-                p.amountPaise(), Map.of());
+                p.amountPaise(), metadata);
     }
 
     private void signalWithStart(PaymentRequest request, CashfreeEvent event) {
@@ -122,6 +161,7 @@ public class CashfreeWebhookController {
         } catch (WorkflowExecutionAlreadyStarted e) {
             // The payment's workflow has already finished: nothing left to tell it.
         }
+        intake.markStarted(request.paymentId());
     }
 
 }

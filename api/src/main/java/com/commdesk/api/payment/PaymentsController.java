@@ -3,14 +3,13 @@ package com.commdesk.api.payment;
 import com.commdesk.api.web.ApiProblem;
 import com.commdesk.api.web.Caller;
 
-import com.commdesk.fees.FeeBreakdown;
 import com.commdesk.fees.MemberAllocation;
 import com.commdesk.fees.RoleAllocation;
 import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.PaymentProjection;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
 import com.commdesk.workflows.payment.PaymentRequest;
-import com.commdesk.workflows.payment.PaymentStatus;
 import com.commdesk.workflows.payment.PaymentWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -22,7 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -62,26 +61,33 @@ public class PaymentsController {
     static final int MAX_METADATA_ENTRIES = 20;
 
     private final PaymentIntake intake;
-    private final LedgerQueries ledger;
-    private final WorkflowClient workflows;
+    private final PaymentProjection projection;
+    private final PaymentStarter starter;
     private final com.commdesk.ledger.community.CommunityOnboarding onboarding;
 
-    public PaymentsController(PaymentIntake intake, LedgerQueries ledger, WorkflowClient workflows,
+    public PaymentsController(PaymentIntake intake, PaymentProjection projection, PaymentStarter starter,
                               com.commdesk.ledger.community.CommunityOnboarding onboarding) {
         this.onboarding = onboarding;
         this.intake = intake;
-        this.ledger = ledger;
-        this.workflows = workflows;
+        this.projection = projection;
+        this.starter = starter;
     }
 
     /** The body of POST /api/v1/payments. Boxed types so a missing field is told apart from zero. */
     public record CreatePayment(String communityId, String sourceType, String sourceId, String cashfreeOrderId,
                                 Long amountPaise, Map<String, String> metadata) {}
 
+    /**
+     * Where a payment stands, from PostgreSQL alone (never a workflow query: see {@link PaymentProjection}).
+     * {@code stage}: ACCEPTED, POSTED, or the last notable stage the workflow recorded (COMPLETED,
+     * UNDER_REVIEW, NEEDS_ATTENTION, REJECTED, FAILED, COMPENSATED); {@code error} is what it recorded with
+     * it. {@code breakdown} is the money as booked in the ledger, present once posted.
+     */
     public record PaymentView(String paymentId, String workflowId, String communityId, String sourceType, String sourceId,
-                              String cashfreeOrderId, long amountPaise, String stage, String error, FeeBreakdown breakdown,
-                              String ruleId, Integer ruleVersion, List<RoleAllocation> shares, String transactionId,
-                              Long journalId, Instant releaseAt, boolean workflowVisible, Integer splitAgreementVersion) {}
+                              String cashfreeOrderId, long amountPaise, String stage, String error, OffsetDateTime stageAt,
+                              PaymentProjection.Booked breakdown, String ruleId, Integer ruleVersion,
+                              List<RoleAllocation> shares, String transactionId, Long journalId, OffsetDateTime releaseAt,
+                              Integer splitAgreementVersion) {}
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<PaymentView> create(@RequestHeader(name = "Idempotency-Key", required = false) String key,
@@ -97,14 +103,14 @@ public class PaymentsController {
 
         var accepted = intake.accept(new AcceptedPayment(key, requestSha256(request), request.communityId(),
                 request.sourceType(), request.sourceId(), request.cashfreeOrderId(), request.amountPaise(),
-                PaymentWorkflow.workflowId(request.cashfreeOrderId()), null));
-        // Started on every call, not only the first: if a previous call recorded the payment and then
-        // died before starting the workflow, this is where it starts. The id policies make it idempotent.
-        // The recorded payment may be an earlier claim of the same order (e.g. from a webhook): use it.
+                PaymentWorkflow.workflowId(request.cashfreeOrderId()), null), request.metadata());
         AcceptedPayment payment = accepted.payment();
-        start(workflows, new PaymentRequest(payment.paymentId(), payment.communityId(), payment.sourceType(),
-                payment.sourceId(), payment.cashfreeOrderId(), payment.amountPaise(), request.metadata()));
-        PaymentView view = view(payment);
+        // Recorded, with everything its start needs: the workflow is started off this thread, and by the
+        // starter's sweep if that start is lost (a crash here, Temporal unreachable). A repeated request
+        // (or an earlier claim of the same order, e.g. by a webhook) was started by whoever recorded it.
+        if (accepted.outcome() == PaymentIntake.Outcome.CREATED) starter.startSoon(payment, request.metadata());
+        // Read from the projection, never by querying the workflow: under load a query waits for a workflow task.
+        PaymentView view = view(payment.paymentId(), false);
         HttpStatus status = accepted.outcome() == PaymentIntake.Outcome.CREATED ? HttpStatus.ACCEPTED : HttpStatus.OK;
         return ResponseEntity.status(status).location(URI.create("/api/v1/payments/" + payment.paymentId())).body(view);
     }
@@ -112,10 +118,7 @@ public class PaymentsController {
     @GetMapping(path = "/{paymentId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public PaymentView get(@PathVariable String paymentId) {
         if (!KEY.matcher(paymentId).matches()) throw ApiProblem.invalid("paymentId", "not a valid payment id");
-        AcceptedPayment p = intake.find(paymentId).orElseThrow(() ->
-                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
-        Caller.current().requireCommunity(p.communityId());
-        return view(p);
+        return view(paymentId, true);
     }
 
     /** Options under which a payment's workflow is started, by the API and by webhooks alike. */
@@ -145,33 +148,15 @@ public class PaymentsController {
         }
     }
 
-    private PaymentView view(AcceptedPayment p) {
-        PaymentStatus status = null;
-        try {
-            status = workflows.newWorkflowStub(PaymentWorkflow.class, p.workflowId()).status();
-        } catch (RuntimeException e) {
-            // History unavailable (e.g. the embedded Temporal server was restarted): fall back to the ledger.
-            log.debug("status query for {} failed: {}", p.workflowId(), e.getMessage());
-        }
-        if (status != null) {
-            return new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
-                    p.cashfreeOrderId(), p.amountPaise(), status.stage().name(), status.error(), status.breakdown(),
-                    status.ruleId(), status.ruleVersion(), status.shares(), status.transactionId(), status.journalId(),
-                    status.releaseAtEpochMillis() == null ? null : Instant.ofEpochMilli(status.releaseAtEpochMillis()), true,
-                    agreement(p));
-        }
-        return ledger.postedPayment(p.paymentId())
-                .map(v -> new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
-                        p.cashfreeOrderId(), p.amountPaise(), "POSTED", null, null, v.ruleId(), v.ruleVersion(),
-                        sharesOf(v.shares()), v.transactionId().toString(), v.journalId(), null, false, agreement(p)))
-                .orElse(new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(),
-                        p.cashfreeOrderId(), p.amountPaise(), "UNKNOWN", "workflow history unavailable and nothing posted",
-                        null, null, null, List.of(), null, null, null, false, null));
-    }
-
-    /** The split agreement version the payment was split by; null if none (a rule's roles, or a legacy community). */
-    private Integer agreement(AcceptedPayment p) {
-        return onboarding.paymentAgreement(p.paymentId()).orElse(null);
+    /** {@code authorise}: refuse (403) a caller who may not see this payment's community. */
+    private PaymentView view(String paymentId, boolean authorise) {
+        PaymentProjection.View v = projection.find(paymentId).orElseThrow(() ->
+                new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
+        if (authorise) Caller.current().requireCommunity(v.communityId());
+        return new PaymentView(v.paymentId(), v.workflowId(), v.communityId(), v.sourceType(), v.sourceId(), v.cashfreeOrderId(),
+                v.amountPaise(), v.stage(), v.detail(), v.stageAt(), v.booked(), v.ruleId(), v.ruleVersion(), sharesOf(v.shares()),
+                v.transactionId() == null ? null : v.transactionId().toString(), v.journalId(), v.releaseAt(),
+                onboarding.paymentAgreement(v.paymentId()).orElse(null));
     }
 
     private static List<RoleAllocation> sharesOf(List<LedgerQueries.Share> rows) {

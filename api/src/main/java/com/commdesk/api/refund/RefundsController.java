@@ -6,6 +6,9 @@ import com.commdesk.api.web.Caller;
 import com.commdesk.api.web.Role;
 
 import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.RefundIntake;
+import com.commdesk.ledger.RefundLedger;
+import com.commdesk.workflows.refund.RefundDecision;
 import com.commdesk.workflows.refund.RefundRequest;
 import com.commdesk.workflows.refund.RefundStatus;
 import com.commdesk.workflows.refund.RefundWorkflow;
@@ -16,6 +19,15 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -25,21 +37,30 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Refunds and chargebacks of a payment. The Idempotency-Key is the refund id: it becomes the
- * workflow id and Cashfree's refund_id, so a repeated request is the same refund, never a second.
+ * Refunds and chargebacks of a payment, and the operators' view of refunds that wait. The
+ * Idempotency-Key is the refund id: Cashfree's refund_id, so it follows Cashfree's rule (at most 40
+ * letters, digits, {@code _} and {@code -}); it is recorded with its payment and body before the
+ * refund's workflow starts, so the same key again is the same refund and the same key for another
+ * payment or body is a 409, never another refund's status. The ledger's own keys are never a client's.
  */
 @RestController
 public class RefundsController {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** Cashfree's refund_id: 1 to 40 of letters, digits, '_' and '-'. */
+    public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
     private final PaymentIntake intake;
+    private final RefundIntake refundIntake;
+    private final RefundLedger refunds;
     private final WorkflowClient workflows;
 
-    public RefundsController(PaymentIntake intake, WorkflowClient workflows) {
+    public RefundsController(PaymentIntake intake, RefundIntake refundIntake, RefundLedger refunds, WorkflowClient workflows) {
         this.intake = intake;
+        this.refundIntake = refundIntake;
+        this.refunds = refunds;
         this.workflows = workflows;
     }
 
@@ -49,23 +70,31 @@ public class RefundsController {
     public ResponseEntity<RefundStatus> create(@PathVariable String paymentId,
                                                @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                                @RequestBody(required = false) CreateRefund body) {
-        if (key == null || !KEY.matcher(key).matches()) throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1-64 of A-Z a-z 0-9 _ . : -");
         // Whose payment it is decides first: another tenant learns nothing from validation messages.
         var payment = intake.find(paymentId).orElseThrow(() ->
                 new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no payment with id '" + paymentId + "'", "paymentId"));
         Caller caller = Caller.current();
         caller.requireCommunity(payment.communityId());
+        if (key == null || key.isBlank()) throw ApiProblem.invalid("Idempotency-Key", "the Idempotency-Key header (the refund id) is required");
+        if (!KEY.matcher(key).matches()) {
+            throw ApiProblem.unprocessable("Idempotency-Key", "the refund id must be 1-40 of A-Z a-z 0-9 _ - (Cashfree's refund_id)");
+        }
         if (body == null || body.kind() == null) throw ApiProblem.invalid("kind", "kind must be REFUND or CHARGEBACK");
         if (body.amountPaise() == null || body.amountPaise() <= 0 || body.amountPaise() > PaymentsController.MAX_AMOUNT_PAISE) {
             throw ApiProblem.invalid("amountPaise", "amountPaise must be between 1 and " + PaymentsController.MAX_AMOUNT_PAISE);
         }
-        if (body.reason() == null || body.reason().isBlank() || body.reason().length() > 200) {
-            throw ApiProblem.invalid("reason", "reason is required (at most 200 characters)");
+        if (body.reason() == null || body.reason().isBlank()) throw ApiProblem.invalid("reason", "reason is required");
+        if (body.reason().length() < 3 || body.reason().length() > 100) {
+            throw ApiProblem.unprocessable("reason", "reason must be 3-100 characters (it is Cashfree's refund_note)");
         }
         if (body.kind() == RefundRequest.Kind.CHARGEBACK && !caller.has(Role.FINANCE_APPROVER)) {
             throw new org.springframework.security.access.AccessDeniedException("chargebacks are recorded by finance");
         }
-        RefundRequest request = new RefundRequest(key, payment.paymentId(), body.kind(), body.amountPaise(), body.reason(), caller.subject());
+        String who = caller.subject();
+        RefundRequest request = new RefundRequest(key, payment.paymentId(), body.kind(), body.amountPaise(), body.reason(), who);
+        // Recorded before the workflow starts: the same key on another payment or with another body is a 409 here.
+        refundIntake.accept(new RefundIntake.RefundRequestRecord(key, payment.paymentId(), requestSha256(request), body.kind().name(),
+                body.amountPaise(), who));
         RefundWorkflow wf = workflows.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(key))
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
@@ -85,11 +114,80 @@ public class RefundsController {
         return status(refundId);
     }
 
+    /** A refund that waits: its reservation in the books and its workflow's stage (null if the workflow is gone). */
+    public record WaitingRefund(String refundId, String transactionId, String kind, long amountPaise, String status,
+                                OffsetDateTime reservedAt, String stage, String cashfreeStatus, String error) {}
+
+    /**
+     * Refunds still PENDING in the books (reserved, Cashfree's outcome not booked) for longer than
+     * {@code olderThanMinutes}, oldest first: what an operator looks at, then retries or compensates.
+     */
+    @GetMapping(path = "/api/v1/ops/refunds", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<WaitingRefund> waiting(@RequestParam(defaultValue = "60") long olderThanMinutes,
+                                       @RequestParam(required = false) String after,
+                                       @RequestParam(defaultValue = "100") int limit) {
+        if (olderThanMinutes < 0 || olderThanMinutes > 525_600) throw ApiProblem.invalid("olderThanMinutes", "0..525600");
+        if (limit < 1 || limit > RefundLedger.MAX_PAGE) throw ApiProblem.invalid("limit", "limit must be 1.." + RefundLedger.MAX_PAGE);
+        List<WaitingRefund> out = new ArrayList<>();
+        for (RefundLedger.Refund r : refunds.pending(OffsetDateTime.now().minus(Duration.ofMinutes(olderThanMinutes)), after, limit)) {
+            RefundStatus s = null;
+            try {
+                s = workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(r.refundId())).status();
+            } catch (RuntimeException e) {
+                // no workflow (e.g. the embedded server restarted): the books still list it
+            }
+            out.add(new WaitingRefund(r.refundId(), r.transactionId().toString(), r.kind().name(), r.amountPaise(), r.status().name(),
+                    r.createdAt(), s == null ? null : s.stage().name(), s == null ? null : s.cashfreeStatus(), s == null ? null : s.error()));
+        }
+        return out;
+    }
+
+    public record Note(String note) {}
+
+    /** Ask Cashfree again now (a refund that waits or needs attention). */
+    @PostMapping(path = "/api/v1/ops/refunds/{refundId}/retry")
+    public ResponseEntity<?> retry(@PathVariable String refundId, @RequestBody(required = false) Note note) {
+        return decide(refundId, RefundDecision.Action.RETRY, note);
+    }
+
+    /**
+     * Give the reserved money back. The refund's workflow asks Cashfree first and compensates only if
+     * Cashfree has no such refund or cancelled or failed it; a refund Cashfree paid or still holds is
+     * followed, never compensated (GET the refund to see what happened).
+     */
+    @PostMapping(path = "/api/v1/ops/refunds/{refundId}/compensate")
+    public ResponseEntity<?> compensate(@PathVariable String refundId, @RequestBody(required = false) Note note) {
+        return decide(refundId, RefundDecision.Action.COMPENSATE, note);
+    }
+
+    private ResponseEntity<?> decide(String refundId, RefundDecision.Action action, Note note) {
+        String who = Caller.current().subject();
+        if (!KEY.matcher(refundId).matches()) throw ApiProblem.invalid("refundId", "not a valid refund id");
+        RefundStatus s = status(refundId);
+        if (s.stage() != RefundStatus.Stage.NEEDS_ATTENTION && s.stage() != RefundStatus.Stage.AWAITING_CASHFREE) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", "refund " + refundId + " is " + s.stage()
+                    + ", not waiting for Cashfree or an operator", null);
+        }
+        workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId))
+                .decide(new RefundDecision(action, who, note == null ? null : note.note()));
+        return ResponseEntity.accepted().body(Map.of("refundId", refundId, "signal", action.name().toLowerCase()));
+    }
+
     private RefundStatus status(String refundId) {
         try {
             return workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId)).status();
         } catch (WorkflowNotFoundException e) {
             throw new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId");
+        }
+    }
+
+    /** Fingerprint of what defines the refund, so a reused key with another body is caught. */
+    static String requestSha256(RefundRequest r) {
+        String s = r.paymentId() + '|' + r.kind() + '|' + r.amountPaise() + '|' + r.reason();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -38,6 +38,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             case IDEMPOTENCY_CONFLICT -> problem(HttpStatus.CONFLICT, "Idempotency key reused", e.getMessage(), "Idempotency-Key");
             case ORDER_ALREADY_POSTED -> problem(HttpStatus.CONFLICT, "Order already claimed", e.getMessage(), "cashfreeOrderId");
             case NOT_FOUND -> problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
+            // Temporary: nothing was written; the same request may be sent again.
+            case CONTENTION, UNAVAILABLE -> problem(HttpStatus.SERVICE_UNAVAILABLE, "Database temporarily unavailable",
+                    "nothing was written; retry the same request", null);
             default -> problem(HttpStatus.CONFLICT, "Refused by the ledger", e.getMessage(), null);
         };
     }

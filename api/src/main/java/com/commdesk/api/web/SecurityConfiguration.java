@@ -87,6 +87,9 @@ public class SecurityConfiguration {
             Rule.of(POST, "/api/v1/ops/payments/{paymentId}/retry", OPS),
             Rule.of(POST, "/api/v1/ops/payments/{paymentId}/compensate", OPS),
             Rule.of(POST, "/api/v1/ops/payments/{paymentId}/review", OPS),
+            Rule.of(GET, "/api/v1/ops/refunds", OPS, FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN),
+            Rule.of(POST, "/api/v1/ops/refunds/{refundId}/retry", OPS),
+            Rule.of(POST, "/api/v1/ops/refunds/{refundId}/compensate", OPS),
             Rule.of(POST, "/api/v1/ops/blocklist", PLATFORM_ADMIN),
             // reconciliation
             Rule.of(GET, "/api/v1/reconciliation/**", FINANCE),

@@ -12,7 +12,7 @@ import com.commdesk.api.web.ProblemResponses;
 import com.commdesk.api.web.Role;
 import com.commdesk.api.web.SecurityConfiguration;
 import com.commdesk.api.web.Tokens;
-import com.commdesk.ledger.LedgerQueries;
+import com.commdesk.ledger.PaymentProjection;
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.community.CommunityOnboarding;
 import io.temporal.client.WorkflowClient;
@@ -30,15 +30,21 @@ import org.springframework.test.web.servlet.MockMvc;
 class PaymentsControllerTest {
     @Autowired MockMvc mvc;
     @MockitoBean PaymentIntake intake;
-    @MockitoBean LedgerQueries ledger;
+    @MockitoBean PaymentProjection projection;
+    @MockitoBean PaymentStarter starter;
     @MockitoBean WorkflowClient workflows;
     @MockitoBean CommunityOnboarding onboarding;
+
+    private static PaymentProjection.View view(String paymentId, String communityId, String stage) {
+        return new PaymentProjection.View(paymentId, "payment-o1", communityId, "EVENT", "o1", "o1", 100, stage, null,
+                java.time.OffsetDateTime.now(), null, null, null, java.util.List.of(), null, null, null);
+    }
 
     @Test
     void onlyThePaymentServiceStartsPayments() throws Exception {
         mvc.perform(post("/api/v1/payments").with(as("admin", Role.PLATFORM_ADMIN)).header("Idempotency-Key", "k1")
                 .contentType(MediaType.APPLICATION_JSON).content("{}")).andExpect(status().isForbidden());
-        verifyNoInteractions(intake, workflows);
+        verifyNoInteractions(intake, starter, workflows);
     }
 
     @Test
@@ -47,16 +53,38 @@ class PaymentsControllerTest {
                 .contentType(MediaType.APPLICATION_JSON)
                 .content("{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"o_1\",\"amountPaise\":0}"))
                 .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("amountPaise"));
-        verifyNoInteractions(intake, workflows);
+        verifyNoInteractions(intake, starter, workflows);
     }
 
     @Test
     void anotherCommunitysPaymentIsForbiddenToAnOwner() throws Exception {
-        when(intake.find("p1")).thenReturn(Optional.of(new PaymentIntake.AcceptedPayment("p1", "h", "demo-community", "EVENT", "o1", "o1",
-                100, "payment-o1", null)));
+        when(projection.find("p1")).thenReturn(Optional.of(view("p1", "demo-community", "COMPLETED")));
         mvc.perform(get("/api/v1/payments/p1").with(as("other-owner", Role.COMMUNITY_OWNER, "other-community")))
                 .andExpect(status().isForbidden()).andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(
                         org.hamcrest.Matchers.containsString("demo-community"))));
+        verifyNoInteractions(workflows);
+    }
+
+    /**
+     * Issue 13: the request path never touches Temporal. POST records the payment and hands the start to the
+     * starter (off the request thread); GET reads the projection. A workflow query under load waits for a
+     * workflow task (seconds), and a start waits for the frontend: neither may be in a request.
+     */
+    @Test
+    void neitherPostNorGetTalksToTemporal() throws Exception {
+        var accepted = new PaymentIntake.AcceptedPayment("k1", "h", "demo-community", "EVENT", "o_1", "o_1", 100, "payment-o_1", null);
+        when(intake.accept(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyMap()))
+                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
+        when(projection.find("k1")).thenReturn(Optional.of(view("k1", "demo-community", "ACCEPTED")));
+
+        mvc.perform(post("/api/v1/payments").with(as("commdesk-app", Role.PAYMENT_SERVICE)).header("Idempotency-Key", "k1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"o_1\",\"amountPaise\":100}"))
+                .andExpect(status().isAccepted()).andExpect(jsonPath("$.stage").value("ACCEPTED"));
+        org.mockito.Mockito.verify(starter).startSoon(org.mockito.ArgumentMatchers.eq(accepted), org.mockito.ArgumentMatchers.anyMap());
+
+        mvc.perform(get("/api/v1/payments/k1").with(as("owner", Role.COMMUNITY_OWNER, "demo-community")))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.stage").value("ACCEPTED"));
         verifyNoInteractions(workflows);
     }
 }

@@ -84,19 +84,40 @@ public final class Registers {
                              OffsetDateTime at, long amountPaise, long gstPaise, long gatewayPaise, long platformPaise, long tcsPaise,
                              long tdsPaise, long netPaise, long membersPaise, long journalId) {}
 
-    /** Refunds and chargebacks posted in the period, oldest first (at most {@code limit}). */
+    /**
+     * Refunds and chargebacks booked in the period (a refund is booked when it is reserved), and, as
+     * negative lines of kind REFUND_CANCELLED / REFUND_FAILED on the day Cashfree said so, refunds whose
+     * reservation was given back: the lines the revenue rollup's refund figures sum. Oldest first (at most
+     * {@code limit}).
+     */
     public List<RefundLine> refunds(String communityId, Period period, int limit) {
         if (limit < 1 || limit > 100_000) throw new IllegalArgumentException("limit must be 1..100000");
+        String community = communityId == null ? "" : " and t.community_id = ?";
+        Object[] range = {period.startInstant().toString(), period.endInstant().toString()};
+        List<Object> binds = new java.util.ArrayList<>(List.of(range));
+        if (communityId != null) binds.add(communityId);
+        binds.addAll(List.of(range));
+        if (communityId != null) binds.add(communityId);
+        binds.add(limit);
         return dsl.fetch("""
+                select * from (
                 select r.refund_id, r.kind, r.transaction_id, t.community_id, t.cashfree_order_id, r.created_at, r.amount_paise,
                        coalesce(r.part_gst_paise, 0), coalesce(r.part_gateway_paise, 0), coalesce(r.part_platform_paise, 0),
                        coalesce(r.part_tcs_paise, 0), coalesce(r.part_tds_paise, 0), coalesce(r.part_net_paise, 0),
                        r.from_pending_paise + r.from_available_paise + r.to_receivable_paise, r.journal_id
                   from refund r join revenue_transaction t using (transaction_id)
-                 where r.created_at >= cast(? as timestamptz) and r.created_at < cast(? as timestamptz)
-                """ + (communityId == null ? "" : " and t.community_id = ?") + " order by r.created_at, r.refund_id limit ?",
-                        communityId == null ? new Object[] {period.startInstant().toString(), period.endInstant().toString(), limit}
-                                : new Object[] {period.startInstant().toString(), period.endInstant().toString(), communityId, limit})
+                 where r.created_at >= cast(? as timestamptz) and r.created_at < cast(? as timestamptz)""" + community + """
+
+                union all
+                select r.refund_id, r.kind || '_' || o.outcome, r.transaction_id, t.community_id, t.cashfree_order_id, o.created_at,
+                       -r.amount_paise, -coalesce(r.part_gst_paise, 0), -coalesce(r.part_gateway_paise, 0),
+                       -coalesce(r.part_platform_paise, 0), -coalesce(r.part_tcs_paise, 0), -coalesce(r.part_tds_paise, 0),
+                       -coalesce(r.part_net_paise, 0), -(r.from_pending_paise + r.from_available_paise + r.to_receivable_paise),
+                       o.journal_id
+                  from refund_outcome o join refund r using (refund_id) join revenue_transaction t on t.transaction_id = r.transaction_id
+                 where o.outcome in ('FAILED', 'CANCELLED')
+                   and o.created_at >= cast(? as timestamptz) and o.created_at < cast(? as timestamptz)""" + community + """
+                ) lines order by 6, 1, 15 limit ?""", binds.toArray())
                 .map(r -> new RefundLine(r.get(0, String.class), r.get(1, String.class), r.get(2, UUID.class), r.get(3, String.class),
                         r.get(4, String.class), r.get(5, OffsetDateTime.class), r.get(6, Long.class), r.get(7, Long.class),
                         r.get(8, Long.class), r.get(9, Long.class), r.get(10, Long.class), r.get(11, Long.class), r.get(12, Long.class),

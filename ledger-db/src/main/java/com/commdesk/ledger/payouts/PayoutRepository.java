@@ -1,9 +1,21 @@
 package com.commdesk.ledger.payouts;
 
+import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
+import static com.commdesk.ledger.jooq.Tables.JOURNAL;
+import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_EVENT;
+import static com.commdesk.ledger.jooq.Tables.PAYOUT_FLAG;
+import static com.commdesk.ledger.jooq.Tables.SETTLEMENT;
+
+import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.LedgerRepository;
-import com.commdesk.ledger.LedgerRepository.MemberFunds;
-import com.commdesk.ledger.LedgerRepository.Movement;
+import com.commdesk.ledger.WalletMovements;
+import com.commdesk.ledger.WalletMovements.Member;
+import com.commdesk.ledger.WalletMovements.Movement;
+import com.commdesk.ledger.jooq.tables.records.PayoutBeneficiaryRecord;
+import com.commdesk.ledger.jooq.tables.records.PayoutRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,18 +24,20 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
-import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * Settlements, payouts, beneficiaries and finance flags (changelog 010-payouts.sql). Every method is
- * idempotent: a retried activity writes nothing new. Money moves only through
- * {@link LedgerRepository#moveMemberFunds}, keyed per payout ("payout-lock:&lt;id&gt;", ...), so each
- * journal of a payout exists at most once whatever is retried.
+ * idempotent: a retried activity writes nothing new. Money moves only through {@link WalletMovements}:
+ * each journal of a payout is keyed by the payout ({@code payout_lock:payout:<id>}, ...) and written in
+ * the same transaction as the payout row that records it, so "was it locked?" is read from the payout's
+ * own {@code lock_journal_id}, never from whether some journal key exists.
  */
 public final class PayoutRepository {
     public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
@@ -37,12 +51,18 @@ public final class PayoutRepository {
     /** Cashfree's beneficiary_name: letters and spaces, at most 100 (Payouts v2 reference). */
     static final Pattern CASHFREE_NAME = Pattern.compile("[A-Za-z ]{1,100}");
 
+    private final Ledger ledger;
     private final DSLContext dsl;
-    private final LedgerRepository ledger;
+    private final WalletMovements movements;
+
+    public PayoutRepository(Ledger ledger) {
+        this.ledger = ledger;
+        this.dsl = ledger.dsl();
+        this.movements = new WalletMovements(ledger);
+    }
 
     public PayoutRepository(DSLContext dsl) {
-        this.dsl = dsl;
-        this.ledger = new LedgerRepository(dsl);
+        this(new Ledger(dsl));
     }
 
     // ---- beneficiaries ---------------------------------------------------------------------------
@@ -106,75 +126,88 @@ public final class PayoutRepository {
         String kind = vpa != null ? "UPI" : "BANK";
         String id = "bene_" + sha256(communityId + "|" + role + "|" + userId + "|" + name + "|" + kind + "|" + bankAccountNumber
                 + "|" + bankIfsc + "|" + vpa).substring(0, 40);
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("select pg_advisory_xact_lock(hashtext(?))", communityId + "|" + role + "|" + userId);
-            int replaced = tx.execute("update payout_beneficiary set superseded_at = now() where community_id = ? and role = ? and user_id = ?"
-                    + " and superseded_at is null and beneficiary_id <> ?", communityId, role, userId, id);
-            tx.execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, bank_account_number,"
-                    + " bank_ifsc, vpa, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (beneficiary_id) do update"
-                    + " set superseded_at = null", id, communityId, role, userId, name, kind, bankAccountNumber, bankIfsc, vpa, actor);
+        var b = PAYOUT_BENEFICIARY;
+        return ledger.inTransaction(tx -> {
+            tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
+            int replaced = tx.update(b).set(b.SUPERSEDED_AT, DSL.currentOffsetDateTime())
+                    .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull(),
+                            b.BENEFICIARY_ID.ne(id))
+                    .execute();
+            tx.insertInto(b).set(b.BENEFICIARY_ID, id).set(b.COMMUNITY_ID, communityId).set(b.ROLE, role).set(b.USER_ID, userId)
+                    .set(b.NAME, name).set(b.KIND, kind).set(b.BANK_ACCOUNT_NUMBER, bankAccountNumber).set(b.BANK_IFSC, bankIfsc)
+                    .set(b.VPA, vpa).set(b.CREATED_BY, actor)
+                    .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
+                    .execute();
             if (replaced > 0) {
                 // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence).
-                tx.execute("update payout_beneficiary b set payable_from = now() + make_interval(hours => c.beneficiary_cooling_off_hours)"
-                        + " from community c where c.community_id = b.community_id and b.beneficiary_id = ?", id);
+                tx.update(b).set(b.PAYABLE_FROM, DSL.field("now() + make_interval(hours => {0})", OffsetDateTime.class,
+                                COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
+                        .from(COMMUNITY).where(COMMUNITY.COMMUNITY_ID.eq(b.COMMUNITY_ID), b.BENEFICIARY_ID.eq(id))
+                        .execute();
             }
-            return beneficiaryById(tx, id).orElseThrow();
+            return tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(PayoutRepository::beneficiaryOf);
         });
     }
 
     public Optional<Beneficiary> beneficiary(String beneficiaryId) {
-        return beneficiaryById(dsl, beneficiaryId);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT_BENEFICIARY).where(PAYOUT_BENEFICIARY.BENEFICIARY_ID.eq(beneficiaryId))
+                .fetchOptional(PayoutRepository::beneficiaryOf));
     }
 
     public Optional<Beneficiary> currentBeneficiary(String communityId, String role, String userId) {
-        return dsl.fetchOptional("select * from payout_beneficiary where community_id = ? and role = ? and user_id = ?"
-                + " and superseded_at is null", communityId, role, userId).map(PayoutRepository::beneficiaryOf);
+        var b = PAYOUT_BENEFICIARY;
+        return ledger.once(tx -> tx.selectFrom(b)
+                .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull())
+                .fetchOptional(PayoutRepository::beneficiaryOf));
     }
 
-    private static Optional<Beneficiary> beneficiaryById(DSLContext tx, String id) {
-        return tx.fetchOptional("select * from payout_beneficiary where beneficiary_id = ?", id).map(PayoutRepository::beneficiaryOf);
-    }
-
-    private static Beneficiary beneficiaryOf(Record r) {
-        return new Beneficiary(r.get("beneficiary_id", String.class), r.get("community_id", String.class), r.get("role", String.class),
-                r.get("user_id", String.class), r.get("name", String.class), r.get("kind", String.class),
-                r.get("bank_account_number", String.class), r.get("bank_ifsc", String.class), r.get("vpa", String.class),
-                r.get("registered_at", OffsetDateTime.class), r.get("cashfree_beneficiary_id", String.class),
-                r.get("payable_from", OffsetDateTime.class));
+    private static Beneficiary beneficiaryOf(PayoutBeneficiaryRecord r) {
+        return new Beneficiary(r.getBeneficiaryId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getName(), r.getKind(),
+                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt(), r.getCashfreeBeneficiaryId(),
+                r.getPayableFrom());
     }
 
     /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */
     public void markRegistered(String beneficiaryId, String cashfreeBeneficiaryId) {
-        dsl.execute("update payout_beneficiary set registered_at = coalesce(registered_at, now()),"
-                + " cashfree_beneficiary_id = coalesce(cashfree_beneficiary_id, ?) where beneficiary_id = ?", cashfreeBeneficiaryId, beneficiaryId);
+        var b = PAYOUT_BENEFICIARY;
+        ledger.once(tx -> tx.update(b).set(b.REGISTERED_AT, DSL.coalesce(b.REGISTERED_AT, DSL.currentOffsetDateTime()))
+                .set(b.CASHFREE_BENEFICIARY_ID, DSL.coalesce(b.CASHFREE_BENEFICIARY_ID, DSL.val(cashfreeBeneficiaryId)))
+                .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
     }
 
     /** Cashfree no longer knows the beneficiary (removed in its dashboard): register it again before the next transfer. */
     public void markUnregistered(String beneficiaryId) {
-        dsl.execute("update payout_beneficiary set registered_at = null, cashfree_beneficiary_id = null where beneficiary_id = ?", beneficiaryId);
+        var b = PAYOUT_BENEFICIARY;
+        ledger.once(tx -> tx.update(b).setNull(b.REGISTERED_AT).setNull(b.CASHFREE_BENEFICIARY_ID)
+                .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
     }
 
     // ---- flags -----------------------------------------------------------------------------------
 
     /** Flags a recipient for investigation: their payouts need approval until cleared. Idempotent while open. */
     public void flagRecipient(String communityId, String role, String userId, String reason, String actor) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("insert into payout_flag (community_id, role, user_id, reason, flagged_by) values (?, ?, ?, ?, ?)"
-                    + " on conflict (community_id, role, user_id) where cleared_at is null do nothing", communityId, role, userId, reason, actor);
-            // Their payouts not yet sent wait for an approval too (row locks order this against markTransferRequested).
-            for (String id : tx.fetch("select payout_id from payout where community_id = ? and role = ? and user_id = ?"
-                    + " and transfer_requested_at is null and status in ('CREATED', 'PENDING_APPROVAL', 'APPROVED')", communityId, role, userId)
-                    .getValues(0, String.class)) {
+        var f = PAYOUT_FLAG;
+        ledger.inTransaction(tx -> {
+            tx.insertInto(f).set(f.COMMUNITY_ID, communityId).set(f.ROLE, role).set(f.USER_ID, userId)
+                    .set(f.REASON, reason).set(f.FLAGGED_BY, actor)
+                    .onConflict(f.COMMUNITY_ID, f.ROLE, f.USER_ID).where(f.CLEARED_AT.isNull()).doNothing()
+                    .execute();
+            // Their payouts not yet sent wait for an approval too (row locks order this against sendPermit).
+            for (String id : tx.select(PAYOUT.PAYOUT_ID).from(PAYOUT)
+                    .where(PAYOUT.COMMUNITY_ID.eq(communityId), PAYOUT.ROLE.eq(role), PAYOUT.USER_ID.eq(userId),
+                            PAYOUT.TRANSFER_REQUESTED_AT.isNull(), PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL", "APPROVED"))
+                    .fetch(PAYOUT.PAYOUT_ID)) {
                 flag(tx, id, "recipient flagged: " + reason, actor);
             }
+            return null;
         });
     }
 
     public int clearFlag(String communityId, String role, String userId, String actor) {
-        return dsl.execute("update payout_flag set cleared_at = now(), cleared_by = ? where community_id = ? and role = ?"
-                + " and user_id = ? and cleared_at is null", actor, communityId, role, userId);
+        var f = PAYOUT_FLAG;
+        return ledger.once(tx -> tx.update(f).set(f.CLEARED_AT, DSL.currentOffsetDateTime()).set(f.CLEARED_BY, actor)
+                .where(f.COMMUNITY_ID.eq(communityId), f.ROLE.eq(role), f.USER_ID.eq(userId), f.CLEARED_AT.isNull())
+                .execute());
     }
 
     /**
@@ -183,14 +216,16 @@ public final class PayoutRepository {
      * transfer was already requested (too late).
      */
     public boolean flagPayout(String payoutId, String reason, String actor) {
-        return dsl.transactionResult(cfg -> flag(cfg.dsl(), payoutId, reason, actor));
+        return ledger.inTransaction(tx -> flag(tx, payoutId, reason, actor));
     }
 
     private static boolean flag(DSLContext tx, String payoutId, String reason, String actor) {
-        int n = tx.execute("update payout set flagged_reason = ?, needs_approval = true, decided_by = null, updated_at = now(),"
-                + " status = case when status = 'APPROVED' then 'PENDING_APPROVAL' else status end"
-                + " where payout_id = ? and transfer_requested_at is null and status in ('CREATED', 'PENDING_APPROVAL', 'APPROVED')",
-                reason, payoutId);
+        int n = tx.update(PAYOUT).set(PAYOUT.FLAGGED_REASON, reason).set(PAYOUT.NEEDS_APPROVAL, true).setNull(PAYOUT.DECIDED_BY)
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .set(PAYOUT.STATUS, DSL.when(PAYOUT.STATUS.eq("APPROVED"), DSL.inline("PENDING_APPROVAL")).otherwise(PAYOUT.STATUS))
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
+                        PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL", "APPROVED"))
+                .execute();
         if (n > 0) event(tx, payoutId, "FLAGGED", actor, reason);
         return n > 0;
     }
@@ -209,8 +244,9 @@ public final class PayoutRepository {
     public record CommunityPolicy(String communityId, String payoutPolicy, long minPayoutPaise) {}
 
     public Optional<CommunityPolicy> policy(String communityId) {
-        return dsl.fetchOptional("select community_id, payout_policy, min_payout_paise from community where community_id = ?", communityId)
-                .map(r -> new CommunityPolicy(r.get(0, String.class), r.get(1, String.class), r.get(2, Long.class)));
+        return ledger.once(tx -> tx.select(COMMUNITY.COMMUNITY_ID, COMMUNITY.PAYOUT_POLICY, COMMUNITY.MIN_PAYOUT_PAISE).from(COMMUNITY)
+                .where(COMMUNITY.COMMUNITY_ID.eq(communityId))
+                .fetchOptional(r -> new CommunityPolicy(r.value1(), r.value2(), r.value3())));
     }
 
     /** A payout id Cashfree accepts as transfer_id (alphanumeric and _, at most 40), derived from settlement and member. */
@@ -219,10 +255,10 @@ public final class PayoutRepository {
     }
 
     /**
-     * Opens a settlement and creates one payout per member whose AVAILABLE balance is at least the
-     * community's minimum payout (and who has a beneficiary). The amounts are the balances at this
-     * moment; the payouts lock them later. Idempotent: a settlement that exists returns its payouts
-     * unchanged. Payouts above {@code approvalThresholdPaise} or of a flagged recipient need approval.
+     * Opens a settlement and creates one payout per member whose AVAILABLE balance, net of what they owe,
+     * is at least the community's minimum payout (and who has a beneficiary). The amounts are the
+     * balances at this moment; the payouts lock them later. Idempotent: a settlement that exists returns
+     * its payouts unchanged. Payouts above {@code approvalThresholdPaise} or of a flagged recipient need approval.
      */
     public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff,
                                        String requestedBy, long approvalThresholdPaise) {
@@ -233,44 +269,48 @@ public final class PayoutRepository {
     /** As {@link #openSettlement}, but returns only how many payouts the settlement has; read them by {@link #payoutPage}. */
     public int open(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
                     long approvalThresholdPaise) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            int created = tx.execute("insert into settlement (settlement_id, community_id, cycle, cut_off, requested_by)"
-                    + " values (?, ?, ?, cast(? as timestamptz), ?) on conflict (settlement_id) do nothing", settlementId, communityId, cycle,
-                    cutOff.toString(), requestedBy);
-            if (created == 0) return tx.fetchCount(tx.selectFrom("payout").where("settlement_id = ?", settlementId));
-            var rows = tx.fetch("""
-                    select w.role, w.user_id, w.available_paise, b.beneficiary_id, f.reason
-                      from member_wallet w join community c using (community_id)
-                      left join payout_beneficiary b on b.community_id = w.community_id and b.role = w.role
-                                                    and b.user_id = w.user_id and b.superseded_at is null
-                                                    and coalesce(b.payable_from, '-infinity') <= now()
-                      left join payout_flag f on f.community_id = w.community_id and f.role = w.role
-                                             and f.user_id = w.user_id and f.cleared_at is null
-                     where w.community_id = ? and w.available_paise > 0 and w.available_paise >= c.min_payout_paise
-                     order by w.role, w.user_id
-                    """, communityId);
+        return ledger.inTransaction(tx -> {
+            int created = tx.insertInto(SETTLEMENT).set(SETTLEMENT.SETTLEMENT_ID, settlementId).set(SETTLEMENT.COMMUNITY_ID, communityId)
+                    .set(SETTLEMENT.CYCLE, cycle).set(SETTLEMENT.CUT_OFF, cutOff).set(SETTLEMENT.REQUESTED_BY, requestedBy)
+                    .onConflict(SETTLEMENT.SETTLEMENT_ID).doNothing().execute();
+            if (created == 0) return tx.fetchCount(PAYOUT, PAYOUT.SETTLEMENT_ID.eq(settlementId));
+            var w = MEMBER_WALLET;
+            var b = PAYOUT_BENEFICIARY;
+            var f = PAYOUT_FLAG;
+            // Receivables are repaid before money becomes available, so a member who owes has nothing
+            // available; netting here keeps that true even for a wallet the trigger has not caught up with.
+            var payable = w.AVAILABLE_PAISE.minus(w.RECEIVABLE_PAISE);
+            var rows = tx.select(w.ROLE, w.USER_ID, payable, b.BENEFICIARY_ID, f.REASON)
+                    .from(w).join(COMMUNITY).on(COMMUNITY.COMMUNITY_ID.eq(w.COMMUNITY_ID))
+                    .leftJoin(b).on(b.COMMUNITY_ID.eq(w.COMMUNITY_ID), b.ROLE.eq(w.ROLE), b.USER_ID.eq(w.USER_ID), b.SUPERSEDED_AT.isNull(),
+                            // a replaced beneficiary is paid only once its cooling-off period is over
+                            b.PAYABLE_FROM.isNull().or(b.PAYABLE_FROM.le(DSL.currentOffsetDateTime())))
+                    .leftJoin(f).on(f.COMMUNITY_ID.eq(w.COMMUNITY_ID), f.ROLE.eq(w.ROLE), f.USER_ID.eq(w.USER_ID), f.CLEARED_AT.isNull())
+                    .where(w.COMMUNITY_ID.eq(communityId), payable.gt(0L), payable.ge(COMMUNITY.MIN_PAYOUT_PAISE))
+                    .orderBy(w.ROLE, w.USER_ID)
+                    .fetch();
             int skipped = 0;
             long total = 0;
             int count = 0;
             for (var r : rows) {
-                String role = r.get(0, String.class), user = r.get(1, String.class), bene = r.get(3, String.class), flag = r.get(4, String.class);
-                long amount = r.get(2, Long.class);
+                String role = r.value1(), user = r.value2(), bene = r.value4(), flag = r.value5();
+                long amount = r.value3();
                 if (bene == null) {
                     skipped++;
                     continue;
                 }
                 boolean needsApproval = amount > approvalThresholdPaise || flag != null;
                 String id = payoutId(settlementId, role, user);
-                tx.execute("insert into payout (payout_id, settlement_id, community_id, role, user_id, beneficiary_id, amount_paise,"
-                        + " requested_by, needs_approval, flagged_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        id, settlementId, communityId, role, user, bene, amount, requestedBy, needsApproval, flag);
+                tx.insertInto(PAYOUT).set(PAYOUT.PAYOUT_ID, id).set(PAYOUT.SETTLEMENT_ID, settlementId).set(PAYOUT.COMMUNITY_ID, communityId)
+                        .set(PAYOUT.ROLE, role).set(PAYOUT.USER_ID, user).set(PAYOUT.BENEFICIARY_ID, bene).set(PAYOUT.AMOUNT_PAISE, amount)
+                        .set(PAYOUT.REQUESTED_BY, requestedBy).set(PAYOUT.NEEDS_APPROVAL, needsApproval).set(PAYOUT.FLAGGED_REASON, flag)
+                        .execute();
                 event(tx, id, "CREATED", requestedBy, "settlement " + settlementId + (flag != null ? "; recipient flagged: " + flag : ""));
                 total += amount;
                 count++;
             }
-            tx.execute("update settlement set payout_count = ?, total_paise = ?, skipped_no_beneficiary = ? where settlement_id = ?",
-                    count, total, skipped, settlementId);
+            tx.update(SETTLEMENT).set(SETTLEMENT.PAYOUT_COUNT, count).set(SETTLEMENT.TOTAL_PAISE, total)
+                    .set(SETTLEMENT.SKIPPED_NO_BENEFICIARY, skipped).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
             return count;
         });
     }
@@ -278,39 +318,33 @@ public final class PayoutRepository {
     /** The settlement's payouts after {@code afterPayoutId} (null: from the first), in payout id order, at most {@code limit}. */
     public List<Payout> payoutPage(String settlementId, String afterPayoutId, int limit) {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
-        return dsl.fetch("select * from payout where settlement_id = ? and payout_id > coalesce(cast(? as text), '')"
-                + " order by payout_id limit ?", settlementId, afterPayoutId, limit).map(PayoutRepository::payoutOf);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.SETTLEMENT_ID.eq(settlementId), afterPayoutId == null ? DSL.noCondition() : PAYOUT.PAYOUT_ID.gt(afterPayoutId))
+                .orderBy(PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
     }
 
     public List<Payout> payoutsOf(String settlementId) {
-        return payoutsOf(dsl, settlementId);
+        return ledger.once(tx -> payoutsOf(tx, settlementId));
     }
 
     private static List<Payout> payoutsOf(DSLContext tx, String settlementId) {
-        return tx.fetch("select * from payout where settlement_id = ? order by payout_id", settlementId).map(PayoutRepository::payoutOf);
+        return tx.selectFrom(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).orderBy(PAYOUT.PAYOUT_ID).fetch(PayoutRepository::payoutOf);
     }
 
     public Optional<Payout> payout(String payoutId) {
-        return dsl.fetchOptional("select * from payout where payout_id = ?", payoutId).map(PayoutRepository::payoutOf);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional(PayoutRepository::payoutOf));
     }
 
-    private static Payout payoutOf(Record r) {
-        return new Payout(r.get("payout_id", String.class), r.get("settlement_id", String.class), r.get("community_id", String.class),
-                r.get("role", String.class), r.get("user_id", String.class), r.get("beneficiary_id", String.class),
-                r.get("amount_paise", Long.class), r.get("requested_by", String.class), r.get("status", String.class),
-                r.get("needs_approval", Boolean.class), r.get("flagged_reason", String.class), r.get("decided_by", String.class),
-                r.get("transfer_requested_at", OffsetDateTime.class), r.get("cf_transfer_id", String.class),
-                r.get("cashfree_status", String.class), r.get("reason", String.class), r.get("created_at", OffsetDateTime.class),
-                r.get("paid_at", OffsetDateTime.class));
+    private static Payout payoutOf(PayoutRecord r) {
+        return new Payout(r.getPayoutId(), r.getSettlementId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getBeneficiaryId(),
+                r.getAmountPaise(), r.getRequestedBy(), r.getStatus(), r.getNeedsApproval(), r.getFlaggedReason(), r.getDecidedBy(),
+                r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt());
     }
 
     public Optional<Settlement> settlement(String settlementId) {
-        return dsl.fetchOptional("select * from settlement where settlement_id = ?", settlementId).map(r -> new Settlement(
-                r.get("settlement_id", String.class), r.get("community_id", String.class), r.get("cycle", String.class),
-                r.get("cut_off", OffsetDateTime.class), r.get("requested_by", String.class), r.get("status", String.class),
-                r.get("payout_count", Integer.class), r.get("total_paise", Long.class), r.get("paid_paise", Long.class),
-                r.get("skipped_no_beneficiary", Integer.class), r.get("created_at", OffsetDateTime.class),
-                r.get("completed_at", OffsetDateTime.class)));
+        return ledger.once(tx -> tx.selectFrom(SETTLEMENT).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).fetchOptional(r -> new Settlement(
+                r.getSettlementId(), r.getCommunityId(), r.getCycle(), r.getCutOff(), r.getRequestedBy(), r.getStatus(), r.getPayoutCount(),
+                r.getTotalPaise(), r.getPaidPaise(), r.getSkippedNoBeneficiary(), r.getCreatedAt(), r.getCompletedAt())));
     }
 
     /**
@@ -319,11 +353,10 @@ public final class PayoutRepository {
      * FAILED (some failed or were rejected; the payouts say which). Returns it.
      */
     public String refreshSettlement(String settlementId) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
+        return ledger.inTransaction(tx -> {
             Map<String, Long> counts = new LinkedHashMap<>();
-            tx.fetch("select status, count(*) from payout where settlement_id = ? group by status", settlementId)
-                    .forEach(r -> counts.put(r.get(0, String.class), r.get(1, Long.class)));
+            tx.select(PAYOUT.STATUS, DSL.count()).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).groupBy(PAYOUT.STATUS)
+                    .forEach(r -> counts.put(r.value1(), r.value2().longValue()));
             long all = counts.values().stream().mapToLong(Long::longValue).sum();
             long open = all - TERMINAL.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
             String status;
@@ -332,69 +365,69 @@ public final class PayoutRepository {
             else if (counts.getOrDefault("REVERSED", 0L) > 0) status = "REVERSED";
             else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
             else status = "FAILED";
-            long paid = Optional.ofNullable(tx.fetchValue("select coalesce(sum(amount_paise), 0) from payout where settlement_id = ?"
-                    + " and status = 'PAID'", settlementId)).map(v -> ((Number) v).longValue()).orElse(0L);
-            tx.execute("update settlement set status = ?, paid_paise = ?, completed_at = case when ? then coalesce(completed_at, now())"
-                    + " else completed_at end where settlement_id = ?", status, paid, open == 0, settlementId);
+            var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
+            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID"))
+                    .fetchSingle(paidSum).longValueExact();
+            tx.update(SETTLEMENT).set(SETTLEMENT.STATUS, status).set(SETTLEMENT.PAID_PAISE, paid)
+                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime()) : SETTLEMENT.COMPLETED_AT)
+                    .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
             return status;
         });
     }
 
     // ---- a payout's life -------------------------------------------------------------------------
 
-    private Payout require(String payoutId) {
-        return payout(payoutId).orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+    private static PayoutRecord require(DSLContext tx, String payoutId) {
+        return tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional()
+                .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
     }
 
-    private MemberFunds funds(Payout p, String prefix) {
-        return new MemberFunds(prefix + ":" + p.payoutId(), p.communityId(), p.role(), p.userId(), p.amountPaise());
+    private static Member member(PayoutRecord p) {
+        return new Member(p.getCommunityId(), p.getRole(), p.getUserId());
     }
 
     /**
-     * available -> locked (PAYOUT_LOCK), and the journal recorded on the payout, in one transaction
-     * that holds the payout's row: INSUFFICIENT_FUNDS (nothing written) if the balance is gone, and
-     * INVALID_POSTING (nothing written) if the payout has already ended. So a lock attempt that runs on
-     * after its activity timed out (a "zombie") and commits late can never lock the money of a payout
-     * whose workflow has since released it: {@link #release} takes the same row lock and decides from
-     * what is recorded there.
+     * available -> locked (PAYOUT_LOCK), recorded on the payout in the same transaction.
+     * INSUFFICIENT_FUNDS (nothing written) if the balance is gone. Idempotent.
      */
     public long lock(String payoutId) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            Record row = tx.fetchOptional("select status, lock_journal_id from payout where payout_id = ? for update", payoutId)
-                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
-            Long existing = row.get("lock_journal_id", Long.class);
-            if (existing != null) return existing;
-            if (TERMINAL.contains(row.get("status", String.class))) {
-                throw new LedgerException(LedgerException.Code.INVALID_POSTING, "payout " + payoutId + " has ended ("
-                        + row.get("status", String.class) + "): nothing is locked for it any more");
+        return ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getLockJournalId() != null) return p.getLockJournalId();
+            if (TERMINAL.contains(p.getStatus())) {
+                // e.g. FAILED because its first lock found too little: a finished payout never takes money again.
+                throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " is " + p.getStatus() + "; it locks nothing");
             }
-            Payout p = payoutOf(tx.fetchOne("select * from payout where payout_id = ?", payoutId));
-            long journal = new LedgerRepository(tx).moveMemberFunds(Movement.PAYOUT_LOCK, funds(p, "payout-lock"), "payout " + payoutId + " locked");
-            tx.execute("update payout set lock_journal_id = ?, updated_at = now() where payout_id = ?", journal, payoutId);
+            long journal = movements.payoutMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
+                    "payout " + payoutId + " locked");
+            tx.update(PAYOUT).set(PAYOUT.LOCK_JOURNAL_ID, journal).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             return journal;
         });
     }
 
     /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
     public boolean setStatus(String payoutId, String status, String actor, String detail) {
-        return dsl.transactionResult(cfg -> setStatus(cfg.dsl(), payoutId, status, actor, detail));
+        return ledger.inTransaction(tx -> setStatus(tx, payoutId, status, actor, detail));
     }
 
     private static boolean setStatus(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        int n = tx.execute("update payout set status = ?, reason = coalesce(?, reason), updated_at = now() where payout_id = ?"
-                + " and status <> ? and (status not in ('PAID', 'FAILED', 'REJECTED', 'REVERSED') or (status = 'PAID' and ? = 'REVERSED'))",
-                status, detail, payoutId, status, status);
+        int n = tx.update(PAYOUT).set(PAYOUT.STATUS, status)
+                .set(PAYOUT.REASON, detail == null ? PAYOUT.REASON : DSL.val(detail))
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.ne(status),
+                        PAYOUT.STATUS.notIn(TERMINAL).or(PAYOUT.STATUS.eq("PAID").and(DSL.val(status).eq("REVERSED"))))
+                .execute();
         if (n > 0) event(tx, payoutId, status, actor, detail);
         return n > 0;
     }
 
-    /** Records the approver's decision (four eyes: the database refuses the requester as approver). */
+    /** Records the approver's decision (four eyes: the database refuses the requester as approver, case-insensitively). */
     public void recordDecision(String payoutId, boolean approved, String approver, String note) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("update payout set decided_by = ? where payout_id = ? and decided_by is null", approver, payoutId);
+        ledger.inTransaction(tx -> {
+            tx.update(PAYOUT).set(PAYOUT.DECIDED_BY, approver).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.DECIDED_BY.isNull()).execute();
             setStatus(tx, payoutId, approved ? "APPROVED" : "REJECTED", approver, note);
+            return null;
         });
     }
 
@@ -423,85 +456,100 @@ public final class PayoutRepository {
      * waits) or finds the transfer requested (and reports "too late").
      */
     public SendPermit sendPermit(String payoutId) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            int n = tx.execute("""
-                    update payout p set transfer_requested_at = now(), status = 'SENT', updated_at = now()
-                     where p.payout_id = ? and p.transfer_requested_at is null
-                       and (p.decided_by is not null
-                            or (p.flagged_reason is null and not exists (
-                                    select 1 from payout_flag f where f.community_id = p.community_id and f.role = p.role
-                                       and f.user_id = p.user_id and f.cleared_at is null)))
-                    """, payoutId);
+        var f = PAYOUT_FLAG;
+        return ledger.inTransaction(tx -> {
+            int n = tx.update(PAYOUT).set(PAYOUT.TRANSFER_REQUESTED_AT, DSL.currentOffsetDateTime()).set(PAYOUT.STATUS, "SENT")
+                    .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
+                            PAYOUT.DECIDED_BY.isNotNull().or(PAYOUT.FLAGGED_REASON.isNull().andNotExists(tx.selectOne().from(f)
+                                    .where(f.COMMUNITY_ID.eq(PAYOUT.COMMUNITY_ID), f.ROLE.eq(PAYOUT.ROLE), f.USER_ID.eq(PAYOUT.USER_ID),
+                                            f.CLEARED_AT.isNull()))))
+                    .execute();
             if (n > 0) {
                 event(tx, payoutId, "SENT", null, "transfer requested");
                 return SendPermit.MARKED;
             }
-            Record r = tx.fetchOne("select transfer_requested_at from payout where payout_id = ?", payoutId);
-            if (r == null) throw new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId);
-            return r.get(0) != null ? SendPermit.ALREADY_MARKED : SendPermit.NEEDS_APPROVAL;
+            var requested = tx.select(PAYOUT.TRANSFER_REQUESTED_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
+                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
+            return requested.value1() != null ? SendPermit.ALREADY_MARKED : SendPermit.NEEDS_APPROVAL;
         });
     }
 
     public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode) {
-        dsl.execute("update payout set cf_transfer_id = coalesce(?, cf_transfer_id), cashfree_status = ?, cashfree_status_code = ?,"
-                + " updated_at = now() where payout_id = ?", cfTransferId, status, statusCode, payoutId);
+        ledger.once(tx -> tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
+                .set(PAYOUT.CASHFREE_STATUS, status).set(PAYOUT.CASHFREE_STATUS_CODE, statusCode)
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute());
     }
 
-    /** locked -> paid out (PAYOUT_PAID). Idempotent. Returns the time the payout was first marked paid. */
+    /** locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid. */
     public OffsetDateTime markPaid(String payoutId) {
-        Payout p = require(payoutId);
-        long journal = ledger.moveMemberFunds(Movement.PAYOUT_PAID, funds(p, "payout-paid"), "payout " + payoutId + " paid");
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("update payout set paid_journal_id = ?, paid_at = coalesce(paid_at, now()) where payout_id = ?", journal, payoutId);
+        return ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getPaidJournalId() == null) {
+                if (p.getLockJournalId() == null) {
+                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never locked; nothing to pay");
+                }
+                if (p.getFailedJournalId() != null) {
+                    // Its money went back to available: paying now would take locked money of another payout.
+                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId
+                            + " was released (its money is available again); it cannot be marked paid");
+                }
+                long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " paid");
+                tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal)
+                        .set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            }
             setStatus(tx, payoutId, "PAID", null, null);
-            return tx.fetchOne("select paid_at from payout where payout_id = ?", payoutId).get(0, OffsetDateTime.class);
+            return tx.select(PAYOUT.PAID_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle(PAYOUT.PAID_AT);
         });
     }
 
     /**
-     * Compensation: locked -> available (PAYOUT_FAILED), with the reason, and the final status
-     * (FAILED or REJECTED). If nothing was locked, only the status is recorded. Idempotent.
+     * Compensation: locked -> available (PAYOUT_FAILED; what the member owes repaid first), with the
+     * reason, and the final status (FAILED or REJECTED). Only money this payout itself locked (its own
+     * lock_journal_id) is returned; if it never locked anything, only the status is recorded. Idempotent.
      */
     public void release(String payoutId, String finalStatus, String reason) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            // The payout's row is held, so a late lock (see lock) either committed before this and is seen, or
-            // waits and then finds the payout ended.
-            Record row = tx.fetchOptional("select lock_journal_id, failed_journal_id from payout where payout_id = ? for update", payoutId)
-                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
-            // The lock record decides; a PAYOUT_LOCK journal under the payout's key (a lock from before lock_journal_id
-            // was written in the same transaction) counts too, but never a journal of another kind: a client's payment
-            // whose Idempotency-Key is "payout-lock:<id>" locked nothing.
-            boolean locked = row.get("lock_journal_id", Long.class) != null
-                    || tx.fetchExists(tx.selectOne().from("journal").where("idempotency_key = ? and kind = 'PAYOUT_LOCK'",
-                            "payout-lock:" + payoutId));
-            if (locked && row.get("failed_journal_id", Long.class) == null) {
-                Payout p = payoutOf(tx.fetchOne("select * from payout where payout_id = ?", payoutId));
-                long journal = new LedgerRepository(tx).moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),
-                        "payout " + payoutId + " " + finalStatus.toLowerCase(java.util.Locale.ROOT) + ": " + reason);
-                tx.execute("update payout set failed_journal_id = ? where payout_id = ?", journal, payoutId);
+        ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            // The payout's own lock record decides; a PAYOUT_LOCK journal under the old key (a lock from before
+            // lock_journal_id was written in the same transaction) counts too, but never a journal of another
+            // kind: a client's payment whose Idempotency-Key was "payout-lock:<id>" locked nothing.
+            boolean locked = p.getLockJournalId() != null || tx.fetchExists(JOURNAL,
+                    JOURNAL.IDEMPOTENCY_KEY.eq("payout-lock:" + payoutId).and(JOURNAL.KIND.eq("PAYOUT_LOCK")));
+            if (locked && p.getFailedJournalId() == null && p.getPaidJournalId() == null) {
+                long journal = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " " + finalStatus.toLowerCase(Locale.ROOT) + ": " + reason);
+                tx.update(PAYOUT).set(PAYOUT.FAILED_JOURNAL_ID, journal).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             }
             setStatus(tx, payoutId, finalStatus, null, reason);
+            return null;
         });
     }
 
     /**
      * A paid transfer came back (late REVERSED): PAYOUT_REVERSED (payout balance -> locked, the exact
-     * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available). The member's wallet is
-     * exactly as before the payout; paid-out totals go down. Idempotent.
+     * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available; what the member owes repaid
+     * first), in one transaction. Paid-out totals go down. Idempotent; WRONG_STATE if it was never paid.
      */
     public void reversePaid(String payoutId, String reason) {
-        Payout p = require(payoutId);
-        long reversed = ledger.moveMemberFunds(Movement.PAYOUT_REVERSED, funds(p, "payout-reversed"),
-                "payout " + payoutId + " reversed by the bank after success: " + reason);
-        long failed = ledger.moveMemberFunds(Movement.PAYOUT_FAILED, funds(p, "payout-failed"),
-                "payout " + payoutId + " returned to available after reversal: " + reason);
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            tx.execute("update payout set reversed_journal_id = ?, failed_journal_id = ? where payout_id = ?", reversed, failed, payoutId);
+        ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getReversedJournalId() == null) {
+                if (p.getPaidJournalId() == null) {
+                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
+                }
+                long reversed = movements.payoutMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " reversed by the bank after success: " + reason);
+                long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " returned to available after reversal: " + reason);
+                tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            }
             setStatus(tx, payoutId, "REVERSED", null, reason);
+            return null;
         });
     }
 
@@ -510,10 +558,12 @@ public final class PayoutRepository {
      * money stays locked). Idempotent; the first time counts. Returns whether it changed now.
      */
     public boolean markNeedsAttention(String payoutId, String why) {
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            int n = tx.execute("update payout set status = 'NEEDS_ATTENTION', attention_since = coalesce(attention_since, now()),"
-                    + " reason = ?, updated_at = now() where payout_id = ? and status in ('CREATED', 'APPROVED', 'SENT')", why, payoutId);
+        return ledger.inTransaction(tx -> {
+            int n = tx.update(PAYOUT).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
+                    .set(PAYOUT.ATTENTION_SINCE, DSL.coalesce(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()))
+                    .set(PAYOUT.REASON, why).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.in("CREATED", "APPROVED", "SENT"))
+                    .execute();
             if (n > 0) event(tx, payoutId, "NEEDS_ATTENTION", null, why);
             return n > 0;
         });
@@ -521,12 +571,13 @@ public final class PayoutRepository {
 
     /** Payouts waiting for finance (oldest first), optionally of one community. */
     public List<Payout> needingAttention(String communityId, int limit) {
-        return dsl.fetch("select * from payout where status = 'NEEDS_ATTENTION' and (cast(? as text) is null or community_id = ?)"
-                + " order by attention_since, payout_id limit ?", communityId, communityId, limit).map(PayoutRepository::payoutOf);
+        return ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.STATUS.eq("NEEDS_ATTENTION"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
+                .orderBy(PAYOUT.ATTENTION_SINCE, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
     }
 
     public long countNeedingAttention() {
-        return dsl.fetchCount(dsl.selectFrom("payout").where("status = 'NEEDS_ATTENTION'"));
+        return ledger.once(tx -> tx.fetchCount(PAYOUT, PAYOUT.STATUS.eq("NEEDS_ATTENTION")));
     }
 
     /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
@@ -548,27 +599,26 @@ public final class PayoutRepository {
     public Resolution resolve(String payoutId, String outcome, String actor, String note) {
         if (!"PAID".equals(outcome) && !"FAILED".equals(outcome)) throw new IllegalArgumentException("outcome must be PAID or FAILED");
         if (actor == null || actor.isBlank()) throw new IllegalArgumentException("an actor is required");
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
-            Record r = tx.fetchOptional("select status, resolution_outcome, resolution_requested_by, resolution_confirmed_by"
-                    + " from payout where payout_id = ? for update", payoutId)
-                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
-            if (!"NEEDS_ATTENTION".equals(r.get("status", String.class))) {
-                throw new IllegalStateException("payout " + payoutId + " is " + r.get("status", String.class) + ", not NEEDS_ATTENTION");
+        return ledger.inTransaction(tx -> {
+            PayoutRecord r = require(tx, payoutId);
+            if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
+                throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
             }
-            String requested = r.get("resolution_requested_by", String.class);
-            boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.get("resolution_outcome", String.class)) && requested != null;
+            String requested = r.getResolutionRequestedBy();
+            boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
             if (confirming) {
                 if (requested.equalsIgnoreCase(actor)) {
                     throw new FourEyesViolation("'confirm failed' of payout " + payoutId + " was requested by " + requested
                             + "; someone else must confirm it");
                 }
-                tx.execute("update payout set resolution_confirmed_by = ?, updated_at = now() where payout_id = ?", actor, payoutId);
+                tx.update(PAYOUT).set(PAYOUT.RESOLUTION_CONFIRMED_BY, actor).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 event(tx, payoutId, "RESOLVE_CONFIRMED", actor, "FAILED" + (note == null ? "" : ": " + note));
                 return new Resolution("FAILED", requested, actor, true);
             }
-            tx.execute("update payout set resolution_outcome = ?, resolution_requested_by = ?, resolution_confirmed_by = null,"
-                    + " updated_at = now() where payout_id = ?", outcome, actor, payoutId);
+            tx.update(PAYOUT).set(PAYOUT.RESOLUTION_OUTCOME, outcome).set(PAYOUT.RESOLUTION_REQUESTED_BY, actor)
+                    .setNull(PAYOUT.RESOLUTION_CONFIRMED_BY).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             event(tx, payoutId, "RESOLVE_REQUESTED", actor, outcome + (note == null ? "" : ": " + note));
             return new Resolution(outcome, actor, null, "PAID".equals(outcome));
         });
@@ -576,43 +626,49 @@ public final class PayoutRepository {
 
     /**
      * Cashfree reports SUCCESS for a payout whose money we had returned to the member (its workflow
-     * had ended FAILED or REJECTED): the payout is posted by its own journals: PAYOUT_LOCK again
-     * (available -> locked, key "payout-relock:&lt;id&gt;") and PAYOUT_PAID. INSUFFICIENT_FUNDS (nothing
-     * written) if the member no longer has the money: finance must look. Idempotent.
+     * had ended FAILED or REJECTED): the payout is posted by its own journals: a second lock
+     * (available -> locked, key {@code payout_lock:payout_relock:<id>}) and PAYOUT_PAID. INSUFFICIENT_FUNDS
+     * (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
     public void latePaid(String payoutId, String detail) {
-        dsl.transaction(cfg -> {
-            DSLContext tx = cfg.dsl();
-            Payout p = payoutOf(tx.fetchOptional("select * from payout where payout_id = ? for update", payoutId)
-                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId)));
-            if ("PAID".equals(p.status())) return;
-            if (!"FAILED".equals(p.status()) && !"REJECTED".equals(p.status())) {
-                throw new IllegalStateException("payout " + payoutId + " is " + p.status() + ": its workflow decides");
+        ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if ("PAID".equals(p.getStatus())) return null;
+            if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
+                throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
             }
-            LedgerRepository books = new LedgerRepository(tx);
-            boolean released = tx.fetchValue("select failed_journal_id from payout where payout_id = ?", payoutId) != null;
-            if (released) books.moveMemberFunds(Movement.PAYOUT_LOCK, funds(p, "payout-relock"), "payout " + payoutId + " paid after all: locked again");
-            long paid = books.moveMemberFunds(Movement.PAYOUT_PAID, funds(p, "payout-paid"), "payout " + payoutId + " paid (late SUCCESS)");
-            tx.execute("update payout set paid_journal_id = ?, paid_at = coalesce(paid_at, now()), status = 'PAID', updated_at = now()"
-                    + " where payout_id = ?", paid, payoutId);
+            if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
+                movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId + " paid after all: locked again");
+            }
+            long paid = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+                    "payout " + payoutId + " paid (late SUCCESS)");
+            tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, paid).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                    .set(PAYOUT.STATUS, "PAID").set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
+            return null;
         });
     }
 
     public void recordEvent(String payoutId, String status, String actor, String detail) {
-        event(dsl, payoutId, status, actor, detail);
+        ledger.once(tx -> {
+            event(tx, payoutId, status, actor, detail);
+            return null;
+        });
     }
 
     private static void event(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        tx.execute("insert into payout_event (payout_id, status, actor, detail) values (?, ?, ?, ?)", payoutId, status, actor,
-                detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail);
+        tx.insertInto(PAYOUT_EVENT).set(PAYOUT_EVENT.PAYOUT_ID, payoutId).set(PAYOUT_EVENT.STATUS, status).set(PAYOUT_EVENT.ACTOR, actor)
+                .set(PAYOUT_EVENT.DETAIL, detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail)
+                .execute();
     }
 
     public record PayoutEvent(String status, String actor, String detail, OffsetDateTime at) {}
 
     public List<PayoutEvent> events(String payoutId) {
-        return dsl.fetch("select status, actor, detail, created_at from payout_event where payout_id = ? order by payout_event_id", payoutId)
-                .map(r -> new PayoutEvent(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, OffsetDateTime.class)));
+        var e = PAYOUT_EVENT;
+        return ledger.once(tx -> tx.select(e.STATUS, e.ACTOR, e.DETAIL, e.CREATED_AT).from(e).where(e.PAYOUT_ID.eq(payoutId))
+                .orderBy(e.PAYOUT_EVENT_ID).fetch(r -> new PayoutEvent(r.value1(), r.value2(), r.value3(), r.value4())));
     }
 
     // ---- finance review --------------------------------------------------------------------------
@@ -621,8 +677,10 @@ public final class PayoutRepository {
 
     /** Payouts awaiting approval (optionally of one community), grouped by recipient. */
     public List<RecipientGroup> pendingByRecipient(String communityId, int limit) {
-        var rows = dsl.fetch("select * from payout where status = 'PENDING_APPROVAL' and (cast(? as text) is null or community_id = ?)"
-                + " order by community_id, role, user_id, created_at limit ?", communityId, communityId, limit).map(PayoutRepository::payoutOf);
+        var rows = ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.STATUS.eq("PENDING_APPROVAL"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
+                .orderBy(PAYOUT.COMMUNITY_ID, PAYOUT.ROLE, PAYOUT.USER_ID, PAYOUT.CREATED_AT).limit(limit)
+                .fetch(PayoutRepository::payoutOf));
         Map<String, List<Payout>> groups = new LinkedHashMap<>();
         for (Payout p : rows) groups.computeIfAbsent(p.communityId() + "\u0000" + p.role() + "\u0000" + p.userId(), k -> new ArrayList<>()).add(p);
         List<RecipientGroup> out = new ArrayList<>();

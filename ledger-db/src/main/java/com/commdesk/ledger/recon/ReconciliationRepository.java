@@ -1,6 +1,8 @@
 package com.commdesk.ledger.recon;
 
 import com.commdesk.ledger.AccountCodes;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.ReconAdjustments;
 import com.commdesk.ledger.recon.ReconException.Kind;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,10 +35,18 @@ public final class ReconciliationRepository {
     public static final String UNIDENTIFIED_RECEIPTS = "unidentified_receipts";
     private static final Pattern ACTOR = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
 
+    private final Ledger ledger;
     private final DSLContext dsl;
+    private final ReconAdjustments adjustments;
+
+    public ReconciliationRepository(Ledger ledger) {
+        this.ledger = ledger;
+        this.dsl = ledger.dsl();
+        this.adjustments = new ReconAdjustments(ledger);
+    }
 
     public ReconciliationRepository(DSLContext dsl) {
-        this.dsl = dsl;
+        this(new Ledger(dsl));
     }
 
     /** What one ingestion found. {@code subjects} are the exceptions this run's data shows ("KIND:order"), sorted. */
@@ -260,8 +270,7 @@ public final class ReconciliationRepository {
      */
     public Resolution adjust(long exceptionId, String actor, String reason) {
         checkActorAndNote(actor, reason);
-        return dsl.transactionResult(cfg -> {
-            DSLContext tx = cfg.dsl();
+        return ledger.inTransaction(tx -> {
             ReconException e = locked(tx, exceptionId);
             if (e.status().equals("ADJUSTED")) return new Resolution(e, false, postingsTx(tx, e.adjustmentJournalId()));
             if (!e.status().equals("OPEN")) throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED,
@@ -269,19 +278,8 @@ public final class ReconciliationRepository {
             Map<String, Long> lines = adjustmentLines(tx, e);
             long sum = lines.values().stream().mapToLong(Long::longValue).sum();
             if (sum != 0 || lines.size() < 2) throw new IllegalStateException("adjustment of exception " + exceptionId + " is not balanced: " + lines);
-            StringBuilder content = new StringBuilder("recon-adjust|" + exceptionId);
-            lines.forEach((code, amount) -> content.append('|').append(code).append('=').append(amount));
-            long journalId = tx.fetchSingle("""
-                    insert into journal (idempotency_key, kind, community_id, description, content_sha256)
-                    values (?, 'ADJUSTMENT', ?, ?, ?) returning journal_id
-                    """, "recon-adjust:" + exceptionId, e.communityId(),
-                    "reconciliation " + e.kind() + " exception " + exceptionId + " (" + e.subject() + ") by " + actor + ": " + reason,
-                    sha256(content.toString())).get(0, Long.class);
-            for (var line : lines.entrySet()) {
-                int n = tx.execute("insert into posting (journal_id, account_id, amount_paise) select ?, account_id, ? from ledger_account where code = ?",
-                        journalId, line.getValue(), line.getKey());
-                if (n != 1) throw new IllegalStateException("no ledger account " + line.getKey());
-            }
+            long journalId = adjustments.post(tx, exceptionId, e.communityId(),
+                    "reconciliation " + e.kind() + " exception " + exceptionId + " (" + e.subject() + ") by " + actor + ": " + reason, lines);
             tx.execute("""
                     update recon_exception set status = 'ADJUSTED', resolved_by = ?, resolved_at = now(), resolution_note = ?,
                            adjustment_journal_id = ? where exception_id = ?
@@ -377,7 +375,10 @@ public final class ReconciliationRepository {
     }
 
     private static List<PostingLine> postingsTx(DSLContext tx, long journalId) {
-        return new ReconciliationRepository(tx).postings(journalId);
+        return tx.fetch("""
+                select a.code, p.amount_paise from posting p join ledger_account a using (account_id)
+                 where p.journal_id = ? order by p.posting_id
+                """, journalId).map(r -> new PostingLine(r.get(0, String.class), r.get(1, Long.class)));
     }
 
     private static void checkActorAndNote(String actor, String note) {

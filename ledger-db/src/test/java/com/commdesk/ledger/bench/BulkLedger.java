@@ -35,11 +35,12 @@ import javax.sql.DataSource;
 
 /**
  * A fast bulk path that writes whole, valid payments straight into the ledger's tables (a test and
- * benchmark tool, never production): journal, postings, revenue transaction, distributions, platform
- * revenue and the wallet projections, with chosen timestamps, so a test can seed payments on chosen
- * days and a benchmark can seed a million of them in minutes. Every table is written with one
- * array-bound INSERT per chunk, so the ledger's own statement-level guards and the analytics rollup
- * triggers run as they do for the group committer. The invariant checker passes on what it writes.
+ * benchmark tool, never production): journal, revenue transaction, distributions, platform revenue and,
+ * last, the postings, whose trigger projects the wallets (changelog 017), with chosen timestamps, so a
+ * test can seed payments on chosen days and a benchmark can seed a million of them in minutes. Every
+ * table is written with one array-bound INSERT per chunk, so the ledger's own statement-level guards and
+ * the analytics rollup triggers run as they do for the group committer; it works as the runtime role,
+ * so the database holds it to the same rules. The invariant checker passes on what it writes.
  *
  * <p>Communities are {@code <prefix>-<n>} (state KA, intra-state GST) with four roles of three equal
  * members (owner 50 %, admins 20 %, moderators 10 %, event team 20 %); amounts come from a fixed set of
@@ -157,7 +158,7 @@ public final class BulkLedger {
         }
     }
 
-    /** Writes the payments in one transaction (all their rows, wallets included). */
+    /** Writes the payments in one transaction (all their rows; the postings' trigger projects the wallets). */
     public void write(List<Payment> payments) throws SQLException {
         if (payments.isEmpty()) return;
         try (Connection c = dataSource.getConnection()) {
@@ -171,9 +172,7 @@ public final class BulkLedger {
             int n = payments.size();
             List<Long> pJournal = new ArrayList<>(n * 22), pAccount = new ArrayList<>(n * 22), pAmount = new ArrayList<>(n * 22);
             List<OffsetDateTime> pAt = new ArrayList<>(n * 22);
-            Rows rt = new Rows(26), rd = new Rows(9), pr = new Rows(6);
-            Map<String, long[]> memberDeltas = new HashMap<>();
-            Map<String, long[]> communityDeltas = new HashMap<>();
+            Rows rt = new Rows(26), rd = new Rows(9), pr = new Rows(7);
             for (Payment p : payments) {
                 Template t = templates.get(p.template());
                 long journal = journalIds.get(p.key());
@@ -195,29 +194,11 @@ public final class BulkLedger {
                     for (MemberAllocation m : r.members()) {
                         rd.add(UUID.nameUUIDFromBytes((tx + ":" + r.role() + ":" + m.userId()).getBytes(StandardCharsets.UTF_8)), tx,
                                 p.communityId(), m.userId(), p.communityId() + ":" + r.role(), r.role(), r.shareBps(), m.amountPaise(), p.at());
-                        memberDeltas.computeIfAbsent(p.communityId() + "\u0000" + r.role() + "\u0000" + m.userId(), k -> new long[1])[0]
-                                += m.amountPaise();
                     }
                 }
                 pr.add(UUID.nameUUIDFromBytes(("platform:" + tx).getBytes(StandardCharsets.UTF_8)), tx, b.platformFeePaise(),
-                        b.platformFeeGstPaise(), b.platformFeeRateBps(), p.at());
-                long[] cw = communityDeltas.computeIfAbsent(p.communityId(), k -> new long[6]);
-                cw[0] += b.netPaise();
-                cw[1] += b.amountPaise();
-                cw[2] += b.platformFeePaise();
-                cw[3] += b.gatewayFeePaise() + b.gatewayFeeGstPaise();
-                cw[4] += b.gstPaise();
-                cw[5] += b.netPaise();
+                        b.platformFeeGstPaise(), b.platformFeeRateBps(), p.at(), journal);
             }
-            try (PreparedStatement s = c.prepareStatement("insert into posting (journal_id, account_id, amount_paise, created_at)"
-                    + " select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[])")) {
-                s.setArray(1, c.createArrayOf("bigint", pJournal.toArray()));
-                s.setArray(2, c.createArrayOf("bigint", pAccount.toArray()));
-                s.setArray(3, c.createArrayOf("bigint", pAmount.toArray()));
-                s.setArray(4, c.createArrayOf("timestamptz", pAt.toArray()));
-                s.execute();
-            }
-            long t2 = System.nanoTime();
             rt.insert(c, "revenue_transaction (transaction_id, community_id, source_type, source_id, cashfree_order_id,"
                             + " cashfree_payment_id, payment_method, gross_amount_paise, gst_amount_paise, gst_cgst_paise, gst_sgst_paise,"
                             + " gst_igst_paise, payment_gateway_fee_paise, payment_gateway_gst_paise, platform_fee_paise, platform_fee_gst_paise,"
@@ -227,15 +208,23 @@ public final class BulkLedger {
                     "bigint", "bigint", "bigint", "text", "bigint", "bigint", "bigint", "text", "jsonb", "text", "bigint", "timestamptz", "text");
             rd.insert(c, "revenue_distribution (distribution_id, transaction_id, community_id, user_id, role_id, role_name, share_bps,"
                     + " amount_paise, created_at)", "uuid", "uuid", "text", "text", "text", "text", "integer", "bigint", "timestamptz");
-            pr.insert(c, "platform_revenue (platform_revenue_id, transaction_id, amount_paise, gst_amount_paise, fee_bps, created_at)",
-                    "uuid", "uuid", "bigint", "bigint", "integer", "timestamptz");
+            pr.insert(c, "platform_revenue (platform_revenue_id, transaction_id, amount_paise, gst_amount_paise, fee_bps, created_at,"
+                    + " journal_id)", "uuid", "uuid", "bigint", "bigint", "integer", "timestamptz", "bigint");
             long t3 = System.nanoTime();
-            applyWallets(c, memberDeltas, communityDeltas);
+            // Postings last: their trigger projects the wallets and the community totals from them and the rows above.
+            try (PreparedStatement s = c.prepareStatement("insert into posting (journal_id, account_id, amount_paise, created_at)"
+                    + " select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::timestamptz[])")) {
+                s.setArray(1, c.createArrayOf("bigint", pJournal.toArray()));
+                s.setArray(2, c.createArrayOf("bigint", pAccount.toArray()));
+                s.setArray(3, c.createArrayOf("bigint", pAmount.toArray()));
+                s.setArray(4, c.createArrayOf("timestamptz", pAt.toArray()));
+                s.execute();
+            }
             long t4 = System.nanoTime();
             c.commit();
             if (Boolean.getBoolean("bulk.timing")) {
-                System.out.printf("  chunk of %d: journals %d ms, postings %d ms, revenue rows %d ms, wallets %d ms, commit %d ms%n", n,
-                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000,
+                System.out.printf("  chunk of %d: journals %d ms, revenue rows %d ms, postings and wallets %d ms, commit %d ms%n", n,
+                        (t1 - t0) / 1_000_000, (t3 - t1) / 1_000_000, (t4 - t3) / 1_000_000,
                         (System.nanoTime() - t4) / 1_000_000);
             }
         }
@@ -244,8 +233,12 @@ public final class BulkLedger {
     private Map<String, Long> insertJournals(Connection c, List<Payment> payments) throws SQLException {
         List<String> keys = new ArrayList<>(), communities = new ArrayList<>();
         List<OffsetDateTime> at = new ArrayList<>();
+        Map<String, String> paymentOfKey = new HashMap<>();
         for (Payment p : payments) {
-            keys.add(p.key());
+            // a payment's journal key as JournalKey.payment builds it: payment:<community>:<payment id>
+            String key = "payment:" + p.communityId() + ":" + p.key();
+            paymentOfKey.put(key, p.key());
+            keys.add(key);
             communities.add(p.communityId());
             at.add(p.at());
         }
@@ -258,53 +251,10 @@ public final class BulkLedger {
             s.setArray(3, c.createArrayOf("text", communities.toArray()));
             s.setArray(4, c.createArrayOf("timestamptz", at.toArray()));
             try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) ids.put(rs.getString(1), rs.getLong(2));
+                while (rs.next()) ids.put(paymentOfKey.get(rs.getString(1)), rs.getLong(2));
             }
         }
         return ids;
-    }
-
-    private static void applyWallets(Connection c, Map<String, long[]> members, Map<String, long[]> communities) throws SQLException {
-        List<String> mc = new ArrayList<>(), mr = new ArrayList<>(), mu = new ArrayList<>();
-        List<Long> ma = new ArrayList<>();
-        for (var e : new java.util.TreeMap<>(members).entrySet()) {
-            String[] k = e.getKey().split("\u0000");
-            mc.add(k[0]);
-            mr.add(k[1]);
-            mu.add(k[2]);
-            ma.add(e.getValue()[0]);
-        }
-        try (PreparedStatement s = c.prepareStatement("insert into member_wallet (community_id, role, user_id, pending_paise)"
-                + " select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[])"
-                + " on conflict (community_id, role, user_id) do update set pending_paise = member_wallet.pending_paise + excluded.pending_paise,"
-                + " updated_at = now()")) {
-            s.setArray(1, c.createArrayOf("text", mc.toArray()));
-            s.setArray(2, c.createArrayOf("text", mr.toArray()));
-            s.setArray(3, c.createArrayOf("text", mu.toArray()));
-            s.setArray(4, c.createArrayOf("bigint", ma.toArray()));
-            s.execute();
-        }
-        List<String> cc = new ArrayList<>();
-        List<List<Long>> cols = new ArrayList<>();
-        for (int i = 0; i < 6; i++) cols.add(new ArrayList<>());
-        for (var e : new java.util.TreeMap<>(communities).entrySet()) {
-            cc.add(e.getKey());
-            for (int i = 0; i < 6; i++) cols.get(i).add(e.getValue()[i]);
-        }
-        try (PreparedStatement s = c.prepareStatement("insert into community_wallet (community_id, pending_settlement_paise,"
-                + " total_gross_revenue_paise, total_platform_fees_paise, total_gateway_fees_paise, total_gst_collected_paise,"
-                + " total_net_revenue_paise) select * from unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
-                + " ?::bigint[]) on conflict (community_id) do update set"
-                + " pending_settlement_paise = community_wallet.pending_settlement_paise + excluded.pending_settlement_paise,"
-                + " total_gross_revenue_paise = community_wallet.total_gross_revenue_paise + excluded.total_gross_revenue_paise,"
-                + " total_platform_fees_paise = community_wallet.total_platform_fees_paise + excluded.total_platform_fees_paise,"
-                + " total_gateway_fees_paise = community_wallet.total_gateway_fees_paise + excluded.total_gateway_fees_paise,"
-                + " total_gst_collected_paise = community_wallet.total_gst_collected_paise + excluded.total_gst_collected_paise,"
-                + " total_net_revenue_paise = community_wallet.total_net_revenue_paise + excluded.total_net_revenue_paise, updated_at = now()")) {
-            s.setArray(1, c.createArrayOf("text", cc.toArray()));
-            for (int i = 0; i < 6; i++) s.setArray(i + 2, c.createArrayOf("bigint", cols.get(i).toArray()));
-            s.execute();
-        }
     }
 
     /** Column arrays for one {@code INSERT ... SELECT * FROM unnest(...)}. */

@@ -13,7 +13,8 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.fees.SplitPlan;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentGroupCommitter;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.testing.TestDatabases;
@@ -52,13 +53,13 @@ public final class LedgerBenchmark {
         int batch = args.length > 4 ? Integer.parseInt(args[4]) : 250;
         int callers = group ? Math.max(2_000, 4 * threads * batch) : threads;
         if (seconds < 1 || seconds > 3600 || threads < 1 || threads > 128 || communities < 1 || communities > 10_000
-                || batch < 1 || batch > LedgerRepository.MAX_BATCH) {
-            throw new IllegalArgumentException("seconds 1..3600, threads 1..128, communities 1..10000, batch 1.." + LedgerRepository.MAX_BATCH);
+                || batch < 1 || batch > PaymentLedger.MAX_BATCH) {
+            throw new IllegalArgumentException("seconds 1..3600, threads 1..128, communities 1..10000, batch 1.." + PaymentLedger.MAX_BATCH);
         }
         try (LedgerDatabase db = LedgerDatabase.open(TestDatabases.freshUrl(), null, null, threads + 2)) {
             List<RoleSplit> roles = List.of(role("owner", 5000), role("admins", 2000), role("moderators", 1000), role("event_team", 2000));
             seed(db, communities, roles);
-            LedgerRepository ledger = new LedgerRepository(db.dsl());
+            PaymentLedger ledger = new PaymentLedger(new Ledger(db.dsl()));
             // Compiled once, as the worker's fee policy does: the load generator shares the cores with PostgreSQL.
             CompiledFeeSchedule fees = FeeEngine.compile(FeeSchedules.recommendedDefault());
             SplitPlan split = SplitEngine.compile(roles);

@@ -8,7 +8,8 @@ import com.commdesk.fees.PaymentFacts;
 import com.commdesk.fees.SplitEngine;
 import com.commdesk.fees.SplitPlan;
 import com.commdesk.ledger.LedgerDatabase;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.testing.TestDatabases;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ import java.util.Random;
 
 /**
  * What the analytics rollups' triggers (changelog 070) cost the payment path (a command, not a test):
- * posts group-commit batches through {@link LedgerRepository#postPayments} with the six analytics
- * triggers enabled and disabled, alternating in rounds (so the machine's other load hits both alike),
+ * posts group-commit batches through {@link PaymentLedger#postPayments} (as the runtime role) with the six
+ * analytics triggers enabled and disabled (by the owner), alternating in rounds (so the machine's other load hits both alike),
  * and prints the median payments/s of each and the difference.
  *
  * <pre>
@@ -40,9 +41,11 @@ public final class RollupWriteCost {
         int batches = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 250;
         int communities = args.length > 3 ? Integer.parseInt(args[3]) : 64;
-        try (LedgerDatabase db = LedgerDatabase.open(TestDatabases.freshUrl(), null, null, 2)) {
+        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        try (LedgerDatabase db = LedgerDatabase.open(urls.runtime(), null, null, 2);
+             LedgerDatabase owner = LedgerDatabase.open(urls.owner(), null, null, 1)) {
             new BulkLedger(db.dataSource(), new long[] {100_000L}).createCommunities("wc", communities);
-            LedgerRepository ledger = new LedgerRepository(db.dsl());
+            PaymentLedger ledger = new PaymentLedger(new Ledger(db.dsl()));
             CompiledFeeSchedule fees = FeeEngine.compile(FeeSchedules.recommendedDefault());
             SplitPlan split = SplitEngine.compile(BulkLedger.ROLES);
             Random random = new Random(1);
@@ -54,7 +57,7 @@ public final class RollupWriteCost {
                 boolean onFirst = r % 2 == 0;
                 for (int k = 0; k < 2; k++) {
                     boolean enabled = (k == 0) == onFirst;
-                    for (String[] t : TRIGGERS) db.dsl().execute("alter table " + t[0] + (enabled ? " enable" : " disable") + " trigger " + t[1]);
+                    for (String[] t : TRIGGERS) owner.dsl().execute("alter table " + t[0] + (enabled ? " enable always" : " disable") + " trigger " + t[1]);
                     long t0 = System.nanoTime();
                     post(ledger, fees, split, random, n, communities, size, batches);
                     double rate = (double) batches * size / ((System.nanoTime() - t0) / 1e9);
@@ -63,7 +66,7 @@ public final class RollupWriteCost {
                 }
                 System.out.printf("round %d: with rollups %,.0f payments/s, without %,.0f%n", r + 1, on[r], off[r]);
             }
-            for (String[] t : TRIGGERS) db.dsl().execute("alter table " + t[0] + " enable trigger " + t[1]);
+            for (String[] t : TRIGGERS) owner.dsl().execute("alter table " + t[0] + " enable always trigger " + t[1]);
             Arrays.sort(on);
             Arrays.sort(off);
             double mOn = on[rounds / 2], mOff = off[rounds / 2];
@@ -75,7 +78,7 @@ public final class RollupWriteCost {
         System.exit(0);
     }
 
-    private static void post(LedgerRepository ledger, CompiledFeeSchedule fees, SplitPlan split, Random random, long[] n,
+    private static void post(PaymentLedger ledger, CompiledFeeSchedule fees, SplitPlan split, Random random, long[] n,
                              int communities, int size, int batches) {
         for (int b = 0; b < batches; b++) {
             List<PaymentPosting> batch = new ArrayList<>(size);
@@ -85,7 +88,7 @@ public final class RollupWriteCost {
                 batch.add(new PaymentPosting("wc-" + k, "wc-" + random.nextInt(communities), "EVENT", "evt-" + k, "order-" + k, "cf-" + k,
                         "UPI", fb, split.split(fb.netPaise()), null, null, Map.of()));
             }
-            for (LedgerRepository.BatchItem item : ledger.postPayments(batch)) {
+            for (PaymentLedger.BatchItem item : ledger.postPayments(batch)) {
                 if (item.refused() != null) throw item.refused();
             }
         }

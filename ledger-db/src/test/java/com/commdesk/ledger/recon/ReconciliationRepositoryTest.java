@@ -12,7 +12,8 @@ import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.testing.TestDatabases;
 import java.math.BigDecimal;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ReconciliationRepositoryTest {
     LedgerDatabase db;
     DSLContext dsl;
-    LedgerRepository ledger;
+    PaymentLedger payments;
     ReconciliationRepository recon;
     CommunityConfig demo;
     OffsetDateTime from;
@@ -37,8 +38,9 @@ class ReconciliationRepositoryTest {
     void setUp() {
         db = TestDatabases.fresh();
         dsl = db.dsl();
-        ledger = new LedgerRepository(dsl);
-        recon = new ReconciliationRepository(dsl);
+        Ledger core = new Ledger(dsl);
+        payments = new PaymentLedger(core);
+        recon = new ReconciliationRepository(core);
         demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
         from = OffsetDateTime.now().minusHours(1);
     }
@@ -51,7 +53,7 @@ class ReconciliationRepositoryTest {
 
     FeeBreakdown pay(String key, long amountPaise) {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        ledger.postPayment(new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key, "CARD", b,
+        payments.postPayment(new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key, "CARD", b,
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), "rule-7", 3, Map.of()));
         return b;
     }

@@ -247,7 +247,8 @@ class CommissionRuleRepositoryTest {
                 "update commission_rule_audit set actor = 'mallory'",
                 "delete from commission_rule_audit",
                 "truncate commission_rule_audit"}) {
-            assertThatThrownBy(() -> sql(s)).as(s).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            // the runtime role (which these tests connect as) is refused by its privileges, anyone else by the triggers
+            assertThatThrownBy(() -> sql(s)).as(s).isInstanceOf(SQLException.class).hasMessageMatching("(?s).*(append-only|permission denied).*");
         }
         // the one change allowed: an unused version becomes used
         sql("update commission_rule_version set used_at = now() where rule_id = 'fresh' and used_at is null");

@@ -29,6 +29,14 @@ public final class TestDatabases {
     private static final String RUN_ID = Long.toString(ProcessHandle.current().pid(), 36)
             + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private static final List<String> CREATED = new ArrayList<>();
+    /**
+     * The login role tests connect as, like the API and the worker: a member of the runtime role
+     * (changelog 019), never the owner. Test-only credentials (the server is a throwaway or a
+     * developer's own).
+     */
+    public static final String RUNTIME_USER = "commdesk_app_test";
+    public static final String RUNTIME_PASSWORD = "commdesk_app_test";
+    private static final java.util.Map<LedgerDatabase, String> NAMES = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private static String adminUrl;
     private static String templateName;
     private static String source;
@@ -36,18 +44,47 @@ public final class TestDatabases {
 
     private TestDatabases() {}
 
-    /** A new database with the whole schema and the demo community, owned by this test run. */
+    /**
+     * A new database with the whole schema and the demo community, connected as the runtime role (what
+     * the API and the worker connect as: no UPDATE/DELETE on the books, no DDL). For setup a test must do
+     * as the owner (e.g. a hand edit that simulates a bug), see {@link #owner}.
+     */
     public static synchronized LedgerDatabase fresh() {
-        return LedgerDatabase.open(freshUrl(), null, null, 8);
+        Urls urls = freshUrls();
+        LedgerDatabase db = LedgerDatabase.open(urls.runtime(), null, null, 8);
+        NAMES.put(db, urls.owner());
+        return db;
     }
 
-    /** Like {@link #fresh()}, but only the JDBC URL (user and password are in it), for apps under test. */
-    public static synchronized String freshUrl() {
+    /** A fresh database's JDBC URLs (users and passwords in them): the runtime role's, and the owner's (migrations). */
+    public record Urls(String runtime, String owner) {}
+
+    public static synchronized Urls freshUrls() {
         ensureTemplate();
         String name = "commdesk_t_" + RUN_ID + "_" + (++counter);
         execAdmin("create database " + name + " template " + templateName);
         CREATED.add(name);
-        return withDatabase(adminUrl, name);
+        String owner = withDatabase(adminUrl, name);
+        return new Urls(asRuntimeRole(owner), owner);
+    }
+
+    /** The runtime role's URL of a fresh database (what an app under test connects as). */
+    public static synchronized String freshUrl() {
+        return freshUrls().runtime();
+    }
+
+    /** A small pool as the owner on the same database as {@code db} (from {@link #fresh()}), for setup only. */
+    public static LedgerDatabase owner(LedgerDatabase db) {
+        String url = NAMES.get(db);
+        if (url == null) throw new IllegalArgumentException("not a database from TestDatabases.fresh()");
+        return LedgerDatabase.open(url, null, null, 2);
+    }
+
+    /** The same database, connected as the test runtime login role. */
+    public static String asRuntimeRole(String jdbcUrl) {
+        String stripped = jdbcUrl.replaceAll("([?&])(user|password)=[^&]*", "$1").replaceAll("[?&]+$", "").replace("?&", "?")
+                .replaceAll("&&+", "&");
+        return stripped + (stripped.contains("?") ? "&" : "?") + "user=" + RUNTIME_USER + "&password=" + RUNTIME_PASSWORD;
     }
 
     /** Where this run's databases live, for test logs: "env", "testcontainers" or "embedded". */
@@ -67,6 +104,7 @@ public final class TestDatabases {
         } catch (Exception e) {
             throw new IllegalStateException("could not migrate the test template database", e);
         }
+        ensureRuntimeLogin();
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::dropAll, "drop-test-databases"));
     }
 
@@ -101,6 +139,20 @@ public final class TestDatabases {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (Throwable t) {
             return false;
+        }
+    }
+
+    /** The test login role, a member of the runtime role (roles are per server: made once, shared by every test run). */
+    private static void ensureRuntimeLogin() {
+        try (Connection c = DriverManager.getConnection(adminUrl)) {
+            c.createStatement().execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + RUNTIME_USER + "') then "
+                    + "create role " + RUNTIME_USER + " login password '" + RUNTIME_PASSWORD + "' in role " + Migrations.RUNTIME_ROLE
+                    + "; end if; end $$");
+        } catch (SQLException e) {
+            // Another test JVM on the same server made it at the same moment: fine if it exists now.
+            if (!"42710".equals(e.getSQLState()) && !"23505".equals(e.getSQLState()) && !"XX000".equals(e.getSQLState())) {
+                throw new IllegalStateException("could not create the test runtime role: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -22,7 +22,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The whole platform in one process, for a newcomer's laptop and the end-to-end tests: PostgreSQL,
  * Temporal, the Cashfree simulator, the worker and the API. Each piece is embedded unless the
- * environment names a real one (DATABASE_URL, TEMPORAL_ADDRESS, CASHFREE_CLIENT_ID). Embedded
+ * environment names a real one (DATABASE_URL with DATABASE_MIGRATION_URL, TEMPORAL_ADDRESS, CASHFREE_CLIENT_ID).
+ * The embedded PostgreSQL gets both roles: commdesk_owner migrates, commdesk_app (in commdesk_runtime) is
+ * what the apps connect as, each with a random password made at start. Embedded
  * pieces keep everything in memory: a restart starts from empty. Identity: an embedded OAuth2/OIDC provider
  * (Spring Authorization Server) with dev users, unless OIDC_ISSUER_URI names a real one.
  */
@@ -49,6 +51,8 @@ public final class DevStack implements AutoCloseable {
     private final Map<String, String> started = new LinkedHashMap<>();
     private CashfreeSimulator simulator;
     private String databaseUrl;
+    private String runtimeUser;
+    private String runtimePassword;
     private ConfigurableApplicationContext api;
     private ConfigurableApplicationContext worker;
     private ConfigurableApplicationContext auth;
@@ -73,25 +77,49 @@ public final class DevStack implements AutoCloseable {
     private void startAll(Options o) {
         Map<String, String> props = new LinkedHashMap<>();
 
+        // Two roles (docs/ledger.md, "Two roles"): migrations run as the schema's owner, the apps connect
+        // as a login role in commdesk_runtime that cannot rewrite the books.
         databaseUrl = o.env().get("DATABASE_URL");
+        String user = o.env().get("DATABASE_USER");
+        String password = o.env().get("DATABASE_PASSWORD");
+        LedgerDatabase.MigrationOwner owner = LedgerDatabase.MigrationOwner.from(o.env()::get);
         if (blank(databaseUrl)) {
             try {
                 EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
                 toClose.push(pg);
-                databaseUrl = pg.getJdbcUrl("postgres", "postgres");
-                started.put("PostgreSQL", "embedded (zonky), " + databaseUrl + " - in memory, gone on exit");
+                String ownerPassword = randomSecret();
+                password = randomSecret();
+                user = "commdesk_app";
+                try (var c = java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres")); var s = c.createStatement()) {
+                    s.execute("create role " + Migrations.RUNTIME_ROLE + " nologin");
+                    s.execute("create role commdesk_owner login password '" + ownerPassword + "'");
+                    s.execute("create role " + user + " login password '" + password + "' in role " + Migrations.RUNTIME_ROLE);
+                    s.execute("create database commdesk owner commdesk_owner");
+                }
+                String url = pg.getJdbcUrl("postgres", "postgres").replaceAll("/postgres(\\?|$)", "/commdesk$1").replaceAll("[?&]user=[^&]*", "");
+                databaseUrl = url;
+                owner = new LedgerDatabase.MigrationOwner(url, "commdesk_owner", ownerPassword);
+                started.put("PostgreSQL", "embedded (zonky), " + url + " as " + user + " (migrated by commdesk_owner)"
+                        + " - in memory, gone on exit");
             } catch (Exception e) {
                 throw new IllegalStateException("could not start embedded PostgreSQL: " + e.getMessage(), e);
             }
         } else {
-            started.put("PostgreSQL", "configured, " + databaseUrl.replaceAll("(?i)(password=)[^&]*", "$1***"));
+            started.put("PostgreSQL", "configured, " + databaseUrl.replaceAll("(?i)(password=)[^&]*", "$1***")
+                    + (owner.jdbcUrl() == null ? " (not migrated here: DATABASE_MIGRATION_URL is not set)" : ""));
         }
         props.put("DATABASE_URL", databaseUrl);
-        try (LedgerDatabase db = LedgerDatabase.open(databaseUrl, o.env().get("DATABASE_USER"), o.env().get("DATABASE_PASSWORD"), 1)) {
-            Migrations.migrate(db.dataSource(), true);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not migrate " + databaseUrl + ": " + e.getMessage(), e);
+        if (user != null) props.put("DATABASE_USER", user);
+        if (password != null) props.put("DATABASE_PASSWORD", password);
+        if (owner.jdbcUrl() != null) {
+            try (LedgerDatabase db = LedgerDatabase.open(owner.jdbcUrl(), owner.user(), owner.password(), 1)) {
+                Migrations.migrate(db.dataSource(), true);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not migrate as " + owner + ": " + e.getMessage(), e);
+            }
         }
+        runtimeUser = user;
+        runtimePassword = password;
         props.put("commdesk.db.migrate", "false"); // done above, once, with the demo community
 
         String temporal = o.env().get("TEMPORAL_ADDRESS");
@@ -288,6 +316,17 @@ public final class DevStack implements AutoCloseable {
     public CashfreeSimulator simulator() { return simulator; }
 
     public String databaseUrl() { return databaseUrl; }
+
+    /** A pool on the stack's database as the apps' runtime role (what tests use to look at the books). */
+    public LedgerDatabase runtimeDatabase(int poolSize) {
+        return LedgerDatabase.open(databaseUrl, runtimeUser, runtimePassword, poolSize);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[18];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
 
     public Map<String, String> started() { return Map.copyOf(started); }
 

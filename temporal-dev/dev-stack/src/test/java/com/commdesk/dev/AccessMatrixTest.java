@@ -112,6 +112,10 @@ class AccessMatrixTest {
         c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/retry", "{}", OPS));
         c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/compensate", "{}", OPS));
         c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/review", "{}", OPS));
+        // refunds that wait for Cashfree or an operator (h-ledger): finance may look, only ops decide
+        c.add(call("GET", "/api/v1/ops/refunds", null, OPS, FA, FV, PA));
+        c.add(call("POST", "/api/v1/ops/refunds/no-such-refund/retry", "{}", OPS));
+        c.add(call("POST", "/api/v1/ops/refunds/no-such-refund/compensate", "{}", OPS));
         c.add(call("POST", "/api/v1/ops/blocklist", "{}", PA));
         // reconciliation
         c.add(call("GET", "/api/v1/reconciliation/exceptions", null, FA, FV));

@@ -57,9 +57,18 @@ class AuditLogTest {
         var dsl = SharedStack.db().dsl();
         SharedStack.send(SharedStack.token("PLATFORM_ADMIN"), "POST", "/api/v1/ops/blocklist", "application/json",
                 "{\"kind\":\"ORDER\",\"value\":\"audit-append-only\",\"reason\":\"test\"}", Map.of());
-        assertThatThrownBy(() -> dsl.execute("update audit_log set actor = 'someone-else'")).hasMessageContaining("append-only");
-        assertThatThrownBy(() -> dsl.execute("delete from audit_log")).hasMessageContaining("append-only");
-        assertThatThrownBy(() -> dsl.execute("truncate audit_log")).hasMessageContaining("append-only");
+        // The application's connection (the runtime role) has no right to change it at all ...
+        assertThatThrownBy(() -> dsl.execute("update audit_log set actor = 'someone-else'")).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> dsl.execute("delete from audit_log")).hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> dsl.execute("truncate audit_log")).hasMessageContaining("permission denied");
+        // ... and even the schema's owner is stopped by the table's own guard: two locks, each checked.
+        try (var owner = SharedStack.owner(SharedStack.get())) {
+            var o = owner.dsl();
+            assertThatThrownBy(() -> o.execute("update audit_log set actor = 'someone-else'")).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> o.execute("delete from audit_log")).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> o.execute("truncate audit_log")).hasMessageContaining("append-only");
+        }
+        assertThat(dsl.fetchCount(dsl.selectFrom("audit_log"))).isPositive();
     }
 
     @Test

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.commdesk.api.analytics.IndianMoney;
 import com.commdesk.cashfree.sim.PaymentMethod;
 import com.commdesk.dev.auth.DevIdentities;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -259,7 +260,7 @@ class DashboardBrowserTest {
         assertThat(SharedStack.post("/api/v1/payments", "browser-payout-1", "{\"communityId\":\"" + community
                 + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"browser_payout_1\",\"amountPaise\":10000000}").statusCode()).isEqualTo(202);
         assertThat(EndToEndPaymentTest.awaitFinal("browser-payout-1").path("stage").asText()).isEqualTo("COMPLETED");
-        new LedgerRepository(SharedStack.db().dsl()).releaseDueHolds(OffsetDateTime.now(), 1000);
+        new HoldReleases(new Ledger(SharedStack.db().dsl())).releaseDueHolds(OffsetDateTime.now(), 1000);
         HttpResponse<String> started = FourEyesApiTest.call(SharedStack.userToken(requester), "POST", "/api/v1/finance/settlements",
                 "{\"communityId\":\"" + community + "\"}");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);

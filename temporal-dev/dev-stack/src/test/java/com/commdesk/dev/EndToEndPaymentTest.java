@@ -86,11 +86,12 @@ class EndToEndPaymentTest {
         JsonNode trial = JSON.readTree(SharedStack.get("/api/v1/ledger/trial-balance").body());
         assertThat(trial.path("balanced").asBoolean()).isTrue();
         assertThat(trial.path("totalDebitsPaise").asLong()).isEqualTo(trial.path("totalCreditsPaise").asLong()).isPositive();
-        assertThat(count("select count(*) from journal where idempotency_key = ?", "e2e-pay-1")).isEqualTo(1);
+        assertThat(count("select count(*) from journal where idempotency_key = ?", "payment:demo-community:e2e-pay-1")).isEqualTo(1);
         assertThat(count("select count(*) from wallet_hold h join revenue_transaction t using (transaction_id) where t.idempotency_key = ?",
                 "e2e-pay-1")).isEqualTo(7);
+        // No hand-over rows any more (docs/decisions.md D13): payouts come from AVAILABLE balances via settlement cycles.
         assertThat(count("select count(*) from payout_instruction p join revenue_transaction t using (transaction_id) "
-                + "where t.idempotency_key = ? and p.status = 'SCHEDULED'", "e2e-pay-1")).isEqualTo(7);
+                + "where t.idempotency_key = ?", "e2e-pay-1")).isZero();
     }
 
     @Test
@@ -109,7 +110,7 @@ class EndToEndPaymentTest {
         assertThat(statuses).containsOnly(200, 202);
         assertThat(statuses.stream().filter(s -> s == 202)).hasSize(1);
         assertThat(awaitFinal("e2e-pay-2").path("stage").asText()).isEqualTo("COMPLETED");
-        assertThat(count("select count(*) from journal where idempotency_key = ?", "e2e-pay-2")).isEqualTo(1);
+        assertThat(count("select count(*) from journal where idempotency_key = ?", "payment:demo-community:e2e-pay-2")).isEqualTo(1);
         assertThat(count("select count(*) from revenue_transaction where cashfree_order_id = ?", "e2e_order_2")).isEqualTo(1);
     }
 
@@ -123,7 +124,7 @@ class EndToEndPaymentTest {
         JsonNode view = awaitFinal("e2e-pay-3");
         assertThat(view.path("stage").asText()).isEqualTo("FAILED");
         assertThat(view.path("error").asText()).contains("differs from the claimed");
-        assertThat(count("select count(*) from journal where idempotency_key = ?", "e2e-pay-3")).isZero();
+        assertThat(count("select count(*) from journal where idempotency_key = ?", "payment:demo-community:e2e-pay-3")).isZero();
     }
 
     @Test
@@ -135,7 +136,7 @@ class EndToEndPaymentTest {
         JsonNode view = awaitFinal("e2e-pay-4");
         assertThat(view.path("stage").asText()).isEqualTo("FAILED");
         assertThat(view.path("error").asText()).contains("belongs to community 'someone-else'");
-        assertThat(count("select count(*) from journal where idempotency_key = ?", "e2e-pay-4")).isZero();
+        assertThat(count("select count(*) from journal where idempotency_key = ?", "payment:demo-community:e2e-pay-4")).isZero();
     }
 
     @Test
@@ -146,6 +147,6 @@ class EndToEndPaymentTest {
         SharedStack.post("/api/v1/payments", "e2e-pay-5", body("e2e_order_5", 75_000L));
 
         assertThat(awaitFinal("e2e-pay-5").path("stage").asText()).isEqualTo("COMPLETED");
-        assertThat(count("select count(*) from journal where idempotency_key = ?", "e2e-pay-5")).isEqualTo(1);
+        assertThat(count("select count(*) from journal where idempotency_key = ?", "payment:demo-community:e2e-pay-5")).isEqualTo(1);
     }
 }

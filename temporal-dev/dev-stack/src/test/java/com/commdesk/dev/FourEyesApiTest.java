@@ -3,7 +3,8 @@ package com.commdesk.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.cashfree.sim.PaymentMethod;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ class FourEyesApiTest {
         assertThat(SharedStack.post("/api/v1/payments", "fe-pay-1", "{\"communityId\":\"" + COMMUNITY
                 + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"fe_order_1\",\"amountPaise\":10000000}").statusCode()).isEqualTo(202);
         assertThat(EndToEndPaymentTest.awaitFinal("fe-pay-1").path("stage").asText()).isEqualTo("COMPLETED");
-        new LedgerRepository(SharedStack.db().dsl()).releaseDueHolds(OffsetDateTime.now(), 1000);
+        new HoldReleases(new Ledger(SharedStack.db().dsl())).releaseDueHolds(OffsetDateTime.now(), 1000);
 
         String approver1 = SharedStack.userToken("approver1");
         HttpResponse<String> started = call(approver1, "POST", "/api/v1/finance/settlements", "{\"communityId\":\"" + COMMUNITY + "\"}");

@@ -3,7 +3,8 @@ package com.commdesk.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.cashfree.sim.PaymentMethod;
-import com.commdesk.ledger.LedgerRepository;
+import com.commdesk.ledger.HoldReleases;
+import com.commdesk.ledger.Ledger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -73,7 +74,7 @@ class PayoutsApiTest {
                 + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"payout_order_1\",\"amountPaise\":10000000}").statusCode()).isEqualTo(202);
         assertThat(EndToEndPaymentTest.awaitFinal("payout-pay-1").path("stage").asText()).isEqualTo("COMPLETED");
         // The hold ends (hold_days 0): what the worker's release job does, for this community's due holds.
-        assertThat(new LedgerRepository(dsl).releaseDueHolds(OffsetDateTime.now(), 1000)).isPositive();
+        assertThat(new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now(), 1000)).isPositive();
         long available = wallet("available_paise");
         assertThat(available).isGreaterThan(5_000_000L);
 
@@ -115,7 +116,7 @@ class PayoutsApiTest {
         assertThat(webhooks(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()))).isEqualTo(before);
         assertThat(SharedStack.count("select count(*) from webhook_event where order_id = ?", payoutId)).isEqualTo(1);
         assertThat(stack.simulator().payouts().transferRequests(payoutId)).isEqualTo(1);
-        assertThat(SharedStack.count("select count(*) from journal where idempotency_key = ?", "payout-paid:" + payoutId))
+        assertThat(SharedStack.count("select count(*) from journal where idempotency_key = ?", "payout_paid:payout:" + payoutId))
                 .isEqualTo(1);
         assertThat(wallet("paid_out_paise")).isEqualTo(available);
         assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()).path("payout").path("status").asText())

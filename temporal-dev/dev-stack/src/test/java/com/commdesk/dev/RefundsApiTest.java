@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** Refunds over HTTP: the real SDK asks the simulator to refund, and the books take it back proportionally. */
+/**
+ * Refunds over HTTP: reserved in the books, then the real SDK asks the simulator, whose refund is
+ * PENDING until it settles and sends a signed REFUND_STATUS webhook; the books follow the outcome.
+ */
 class RefundsApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static DevStack stack;
@@ -33,8 +36,14 @@ class RefundsApiTest {
 
 
     static HttpResponse<String> refund(String key, String json) throws Exception {
-        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api("/api/v1/payments/refund-pay-1/refunds")))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key).header("Authorization", "Bearer " + SharedStack.actorToken("support-asha", "POST", "/api/v1/payments/refund-pay-1/refunds"))
+        return refund("refund-pay-1", key, json);
+    }
+
+    static HttpResponse<String> refund(String paymentId, String key, String json) throws Exception {
+        String path = "/api/v1/payments/" + paymentId + "/refunds";
+        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(path)))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + SharedStack.actorToken("support-asha", "POST", path))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -42,7 +51,7 @@ class RefundsApiTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             JsonNode s = JSON.readTree(SharedStack.get("/api/v1/refunds/" + id).body());
-            if (List.of("COMPLETED", "FAILED", "NEEDS_ATTENTION").contains(s.path("stage").asText())) return s;
+            if (List.of("COMPLETED", "FAILED", "CANCELLED", "NEEDS_ATTENTION").contains(s.path("stage").asText())) return s;
             if (System.nanoTime() > deadline) throw new AssertionError("refund " + id + " still " + s);
             Thread.sleep(200);
         }
@@ -61,7 +70,12 @@ class RefundsApiTest {
 
         assertThat(refund("rf-e2e-1", "{\"kind\":\"REFUND\",\"amountPaise\":250000,\"reason\":\"seat cancelled\"}").statusCode()).isEqualTo(202);
         assertThat(awaitRefund("rf-e2e-1").path("stage").asText()).isEqualTo("COMPLETED");
-        assertThat(stack.simulator().refunds().refundedPaise("refund_order_1")).isEqualTo(250_000L);
+        assertThat(stack.simulator().refunds().find("rf-e2e-1")).hasValueSatisfying(r -> {
+            assertThat(r.amountPaise()).isEqualTo(250_000L);
+            assertThat(r.status()).isEqualTo("SUCCESS");
+        });
+        assertThat(stack.simulator().refunds().count()).as("one refund at Cashfree per refund id").isEqualTo(
+                (int) count("select count(*) from refund where kind = 'REFUND'"));
         assertThat(count("select count(*) from refund where refund_id = 'rf-e2e-1'")).isEqualTo(1);
         JsonNode invariants = JSON.readTree(SharedStack.get("/api/v1/ledger/invariants").body());
         assertThat(invariants.path("violations").size()).as(invariants.toString()).isZero();
@@ -74,6 +88,92 @@ class RefundsApiTest {
         assertThat(failed.path("stage").asText()).isEqualTo("FAILED");
         assertThat(failed.path("error").asText()).contains("exceeds");
         assertThat(count("select count(*) from refund where refund_id = 'rf-e2e-2'")).isZero();
+    }
+
+    static HttpResponse<String> ops(String path, String actor) throws Exception {
+        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(path))).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + SharedStack.actorToken(actor, "POST", path))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"checked with Cashfree\"}"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode awaitStage(String id, String stage) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonNode s = JSON.readTree(SharedStack.get("/api/v1/refunds/" + id).body());
+            if (s.path("stage").asText().equals(stage)) return s;
+            if (System.nanoTime() > deadline) throw new AssertionError("refund " + id + " still " + s);
+            Thread.sleep(200);
+        }
+    }
+
+    static void booksAreWhole() throws Exception {
+        JsonNode invariants = JSON.readTree(SharedStack.get("/api/v1/ledger/invariants").body());
+        assertThat(invariants.path("violations").size()).as(invariants.toString()).isZero();
+    }
+
+    @Test
+    void aRefundKeyUsedForAnotherPaymentIsAConflictNotThatRefund() throws Exception {
+        stack.simulator().createPaidOrder("refund_order_2", 500_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
+        SharedStack.post("/api/v1/payments", "refund-pay-2",
+                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"refund_order_2\",\"amountPaise\":500000}");
+        assertThat(EndToEndPaymentTest.awaitFinal("refund-pay-2").path("stage").asText()).isEqualTo("COMPLETED");
+        assertThat(refund("rf-e2e-key", "{\"kind\":\"REFUND\",\"amountPaise\":1000,\"reason\":\"seat cancelled\"}").statusCode())
+                .isEqualTo(202);
+
+        HttpResponse<String> other = refund("refund-pay-2", "rf-e2e-key", "{\"kind\":\"REFUND\",\"amountPaise\":1000,\"reason\":\"seat cancelled\"}");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
+        assertThat(other.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        HttpResponse<String> otherBody = refund("rf-e2e-key", "{\"kind\":\"REFUND\",\"amountPaise\":2000,\"reason\":\"seat cancelled\"}");
+        assertThat(otherBody.statusCode()).isEqualTo(409);
+        assertThat(awaitRefund("rf-e2e-key").path("stage").asText()).isEqualTo("COMPLETED");
+        assertThat(count("select count(*) from refund where refund_id = 'rf-e2e-key'")).isEqualTo(1);
+    }
+
+    @Test
+    void refundIdsAndNotesFollowCashfreesRules() throws Exception {
+        String ok = "{\"kind\":\"REFUND\",\"amountPaise\":10,\"reason\":\"seat cancelled\"}";
+        assertThat(refund("rf.e2e:dotted", ok).statusCode()).isEqualTo(422);
+        assertThat(refund("r".repeat(41), ok).statusCode()).isEqualTo(422);
+        assertThat(refund("rf-e2e-note", "{\"kind\":\"REFUND\",\"amountPaise\":10,\"reason\":\"ab\"}").statusCode()).isEqualTo(422);
+        assertThat(refund("rf-e2e-note", "{\"kind\":\"REFUND\",\"amountPaise\":10,\"reason\":\"" + "x".repeat(101) + "\"}").statusCode())
+                .isEqualTo(422);
+        assertThat(count("select count(*) from refund_request where refund_id = 'rf-e2e-note'")).isZero();
+    }
+
+    @Test
+    void aRefundCashfreeCancelsGivesTheReservedMoneyBack() throws Exception {
+        stack.simulator().refunds().scenario("rf-e2e-cancel", com.commdesk.cashfree.sim.RefundBook.Outcome.CANCELLED);
+        assertThat(refund("rf-e2e-cancel", "{\"kind\":\"REFUND\",\"amountPaise\":100000,\"reason\":\"seat cancelled\"}").statusCode())
+                .isEqualTo(202);
+        JsonNode done = awaitRefund("rf-e2e-cancel");
+        assertThat(done.path("stage").asText()).as(done.toString()).isEqualTo("CANCELLED");
+        assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-cancel' and outcome = 'CANCELLED'")).isEqualTo(1);
+        assertThat(count("select count(*) from journal j join refund r on j.reverses_journal_id = r.journal_id where r.refund_id = 'rf-e2e-cancel'"))
+                .isEqualTo(1);
+        booksAreWhole();
+    }
+
+    @Test
+    void aStuckRefundIsListedAndCompensatedOnlyOnceCashfreeSaysItFailed() throws Exception {
+        stack.simulator().refunds().scenario("rf-e2e-stuck", com.commdesk.cashfree.sim.RefundBook.Outcome.PENDING);
+        refund("rf-e2e-stuck", "{\"kind\":\"REFUND\",\"amountPaise\":50000,\"reason\":\"seat cancelled\"}");
+        awaitStage("rf-e2e-stuck", "AWAITING_CASHFREE");
+        JsonNode waiting = JSON.readTree(SharedStack.get("/api/v1/ops/refunds?olderThanMinutes=0").body());
+        assertThat(waiting.toString()).contains("rf-e2e-stuck");
+
+        // Cashfree still has it PENDING: an operator's compensation is refused, the money stays reserved.
+        assertThat(ops("/api/v1/ops/refunds/rf-e2e-stuck/compensate", "ops-anita").statusCode()).isEqualTo(202);
+        Thread.sleep(1_000);
+        assertThat(awaitStage("rf-e2e-stuck", "AWAITING_CASHFREE").path("error").asText()).contains("not compensated");
+        assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-stuck'")).isZero();
+
+        // Cashfree fails it (signed REFUND_STATUS webhook): the reservation goes back.
+        assertThat(stack.simulator().refunds().settle("rf-e2e-stuck", com.commdesk.cashfree.sim.RefundBook.Outcome.FAILED)).isTrue();
+        assertThat(awaitRefund("rf-e2e-stuck").path("stage").asText()).isEqualTo("FAILED");
+        assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-stuck' and outcome = 'FAILED'")).isEqualTo(1);
+        assertThat(ops("/api/v1/ops/refunds/rf-e2e-stuck/retry", "ops-anita").statusCode()).as("not waiting any more").isEqualTo(409);
+        booksAreWhole();
     }
 
     @Test

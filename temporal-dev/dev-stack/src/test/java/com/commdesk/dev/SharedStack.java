@@ -72,7 +72,9 @@ final class SharedStack {
         // fraud tests (which use the blocklist) are flagged.
         // COMMDESK_TEST_TEMPORAL=cli runs every end-to-end test on the real Temporal server (the CLI's dev
         // server, fresh state); the default is Temporal's Java test server, which needs nothing but a JDK.
-        Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(),
+        // The apps connect as the runtime role; migrations (already applied to the template) run as the owner.
+        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", urls.runtime(), "DATABASE_MIGRATION_URL", urls.owner(),
                 "commdesk.fraud.max-per-customer", "100000",
                 "COMMDESK_TEMPORAL", System.getenv().getOrDefault("COMMDESK_TEST_TEMPORAL", "test-server"),
                 // RequestLimitsTest: one client with a tiny rate limit, one browser origin allowed.
@@ -82,7 +84,21 @@ final class SharedStack {
             if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
         });
         env.putAll(settings);
-        return DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), DevStack.freePort(), 0, 0, env));
+        DevStack started = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, DevStack.freePort(), DevStack.freePort(), 0, 0, env));
+        OWNER_URLS.put(started, urls.owner());
+        return started;
+    }
+
+    private static final Map<DevStack, String> OWNER_URLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A pool on a stack's database as the migration owner, for what only a bug or someone with the owner's
+     * password could do (a test that damages the books on purpose). The caller closes it.
+     */
+    static com.commdesk.ledger.LedgerDatabase owner(DevStack stack) {
+        String url = OWNER_URLS.get(stack);
+        if (url == null) throw new IllegalArgumentException("not a stack from SharedStack");
+        return com.commdesk.ledger.LedgerDatabase.open(url, null, null, 1);
     }
 
     /** A small pool on the stack's database, for tests that check what was written. */

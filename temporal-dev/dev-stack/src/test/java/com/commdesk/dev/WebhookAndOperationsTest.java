@@ -157,7 +157,7 @@ class WebhookAndOperationsTest {
 
         assertThat(awaitStage("park-1", "COMPLETED").path("shares").get(0).path("amountPaise").asLong()).isPositive();
         assertThat(ops("/api/v1/ops/payments/park-1/retry", "ops-anita", "{}").statusCode()).as("not parked any more").isEqualTo(409);
-        assertThat(count("select count(*) from journal where idempotency_key = 'park-1'")).isEqualTo(1);
+        assertThat(count("select count(*) from journal where idempotency_key like 'payment:%:park-1'")).isEqualTo(1);
     }
 
     @Test
@@ -176,6 +176,6 @@ class WebhookAndOperationsTest {
 
         JsonNode done = awaitStage("fraud-1", "REJECTED");
         assertThat(done.path("error").asText()).contains("risk-meera");
-        assertThat(count("select count(*) from journal where idempotency_key = 'fraud-1'")).isZero();
+        assertThat(count("select count(*) from journal where idempotency_key like 'payment:%:fraud-1'")).isZero();
     }
 }

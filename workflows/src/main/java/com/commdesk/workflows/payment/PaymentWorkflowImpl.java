@@ -38,6 +38,12 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     static final String OPERATIONS_CHANGE = "screen-park-record";
     /** v2 of {@link #OPERATIONS_CHANGE}: local activities for database and compute steps, PaymentStage search attribute. */
     static final int FAST_PATH = 2;
+    /**
+     * getVersion change id: the hand-over step is gone (docs/decisions.md D13). It wrote payout_instruction
+     * rows nothing read; payouts come from AVAILABLE balances through each community's settlement cycle.
+     * Histories recorded before it still run the step (the activity still answers, writing nothing).
+     */
+    static final String NO_HANDOVER = "no-payout-handover";
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
     static final RetryOptions RETRY = StepOptions.retry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new));
@@ -171,7 +177,9 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             posting = step(PaymentStage.POSTING_LEDGER, () -> db.postToLedger(request, verified, fees, new Allocation(shares)));
             releaseAtEpochMillis = step(PaymentStage.QUEUING_SETTLEMENT,
                     () -> db.queueSettlement(posting.transactionId()).releaseAtEpochMillis());
-            step(PaymentStage.HANDING_OVER_PAYOUT, () -> db.handOverToPayouts(posting.transactionId()));
+            if (Workflow.getVersion(NO_HANDOVER, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+                step(PaymentStage.HANDING_OVER_PAYOUT, () -> db.handOverToPayouts(posting.transactionId()));
+            }
 
             stage = PaymentStage.COMPLETED;
             error = null;

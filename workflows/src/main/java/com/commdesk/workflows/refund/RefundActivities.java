@@ -6,15 +6,41 @@ import io.temporal.activity.ActivityMethod;
 /** The I/O of a refund; every method is idempotent by refund id. */
 @ActivityInterface
 public interface RefundActivities {
-    /** The payment must be posted and not reversed, and the amount within what is still refundable. */
+    /** v0: the payment must be posted and not reversed, and the amount within what is still refundable. */
     @ActivityMethod
     RefundTarget check(RefundRequest request);
 
-    /** Asks Cashfree to refund the customer (refund_id = our refund id); returns Cashfree's refund id. */
+    /** v0: asks Cashfree to refund (refund_id = our refund id); returns Cashfree's refund id. */
     @ActivityMethod
     String refundAtCashfree(RefundRequest request, String cashfreeOrderId);
 
-    /** Posts the proportional REFUND journal (members, taxes, fees, receivables). */
+    /** v0: posts the refund as done (reserved and paid at once). */
     @ActivityMethod
     RefundOutcome post(RefundRequest request, String transactionId);
+
+    /**
+     * Reserves the refund in the books before Cashfree is asked (a chargeback is booked as final).
+     * Non-retryable {@link RefundFailures#NOT_REFUNDABLE} when the payment cannot take it: nothing written.
+     */
+    @ActivityMethod
+    RefundReservation reserve(RefundRequest request);
+
+    /**
+     * Asks Cashfree to refund; if Cashfree already has this refund id, fetches it. Non-retryable
+     * {@link RefundFailures#CASHFREE_REFUSED} when Cashfree refuses it (no refund exists there).
+     */
+    @ActivityMethod
+    CashfreeRefundState askCashfree(RefundRequest request, String cashfreeOrderId);
+
+    /** What Cashfree says about this refund now (NOT_FOUND only when Cashfree answers it has none). */
+    @ActivityMethod
+    CashfreeRefundState cashfreeStatus(RefundRequest request, String cashfreeOrderId);
+
+    /** Cashfree paid it: the reservation becomes a paid refund. */
+    @ActivityMethod
+    RefundOutcome settle(RefundRequest request, String cashfreeRefundId);
+
+    /** Cashfree cancelled or failed it (or has none): the reservation is given back. {@code outcome}: FAILED or CANCELLED. */
+    @ActivityMethod
+    RefundOutcome cancel(RefundRequest request, String outcome, String detail, String decidedBy);
 }

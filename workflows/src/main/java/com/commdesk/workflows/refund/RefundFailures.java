@@ -2,8 +2,12 @@ package com.commdesk.workflows.refund;
 
 /** Failure types no retry can fix. */
 public final class RefundFailures {
+    /** The payment cannot take this refund (not posted, reversed, or not enough left): nothing was reserved. */
     public static final String NOT_REFUNDABLE = "NotRefundable";
+    /** Cashfree refused to create the refund (a 4xx other than "already exists"): no refund exists there. */
     public static final String CASHFREE_REFUSED = "CashfreeRefusedRefund";
+    /** The books refuse the step for good (e.g. Cashfree's outcome contradicts the refund's recorded one). */
+    public static final String LEDGER_REFUSED = "LedgerRefused";
 
     private RefundFailures() {}
 }

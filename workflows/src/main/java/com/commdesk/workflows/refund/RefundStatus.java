@@ -1,6 +1,20 @@
 package com.commdesk.workflows.refund;
 
-/** A refund as its workflow knows it. */
-public record RefundStatus(String refundId, Stage stage, String cashfreeRefundId, RefundOutcome outcome, String error) {
-    public enum Stage { CHECKING, REFUNDING_AT_CASHFREE, POSTING, COMPLETED, FAILED, NEEDS_ATTENTION }
+/**
+ * A refund as its workflow knows it. {@code cashfreeStatus} is the last refund_status Cashfree gave;
+ * {@code decidedBy} the operator of the last decision.
+ */
+public record RefundStatus(String refundId, Stage stage, String cashfreeRefundId, RefundOutcome outcome, String error,
+                           String cashfreeStatus, String decidedBy) {
+    public RefundStatus(String refundId, Stage stage, String cashfreeRefundId, RefundOutcome outcome, String error) {
+        this(refundId, stage, cashfreeRefundId, outcome, error, null, null);
+    }
+
+    /**
+     * CHECKING / RESERVING: the books are asked; REFUNDING_AT_CASHFREE: Cashfree is asked; AWAITING_CASHFREE:
+     * Cashfree has it PENDING (money reserved); COMPLETED: Cashfree paid it (or a chargeback is booked);
+     * CANCELLED / FAILED: Cashfree cancelled, failed or refused it, or it was not refundable (the
+     * reservation, if any, is given back); NEEDS_ATTENTION: waiting for an operator (money reserved).
+     */
+    public enum Stage { CHECKING, RESERVING, REFUNDING_AT_CASHFREE, AWAITING_CASHFREE, POSTING, COMPLETED, CANCELLED, FAILED, NEEDS_ATTENTION }
 }

@@ -5,7 +5,10 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** check -> (refund at Cashfree, unless a chargeback) -> post the proportional reversal. */
+/**
+ * reserve in the books -> (refund at Cashfree, unless a chargeback) -> wait for Cashfree's outcome
+ * (REFUND_STATUS webhook or status polling) -> paid, or the reservation given back.
+ */
 @WorkflowInterface
 public interface RefundWorkflow {
     String TASK_QUEUE = "commdesk-payments";
@@ -20,7 +23,15 @@ public interface RefundWorkflow {
     @QueryMethod
     RefundStatus status();
 
-    /** After Cashfree refunded but the posting failed for good: an operator's "try again". */
+    /** v0: after Cashfree refunded but the posting failed for good, an operator's "try again". */
     @SignalMethod
     void retryPosting(String operator);
+
+    /** A verified REFUND_STATUS webhook; repeats (same event id) are ignored. */
+    @SignalMethod
+    void cashfreeStatus(RefundStatusEvent event);
+
+    /** An operator's RETRY or COMPENSATE while the refund waits (AWAITING_CASHFREE or NEEDS_ATTENTION). */
+    @SignalMethod
+    void decide(RefundDecision decision);
 }

@@ -6,34 +6,68 @@ import com.commdesk.workflows.StepOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
- * Deterministic orchestration of one refund. Before Cashfree has refunded, a permanent failure
- * simply fails the refund (nothing happened). After Cashfree has refunded, money has left: the
- * posting is retried for a day and then waits for an operator, never given up.
+ * Deterministic orchestration of one refund.
+ *
+ * <p>v1 ({@link #RESERVE_FIRST}): the refund is reserved in the books before Cashfree is asked, so
+ * concurrent refunds and chargebacks of one payment can never exceed it (the ledger decides under the
+ * payment's lock). Cashfree's refund is PENDING until it says SUCCESS (the reservation becomes a paid
+ * refund), CANCELLED or FAILED (the reservation is given back); the outcome comes from a verified
+ * REFUND_STATUS webhook or from polling with a doubling interval. While the outcome is unknown the money
+ * stays reserved — it is never given back on a guess: a refund Cashfree could not be reached for, or
+ * still has PENDING after {@link #MAX_WAIT}, waits for an operator (NEEDS_ATTENTION), who may RETRY or
+ * COMPENSATE; compensation gives the money back only when Cashfree says the refund does not exist, was
+ * cancelled or failed.
+ *
+ * <p>v0 (histories started before): check, refund at Cashfree, post as done — kept as released.
  */
 public class RefundWorkflowImpl implements RefundWorkflow {
-    static final RetryOptions RETRY = StepOptions.retry(RefundFailures.NOT_REFUNDABLE, RefundFailures.CASHFREE_REFUSED);
+    /** getVersion change id of v1: reserve first, follow Cashfree's refund lifecycle. */
+    static final String RESERVE_FIRST = "reserve-first-cashfree-lifecycle";
+    static final RetryOptions RETRY = StepOptions.retry(RefundFailures.NOT_REFUNDABLE, RefundFailures.CASHFREE_REFUSED,
+            RefundFailures.LEDGER_REFUSED);
+    static final Duration FIRST_POLL = Duration.ofMinutes(1);
+    static final Duration MAX_POLL = Duration.ofHours(1);
+    /** Cashfree's refunds take days (5-7 working days to the customer's bank); after this, an operator looks. */
+    static final Duration MAX_WAIT = Duration.ofDays(10);
+    static final int MAX_EVENTS = 100;
 
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
             StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(6), RETRY));
     private final RefundActivities ledger = Workflow.newActivityStub(RefundActivities.class,
             StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(24), RETRY));
+    /** One quick look at Cashfree (a poll): a failure just means "ask again later". */
+    private final RefundActivities look = Workflow.newActivityStub(RefundActivities.class,
+            StepOptions.activity(Duration.ofSeconds(30), Duration.ofMinutes(5), RETRY));
 
     private String refundId;
     private RefundStatus.Stage stage = RefundStatus.Stage.CHECKING;
     private String cashfreeRefundId;
+    private String cashfreeStatus;
     private RefundOutcome outcome;
     private String error;
+    private String decidedBy;
     private boolean retryRequested;
+    private RefundStatusEvent pendingEvent;
+    private RefundDecision pendingDecision;
+    private final Set<String> eventIds = new LinkedHashSet<>();
 
     @Override
     public RefundStatus process(RefundRequest request) {
         refundId = request.refundId();
+        int version = Workflow.getVersion(RESERVE_FIRST, Workflow.DEFAULT_VERSION, 1);
+        return version == Workflow.DEFAULT_VERSION ? processV0(request) : processV1(request);
+    }
+
+    /** v0, as released. */
+    private RefundStatus processV0(RefundRequest request) {
         RefundTarget target;
         try {
             target = ledger.check(request);
@@ -63,13 +97,199 @@ public class RefundWorkflowImpl implements RefundWorkflow {
         }
     }
 
+    /** v1: reserve, ask Cashfree, follow its refund to SUCCESS, CANCELLED or FAILED. */
+    private RefundStatus processV1(RefundRequest request) {
+        stage = RefundStatus.Stage.RESERVING;
+        RefundReservation reservation;
+        try {
+            reservation = ledger.reserve(request);
+        } catch (ActivityFailure e) {
+            error = describe(e);
+            stage = RefundStatus.Stage.FAILED;
+            throw ApplicationFailure.newNonRetryableFailure("refund " + refundId + " failed: " + error, "RefundFailed");
+        }
+        outcome = new RefundOutcome(reservation.journalId(), reservation.fromPendingPaise(), reservation.fromAvailablePaise(),
+                reservation.toReceivablePaise());
+        if (request.kind() == RefundRequest.Kind.CHARGEBACK) {
+            stage = RefundStatus.Stage.COMPLETED; // Cashfree already took the money back: booked as final
+            return status();
+        }
+        String orderId = reservation.cashfreeOrderId();
+        while (cashfreeStatus == null) {
+            stage = RefundStatus.Stage.REFUNDING_AT_CASHFREE;
+            try {
+                CashfreeRefundState state = cashfree.askCashfree(request, orderId);
+                cashfreeRefundId = state.cfRefundId();
+                cashfreeStatus = state.status();
+                error = null;
+            } catch (ActivityFailure e) {
+                error = describe(e);
+                if (isType(e, RefundFailures.CASHFREE_REFUSED)) {
+                    // Cashfree refused it: no refund exists there, so the reservation goes back.
+                    giveBack(request, RefundStatus.Stage.FAILED, "FAILED", "Cashfree refused the refund: " + error, null);
+                    return status();
+                }
+                // Cashfree unreachable for hours: it may or may not have the refund. The money stays reserved.
+                if (awaitOperator(request, orderId)) return status();
+            }
+        }
+        return followCashfree(request, orderId);
+    }
+
+    /** Waits for Cashfree's outcome (webhook or polling), then books it. */
+    private RefundStatus followCashfree(RefundRequest request, String orderId) {
+        Duration wait = FIRST_POLL;
+        Duration waited = Duration.ZERO;
+        while (!CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) {
+            if (waited.compareTo(MAX_WAIT) >= 0) {
+                error = "Cashfree still has refund " + refundId + " " + cashfreeStatus + " after " + MAX_WAIT.toDays() + " days";
+                if (awaitOperator(request, orderId)) return status();
+                waited = Duration.ZERO;
+                wait = FIRST_POLL;
+                continue;
+            }
+            stage = RefundStatus.Stage.AWAITING_CASHFREE;
+            Workflow.await(wait, () -> pendingEvent != null || pendingDecision != null);
+            if (pendingEvent != null) {
+                take(pendingEvent);
+                pendingEvent = null;
+                continue;
+            }
+            if (pendingDecision != null) {
+                RefundDecision d = pendingDecision;
+                pendingDecision = null;
+                if (decideNow(request, orderId, d)) return status();
+                continue;
+            }
+            poll(request, orderId);
+            waited = waited.plus(wait);
+            wait = wait.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : wait.multipliedBy(2);
+        }
+        if (cashfreeStatus.equals("SUCCESS")) {
+            RefundOutcome paid = ledgerStep(() -> ledger.settle(request, cashfreeRefundId));
+            outcome = paid;
+            stage = RefundStatus.Stage.COMPLETED;
+            error = null;
+        } else {
+            giveBack(request, cashfreeStatus.equals("CANCELLED") ? RefundStatus.Stage.CANCELLED : RefundStatus.Stage.FAILED,
+                    cashfreeStatus, "Cashfree " + cashfreeStatus.toLowerCase() + " the refund", null);
+        }
+        return status();
+    }
+
+    /**
+     * NEEDS_ATTENTION until an operator decides (or Cashfree's webhook brings the outcome). True when
+     * the refund is finished (compensated), false to carry on (retry, or the outcome is known now).
+     */
+    private boolean awaitOperator(RefundRequest request, String orderId) {
+        while (true) {
+            stage = RefundStatus.Stage.NEEDS_ATTENTION;
+            Workflow.await(() -> pendingDecision != null || pendingEvent != null);
+            if (pendingEvent != null) {
+                take(pendingEvent);
+                pendingEvent = null;
+                if (CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) return false;
+                continue;
+            }
+            RefundDecision d = pendingDecision;
+            pendingDecision = null;
+            if (d.action() == RefundDecision.Action.RETRY) {
+                decidedBy = d.operator();
+                return false;
+            }
+            if (decideNow(request, orderId, d)) return true;
+            if (cashfreeStatus != null) return false; // Cashfree knows the refund now: follow it
+        }
+    }
+
+    /**
+     * An operator's decision: asks Cashfree first. COMPENSATE gives the money back only if Cashfree has
+     * no such refund, or cancelled or failed it; never while Cashfree has it PENDING or paid it. True when
+     * the refund is finished.
+     */
+    private boolean decideNow(RefundRequest request, String orderId, RefundDecision d) {
+        decidedBy = d.operator();
+        CashfreeRefundState now = poll(request, orderId);
+        if (d.action() != RefundDecision.Action.COMPENSATE || now == null) return false;
+        if (now.status().equals(CashfreeRefundState.NOT_FOUND) || now.status().equals("CANCELLED") || now.status().equals("FAILED")) {
+            String result = now.status().equals("CANCELLED") ? "CANCELLED" : "FAILED";
+            giveBack(request, result.equals("CANCELLED") ? RefundStatus.Stage.CANCELLED : RefundStatus.Stage.FAILED, result,
+                    "compensated by " + d.operator() + (d.note() == null ? "" : ": " + d.note()) + " (Cashfree: " + now.status() + ")",
+                    d.operator());
+            return true;
+        }
+        error = "not compensated: Cashfree has refund " + refundId + " " + now.status();
+        return false;
+    }
+
+    /** One look at Cashfree; null (and the error noted) if Cashfree could not be asked. */
+    private CashfreeRefundState poll(RefundRequest request, String orderId) {
+        try {
+            CashfreeRefundState s = look.cashfreeStatus(request, orderId);
+            if (!s.status().equals(CashfreeRefundState.NOT_FOUND)) {
+                cashfreeStatus = s.status();
+                if (s.cfRefundId() != null) cashfreeRefundId = s.cfRefundId();
+            }
+            return s;
+        } catch (ActivityFailure e) {
+            error = "could not ask Cashfree: " + describe(e);
+            return null;
+        }
+    }
+
+    private void take(RefundStatusEvent event) {
+        if (event.cfRefundId() != null) cashfreeRefundId = event.cfRefundId();
+        cashfreeStatus = event.status();
+    }
+
+    /** The reservation goes back (REVERSAL of the refund journal), recorded with the outcome. */
+    private void giveBack(RefundRequest request, RefundStatus.Stage end, String result, String detail, String operator) {
+        error = detail;
+        outcome = ledgerStep(() -> ledger.cancel(request, result, detail, operator));
+        stage = end;
+    }
+
+    /** A books step after Cashfree acted: retried for a day, then it waits for an operator's RETRY; never dropped. */
+    private RefundOutcome ledgerStep(Functions.Func<RefundOutcome> call) {
+        while (true) {
+            try {
+                return call.apply();
+            } catch (ActivityFailure e) {
+                error = describe(e);
+                stage = RefundStatus.Stage.NEEDS_ATTENTION;
+                pendingDecision = null;
+                Workflow.await(() -> pendingDecision != null && pendingDecision.action() == RefundDecision.Action.RETRY);
+                decidedBy = pendingDecision.operator();
+                pendingDecision = null;
+            }
+        }
+    }
+
+    private static boolean isType(ActivityFailure e, String type) {
+        return e.getCause() instanceof ApplicationFailure af && type.equals(af.getType());
+    }
+
     @Override
     public RefundStatus status() {
-        return new RefundStatus(refundId, stage, cashfreeRefundId, outcome, error);
+        return new RefundStatus(refundId, stage, cashfreeRefundId, outcome, error, cashfreeStatus, decidedBy);
     }
 
     @Override
     public void retryPosting(String operator) {
         if (stage == RefundStatus.Stage.NEEDS_ATTENTION) retryRequested = true;
+    }
+
+    @Override
+    public void cashfreeStatus(RefundStatusEvent event) {
+        if (event == null || event.eventId() == null || event.status() == null || eventIds.contains(event.eventId())) return;
+        if (eventIds.size() >= MAX_EVENTS) eventIds.remove(eventIds.iterator().next());
+        eventIds.add(event.eventId());
+        if (CashfreeRefundState.OUTCOMES.contains(event.status())) pendingEvent = event;
+    }
+
+    @Override
+    public void decide(RefundDecision decision) {
+        if (decision == null || decision.action() == null) return;
+        if (stage == RefundStatus.Stage.NEEDS_ATTENTION || stage == RefundStatus.Stage.AWAITING_CASHFREE) pendingDecision = decision;
     }
 }

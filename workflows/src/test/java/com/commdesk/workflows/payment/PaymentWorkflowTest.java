@@ -87,7 +87,7 @@ class PaymentWorkflowTest {
     void runsEveryStepInOrderAndReportsTheResult() {
         PaymentStatus status = stub("p1").process(request("p1"));
 
-        assertThat(activities.calls).containsExactly("verify#1", "screen", "fees", "allocate", "post", "settle", "payout",
+        assertThat(activities.calls).containsExactly("verify#1", "screen", "fees", "allocate", "post", "settle",
                 "status:COMPLETED");
         assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
         assertThat(status.breakdown().netPaise()).isEqualTo(820_000L);
@@ -107,9 +107,9 @@ class PaymentWorkflowTest {
         assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
                 .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()))
                 .containsExactly("VerifyWithCashfree");
-        // screen, fees, allocate, post, settle, payout, status: each a local-activity marker, no round trip.
+        // screen, fees, allocate, post, settle, status: each a local-activity marker, no round trip (no hand-over since D13).
         assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-                && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity"))).hasSize(7);
+                && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity"))).hasSize(6);
         // Two workflow tasks: the start, and the one after Cashfree answered that runs every local step.
         assertThat(events.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).hasSize(2);
     }
@@ -185,7 +185,7 @@ class PaymentWorkflowTest {
         assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
         assertThat(env.currentTimeMillis() - before).isGreaterThanOrEqualTo(Duration.ofHours(1).toMillis());
         assertThat(activities.calls).containsExactly("verify#1", "screen", "fees", "allocate", "post", "settle",
-                "status:NEEDS_ATTENTION", "settle", "payout", "status:COMPLETED");
+                "status:NEEDS_ATTENTION", "settle", "status:COMPLETED");
     }
 
     @Test

@@ -15,40 +15,69 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Orchestration of refunds on Temporal's test server with time skipping. */
+/** Orchestration of refunds (v1: reserve first, follow Cashfree's lifecycle) on Temporal's test server with time skipping. */
 class RefundWorkflowTest {
     static final class Fake implements RefundActivities {
         final List<String> calls = new CopyOnWriteArrayList<>();
         volatile String notRefundable;
-        volatile Duration cashfreeDownFor = Duration.ZERO;
-        volatile int postFailures;
+        volatile boolean cashfreeRefuses;
+        /** Cashfree stays unreachable for longer than the step's retries (6 h): the step fails for good, outcome unknown. */
+        volatile boolean cashfreeUnreachable;
+        /** Cashfree answers PENDING this many times, then {@link #finally_}. */
+        volatile int pendingPolls = Integer.MAX_VALUE;
+        volatile String finally_ = "SUCCESS";
+        volatile boolean cashfreeHasNone;
+        final AtomicInteger polls = new AtomicInteger();
+
+        public RefundReservation reserve(RefundRequest r) {
+            calls.add("reserve");
+            if (notRefundable != null) throw ApplicationFailure.newNonRetryableFailure(notRefundable, RefundFailures.NOT_REFUNDABLE);
+            return new RefundReservation("tx-1", "order-1", 41, 100, 0, 0);
+        }
+
+        public CashfreeRefundState askCashfree(RefundRequest r, String orderId) {
+            ActivityInfo info = Activity.getExecutionContext().getInfo();
+            calls.add("cashfree#" + info.getAttempt());
+            if (cashfreeUnreachable) {
+                // What the workflow sees when 6 hours of retries run out (without 360 logged attempts here).
+                throw ApplicationFailure.newNonRetryableFailure("Cashfree timed out; retries exhausted", "CashfreeUnavailable");
+            }
+            if (cashfreeRefuses) throw ApplicationFailure.newNonRetryableFailure("400 refund_amount invalid", RefundFailures.CASHFREE_REFUSED);
+            return new CashfreeRefundState("cf-refund-1", "PENDING");
+        }
+
+        public CashfreeRefundState cashfreeStatus(RefundRequest r, String orderId) {
+            calls.add("status");
+            if (cashfreeHasNone) return new CashfreeRefundState(null, CashfreeRefundState.NOT_FOUND);
+            return new CashfreeRefundState("cf-refund-1", polls.incrementAndGet() > pendingPolls ? finally_ : "PENDING");
+        }
+
+        public RefundOutcome settle(RefundRequest r, String cfRefundId) {
+            calls.add("settle");
+            return new RefundOutcome(42, 100, 0, 0);
+        }
+
+        public RefundOutcome cancel(RefundRequest r, String outcome, String detail, String decidedBy) {
+            calls.add("cancel:" + outcome + (decidedBy == null ? "" : ":" + decidedBy));
+            return new RefundOutcome(43, 100, 0, 0);
+        }
 
         public RefundTarget check(RefundRequest r) {
-            calls.add("check");
-            if (notRefundable != null) throw ApplicationFailure.newNonRetryableFailure(notRefundable, RefundFailures.NOT_REFUNDABLE);
-            return new RefundTarget("tx-1", "order-1", 1_000_000L);
+            throw new UnsupportedOperationException("v0 only");
         }
 
         public String refundAtCashfree(RefundRequest r, String orderId) {
-            ActivityInfo info = Activity.getExecutionContext().getInfo();
-            calls.add("cashfree#" + info.getAttempt());
-            if (info.getCurrentAttemptScheduledTimestamp() - info.getScheduledTimestamp() < cashfreeDownFor.toMillis()) {
-                throw ApplicationFailure.newFailure("Cashfree answered 503", "CashfreeUnavailable");
-            }
-            return "cf-refund-1";
+            throw new UnsupportedOperationException("v0 only");
         }
 
         public RefundOutcome post(RefundRequest r, String transactionId) {
-            calls.add("post");
-            if (postFailures > 0) {
-                postFailures--;
-                throw ApplicationFailure.newNonRetryableFailure("ledger refused", "LedgerRefused");
-            }
-            return new RefundOutcome(7, 100, 0, 0);
+            throw new UnsupportedOperationException("v0 only");
         }
     }
 
@@ -81,46 +110,104 @@ class RefundWorkflowTest {
         return new RefundRequest(id, "pay-1", kind, 250_000L, "customer cancelled", "support-1");
     }
 
+    RefundWorkflow started(String id) {
+        WorkflowClient.start(stub(id)::process, request(id, RefundRequest.Kind.REFUND));
+        return client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
+    }
+
+    /** Lets the test server skip time until the workflow's status satisfies {@code done}. */
+    void until(RefundWorkflow wf, Predicate<RefundStatus> done) throws InterruptedException {
+        for (int i = 0; i < 400 && !done.test(wf.status()); i++) env.sleep(Duration.ofHours(2));
+        assertThat(done.test(wf.status())).as(wf.status().toString()).isTrue();
+    }
+
+    RefundStatus result(RefundWorkflow wf) {
+        return WorkflowStub.fromTyped(wf).getResult(RefundStatus.class);
+    }
+
     @Test
-    void aRefundIsRefundedAtCashfreeThenPosted() {
+    void aRefundIsReservedBeforeCashfreeIsAskedAndPaidWhenCashfreeSaysSuccess() {
+        fake.pendingPolls = 3;
         RefundStatus s = stub("r1").process(request("r1", RefundRequest.Kind.REFUND));
         assertThat(s.stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
         assertThat(s.cashfreeRefundId()).isEqualTo("cf-refund-1");
-        assertThat(fake.calls).containsExactly("check", "cashfree#1", "post");
+        assertThat(s.cashfreeStatus()).isEqualTo("SUCCESS");
+        assertThat(fake.calls).containsExactly("reserve", "cashfree#1", "status", "status", "status", "status", "settle");
     }
 
     @Test
-    void aChargebackIsPostedWithoutAskingCashfree() {
-        assertThat(stub("r2").process(request("r2", RefundRequest.Kind.CHARGEBACK)).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
-        assertThat(fake.calls).containsExactly("check", "post");
+    void aRefundStatusWebhookEndsTheWaitAndACancelledRefundGivesTheReservationBack() throws Exception {
+        RefundWorkflow wf = started("r2");
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        wf.cashfreeStatus(new RefundStatusEvent("evt-1", "cf-refund-1", "CANCELLED"));
+        wf.cashfreeStatus(new RefundStatusEvent("evt-1", "cf-refund-1", "CANCELLED")); // a repeated delivery
+
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED").doesNotContain("settle");
     }
 
     @Test
-    void aRefundBeyondThePaymentFailsBeforeAnyMoneyMoves() {
-        fake.notRefundable = "refunding 250000 paise would exceed the payment";
-        assertThatThrownBy(() -> stub("r3").process(request("r3", RefundRequest.Kind.REFUND))).isInstanceOf(WorkflowFailedException.class);
-        assertThat(fake.calls).containsExactly("check");
+    void aRefundCashfreeRefusesGivesTheReservationBack() {
+        fake.cashfreeRefuses = true;
+        RefundStatus s = stub("r3").process(request("r3", RefundRequest.Kind.REFUND));
+        assertThat(s.stage()).isEqualTo(RefundStatus.Stage.FAILED);
+        assertThat(fake.calls).containsExactly("reserve", "cashfree#1", "cancel:FAILED");
     }
 
     @Test
-    void cashfreeDowntimeOnlyDelaysTheRefund() {
-        fake.cashfreeDownFor = Duration.ofMinutes(30);
-        assertThat(stub("r4").process(request("r4", RefundRequest.Kind.REFUND)).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
-        assertThat(fake.calls).containsOnlyOnce("post");
+    void aChargebackIsBookedWithoutAskingCashfree() {
+        assertThat(stub("r4").process(request("r4", RefundRequest.Kind.CHARGEBACK)).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsExactly("reserve");
     }
 
     @Test
-    void afterCashfreeRefundedAFailedPostingWaitsForAnOperatorAndIsNeverDropped() throws Exception {
-        fake.postFailures = 1;
-        WorkflowClient.start(stub("r5")::process, request("r5", RefundRequest.Kind.REFUND));
-        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId("r5"));
-        for (int i = 0; i < 200 && running.status().stage() != RefundStatus.Stage.NEEDS_ATTENTION; i++) Thread.sleep(25);
-        assertThat(running.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
-        assertThat(running.status().error()).contains("ledger refused");
+    void aRefundBeyondThePaymentFailsBeforeCashfreeIsAsked() {
+        fake.notRefundable = "REFUND_EXCEEDS_PAYMENT: refunding 250000 paise would exceed the payment";
+        assertThatThrownBy(() -> stub("r5").process(request("r5", RefundRequest.Kind.REFUND))).isInstanceOf(WorkflowFailedException.class);
+        assertThat(fake.calls).containsExactly("reserve");
+    }
 
-        running.retryPosting("ops-anita");
+    @Test
+    void whenCashfreeCannotBeReachedTheMoneyStaysReservedUntilAnOperatorCompensatesAndCashfreeHasNoSuchRefund() throws Exception {
+        fake.cashfreeUnreachable = true;
+        RefundWorkflow wf = started("r6");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).doesNotContain("cancel:FAILED");
 
-        assertThat(WorkflowStub.fromTyped(running).getResult(RefundStatus.class).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
-        assertThat(fake.calls).containsExactly("check", "cashfree#1", "post", "post");
+        fake.cashfreeHasNone = true;
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree never got it"));
+
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).isEqualTo(RefundStatus.Stage.FAILED);
+        assertThat(s.decidedBy()).isEqualTo("ops-anita");
+        assertThat(fake.calls).contains("status").containsOnlyOnce("cancel:FAILED:ops-anita");
+    }
+
+    @Test
+    void aCompensationIsRefusedWhileCashfreeStillHasTheRefundAndTheRefundIsFollowedToItsEnd() throws Exception {
+        fake.cashfreeUnreachable = true;
+        RefundWorkflow wf = started("r7");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+
+        fake.pendingPolls = 1; // Cashfree got it after all: PENDING now, SUCCESS at the next look
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "looks stuck"));
+
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).contains("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
+    void aRefundStillPendingAfterTenDaysWaitsForAnOperatorWhoRetries() throws Exception {
+        RefundWorkflow wf = started("r8");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().error()).contains("after 10 days");
+        int pollsSoFar = fake.polls.get();
+
+        fake.pendingPolls = pollsSoFar; // the next look finds it paid
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsOnlyOnce("settle");
     }
 }

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET|POST|DELETE /__sim/faults} {@code {"kind":"UNAVAILABLE|RATE_LIMITED|SLOW|HANG","path_prefix":"/pg/orders","times":2,"duration_ms":5000,"delay_ms":800}}</li>
  *   <li>{@code GET|PUT /__sim/webhook} {@code {"url":"http://127.0.0.1:8080/webhooks/cashfree"}} (null clears)</li>
  *   <li>{@code GET /__sim/requests?prefix=/pg/orders}</li>
+ *   <li>{@code POST /__sim/refunds/{refund_id}/settle} {@code {"status":"SUCCESS|CANCELLED|FAILED"}} settles a PENDING refund
+ *       and sends its REFUND_STATUS_WEBHOOK (scenarios: {@link RefundBook})</li>
  * </ul>
  *
  * <p>Thread-safe. Requests run on virtual threads, so a hanging fault never starves other requests.
@@ -73,7 +75,9 @@ public final class CashfreeSimulator implements AutoCloseable {
     private static final Pattern ORDER_PATH = Pattern.compile("/pg/orders/([^/]+)");
     private static final Pattern PAYMENTS_PATH = Pattern.compile("/pg/orders/([^/]+)/payments");
     private static final Pattern REFUNDS_PATH = Pattern.compile("/pg/orders/([^/]+)/refunds");
-    private final RefundBook refunds = new RefundBook();
+    private static final Pattern REFUND_PATH = Pattern.compile("/pg/orders/([^/]+)/refunds/([^/]+)");
+    private static final Pattern SIM_REFUND_SETTLE_PATH = Pattern.compile("/__sim/refunds/([^/]+)/settle");
+    private final RefundBook refunds;
     private static final Pattern SIM_PAY_PATH = Pattern.compile("/__sim/orders/([^/]+)/pay");
     private static final Pattern SIM_WEBHOOK_PATH = Pattern.compile("/__sim/orders/([^/]+)/webhook");
     private static final Pattern VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
@@ -107,6 +111,11 @@ public final class CashfreeSimulator implements AutoCloseable {
         this.faults = new Faults(clock);
         this.webhooks = new WebhookSender(clock);
         this.webhookUrl = new AtomicReference<>(config.webhookUrl());
+        // REFUND_STATUS webhooks go where PG webhooks go, signed the same way.
+        this.refunds = new RefundBook(clock, (type, body) -> {
+            URI target = webhookUrl.get();
+            if (target != null) webhooks.deliver(target, sign(type, body));
+        });
         this.payouts = new PayoutsApi(config.payoutClientId(), config.payoutClientSecret(), clock);
         this.clientIdBytes = config.clientId().getBytes(StandardCharsets.UTF_8);
         this.clientSecretBytes = config.clientSecret().getBytes(StandardCharsets.UTF_8);
@@ -323,6 +332,7 @@ public final class CashfreeSimulator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        refunds.close();
         webhooks.close();
         payouts.close();
     }
@@ -470,6 +480,9 @@ public final class CashfreeSimulator implements AutoCloseable {
             } else if ((m = REFUNDS_PATH.matcher(path)).matches() && "POST".equals(method)) {
                 authenticate(ex);
                 refunds.create(ex, store.find(m.group(1)).orElseThrow(CashfreeSimulator::orderNotFound));
+            } else if ((m = REFUND_PATH.matcher(path)).matches() && "GET".equals(method)) {
+                authenticate(ex);
+                refunds.fetch(ex, store.find(m.group(1)).orElseThrow(CashfreeSimulator::orderNotFound).orderId(), m.group(2));
             } else if ((m = ORDER_PATH.matcher(path)).matches() && "GET".equals(method)) {
                 authenticate(ex);
                 SimOrder o = store.find(m.group(1)).orElseThrow(CashfreeSimulator::orderNotFound);
@@ -771,6 +784,20 @@ public final class CashfreeSimulator implements AutoCloseable {
                     throw new ControlError(409, e.getMessage());
                 }
                 sendJson(ex, 200, deliveryJson(d));
+            } else if ((m = SIM_REFUND_SETTLE_PATH.matcher(path)).matches() && "POST".equals(method)) {
+                JsonNode body;
+                try (java.io.InputStream in = ex.getRequestBody()) {
+                    body = Json.MAPPER.readTree(in.readNBytes(64 * 1024));
+                }
+                RefundBook.Outcome outcome;
+                try {
+                    outcome = RefundBook.Outcome.valueOf(body.path("status").asText(""));
+                } catch (IllegalArgumentException e) {
+                    throw new ControlError(400, "status must be SUCCESS, CANCELLED or FAILED");
+                }
+                if (outcome == RefundBook.Outcome.PENDING) throw new ControlError(400, "status must be SUCCESS, CANCELLED or FAILED");
+                if (!refunds.settle(m.group(1), outcome)) throw new ControlError(409, "refund " + m.group(1) + " is not PENDING");
+                sendJson(ex, 200, Json.NODES.objectNode().put("refund_id", m.group(1)).put("refund_status", outcome.name()));
             } else if ("/__sim/faults".equals(path)) {
                 controlFaults(ex, method);
             } else if ("/__sim/webhook".equals(path)) {

@@ -8,25 +8,97 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 
 /**
- * {@code POST /pg/orders/{order_id}/refunds}: refunds of a paid order, by our refund_id. The same
- * refund_id again returns the same refund (409 if the amount differs); refunds never exceed what was
- * paid. Refunds settle at once (Cashfree's would be PENDING first). Amounts are paise inside.
+ * Refunds as Cashfree handles them (API 2023-08-01), by our refund_id:
+ * <ul>
+ *   <li>{@code POST /pg/orders/{order_id}/refunds}: refund_id at most 40 of letters, digits, {@code _} and
+ *       {@code -}; refund_note, when given, 3 to 100 characters (else 400); refunds never exceed what was
+ *       paid. A new refund is PENDING; the same refund_id again is 409 {@code refund_already_exists}
+ *       whatever the details (the caller fetches it).</li>
+ *   <li>{@code GET /pg/orders/{order_id}/refunds/{refund_id}}: the refund as it is now (404 if unknown).</li>
+ *   <li>A PENDING refund settles by its scenario — SUCCESS (default), CANCELLED or FAILED after
+ *       {@link #settleAfter}, or PENDING until told ({@link #settle}) — and each settlement sends a signed
+ *       {@code REFUND_STATUS_WEBHOOK}.</li>
+ * </ul>
+ * Amounts are paise inside.
  */
-public final class RefundBook {
+public final class RefundBook implements AutoCloseable {
+    /** What a refund becomes after PENDING. */
+    public enum Outcome { SUCCESS, CANCELLED, FAILED, PENDING }
+
     /** One refund as recorded. */
-    public record SimRefund(String refundId, String cfRefundId, String orderId, String cfPaymentId, long amountPaise, String note) {}
+    public record SimRefund(String refundId, String cfRefundId, String orderId, String cfPaymentId, long amountPaise, String note,
+                            String status) {
+        SimRefund withStatus(String s) {
+            return new SimRefund(refundId, cfRefundId, orderId, cfPaymentId, amountPaise, note, s);
+        }
+    }
+
+    static final Pattern REFUND_ID = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
     private final Map<String, SimRefund> byRefundId = new ConcurrentHashMap<>();
+    private final Map<String, Outcome> scenarios = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(7_000_000);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sim-refund-settlement");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Clock clock;
+    /** Sends a signed webhook (type, raw body) to the configured URL, if any. */
+    private final BiConsumer<String, String> webhooks;
+    private volatile Outcome defaultOutcome = Outcome.SUCCESS;
+    private volatile Duration settleAfter = Duration.ofMillis(200);
 
-    /** Refunds recorded for an order (for tests). */
+    RefundBook(Clock clock, BiConsumer<String, String> webhooks) {
+        this.clock = clock;
+        this.webhooks = webhooks;
+    }
+
+    /** How the next refund with this id ends (set before it is created). */
+    public void scenario(String refundId, Outcome outcome) {
+        scenarios.put(refundId, outcome);
+    }
+
+    /** How refunds without a scenario end (SUCCESS unless changed). */
+    public void defaultOutcome(Outcome outcome) {
+        this.defaultOutcome = outcome;
+    }
+
+    /** How long a refund stays PENDING before its scenario's outcome (200 ms unless changed). */
+    public void settleAfter(Duration delay) {
+        this.settleAfter = delay;
+    }
+
+    /** Settles a PENDING refund now (SUCCESS, CANCELLED or FAILED) and sends its webhook. False if not PENDING. */
+    public boolean settle(String refundId, Outcome outcome) {
+        if (outcome == Outcome.PENDING) throw new IllegalArgumentException("settle to SUCCESS, CANCELLED or FAILED");
+        SimRefund r = byRefundId.computeIfPresent(refundId, (k, v) -> v.status().equals("PENDING") ? v.withStatus(outcome.name()) : v);
+        if (r == null || !r.status().equals(outcome.name())) return false;
+        webhooks.accept("REFUND_STATUS_WEBHOOK", webhookBody(r));
+        return true;
+    }
+
+    public Optional<SimRefund> find(String refundId) {
+        return Optional.ofNullable(byRefundId.get(refundId));
+    }
+
+    /** Refunded (or still pending) for an order: what Cashfree pays or will pay back; cancelled and failed ones do not count. */
     public long refundedPaise(String orderId) {
-        return byRefundId.values().stream().filter(r -> r.orderId().equals(orderId)).mapToLong(SimRefund::amountPaise).sum();
+        return byRefundId.values().stream().filter(r -> r.orderId().equals(orderId))
+                .filter(r -> !r.status().equals("CANCELLED") && !r.status().equals("FAILED")).mapToLong(SimRefund::amountPaise).sum();
     }
 
     public int count() {
@@ -35,6 +107,14 @@ public final class RefundBook {
 
     void clear() {
         byRefundId.clear();
+        scenarios.clear();
+        defaultOutcome = Outcome.SUCCESS;
+        settleAfter = Duration.ofMillis(200);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 
     /** Handles an authenticated create-refund call for an existing order. */
@@ -44,8 +124,13 @@ public final class RefundBook {
             body = Json.MAPPER.readTree(in.readNBytes(64 * 1024));
         }
         String refundId = body.path("refund_id").asText("");
-        if (!refundId.matches("[A-Za-z0-9_.:-]{3,64}")) {
-            error(ex, 400, "refund_id : is missing or invalid", "refund_id_invalid");
+        if (!REFUND_ID.matcher(refundId).matches()) {
+            error(ex, 400, "refund_id : should be at most 40 characters of letters, digits, _ and -", "refund_id_invalid");
+            return;
+        }
+        String note = body.path("refund_note").isMissingNode() || body.path("refund_note").isNull() ? null : body.path("refund_note").asText();
+        if (note != null && (note.length() < 3 || note.length() > 100)) {
+            error(ex, 400, "refund_note : should be 3 to 100 characters", "refund_note_invalid");
             return;
         }
         long paise;
@@ -55,13 +140,8 @@ public final class RefundBook {
             error(ex, 400, "refund_amount : must be rupees with at most 2 decimals", "refund_amount_invalid");
             return;
         }
-        SimRefund existing = byRefundId.get(refundId);
-        if (existing != null) {
-            if (existing.amountPaise() != paise || !existing.orderId().equals(order.orderId())) {
-                error(ex, 409, "refund with this refund_id already exists with other details", "refund_already_exists");
-            } else {
-                send(ex, 200, entity(existing));
-            }
+        if (byRefundId.containsKey(refundId)) {
+            error(ex, 409, "refund with refund_id " + refundId + " already exists", "refund_already_exists");
             return;
         }
         SimPayment paid = order.payments().stream().filter(p -> "SUCCESS".equals(p.status())).findFirst().orElse(null);
@@ -73,9 +153,23 @@ public final class RefundBook {
             error(ex, 400, "refund_amount : exceeds the refundable amount", "refund_amount_invalid");
             return;
         }
-        SimRefund r = new SimRefund(refundId, Long.toString(ids.incrementAndGet()), order.orderId(), paid.cfPaymentId(), paise,
-                body.path("refund_note").asText(null));
+        SimRefund r = new SimRefund(refundId, Long.toString(ids.incrementAndGet()), order.orderId(), paid.cfPaymentId(), paise, note,
+                "PENDING");
         byRefundId.put(refundId, r);
+        Outcome outcome = scenarios.getOrDefault(refundId, defaultOutcome);
+        if (outcome != Outcome.PENDING) {
+            timer.schedule(() -> settle(refundId, outcome), settleAfter.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        send(ex, 200, entity(r));
+    }
+
+    /** {@code GET /pg/orders/{order_id}/refunds/{refund_id}}. */
+    void fetch(HttpExchange ex, String orderId, String refundId) throws IOException {
+        SimRefund r = byRefundId.get(refundId);
+        if (r == null || !r.orderId().equals(orderId)) {
+            error(ex, 404, "refund not found", "refund_not_found");
+            return;
+        }
         send(ex, 200, entity(r));
     }
 
@@ -89,9 +183,27 @@ public final class RefundBook {
         n.put("refund_amount", Json.rupees(r.amountPaise()));
         n.put("refund_currency", "INR");
         n.put("refund_note", r.note());
-        n.put("refund_status", "SUCCESS");
+        n.put("refund_status", r.status());
         n.put("refund_type", "MERCHANT_INITIATED");
+        n.put("status_description", switch (r.status()) {
+            case "SUCCESS" -> "Refund processed successfully";
+            case "CANCELLED" -> "Refund cancelled";
+            case "FAILED" -> "Refund failed at the bank";
+            default -> "Refund is being processed";
+        });
         return n;
+    }
+
+    private String webhookBody(SimRefund r) {
+        ObjectNode root = Json.NODES.objectNode();
+        root.putObject("data").set("refund", entity(r));
+        root.put("event_time", clock.instant().toString());
+        root.put("type", "REFUND_STATUS_WEBHOOK");
+        try {
+            return Json.MAPPER.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void error(HttpExchange ex, int status, String message, String code) throws IOException {

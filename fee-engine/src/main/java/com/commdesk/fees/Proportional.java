@@ -1,26 +1,27 @@
-package com.commdesk.ledger;
+package com.commdesk.fees;
 
 import java.math.BigInteger;
 
 /**
  * Splits an amount of paise in proportion to weights, exactly: floor each exact share, then hand
- * the leftover paise one at a time by largest remainder, ties to the earlier index (the fee
- * engine's rule). Unlike the engine's allocator it takes weights of any size (paise amounts up to
- * 10^12), computing the products in BigInteger.
+ * the leftover paise one at a time by largest remainder, ties to the earlier index (the split
+ * engine's rule). Weights may be any size (paise amounts up to 10^12): products are computed in
+ * BigInteger. The parts always sum to exactly the amount.
  */
-final class Proportional {
+public final class Proportional {
     private Proportional() {}
 
-    static long[] split(long amount, long[] weights) {
-        if (amount < 0) throw new IllegalArgumentException("amount must be >= 0, got " + amount);
+    /** {@code amount} (>= 0) over {@code weights} (each >= 0, not all 0 unless the amount is 0). */
+    public static long[] split(long amount, long[] weights) {
+        if (amount < 0) throw new FeeValidationException("amount", "must be >= 0, got " + amount);
         long[] out = new long[weights.length];
         if (amount == 0) return out;
         BigInteger total = BigInteger.ZERO;
         for (long w : weights) {
-            if (w < 0) throw new IllegalArgumentException("weights must be >= 0");
+            if (w < 0) throw new FeeValidationException("weights", "must be >= 0, got " + w);
             total = total.add(BigInteger.valueOf(w));
         }
-        if (total.signum() == 0) throw new IllegalArgumentException("cannot split " + amount + " paise over weights that are all 0");
+        if (total.signum() == 0) throw new FeeValidationException("weights", "cannot split " + amount + " paise over weights that are all 0");
         BigInteger a = BigInteger.valueOf(amount);
         BigInteger[] remainders = new BigInteger[weights.length];
         long given = 0;
@@ -39,5 +40,12 @@ final class Proportional {
             remainders[best] = BigInteger.ZERO;
         }
         return out;
+    }
+
+    /** Like {@link #split}, for an amount of either sign: the parts carry the amount's sign. */
+    public static long[] splitSigned(long amount, long[] weights) {
+        long[] parts = split(Math.absExact(amount), weights);
+        if (amount < 0) for (int i = 0; i < parts.length; i++) parts[i] = -parts[i];
+        return parts;
     }
 }

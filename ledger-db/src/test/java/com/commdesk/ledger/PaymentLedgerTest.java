@@ -24,10 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Posting payments into real PostgreSQL: the spec's example, idempotency, reversal, concurrency. */
-class LedgerRepositoryTest {
+class PaymentLedgerTest {
     static LedgerDatabase db;
     static DSLContext dsl;
-    static LedgerRepository ledger;
+    static PaymentLedger payments;
     static LedgerQueries queries;
     static CommunityConfig demo;
 
@@ -35,7 +35,7 @@ class LedgerRepositoryTest {
     static void setUp() {
         db = TestDatabases.fresh();
         dsl = db.dsl();
-        ledger = new LedgerRepository(dsl);
+        payments = new PaymentLedger(new Ledger(dsl));
         queries = new LedgerQueries(dsl);
         demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
     }
@@ -55,7 +55,7 @@ class LedgerRepositoryTest {
 
     @Test
     void postsExampleOneAsOneBalancedJournalWithTheSpecsRows() {
-        PostedPayment posted = ledger.postPayment(example1("ex1", "order-ex1"));
+        PostedPayment posted = payments.postPayment(example1("ex1", "order-ex1"));
 
         assertThat(posted.newlyPosted()).isTrue();
         var view = queries.postedPayment("ex1").orElseThrow();
@@ -95,26 +95,26 @@ class LedgerRepositoryTest {
                 try (Connection c = db.dataSource().getConnection()) {
                     c.createStatement().execute(sql);
                 }
-            }).as(sql).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            }).as(sql).isInstanceOf(SQLException.class).hasMessageMatching("(?s).*(append-only|permission denied).*");
         }
     }
 
     @Test
     void theSameKeyTwiceIsOnePostingAndOtherContentIsAConflict() {
-        PostedPayment first = ledger.postPayment(example1("dup", "order-dup"));
-        PostedPayment again = ledger.postPayment(example1("dup", "order-dup"));
+        PostedPayment first = payments.postPayment(example1("dup", "order-dup"));
+        PostedPayment again = payments.postPayment(example1("dup", "order-dup"));
 
         assertThat(again.newlyPosted()).isFalse();
         assertThat(again.journalId()).isEqualTo(first.journalId());
         assertThat(again.transactionId()).isEqualTo(first.transactionId());
-        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("idempotency_key = 'dup'"))).isEqualTo(1);
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("idempotency_key = 'payment:demo-community:dup'"))).isEqualTo(1);
 
         PaymentPosting other = example1("dup", "order-dup-other");
-        assertThatThrownBy(() -> ledger.postPayment(other))
+        assertThatThrownBy(() -> payments.postPayment(other))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.IDEMPOTENCY_CONFLICT));
-        assertThatThrownBy(() -> ledger.postPayment(example1("dup-2", "order-dup")))
+        assertThatThrownBy(() -> payments.postPayment(example1("dup-2", "order-dup")))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.ORDER_ALREADY_POSTED));
-        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("idempotency_key = 'dup-2'"))).isZero();
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("idempotency_key like '%:dup-2'"))).isZero();
     }
 
     @Test
@@ -122,19 +122,19 @@ class LedgerRepositoryTest {
         PaymentPosting p = example1("nocomm", "order-nocomm");
         PaymentPosting unknown = new PaymentPosting(p.idempotencyKey(), "no-such-community", p.sourceType(), p.sourceId(),
                 p.cashfreeOrderId(), p.cashfreePaymentId(), p.paymentMethod(), p.breakdown(), p.shares(), null, null, Map.of());
-        assertThatThrownBy(() -> ledger.postPayment(unknown))
+        assertThatThrownBy(() -> payments.postPayment(unknown))
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.UNKNOWN_COMMUNITY));
-        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("idempotency_key = 'nocomm'"))).isZero();
+        assertThat(dsl.fetchCount(dsl.selectFrom("journal").where("idempotency_key like '%:nocomm'"))).isZero();
     }
 
     @Test
     void aReversalIsALinkedJournalThatRestoresTheWalletsExactly() {
         long ownerBefore = ownerPending();
-        PostedPayment posted = ledger.postPayment(example1("rev", "order-rev"));
+        PostedPayment posted = payments.postPayment(example1("rev", "order-rev"));
         assertThat(ownerPending()).isEqualTo(ownerBefore + 360_350L);
 
-        long reversal = ledger.reversePayment(posted.journalId(), "reversal:rev", "test");
-        long again = ledger.reversePayment(posted.journalId(), "reversal:rev", "test");
+        long reversal = payments.reversePayment("rev", "test").orElseThrow();
+        long again = payments.reversePayment("rev", "test again").orElseThrow();
 
         assertThat(again).isEqualTo(reversal);
         assertThat(ownerPending()).isEqualTo(ownerBefore);
@@ -144,8 +144,8 @@ class LedgerRepositoryTest {
         assertThat(net).isZero();
         // Both journals are still there: nothing was deleted.
         assertThat(dsl.fetchCount(dsl.selectFrom("posting").where("journal_id = ?", posted.journalId()))).isGreaterThan(10);
-        assertThatThrownBy(() -> ledger.reversePayment(posted.journalId(), "reversal:rev:second", "twice"))
-                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.ALREADY_REVERSED));
+        assertThat(payments.reversePayment("never-posted", "nothing")).isEmpty();
+        assertThat(num("select count(*) from journal where reverses_journal_id = ?", posted.journalId())).isEqualTo(1);
         assertThat(queries.trialBalance().balanced()).isTrue();
     }
 
@@ -162,7 +162,7 @@ class LedgerRepositoryTest {
                 for (int i = 0; i < perThread; i++) {
                     // Every key is posted twice, from two threads, to race the idempotency check too.
                     String key = "conc-" + ((thread / 2) * perThread + i);
-                    ledger.postPayment(example1(key, "order-" + key));
+                    payments.postPayment(example1(key, "order-" + key));
                 }
                 return null;
             }));
@@ -171,7 +171,7 @@ class LedgerRepositoryTest {
         pool.shutdown();
 
         int distinct = threads / 2 * perThread;
-        assertThat(num("select count(*) from journal where idempotency_key like 'conc-%'")).isEqualTo((long) distinct);
+        assertThat(num("select count(*) from journal where idempotency_key like 'payment:demo-community:conc-%'")).isEqualTo((long) distinct);
         assertThat(num("select count(distinct idempotency_key) from revenue_transaction where idempotency_key like 'conc-%'"))
                 .isEqualTo(distinct);
         assertThat(ownerPending()).isEqualTo(ownerBefore + distinct * 360_350L);

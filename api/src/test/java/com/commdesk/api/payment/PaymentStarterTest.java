@@ -1,0 +1,65 @@
+package com.commdesk.api.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
+import com.commdesk.workflows.payment.PaymentRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** A payment's start is confirmed only when it happened; a lost one is started again by the sweep, with its metadata. */
+class PaymentStarterTest {
+    private static final AcceptedPayment PAYMENT = new AcceptedPayment("pay-1", "0".repeat(64), "demo-community", "EVENT",
+            "order_1", "order_1", 10_000L, "payment-order_1", null);
+
+    private final PaymentIntake intake = mock(PaymentIntake.class);
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final List<PaymentRequest> started = new CopyOnWriteArrayList<>();
+
+    @Test
+    void aStartThatHappenedIsConfirmed() throws Exception {
+        PaymentStarter starter = new PaymentStarter(intake, started::add, metrics, false);
+        starter.startSoon(PAYMENT, Map.of("tier", "gold"));
+        assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(started).singleElement().satisfies(r -> {
+            assertThat(r.paymentId()).isEqualTo("pay-1");
+            assertThat(r.metadata()).containsEntry("tier", "gold");
+        });
+        verify(intake).markStarted("pay-1");
+    }
+
+    @Test
+    void aFailedStartIsNotConfirmedAndTheSweepStartsItWithItsMetadata() throws Exception {
+        boolean[] temporalUp = {false};
+        PaymentStarter starter = new PaymentStarter(intake, r -> {
+            if (!temporalUp[0]) throw new IllegalStateException("UNAVAILABLE: connection refused");
+            started.add(r);
+        }, metrics, false);
+
+        starter.startSoon(PAYMENT, Map.of("tier", "gold"));
+        assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        verify(intake, never()).markStarted(any());
+        assertThat(metrics.counter("commdesk.payments.start.failures").count()).isEqualTo(1.0);
+
+        temporalUp[0] = true;
+        when(intake.unstarted(any(), anyInt())).thenReturn(List.of(PAYMENT));
+        when(intake.metadata("pay-1")).thenReturn(Map.of("tier", "gold"));
+        starter.sweep();
+        assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(started).singleElement().satisfies(r -> assertThat(r.metadata()).containsEntry("tier", "gold"));
+        verify(intake).markStarted("pay-1");
+    }
+}

@@ -1,0 +1,79 @@
+package com.commdesk.workflows.refund;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Records RefundWorkflow histories for {@link RefundWorkflowReplayTest} (a tool, not a test). Run it when
+ * a version is released and commit its output; never regenerate old files:
+ * <pre>
+ * ./mvnw -q -pl workflows test-compile exec:java -Dexec.classpathScope=test \
+ *   -Dexec.mainClass=com.commdesk.workflows.refund.RecordRefundHistories -Dexec.args="v1"
+ * </pre>
+ */
+public final class RecordRefundHistories {
+    public static void main(String[] args) throws Exception {
+        String release = args.length > 0 ? args[0] : "dev";
+        Path dir = Path.of("src/test/resources/histories");
+        Files.createDirectories(dir);
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            Worker worker = env.newWorker(RefundWorkflow.TASK_QUEUE);
+            worker.registerWorkflowImplementationTypes(RefundWorkflowImpl.class);
+            RefundWorkflowTest.Fake fake = new RefundWorkflowTest.Fake();
+            worker.registerActivitiesImplementations(fake);
+            env.start();
+            WorkflowClient client = env.getWorkflowClient();
+            record(env, client, fake, dir, release, "paid-after-polling", RefundRequest.Kind.REFUND, () -> fake.pendingPolls = 2, null);
+            record(env, client, fake, dir, release, "chargeback", RefundRequest.Kind.CHARGEBACK, () -> { }, null);
+            record(env, client, fake, dir, release, "refused-by-cashfree", RefundRequest.Kind.REFUND, () -> fake.cashfreeRefuses = true, null);
+            record(env, client, fake, dir, release, "cancelled-by-webhook", RefundRequest.Kind.REFUND, () -> { },
+                    wf -> wf.cashfreeStatus(new RefundStatusEvent("evt-recording", "cf-refund-1", "CANCELLED")));
+            record(env, client, fake, dir, release, "unreachable-then-compensated", RefundRequest.Kind.REFUND, () -> {
+                fake.cashfreeUnreachable = true;
+                fake.cashfreeHasNone = true;
+            }, wf -> wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops", "recording")));
+        }
+        System.exit(0);
+    }
+
+    private static void record(TestWorkflowEnvironment env, WorkflowClient client, RefundWorkflowTest.Fake fake, Path dir, String release,
+                               String scenario, RefundRequest.Kind kind, Runnable arrange, Consumer<RefundWorkflow> operator)
+            throws Exception {
+        fake.notRefundable = null;
+        fake.cashfreeRefuses = false;
+        fake.cashfreeUnreachable = false;
+        fake.cashfreeHasNone = false;
+        fake.pendingPolls = Integer.MAX_VALUE;
+        fake.polls.set(0);
+        arrange.run();
+        String id = "rec-" + scenario + "-" + release;
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
+        RefundRequest request = new RefundRequest(id, "pay-1", kind, 250_000L, "customer cancelled", "support-1");
+        WorkflowClient.start(wf::process, request);
+        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
+        if (operator != null) {
+            for (int i = 0; i < 200; i++) {
+                RefundStatus.Stage s = running.status().stage();
+                if (s == RefundStatus.Stage.NEEDS_ATTENTION || s == RefundStatus.Stage.AWAITING_CASHFREE) break;
+                env.sleep(Duration.ofMinutes(1));
+            }
+            operator.accept(running);
+        }
+        try {
+            WorkflowStub.fromTyped(running).getResult(RefundStatus.class);
+        } catch (RuntimeException expected) {
+            // a refused refund ends in a failed workflow; its history is what we keep
+        }
+        Path file = dir.resolve("refund-" + scenario + "-" + release + ".json");
+        Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
+        System.out.println("wrote " + file);
+    }
+}
