@@ -353,7 +353,7 @@ public final class DevStack implements AutoCloseable {
         return ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }
 
-    private static final java.util.List<String> WORKER_EXCLUDES = java.util.List.of(
+    static final java.util.List<String> WORKER_EXCLUDES = java.util.List.of(
             "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
             "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
             "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",

@@ -12,13 +12,18 @@ import org.jooq.DSLContext;
 /**
  * What the database says about a run: when each of its payments was posted, and whether the books
  * hold — the ledger's own invariant checks, a zero trial balance, and exactly one journal (never
- * reversed) for every payment the run handed over.
+ * reversed) for every payment the run handed over. Public for the failure suite (dev-stack tests),
+ * which ends every scenario with the same check.
  */
-final class BooksCheck implements AutoCloseable {
+public final class BooksCheck implements AutoCloseable {
     private final LedgerDatabase db;
 
     BooksCheck(LoadSettings s) {
-        this.db = LedgerDatabase.open(s.databaseUrl(), s.databaseUser(), s.databasePassword(), 2);
+        this(s.databaseUrl(), s.databaseUser(), s.databasePassword());
+    }
+
+    public BooksCheck(String databaseUrl, String user, String password) {
+        this.db = LedgerDatabase.open(databaseUrl, user, password, 2);
     }
 
     private DSLContext dsl() {
@@ -34,16 +39,16 @@ final class BooksCheck implements AutoCloseable {
         return out;
     }
 
-    long postedCount(String orderPrefix) {
+    public long postedCount(String orderPrefix) {
         return ((Number) dsl().fetchValue("select count(*) from revenue_transaction where cashfree_order_id like ?", orderPrefix + "%")).longValue();
     }
 
-    long recordedCount(String orderPrefix) {
+    public long recordedCount(String orderPrefix) {
         return ((Number) dsl().fetchValue("select count(*) from payment where cashfree_order_id like ?", orderPrefix + "%")).longValue();
     }
 
     /** Orders of this run that the platform recorded as payments but has not posted. */
-    List<String> unposted(String orderPrefix) {
+    public List<String> unposted(String orderPrefix) {
         return dsl().resultQuery("select p.cashfree_order_id from payment p where p.cashfree_order_id like ? and not exists"
                 + " (select 1 from revenue_transaction rt where rt.cashfree_order_id = p.cashfree_order_id) order by 1", orderPrefix + "%")
                 .fetch(0, String.class);
@@ -63,9 +68,9 @@ final class BooksCheck implements AutoCloseable {
         return out;
     }
 
-    record Verdict(boolean holds, List<String> problems) {}
+    public record Verdict(boolean holds, List<String> problems) {}
 
-    Verdict verify(String orderPrefix) {
+    public Verdict verify(String orderPrefix) {
         List<String> problems = new ArrayList<>();
         LedgerInvariants.Report report = new LedgerInvariants(dsl()).check();
         report.violations().forEach(v -> problems.add("invariant " + v.invariant() + ": " + v.subject() + " " + v.detail()));

@@ -241,6 +241,9 @@ public final class PayoutsApi implements AutoCloseable {
 
     public Optional<Transfer> transfer(String transferId) { return Optional.ofNullable(transfers.get(transferId)); }
 
+    /** Every transfer Cashfree created (one per transfer id), e.g. to check that no payout was sent twice. */
+    public List<Transfer> transfers() { return List.copyOf(transfers.values()); }
+
     public Optional<BeneficiaryEntry> beneficiary(String id) { return Optional.ofNullable(beneficiaries.get(id)); }
 
     public List<SignedWebhook> sentWebhooks() { return List.copyOf(sentWebhooks); }

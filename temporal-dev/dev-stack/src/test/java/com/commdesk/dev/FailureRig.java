@@ -1,0 +1,208 @@
+package com.commdesk.dev;
+
+import com.commdesk.api.ApiApplication;
+import com.commdesk.cashfree.sim.CashfreeSimulator;
+import com.commdesk.ledger.testing.TestDatabases;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The platform as the failure suite runs it (docs/failures.md), shared by its scenarios: the real Temporal server (the Temporal CLI's dev server, its state in a file under
+ * target/failure, started here so a scenario can SIGKILL it and start it again on the same file), a fresh
+ * PostgreSQL database, the Cashfree simulator, the API in this JVM, and a fleet of worker JVMs — separate
+ * operating-system processes on one task queue. Every scenario leaves it as it found it: Temporal up, the
+ * simulator without faults, the fleet at {@link #FLEET_SIZE} live workers.
+ */
+final class FailureRig implements AutoCloseable {
+    static final int FLEET_SIZE = 2;
+    /** Settings of the apps (both API and workers) for the suite. */
+    static final Map<String, String> SETTINGS = Map.of(
+            // Every simulated payment has its own customer, but raise the limit as the other end-to-end tests do.
+            "commdesk.fraud.max-per-customer", "100000",
+            "commdesk.metrics.temporal-report-interval", "PT1S",
+            "commdesk.db.migrate", "false");
+
+    final Path dir;
+    final Path temporalState;
+    private final Path cli;
+    private final int temporalPort = DevStack.freePort();
+    private final int temporalUiPort = DevStack.freePort();
+    private TemporalCliServer temporal;
+    private DevStack infra;
+    private ConfigurableApplicationContext api;
+    private final Map<String, String> appEnv = new LinkedHashMap<>();
+    private final List<WorkerJvm> workers = new ArrayList<>();
+    private int workerSerial;
+    private String databaseUrl;
+
+    private FailureRig(Path dir) {
+        this.dir = dir;
+        this.temporalState = dir.resolve("temporal.db");
+        this.cli = TemporalCliServer.find(System.getenv()).orElseThrow(() -> new IllegalStateException(
+                "the failure suite needs the Temporal CLI: temporal-dev/real-temporal/temporal-cli.sh install, or COMMDESK_TEMPORAL_CLI"));
+    }
+
+    /** Starts the rig (Temporal, database, simulator, worker fleet, API); the caller closes it. */
+    static FailureRig start() throws Exception {
+        FailureRig rig = new FailureRig(cleanDir(Path.of("target", "failure")));
+        try {
+            rig.startAll();
+            return rig;
+        } catch (Exception | Error e) {
+            rig.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        long t0 = System.nanoTime();
+        startTemporal();
+        databaseUrl = TestDatabases.freshUrl();
+        Path envFile = dir.resolve("app.env");
+        Map<String, String> env = new LinkedHashMap<>(Map.of("DATABASE_URL", databaseUrl,
+                "TEMPORAL_ADDRESS", temporal.address(), "COMMDESK_DEV_APPS", "none", "COMMDESK_DEV_ENV_FILE", envFile.toString()));
+        infra = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, temporalPort, temporalUiPort, 0, 0, env));
+        for (String line : Files.readAllLines(envFile)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) appEnv.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        // The workers first, in parallel with the API: each is a JVM of its own and takes seconds to start.
+        double infraUp = (System.nanoTime() - t0) / 1e9;
+        for (int i = 0; i < FLEET_SIZE; i++) startWorker();
+        Map<String, Object> props = new LinkedHashMap<>(appEnv);
+        props.putAll(SETTINGS);
+        props.put("API_HOST", "127.0.0.1");
+        props.put("API_PORT", "0");
+        props.put("LOG_FORMAT", "");
+        api = ApiApplication.builder().properties(props).registerShutdownHook(false).run();
+        simulator().setWebhookUrl(java.net.URI.create(apiUrl("/webhooks/cashfree/pg")));
+        simulator().payouts().setWebhookUrl(java.net.URI.create(apiUrl("/webhooks/cashfree/payouts")));
+        // Cashfree retries a webhook that was not answered 2xx (2, 10, 30 minutes); the suite's failures last seconds.
+        simulator().webhookRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        double apiUp = (System.nanoTime() - t0) / 1e9;
+        for (WorkerJvm w : List.copyOf(workers)) w.awaitUp(Duration.ofSeconds(240));
+        double workersUp = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(java.util.Locale.ROOT, "failure rig: Temporal, database and simulator up at %.1f s, API at %.1f s, worker JVMs at %.1f s%n",
+                infraUp, apiUp, workersUp);
+        warmUp();
+        System.out.printf("failure rig: Temporal CLI dev server on %s (state %s, Web UI %s), API on %s, %d worker JVMs %s; up in %.1f s%n",
+                temporal.address(), temporalState, temporal.uiUrl(), apiUrl(""), workers.size(),
+                workers.stream().map(w -> w.name + "(pid " + w.pid() + ")").toList(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A few payments before any scenario: the first ones load classes and compile code in every JVM, and on
+     * a loaded machine that alone can exceed Temporal's workflow task timeout. Not part of any scenario.
+     */
+    private void warmUp() throws Exception {
+        FailureLoad load = new FailureLoad(this, "warmup", 2, Duration.ofSeconds(4));
+        try (com.commdesk.load.BooksCheck books = new com.commdesk.load.BooksCheck(databaseUrl, null, null)) {
+            double took = load.awaitAllPosted(load.start(), books, Duration.ofSeconds(240));
+            if (books.postedCount(load.prefix) != load.planned) throw new IllegalStateException("the warm-up payments did not post");
+            System.out.printf(java.util.Locale.ROOT, "failure rig: warm-up, %d payments posted in %.1f s%n", load.planned, took);
+        }
+    }
+
+    private void startTemporal() {
+        temporal = TemporalCliServer.start(cli, "127.0.0.1", temporalPort, temporalUiPort, temporalState, Duration.ofSeconds(60));
+    }
+
+    /** Starts one more worker JVM (not waiting for it); its name is worker-N. */
+    synchronized WorkerJvm startWorker() {
+        Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+        // As the dev stack does for its own worker: the security libraries on this classpath are the API's; the
+        // standalone worker's own jar has none, and serves health and metrics unauthenticated on its own port.
+        settings.put("spring.autoconfigure.exclude", String.join(",", DevStack.WORKER_EXCLUDES));
+        settings.put("springdoc.api-docs.enabled", "false");
+        settings.put("springdoc.swagger-ui.enabled", "false");
+        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), appEnv, settings, dir);
+        workers.add(w);
+        return w;
+    }
+
+    /** Workers started so far, killed ones included (their last scrape is kept). */
+    synchronized List<WorkerJvm> workers() {
+        return List.copyOf(workers);
+    }
+
+    synchronized List<WorkerJvm> liveWorkers() {
+        return workers.stream().filter(WorkerJvm::alive).toList();
+    }
+
+    /** SIGKILL of the Temporal CLI dev server (no shutdown, whatever it had not written to its SQLite file is lost). */
+    long killTemporal() throws Exception {
+        long pid = temporal.pid();
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        h.destroyForcibly();
+        h.onExit().get(10, TimeUnit.SECONDS);
+        return pid;
+    }
+
+    /** The dev server again, on the same port and the same state file. */
+    void restartTemporal() {
+        temporal.close();
+        startTemporal();
+    }
+
+    /**
+     * A fresh client_credentials token of the platform's app client (role PAYMENT_SERVICE) from the dev
+     * stack's authorization server, as CommDesk's app would get one; the suite's load sends it on every POST.
+     */
+    String appToken() throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((com.commdesk.dev.auth.DevIdentities.APP_CLIENT_ID + ":"
+                + com.commdesk.dev.auth.DevIdentities.APP_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var r = SharedStack.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(infra.issuer() + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException("token request answered " + r.statusCode() + ": " + r.body());
+        return new tools.jackson.databind.ObjectMapper().readTree(r.body()).path("access_token").asText();
+    }
+
+    long temporalPid() {
+        return temporal.pid();
+    }
+
+    CashfreeSimulator simulator() {
+        return infra.simulator();
+    }
+
+    String databaseUrl() {
+        return databaseUrl;
+    }
+
+    String apiUrl(String path) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort() + path;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (api != null) api.close();
+        api = null;
+        workers.forEach(WorkerJvm::close);
+        workers.clear();
+        if (infra != null) infra.close();
+        infra = null;
+        if (temporal != null) temporal.close();
+        temporal = null;
+    }
+
+    private static Path cleanDir(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+        return Files.createDirectories(dir).toAbsolutePath();
+    }
+}

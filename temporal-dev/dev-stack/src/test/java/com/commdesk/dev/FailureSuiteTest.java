@@ -1,0 +1,182 @@
+package com.commdesk.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.commdesk.cashfree.sim.Fault;
+import com.commdesk.load.BooksCheck;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The failure suite (docs/failures.md), on the real Temporal server: each scenario runs payments under
+ * load, breaks one piece of the platform for real mid-flight, prints what it did, and ends with the books
+ * check. Runs only in its own step of .ci/run (profile failure).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailureSuiteTest {
+    /** Offered load of every scenario: this 2-core machine also runs the builds of others. */
+    static final double RATE = 2.0;
+    static final Duration LOAD_FOR = Duration.ofSeconds(24);
+    static final Duration DRAIN = Duration.ofSeconds(180);
+    /** How long a broken piece stays broken. */
+    static final Duration OUTAGE = Duration.ofSeconds(8);
+
+    static FailureRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = FailureRig.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rig != null) rig.close();
+    }
+
+    @Test
+    @Order(1)
+    void workerFleetSharesTheLoadAndAWorkerKilledMidFlightLosesNothingAndDoesNothingTwice() throws Exception {
+        System.out.println("=== failure scenarios 8 + 1: a fleet of " + rig.liveWorkers().size()
+                + " worker JVMs on task queue commdesk-payments; one SIGKILLed mid-flight, a new one started ===");
+        Map<String, Long> before = new HashMap<>();
+        rig.liveWorkers().forEach(w -> before.put(w.name, w.posted()));
+        FailureLoad load = new FailureLoad(rig, "fleet", RATE, LOAD_FOR);
+        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null)) {
+            Future<?> running = load.start();
+            // Mid-flight: once the victim has journaled payments of this run and more are on their way.
+            WorkerJvm victim = rig.liveWorkers().get(0);
+            while (load.elapsed() < 10 || victim.posted() == before.get(victim.name)) {
+                if (load.elapsed() > LOAD_FOR.toSeconds()) break;
+                Thread.sleep(250);
+            }
+            long victimPosted = victim.posted() - before.get(victim.name);
+            long postedAtKill = books.postedCount(load.prefix);
+            victim.kill9();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 %s (pid %d): it had journaled %d of this run; %d started, %d posted, %d in flight%n",
+                    load.elapsed(), victim.name, victim.pid(), victimPosted, load.started(), postedAtKill, load.started() - postedAtKill);
+            WorkerJvm replacement = rig.startWorker();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] %s started (pid %d) to replace it%n", load.elapsed(), replacement.name, replacement.pid());
+
+            load.awaitAllPosted(running, books, DRAIN);
+            replacement.awaitUp(Duration.ofSeconds(240));
+            load.report().forEach(l -> System.out.println("  " + l));
+            Map<String, Long> perWorker = new LinkedHashMap<>();
+            for (WorkerJvm w : rig.workers()) {
+                if (!before.containsKey(w.name) && w != replacement) continue;
+                perWorker.put(w.name + (w == victim ? " (killed)" : w == replacement ? " (replacement)" : ""),
+                        w.posted() - before.getOrDefault(w.name, 0L));
+            }
+            System.out.println("  payments journaled per worker JVM (commdesk_payments_posted_total; the killed one as last scraped): " + perWorker);
+
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
+            assertThat(victimPosted).as("the killed worker had journaled payments of this run").isPositive();
+            assertThat(perWorker.values().stream().filter(n -> n > 0).count()).as("workers that journaled payments").isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void temporalServerKilledUnderLoadAndRestartedOnItsStateFileLosesNothing() throws Exception {
+        System.out.println("=== failure scenario 2: kill -9 the Temporal CLI dev server under load, restart it on the same state file ===");
+        FailureLoad load = new FailureLoad(rig, "temporal", RATE, LOAD_FOR);
+        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null)) {
+            Future<?> running = load.start();
+            while (load.elapsed() < 10 || books.postedCount(load.prefix) == 0) {
+                if (load.elapsed() > LOAD_FOR.toSeconds()) break;
+                Thread.sleep(250);
+            }
+            long postedAtKill = books.postedCount(load.prefix);
+            long pid = rig.killTemporal();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 Temporal (pid %d): %d started, %d posted, %d in flight%n",
+                    load.elapsed(), pid, load.started(), postedAtKill, load.started() - postedAtKill);
+            Thread.sleep(OUTAGE.toMillis());
+            long t = System.nanoTime();
+            rig.restartTemporal();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Temporal restarted on %s (pid %d) after %d s down, answering in %.1f s%n",
+                    load.elapsed(), rig.temporalState.getFileName(), rig.temporalPid(), OUTAGE.toSeconds(), (System.nanoTime() - t) / 1e9);
+
+            load.awaitAllPosted(running, books, DRAIN);
+            load.report().forEach(l -> System.out.println("  " + l));
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
+            assertThat(load.outageFelt()).as("hand-overs failed during the outage and were retried").isPositive();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void cashfreeDownThenHangingUnderLoadTheBacklogDrainsAfterRecovery() throws Exception {
+        System.out.println("=== failure scenario 4: Cashfree down (503 for " + OUTAGE.toSeconds() + " s, then no answer for "
+                + OUTAGE.toSeconds() + " s) under load ===");
+        FailureLoad load = new FailureLoad(rig, "cashfree", RATE, LOAD_FOR);
+        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null)) {
+            Future<?> running = load.start();
+            while (load.elapsed() < 8) Thread.sleep(250);
+            long requestsBefore = rig.simulator().requestCount("/pg/");
+            rig.simulator().faults().add(Fault.unavailable().lasting(OUTAGE));
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree answers 503 to every API call; %d started, %d posted%n",
+                    load.elapsed(), load.started(), books.postedCount(load.prefix));
+            Thread.sleep(OUTAGE.toMillis());
+            rig.simulator().faults().clear();
+            rig.simulator().faults().add(Fault.hang().maxHang(OUTAGE.plusSeconds(5)).lasting(OUTAGE));
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree stops answering (requests hang until the client times out)%n", load.elapsed());
+            Thread.sleep(OUTAGE.toMillis());
+            rig.simulator().faults().clear();
+            long postedAtRecovery = books.postedCount(load.prefix);
+            System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree answers again: %d started, %d posted, backlog %d; %d Cashfree PG calls during the outage%n",
+                    load.elapsed(), load.started(), postedAtRecovery, load.started() - postedAtRecovery,
+                    rig.simulator().requestCount("/pg/") - requestsBefore);
+
+            double drainedAt = load.awaitAllPosted(running, books, DRAIN);
+            System.out.printf(Locale.ROOT, "  backlog drained %.1f s after recovery%n", drainedAt - (8 + 2 * OUTAGE.toSeconds()));
+            load.report().forEach(l -> System.out.println("  " + l));
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario (nothing parked included)").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void databaseConnectionsKilledUnderLoadThePlatformReconnectsAndNothingIsHalfWritten() throws Exception {
+        // The test PostgreSQL is a server other builds share: it is not restarted; every connection of the
+        // platform's database is terminated instead, again and again for the outage (what a restart does to them).
+        System.out.println("=== failure scenario 3: every PostgreSQL connection of the platform terminated (pg_terminate_backend) each second for "
+                + OUTAGE.toSeconds() + " s under load ===");
+        FailureLoad load = new FailureLoad(rig, "database", RATE, LOAD_FOR);
+        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null);
+             Connection admin = DriverManager.getConnection(rig.databaseUrl())) {
+            Future<?> running = load.start();
+            while (load.elapsed() < 8) Thread.sleep(250);
+            long killed = 0;
+            long end = System.nanoTime() + OUTAGE.toNanos();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] terminating the platform's connections; %d started, %d posted%n",
+                    load.elapsed(), load.started(), books.postedCount(load.prefix));
+            while (System.nanoTime() < end) {
+                try (var st = admin.createStatement();
+                     var rs = st.executeQuery("select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
+                             + " where datname = current_database() and pid <> pg_backend_pid()")) {
+                    rs.next();
+                    killed += rs.getLong(1);
+                }
+                Thread.sleep(1000);
+            }
+            System.out.printf(Locale.ROOT, "  [%5.1fs] stopped: %d connections terminated; %d started, %d posted%n",
+                    load.elapsed(), killed, load.started(), books.postedCount(load.prefix));
+
+            load.awaitAllPosted(running, books, DRAIN);
+            load.report().forEach(l -> System.out.println("  " + l));
+            assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
+            assertThat(killed).as("connections terminated").isPositive();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package com.commdesk.dev;
+
+import com.commdesk.dev.metrics.PrometheusText;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker as its own operating-system process: {@code java -cp <this test's classpath>
+ * com.commdesk.worker.WorkerApplication}, the standalone worker's own main (production mode: it refuses
+ * to start without real infrastructure), configured by environment like a deployed replica. The failure
+ * suite starts several on one task queue and kills them with SIGKILL ({@link #kill9()}).
+ */
+final class WorkerJvm implements AutoCloseable {
+    final String name;
+    final int port;
+    final Path log;
+    private final ProcessBuilder command;
+    private volatile Process process;
+    private volatile PrometheusText lastScrape;
+    private int refusals;
+
+    private WorkerJvm(String name, int port, Path log, ProcessBuilder command) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.command = command;
+    }
+
+    /**
+     * Starts a worker with {@code env} (DATABASE_URL, TEMPORAL_ADDRESS, CASHFREE_* as the dev stack gives its
+     * own apps) and {@code settings} ("commdesk.*", as command-line properties); its output goes to a log file
+     * in {@code dir}.
+     */
+    static WorkerJvm start(String name, Map<String, String> env, Map<String, String> settings, Path dir) {
+        int port = DevStack.freePort();
+        Path log = dir.resolve(name + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // Under surefire the classpath is one manifest jar naming every entry; java honours its Class-Path.
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), WorkerLauncher.class.getName()));
+        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        pb.environment().put("WORKER_HOST", "127.0.0.1");
+        pb.environment().put("WORKER_PORT", Integer.toString(port));
+        pb.environment().put("LOG_FORMAT", "");
+        WorkerJvm w = new WorkerJvm(name, port, log, pb);
+        w.launch();
+        return w;
+    }
+
+    private void launch() {
+        try {
+            process = command.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start worker " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits until the worker's health is UP (its Temporal workers poll from then on). */
+    WorkerJvm awaitUp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                // Exit 2: the worker refused to start because a dependency did not answer within its 5 s start-up
+                // check (on this loaded 2-core machine, Temporal sometimes does not); an orchestrator restarts it,
+                // until the timeout.
+                if (process.exitValue() == 2) {
+                    refusals++;
+                    System.out.println("  " + name + " refused to start (" + refusals + "x, see " + log + "); restarted, as an orchestrator would");
+                    launch();
+                    continue;
+                }
+                throw new IllegalStateException("worker " + name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            HttpResponse<String> r = get("/actuator/health");
+            if (r != null && r.statusCode() == 200 && r.body().contains("\"UP\"")) return this;
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("worker " + name + " not UP within " + timeout + "; see " + log);
+    }
+
+    /** The worker's /actuator/prometheus now, or the last one read while it was alive (a killed worker's last words). */
+    PrometheusText scrape() {
+        HttpResponse<String> r = process.isAlive() ? get("/actuator/prometheus") : null;
+        if (r != null && r.statusCode() == 200) lastScrape = PrometheusText.parse(r.body());
+        return lastScrape == null ? PrometheusText.parse("") : lastScrape;
+    }
+
+    /** Payments this worker journaled (commdesk_payments_posted_total), as of its last scrape. */
+    long posted() {
+        return Math.round(scrape().sum("commdesk_payments_posted_total"));
+    }
+
+    /** SIGKILL: no shutdown hook, no graceful stop of the Temporal workers, in-flight tasks lost mid-way. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("worker " + name + " survived SIGKILL");
+    }
+
+    private HttpResponse<String> get(String path) {
+        try {
+            return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The end of the suite: the books are checked, nothing is in flight; no graceful drain needed. */
+    @Override
+    public void close() {
+        try {
+            if (process.isAlive()) kill9();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
