@@ -401,4 +401,28 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId, reason);
         payouts.refreshSettlement(payout(payoutId).settlementId());
     }
+
+    @Override
+    public boolean latePaid(String payoutId, String detail) {
+        try {
+            payouts.latePaid(payoutId, detail);
+        } catch (LedgerException e) {
+            if (e.code() != LedgerException.Code.INSUFFICIENT_FUNDS) throw e; // transient: retried
+            recordForFinance(payoutId, detail + "; could not be posted: " + e.getMessage());
+            return false;
+        } catch (IllegalStateException e) { // no longer FAILED/REJECTED: someone else decided meanwhile
+            recordForFinance(payoutId, detail + "; not posted: " + e.getMessage());
+            return false;
+        }
+        paid.increment();
+        log.warn("payout {}: {}; posted as paid (its own journals)", payoutId, detail);
+        payouts.refreshSettlement(payout(payoutId).settlementId());
+        return true;
+    }
+
+    @Override
+    public void recordForFinance(String payoutId, String detail) {
+        payouts.recordEvent(payoutId, "LATE_UNPOSTED", "cashfree", detail);
+        log.error("payout {}: {}: finance must look", payoutId, detail);
+    }
 }

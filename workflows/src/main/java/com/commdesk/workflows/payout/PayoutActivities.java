@@ -60,4 +60,16 @@ public interface PayoutActivities {
     /** A paid transfer came back: PAYOUT_REVERSED + PAYOUT_FAILED, status REVERSED, with the reason. */
     @ActivityMethod
     void reversePaid(String payoutId, String reason);
+
+    /**
+     * Cashfree reported SUCCESS after the payout's money was returned (FAILED or REJECTED): posted by its own journals
+     * (PAYOUT_LOCK again, then PAYOUT_PAID), status PAID. False, and recorded for finance (LATE_UNPOSTED), if the
+     * member no longer has the money.
+     */
+    @ActivityMethod
+    boolean latePaid(String payoutId, String detail);
+
+    /** An answer about the transfer that cannot be acted on without a person: recorded for finance (LATE_UNPOSTED), logged. */
+    @ActivityMethod
+    void recordForFinance(String payoutId, String detail);
 }

@@ -36,6 +36,9 @@ import org.slf4j.Logger;
  * for finance, who resolve it by signal (PAID, or FAILED named by two people). A flag raised before
  * the transfer makes it wait for an approval. The polling loop continues as new every
  * {@value #POLLS_PER_RUN} polls. Histories recorded before this version replay the old path.
+ *
+ * <p>Version {@value #LATE_ANSWERS}: Cashfree's answers that arrive after the workflow decided are acted on (a SUCCESS
+ * taken in while the money is released is posted as paid; a FAILED after finance's "confirm paid" returns the money).
  */
 public class PayoutWorkflowImpl implements PayoutWorkflow {
     private static final Logger log = Workflow.getLogger(PayoutWorkflowImpl.class);
@@ -64,6 +67,12 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     static final String CASHFREE_FIRST = "payout-cashfree-answer-first";
     /** A resolution or terminal webhook that arrived during the last poll of a run is acted on, not dropped by continue-as-new. */
     static final String ANSWERS_KEPT = "payout-answers-kept-across-runs";
+    /**
+     * Cashfree's answers that reach the workflow after it decided are acted on: a SUCCESS taken in while the money was
+     * being released is posted by its own journals, and a FAILED/REJECTED after a finance-only "confirm paid" returns
+     * the money like a REVERSED.
+     */
+    static final String LATE_ANSWERS = "payout-late-answers-acted-on";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
 
@@ -88,6 +97,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private String cashfreeStatus;
     private TransferUpdate latest;
     private TransferUpdate reversal;
+    /** The first SUCCESS and REVERSED webhooks taken in, whatever the workflow was doing then. */
+    private TransferUpdate success;
+    private TransferUpdate reversedSeen;
+    /** PAID on finance's word alone ("confirm paid"): Cashfree has not said SUCCESS. */
+    private boolean paidOnFinanceWord;
     private int ignoredSignals;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private PayoutResolution resolution;
@@ -235,6 +249,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
                             + (done.note() == null ? "" : ": " + done.note()));
                 }
                 result = new TransferResult("SUCCESS", "CONFIRMED_BY_FINANCE", "confirmed paid by " + done.requestedBy(), null);
+                paidOnFinanceWord = true;
                 break;
             }
             result = woken ? outcome(latest) : tryAsk(id);
@@ -263,12 +278,18 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         return resolution != null || (latest != null && outcome(latest).terminal());
     }
 
-    /** The bank can still send the money back: act on a REVERSED webhook within the window, and ask once at its end. */
+    /**
+     * The bank can still send the money back: act on a REVERSED webhook within the window, and ask once at its end.
+     * Paid on finance's word alone (since {@value #LATE_ANSWERS}), Cashfree's definitive FAILED or REJECTED (webhook, or
+     * the answer at the end of the window) means the money never left: it comes back exactly as after a reversal.
+     */
     private PayoutStatus watchForReversal(String id) {
-        boolean reversed = Workflow.await(Duration.ofMillis(request.timings().reversalWindowMillis()), () -> reversal != null);
+        boolean financeWordOnly = paidOnFinanceWord && Workflow.getVersion(LATE_ANSWERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+        boolean answered = Workflow.await(Duration.ofMillis(request.timings().reversalWindowMillis()),
+                () -> reversal != null || (financeWordOnly && cashfreeRefused()));
         TransferResult last;
         try {
-            last = reversed ? outcome(reversal) : cashfree.transferStatus(id);
+            last = reversal != null ? outcome(reversal) : answered ? outcome(latest) : cashfree.transferStatus(id);
         } catch (ActivityFailure e) {
             log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
             return status();
@@ -278,8 +299,23 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             cashfreeStatus = last.status();
             ledger.reversePaid(id, reason);
             stage = PayoutStage.REVERSED;
+        } else if (financeWordOnly && last.failed()) {
+            reason = "confirmed paid by finance, but Cashfree says " + last.status() + " " + last.statusCode()
+                    + (last.description() == null ? "" : ": " + last.description()) + "; the money is back in available";
+            cashfreeStatus = last.status();
+            ledger.reversePaid(id, reason);
+            stage = PayoutStage.REVERSED;
+        } else if (financeWordOnly && !last.success()) {
+            // Cashfree still does not confirm what finance did: nothing is released on a guess, finance is told.
+            ledger.recordForFinance(id, "confirmed paid by finance; at the end of the reversal window Cashfree says " + last.status()
+                    + (last.description() == null ? "" : " (" + last.description() + ")"));
         }
         return status();
+    }
+
+    /** Cashfree's webhook says the transfer failed or was rejected (a REVERSED is kept apart, in {@code reversal}). */
+    private boolean cashfreeRefused() {
+        return latest != null && outcome(latest).failed();
     }
 
     private static boolean isType(ActivityFailure e, String type) {
@@ -321,7 +357,43 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         stage = end;
         Workflow.newDetachedCancellationScope(() -> ledger.releaseFunds(request.payoutId(), end.name(), why)).run();
         log.info("payout {} {}: {}", request.payoutId(), end, why);
+        if (success != null && Workflow.getVersion(LATE_ANSWERS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            return successAfterRelease(request.payoutId());
+        }
         return status();
+    }
+
+    /**
+     * Cashfree's SUCCESS webhook was taken in while the workflow was deciding or releasing the money (the signal was
+     * accepted, the event recorded: Cashfree will not send it again, and nothing else would post it). Cashfree's word
+     * outranks finance's "confirm failed" and a transfer we could not find: the payout is posted as paid by its own
+     * journals and watched for a reversal. If Cashfree itself had said FAILED/REJECTED/REVERSED, the two answers
+     * contradict each other: nothing is posted on a guess, finance is told.
+     */
+    private PayoutStatus successAfterRelease(String id) {
+        TransferResult paid = outcome(success);
+        String detail = "Cashfree SUCCESS " + paid.statusCode() + " after the payout ended " + stage + " (" + reason + ")";
+        if (cashfreeStatus != null && new TransferResult(cashfreeStatus, null, null, null).failed()) {
+            ledger.recordForFinance(id, detail + ", contradicting Cashfree's " + cashfreeStatus + ": not posted");
+            return status();
+        }
+        boolean posted;
+        try {
+            posted = ledger.latePaid(id, detail);
+        } catch (ActivityFailure e) {
+            posted = false;
+            log.error("payout {}: {}; posting it failed ({}): finance must look", id, detail, describe(e));
+        }
+        if (!posted) {
+            reason = detail + "; could not be posted: finance must look";
+            return status();
+        }
+        reason = detail + "; posted as paid";
+        cashfreeStatus = paid.status();
+        stage = PayoutStage.PAID;
+        log.warn("payout {}: {}", id, reason);
+        if (reversal == null) reversal = reversedSeen; // a REVERSED taken in before the payout was PAID again
+        return watchForReversal(id);
     }
 
     private static TransferResult outcome(TransferUpdate u) {
@@ -372,6 +444,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         }
         if (eventIds.size() >= MAX_EVENTS) eventIds.remove(eventIds.iterator().next());
         eventIds.add(u.eventId());
+        if ("SUCCESS".equals(u.status()) && success == null) success = u;
+        if ("REVERSED".equals(u.status()) && reversedSeen == null) reversedSeen = u;
         if ("REVERSED".equals(u.status()) && (stage == PayoutStage.PAID || "SUCCESS".equals(cashfreeStatus))) {
             reversal = u;
         } else if (latest == null || !outcome(latest).terminal()) {

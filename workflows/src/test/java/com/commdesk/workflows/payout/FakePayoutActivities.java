@@ -161,21 +161,46 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         statuses.put(payoutId, "NEEDS_ATTENTION");
     }
 
+    /** Run inside markPaid / releaseFunds, after the ledger changed: what arrives while the workflow books the outcome. */
+    volatile java.util.function.Consumer<String> duringMarkPaid = p -> { };
+    volatile java.util.function.Consumer<String> duringRelease = p -> { };
+
     @Override
     public void markPaid(String payoutId) {
         calls.add("paid:" + payoutId);
         statuses.put(payoutId, "PAID");
+        duringMarkPaid.accept(payoutId);
     }
 
     @Override
     public void releaseFunds(String payoutId, String finalStatus, String reason) {
         calls.add("release:" + finalStatus);
         statuses.put(payoutId, finalStatus);
+        duringRelease.accept(payoutId);
     }
 
     @Override
     public void reversePaid(String payoutId, String reason) {
         calls.add("reversed");
         statuses.put(payoutId, "REVERSED");
+    }
+
+    /** Payouts whose late SUCCESS cannot be posted (the member no longer has the money). */
+    final List<String> moneyGone = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean latePaid(String payoutId, String detail) {
+        if (moneyGone.contains(payoutId)) {
+            calls.add("for-finance:" + payoutId);
+            return false;
+        }
+        calls.add("late-paid:" + payoutId);
+        statuses.put(payoutId, "PAID");
+        return true;
+    }
+
+    @Override
+    public void recordForFinance(String payoutId, String detail) {
+        calls.add("for-finance:" + payoutId);
     }
 }

@@ -114,6 +114,29 @@ public final class RecordPayoutHistories {
                 });
             }, null);
 
+            // Cashfree's SUCCESS taken in while a two-person "confirm failed" releases the money: posted as paid after all (v4).
+            r.payout("success-during-release", false, f -> {
+                String p = id(f, "success-during-release");
+                r.resolvedOnceItNeedsAttention(p, new PayoutTypes.PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing"));
+                var before = f.duringRelease;
+                f.duringRelease = released -> {
+                    before.accept(released);
+                    if (released.equals(p)) r.stub(p).transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+                };
+            }, null);
+            // A one-person "confirm paid", then Cashfree's FAILED webhook: the money comes back like after a reversal (v4).
+            r.payout("failed-after-confirmed-paid", false, f -> {
+                String p = id(f, "failed-after-confirmed-paid");
+                r.resolvedOnceItNeedsAttention(p, new PayoutTypes.PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
+                var before = f.duringMarkPaid;
+                f.duringMarkPaid = paid -> {
+                    before.accept(paid);
+                    if (paid.equals(p)) {
+                        r.stub(p).transferUpdate(new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "cf-1"));
+                    }
+                };
+            }, null);
+
             // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
             fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
@@ -196,6 +219,20 @@ public final class RecordPayoutHistories {
     }
 
     record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release, TestWorkflowEnvironment env) {
+        /** Cashfree answers PENDING; the first poll after the payout needs attention brings finance's resolution. */
+        void resolvedOnceItNeedsAttention(String payoutId, PayoutTypes.PayoutResolution resolution) {
+            fake.statusAnswers.put(payoutId, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+            var once = new java.util.concurrent.atomic.AtomicBoolean();
+            duringAsk(payoutId, (wf, n) -> {
+                if ("NEEDS_ATTENTION".equals(fake.statuses.get(payoutId)) && once.compareAndSet(false, true)) wf.resolve(resolution);
+            });
+        }
+
+        /** The running workflow of a payout of this recording. */
+        PayoutWorkflow stub(String payoutId) {
+            return client.newWorkflowStub(PayoutWorkflow.class, payoutId + "_" + release);
+        }
+
         /** While this payout's n-th poll asks Cashfree, {@code signals} reach its workflow (as webhooks or finance would). */
         void duringAsk(String payoutId, java.util.function.BiConsumer<PayoutWorkflow, Integer> signals) {
             var before = fake.duringAsk;

@@ -1,0 +1,152 @@
+package com.commdesk.workflows.payout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.commdesk.workflows.payout.PayoutTypes.*;
+import io.temporal.client.*;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.util.*;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.*;
+
+/**
+ * Cashfree answers that reach a payout's workflow after it decided, or after finance decided for Cashfree (defects 5 and 6
+ * of the payout review; its two cases, the first two below, failed on the code before {@code payout-late-answers-acted-on}).
+ */
+@Timeout(60)
+class PayoutLateAnswersTest {
+    static final TransferUpdate SUCCESS = new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1");
+    static final TransferUpdate FAILED = new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "cf-1");
+
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    WorkflowClient client = env.getWorkflowClient();
+    final FakePayoutActivities fake = new FakePayoutActivities();
+
+    @AfterEach
+    void tearDown() { env.close(); }
+
+    PayoutWorkflow signals(String id) { return client.newWorkflowStub(PayoutWorkflow.class, id); }
+
+    /** Starts the payout with Cashfree's scripted answers and waits for its end. */
+    PayoutStatus runScripted(String id, List<TransferResult> answers) {
+        var w = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+        w.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class);
+        w.registerActivitiesImplementations(fake);
+        env.start();
+        fake.statusAnswers.put(id, new ArrayList<>(answers));
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_t", "c1", "owner", "u1", 700_000L, "system", false, null,
+                FakePayoutActivities.TIMINGS));
+        return WorkflowStub.fromTyped(wf).getResult(PayoutStatus.class);
+    }
+
+    /** Runs the payout (Cashfree answers PENDING); the first poll after it needs attention brings finance's resolution. */
+    PayoutStatus run(String id, PayoutResolution resolution, String statusAfterwards) {
+        AtomicBoolean resolved = new AtomicBoolean();
+        fake.duringAsk = (p, n) -> {
+            if (!"NEEDS_ATTENTION".equals(fake.statuses.get(p)) || !resolved.compareAndSet(false, true)) return;
+            signals(p).resolve(resolution);
+            fake.statusAnswers.put(p, new ArrayList<>(List.of(FakePayoutActivities.result(statusAfterwards))));
+        };
+        return runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+    }
+
+    static PayoutResolution confirmedFailed() {
+        return new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing");
+    }
+
+    static PayoutResolution confirmedPaid() {
+        return new PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid");
+    }
+
+    /** Cashfree's SUCCESS webhook reaches the workflow while releaseFunds runs (the controller then records the event). */
+    void successWhileReleasing() {
+        fake.duringRelease = p -> signals(p).transferUpdate(SUCCESS);
+    }
+
+    @Test
+    void aSuccessWebhookAcceptedWhileTheWorkflowReleasesTheMoneyIsNotLost() {
+        // "Confirm failed" by two; while releaseFunds runs (retried up to a day if the database is down) Cashfree's SUCCESS
+        // webhook arrives: the signal succeeds, the controller records the event, Cashfree never retries, nothing posts it.
+        String id = "po_success_during_release";
+        successWhileReleasing();
+        PayoutStatus end = run(id, confirmedFailed(), "PENDING");
+        assertThat(end.ignoredSignals()).as("the SUCCESS signal was taken in, not refused").isZero();
+        assertThat(fake.statuses.get(id)).as("Cashfree paid it: the payout must end up booked as paid").isEqualTo("PAID");
+    }
+
+    @Test
+    void cashfreesFailureAfterAConfirmedPaidReturnsTheMoney() {
+        // "Confirm paid" needs one person; Cashfree then says FAILED (webhook, and the ask at the end of the reversal window).
+        String id = "po_failed_after_confirmed_paid";
+        fake.duringMarkPaid = p -> signals(p).transferUpdate(FAILED);
+        run(id, confirmedPaid(), "FAILED");
+        assertThat(fake.calls).contains("paid:" + id);
+        assertThat(fake.statuses.get(id)).as("Cashfree says FAILED after a confirmed PAID: the money must come back").isNotEqualTo("PAID");
+    }
+
+    @Test
+    void aSuccessPostedAfterReleaseIsWatchedForAReversal() {
+        // The late SUCCESS is posted, and the bank's REVERSED (taken in before the payout was PAID again) returns the money.
+        String id = "po_success_then_reversed";
+        fake.duringRelease = p -> {
+            signals(p).transferUpdate(SUCCESS);
+            signals(p).transferUpdate(new TransferUpdate("evt-rev", "REVERSED", "REVERSED", "account closed", "cf-1"));
+        };
+        PayoutStatus end = run(id, confirmedFailed(), "PENDING");
+        assertThat(fake.calls).containsSubsequence("release:FAILED", "late-paid:" + id, "reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+    }
+
+    @Test
+    void aSuccessContradictingCashfreesOwnFailureIsNotPostedButGoesToFinance() {
+        // Cashfree said FAILED (poll); a SUCCESS webhook then arrives while the money is released: two Cashfree answers
+        // disagree, so nothing is posted on a guess and finance is told.
+        String id = "po_failed_then_success";
+        successWhileReleasing();
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("FAILED")));
+        assertThat(fake.calls).contains("for-finance:" + id).doesNotContain("late-paid:" + id);
+        assertThat(end.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(fake.statuses.get(id)).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aLateSuccessThatCannotBePostedStaysFailedForFinance() {
+        String id = "po_success_money_gone";
+        successWhileReleasing();
+        fake.moneyGone.add(id);
+        PayoutStatus end = run(id, confirmedFailed(), "PENDING");
+        assertThat(fake.calls).contains("for-finance:" + id);
+        assertThat(end.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(end.reason()).contains("finance must look");
+    }
+
+    @Test
+    void cashfreesFailedAnswerAtTheEndOfTheWindowAfterAConfirmedPaidReturnsTheMoney() {
+        // No webhook: only the ask at the end of the reversal window says FAILED.
+        String id = "po_confirmed_paid_asked_failed";
+        PayoutStatus end = run(id, confirmedPaid(), "FAILED");
+        assertThat(fake.calls).containsSubsequence("paid:" + id, "reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+        assertThat(end.reason()).contains("Cashfree says FAILED");
+    }
+
+    @Test
+    void aConfirmedPaidThatCashfreeStillDoesNotConfirmGoesToFinanceAndStaysPaid() {
+        String id = "po_confirmed_paid_still_pending";
+        PayoutStatus end = run(id, confirmedPaid(), "PENDING");
+        assertThat(fake.calls).contains("paid:" + id, "for-finance:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+    }
+
+    @Test
+    void aFailedWebhookAfterCashfreesOwnSuccessReversesNothing() {
+        // Paid on Cashfree's SUCCESS: a FAILED afterwards contradicts it and is not a reason to release the money.
+        String id = "po_success_then_failed";
+        fake.duringMarkPaid = p -> signals(p).transferUpdate(FAILED);
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+    }
+}
