@@ -29,7 +29,7 @@ while IFS='=' read -r key value; do
   case "$key" in LOG_FORMAT|API_*|WORKER_*) continue ;; esac
   if [[ "$value" == *.pem && -f "$value" ]]; then value=$(cat "$value"); fi
   common+=("$key=$value")
-  case "$key" in CASHFREE_BASE_URL|CASHFREE_CLIENT_ID|CASHFREE_CLIENT_SECRET) printf -v "$key" '%s' "$value" ;; esac
+  case "$key" in CASHFREE_BASE_URL|CASHFREE_CLIENT_ID|CASHFREE_CLIENT_SECRET|OIDC_ISSUER_URI) printf -v "$key" '%s' "$value" ;; esac
 done <"$logs/app.env"
 common+=(commdesk.db.migrate=false commdesk.metrics.temporal-report-interval=PT1S LOG_FORMAT=ecs)
 python3 "$here/run_image.py" run "$worker_image" "${common[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=18181 >"$logs/worker.log" 2>&1 &
@@ -47,20 +47,30 @@ for log in "$logs/api.log" "$logs/worker.log"; do
   grep -q '^{"@timestamp"' "$log" && [ -z "$plain" ] || { echo "smoke: $(basename "$log") is not JSON lines: $plain"; exit 1; }
 done
 
+# The API image trusts the dev stack's authorization server (OIDC_ISSUER_URI above): the CommDesk app's
+# client_credentials token (development-only client, printed by the dev stack), as the app would call it.
+[ -n "${OIDC_ISSUER_URI:-}" ] || { echo "smoke: the dev stack's settings name no OIDC issuer"; exit 1; }
+TOKEN=$(curl -fs -u commdesk-app:dev-app-secret-not-a-secret -d grant_type=client_credentials "$OIDC_ISSUER_URI/oauth2/token" \
+  | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+[ -n "$TOKEN" ] || { echo "smoke: no client_credentials token from $OIDC_ISSUER_URI"; exit 1; }
+AUTH=(-H "Authorization: Bearer $TOKEN")
+code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18180/api/v1/payments/no-such-payment)
+[ "$code" = 401 ] || { echo "smoke: the API image answered $code without a token"; exit 1; }
+
 run=$(date +%s)  # order and payment ids of their own, so the script can run again on the same stack
 CF=(-H "x-client-id: $CASHFREE_CLIENT_ID" -H "x-client-secret: $CASHFREE_CLIENT_SECRET" -H 'x-api-version: 2023-08-01')
 for i in 1 2 3 4 5 6; do
   curl -fs -X POST "$CASHFREE_BASE_URL/pg/orders" "${CF[@]}" -H 'Content-Type: application/json' \
     -d "{\"order_id\":\"image_${run}_$i\",\"order_amount\":100.00,\"order_currency\":\"INR\",\"customer_details\":{\"customer_id\":\"c-${run}-$i\",\"customer_phone\":\"9876543210\"},\"order_tags\":{\"community_id\":\"demo-community\"}}" >/dev/null
   curl -fs -X POST "$CASHFREE_BASE_URL/__sim/orders/image_${run}_$i/pay" -d '{"payment_method":"UPI"}' >/dev/null
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:18180/api/v1/payments -H "Idempotency-Key: image-${run}-$i" \
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:18180/api/v1/payments "${AUTH[@]}" -H "Idempotency-Key: image-${run}-$i" \
     -H 'Content-Type: application/json' -d "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"image_${run}_$i\",\"amountPaise\":10000}")
   [ "$code" = 202 ] || { echo "smoke: the API image answered $code"; exit 1; }
 done
 for i in 1 2 3 4 5 6; do
   stage=""
   for _ in $(seq 1 60); do
-    stage=$(curl -fs "http://127.0.0.1:18180/api/v1/payments/image-${run}-$i" | sed -n 's/.*"stage":"\([A-Z_]*\)".*/\1/p')
+    stage=$(curl -fs "${AUTH[@]}" "http://127.0.0.1:18180/api/v1/payments/image-${run}-$i" | sed -n 's/.*"stage":"\([A-Z_]*\)".*/\1/p')
     [ "$stage" = COMPLETED ] && break
     sleep 1
   done
@@ -69,4 +79,4 @@ done
 # The worker image is the platform's only worker: it journaled every payment.
 posted=$(curl -fs http://127.0.0.1:18181/actuator/prometheus | awk '/^commdesk_payments_posted_total/ {s += $2} END {print int(s)}')
 [ "$posted" -eq 6 ] || { echo "smoke: the worker image journaled $posted payments, not 6"; exit 1; }
-echo "smoke: the API and worker images ran in their own root filesystems as user 65532; 6 payments COMPLETED, journaled by the worker image; JSON logs"
+echo "smoke: the API and worker images ran in their own root filesystems as user 65532; without a token 401; 6 payments with the app's token COMPLETED, journaled by the worker image; JSON logs"
