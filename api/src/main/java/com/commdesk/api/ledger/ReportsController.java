@@ -59,6 +59,11 @@ public class ReportsController {
     }
 
     @GetMapping(path = "/reports/gst/{month}")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "the month's GST summary", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = TaxReports.GstSummary.class)),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string"))})
     public ResponseEntity<?> gst(@PathVariable String month, @RequestParam(defaultValue = "json") String format) {
         TaxReports.GstSummary s = reports.monthlyGst(month(month));
         if (!csv(format)) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(s);
@@ -74,6 +79,12 @@ public class ReportsController {
     }
 
     @GetMapping(path = "/reports/withholding/{month}")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "the month's TCS/TDS register", content = {
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    array = @io.swagger.v3.oas.annotations.media.ArraySchema(
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = TaxReports.WithholdingLine.class))),
+            @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
+                    schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string"))})
     public ResponseEntity<?> withholding(@PathVariable String month, @RequestParam(defaultValue = "json") String format) {
         List<TaxReports.WithholdingLine> lines = reports.withholdingRegister(month(month));
         if (!csv(format)) return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(lines);
