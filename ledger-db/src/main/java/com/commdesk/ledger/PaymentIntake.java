@@ -95,13 +95,16 @@ public final class PaymentIntake {
         return json == null ? Map.of() : parseMetadata(json.data());
     }
 
-    /** Payments whose workflow start is not confirmed, recorded before {@code recordedBefore}; oldest first. */
-    public List<AcceptedPayment> unstarted(OffsetDateTime recordedBefore, int limit) {
+    /** A payment whose workflow start is not confirmed, with the metadata it must be started with. */
+    public record Unstarted(AcceptedPayment payment, Map<String, String> metadata) {}
+
+    /** Payments whose workflow start is not confirmed, recorded before {@code recordedBefore}; oldest first, one query. */
+    public List<Unstarted> unstarted(OffsetDateTime recordedBefore, int limit) {
         if (limit < 1 || limit > 1_000) throw new IllegalArgumentException("limit must be 1..1000");
         return dsl.selectFrom(PAYMENT)
                 .where(PAYMENT.WORKFLOW_STARTED_AT.isNull().and(PAYMENT.CREATED_AT.lt(recordedBefore)))
                 .orderBy(PAYMENT.CREATED_AT).limit(limit)
-                .fetch(PaymentIntake::toAccepted);
+                .fetch(r -> new Unstarted(toAccepted(r), parseMetadata(r.getRequestMetadata().data())));
     }
 
     /** Idempotent: the workflow of this payment is running or has run. */

@@ -117,9 +117,9 @@ public class PaymentStarter {
     /** Starts what is recorded but not confirmed started after RETRY_AFTER. */
     void sweep() {
         try {
-            for (AcceptedPayment p : intake.unstarted(OffsetDateTime.now().minus(RETRY_AFTER), SWEEP_BATCH)) {
-                if (inFlight.contains(p.paymentId())) continue;
-                startSoon(p, intake.metadata(p.paymentId()));
+            for (PaymentIntake.Unstarted u : intake.unstarted(OffsetDateTime.now().minus(RETRY_AFTER), SWEEP_BATCH)) {
+                if (inFlight.contains(u.payment().paymentId())) continue;
+                startSoon(u.payment(), u.metadata());
             }
         } catch (RuntimeException e) {
             log.warn("payment start sweep failed, next one in {}: {}", SWEEP_EVERY, e.getMessage());

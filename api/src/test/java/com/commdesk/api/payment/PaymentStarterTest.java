@@ -54,8 +54,7 @@ class PaymentStarterTest {
         assertThat(metrics.counter("commdesk.payments.start.failures").count()).isEqualTo(1.0);
 
         temporalUp[0] = true;
-        when(intake.unstarted(any(), anyInt())).thenReturn(List.of(PAYMENT));
-        when(intake.metadata("pay-1")).thenReturn(Map.of("tier", "gold"));
+        when(intake.unstarted(any(), anyInt())).thenReturn(List.of(new PaymentIntake.Unstarted(PAYMENT, Map.of("tier", "gold"))));
         starter.sweep();
         assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
 
