@@ -200,6 +200,38 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void financeApprovesAnOwnersRefundInThePageTheRequesterCannot() throws Exception {
+        // approver1 also owns demo-community here and asks for a refund above the threshold (Rs 5,000)
+        String paymentId = AnalyticsApiTest.aCompletedPaymentTo(DEMO, 1_000_000L);
+        String refundId = "rfa-browser-" + Long.toString(System.nanoTime(), 36);
+        HttpResponse<String> asked = SharedStack.send(FourEyesApiTest.minted("approver1", "COMMUNITY_OWNER", DEMO), "POST",
+                "/api/v1/payments/" + paymentId + "/refunds", "application/json",
+                "{\"kind\":\"REFUND\",\"amountPaise\":600000,\"reason\":\"event cancelled\"}", Map.of("Idempotency-Key", refundId));
+        assertThat(JSON.readTree(asked.body()).path("stage").asText()).as(asked.body()).isEqualTo("AWAITING_APPROVAL");
+
+        assertThat(login("approver1")).isEqualTo("/dashboard/finance");
+        WebElement row = browser.findElement(By.cssSelector("#refunds tr[data-refund='" + refundId + "']"));
+        assertThat(row.getText()).contains("you requested this refund");
+        WebElement approve = row.findElement(By.cssSelector("button[data-action='Approve']"));
+        assertThat(approve.isEnabled()).isFalse();
+        ((JavascriptExecutor) browser).executeScript("arguments[0].disabled = false", approve);
+        approve.click();
+        waiting().until(d -> !d.findElements(By.id("refusal")).isEmpty());
+        assertThat(browser.findElement(By.id("refusal")).getText()).startsWith("The platform answered 403");
+        assertThat(SharedStack.get().simulator().refunds().find(refundId)).isEmpty();
+
+        assertThat(login("approver2")).isEqualTo("/dashboard/finance");
+        WebElement theirs = browser.findElement(By.cssSelector("#refunds tr[data-refund='" + refundId + "']"));
+        assertThat(theirs.getText()).doesNotContain("you requested this refund");
+        screenshot("dashboard-refund-approvals.png");
+        theirs.findElement(By.cssSelector("button[data-action='Approve']")).click();
+        waiting().until(d -> !d.findElements(By.id("notice")).isEmpty());
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("Approved refund " + refundId);
+        assertThat(browser.findElements(By.cssSelector("#refunds tr[data-refund='" + refundId + "']"))).isEmpty();
+        assertThat(RefundsApiTest.awaitRefund(refundId).path("stage").asText()).isEqualTo("COMPLETED");
+    }
+
+    @Test
     void opsRetriesAParkedPaymentInThePageAndItCompletes() throws Exception {
         // a community whose role shares do not add up: allocation fails for good and the payment parks
         var dsl = SharedStack.db().dsl();
