@@ -56,9 +56,9 @@ public final class RefundApprovals {
     }
 
     /**
-     * Decides an approval once. The same decision again is answered with the decided approval (a repeated
-     * request); another decision after it, or one by the requester, is refused: WRONG_STATE, or a
-     * FOUR_EYES {@link LedgerException} ({@link LedgerException.Code#WRONG_STATE} with a four-eyes message).
+     * Decides an approval once, under its row lock. The same decision again is answered with the decided
+     * approval (a repeated request); the other decision afterwards, or any decision by the requester (any
+     * letter case), is a {@link LedgerException.Code#WRONG_STATE} (the database's check refuses the latter too).
      */
     public Approval decide(String refundId, boolean approve, String decidedBy, String note) {
         return ledger.inTransaction(tx -> {
@@ -79,10 +79,7 @@ public final class RefundApprovals {
         });
     }
 
-    /**
-     * Approvals in {@code status}, oldest first, limited to {@code communities} (null: all), paged by
-     * {@code afterRefundId} (refund ids are unique, ties on time broken by id).
-     */
+    /** Approvals in {@code status}, oldest first (ties by refund id), limited to {@code communities} (null: all), at most {@code limit}. */
     public List<Approval> list(Status status, Set<String> communities, int limit) {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
         Condition where = REFUND_APPROVAL.STATUS.eq(status.name());
