@@ -46,6 +46,12 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.Ledger(db.dsl());
     }
 
+    /** Seed 002's distribution lifecycle, read side. */
+    @Bean
+    com.commdesk.ledger.payouts.Distributions distributions(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.payouts.Distributions(ledger);
+    }
+
     @Bean
     com.commdesk.ledger.RefundIntake refundIntake(com.commdesk.ledger.Ledger ledger) {
         return new com.commdesk.ledger.RefundIntake(ledger);
