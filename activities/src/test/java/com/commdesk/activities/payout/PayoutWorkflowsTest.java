@@ -390,7 +390,7 @@ class PayoutWorkflowsTest {
         assertThat(distributions("u-owner").get(0).allocations()).singleElement()
                 .satisfies(a -> assertThat(a.payoutId()).isEqualTo(id));
         assertThat(new com.commdesk.ledger.payouts.Distributions(new Ledger(dsl)).awaitingReview(DEMO, 100))
-                .extracting(com.commdesk.ledger.payouts.Distributions.Recipient::userId).contains("u-owner");
+                .extracting(com.commdesk.ledger.payouts.Distributions.ReviewRecipient::userId).contains("u-owner");
         wf.approve(new PayoutDecision("alice", "my own payout")); // the requester: ignored
         wf.approve(new PayoutDecision("bob", "ok"));
         wf.approve(new PayoutDecision("bob", "ok again")); // a double click: ignored

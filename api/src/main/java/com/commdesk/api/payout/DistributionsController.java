@@ -31,7 +31,7 @@ public class DistributionsController {
 
     /** One member's distributions in a community, newest first. */
     @GetMapping(path = "/wallets/{communityId}/members/{userId}/distributions", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Distributions.Page member(@PathVariable String communityId, @PathVariable String userId,
+    public Distributions.DistributionPage memberDistributions(@PathVariable String communityId, @PathVariable String userId,
                                      @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "100") int limit) {
         Caller.current().requireMemberOrCommunity(id("communityId", communityId), id("userId", userId));
         return distributions.member(communityId, userId, offset(offset), limit(limit));
@@ -39,7 +39,7 @@ public class DistributionsController {
 
     /** Every distribution of a community, newest first. */
     @GetMapping(path = "/wallets/{communityId}/distributions", produces = MediaType.APPLICATION_JSON_VALUE)
-    public Distributions.Page community(@PathVariable String communityId,
+    public Distributions.DistributionPage communityDistributions(@PathVariable String communityId,
                                         @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "100") int limit) {
         Caller.current().requireCommunity(id("communityId", communityId));
         return distributions.community(communityId, offset(offset), limit(limit));
@@ -50,7 +50,7 @@ public class DistributionsController {
      * agreement version and commission rule version that produced it.
      */
     @GetMapping(path = "/finance/distributions/review", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<Distributions.Recipient> review(@RequestParam(required = false) String communityId,
+    public List<Distributions.ReviewRecipient> distributionsAwaitingReview(@RequestParam(required = false) String communityId,
                                                 @RequestParam(defaultValue = "100") int limit) {
         return distributions.awaitingReview(communityId == null ? null : id("communityId", communityId), limit(limit));
     }

@@ -43,10 +43,10 @@ public final class Distributions {
                                long takenBackPaise, String scheduleName, String ruleId, Integer ruleVersion,
                                Integer agreementVersion, List<Allocation> allocations) {}
 
-    public record Page(List<Distribution> distributions, Integer nextOffset) {}
+    public record DistributionPage(List<Distribution> distributions, Integer nextOffset) {}
 
     /** Finance's review: one recipient's distributions in payouts awaiting approval. */
-    public record Recipient(String communityId, String role, String userId, long totalPaise, List<Distribution> distributions) {}
+    public record ReviewRecipient(String communityId, String role, String userId, long totalPaise, List<Distribution> distributions) {}
 
     private final Ledger ledger;
 
@@ -82,16 +82,16 @@ public final class Distributions {
     }
 
     /** A member's distributions in a community, newest first. */
-    public Page member(String communityId, String userId, int offset, int limit) {
+    public DistributionPage member(String communityId, String userId, int offset, int limit) {
         return page(REVENUE_DISTRIBUTION.COMMUNITY_ID.eq(communityId).and(REVENUE_DISTRIBUTION.USER_ID.eq(userId)), offset, limit);
     }
 
     /** Every distribution of a community, newest first. */
-    public Page community(String communityId, int offset, int limit) {
+    public DistributionPage community(String communityId, int offset, int limit) {
         return page(REVENUE_DISTRIBUTION.COMMUNITY_ID.eq(communityId), offset, limit);
     }
 
-    private Page page(Condition where, int offset, int limit) {
+    private DistributionPage page(Condition where, int offset, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT);
         if (offset < 0) throw new IllegalArgumentException("offset must be >= 0");
         var d = REVENUE_DISTRIBUTION;
@@ -100,7 +100,7 @@ public final class Distributions {
                     .orderBy(d.CREATED_AT.desc(), d.DISTRIBUTION_ID.desc()).limit(limit + 1).offset(offset).fetch(d.DISTRIBUTION_ID);
             boolean more = ids.size() > limit;
             List<Distribution> rows = load(tx, more ? ids.subList(0, limit) : ids);
-            return new Page(rows, more ? offset + limit : null);
+            return new DistributionPage(rows, more ? offset + limit : null);
         });
     }
 
@@ -108,7 +108,7 @@ public final class Distributions {
      * Finance's review step (issue 12): distributions allocated to payouts that await an approval, grouped by
      * recipient, each beside the split agreement version and commission rule version that produced it.
      */
-    public List<Recipient> awaitingReview(String communityId, int limit) {
+    public List<ReviewRecipient> awaitingReview(String communityId, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT);
         var a = DISTRIBUTION_ALLOCATION;
         return ledger.once(tx -> {
@@ -120,12 +120,12 @@ public final class Distributions {
             for (Distribution x : load(tx, ids.stream().distinct().toList())) {
                 byRecipient.computeIfAbsent(x.communityId() + "\u0000" + x.role() + "\u0000" + x.userId(), k -> new ArrayList<>()).add(x);
             }
-            List<Recipient> out = new ArrayList<>();
+            List<ReviewRecipient> out = new ArrayList<>();
             for (List<Distribution> list : byRecipient.values()) {
                 Distribution first = list.get(0);
                 long total = list.stream().flatMap(x -> x.allocations().stream()).filter(x -> "PENDING".equals(x.status()))
                         .mapToLong(Allocation::amountPaise).sum();
-                out.add(new Recipient(first.communityId(), first.role(), first.userId(), total, List.copyOf(list)));
+                out.add(new ReviewRecipient(first.communityId(), first.role(), first.userId(), total, List.copyOf(list)));
             }
             return out;
         });
