@@ -213,13 +213,14 @@ public final class LedgerInvariants {
                      where a.status <> 'FAILED'
                      group by d.distribution_id, d.amount_paise having sum(a.amount_paise) > d.amount_paise
                     """},
-            new String[] {"paid allocations equal each member's paid-out total", """
-                    select w.community_id || '/' || w.role || '/' || w.user_id,
-                           'paid out ' || w.paid_out_paise || ', paid allocations ' || coalesce(a.paid, 0)
-                      from member_wallet w
-                      left join (select community_id, role, user_id, sum(amount_paise) paid from distribution_allocation
+            new String[] {"paid allocations equal each member's paid payouts", """
+                    select community_id || '/' || role || '/' || user_id,
+                           'paid payouts ' || coalesce(p.paid, 0) || ', paid allocations ' || coalesce(a.paid, 0)
+                      from (select community_id, role, user_id, sum(amount_paise) paid from payout
+                             where status = 'PAID' group by community_id, role, user_id) p
+                      full join (select community_id, role, user_id, sum(amount_paise) paid from distribution_allocation
                                   where status = 'PAID' group by community_id, role, user_id) a using (community_id, role, user_id)
-                     where w.paid_out_paise <> coalesce(a.paid, 0)
+                     where coalesce(p.paid, 0) <> coalesce(a.paid, 0)
                     """},
             new String[] {"every payment journal has its revenue transaction", """
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
