@@ -173,6 +173,15 @@ class PayoutWorkflowsTest {
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
     }
 
+    /** The member's distributions in the demo community (issue 15), oldest first. */
+    java.util.List<com.commdesk.ledger.payouts.Distributions.Distribution> distributions(String userId) {
+        return new com.commdesk.ledger.payouts.Distributions(new Ledger(dsl)).member(DEMO, userId, 0, 100).distributions().reversed();
+    }
+
+    java.util.List<String> distributionStatuses(String userId) {
+        return distributions(userId).stream().map(com.commdesk.ledger.payouts.Distributions.Distribution::status).toList();
+    }
+
     long wallet(String column, String communityId, String userId) {
         Object v = dsl.fetchValue("select " + column + " from member_wallet where community_id = ? and user_id = ?", communityId, userId);
         return v == null ? 0 : ((Number) v).longValue();
@@ -376,6 +385,12 @@ class PayoutWorkflowsTest {
         String id = onlyPayout(startSettlement(DEMO, "alice"));
         PayoutWorkflow wf = awaitStage(id, PayoutStage.AWAITING_APPROVAL);
         assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
+        // issue 15: the locked share is allocated to this payout and waits for the approval (finance's review list)
+        assertThat(distributionStatuses("u-owner")).containsExactly("PENDING");
+        assertThat(distributions("u-owner").get(0).allocations()).singleElement()
+                .satisfies(a -> assertThat(a.payoutId()).isEqualTo(id));
+        assertThat(new com.commdesk.ledger.payouts.Distributions(new Ledger(dsl)).awaitingReview(DEMO, 100))
+                .extracting(com.commdesk.ledger.payouts.Distributions.ReviewRecipient::userId).contains("u-owner");
         wf.approve(new PayoutDecision("alice", "my own payout")); // the requester: ignored
         wf.approve(new PayoutDecision("bob", "ok"));
         wf.approve(new PayoutDecision("bob", "ok again")); // a double click: ignored
@@ -387,6 +402,11 @@ class PayoutWorkflowsTest {
         assertThat(sim.payouts().transferRequests(id)).isEqualTo(1);
         assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
         assertThat(payouts.payout(id).orElseThrow().decidedBy()).isEqualTo("bob");
+        assertThat(distributions("u-owner")).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("PAID");
+            assertThat(d.paidPaise()).isEqualTo(owner);
+            assertThat(d.allocations()).extracting(a -> a.payoutId()).containsExactly(id);
+        });
         assertThatThrownBy(() -> dsl.execute("update payout set decided_by = requested_by where payout_id = ?", id))
                 .isInstanceOf(RuntimeException.class); // the database refuses the requester as approver
     }
@@ -406,6 +426,8 @@ class PayoutWorkflowsTest {
         assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
         assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REJECTED");
+        assertThat(distributionStatuses("u-owner")).containsExactly("FAILED");
+        assertThat(distributions("u-owner").get(0).openPaise()).isEqualTo(owner);
     }
 
     @Test
@@ -470,6 +492,7 @@ class PayoutWorkflowsTest {
         long owner = wallet("available_paise", DEMO, "u-owner");
         String id = onlyPayout(startSettlement(DEMO, "system"));
         PayoutWorkflow wf = awaitStage(id, PayoutStage.AWAITING_RESULT);
+        assertThat(distributionStatuses("u-owner")).as("needed no approval: approved when it locked").containsExactly("APPROVED");
         TransferUpdate success = new TransferUpdate("evt-1", "SUCCESS", "COMPLETED", "done", "1");
         wf.transferUpdate(success);
         wf.transferUpdate(success); // the same delivery again
@@ -516,6 +539,21 @@ class PayoutWorkflowsTest {
         assertThat(wallet("available_paise", DEMO, "u-admin1")).isEqualTo(admin);
         assertThat(wallet("locked_paise", DEMO, "u-owner") + wallet("paid_out_paise", DEMO, "u-owner")).isZero();
         assertThat(sim.payouts().transferRequests()).isEqualTo(2);
+        assertThat(distributionStatuses("u-owner")).containsExactly("FAILED");
+        assertThat(distributionStatuses("u-admin1")).containsExactly("FAILED");
+
+        // issue 15: the failed shares are open again; the next settlement's payout takes them, history kept
+        env.sleep(Duration.ofMinutes(2));
+        String nextId = PayoutActivitiesImpl.settlementId(DEMO, "MANUAL", env.currentTimeMillis());
+        SettlementResult next = settleNow(DEMO, "system");
+        assertThat(next.status()).isEqualTo("PAID");
+        String nextOwnerPayout = PayoutRepository.payoutId(nextId, "owner", "u-owner");
+        assertThat(distributions("u-owner")).singleElement().satisfies(d -> {
+            assertThat(d.status()).isEqualTo("PAID");
+            assertThat(d.paidPaise()).isEqualTo(owner);
+            assertThat(d.allocations()).extracting(a -> a.payoutId() + " " + a.status())
+                    .containsExactly(ownerPayout + " FAILED", nextOwnerPayout + " PAID");
+        });
     }
 
     @Test
@@ -538,6 +576,7 @@ class PayoutWorkflowsTest {
         assertThat(dsl.fetchValue("select total_withdrawn_paise from community_wallet where community_id = ?", DEMO)).isEqualTo(0L);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+        assertThat(distributionStatuses("u-owner")).as("issue 15: a reversed payout fails its distributions").containsExactly("FAILED");
     }
 
     // ---- Cashfree as it really is (issue 16) and payouts that fail closed (issue 10 items 5, 6, 10) ----------

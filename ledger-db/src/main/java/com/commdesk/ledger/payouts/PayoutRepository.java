@@ -402,8 +402,19 @@ public final class PayoutRepository {
                     "payout " + payoutId + " locked");
             tx.update(PAYOUT).set(PAYOUT.LOCK_JOURNAL_ID, journal).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            allocate(tx, payoutId, journal);
             return journal;
         });
+    }
+
+    /**
+     * The lock's money allocated to the member's open distributions, oldest first, in the lock's transaction
+     * (changeset 091's {@code distribution_allocate}; idempotent per lock journal). Returns what no open
+     * distribution covered (0 unless the member had money from outside any share).
+     */
+    private static long allocate(DSLContext tx, String payoutId, long lockJournalId) {
+        return tx.select(DSL.field("distribution_allocate({0}, {1})", Long.class, DSL.val(payoutId), DSL.val(lockJournalId)))
+                .fetchSingle().value1();
     }
 
     /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
@@ -637,8 +648,10 @@ public final class PayoutRepository {
             if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
             }
+            Long relock = null;
             if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
-                movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId + " paid after all: locked again");
+                relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " paid after all: locked again");
             }
             long paid = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
                     "payout " + payoutId + " paid (late SUCCESS)");
@@ -646,6 +659,7 @@ public final class PayoutRepository {
                     .set(PAYOUT.STATUS, "PAID").set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
+            if (relock != null) allocate(tx, payoutId, relock); // after the status: these allocations are PAID at once
             return null;
         });
     }

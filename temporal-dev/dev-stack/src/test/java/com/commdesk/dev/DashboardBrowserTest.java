@@ -175,6 +175,8 @@ class DashboardBrowserTest {
         assertThat(login("approver2")).isEqualTo("/dashboard/finance");
         WebElement mine = browser.findElement(By.cssSelector("#pending tr[data-payout='" + payoutId + "']"));
         assertThat(mine.getText()).doesNotContain("you requested this payout");
+        // issue 15: the shares in that payout are listed for review, beside their agreement and rule version
+        assertThat(browser.findElement(By.id("review")).getText()).contains(payoutId);
         screenshot("dashboard-approvals.png");
         mine.findElement(By.cssSelector("button[data-action='Approve']")).click();
         waiting().until(d -> URI.create(d.getCurrentUrl()).getPath().equals("/dashboard/payouts/" + payoutId));

@@ -91,6 +91,19 @@ class PayoutsApiTest {
         assertThat(pending.path("payouts").get(0).path("amountPaise").asLong()).isEqualTo(available);
         assertThat(wallet("locked_paise")).isEqualTo(available);
 
+        // Issue 15: the owner's share is in this payout, awaiting review beside the rule and agreement that produced it.
+        JsonNode review = JSON.readTree(SharedStack.get("/api/v1/finance/distributions/review?communityId=" + COMMUNITY).body());
+        assertThat(review.size()).as(review.toString()).isEqualTo(1);
+        assertThat(review.get(0).path("userId").asText()).isEqualTo(OWNER);
+        assertThat(review.get(0).path("totalPaise").asLong()).isEqualTo(available);
+        assertThat(review.get(0).path("distributions").get(0).path("paymentId").asText()).isEqualTo("payout-pay-1");
+        assertThat(review.get(0).path("distributions").get(0).has("ruleVersion")).isTrue();
+        assertThat(review.get(0).path("distributions").get(0).has("agreementVersion")).isTrue();
+        assertThat(memberDistribution().path("status").asText()).isEqualTo("PENDING");
+        HttpResponse<String> badLimit = SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/distributions?limit=0");
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(badLimit.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+
         // Four eyes: the requester may not approve, alone or in bulk; another finance user may.
         assertThat(send("POST", "/api/v1/finance/payouts/" + payoutId + "/approve", "finance-asha", "{\"note\":\"mine\"}").statusCode())
                 .isEqualTo(403);
@@ -132,6 +145,13 @@ class PayoutsApiTest {
         assertThat(SharedStack.count("select count(*) from payout_beneficiary where community_id = ? and cashfree_beneficiary_id is not null",
                 COMMUNITY)).as("the beneficiary was registered with Cashfree under its id").isEqualTo(1);
 
+        // Issue 15: the member sees the distribution PAID, and by which payout.
+        JsonNode distribution = memberDistribution();
+        assertThat(distribution.path("status").asText()).isEqualTo("PAID");
+        assertThat(distribution.path("paidPaise").asLong()).isEqualTo(available);
+        assertThat(distribution.path("allocations").get(0).path("payoutId").asText()).isEqualTo(payoutId);
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/distributions/review?communityId=" + COMMUNITY).body()).size()).isZero();
+
         // The wallet statement shows the payout, and the books hold.
         JsonNode statement = JSON.readTree(SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/statement").body());
         assertThat(statement.path("lines").valueStream().map(l -> l.path("journalKind").asText())).contains("PAYOUT_LOCK", "PAYOUT_PAID");
@@ -140,6 +160,13 @@ class PayoutsApiTest {
         assertThat(settlement.path("payouts").size()).isEqualTo(1);
         JsonNode invariants = JSON.readTree(SharedStack.get("/api/v1/ledger/invariants").body());
         assertThat(invariants.path("violations").size()).as(invariants.toString()).isZero();
+    }
+
+    /** The owner's only distribution in the test community, as the API shows it. */
+    static JsonNode memberDistribution() throws Exception {
+        JsonNode page = JSON.readTree(SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/distributions").body());
+        assertThat(page.path("distributions").size()).as(page.toString()).isEqualTo(1);
+        return page.path("distributions").get(0);
     }
 
     static int webhooks(JsonNode payoutView) {
