@@ -74,6 +74,22 @@ class PayoutFailClosedTest extends LedgerFixture {
     }
 
     @Test
+    void anApprovalGivenBeforeAFlagButRecordedAfterItDoesNotLetTheTransferOut() {
+        payouts.lock(payoutId);
+        int seen = payouts.payout(payoutId).orElseThrow().flagGeneration(); // what bob saw when he approved
+        assertThat(payouts.flagPayout(payoutId, "account changed an hour ago", "carol")).isTrue(); // before bob's approval is recorded
+        assertThat(payouts.recordDecision(payoutId, true, "bob", "looks fine", seen)).isFalse();
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.NEEDS_APPROVAL);
+        assertThat(payouts.events(payoutId)).anySatisfy(e -> assertThat(e.status()).isEqualTo("APPROVAL_SUPERSEDED"));
+        // An approval given seeing the flag counts.
+        int now = payouts.payout(payoutId).orElseThrow().flagGeneration();
+        assertThat(now).isEqualTo(seen + 1);
+        assertThat(payouts.recordDecision(payoutId, true, "dave", "spoke to the member", now)).isTrue();
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.MARKED);
+        payouts.release(payoutId, "FAILED", "test over");
+    }
+
+    @Test
     void aRecipientFlagAlsoHoldsTheirUnsentPayout() {
         payouts.lock(payoutId);
         payouts.flagRecipient("demo-community", "owner", "u-owner", "fraud check", "carol");

@@ -405,7 +405,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     @Override
     public boolean latePaid(String payoutId, String detail) {
         try {
-            payouts.latePaid(payoutId, detail);
+            if (!payouts.latePaid(payoutId, detail)) {
+                // Cashfree's own record says FAILED/REJECTED/REVERSED: the repository told finance (LATE_UNPOSTED).
+                log.error("payout {}: {}; not posted: Cashfree's record of the transfer says otherwise: finance must look", payoutId, detail);
+                return false;
+            }
         } catch (LedgerException e) {
             if (e.code() != LedgerException.Code.INSUFFICIENT_FUNDS) throw e; // transient: retried
             recordForFinance(payoutId, detail + "; could not be posted: " + e.getMessage());
