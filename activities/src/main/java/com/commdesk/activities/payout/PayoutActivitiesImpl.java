@@ -193,6 +193,13 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     }
 
     @Override
+    public void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration) {
+        if (!payouts.recordDecision(payoutId, approved, approver, note, flagGeneration)) {
+            log.warn("payout {}: {}'s approval was given before a flag raised since; it waits for a new approval", payoutId, approver);
+        }
+    }
+
+    @Override
     public TransferResult sendTransfer(String payoutId) {
         Payout p = payout(payoutId);
         if (p.cashfreeStatus() != null && isTerminal(p.cashfreeStatus())) {
