@@ -222,8 +222,14 @@ public class FinanceController {
             out.put("next", "another finance user must confirm FAILED");
             return ResponseEntity.accepted().body(out);
         }
-        signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
-                r.confirmedBy(), body.note()));
+        try {
+            signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
+                    r.confirmedBy(), body.note()));
+        } catch (io.temporal.client.WorkflowNotFoundException ended) {
+            // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
+            throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
+                    + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);
+        }
         return ResponseEntity.ok(out);
     }
 

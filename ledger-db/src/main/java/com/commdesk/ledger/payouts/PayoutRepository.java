@@ -663,7 +663,8 @@ public final class PayoutRepository {
      * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
      * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
      * the member, so it needs two people: the first call records the request, a second call by someone
-     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too).
+     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too). A ready
+     * resolution (PAID, or FAILED confirmed) is final: another one is refused (IllegalStateException, 409).
      */
     public Resolution resolve(String payoutId, String outcome, String actor, String note) {
         if (!"PAID".equals(outcome) && !"FAILED".equals(outcome)) throw new IllegalArgumentException("outcome must be PAID or FAILED");
@@ -672,6 +673,11 @@ public final class PayoutRepository {
             PayoutRecord r = require(tx, payoutId);
             if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
+            }
+            if ("PAID".equals(r.getResolutionOutcome()) || r.getResolutionConfirmedBy() != null) {
+                // Ready resolutions were signalled to the workflow: final, never overwritten by someone else's.
+                throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
+                        + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
             }
             String requested = r.getResolutionRequestedBy();
             boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
