@@ -193,6 +193,13 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     }
 
     @Override
+    public void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration) {
+        if (!payouts.recordDecision(payoutId, approved, approver, note, flagGeneration)) {
+            log.warn("payout {}: {}'s approval was given before a flag raised since; it waits for a new approval", payoutId, approver);
+        }
+    }
+
+    @Override
     public TransferResult sendTransfer(String payoutId) {
         Payout p = payout(payoutId);
         if (p.cashfreeStatus() != null && isTerminal(p.cashfreeStatus())) {
@@ -405,7 +412,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     @Override
     public boolean latePaid(String payoutId, String detail) {
         try {
-            payouts.latePaid(payoutId, detail);
+            if (!payouts.latePaid(payoutId, detail)) {
+                // Cashfree's own record says FAILED/REJECTED/REVERSED: the repository told finance (LATE_UNPOSTED).
+                log.error("payout {}: {}; not posted: Cashfree's record of the transfer says otherwise: finance must look", payoutId, detail);
+                return false;
+            }
         } catch (LedgerException e) {
             if (e.code() != LedgerException.Code.INSUFFICIENT_FUNDS) throw e; // transient: retried
             recordForFinance(payoutId, detail + "; could not be posted: " + e.getMessage());

@@ -142,6 +142,12 @@ class PayoutWorkflowsTest {
             }
 
             @Override
+            public void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration) {
+                beforeDecisionRecorded.accept(payoutId);
+                super.recordDecisionAsSeen(payoutId, approved, approver, note, flagGeneration);
+            }
+
+            @Override
             public void releaseFunds(String payoutId, String finalStatus, String reason) {
                 super.releaseFunds(payoutId, finalStatus, reason);
                 afterRelease.accept(payoutId);
@@ -870,9 +876,6 @@ class PayoutWorkflowsTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("OPEN defect, reproduced (fails: 1 transfer sent), not fixed yet: recordDecision sets decided_by after"
-            + " a flag that came after the approval was given. Fix needs the decision's time or flag generation carried from the"
-            + " API to PayoutRepository.recordDecision; enable this test with the fix")
     void aFlagRaisedAfterAnApprovalWasSignalledButBeforeItWasRecordedStillStopsTheTransfer() throws Exception {
         // Suspected race (payout-followup.md): bob approves; carol flags the payout before the workflow has recorded bob's
         // decision; the record then sets decided_by after the flag cleared it, and the transfer goes out unreviewed.
@@ -883,7 +886,8 @@ class PayoutWorkflowsTest {
         String id = onlyPayout(startSettlement(DEMO, "alice"));
         PayoutWorkflow wf = awaitStage(id, PayoutStage.AWAITING_APPROVAL);
         beforeDecisionRecorded = p -> assertThat(payouts.flagPayout(p, "account changed an hour ago", "carol")).isTrue();
-        wf.approve(new PayoutDecision("bob", "looks fine"));
+        // As the API does: the decision carries the flag generation bob saw.
+        wf.approve(new PayoutDecision("bob", "looks fine", payouts.payout(id).orElseThrow().flagGeneration()));
         for (int i = 0; i < 6; i++) env.sleep(Duration.ofMinutes(5));
         assertThat(sim.payouts().transferRequests(id)).as("an approval given before the flag must not let the transfer out").isZero();
         assertThat(wallet("locked_paise", DEMO, "u-owner")).isEqualTo(owner);
