@@ -34,7 +34,9 @@ import tools.jackson.databind.ObjectMapper;
  * key): signalled to the payout's workflow, or, when that workflow has ended, posted by its own
  * journal (a late SUCCESS after the money was returned, a late REVERSED after success). V1 payloads
  * (form-encoded, signed differently) are refused with a clear error: the dashboard must send V2
- * (docs/decisions.md D-CF2); polling still finds every outcome meanwhile.
+ * (docs/decisions.md D-CF2); polling still finds every outcome meanwhile. A SUCCESS (or REVERSED) carries
+ * the bank's reference {@code transfer_utr}, stored on the payout once (whichever of webhook and status fetch
+ * comes first).
  */
 @RestController
 public class PayoutWebhookController {
@@ -86,6 +88,9 @@ public class PayoutWebhookController {
             return ResponseEntity.ok(new Receipt(eventId, transferId, "ignored: not one of our payouts"));
         }
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, transferId, "already received"));
+        // The bank's reference of a successful transfer, kept on the payout whether the workflow or this webhook
+        // hears of the success first (idempotent; the first reference stays).
+        payouts.recordBankUtr(transferId, status, data.path("transfer_utr").asText(null));
         String action;
         try {
             workflows.newWorkflowStub(PayoutWorkflow.class, transferId).transferUpdate(new TransferUpdate(eventId, status, code,
