@@ -3,7 +3,6 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payouts.PayoutRepository;
-import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +18,7 @@ class PayoutBankUtrTest extends LedgerFixture {
     @BeforeEach
     void aSettlementWithOnePayout() {
         payouts = new PayoutRepository(dsl);
-        pay("p1");
-        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
-        payouts.open("stl_utr", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        payoutId = PayoutRepository.payoutId("stl_utr", "owner", "u-owner");
+        payoutId = aSettlementWithOnePayout(payouts, "stl_utr");
     }
 
     @Test

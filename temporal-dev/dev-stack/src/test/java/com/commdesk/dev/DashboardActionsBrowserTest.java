@@ -157,15 +157,7 @@ class DashboardActionsBrowserTest {
 
     @Test
     void opsCompensatesAParkedPaymentInThePage() throws Exception {
-        var dsl = SharedStack.db().dsl();
-        dsl.execute("insert into community (community_id, name) values ('browser-comp', 'Browser compensate')");
-        dsl.execute("insert into community_role (community_id, role, share_bps, position) values ('browser-comp', 'owner', 9000, 0)");
-        dsl.execute("insert into community_member (community_id, role, user_id, position) values ('browser-comp', 'owner', 'u-bc', 0)");
-        SharedStack.get().simulator().createPaidOrder("browser_comp_1", 100_000L, "INR", Map.of("community_id", "browser-comp"),
-                PaymentMethod.UPI);
-        SharedStack.post("/api/v1/payments", "browser-comp-1",
-                "{\"communityId\":\"browser-comp\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"browser_comp_1\",\"amountPaise\":100000}");
-        WebhookAndOperationsTest.awaitStage("browser-comp-1", "NEEDS_ATTENTION");
+        DashboardBrowserTest.aParkedPayment("browser-comp", "u-bc", "browser_comp_1");
 
         assertThat(login("ops")).isEqualTo("/dashboard/ops");
         assertThat(act(find("#parked tr[data-payment='browser-comp-1']"), "Compensate", "note", "split cannot be fixed"))
