@@ -48,6 +48,18 @@ abstract class LedgerFixture {
         db.close();
     }
 
+    /**
+     * The demo community's owner paid (payment "p1", holds released), a bank beneficiary saved and a manual
+     * settlement {@code settlementId} opened: returns its one payout's id.
+     */
+    String aSettlementWithOnePayout(com.commdesk.ledger.payouts.PayoutRepository payouts, String settlementId) {
+        pay("p1");
+        holds.releaseDueHolds(java.time.OffsetDateTime.now().plusDays(400), 100);
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.open(settlementId, "demo-community", "MANUAL", java.time.OffsetDateTime.now(), "alice", Long.MAX_VALUE);
+        return com.commdesk.ledger.payouts.PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+    }
+
     PaymentPosting posting(String key, FeeBreakdown b) {
         return new PaymentPosting(key, "demo-community", "EVENT", "evt", "order-" + key, "cf-" + key, "CARD", b,
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), null, null, Map.of());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.payouts.PayoutRepository.SendPermit;
-import java.time.OffsetDateTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +20,8 @@ class PayoutFailClosedTest extends LedgerFixture {
     @BeforeEach
     void aSettlementWithOnePayout() {
         payouts = new PayoutRepository(dsl);
-        pay("p1");
-        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payoutId = aSettlementWithOnePayout(payouts, "stl_t");
         owner = available("u-owner");
-        payouts.open("stl_t", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        payoutId = PayoutRepository.payoutId("stl_t", "owner", "u-owner");
         assertThat(payouts.payout(payoutId)).isPresent();
     }
 

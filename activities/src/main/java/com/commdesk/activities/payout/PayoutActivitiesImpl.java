@@ -306,7 +306,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     }
 
     private TransferResult record(String payoutId, CashfreePayouts.Transfer t) {
-        payouts.recordCashfree(payoutId, t.cfTransferId(), t.status(), t.statusCode());
+        payouts.recordCashfree(payoutId, t.cfTransferId(), t.status(), t.statusCode(), t.utr());
         return new TransferResult(t.status(), t.statusCode(), t.statusDescription(), t.cfTransferId());
     }
 

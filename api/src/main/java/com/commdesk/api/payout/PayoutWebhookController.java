@@ -36,7 +36,9 @@ import tools.jackson.databind.ObjectMapper;
  * journal (a late SUCCESS after the money was returned, a late REVERSED after success). V1 payloads
  * (form-encoded, signed differently) are refused with a clear error: the dashboard must send V2
  * (docs/decisions.md D-CF2); polling still finds every outcome meanwhile. A first delivery for one of our
- * payouts is appended to the audit log as {@code cashfree-payouts} ({@link WebhookAudit}).
+ * payouts is appended to the audit log as {@code cashfree-payouts} ({@link WebhookAudit}). A SUCCESS (or
+ * REVERSED) carries the bank's reference {@code transfer_utr}, stored on the payout once (whichever of webhook
+ * and status fetch comes first).
  */
 @RestController
 public class PayoutWebhookController {
@@ -94,6 +96,9 @@ public class PayoutWebhookController {
         // Cashfree's own record first (it only moves forward): whoever acts later reads it, so a SUCCESS delivered
         // after Cashfree's REVERSED or FAILED can never be booked as paid (docs/payouts.md, "Late answers").
         String before = payouts.recordCashfreeAnswer(transferId, status, code);
+        // The bank's reference of a successful transfer, kept on the payout whether the workflow or this webhook
+        // hears of the success first (idempotent; the first reference stays).
+        payouts.recordBankUtr(transferId, status, data.path("transfer_utr").asText(null));
         String action;
         try {
             workflows.newWorkflowStub(PayoutWorkflow.class, transferId).transferUpdate(new TransferUpdate(eventId, status, code,

@@ -236,7 +236,8 @@ public final class PayoutRepository {
     public record Payout(String payoutId, String settlementId, String communityId, String role, String userId,
                          String beneficiaryId, long amountPaise, String requestedBy, String status, boolean needsApproval,
                          String flaggedReason, String decidedBy, OffsetDateTime transferRequestedAt, String cfTransferId,
-                         String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt, int flagGeneration) {}
+                         String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt, int flagGeneration,
+                         String bankUtr) {}
 
     public record Settlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
                              String status, int payoutCount, long totalPaise, long paidPaise, int skippedNoBeneficiary,
@@ -340,7 +341,7 @@ public final class PayoutRepository {
         return new Payout(r.getPayoutId(), r.getSettlementId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getBeneficiaryId(),
                 r.getAmountPaise(), r.getRequestedBy(), r.getStatus(), r.getNeedsApproval(), r.getFlaggedReason(), r.getDecidedBy(),
                 r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt(),
-                r.getFlagGeneration());
+                r.getFlagGeneration(), r.getBankUtr());
     }
 
     public Optional<Settlement> settlement(String settlementId) {
@@ -508,7 +509,16 @@ public final class PayoutRepository {
 
     /** Cashfree's answer about the transfer (a poll), recorded on the payout; see {@link #recordCashfreeAnswer}. */
     public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode) {
-        ledger.inTransaction(tx -> recordCashfree(tx, payoutId, cfTransferId, status, statusCode));
+        recordCashfree(payoutId, cfTransferId, status, statusCode, null);
+    }
+
+    /** Cashfree's answer for the transfer (a poll), with the bank's reference (UTR) when it gave one for a transfer that succeeded. */
+    public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode, String utr) {
+        ledger.inTransaction(tx -> {
+            recordCashfree(tx, payoutId, cfTransferId, status, statusCode);
+            bankUtr(tx, payoutId, status, utr);
+            return null;
+        });
     }
 
     /**
@@ -550,6 +560,38 @@ public final class PayoutRepository {
     /** Cashfree itself has said the money did not reach the member, or came back. */
     static boolean cashfreeSaidNotPaid(String cashfreeStatus) {
         return cashfreeRank(cashfreeStatus) == 2;
+    }
+
+    /**
+     * The bank's reference (UTR) Cashfree reported for a payout's transfer, from the status fetch or the webhook,
+     * whichever comes first; idempotent. Only a transfer that succeeded has one (a reversal keeps it); the first
+     * reference is kept, a different one reported later is recorded as an event for finance, and a malformed one
+     * is recorded and not stored (never a reason to fail the payout).
+     */
+    public void recordBankUtr(String payoutId, String status, String utr) {
+        ledger.inTransaction(tx -> {
+            bankUtr(tx, payoutId, status, utr);
+            return null;
+        });
+    }
+
+    static final java.util.regex.Pattern UTR = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,40}");
+
+    private static void bankUtr(DSLContext tx, String payoutId, String status, String utr) {
+        if (utr == null || utr.isBlank() || !("SUCCESS".equals(status) || "REVERSED".equals(status))) return;
+        if (!UTR.matcher(utr).matches()) {
+            event(tx, payoutId, "UTR_REFUSED", "cashfree", "malformed bank reference not stored: " + utr.replaceAll("[^\\x20-\\x7e]", "?"));
+            return;
+        }
+        int n = tx.update(PAYOUT).set(PAYOUT.BANK_UTR, utr).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.BANK_UTR.isNull()).execute();
+        if (n > 0) {
+            event(tx, payoutId, "UTR", "cashfree", "bank reference " + utr);
+            return;
+        }
+        String kept = tx.select(PAYOUT.BANK_UTR).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOne(PAYOUT.BANK_UTR);
+        if (kept != null && !kept.equals(utr)) {
+            event(tx, payoutId, "UTR_MISMATCH", "cashfree", "bank reference " + utr + " reported; " + kept + " kept");
+        }
     }
 
     /** locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid. */

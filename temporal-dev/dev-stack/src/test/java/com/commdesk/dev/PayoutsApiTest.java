@@ -160,6 +160,40 @@ class PayoutsApiTest {
         assertThat(settlement.path("payouts").size()).isEqualTo(1);
         JsonNode invariants = JSON.readTree(SharedStack.get("/api/v1/ledger/invariants").body());
         assertThat(invariants.path("violations").size()).as(invariants.toString()).isZero();
+
+        theBankReferenceIsShownWhereverThePayoutIs(payoutId);
+    }
+
+    /** The UTR Cashfree sent with the transfer's SUCCESS: on the payout, its community's list, the monthly statement (CSV, PDF) and the pages. */
+    private static void theBankReferenceIsShownWhereverThePayoutIs(String payoutId) throws Exception {
+        String utr = SharedStack.get().simulator().payouts().sentWebhooks().stream().map(w -> JSON.readTree(w.rawBody()).path("data"))
+                .filter(d -> payoutId.equals(d.path("transfer_id").asText()) && "SUCCESS".equals(d.path("status").asText()))
+                .map(d -> d.path("transfer_utr").asText("")).findFirst().orElseThrow();
+        assertThat(utr).matches("[A-Za-z0-9]{1,40}");
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()).path("payout").path("bankUtr").asText())
+                .isEqualTo(utr);
+        assertThat(SharedStack.count("select count(*) from payout_event where payout_id = ? and status = 'UTR'", payoutId))
+                .as("recorded once, whether the status fetch or the webhook brought it first").isEqualTo(1);
+        JsonNode list = JSON.readTree(SharedStack.get("/api/v1/analytics/communities/" + COMMUNITY + "/payouts").body());
+        assertThat(list.get(0).path("bankUtr").asText()).isEqualTo(utr);
+
+        String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Kolkata")).toString();
+        String statement = "/api/v1/statements/communities/" + COMMUNITY + "/" + month;
+        assertThat(SharedStack.get(statement + "?format=csv").body()).contains("UTR " + utr);
+        HttpResponse<byte[]> pdf = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(statement + "?format=pdf")))
+                .header("Authorization", "Bearer " + SharedStack.token("FINANCE_VIEWER")).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        org.openpdf.text.pdf.PdfReader reader = new org.openpdf.text.pdf.PdfReader(pdf.body());
+        StringBuilder text = new StringBuilder();
+        for (int p = 1; p <= reader.getNumberOfPages(); p++) {
+            text.append(new org.openpdf.text.pdf.parser.PdfTextExtractor(reader).getTextFromPage(p));
+        }
+        assertThat(text.toString().replaceAll("\\s+", "")).contains("UTR" + utr);
+
+        DashboardSession finance = DashboardSession.login("viewer");
+        assertThat(finance.get("/dashboard/communities/" + COMMUNITY).body()).contains(utr);
+        assertThat(finance.get("/dashboard/payouts/" + payoutId).body()).contains("Bank reference (UTR)").contains(utr);
     }
 
     /** The owner's only distribution in the test community, as the API shows it. */
