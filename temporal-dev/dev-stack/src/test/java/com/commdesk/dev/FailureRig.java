@@ -40,6 +40,9 @@ final class FailureRig implements AutoCloseable {
     private DevStack infra;
     private ConfigurableApplicationContext api;
     private final Map<String, String> appEnv = new LinkedHashMap<>();
+    /** The workers' environment: appEnv with DATABASE_URL through {@link #cutter}. */
+    private final Map<String, String> workerEnv = new LinkedHashMap<>();
+    private CommitCutter cutter;
     private final List<WorkerJvm> workers = new ArrayList<>();
     private int workerSerial;
     private String databaseUrl;
@@ -75,6 +78,14 @@ final class FailureRig implements AutoCloseable {
             int eq = line.indexOf('=');
             if (eq > 0) appEnv.put(line.substring(0, eq), line.substring(eq + 1));
         }
+        // The workers reach PostgreSQL through a proxy that passes everything until scenario 6 has it cut
+        // a connection between a posting's commit and its reply.
+        String url = appEnv.get("DATABASE_URL");
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(url);
+        if (!port.find()) throw new IllegalStateException("no port in DATABASE_URL " + url);
+        cutter = CommitCutter.start(Integer.parseInt(port.group(1)));
+        workerEnv.putAll(appEnv);
+        workerEnv.put("DATABASE_URL", cutter.proxied(url));
         // The workers first, in parallel with the API: each is a JVM of its own and takes seconds to start.
         double infraUp = (System.nanoTime() - t0) / 1e9;
         for (int i = 0; i < FLEET_SIZE; i++) startWorker();
@@ -125,7 +136,7 @@ final class FailureRig implements AutoCloseable {
         settings.put("spring.autoconfigure.exclude", String.join(",", DevStack.WORKER_EXCLUDES));
         settings.put("springdoc.api-docs.enabled", "false");
         settings.put("springdoc.swagger-ui.enabled", "false");
-        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), appEnv, settings, dir);
+        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), workerEnv, settings, dir);
         workers.add(w);
         return w;
     }
@@ -169,6 +180,22 @@ final class FailureRig implements AutoCloseable {
         return new tools.jackson.databind.ObjectMapper().readTree(r.body()).path("access_token").asText();
     }
 
+    /** Ledger transactions retried after a deadlock (40P01) in the worker JVMs alive now, as they report it. */
+    long workerDeadlockRetries() {
+        return Math.round(liveWorkers().stream().mapToDouble(w -> w.scrape().sum("commdesk_ledger_transaction_retries_total",
+                l -> "40P01".equals(l.get("sqlstate")))).sum());
+    }
+
+    /** What the API's /actuator/prometheus would answer (its registry, read in this JVM: no token needed). */
+    String apiScrape() {
+        return api.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape();
+    }
+
+    /** The proxy between the workers and PostgreSQL (scenario 6 cuts connections with it). */
+    CommitCutter cutter() {
+        return cutter;
+    }
+
     long temporalPid() {
         return temporal.pid();
     }
@@ -195,6 +222,8 @@ final class FailureRig implements AutoCloseable {
         infra = null;
         if (temporal != null) temporal.close();
         temporal = null;
+        if (cutter != null) cutter.close();
+        cutter = null;
     }
 
     private static Path cleanDir(Path dir) throws IOException {
