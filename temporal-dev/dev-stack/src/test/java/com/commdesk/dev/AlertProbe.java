@@ -30,8 +30,13 @@ final class AlertProbe implements AutoCloseable {
     private final FailureRig rig;
     private final String scenario;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    /** Per second of the scenario: series (name{labels,instance}) to value. */
+    /**
+     * Per second of the scenario (index = whole seconds since the probe started, by the clock: a scrape
+     * slower than a second leaves a second without samples, it does not compress time): series
+     * (name{labels,instance}) to value; null for a second without a scrape.
+     */
     private final List<Map<String, Double>> ticks = new ArrayList<>();
+    private final long startedAt = System.nanoTime();
 
     private AlertProbe(FailureRig rig, String scenario) {
         this.rig = rig;
@@ -53,8 +58,10 @@ final class AlertProbe implements AutoCloseable {
         } catch (RuntimeException e) {
             // A JVM going away mid-scrape: what it had is missing for this second, as in Prometheus.
         }
+        int second = (int) Math.round((System.nanoTime() - startedAt) / 1e9);
         synchronized (ticks) {
-            ticks.add(tick);
+            while (ticks.size() <= second) ticks.add(null);
+            ticks.set(second, tick);
         }
     }
 
@@ -80,10 +87,11 @@ final class AlertProbe implements AutoCloseable {
         Set<String> names = PromQl.metricNames(expr);
         List<Map<String, Double>> samples;
         synchronized (ticks) {
-            samples = List.copyOf(ticks);
+            samples = new ArrayList<>(ticks);
         }
         Map<String, List<String>> series = new LinkedHashMap<>();
         for (int i = 0; i < samples.size(); i++) {
+            if (samples.get(i) == null) continue;
             for (var e : samples.get(i).entrySet()) {
                 if (!names.contains(e.getKey().substring(0, e.getKey().indexOf('{')))) continue;
                 List<String> values = series.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
@@ -111,8 +119,9 @@ final class AlertProbe implements AutoCloseable {
         if (!fired && !out.contains("expr: ")) {
             throw new IllegalStateException("promtool could not evaluate " + file + ":\n" + out);
         }
-        System.out.printf(Locale.ROOT, "  alert %s: `%s` %s during the scenario (promtool test rules on %d series of %s scraped once a second for %d s: %s)%n",
-                alert, expr, fired ? "evaluates TRUE" : "never evaluates true", series.size(), names, seconds, file.getFileName());
+        System.out.printf(Locale.ROOT, "  alert %s: `%s` %s during the scenario (promtool test rules on %d series of %s scraped once a second for %d s, %d seconds without a scrape: %s)%n",
+                alert, expr, fired ? "evaluates TRUE" : "never evaluates true", series.size(), names, seconds,
+                samples.stream().filter(java.util.Objects::isNull).count(), file.getFileName());
         return fired;
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * partial failure of issue 14, scenario 6. It reads PostgreSQL's wire protocol only far enough for that:
  * the server's messages are framed (type byte, 4-byte length; the clients connect with sslmode=disable,
  * so no unframed SSL answer comes first), and a transaction wrote postings if the client sent a statement
- * naming the {@code posting} table since its last COMMIT.
+ * naming the {@code posting} table since its last COMMIT (with {@code prepareThreshold=0}, so the text is
+ * sent every time).
  */
 final class CommitCutter implements AutoCloseable {
     private static final byte[] POSTING = "\"posting\"".getBytes(StandardCharsets.US_ASCII);
@@ -51,11 +52,13 @@ final class CommitCutter implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** The {@code url} (jdbc:postgresql://127.0.0.1:{target}/…) through this proxy, without SSL negotiation. */
+    /** The {@code url} (jdbc:postgresql://127.0.0.1:{target}/…) through this proxy, without SSL negotiation or server-prepared statements. */
     String proxied(String url) {
         String through = url.replace(":" + targetPort + "/", ":" + port() + "/");
         if (through.equals(url)) throw new IllegalArgumentException("not a URL of port " + targetPort + ": " + url);
-        return through + (through.contains("?") ? "&" : "?") + "sslmode=disable";
+        // prepareThreshold=0: every execution carries its SQL text (a server-side prepared statement would send
+        // only its name after 5 uses, and the proxy could no longer see which transaction writes postings).
+        return through + (through.contains("?") ? "&" : "?") + "sslmode=disable&prepareThreshold=0";
     }
 
     /** Cuts the next {@code n} connections whose transaction wrote postings, right after the server's COMMIT reply. */

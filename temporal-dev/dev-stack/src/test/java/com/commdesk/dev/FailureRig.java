@@ -29,6 +29,8 @@ final class FailureRig implements AutoCloseable {
             // Every simulated payment has its own customer, but raise the limit as the other end-to-end tests do.
             "commdesk.fraud.max-per-customer", "100000",
             "commdesk.metrics.temporal-report-interval", "PT1S",
+            // Every payout of scenario 7 (at least Rs 1,000) waits for a second person's approval.
+            "commdesk.payouts.approval-threshold-paise", "100000",
             "commdesk.db.migrate", "false");
 
     final Path dir;
@@ -46,6 +48,7 @@ final class FailureRig implements AutoCloseable {
     private final List<WorkerJvm> workers = new ArrayList<>();
     private int workerSerial;
     private String databaseUrl;
+    private String ownerUrl;
 
     private FailureRig(Path dir) {
         this.dir = dir;
@@ -69,7 +72,9 @@ final class FailureRig implements AutoCloseable {
     private void startAll() throws Exception {
         long t0 = System.nanoTime();
         startTemporal();
-        databaseUrl = TestDatabases.freshUrl();
+        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        databaseUrl = urls.runtime();
+        ownerUrl = urls.owner();
         Path envFile = dir.resolve("app.env");
         Map<String, String> env = new LinkedHashMap<>(Map.of("DATABASE_URL", databaseUrl,
                 "TEMPORAL_ADDRESS", temporal.address(), "COMMDESK_DEV_APPS", "none", "COMMDESK_DEV_ENV_FILE", envFile.toString()));
@@ -200,12 +205,24 @@ final class FailureRig implements AutoCloseable {
         return temporal.pid();
     }
 
+    DevStack infra() {
+        return infra;
+    }
+
     CashfreeSimulator simulator() {
         return infra.simulator();
     }
 
     String databaseUrl() {
         return databaseUrl;
+    }
+
+    /**
+     * The same database as its owner (the test server's admin): for what no platform connection may do —
+     * seeding a community of its own, an intruder that locks wallet rows (the runtime role cannot).
+     */
+    String ownerUrl() {
+        return ownerUrl;
     }
 
     String apiUrl(String path) {
