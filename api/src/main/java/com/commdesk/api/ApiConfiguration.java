@@ -46,9 +46,10 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.Ledger(db.dsl());
     }
 
+    /** Owners' refunds above the approval threshold, waiting for finance (docs/payments.md, "Refund approvals"). */
     @Bean
-    com.commdesk.ledger.RefundIntake refundIntake(com.commdesk.ledger.Ledger ledger) {
-        return new com.commdesk.ledger.RefundIntake(ledger);
+    com.commdesk.ledger.RefundApprovals refundApprovals(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.RefundApprovals(ledger);
     }
 
     @Bean
@@ -146,6 +147,12 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.audit.AuditLog(db.dsl());
     }
 
+    /** Cashfree's webhook deliveries that changed something, in the same audit log (docs/security.md). */
+    @Bean
+    com.commdesk.api.web.WebhookAudit webhookAudit(com.commdesk.ledger.audit.AuditLog audit, io.micrometer.core.instrument.MeterRegistry metrics) {
+        return new com.commdesk.api.web.WebhookAudit(audit, metrics);
+    }
+
     /** Every successful write is audited (docs/security.md); runs after Spring Security's filters. */
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.AuditTrail> auditTrail(
@@ -167,15 +174,25 @@ public class ApiConfiguration {
         return r;
     }
 
-    /** Per-client rate limits, after authentication (so a client is its token's subject). */
+    /**
+     * Per-client rate limits, after authentication (so a client is its token's subject). The buckets are in
+     * PostgreSQL, shared by every replica, unless {@code commdesk.api.rate-limit.store=memory} (docs/security.md).
+     */
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.RateLimits> rateLimits(
-            com.commdesk.api.web.ProblemResponses problems, Environment env,
-            @Value("${commdesk.api.rate-limit.per-minute:60000}") long perMinute) {
+            com.commdesk.api.web.ProblemResponses problems, Environment env, LedgerDatabase db,
+            io.micrometer.core.instrument.MeterRegistry metrics,
+            @Value("${commdesk.api.rate-limit.per-minute:60000}") long perMinute,
+            @Value("${commdesk.api.rate-limit.store:postgresql}") String store) {
+        com.commdesk.api.web.RateLimitBuckets buckets = switch (store) {
+            case "postgresql" -> com.commdesk.api.web.RateLimitBuckets.postgres(db.dataSource());
+            case "memory" -> com.commdesk.api.web.RateLimitBuckets.inMemory();
+            default -> throw new IllegalArgumentException("commdesk.api.rate-limit.store must be postgresql or memory, not '" + store + "'");
+        };
         java.util.Map<String, Long> overrides = org.springframework.boot.context.properties.bind.Binder.get(env)
                 .bind("commdesk.api.rate-limit.clients", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, Long.class))
                 .orElse(java.util.Map.of());
-        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.RateLimits(problems, perMinute, overrides));
+        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.RateLimits(problems, perMinute, overrides, buckets, metrics));
         r.setOrder(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 200);
         return r;
     }

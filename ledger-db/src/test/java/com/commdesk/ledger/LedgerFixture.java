@@ -25,7 +25,7 @@ abstract class LedgerFixture {
     RefundLedger refunds;
     HoldReleases holds;
     WalletMovements movements;
-    SettlementRepository settlement;
+    HoldQueue holdQueue;
     CommunityConfig demo;
 
     @BeforeEach
@@ -37,7 +37,7 @@ abstract class LedgerFixture {
         refunds = new RefundLedger(core);
         holds = new HoldReleases(core);
         movements = new WalletMovements(core);
-        settlement = new SettlementRepository(dsl);
+        holdQueue = new HoldQueue(dsl);
         demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
     }
 
@@ -57,7 +57,7 @@ abstract class LedgerFixture {
     PostedPayment pay(String key, long amountPaise) {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
         PostedPayment posted = payments.postPayment(posting(key, b));
-        settlement.queueSettlement(posted.transactionId());
+        holdQueue.queueHolds(posted.transactionId());
         return posted;
     }
 

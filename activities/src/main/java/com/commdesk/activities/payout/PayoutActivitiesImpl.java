@@ -6,7 +6,7 @@ import com.commdesk.activities.cashfree.CashfreePayouts;
 import com.commdesk.activities.cashfree.CashfreeRejectedException;
 import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.payouts.PayoutRepository.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
@@ -114,7 +114,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     public static String settlementId(String communityId, String cycle, long cutOffMillis) {
         return "stl_" + communityId + "_" + cycle.toLowerCase(java.util.Locale.ROOT) + "_"
-                + CYCLE_STAMP.format(Instant.ofEpochMilli(cutOffMillis).atZone(SettlementRepository.SETTLEMENT_ZONE));
+                + CYCLE_STAMP.format(Instant.ofEpochMilli(cutOffMillis).atZone(com.commdesk.fees.IndiaTime.ZONE));
     }
 
     @Override

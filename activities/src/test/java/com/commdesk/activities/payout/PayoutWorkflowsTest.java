@@ -21,7 +21,7 @@ import com.commdesk.ledger.HoldReleases;
 import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
@@ -169,7 +169,7 @@ class PayoutWorkflowsTest {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
         var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting(key, communityId, "EVENT", "evt", "order-" + key,
                 "cf-" + key, "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
-        new SettlementRepository(dsl).queueSettlement(posted.transactionId());
+        new HoldQueue(dsl).queueHolds(posted.transactionId());
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
     }
 
@@ -261,7 +261,7 @@ class PayoutWorkflowsTest {
     }
 
     static java.time.LocalDateTime ist(OffsetDateTime t) {
-        return t.atZoneSameInstant(SettlementRepository.SETTLEMENT_ZONE).toLocalDateTime();
+        return t.atZoneSameInstant(com.commdesk.fees.IndiaTime.ZONE).toLocalDateTime();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.commdesk.api.payment;
 
 import com.commdesk.api.refund.RefundsController;
+import com.commdesk.api.web.WebhookAudit;
 import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.PaymentIntake;
@@ -14,6 +15,7 @@ import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import com.commdesk.workflows.refund.RefundStatusEvent;
 import com.commdesk.workflows.refund.RefundWorkflow;
 import java.math.BigDecimal;
@@ -38,7 +40,8 @@ import tools.jackson.databind.ObjectMapper;
  * has not (the order tags name the community and revenue source); the event is recorded after that,
  * so a delivery that failed half-way lands on its retry. Repeats and out-of-order events are
  * harmless: every step is idempotent and verification always asks Cashfree itself. Event ids:
- * {@link WebhookSignatures#eventIdOf} (docs/cashfree.md).
+ * {@link WebhookSignatures#eventIdOf} (docs/cashfree.md). A first delivery that started or signalled a
+ * payment or refund of ours is appended to the audit log as {@code cashfree-pg} ({@link WebhookAudit}).
  */
 @RestController
 public class CashfreeWebhookController {
@@ -49,9 +52,11 @@ public class CashfreeWebhookController {
     private final PaymentIntake intake;
     private final WorkflowClient workflows;
     private final ObjectMapper json;
+    private final WebhookAudit audit;
 
     public CashfreeWebhookController(@org.springframework.beans.factory.annotation.Qualifier("webhookSignatures") WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
-                                     WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics) {
+                                     WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics, WebhookAudit audit) {
+        this.audit = audit;
         this.signatures = signatures;
         this.events = events;
         this.intake = intake;
@@ -61,14 +66,17 @@ public class CashfreeWebhookController {
 
     public record Receipt(String eventId, boolean duplicate, String action) {}
 
+    /** What a delivery did: the answer, and the API path of the payment or refund it changed (null: nothing changed). */
+    private record Acted(ResponseEntity<Receipt> answer, String changed) {}
+
     @PostMapping(path = "/webhooks/cashfree/pg", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Receipt> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
                                      @RequestHeader(name = "x-webhook-timestamp", required = false) String timestamp,
                                      @RequestHeader(name = "x-idempotency-key", required = false) String idempotencyKey,
-                                     @RequestBody(required = false) byte[] body) {
+                                     @RequestBody(required = false) byte[] body, HttpServletRequest request) {
         JsonNode root = signatures.readVerified("pg", signature, timestamp, body, json);
         String type = root.path("type").asText("");
-        if ("REFUND_STATUS_WEBHOOK".equals(type)) return refundStatus(root, idempotencyKey, body);
+        if ("REFUND_STATUS_WEBHOOK".equals(type)) return refundStatus(root, idempotencyKey, body, request);
         JsonNode order = root.path("data").path("order");
         JsonNode payment = root.path("data").path("payment");
         String orderId = order.path("order_id").asText(null);
@@ -79,29 +87,38 @@ public class CashfreeWebhookController {
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
         // Acted on first (every step is idempotent: the payment by order, the workflow by id, the signal by event id),
         // recorded after: a delivery that failed half-way (500) is retried by Cashfree and lands, once.
-        ResponseEntity<Receipt> answer = act(root, type, eventId, orderId, cfPaymentId, paymentStatus);
-        events.recordOnce(eventId, type, orderId, new String(body, StandardCharsets.UTF_8));
-        return answer;
+        Acted acted = act(root, type, eventId, orderId, cfPaymentId, paymentStatus);
+        return recorded(eventId, type, paymentStatus, orderId, body, request, acted);
     }
 
-    private ResponseEntity<Receipt> act(JsonNode root, String type, String eventId, String orderId, String cfPaymentId,
+    /** Records the event (once); the first delivery that changed something is audited. */
+    private ResponseEntity<Receipt> recorded(String eventId, String type, String status, String orderId, byte[] body,
+                                             HttpServletRequest request, Acted acted) {
+        if (events.recordOnce(eventId, type, orderId, new String(body, StandardCharsets.UTF_8)) && acted.changed() != null) {
+            audit.changed(WebhookAudit.PG, type, status, acted.changed(), acted.answer().getStatusCode().value(), request, body);
+        }
+        return acted.answer();
+    }
+
+    private Acted act(JsonNode root, String type, String eventId, String orderId, String cfPaymentId,
                                         String paymentStatus) {
         JsonNode order = root.path("data").path("order");
         if (!"PAYMENT_SUCCESS_WEBHOOK".equals(type) || orderId == null) {
-            return ResponseEntity.ok(new Receipt(eventId, false, "recorded"));
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded")), null);
         }
         CashfreeEvent event = new CashfreeEvent(eventId, type, cfPaymentId, paymentStatus);
         AcceptedPayment existing = intake.findByOrder(orderId).orElse(null);
         if (existing != null) {
             signalWithStart(requestOf(existing, intake.metadata(existing.paymentId())), event);
-            return ResponseEntity.ok(new Receipt(eventId, false, "signalled payment " + existing.paymentId()));
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "signalled payment " + existing.paymentId())),
+                    "/api/v1/payments/" + existing.paymentId());
         }
         String communityId = order.path("order_tags").path("community_id").asText(null);
         String sourceType = order.path("order_tags").path("source_type").asText(null);
         if (communityId == null || sourceType == null) {
             // Without both tags we cannot know whose money this is or which fee applies: the API path must claim it.
             log.warn("webhook for order {} lacks community_id/source_type tags; waiting for the API to claim it", orderId);
-            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start"));
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
         }
         long amountPaise = new BigDecimal(order.path("order_amount").asText("0")).movePointRight(2).longValueExact();
         String paymentId = "cf-" + orderId;
@@ -109,7 +126,8 @@ public class CashfreeWebhookController {
                 new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
                 communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
         signalWithStart(requestOf(accepted.payment(), intake.metadata(accepted.payment().paymentId())), event);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId()));
+        return new Acted(ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId())),
+                "/api/v1/payments/" + accepted.payment().paymentId());
     }
 
     /**
@@ -118,30 +136,29 @@ public class CashfreeWebhookController {
      * signal to the refund's workflow, which books SUCCESS, CANCELLED or FAILED (docs/payments.md,
      * "Refunds"); recorded after, like every PG event, so a delivery that failed half-way lands on its retry.
      */
-    private ResponseEntity<Receipt> refundStatus(JsonNode root, String idempotencyKey, byte[] body) {
+    private ResponseEntity<Receipt> refundStatus(JsonNode root, String idempotencyKey, byte[] body, HttpServletRequest request) {
         JsonNode refund = root.path("data").path("refund");
         String orderId = refund.path("order_id").asText(null);
         String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
-        ResponseEntity<Receipt> answer = signalRefund(refund, eventId);
-        events.recordOnce(eventId, "REFUND_STATUS_WEBHOOK", orderId, new String(body, StandardCharsets.UTF_8));
-        return answer;
+        return recorded(eventId, "REFUND_STATUS_WEBHOOK", refund.path("refund_status").asText(null), orderId, body, request,
+                signalRefund(refund, eventId));
     }
 
-    private ResponseEntity<Receipt> signalRefund(JsonNode refund, String eventId) {
+    private Acted signalRefund(JsonNode refund, String eventId) {
         String refundId = refund.path("refund_id").asText(null);
         String cfRefundId = refund.path("cf_refund_id").asText(null);
         String status = refund.path("refund_status").asText(null);
         if (refundId == null || status == null || !RefundsController.KEY.matcher(refundId).matches()) {
-            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no refund id or status"));
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; no refund id or status")), null);
         }
         try {
             workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId))
                     .cashfreeStatus(new RefundStatusEvent(eventId, cfRefundId, status));
-            return ResponseEntity.ok(new Receipt(eventId, false, "signalled refund " + refundId));
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "signalled refund " + refundId)), "/api/v1/refunds/" + refundId);
         } catch (WorkflowNotFoundException e) {
             // Not a refund of ours, or its workflow is over: recorded, and the books already have its outcome.
-            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; no running refund " + refundId));
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; no running refund " + refundId)), null);
         }
     }
 

@@ -253,7 +253,7 @@ public class FinanceController {
         }
         long now = clock.millis();
         String id = "stl_" + body.communityId() + "_manual_" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                .format(Instant.ofEpochMilli(now).atZone(com.commdesk.ledger.SettlementRepository.SETTLEMENT_ZONE));
+                .format(Instant.ofEpochMilli(now).atZone(com.commdesk.fees.IndiaTime.ZONE));
         SettlementWorkflow wf = workflows.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE).build());

@@ -1,6 +1,7 @@
 package com.commdesk.api.payout;
 
 import com.commdesk.api.web.ApiProblem;
+import com.commdesk.api.web.WebhookAudit;
 import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.LedgerDatabase;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,8 @@ import tools.jackson.databind.ObjectMapper;
  * key): signalled to the payout's workflow, or, when that workflow has ended, posted by its own
  * journal (a late SUCCESS after the money was returned, a late REVERSED after success). V1 payloads
  * (form-encoded, signed differently) are refused with a clear error: the dashboard must send V2
- * (docs/decisions.md D-CF2); polling still finds every outcome meanwhile.
+ * (docs/decisions.md D-CF2); polling still finds every outcome meanwhile. A first delivery for one of our
+ * payouts is appended to the audit log as {@code cashfree-payouts} ({@link WebhookAudit}).
  */
 @RestController
 public class PayoutWebhookController {
@@ -47,9 +50,12 @@ public class PayoutWebhookController {
     private final ObjectMapper json;
     private final Counter late;
     private final Counter v1Refused;
+    private final WebhookAudit audit;
 
     public PayoutWebhookController(@Qualifier("payoutWebhookSignatures") WebhookSignatures signatures, LedgerDatabase db,
-                                   WebhookEvents events, WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics) {
+                                   WebhookEvents events, WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics,
+                                   WebhookAudit audit) {
+        this.audit = audit;
         this.signatures = signatures;
         this.payouts = new PayoutRepository(db.dsl());
         this.events = events;
@@ -67,7 +73,7 @@ public class PayoutWebhookController {
     public ResponseEntity<?> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
                                      @RequestHeader(name = "x-webhook-timestamp", required = false) String timestamp,
                                      @RequestHeader(name = "content-type", required = false) String contentType,
-                                     @RequestBody(required = false) byte[] body) {
+                                     @RequestBody(required = false) byte[] body, HttpServletRequest request) {
         if (isV1(contentType, body)) {
             v1Refused.increment();
             log.error("refused a Cashfree Payouts V1 webhook: configure the Payouts webhook as V2 in Cashfree's dashboard");
@@ -98,6 +104,7 @@ public class PayoutWebhookController {
         // Recorded after acting (acting is idempotent): a delivery that failed half-way is retried by Cashfree and lands.
         if (events.recordOnce(eventId, type, transferId, new String(body, StandardCharsets.UTF_8))) {
             payouts.recordEvent(transferId, "WEBHOOK", "cashfree", type + " " + status + " " + code);
+            audit.changed(WebhookAudit.PAYOUTS, type, status, "/api/v1/finance/payouts/" + transferId, 200, request, body);
         }
         return ResponseEntity.ok(new Receipt(eventId, transferId, action));
     }

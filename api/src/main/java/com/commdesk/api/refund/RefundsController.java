@@ -6,6 +6,7 @@ import com.commdesk.api.web.Caller;
 import com.commdesk.api.web.Role;
 
 import com.commdesk.ledger.PaymentIntake;
+import com.commdesk.ledger.RefundApprovals;
 import com.commdesk.ledger.RefundIntake;
 import com.commdesk.ledger.RefundLedger;
 import com.commdesk.workflows.refund.RefundDecision;
@@ -46,6 +47,8 @@ import org.springframework.web.bind.annotation.RestController;
  * letters, digits, {@code _} and {@code -}); it is recorded with its payment and body before the
  * refund's workflow starts, so the same key again is the same refund and the same key for another
  * payment or body is a 409, never another refund's status. The ledger's own keys are never a client's.
+ * A community owner's refund above {@code commdesk.refunds.owner-approval-threshold-paise} waits for a
+ * finance approver before its workflow starts ({@link RefundApprovalsController}, docs/payments.md).
  */
 @RestController
 public class RefundsController {
@@ -53,15 +56,20 @@ public class RefundsController {
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
     private final PaymentIntake intake;
-    private final RefundIntake refundIntake;
+    private final RefundApprovals approvals;
     private final RefundLedger refunds;
     private final WorkflowClient workflows;
+    private final long ownerApprovalThresholdPaise;
 
-    public RefundsController(PaymentIntake intake, RefundIntake refundIntake, RefundLedger refunds, WorkflowClient workflows) {
+    public RefundsController(PaymentIntake intake, RefundApprovals approvals, RefundLedger refunds, WorkflowClient workflows,
+                             @org.springframework.beans.factory.annotation.Value("${commdesk.refunds.owner-approval-threshold-paise:500000}")
+                             long ownerApprovalThresholdPaise) {
+        if (ownerApprovalThresholdPaise < 0) throw new IllegalArgumentException("commdesk.refunds.owner-approval-threshold-paise must be >= 0");
         this.intake = intake;
-        this.refundIntake = refundIntake;
+        this.approvals = approvals;
         this.refunds = refunds;
         this.workflows = workflows;
+        this.ownerApprovalThresholdPaise = ownerApprovalThresholdPaise;
     }
 
     public record CreateRefund(RefundRequest.Kind kind, Long amountPaise, String reason) {}
@@ -92,11 +100,26 @@ public class RefundsController {
         }
         String who = caller.subject();
         RefundRequest request = new RefundRequest(key, payment.paymentId(), body.kind(), body.amountPaise(), body.reason(), who);
-        // Recorded before the workflow starts: the same key on another payment or with another body is a 409 here.
-        refundIntake.accept(new RefundIntake.RefundRequestRecord(key, payment.paymentId(), requestSha256(request), body.kind().name(),
-                body.amountPaise(), who));
+        // An owner's refund above the threshold waits for finance; finance's own refunds (and chargebacks) do not.
+        boolean needsApproval = !caller.has(Role.FINANCE_APPROVER) && body.amountPaise() > ownerApprovalThresholdPaise;
+        // Recorded (with its approval request, if it needs one) before any workflow starts: the same key on another
+        // payment or with another body is a 409 here; the same key again finds the approval the first request made.
+        var approval = approvals.accept(new RefundIntake.RefundRequestRecord(key, payment.paymentId(), requestSha256(request),
+                body.kind().name(), body.amountPaise(), who), needsApproval, payment.communityId(), body.reason(), ownerApprovalThresholdPaise);
+        URI location = URI.create("/api/v1/refunds/" + key);
+        if (approval.isPresent()) {
+            RefundApprovals.Approval a = approval.get();
+            if (a.status() != RefundApprovals.Status.APPROVED) return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(statusOf(a));
+            request = approvedRequest(a);
+        }
+        start(workflows, request);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(status(key));
+    }
+
+    /** Starts the refund's workflow once: its id is the refund id; a second start joins or finds the first. */
+    static void start(WorkflowClient workflows, RefundRequest request) {
         RefundWorkflow wf = workflows.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(key))
+                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(request.refundId()))
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
                 .build());
@@ -105,7 +128,22 @@ public class RefundsController {
         } catch (WorkflowExecutionAlreadyStarted e) {
             // This refund has already run.
         }
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/refunds/" + key)).body(status(key));
+    }
+
+    /** The refund an approval approved: as its requester asked for it, with the approver. */
+    static RefundRequest approvedRequest(RefundApprovals.Approval a) {
+        return new RefundRequest(a.refundId(), a.paymentId(), RefundRequest.Kind.valueOf(a.kind()), a.amountPaise(), a.reason(),
+                a.requestedBy(), a.decidedBy());
+    }
+
+    /** A refund whose workflow has not started: waiting for finance, rejected, or approved and being started. */
+    static RefundStatus statusOf(RefundApprovals.Approval a) {
+        RefundStatus.Stage stage = switch (a.status()) {
+            case AWAITING_APPROVAL -> RefundStatus.Stage.AWAITING_APPROVAL;
+            case REJECTED -> RefundStatus.Stage.REJECTED;
+            case APPROVED -> RefundStatus.Stage.CHECKING;
+        };
+        return new RefundStatus(a.refundId(), stage, null, null, a.decisionNote(), null, a.decidedBy());
     }
 
     @GetMapping(path = "/api/v1/refunds/{refundId}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -177,7 +215,8 @@ public class RefundsController {
         try {
             return workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId)).status();
         } catch (WorkflowNotFoundException e) {
-            throw new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId");
+            return approvals.find(refundId).map(RefundsController::statusOf).orElseThrow(() ->
+                    new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId"));
         }
     }
 

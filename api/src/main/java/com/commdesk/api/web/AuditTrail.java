@@ -58,6 +58,7 @@ public class AuditTrail extends OncePerRequestFilter {
         String given = request.getHeader(REQUEST_ID);
         String requestId = given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : UUID.randomUUID().toString();
         response.setHeader(REQUEST_ID, requestId);
+        request.setAttribute(REQUEST_ID, requestId); // for entries written by a handler itself (WebhookAudit)
         if (READS.contains(request.getMethod()) || !request.getRequestURI().startsWith("/api/")) {
             chain.doFilter(request, response);
             return;

@@ -1,16 +1,19 @@
 package com.commdesk.api.web;
 
 import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -23,27 +26,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * gradually, the whole minute's worth as burst), {@code commdesk.api.rate-limit.clients.<subject>}
  * overrides it for one client (e.g. the payment service). Over the limit: 429 problem+json with
  * {@code Retry-After} (seconds). Health probes and Cashfree's signed webhooks are not limited here.
- * Buckets live in this process (one per client, at most {@link #MAX_CLIENTS}, least recently used
- * dropped): N API replicas allow N times the rate.
+ * The buckets live in {@link RateLimitBuckets}: by default in PostgreSQL, one budget shared by every API
+ * replica. If the store cannot be reached the request is let through (counted in
+ * {@code commdesk.api.rate-limit.store.failures} and logged): a limit protects capacity and moves no money,
+ * and every request that could do anything needs that same database anyway.
  */
 public class RateLimits extends OncePerRequestFilter {
-    static final int MAX_CLIENTS = 100_000;
+    private static final Logger log = LoggerFactory.getLogger(RateLimits.class);
 
     private final ProblemResponses problems;
     private final long perMinute;
     private final Map<String, Long> overrides;
-    private final Map<String, Bucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-            return size() > MAX_CLIENTS;
-        }
-    };
+    private final RateLimitBuckets buckets;
+    private final Counter storeFailures;
 
-    public RateLimits(ProblemResponses problems, long perMinute, Map<String, Long> overrides) {
+    public RateLimits(ProblemResponses problems, long perMinute, Map<String, Long> overrides, RateLimitBuckets buckets,
+                      MeterRegistry metrics) {
         if (perMinute < 1) throw new IllegalArgumentException("commdesk.api.rate-limit.per-minute must be >= 1");
         this.problems = problems;
         this.perMinute = perMinute;
         this.overrides = Map.copyOf(overrides);
+        this.buckets = buckets;
+        this.storeFailures = Counter.builder("commdesk.api.rate-limit.store.failures")
+                .description("Requests let through because the rate-limit store could not be reached").register(metrics);
     }
 
     @Override
@@ -57,7 +62,15 @@ public class RateLimits extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
         String client = a instanceof JwtAuthenticationToken t ? "sub:" + t.getToken().getSubject() : "addr:" + request.getRemoteAddr();
-        ConsumptionProbe probe = bucket(client).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe;
+        try {
+            probe = buckets.bucket(client, configuration(client)).tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            storeFailures.increment();
+            log.error("rate-limit store unavailable, request let through: {}", e.getMessage());
+            chain.doFilter(request, response);
+            return;
+        }
         if (probe.isConsumed()) {
             response.setHeader("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
             chain.doFilter(request, response);
@@ -69,13 +82,9 @@ public class RateLimits extends OncePerRequestFilter {
                 "rate limit exceeded for this client; retry after " + seconds + " s");
     }
 
-    private Bucket bucket(String client) {
-        synchronized (buckets) {
-            return buckets.computeIfAbsent(client, c -> {
-                long limit = c.startsWith("sub:") ? overrides.getOrDefault(c.substring(4), perMinute) : perMinute;
-                return Bucket.builder().addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, Duration.ofMinutes(1)).build())
-                        .build();
-            });
-        }
+    private BucketConfiguration configuration(String client) {
+        long limit = client.startsWith("sub:") ? overrides.getOrDefault(client.substring(4), perMinute) : perMinute;
+        return BucketConfiguration.builder().addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, Duration.ofMinutes(1)).build())
+                .build();
     }
 }

@@ -47,6 +47,7 @@ class CashfreeWebhookControllerTest {
     @MockitoBean WebhookEvents events;
     @MockitoBean PaymentIntake intake;
     @MockitoBean WorkflowClient workflows;
+    @MockitoBean com.commdesk.api.web.WebhookAudit audit;
 
     @Test
     void anUnsignedDeliveryIs401AndNothingIsRecordedEvenWithAnAdminsToken() throws Exception {
@@ -55,6 +56,6 @@ class CashfreeWebhookControllerTest {
         mvc.perform(post("/webhooks/cashfree/pg").with(as("admin", Role.PLATFORM_ADMIN)).contentType(MediaType.APPLICATION_JSON).content(body)
                 .header("x-webhook-signature", "forged").header("x-webhook-timestamp", Long.toString(System.currentTimeMillis())))
                 .andExpect(status().isUnauthorized());
-        verifyNoInteractions(events, intake, workflows);
+        verifyNoInteractions(events, intake, workflows, audit);
     }
 }

@@ -28,7 +28,7 @@ class RefundsControllerTest {
     @Autowired MockMvc mvc;
     @MockitoBean PaymentIntake intake;
     @MockitoBean WorkflowClient workflows;
-    @MockitoBean com.commdesk.ledger.RefundIntake refundIntake;
+    @MockitoBean com.commdesk.ledger.RefundApprovals approvals;
     @MockitoBean com.commdesk.ledger.RefundLedger refunds;
 
     @BeforeEach
@@ -45,7 +45,7 @@ class RefundsControllerTest {
         mvc.perform(post("/api/v1/payments/p1/refunds").with(as("x", Role.COMMUNITY_OWNER, "other-community"))
                 .header("Idempotency-Key", "r2").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"kind\":\"REFUND\",\"amountPaise\":100,\"reason\":\"seat\"}")).andExpect(status().isForbidden());
-        verifyNoInteractions(workflows, refundIntake);
+        verifyNoInteractions(workflows, approvals);
     }
 
     @Test
@@ -53,6 +53,6 @@ class RefundsControllerTest {
         mvc.perform(post("/api/v1/payments/p1/refunds").with(as("approver1", Role.FINANCE_APPROVER))
                 .header("Idempotency-Key", "r3").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"kind\":\"REFUND\",\"amountPaise\":0,\"reason\":\"x\"}")).andExpect(status().isBadRequest());
-        verifyNoInteractions(workflows, refundIntake);
+        verifyNoInteractions(workflows, approvals);
     }
 }

@@ -104,6 +104,10 @@ class AccessMatrixTest {
         c.add(call("POST", "/api/v1/finance/payouts/no-such-payout/approve", "{}", FA));
         c.add(call("POST", "/api/v1/finance/payouts/no-such-payout/reject", "{}", FA));
         c.add(call("POST", "/api/v1/finance/payouts/no-such-payout/flag", "{}", FA));
+        // owners' refunds above the approval threshold (h-refundappr): finance and owners list them, only approvers decide
+        c.add(call("GET", "/api/v1/finance/refunds/pending", null, FA, FV, CO, OTHER));
+        c.add(call("POST", "/api/v1/finance/refunds/no-such-refund/approve", "{}", FA));
+        c.add(call("POST", "/api/v1/finance/refunds/no-such-refund/reject", "{}", FA));
         c.add(call("POST", "/api/v1/finance/recipients/flag", "{}", FA));
         c.add(call("POST", "/api/v1/finance/settlements", "{\"communityId\":\"no-such-community\"}", FA));
         c.add(call("GET", "/api/v1/finance/settlements/no-such-settlement", null, FA, FV, CO, OTHER));

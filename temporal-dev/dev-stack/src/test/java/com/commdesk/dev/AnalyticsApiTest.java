@@ -55,13 +55,15 @@ class AnalyticsApiTest {
     }
 
     /** One completed payment of this month to {@code community} (its members get wallets and history), whatever ran before. */
-    static void aCompletedPaymentTo(String community, long amountPaise) throws Exception {
+    /** A completed payment of {@code amountPaise} to {@code community}; returns its payment id. */
+    static String aCompletedPaymentTo(String community, long amountPaise) throws Exception {
         String order = "pay_" + community.replace('-', '_') + "_" + System.nanoTime();
         SharedStack.get().simulator().createPaidOrder(order, amountPaise, "INR", Map.of("community_id", community), PaymentMethod.CARD);
         HttpResponse<String> r = SharedStack.post("/api/v1/payments", order, "{\"communityId\":\"" + community
                 + "\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"" + order + "\",\"amountPaise\":" + amountPaise + "}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         assertThat(EndToEndPaymentTest.awaitFinal(order).path("stage").asText()).isEqualTo("COMPLETED");
+        return order;
     }
 
     static JsonNode json(String path) throws Exception {

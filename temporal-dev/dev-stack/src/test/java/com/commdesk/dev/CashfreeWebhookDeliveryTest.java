@@ -92,6 +92,41 @@ class CashfreeWebhookDeliveryTest {
     }
 
     @Test
+    void aDeliveryThatChangedSomethingIsAuditedOnceAsItsVerifiedSourceAndRefusedOrIdleOnesAreNot() throws Exception {
+        String target = "/api/v1/payments/cf-wh_audit_1";
+        // Paying a tagged order makes the simulator deliver PAYMENT_SUCCESS_WEBHOOK, which starts the payment.
+        stack.simulator().createPaidOrder("wh_audit_1", 150_000L, "INR", java.util.Map.of("community_id", "demo-community",
+                "source_type", "EVENT"), com.commdesk.cashfree.sim.PaymentMethod.UPI);
+        SignedWebhook webhook = stack.simulator().paymentSuccessWebhook("wh_audit_1");
+        assertThat(stack.simulator().deliver(webhook).delivered()).isTrue(); // Cashfree's retry: a duplicate
+        assertThat(stack.simulator().deliver(webhook.withRawBody(webhook.rawBody().replace("1500.00", "1.00"))).statusCode())
+                .isEqualTo(401);
+
+        var dsl = SharedStack.db().dsl();
+        var entries = dsl.fetch("select actor, actor_role, action, http_status, request_id, request_digest from audit_log where target = ?",
+                target);
+        assertThat(entries).as("one entry for the delivery that started the payment, none for its retry or the forgery").hasSize(1);
+        var e = entries.get(0);
+        assertThat(e.get("actor", String.class)).isEqualTo("cashfree-pg");
+        assertThat(e.get("actor_role", String.class)).isEqualTo("CASHFREE_WEBHOOK");
+        assertThat(e.get("action", String.class)).isEqualTo("WEBHOOK PAYMENT_SUCCESS_WEBHOOK SUCCESS");
+        assertThat(e.get("http_status", Integer.class)).isEqualTo(202);
+        assertThat(e.get("request_id", String.class)).isNotBlank();
+        assertThat(e.get("request_digest", String.class)).isEqualTo(AuditLogTest.sha256(webhook.rawBody()));
+
+        // Signed but about nothing of ours (an unknown refund, an unknown payout): recorded or ignored, not audited.
+        long before = SharedStack.count("select count(*) from audit_log where actor_role = 'CASHFREE_WEBHOOK'");
+        long now = System.currentTimeMillis();
+        assertThat(post("/webhooks/cashfree/pg", signed(DevStack.SIM_CLIENT_SECRET, "REFUND_STATUS_WEBHOOK",
+                refundEvent("77020", "rf_not_ours"), now), "application/json").statusCode()).isEqualTo(200);
+        String payout = "{\"data\":{\"transfer_id\":\"po_unknown_2\",\"cf_transfer_id\":\"2\",\"status\":\"SUCCESS\","
+                + "\"status_code\":\"COMPLETED\"},\"event_time\":\"2024-05-01T10:00:00\",\"type\":\"TRANSFER_SUCCESS\"}";
+        assertThat(post("/webhooks/cashfree/payouts", signed(stack.simulator().config().payoutClientSecret(), "TRANSFER_SUCCESS", payout,
+                now), "application/json").statusCode()).isEqualTo(200);
+        assertThat(SharedStack.count("select count(*) from audit_log where actor_role = 'CASHFREE_WEBHOOK'")).isEqualTo(before);
+    }
+
+    @Test
     void everyWebhookExampleOfTheContractIsAcceptedByItsController() throws Exception {
         var contract = com.commdesk.cashfree.sim.contract.CashfreeContract.load();
         long now = System.currentTimeMillis();

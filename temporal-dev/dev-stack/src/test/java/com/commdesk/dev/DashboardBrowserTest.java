@@ -167,15 +167,7 @@ class DashboardBrowserTest {
         String payoutId = aPayoutAwaitingApprovalRequestedBy("approver1");
 
         // the requester: the page shows four eyes and offers no approval; forcing the form, the platform refuses
-        assertThat(login("approver1")).isEqualTo("/dashboard/finance");
-        WebElement row = browser.findElement(By.cssSelector("#pending tr[data-payout='" + payoutId + "']"));
-        assertThat(row.getText()).contains("you requested this payout");
-        WebElement approve = row.findElement(By.cssSelector("button[data-action='Approve']"));
-        assertThat(approve.isEnabled()).isFalse();
-        ((JavascriptExecutor) browser).executeScript("arguments[0].disabled = false", approve);
-        approve.click();
-        waiting().until(d -> !d.findElements(By.id("refusal")).isEmpty());
-        assertThat(browser.findElement(By.id("refusal")).getText()).startsWith("The platform answered 403");
+        theRequestersApprovalIsRefusedInThePage("#pending tr[data-payout='" + payoutId + "']", "you requested this payout");
         assertThat(SharedStack.get().simulator().payouts().transferRequests(payoutId)).isZero();
         screenshot("dashboard-approvals-refused.png");
 
@@ -197,6 +189,30 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("decided-by")).getText()).isEqualTo("approver2");
         assertThat(SharedStack.get().simulator().payouts().transferRequests(payoutId)).isEqualTo(1);
         screenshot("dashboard-payout-paid.png");
+    }
+
+    @Test
+    void financeApprovesAnOwnersRefundInThePageTheRequesterCannot() throws Exception {
+        // approver1 also owns demo-community here and asks for a refund above the threshold (Rs 5,000)
+        String paymentId = AnalyticsApiTest.aCompletedPaymentTo(DEMO, 1_000_000L);
+        String refundId = "rfa-browser-" + Long.toString(System.nanoTime(), 36);
+        HttpResponse<String> asked = SharedStack.send(FourEyesApiTest.minted("approver1", "COMMUNITY_OWNER", DEMO), "POST",
+                "/api/v1/payments/" + paymentId + "/refunds", "application/json",
+                "{\"kind\":\"REFUND\",\"amountPaise\":600000,\"reason\":\"event cancelled\"}", Map.of("Idempotency-Key", refundId));
+        assertThat(JSON.readTree(asked.body()).path("stage").asText()).as(asked.body()).isEqualTo("AWAITING_APPROVAL");
+
+        theRequestersApprovalIsRefusedInThePage("#refunds tr[data-refund='" + refundId + "']", "you requested this refund");
+        assertThat(SharedStack.get().simulator().refunds().find(refundId)).isEmpty();
+
+        assertThat(login("approver2")).isEqualTo("/dashboard/finance");
+        WebElement theirs = browser.findElement(By.cssSelector("#refunds tr[data-refund='" + refundId + "']"));
+        assertThat(theirs.getText()).doesNotContain("you requested this refund");
+        screenshot("dashboard-refund-approvals.png");
+        theirs.findElement(By.cssSelector("button[data-action='Approve']")).click();
+        waiting().until(d -> !d.findElements(By.id("notice")).isEmpty());
+        assertThat(browser.findElement(By.id("notice")).getText()).contains("Approved refund " + refundId);
+        assertThat(browser.findElements(By.cssSelector("#refunds tr[data-refund='" + refundId + "']"))).isEmpty();
+        assertThat(RefundsApiTest.awaitRefund(refundId).path("stage").asText()).isEqualTo("COMPLETED");
     }
 
     @Test
@@ -242,6 +258,22 @@ class DashboardBrowserTest {
     }
 
     /** A payout of a fresh community above the approval threshold, its settlement requested by {@code requester}. */
+    /**
+     * Logged in as approver1, who requested the item in {@code row}: the page says four eyes and offers a disabled
+     * Approve; forcing the form, the platform refuses it (403) and the page shows the refusal.
+     */
+    static void theRequestersApprovalIsRefusedInThePage(String row, String fourEyesText) {
+        assertThat(login("approver1")).isEqualTo("/dashboard/finance");
+        WebElement mine = browser.findElement(By.cssSelector(row));
+        assertThat(mine.getText()).contains(fourEyesText);
+        WebElement approve = mine.findElement(By.cssSelector("button[data-action='Approve']"));
+        assertThat(approve.isEnabled()).isFalse();
+        ((JavascriptExecutor) browser).executeScript("arguments[0].disabled = false", approve);
+        approve.click();
+        waiting().until(d -> !d.findElements(By.id("refusal")).isEmpty());
+        assertThat(browser.findElement(By.id("refusal")).getText()).startsWith("The platform answered 403");
+    }
+
     static String aPayoutAwaitingApprovalRequestedBy(String requester) throws Exception {
         String community = "browser-payout";
         String admin = SharedStack.token("PLATFORM_ADMIN");

@@ -15,6 +15,9 @@ public record RefundStatus(String refundId, Stage stage, String cashfreeRefundId
      * Cashfree has it PENDING (money reserved); COMPLETED: Cashfree paid it (or a chargeback is booked);
      * CANCELLED / FAILED: Cashfree cancelled, failed or refused it, or it was not refundable (the
      * reservation, if any, is given back); NEEDS_ATTENTION: waiting for an operator (money reserved).
+     * AWAITING_APPROVAL / REJECTED are never a workflow's: a community owner's refund above the approval
+     * threshold waits for finance before its workflow starts (nothing reserved), and a rejected one never starts.
      */
-    public enum Stage { CHECKING, RESERVING, REFUNDING_AT_CASHFREE, AWAITING_CASHFREE, POSTING, COMPLETED, CANCELLED, FAILED, NEEDS_ATTENTION }
+    public enum Stage { CHECKING, RESERVING, REFUNDING_AT_CASHFREE, AWAITING_CASHFREE, POSTING, COMPLETED, CANCELLED, FAILED, NEEDS_ATTENTION,
+        AWAITING_APPROVAL, REJECTED }
 }

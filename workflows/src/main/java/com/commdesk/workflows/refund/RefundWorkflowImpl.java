@@ -99,6 +99,13 @@ public class RefundWorkflowImpl implements RefundWorkflow {
 
     /** v1: reserve, ask Cashfree, follow its refund to SUCCESS, CANCELLED or FAILED. */
     private RefundStatus processV1(RefundRequest request) {
+        // Four eyes, before anything is reserved. A check of the input only: no input before approvals carried an
+        // approver, so every recorded history takes the same path (no getVersion needed; the replay tests show it).
+        if (request.approvedByRequester()) {
+            error = "four eyes: refund " + refundId + " cannot be approved by its requester";
+            stage = RefundStatus.Stage.FAILED;
+            throw ApplicationFailure.newNonRetryableFailure(error, "RefundFailed");
+        }
         stage = RefundStatus.Stage.RESERVING;
         RefundReservation reservation;
         try {

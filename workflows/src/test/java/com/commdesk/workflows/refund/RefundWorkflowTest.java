@@ -161,6 +161,19 @@ class RefundWorkflowTest {
     }
 
     @Test
+    void aRefundApprovedByItsRequesterInAnyLetterCaseFailsBeforeAnythingIsReserved() {
+        RefundRequest selfApproved = new RefundRequest("r9", "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled",
+                "Owner-1", "owner-1");
+        assertThatThrownBy(() -> stub("r9").process(selfApproved)).isInstanceOf(WorkflowFailedException.class)
+                .rootCause().hasMessageContaining("four eyes");
+        assertThat(fake.calls).isEmpty();
+        fake.pendingPolls = 0;
+        RefundRequest approved = new RefundRequest("r10", "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled",
+                "owner-1", "finance-2");
+        assertThat(stub("r10").process(approved).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+    }
+
+    @Test
     void aRefundBeyondThePaymentFailsBeforeCashfreeIsAsked() {
         fake.notRefundable = "REFUND_EXCEEDS_PAYMENT: refunding 250000 paise would exceed the payment";
         assertThatThrownBy(() -> stub("r5").process(request("r5", RefundRequest.Kind.REFUND))).isInstanceOf(WorkflowFailedException.class);

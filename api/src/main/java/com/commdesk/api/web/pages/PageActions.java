@@ -53,6 +53,20 @@ public class PageActions extends DashboardPage {
         return "redirect:/dashboard/finance";
     }
 
+    // ---- finance: owners' refunds awaiting approval -------------------------------------------------
+
+    /** Approve or reject a community owner's refund above the threshold; the requester is refused by the API (four eyes). */
+    @PostMapping("/finance/refunds/{refundId}/{decision}")
+    public String decideRefund(@PathVariable String refundId, @PathVariable String decision, @RequestParam(required = false) String note,
+                               RedirectAttributes flash) {
+        if (!decision.equals("approve") && !decision.equals("reject")) throw new DashboardApi.Refused(404, "no such action");
+        String id = id(refundId);
+        act(flash, () -> api.post("/api/v1/finance/refunds/" + id + "/" + decision, body("note", note)), decision.equals("approve")
+                ? "Approved refund " + id + ": it is reserved and sent to Cashfree."
+                : "Rejected refund " + id + ": nothing was reserved or sent.");
+        return "redirect:/dashboard/finance";
+    }
+
     // ---- finance: reconciliation exceptions --------------------------------------------------------
 
     /** Resolve an exception with an adjustment (a journal that books the difference) or with an explanation. */

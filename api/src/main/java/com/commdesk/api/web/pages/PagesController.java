@@ -164,6 +164,7 @@ public class PagesController extends DashboardPage {
     public String finance(Model model) {
         model.addAttribute("pending", api.get("/api/v1/finance/payouts/pending", JsonNode.class));
         model.addAttribute("attention", api.get("/api/v1/finance/payouts/attention", JsonNode.class));
+        model.addAttribute("refunds", api.get("/api/v1/finance/refunds/pending", JsonNode.class));
         model.addAttribute("exceptions", api.get("/api/v1/reconciliation/exceptions?status=OPEN&limit=100", JsonNode.class));
         model.addAttribute("month", YearMonth.now(INDIA).toString());
         model.addAttribute("temporalUi", temporalUi);

@@ -1,0 +1,69 @@
+package com.commdesk.api.web;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * Where {@link RateLimits} keeps its token buckets, one per client key.
+ * {@link #postgres} (the default, {@code commdesk.api.rate-limit.store=postgresql}): Bucket4j's PostgreSQL
+ * backend on the ledger database (table {@code rate_limit_bucket}, changeset 095), so every API replica
+ * draws on the same budget. {@link #inMemory} ({@code =memory}): buckets in this process only, so N
+ * replicas allow N times the rate; for a single process without a database round trip per request.
+ */
+public interface RateLimitBuckets {
+    /** The client's bucket, created with {@code configuration} on first use. */
+    Bucket bucket(String clientKey, BucketConfiguration configuration);
+
+    /** At most this many clients' buckets are kept in memory; the least recently used is dropped. */
+    int MAX_IN_MEMORY_CLIENTS = 100_000;
+
+    static RateLimitBuckets inMemory() {
+        Map<String, Bucket> buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+                return size() > MAX_IN_MEMORY_CLIENTS;
+            }
+        };
+        return (key, configuration) -> {
+            synchronized (buckets) {
+                return buckets.computeIfAbsent(key, k -> {
+                    var builder = Bucket.builder();
+                    for (Bandwidth limit : configuration.getBandwidths()) builder.addLimit(limit);
+                    return builder.build();
+                });
+            }
+        };
+    }
+
+    /** Every this many bucket look-ups one of them also deletes up to {@link #PURGE_BATCH} idle (full again) buckets. */
+    long PURGE_EVERY = 1_000;
+    int PURGE_BATCH = 500;
+
+    /**
+     * Buckets in PostgreSQL, each request one short transaction ({@code SELECT ... FOR UPDATE} of the client's
+     * row, then its new state), so concurrent replicas never both spend the last token. A bucket's row
+     * expires when it would be full again, and idle rows are deleted in batches as requests come.
+     */
+    static RateLimitBuckets postgres(DataSource dataSource) {
+        PostgreSQLSelectForUpdateBasedProxyManager<String> store = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("rate_limit_bucket").idColumn("id").stateColumn("state").expiresAtColumn("expires_at")
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .build();
+        AtomicLong lookups = new AtomicLong();
+        return (key, configuration) -> {
+            if (lookups.incrementAndGet() % PURGE_EVERY == 0) store.removeExpired(PURGE_BATCH);
+            return store.builder().build(key, () -> configuration);
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package com.commdesk.api.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.testing.TestDatabases;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Two API replicas (two limiters, each with its own connection pool, as two processes would have) on one
+ * database draw on one budget per client: the limit is the limit however many replicas answer.
+ */
+class SharedRateLimitsTest {
+    static LedgerDatabase replicaA;
+    static LedgerDatabase replicaB;
+
+    @BeforeAll
+    static void open() {
+        String url = TestDatabases.freshUrl();
+        replicaA = LedgerDatabase.open(url, null, null, 2);
+        replicaB = LedgerDatabase.open(url, null, null, 2);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        replicaA.close();
+        replicaB.close();
+    }
+
+    static RateLimits limiter(RateLimitBuckets buckets) {
+        return new RateLimits(new ProblemResponses(new ObjectMapper()), 5, Map.of(), buckets, new SimpleMeterRegistry());
+    }
+
+    static MockHttpServletResponse call(RateLimits limiter, String address) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/v1/ledger/trial-balance");
+        request.setRemoteAddr(address);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        limiter.doFilter(request, response, new MockFilterChain());
+        return response;
+    }
+
+    @Test
+    void twoReplicasOnOneDatabaseShareOneBudgetPerClient() throws Exception {
+        RateLimits a = limiter(RateLimitBuckets.postgres(replicaA.dataSource()));
+        RateLimits b = limiter(RateLimitBuckets.postgres(replicaB.dataSource()));
+        for (int i = 0; i < 5; i++) {
+            assertThat(call(i % 2 == 0 ? a : b, "203.0.113.7").getStatus()).as("request " + (i + 1)).isEqualTo(200);
+        }
+        MockHttpServletResponse onA = call(a, "203.0.113.7");
+        MockHttpServletResponse onB = call(b, "203.0.113.7");
+        for (MockHttpServletResponse limited : new MockHttpServletResponse[] {onA, onB}) {
+            assertThat(limited.getStatus()).isEqualTo(429);
+            assertThat(limited.getContentType()).startsWith("application/problem+json");
+            assertThat(Long.parseLong(limited.getHeader("Retry-After"))).isBetween(1L, 60L);
+        }
+        // Another client has its own budget, on either replica.
+        assertThat(call(b, "203.0.113.8").getStatus()).isEqualTo(200);
+        assertThat(replicaA.dsl().fetchCount(replicaA.dsl().selectFrom("rate_limit_bucket"))).isEqualTo(2);
+    }
+
+    @Test
+    void inMemoryBucketsAreOnePerProcessAsConfigured() throws Exception {
+        RateLimits a = limiter(RateLimitBuckets.inMemory());
+        RateLimits b = limiter(RateLimitBuckets.inMemory());
+        for (int i = 0; i < 5; i++) assertThat(call(a, "198.51.100.1").getStatus()).isEqualTo(200);
+        assertThat(call(a, "198.51.100.1").getStatus()).isEqualTo(429);
+        assertThat(call(b, "198.51.100.1").getStatus()).as("another process's own budget").isEqualTo(200);
+    }
+}
