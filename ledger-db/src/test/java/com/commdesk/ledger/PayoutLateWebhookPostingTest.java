@@ -131,11 +131,20 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
 
     @Test
     void aFailedWebhookAfterCashfreesOwnSuccessMovesNothingAndTellsFinance() {
-        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
-        payouts.markPaid(id);
+        paidOnFinancesWord(); // the guard exists for this case: without Cashfree's SUCCESS, a FAILED returns the money
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED"); // Cashfree confirms the transfer after all
         var done = payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED");
         assertThat(done.action()).isEqualTo(LateAction.UNPOSTED);
+        // The same delivery retried (the first answer died before its event was recorded) and a second refusal with
+        // another event id: each must still see Cashfree's SUCCESS, never the contradicting FAILED it recorded.
+        assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED again").action())
+                .isEqualTo(LateAction.UNPOSTED);
+        assertThat(payouts.lateAnswer(id, "REJECTED", "INVALID_ACCOUNT_FAIL", "TRANSFER_REJECTED").action())
+                .isEqualTo(LateAction.UNPOSTED);
         assertThat(wallet("paid_out_paise")).as("Cashfree said SUCCESS: a contradicting FAILED is not a guess to act on").isEqualTo(owner);
+        assertThat(journals("PAYOUT_REVERSED")).isZero();
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).as("a refusal never takes back Cashfree's SUCCESS")
+                .isEqualTo("SUCCESS");
     }
 }

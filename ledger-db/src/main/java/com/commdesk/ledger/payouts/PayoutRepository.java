@@ -532,13 +532,15 @@ public final class PayoutRepository {
     /**
      * Cashfree's record of a transfer only moves forward along Cashfree's own lifecycle (anything pending, then
      * SUCCESS, then REVERSED; or FAILED / REJECTED): an answer delivered late (a retried SUCCESS webhook after the
-     * REVERSED, a poll that raced a webhook) never takes the record back. Under the payout's row lock; returns the
-     * status recorded before.
+     * REVERSED, a poll that raced a webhook) never takes the record back, and a refusal after Cashfree's SUCCESS is a
+     * contradiction that never replaces it (only REVERSED follows SUCCESS), so whoever decides later still sees that
+     * Cashfree said the money arrived. Under the payout's row lock; returns the status recorded before.
      */
     private static String recordCashfree(DSLContext tx, String payoutId, String cfTransferId, String status, String statusCode) {
         PayoutRecord p = require(tx, payoutId);
         String before = p.getCashfreeStatus();
-        boolean forward = cashfreeRank(status) >= cashfreeRank(before);
+        boolean forward = "SUCCESS".equals(before) ? "SUCCESS".equals(status) || "REVERSED".equals(status)
+                : cashfreeRank(status) >= cashfreeRank(before);
         tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
                 .set(PAYOUT.CASHFREE_STATUS, forward ? status : before)
                 .set(PAYOUT.CASHFREE_STATUS_CODE, forward ? statusCode : p.getCashfreeStatusCode())
@@ -834,7 +836,9 @@ public final class PayoutRepository {
                 return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
             }
             if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
-                if ("PAID".equals(p.getResolutionOutcome()) && !"SUCCESS".equals(before)) {
+                // Decided from Cashfree's record as it stands (a refusal never replaces its SUCCESS), not from the answer
+                // before this one: a redelivered or second refusal must see the SUCCESS too, or it would pay twice.
+                if ("PAID".equals(p.getResolutionOutcome()) && cashfreeSaidNotPaid(p.getCashfreeStatus())) {
                     reversePaid(payoutId, "confirmed paid by finance, but Cashfree says " + status + " " + code
                             + " after the payout's workflow ended; the money is back in available");
                     return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
