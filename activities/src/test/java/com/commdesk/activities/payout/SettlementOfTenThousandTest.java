@@ -71,7 +71,7 @@ class SettlementOfTenThousandTest {
         @Override public Transfer createTransfer(NewTransfer t) {
             requests.computeIfAbsent(t.transferId(), k -> new AtomicInteger()).incrementAndGet();
             return transfers.computeIfAbsent(t.transferId(),
-                    id -> new Transfer(id, "cf_" + id, "SUCCESS", "COMPLETED", "paid", t.amountPaise()));
+                    id -> new Transfer(id, "cf_" + id, "SUCCESS", "COMPLETED", "paid", t.amountPaise(), null));
         }
         @Override public Optional<Transfer> transfer(String id) { return Optional.ofNullable(transfers.get(id)); }
     }
