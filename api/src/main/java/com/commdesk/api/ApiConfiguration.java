@@ -46,6 +46,12 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.Ledger(db.dsl());
     }
 
+    /** Seed 002's distribution lifecycle, read side. */
+    @Bean
+    com.commdesk.ledger.payouts.Distributions distributions(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.payouts.Distributions(ledger);
+    }
+
     /** Owners' refunds above the approval threshold, waiting for finance (docs/payments.md, "Refund approvals"). */
     @Bean
     com.commdesk.ledger.RefundApprovals refundApprovals(com.commdesk.ledger.Ledger ledger) {

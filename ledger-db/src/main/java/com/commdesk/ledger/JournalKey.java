@@ -46,9 +46,14 @@ public record JournalKey(JournalKind kind, String scope, String id) {
         return new JournalKey(kind, "payout", payoutId);
     }
 
-    /** The second lock of a payout whose money was released and which Cashfree then reports paid after all. */
-    static JournalKey payoutRelock(String payoutId) {
-        return new JournalKey(JournalKind.PAYOUT_LOCK, "payout_relock", payoutId);
+    /**
+     * A movement of a payout's second round: its money was released, Cashfree then reported it paid after all, so it
+     * was locked again ({@code payout_lock:payout_relock:<id>}); if the bank then sends it back, the money returns
+     * by {@code payout_failed:payout_relock:<id>} (the first release's key is never reused).
+     */
+    static JournalKey payoutAfterRelock(JournalKind kind, String payoutId) {
+        if (kind != JournalKind.PAYOUT_LOCK && kind != JournalKind.PAYOUT_FAILED) throw new IllegalArgumentException(kind + " is not a relock movement");
+        return new JournalKey(kind, "payout_relock", payoutId);
     }
 
     static JournalKey adjustment(long exceptionId) {

@@ -207,6 +207,21 @@ public final class LedgerInvariants {
                      where r.from_pending_paise <> coalesce(x.pend, 0) or r.from_available_paise <> coalesce(x.avail, 0)
                         or r.to_receivable_paise <> coalesce(x.recv, 0) or r.amount_paise <> coalesce(x.clearing, 0)
                     """},
+            new String[] {"no distribution is allocated beyond its amount", """
+                    select 'distribution ' || d.distribution_id, 'allocated ' || sum(a.amount_paise) || ' of ' || d.amount_paise
+                      from distribution_allocation a join revenue_distribution d using (distribution_id)
+                     where a.status <> 'FAILED'
+                     group by d.distribution_id, d.amount_paise having sum(a.amount_paise) > d.amount_paise
+                    """},
+            new String[] {"paid allocations equal each member's paid payouts", """
+                    select community_id || '/' || role || '/' || user_id,
+                           'paid payouts ' || coalesce(p.paid, 0) || ', paid allocations ' || coalesce(a.paid, 0)
+                      from (select community_id, role, user_id, sum(amount_paise) paid from payout
+                             where status = 'PAID' group by community_id, role, user_id) p
+                      full join (select community_id, role, user_id, sum(amount_paise) paid from distribution_allocation
+                                  where status = 'PAID' group by community_id, role, user_id) a using (community_id, role, user_id)
+                     where coalesce(p.paid, 0) <> coalesce(a.paid, 0)
+                    """},
             new String[] {"every payment journal has its revenue transaction", """
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'

@@ -77,9 +77,23 @@ public final class WalletMovements {
      * again by a journal of its own ({@code payout_lock:payout_relock:<id>}) before it can be paid.
      */
     public long relockForLatePayment(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
-        return ledger.writer().write(tx, Journal.of(JournalKey.payoutRelock(payoutId), member.communityId(), description, null,
-                lines(Movement.PAYOUT_LOCK, member, amountPaise), "relock|" + payoutId + "|" + member.communityId() + "|" + member.role()
-                        + "|" + member.userId() + "|" + amountPaise)).journalId();
+        return ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_LOCK, payoutId), member.communityId(),
+                description, null, lines(Movement.PAYOUT_LOCK, member, amountPaise), "relock|" + payoutId + "|" + member.communityId()
+                        + "|" + member.role() + "|" + member.userId() + "|" + amountPaise)).journalId();
+    }
+
+    /**
+     * The money of a payout locked again ({@link #relockForLatePayment}) returns to available (locked -> available,
+     * what the member owes repaid first) by a journal of its own ({@code payout_failed:payout_relock:<id>}): the
+     * payout's first release already holds {@code payout_failed:payout:<id>}, and reusing it would read as a retry of
+     * that release and move nothing.
+     */
+    public long releaseAfterRelock(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
+        JournalWriter.Written w = ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_FAILED, payoutId),
+                member.communityId(), description, null, lines(Movement.PAYOUT_FAILED, member, amountPaise), "release-after-relock|"
+                        + payoutId + "|" + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise));
+        if (w.fresh()) recover(tx, w.journalId(), member.communityId(), List.of(member));
+        return w.journalId();
     }
 
     /** The lines of a movement (pure): debit the bucket the money leaves, credit the one it enters. */

@@ -50,7 +50,7 @@ class FeeBearerPostingTest extends LedgerFixture {
     @Test
     void aFullRefundOfAPromotionUndoesExactlyWhatTheCustomerPaid() {
         PostedPayment p = post("promo-refund", FeeBearer.PLATFORM, FeeBearer.COMMUNITY, 1_000_000, null);
-        settlement.queueSettlement(p.transactionId());
+        holdQueue.queueHolds(p.transactionId());
         var refunded = refunds.postRefund(refund("rf-promo", p, 1_000_000L));
         assertThat(refunded.fromPendingPaise()).isEqualTo(757_628);
         assertThat(refunded.toReceivablePaise()).isZero();

@@ -25,7 +25,7 @@ abstract class LedgerFixture {
     RefundLedger refunds;
     HoldReleases holds;
     WalletMovements movements;
-    SettlementRepository settlement;
+    HoldQueue holdQueue;
     CommunityConfig demo;
 
     @BeforeEach
@@ -37,7 +37,7 @@ abstract class LedgerFixture {
         refunds = new RefundLedger(core);
         holds = new HoldReleases(core);
         movements = new WalletMovements(core);
-        settlement = new SettlementRepository(dsl);
+        holdQueue = new HoldQueue(dsl);
         demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
     }
 
@@ -46,6 +46,18 @@ abstract class LedgerFixture {
         assertThat(new LedgerInvariants(dsl).check().violations()).as("invariants after every test").isEmpty();
         assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
         db.close();
+    }
+
+    /**
+     * The demo community's owner paid (payment "p1", holds released), a bank beneficiary saved and a manual
+     * settlement {@code settlementId} opened: returns its one payout's id.
+     */
+    String aSettlementWithOnePayout(com.commdesk.ledger.payouts.PayoutRepository payouts, String settlementId) {
+        pay("p1");
+        holds.releaseDueHolds(java.time.OffsetDateTime.now().plusDays(400), 100);
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.open(settlementId, "demo-community", "MANUAL", java.time.OffsetDateTime.now(), "alice", Long.MAX_VALUE);
+        return com.commdesk.ledger.payouts.PayoutRepository.payoutId(settlementId, "owner", "u-owner");
     }
 
     PaymentPosting posting(String key, FeeBreakdown b) {
@@ -57,7 +69,7 @@ abstract class LedgerFixture {
     PostedPayment pay(String key, long amountPaise) {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
         PostedPayment posted = payments.postPayment(posting(key, b));
-        settlement.queueSettlement(posted.transactionId());
+        holdQueue.queueHolds(posted.transactionId());
         return posted;
     }
 

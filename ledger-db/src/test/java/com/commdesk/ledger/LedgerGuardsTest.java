@@ -76,7 +76,7 @@ class LedgerGuardsTest {
                 "delete from ledger_account where code = 'tcs_payable'",
                 "truncate ledger_account cascade",
                 "truncate revenue_transaction cascade",
-                "truncate revenue_distribution",
+                "truncate revenue_distribution cascade", // cascade: distribution_allocation (091) references it
                 "truncate platform_revenue cascade"}) {
             assertThatThrownBy(() -> exec(sql)).as(sql).isInstanceOf(SQLException.class)
                     .hasMessageContaining("append-only");

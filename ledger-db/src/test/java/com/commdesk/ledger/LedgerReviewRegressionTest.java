@@ -43,7 +43,7 @@ class LedgerReviewRegressionTest extends LedgerFixture {
         FeeBreakdown b = new FeeBreakdown(10_000, 0, 200, 36, 500, 76, 0, 0, 9_264,
                 GstHeads.ZERO, new GstHeads(18, 18, 0), new GstHeads(38, 38, 0), PlatformFeeGst.INCLUDED, "s", 500);
         PostedPayment p = payments.postPayment(posting("nogst", b));
-        settlement.queueSettlement(p.transactionId());
+        holdQueue.queueHolds(p.transactionId());
 
         refunds.postRefund(refund("rf-nogst", p, 10_000L));
 

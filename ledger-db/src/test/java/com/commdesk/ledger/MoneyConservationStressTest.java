@@ -161,7 +161,7 @@ class MoneyConservationStressTest extends LedgerFixture {
             } else {
                 payments.postPayment(posting);
             }
-            settlement.queueSettlement(posting.transactionId());
+            holdQueue.queueHolds(posting.transactionId());
             posted.putIfAbsent(key, new Payment(key, posting.transactionId(), community, b));
         };
     }

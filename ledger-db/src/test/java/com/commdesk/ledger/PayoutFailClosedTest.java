@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.payouts.PayoutRepository.SendPermit;
-import java.time.OffsetDateTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +20,8 @@ class PayoutFailClosedTest extends LedgerFixture {
     @BeforeEach
     void aSettlementWithOnePayout() {
         payouts = new PayoutRepository(dsl);
-        pay("p1");
-        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payoutId = aSettlementWithOnePayout(payouts, "stl_t");
         owner = available("u-owner");
-        payouts.open("stl_t", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        payoutId = PayoutRepository.payoutId("stl_t", "owner", "u-owner");
         assertThat(payouts.payout(payoutId)).isPresent();
     }
 
@@ -74,6 +69,22 @@ class PayoutFailClosedTest extends LedgerFixture {
     }
 
     @Test
+    void anApprovalGivenBeforeAFlagButRecordedAfterItDoesNotLetTheTransferOut() {
+        payouts.lock(payoutId);
+        int seen = payouts.payout(payoutId).orElseThrow().flagGeneration(); // what bob saw when he approved
+        assertThat(payouts.flagPayout(payoutId, "account changed an hour ago", "carol")).isTrue(); // before bob's approval is recorded
+        assertThat(payouts.recordDecision(payoutId, true, "bob", "looks fine", seen)).isFalse();
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.NEEDS_APPROVAL);
+        assertThat(payouts.events(payoutId)).anySatisfy(e -> assertThat(e.status()).isEqualTo("APPROVAL_SUPERSEDED"));
+        // An approval given seeing the flag counts.
+        int now = payouts.payout(payoutId).orElseThrow().flagGeneration();
+        assertThat(now).isEqualTo(seen + 1);
+        assertThat(payouts.recordDecision(payoutId, true, "dave", "spoke to the member", now)).isTrue();
+        assertThat(payouts.sendPermit(payoutId)).isEqualTo(SendPermit.MARKED);
+        payouts.release(payoutId, "FAILED", "test over");
+    }
+
+    @Test
     void aRecipientFlagAlsoHoldsTheirUnsentPayout() {
         payouts.lock(payoutId);
         payouts.flagRecipient("demo-community", "owner", "u-owner", "fraud check", "carol");
@@ -101,7 +112,23 @@ class PayoutFailClosedTest extends LedgerFixture {
         assertThat(second).isEqualTo(new PayoutRepository.Resolution("FAILED", "alice", "bob", true));
         assertThat(locked("u-owner")).as("resolving releases nothing by itself: the workflow does").isEqualTo(owner);
 
-        assertThat(payouts.resolve(payoutId, "PAID", "carol", "Cashfree dashboard shows it paid").ready()).isTrue();
+        // Resolved (and signalled): another user's PAID must not overwrite who decided what (the resolve-audit finding).
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "PAID", "carol", "Cashfree dashboard shows it paid"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already resolved");
+        assertThat(payouts.payout(payoutId).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(dsl.fetchValue("select resolution_outcome || '/' || resolution_requested_by || '/' || resolution_confirmed_by"
+                + " from payout where payout_id = ?", payoutId)).isEqualTo("FAILED/alice/bob");
+        payouts.release(payoutId, "FAILED", "test over");
+    }
+
+    @Test
+    void aConfirmPaidIsFinal() {
+        payouts.lock(payoutId);
+        payouts.sendPermit(payoutId);
+        payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h");
+        assertThat(payouts.resolve(payoutId, "PAID", "alice", "dashboard shows it paid").ready()).isTrue();
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "bob", "no, it failed"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already resolved");
         payouts.release(payoutId, "FAILED", "test over");
     }
 

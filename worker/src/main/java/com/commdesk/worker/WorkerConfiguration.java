@@ -20,7 +20,7 @@ import com.commdesk.ledger.PaymentOperations;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.RefundLedger;
 import com.commdesk.ledger.PaymentGroupCommitter;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.rules.CommissionRuleRepository;
 import com.commdesk.workflows.client.TemporalConnections;
 import com.commdesk.workflows.client.TemporalSettings;
@@ -135,7 +135,7 @@ public class WorkerConfiguration {
     PaymentActivitiesImpl paymentActivities(FraudScreen.Rules fraudRules, CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy,
                                             com.commdesk.ledger.Ledger ledger, PaymentGroupCommitter committer, MeterRegistry metrics) {
         return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new PaymentLedger(ledger), committer,
-                new SettlementRepository(db.dsl()), feePolicy,
+                new HoldQueue(db.dsl()), feePolicy,
                 new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics, new CommunityRepository(db.dsl())),
                 new PaymentOperations(db.dsl()), metrics);
     }

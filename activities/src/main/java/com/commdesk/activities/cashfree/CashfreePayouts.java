@@ -27,9 +27,12 @@ public interface CashfreePayouts {
     /** A transfer: our transfer_id (the payout id), the amount in paise, the beneficiary, Cashfree's transfer_mode (banktransfer, upi). */
     record NewTransfer(String transferId, long amountPaise, String beneficiaryId, String mode) {}
 
-    /** Cashfree's view of a transfer. status: RECEIVED, PENDING, SUCCESS, FAILED, REJECTED, REVERSED, ... */
+    /**
+     * Cashfree's view of a transfer. status: RECEIVED, PENDING, SUCCESS, FAILED, REJECTED, REVERSED, ...;
+     * utr: the bank's reference ({@code transfer_utr}) once the transfer succeeded, else null.
+     */
     record Transfer(String transferId, String cfTransferId, String status, String statusCode, String statusDescription,
-                    long amountPaise) {}
+                    long amountPaise, String utr) {}
 
     Optional<NewBeneficiary> beneficiary(String beneficiaryId);
 

@@ -195,7 +195,13 @@ public final class CashfreePayoutsClient implements CashfreePayouts {
         JsonNode amount = n.get("transfer_amount");
         long paise = amount == null || !amount.isNumber() ? 0 : amount.decimalValue().movePointRight(2).longValueExact();
         return new Transfer(text(n, "transfer_id"), text(n, "cf_transfer_id"), text(n, "status"), text(n, "status_code"),
-                text(n, "status_description"), paise);
+                text(n, "status_description"), paise, utrOf(n));
+    }
+
+    /** Cashfree's {@code transfer_utr}: absent, null or "" until the bank has the money, then the bank's reference. */
+    static String utrOf(JsonNode transfer) {
+        String utr = text(transfer, "transfer_utr");
+        return utr == null || utr.isBlank() ? null : utr.strip();
     }
 
     private static String text(JsonNode n, String field) {

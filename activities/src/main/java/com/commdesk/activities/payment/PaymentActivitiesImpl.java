@@ -20,7 +20,7 @@ import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPoster;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.PostedPayment;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.workflows.payment.Allocation;
 import com.commdesk.activities.fraud.FraudScreen;
 import com.commdesk.workflows.payment.FeeCalculation;
@@ -30,12 +30,14 @@ import com.commdesk.workflows.payment.PaymentActivities;
 import com.commdesk.workflows.payment.PaymentFailures;
 import com.commdesk.workflows.payment.PaymentRequest;
 import com.commdesk.workflows.payment.PayoutHandover;
-import com.commdesk.workflows.payment.SettlementQueued;
+import com.commdesk.workflows.payment.HoldsQueued;
 import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.failure.ApplicationFailure;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -57,7 +59,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final com.commdesk.ledger.community.CommunityOnboarding onboarding;
     private final PaymentLedger ledger;
     private final PaymentPoster poster;
-    private final SettlementRepository settlement;
+    private final HoldQueue holds;
     private final FeePolicy feePolicy;
     private final FraudScreen fraudScreen;
     private final PaymentOperations operations;
@@ -68,14 +70,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     /** Posts each payment in a transaction of its own. */
     public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger,
-                                 SettlementRepository settlement, FeePolicy feePolicy,
+                                 HoldQueue holds, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
-        this(cashfree, communities, ledger, ledger::postPayment, settlement, feePolicy, fraudScreen, operations, metrics);
+        this(cashfree, communities, ledger, ledger::postPayment, holds, feePolicy, fraudScreen, operations, metrics);
     }
 
     /** Posts payments through {@code poster}, e.g. a {@link com.commdesk.ledger.PaymentGroupCommitter} shared by the worker. */
     public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger, PaymentPoster poster,
-                                 SettlementRepository settlement, FeePolicy feePolicy,
+                                 HoldQueue holds, FeePolicy feePolicy,
                                  FraudScreen fraudScreen, PaymentOperations operations, MeterRegistry metrics) {
         this.poster = poster;
         this.fraudScreen = fraudScreen;
@@ -84,7 +86,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         this.communities = communities;
         this.onboarding = communities.onboarding();
         this.ledger = ledger;
-        this.settlement = settlement;
+        this.holds = holds;
         this.feePolicy = feePolicy;
         this.verificationFailures = Counter.builder("commdesk.payments.verification.failures")
                 .description("Payments Cashfree did not confirm (possible fraud attempts)").register(metrics);
@@ -122,6 +124,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         // (created by CommDesk) names them, a request that says otherwise is refused (issue 10 item 7, D16).
         contradicts(order, SOURCE_TYPE_TAG, request.sourceType(), v -> v);
         contradicts(order, PLACE_OF_SUPPLY_TAG, request.metadata().get(PLACE_OF_SUPPLY_TAG), PaymentActivitiesImpl::stateCode);
+        // The community's configuration names the revenue sources it offers (null: every one).
+        if (!onboarding.offers(request.communityId(), request.sourceType())) {
+            throw rejected("community '" + request.communityId() + "' does not offer source type '" + request.sourceType() + "'");
+        }
         List<CashfreePayment> successful = payments.stream().filter(p -> "SUCCESS".equals(p.status())).toList();
         if (successful.size() != 1) throw rejected("order has " + successful.size() + " successful payments, expected exactly 1");
         CashfreePayment paid = successful.get(0);
@@ -130,12 +136,31 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
                     + " for an order of " + order.amountPaise() + " INR");
         }
         return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
-                paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId());
+                paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId(),
+                blankToNull(order.tags().get(PLACE_OF_SUPPLY_TAG)));
+    }
+
+    /**
+     * The request with the order's facts in it: a place of supply the request omits is the order's
+     * (D16: the order's fact wins, so omitting it cannot turn an intra-state sale into IGST). A request
+     * that states one was already checked against the order by verification.
+     */
+    static PaymentRequest withOrderFacts(PaymentRequest request, VerifiedPayment verified) {
+        String fact = verified.placeOfSupply();
+        if (fact == null || blankToNull(request.metadata().get(PLACE_OF_SUPPLY_TAG)) != null) return request;
+        Map<String, String> metadata = new HashMap<>(request.metadata());
+        metadata.put(PLACE_OF_SUPPLY_TAG, fact);
+        return new PaymentRequest(request.paymentId(), request.communityId(), request.sourceType(), request.sourceId(),
+                request.cashfreeOrderId(), request.amountPaise(), metadata);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private void contradicts(CashfreeOrder order, String tag, String claimed, java.util.function.UnaryOperator<String> key) {
-        String fact = order.tags().get(tag);
-        if (fact != null && claimed != null && !key.apply(fact).equals(key.apply(claimed))) {
+        String fact = blankToNull(order.tags().get(tag));
+        if (fact != null && blankToNull(claimed) != null && !key.apply(fact).equals(key.apply(claimed))) {
             throw rejected("order " + order.orderId() + " has " + tag + " '" + fact + "', not '" + claimed + "'");
         }
     }
@@ -166,7 +191,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     }
 
     @Override
-    public FeeCalculation calculateFees(PaymentRequest request, VerifiedPayment verified) {
+    public FeeCalculation calculateFees(PaymentRequest claimed, VerifiedPayment verified) {
+        PaymentRequest request = withOrderFacts(claimed, verified);
         // The community as it was when the customer paid: its split agreement version in force then (docs/communities.md).
         java.time.Instant paidAt = verified.paidAtEpochMillis() == null ? java.time.Instant.now()
                 : java.time.Instant.ofEpochMilli(verified.paidAtEpochMillis());
@@ -206,7 +232,9 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     }
 
     @Override
-    public LedgerPosting postToLedger(PaymentRequest request, VerifiedPayment verified, FeeCalculation fees, Allocation allocation) {
+    public LedgerPosting postToLedger(PaymentRequest claimed, VerifiedPayment verified, FeeCalculation fees, Allocation allocation) {
+        // The booked metadata names the place of supply the GST heads were computed for.
+        PaymentRequest request = withOrderFacts(claimed, verified);
         try {
             PostedPayment posted = poster.post(new PaymentPosting(request.paymentId(), request.communityId(),
                     request.sourceType(), request.sourceId(), request.cashfreeOrderId(), verified.cashfreePaymentId(),
@@ -244,8 +272,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     }
 
     @Override
-    public SettlementQueued queueSettlement(String transactionId) {
-        return new SettlementQueued(settlement.queueSettlement(UUID.fromString(transactionId)).toInstant().toEpochMilli());
+    public HoldsQueued queueSettlement(String transactionId) {
+        return new HoldsQueued(holds.queueHolds(UUID.fromString(transactionId)).toInstant().toEpochMilli());
     }
 
     /**
@@ -255,7 +283,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
      */
     @Override
     public PayoutHandover handOverToPayouts(String transactionId) {
-        return new PayoutHandover(0, settlement.payoutPolicyOf(UUID.fromString(transactionId)));
+        return new PayoutHandover(0, holds.payoutPolicyOf(UUID.fromString(transactionId)));
     }
 
     private CommunityConfig community(String communityId) {

@@ -6,7 +6,7 @@ import com.commdesk.activities.cashfree.CashfreePayouts;
 import com.commdesk.activities.cashfree.CashfreeRejectedException;
 import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.payouts.PayoutRepository.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
@@ -114,7 +114,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     public static String settlementId(String communityId, String cycle, long cutOffMillis) {
         return "stl_" + communityId + "_" + cycle.toLowerCase(java.util.Locale.ROOT) + "_"
-                + CYCLE_STAMP.format(Instant.ofEpochMilli(cutOffMillis).atZone(SettlementRepository.SETTLEMENT_ZONE));
+                + CYCLE_STAMP.format(Instant.ofEpochMilli(cutOffMillis).atZone(com.commdesk.fees.IndiaTime.ZONE));
     }
 
     @Override
@@ -190,6 +190,13 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     @Override
     public void recordDecision(String payoutId, boolean approved, String approver, String note) {
         payouts.recordDecision(payoutId, approved, approver, note);
+    }
+
+    @Override
+    public void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration) {
+        if (!payouts.recordDecision(payoutId, approved, approver, note, flagGeneration)) {
+            log.warn("payout {}: {}'s approval was given before a flag raised since; it waits for a new approval", payoutId, approver);
+        }
     }
 
     @Override
@@ -299,7 +306,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     }
 
     private TransferResult record(String payoutId, CashfreePayouts.Transfer t) {
-        payouts.recordCashfree(payoutId, t.cfTransferId(), t.status(), t.statusCode());
+        payouts.recordCashfree(payoutId, t.cfTransferId(), t.status(), t.statusCode(), t.utr());
         return new TransferResult(t.status(), t.statusCode(), t.statusDescription(), t.cfTransferId());
     }
 
@@ -405,7 +412,11 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     @Override
     public boolean latePaid(String payoutId, String detail) {
         try {
-            payouts.latePaid(payoutId, detail);
+            if (!payouts.latePaid(payoutId, detail)) {
+                // Cashfree's own record says FAILED/REJECTED/REVERSED: the repository told finance (LATE_UNPOSTED).
+                log.error("payout {}: {}; not posted: Cashfree's record of the transfer says otherwise: finance must look", payoutId, detail);
+                return false;
+            }
         } catch (LedgerException e) {
             if (e.code() != LedgerException.Code.INSUFFICIENT_FUNDS) throw e; // transient: retried
             recordForFinance(payoutId, detail + "; could not be posted: " + e.getMessage());

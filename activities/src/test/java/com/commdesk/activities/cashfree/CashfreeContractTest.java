@@ -96,6 +96,13 @@ class CashfreeContractTest {
         assertThat(exercised).as(sim.exchanges().stream().map(e -> e.method() + " " + e.path()).toList().toString()).contains("payouts.createBeneficiary", "payouts.getBeneficiary", "payouts.createTransfer",
                 "payouts.getTransfer", "pg.createOrder", "pg.fetchOrder", "pg.fetchPayments", "pg.settlementRecon", "pg.settlements");
         assertThat(sim.payouts().sentWebhooks()).hasSizeGreaterThanOrEqualTo(2);
+
+        // The bank's reference of a successful transfer: the status fetch and the webhook give the same transfer_utr.
+        CashfreePayouts.Transfer done = payouts.transfer("po_contract_bank").orElseThrow();
+        assertThat(done.status()).isEqualTo("SUCCESS");
+        assertThat(done.utr()).isNotBlank();
+        assertThat(sim.payouts().sentWebhooks()).filteredOn(w -> w.rawBody().contains("\"po_contract_bank\""))
+                .anySatisfy(w -> assertThat(w.rawBody()).contains("\"transfer_utr\":\"" + done.utr() + "\""));
     }
 
     @Test

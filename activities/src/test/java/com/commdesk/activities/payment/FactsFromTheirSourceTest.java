@@ -6,28 +6,53 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.commdesk.activities.cashfree.CashfreeGateway;
 import com.commdesk.activities.cashfree.CashfreeOrder;
 import com.commdesk.activities.cashfree.CashfreePayment;
+import com.commdesk.fees.FeeSchedules;
+import com.commdesk.fees.GstHeads;
+import com.commdesk.ledger.CommunityRepository;
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payment.PaymentFailures;
 import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.failure.ApplicationFailure;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 10 item 7: the caller must not pick the fee rule and the GST heads. The revenue source and the
- * place of supply are facts of the Cashfree order (its tags, set when the order was created); a payment
- * request that contradicts them is refused by verification, non-retryably, before anything is written
- * (docs/decisions.md D16). Before the fix, verification only compared the community tag.
+ * place of supply are facts of the Cashfree order (its tags, set when the order was created) and of the
+ * community's configuration (the source types it offers); a payment request that contradicts them is
+ * refused by verification, non-retryably, before anything is written (docs/decisions.md D16). A request
+ * that omits the place of supply takes the order's: the order's fact wins.
  */
 class FactsFromTheirSourceTest {
     static final Map<String, String> TAGS = Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community",
             "source_type", "EVENT", PaymentActivitiesImpl.PLACE_OF_SUPPLY_TAG, "KA");
+    static LedgerDatabase db;
+    static PaymentActivitiesImpl activities;
 
-    final PaymentActivitiesImpl activities = new PaymentActivitiesImpl(gateway(TAGS), new com.commdesk.ledger.CommunityRepository(null), null,
-            (com.commdesk.ledger.PaymentPoster) null, null, null, null, null, new SimpleMeterRegistry());
+    @BeforeAll
+    static void setUp() {
+        db = TestDatabases.fresh();
+        activities = activities(TAGS);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        db.close();
+    }
+
+    static PaymentActivitiesImpl activities(Map<String, String> tags) {
+        return new PaymentActivitiesImpl(gateway(tags), new CommunityRepository(db.dsl()), null,
+                (com.commdesk.ledger.PaymentPoster) null, null, FeePolicy.fixed(FeeSchedules.seedExamples()), null, null,
+                new SimpleMeterRegistry());
+    }
 
     static CashfreeGateway gateway(Map<String, String> tags) {
         CashfreeOrder order = new CashfreeOrder("order-1", "cf-order-1", 100_000L, "INR", "PAID", tags, "cust-1");
@@ -68,5 +93,45 @@ class FactsFromTheirSourceTest {
         assertThatThrownBy(() -> activities.verifyWithCashfree(request("EVENT", Map.of(PaymentActivitiesImpl.PLACE_OF_SUPPLY_TAG, "TN"))))
                 .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.isNonRetryable()).isTrue())
                 .hasMessageContaining("place_of_supply 'KA'");
+    }
+
+    /** The demo community supplies from KA: the order's KA makes the sale intra-state (CGST + SGST), not IGST. */
+    @Test
+    void aRequestThatOmitsThePlaceOfSupplyTakesTheOrders() {
+        PaymentRequest omitted = request("EVENT", Map.of());
+        VerifiedPayment verified = activities.verifyWithCashfree(omitted);
+        GstHeads heads = activities.calculateFees(omitted, verified).breakdown().gstHeads();
+        assertThat(heads.igstPaise()).as("the order says KA: not an inter-state supply").isZero();
+        assertThat(heads.cgstPaise()).isPositive().isEqualTo(heads.sgstPaise());
+
+        GstHeads stated = activities.calculateFees(request("EVENT", Map.of(PaymentActivitiesImpl.PLACE_OF_SUPPLY_TAG, "KA")),
+                verified).breakdown().gstHeads();
+        assertThat(heads).as("omitting the fact changes nothing").isEqualTo(stated);
+    }
+
+    /** Without the tag the request's place of supply (or none: IGST) stands, as before. */
+    @Test
+    void anOrderWithoutThePlaceOfSupplyLeavesTheRequests() {
+        PaymentActivitiesImpl untagged = activities(Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community"));
+        PaymentRequest none = request("EVENT", Map.of());
+        assertThat(untagged.calculateFees(none, untagged.verifyWithCashfree(none)).breakdown().gstHeads().igstPaise()).isPositive();
+    }
+
+    /** The community offers EVENT and SPONSOR only: a MEMBERSHIP payment is refused, whatever the order's tags say. */
+    @Test
+    void aSourceTypeTheCommunityDoesNotOfferIsRefused() {
+        db.dsl().execute("update community set source_types = '{EVENT,SPONSOR}' where community_id = 'demo-community'");
+        try {
+            PaymentActivitiesImpl untagged = activities(Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community"));
+            assertThat(untagged.verifyWithCashfree(request("SPONSOR", Map.of())).cashfreePaymentId()).isEqualTo("cf-pay-1");
+            assertThatThrownBy(() -> untagged.verifyWithCashfree(request("MEMBERSHIP", Map.of())))
+                    .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+                        assertThat(f.isNonRetryable()).isTrue();
+                        assertThat(f.getType()).isEqualTo(PaymentFailures.VERIFICATION_FAILED);
+                    })
+                    .hasMessageContaining("does not offer source type 'MEMBERSHIP'");
+        } finally {
+            db.dsl().execute("update community set source_types = null where community_id = 'demo-community'");
+        }
     }
 }

@@ -21,7 +21,7 @@ import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.RefundLedger;
 import com.commdesk.ledger.WalletMovements;
 import com.commdesk.ledger.PaymentOperations;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payment.Allocation;
 import com.commdesk.workflows.payment.FeeCalculation;
@@ -34,7 +34,7 @@ import com.commdesk.workflows.payment.PaymentStatus;
 import com.commdesk.workflows.payment.PaymentWorkflow;
 import com.commdesk.workflows.payment.PaymentWorkflowImpl;
 import com.commdesk.workflows.payment.PayoutHandover;
-import com.commdesk.workflows.payment.SettlementQueued;
+import com.commdesk.workflows.payment.HoldsQueued;
 import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowOptions;
@@ -86,7 +86,7 @@ class PaymentSagaIntegrationTest {
         public FeeCalculation calculateFees(PaymentRequest r, VerifiedPayment v) { return real.calculateFees(r, v); }
         public Allocation allocateShares(String c, long net, List<RoleSplit> roles) { return real.allocateShares(c, net, roles); }
         public void reverseLedgerPosting(String id, String reason) { real.reverseLedgerPosting(id, reason); }
-        public SettlementQueued queueSettlement(String tx) { return real.queueSettlement(tx); }
+        public HoldsQueued queueSettlement(String tx) { return real.queueSettlement(tx); }
         public PayoutHandover handOverToPayouts(String tx) { return real.handOverToPayouts(tx); }
     }
 
@@ -113,7 +113,7 @@ class PaymentSagaIntegrationTest {
         var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
         PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
-                new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
                 new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
         LosesFirstPostingCompletion activities = new LosesFirstPostingCompletion(real);
         Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
@@ -148,7 +148,7 @@ class PaymentSagaIntegrationTest {
         Ledger core = new Ledger(dsl);
         HoldReleases holds = new HoldReleases(core);
         PaymentActivitiesImpl payments = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(core),
-                new SettlementRepository(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
                 new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
         var refunds = new com.commdesk.activities.refund.RefundActivitiesImpl(new LedgerQueries(dsl), new RefundLedger(core), adapter,
                 com.commdesk.ledger.RefundPosting.GatewayFee.BORNE_BY_COMMUNITY, com.commdesk.ledger.RefundPosting.PlatformFee.REFUNDED, metrics);

@@ -17,7 +17,7 @@ import com.commdesk.ledger.HoldReleases;
 import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
-import com.commdesk.ledger.SettlementRepository;
+import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
@@ -109,7 +109,7 @@ class PayoutTransferRefusalTest {
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
         var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r1", DEMO, "EVENT", "evt", "order-r1", "cf-r1", "CARD", b,
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
-        new SettlementRepository(dsl).queueSettlement(posted.transactionId());
+        new HoldQueue(dsl).queueHolds(posted.transactionId());
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());

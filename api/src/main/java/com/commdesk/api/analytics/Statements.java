@@ -43,7 +43,8 @@ final class Statements {
             boolean paid = "PAYOUT_PAID".equals(m.kind());
             payouts.add(Row.of(m.payoutId() == null ? "journal " + m.journalId() : m.payoutId(), paid ? -m.amountPaise() : m.amountPaise(),
                     (paid ? "paid " : "reversed by the bank ") + IndianMoney.ist(m.at()) + "; " + m.role() + "/" + m.userId()
-                            + "; status " + m.status() + (m.cfTransferId() == null ? "" : "; Cashfree transfer " + m.cfTransferId())
+                            + "; status " + m.status() + "; UTR " + (m.bankUtr() == null ? "not reported" : m.bankUtr())
+                            + (m.cfTransferId() == null ? "" : "; Cashfree transfer " + m.cfTransferId())
                             + "; journal " + m.journalId()));
         }
         sections.add(new Section(PAYOUTS, List.of(AMOUNT), payouts));

@@ -46,6 +46,8 @@ public class CommunitiesController {
     static final Pattern GSTIN = Pattern.compile("[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]");
     static final List<String> CYCLES = List.of("INSTANT", "DAILY", "WEEKLY", "MANUAL");
     static final List<String> PAN = List.of("VERIFIED", "MISSING");
+    static final int MAX_SOURCE_TYPES = 50;
+    static final Pattern SOURCE_TYPE = com.commdesk.api.payment.PaymentsController.SOURCE_TYPE;
     /** An agreement may start at most this long before the request (clock skew), never further back. */
     static final Duration BACKDATING_TOLERANCE = Duration.ofMinutes(1);
 
@@ -60,13 +62,19 @@ public class CommunitiesController {
 
     public record Fraud(Long maxPaymentPaise, Integer velocityFloor, Integer velocityMultiplier) {}
 
-    /** Create and settings body; {@code communityId} only on create. Defaults: tier STANDARD, hold 7 days, DAILY, Rs 100, 24 h. */
+    /**
+     * Create and settings body; {@code communityId} only on create. Defaults: tier STANDARD, hold 7 days, DAILY, Rs 100, 24 h.
+     * {@code sourceTypes}: the revenue sources the community offers (a payment of another is refused); absent on create or
+     * empty = every source type, absent on update = unchanged.
+     */
     public record CommunityInput(String communityId, String name, String tier, String supplierState, String gstin, String panStatus,
-                                 Integer holdDays, String payoutCycle, Long minPayoutPaise, Fraud fraud, Integer beneficiaryCoolingOffHours) {}
+                                 Integer holdDays, String payoutCycle, Long minPayoutPaise, Fraud fraud, Integer beneficiaryCoolingOffHours,
+                                 List<String> sourceTypes) {}
 
+    /** {@code sourceTypes} null: the community offers every source type. */
     public record CommunityView(String communityId, String name, String tier, String supplierState, String gstin, String panStatus,
                                 int holdDays, String payoutCycle, long minPayoutPaise, Fraud fraud, int beneficiaryCoolingOffHours,
-                                String createdBy, Instant createdAt, AgreementView currentAgreement) {}
+                                List<String> sourceTypes, String createdBy, Instant createdAt, AgreementView currentAgreement) {}
 
     public record AgreementInput(Instant effectiveFrom, List<RoleInput> roles, String note) {}
 
@@ -197,7 +205,22 @@ public class CommunitiesController {
         if (mult != null && (mult < 1 || mult > 1000)) throw ApiProblem.invalid("fraud.velocityMultiplier", "fraud.velocityMultiplier must be 1..1000");
         int cooling = b.beneficiaryCoolingOffHours() != null ? b.beneficiaryCoolingOffHours() : base == null ? 24 : base.beneficiaryCoolingOffHours();
         if (cooling < 0 || cooling > 720) throw ApiProblem.invalid("beneficiaryCoolingOffHours", "beneficiaryCoolingOffHours must be 0..720");
-        return new Settings(name, tier, state, gstin, pan, hold, cycle, min, cap, floor, mult, cooling);
+        return new Settings(name, tier, state, gstin, pan, hold, cycle, min, cap, floor, mult, cooling,
+                b.sourceTypes() != null ? sourceTypes(b.sourceTypes()) : base == null ? null : base.sourceTypes());
+    }
+
+    /** Upper-cased, each as a payment's sourceType is spelled, no repeats; empty = every source type (null). */
+    static List<String> sourceTypes(List<String> given) {
+        if (given.size() > MAX_SOURCE_TYPES) throw ApiProblem.invalid("sourceTypes", "sourceTypes has more than " + MAX_SOURCE_TYPES + " entries");
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < given.size(); i++) {
+            String t = given.get(i) == null ? "" : given.get(i).strip().toUpperCase(java.util.Locale.ROOT);
+            if (!SOURCE_TYPE.matcher(t).matches()) {
+                throw ApiProblem.invalid("sourceTypes[" + i + "]", "a source type is 2-32 of A-Z 0-9 _ (e.g. EVENT, SPONSOR)");
+            }
+            out.add(t);
+        }
+        return out.isEmpty() ? null : List.copyOf(out);
     }
 
     /** An owner changes its community's name, payout cycle and minimum payout; the rest is the platform's. */
@@ -218,7 +241,7 @@ public class CommunitiesController {
         AgreementView current = onboarding.agreementAt(c.communityId(), clock.instant()).map(CommunitiesController::view).orElse(null);
         return new CommunityView(c.communityId(), s.name(), s.tier(), s.supplierState(), s.gstin(), s.panStatus(), s.holdDays(),
                 s.payoutPolicy(), s.minPayoutPaise(), new Fraud(s.fraudMaxPaymentPaise(), s.fraudVelocityFloor(), s.fraudVelocityMultiplier()),
-                s.beneficiaryCoolingOffHours(), c.createdBy(), c.createdAt() == null ? null : c.createdAt().toInstant(), current);
+                s.beneficiaryCoolingOffHours(), s.sourceTypes(), c.createdBy(), c.createdAt() == null ? null : c.createdAt().toInstant(), current);
     }
 
     static AgreementView view(Agreement a) {

@@ -55,7 +55,7 @@ public class PaymentsController {
     public static final long MAX_AMOUNT_PAISE = 1_000_000_000_000L;
     static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     static final Pattern COMMUNITY = Pattern.compile("[a-z0-9][a-z0-9_-]{1,63}");
-    static final Pattern SOURCE_TYPE = Pattern.compile("[A-Z][A-Z0-9_]{1,31}");
+    public static final Pattern SOURCE_TYPE = Pattern.compile("[A-Z][A-Z0-9_]{1,31}");
     /** Cashfree's order id rule: 3 to 50 of letters, digits, '-' and '_'. */
     static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9_-]{3,50}");
     static final int MAX_METADATA_ENTRIES = 20;
@@ -100,6 +100,12 @@ public class PaymentsController {
         }
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
         PaymentRequest request = validate(key, body);
+        // A fact of the community's configuration the API can check itself (D16): the sources it offers.
+        // What only the Cashfree order can tell is checked by the payment's verification.
+        if (!onboarding.offers(request.communityId(), request.sourceType())) {
+            throw ApiProblem.unprocessable("sourceType", "community '" + request.communityId() + "' does not offer source type '"
+                    + request.sourceType() + "'");
+        }
 
         var accepted = intake.accept(new AcceptedPayment(key, requestSha256(request), request.communityId(),
                 request.sourceType(), request.sourceId(), request.cashfreeOrderId(), request.amountPaise(),

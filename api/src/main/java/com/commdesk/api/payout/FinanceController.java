@@ -135,7 +135,7 @@ public class FinanceController {
             else if (p.flaggedReason() != null) out.add(new Outcome(id, "skipped", "flagged for investigation: " + p.flaggedReason()
                     + " (approve it on its own)"));
             else {
-                signal(id).approve(new PayoutDecision(who, body.note()));
+                signal(id).approve(new PayoutDecision(who, body.note(), p.flagGeneration()));
                 out.add(new Outcome(id, "approved", null));
             }
         }
@@ -149,7 +149,8 @@ public class FinanceController {
     public ResponseEntity<?> approveOne(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
         String who = Caller.current().subject();
         Payout p = awaitingDecision(payoutId);
-        signal(p.payoutId()).approve(new PayoutDecision(who, d == null ? null : d.note()));
+        // The flags this approver saw: a flag raised after this read makes the approval not count (docs/payouts.md).
+        signal(p.payoutId()).approve(new PayoutDecision(who, d == null ? null : d.note(), p.flagGeneration()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "approve"));
     }
 
@@ -158,7 +159,7 @@ public class FinanceController {
         String who = Caller.current().subject();
         if (d == null || d.note() == null || d.note().isBlank()) throw ApiProblem.invalid("note", "a rejection needs a note (the reason)");
         Payout p = awaitingDecision(payoutId);
-        signal(p.payoutId()).reject(new PayoutDecision(who, d.note()));
+        signal(p.payoutId()).reject(new PayoutDecision(who, d.note(), p.flagGeneration()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "reject"));
     }
 
@@ -221,8 +222,14 @@ public class FinanceController {
             out.put("next", "another finance user must confirm FAILED");
             return ResponseEntity.accepted().body(out);
         }
-        signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
-                r.confirmedBy(), body.note()));
+        try {
+            signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
+                    r.confirmedBy(), body.note()));
+        } catch (io.temporal.client.WorkflowNotFoundException ended) {
+            // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
+            throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
+                    + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);
+        }
         return ResponseEntity.ok(out);
     }
 
@@ -253,7 +260,7 @@ public class FinanceController {
         }
         long now = clock.millis();
         String id = "stl_" + body.communityId() + "_manual_" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-                .format(Instant.ofEpochMilli(now).atZone(com.commdesk.ledger.SettlementRepository.SETTLEMENT_ZONE));
+                .format(Instant.ofEpochMilli(now).atZone(com.commdesk.fees.IndiaTime.ZONE));
         SettlementWorkflow wf = workflows.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE).build());

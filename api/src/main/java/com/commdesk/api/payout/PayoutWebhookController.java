@@ -5,7 +5,6 @@ import com.commdesk.api.web.WebhookAudit;
 import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.LedgerDatabase;
-import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.payouts.PayoutRepository;
 import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
@@ -37,7 +36,9 @@ import tools.jackson.databind.ObjectMapper;
  * journal (a late SUCCESS after the money was returned, a late REVERSED after success). V1 payloads
  * (form-encoded, signed differently) are refused with a clear error: the dashboard must send V2
  * (docs/decisions.md D-CF2); polling still finds every outcome meanwhile. A first delivery for one of our
- * payouts is appended to the audit log as {@code cashfree-payouts} ({@link WebhookAudit}).
+ * payouts is appended to the audit log as {@code cashfree-payouts} ({@link WebhookAudit}). A SUCCESS (or
+ * REVERSED) carries the bank's reference {@code transfer_utr}, stored on the payout once (whichever of webhook
+ * and status fetch comes first).
  */
 @RestController
 public class PayoutWebhookController {
@@ -92,6 +93,12 @@ public class PayoutWebhookController {
             return ResponseEntity.ok(new Receipt(eventId, transferId, "ignored: not one of our payouts"));
         }
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, transferId, "already received"));
+        // Cashfree's own record first (it only moves forward): whoever acts later reads it, so a SUCCESS delivered
+        // after Cashfree's REVERSED or FAILED can never be booked as paid (docs/payouts.md, "Late answers").
+        String before = payouts.recordCashfreeAnswer(transferId, status, code);
+        // The bank's reference of a successful transfer, kept on the payout whether the workflow or this webhook
+        // hears of the success first (idempotent; the first reference stays).
+        payouts.recordBankUtr(transferId, status, data.path("transfer_utr").asText(null));
         String action;
         try {
             workflows.newWorkflowStub(PayoutWorkflow.class, transferId).transferUpdate(new TransferUpdate(eventId, status, code,
@@ -99,7 +106,7 @@ public class PayoutWebhookController {
             action = "signalled";
         } catch (WorkflowNotFoundException ended) {
             late.increment();
-            action = lateOutcome(transferId, type, status, code);
+            action = lateOutcome(transferId, before, type, status, code);
         }
         // Recorded after acting (acting is idempotent): a delivery that failed half-way is retried by Cashfree and lands.
         if (events.recordOnce(eventId, type, transferId, new String(body, StandardCharsets.UTF_8))) {
@@ -109,27 +116,16 @@ public class PayoutWebhookController {
         return ResponseEntity.ok(new Receipt(eventId, transferId, action));
     }
 
-    /** The payout's workflow has ended: a late SUCCESS or REVERSED is posted by its own journals; the rest is recorded. */
-    private String lateOutcome(String transferId, String type, String status, String code) {
-        String now = payouts.payout(transferId).orElseThrow().status();
-        try {
-            if ("SUCCESS".equals(status) && ("FAILED".equals(now) || "REJECTED".equals(now))) {
-                payouts.latePaid(transferId, type + " " + code);
-                log.warn("payout {} was {} but Cashfree reports SUCCESS: posted as paid (its own journals)", transferId, now);
-                return "late SUCCESS posted";
-            }
-            if ("REVERSED".equals(status) && "PAID".equals(now)) {
-                payouts.reversePaid(transferId, "late REVERSED " + code);
-                log.warn("payout {} was reversed after its workflow ended: posted, money back in available", transferId);
-                return "late REVERSED posted";
-            }
-        } catch (LedgerException e) {
-            payouts.recordEvent(transferId, "LATE_UNPOSTED", "cashfree", type + " " + status + ": " + e.getMessage());
-            log.error("payout {}: late {} could not be posted ({}): finance must look", transferId, status, e.getMessage());
-            return "recorded for finance: " + e.code();
+    /** The payout's workflow has ended: the repository posts what Cashfree's answer means, or records it for finance. */
+    private String lateOutcome(String transferId, String cashfreeBefore, String type, String status, String code) {
+        PayoutRepository.LateAnswer done = payouts.lateAnswer(transferId, cashfreeBefore, status, code, type + " " + status + " " + code);
+        switch (done.action()) {
+            case POSTED -> log.warn("payout {}: {} after its workflow ended: {}", transferId, status, done.detail());
+            case UNPOSTED -> log.error("payout {}: late {} not posted ({}): finance must look", transferId, status, done.detail());
+            case RECORDED -> log.warn("payout webhook {} {} for {} arrived after its workflow ended: {}", type, status, transferId,
+                    done.detail());
         }
-        log.warn("payout webhook {} {} for {} ({}) arrived after its workflow ended: recorded", type, status, transferId, now);
-        return "recorded; payout workflow has ended";
+        return done.detail();
     }
 
     /** A V1 payouts webhook: form-encoded POST parameters (event, transferId, ..., signature). */

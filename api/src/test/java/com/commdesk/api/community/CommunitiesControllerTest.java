@@ -71,6 +71,27 @@ class CommunitiesControllerTest {
         verify(idempotency, never()).reserve(anyString(), anyString(), anyString(), anyString());
     }
 
+    /** Issue 10 item 7: the sources a community offers are stored upper-cased without repeats; [] = every source; a bad one is a 400. */
+    @Test
+    void sourceTypesAreNormalisedAndValidated() {
+        CommunitiesController.CommunityInput in = new CommunitiesController.CommunityInput(null, null, null, null, null, null, null, null,
+                null, null, null, java.util.List.of(" event", "EVENT", "sponsor"));
+        org.assertj.core.api.Assertions.assertThat(CommunitiesController.settings(in, DEMO).sourceTypes()).containsExactly("EVENT", "SPONSOR");
+        CommunitiesController.CommunityInput keep = new CommunitiesController.CommunityInput(null, null, null, null, null, null, null, null,
+                null, null, null, null);
+        Settings restricted = CommunitiesController.settings(in, DEMO);
+        org.assertj.core.api.Assertions.assertThat(CommunitiesController.settings(keep, restricted).sourceTypes()).as("absent: unchanged")
+                .containsExactly("EVENT", "SPONSOR");
+        CommunitiesController.CommunityInput every = new CommunitiesController.CommunityInput(null, null, null, null, null, null, null, null,
+                null, null, null, java.util.List.of());
+        org.assertj.core.api.Assertions.assertThat(CommunitiesController.settings(every, restricted).sourceTypes()).isNull();
+        CommunitiesController.CommunityInput bad = new CommunitiesController.CommunityInput(null, null, null, null, null, null, null, null,
+                null, null, null, java.util.List.of("EVENT", "a b"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CommunitiesController.settings(bad, DEMO))
+                .isInstanceOfSatisfying(com.commdesk.api.web.ApiProblem.class, p -> org.assertj.core.api.Assertions.assertThat(p.getMessage())
+                        .isNotNull()).extracting(t -> ((com.commdesk.api.web.ApiProblem) t).field()).isEqualTo("sourceTypes[1]");
+    }
+
     @Test
     void anotherCommunitysOwnerIsRefused() throws Exception {
         mvc.perform(post("/api/v1/communities/demo-community/split-agreements").with(as("x", Role.COMMUNITY_OWNER, "other-community"))

@@ -56,6 +56,18 @@ class PaymentsControllerTest {
         verifyNoInteractions(intake, starter, workflows);
     }
 
+    /** Issue 10 item 7: the community's configuration names the sources it offers; another is a 422 and nothing is recorded. */
+    @Test
+    void aSourceTypeTheCommunityDoesNotOfferIsA422AndNothingIsRecorded() throws Exception {
+        when(onboarding.offers("demo-community", "MEMBERSHIP")).thenReturn(false);
+        mvc.perform(post("/api/v1/payments").with(as("commdesk-app", Role.PAYMENT_SERVICE)).header("Idempotency-Key", "k1")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"communityId\":\"demo-community\",\"sourceType\":\"membership\",\"cashfreeOrderId\":\"o_1\",\"amountPaise\":100}"))
+                .andExpect(status().isUnprocessableContent()).andExpect(jsonPath("$.field").value("sourceType"))
+                .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("does not offer source type 'MEMBERSHIP'")));
+        verifyNoInteractions(intake, starter, workflows);
+    }
+
     @Test
     void anotherCommunitysPaymentIsForbiddenToAnOwner() throws Exception {
         when(projection.find("p1")).thenReturn(Optional.of(view("p1", "demo-community", "COMPLETED")));
@@ -76,6 +88,7 @@ class PaymentsControllerTest {
         when(intake.accept(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyMap()))
                 .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
         when(projection.find("k1")).thenReturn(Optional.of(view("k1", "demo-community", "ACCEPTED")));
+        when(onboarding.offers("demo-community", "EVENT")).thenReturn(true);
 
         mvc.perform(post("/api/v1/payments").with(as("commdesk-app", Role.PAYMENT_SERVICE)).header("Idempotency-Key", "k1")
                 .contentType(MediaType.APPLICATION_JSON)

@@ -12,8 +12,8 @@ import org.jooq.DSLContext;
  * Payout volume and payout lists. The ledger's record of when money left is the PAYOUT_PAID journal
  * (and PAYOUT_REVERSED when a bank sent it back): volumes come from their postings, rolled up per day
  * and community ({@code analytics_payout_delta}, changelog 070); a month's list reads the journals
- * themselves (a partial index finds a period's few) with the payout row's id, member, status and
- * Cashfree transfer id.
+ * themselves (a partial index finds a period's few) with the payout row's id, member, status,
+ * Cashfree transfer id and the bank's reference (UTR).
  */
 public final class PayoutAnalytics {
     public static final int MAX_PAGE = 500;
@@ -66,24 +66,24 @@ public final class PayoutAnalytics {
     /** A payout as the dashboard lists it. */
     public record PayoutLine(String payoutId, String settlementId, String communityId, String role, String userId,
                              long amountPaise, String status, String requestedBy, String decidedBy, String cfTransferId,
-                             String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt) {}
+                             String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt, String bankUtr) {}
 
     /** A community's payouts (optionally one member's), newest first, keyset by (created_at, payout_id). */
     public List<PayoutLine> payouts(String communityId, String userId, int limit) {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
         return dsl.fetch("select payout_id, settlement_id, community_id, role, user_id, amount_paise, status, requested_by, decided_by,"
-                        + " cf_transfer_id, cashfree_status, reason, created_at, paid_at from payout where community_id = ?"
+                        + " cf_transfer_id, cashfree_status, reason, created_at, paid_at, bank_utr from payout where community_id = ?"
                         + (userId == null ? "" : " and user_id = ?") + " order by created_at desc, payout_id limit ?",
                         userId == null ? new Object[] {communityId, limit} : new Object[] {communityId, userId, limit})
                 .map(r -> new PayoutLine(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class), r.get(3, String.class),
                         r.get(4, String.class), r.get(5, Long.class), r.get(6, String.class), r.get(7, String.class),
                         r.get(8, String.class), r.get(9, String.class), r.get(10, String.class), r.get(11, String.class),
-                        r.get(12, OffsetDateTime.class), r.get(13, OffsetDateTime.class)));
+                        r.get(12, OffsetDateTime.class), r.get(13, OffsetDateTime.class), r.get(14, String.class)));
     }
 
     /** One money movement of a payout in a period: PAYOUT_PAID (out) or PAYOUT_REVERSED (back), with its journal. */
     public record PayoutMovement(long journalId, String kind, OffsetDateTime at, long amountPaise, String payoutId, String role,
-                                 String userId, String status, String cfTransferId) {}
+                                 String userId, String status, String cfTransferId, String bankUtr) {}
 
     /** Every payout paid or reversed in the period, in journal order (what a monthly statement lists). */
     public List<PayoutMovement> movements(String communityId, Period period) {
@@ -92,7 +92,8 @@ public final class PayoutAnalytics {
                        (select coalesce(sum(p.amount_paise) filter (where p.amount_paise > 0), 0)::bigint
                           from posting p where p.journal_id = j.journal_id),
                        coalesce(pp.payout_id, pr.payout_id), coalesce(pp.role, pr.role), coalesce(pp.user_id, pr.user_id),
-                       coalesce(pp.status, pr.status), coalesce(pp.cf_transfer_id, pr.cf_transfer_id)
+                       coalesce(pp.status, pr.status), coalesce(pp.cf_transfer_id, pr.cf_transfer_id),
+                       coalesce(pp.bank_utr, pr.bank_utr)
                   from journal j
                   left join payout pp on j.kind = 'PAYOUT_PAID' and pp.paid_journal_id = j.journal_id
                   left join payout pr on j.kind = 'PAYOUT_REVERSED' and pr.reversed_journal_id = j.journal_id
@@ -102,6 +103,6 @@ public final class PayoutAnalytics {
                 """, communityId, period.startInstant().toString(), period.endInstant().toString())
                 .map(r -> new PayoutMovement(r.get(0, Long.class), r.get(1, String.class), r.get(2, OffsetDateTime.class),
                         r.get(3, Long.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
-                        r.get(7, String.class), r.get(8, String.class)));
+                        r.get(7, String.class), r.get(8, String.class), r.get(9, String.class)));
     }
 }

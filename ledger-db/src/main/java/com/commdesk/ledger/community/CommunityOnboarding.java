@@ -33,10 +33,24 @@ public final class CommunityOnboarding {
         this.dsl = dsl;
     }
 
-    /** What a community is and how it is paid; nullable fraud thresholds fall back to the platform's. */
+    /**
+     * What a community is and how it is paid; nullable fraud thresholds fall back to the platform's.
+     * {@code sourceTypes}: the revenue sources it offers (a payment of another is refused); null = every one.
+     */
     public record Settings(String name, String tier, String supplierState, String gstin, String panStatus, int holdDays,
                            String payoutPolicy, long minPayoutPaise, Long fraudMaxPaymentPaise, Integer fraudVelocityFloor,
-                           Integer fraudVelocityMultiplier, int beneficiaryCoolingOffHours) {}
+                           Integer fraudVelocityMultiplier, int beneficiaryCoolingOffHours, List<String> sourceTypes) {
+        public Settings {
+            sourceTypes = sourceTypes == null ? null : List.copyOf(sourceTypes);
+        }
+
+        public Settings(String name, String tier, String supplierState, String gstin, String panStatus, int holdDays,
+                        String payoutPolicy, long minPayoutPaise, Long fraudMaxPaymentPaise, Integer fraudVelocityFloor,
+                        Integer fraudVelocityMultiplier, int beneficiaryCoolingOffHours) {
+            this(name, tier, supplierState, gstin, panStatus, holdDays, payoutPolicy, minPayoutPaise, fraudMaxPaymentPaise,
+                    fraudVelocityFloor, fraudVelocityMultiplier, beneficiaryCoolingOffHours, null);
+        }
+    }
 
     public record Community(String communityId, Settings settings, String createdBy, OffsetDateTime createdAt) {}
 
@@ -58,11 +72,11 @@ public final class CommunityOnboarding {
             dsl.execute("""
                     insert into community (community_id, name, tier, supplier_state, gstin, pan_status, hold_days, payout_policy,
                         min_payout_paise, fraud_max_payment_paise, fraud_velocity_floor, fraud_velocity_multiplier,
-                        beneficiary_cooling_off_hours, created_by)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        beneficiary_cooling_off_hours, source_types, created_by)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     communityId, s.name(), s.tier(), s.supplierState(), s.gstin(), s.panStatus(), s.holdDays(), s.payoutPolicy(),
                     s.minPayoutPaise(), s.fraudMaxPaymentPaise(), s.fraudVelocityFloor(), s.fraudVelocityMultiplier(),
-                    s.beneficiaryCoolingOffHours(), actor);
+                    s.beneficiaryCoolingOffHours(), sourceTypes(s), actor);
         } catch (IntegrityConstraintViolationException e) {
             throw new Conflict("community '" + communityId + "' exists already", false);
         }
@@ -73,12 +87,27 @@ public final class CommunityOnboarding {
         int n = dsl.execute("""
                 update community set name = ?, tier = ?, supplier_state = ?, gstin = ?, pan_status = ?, hold_days = ?,
                     payout_policy = ?, min_payout_paise = ?, fraud_max_payment_paise = ?, fraud_velocity_floor = ?,
-                    fraud_velocity_multiplier = ?, beneficiary_cooling_off_hours = ?
+                    fraud_velocity_multiplier = ?, beneficiary_cooling_off_hours = ?, source_types = ?
                  where community_id = ?""",
                 s.name(), s.tier(), s.supplierState(), s.gstin(), s.panStatus(), s.holdDays(), s.payoutPolicy(), s.minPayoutPaise(),
-                s.fraudMaxPaymentPaise(), s.fraudVelocityFloor(), s.fraudVelocityMultiplier(), s.beneficiaryCoolingOffHours(), communityId);
+                s.fraudMaxPaymentPaise(), s.fraudVelocityFloor(), s.fraudVelocityMultiplier(), s.beneficiaryCoolingOffHours(),
+                sourceTypes(s), communityId);
         if (n == 0) throw new Conflict("no community '" + communityId + "'", true);
         return find(communityId).orElseThrow();
+    }
+
+    /**
+     * Whether the community offers {@code sourceType} (docs/decisions.md D16). An unknown community
+     * answers true: that is refused elsewhere, as unknown.
+     */
+    public boolean offers(String communityId, String sourceType) {
+        String[] offered = dsl.fetchOptional("select source_types from community where community_id = ?", communityId)
+                .map(r -> r.get(0, String[].class)).orElse(null);
+        return offered == null || List.of(offered).contains(sourceType);
+    }
+
+    private static org.jooq.Param<String[]> sourceTypes(Settings s) {
+        return org.jooq.impl.DSL.val(s.sourceTypes() == null ? null : s.sourceTypes().toArray(String[]::new), String[].class);
     }
 
     public Optional<Community> find(String communityId) {
@@ -99,7 +128,8 @@ public final class CommunityOnboarding {
                 r.get("supplier_state", String.class), r.get("gstin", String.class), r.get("pan_status", String.class),
                 r.get("hold_days", Integer.class), r.get("payout_policy", String.class), r.get("min_payout_paise", Long.class),
                 r.get("fraud_max_payment_paise", Long.class), r.get("fraud_velocity_floor", Integer.class),
-                r.get("fraud_velocity_multiplier", Integer.class), r.get("beneficiary_cooling_off_hours", Integer.class)),
+                r.get("fraud_velocity_multiplier", Integer.class), r.get("beneficiary_cooling_off_hours", Integer.class),
+                r.get("source_types", String[].class) == null ? null : List.of(r.get("source_types", String[].class))),
                 r.get("created_by", String.class), r.get("created_at", OffsetDateTime.class));
     }
 

@@ -221,6 +221,7 @@ public final class PayoutRepository {
 
     private static boolean flag(DSLContext tx, String payoutId, String reason, String actor) {
         int n = tx.update(PAYOUT).set(PAYOUT.FLAGGED_REASON, reason).set(PAYOUT.NEEDS_APPROVAL, true).setNull(PAYOUT.DECIDED_BY)
+                .set(PAYOUT.FLAG_GENERATION, PAYOUT.FLAG_GENERATION.plus(1))
                 .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                 .set(PAYOUT.STATUS, DSL.when(PAYOUT.STATUS.eq("APPROVED"), DSL.inline("PENDING_APPROVAL")).otherwise(PAYOUT.STATUS))
                 .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
@@ -235,7 +236,8 @@ public final class PayoutRepository {
     public record Payout(String payoutId, String settlementId, String communityId, String role, String userId,
                          String beneficiaryId, long amountPaise, String requestedBy, String status, boolean needsApproval,
                          String flaggedReason, String decidedBy, OffsetDateTime transferRequestedAt, String cfTransferId,
-                         String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt) {}
+                         String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt, int flagGeneration,
+                         String bankUtr) {}
 
     public record Settlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
                              String status, int payoutCount, long totalPaise, long paidPaise, int skippedNoBeneficiary,
@@ -338,7 +340,8 @@ public final class PayoutRepository {
     private static Payout payoutOf(PayoutRecord r) {
         return new Payout(r.getPayoutId(), r.getSettlementId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getBeneficiaryId(),
                 r.getAmountPaise(), r.getRequestedBy(), r.getStatus(), r.getNeedsApproval(), r.getFlaggedReason(), r.getDecidedBy(),
-                r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt());
+                r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt(),
+                r.getFlagGeneration(), r.getBankUtr());
     }
 
     public Optional<Settlement> settlement(String settlementId) {
@@ -402,8 +405,19 @@ public final class PayoutRepository {
                     "payout " + payoutId + " locked");
             tx.update(PAYOUT).set(PAYOUT.LOCK_JOURNAL_ID, journal).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            allocate(tx, payoutId, journal);
             return journal;
         });
+    }
+
+    /**
+     * The lock's money allocated to the member's open distributions, oldest first, in the lock's transaction
+     * (changeset 091's {@code distribution_allocate}; idempotent per lock journal). Returns what no open
+     * distribution covered (0 unless the member had money from outside any share).
+     */
+    private static long allocate(DSLContext tx, String payoutId, long lockJournalId) {
+        return tx.select(DSL.field("distribution_allocate({0}, {1})", Long.class, DSL.val(payoutId), DSL.val(lockJournalId)))
+                .fetchSingle().value1();
     }
 
     /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
@@ -422,12 +436,30 @@ public final class PayoutRepository {
         return n > 0;
     }
 
-    /** Records the approver's decision (four eyes: the database refuses the requester as approver, case-insensitively). */
+    /** Records the approver's decision, not knowing which flags the approver saw; see {@link #recordDecision(String, boolean, String, String, Integer)}. */
     public void recordDecision(String payoutId, boolean approved, String approver, String note) {
-        ledger.inTransaction(tx -> {
+        recordDecision(payoutId, approved, approver, note, null);
+    }
+
+    /**
+     * Records the approver's decision (four eyes: the database refuses the requester as approver, case-insensitively).
+     * {@code flagGenerationSeen}: the payout's {@link Payout#flagGeneration} the approver saw when deciding (the API reads
+     * it before it signals). An approval given before a flag that was raised since no longer counts, however late it
+     * reaches this record: nothing is recorded but an APPROVAL_SUPERSEDED event, and {@link #sendPermit} keeps the
+     * transfer waiting for a new approval. A rejection always counts. Null (a decision signalled before the API carried
+     * the generation): recorded as before. Returns whether the decision was recorded.
+     */
+    public boolean recordDecision(String payoutId, boolean approved, String approver, String note, Integer flagGenerationSeen) {
+        return ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (approved && flagGenerationSeen != null && p.getFlagGeneration() != flagGenerationSeen) {
+                event(tx, payoutId, "APPROVAL_SUPERSEDED", approver, "approved seeing flag generation " + flagGenerationSeen
+                        + "; flagged since (generation " + p.getFlagGeneration() + ": " + p.getFlaggedReason() + "): a new approval is needed");
+                return false;
+            }
             tx.update(PAYOUT).set(PAYOUT.DECIDED_BY, approver).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.DECIDED_BY.isNull()).execute();
             setStatus(tx, payoutId, approved ? "APPROVED" : "REJECTED", approver, note);
-            return null;
+            return true;
         });
     }
 
@@ -475,11 +507,91 @@ public final class PayoutRepository {
         });
     }
 
+    /** Cashfree's answer about the transfer (a poll), recorded on the payout; see {@link #recordCashfreeAnswer}. */
     public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode) {
-        ledger.once(tx -> tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
-                .set(PAYOUT.CASHFREE_STATUS, status).set(PAYOUT.CASHFREE_STATUS_CODE, statusCode)
+        recordCashfree(payoutId, cfTransferId, status, statusCode, null);
+    }
+
+    /** Cashfree's answer for the transfer (a poll), with the bank's reference (UTR) when it gave one for a transfer that succeeded. */
+    public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode, String utr) {
+        ledger.inTransaction(tx -> {
+            recordCashfree(tx, payoutId, cfTransferId, status, statusCode);
+            bankUtr(tx, payoutId, status, utr);
+            return null;
+        });
+    }
+
+    /**
+     * Cashfree's answer from a verified webhook, recorded on the payout (before it is acted on). Returns Cashfree's
+     * status as recorded before this answer.
+     */
+    public String recordCashfreeAnswer(String payoutId, String status, String statusCode) {
+        return ledger.inTransaction(tx -> recordCashfree(tx, payoutId, null, status, statusCode));
+    }
+
+    /**
+     * Cashfree's record of a transfer only moves forward along Cashfree's own lifecycle (anything pending, then
+     * SUCCESS, then REVERSED; or FAILED / REJECTED): an answer delivered late (a retried SUCCESS webhook after the
+     * REVERSED, a poll that raced a webhook) never takes the record back. Under the payout's row lock; returns the
+     * status recorded before.
+     */
+    private static String recordCashfree(DSLContext tx, String payoutId, String cfTransferId, String status, String statusCode) {
+        PayoutRecord p = require(tx, payoutId);
+        String before = p.getCashfreeStatus();
+        boolean forward = cashfreeRank(status) >= cashfreeRank(before);
+        tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
+                .set(PAYOUT.CASHFREE_STATUS, forward ? status : before)
+                .set(PAYOUT.CASHFREE_STATUS_CODE, forward ? statusCode : p.getCashfreeStatusCode())
                 .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute());
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+        return before;
+    }
+
+    /** Where a status stands in Cashfree's transfer lifecycle: pending (0), SUCCESS (1), a final refusal or reversal (2). */
+    static int cashfreeRank(String status) {
+        if (status == null) return -1;
+        return switch (status) {
+            case "SUCCESS" -> 1;
+            case "FAILED", "REJECTED", "REVERSED" -> 2;
+            default -> 0;
+        };
+    }
+
+    /** Cashfree itself has said the money did not reach the member, or came back. */
+    static boolean cashfreeSaidNotPaid(String cashfreeStatus) {
+        return cashfreeRank(cashfreeStatus) == 2;
+    }
+
+    /**
+     * The bank's reference (UTR) Cashfree reported for a payout's transfer, from the status fetch or the webhook,
+     * whichever comes first; idempotent. Only a transfer that succeeded has one (a reversal keeps it); the first
+     * reference is kept, a different one reported later is recorded as an event for finance, and a malformed one
+     * is recorded and not stored (never a reason to fail the payout).
+     */
+    public void recordBankUtr(String payoutId, String status, String utr) {
+        ledger.inTransaction(tx -> {
+            bankUtr(tx, payoutId, status, utr);
+            return null;
+        });
+    }
+
+    static final java.util.regex.Pattern UTR = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,40}");
+
+    private static void bankUtr(DSLContext tx, String payoutId, String status, String utr) {
+        if (utr == null || utr.isBlank() || !("SUCCESS".equals(status) || "REVERSED".equals(status))) return;
+        if (!UTR.matcher(utr).matches()) {
+            event(tx, payoutId, "UTR_REFUSED", "cashfree", "malformed bank reference not stored: " + utr.replaceAll("[^\\x20-\\x7e]", "?"));
+            return;
+        }
+        int n = tx.update(PAYOUT).set(PAYOUT.BANK_UTR, utr).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.BANK_UTR.isNull()).execute();
+        if (n > 0) {
+            event(tx, payoutId, "UTR", "cashfree", "bank reference " + utr);
+            return;
+        }
+        String kept = tx.select(PAYOUT.BANK_UTR).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOne(PAYOUT.BANK_UTR);
+        if (kept != null && !kept.equals(utr)) {
+            event(tx, payoutId, "UTR_MISMATCH", "cashfree", "bank reference " + utr + " reported; " + kept + " kept");
+        }
     }
 
     /** locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid. */
@@ -532,7 +644,10 @@ public final class PayoutRepository {
     /**
      * A paid transfer came back (late REVERSED): PAYOUT_REVERSED (payout balance -> locked, the exact
      * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available; what the member owes repaid
-     * first), in one transaction. Paid-out totals go down. Idempotent; WRONG_STATE if it was never paid.
+     * first), in one transaction holding the payout's row. Paid-out totals go down. Decided from the payout's own
+     * journal ids: reversed once (reversed_journal_id) is never reversed again; a payout that was released, locked
+     * again and paid for a late SUCCESS (relock_journal_id) returns its money by the second release's own key.
+     * Idempotent; WRONG_STATE if it was never paid.
      */
     public void reversePaid(String payoutId, String reason) {
         ledger.inTransaction(tx -> {
@@ -543,10 +658,17 @@ public final class PayoutRepository {
                 }
                 long reversed = movements.payoutMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " reversed by the bank after success: " + reason);
-                long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " returned to available after reversal: " + reason);
-                tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
-                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                String back = "payout " + payoutId + " returned to available after reversal: " + reason;
+                if (p.getRelockJournalId() == null) {
+                    long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
+                    tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
+                            .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                } else {
+                    // Released once already, locked again for a late SUCCESS: this is the second release, by its own key.
+                    long failed = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(), back);
+                    tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
+                            .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                }
             }
             setStatus(tx, payoutId, "REVERSED", null, reason);
             return null;
@@ -594,7 +716,8 @@ public final class PayoutRepository {
      * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
      * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
      * the member, so it needs two people: the first call records the request, a second call by someone
-     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too).
+     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too). A ready
+     * resolution (PAID, or FAILED confirmed) is final: another one is refused (IllegalStateException, 409).
      */
     public Resolution resolve(String payoutId, String outcome, String actor, String note) {
         if (!"PAID".equals(outcome) && !"FAILED".equals(outcome)) throw new IllegalArgumentException("outcome must be PAID or FAILED");
@@ -603,6 +726,11 @@ public final class PayoutRepository {
             PayoutRecord r = require(tx, payoutId);
             if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
+            }
+            if ("PAID".equals(r.getResolutionOutcome()) || r.getResolutionConfirmedBy() != null) {
+                // Ready resolutions were signalled to the workflow: final, never overwritten by someone else's.
+                throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
+                        + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
             }
             String requested = r.getResolutionRequestedBy();
             boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
@@ -627,27 +755,98 @@ public final class PayoutRepository {
     /**
      * Cashfree reports SUCCESS for a payout whose money we had returned to the member (its workflow
      * had ended FAILED or REJECTED): the payout is posted by its own journals: a second lock
-     * (available -> locked, key {@code payout_lock:payout_relock:<id>}) and PAYOUT_PAID. INSUFFICIENT_FUNDS
-     * (nothing written) if the member no longer has the money: finance must look. Idempotent.
+     * (available -> locked, key {@code payout_lock:payout_relock:<id>}, recorded as relock_journal_id) and PAYOUT_PAID.
+     * Not if Cashfree's own record of the transfer says FAILED, REJECTED or REVERSED: a SUCCESS delivered after that
+     * (a retried delivery) is older news, so nothing moves and a LATE_UNPOSTED event tells finance (returns false).
+     * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
-    public void latePaid(String payoutId, String detail) {
-        ledger.inTransaction(tx -> {
+    public boolean latePaid(String payoutId, String detail) {
+        return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if ("PAID".equals(p.getStatus())) return null;
+            if ("PAID".equals(p.getStatus())) return true;
             if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
             }
-            if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
-                movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId + " paid after all: locked again");
+            if (cashfreeSaidNotPaid(p.getCashfreeStatus())) {
+                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: Cashfree's record of the"
+                        + " transfer says " + p.getCashfreeStatus() + " " + p.getCashfreeStatusCode());
+                return false;
             }
-            long paid = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+            var paid = tx.update(PAYOUT);
+            Long relock = null;
+            if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
+                relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " paid after all: locked again");
+                paid.set(PAYOUT.RELOCK_JOURNAL_ID, relock);
+            }
+            long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
                     "payout " + payoutId + " paid (late SUCCESS)");
-            tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, paid).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+            paid.set(PAYOUT.PAID_JOURNAL_ID, journal).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
                     .set(PAYOUT.STATUS, "PAID").set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                     .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
-            return null;
+            if (relock != null) allocate(tx, payoutId, relock); // after the status: these allocations are PAID at once
+            return true;
         });
+    }
+
+    /** What a Cashfree answer arriving after the payout's workflow ended did. */
+    public enum LateAction {
+        /** Posted by the payout's own journals. */
+        POSTED,
+        /** Could not or must not be posted: a LATE_UNPOSTED event tells finance. */
+        UNPOSTED,
+        /** Nothing to post (recorded only). */
+        RECORDED
+    }
+
+    public record LateAnswer(LateAction action, String detail) {}
+
+    /**
+     * Cashfree's webhook for a payout whose workflow has ended. Cashfree's answer is recorded first (its record only
+     * moves forward), then acted on by the payout's own journals, exactly once (every step is idempotent, so a
+     * redelivery moves nothing):
+     * <ul>
+     * <li>SUCCESS for a payout whose money was returned (FAILED/REJECTED): posted as paid ({@link #latePaid}), unless
+     * Cashfree's record already says FAILED/REJECTED/REVERSED (then LATE_UNPOSTED, nothing moves);</li>
+     * <li>REVERSED for a PAID payout: the money comes back ({@link #reversePaid});</li>
+     * <li>FAILED/REJECTED for a payout PAID on finance's word alone ("confirm paid"; Cashfree had not said SUCCESS): the
+     * money never left, it comes back the same way; after Cashfree's own SUCCESS it is a contradiction: nothing moves,
+     * LATE_UNPOSTED;</li>
+     * <li>if the member no longer has the money: LATE_UNPOSTED; anything else is recorded only.</li>
+     * </ul>
+     */
+    public LateAnswer lateAnswer(String payoutId, String status, String code, String detail) {
+        return lateAnswer(payoutId, recordCashfreeAnswer(payoutId, status, code), status, code, detail);
+    }
+
+    /** As {@link #lateAnswer(String, String, String, String)}, the answer already recorded ({@code before}: the record before it). */
+    public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
+        PayoutRecord p = ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle());
+        String now = p.getStatus();
+        try {
+            if ("SUCCESS".equals(status) && ("FAILED".equals(now) || "REJECTED".equals(now))) {
+                return latePaid(payoutId, detail) ? new LateAnswer(LateAction.POSTED, "late SUCCESS posted")
+                        : new LateAnswer(LateAction.UNPOSTED, "recorded for finance: Cashfree's record says " + before);
+            }
+            if ("REVERSED".equals(status) && "PAID".equals(now)) {
+                reversePaid(payoutId, "late REVERSED " + code);
+                return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
+            }
+            if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
+                if ("PAID".equals(p.getResolutionOutcome()) && !"SUCCESS".equals(before)) {
+                    reversePaid(payoutId, "confirmed paid by finance, but Cashfree says " + status + " " + code
+                            + " after the payout's workflow ended; the money is back in available");
+                    return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
+                }
+                recordEvent(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": contradicts Cashfree's " + before + "; nothing moved");
+                return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
+            }
+        } catch (LedgerException e) {
+            recordEvent(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
+            return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
+        }
+        return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
     }
 
     public void recordEvent(String payoutId, String status, String actor, String detail) {

@@ -134,6 +134,11 @@ class AccessMatrixTest {
         c.add(call("GET", "/api/v1/wallets/demo-community/members/u-admin1/statement", null, FA, FV, CO, MEM));
         c.add(call("GET", "/api/v1/wallets/demo-community/members/u-owner/statement", null, FA, FV, CO));
         c.add(call("GET", "/api/v1/wallets/demo-community/statement", null, FA, FV, CO));
+        // distributions (issue 15): as the statements; OTHER (another community's owner) never
+        c.add(call("GET", "/api/v1/wallets/demo-community/members/u-admin1/distributions", null, FA, FV, CO, MEM));
+        c.add(call("GET", "/api/v1/wallets/demo-community/members/u-owner/distributions", null, FA, FV, CO));
+        c.add(call("GET", "/api/v1/wallets/demo-community/distributions", null, FA, FV, CO));
+        c.add(call("GET", "/api/v1/finance/distributions/review", null, FA, FV));
         c.add(call("GET", "/api/v1/reports/gst/2026-01", null, FA, FV));
         c.add(call("GET", "/api/v1/reports/withholding/2026-01", null, FA, FV));
         // the dashboard's figures, statements and seed 002's reports (issue 12): an owner its own community only,

@@ -66,6 +66,9 @@ class DashboardLoginTest {
         assertThat(stranger.get("/dashboard/api/v1/statements/communities/demo-community/" + MONTH + "?format=csv").statusCode()).isEqualTo(403);
 
         DashboardSession member = DashboardSession.login("u-admin1");
+        HttpResponse<String> own = member.get("/dashboard/communities/demo-community/members/u-admin1");
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(own.body()).as("issue 15: the member's distributions with their status").contains("id=\"distributions\"");
         assertThat(member.get("/dashboard/communities/demo-community/members/u-owner").statusCode()).isEqualTo(403);
         assertThat(member.get("/dashboard/finance").statusCode()).isEqualTo(403);
 

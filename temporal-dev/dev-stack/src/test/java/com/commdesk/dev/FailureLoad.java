@@ -34,6 +34,7 @@ final class FailureLoad {
     final String prefix;
     final int planned;
     private final FailureRig rig;
+    private final String communityId;
     private final String token;
     private final double ratePerSecond;
     private final AtomicLong started = new AtomicLong();
@@ -44,7 +45,13 @@ final class FailureLoad {
     private long startedAtNanos;
 
     FailureLoad(FailureRig rig, String scenario, double ratePerSecond, Duration duration) throws Exception {
+        this(rig, scenario, "demo-community", ratePerSecond, duration);
+    }
+
+    /** Payments to {@code communityId}. */
+    FailureLoad(FailureRig rig, String scenario, String communityId, double ratePerSecond, Duration duration) throws Exception {
         this.rig = rig;
+        this.communityId = communityId;
         this.token = rig.appToken();
         this.prefix = "fail_" + scenario + "_" + Long.toString(System.currentTimeMillis(), 36) + "_";
         this.ratePerSecond = ratePerSecond;
@@ -88,7 +95,7 @@ final class FailureLoad {
         CashfreeSimulator sim = rig.simulator();
         try {
             // The customer pays; the simulator sends the signed webhook to the API before this returns.
-            sim.createPaidOrder(orderId, amount, "INR", Map.of("community_id", "demo-community", "source_type", "EVENT"), PaymentMethod.CARD);
+            sim.createPaidOrder(orderId, amount, "INR", Map.of("community_id", communityId, "source_type", "EVENT"), PaymentMethod.CARD);
         } catch (RuntimeException e) {
             gaveUp.computeIfAbsent("simulator: " + e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
             return;
@@ -97,8 +104,8 @@ final class FailureLoad {
             handedOver.incrementAndGet();
             return;
         }
-        String body = "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"%s\",\"amountPaise\":%d}"
-                .formatted(orderId, amount);
+        String body = "{\"communityId\":\"%s\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"%s\",\"amountPaise\":%d}"
+                .formatted(communityId, orderId, amount);
         long deadline = System.nanoTime() + RETRY_FOR.toNanos();
         for (int attempt = 0; ; attempt++) {
             if (attempt > 0) retries.incrementAndGet();

@@ -29,6 +29,8 @@ final class FailureRig implements AutoCloseable {
             // Every simulated payment has its own customer, but raise the limit as the other end-to-end tests do.
             "commdesk.fraud.max-per-customer", "100000",
             "commdesk.metrics.temporal-report-interval", "PT1S",
+            // Every payout of scenario 7 (at least Rs 1,000) waits for a second person's approval.
+            "commdesk.payouts.approval-threshold-paise", "100000",
             "commdesk.db.migrate", "false");
 
     final Path dir;
@@ -40,9 +42,13 @@ final class FailureRig implements AutoCloseable {
     private DevStack infra;
     private ConfigurableApplicationContext api;
     private final Map<String, String> appEnv = new LinkedHashMap<>();
+    /** The workers' environment: appEnv with DATABASE_URL through {@link #cutter}. */
+    private final Map<String, String> workerEnv = new LinkedHashMap<>();
+    private CommitCutter cutter;
     private final List<WorkerJvm> workers = new ArrayList<>();
     private int workerSerial;
     private String databaseUrl;
+    private String ownerUrl;
 
     private FailureRig(Path dir) {
         this.dir = dir;
@@ -66,7 +72,9 @@ final class FailureRig implements AutoCloseable {
     private void startAll() throws Exception {
         long t0 = System.nanoTime();
         startTemporal();
-        databaseUrl = TestDatabases.freshUrl();
+        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        databaseUrl = urls.runtime();
+        ownerUrl = urls.owner();
         Path envFile = dir.resolve("app.env");
         Map<String, String> env = new LinkedHashMap<>(Map.of("DATABASE_URL", databaseUrl,
                 "TEMPORAL_ADDRESS", temporal.address(), "COMMDESK_DEV_APPS", "none", "COMMDESK_DEV_ENV_FILE", envFile.toString()));
@@ -75,6 +83,14 @@ final class FailureRig implements AutoCloseable {
             int eq = line.indexOf('=');
             if (eq > 0) appEnv.put(line.substring(0, eq), line.substring(eq + 1));
         }
+        // The workers reach PostgreSQL through a proxy that passes everything until scenario 6 has it cut
+        // a connection between a posting's commit and its reply.
+        String url = appEnv.get("DATABASE_URL");
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("//[^/:]+:(\\d+)/").matcher(url);
+        if (!port.find()) throw new IllegalStateException("no port in DATABASE_URL " + url);
+        cutter = CommitCutter.start(Integer.parseInt(port.group(1)));
+        workerEnv.putAll(appEnv);
+        workerEnv.put("DATABASE_URL", cutter.proxied(url));
         // The workers first, in parallel with the API: each is a JVM of its own and takes seconds to start.
         double infraUp = (System.nanoTime() - t0) / 1e9;
         for (int i = 0; i < FLEET_SIZE; i++) startWorker();
@@ -125,7 +141,7 @@ final class FailureRig implements AutoCloseable {
         settings.put("spring.autoconfigure.exclude", String.join(",", DevStack.WORKER_EXCLUDES));
         settings.put("springdoc.api-docs.enabled", "false");
         settings.put("springdoc.swagger-ui.enabled", "false");
-        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), appEnv, settings, dir);
+        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), workerEnv, settings, dir);
         workers.add(w);
         return w;
     }
@@ -169,8 +185,28 @@ final class FailureRig implements AutoCloseable {
         return new tools.jackson.databind.ObjectMapper().readTree(r.body()).path("access_token").asText();
     }
 
+    /** Ledger transactions retried after a deadlock (40P01) in the worker JVMs alive now, as they report it. */
+    long workerDeadlockRetries() {
+        return Math.round(liveWorkers().stream().mapToDouble(w -> w.scrape().sum("commdesk_ledger_transaction_retries_total",
+                l -> "40P01".equals(l.get("sqlstate")))).sum());
+    }
+
+    /** What the API's /actuator/prometheus would answer (its registry, read in this JVM: no token needed). */
+    String apiScrape() {
+        return api.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape();
+    }
+
+    /** The proxy between the workers and PostgreSQL (scenario 6 cuts connections with it). */
+    CommitCutter cutter() {
+        return cutter;
+    }
+
     long temporalPid() {
         return temporal.pid();
+    }
+
+    DevStack infra() {
+        return infra;
     }
 
     CashfreeSimulator simulator() {
@@ -179,6 +215,14 @@ final class FailureRig implements AutoCloseable {
 
     String databaseUrl() {
         return databaseUrl;
+    }
+
+    /**
+     * The same database as its owner (the test server's admin): for what no platform connection may do —
+     * seeding a community of its own, an intruder that locks wallet rows (the runtime role cannot).
+     */
+    String ownerUrl() {
+        return ownerUrl;
     }
 
     String apiUrl(String path) {
@@ -195,6 +239,8 @@ final class FailureRig implements AutoCloseable {
         infra = null;
         if (temporal != null) temporal.close();
         temporal = null;
+        if (cutter != null) cutter.close();
+        cutter = null;
     }
 
     private static Path cleanDir(Path dir) throws IOException {

@@ -91,6 +91,19 @@ class PayoutsApiTest {
         assertThat(pending.path("payouts").get(0).path("amountPaise").asLong()).isEqualTo(available);
         assertThat(wallet("locked_paise")).isEqualTo(available);
 
+        // Issue 15: the owner's share is in this payout, awaiting review beside the rule and agreement that produced it.
+        JsonNode review = JSON.readTree(SharedStack.get("/api/v1/finance/distributions/review?communityId=" + COMMUNITY).body());
+        assertThat(review.size()).as(review.toString()).isEqualTo(1);
+        assertThat(review.get(0).path("userId").asText()).isEqualTo(OWNER);
+        assertThat(review.get(0).path("totalPaise").asLong()).isEqualTo(available);
+        assertThat(review.get(0).path("distributions").get(0).path("paymentId").asText()).isEqualTo("payout-pay-1");
+        assertThat(review.get(0).path("distributions").get(0).has("ruleVersion")).isTrue();
+        assertThat(review.get(0).path("distributions").get(0).has("agreementVersion")).isTrue();
+        assertThat(memberDistribution().path("status").asText()).isEqualTo("PENDING");
+        HttpResponse<String> badLimit = SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/distributions?limit=0");
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(badLimit.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
+
         // Four eyes: the requester may not approve, alone or in bulk; another finance user may.
         assertThat(send("POST", "/api/v1/finance/payouts/" + payoutId + "/approve", "finance-asha", "{\"note\":\"mine\"}").statusCode())
                 .isEqualTo(403);
@@ -132,6 +145,13 @@ class PayoutsApiTest {
         assertThat(SharedStack.count("select count(*) from payout_beneficiary where community_id = ? and cashfree_beneficiary_id is not null",
                 COMMUNITY)).as("the beneficiary was registered with Cashfree under its id").isEqualTo(1);
 
+        // Issue 15: the member sees the distribution PAID, and by which payout.
+        JsonNode distribution = memberDistribution();
+        assertThat(distribution.path("status").asText()).isEqualTo("PAID");
+        assertThat(distribution.path("paidPaise").asLong()).isEqualTo(available);
+        assertThat(distribution.path("allocations").get(0).path("payoutId").asText()).isEqualTo(payoutId);
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/distributions/review?communityId=" + COMMUNITY).body()).size()).isZero();
+
         // The wallet statement shows the payout, and the books hold.
         JsonNode statement = JSON.readTree(SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/statement").body());
         assertThat(statement.path("lines").valueStream().map(l -> l.path("journalKind").asText())).contains("PAYOUT_LOCK", "PAYOUT_PAID");
@@ -140,6 +160,47 @@ class PayoutsApiTest {
         assertThat(settlement.path("payouts").size()).isEqualTo(1);
         JsonNode invariants = JSON.readTree(SharedStack.get("/api/v1/ledger/invariants").body());
         assertThat(invariants.path("violations").size()).as(invariants.toString()).isZero();
+
+        theBankReferenceIsShownWhereverThePayoutIs(payoutId);
+    }
+
+    /** The UTR Cashfree sent with the transfer's SUCCESS: on the payout, its community's list, the monthly statement (CSV, PDF) and the pages. */
+    private static void theBankReferenceIsShownWhereverThePayoutIs(String payoutId) throws Exception {
+        String utr = SharedStack.get().simulator().payouts().sentWebhooks().stream().map(w -> JSON.readTree(w.rawBody()).path("data"))
+                .filter(d -> payoutId.equals(d.path("transfer_id").asText()) && "SUCCESS".equals(d.path("status").asText()))
+                .map(d -> d.path("transfer_utr").asText("")).findFirst().orElseThrow();
+        assertThat(utr).matches("[A-Za-z0-9]{1,40}");
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId).body()).path("payout").path("bankUtr").asText())
+                .isEqualTo(utr);
+        assertThat(SharedStack.count("select count(*) from payout_event where payout_id = ? and status = 'UTR'", payoutId))
+                .as("recorded once, whether the status fetch or the webhook brought it first").isEqualTo(1);
+        JsonNode list = JSON.readTree(SharedStack.get("/api/v1/analytics/communities/" + COMMUNITY + "/payouts").body());
+        assertThat(list.get(0).path("bankUtr").asText()).isEqualTo(utr);
+
+        String month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Kolkata")).toString();
+        String statement = "/api/v1/statements/communities/" + COMMUNITY + "/" + month;
+        assertThat(SharedStack.get(statement + "?format=csv").body()).contains("UTR " + utr);
+        HttpResponse<byte[]> pdf = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(statement + "?format=pdf")))
+                .header("Authorization", "Bearer " + SharedStack.token("FINANCE_VIEWER")).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        org.openpdf.text.pdf.PdfReader reader = new org.openpdf.text.pdf.PdfReader(pdf.body());
+        StringBuilder text = new StringBuilder();
+        for (int p = 1; p <= reader.getNumberOfPages(); p++) {
+            text.append(new org.openpdf.text.pdf.parser.PdfTextExtractor(reader).getTextFromPage(p));
+        }
+        assertThat(text.toString().replaceAll("\\s+", "")).contains("UTR" + utr);
+
+        DashboardSession finance = DashboardSession.login("viewer");
+        assertThat(finance.get("/dashboard/communities/" + COMMUNITY).body()).contains(utr);
+        assertThat(finance.get("/dashboard/payouts/" + payoutId).body()).contains("Bank reference (UTR)").contains(utr);
+    }
+
+    /** The owner's only distribution in the test community, as the API shows it. */
+    static JsonNode memberDistribution() throws Exception {
+        JsonNode page = JSON.readTree(SharedStack.get("/api/v1/wallets/" + COMMUNITY + "/members/" + OWNER + "/distributions").body());
+        assertThat(page.path("distributions").size()).as(page.toString()).isEqualTo(1);
+        return page.path("distributions").get(0);
     }
 
     static int webhooks(JsonNode payoutView) {

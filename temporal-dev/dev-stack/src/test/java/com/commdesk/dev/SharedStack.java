@@ -56,7 +56,11 @@ final class SharedStack {
 
     static synchronized DevStack get() {
         if (stack == null) {
-            stack = startIsolated(Map.of());
+            // A payout whose transfer outcome stays unknown needs finance after 30 s here (24 h by default; polled every
+            // 5 s, not every minute; "does not exist" believed after 10 s, not 10 minutes), so the dashboard's resolve
+            // action can be driven (DashboardActionsBrowserTest).
+            stack = startIsolated(Map.of("commdesk.payouts.attention-after", "PT30S", "commdesk.payouts.poll-interval", "PT5S",
+                    "commdesk.payouts.resend-grace", "PT10S"));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;

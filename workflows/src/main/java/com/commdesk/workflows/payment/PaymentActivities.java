@@ -44,7 +44,7 @@ public interface PaymentActivities {
 
     /** Holds each member credit for the community's hold period. */
     @ActivityMethod
-    SettlementQueued queueSettlement(String transactionId);
+    HoldsQueued queueSettlement(String transactionId);
 
     /** Hands member shares to the payout pipeline under the community's payout policy. */
     @ActivityMethod

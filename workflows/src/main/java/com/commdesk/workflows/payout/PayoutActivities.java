@@ -30,6 +30,14 @@ public interface PayoutActivities {
     void recordDecision(String payoutId, boolean approved, String approver, String note);
 
     /**
+     * The approver's decision, stored only if no flag was raised since the approver saw the payout
+     * ({@code flagGeneration}, null: not known); a superseded approval is recorded as an event and the transfer keeps
+     * waiting for a new approval (the send refuses it). Used since {@code getVersion("payout-decision-sees-flags")}.
+     */
+    @ActivityMethod
+    void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration);
+
+    /**
      * Registers the beneficiary if needed and requests THE transfer (transfer_id = payout id) —
      * at most once: a retry after a timeout, a 5xx or a lost completion asks Cashfree for the
      * transfer instead of sending again.

@@ -59,8 +59,17 @@ public final class PayoutTypes {
      */
     public record PayoutResolution(String outcome, String requestedBy, String confirmedBy, String note) {}
 
-    /** A finance approver's decision; {@code approver} must not be the payout's requester (four eyes). */
-    public record PayoutDecision(String approver, String note) {}
+    /**
+     * A finance approver's decision; {@code approver} must not be the payout's requester (four eyes).
+     * {@code flagGeneration}: the payout's flag generation the approver saw when deciding (the API reads it before it
+     * signals); an approval given before a later flag then no longer counts. Null: not known (decisions signalled
+     * before it was carried), recorded as before.
+     */
+    public record PayoutDecision(String approver, String note, Integer flagGeneration) {
+        public PayoutDecision(String approver, String note) {
+            this(approver, note, null);
+        }
+    }
 
     /** A signature-checked payout webhook (or a poll result), deduplicated by {@code eventId}. */
     public record TransferUpdate(String eventId, String status, String statusCode, String description, String cfTransferId) {}

@@ -39,6 +39,8 @@ import org.slf4j.Logger;
  *
  * <p>Version {@value #LATE_ANSWERS}: Cashfree's answers that arrive after the workflow decided are acted on (a SUCCESS
  * taken in while the money is released is posted as paid; a FAILED after finance's "confirm paid" returns the money).
+ *
+ * <p>Version {@value #DECISION_SEES_FLAGS}: an approval counts only if no flag was raised since the approver saw the payout.
  */
 public class PayoutWorkflowImpl implements PayoutWorkflow {
     private static final Logger log = Workflow.getLogger(PayoutWorkflowImpl.class);
@@ -73,6 +75,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * the money like a REVERSED.
      */
     static final String LATE_ANSWERS = "payout-late-answers-acted-on";
+    /**
+     * The decision is recorded with the flag generation the approver saw: an approval signalled before a flag but
+     * recorded after it no longer counts (the send then finds the payout flagged and waits for a new approval).
+     */
+    static final String DECISION_SEES_FLAGS = "payout-decision-sees-flags";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
 
@@ -182,7 +189,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             return false;
         }
         decidedBy = decision.approver();
-        ledger.recordDecision(id, approved, decidedBy, decision.note());
+        if (Workflow.getVersion(DECISION_SEES_FLAGS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            ledger.recordDecisionAsSeen(id, approved, decidedBy, decision.note(), decision.flagGeneration());
+        } else {
+            ledger.recordDecision(id, approved, decidedBy, decision.note());
+        }
         if (!approved) {
             finish(PayoutStage.REJECTED, "rejected by " + decidedBy + (decision.note() == null ? "" : ": " + decision.note()));
             return false;

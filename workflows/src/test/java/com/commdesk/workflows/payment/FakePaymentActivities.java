@@ -80,7 +80,7 @@ class FakePaymentActivities implements PaymentActivities {
     }
 
     @Override
-    public SettlementQueued queueSettlement(String transactionId) {
+    public HoldsQueued queueSettlement(String transactionId) {
         calls.add("settle");
         if (failSettlementTimes > 0) {
             failSettlementTimes--;
@@ -89,7 +89,7 @@ class FakePaymentActivities implements PaymentActivities {
         if (failSettlementWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(failSettlementWith, PaymentFailures.INVALID_PAYMENT);
         }
-        return new SettlementQueued(1_000L);
+        return new HoldsQueued(1_000L);
     }
 
     @Override

@@ -131,6 +131,11 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     }
 
     @Override
+    public void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration) {
+        recordDecision(payoutId, approved, approver, note);
+    }
+
+    @Override
     public TransferResult sendTransfer(String payoutId) {
         calls.add("send:" + payoutId);
         List<TransferResult> sequence = sendSequence.get(payoutId);

@@ -130,6 +130,7 @@ public class PagesController extends DashboardPage {
                 AnalyticsController.WalletView.class));
         model.addAttribute("payouts", api.get("/api/v1/analytics/communities/" + c + "/payouts?limit=50&userId=" + enc(u),
                 new ParameterizedTypeReference<List<PayoutAnalytics.PayoutLine>>() {}));
+        model.addAttribute("distributions", api.get("/api/v1/wallets/" + c + "/members/" + u + "/distributions?limit=100", JsonNode.class));
         model.addAttribute("month", YearMonth.now(INDIA).toString());
         model.addAttribute("temporalUi", temporalUi);
         return "dashboard/member";
@@ -163,6 +164,7 @@ public class PagesController extends DashboardPage {
     @GetMapping("/finance")
     public String finance(Model model) {
         model.addAttribute("pending", api.get("/api/v1/finance/payouts/pending", JsonNode.class));
+        model.addAttribute("review", api.get("/api/v1/finance/distributions/review?limit=200", JsonNode.class));
         model.addAttribute("attention", api.get("/api/v1/finance/payouts/attention", JsonNode.class));
         model.addAttribute("refunds", api.get("/api/v1/finance/refunds/pending", JsonNode.class));
         model.addAttribute("exceptions", api.get("/api/v1/reconciliation/exceptions?status=OPEN&limit=100", JsonNode.class));

@@ -574,7 +574,7 @@ public final class PayoutsApi implements AutoCloseable {
         params.put("referenceId", t.cfTransferId());
         params.put("acknowledged", "SUCCESS".equals(t.status()) ? "1" : "0");
         params.put("eventTime", now());
-        params.put("utr", "SIMUTR" + t.cfTransferId());
+        params.put("utr", utrOf(t) == null ? "" : utrOf(t));
         String signature = CashfreeSignatures.sign(secret, "", String.join("", params.values()));
         StringBuilder form = new StringBuilder();
         params.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(k).append('=')
@@ -644,10 +644,20 @@ public final class PayoutsApi implements AutoCloseable {
         n.put("transfer_service_charge", Json.rupees(0));
         n.put("transfer_service_tax", Json.rupees(0));
         n.put("transfer_mode", t.mode());
+        // Cashfree gives the bank's reference (UTR) once the transfer reached the beneficiary's bank; until then none.
+        if (utrOf(t) != null) n.put("transfer_utr", utrOf(t));
         n.put("fundsource_id", "CASHFREE_1");
         n.put("added_on", t.addedOn());
         n.put("updated_on", t.updatedOn());
         return n;
+    }
+
+    /**
+     * The bank's reference (UTR) of a transfer that succeeded (and stays on it if the bank later reverses it), else
+     * null: alphanumeric like a real NEFT/IMPS UTR, derived from Cashfree's id so a status fetch and the webhook agree.
+     */
+    static String utrOf(Transfer t) {
+        return "SUCCESS".equals(t.status()) || "REVERSED".equals(t.status()) ? "SIMUTR" + t.cfTransferId() : null;
     }
 
     private static ObjectNode beneficiaryJson(BeneficiaryEntry b) {

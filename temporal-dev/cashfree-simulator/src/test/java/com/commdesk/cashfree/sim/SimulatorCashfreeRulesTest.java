@@ -133,6 +133,31 @@ class SimulatorCashfreeRulesTest {
     }
 
     @Test
+    void aSuccessfulTransferHasTheBanksUtrInItsStatusAndItsWebhookAndNoneBefore() throws Exception {
+        sim.payouts().completionDelay(Duration.ofMillis(300));
+        payouts("POST", "/payout/beneficiary", bene("u1", "Asha Rao", "000111222333", null));
+        JsonNode received = json(payouts("POST", "/payout/transfers", transfer("t_utr", "u1", null)));
+        assertThat(received.path("status").asText()).isEqualTo("RECEIVED");
+        assertThat(received.has("transfer_utr")).as("no bank reference before the bank has the money").isFalse();
+        JsonNode done = null;
+        for (int i = 0; i < 100; i++) {
+            done = json(payouts("GET", "/payout/transfers?transfer_id=t_utr", null));
+            if ("SUCCESS".equals(done.path("status").asText())) break;
+            Thread.sleep(20);
+        }
+        assertThat(done.path("status").asText()).isEqualTo("SUCCESS");
+        String utr = done.path("transfer_utr").asText();
+        assertThat(utr).matches("[A-Za-z0-9]{1,40}");
+        assertThat(sim.payouts().sentWebhooks()).singleElement().satisfies(w -> {
+            JsonNode data = SimHttp.MAPPER.readTree(w.rawBody()).path("data");
+            assertThat(data.path("status").asText()).isEqualTo("SUCCESS");
+            assertThat(data.path("transfer_utr").asText()).isEqualTo(utr);
+        });
+        assertThat(json(payouts("GET", "/payout/transfers?transfer_id=t_utr", null)).path("transfer_utr").asText())
+                .as("the same reference on every fetch").isEqualTo(utr);
+    }
+
+    @Test
     void aDeletedBeneficiaryGets404AndAnUnknownTransferTheDocumentedNotFound() throws Exception {
         payouts("POST", "/payout/beneficiary", bene("d1", "Asha Rao", "000111222333", null));
         assertThat(payouts("DELETE", "/payout/beneficiary?beneficiary_id=d1", null).statusCode()).isEqualTo(200);

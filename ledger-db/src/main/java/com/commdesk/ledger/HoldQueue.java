@@ -6,27 +6,25 @@ import static com.commdesk.ledger.jooq.Tables.REVENUE_TRANSACTION;
 import static com.commdesk.ledger.jooq.Tables.WALLET_HOLD;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
  * The hold queue of posted payments (each member credit waits out the community's hold period). Times derive from the posting's own
- * timestamp and the community's settings, never from a clock, so a retried step writes the same rows.
+ * timestamp and the community's settings, never from a clock, so a retried step writes the same rows. (Named SettlementRepository
+ * before "settlement" came to mean one payout cycle only, docs/terminology.md; the payment activity that calls it keeps its
+ * released name, queueSettlement.)
  */
-public final class SettlementRepository {
-    /** Settlement cycles are cut at midnight India time. */
-    public static final ZoneId SETTLEMENT_ZONE = com.commdesk.fees.IndiaTime.ZONE;
-
+public final class HoldQueue {
     private final DSLContext dsl;
 
-    public SettlementRepository(DSLContext dsl) {
+    public HoldQueue(DSLContext dsl) {
         this.dsl = dsl;
     }
 
     /** A hold per member credit until {@code posted_at + hold_days}. Idempotent. Returns the release time. */
-    public OffsetDateTime queueSettlement(UUID transactionId) {
+    public OffsetDateTime queueHolds(UUID transactionId) {
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
             var rt = REVENUE_TRANSACTION;
