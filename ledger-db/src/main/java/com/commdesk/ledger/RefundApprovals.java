@@ -1,6 +1,9 @@
 package com.commdesk.ledger;
 
+import static com.commdesk.ledger.jooq.Tables.PAYMENT;
 import static com.commdesk.ledger.jooq.Tables.REFUND_APPROVAL;
+import static com.commdesk.ledger.jooq.Tables.REFUND_OUTCOME;
+import static com.commdesk.ledger.jooq.Tables.REFUND_REQUEST;
 
 import com.commdesk.ledger.jooq.tables.records.RefundApprovalRecord;
 import java.time.OffsetDateTime;
@@ -12,8 +15,8 @@ import org.jooq.Condition;
 import org.jooq.impl.DSL;
 
 /**
- * Community owners' refunds above the approval threshold (changeset 096, docs/payments.md "Refund
- * approvals"). Such a refund is recorded as a refund request and an approval request in one transaction and
+ * Community owners' refunds that take what has been asked for of a payment above the approval threshold
+ * (changesets 096, 097, docs/payments.md "Refund approvals"). Such a refund is recorded as a refund request and an approval request in one transaction and
  * nothing else happens — nothing is reserved and Cashfree is not asked — until a finance approver other than
  * the requester (any letter case; the database checks it too) approves it, which lets the API start its
  * workflow, or rejects it, which is final. Each is decided once.
@@ -31,24 +34,50 @@ public final class RefundApprovals {
 
     public record Approval(String refundId, String paymentId, String communityId, String kind, long amountPaise, long thresholdPaise,
                            String reason, String requestedBy, Status status, String decidedBy, OffsetDateTime decidedAt,
-                           String decisionNote, OffsetDateTime createdAt) {}
+                           String decisionNote, OffsetDateTime createdAt, long requestedTotalPaise) {}
 
     /**
-     * Records the refund request ({@link RefundIntake}'s idempotency rules) and, if it is new and
-     * {@code needsApproval}, its approval request, together. Returns the refund's approval if it has one
-     * (new, or recorded by the first request with this key), empty if the refund needs none.
+     * Records the refund request ({@link RefundIntake}'s idempotency rules) and, if it is new, asked for by an owner
+     * ({@code ownerRequest}) and takes the payment's {@linkplain #askedFor total asked for} above {@code thresholdPaise},
+     * its approval request, together. The payment's row is locked first, so parts asked for at once are totalled one
+     * after the other and cannot each slip under the threshold. Returns the refund's approval if it has one (new, or
+     * recorded by the first request with this key), empty if the refund needs none.
      */
-    public Optional<Approval> accept(RefundIntake.RefundRequestRecord r, boolean needsApproval, String communityId, String reason,
+    public Optional<Approval> accept(RefundIntake.RefundRequestRecord r, boolean ownerRequest, String communityId, String reason,
                                      long thresholdPaise) {
         return ledger.inTransaction(tx -> {
-            if (RefundIntake.accept(tx, r) == RefundIntake.Outcome.CREATED && needsApproval) {
+            if (tx.select(PAYMENT.PAYMENT_ID).from(PAYMENT).where(PAYMENT.PAYMENT_ID.eq(r.paymentId())).forUpdate().fetchOptional().isEmpty()) {
+                throw new LedgerException(LedgerException.Code.NOT_FOUND, "no payment with id '" + r.paymentId() + "'");
+            }
+            if (RefundIntake.accept(tx, r) != RefundIntake.Outcome.CREATED || !ownerRequest) {
+                return tx.selectFrom(REFUND_APPROVAL).where(REFUND_APPROVAL.REFUND_ID.eq(r.refundId())).fetchOptional(RefundApprovals::of);
+            }
+            long total = askedFor(tx, r.paymentId());
+            if (total > thresholdPaise) {
                 tx.insertInto(REFUND_APPROVAL).set(REFUND_APPROVAL.REFUND_ID, r.refundId()).set(REFUND_APPROVAL.PAYMENT_ID, r.paymentId())
                         .set(REFUND_APPROVAL.COMMUNITY_ID, communityId).set(REFUND_APPROVAL.KIND, r.kind())
                         .set(REFUND_APPROVAL.AMOUNT_PAISE, r.amountPaise()).set(REFUND_APPROVAL.THRESHOLD_PAISE, thresholdPaise)
-                        .set(REFUND_APPROVAL.REASON, reason).set(REFUND_APPROVAL.REQUESTED_BY, r.requestedBy()).execute();
+                        .set(REFUND_APPROVAL.REASON, reason).set(REFUND_APPROVAL.REQUESTED_BY, r.requestedBy())
+                        .set(REFUND_APPROVAL.REQUESTED_TOTAL_PAISE, total).execute();
             }
             return tx.selectFrom(REFUND_APPROVAL).where(REFUND_APPROVAL.REFUND_ID.eq(r.refundId())).fetchOptional(RefundApprovals::of);
         });
+    }
+
+    /**
+     * What has been asked for of a payment, in paise: every refund and chargeback requested for it (whoever asked, this
+     * transaction's included) except those finance rejected and those Cashfree failed or cancelled. A request that never
+     * got as far as a reservation still counts: the total errs towards asking finance.
+     */
+    static long askedFor(org.jooq.DSLContext tx, String paymentId) {
+        var total = tx.select(DSL.coalesce(DSL.sum(REFUND_REQUEST.AMOUNT_PAISE), java.math.BigDecimal.ZERO)).from(REFUND_REQUEST)
+                .where(REFUND_REQUEST.PAYMENT_ID.eq(paymentId))
+                .andNotExists(DSL.selectOne().from(REFUND_APPROVAL).where(REFUND_APPROVAL.REFUND_ID.eq(REFUND_REQUEST.REFUND_ID))
+                        .and(REFUND_APPROVAL.STATUS.eq(Status.REJECTED.name())))
+                .andNotExists(DSL.selectOne().from(REFUND_OUTCOME).where(REFUND_OUTCOME.REFUND_ID.eq(REFUND_REQUEST.REFUND_ID))
+                        .and(REFUND_OUTCOME.OUTCOME.in("FAILED", "CANCELLED")))
+                .fetchSingle().value1();
+        return total.longValueExact();
     }
 
     public Optional<Approval> find(String refundId) {
@@ -96,6 +125,6 @@ public final class RefundApprovals {
     private static Approval of(RefundApprovalRecord r) {
         return new Approval(r.getRefundId(), r.getPaymentId(), r.getCommunityId(), r.getKind(), r.getAmountPaise(), r.getThresholdPaise(),
                 r.getReason(), r.getRequestedBy(), Status.valueOf(r.getStatus()), r.getDecidedBy(), r.getDecidedAt(), r.getDecisionNote(),
-                r.getCreatedAt());
+                r.getCreatedAt(), r.getRequestedTotalPaise());
     }
 }

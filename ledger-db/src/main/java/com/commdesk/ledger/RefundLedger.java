@@ -5,6 +5,7 @@ import static com.commdesk.ledger.jooq.Tables.LEDGER_ACCOUNT;
 import static com.commdesk.ledger.jooq.Tables.PLATFORM_REVENUE;
 import static com.commdesk.ledger.jooq.Tables.POSTING;
 import static com.commdesk.ledger.jooq.Tables.REFUND;
+import static com.commdesk.ledger.jooq.Tables.REFUND_APPROVAL;
 import static com.commdesk.ledger.jooq.Tables.REFUND_OUTCOME;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_DISTRIBUTION;
 import static com.commdesk.ledger.jooq.Tables.REVENUE_TRANSACTION;
@@ -79,7 +80,8 @@ public final class RefundLedger {
     /**
      * Reserves the refund in the books (see the class comment). Refused, with nothing written, when it
      * would take the payment's refunds and chargebacks beyond its amount (REFUND_EXCEEDS_PAYMENT), when
-     * the payment was reversed (ALREADY_REVERSED) or is not posted (NOT_FOUND). The same refund id again
+     * the payment was reversed (ALREADY_REVERSED) or is not posted (NOT_FOUND), or while the refund's approval is not
+     * APPROVED (WRONG_STATE). The same refund id again
      * returns the first reservation; on another payment or with other content it is an IDEMPOTENCY_CONFLICT.
      */
     public RefundPosting.Posted reserve(RefundPosting r) {
@@ -95,6 +97,13 @@ public final class RefundLedger {
         }
         existing = tx.selectFrom(REFUND).where(REFUND.REFUND_ID.eq(r.refundId())).fetchOptional().orElse(null);
         if (existing != null) return alreadyReserved(existing, r);
+        // A refund waiting for finance, or rejected, is never reserved, whoever started its workflow (097 refuses it too).
+        String approval = tx.select(REFUND_APPROVAL.STATUS).from(REFUND_APPROVAL).where(REFUND_APPROVAL.REFUND_ID.eq(r.refundId()))
+                .fetchOptional(REFUND_APPROVAL.STATUS).orElse(RefundApprovals.Status.APPROVED.name());
+        if (!approval.equals(RefundApprovals.Status.APPROVED.name())) {
+            throw new LedgerException(LedgerException.Code.WRONG_STATE, "refund " + r.refundId() + " is " + approval
+                    + ", not approved: nothing is reserved");
+        }
         RevenueTransactionRecord rt = tx.selectFrom(REVENUE_TRANSACTION).where(REVENUE_TRANSACTION.TRANSACTION_ID.eq(r.transactionId())).fetchSingle();
         if (tx.fetchExists(JOURNAL, JOURNAL.REVERSES_JOURNAL_ID.eq(rt.getJournalId()))) {
             throw new LedgerException(LedgerException.Code.ALREADY_REVERSED, "payment " + r.transactionId() + " was reversed; nothing to refund");

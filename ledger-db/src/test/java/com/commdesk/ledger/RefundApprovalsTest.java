@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.testing.TestDatabases;
+import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +18,10 @@ class RefundApprovalsTest {
     static void open() {
         db = TestDatabases.fresh();
         approvals = new RefundApprovals(new Ledger(db.dsl()));
-        db.dsl().execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id) values ('ra-pay', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'ra_order', 1000000, 'w')");
+        for (String id : java.util.List.of("ra-pay", "ra-split", "ra-race")) {
+            db.dsl().execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                    + "amount_paise, workflow_id) values (?, repeat('0', 64), 'demo-community', 'EVENT', 'e', ?, 1000000, ?)", id, id + "_order", "w-" + id);
+        }
     }
 
     @AfterAll
@@ -65,5 +68,51 @@ class RefundApprovalsTest {
                 .hasMessageContaining("permission denied");
         assertThatThrownBy(() -> db.dsl().execute("update refund_approval set amount_paise = 1 where refund_id = 'ra-2'"))
                 .hasMessageContaining("permission denied");
+    }
+
+    static RefundIntake.RefundRequestRecord part(String payment, String id, long amountPaise) {
+        return new RefundIntake.RefundRequestRecord(id, payment, HexFormat.of().formatHex(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .concat("0".repeat(64)).substring(0, 64), "REFUND", amountPaise, "Owner-1");
+    }
+
+    @Test
+    void anOwnersPartsAddUpAndTheOneThatPassesTheThresholdWaits() {
+        assertThat(approvals.accept(part("ra-split", "rs-1", 300_000), true, "demo-community", "part one", 500_000)).isEmpty();
+        var second = approvals.accept(part("ra-split", "rs-2", 300_000), true, "demo-community", "part two", 500_000).orElseThrow();
+        assertThat(second.status()).isEqualTo(RefundApprovals.Status.AWAITING_APPROVAL);
+        assertThat(second.amountPaise()).isEqualTo(300_000);
+        assertThat(second.requestedTotalPaise()).isEqualTo(600_000);
+        // A rejected part no longer counts: 300,000 + 200,000 is at the threshold, not above it.
+        approvals.decide("rs-2", false, "finance-2", "split refund");
+        assertThat(approvals.accept(part("ra-split", "rs-3", 200_000), true, "demo-community", "part three", 500_000)).isEmpty();
+        // Finance's own refunds never wait; they count towards the total all the same.
+        assertThat(approvals.accept(part("ra-split", "rs-4", 100_000), false, "demo-community", "finance", 500_000)).isEmpty();
+        assertThat(approvals.accept(part("ra-split", "rs-5", 1), true, "demo-community", "one paisa", 500_000)).isPresent();
+    }
+
+    @Test
+    void partsAskedForAtOnceAreTotalledOneAfterTheOther() throws Exception {
+        int n = 8;
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<java.util.Optional<RefundApprovals.Approval>>>();
+            for (int i = 0; i < n; i++) {
+                String id = "rr-" + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return approvals.accept(part("ra-race", id, 100_000), true, "demo-community", "a part", 250_000);
+                }));
+            }
+            start.countDown();
+            int waiting = 0;
+            for (var f : results) if (f.get().isPresent()) waiting++;
+            // 100,000 and 200,000 pass; the third part and every later one takes the total above 250,000.
+            assertThat(waiting).isEqualTo(n - 2);
+            assertThat(db.dsl().fetchValue("select sum(r.amount_paise) from refund_request r where r.payment_id = 'ra-race' "
+                    + "and not exists (select 1 from refund_approval a where a.refund_id = r.refund_id)")).hasToString("200000");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

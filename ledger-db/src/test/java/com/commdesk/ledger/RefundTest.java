@@ -106,4 +106,29 @@ class RefundTest extends LedgerFixture {
                 .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.IDEMPOTENCY_CONFLICT));
         assertThat(num("select count(*) from refund")).isEqualTo(1);
     }
+
+    @Test
+    void aRefundWaitingForFinanceIsNeverReservedInJavaOrInTheDatabase() {
+        PostedPayment p = pay("r-appr");
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values ('r-appr-pay', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'r_appr_order', 1000000, 'w')");
+        RefundApprovals approvals = new RefundApprovals(core);
+        approvals.accept(new RefundIntake.RefundRequestRecord("rf-appr", "r-appr-pay", "e".repeat(64), "REFUND", 600_000, "owner-1"),
+                true, "demo-community", "seat not used", 500_000).orElseThrow();
+
+        // Any start of its workflow (not only the API's) is refused before anything is written.
+        assertThatThrownBy(() -> refunds.reserve(refund("rf-appr", p, 600_000L)))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.WRONG_STATE))
+                .hasMessageContaining("AWAITING_APPROVAL");
+        // The database refuses it too, on the application's own connection (the trigger runs before the row's other checks).
+        assertThatThrownBy(() -> dsl.execute("insert into refund (refund_id, transaction_id, kind, amount_paise, reason, gateway_fee_policy, "
+                + "platform_fee_policy, journal_id, from_pending_paise, from_available_paise, to_receivable_paise) values ('rf-appr', ?::uuid, "
+                + "'REFUND', 600000, 'x', 'BORNE_BY_COMMUNITY', 'REFUNDED', 1, 0, 0, 0)", p.transactionId().toString()))
+                .hasMessageContaining("not APPROVED");
+        assertThat(num("select count(*) from refund where refund_id = 'rf-appr'")).isZero();
+
+        approvals.decide("rf-appr", true, "finance-2", null);
+        assertThat(refunds.reserve(refund("rf-appr", p, 600_000L)).refundId()).isEqualTo("rf-appr");
+        refunds.settle("rf-appr", null);
+    }
 }

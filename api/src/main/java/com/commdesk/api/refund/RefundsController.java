@@ -47,8 +47,8 @@ import org.springframework.web.bind.annotation.RestController;
  * letters, digits, {@code _} and {@code -}); it is recorded with its payment and body before the
  * refund's workflow starts, so the same key again is the same refund and the same key for another
  * payment or body is a 409, never another refund's status. The ledger's own keys are never a client's.
- * A community owner's refund above {@code commdesk.refunds.owner-approval-threshold-paise} waits for a
- * finance approver before its workflow starts ({@link RefundApprovalsController}, docs/payments.md).
+ * A community owner's refund that takes what has been asked for of the payment above
+ * {@code commdesk.refunds.owner-approval-threshold-paise} waits for a finance approver before its workflow starts ({@link RefundApprovalsController}, docs/payments.md).
  */
 @RestController
 public class RefundsController {
@@ -100,12 +100,13 @@ public class RefundsController {
         }
         String who = caller.subject();
         RefundRequest request = new RefundRequest(key, payment.paymentId(), body.kind(), body.amountPaise(), body.reason(), who);
-        // An owner's refund above the threshold waits for finance; finance's own refunds (and chargebacks) do not.
-        boolean needsApproval = !caller.has(Role.FINANCE_APPROVER) && body.amountPaise() > ownerApprovalThresholdPaise;
+        // An owner's refund that takes the payment's total asked for above the threshold waits for finance (split parts
+        // add up, under the payment's lock); finance's own refunds (and chargebacks) do not wait.
+        boolean ownerRequest = !caller.has(Role.FINANCE_APPROVER);
         // Recorded (with its approval request, if it needs one) before any workflow starts: the same key on another
         // payment or with another body is a 409 here; the same key again finds the approval the first request made.
         var approval = approvals.accept(new RefundIntake.RefundRequestRecord(key, payment.paymentId(), requestSha256(request),
-                body.kind().name(), body.amountPaise(), who), needsApproval, payment.communityId(), body.reason(), ownerApprovalThresholdPaise);
+                body.kind().name(), body.amountPaise(), who), ownerRequest, payment.communityId(), body.reason(), ownerApprovalThresholdPaise);
         URI location = URI.create("/api/v1/refunds/" + key);
         if (approval.isPresent()) {
             RefundApprovals.Approval a = approval.get();

@@ -21,15 +21,23 @@ import tools.jackson.databind.ObjectMapper;
 class RefundApprovalsApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PAYMENT = "rfa-pay-1";
+    /** The threshold is on what an owner asks for in total per payment: these tests each have a payment of their own. */
+    static final String AT_THRESHOLD_PAYMENT = "rfa-pay-2";
+    static final String SPLIT_PAYMENT = "rfa-pay-3";
     static DevStack stack;
 
     @BeforeAll
-    static void aCompletedPayment() throws Exception {
+    static void completedPayments() throws Exception {
         stack = SharedStack.get();
-        stack.simulator().createPaidOrder("rfa_order_1", 3_000_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
-        SharedStack.post("/api/v1/payments", PAYMENT,
-                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"rfa_order_1\",\"amountPaise\":3000000}");
-        assertThat(EndToEndPaymentTest.awaitFinal(PAYMENT).path("stage").asText()).isEqualTo("COMPLETED");
+        for (String payment : List.of(PAYMENT, AT_THRESHOLD_PAYMENT, SPLIT_PAYMENT)) {
+            String order = payment.replace("rfa-pay-", "rfa_order_");
+            stack.simulator().createPaidOrder(order, 3_000_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
+            SharedStack.post("/api/v1/payments", payment, "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\""
+                    + order + "\",\"amountPaise\":3000000}");
+        }
+        for (String payment : List.of(PAYMENT, AT_THRESHOLD_PAYMENT, SPLIT_PAYMENT)) {
+            assertThat(EndToEndPaymentTest.awaitFinal(payment).path("stage").asText()).isEqualTo("COMPLETED");
+        }
     }
 
     static String token(String subject, String role, String... communities) {
@@ -39,7 +47,11 @@ class RefundApprovalsApiTest {
     static final String OWNER = token("owner-meera", "COMMUNITY_OWNER", "demo-community");
 
     static HttpResponse<String> ask(String token, String key, long amountPaise) {
-        return SharedStack.send(token, "POST", "/api/v1/payments/" + PAYMENT + "/refunds", "application/json",
+        return ask(token, PAYMENT, key, amountPaise);
+    }
+
+    static HttpResponse<String> ask(String token, String payment, String key, long amountPaise) {
+        return SharedStack.send(token, "POST", "/api/v1/payments/" + payment + "/refunds", "application/json",
                 "{\"kind\":\"REFUND\",\"amountPaise\":" + amountPaise + ",\"reason\":\"event cancelled\"}", Map.of("Idempotency-Key", key));
     }
 
@@ -116,9 +128,23 @@ class RefundApprovalsApiTest {
 
     @Test
     void atTheThresholdAnOwnersRefundProceedsAsFinancesWould() throws Exception {
-        assertThat(ask(OWNER, "rfa-3", 500_000).statusCode()).isEqualTo(202);
+        assertThat(ask(OWNER, AT_THRESHOLD_PAYMENT, "rfa-3", 500_000).statusCode()).isEqualTo(202);
         assertThat(RefundsApiTest.awaitRefund("rfa-3").path("stage").asText()).isEqualTo("COMPLETED");
         assertThat(SharedStack.count("select count(*) from refund_approval where refund_id = 'rfa-3'")).isZero();
+    }
+
+    @Test
+    void anOwnerWhoSplitsARefundWaitsOnceTheTotalAskedForPassesTheThreshold() throws Exception {
+        assertThat(ask(OWNER, SPLIT_PAYMENT, "rfa-s1", 300_000).statusCode()).isEqualTo(202);
+        assertThat(RefundsApiTest.awaitRefund("rfa-s1").path("stage").asText()).isEqualTo("COMPLETED");
+        // 300,000 + 300,000 is above the Rs 5,000 threshold: the second part waits for finance like one large refund.
+        HttpResponse<String> second = ask(OWNER, SPLIT_PAYMENT, "rfa-s2", 300_000);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+        assertThat(json(second).path("stage").asText()).isEqualTo("AWAITING_APPROVAL");
+        assertThat(reserved("rfa-s2")).isZero();
+        assertThat(stack.simulator().refunds().find("rfa-s2")).isEmpty();
+        assertThat(SharedStack.count("select count(*) from refund_approval where refund_id = 'rfa-s2' and requested_total_paise = 600000"))
+                .isEqualTo(1);
     }
 
     @Test
