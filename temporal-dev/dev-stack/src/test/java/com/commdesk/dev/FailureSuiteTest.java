@@ -102,10 +102,12 @@ class FailureSuiteTest {
                 Thread.sleep(250);
             }
             long postedAtKill = books.postedCount(load.prefix);
+            long startedAtKill = load.started();
             long pid = rig.killTemporal();
             System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 Temporal (pid %d): %d started, %d posted, %d in flight%n",
                     load.elapsed(), pid, load.started(), postedAtKill, load.started() - postedAtKill);
             Thread.sleep(OUTAGE.toMillis());
+            long arrivedDuringOutage = load.started() - startedAtKill;
             long t = System.nanoTime();
             rig.restartTemporal();
             System.out.printf(Locale.ROOT, "  [%5.1fs] Temporal restarted on %s (pid %d) after %d s down, answering in %.1f s%n",
@@ -116,7 +118,13 @@ class FailureSuiteTest {
             boolean alerted = alerts.firedDuringScenario("CommDeskTemporalRequestFailures");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             assertThat(alerted).as("CommDeskTemporalRequestFailures evaluates true").isTrue();
-            assertThat(load.outageFelt()).as("hand-overs failed during the outage and were retried").isPositive();
+            // Payments kept arriving while Temporal was down. Whether a caller noticed depends on timing: the API records
+            // a payment and starts its workflow off the request (its sweep retries the start), and a webhook may or may
+            // not need Cashfree's retry, so requiring a failed hand-over made this check flaky; the Temporal
+            // request-failure alert above is the proof that the platform saw the outage.
+            System.out.printf(Locale.ROOT, "  %d payments arrived while Temporal was down; %d hand-overs a client retried%n",
+                    arrivedDuringOutage, load.outageFelt());
+            assertThat(arrivedDuringOutage).as("payments arrived during the outage").isPositive();
         }
     }
 
