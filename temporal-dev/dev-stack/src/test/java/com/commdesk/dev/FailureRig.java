@@ -31,6 +31,11 @@ final class FailureRig implements AutoCloseable {
             "commdesk.metrics.temporal-report-interval", "PT1S",
             // Every payout of scenario 7 (at least Rs 1,000) waits for a second person's approval.
             "commdesk.payouts.approval-threshold-paise", "100000",
+            // A transfer whose request died with its worker is asked about, and re-requested only when Cashfree does not
+            // know it after the resend grace (production: 10 min, polls from 1 min): shortened so scenario 7's transfers
+            // lost with the killed worker are re-requested within the scenario (CI saw 3 stay SENT past 4 min).
+            "commdesk.payouts.resend-grace", "PT20S",
+            "commdesk.payouts.poll-interval", "PT5S",
             "commdesk.db.migrate", "false");
 
     final Path dir;
