@@ -48,8 +48,8 @@ public class ApiConfiguration {
 
     /** Seed 002's distribution lifecycle, read side. */
     @Bean
-    com.commdesk.ledger.payouts.Distributions distributions(com.commdesk.ledger.Ledger ledger) {
-        return new com.commdesk.ledger.payouts.Distributions(ledger);
+    com.commdesk.ledger.payout.Distributions distributions(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.payout.Distributions(ledger);
     }
 
     /** Owners' refunds above the approval threshold, waiting for finance (docs/payments.md, "Refund approvals"). */

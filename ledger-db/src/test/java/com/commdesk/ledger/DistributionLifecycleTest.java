@@ -3,9 +3,9 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.commdesk.ledger.payouts.Distributions;
-import com.commdesk.ledger.payouts.Distributions.Distribution;
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.Distributions;
+import com.commdesk.ledger.payout.Distributions.Distribution;
+import com.commdesk.ledger.payout.PayoutRepository;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

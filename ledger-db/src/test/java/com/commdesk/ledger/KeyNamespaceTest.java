@@ -2,7 +2,7 @@ package com.commdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 

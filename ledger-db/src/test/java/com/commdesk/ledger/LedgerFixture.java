@@ -52,12 +52,12 @@ abstract class LedgerFixture {
      * The demo community's owner paid (payment "p1", holds released), a bank beneficiary saved and a manual
      * settlement {@code settlementId} opened: returns its one payout's id.
      */
-    String aSettlementWithOnePayout(com.commdesk.ledger.payouts.PayoutRepository payouts, String settlementId) {
+    String aSettlementWithOnePayout(com.commdesk.ledger.payout.PayoutRepository payouts, String settlementId) {
         pay("p1");
         holds.releaseDueHolds(java.time.OffsetDateTime.now().plusDays(400), 100);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.open(settlementId, "demo-community", "MANUAL", java.time.OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        return com.commdesk.ledger.payouts.PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        return com.commdesk.ledger.payout.PayoutRepository.payoutId(settlementId, "owner", "u-owner");
     }
 
     PaymentPosting posting(String key, FeeBreakdown b) {

@@ -7,7 +7,7 @@ import com.commdesk.fees.FeeEngine;
 import com.commdesk.fees.FeeSchedules;
 import com.commdesk.fees.PaymentFacts;
 import com.commdesk.fees.SplitEngine;
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.commdesk.ledger.payouts.PayoutRepository;
-import com.commdesk.ledger.payouts.PayoutRepository.SendPermit;
+import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository.SendPermit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package com.commdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.commdesk.ledger.payouts.PayoutRepository;
-import com.commdesk.ledger.payouts.PayoutRepository.LateAction;
+import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository.LateAction;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import com.commdesk.activities.payout.TemporalPayoutLauncher;
 import io.micrometer.core.instrument.Gauge;
 import io.temporal.client.WorkflowClient;
 import com.commdesk.ledger.LedgerDatabase;
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -22,7 +22,7 @@ import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.HoldQueue;
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
@@ -180,12 +180,12 @@ class PayoutWorkflowsTest {
     }
 
     /** The member's distributions in the demo community (issue 15), oldest first. */
-    java.util.List<com.commdesk.ledger.payouts.Distributions.Distribution> distributions(String userId) {
-        return new com.commdesk.ledger.payouts.Distributions(new Ledger(dsl)).member(DEMO, userId, 0, 100).distributions().reversed();
+    java.util.List<com.commdesk.ledger.payout.Distributions.Distribution> distributions(String userId) {
+        return new com.commdesk.ledger.payout.Distributions(new Ledger(dsl)).member(DEMO, userId, 0, 100).distributions().reversed();
     }
 
     java.util.List<String> distributionStatuses(String userId) {
-        return distributions(userId).stream().map(com.commdesk.ledger.payouts.Distributions.Distribution::status).toList();
+        return distributions(userId).stream().map(com.commdesk.ledger.payout.Distributions.Distribution::status).toList();
     }
 
     long wallet(String column, String communityId, String userId) {
@@ -395,8 +395,8 @@ class PayoutWorkflowsTest {
         assertThat(distributionStatuses("u-owner")).containsExactly("PENDING");
         assertThat(distributions("u-owner").get(0).allocations()).singleElement()
                 .satisfies(a -> assertThat(a.payoutId()).isEqualTo(id));
-        assertThat(new com.commdesk.ledger.payouts.Distributions(new Ledger(dsl)).awaitingReview(DEMO, 100))
-                .extracting(com.commdesk.ledger.payouts.Distributions.ReviewRecipient::userId).contains("u-owner");
+        assertThat(new com.commdesk.ledger.payout.Distributions(new Ledger(dsl)).awaitingReview(DEMO, 100))
+                .extracting(com.commdesk.ledger.payout.Distributions.ReviewRecipient::userId).contains("u-owner");
         wf.approve(new PayoutDecision("alice", "my own payout")); // the requester: ignored
         wf.approve(new PayoutDecision("bob", "ok"));
         wf.approve(new PayoutDecision("bob", "ok again")); // a double click: ignored

@@ -16,7 +16,7 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementResult;

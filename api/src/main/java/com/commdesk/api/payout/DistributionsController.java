@@ -2,7 +2,7 @@ package com.commdesk.api.payout;
 
 import com.commdesk.api.web.ApiProblem;
 import com.commdesk.api.web.Caller;
-import com.commdesk.ledger.payouts.Distributions;
+import com.commdesk.ledger.payout.Distributions;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.http.MediaType;

@@ -4,8 +4,8 @@ import com.commdesk.api.web.ApiProblem;
 import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
-import com.commdesk.ledger.payouts.PayoutRepository;
-import com.commdesk.ledger.payouts.PayoutRepository.Payout;
+import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository.Payout;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;

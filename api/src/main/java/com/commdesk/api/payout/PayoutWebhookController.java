@@ -6,7 +6,7 @@ import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.WebhookEvents;
-import com.commdesk.ledger.payouts.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
 import com.commdesk.workflows.payout.PayoutWorkflow;
 import io.micrometer.core.instrument.Counter;

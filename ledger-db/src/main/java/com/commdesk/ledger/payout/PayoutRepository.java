@@ -1,4 +1,4 @@
-package com.commdesk.ledger.payouts;
+package com.commdesk.ledger.payout;
 
 import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
 import static com.commdesk.ledger.jooq.Tables.JOURNAL;

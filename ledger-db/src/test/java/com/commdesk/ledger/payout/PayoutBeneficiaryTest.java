@@ -1,4 +1,4 @@
-package com.commdesk.ledger.payouts;
+package com.commdesk.ledger.payout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

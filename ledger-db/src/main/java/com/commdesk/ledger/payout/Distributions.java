@@ -1,4 +1,4 @@
-package com.commdesk.ledger.payouts;
+package com.commdesk.ledger.payout;
 
 import static com.commdesk.ledger.jooq.Tables.DISTRIBUTION_ALLOCATION;
 import static com.commdesk.ledger.jooq.Tables.PAYMENT_SPLIT_AGREEMENT;
