@@ -80,6 +80,12 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * recorded after it no longer counts (the send then finds the payout flagged and waits for a new approval).
      */
     static final String DECISION_SEES_FLAGS = "payout-decision-sees-flags";
+    /**
+     * Cashfree's REVERSED (or, paid on finance's word alone, its FAILED/REJECTED) taken in while the payout was being
+     * marked paid or while the end-of-window ask ran is acted on: the watch starts from a REVERSED already seen, and
+     * looks again at what arrived during the ask before it ends (review P3).
+     */
+    static final String REVERSAL_RECHECKED = "payout-reversal-rechecked";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
 
@@ -296,6 +302,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      */
     private PayoutStatus watchForReversal(String id) {
         boolean financeWordOnly = paidOnFinanceWord && Workflow.getVersion(LATE_ANSWERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+        boolean recheck = Workflow.getVersion(REVERSAL_RECHECKED, Workflow.DEFAULT_VERSION, 1) >= 1;
+        // A REVERSED taken in before the payout was PAID (with the SUCCESS, in one task) went to "latest", not "reversal".
+        if (recheck && reversal == null) reversal = reversedSeen;
         boolean answered = Workflow.await(Duration.ofMillis(request.timings().reversalWindowMillis()),
                 () -> reversal != null || (financeWordOnly && cashfreeRefused()));
         TransferResult last;
@@ -303,7 +312,13 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             last = reversal != null ? outcome(reversal) : answered ? outcome(latest) : cashfree.transferStatus(id);
         } catch (ActivityFailure e) {
             log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
-            return status();
+            if (!recheck || (reversal == null && !(financeWordOnly && cashfreeRefused()))) return status();
+            last = new TransferResult(TransferResult.UNKNOWN, null, describe(e), null);
+        }
+        if (recheck) {
+            // Signals accepted while the ask ran: the controller recorded their events, Cashfree will not send them again.
+            if (reversal != null) last = outcome(reversal);
+            else if (financeWordOnly && cashfreeRefused() && !last.failed()) last = outcome(latest);
         }
         if ("REVERSED".equals(last.status())) {
             reason = "reversed after success: " + last.statusCode() + (last.description() == null ? "" : " " + last.description());

@@ -149,4 +149,55 @@ class PayoutLateAnswersTest {
         assertThat(fake.calls).doesNotContain("reversed");
         assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
     }
+
+    static final TransferUpdate REVERSED = new TransferUpdate("evt-rev", "REVERSED", "ACCOUNT_CLOSED", "account closed", "cf-1");
+
+    /** Signals {@code update} once, while the workflow asks Cashfree after the payout was marked PAID (the end-of-window ask). */
+    void duringTheEndOfWindowAsk(TransferUpdate update) {
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringAsk = (p, n) -> {
+            if ("PAID".equals(fake.statuses.get(p)) && sent.compareAndSet(false, true)) signals(p).transferUpdate(update);
+        };
+    }
+
+    @Test
+    void aReversedSignalledWhileTheEndOfWindowAskRunsIsActedOn() {
+        // Review P3: the REVERSED is accepted (the controller records the event; Cashfree never sends it again) while the
+        // workflow asks Cashfree once at the end of the window; the ask answers SUCCESS and the workflow used to end PAID.
+        String id = "po_reversed_during_final_ask";
+        duringTheEndOfWindowAsk(REVERSED);
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).containsSubsequence("paid:" + id, "reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+    }
+
+    @Test
+    void aFailedSignalledWhileTheEndOfWindowAskRunsReturnsMoneyPaidOnFinancesWord() {
+        String id = "po_failed_during_final_ask";
+        AtomicBoolean resolved = new AtomicBoolean(), failed = new AtomicBoolean();
+        fake.duringAsk = (p, n) -> {
+            if ("NEEDS_ATTENTION".equals(fake.statuses.get(p)) && resolved.compareAndSet(false, true)) signals(p).resolve(confirmedPaid());
+            if ("PAID".equals(fake.statuses.get(p)) && failed.compareAndSet(false, true)) signals(p).transferUpdate(FAILED);
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+        assertThat(failed).as("the FAILED arrived during the end-of-window ask").isTrue();
+        assertThat(fake.calls).containsSubsequence("paid:" + id, "reversed").doesNotContain("for-finance:" + id);
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+    }
+
+    @Test
+    void aSuccessAndAReversedTakenInTogetherWhileAwaitingTheResultReverseThePayout() {
+        // The poll answers SUCCESS while Cashfree's REVERSED webhook is signalled (before the workflow knew of the success,
+        // so it went to "latest"): the payout is paid and must be reversed, not watched for a whole window and kept PAID.
+        String id = "po_success_and_reversed_together";
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringAsk = (p, n) -> {
+            if (sent.compareAndSet(false, true)) signals(p).transferUpdate(REVERSED);
+        };
+        fake.statusAnswers.put(id, new ArrayList<>(List.of(FakePayoutActivities.result("SUCCESS"))));
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).containsSubsequence("paid:" + id, "reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+        assertThat(fake.asks.get(id).get()).as("reversed on the webhook it had, without waiting for the end-of-window ask").isEqualTo(1);
+    }
 }

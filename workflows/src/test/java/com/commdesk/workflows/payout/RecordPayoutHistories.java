@@ -137,6 +137,29 @@ public final class RecordPayoutHistories {
                 };
             }, null);
 
+            // Cashfree's REVERSED signalled while the end-of-window ask runs: acted on after the ask (v6).
+            r.payout("reversed-during-final-ask", false, f -> {
+                String p = id(f, "reversed-during-final-ask");
+                f.statusAnswers.put(p, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("SUCCESS"))));
+                var once = new java.util.concurrent.atomic.AtomicBoolean();
+                r.duringAsk(p, (wf, n) -> {
+                    if ("PAID".equals(f.statuses.get(p)) && once.compareAndSet(false, true)) {
+                        wf.transferUpdate(new TransferUpdate("evt-rev", "REVERSED", "ACCOUNT_CLOSED", "account closed", "cf-1"));
+                    }
+                });
+            }, null);
+            // The poll's SUCCESS and Cashfree's REVERSED webhook taken in together: reversed at once, no window-long wait (v6).
+            r.payout("success-and-reversed-together", false, f -> {
+                String p = id(f, "success-and-reversed-together");
+                f.statusAnswers.put(p, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("SUCCESS"))));
+                var once = new java.util.concurrent.atomic.AtomicBoolean();
+                r.duringAsk(p, (wf, n) -> {
+                    if (once.compareAndSet(false, true)) {
+                        wf.transferUpdate(new TransferUpdate("evt-rev", "REVERSED", "ACCOUNT_CLOSED", "account closed", "cf-1"));
+                    }
+                });
+            }, null);
+
             // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
             fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
