@@ -145,6 +145,7 @@ class DistributionLifecycleTest extends LedgerFixture {
         releaseHolds();
         String po = settle("stl_late", Long.MAX_VALUE);
         payouts.lock(po);
+        payouts.sendPermit(po); // a transfer was requested (a SUCCESS for one never requested is not posted)
         payouts.release(po, "FAILED", "confirmed failed");
         payouts.latePaid(po, "TRANSFER_SUCCESS");
         payouts.latePaid(po, "TRANSFER_SUCCESS again");

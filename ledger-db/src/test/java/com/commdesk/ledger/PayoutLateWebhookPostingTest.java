@@ -49,7 +49,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     void paidOnFinancesWord() {
         payouts.markNeedsAttention(id, "unknown for a day");
         assertThat(payouts.resolve(id, "PAID", "alice", "the bank statement shows it").ready()).isTrue();
-        payouts.markPaid(id);
+        payouts.markPaid(id, true); // the workflow acted on the resolution
     }
 
     @Test
@@ -146,5 +146,77 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).as("a refusal never takes back Cashfree's SUCCESS")
                 .isEqualTo("SUCCESS");
+    }
+
+    @Test
+    void aFailedAfterAPaidWhoseResolutionTheWorkflowNeverActedOnMovesNothing() {
+        // Review P10: finance's PAID is recorded but its signal was lost; the workflow paid the payout on Cashfree's word
+        // (whose SUCCESS is not on the record, e.g. delivered before webhooks were recorded). A later FAILED contradicts
+        // Cashfree: the resolution columns must not make it return the money.
+        payouts.markNeedsAttention(id, "unknown for a day");
+        assertThat(payouts.resolve(id, "PAID", "alice", "the bank statement shows it").ready()).isTrue();
+        payouts.markPaid(id); // not on finance's word
+        assertThat(payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED").action()).isEqualTo(LateAction.UNPOSTED);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(journals("PAYOUT_REVERSED")).isZero();
+    }
+
+    @Test
+    void aLateSuccessForAPayoutNeverSentIsNotPosted() {
+        // Review P9: latePaid must require that a transfer was requested. A second payout, rejected before any send.
+        payouts.release(id, "REJECTED", "rejected by bob");
+        payouts.open("stl_t2", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
+        String unsent = PayoutRepository.payoutId("stl_t2", "owner", "u-owner");
+        payouts.lock(unsent);
+        payouts.release(unsent, "REJECTED", "rejected by bob");
+        assertThat(payouts.lateAnswer(unsent, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isNotEqualTo(LateAction.POSTED);
+        assertAllAvailableAgain();
+    }
+
+    @Test
+    void aLatePostRefreshesTheSettlement() {
+        // Review P9: the activity path refreshes the settlement's totals after a change; the webhook's late path did not.
+        payouts.release(id, "FAILED", "confirmed failed by alice and bob");
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("FAILED");
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.POSTED);
+        var s = payouts.settlement("stl_t").orElseThrow();
+        assertThat(s.status()).isEqualTo("PAID");
+        assertThat(s.paidPaise()).isEqualTo(owner);
+    }
+
+    @Test
+    void anApprovalAfterTwoHundredFlagsStillCounts() {
+        // Review P6: the generation was compared as Integer references (equal only inside the Integer cache, -128..127).
+        for (int i = 0; i < 200; i++) dsl.execute("update payout set flag_generation = flag_generation + 1, status = 'PENDING_APPROVAL'"
+                + " where payout_id = ?", id);
+        int seen = payouts.payout(id).orElseThrow().flagGeneration();
+        assertThat(seen).isEqualTo(200);
+        assertThat(payouts.recordDecision(id, true, "bob", "checked", Integer.valueOf(seen))).as("no flag since bob looked").isTrue();
+    }
+
+    @Test
+    void anIdenticalRepeatOfAReadyResolutionIsIdempotentAndADifferentOneIsRefused() {
+        // Review P10: the resolution is written before its signal; a failed signal must be retryable by repeating it.
+        payouts.markNeedsAttention(id, "unknown for a day");
+        assertThat(payouts.resolve(id, "FAILED", "alice", "bank shows nothing").ready()).isFalse();
+        assertThat(payouts.resolve(id, "FAILED", "bob", "agreed").ready()).isTrue();
+        var again = payouts.resolve(id, "FAILED", "BOB", "agreed (retry)");
+        assertThat(again.ready()).isTrue();
+        assertThat(again.requestedBy()).isEqualTo("alice");
+        assertThat(again.confirmedBy()).isEqualTo("bob");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payouts.resolve(id, "FAILED", "carol", "me too"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already resolved");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payouts.resolve(id, "PAID", "bob", "changed my mind"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already resolved");
+    }
+
+    @Test
+    void anIdenticalRepeatOfAPaidResolutionIsIdempotent() {
+        payouts.markNeedsAttention(id, "unknown for a day");
+        assertThat(payouts.resolve(id, "PAID", "alice", "dashboard").ready()).isTrue();
+        assertThat(payouts.resolve(id, "PAID", "Alice", "dashboard (retry)").ready()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payouts.resolve(id, "PAID", "bob", "me too"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already resolved");
     }
 }

@@ -386,7 +386,16 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     @Override
     public void markPaid(String payoutId) {
-        OffsetDateTime paidAt = payouts.markPaid(payoutId);
+        markPaid(payoutId, false);
+    }
+
+    @Override
+    public void markPaidOnFinanceWord(String payoutId) {
+        markPaid(payoutId, true);
+    }
+
+    private void markPaid(String payoutId, boolean onFinanceWord) {
+        OffsetDateTime paidAt = payouts.markPaid(payoutId, onFinanceWord);
         paid.increment();
         Payout p = payout(payoutId);
         payouts.settlement(p.settlementId()).ifPresent(s ->

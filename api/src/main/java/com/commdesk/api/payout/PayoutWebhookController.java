@@ -95,10 +95,9 @@ public class PayoutWebhookController {
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, transferId, "already received"));
         // Cashfree's own record first (it only moves forward): whoever acts later reads it, so a SUCCESS delivered
         // after Cashfree's REVERSED or FAILED can never be booked as paid (docs/payouts.md, "Late answers").
-        String before = payouts.recordCashfreeAnswer(transferId, status, code);
-        // The bank's reference of a successful transfer, kept on the payout whether the workflow or this webhook
-        // hears of the success first (idempotent; the first reference stays).
-        payouts.recordBankUtr(transferId, status, data.path("transfer_utr").asText(null));
+        // With it, in the same transaction, the bank's reference of a successful transfer, kept on the payout whether the
+        // workflow or this webhook hears of the success first (idempotent; the first reference stays).
+        String before = payouts.recordCashfreeAnswer(transferId, status, code, data.path("transfer_utr").asText(null));
         String action;
         try {
             workflows.newWorkflowStub(PayoutWorkflow.class, transferId).transferUpdate(new TransferUpdate(eventId, status, code,

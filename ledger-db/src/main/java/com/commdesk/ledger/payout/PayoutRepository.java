@@ -452,7 +452,7 @@ public final class PayoutRepository {
     public boolean recordDecision(String payoutId, boolean approved, String approver, String note, Integer flagGenerationSeen) {
         return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if (approved && flagGenerationSeen != null && p.getFlagGeneration() != flagGenerationSeen) {
+            if (approved && flagGenerationSeen != null && flagGenerationSeen.intValue() != p.getFlagGeneration().intValue()) {
                 event(tx, payoutId, "APPROVAL_SUPERSEDED", approver, "approved seeing flag generation " + flagGenerationSeen
                         + "; flagged since (generation " + p.getFlagGeneration() + ": " + p.getFlaggedReason() + "): a new approval is needed");
                 return false;
@@ -530,6 +530,18 @@ public final class PayoutRepository {
     }
 
     /**
+     * As {@link #recordCashfreeAnswer(String, String, String)}, with the bank's reference Cashfree sent with it
+     * ({@link #recordBankUtr}), in one transaction: the payout carries both or neither before its workflow is signalled.
+     */
+    public String recordCashfreeAnswer(String payoutId, String status, String statusCode, String utr) {
+        return ledger.inTransaction(tx -> {
+            String before = recordCashfree(tx, payoutId, null, status, statusCode);
+            bankUtr(tx, payoutId, status, utr);
+            return before;
+        });
+    }
+
+    /**
      * Cashfree's record of a transfer only moves forward along Cashfree's own lifecycle (anything pending, then
      * SUCCESS, then REVERSED; or FAILED / REJECTED): an answer delivered late (a retried SUCCESS webhook after the
      * REVERSED, a poll that raced a webhook) never takes the record back, and a refusal after Cashfree's SUCCESS is a
@@ -596,8 +608,18 @@ public final class PayoutRepository {
         }
     }
 
-    /** locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid. */
+    /** locked -> paid out (PAYOUT_PAID) on Cashfree's word; see {@link #markPaid(String, boolean)}. */
     public OffsetDateTime markPaid(String payoutId) {
+        return markPaid(payoutId, false);
+    }
+
+    /**
+     * locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid.
+     * {@code onFinanceWord}: the workflow marks it paid because finance confirmed it ("confirm paid"), not because Cashfree
+     * said SUCCESS; recorded as {@code paid_on_finance_word} (changeset 101), the only fact that lets a later FAILED or
+     * REJECTED from Cashfree return the money ({@link #lateAnswer}). A resolution the workflow never acted on is not one.
+     */
+    public OffsetDateTime markPaid(String payoutId, boolean onFinanceWord) {
         return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
             if (p.getPaidJournalId() == null) {
@@ -613,7 +635,12 @@ public final class PayoutRepository {
                         "payout " + payoutId + " paid");
                 tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal)
                         .set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                        .set(PAYOUT.PAID_ON_FINANCE_WORD, onFinanceWord)
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                if (onFinanceWord) {
+                    event(tx, payoutId, "PAID_ON_FINANCE_WORD", p.getResolutionRequestedBy(), "paid on finance's confirmation;"
+                            + " Cashfree's record: " + p.getCashfreeStatus());
+                }
             }
             setStatus(tx, payoutId, "PAID", null, null);
             return tx.select(PAYOUT.PAID_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle(PAYOUT.PAID_AT);
@@ -653,7 +680,14 @@ public final class PayoutRepository {
      */
     public void reversePaid(String payoutId, String reason) {
         ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
+            reversePaid(tx, require(tx, payoutId), reason);
+            return null;
+        });
+    }
+
+    /** {@link #reversePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
+    private void reversePaid(DSLContext tx, PayoutRecord p, String reason) {
+            String payoutId = p.getPayoutId();
             if (p.getReversedJournalId() == null) {
                 if (p.getPaidJournalId() == null) {
                     throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
@@ -673,8 +707,6 @@ public final class PayoutRepository {
                 }
             }
             setStatus(tx, payoutId, "REVERSED", null, reason);
-            return null;
-        });
     }
 
     /**
@@ -730,6 +762,13 @@ public final class PayoutRepository {
                 throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
             }
             if ("PAID".equals(r.getResolutionOutcome()) || r.getResolutionConfirmedBy() != null) {
+                // Written before its signal: the same resolution by the same person again (a retry after a failed signal) is
+                // answered as it stands, so the caller signals again (the workflow takes one resolution only).
+                String decider = r.getResolutionConfirmedBy() != null ? r.getResolutionConfirmedBy() : r.getResolutionRequestedBy();
+                if (outcome.equals(r.getResolutionOutcome()) && actor.equalsIgnoreCase(decider)) {
+                    event(tx, payoutId, "RESOLVE_REPEATED", actor, outcome + (note == null ? "" : ": " + note));
+                    return new Resolution(outcome, r.getResolutionRequestedBy(), r.getResolutionConfirmedBy(), true);
+                }
                 // Ready resolutions were signalled to the workflow: final, never overwritten by someone else's.
                 throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
                         + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
@@ -763,11 +802,20 @@ public final class PayoutRepository {
      * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
     public boolean latePaid(String payoutId, String detail) {
-        return ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
+        return ledger.inTransaction(tx -> latePaid(tx, require(tx, payoutId), detail));
+    }
+
+    /** {@link #latePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
+    private boolean latePaid(DSLContext tx, PayoutRecord p, String detail) {
+            String payoutId = p.getPayoutId();
             if ("PAID".equals(p.getStatus())) return true;
             if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
+            }
+            if (p.getTransferRequestedAt() == null) {
+                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: no transfer was ever"
+                        + " requested for this payout");
+                return false;
             }
             if (cashfreeSaidNotPaid(p.getCashfreeStatus())) {
                 event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: Cashfree's record of the"
@@ -789,7 +837,6 @@ public final class PayoutRepository {
             event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
             if (relock != null) allocate(tx, payoutId, relock); // after the status: these allocations are PAID at once
             return true;
-        });
     }
 
     /** What a Cashfree answer arriving after the payout's workflow ended did. */
@@ -822,33 +869,49 @@ public final class PayoutRepository {
         return lateAnswer(payoutId, recordCashfreeAnswer(payoutId, status, code), status, code, detail);
     }
 
-    /** As {@link #lateAnswer(String, String, String, String)}, the answer already recorded ({@code before}: the record before it). */
+    /**
+     * As {@link #lateAnswer(String, String, String, String)}, the answer already recorded ({@code before}: the record before
+     * it). The branch is chosen from the payout read under its row lock, in the transaction that posts it; the settlement's
+     * totals are refreshed after a post. A transient database failure is thrown (Cashfree delivers again; the sweep retries).
+     */
     public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
-        PayoutRecord p = ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle());
-        String now = p.getStatus();
+        LateAnswer done;
         try {
-            if ("SUCCESS".equals(status) && ("FAILED".equals(now) || "REJECTED".equals(now))) {
-                return latePaid(payoutId, detail) ? new LateAnswer(LateAction.POSTED, "late SUCCESS posted")
-                        : new LateAnswer(LateAction.UNPOSTED, "recorded for finance: Cashfree's record says " + before);
-            }
-            if ("REVERSED".equals(status) && "PAID".equals(now)) {
-                reversePaid(payoutId, "late REVERSED " + code);
-                return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
-            }
-            if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
-                // Decided from Cashfree's record as it stands (a refusal never replaces its SUCCESS), not from the answer
-                // before this one: a redelivered or second refusal must see the SUCCESS too, or it would pay twice.
-                if ("PAID".equals(p.getResolutionOutcome()) && cashfreeSaidNotPaid(p.getCashfreeStatus())) {
-                    reversePaid(payoutId, "confirmed paid by finance, but Cashfree says " + status + " " + code
-                            + " after the payout's workflow ended; the money is back in available");
-                    return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
-                }
-                recordEvent(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": contradicts Cashfree's " + before + "; nothing moved");
-                return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
-            }
+            done = ledger.inTransaction(tx -> lateAnswer(tx, require(tx, payoutId), before, status, code, detail));
         } catch (LedgerException e) {
+            if (e.retryable()) throw e;
             recordEvent(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
+        }
+        if (done.action() == LateAction.POSTED) {
+            payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
+        }
+        return done;
+    }
+
+    private LateAnswer lateAnswer(DSLContext tx, PayoutRecord p, String before, String status, String code, String detail) {
+        String payoutId = p.getPayoutId();
+        String now = p.getStatus();
+        if ("SUCCESS".equals(status) && ("FAILED".equals(now) || "REJECTED".equals(now))) {
+            return latePaid(tx, p, detail) ? new LateAnswer(LateAction.POSTED, "late SUCCESS posted")
+                    : new LateAnswer(LateAction.UNPOSTED, "recorded for finance: Cashfree's record says " + p.getCashfreeStatus());
+        }
+        if ("REVERSED".equals(status) && "PAID".equals(now)) {
+            reversePaid(tx, p, "late REVERSED " + code);
+            return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
+        }
+        if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
+            // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
+            // its markPaid, never by the resolve endpoint), and Cashfree's record (a refusal never replaces its SUCCESS)
+            // does not say SUCCESS: a redelivered or second refusal must see the SUCCESS too, or it would pay twice.
+            if (Boolean.TRUE.equals(p.getPaidOnFinanceWord()) && cashfreeSaidNotPaid(p.getCashfreeStatus())) {
+                reversePaid(tx, p, "confirmed paid by finance, but Cashfree says " + status + " " + code
+                        + " after the payout's workflow ended; the money is back in available");
+                return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
+            }
+            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": contradicts Cashfree's " + before
+                    + (Boolean.TRUE.equals(p.getPaidOnFinanceWord()) ? "" : " (paid on Cashfree's word, not finance's)") + "; nothing moved");
+            return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
         }
         return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
     }

@@ -61,6 +61,14 @@ public interface PayoutActivities {
     @ActivityMethod
     void markPaid(String payoutId);
 
+    /**
+     * As {@link #markPaid}, because finance confirmed it paid ("confirm paid") and Cashfree has not said SUCCESS: recorded on
+     * the payout, the only fact that lets a FAILED/REJECTED from Cashfree after the workflow ended return the money. Used
+     * since {@code getVersion("payout-answers-rechecked")}.
+     */
+    @ActivityMethod
+    void markPaidOnFinanceWord(String payoutId);
+
     /** Compensation: locked -> available (PAYOUT_FAILED) if locked, final status FAILED or REJECTED, with the reason. */
     @ActivityMethod
     void releaseFunds(String payoutId, String finalStatus, String reason);

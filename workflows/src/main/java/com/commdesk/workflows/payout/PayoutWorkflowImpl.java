@@ -83,9 +83,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     /**
      * Cashfree's REVERSED (or, paid on finance's word alone, its FAILED/REJECTED) taken in while the payout was being
      * marked paid or while the end-of-window ask ran is acted on: the watch starts from a REVERSED already seen, and
-     * looks again at what arrived during the ask before it ends (review P3).
+     * looks again at what arrived during the ask before it ends (review P3). A payout paid on finance's word alone is
+     * marked so by its own step ({@code markPaidOnFinanceWord}), the fact a late FAILED after the workflow ended is
+     * checked against (review P10).
      */
-    static final String REVERSAL_RECHECKED = "payout-reversal-rechecked";
+    static final String ANSWERS_RECHECKED = "payout-answers-rechecked";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
 
@@ -285,7 +287,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
                     + (result.description() == null ? "" : ": " + result.description()));
         }
         cashfreeStatus = result.status();
-        ledger.markPaid(id);
+        if (paidOnFinanceWord && Workflow.getVersion(ANSWERS_RECHECKED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            ledger.markPaidOnFinanceWord(id);
+        } else {
+            ledger.markPaid(id);
+        }
         stage = PayoutStage.PAID;
         return watchForReversal(id);
     }
@@ -302,7 +308,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      */
     private PayoutStatus watchForReversal(String id) {
         boolean financeWordOnly = paidOnFinanceWord && Workflow.getVersion(LATE_ANSWERS, Workflow.DEFAULT_VERSION, 1) >= 1;
-        boolean recheck = Workflow.getVersion(REVERSAL_RECHECKED, Workflow.DEFAULT_VERSION, 1) >= 1;
+        boolean recheck = Workflow.getVersion(ANSWERS_RECHECKED, Workflow.DEFAULT_VERSION, 1) >= 1;
         // A REVERSED taken in before the payout was PAID (with the SUCCESS, in one task) went to "latest", not "reversal".
         if (recheck && reversal == null) reversal = reversedSeen;
         boolean answered = Workflow.await(Duration.ofMillis(request.timings().reversalWindowMillis()),

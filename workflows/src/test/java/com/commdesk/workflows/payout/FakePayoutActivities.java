@@ -178,6 +178,11 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     }
 
     @Override
+    public void markPaidOnFinanceWord(String payoutId) {
+        markPaid(payoutId);
+    }
+
+    @Override
     public void releaseFunds(String payoutId, String finalStatus, String reason) {
         calls.add("release:" + finalStatus);
         statuses.put(payoutId, finalStatus);
