@@ -219,4 +219,39 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> payouts.resolve(id, "PAID", "bob", "me too"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already resolved");
     }
+
+    @Test
+    void theSweepPostsAReversalTheWorkflowAcceptedButNeverActedOnOnceItsWorkflowHasEnded() {
+        // Review P3's backstop: Cashfree's REVERSED was recorded (the controller does that before signalling) and the
+        // workflow, which accepted the signal, ended PAID without posting it.
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
+        var sweepWhileRunning = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> true).sweep(100);
+        assertThat(sweepWhileRunning.running()).as("a running workflow still decides").isEqualTo(1);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        var sweep = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false);
+        assertThat(sweep.sweep(100)).isEqualTo(new com.commdesk.ledger.payout.PayoutLateSweep.Result(1, 0, 1, 0));
+        assertAllAvailableAgain();
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertThat(sweep.sweep(100).found()).as("posted once; nothing left").isZero();
+        assertThat(journals("PAYOUT_REVERSED")).isEqualTo(1);
+    }
+
+    @Test
+    void theSweepReturnsMoneyPaidOnFinancesWordThatCashfreeRefusedButLeavesCashfreesOwnSuccessAlone() {
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false).sweep(100).posted()).isEqualTo(1);
+        assertAllAvailableAgain();
+    }
+
+    @Test
+    void theSweepIgnoresAFailedThatContradictsCashfreesSuccess() {
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.recordCashfreeAnswer(id, "FAILED", "BANK_OFFLINE"); // a contradiction: the record keeps SUCCESS
+        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false).sweep(100).found()).isZero();
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
 }

@@ -916,6 +916,18 @@ public final class PayoutRepository {
         return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
     }
 
+    /**
+     * PAID payouts whose recorded Cashfree answer says the money came back and nothing posted it: REVERSED, or FAILED /
+     * REJECTED for one paid on finance's word alone (a signal the workflow accepted but never acted on). Oldest change
+     * first. {@link PayoutLateSweep} posts them through {@link #lateAnswer} once their workflow has ended.
+     */
+    public List<Payout> unpostedReturns(int limit) {
+        return ledger.once(tx -> tx.selectFrom(PAYOUT)
+                .where(PAYOUT.STATUS.eq("PAID"), PAYOUT.CASHFREE_STATUS.eq("REVERSED")
+                        .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))))
+                .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+    }
+
     public void recordEvent(String payoutId, String status, String actor, String detail) {
         ledger.once(tx -> {
             event(tx, payoutId, status, actor, detail);

@@ -1,0 +1,70 @@
+package com.commdesk.worker;
+
+import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerException;
+import com.commdesk.ledger.payout.PayoutLateSweep;
+import com.commdesk.ledger.payout.PayoutRepository;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs {@link PayoutLateSweep} periodically in every worker replica (safe concurrently: each post takes the payout's row
+ * lock and is keyed by the payout): a PAID payout whose recorded Cashfree answer says the money came back, with no running
+ * workflow, is posted. {@code commdesk.payouts.late.unposted} (gauge): such payouts found by the last sweep, including
+ * those that could not be posted (alert if it stays above 0); {@code commdesk.payouts.late.swept} counts the posts.
+ */
+@Component
+public class PayoutLateSweeps {
+    private static final Logger log = LoggerFactory.getLogger(PayoutLateSweeps.class);
+
+    private final PayoutLateSweep sweep;
+    private final int batch;
+    private final AtomicInteger unposted = new AtomicInteger();
+    private final Counter swept;
+
+    public PayoutLateSweeps(LedgerDatabase db, WorkflowClient client, MeterRegistry metrics,
+                            @Value("${commdesk.payouts.late-sweep-batch:500}") int batch) {
+        this.sweep = new PayoutLateSweep(new PayoutRepository(db.dsl()), payoutId -> running(client, payoutId));
+        this.batch = batch;
+        Gauge.builder("commdesk.payouts.late.unposted", unposted, AtomicInteger::get)
+                .description("PAID payouts whose recorded Cashfree answer (REVERSED, or FAILED after a confirm-paid) no workflow posted,"
+                        + " found by the last sweep (alert if it stays above 0)").register(metrics);
+        this.swept = Counter.builder("commdesk.payouts.late.swept")
+                .description("Cashfree answers accepted by a payout workflow that ended without acting on them, posted by the sweep")
+                .register(metrics);
+    }
+
+    static boolean running(WorkflowClient client, String payoutId) {
+        try {
+            return client.newUntypedWorkflowStub(payoutId).describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (WorkflowNotFoundException gone) {
+            return false;
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${commdesk.payouts.late-sweep-interval:PT10M}",
+            initialDelayString = "${commdesk.payouts.late-sweep-initial-delay:PT1M}")
+    public void sweep() {
+        PayoutLateSweep.Result r;
+        try {
+            r = sweep.sweep(batch);
+        } catch (LedgerException e) {
+            if (!e.retryable()) throw e;
+            log.warn("payout late-answer sweep interrupted, will retry: {}", e.getMessage());
+            return;
+        }
+        swept.increment(r.posted());
+        unposted.set(r.found() - r.running() - r.posted());
+        if (r.found() > 0) log.info("payout late-answer sweep: {}", r);
+    }
+}
