@@ -254,4 +254,56 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false).sweep(100).found()).isZero();
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
     }
+
+    @Test
+    void aSuccessContradictingCashfreesFailedRelocksTheMoneyForFinance() {
+        // Review P4: Cashfree said FAILED, the money went back to available; its SUCCESS then contradicts it. Leaving the
+        // money available lets the next settlement pay it while finance investigates: it is locked again and finance asked.
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.release(id, "FAILED", "Cashfree FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
+        assertThat(wallet("available_paise")).as("not spendable while finance investigates").isZero();
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        // Redelivered: nothing more moves.
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS again");
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
+        assertThat(journals("PAYOUT_LOCK")).isEqualTo(2);
+        // Finance: paid after all (one person). No workflow is running: the repository acts on it.
+        payouts.resolve(id, "PAID", "alice", "the bank statement shows it");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settleHeld(id)).as("idempotent").contains("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
+    }
+
+    @Test
+    void aHeldPayoutConfirmedFailedByTwoReturnsTheMoneyOnce() {
+        payouts.recordCashfreeAnswer(id, "REJECTED", "BENEFICIARY_BLACKLISTED");
+        payouts.release(id, "FAILED", "Cashfree REJECTED");
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS");
+        payouts.resolve(id, "FAILED", "alice", "bank shows nothing");
+        assertThat(payouts.settleHeld(id)).as("not ready: one person").isEmpty();
+        payouts.resolve(id, "FAILED", "bob", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("FAILED");
+        assertThat(payouts.settleHeld(id)).contains("FAILED");
+        assertAllAvailableAgain();
+        assertThat(journals("PAYOUT_FAILED")).isEqualTo(2);
+    }
+
+    @Test
+    void aSuccessAfterAFailedDrivenReturnOfAConfirmedPaidPayoutRelocksTheMoneyForFinance() {
+        // Review P5: confirm paid, Cashfree FAILED returned the money (REVERSED), then Cashfree's SUCCESS: only RECORDED before.
+        paidOnFinancesWord();
+        assertThat(payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED").action()).isEqualTo(LateAction.POSTED);
+        assertAllAvailableAgain();
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
+        assertThat(wallet("available_paise")).isZero();
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        payouts.resolve(id, "FAILED", "alice", "bank shows nothing");
+        payouts.resolve(id, "FAILED", "bob", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+    }
 }

@@ -259,7 +259,10 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
             if (CashfreePayouts.BENEFICIARY_NOT_FOUND.equals(code)) {
                 payouts.markUnregistered(beneficiary.beneficiaryId()); // removed at Cashfree: register it again next time
             }
-            payouts.recordCashfree(payoutId, null, "REJECTED", code);
+            // Our inference (a refused request and no such transfer), not Cashfree's status of a transfer: kept apart from
+            // Cashfree's record, so a SUCCESS Cashfree sends later is not mistaken for a contradiction of its own answer.
+            payouts.recordEvent(payoutId, "TRANSFER_REFUSED", "cashfree", "request refused (" + code + ") and no such transfer: "
+                    + e.getMessage());
             return new TransferResult("REJECTED", code, e.getMessage(), null);
         } catch (CashfreeUnavailableException e) {
             // Timeout, 5xx, an undocumented 404: the transfer may exist. The retry will ask, not send.

@@ -226,6 +226,17 @@ public class FinanceController {
             signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
                     r.confirmedBy(), body.note()));
         } catch (io.temporal.client.WorkflowNotFoundException ended) {
+            // A payout held for finance after its workflow ended (Cashfree contradicted itself): the ledger acts on it.
+            java.util.Optional<String> settled;
+            try {
+                settled = payouts.settleHeld(payoutId);
+            } catch (IllegalStateException e) {
+                throw new ApiProblem(HttpStatus.CONFLICT, "Cannot post", e.getMessage(), null);
+            }
+            if (settled.isPresent()) {
+                out.put("status", settled.get());
+                return ResponseEntity.ok(out);
+            }
             // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
             throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
                     + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);

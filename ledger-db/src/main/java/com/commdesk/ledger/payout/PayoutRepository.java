@@ -817,6 +817,12 @@ public final class PayoutRepository {
                         + " requested for this payout");
                 return false;
             }
+            if (refusedByCashfree(p.getCashfreeStatus())) {
+                // Cashfree's own FAILED/REJECTED and now its SUCCESS: the money must not stay spendable while finance looks.
+                holdForFinance(tx, p, "late SUCCESS (" + detail + ") contradicts Cashfree's " + p.getCashfreeStatus() + " "
+                        + p.getCashfreeStatusCode());
+                return false;
+            }
             if (cashfreeSaidNotPaid(p.getCashfreeStatus())) {
                 event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: Cashfree's record of the"
                         + " transfer says " + p.getCashfreeStatus() + " " + p.getCashfreeStatusCode());
@@ -837,6 +843,78 @@ public final class PayoutRepository {
             event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
             if (relock != null) allocate(tx, payoutId, relock); // after the status: these allocations are PAID at once
             return true;
+    }
+
+    static boolean refusedByCashfree(String cashfreeStatus) {
+        return "FAILED".equals(cashfreeStatus) || "REJECTED".equals(cashfreeStatus);
+    }
+
+    /**
+     * Fail closed on a contradiction (review P4, P5): Cashfree's SUCCESS after its own FAILED/REJECTED, for a payout whose
+     * money is back in available. The money is locked again ({@code payout_lock:payout_relock:<id>}, relock_journal_id) so
+     * the next settlement cannot pay it, and the payout is NEEDS_ATTENTION (finance's attention list, the gauge) with any
+     * earlier resolution cleared (kept in the events): finance resolves it ({@link #settleHeld}). Once only: a payout
+     * already locked again is recorded for finance (LATE_UNPOSTED). INSUFFICIENT_FUNDS if the member no longer has it.
+     */
+    private void holdForFinance(DSLContext tx, PayoutRecord p, String why) {
+        String payoutId = p.getPayoutId();
+        if (p.getRelockJournalId() != null) {
+            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; the payout was locked again once already: nothing moved");
+            return;
+        }
+        long relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+                "payout " + payoutId + " held for finance: " + why);
+        String reason = why + "; the money is locked again until finance resolves it";
+        tx.update(PAYOUT).set(PAYOUT.RELOCK_JOURNAL_ID, relock).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
+                .set(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()).set(PAYOUT.REASON, reason)
+                .setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY).setNull(PAYOUT.RESOLUTION_CONFIRMED_BY)
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+        event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; not posted");
+        event(tx, payoutId, "NEEDS_ATTENTION", "cashfree", reason);
+        allocate(tx, payoutId, relock);
+    }
+
+    /**
+     * Acts on finance's ready resolution of a payout {@link #holdForFinance held for finance} (its workflow has ended, so
+     * nothing else will): PAID, the relocked money is paid (PAYOUT_PAID, status PAID, paid on finance's word); FAILED
+     * (confirmed by two), it returns to available by the relock's own release ({@code payout_failed:payout_relock:<id>}) and
+     * the payout is FAILED again (REVERSED if it had been paid and reversed). Returns the status, or empty when the payout is
+     * not held or its resolution is not ready. Idempotent. A payout paid once and returned already (review P5) cannot be
+     * paid a second time by its journals: PAID is refused (IllegalStateException) and finance confirms FAILED or escalates.
+     */
+    public Optional<String> settleHeld(String payoutId) {
+        return ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getRelockJournalId() == null) return Optional.<String>empty();
+            if (p.getRelockFailedJournalId() != null || (!"NEEDS_ATTENTION".equals(p.getStatus()) && TERMINAL.contains(p.getStatus()))) {
+                return "NEEDS_ATTENTION".equals(p.getStatus()) ? Optional.<String>empty() : Optional.of(p.getStatus());
+            }
+            if (!"NEEDS_ATTENTION".equals(p.getStatus())) return Optional.<String>empty();
+            String outcome = p.getResolutionOutcome();
+            String by = p.getResolutionRequestedBy() + (p.getResolutionConfirmedBy() == null ? "" : " and " + p.getResolutionConfirmedBy());
+            if ("PAID".equals(outcome)) {
+                if (p.getPaidJournalId() != null) {
+                    throw new IllegalStateException("payout " + payoutId + " was paid and returned once already; a second payment"
+                            + " cannot be posted by its journals: confirm FAILED (money back to available) or escalate");
+                }
+                long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " paid: confirmed by finance after Cashfree's contradicting answers");
+                tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                        .set(PAYOUT.PAID_ON_FINANCE_WORD, true).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
+                return Optional.of("PAID");
+            }
+            if ("FAILED".equals(outcome) && p.getResolutionConfirmedBy() != null) {
+                long back = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " held for finance, confirmed failed by " + by);
+                tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
+                setStatus(tx, payoutId, end, p.getResolutionConfirmedBy(), "confirmed failed by " + by);
+                return Optional.of(end);
+            }
+            return Optional.<String>empty();
+        });
     }
 
     /** What a Cashfree answer arriving after the payout's workflow ended did. */
@@ -895,6 +973,11 @@ public final class PayoutRepository {
         if ("SUCCESS".equals(status) && ("FAILED".equals(now) || "REJECTED".equals(now))) {
             return latePaid(tx, p, detail) ? new LateAnswer(LateAction.POSTED, "late SUCCESS posted")
                     : new LateAnswer(LateAction.UNPOSTED, "recorded for finance: Cashfree's record says " + p.getCashfreeStatus());
+        }
+        if ("SUCCESS".equals(status) && "REVERSED".equals(now) && refusedByCashfree(p.getCashfreeStatus())) {
+            // Returned because Cashfree said FAILED/REJECTED after finance's "confirm paid"; now it says SUCCESS (review P5).
+            holdForFinance(tx, p, "late SUCCESS (" + detail + ") after the money was returned on Cashfree's " + p.getCashfreeStatus());
+            return new LateAnswer(LateAction.UNPOSTED, "held for finance: contradicts Cashfree's " + p.getCashfreeStatus());
         }
         if ("REVERSED".equals(status) && "PAID".equals(now)) {
             reversePaid(tx, p, "late REVERSED " + code);

@@ -405,10 +405,13 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private PayoutStatus successAfterRelease(String id) {
         TransferResult paid = outcome(success);
         String detail = "Cashfree SUCCESS " + paid.statusCode() + " after the payout ended " + stage + " (" + reason + ")";
-        if (cashfreeStatus != null && new TransferResult(cashfreeStatus, null, null, null).failed()) {
+        if (cashfreeStatus != null && new TransferResult(cashfreeStatus, null, null, null).failed()
+                && Workflow.getVersion(ANSWERS_RECHECKED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
             ledger.recordForFinance(id, detail + ", contradicting Cashfree's " + cashfreeStatus + ": not posted");
             return status();
         }
+        // Since ANSWERS_RECHECKED the ledger decides a contradiction too: after Cashfree's own FAILED/REJECTED it locks the
+        // money again and asks finance (never spendable meanwhile); after a REVERSED it posts nothing (review P4).
         boolean posted;
         try {
             posted = ledger.latePaid(id, detail);

@@ -155,6 +155,7 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         int n = asks.computeIfAbsent(payoutId, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         List<TransferResult> answers = statusAnswers.get(payoutId);
         TransferResult answer = answers == null || answers.isEmpty() ? result("SUCCESS") : answers.size() == 1 ? answers.get(0) : answers.remove(0);
+        if (answer.failed()) cashfreeSaid.put(payoutId, answer.status());
         var hook = duringAsk;
         if (hook != null) hook.accept(payoutId, n);
         return answer;
@@ -197,10 +198,12 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
 
     /** Payouts whose late SUCCESS cannot be posted (the member no longer has the money). */
     final List<String> moneyGone = new CopyOnWriteArrayList<>();
+    /** Cashfree's FAILED/REJECTED/REVERSED answers to a poll, per payout: a late SUCCESS contradicts them. */
+    final Map<String, String> cashfreeSaid = new ConcurrentHashMap<>();
 
     @Override
     public boolean latePaid(String payoutId, String detail) {
-        if (moneyGone.contains(payoutId)) {
+        if (moneyGone.contains(payoutId) || cashfreeSaid.containsKey(payoutId)) { // the ledger holds it for finance
             calls.add("for-finance:" + payoutId);
             return false;
         }

@@ -160,6 +160,17 @@ public final class RecordPayoutHistories {
                 });
             }, null);
 
+            // Cashfree said FAILED (poll); its SUCCESS webhook arrives while the money is released: the ledger decides (v6).
+            r.payout("success-contradicting-failed", false, f -> {
+                String p = id(f, "success-contradicting-failed");
+                f.statusAnswers.put(p, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("FAILED"))));
+                var before = f.duringRelease;
+                f.duringRelease = released -> {
+                    before.accept(released);
+                    if (released.equals(p)) r.stub(p).transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+                };
+            }, null);
+
             // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
             fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
