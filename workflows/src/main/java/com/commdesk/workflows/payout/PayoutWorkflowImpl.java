@@ -88,6 +88,12 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * checked against (review P10).
      */
     static final String ANSWERS_RECHECKED = "payout-answers-rechecked";
+    /**
+     * The transfer request's retries end within {@code attentionAfter} (they had their own 30 minutes), and the bound
+     * runs from the request, not from when the request step gave up: a transfer whose outcome stays unknown (e.g. an
+     * undocumented 404 to the POST and every GET) is NEEDS_ATTENTION within the bound (dev-stack observation).
+     */
+    static final String SEND_BOUNDED = "payout-send-bounded-by-attention";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
 
@@ -120,6 +126,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private int ignoredSignals;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private PayoutResolution resolution;
+    /** The stub that requests the transfer: {@code send}, or one whose retries end within attentionAfter. */
+    private PayoutActivities sender = send;
     private boolean attention;
     private int runs;
 
@@ -145,9 +153,17 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         }
         String id = r.payoutId();
         if (!lockedAndApproved(r)) return status();
+        boolean bounded = Workflow.getVersion(SEND_BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1;
+        long attentionAfter = r.timings().attentionAfter();
+        if (bounded && attentionAfter > 0 && attentionAfter < CASHFREE_SEND.getScheduleToCloseTimeout().toMillis()) {
+            sender = Workflow.newActivityStub(PayoutActivities.class, ActivityOptions.newBuilder(CASHFREE_SEND)
+                    .setScheduleToCloseTimeout(Duration.ofMillis(attentionAfter)).build());
+        }
         TransferResult result;
+        long requested;
         while (true) {
             stage = PayoutStage.SENDING;
+            requested = Workflow.currentTimeMillis();
             result = trySend(id);
             if (TransferResult.APPROVAL_REQUIRED.equals(result.status())) {
                 // Flagged after the settlement opened and before the transfer: wait for a (new) approval.
@@ -161,7 +177,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             }
             break;
         }
-        return awaitOutcome(result, Workflow.currentTimeMillis(), r.timings().pollIntervalMillis());
+        return awaitOutcome(result, bounded ? requested : Workflow.currentTimeMillis(), r.timings().pollIntervalMillis());
     }
 
     /**
@@ -212,7 +228,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     /** The one transfer request; a failure that outlasts the step's retries is an unknown outcome, never a refusal. */
     private TransferResult trySend(String id) {
         try {
-            return send.sendTransfer(id);
+            return sender.sendTransfer(id);
         } catch (ActivityFailure e) {
             if (isType(e, TransferResult.NOT_SENT)) return new TransferResult(TransferResult.NOT_SENT, null, describe(e), null);
             log.warn("payout {}: transfer request outcome unknown: {}", id, describe(e));

@@ -36,6 +36,8 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     final Map<String, String> statuses = new ConcurrentHashMap<>();
     final Map<String, String> settlementOf = new ConcurrentHashMap<>();
     final List<String> insufficient = new CopyOnWriteArrayList<>();
+    /** Payouts whose transfer request never gets a trustworthy answer (sendTransfer fails, retryably, every time). */
+    final List<String> sendUnknown = new CopyOnWriteArrayList<>();
     /** Members (userId -> amount) paid by every settlement opened. */
     volatile Map<String, Long> members = Map.of();
     volatile String policy = "DAILY";
@@ -138,6 +140,9 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     @Override
     public TransferResult sendTransfer(String payoutId) {
         calls.add("send:" + payoutId);
+        if (sendUnknown.contains(payoutId)) { // e.g. an undocumented 404 answers the POST and every GET: outcome unknown
+            throw ApplicationFailure.newFailure("transfer " + payoutId + " outcome unknown: HTTP 404 (not Cashfree's)", "CashfreeUnavailable");
+        }
         List<TransferResult> sequence = sendSequence.get(payoutId);
         if (sequence != null && !sequence.isEmpty()) return sequence.size() == 1 ? sequence.get(0) : sequence.remove(0);
         statuses.put(payoutId, "SENT");

@@ -200,4 +200,26 @@ class PayoutLateAnswersTest {
         assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
         assertThat(fake.asks.get(id).get()).as("reversed on the webhook it had, without waiting for the end-of-window ask").isEqualTo(1);
     }
+
+    @Test
+    void aTransferRequestWhoseOutcomeStaysUnknownNeedsAttentionWithinTheBound() {
+        // The dev stack's observation: an undocumented 404 answered the transfer request; with attention-after 30 s the
+        // payout stayed SENT for minutes, because the send step retried for its own 30 minutes before the bound started.
+        String id = "po_send_unknown";
+        fake.sendUnknown.add(id);
+        fake.statusAnswers.put(id, new ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+        var t = FakePayoutActivities.TIMINGS;
+        var timings = new PayoutTimings(t.escalateAfterMillis(), t.approvalTimeoutMillis(), t.pollIntervalMillis(),
+                t.maxPollIntervalMillis(), t.reversalWindowMillis(), java.time.Duration.ofMinutes(5).toMillis());
+        var w = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+        w.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class);
+        w.registerActivitiesImplementations(fake);
+        env.start();
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_t", "c1", "owner", "u1", 700_000L, "system", false, null, timings));
+        env.sleep(java.time.Duration.ofMinutes(12));
+        assertThat(fake.calls).as("NEEDS_ATTENTION within the bound (5 min), not after the send's own retries").contains("attention:" + id);
+        assertThat(fake.calls).doesNotContain("release:FAILED");
+    }
 }
