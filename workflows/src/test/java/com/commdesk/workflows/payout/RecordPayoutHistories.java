@@ -190,6 +190,35 @@ public final class RecordPayoutHistories {
             r.write("settlement-cycle-unbounded-first-run", foreverId, first.getRunId(), "continued as new");
             client.newUntypedWorkflowStub(foreverId).terminate("recorded");
         }
+        // A settlement whose payouts stay open past a day of checks: its follow-up continues as new (since
+        // settlement-follow-continues-as-new). Its first run and its last (continued) run, paid on day 2.
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
+                    SettlementCycleWorkflowImpl.class);
+            FakePayoutActivities fake = new FakePayoutActivities();
+            worker.registerActivitiesImplementations(fake);
+            env.start();
+            WorkflowClient client = env.getWorkflowClient();
+            Recorder r = new Recorder(client, fake, dir, release, env);
+            String settlementId = "stl_" + COMMUNITY + "_slow_" + release;
+            List<String> payouts = List.of("po_slow_1", "po_slow_2");
+            fake.pagedPayouts.put(settlementId, payouts);
+            payouts.forEach(p -> {
+                fake.settlementOf.put(p, settlementId);
+                fake.statuses.put(p, "PENDING_APPROVAL");
+            });
+            SettlementWorkflow wf = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
+            WorkflowExecution first = WorkflowClient.start(wf::settle,
+                    new SettlementRequest(settlementId, COMMUNITY, "MANUAL", env.currentTimeMillis(), "finance-alice"));
+            env.sleep(java.time.Duration.ofDays(1).plusMinutes(1));
+            r.write("settlement-follow-continued-as-new", settlementId, first.getRunId(), "continued as new");
+            payouts.forEach(p -> fake.statuses.put(p, "PAID"));
+            SettlementResult paid = WorkflowStub.fromTyped(client.newWorkflowStub(SettlementWorkflow.class, settlementId))
+                    .getResult(SettlementResult.class);
+            r.write("settlement-follow-resumed-then-paid", settlementId, null, paid.status());
+        }
         System.exit(0);
     }
 
