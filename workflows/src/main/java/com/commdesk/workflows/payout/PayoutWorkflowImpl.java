@@ -82,6 +82,13 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     static final String DECISION_SEES_FLAGS = "payout-decision-sees-flags";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
+    /**
+     * A payout started before {@value #FAIL_CLOSED} polled in one run for as long as Cashfree said PENDING (an unbounded
+     * history). Since this version its wait, too, continues as new after {@value #POLLS_PER_RUN} polls, into the
+     * fail-closed wait: the money stays locked, the payout becomes NEEDS_ATTENTION once its outcome has been unknown
+     * for {@code attentionAfter} since the transfer was sent, and Cashfree's answer or finance's resolution settles it.
+     */
+    static final String V0_POLLS_BOUNDED = "payout-v0-polls-continue-as-new";
 
     /** Version 1 Cashfree steps: short, so an unreachable or refusing Cashfree becomes "unknown" in minutes, not days. */
     static final ActivityOptions CASHFREE_SEND = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(30), RETRY);
@@ -335,7 +342,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
 
     /**
      * The payout as released before {@value #FAIL_CLOSED}: the same commands in the same order (the shared
-     * steps are the same methods), so its histories replay.
+     * steps are the same methods), so its histories replay; since {@value #V0_POLLS_BOUNDED} its polling
+     * continues as new into the fail-closed wait after {@value #POLLS_PER_RUN} polls.
      */
     private PayoutStatus payoutV0(PayoutRequest r) {
         String id = r.payoutId();
@@ -343,10 +351,17 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
 
         stage = PayoutStage.SENDING;
         TransferResult result = cashfree.sendTransfer(id);
+        long sentAt = Workflow.currentTimeMillis();
         cashfreeStatus = result.status();
         stage = PayoutStage.AWAITING_RESULT;
         long wait = r.timings().pollIntervalMillis();
+        int polls = 0;
         while (!result.terminal()) {
+            // Since V0_POLLS_BOUNDED: a bounded run. A terminal webhook taken in during the last poll is acted on first.
+            if (polls++ >= POLLS_PER_RUN && !answered() && Workflow.getVersion(V0_POLLS_BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, sentAt, wait, false,
+                        List.copyOf(eventIds), ignoredSignals, runs + 1)));
+            }
             boolean heard = Workflow.await(Duration.ofMillis(wait), () -> latest != null && outcome(latest).terminal());
             result = heard ? outcome(latest) : cashfree.transferStatus(id);
             cashfreeStatus = result.status();

@@ -219,6 +219,22 @@ public final class RecordPayoutHistories {
                     .getResult(SettlementResult.class);
             r.write("settlement-follow-resumed-then-paid", settlementId, null, paid.status());
         }
+        // A payout started before payout-fail-closed (the v0 path: no marker, as its histories have) that Cashfree keeps
+        // PENDING: since payout-v0-polls-continue-as-new its wait continues as new into the fail-closed wait; a webhook pays it.
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(StartedBefore.environment(PayoutWorkflowImpl.FAIL_CLOSED))) {
+            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
+                    SettlementCycleWorkflowImpl.class);
+            FakePayoutActivities fake = new FakePayoutActivities();
+            worker.registerActivitiesImplementations(fake);
+            env.start();
+            Recorder r = new Recorder(env.getWorkflowClient(), fake, dir, release, env);
+            String workflowId = id(fake, "v0-polls-continued-as-new") + "_" + release;
+            r.payoutFirstRun("v0-polls-continued-as-new", f -> f.statusAnswers.put(id(f, "v0-polls-continued-as-new"),
+                    new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING")))), wf ->
+                    wf.transferUpdate(new TransferUpdate("evt-late", "SUCCESS", "COMPLETED", "done", "cf-1")));
+            r.write("payout-v0-resumed-then-paid-by-webhook", workflowId, null, "PAID");
+        }
         System.exit(0);
     }
 

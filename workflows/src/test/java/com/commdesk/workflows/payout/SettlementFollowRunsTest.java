@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementResult;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -67,23 +66,6 @@ class SettlementFollowRunsTest {
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
     }
 
-    /** Every run of the workflow, first to last (following each run's continued-from run id). */
-    List<WorkflowExecutionHistory> runs(String workflowId) {
-        List<WorkflowExecutionHistory> runs = new ArrayList<>();
-        WorkflowExecutionHistory run = client.fetchHistory(workflowId);
-        while (true) {
-            runs.addFirst(run);
-            String previous = run.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-            if (previous.isEmpty()) return runs;
-            run = client.fetchHistory(workflowId, previous);
-        }
-    }
-
-    static EventType last(WorkflowExecutionHistory run) {
-        List<HistoryEvent> events = run.getEvents();
-        return events.get(events.size() - 1).getEventType();
-    }
-
     @Test
     void payoutsUnresolvedForFourteenDaysContinueAsNewWithBoundedRunsAndTheSameOutcome() {
         String settlementId = "stl_stuck";
@@ -98,15 +80,15 @@ class SettlementFollowRunsTest {
         long checks = fake.calls.stream().filter("refresh"::equals).count();
         assertThat(checks).as("one check after the pages, then one every 5 minutes for 14 days").isEqualTo(1 + CHECKS_IN_14_DAYS);
 
-        List<WorkflowExecutionHistory> runs = runs(settlementId);
+        List<WorkflowExecutionHistory> runs = RunChain.runs(client, settlementId);
         int largest = runs.stream().mapToInt(h -> h.getEvents().size()).max().orElseThrow();
         System.out.printf("settlement followed for 14 days: %d runs, %d events in all, largest run %d events%n", runs.size(),
                 runs.stream().mapToInt(h -> h.getEvents().size()).sum(), largest);
         assertThat(runs).as("a run per day of checks").hasSize(14);
         for (WorkflowExecutionHistory run : runs.subList(0, runs.size() - 1)) {
-            assertThat(last(run)).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+            assertThat(RunChain.last(run)).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
         }
-        assertThat(last(runs.get(runs.size() - 1))).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+        assertThat(RunChain.last(runs.get(runs.size() - 1))).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
         assertThat(largest).as("every run's history is bounded").isLessThan(MAX_EVENTS_PER_RUN);
     }
 
@@ -120,7 +102,7 @@ class SettlementFollowRunsTest {
         // Half a minute after the first run continued as new (a day of checks): the new run answers with the
         // carried status, not the "OPENING" of a run that has not checked yet.
         env.sleep(Duration.ofDays(1).plusSeconds(30));
-        assertThat(runs(settlementId)).hasSize(2);
+        assertThat(RunChain.runs(client, settlementId)).hasSize(2);
         SettlementWorkflow running = client.newWorkflowStub(SettlementWorkflow.class, settlementId);
         assertThat(running.settlementStatus()).isEqualTo("PENDING");
 
@@ -136,6 +118,6 @@ class SettlementFollowRunsTest {
         assertThat(r.payouts()).isEqualTo(2);
         assertThat(r.payoutIds()).isEqualTo(ids);
         assertThat(running.settlementStatus()).isEqualTo("PAID");
-        assertThat(runs(settlementId)).hasSize(3);
+        assertThat(RunChain.runs(client, settlementId)).hasSize(3);
     }
 }
