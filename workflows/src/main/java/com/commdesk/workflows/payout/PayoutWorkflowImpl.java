@@ -16,6 +16,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,20 +123,34 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private boolean attention;
     private int runs;
 
+    /**
+     * Restores a continued run's state before any signal handler runs: Temporal runs the handlers of signals that
+     * arrive with a run's first task before the workflow method, so a finance resolution or a webhook sent at the
+     * continue-as-new boundary would otherwise meet an empty payout (a resolution was dropped). No commands: every
+     * history replays as before.
+     */
+    @WorkflowInit
+    public PayoutWorkflowImpl(PayoutRequest r) {
+        request = r;
+        PayoutResume state = r == null ? null : r.resume();
+        if (state == null) return;
+        cashfreeStatus = state.cashfreeStatus();
+        decidedBy = state.decidedBy();
+        escalated = state.escalated();
+        attention = state.attention();
+        ignoredSignals = state.ignoredSignals();
+        runs = state.runs();
+        if (state.eventIds() != null) eventIds.addAll(state.eventIds());
+        stage = attention ? PayoutStage.NEEDS_ATTENTION : PayoutStage.AWAITING_RESULT;
+    }
+
     @Override
     public PayoutStatus payout(PayoutRequest r) {
         request = r;
         // Set before any path (a continued run, v0, fail-closed): the decide() signal handler reads it.
         fourEyesIgnoresCase = Workflow.getVersion(FOUR_EYES_IGNORES_CASE, Workflow.DEFAULT_VERSION, 1) >= 1;
-        if (r.resume() != null) { // a continued run: always the fail-closed version, waiting for Cashfree's answer
+        if (r.resume() != null) { // a continued run (state restored by the constructor): the fail-closed wait for Cashfree's answer
             PayoutResume state = r.resume();
-            cashfreeStatus = state.cashfreeStatus();
-            decidedBy = state.decidedBy();
-            escalated = state.escalated();
-            attention = state.attention();
-            ignoredSignals = state.ignoredSignals();
-            runs = state.runs();
-            if (state.eventIds() != null) eventIds.addAll(state.eventIds());
             TransferResult pending = new TransferResult(cashfreeStatus == null ? TransferResult.UNKNOWN : cashfreeStatus, null, null, null);
             return awaitOutcome(pending, state.unknownSinceMillis(), state.waitMillis());
         }
