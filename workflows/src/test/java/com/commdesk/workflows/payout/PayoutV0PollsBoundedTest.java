@@ -2,6 +2,7 @@ package com.commdesk.workflows.payout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.commdesk.workflows.RunChain;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStatus;

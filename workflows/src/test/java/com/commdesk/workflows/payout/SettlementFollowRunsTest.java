@@ -2,6 +2,7 @@ package com.commdesk.workflows.payout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.commdesk.workflows.RunChain;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementResult;
 import io.temporal.api.enums.v1.EventType;

@@ -224,19 +224,6 @@ class RefundWorkflowTest {
         assertThat(fake.calls).containsOnlyOnce("settle");
     }
 
-    /** Every run of the refund's workflow, first to last. */
-    List<io.temporal.common.WorkflowExecutionHistory> runs(String refundId) {
-        String workflowId = RefundWorkflow.workflowId(refundId);
-        List<io.temporal.common.WorkflowExecutionHistory> runs = new java.util.ArrayList<>();
-        var run = client.fetchHistory(workflowId);
-        while (true) {
-            runs.addFirst(run);
-            String previous = run.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
-            if (previous.isEmpty()) return runs;
-            run = client.fetchHistory(workflowId, previous);
-        }
-    }
-
     @Test
     void aRefundPendingForWeeksWithOperatorRetriesContinuesAsNewWithBoundedRuns() throws Exception {
         // Issue 10, bounded histories: a 10-day window of polls was ~2,700 events in one run, and every RETRY added another.
@@ -253,7 +240,7 @@ class RefundWorkflowTest {
         assertThat(end.decidedBy()).isEqualTo("ops-asha");
         assertThat(end.cashfreeRefundId()).isEqualTo("cf-refund-1");
         assertThat(fake.calls).containsOnlyOnce("settle").containsOnlyOnce("reserve").noneMatch(c -> c.startsWith("cancel"));
-        var runs = runs("r-long");
+        var runs = com.commdesk.workflows.RunChain.runs(client, RefundWorkflow.workflowId("r-long"));
         int largest = runs.stream().mapToInt(h -> h.getEvents().size()).max().orElseThrow();
         System.out.printf("refund pending for two 10-day windows: %d polls, %d runs, largest run %d events%n", fake.polls.get(),
                 runs.size(), largest);

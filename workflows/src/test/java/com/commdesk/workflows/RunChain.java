@@ -1,4 +1,4 @@
-package com.commdesk.workflows.payout;
+package com.commdesk.workflows;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -8,11 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The runs of one workflow id that continued as new, for tests that bound each run's history. */
-final class RunChain {
+public final class RunChain {
     private RunChain() {}
 
     /** Every run of the workflow, first to last (following each run's continued-from run id back from the latest). */
-    static List<WorkflowExecutionHistory> runs(WorkflowClient client, String workflowId) {
+    public static List<WorkflowExecutionHistory> runs(WorkflowClient client, String workflowId) {
         List<WorkflowExecutionHistory> runs = new ArrayList<>();
         WorkflowExecutionHistory run = client.fetchHistory(workflowId);
         while (true) {
@@ -23,7 +23,7 @@ final class RunChain {
         }
     }
 
-    static EventType last(WorkflowExecutionHistory run) {
+    public static EventType last(WorkflowExecutionHistory run) {
         List<HistoryEvent> events = run.getEvents();
         return events.get(events.size() - 1).getEventType();
     }
