@@ -99,8 +99,26 @@ public final class PayoutTypes {
     public record PayoutStatus(String payoutId, PayoutStage stage, long amountPaise, boolean needsApproval, boolean escalated,
                                String decidedBy, String cashfreeStatus, String reason, int updatesSeen, int ignoredSignals) {}
 
-    /** A settlement to run: its id names the community and the cycle's cut-off. */
-    public record SettlementRequest(String settlementId, String communityId, String cycle, long cutOffMillis, String requestedBy) {}
+    /**
+     * A settlement to run: its id names the community and the cycle's cut-off. {@code follow} is null when a
+     * cycle or finance starts it, and carries the follow-up's state across a continue-as-new.
+     */
+    public record SettlementRequest(String settlementId, String communityId, String cycle, long cutOffMillis, String requestedBy,
+                                    SettlementFollow follow) {
+        public SettlementRequest(String settlementId, String communityId, String cycle, long cutOffMillis, String requestedBy) {
+            this(settlementId, communityId, cycle, cutOffMillis, requestedBy, null);
+        }
+
+        SettlementRequest following(SettlementFollow state) {
+            return new SettlementRequest(settlementId, communityId, cycle, cutOffMillis, requestedBy, state);
+        }
+    }
+
+    /**
+     * Where a settlement's follow-up stood when its run continued as new: what its result reports (how many payouts, the
+     * listed ids, the last status) and how long it has followed them (of at most 14 days); {@code runs} before this one.
+     */
+    public record SettlementFollow(int payouts, List<String> payoutIds, String status, long followedMillis, int runs) {}
 
     /**
      * A settlement's outcome. {@code payoutIds} lists at most {@link #MAX_IDS} of its payouts (all of them in

@@ -16,6 +16,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,6 +97,13 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     static final String SEND_BOUNDED = "payout-send-bounded-by-attention";
     /** Polls (or webhook wake-ups) of one run before the wait continues as new: a bounded history. */
     static final int POLLS_PER_RUN = 200;
+    /**
+     * A payout started before {@value #FAIL_CLOSED} polled in one run for as long as Cashfree said PENDING (an unbounded
+     * history). Since this version its wait, too, continues as new after {@value #POLLS_PER_RUN} polls, into the
+     * fail-closed wait: the money stays locked, the payout becomes NEEDS_ATTENTION once its outcome has been unknown
+     * for {@code attentionAfter} since the transfer was sent, and Cashfree's answer or finance's resolution settles it.
+     */
+    static final String V0_POLLS_BOUNDED = "payout-v0-polls-continue-as-new";
 
     /** Version 1 Cashfree steps: short, so an unreachable or refusing Cashfree becomes "unknown" in minutes, not days. */
     static final ActivityOptions CASHFREE_SEND = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(30), RETRY);
@@ -131,20 +139,34 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private boolean attention;
     private int runs;
 
+    /**
+     * Restores a continued run's state before any signal handler runs: Temporal runs the handlers of signals that
+     * arrive with a run's first task before the workflow method, so a finance resolution or a webhook sent at the
+     * continue-as-new boundary would otherwise meet an empty payout (a resolution was dropped). No commands: every
+     * history replays as before.
+     */
+    @WorkflowInit
+    public PayoutWorkflowImpl(PayoutRequest r) {
+        request = r;
+        PayoutResume state = r == null ? null : r.resume();
+        if (state == null) return;
+        cashfreeStatus = state.cashfreeStatus();
+        decidedBy = state.decidedBy();
+        escalated = state.escalated();
+        attention = state.attention();
+        ignoredSignals = state.ignoredSignals();
+        runs = state.runs();
+        if (state.eventIds() != null) eventIds.addAll(state.eventIds());
+        stage = attention ? PayoutStage.NEEDS_ATTENTION : PayoutStage.AWAITING_RESULT;
+    }
+
     @Override
     public PayoutStatus payout(PayoutRequest r) {
         request = r;
         // Set before any path (a continued run, v0, fail-closed): the decide() signal handler reads it.
         fourEyesIgnoresCase = Workflow.getVersion(FOUR_EYES_IGNORES_CASE, Workflow.DEFAULT_VERSION, 1) >= 1;
-        if (r.resume() != null) { // a continued run: always the fail-closed version, waiting for Cashfree's answer
+        if (r.resume() != null) { // a continued run (state restored by the constructor): the fail-closed wait for Cashfree's answer
             PayoutResume state = r.resume();
-            cashfreeStatus = state.cashfreeStatus();
-            decidedBy = state.decidedBy();
-            escalated = state.escalated();
-            attention = state.attention();
-            ignoredSignals = state.ignoredSignals();
-            runs = state.runs();
-            if (state.eventIds() != null) eventIds.addAll(state.eventIds());
             TransferResult pending = new TransferResult(cashfreeStatus == null ? TransferResult.UNKNOWN : cashfreeStatus, null, null, null);
             return awaitOutcome(pending, state.unknownSinceMillis(), state.waitMillis());
         }
@@ -372,7 +394,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
 
     /**
      * The payout as released before {@value #FAIL_CLOSED}: the same commands in the same order (the shared
-     * steps are the same methods), so its histories replay.
+     * steps are the same methods), so its histories replay; since {@value #V0_POLLS_BOUNDED} its polling
+     * continues as new into the fail-closed wait after {@value #POLLS_PER_RUN} polls.
      */
     private PayoutStatus payoutV0(PayoutRequest r) {
         String id = r.payoutId();
@@ -380,10 +403,17 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
 
         stage = PayoutStage.SENDING;
         TransferResult result = cashfree.sendTransfer(id);
+        long sentAt = Workflow.currentTimeMillis();
         cashfreeStatus = result.status();
         stage = PayoutStage.AWAITING_RESULT;
         long wait = r.timings().pollIntervalMillis();
+        int polls = 0;
         while (!result.terminal()) {
+            // Since V0_POLLS_BOUNDED: a bounded run. A terminal webhook taken in during the last poll is acted on first.
+            if (polls++ >= POLLS_PER_RUN && !answered() && Workflow.getVersion(V0_POLLS_BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, sentAt, wait, false,
+                        List.copyOf(eventIds), ignoredSignals, runs + 1)));
+            }
             boolean heard = Workflow.await(Duration.ofMillis(wait), () -> latest != null && outcome(latest).terminal());
             result = heard ? outcome(latest) : cashfree.transferStatus(id);
             cashfreeStatus = result.status();

@@ -8,8 +8,10 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Functions;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -37,6 +39,13 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     /** Cashfree's refunds take days (5-7 working days to the customer's bank); after this, an operator looks. */
     static final Duration MAX_WAIT = Duration.ofDays(10);
     static final int MAX_EVENTS = 100;
+    /**
+     * getVersion change id: the wait for Cashfree's outcome continues as new every {@value #ROUNDS_PER_RUN} rounds
+     * (polls, webhooks, decisions). Before it a 10-day window of polls was ~2,700 events and every operator RETRY
+     * added another window to the same run.
+     */
+    static final String WAIT_RUNS = "refund-wait-continues-as-new";
+    static final int ROUNDS_PER_RUN = 200;
 
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
@@ -58,10 +67,35 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private RefundStatusEvent pendingEvent;
     private RefundDecision pendingDecision;
     private final Set<String> eventIds = new LinkedHashSet<>();
+    private int runs;
+
+    /**
+     * Restores a continued run's state before any signal handler runs (Temporal runs the handlers of signals that come
+     * with a run's first task before the workflow method): a webhook or decision sent at the boundary is taken. No commands.
+     */
+    @WorkflowInit
+    public RefundWorkflowImpl(RefundRequest request) {
+        RefundResume state = request == null ? null : request.resume();
+        if (state == null) return;
+        refundId = request.refundId();
+        cashfreeRefundId = state.cashfreeRefundId();
+        cashfreeStatus = state.cashfreeStatus();
+        outcome = state.outcome();
+        error = state.error();
+        decidedBy = state.decidedBy();
+        runs = state.runs();
+        if (state.eventIds() != null) eventIds.addAll(state.eventIds());
+        stage = RefundStatus.Stage.AWAITING_CASHFREE;
+    }
 
     @Override
     public RefundStatus process(RefundRequest request) {
         refundId = request.refundId();
+        RefundResume carried = request.resume();
+        if (carried != null) { // a run continued by followCashfree (only code since WAIT_RUNS makes one): wait on
+            return followCashfree(request, carried.cashfreeOrderId(), Duration.ofMillis(carried.waitMillis()),
+                    Duration.ofMillis(carried.waitedMillis()));
+        }
         int version = Workflow.getVersion(RESERVE_FIRST, Workflow.DEFAULT_VERSION, 1);
         return version == Workflow.DEFAULT_VERSION ? processV0(request) : processV1(request);
     }
@@ -140,14 +174,24 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 if (awaitOperator(request, orderId)) return status();
             }
         }
-        return followCashfree(request, orderId);
+        return followCashfree(request, orderId, FIRST_POLL, Duration.ZERO);
     }
 
-    /** Waits for Cashfree's outcome (webhook or polling), then books it. */
-    private RefundStatus followCashfree(RefundRequest request, String orderId) {
-        Duration wait = FIRST_POLL;
-        Duration waited = Duration.ZERO;
+    /**
+     * Waits for Cashfree's outcome (webhook or polling), then books it. Since {@value #WAIT_RUNS} the wait continues
+     * as new after {@value #ROUNDS_PER_RUN} rounds, never while a webhook or decision it took in is not acted on.
+     */
+    private RefundStatus followCashfree(RefundRequest request, String orderId, Duration firstWait, Duration waitedBefore) {
+        Duration wait = firstWait;
+        Duration waited = waitedBefore;
+        int rounds = 0;
         while (!CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) {
+            if (rounds++ >= ROUNDS_PER_RUN && pendingEvent == null && pendingDecision == null
+                    && Workflow.getVersion(WAIT_RUNS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                Workflow.await(Workflow::isEveryHandlerFinished);
+                Workflow.continueAsNew(request.resumed(new RefundResume(orderId, cashfreeRefundId, cashfreeStatus, outcome, error,
+                        decidedBy, List.copyOf(eventIds), wait.toMillis(), waited.toMillis(), runs + 1)));
+            }
             if (waited.compareTo(MAX_WAIT) >= 0) {
                 error = "Cashfree still has refund " + refundId + " " + cashfreeStatus + " after " + MAX_WAIT.toDays() + " days";
                 if (awaitOperator(request, orderId)) return status();

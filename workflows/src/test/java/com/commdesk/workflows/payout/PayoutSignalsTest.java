@@ -133,4 +133,29 @@ class PayoutSignalsTest {
         assertThat(events.get(events.size() - 1).getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
         WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id, firstRun), PayoutWorkflowImpl.class);
     }
+
+    @Test
+    void aResolutionDeliveredWithTheFirstTaskOfAContinuedRunIsTaken() throws Exception {
+        // A continued run (the wait after 200 polls) whose first workflow task also carries finance's "confirm failed":
+        // Temporal runs signal handlers before the workflow method, so the handler must see the carried state.
+        // signalWithStart puts the start and the signal in one first task, as a signal sent at the boundary is.
+        String id = "po_resolution_at_the_boundary";
+        fake.statusAnswers.put(id, new ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+        PayoutRequest continued = new PayoutRequest(id, "stl_t", "c1", "owner", "u1", 700_000L, "system", false, null,
+                FakePayoutActivities.TIMINGS).resumed(new PayoutTypes.PayoutResume("PENDING", null, false, env.currentTimeMillis()
+                - java.time.Duration.ofDays(1).toMillis(), 60_000, true, List.of("evt-1"), 0, 1));
+        WorkflowStub stub = client.newUntypedWorkflowStub("PayoutWorkflow", WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        stub.signalWithStart("resolve", new Object[] {new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing")},
+                new Object[] {continued});
+
+        env.sleep(java.time.Duration.ofMinutes(5));
+        assertThat(signals(id).status().stage()).as("finance's resolution was taken, not dropped before the state was restored")
+                .isEqualTo(PayoutStage.FAILED);
+        PayoutStatus end = stub.getResult(10, TimeUnit.SECONDS, PayoutStatus.class);
+        assertThat(end.stage()).isEqualTo(PayoutStage.FAILED);
+        assertThat(end.reason()).contains("confirmed failed by finance-alice and finance-bob");
+        assertThat(end.ignoredSignals()).isZero();
+        assertThat(fake.calls).contains("release:FAILED");
+    }
 }

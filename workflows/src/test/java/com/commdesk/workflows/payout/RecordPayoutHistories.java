@@ -38,14 +38,9 @@ public final class RecordPayoutHistories {
         Path dir = Path.of("src/test/resources/histories");
         Files.createDirectories(dir);
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
-            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
-                    SettlementCycleWorkflowImpl.class);
-            FakePayoutActivities fake = new FakePayoutActivities();
-            worker.registerActivitiesImplementations(fake);
-            env.start();
-            WorkflowClient client = env.getWorkflowClient();
-            Recorder r = new Recorder(client, fake, dir, release, env);
+            Recorder r = Recorder.started(env, dir, release);
+            FakePayoutActivities fake = r.fake();
+            WorkflowClient client = r.client();
 
             // PayoutWorkflow, started on its own (as a settlement would).
             r.payout("paid-by-webhook", false, f -> {}, wf -> {
@@ -193,14 +188,9 @@ public final class RecordPayoutHistories {
         // run, up to continue-as-new after 30 cycles. A fresh environment: the test server stops skipping
         // time once an abandoned child has outlived its parent, as the bounded run's last settlement did.
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
-            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
-                    SettlementCycleWorkflowImpl.class);
-            FakePayoutActivities fake = new FakePayoutActivities();
-            worker.registerActivitiesImplementations(fake);
-            env.start();
-            WorkflowClient client = env.getWorkflowClient();
-            Recorder r = new Recorder(client, fake, dir, release, env);
+            Recorder r = Recorder.started(env, dir, release);
+            FakePayoutActivities fake = r.fake();
+            WorkflowClient client = r.client();
             String foreverId = SettlementCycleWorkflow.workflowId(COMMUNITY + "-unbounded-" + release);
             WorkflowStub forever = client.newUntypedWorkflowStub("SettlementCycleWorkflow", WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(foreverId).build());
@@ -223,6 +213,41 @@ public final class RecordPayoutHistories {
             if (!continued) throw new IllegalStateException("the unbounded cycle did not continue as new within a minute");
             r.write("settlement-cycle-unbounded-first-run", foreverId, first.getRunId(), "continued as new");
             client.newUntypedWorkflowStub(foreverId).terminate("recorded");
+        }
+        // A settlement whose payouts stay open past a day of checks: its follow-up continues as new (since
+        // settlement-follow-continues-as-new). Its first run and its last (continued) run, paid on day 2.
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            Recorder r = Recorder.started(env, dir, release);
+            FakePayoutActivities fake = r.fake();
+            WorkflowClient client = r.client();
+            String settlementId = "stl_" + COMMUNITY + "_slow_" + release;
+            List<String> payouts = List.of("po_slow_1", "po_slow_2");
+            fake.pagedPayouts.put(settlementId, payouts);
+            payouts.forEach(p -> {
+                fake.settlementOf.put(p, settlementId);
+                fake.statuses.put(p, "PENDING_APPROVAL");
+            });
+            SettlementWorkflow wf = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
+            WorkflowExecution first = WorkflowClient.start(wf::settle,
+                    new SettlementRequest(settlementId, COMMUNITY, "MANUAL", env.currentTimeMillis(), "finance-alice"));
+            env.sleep(java.time.Duration.ofDays(1).plusMinutes(1));
+            r.write("settlement-follow-continued-as-new", settlementId, first.getRunId(), "continued as new");
+            payouts.forEach(p -> fake.statuses.put(p, "PAID"));
+            SettlementResult paid = WorkflowStub.fromTyped(client.newWorkflowStub(SettlementWorkflow.class, settlementId))
+                    .getResult(SettlementResult.class);
+            r.write("settlement-follow-resumed-then-paid", settlementId, null, paid.status());
+        }
+        // A payout started before payout-fail-closed (the v0 path: no marker, as its histories have) that Cashfree keeps
+        // PENDING: since payout-v0-polls-continue-as-new its wait continues as new into the fail-closed wait; a webhook pays it.
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(StartedBefore.environment(PayoutWorkflowImpl.FAIL_CLOSED))) {
+            Recorder r = Recorder.started(env, dir, release);
+            FakePayoutActivities fake = r.fake();
+            String workflowId = id(fake, "v0-polls-continued-as-new") + "_" + release;
+            r.payoutFirstRun("v0-polls-continued-as-new", f -> f.statusAnswers.put(id(f, "v0-polls-continued-as-new"),
+                    new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING")))), wf ->
+                    wf.transferUpdate(new TransferUpdate("evt-late", "SUCCESS", "COMPLETED", "done", "cf-1")));
+            r.write("payout-v0-resumed-then-paid-by-webhook", workflowId, null, "PAID");
         }
         System.exit(0);
     }
@@ -253,6 +278,17 @@ public final class RecordPayoutHistories {
     }
 
     record Recorder(WorkflowClient client, FakePayoutActivities fake, Path dir, String release, TestWorkflowEnvironment env) {
+        /** The three workflows and fresh fake activities registered on {@code env}, which is started; records into {@code dir}. */
+        static Recorder started(TestWorkflowEnvironment env, Path dir, String release) {
+            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class, SettlementWorkflowImpl.class,
+                    SettlementCycleWorkflowImpl.class);
+            FakePayoutActivities fake = new FakePayoutActivities();
+            worker.registerActivitiesImplementations(fake);
+            env.start();
+            return new Recorder(env.getWorkflowClient(), fake, dir, release, env);
+        }
+
         /** Cashfree answers PENDING; the first poll after the payout needs attention brings finance's resolution. */
         void resolvedOnceItNeedsAttention(String payoutId, PayoutTypes.PayoutResolution resolution) {
             fake.statusAnswers.put(payoutId, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));

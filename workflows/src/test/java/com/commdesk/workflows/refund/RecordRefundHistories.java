@@ -39,6 +39,24 @@ public final class RecordRefundHistories {
                 fake.cashfreeUnreachable = true;
                 fake.cashfreeHasNone = true;
             }, wf -> wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops", "recording")));
+
+            // Since refund-wait-continues-as-new: Cashfree keeps the refund PENDING past 200 rounds (~8 days), the wait
+            // continues as new, and the continued run finds it paid. Both runs are kept.
+            fake.cashfreeUnreachable = false;
+            fake.cashfreeHasNone = false;
+            fake.pendingPolls = 210;
+            fake.polls.set(0);
+            String id = "rec-pending-continued-as-new-" + release;
+            RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
+            wf.process(new RefundRequest(id, "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled", "support-1"));
+            var last = client.fetchHistory(RefundWorkflow.workflowId(id));
+            String firstRunId = last.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+            Path first = dir.resolve("refund-pending-continued-as-new-" + release + ".json");
+            Files.writeString(first, client.fetchHistory(RefundWorkflow.workflowId(id), firstRunId).toJson(true));
+            Path resumed = dir.resolve("refund-pending-resumed-then-paid-" + release + ".json");
+            Files.writeString(resumed, last.toJson(true));
+            System.out.println("wrote " + first + " and " + resumed);
         }
         System.exit(0);
     }

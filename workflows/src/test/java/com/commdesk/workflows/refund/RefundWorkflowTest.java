@@ -223,4 +223,49 @@ class RefundWorkflowTest {
         assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
         assertThat(fake.calls).containsOnlyOnce("settle");
     }
+
+    @Test
+    void aRefundPendingForWeeksWithOperatorRetriesContinuesAsNewWithBoundedRuns() throws Exception {
+        // Issue 10, bounded histories: a 10-day window of polls was ~2,700 events in one run, and every RETRY added another.
+        RefundWorkflow wf = started("r-long");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        fake.pendingPolls = fake.polls.get(); // the next look finds it paid
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-asha", null));
+
+        RefundStatus end = result(wf);
+        assertThat(end.stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(end.decidedBy()).isEqualTo("ops-asha");
+        assertThat(end.cashfreeRefundId()).isEqualTo("cf-refund-1");
+        assertThat(fake.calls).containsOnlyOnce("settle").containsOnlyOnce("reserve").noneMatch(c -> c.startsWith("cancel"));
+        var runs = com.commdesk.workflows.RunChain.runs(client, RefundWorkflow.workflowId("r-long"));
+        int largest = runs.stream().mapToInt(h -> h.getEvents().size()).max().orElseThrow();
+        System.out.printf("refund pending for two 10-day windows: %d polls, %d runs, largest run %d events%n", fake.polls.get(),
+                runs.size(), largest);
+        assertThat(runs.size()).as("the wait continued as new").isGreaterThanOrEqualTo(3);
+        assertThat(largest).as("every run's history is bounded").isLessThan(2_400);
+    }
+
+    @Test
+    void aDecisionDeliveredWithTheFirstTaskOfAContinuedRunIsTaken() throws Exception {
+        // signalWithStart puts the start of a continued run and an operator's COMPENSATE in one first task, as a decision
+        // sent at the continue-as-new boundary is; Temporal runs its handler before the workflow method, so the handler
+        // must already see the carried state (AWAITING_CASHFREE), or the decision is dropped.
+        fake.cashfreeHasNone = true;
+        RefundRequest continued = request("r-boundary", RefundRequest.Kind.REFUND).resumed(new RefundResume("order-1", "cf-refund-1",
+                "PENDING", new RefundOutcome(41, 100, 0, 0), null, null, List.of("evt-1"), Duration.ofHours(1).toMillis(),
+                Duration.ofDays(8).toMillis(), 1));
+        WorkflowStub stub = client.newUntypedWorkflowStub("RefundWorkflow", WorkflowOptions.newBuilder()
+                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId("r-boundary")).build());
+        stub.signalWithStart("decide", new Object[] {new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-ravi", "none at Cashfree")},
+                new Object[] {continued});
+
+        env.sleep(Duration.ofMinutes(2));
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId("r-boundary"));
+        assertThat(wf.status().stage()).as("the decision was taken, not dropped").isEqualTo(RefundStatus.Stage.FAILED);
+        assertThat(wf.status().decidedBy()).isEqualTo("ops-ravi");
+        assertThat(fake.calls).containsOnlyOnce("cancel:FAILED:ops-ravi");
+    }
 }
