@@ -248,11 +248,41 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
 
     @Test
     void theSweepIgnoresAFailedThatContradictsCashfreesSuccess() {
+        // Review P4-5: paid on finance's word too, so only Cashfree's SUCCESS can keep the sweep away from it.
+        paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
-        payouts.markPaid(id);
         payouts.recordCashfreeAnswer(id, "FAILED", "BANK_OFFLINE"); // a contradiction: the record keeps SUCCESS
         assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false).sweep(100).found()).isZero();
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
+
+    /** Review P4-1: Cashfree FAILED, the money returned, Cashfree SUCCESS (held for finance), finance confirms paid. */
+    void heldAfterFailedThenSuccessAndConfirmedPaid() {
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.release(id, "FAILED", "Cashfree FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
+        payouts.resolve(id, "PAID", "alice", "the bank statement shows it");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void aHeldPayoutConfirmedPaidAfterCashfreesSuccessIsNotReturnedByTheSweep() {
+        heldAfterFailedThenSuccessAndConfirmedPaid();
+        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false).sweep(100);
+        assertThat(swept.found()).as("Cashfree said SUCCESS once: its FAILED on record is not a return").isZero();
+        assertThat(wallet("paid_out_paise")).as("Cashfree said SUCCESS and finance confirmed paid: stays paid").isEqualTo(owner);
+        assertThat(wallet("available_paise")).as("not spendable again").isZero();
+    }
+
+    @Test
+    void aRedeliveredFailedAfterAHeldPayoutIsConfirmedPaidMovesNothing() {
+        heldAfterFailedThenSuccessAndConfirmedPaid();
+        assertThat(payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED again").action())
+                .isEqualTo(LateAction.UNPOSTED);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("available_paise")).isZero();
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
     }
 
     @Test

@@ -546,7 +546,9 @@ public final class PayoutRepository {
      * SUCCESS, then REVERSED; or FAILED / REJECTED): an answer delivered late (a retried SUCCESS webhook after the
      * REVERSED, a poll that raced a webhook) never takes the record back, and a refusal after Cashfree's SUCCESS is a
      * contradiction that never replaces it (only REVERSED follows SUCCESS), so whoever decides later still sees that
-     * Cashfree said the money arrived. Under the payout's row lock; returns the status recorded before.
+     * Cashfree said the money arrived. The first SUCCESS (or REVERSED, which only follows one) also sets
+     * {@code cashfree_success_at} (changeset 102), never cleared: the sticky "Cashfree said SUCCESS" that a refusal
+     * recorded before it cannot hide. Under the payout's row lock; returns the status recorded before.
      */
     private static String recordCashfree(DSLContext tx, String payoutId, String cfTransferId, String status, String statusCode) {
         PayoutRecord p = require(tx, payoutId);
@@ -556,6 +558,8 @@ public final class PayoutRepository {
         tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
                 .set(PAYOUT.CASHFREE_STATUS, forward ? status : before)
                 .set(PAYOUT.CASHFREE_STATUS_CODE, forward ? statusCode : p.getCashfreeStatusCode())
+                .set(PAYOUT.CASHFREE_SUCCESS_AT, saidSuccess(status)
+                        ? DSL.coalesce(PAYOUT.CASHFREE_SUCCESS_AT, DSL.currentOffsetDateTime()) : PAYOUT.CASHFREE_SUCCESS_AT)
                 .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                 .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
         return before;
@@ -569,6 +573,19 @@ public final class PayoutRepository {
             case "FAILED", "REJECTED", "REVERSED" -> 2;
             default -> 0;
         };
+    }
+
+    /** Cashfree's answer means it paid the transfer (REVERSED only ever follows its SUCCESS). */
+    static boolean saidSuccess(String status) {
+        return "SUCCESS".equals(status) || "REVERSED".equals(status);
+    }
+
+    /**
+     * Paid on finance's word alone, and Cashfree has never said SUCCESS (sticky, read under the payout's row lock): the
+     * only payout a FAILED / REJECTED from Cashfree may return to available (review P4-1).
+     */
+    static boolean paidOnFinanceWordAlone(PayoutRecord p) {
+        return Boolean.TRUE.equals(p.getPaidOnFinanceWord()) && p.getCashfreeSuccessAt() == null;
     }
 
     /** Cashfree itself has said the money did not reach the member, or came back. */
@@ -635,9 +652,9 @@ public final class PayoutRepository {
                         "payout " + payoutId + " paid");
                 tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal)
                         .set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                        .set(PAYOUT.PAID_ON_FINANCE_WORD, onFinanceWord)
+                        .set(PAYOUT.PAID_ON_FINANCE_WORD, onFinanceWord && p.getCashfreeSuccessAt() == null)
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                if (onFinanceWord) {
+                if (onFinanceWord && p.getCashfreeSuccessAt() == null) {
                     event(tx, payoutId, "PAID_ON_FINANCE_WORD", p.getResolutionRequestedBy(), "paid on finance's confirmation;"
                             + " Cashfree's record: " + p.getCashfreeStatus());
                 }
@@ -877,7 +894,8 @@ public final class PayoutRepository {
 
     /**
      * Acts on finance's ready resolution of a payout {@link #holdForFinance held for finance} (its workflow has ended, so
-     * nothing else will): PAID, the relocked money is paid (PAYOUT_PAID, status PAID, paid on finance's word); FAILED
+     * nothing else will): PAID, the relocked money is paid (PAYOUT_PAID, status PAID; not paid on finance's word alone
+     * when Cashfree said SUCCESS, so no later FAILED returns it); FAILED
      * (confirmed by two), it returns to available by the relock's own release ({@code payout_failed:payout_relock:<id>}) and
      * the payout is FAILED again (REVERSED if it had been paid and reversed). Returns the status, or empty when the payout is
      * not held or its resolution is not ready. Idempotent. A payout paid once and returned already (review P5) cannot be
@@ -901,7 +919,8 @@ public final class PayoutRepository {
                 long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " paid: confirmed by finance after Cashfree's contradicting answers");
                 tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                        .set(PAYOUT.PAID_ON_FINANCE_WORD, true).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                        // Held because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, it is not finance's word alone.
+                        .set(PAYOUT.PAID_ON_FINANCE_WORD, p.getCashfreeSuccessAt() == null).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
@@ -985,15 +1004,17 @@ public final class PayoutRepository {
         }
         if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
             // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
-            // its markPaid, never by the resolve endpoint), and Cashfree's record (a refusal never replaces its SUCCESS)
-            // does not say SUCCESS: a redelivered or second refusal must see the SUCCESS too, or it would pay twice.
-            if (Boolean.TRUE.equals(p.getPaidOnFinanceWord()) && cashfreeSaidNotPaid(p.getCashfreeStatus())) {
+            // its markPaid, never by the resolve endpoint), and Cashfree has never said SUCCESS (cashfree_success_at, sticky:
+            // its record keeps a FAILED that a SUCCESS followed): a redelivered or second refusal must see the SUCCESS too,
+            // or it would pay twice.
+            if (paidOnFinanceWordAlone(p) && cashfreeSaidNotPaid(p.getCashfreeStatus())) {
                 reversePaid(tx, p, "confirmed paid by finance, but Cashfree says " + status + " " + code
                         + " after the payout's workflow ended; the money is back in available");
                 return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
             }
             event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": contradicts Cashfree's " + before
-                    + (Boolean.TRUE.equals(p.getPaidOnFinanceWord()) ? "" : " (paid on Cashfree's word, not finance's)") + "; nothing moved");
+                    + (paidOnFinanceWordAlone(p) ? "" : p.getCashfreeSuccessAt() != null ? " (Cashfree said SUCCESS at "
+                    + p.getCashfreeSuccessAt() + ")" : " (paid on Cashfree's word, not finance's)") + "; nothing moved");
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
         }
         return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
@@ -1001,13 +1022,15 @@ public final class PayoutRepository {
 
     /**
      * PAID payouts whose recorded Cashfree answer says the money came back and nothing posted it: REVERSED, or FAILED /
-     * REJECTED for one paid on finance's word alone (a signal the workflow accepted but never acted on). Oldest change
+     * REJECTED for one paid on finance's word alone, Cashfree never having said SUCCESS (a signal the workflow accepted but
+     * never acted on). Oldest change
      * first. {@link PayoutLateSweep} posts them through {@link #lateAnswer} once their workflow has ended.
      */
     public List<Payout> unpostedReturns(int limit) {
         return ledger.once(tx -> tx.selectFrom(PAYOUT)
                 .where(PAYOUT.STATUS.eq("PAID"), PAYOUT.CASHFREE_STATUS.eq("REVERSED")
-                        .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))))
+                        .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
+                                .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))))
                 .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
     }
 
