@@ -51,7 +51,17 @@ public final class PayoutTypes {
 
     /** Where a payout's wait for Cashfree's answer stood when its run continued as new. */
     public record PayoutResume(String cashfreeStatus, String decidedBy, boolean escalated, long unknownSinceMillis, long waitMillis,
-                               boolean attention, List<String> eventIds, int ignoredSignals, int runs) {}
+                               boolean attention, List<String> eventIds, int ignoredSignals, int runs, boolean restoredBeforeSignals) {
+        /**
+         * {@code restoredBeforeSignals}: set only by a run continuing as new under {@code payout-resume-restored-before-signals}
+         * (absent, so false, in a resume written by older code): the next run restores this state before its first signal
+         * handlers run. A run continued by older code keeps that code's handler semantics, so its history replays.
+         */
+        public PayoutResume(String cashfreeStatus, String decidedBy, boolean escalated, long unknownSinceMillis, long waitMillis,
+                            boolean attention, List<String> eventIds, int ignoredSignals, int runs) {
+            this(cashfreeStatus, decidedBy, escalated, unknownSinceMillis, waitMillis, attention, eventIds, ignoredSignals, runs, false);
+        }
+    }
 
     /**
      * Finance's resolution of a NEEDS_ATTENTION payout: PAID (Cashfree or the bank shows it paid), or

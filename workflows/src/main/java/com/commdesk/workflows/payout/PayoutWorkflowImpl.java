@@ -104,6 +104,13 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * for {@code attentionAfter} since the transfer was sent, and Cashfree's answer or finance's resolution settles it.
      */
     static final String V0_POLLS_BOUNDED = "payout-v0-polls-continue-as-new";
+    /**
+     * A run continuing as new marks its {@link PayoutResume} {@code restoredBeforeSignals}: the next run restores the
+     * carried state in its {@link WorkflowInit} constructor, before the handlers of signals that came with its first task
+     * (review S1). A run continued by older code restored it in the workflow method, after those handlers; its history was
+     * recorded that way (a resolution at the boundary dropped), so it keeps that order and replays.
+     */
+    static final String RESTORED_BEFORE_SIGNALS = "payout-resume-restored-before-signals";
 
     /** Version 1 Cashfree steps: short, so an unreachable or refusing Cashfree becomes "unknown" in minutes, not days. */
     static final ActivityOptions CASHFREE_SEND = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(30), RETRY);
@@ -142,14 +149,18 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     /**
      * Restores a continued run's state before any signal handler runs: Temporal runs the handlers of signals that
      * arrive with a run's first task before the workflow method, so a finance resolution or a webhook sent at the
-     * continue-as-new boundary would otherwise meet an empty payout (a resolution was dropped). No commands: every
-     * history replays as before.
+     * continue-as-new boundary would otherwise meet an empty payout (a resolution was dropped). No commands. Only when
+     * the continuing run asked for it ({@value #RESTORED_BEFORE_SIGNALS}); a run continued by older code restores in the
+     * workflow method, as that code did.
      */
     @WorkflowInit
     public PayoutWorkflowImpl(PayoutRequest r) {
         request = r;
         PayoutResume state = r == null ? null : r.resume();
-        if (state == null) return;
+        if (state != null && state.restoredBeforeSignals()) restore(state);
+    }
+
+    private void restore(PayoutResume state) {
         cashfreeStatus = state.cashfreeStatus();
         decidedBy = state.decidedBy();
         escalated = state.escalated();
@@ -165,8 +176,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         request = r;
         // Set before any path (a continued run, v0, fail-closed): the decide() signal handler reads it.
         fourEyesIgnoresCase = Workflow.getVersion(FOUR_EYES_IGNORES_CASE, Workflow.DEFAULT_VERSION, 1) >= 1;
-        if (r.resume() != null) { // a continued run (state restored by the constructor): the fail-closed wait for Cashfree's answer
+        if (r.resume() != null) { // a continued run: the fail-closed wait for Cashfree's answer
             PayoutResume state = r.resume();
+            if (!state.restoredBeforeSignals()) restore(state); // continued by older code: restored here, after the first handlers
             TransferResult pending = new TransferResult(cashfreeStatus == null ? TransferResult.UNKNOWN : cashfreeStatus, null, null, null);
             return awaitOutcome(pending, state.unknownSinceMillis(), state.waitMillis());
         }
@@ -283,8 +295,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
                     == Workflow.DEFAULT_VERSION)) {
                 // A resolution or a terminal webhook taken in during the last poll is not carried by PayoutResume:
                 // since ANSWERS_KEPT it is acted on below instead of being lost with this run.
+                boolean restoredFirst = Workflow.getVersion(RESTORED_BEFORE_SIGNALS, Workflow.DEFAULT_VERSION, 1) >= 1;
                 Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, unknownSince, wait, attention,
-                        List.copyOf(eventIds), ignoredSignals, runs + 1)));
+                        List.copyOf(eventIds), ignoredSignals, runs + 1, restoredFirst)));
             }
             if (!attention && Workflow.currentTimeMillis() - unknownSince >= t.attentionAfter()) {
                 attention = true;
@@ -411,8 +424,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         while (!result.terminal()) {
             // Since V0_POLLS_BOUNDED: a bounded run. A terminal webhook taken in during the last poll is acted on first.
             if (polls++ >= POLLS_PER_RUN && !answered() && Workflow.getVersion(V0_POLLS_BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                // Only code that restores before the first handlers continues a v0 run (this version is as new).
                 Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, sentAt, wait, false,
-                        List.copyOf(eventIds), ignoredSignals, runs + 1)));
+                        List.copyOf(eventIds), ignoredSignals, runs + 1, true)));
             }
             boolean heard = Workflow.await(Duration.ofMillis(wait), () -> latest != null && outcome(latest).terminal());
             result = heard ? outcome(latest) : cashfree.transferStatus(id);

@@ -138,12 +138,13 @@ class PayoutSignalsTest {
     void aResolutionDeliveredWithTheFirstTaskOfAContinuedRunIsTaken() throws Exception {
         // A continued run (the wait after 200 polls) whose first workflow task also carries finance's "confirm failed":
         // Temporal runs signal handlers before the workflow method, so the handler must see the carried state.
-        // signalWithStart puts the start and the signal in one first task, as a signal sent at the boundary is.
+        // signalWithStart puts the start and the signal in one first task, as a signal sent at the boundary is. A run
+        // continued by older code (restoredBeforeSignals false) kept that code's order: histories/payout-resolution-at-run-boundary-v5.
         String id = "po_resolution_at_the_boundary";
         fake.statusAnswers.put(id, new ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
         PayoutRequest continued = new PayoutRequest(id, "stl_t", "c1", "owner", "u1", 700_000L, "system", false, null,
                 FakePayoutActivities.TIMINGS).resumed(new PayoutTypes.PayoutResume("PENDING", null, false, env.currentTimeMillis()
-                - java.time.Duration.ofDays(1).toMillis(), 60_000, true, List.of("evt-1"), 0, 1));
+                - java.time.Duration.ofDays(1).toMillis(), 60_000, true, List.of("evt-1"), 0, 1, true)); // as today's code continues it
         WorkflowStub stub = client.newUntypedWorkflowStub("PayoutWorkflow", WorkflowOptions.newBuilder()
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
         stub.signalWithStart("resolve", new Object[] {new PayoutResolution("FAILED", "finance-alice", "finance-bob", "bank shows nothing")},
