@@ -104,8 +104,9 @@ class PayoutFailClosedTest extends LedgerFixture {
 
         var first = payouts.resolve(payoutId, "FAILED", "alice", "bank statement shows nothing");
         assertThat(first.ready()).isFalse();
-        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "ALICE", "me again"))
-                .isInstanceOf(PayoutRepository.FourEyesViolation.class);
+        assertThat(payouts.resolve(payoutId, "FAILED", "ALICE", "me again"))
+                .as("the requester repeating it (a retry after a lost 202): as it stands, still not ready (review P10)")
+                .isEqualTo(new PayoutRepository.Resolution("FAILED", "alice", null, false));
         assertThatThrownBy(() -> asOwner("update payout set resolution_confirmed_by = 'Alice' where payout_id = ?", payoutId))
                 .as("the database refuses the requester as confirmer, whatever the case (a check, so even the owner)").isInstanceOf(RuntimeException.class);
         var second = payouts.resolve(payoutId, "FAILED", "bob", "agreed");

@@ -336,4 +336,18 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
         assertAllAvailableAgain();
     }
+
+    @Test
+    void aSuccessTheWorkflowTookInWhileReturningAConfirmedPaidPayoutIsHeldForFinance() {
+        // Review P4-2: the workflow returns money paid on finance's word on Cashfree's FAILED (reversePaid) and hands the
+        // SUCCESS it took in meanwhile to latePaid: locked again for finance, never spendable while Cashfree says paid.
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        assertThat(payouts.latePaid(id, "Cashfree SUCCESS COMPLETED after the payout ended REVERSED")).isFalse();
+        assertThat(wallet("available_paise")).isZero();
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+    }
 }

@@ -195,7 +195,7 @@ public class FinanceController {
      * Resolves a NEEDS_ATTENTION payout after checking with Cashfree or the bank: {@code PAID} (one
      * person; it releases no money) or {@code FAILED} (returns the money to the member, so two people:
      * the first call records the request, 202; a second by someone else confirms it, 200; the requester
-     * confirming is 403). The payout's workflow acts on it.
+     * repeating it is answered as it stands, 202, still waiting for someone else). The payout's workflow acts on it.
      */
     @PostMapping(path = "/payouts/{payoutId}/resolve", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<?> resolve(@PathVariable String payoutId, @RequestBody(required = false) Resolve body) {
@@ -210,8 +210,6 @@ public class FinanceController {
         PayoutRepository.Resolution r;
         try {
             r = payouts.resolve(payoutId, body.outcome(), who, body.note());
-        } catch (PayoutRepository.FourEyesViolation e) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
         } catch (IllegalStateException e) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);
         }

@@ -756,18 +756,12 @@ public final class PayoutRepository {
     /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
     public record Resolution(String outcome, String requestedBy, String confirmedBy, boolean ready) {}
 
-    /** The person confirming "failed" is the one who asked for it (four eyes). */
-    public static final class FourEyesViolation extends RuntimeException {
-        public FourEyesViolation(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
      * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
      * the member, so it needs two people: the first call records the request, a second call by someone
-     * else confirms it (the same person again: {@link FourEyesViolation}; the database refuses it too). A ready
+     * else confirms it (the requester again: answered as it stands, not ready; the database refuses the requester as
+     * confirmer too). A ready
      * resolution (PAID, or FAILED confirmed) is final: another one is refused (IllegalStateException, 409).
      */
     public Resolution resolve(String payoutId, String outcome, String actor, String note) {
@@ -794,8 +788,11 @@ public final class PayoutRepository {
             boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
             if (confirming) {
                 if (requested.equalsIgnoreCase(actor)) {
-                    throw new FourEyesViolation("'confirm failed' of payout " + payoutId + " was requested by " + requested
-                            + "; someone else must confirm it");
+                    // The requester repeating their own request (a retry after a lost 202): answered as it stands, still
+                    // waiting for someone else (review P10). Never a confirmation: the database refuses it too.
+                    event(tx, payoutId, "RESOLVE_REPEATED", actor, "FAILED (still to be confirmed by someone else)"
+                            + (note == null ? "" : ": " + note));
+                    return new Resolution("FAILED", requested, null, false);
                 }
                 tx.update(PAYOUT).set(PAYOUT.RESOLUTION_CONFIRMED_BY, actor).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
@@ -814,6 +811,8 @@ public final class PayoutRepository {
      * Cashfree reports SUCCESS for a payout whose money we had returned to the member (its workflow
      * had ended FAILED or REJECTED): the payout is posted by its own journals: a second lock
      * (available -> locked, key {@code payout_lock:payout_relock:<id>}, recorded as relock_journal_id) and PAYOUT_PAID.
+     * A payout paid on finance's word and REVERSED on Cashfree's FAILED/REJECTED is {@link #holdForFinance held for finance}
+     * (review P4-2, P5); any other REVERSED payout posts nothing (LATE_UNPOSTED).
      * Not if Cashfree's own record of the transfer says FAILED, REJECTED or REVERSED: a SUCCESS delivered after that
      * (a retried delivery) is older news, so nothing moves and a LATE_UNPOSTED event tells finance (returns false).
      * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
@@ -826,6 +825,17 @@ public final class PayoutRepository {
     private boolean latePaid(DSLContext tx, PayoutRecord p, String detail) {
             String payoutId = p.getPayoutId();
             if ("PAID".equals(p.getStatus())) return true;
+            if ("REVERSED".equals(p.getStatus())) {
+                // Its workflow returned money paid on finance's word on Cashfree's FAILED, and took in Cashfree's SUCCESS
+                // meanwhile (review P4-2): held for finance, as when the SUCCESS arrives after the workflow ended.
+                if (refusedByCashfree(p.getCashfreeStatus())) {
+                    holdForFinance(tx, p, "late SUCCESS (" + detail + ") after the money was returned on Cashfree's " + p.getCashfreeStatus());
+                } else {
+                    event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: the payout was"
+                            + " paid and reversed (Cashfree's record: " + p.getCashfreeStatus() + ")");
+                }
+                return false;
+            }
             if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
             }
@@ -995,7 +1005,7 @@ public final class PayoutRepository {
         }
         if ("SUCCESS".equals(status) && "REVERSED".equals(now) && refusedByCashfree(p.getCashfreeStatus())) {
             // Returned because Cashfree said FAILED/REJECTED after finance's "confirm paid"; now it says SUCCESS (review P5).
-            holdForFinance(tx, p, "late SUCCESS (" + detail + ") after the money was returned on Cashfree's " + p.getCashfreeStatus());
+            latePaid(tx, p, detail);
             return new LateAnswer(LateAction.UNPOSTED, "held for finance: contradicts Cashfree's " + p.getCashfreeStatus());
         }
         if ("REVERSED".equals(status) && "PAID".equals(now)) {

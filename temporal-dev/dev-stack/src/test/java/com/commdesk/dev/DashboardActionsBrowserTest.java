@@ -96,10 +96,10 @@ class DashboardActionsBrowserTest {
         assertThat(requested.path("payout").path("status").asText()).isEqualTo("NEEDS_ATTENTION");
         assertThat(SharedStack.count("select locked_paise from member_wallet where community_id = 'browser-payout-attn'")).isEqualTo(locked);
 
-        // the same person confirming it: refused by the platform, shown in the page
+        // the same person again: not a confirmation; the request as it stands, still waiting for someone else (review P10)
         row = find("#attention tr[data-payout='" + payoutId + "']");
         new Select(row.findElement(By.name("outcome"))).selectByValue("FAILED");
-        assertThat(act(row, "Resolve", "note", "confirming my own")).startsWith("The platform answered 403");
+        assertThat(act(row, "Resolve", "note", "confirming my own")).contains("FAILED recorded by approver1");
         screenshot("dashboard-resolve-refused.png");
         assertThat(SharedStack.count("select locked_paise from member_wallet where community_id = 'browser-payout-attn'")).isEqualTo(locked);
 

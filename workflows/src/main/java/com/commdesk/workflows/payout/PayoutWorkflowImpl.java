@@ -369,7 +369,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             last = reversal != null ? outcome(reversal) : answered ? outcome(latest) : cashfree.transferStatus(id);
         } catch (ActivityFailure e) {
             log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
-            if (!recheck || (reversal == null && !(financeWordOnly && cashfreeRefused()))) return status();
+            // Since ANSWERS_RECHECKED a payout paid on finance's word alone is not left PAID in silence (review P4-4): finance is told.
+            if (!recheck || (reversal == null && !financeWordOnly)) return status();
             last = new TransferResult(TransferResult.UNKNOWN, null, describe(e), null);
         }
         if (recheck) {
@@ -382,12 +383,20 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             cashfreeStatus = last.status();
             ledger.reversePaid(id, reason);
             stage = PayoutStage.REVERSED;
+        } else if (financeWordOnly && last.failed() && recheck && success != null) {
+            // Cashfree said SUCCESS too: its refusal contradicts it. Never released on a guess (review P4-1, as the ledger decides).
+            ledger.recordForFinance(id, "confirmed paid by finance and Cashfree said SUCCESS; its later " + last.status() + " "
+                    + last.statusCode() + " contradicts it: nothing moved");
         } else if (financeWordOnly && last.failed()) {
             reason = "confirmed paid by finance, but Cashfree says " + last.status() + " " + last.statusCode()
                     + (last.description() == null ? "" : ": " + last.description()) + "; the money is back in available";
             cashfreeStatus = last.status();
             ledger.reversePaid(id, reason);
             stage = PayoutStage.REVERSED;
+            if (recheck && success != null) {
+                // Cashfree's SUCCESS taken in while the money was returned (review P4-2): the ledger locks it again for finance.
+                return successAfterRelease(id);
+            }
         } else if (financeWordOnly && !last.success()) {
             // Cashfree still does not confirm what finance did: nothing is released on a guess, finance is told.
             ledger.recordForFinance(id, "confirmed paid by finance; at the end of the reversal window Cashfree says " + last.status()

@@ -195,10 +195,14 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         duringRelease.accept(payoutId);
     }
 
+    /** Run inside reversePaid, after the ledger changed: what arrives while the workflow returns the money. */
+    volatile java.util.function.Consumer<String> duringReverse = p -> { };
+
     @Override
     public void reversePaid(String payoutId, String reason) {
         calls.add("reversed");
         statuses.put(payoutId, "REVERSED");
+        duringReverse.accept(payoutId);
     }
 
     /** Payouts whose late SUCCESS cannot be posted (the member no longer has the money). */
@@ -208,7 +212,8 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
 
     @Override
     public boolean latePaid(String payoutId, String detail) {
-        if (moneyGone.contains(payoutId) || cashfreeSaid.containsKey(payoutId)) { // the ledger holds it for finance
+        if (moneyGone.contains(payoutId) || cashfreeSaid.containsKey(payoutId) // the ledger holds it for finance
+                || "REVERSED".equals(statuses.get(payoutId))) { // returned on Cashfree's FAILED: held too (or not posted)
             calls.add("for-finance:" + payoutId);
             return false;
         }

@@ -222,4 +222,58 @@ class PayoutLateAnswersTest {
         assertThat(fake.calls).as("NEEDS_ATTENTION within the bound (5 min), not after the send's own retries").contains("attention:" + id);
         assertThat(fake.calls).doesNotContain("release:FAILED");
     }
+
+    /** Finance's "confirm paid" at the first poll after the payout needs attention (Cashfree keeps saying PENDING). */
+    void confirmedPaidOnceItNeedsAttention(java.util.function.Consumer<String> whenPaid) {
+        AtomicBoolean resolved = new AtomicBoolean(), paid = new AtomicBoolean();
+        fake.duringAsk = (p, n) -> {
+            if ("NEEDS_ATTENTION".equals(fake.statuses.get(p)) && resolved.compareAndSet(false, true)) signals(p).resolve(confirmedPaid());
+            if ("PAID".equals(fake.statuses.get(p)) && paid.compareAndSet(false, true)) whenPaid.accept(p);
+        };
+    }
+
+    @Test
+    void aSuccessTakenInWhileMoneyPaidOnFinancesWordIsReturnedIsHeldForFinance() {
+        // Review P4-2: confirm paid, Cashfree's FAILED returns the money, and its SUCCESS is accepted meanwhile (the controller
+        // recorded it; Cashfree will not send it again): it used to be dropped, the money spendable while Cashfree says paid.
+        String id = "po_success_during_reverse";
+        confirmedPaidOnceItNeedsAttention(p -> signals(p).transferUpdate(FAILED));
+        fake.duringReverse = p -> signals(p).transferUpdate(SUCCESS);
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+        assertThat(end.ignoredSignals()).as("the SUCCESS was accepted").isZero();
+        assertThat(fake.calls).as("Cashfree's SUCCESS after the return reaches the ledger, which holds the money for finance")
+                .containsSubsequence("paid:" + id, "reversed", "for-finance:" + id);
+    }
+
+    @Test
+    void cashfreesFailedAndSuccessTogetherOnAConfirmedPaidPayoutReturnNothingAndTellFinance() {
+        // Confirm paid, then Cashfree's FAILED and its SUCCESS taken in together: they contradict each other; the money is
+        // not returned on a guess (it used to be, and the SUCCESS dropped), finance is told (review P4-1/P4-2).
+        String id = "po_confirmed_paid_failed_and_success";
+        confirmedPaidOnceItNeedsAttention(p -> { });
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringMarkPaid = p -> {
+            if (!sent.compareAndSet(false, true)) return;
+            signals(p).transferUpdate(FAILED);
+            signals(p).transferUpdate(SUCCESS);
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+        assertThat(sent).isTrue();
+        assertThat(fake.calls).contains("for-finance:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+    }
+
+    @Test
+    void aConfirmedPaidWhoseEndOfWindowAskKeepsFailingGoesToFinance() {
+        // Review P4-4: docs/payouts.md says finance is told (LATE_UNPOSTED) when Cashfree does not confirm a confirm-paid.
+        String id = "po_confirmed_paid_ask_fails";
+        AtomicBoolean resolved = new AtomicBoolean();
+        fake.duringAsk = (p, n) -> {
+            if ("NEEDS_ATTENTION".equals(fake.statuses.get(p)) && resolved.compareAndSet(false, true)) signals(p).resolve(confirmedPaid());
+            if ("PAID".equals(fake.statuses.get(p))) throw new IllegalStateException("Cashfree unreachable");
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+        assertThat(fake.calls).containsSubsequence("paid:" + id, "for-finance:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+    }
 }
