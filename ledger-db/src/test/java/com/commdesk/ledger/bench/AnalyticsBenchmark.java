@@ -61,6 +61,12 @@ public final class AnalyticsBenchmark {
             LocalDate first = last.minusMonths(months - 1L).atDay(1);
             int days = (int) (last.atEndOfMonth().toEpochDay() - first.toEpochDay() + 1);
             if (!reuse.isBlank()) {
+                // a database kept by an older build: bring its schema up to date first (the changesets backfill new rollups)
+                long m0 = System.nanoTime();
+                com.commdesk.ledger.Migrations.migrate(db.dataSource(), false);
+                System.out.printf("migrated in %.1f s (%s)%n", (System.nanoTime() - m0) / 1e9, load());
+                dsl.execute("analyze");
+                printRollupSizes(dsl, "reused");
                 timeViews(dsl, communities, months, samples, last, "reused database");
                 invariants(dsl);
                 return;
@@ -88,7 +94,8 @@ public final class AnalyticsBenchmark {
             long c0 = System.nanoTime();
             long removed = new RollupCompactor(dsl).compactAll();
             System.out.printf("compaction removed %,d rows in %.1f s%n", removed, (System.nanoTime() - c0) / 1e9);
-            for (String t : List.of("analytics_revenue_delta", "analytics_share_delta", "analytics_account_delta", "analytics_payout_delta")) {
+            for (String t : List.of("analytics_revenue_delta", "analytics_share_delta", "analytics_account_delta", "analytics_payout_delta",
+                    "analytics_platform_revenue_delta", "analytics_community_month_delta")) {
                 dsl.execute("vacuum analyze " + t);
             }
             printRollupSizes(dsl, "compacted");
@@ -170,9 +177,10 @@ public final class AnalyticsBenchmark {
     }
 
     private static void printRollupSizes(DSLContext dsl, String when) {
-        System.out.printf("rollup rows %s: revenue %,d, shares %,d, accounts %,d, payouts %,d%n", when,
-                count(dsl, "analytics_revenue_delta"), count(dsl, "analytics_share_delta"), count(dsl, "analytics_account_delta"),
-                count(dsl, "analytics_payout_delta"));
+        System.out.printf("rollup rows %s: revenue %,d, shares %,d, accounts %,d, payouts %,d, platform revenue %,d, community months %,d%n",
+                when, count(dsl, "analytics_revenue_delta"), count(dsl, "analytics_share_delta"), count(dsl, "analytics_account_delta"),
+                count(dsl, "analytics_payout_delta"), count(dsl, "analytics_platform_revenue_delta"),
+                count(dsl, "analytics_community_month_delta"));
     }
 
     private static long count(DSLContext dsl, String table) {
