@@ -19,83 +19,65 @@
 -- depth 2 or more), compaction (and the owner's hand) insert from a top-level statement (depth 1 here).
 -- The runtime role cannot insert into analytics_revenue_delta at all, so it cannot steer this.
 -- AnalyticsChecks re-derives both levels from analytics_revenue_delta, itself re-derived from the raw rows.
+-- Both levels carry exactly the value columns of analytics_revenue_delta, in its order (each a sum of it), and
+-- every statement below that sums them is generated from that one list, so the three cannot disagree.
 create table analytics_platform_revenue_delta (
     day          date    not null,
     source_type  text    not null,
     rule_id      text    not null,
-    rule_version integer not null,
-    payments bigint not null default 0, reversals bigint not null default 0,
-    gross_paise bigint not null default 0, gst_paise bigint not null default 0,
-    gst_cgst_paise bigint not null default 0, gst_sgst_paise bigint not null default 0,
-    gst_igst_paise bigint not null default 0, gateway_fee_paise bigint not null default 0,
-    gateway_gst_paise bigint not null default 0, platform_fee_paise bigint not null default 0,
-    platform_gst_paise bigint not null default 0, platform_income_paise bigint not null default 0,
-    tcs_paise bigint not null default 0, tds_paise bigint not null default 0,
-    net_paise bigint not null default 0, refunds bigint not null default 0,
-    refund_paise bigint not null default 0, chargebacks bigint not null default 0,
-    chargeback_paise bigint not null default 0, refund_gst_paise bigint not null default 0,
-    refund_gateway_paise bigint not null default 0, refund_platform_paise bigint not null default 0,
-    refund_tcs_paise bigint not null default 0, refund_tds_paise bigint not null default 0,
-    refund_net_paise bigint not null default 0, refund_members_paise bigint not null default 0
+    rule_version integer not null
 );
-create index analytics_platform_revenue_delta_day_idx on analytics_platform_revenue_delta (day);
-
 -- month: the first day of the India-time calendar month of the daily rows it sums.
 create table analytics_community_month_delta (
     month        date not null check (month = date_trunc('month', month)::date),
-    community_id text not null,
-    payments bigint not null default 0, reversals bigint not null default 0,
-    gross_paise bigint not null default 0, gst_paise bigint not null default 0,
-    gst_cgst_paise bigint not null default 0, gst_sgst_paise bigint not null default 0,
-    gst_igst_paise bigint not null default 0, gateway_fee_paise bigint not null default 0,
-    gateway_gst_paise bigint not null default 0, platform_fee_paise bigint not null default 0,
-    platform_gst_paise bigint not null default 0, platform_income_paise bigint not null default 0,
-    tcs_paise bigint not null default 0, tds_paise bigint not null default 0,
-    net_paise bigint not null default 0, refunds bigint not null default 0,
-    refund_paise bigint not null default 0, chargebacks bigint not null default 0,
-    chargeback_paise bigint not null default 0, refund_gst_paise bigint not null default 0,
-    refund_gateway_paise bigint not null default 0, refund_platform_paise bigint not null default 0,
-    refund_tcs_paise bigint not null default 0, refund_tds_paise bigint not null default 0,
-    refund_net_paise bigint not null default 0, refund_members_paise bigint not null default 0
+    community_id text not null
 );
-create index analytics_community_month_delta_month_idx on analytics_community_month_delta (month, community_id);
 
-create function analytics_on_revenue_deltas() returns trigger language plpgsql security definer as $$
+do $do$
+declare
+    -- the value columns: everything of analytics_revenue_delta after its five key columns
+    cols text[] := (select array_agg(column_name::text order by ordinal_position) from information_schema.columns
+                     where table_schema = current_schema() and table_name = 'analytics_revenue_delta' and ordinal_position > 5);
+    sums text := (select string_agg(format('sum(%I)', c), ', ' order by i) from unnest(cols) with ordinality u(c, i));
+    c text;
+    -- Merges every key's deltas of one level into one row in a single statement (readers see the same sums
+    -- before and after), as 070 does for the daily rollups: %1$I table, %2$s key columns, %3$s join on the
+    -- keys, %4$s the first day to merge, %5$s the sums.
+    merge_level text := $m$
+    with keys as (
+        select %2$s from %1$I where %4$s group by %2$s having count(*) > 1),
+    gone as (
+        delete from %1$I d using keys k where %3$s returning d.*),
+    merged as (
+        insert into %1$I select %2$s, %5$s from gone group by %2$s returning 1)
+    select (select count(*) from gone) - (select count(*) from merged) into n;
+    removed := removed + n;
+$m$;
+begin
+    foreach c in array cols loop
+        execute format('alter table analytics_platform_revenue_delta add column %I bigint not null default 0', c);
+        execute format('alter table analytics_community_month_delta add column %I bigint not null default 0', c);
+    end loop;
+
+    -- Rolls up every daily row a ledger trigger adds (070's payments, reversals and refunds, 020's refund outcomes).
+    execute format($f$
+create function analytics_on_revenue_deltas() returns trigger language plpgsql security definer as $fn$
 begin
     if pg_trigger_depth() < 2 then
         return null;  -- a top-level insert: analytics_compact()'s merged rows, already rolled up
     end if;
     insert into analytics_platform_revenue_delta
-    select day, source_type, rule_id, rule_version,
-           sum(payments), sum(reversals), sum(gross_paise), sum(gst_paise), sum(gst_cgst_paise),
-           sum(gst_sgst_paise), sum(gst_igst_paise), sum(gateway_fee_paise), sum(gateway_gst_paise),
-           sum(platform_fee_paise), sum(platform_gst_paise), sum(platform_income_paise), sum(tcs_paise),
-           sum(tds_paise), sum(net_paise), sum(refunds), sum(refund_paise), sum(chargebacks),
-           sum(chargeback_paise), sum(refund_gst_paise), sum(refund_gateway_paise),
-           sum(refund_platform_paise), sum(refund_tcs_paise), sum(refund_tds_paise), sum(refund_net_paise),
-           sum(refund_members_paise)
-      from new_deltas
-     group by 1, 2, 3, 4;
+    select day, source_type, rule_id, rule_version, %1$s from new_deltas group by 1, 2, 3, 4;
     insert into analytics_community_month_delta
-    select date_trunc('month', day)::date, community_id,
-           sum(payments), sum(reversals), sum(gross_paise), sum(gst_paise), sum(gst_cgst_paise),
-           sum(gst_sgst_paise), sum(gst_igst_paise), sum(gateway_fee_paise), sum(gateway_gst_paise),
-           sum(platform_fee_paise), sum(platform_gst_paise), sum(platform_income_paise), sum(tcs_paise),
-           sum(tds_paise), sum(net_paise), sum(refunds), sum(refund_paise), sum(chargebacks),
-           sum(chargeback_paise), sum(refund_gst_paise), sum(refund_gateway_paise),
-           sum(refund_platform_paise), sum(refund_tcs_paise), sum(refund_tds_paise), sum(refund_net_paise),
-           sum(refund_members_paise)
-      from new_deltas
-     group by 1, 2;
+    select date_trunc('month', day)::date, community_id, %1$s from new_deltas group by 1, 2;
     return null;
-end $$;
+end $fn$ $f$, sums);
 
--- 070's compaction keeps merging the daily rollups; the new analytics_compact() takes the same advisory
--- lock (re-entrant within the transaction), runs it, then merges the two new levels the same way
--- (delete a key's rows and insert their sum in one statement: readers see the same sums before and after).
-alter function analytics_compact(date) rename to analytics_compact_daily;
-
-create function analytics_compact(since date default null) returns bigint language plpgsql security definer as $$
+    -- 070's compaction keeps merging the daily rollups under its old name; the new analytics_compact() takes
+    -- the same advisory lock (re-entrant within the transaction), runs it, then merges the two new levels.
+    alter function analytics_compact(date) rename to analytics_compact_daily;
+    execute format($f$
+create function analytics_compact(since date default null) returns bigint language plpgsql security definer as $fn$
 declare
     removed bigint;
     n bigint;
@@ -104,87 +86,34 @@ begin
         return 0;
     end if;
     removed := analytics_compact_daily(since);
+    %1$s
+    %2$s
+    return removed;
+end $fn$ $f$,
+        format(merge_level, 'analytics_platform_revenue_delta', 'day, source_type, rule_id, rule_version',
+               'd.day = k.day and d.source_type = k.source_type and d.rule_id = k.rule_id and d.rule_version = k.rule_version',
+               'day >= coalesce(since, ''-infinity''::date)', sums),
+        format(merge_level, 'analytics_community_month_delta', 'month, community_id',
+               'd.month = k.month and d.community_id = k.community_id',
+               'month >= coalesce(date_trunc(''month'', since)::date, ''-infinity''::date)', sums));
 
-    with keys as (
-        select day, source_type, rule_id, rule_version from analytics_platform_revenue_delta
-         where day >= coalesce(since, '-infinity'::date) group by 1, 2, 3, 4 having count(*) > 1),
-    gone as (
-        delete from analytics_platform_revenue_delta d using keys k
-         where d.day = k.day and d.source_type = k.source_type and d.rule_id = k.rule_id and d.rule_version = k.rule_version
-        returning d.*),
-    merged as (
-        insert into analytics_platform_revenue_delta
-        select day, source_type, rule_id, rule_version,
-               sum(payments), sum(reversals), sum(gross_paise), sum(gst_paise), sum(gst_cgst_paise),
-               sum(gst_sgst_paise), sum(gst_igst_paise), sum(gateway_fee_paise), sum(gateway_gst_paise),
-               sum(platform_fee_paise), sum(platform_gst_paise), sum(platform_income_paise), sum(tcs_paise),
-               sum(tds_paise), sum(net_paise), sum(refunds), sum(refund_paise), sum(chargebacks),
-               sum(chargeback_paise), sum(refund_gst_paise), sum(refund_gateway_paise),
-               sum(refund_platform_paise), sum(refund_tcs_paise), sum(refund_tds_paise), sum(refund_net_paise),
-               sum(refund_members_paise)
-          from gone group by 1, 2, 3, 4
-        returning 1)
-    select (select count(*) from gone) - (select count(*) from merged) into n;
-    removed := removed + n;
-
-    with keys as (
-        select month, community_id from analytics_community_month_delta
-         where month >= coalesce(date_trunc('month', since)::date, '-infinity'::date) group by 1, 2 having count(*) > 1),
-    gone as (
-        delete from analytics_community_month_delta d using keys k
-         where d.month = k.month and d.community_id = k.community_id
-        returning d.*),
-    merged as (
-        insert into analytics_community_month_delta
-        select month, community_id,
-               sum(payments), sum(reversals), sum(gross_paise), sum(gst_paise), sum(gst_cgst_paise),
-               sum(gst_sgst_paise), sum(gst_igst_paise), sum(gateway_fee_paise), sum(gateway_gst_paise),
-               sum(platform_fee_paise), sum(platform_gst_paise), sum(platform_income_paise), sum(tcs_paise),
-               sum(tds_paise), sum(net_paise), sum(refunds), sum(refund_paise), sum(chargebacks),
-               sum(chargeback_paise), sum(refund_gst_paise), sum(refund_gateway_paise),
-               sum(refund_platform_paise), sum(refund_tcs_paise), sum(refund_tds_paise), sum(refund_net_paise),
-               sum(refund_members_paise)
-          from gone group by 1, 2
-        returning 1)
-    select (select count(*) from gone) - (select count(*) from merged) into n;
-    return removed + n;
-end $$;
-
-do $$
-begin
     execute format('alter function analytics_on_revenue_deltas() set search_path = %I, pg_catalog, pg_temp', current_schema());
     execute format('alter function analytics_compact(date) set search_path = %I, pg_catalog, pg_temp', current_schema());
-end $$;
 
--- The trigger first, then the backfill, in this changeset's one transaction: creating the trigger takes a
--- lock that waits for every transaction still writing daily rows and holds off new ones until commit, so
--- each daily row is rolled up exactly once, by the backfill (committed before) or by the trigger (after).
-create trigger analytics_revenue_levels after insert on analytics_revenue_delta
-    referencing new table as new_deltas
-    for each statement execute function analytics_on_revenue_deltas();
+    -- The trigger first, then the backfill, in this changeset's one transaction: creating the trigger takes a
+    -- lock that waits for every transaction still writing daily rows and holds off new ones until commit, so
+    -- each daily row is rolled up exactly once, by the backfill (committed before) or by the trigger (after).
+    create trigger analytics_revenue_levels after insert on analytics_revenue_delta
+        referencing new table as new_deltas
+        for each statement execute function analytics_on_revenue_deltas();
+    execute format('insert into analytics_platform_revenue_delta select day, source_type, rule_id, rule_version, %s'
+                   ' from analytics_revenue_delta group by 1, 2, 3, 4', sums);
+    execute format('insert into analytics_community_month_delta select date_trunc(''month'', day)::date, community_id, %s'
+                   ' from analytics_revenue_delta group by 1, 2', sums);
+end $do$;
 
-insert into analytics_platform_revenue_delta
-select day, source_type, rule_id, rule_version,
-       sum(payments), sum(reversals), sum(gross_paise), sum(gst_paise), sum(gst_cgst_paise),
-       sum(gst_sgst_paise), sum(gst_igst_paise), sum(gateway_fee_paise), sum(gateway_gst_paise),
-       sum(platform_fee_paise), sum(platform_gst_paise), sum(platform_income_paise), sum(tcs_paise),
-       sum(tds_paise), sum(net_paise), sum(refunds), sum(refund_paise), sum(chargebacks),
-       sum(chargeback_paise), sum(refund_gst_paise), sum(refund_gateway_paise),
-       sum(refund_platform_paise), sum(refund_tcs_paise), sum(refund_tds_paise), sum(refund_net_paise),
-       sum(refund_members_paise)
-  from analytics_revenue_delta
- group by 1, 2, 3, 4;
-insert into analytics_community_month_delta
-select date_trunc('month', day)::date, community_id,
-       sum(payments), sum(reversals), sum(gross_paise), sum(gst_paise), sum(gst_cgst_paise),
-       sum(gst_sgst_paise), sum(gst_igst_paise), sum(gateway_fee_paise), sum(gateway_gst_paise),
-       sum(platform_fee_paise), sum(platform_gst_paise), sum(platform_income_paise), sum(tcs_paise),
-       sum(tds_paise), sum(net_paise), sum(refunds), sum(refund_paise), sum(chargebacks),
-       sum(chargeback_paise), sum(refund_gst_paise), sum(refund_gateway_paise),
-       sum(refund_platform_paise), sum(refund_tcs_paise), sum(refund_tds_paise), sum(refund_net_paise),
-       sum(refund_members_paise)
-  from analytics_revenue_delta
- group by 1, 2;
+create index analytics_platform_revenue_delta_day_idx on analytics_platform_revenue_delta (day);
+create index analytics_community_month_delta_month_idx on analytics_community_month_delta (month, community_id);
 
 insert into runtime_access_policy (table_name, access, update_columns, why) values
     ('analytics_platform_revenue_delta', 'READ_ONLY', '{}', 'platform-level rollup deltas written by the database''s own triggers (121)'),
