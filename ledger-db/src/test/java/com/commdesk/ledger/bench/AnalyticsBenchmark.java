@@ -58,6 +58,8 @@ public final class AnalyticsBenchmark {
         // compaction. The views timed are the same SQL the runtime role runs.
         String url = reuse.isBlank() ? TestDatabases.freshUrls().owner()
                 : TestDatabases.withDatabase(System.getenv("COMMDESK_TEST_DATABASE_URL"), reuse);
+        boolean keep = args.length > 5 && args[5].equals("keep");
+        if (keep) TestDatabases.keep(url); // kept also when the run is stopped while seeding
         System.out.printf("database %s%n", url.replaceAll("password=[^&]*", "password=***"));
         try (LedgerDatabase db = LedgerDatabase.open(url, null, null, 4)) {
             DSLContext dsl = db.dsl();
@@ -106,9 +108,9 @@ public final class AnalyticsBenchmark {
             timeViews(dsl, communities, months, samples, last, "compacted");
             dsl.execute("alter table posting enable always trigger posting_checks");
             invariants(dsl);
-            if (args.length > 5 && args[5].equals("keep")) System.out.println("kept: " + url.replaceAll("password=[^&]*", "password=***"));
+            if (keep) System.out.println("kept: " + url.replaceAll("password=[^&]*", "password=***"));
         }
-        if (!(args.length > 5 && args[5].equals("keep"))) System.exit(0);
+        if (!keep) System.exit(0);
     }
 
     /** Merges every day's deltas (as after a bulk load of history), then vacuums and analyzes the rollups. */
