@@ -1,14 +1,17 @@
 package com.commdesk.dev;
 
+import com.commdesk.api.ApiApplication;
 import com.commdesk.worker.WorkerApplication;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
- * The standalone worker's main, in a child JVM of the failure suite that must not outlive the suite: when
- * the parent goes away (its end of this process's stdin closes), the worker halts at once.
+ * The standalone API's or worker's own main ({@code AppLauncher api|worker <args>}), in a child JVM of the
+ * failure suite that must not outlive the suite: when the parent goes away (its end of this process's stdin
+ * closes), the app halts at once.
  */
-public final class WorkerLauncher {
-    private WorkerLauncher() {}
+public final class AppLauncher {
+    private AppLauncher() {}
 
     public static void main(String[] args) {
         Thread watch = new Thread(() -> {
@@ -23,6 +26,11 @@ public final class WorkerLauncher {
         }, "parent-watch");
         watch.setDaemon(true);
         watch.start();
-        WorkerApplication.main(args);
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "api" -> ApiApplication.main(rest);
+            case "worker" -> WorkerApplication.main(rest);
+            default -> throw new IllegalArgumentException("api or worker, not " + args[0]);
+        }
     }
 }
