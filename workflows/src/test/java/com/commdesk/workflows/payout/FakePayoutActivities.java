@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -151,6 +152,8 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
 
     /** Runs inside transferStatus, after its answer is chosen: what arrives (webhooks, finance) while Cashfree is asked. */
     volatile java.util.function.BiConsumer<String, Integer> duringAsk;
+    /** Payouts whose transferStatus fails (Cashfree unreachable) once they are PAID. */
+    final Set<String> askFails = ConcurrentHashMap.newKeySet();
     /** How many times transferStatus was called, per payout id. */
     final Map<String, java.util.concurrent.atomic.AtomicInteger> asks = new ConcurrentHashMap<>();
 
@@ -163,6 +166,7 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         if (answer.failed()) cashfreeSaid.put(payoutId, answer.status());
         var hook = duringAsk;
         if (hook != null) hook.accept(payoutId, n);
+        if (askFails.contains(payoutId) && "PAID".equals(statuses.get(payoutId))) throw new IllegalStateException("Cashfree unreachable");
         return answer;
     }
 

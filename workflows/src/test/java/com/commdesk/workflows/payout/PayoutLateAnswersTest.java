@@ -174,11 +174,7 @@ class PayoutLateAnswersTest {
     @Test
     void aFailedSignalledWhileTheEndOfWindowAskRunsReturnsMoneyPaidOnFinancesWord() {
         String id = "po_failed_during_final_ask";
-        AtomicBoolean resolved = new AtomicBoolean(), failed = new AtomicBoolean();
-        fake.duringAsk = (p, n) -> {
-            if ("NEEDS_ATTENTION".equals(fake.statuses.get(p)) && resolved.compareAndSet(false, true)) signals(p).resolve(confirmedPaid());
-            if ("PAID".equals(fake.statuses.get(p)) && failed.compareAndSet(false, true)) signals(p).transferUpdate(FAILED);
-        };
+        AtomicBoolean failed = confirmedPaidOnceItNeedsAttention(p -> signals(p).transferUpdate(FAILED));
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
         assertThat(failed).as("the FAILED arrived during the end-of-window ask").isTrue();
         assertThat(fake.calls).containsSubsequence("paid:" + id, "reversed").doesNotContain("for-finance:" + id);
@@ -223,13 +219,17 @@ class PayoutLateAnswersTest {
         assertThat(fake.calls).doesNotContain("release:FAILED");
     }
 
-    /** Finance's "confirm paid" at the first poll after the payout needs attention (Cashfree keeps saying PENDING). */
-    void confirmedPaidOnceItNeedsAttention(java.util.function.Consumer<String> whenPaid) {
+    /**
+     * Finance's "confirm paid" at the first poll after the payout needs attention (Cashfree keeps saying PENDING), and
+     * {@code whenPaid} during the first ask after it is PAID (the end-of-window ask); returns whether that ran.
+     */
+    AtomicBoolean confirmedPaidOnceItNeedsAttention(java.util.function.Consumer<String> whenPaid) {
         AtomicBoolean resolved = new AtomicBoolean(), paid = new AtomicBoolean();
         fake.duringAsk = (p, n) -> {
             if ("NEEDS_ATTENTION".equals(fake.statuses.get(p)) && resolved.compareAndSet(false, true)) signals(p).resolve(confirmedPaid());
             if ("PAID".equals(fake.statuses.get(p)) && paid.compareAndSet(false, true)) whenPaid.accept(p);
         };
+        return paid;
     }
 
     @Test
@@ -267,11 +267,8 @@ class PayoutLateAnswersTest {
     void aConfirmedPaidWhoseEndOfWindowAskKeepsFailingGoesToFinance() {
         // Review P4-4: docs/payouts.md says finance is told (LATE_UNPOSTED) when Cashfree does not confirm a confirm-paid.
         String id = "po_confirmed_paid_ask_fails";
-        AtomicBoolean resolved = new AtomicBoolean();
-        fake.duringAsk = (p, n) -> {
-            if ("NEEDS_ATTENTION".equals(fake.statuses.get(p)) && resolved.compareAndSet(false, true)) signals(p).resolve(confirmedPaid());
-            if ("PAID".equals(fake.statuses.get(p))) throw new IllegalStateException("Cashfree unreachable");
-        };
+        confirmedPaidOnceItNeedsAttention(p -> { });
+        fake.askFails.add(id); // every end-of-window ask from now on, for its 3 days of retries
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
         assertThat(fake.calls).containsSubsequence("paid:" + id, "for-finance:" + id).doesNotContain("reversed");
         assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
