@@ -59,6 +59,18 @@ public final class BooksCheck implements AutoCloseable {
                 + " where p.cashfree_order_id like ? and s.flagged", orderPrefix + "%")).longValue();
     }
 
+    /**
+     * A seed, not a check: the fraud velocity floor of these communities (the column the onboarding API's
+     * {@code fraud.velocityFloor} writes), as an event's owner would raise it before the event.
+     */
+    void seedVelocityFloor(List<String> communityIds, int floor) {
+        int updated = dsl().execute("update community set fraud_velocity_floor = ? where community_id = any(?)", floor,
+                (Object) communityIds.toArray(String[]::new));
+        if (updated != communityIds.size()) {
+            throw new IllegalStateException("--velocity-floor: " + (communityIds.size() - updated) + " of " + communityIds + " do not exist");
+        }
+    }
+
     /** Payment ids of orders handed over but never posted (to ask the API what became of them). */
     Map<String, String> paymentIdsOf(List<String> orderIds) {
         Map<String, String> out = new HashMap<>();
