@@ -5,6 +5,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import java.time.Duration;
@@ -50,9 +51,13 @@ public interface RateLimitBuckets {
     int PURGE_BATCH = 500;
 
     /**
-     * Buckets in PostgreSQL, each request one short transaction ({@code SELECT ... FOR UPDATE} of the client's
+     * Buckets in PostgreSQL, each round trip one short transaction ({@code SELECT ... FOR UPDATE} of the client's
      * row, then its new state), so concurrent replicas never both spend the last token. A bucket's row
      * expires when it would be full again, and idle rows are deleted in batches as requests come.
+     * One proxy per client is kept (the least recently used beyond {@link #MAX_IN_MEMORY_CLIENTS} dropped)
+     * with Bucket4j's batching: requests of one client that arrive while its round trip is in flight
+     * go together in the next one, instead of each taking a connection and queueing on the row lock
+     * (one client — the payment service — makes most requests). Tokens are still spent exactly.
      */
     static RateLimitBuckets postgres(DataSource dataSource) {
         PostgreSQLSelectForUpdateBasedProxyManager<String> store = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -61,9 +66,18 @@ public interface RateLimitBuckets {
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
         AtomicLong lookups = new AtomicLong();
+        Map<String, Bucket> proxies = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+                return size() > MAX_IN_MEMORY_CLIENTS;
+            }
+        };
         return (key, configuration) -> {
             if (lookups.incrementAndGet() % PURGE_EVERY == 0) store.removeExpired(PURGE_BATCH);
-            return store.builder().build(key, () -> configuration);
+            synchronized (proxies) {
+                return proxies.computeIfAbsent(key, k -> store.builder().withOptimization(Optimizations.batching())
+                        .build(k, () -> configuration));
+            }
         };
     }
 }
