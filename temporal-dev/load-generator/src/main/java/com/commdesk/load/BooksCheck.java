@@ -54,6 +54,12 @@ public final class BooksCheck implements AutoCloseable {
                 .fetch(0, String.class);
     }
 
+    /** Payments of these orders the fraud screen has decided on (flagged or not). */
+    long screenedCount(String orderPrefix) {
+        return ((Number) dsl().fetchValue("select count(*) from payment p join payment_screening s using (payment_id)"
+                + " where p.cashfree_order_id like ?", orderPrefix + "%")).longValue();
+    }
+
     long flaggedCount(String orderPrefix) {
         return ((Number) dsl().fetchValue("select count(*) from payment p join payment_screening s using (payment_id)"
                 + " where p.cashfree_order_id like ? and s.flagged", orderPrefix + "%")).longValue();

@@ -68,6 +68,7 @@ public final class LoadGenerator {
             // payment the platform recorded, whatever its caller heard.
             long recorded = books.recordedCount(prefix);
             Map<String, Long> posted = drain(s, books, prefix, recorded, t0);
+            if (s.burst() > 0) awaitScreened(s, books, burstPrefix);
             BooksCheck.Verdict verdict = books.verify(prefix);
             List<String> problems = new ArrayList<>(verdict.problems());
             long flagged = books.flaggedCount(prefix);
@@ -202,6 +203,14 @@ public final class LoadGenerator {
         }
         System.out.println();
         return books.postedAt(prefix);
+    }
+
+    /** Waits (within the drain timeout) until the fraud screen has decided on every burst payment that was recorded. */
+    private static void awaitScreened(LoadSettings s, BooksCheck books, String burstPrefix) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + s.drainTimeout().toMillis();
+        while (books.screenedCount(burstPrefix) < books.recordedCount(burstPrefix) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
     }
 
     private static Map<String, String> summary(LoadSettings s, Samples samples, Map<String, Long> posted, long t0, long flagged, long planned) {
