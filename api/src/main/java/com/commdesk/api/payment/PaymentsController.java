@@ -140,6 +140,10 @@ public class PaymentsController {
                 // A finished payment is never run again under the same id; a running one is joined.
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                // Eager start: where a worker polls this task queue on the same WorkflowClient (the dev stack,
+                // API and worker in one process), the server hands its first workflow task back in the start's
+                // reply and that worker runs it at once, without a poll. Elsewhere the SDK asks nothing.
+                .setDisableEagerExecution(false)
                 .build();
     }
 

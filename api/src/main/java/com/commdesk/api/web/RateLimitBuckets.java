@@ -3,6 +3,8 @@ package com.commdesk.api.web;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -22,8 +24,8 @@ import javax.sql.DataSource;
  * replicas allow N times the rate; for a single process without a database round trip per request.
  */
 public interface RateLimitBuckets {
-    /** The client's bucket, created with {@code configuration} on first use. */
-    Bucket bucket(String clientKey, BucketConfiguration configuration);
+    /** Takes one token from the client's bucket (created with {@code configuration} on first use). */
+    ConsumptionProbe consumeOne(String clientKey, BucketConfiguration configuration);
 
     /** At most this many clients' buckets are kept in memory; the least recently used is dropped. */
     int MAX_IN_MEMORY_CLIENTS = 100_000;
@@ -36,13 +38,15 @@ public interface RateLimitBuckets {
             }
         };
         return (key, configuration) -> {
+            Bucket bucket;
             synchronized (buckets) {
-                return buckets.computeIfAbsent(key, k -> {
+                bucket = buckets.computeIfAbsent(key, k -> {
                     var builder = Bucket.builder();
                     for (Bandwidth limit : configuration.getBandwidths()) builder.addLimit(limit);
                     return builder.build();
                 });
             }
+            return bucket.tryConsumeAndReturnRemaining(1);
         };
     }
 
@@ -57,7 +61,10 @@ public interface RateLimitBuckets {
      * One proxy per client is kept (the least recently used beyond {@link #MAX_IN_MEMORY_CLIENTS} dropped)
      * with Bucket4j's batching: requests of one client that arrive while its round trip is in flight
      * go together in the next one, instead of each taking a connection and queueing on the row lock
-     * (one client — the payment service — makes most requests). Tokens are still spent exactly.
+     * (one client — the payment service — makes most requests). Tokens are still spent exactly. A batch
+     * that finds no row (a client's first requests arriving together, or a row purged while idle) fails
+     * with BucketNotFoundException instead of creating it: such requests are then made one at a time without
+     * batching, the first creating the row.
      */
     static RateLimitBuckets postgres(DataSource dataSource) {
         PostgreSQLSelectForUpdateBasedProxyManager<String> store = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -74,9 +81,20 @@ public interface RateLimitBuckets {
         };
         return (key, configuration) -> {
             if (lookups.incrementAndGet() % PURGE_EVERY == 0) store.removeExpired(PURGE_BATCH);
+            Bucket batched;
             synchronized (proxies) {
-                return proxies.computeIfAbsent(key, k -> store.builder().withOptimization(Optimizations.batching())
+                batched = proxies.computeIfAbsent(key, k -> store.builder().withOptimization(Optimizations.batching())
                         .build(k, () -> configuration));
+            }
+            try {
+                return batched.tryConsumeAndReturnRemaining(1);
+            } catch (RuntimeException e) {
+                // The batching executor hands the waiting requests the batch's failure wrapped.
+                if (!(e instanceof BucketNotFoundException) && !(e.getCause() instanceof BucketNotFoundException)) throw e;
+                // One at a time in this process: concurrent creations of one row race and fail the same way.
+                synchronized (proxies) {
+                    return store.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+                }
             }
         };
     }

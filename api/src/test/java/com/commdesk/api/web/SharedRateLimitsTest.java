@@ -89,8 +89,8 @@ class SharedRateLimitsTest {
                         throw e.getCause();
                     }
                 });
-        RateLimits limiter = new RateLimits(new ProblemResponses(new ObjectMapper()), 40, Map.of(), RateLimitBuckets.postgres(slow),
-                new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RateLimits limiter = new RateLimits(new ProblemResponses(new ObjectMapper()), 40, Map.of(), RateLimitBuckets.postgres(slow), registry);
         int requests = 64;
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
         java.util.List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
@@ -112,6 +112,23 @@ class SharedRateLimitsTest {
         }
         assertThat(connections.get()).as("database round trips for " + requests + " concurrent requests of one client")
                 .isLessThan(requests / 4);
+        assertThat(registry.counter("commdesk.api.rate-limit.store.failures").count()).as("requests let through unmetered").isZero();
+
+        // A batch that finds no row (first requests together, or the row purged while idle) still meters them.
+        replicaA.dsl().execute("delete from rate_limit_bucket where id = 'addr:192.0.2.50'");
+        java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> more = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                more.add(pool.submit(() -> {
+                    again.await();
+                    return call(limiter, "192.0.2.50").getStatus();
+                }));
+            }
+            again.countDown();
+            for (var f : more) assertThat(f.get()).isEqualTo(200);
+        }
+        assertThat(registry.counter("commdesk.api.rate-limit.store.failures").count()).as("requests let through unmetered").isZero();
     }
 
     @Test
