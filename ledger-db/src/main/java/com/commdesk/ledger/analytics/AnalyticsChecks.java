@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Invariants of the analytics rollups (changelog 070), in the form {@link com.commdesk.ledger.LedgerInvariants}
+ * Invariants of the analytics rollups (changelogs 070, 121), in the form {@link com.commdesk.ledger.LedgerInvariants}
  * runs: a name and a query returning (subject, detail) per violation. Each rollup is compared, per day
  * and key and column by column, with the same sums over its facts view, which derives them from the
  * raw rows (revenue transactions, reversal journals, refunds, distributions, postings). And what each
  * community owes its members by the rollups must equal its member wallets, which the ledger's own
  * checks tie to the postings: a rollup that drifts, or a new kind of journal that moves members'
- * money without the rollups knowing, is reported like any other broken invariant.
+ * money without the rollups knowing, is reported like any other broken invariant. The coarser levels
+ * of changelog 121 (per day, source and rule platform-wide; per month and community) are re-derived
+ * from the daily rollup, which the first check ties to the raw rows.
  */
 public final class AnalyticsChecks {
     private AnalyticsChecks() {}
@@ -31,6 +33,12 @@ public final class AnalyticsChecks {
     public static final List<String[]> CHECKS = List.of(
             new String[] {"revenue rollup equals payments, reversals and refunds", rollupEqualsFacts("analytics_revenue_delta",
                     "analytics_revenue_facts", List.of("day", "community_id", "source_type", "rule_id", "rule_version"),
+                    RevenueFigures.COLUMNS)},
+            new String[] {"platform revenue rollup equals the communities' daily rollup", rollupEqualsFacts(
+                    "analytics_platform_revenue_delta", "analytics_revenue_delta", List.of("day", "source_type", "rule_id", "rule_version"),
+                    RevenueFigures.COLUMNS)},
+            new String[] {"monthly community revenue rollup equals the daily rollup", rollupEqualsFacts("analytics_community_month_delta",
+                    "(select date_trunc('month', day)::date as month, * from analytics_revenue_delta) daily", List.of("month", "community_id"),
                     RevenueFigures.COLUMNS)},
             new String[] {"share rollup equals distributions less reversed payments", rollupEqualsFacts("analytics_share_delta",
                     "analytics_share_facts", List.of("day", "community_id", "role", "user_id"), List.of("shares", "amount_paise"))},

@@ -36,7 +36,11 @@ import org.jooq.DSLContext;
  * </pre>
  * Args: payments (1,000,000), months (12, ending with the current month), communities (1,000),
  * chunk (5,000 payments per transaction), samples (300 per view). Keep with {@code keep} as a 6th
- * argument to leave the database for a look (its name is printed).
+ * argument to leave the database for a look (its name is printed). {@code -Dbench.reuse=<database>} times a
+ * kept database again after bringing its schema up to date (so a database seeded by an older build gets
+ * the newer changesets' backfills); with it, {@code -Dbench.last=YYYY-MM} is the last month to sample (a
+ * stopped seeding run's last complete month) and {@code -Dbench.compact=true} also compacts, vacuums and
+ * times again.
  */
 public final class AnalyticsBenchmark {
     public static void main(String[] args) throws Exception {
@@ -54,6 +58,8 @@ public final class AnalyticsBenchmark {
         // compaction. The views timed are the same SQL the runtime role runs.
         String url = reuse.isBlank() ? TestDatabases.freshUrls().owner()
                 : TestDatabases.withDatabase(System.getenv("COMMDESK_TEST_DATABASE_URL"), reuse);
+        boolean keep = args.length > 5 && args[5].equals("keep");
+        if (keep) TestDatabases.keep(url); // kept also when the run is stopped while seeding
         System.out.printf("database %s%n", url.replaceAll("password=[^&]*", "password=***"));
         try (LedgerDatabase db = LedgerDatabase.open(url, null, null, 4)) {
             DSLContext dsl = db.dsl();
@@ -61,7 +67,20 @@ public final class AnalyticsBenchmark {
             LocalDate first = last.minusMonths(months - 1L).atDay(1);
             int days = (int) (last.atEndOfMonth().toEpochDay() - first.toEpochDay() + 1);
             if (!reuse.isBlank()) {
-                timeViews(dsl, communities, months, samples, last, "reused database");
+                // a database kept by an older build: bring its schema up to date first (the changesets backfill new rollups)
+                long m0 = System.nanoTime();
+                com.commdesk.ledger.Migrations.migrate(db.dataSource(), false);
+                System.out.printf("migrated in %.1f s (%s)%n", (System.nanoTime() - m0) / 1e9, load());
+                dsl.execute("alter table posting enable always trigger posting_checks"); // off if a seeding run was stopped
+                dsl.execute("analyze");
+                printRollupSizes(dsl, "reused");
+                // -Dbench.last=YYYY-MM: the last month a stopped seeding run completed (months are sampled up to it)
+                YearMonth seeded = YearMonth.parse(System.getProperty("bench.last", last.toString()));
+                timeViews(dsl, communities, months, samples, seeded, "reused database");
+                if (Boolean.getBoolean("bench.compact")) {
+                    compactAndVacuum(dsl);
+                    timeViews(dsl, communities, months, samples, seeded, "compacted");
+                }
                 invariants(dsl);
                 return;
             }
@@ -85,19 +104,25 @@ public final class AnalyticsBenchmark {
             printRollupSizes(dsl, "as inserted");
 
             timeViews(dsl, communities, months, samples, last, "rollups as inserted");
-            long c0 = System.nanoTime();
-            long removed = new RollupCompactor(dsl).compactAll();
-            System.out.printf("compaction removed %,d rows in %.1f s%n", removed, (System.nanoTime() - c0) / 1e9);
-            for (String t : List.of("analytics_revenue_delta", "analytics_share_delta", "analytics_account_delta", "analytics_payout_delta")) {
-                dsl.execute("vacuum analyze " + t);
-            }
-            printRollupSizes(dsl, "compacted");
+            compactAndVacuum(dsl);
             timeViews(dsl, communities, months, samples, last, "compacted");
             dsl.execute("alter table posting enable always trigger posting_checks");
             invariants(dsl);
-            if (args.length > 5 && args[5].equals("keep")) System.out.println("kept: " + url.replaceAll("password=[^&]*", "password=***"));
+            if (keep) System.out.println("kept: " + url.replaceAll("password=[^&]*", "password=***"));
         }
-        if (!(args.length > 5 && args[5].equals("keep"))) System.exit(0);
+        if (!keep) System.exit(0);
+    }
+
+    /** Merges every day's deltas (as after a bulk load of history), then vacuums and analyzes the rollups. */
+    static void compactAndVacuum(DSLContext dsl) {
+        long c0 = System.nanoTime();
+        long removed = new RollupCompactor(dsl).compactAll();
+        System.out.printf("compaction removed %,d rows in %.1f s (%s)%n", removed, (System.nanoTime() - c0) / 1e9, load());
+        for (String t : List.of("analytics_revenue_delta", "analytics_share_delta", "analytics_account_delta", "analytics_payout_delta",
+                "analytics_platform_revenue_delta", "analytics_community_month_delta")) {
+            dsl.execute("vacuum analyze " + t);
+        }
+        printRollupSizes(dsl, "compacted");
     }
 
     /** Month views (and, once compacted, monthly statements) for random communities among the busiest 50 and random months. */
@@ -170,9 +195,10 @@ public final class AnalyticsBenchmark {
     }
 
     private static void printRollupSizes(DSLContext dsl, String when) {
-        System.out.printf("rollup rows %s: revenue %,d, shares %,d, accounts %,d, payouts %,d%n", when,
-                count(dsl, "analytics_revenue_delta"), count(dsl, "analytics_share_delta"), count(dsl, "analytics_account_delta"),
-                count(dsl, "analytics_payout_delta"));
+        System.out.printf("rollup rows %s: revenue %,d, shares %,d, accounts %,d, payouts %,d, platform revenue %,d, community months %,d%n",
+                when, count(dsl, "analytics_revenue_delta"), count(dsl, "analytics_share_delta"), count(dsl, "analytics_account_delta"),
+                count(dsl, "analytics_payout_delta"), count(dsl, "analytics_platform_revenue_delta"),
+                count(dsl, "analytics_community_month_delta"));
     }
 
     private static long count(DSLContext dsl, String table) {

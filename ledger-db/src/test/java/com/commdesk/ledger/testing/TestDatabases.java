@@ -68,6 +68,15 @@ public final class TestDatabases {
         return new Urls(asRuntimeRole(owner), owner);
     }
 
+    /**
+     * Leaves the fresh database of {@code jdbcUrl} in place when the JVM exits (a benchmark's seeded database to time
+     * again; without this every database this class created is dropped at exit, also when the run is stopped).
+     */
+    public static synchronized void keep(String jdbcUrl) {
+        String path = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1);
+        CREATED.remove(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
+    }
+
     /** The runtime role's URL of a fresh database (what an app under test connects as). */
     public static synchronized String freshUrl() {
         return freshUrls().runtime();

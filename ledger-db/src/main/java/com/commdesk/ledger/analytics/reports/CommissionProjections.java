@@ -1,6 +1,7 @@
 package com.commdesk.ledger.analytics.reports;
 
 import com.commdesk.ledger.analytics.Period;
+import com.commdesk.ledger.analytics.RevenueAnalytics;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class CommissionProjections {
         Map<String, long[]> bySource = new LinkedHashMap<>();
         TreeSet<String> sources = new TreeSet<>();
         dsl.fetch("select source_type, date_trunc('month', day)::date, coalesce(sum(platform_income_paise), 0)::bigint"
-                        + " from analytics_revenue_delta where " + (communityId == null ? "" : "community_id = ? and ")
+                        + " from " + RevenueAnalytics.rollup(communityId) + " where " + (communityId == null ? "" : "community_id = ? and ")
                         + "day between ? and ? group by 1, 2",
                         communityId == null ? new Object[] {history.from(), history.to()}
                                 : new Object[] {communityId, history.from(), history.to()})
