@@ -64,7 +64,7 @@ public interface RateLimitBuckets {
      * (one client — the payment service — makes most requests). Tokens are still spent exactly. A batch
      * that finds no row (a client's first requests arriving together, or a row purged while idle) fails
      * with BucketNotFoundException instead of creating it: such requests are then made one at a time without
-     * batching, the first creating the row.
+     * batching. A client's first request in this process also goes alone, so its row is created once.
      */
     static RateLimitBuckets postgres(DataSource dataSource) {
         PostgreSQLSelectForUpdateBasedProxyManager<String> store = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -79,20 +79,38 @@ public interface RateLimitBuckets {
                 return size() > MAX_IN_MEMORY_CLIENTS;
             }
         };
+        Object[] stripes = new Object[64];
+        for (int i = 0; i < stripes.length; i++) stripes[i] = new Object();
         return (key, configuration) -> {
             if (lookups.incrementAndGet() % PURGE_EVERY == 0) store.removeExpired(PURGE_BATCH);
+            Object stripe = stripes[Math.floorMod(key.hashCode(), stripes.length)];
             Bucket batched;
             synchronized (proxies) {
-                batched = proxies.computeIfAbsent(key, k -> store.builder().withOptimization(Optimizations.batching())
-                        .build(k, () -> configuration));
+                batched = proxies.get(key);
+            }
+            if (batched == null) {
+                // A client's first request in this process goes alone and creates its row: concurrent creations
+                // of one row race in Bucket4j's store (each writes a full bucket) and would let extra requests through.
+                synchronized (stripe) {
+                    synchronized (proxies) {
+                        batched = proxies.get(key);
+                    }
+                    if (batched == null) {
+                        ConsumptionProbe first = store.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+                        Bucket proxy = store.builder().withOptimization(Optimizations.batching()).build(key, () -> configuration);
+                        synchronized (proxies) {
+                            proxies.put(key, proxy);
+                        }
+                        return first;
+                    }
+                }
             }
             try {
                 return batched.tryConsumeAndReturnRemaining(1);
             } catch (RuntimeException e) {
                 // The batching executor hands the waiting requests the batch's failure wrapped.
                 if (!(e instanceof BucketNotFoundException) && !(e.getCause() instanceof BucketNotFoundException)) throw e;
-                // One at a time in this process: concurrent creations of one row race and fail the same way.
-                synchronized (proxies) {
+                synchronized (stripe) {
                     return store.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
                 }
             }
