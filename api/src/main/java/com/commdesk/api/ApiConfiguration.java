@@ -245,15 +245,14 @@ public class ApiConfiguration {
 
     /**
      * A WorkflowClient that a worker in the same process is registered on (the dev stack puts the worker's
-     * here): the API starts workflows through it, so starts can be eager ({@link com.commdesk.api.payment.PaymentsController#startOptions}).
+     * here): PaymentStarter starts payments through it, so those starts can be eager
+     * ({@link com.commdesk.api.payment.PaymentsController#startOptions}); every other call keeps the API's own client.
      */
     public record SharedWorkflowClient(WorkflowClient client) {}
 
     @Bean
-    WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env,
-                                  org.springframework.beans.factory.ObjectProvider<SharedWorkflowClient> shared) {
-        SharedWorkflowClient local = shared.getIfAvailable();
-        return local != null ? local.client() : TemporalConnections.client(stubs, temporalSettings(env));
+    WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env) {
+        return TemporalConnections.client(stubs, temporalSettings(env));
     }
 
     /** /actuator/health includes Temporal: the API is useless if it cannot start workflows. */

@@ -58,11 +58,17 @@ public class PaymentStarter {
     private final Counter deferred;
 
     @org.springframework.beans.factory.annotation.Autowired
-    public PaymentStarter(PaymentIntake intake, WorkflowClient workflows, MeterRegistry metrics) {
-        this(intake, (request, event) -> {
+    public PaymentStarter(PaymentIntake intake, WorkflowClient own, MeterRegistry metrics,
+                          org.springframework.beans.factory.ObjectProvider<com.commdesk.api.ApiConfiguration.SharedWorkflowClient> shared) {
+        this(intake, starter(shared.getIfAvailable() != null ? shared.getIfAvailable().client() : own), metrics, true);
+    }
+
+    /** Starts through {@code workflows}: the worker's own client where one shares this process (eager starts). */
+    private static java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter(WorkflowClient workflows) {
+        return (request, event) -> {
             if (event == null) PaymentsController.start(workflows, request);
             else CashfreeWebhookController.signalWithStart(workflows, request, event);
-        }, metrics, true);
+        };
     }
 
     /** {@code starter} starts one workflow idempotently or throws; {@code sweeping}: run the sweep on its own. */
