@@ -73,6 +73,15 @@ public class ApiConfiguration {
         return new PaymentIntake(db.dsl());
     }
 
+    /**
+     * The ledger's retries of a transaction PostgreSQL aborted for a deadlock or a serialization failure (recording a
+     * payment retries them, PaymentIntake) as commdesk_ledger_transaction_retries_total{sqlstate}, as the worker has them.
+     */
+    @Bean
+    com.commdesk.ledger.LedgerContentionMeters ledgerContentionMeters() {
+        return new com.commdesk.ledger.LedgerContentionMeters();
+    }
+
     @Bean
     LedgerQueries ledgerQueries(LedgerDatabase db) {
         return new LedgerQueries(db.dsl());

@@ -83,6 +83,12 @@ public final class LedgerDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * pgjdbc's {@code loginTimeout} of every pool (the apps set the same in commdesk-api.properties and
+     * commdesk-worker.properties): how long a new connection may wait for the server's answers.
+     */
+    public static final int LOGIN_TIMEOUT_SECONDS = 10;
+
     /** Opens a pool of {@code maxPoolSize} connections. The password is never logged. */
     public static LedgerDatabase open(String jdbcUrl, String user, String password, int maxPoolSize) {
         if (maxPoolSize < 1 || maxPoolSize > 200) throw new IllegalArgumentException("maxPoolSize must be 1..200");
@@ -93,6 +99,9 @@ public final class LedgerDatabase implements AutoCloseable {
         config.setMaximumPoolSize(maxPoolSize);
         config.setPoolName("ledger");
         config.setConnectionTimeout(10_000);
+        // A login that never gets an answer (a server half up, a proxy whose backend is gone) must end: without a limit it
+        // holds the pool's only connection-adding thread for ever and the pool never connects again (issue 14).
+        config.addDataSourceProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
         HikariDataSource ds = new HikariDataSource(config);
         return new LedgerDatabase(ds, ds);
     }

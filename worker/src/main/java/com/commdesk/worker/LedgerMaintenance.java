@@ -4,14 +4,12 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.HoldReleases;
 import com.commdesk.ledger.Ledger;
-import com.commdesk.ledger.LedgerContention;
+import com.commdesk.ledger.LedgerContentionMeters;
 import com.commdesk.ledger.LedgerException;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -50,11 +48,7 @@ public class LedgerMaintenance {
         Gauge.builder("commdesk.ledger.invariant.last.check", lastCheckEpochSeconds, AtomicLong::get).baseUnit("timestamp_seconds")
                 .description("When the ledger invariants were last checked (epoch seconds; alert if it stops moving)").register(metrics);
         this.released = Counter.builder("commdesk.settlement.holds.released").description("Holds released to available").register(metrics);
-        for (String sqlState : List.of(LedgerContention.DEADLOCK, LedgerContention.SERIALIZATION_FAILURE)) {
-            FunctionCounter.builder("commdesk.ledger.transaction.retries", sqlState, LedgerContention::retries).tag("sqlstate", sqlState)
-                    .description("Ledger transactions PostgreSQL aborted for contention (40P01 deadlock, 40001 serialization) and the ledger ran again")
-                    .register(metrics);
-        }
+        new LedgerContentionMeters().bindTo(metrics);
     }
 
     @Scheduled(fixedDelayString = "${commdesk.settlement.release-interval:PT1M}",

@@ -69,6 +69,26 @@ public final class TestDatabases {
     }
 
     /**
+     * A database {@code name} made and migrated (schema and demo community) on the server of {@code serverAdminUrl} (a
+     * superuser's URL of any database there), with the test login role: for a test that owns its server, e.g. to restart it.
+     */
+    public static Urls migratedOn(String serverAdminUrl, String name) {
+        try (Connection c = DriverManager.getConnection(serverAdminUrl)) {
+            c.createStatement().execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("create database " + name + ": " + e.getMessage(), e);
+        }
+        String owner = withDatabase(serverAdminUrl, name);
+        try (LedgerDatabase db = LedgerDatabase.open(owner, null, null, 1)) {
+            Migrations.migrate(db.dataSource(), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not migrate " + name + ": " + e.getMessage(), e);
+        }
+        ensureRuntimeLogin(serverAdminUrl);
+        return new Urls(asRuntimeRole(owner), owner);
+    }
+
+    /**
      * Leaves the fresh database of {@code jdbcUrl} in place when the JVM exits (a benchmark's seeded database to time
      * again; without this every database this class created is dropped at exit, also when the run is stopped).
      */
@@ -113,7 +133,7 @@ public final class TestDatabases {
         } catch (Exception e) {
             throw new IllegalStateException("could not migrate the test template database", e);
         }
-        ensureRuntimeLogin();
+        ensureRuntimeLogin(adminUrl);
         Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::dropAll, "drop-test-databases"));
     }
 
@@ -152,8 +172,8 @@ public final class TestDatabases {
     }
 
     /** The test login role, a member of the runtime role (roles are per server: made once, shared by every test run). */
-    private static void ensureRuntimeLogin() {
-        try (Connection c = DriverManager.getConnection(adminUrl)) {
+    private static void ensureRuntimeLogin(String serverAdminUrl) {
+        try (Connection c = DriverManager.getConnection(serverAdminUrl)) {
             c.createStatement().execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + RUNTIME_USER + "') then "
                     + "create role " + RUNTIME_USER + " login password '" + RUNTIME_PASSWORD + "' in role " + Migrations.RUNTIME_ROLE
                     + "; end if; end $$");

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Whether an alert of ops/prometheus/alerts.yml would have been true during a failure scenario, on the
- * series the platform really exposed: every second while the scenario runs, the API (its registry, in
- * this JVM) and every live worker JVM are scraped, each series labelled with its {@code instance}; at the
+ * series the platform really exposed: every second while the scenario runs, the API (a JVM of
+ * its own) and every live worker JVM are scraped over HTTP, each series labelled with its {@code instance}; at the
  * end the alert's expression is evaluated by promtool itself ({@code promtool test rules} with a
  * {@code promql_expr_test}) on those samples, one per second, as
  * {@code max_over_time((count(<expr>) > bool 0)[<scenario>:1s])}: 1 if the expression returned anything
@@ -53,8 +53,11 @@ final class AlertProbe implements AutoCloseable {
     private void scrapeAll() {
         Map<String, Double> tick = new TreeMap<>();
         try {
-            add(tick, "api", PrometheusText.parse(rig.apiScrape()));
-            for (WorkerJvm w : rig.liveWorkers()) add(tick, w.name, w.scrape());
+            // A JVM that does not answer (killed, not up again yet) has no samples this second, as in Prometheus.
+            for (AppJvm app : rig.liveApps()) {
+                PrometheusText scrape = app.scrapeNow();
+                if (scrape != null) add(tick, app.name, scrape);
+            }
         } catch (RuntimeException e) {
             // A JVM going away mid-scrape: what it had is missing for this second, as in Prometheus.
         }

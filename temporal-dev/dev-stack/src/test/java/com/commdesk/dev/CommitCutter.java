@@ -74,7 +74,15 @@ final class CommitCutter implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket db = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket db;
+                try {
+                    db = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException refused) {
+                    // PostgreSQL is down (scenario 3): the client is refused too, as without a proxy. Left open, it would
+                    // wait for the server's first message forever.
+                    client.close();
+                    continue;
+                }
                 client.setTcpNoDelay(true);
                 db.setTcpNoDelay(true);
                 connections.incrementAndGet();

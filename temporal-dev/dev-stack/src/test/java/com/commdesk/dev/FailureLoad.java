@@ -28,8 +28,12 @@ import java.util.concurrent.locks.LockSupport;
  * scheduled by the clock, not by replies, so an outage shows as latency and retries, not as less load.
  */
 final class FailureLoad {
-    /** How long a client keeps retrying one hand-over before it gives up (and the scenario fails). */
-    static final Duration RETRY_FOR = Duration.ofSeconds(120);
+    /**
+     * How long a client keeps retrying one hand-over before it gives up (and the scenario fails): as long as the
+     * simulator redelivers a webhook (FailureRig), long enough for a killed API JVM to start again on a loaded machine
+     * (101 s on 2 cores at load average 24).
+     */
+    static final Duration RETRY_FOR = Duration.ofSeconds(240);
 
     final String prefix;
     final int planned;

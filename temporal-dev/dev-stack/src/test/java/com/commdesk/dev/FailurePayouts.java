@@ -66,6 +66,11 @@ final class FailurePayouts {
 
     /** The settlement's payouts (payoutId, status, amountPaise), once there are {@code count} in {@code status}. */
     List<JsonNode> awaitPayouts(String settlementId, String status, int count, Duration timeout) throws Exception {
+        return awaitPayouts(settlementId, p -> status.equals(p.path("status").asText()), count, timeout);
+    }
+
+    /** The settlement's payouts once there are {@code count} and each is {@code done}. */
+    List<JsonNode> awaitPayouts(String settlementId, java.util.function.Predicate<JsonNode> done, int count, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String viewer = token("finance-viewer-fp", "FINANCE_VIEWER", List.of());
         List<JsonNode> payouts = List.of();
@@ -74,11 +79,11 @@ final class FailurePayouts {
             if (r.statusCode() == 200) {
                 payouts = new ArrayList<>();
                 for (JsonNode p : JSON.readTree(r.body()).path("payouts")) payouts.add(p);
-                if (payouts.size() == count && payouts.stream().allMatch(p -> status.equals(p.path("status").asText()))) return payouts;
+                if (payouts.size() == count && payouts.stream().allMatch(done)) return payouts;
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("settlement " + settlementId + ": not " + count + " payouts " + status + " within " + timeout + ": " + payouts);
+        throw new AssertionError("settlement " + settlementId + ": not " + count + " payouts as expected within " + timeout + ": " + payouts);
     }
 
     /** POST …/approve by {@code approver}; the HTTP status. */

@@ -1,6 +1,5 @@
 package com.commdesk.dev;
 
-import com.commdesk.api.ApiApplication;
 import com.commdesk.cashfree.sim.CashfreeSimulator;
 import com.commdesk.ledger.testing.TestDatabases;
 import java.io.IOException;
@@ -12,15 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The platform as the failure suite runs it (docs/failures.md), shared by its scenarios: the real Temporal server (the Temporal CLI's dev server, its state in a file under
- * target/failure, started here so a scenario can SIGKILL it and start it again on the same file), a fresh
- * PostgreSQL database, the Cashfree simulator, the API in this JVM, and a fleet of worker JVMs — separate
+ * target/failure, started here so a scenario can SIGKILL it and start it again on the same file), a PostgreSQL
+ * server of its own (scenario 3 crashes and restarts it), the Cashfree simulator, the API in a JVM of its own, and a fleet of worker JVMs — separate
  * operating-system processes on one task queue. Every scenario leaves it as it found it: Temporal up, the
- * simulator without faults, the fleet at {@link #FLEET_SIZE} live workers.
+ * simulator without faults, the API up, the fleet at {@link #FLEET_SIZE} live workers.
  */
 final class FailureRig implements AutoCloseable {
     static final int FLEET_SIZE = 2;
@@ -45,12 +42,14 @@ final class FailureRig implements AutoCloseable {
     private final int temporalUiPort = DevStack.freePort();
     private TemporalCliServer temporal;
     private DevStack infra;
-    private ConfigurableApplicationContext api;
+    /** The API, a JVM of its own on a fixed port (the simulator's webhook URLs name it), restarted there after a kill. */
+    private AppJvm api;
     private final Map<String, String> appEnv = new LinkedHashMap<>();
     /** The workers' environment: appEnv with DATABASE_URL through {@link #cutter}. */
     private final Map<String, String> workerEnv = new LinkedHashMap<>();
     private CommitCutter cutter;
-    private final List<WorkerJvm> workers = new ArrayList<>();
+    private FailurePostgres postgres;
+    private final List<AppJvm> workers = new ArrayList<>();
     private int workerSerial;
     private String databaseUrl;
     private String ownerUrl;
@@ -77,7 +76,9 @@ final class FailureRig implements AutoCloseable {
     private void startAll() throws Exception {
         long t0 = System.nanoTime();
         startTemporal();
-        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        // The platform's database on a PostgreSQL server of the suite's own (scenario 3 crashes and restarts it).
+        postgres = FailurePostgres.start(dir);
+        TestDatabases.Urls urls = TestDatabases.migratedOn(postgres.adminUrl(), "commdesk_failure");
         databaseUrl = urls.runtime();
         ownerUrl = urls.owner();
         Path envFile = dir.resolve("app.env");
@@ -96,22 +97,21 @@ final class FailureRig implements AutoCloseable {
         cutter = CommitCutter.start(Integer.parseInt(port.group(1)));
         workerEnv.putAll(appEnv);
         workerEnv.put("DATABASE_URL", cutter.proxied(url));
-        // The workers first, in parallel with the API: each is a JVM of its own and takes seconds to start.
+        // The API and the workers start in parallel: each is a JVM of its own and takes seconds to start. The API
+        // connects to PostgreSQL directly.
         double infraUp = (System.nanoTime() - t0) / 1e9;
+        api = AppJvm.api("api", appEnv, SETTINGS, dir);
         for (int i = 0; i < FLEET_SIZE; i++) startWorker();
-        Map<String, Object> props = new LinkedHashMap<>(appEnv);
-        props.putAll(SETTINGS);
-        props.put("API_HOST", "127.0.0.1");
-        props.put("API_PORT", "0");
-        props.put("LOG_FORMAT", "");
-        api = ApiApplication.builder().properties(props).registerShutdownHook(false).run();
         simulator().setWebhookUrl(java.net.URI.create(apiUrl("/webhooks/cashfree/pg")));
         simulator().payouts().setWebhookUrl(java.net.URI.create(apiUrl("/webhooks/cashfree/payouts")));
-        // Cashfree retries a webhook that was not answered 2xx (2, 10, 30 minutes); the suite's failures last seconds.
+        // Cashfree retries a webhook that was not answered 2xx (2, 10, 30 minutes); the suite's failures last seconds, or
+        // as long as a killed API JVM takes to start again (minutes on a loaded 2-core machine): 1 s to 30 s apart, for 4 min.
         simulator().webhookRetrySchedule(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+                Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30)));
+        api.awaitUp(Duration.ofSeconds(240));
         double apiUp = (System.nanoTime() - t0) / 1e9;
-        for (WorkerJvm w : List.copyOf(workers)) w.awaitUp(Duration.ofSeconds(240));
+        for (AppJvm w : List.copyOf(workers)) w.awaitUp(Duration.ofSeconds(240));
         double workersUp = (System.nanoTime() - t0) / 1e9;
         System.out.printf(java.util.Locale.ROOT, "failure rig: Temporal, database and simulator up at %.1f s, API at %.1f s, worker JVMs at %.1f s%n",
                 infraUp, apiUp, workersUp);
@@ -139,25 +139,33 @@ final class FailureRig implements AutoCloseable {
     }
 
     /** Starts one more worker JVM (not waiting for it); its name is worker-N. */
-    synchronized WorkerJvm startWorker() {
+    synchronized AppJvm startWorker() {
         Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
         // As the dev stack does for its own worker: the security libraries on this classpath are the API's; the
         // standalone worker's own jar has none, and serves health and metrics unauthenticated on its own port.
         settings.put("spring.autoconfigure.exclude", String.join(",", DevStack.WORKER_EXCLUDES));
         settings.put("springdoc.api-docs.enabled", "false");
         settings.put("springdoc.swagger-ui.enabled", "false");
-        WorkerJvm w = WorkerJvm.start("worker-" + (++workerSerial), workerEnv, settings, dir);
+        AppJvm w = AppJvm.worker("worker-" + (++workerSerial), workerEnv, settings, dir);
         workers.add(w);
         return w;
     }
 
     /** Workers started so far, killed ones included (their last scrape is kept). */
-    synchronized List<WorkerJvm> workers() {
+    synchronized List<AppJvm> workers() {
         return List.copyOf(workers);
     }
 
-    synchronized List<WorkerJvm> liveWorkers() {
-        return workers.stream().filter(WorkerJvm::alive).toList();
+    synchronized List<AppJvm> liveWorkers() {
+        return workers.stream().filter(AppJvm::alive).toList();
+    }
+
+    /** The API (when its process is alive) and the live workers: what Prometheus would scrape. */
+    synchronized List<AppJvm> liveApps() {
+        List<AppJvm> apps = new ArrayList<>();
+        if (api.alive()) apps.add(api);
+        apps.addAll(liveWorkers());
+        return apps;
     }
 
     /** SIGKILL of the Temporal CLI dev server (no shutdown, whatever it had not written to its SQLite file is lost). */
@@ -196,9 +204,14 @@ final class FailureRig implements AutoCloseable {
                 l -> "40P01".equals(l.get("sqlstate")))).sum());
     }
 
-    /** What the API's /actuator/prometheus would answer (its registry, read in this JVM: no token needed). */
-    String apiScrape() {
-        return api.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape();
+    /** The API's JVM (scenario 8 kills it and starts it again on its port). */
+    AppJvm api() {
+        return api;
+    }
+
+    /** The platform's PostgreSQL server (scenario 3 crashes and restarts it). */
+    FailurePostgres postgres() {
+        return postgres;
     }
 
     /** The proxy between the workers and PostgreSQL (scenario 6 cuts connections with it). */
@@ -231,14 +244,14 @@ final class FailureRig implements AutoCloseable {
     }
 
     String apiUrl(String path) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) api).getWebServer().getPort() + path;
+        return "http://127.0.0.1:" + api.port + path;
     }
 
     @Override
     public synchronized void close() {
         if (api != null) api.close();
         api = null;
-        workers.forEach(WorkerJvm::close);
+        workers.forEach(AppJvm::close);
         workers.clear();
         if (infra != null) infra.close();
         infra = null;
@@ -246,6 +259,12 @@ final class FailureRig implements AutoCloseable {
         temporal = null;
         if (cutter != null) cutter.close();
         cutter = null;
+        try {
+            if (postgres != null) postgres.close();
+        } catch (IOException e) {
+            System.out.println("failure rig: stopping PostgreSQL: " + e.getMessage());
+        }
+        postgres = null;
     }
 
     private static Path cleanDir(Path dir) throws IOException {

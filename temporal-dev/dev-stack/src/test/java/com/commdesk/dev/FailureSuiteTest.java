@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -41,26 +42,40 @@ class FailureSuiteTest {
         rig = FailureRig.start();
     }
 
+    /** A scenario that failed with the API down (it did not answer again in time) must not fail every scenario after it. */
+    @BeforeEach
+    void apiIsUp() throws Exception {
+        if (!rig.api().alive()) {
+            System.out.println("failure rig: the API JVM is down after the previous scenario; starting it again");
+            rig.api().restart();
+            rig.api().awaitUp(Duration.ofSeconds(240));
+        }
+    }
+
     @AfterAll
     static void stop() {
         if (rig != null) rig.close();
     }
 
+    /** Scenario 8 + 1 runs longer than the others: its API JVM is down for the seconds a JVM takes to start. */
+    static final Duration FLEET_LOAD_FOR = Duration.ofSeconds(40);
+
     @Test
     @Order(1)
     void workerFleetSharesTheLoadAndAWorkerKilledMidFlightLosesNothingAndDoesNothingTwice() throws Exception {
-        System.out.println("=== failure scenarios 8 + 1: a fleet of " + rig.liveWorkers().size()
-                + " worker JVMs on task queue commdesk-payments; one SIGKILLed mid-flight, a new one started ===");
+        System.out.println("=== failure scenarios 8 + 1: one API JVM and a fleet of " + rig.liveWorkers().size()
+                + " worker JVMs on task queue commdesk-payments; the API SIGKILLed under load and started again on its port;"
+                + " a worker SIGKILLed mid-flight while the rest of the fleet stalls, a new one started ===");
         Map<String, Long> before = new HashMap<>();
         rig.liveWorkers().forEach(w -> before.put(w.name, w.posted()));
-        FailureLoad load = new FailureLoad(rig, "fleet", RATE, LOAD_FOR);
+        FailureLoad load = new FailureLoad(rig, "fleet", RATE, FLEET_LOAD_FOR);
         try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null);
              AlertProbe alerts = AlertProbe.start(rig, "fleet")) {
             Future<?> running = load.start();
             // Mid-flight: once the victim has journaled payments of this run and more are on their way.
-            WorkerJvm victim = rig.liveWorkers().get(0);
+            AppJvm victim = rig.liveWorkers().get(0);
             while (load.elapsed() < 10 || victim.posted() == before.get(victim.name)) {
-                if (load.elapsed() > LOAD_FOR.toSeconds()) break;
+                if (load.elapsed() > FLEET_LOAD_FOR.toSeconds()) break;
                 Thread.sleep(250);
             }
             long victimPosted = victim.posted() - before.get(victim.name);
@@ -68,22 +83,55 @@ class FailureSuiteTest {
             victim.kill9();
             System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 %s (pid %d): it had journaled %d of this run; %d started, %d posted, %d in flight%n",
                     load.elapsed(), victim.name, victim.pid(), victimPosted, load.started(), postedAtKill, load.started() - postedAtKill);
-            WorkerJvm replacement = rig.startWorker();
+            // The rest of the fleet stalls as well while payments keep arriving (SIGSTOP, as a JVM in a long stop-the-world
+            // pause or starved of CPU): no worker takes tasks, which wait in Temporal's task queue; that wait is the queue
+            // lag CommDeskWorkflowTaskLag is about.
+            for (AppJvm w : rig.liveWorkers()) {
+                System.out.printf(Locale.ROOT, "  [%5.1fs] %s stalls (SIGSTOP) for %d s%n", load.elapsed(), w.name, OUTAGE.toSeconds());
+                w.pause(OUTAGE);
+                System.out.printf(Locale.ROOT, "  [%5.1fs] %s runs again (SIGCONT): %d started, %d posted%n", load.elapsed(), w.name,
+                        load.started(), books.postedCount(load.prefix));
+            }
+            AppJvm replacement = rig.startWorker();
             System.out.printf(Locale.ROOT, "  [%5.1fs] %s started (pid %d) to replace it%n", load.elapsed(), replacement.name, replacement.pid());
+
+            // The API JVM, while payments still arrive: SIGKILL with requests in flight, then the same app on the same
+            // port (the simulator's webhook URL names it). Until it answers, POSTs are refused (the client retries with the
+            // same Idempotency-Key) and webhooks are not answered (the simulator redelivers them).
+            AppJvm api = rig.api();
+            long apiPid = api.pid();
+            long postedAtApiKill = books.postedCount(load.prefix);
+            long feltBeforeApiKill = load.outageFelt();
+            api.kill9();
+            double apiKilledAt = load.elapsed();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 the API JVM (pid %d, port %d): %d started, %d posted%n",
+                    apiKilledAt, apiPid, api.port, load.started(), postedAtApiKill);
+            api.restart();
+            api.awaitUp(Duration.ofSeconds(240));
+            double apiUpAt = load.elapsed();
+            long feltDuringGap = load.outageFelt() - feltBeforeApiKill;
+            System.out.printf(Locale.ROOT, "  [%5.1fs] the API JVM answers again on port %d (pid %d), %.1f s after the kill; %d hand-over"
+                    + " attempts failed meanwhile (POSTs refused and retried every 0.5 s, webhook deliveries not answered and redelivered)%n",
+                    apiUpAt, api.port, api.pid(), apiUpAt - apiKilledAt, feltDuringGap);
 
             load.awaitAllPosted(running, books, DRAIN);
             replacement.awaitUp(Duration.ofSeconds(240));
             load.report().forEach(l -> System.out.println("  " + l));
             Map<String, Long> perWorker = new LinkedHashMap<>();
-            for (WorkerJvm w : rig.workers()) {
+            for (AppJvm w : rig.workers()) {
                 if (!before.containsKey(w.name) && w != replacement) continue;
                 perWorker.put(w.name + (w == victim ? " (killed)" : w == replacement ? " (replacement)" : ""),
                         w.posted() - before.getOrDefault(w.name, 0L));
             }
             System.out.println("  payments journaled per worker JVM (commdesk_payments_posted_total; the killed one as last scraped): " + perWorker);
 
-            alerts.firedDuringScenario("CommDeskWorkflowTaskLag"); // shown, not asserted: see docs/failures.md
+            // Shown, not asserted: an 8 s stall of the whole fleet under load did not put the p95 of workflow-task
+            // schedule-to-start above 2 s in the run of 2026-12-02 (docs/failures.md); why is not yet understood.
+            alerts.firedDuringScenario("CommDeskWorkflowTaskLag");
+            // Every payment the API accepted (2xx), before or after its kill, and every one only Cashfree's webhook
+            // announced: recorded once, posted once (one journal per order), nothing parked, the books hold.
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
+            assertThat(feltDuringGap).as("hand-over attempts that failed while the API JVM was down (refused POSTs, unanswered webhooks)").isPositive();
             assertThat(victimPosted).as("the killed worker had journaled payments of this run").isPositive();
             assertThat(perWorker.values().stream().filter(n -> n > 0).count()).as("workers that journaled payments").isGreaterThanOrEqualTo(2);
         }
@@ -128,75 +176,92 @@ class FailureSuiteTest {
         }
     }
 
+    /**
+     * Scenario 4's outage, each half (503, then no answer): the issue's 60 s in all, under load throughout. Long enough
+     * for the activity failures to pass CommDeskActivityFailureRateHigh's threshold (0.5 a second over 5 minutes):
+     * 16 s of outage did not (docs/failures.md).
+     */
+    static final Duration CASHFREE_OUTAGE = Duration.ofSeconds(30);
+    static final Duration CASHFREE_LOAD_FOR = Duration.ofSeconds(70);
+
     @Test
     @Order(3)
     void cashfreeDownThenHangingUnderLoadTheBacklogDrainsAfterRecovery() throws Exception {
-        System.out.println("=== failure scenario 4: Cashfree down (503 for " + OUTAGE.toSeconds() + " s, then no answer for "
-                + OUTAGE.toSeconds() + " s) under load ===");
-        FailureLoad load = new FailureLoad(rig, "cashfree", RATE, LOAD_FOR);
+        System.out.println("=== failure scenario 4: Cashfree down (503 for " + CASHFREE_OUTAGE.toSeconds() + " s, then no answer for "
+                + CASHFREE_OUTAGE.toSeconds() + " s) under load ===");
+        FailureLoad load = new FailureLoad(rig, "cashfree", RATE, CASHFREE_LOAD_FOR);
         try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null);
              AlertProbe alerts = AlertProbe.start(rig, "cashfree")) {
             Future<?> running = load.start();
             while (load.elapsed() < 8) Thread.sleep(250);
             long requestsBefore = rig.simulator().requestCount("/pg/");
-            rig.simulator().faults().add(Fault.unavailable().lasting(OUTAGE));
+            rig.simulator().faults().add(Fault.unavailable().lasting(CASHFREE_OUTAGE));
             System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree answers 503 to every API call; %d started, %d posted%n",
                     load.elapsed(), load.started(), books.postedCount(load.prefix));
-            Thread.sleep(OUTAGE.toMillis());
+            Thread.sleep(CASHFREE_OUTAGE.toMillis());
             rig.simulator().faults().clear();
-            rig.simulator().faults().add(Fault.hang().maxHang(OUTAGE.plusSeconds(5)).lasting(OUTAGE));
+            rig.simulator().faults().add(Fault.hang().maxHang(CASHFREE_OUTAGE.plusSeconds(5)).lasting(CASHFREE_OUTAGE));
             System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree stops answering (requests hang until the client times out)%n", load.elapsed());
-            Thread.sleep(OUTAGE.toMillis());
+            Thread.sleep(CASHFREE_OUTAGE.toMillis());
             rig.simulator().faults().clear();
+            double recoveredAt = load.elapsed();
             long postedAtRecovery = books.postedCount(load.prefix);
             System.out.printf(Locale.ROOT, "  [%5.1fs] Cashfree answers again: %d started, %d posted, backlog %d; %d Cashfree PG calls during the outage%n",
                     load.elapsed(), load.started(), postedAtRecovery, load.started() - postedAtRecovery,
                     rig.simulator().requestCount("/pg/") - requestsBefore);
 
             double drainedAt = load.awaitAllPosted(running, books, DRAIN);
-            System.out.printf(Locale.ROOT, "  backlog drained %.1f s after recovery%n", drainedAt - (8 + 2 * OUTAGE.toSeconds()));
+            System.out.printf(Locale.ROOT, "  backlog drained %.1f s after recovery%n", drainedAt - recoveredAt);
             load.report().forEach(l -> System.out.println("  " + l));
-            // Shown, not asserted: a 16 s outage fails fewer activities than the alert's threshold (see docs/failures.md).
-            alerts.firedDuringScenario("CommDeskActivityFailureRateHigh");
+            boolean alerted = alerts.firedDuringScenario("CommDeskActivityFailureRateHigh");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario (nothing parked included)").isEmpty();
+            assertThat(alerted).as("CommDeskActivityFailureRateHigh evaluates true").isTrue();
         }
     }
 
     @Test
     @Order(4)
-    void databaseConnectionsKilledUnderLoadThePlatformReconnectsAndNothingIsHalfWritten() throws Exception {
-        // The test PostgreSQL is a server other builds share: it is not restarted; every connection of the
-        // platform's database is terminated instead, again and again for the outage (what a restart does to them).
-        System.out.println("=== failure scenario 3: every PostgreSQL connection of the platform terminated (pg_terminate_backend) each second for "
-                + OUTAGE.toSeconds() + " s under load ===");
+    void databaseServerCrashedAndRestartedUnderLoadThePlatformReconnectsAndNothingIsHalfWritten() throws Exception {
+        // The platform's PostgreSQL is the suite's own server (FailureRig): SIGKILL of every server process mid-flight,
+        // down for the outage, then started again on the same data directory and port (WAL replay, crash recovery).
+        System.out.println("=== failure scenario 3: the platform's PostgreSQL server SIGKILLed under load, down " + OUTAGE.toSeconds()
+                + " s, restarted on its data directory (crash recovery) ===");
         FailureLoad load = new FailureLoad(rig, "database", RATE, LOAD_FOR);
-        try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null);
-             AlertProbe alerts = AlertProbe.start(rig, "database");
-             Connection admin = DriverManager.getConnection(rig.databaseUrl())) {
+        try (AlertProbe alerts = AlertProbe.start(rig, "database")) {
             Future<?> running = load.start();
-            while (load.elapsed() < 8) Thread.sleep(250);
-            long killed = 0;
-            long end = System.nanoTime() + OUTAGE.toNanos();
-            System.out.printf(Locale.ROOT, "  [%5.1fs] terminating the platform's connections; %d started, %d posted%n",
-                    load.elapsed(), load.started(), books.postedCount(load.prefix));
-            while (System.nanoTime() < end) {
-                try (var st = admin.createStatement();
-                     var rs = st.executeQuery("select count(*) filter (where pg_terminate_backend(pid)) from pg_stat_activity"
-                             + " where datname = current_database() and pid <> pg_backend_pid()")) {
-                    rs.next();
-                    killed += rs.getLong(1);
+            long postedAtCrash;
+            try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null)) {
+                while (load.elapsed() < 8 || books.postedCount(load.prefix) == 0) {
+                    if (load.elapsed() > LOAD_FOR.toSeconds()) break;
+                    Thread.sleep(250);
                 }
-                Thread.sleep(1000);
+                postedAtCrash = books.postedCount(load.prefix);
             }
-            System.out.printf(Locale.ROOT, "  [%5.1fs] stopped: %d connections terminated; %d started, %d posted%n",
-                    load.elapsed(), killed, load.started(), books.postedCount(load.prefix));
+            long pid = rig.postgres().crash();
+            double crashedAt = load.elapsed();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 PostgreSQL (postmaster pid %d and every backend): %d started, %d posted, %d in flight%n",
+                    crashedAt, pid, load.started(), postedAtCrash, load.started() - postedAtCrash);
+            long feltBefore = load.outageFelt();
+            Thread.sleep(OUTAGE.toMillis());
+            long t = System.nanoTime();
+            rig.postgres().restart();
+            System.out.printf(Locale.ROOT, "  [%5.1fs] PostgreSQL restarted on its data directory after %.1f s down, accepting connections %.1f s"
+                    + " after its start (crash recovery included); %d hand-over attempts failed meanwhile%n",
+                    load.elapsed(), load.elapsed() - crashedAt, (System.nanoTime() - t) / 1e9, load.outageFelt() - feltBefore);
+            List<String> recovery = rig.postgres().recoveryLog();
+            recovery.forEach(l -> System.out.println("  PostgreSQL: " + l));
 
-            load.awaitAllPosted(running, books, DRAIN);
+            try (BooksCheck books = new BooksCheck(rig.databaseUrl(), null, null)) {
+                load.awaitAllPosted(running, books, DRAIN);
+            }
             load.report().forEach(l -> System.out.println("  " + l));
-            boolean alerted = alerts.firedDuringScenario("CommDeskApiServerErrors");
+            // Shown, not asserted: an 8 s restart is shorter than the pools' connection wait (30 s), so requests waited
+            // instead of failing and the 5xx ratio stayed low in the run of 2026-12-02 (docs/failures.md).
+            alerts.firedDuringScenario("CommDeskApiServerErrors");
+            // Every accepted payment recorded and posted once, no journal without its postings, the invariants hold.
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
-            assertThat(alerted).as("CommDeskApiServerErrors evaluates true").isTrue();
-            assertThat(killed).as("connections terminated").isPositive();
+            assertThat(postedAtCrash).as("payments posted before the crash (it came mid-flight)").isPositive();
+            assertThat(recovery).as("the restarted server's log: crash recovery (the server was not shut down)").isNotEmpty();
         }
     }
 
@@ -306,7 +371,7 @@ class FailureSuiteTest {
             System.out.printf(Locale.ROOT, "  [%5.1fs] %d connections cut after a committed posting; %d started, %d posted%n",
                     load.elapsed(), cuts, load.started(), books.postedCount(load.prefix));
 
-            WorkerJvm victim = rig.liveWorkers().get(0);
+            AppJvm victim = rig.liveWorkers().get(0);
             long postedBefore = victim.posted();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (victim.posted() == postedBefore && System.nanoTime() < deadline) Thread.sleep(20);
@@ -316,7 +381,7 @@ class FailureSuiteTest {
             System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 %s (pid %d) %s; %d started, %d posted%n", load.elapsed(), victim.name, victim.pid(),
                     afterAPosting ? "the moment its commdesk_payments_posted_total moved (a posting committed, its activity completion maybe not reported)"
                             : "(it journaled nothing for 10 s)", load.started(), postedAtKill);
-            WorkerJvm replacement = rig.startWorker();
+            AppJvm replacement = rig.startWorker();
             System.out.printf(Locale.ROOT, "  [%5.1fs] %s started (pid %d) to replace it%n", load.elapsed(), replacement.name, replacement.pid());
 
             load.awaitAllPosted(running, books, DRAIN);
@@ -351,6 +416,10 @@ class FailureSuiteTest {
             System.out.printf(Locale.ROOT, "  [%5.1fs] %d payments posted, %d holds released; settlement %s requested by finance-asha: %d payouts waiting for approval%n",
                     load.elapsed(), load.planned, released, settlementId, pending.size());
 
+            // One member's bank refuses the account (Cashfree: RECEIVED, then FAILED INVALID_ACCOUNT_FAIL): that payout
+            // fails once, its money goes back to the member's available balance, and the failed-payouts alert has its cause.
+            String refused = pending.get(pending.size() - 1).path("payoutId").asText();
+            rig.simulator().payouts().scenario(refused, com.commdesk.cashfree.sim.PayoutsApi.Scenario.INVALID_ACCOUNT);
             long requestsBefore = rig.simulator().payouts().transferRequests();
             Map<String, Integer> approvals = new java.util.TreeMap<>();
             try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
@@ -363,48 +432,56 @@ class FailureSuiteTest {
                 // Between "transfer sent" and "recorded": kill a worker the moment Cashfree has the first transfer requests.
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (rig.simulator().payouts().transferRequests() == requestsBefore && System.nanoTime() < deadline) Thread.sleep(5);
-                WorkerJvm victim = rig.liveWorkers().get(0);
+                AppJvm victim = rig.liveWorkers().get(0);
                 long sentAtKill = rig.simulator().payouts().transferRequests() - requestsBefore;
                 victim.kill9();
                 System.out.printf(Locale.ROOT, "  [%5.1fs] kill -9 %s (pid %d) with %d of %d transfer requests at Cashfree%n",
                         load.elapsed(), victim.name, victim.pid(), sentAtKill, pending.size());
-                WorkerJvm replacement = rig.startWorker();
+                AppJvm replacement = rig.startWorker();
                 System.out.printf(Locale.ROOT, "  [%5.1fs] %s started (pid %d) to replace it%n", load.elapsed(), replacement.name, replacement.pid());
                 for (Future<Integer> a : answers) approvals.merge("HTTP " + a.get(), 1, Integer::sum);
             }
             System.out.println("  approvals signalled (each payout by finance-ravi and finance-meera at once): " + approvals);
 
-            var paid = payouts.awaitPayouts(settlementId, "PAID", FailurePayouts.MEMBERS, Duration.ofSeconds(240));
-            System.out.printf(Locale.ROOT, "  [%5.1fs] all %d payouts PAID%n", load.elapsed(), paid.size());
+            var ended = payouts.awaitPayouts(settlementId, p -> p.path("status").asText().equals(
+                    p.path("payoutId").asText().equals(refused) ? "FAILED" : "PAID"), FailurePayouts.MEMBERS, Duration.ofSeconds(240));
+            System.out.printf(Locale.ROOT, "  [%5.1fs] %d payouts PAID, %s FAILED (the bank refused the account)%n", load.elapsed(),
+                    ended.size() - 1, refused);
             Map<String, Integer> late = new java.util.TreeMap<>();
-            for (var p : paid) {
+            for (var p : ended) {
                 String id = p.path("payoutId").asText();
                 rig.simulator().payouts().resendWebhook(id); // Cashfree's SUCCESS again, delivered synchronously
-                late.merge("approve after PAID: HTTP " + payouts.approve(id, "finance-kiran"), 1, Integer::sum);
+                late.merge("approve after " + p.path("status").asText() + ": HTTP " + payouts.approve(id, "finance-kiran"), 1, Integer::sum);
             }
             Thread.sleep(2000);
-            System.out.println("  replayed: every payout's SUCCESS webhook once more; a third approval after PAID: " + late);
+            System.out.println("  replayed: every payout's last webhook (SUCCESS, or FAILED for " + refused + ") once more; a third approval after it ended: " + late);
 
             Map<String, Long> requestsPerPayout = new java.util.TreeMap<>();
             List<String> problems = new java.util.ArrayList<>();
             try (var db = com.commdesk.ledger.LedgerDatabase.open(rig.databaseUrl(), null, null, 1)) {
-                for (var p : paid) {
+                for (var p : ended) {
                     String id = p.path("payoutId").asText();
+                    boolean paid = !id.equals(refused);
                     long transfers = rig.simulator().payouts().transfers().stream().filter(t -> t.transferId().equals(id)).count();
                     long journals = ((Number) db.dsl().fetchValue("select count(*) from journal where idempotency_key = ?", "payout_paid:payout:" + id)).longValue();
+                    long failedJournals = ((Number) db.dsl().fetchValue("select count(*) from journal where idempotency_key = ?",
+                            "payout_failed:payout:" + id)).longValue();
                     String status = (String) db.dsl().fetchValue("select status from payout where payout_id = ?", id);
                     requestsPerPayout.put(id, rig.simulator().payouts().transferRequests(id));
                     if (transfers != 1) problems.add(id + ": " + transfers + " Cashfree transfers");
-                    if (journals != 1) problems.add(id + ": " + journals + " PAYOUT_PAID journals");
-                    if (!"PAID".equals(status)) problems.add(id + ": status " + status + " after the replays");
+                    if (journals != (paid ? 1 : 0)) problems.add(id + ": " + journals + " PAYOUT_PAID journals");
+                    if (failedJournals != (paid ? 0 : 1)) problems.add(id + ": " + failedJournals + " PAYOUT_FAILED journals");
+                    if (!(paid ? "PAID" : "FAILED").equals(status)) problems.add(id + ": status " + status + " after the replays");
                 }
             }
             System.out.println("  POST /payout/transfers per payout (a repeat carries the same transfer_id): " + requestsPerPayout.values()
                     + "; Cashfree transfers per payout: 1 each unless listed: " + problems);
             load.report().forEach(l -> System.out.println("  " + l));
-            alerts.firedDuringScenario("CommDeskPayoutsFailing"); // shown, not asserted: nothing should fail
+            boolean alerted = alerts.firedDuringScenario("CommDeskPayoutsFailing");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
-            assertThat(problems).as("one transfer, one PAYOUT_PAID journal per payout, still PAID after the replays").isEmpty();
+            assertThat(problems).as("one transfer per payout; one PAYOUT_PAID journal per paid payout, one PAYOUT_FAILED for the refused one;"
+                    + " each still PAID or FAILED after the replays").isEmpty();
+            assertThat(alerted).as("CommDeskPayoutsFailing evaluates true").isTrue();
             assertThat(approvals.getOrDefault("HTTP 202", 0)).as("approvals accepted").isGreaterThanOrEqualTo(FailurePayouts.MEMBERS);
         }
     }
@@ -412,7 +489,7 @@ class FailureSuiteTest {
     /** temporal_activity_execution_failed_total by activity type, summed over the live worker JVMs. */
     private static Map<String, Double> activityFailures() {
         Map<String, Double> out = new java.util.TreeMap<>();
-        for (WorkerJvm w : rig.liveWorkers()) {
+        for (AppJvm w : rig.liveWorkers()) {
             for (var sample : w.scrape().samples()) {
                 if (sample.name().equals("temporal_activity_execution_failed_total")) {
                     out.merge(sample.labels().getOrDefault("activity_type", "?"), sample.value(), Double::sum);

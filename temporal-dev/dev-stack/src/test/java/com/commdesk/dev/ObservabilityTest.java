@@ -274,6 +274,40 @@ class ObservabilityTest {
     }
 
     /**
+     * Issue 14: the API's own retries. Recording a payment (PaymentIntake) runs its transaction again when PostgreSQL
+     * aborts it for a deadlock; the API counts that as commdesk_ledger_transaction_retries_total{sqlstate="40P01"}, as
+     * the worker does. The deadlock is PostgreSQL's own error, raised once by a trigger the schema's owner puts on
+     * the payment table for this one payment: the first insert is aborted, the retry records it.
+     */
+    @Test
+    @Order(9)
+    void theApisRetryOfADeadlockedTransactionIsCounted() throws Exception {
+        PrometheusText before = api();
+        try (LedgerDatabase owner = SharedStack.owner(stack)) {
+            owner.dsl().execute("create sequence obs_retry_trap");
+            owner.dsl().execute("create function obs_retry_trap() returns trigger language plpgsql security definer as $$"
+                    + " begin if new.payment_id = 'obs-pay-retry' and nextval('obs_retry_trap') = 1 then"
+                    + " raise exception 'deadlock forced by ObservabilityTest' using errcode = 'deadlock_detected'; end if;"
+                    + " return new; end $$");
+            owner.dsl().execute("create trigger obs_retry_trap before insert on payment for each row execute function obs_retry_trap()");
+            try {
+                pay("obs_order_retry", "obs-pay-retry", "demo-community", 10_000L);
+            } finally {
+                owner.dsl().execute("drop trigger obs_retry_trap on payment");
+                owner.dsl().execute("drop function obs_retry_trap()");
+                owner.dsl().execute("drop sequence obs_retry_trap");
+            }
+        }
+        assertThat(db.dsl().fetchCount(db.dsl().selectFrom("payment").where("payment_id = 'obs-pay-retry'")))
+                .as("the retried transaction recorded the payment once").isEqualTo(1);
+        PrometheusText after = api();
+        assertThat(after.sum("commdesk_ledger_transaction_retries_total", "sqlstate", "40P01")
+                - before.sum("commdesk_ledger_transaction_retries_total", "sqlstate", "40P01"))
+                .as("the API's retry of the deadlocked transaction, on its /actuator/prometheus").isEqualTo(1.0);
+        awaitStage("obs-pay-retry", "COMPLETED");
+    }
+
+    /**
      * After every scenario above, the scrapes hold every series the platform makes. They are written to
      * target/metrics-scrape/ for `promtool check metrics` (.ci/run), and every metric the alert rules and
      * the Grafana dashboard read must be among them: a rule over a misspelt name would never fire.

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One worker as its own operating-system process: {@code java -cp <this test's classpath>
- * com.commdesk.worker.WorkerApplication}, the standalone worker's own main (production mode: it refuses
- * to start without real infrastructure), configured by environment like a deployed replica. The failure
- * suite starts several on one task queue and kills them with SIGKILL ({@link #kill9()}).
+ * One app, the API or a worker, as its own operating-system process: {@code java -cp <this test's classpath>
+ * AppLauncher api|worker}, the standalone app's own main (production mode: it refuses to start without real
+ * infrastructure), configured by environment like a deployed replica. The failure suite starts one API and
+ * several workers on one task queue, kills them with SIGKILL ({@link #kill9()}) and starts an API again on its
+ * port ({@link #restart()}).
  */
-final class WorkerJvm implements AutoCloseable {
+final class AppJvm implements AutoCloseable {
     final String name;
     final int port;
     final Path log;
@@ -27,7 +28,7 @@ final class WorkerJvm implements AutoCloseable {
     private volatile PrometheusText lastScrape;
     private int refusals;
 
-    private WorkerJvm(String name, int port, Path log, ProcessBuilder command) {
+    private AppJvm(String name, int port, Path log, ProcessBuilder command) {
         this.name = name;
         this.port = port;
         this.log = log;
@@ -39,20 +40,29 @@ final class WorkerJvm implements AutoCloseable {
      * own apps) and {@code settings} ("commdesk.*", as command-line properties); its output goes to a log file
      * in {@code dir}.
      */
-    static WorkerJvm start(String name, Map<String, String> env, Map<String, String> settings, Path dir) {
+    static AppJvm worker(String name, Map<String, String> env, Map<String, String> settings, Path dir) {
+        return start("worker", "WORKER", name, env, settings, dir);
+    }
+
+    /** Starts the API (the same configuration as a worker's) on a port of its own, which a restart keeps. */
+    static AppJvm api(String name, Map<String, String> env, Map<String, String> settings, Path dir) {
+        return start("api", "API", name, env, settings, dir);
+    }
+
+    private static AppJvm start(String app, String envPrefix, String name, Map<String, String> env, Map<String, String> settings, Path dir) {
         int port = DevStack.freePort();
         Path log = dir.resolve(name + ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // Under surefire the classpath is one manifest jar naming every entry; java honours its Class-Path.
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), WorkerLauncher.class.getName()));
+                "-cp", System.getProperty("java.class.path"), AppLauncher.class.getName(), app));
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
-        pb.environment().put("WORKER_HOST", "127.0.0.1");
-        pb.environment().put("WORKER_PORT", Integer.toString(port));
+        pb.environment().put(envPrefix + "_HOST", "127.0.0.1");
+        pb.environment().put(envPrefix + "_PORT", Integer.toString(port));
         pb.environment().put("LOG_FORMAT", "");
-        WorkerJvm w = new WorkerJvm(name, port, log, pb);
+        AppJvm w = new AppJvm(name, port, log, pb);
         w.launch();
         return w;
     }
@@ -61,7 +71,7 @@ final class WorkerJvm implements AutoCloseable {
         try {
             process = command.start();
         } catch (IOException e) {
-            throw new IllegalStateException("could not start worker " + name + ": " + e.getMessage(), e);
+            throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -73,8 +83,8 @@ final class WorkerJvm implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Waits until the worker's health is UP (its Temporal workers poll from then on). */
-    WorkerJvm awaitUp(Duration timeout) throws InterruptedException {
+    /** Waits until the app's health is UP (a worker's Temporal workers poll from then on). */
+    AppJvm awaitUp(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -87,20 +97,27 @@ final class WorkerJvm implements AutoCloseable {
                     launch();
                     continue;
                 }
-                throw new IllegalStateException("worker " + name + " exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             HttpResponse<String> r = get("/actuator/health");
             if (r != null && r.statusCode() == 200 && r.body().contains("\"UP\"")) return this;
             Thread.sleep(250);
         }
-        throw new IllegalStateException("worker " + name + " not UP within " + timeout + "; see " + log);
+        throw new IllegalStateException(name + " not UP within " + timeout + "; see " + log);
     }
 
-    /** The worker's /actuator/prometheus now, or the last one read while it was alive (a killed worker's last words). */
+    /** The app's /actuator/prometheus now, or the last one read while it was alive (a killed worker's last words). */
     PrometheusText scrape() {
+        PrometheusText now = scrapeNow();
+        return now != null ? now : lastScrape == null ? PrometheusText.parse("") : lastScrape;
+    }
+
+    /** The app's /actuator/prometheus now; null when it does not answer (dead, or not up yet), as a failed Prometheus scrape. */
+    PrometheusText scrapeNow() {
         HttpResponse<String> r = process.isAlive() ? get("/actuator/prometheus") : null;
-        if (r != null && r.statusCode() == 200) lastScrape = PrometheusText.parse(r.body());
-        return lastScrape == null ? PrometheusText.parse("") : lastScrape;
+        if (r == null || r.statusCode() != 200) return null;
+        lastScrape = PrometheusText.parse(r.body());
+        return lastScrape;
     }
 
     /** Payments this worker journaled (commdesk_payments_posted_total), as of its last scrape. */
@@ -108,10 +125,34 @@ final class WorkerJvm implements AutoCloseable {
         return Math.round(scrape().sum("commdesk_payments_posted_total"));
     }
 
-    /** SIGKILL: no shutdown hook, no graceful stop of the Temporal workers, in-flight tasks lost mid-way. */
+    /** SIGKILL: no shutdown hook, no graceful stop of the Temporal workers or of open requests, work lost mid-way. */
     void kill9() throws InterruptedException {
         process.destroyForcibly();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("worker " + name + " survived SIGKILL");
+        if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException(name + " survived SIGKILL");
+    }
+
+    /** The same app started again after a kill, with the same settings on the same port (not waiting for it). */
+    void restart() {
+        if (process.isAlive()) throw new IllegalStateException(name + " is still running");
+        launch();
+    }
+
+    /**
+     * SIGSTOP, then SIGCONT after {@code pause}: the process keeps its connections but runs no code, as a JVM in a long
+     * stop-the-world pause or starved of CPU does.
+     */
+    void pause(java.time.Duration pause) throws Exception {
+        signal("STOP");
+        try {
+            Thread.sleep(pause.toMillis());
+        } finally {
+            signal("CONT");
+        }
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + signal + " " + name + " failed");
     }
 
     private HttpResponse<String> get(String path) {
