@@ -252,6 +252,13 @@ public class ApiConfiguration {
         return TemporalConnections.connect(temporalSettings(env), Duration.ofSeconds(10), temporalMetricsScope);
     }
 
+    /**
+     * A WorkflowClient that a worker in the same process is registered on (the dev stack puts the worker's
+     * here): PaymentStarter starts payments through it, so those starts can be eager
+     * ({@link com.commdesk.api.payment.PaymentsController#startOptions}); every other call keeps the API's own client.
+     */
+    public record SharedWorkflowClient(WorkflowClient client) {}
+
     @Bean
     WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env) {
         return TemporalConnections.client(stubs, temporalSettings(env));

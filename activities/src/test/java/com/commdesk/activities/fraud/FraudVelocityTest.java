@@ -31,7 +31,7 @@ class FraudVelocityTest {
     static void database() {
         db = TestDatabases.fresh();
         dsl = db.dsl();
-        for (String c : new String[] {"busy-community", "quiet-community"}) {
+        for (String c : new String[] {"busy-community", "quiet-community", "event-community", "unconfigured-event"}) {
             dsl.execute("insert into community (community_id, name) values (?, ?)", c, c);
         }
     }
@@ -48,6 +48,20 @@ class FraudVelocityTest {
                 select ? || '-' || w || '-' || i, ?, 'c-' || w || '-' || i, 10000, false,
                        now() - make_interval(mins => 10 * w + 5)
                   from generate_series(1, 1007) w, generate_series(1, ?) i""", community, community, perWindow);
+    }
+
+    /** {@code payments} already screened into the community in the last five minutes, each by a customer of its own. */
+    static void eventSoFar(String community, int payments) {
+        dsl.execute("""
+                insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
+                select ? || '-event-' || i, ?, ? || '-buyer-' || i, 10000, false, now() - make_interval(secs => 300 * i / ?)
+                  from generate_series(1, ?) i""", community, community, community, payments, payments);
+    }
+
+    static boolean screenOne(String community, String customer) {
+        String id = community + "-now-" + SEQ.incrementAndGet();
+        return screen().screen(new PaymentRequest(id, community, "EVENT", id, "ord-" + id, 10000, Map.of()),
+                new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, customer)).flagged();
     }
 
     static FraudScreen screen() {
@@ -78,5 +92,32 @@ class FraudVelocityTest {
     void aDormantCommunityThatSuddenlyTakesManyIsParked() {
         assertThat(burst("quiet-community", 5)).as("the floor").isFalse();
         assertThat(burst("quiet-community", 2)).as("beyond the floor, with no volume of its own").isTrue();
+    }
+
+    /**
+     * The one-community load run (docs/performance.md): 5,000 payments in five minutes into a community
+     * whose owner set fraud.velocityFloor 10,000 for the event park none; the same community without its
+     * own floor parks them; one customer's burst inside the event is still parked by the customer rule.
+     */
+    @Test
+    void aBigEventWithItsOwnFloorParksNoneWhileOneCustomersBurstIsParked() {
+        dsl.execute("update community set fraud_velocity_floor = 10000 where community_id = 'event-community'");
+        eventSoFar("event-community", 4_999);
+        assertThat(screenOne("event-community", "buyer-5000")).as("the 5,000th ticket of the event").isFalse();
+
+        eventSoFar("unconfigured-event", 4_999);
+        assertThat(screenOne("unconfigured-event", "buyer-5000")).as("the platform's floor (5 here) without the community's own").isTrue();
+
+        FraudScreen.Rules perCustomer = new FraudScreen.Rules(50_000_000L, 10, Duration.ofHours(1), 5, Duration.ofMinutes(10), 3,
+                Duration.ofDays(7));
+        FraudScreen s = new FraudScreen(new FraudRecords(dsl), perCustomer, new SimpleMeterRegistry(), new CommunityRepository(dsl));
+        java.util.List<Boolean> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = "event-burst-" + SEQ.incrementAndGet();
+            burst.add(s.screen(new PaymentRequest(id, "event-community", "EVENT", id, "ord-" + id, 10000, Map.of()),
+                    new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, "one-customer")).flagged());
+        }
+        assertThat(burst.subList(0, 10)).as("a customer's first ten in an hour").containsOnly(false);
+        assertThat(burst.subList(10, 12)).as("the same customer's 11th and 12th").containsOnly(true);
     }
 }

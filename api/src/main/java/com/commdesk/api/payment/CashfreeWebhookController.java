@@ -36,9 +36,11 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Cashfree PG webhooks. Unsigned, forged or stale deliveries get 401 and write nothing. A signed
  * delivery is acted on once per event id (Cashfree delivers at least once, sometimes all at once,
- * and retries failures): PAYMENT_SUCCESS signals the order's payment workflow, starting it if the API
- * has not (the order tags name the community and revenue source); the event is recorded after that,
- * so a delivery that failed half-way lands on its retry. Repeats and out-of-order events are
+ * and retries failures): PAYMENT_SUCCESS records the order's payment if the API has not (the order tags
+ * name the community and revenue source) and hands it to {@link PaymentStarter}, which signals (and if
+ * need be starts) its workflow off the request thread — the delivery never waits on Temporal, and a
+ * start lost after the answer is made by the starter's sweep; the event is recorded after that, so a
+ * delivery that failed half-way lands on its retry. Repeats and out-of-order events are
  * harmless: every step is idempotent and verification always asks Cashfree itself. Event ids:
  * {@link WebhookSignatures#eventIdOf} (docs/cashfree.md). A first delivery that started or signalled a
  * payment or refund of ours is appended to the audit log as {@code cashfree-pg} ({@link WebhookAudit}).
@@ -53,9 +55,12 @@ public class CashfreeWebhookController {
     private final WorkflowClient workflows;
     private final ObjectMapper json;
     private final WebhookAudit audit;
+    private final PaymentStarter starter;
 
     public CashfreeWebhookController(@org.springframework.beans.factory.annotation.Qualifier("webhookSignatures") WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
-                                     WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics, WebhookAudit audit) {
+                                     WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics, WebhookAudit audit,
+                                     PaymentStarter starter) {
+        this.starter = starter;
         this.audit = audit;
         this.signatures = signatures;
         this.events = events;
@@ -109,8 +114,8 @@ public class CashfreeWebhookController {
         CashfreeEvent event = new CashfreeEvent(eventId, type, cfPaymentId, paymentStatus);
         AcceptedPayment existing = intake.findByOrder(orderId).orElse(null);
         if (existing != null) {
-            signalWithStart(requestOf(existing, intake.metadata(existing.paymentId())), event);
-            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "signalled payment " + existing.paymentId())),
+            starter.startSoon(existing, intake.metadata(existing.paymentId()), event);
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "signalling payment " + existing.paymentId())),
                     "/api/v1/payments/" + existing.paymentId());
         }
         String communityId = order.path("order_tags").path("community_id").asText(null);
@@ -125,7 +130,7 @@ public class CashfreeWebhookController {
         var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
                 new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
                 communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
-        signalWithStart(requestOf(accepted.payment(), intake.metadata(accepted.payment().paymentId())), event);
+        starter.startSoon(accepted.payment(), intake.metadata(accepted.payment().paymentId()), event);
         return new Acted(ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId())),
                 "/api/v1/payments/" + accepted.payment().paymentId());
     }
@@ -162,13 +167,8 @@ public class CashfreeWebhookController {
         }
     }
 
-    /** The payment as it was accepted, with its metadata: a webhook may be the first to start it. */
-    private static PaymentRequest requestOf(AcceptedPayment p, Map<String, String> metadata) {
-        return new PaymentRequest(p.paymentId(), p.communityId(), p.sourceType(), p.sourceId(), p.cashfreeOrderId(),
-                p.amountPaise(), metadata);
-    }
-
-    private void signalWithStart(PaymentRequest request, CashfreeEvent event) {
+    /** Signals the payment's workflow with a webhook event, starting it if need be (PaymentStarter calls it, off the request). */
+    static void signalWithStart(WorkflowClient workflows, PaymentRequest request, CashfreeEvent event) {
         PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request));
         BatchRequest batch = workflows.newSignalWithStartRequest();
         batch.add(stub::process, request);
@@ -178,7 +178,6 @@ public class CashfreeWebhookController {
         } catch (WorkflowExecutionAlreadyStarted e) {
             // The payment's workflow has already finished: nothing left to tell it.
         }
-        intake.markStarted(request.paymentId());
     }
 
 }

@@ -2,6 +2,7 @@ package com.commdesk.api.payment;
 
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
+import com.commdesk.workflows.payment.CashfreeEvent;
 import com.commdesk.workflows.payment.PaymentRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,7 +42,8 @@ public class PaymentStarter {
     private static final int SWEEP_BATCH = 500;
 
     private final PaymentIntake intake;
-    private final java.util.function.Consumer<PaymentRequest> starter;
+    /** Starts one workflow idempotently, with the webhook event as a signal when there is one (null: none), or throws. */
+    private final java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "payment-start-sweep");
         t.setDaemon(true);
@@ -56,12 +58,22 @@ public class PaymentStarter {
     private final Counter deferred;
 
     @org.springframework.beans.factory.annotation.Autowired
-    public PaymentStarter(PaymentIntake intake, WorkflowClient workflows, MeterRegistry metrics) {
-        this(intake, request -> PaymentsController.start(workflows, request), metrics, true);
+    public PaymentStarter(PaymentIntake intake, WorkflowClient own, MeterRegistry metrics,
+                          org.springframework.beans.factory.ObjectProvider<com.commdesk.api.ApiConfiguration.SharedWorkflowClient> shared) {
+        this(intake, starter(shared.getIfAvailable() != null ? shared.getIfAvailable().client() : own), metrics, true);
+    }
+
+    /** Starts through {@code workflows}: the worker's own client where one shares this process (eager starts). */
+    private static java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter(WorkflowClient workflows) {
+        return (request, event) -> {
+            if (event == null) PaymentsController.start(workflows, request);
+            else CashfreeWebhookController.signalWithStart(workflows, request, event);
+        };
     }
 
     /** {@code starter} starts one workflow idempotently or throws; {@code sweeping}: run the sweep on its own. */
-    PaymentStarter(PaymentIntake intake, java.util.function.Consumer<PaymentRequest> starter, MeterRegistry metrics, boolean sweeping) {
+    PaymentStarter(PaymentIntake intake, java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter, MeterRegistry metrics,
+                   boolean sweeping) {
         this.intake = intake;
         this.starter = starter;
         this.failed = Counter.builder("commdesk.payments.start.failures")
@@ -75,6 +87,15 @@ public class PaymentStarter {
 
     /** Tries to start the payment's workflow now, off the request thread; never throws. */
     public void startSoon(AcceptedPayment payment, Map<String, String> metadata) {
+        startSoon(payment, metadata, null);
+    }
+
+    /**
+     * The same for a verified Cashfree webhook: its event goes with the start as a signal (signal-with-start).
+     * The event only feeds the workflow's own count of deliveries (verification always asks Cashfree, and the
+     * delivery is in webhook_event): if this start is lost, the sweep starts the payment without it.
+     */
+    public void startSoon(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event) {
         if (!slots.tryAcquire()) {
             deferred.increment();
             return; // the sweep starts it
@@ -90,7 +111,7 @@ public class PaymentStarter {
             starts.execute(() -> {
                 if (logContext != null) org.slf4j.MDC.setContextMap(logContext);
                 try {
-                    start(payment, metadata);
+                    start(payment, metadata, event);
                 } finally {
                     org.slf4j.MDC.clear();
                     inFlight.remove(payment.paymentId());
@@ -103,10 +124,10 @@ public class PaymentStarter {
         }
     }
 
-    private void start(AcceptedPayment p, Map<String, String> metadata) {
+    private void start(AcceptedPayment p, Map<String, String> metadata, CashfreeEvent event) {
         try {
             starter.accept(new PaymentRequest(p.paymentId(), p.communityId(), p.sourceType(),
-                    p.sourceId(), p.cashfreeOrderId(), p.amountPaise(), metadata));
+                    p.sourceId(), p.cashfreeOrderId(), p.amountPaise(), metadata), event);
             intake.markStarted(p.paymentId());
         } catch (RuntimeException e) {
             failed.increment();

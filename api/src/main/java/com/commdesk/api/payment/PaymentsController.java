@@ -115,9 +115,12 @@ public class PaymentsController {
         // starter's sweep if that start is lost (a crash here, Temporal unreachable). A repeated request
         // (or an earlier claim of the same order, e.g. by a webhook) was started by whoever recorded it.
         if (accepted.outcome() == PaymentIntake.Outcome.CREATED) starter.startSoon(payment, request.metadata());
-        // Read from the projection, never by querying the workflow: under load a query waits for a workflow task.
-        PaymentView view = view(payment.paymentId(), false);
-        HttpStatus status = accepted.outcome() == PaymentIntake.Outcome.CREATED ? HttpStatus.ACCEPTED : HttpStatus.OK;
+        // A new payment is where this request left it (ACCEPTED, nothing booked): answered from the row just
+        // written, with no further query. A repeated one is read from the projection, never by querying the
+        // workflow: under load a query waits for a workflow task.
+        boolean created = accepted.outcome() == PaymentIntake.Outcome.CREATED;
+        PaymentView view = created ? accepted(payment) : view(payment.paymentId(), false);
+        HttpStatus status = created ? HttpStatus.ACCEPTED : HttpStatus.OK;
         return ResponseEntity.status(status).location(URI.create("/api/v1/payments/" + payment.paymentId())).body(view);
     }
 
@@ -137,6 +140,10 @@ public class PaymentsController {
                 // A finished payment is never run again under the same id; a running one is joined.
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                // Eager start: where a worker polls this task queue on the same WorkflowClient (the dev stack,
+                // API and worker in one process), the server hands its first workflow task back in the start's
+                // reply and that worker runs it at once, without a poll. Elsewhere the SDK asks nothing.
+                .setDisableEagerExecution(false)
                 .build();
     }
 
@@ -152,6 +159,12 @@ public class PaymentsController {
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Workflow service unavailable",
                     "the payment is recorded but could not be started; retry with the same Idempotency-Key", null);
         }
+    }
+
+    /** The view of a payment this request has just recorded: what the projection shows until its workflow records a stage. */
+    private static PaymentView accepted(AcceptedPayment p) {
+        return new PaymentView(p.paymentId(), p.workflowId(), p.communityId(), p.sourceType(), p.sourceId(), p.cashfreeOrderId(),
+                p.amountPaise(), PaymentProjection.ACCEPTED, null, p.createdAt(), null, null, null, List.of(), null, null, null, null);
     }
 
     /** {@code authorise}: refuse (403) a caller who may not see this payment's community. */

@@ -64,7 +64,7 @@ public class RateLimits extends OncePerRequestFilter {
         String client = a instanceof JwtAuthenticationToken t ? "sub:" + t.getToken().getSubject() : "addr:" + request.getRemoteAddr();
         ConsumptionProbe probe;
         try {
-            probe = buckets.bucket(client, configuration(client)).tryConsumeAndReturnRemaining(1);
+            probe = buckets.consumeOne(client, configuration(client));
         } catch (RuntimeException e) {
             storeFailures.increment();
             log.error("rate-limit store unavailable, request let through: {}", e.getMessage());

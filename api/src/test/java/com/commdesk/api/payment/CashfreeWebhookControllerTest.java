@@ -48,6 +48,41 @@ class CashfreeWebhookControllerTest {
     @MockitoBean PaymentIntake intake;
     @MockitoBean WorkflowClient workflows;
     @MockitoBean com.commdesk.api.web.WebhookAudit audit;
+    @MockitoBean PaymentStarter starter;
+
+    static String sign(String timestamp, String body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("test-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.Base64.getEncoder().encodeToString(mac.doFinal((timestamp + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Issue 13: a delivery used to signal-with-start the workflow on the request thread, so under load every
+     * Tomcat thread waited on Temporal and POST /api/v1/payments queued behind them (p99 30 s at 16.7/s). The
+     * payment is recorded and handed to the starter; the request never calls Temporal.
+     */
+    @Test
+    void aPaymentSuccessIsRecordedAndStartedOffTheRequestThread() throws Exception {
+        String body = """
+                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w1","order_amount":"250.00",
+                 "order_tags":{"community_id":"c-1","source_type":"EVENT"}},
+                 "payment":{"cf_payment_id":"cfp-1","payment_status":"SUCCESS"}}}""";
+        var accepted = new PaymentIntake.AcceptedPayment("cf-ord_w1", "sha", "c-1", "EVENT", "ord_w1", "ord_w1", 25_000,
+                "payment-ord_w1", java.time.OffsetDateTime.now());
+        org.mockito.Mockito.when(intake.findByOrder("ord_w1")).thenReturn(java.util.Optional.empty());
+        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
+                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
+        org.mockito.Mockito.when(intake.metadata("cf-ord_w1")).thenReturn(java.util.Map.of());
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+        String ts = Long.toString(System.currentTimeMillis());
+        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
+                .andExpect(status().isAccepted());
+        verifyNoInteractions(workflows);
+        org.mockito.Mockito.verify(starter).startSoon(org.mockito.ArgumentMatchers.eq(accepted), org.mockito.ArgumentMatchers.eq(java.util.Map.of()),
+                org.mockito.ArgumentMatchers.argThat(e -> e != null && "cfp-1".equals(e.cfPaymentId())));
+    }
 
     @Test
     void anUnsignedDeliveryIs401AndNothingIsRecordedEvenWithAnAdminsToken() throws Exception {

@@ -29,7 +29,7 @@ class PaymentStarterTest {
 
     @Test
     void aStartThatHappenedIsConfirmed() throws Exception {
-        PaymentStarter starter = new PaymentStarter(intake, started::add, metrics, false);
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> started.add(r), metrics, false);
         starter.startSoon(PAYMENT, Map.of("tier", "gold"));
         assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
 
@@ -43,7 +43,7 @@ class PaymentStarterTest {
     @Test
     void aFailedStartIsNotConfirmedAndTheSweepStartsItWithItsMetadata() throws Exception {
         boolean[] temporalUp = {false};
-        PaymentStarter starter = new PaymentStarter(intake, r -> {
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
             if (!temporalUp[0]) throw new IllegalStateException("UNAVAILABLE: connection refused");
             started.add(r);
         }, metrics, false);

@@ -66,6 +66,71 @@ class SharedRateLimitsTest {
         assertThat(replicaA.dsl().fetchCount(replicaA.dsl().selectFrom("rate_limit_bucket"))).isEqualTo(2);
     }
 
+    /**
+     * The payment service is one client: at 100 requests/s every request of the API used to take its own
+     * transaction and SELECT ... FOR UPDATE of the same row, so requests queued on that row lock, each
+     * holding a pooled connection (issue 13: POST p99 8.2 s). Concurrent requests of one client now share
+     * a round trip; the budget is still spent exactly.
+     */
+    @Test
+    void concurrentRequestsOfOneClientShareRoundTripsAndSpendTheBudgetExactly() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource real = replicaA.dataSource();
+        // Every round trip takes 50 ms, so requests arriving meanwhile have to wait for it.
+        javax.sql.DataSource slow = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                        Thread.sleep(50);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RateLimits limiter = new RateLimits(new ProblemResponses(new ObjectMapper()), 40, Map.of(), RateLimitBuckets.postgres(slow), registry);
+        int requests = 64;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(requests)) {
+            for (int i = 0; i < requests; i++) {
+                statuses.add(pool.submit(() -> {
+                    go.await();
+                    return call(limiter, "192.0.2.50").getStatus();
+                }));
+            }
+            go.countDown();
+            int ok = 0, limited = 0;
+            for (var f : statuses) {
+                if (f.get() == 200) ok++;
+                else if (f.get() == 429) limited++;
+            }
+            assertThat(ok).as("exactly the budget").isEqualTo(40);
+            assertThat(limited).isEqualTo(requests - 40);
+        }
+        assertThat(connections.get()).as("database round trips for " + requests + " concurrent requests of one client")
+                .isLessThan(requests / 4);
+        assertThat(registry.counter("commdesk.api.rate-limit.store.failures").count()).as("requests let through unmetered").isZero();
+
+        // A batch that finds no row (first requests together, or the row purged while idle) still meters them.
+        replicaA.dsl().execute("delete from rate_limit_bucket where id = 'addr:192.0.2.50'");
+        java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> more = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < 8; i++) {
+                more.add(pool.submit(() -> {
+                    again.await();
+                    return call(limiter, "192.0.2.50").getStatus();
+                }));
+            }
+            again.countDown();
+            for (var f : more) assertThat(f.get()).isEqualTo(200);
+        }
+        assertThat(registry.counter("commdesk.api.rate-limit.store.failures").count()).as("requests let through unmetered").isZero();
+    }
+
     @Test
     void inMemoryBucketsAreOnePerProcessAsConfigured() throws Exception {
         RateLimits a = limiter(RateLimitBuckets.inMemory());

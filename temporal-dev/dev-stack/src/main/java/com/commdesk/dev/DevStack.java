@@ -202,7 +202,13 @@ public final class DevStack implements AutoCloseable {
         props.put("API_PORT", Integer.toString(apiPort));
         // The dashboard links every workflow to the Temporal Web UI, when there is one.
         if (temporalUiUrl != null) props.put("commdesk.dashboard.temporal-ui-url", temporalUiUrl);
-        api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false).run();
+        // The API starts workflows through the worker's own WorkflowClient, so a start in this process is eager:
+        // the server returns the first workflow task with the start and this worker runs it without a poll.
+        io.temporal.client.WorkflowClient workerClient = worker.getBean(io.temporal.client.WorkflowClient.class);
+        api = ApiApplication.builder().properties(asProps(props)).registerShutdownHook(false)
+                .initializers(ctx -> ctx.getBeanFactory().registerSingleton("sharedWorkflowClient",
+                        new com.commdesk.api.ApiConfiguration.SharedWorkflowClient(workerClient)))
+                .run();
         toClose.push(api);
         started.put("API", "http://" + o.host() + ":" + port(api) + "  (health: /actuator/health)");
         started.put("Dashboard", "http://" + o.host() + ":" + port(api) + "/dashboard");

@@ -54,9 +54,27 @@ public final class BooksCheck implements AutoCloseable {
                 .fetch(0, String.class);
     }
 
+    /** Payments of these orders the fraud screen has decided on (flagged or not). */
+    long screenedCount(String orderPrefix) {
+        return ((Number) dsl().fetchValue("select count(*) from payment p join payment_screening s using (payment_id)"
+                + " where p.cashfree_order_id like ?", orderPrefix + "%")).longValue();
+    }
+
     long flaggedCount(String orderPrefix) {
         return ((Number) dsl().fetchValue("select count(*) from payment p join payment_screening s using (payment_id)"
                 + " where p.cashfree_order_id like ? and s.flagged", orderPrefix + "%")).longValue();
+    }
+
+    /**
+     * A seed, not a check: the fraud velocity floor of these communities (the column the onboarding API's
+     * {@code fraud.velocityFloor} writes), as an event's owner would raise it before the event.
+     */
+    void seedVelocityFloor(List<String> communityIds, int floor) {
+        int updated = dsl().execute("update community set fraud_velocity_floor = ? where community_id = any(?)", floor,
+                (Object) communityIds.toArray(String[]::new));
+        if (updated != communityIds.size()) {
+            throw new IllegalStateException("--velocity-floor: " + (communityIds.size() - updated) + " of " + communityIds + " do not exist");
+        }
     }
 
     /** Payment ids of orders handed over but never posted (to ask the API what became of them). */

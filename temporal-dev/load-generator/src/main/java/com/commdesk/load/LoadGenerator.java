@@ -43,7 +43,11 @@ public final class LoadGenerator {
     static int run(LoadSettings s) throws Exception {
         Http http = new Http(s);
         String prefix = "load_" + s.runId() + "_";
+        // A prefix of its own, so the burst is neither in the run's latency and posting figures nor in its
+        // "nothing parked" check: it is the payments that must be parked.
+        String burstPrefix = "loadburst_" + s.runId() + "_";
         Samples samples = new Samples();
+        Samples burstSamples = new Samples();
         long planned = s.plannedPayments();
         System.out.println("commdesk-load: " + s);
         System.out.println("commdesk-load: " + planned + " payments planned, order ids " + prefix + "*");
@@ -53,12 +57,18 @@ public final class LoadGenerator {
                 System.err.println("commdesk-load: the API's health answered " + health.status() + ": " + health.body());
                 return 2;
             }
+            if (s.velocityFloor() != null) {
+                books.seedVelocityFloor(s.communities(), s.velocityFloor());
+                System.out.println("commdesk-load: seeded fraud.velocityFloor=" + s.velocityFloor() + " for " + s.communities()
+                        + " (what the owner sets through PUT /api/v1/communities/{id} before an event)");
+            }
             long t0 = System.currentTimeMillis();
-            drive(s, http, samples, prefix, planned, books, t0);
+            drive(s, http, samples, burstSamples, prefix, burstPrefix, planned, books, t0);
             // A hand-over that timed out on our side may still have been recorded: what must post is every
             // payment the platform recorded, whatever its caller heard.
             long recorded = books.recordedCount(prefix);
             Map<String, Long> posted = drain(s, books, prefix, recorded, t0);
+            if (s.burst() > 0) awaitScreened(s, books, burstPrefix);
             BooksCheck.Verdict verdict = books.verify(prefix);
             List<String> problems = new ArrayList<>(verdict.problems());
             long flagged = books.flaggedCount(prefix);
@@ -73,20 +83,32 @@ public final class LoadGenerator {
                 problems.add(unposted.size() + " recorded payments were not posted within " + s.drainTimeout() + " (first:" + stages + ")");
             }
             if (s.expectNoneParked() && flagged > 0) problems.add(flagged + " payments were flagged for review by the fraud screen");
+            long burstFlagged = s.burst() == 0 ? 0 : books.flaggedCount(burstPrefix);
+            if (s.burst() > 0 && burstFlagged == 0) {
+                problems.add("a burst of " + s.burst() + " payments from one customer: none was flagged by the fraud screen");
+            }
+            if (burstSamples.errorCount() > 0) problems.add("burst hand-overs failed: " + burstSamples.errorsByKind());
             Map<String, String> table = summary(s, samples, posted, t0, flagged, planned);
+            if (s.burst() > 0) {
+                table.put("burst from one customer", burstFlagged + " of " + s.burst() + " flagged for review ("
+                        + books.recordedCount(burstPrefix) + " recorded)");
+            }
             print(table, samples, problems);
             writeReport(s, samples, posted, t0, table, problems);
             return problems.isEmpty() && samples.errorCount() == 0 ? 0 : 1;
         }
     }
 
-    private static void drive(LoadSettings s, Http http, Samples samples, String prefix, long planned, BooksCheck books, long t0)
-            throws InterruptedException {
+    private static void drive(LoadSettings s, Http http, Samples samples, Samples burstSamples, String prefix, String burstPrefix,
+                              long planned, BooksCheck books, long t0) throws InterruptedException {
         SplittableRandom random = new SplittableRandom(s.seed());
         Semaphore inFlight = new Semaphore(s.maxInFlight());
         long intervalNanos = Math.round(1_000_000_000.0 / s.ratePerSecond());
         long startNanos = System.nanoTime();
         long nextProgress = startNanos + 1_000_000_000L;
+        long burstEvery = s.burst() == 0 ? 0 : Math.max(1, planned / s.burst());
+        String burstCustomer = "cust_" + burstPrefix + "one";
+        long burstSent = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0; i < planned; i++) {
                 long due = startNanos + i * intervalNanos;
@@ -102,6 +124,16 @@ public final class LoadGenerator {
                 long amount = s.minAmountPaise() + random.nextLong(s.maxAmountPaise() - s.minAmountPaise() + 1);
                 boolean viaWebhook = random.nextDouble() < s.webhookShare();
                 long n = i;
+                if (burstEvery > 0 && i % burstEvery == 0 && burstSent < s.burst()) {
+                    long b = burstSent++;
+                    pool.submit(() -> {
+                        try {
+                            one(http, burstSamples, burstPrefix + b, s.communities().get(0), amount, burstCustomer, false, n);
+                        } catch (RuntimeException e) {
+                            burstSamples.error("exception: " + e.getClass().getSimpleName());
+                        }
+                    });
+                }
                 samples.started.incrementAndGet();
                 if (!inFlight.tryAcquire()) {
                     samples.error("shed: more than " + s.maxInFlight() + " in flight");
@@ -109,7 +141,8 @@ public final class LoadGenerator {
                 }
                 pool.submit(() -> {
                     try {
-                        one(http, samples, prefix + n, community, amount, viaWebhook, n);
+                        // A customer of its own per payment: one event, many buyers.
+                        one(http, samples, prefix + n, community, amount, "cust_" + prefix + n, viaWebhook, n);
                     } catch (RuntimeException e) {
                         samples.error("exception: " + e.getClass().getSimpleName());
                     } finally {
@@ -123,9 +156,9 @@ public final class LoadGenerator {
         }
     }
 
-    private static void one(Http http, Samples samples, String orderId, String community, long amountPaise, boolean viaWebhook, long n) {
-        // A customer of its own per payment: the per-customer velocity check is not what a load test measures.
-        Http.Reply order = http.createOrder(orderId, community, amountPaise, "cust_" + orderId, String.format("9%09d", n % 1_000_000_000L));
+    private static void one(Http http, Samples samples, String orderId, String community, long amountPaise, String customerId,
+                            boolean viaWebhook, long n) {
+        Http.Reply order = http.createOrder(orderId, community, amountPaise, customerId, String.format("9%09d", n % 1_000_000_000L));
         if (order.status() != 200) {
             samples.error("simulator create order: HTTP " + order.status());
             return;
@@ -170,6 +203,14 @@ public final class LoadGenerator {
         }
         System.out.println();
         return books.postedAt(prefix);
+    }
+
+    /** Waits (within the drain timeout) until the fraud screen has decided on every burst payment that was recorded. */
+    private static void awaitScreened(LoadSettings s, BooksCheck books, String burstPrefix) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + s.drainTimeout().toMillis();
+        while (books.screenedCount(burstPrefix) < books.recordedCount(burstPrefix) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
     }
 
     private static Map<String, String> summary(LoadSettings s, Samples samples, Map<String, Long> posted, long t0, long flagged, long planned) {

@@ -13,7 +13,8 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
                     String databaseUser, String databasePassword, double ratePerSecond, Duration duration,
                     double webhookShare, List<String> communities, long minAmountPaise, long maxAmountPaise,
                     Duration drainTimeout, int maxInFlight, Path reportDir, String runId, long seed,
-                    URI tokenUrl, String clientId, String clientSecret, String scope, boolean expectNoneParked) {
+                    URI tokenUrl, String clientId, String clientSecret, String scope, boolean expectNoneParked,
+                    int burst, Integer velocityFloor) {
 
     static final String USAGE = """
             usage: commdesk-load [--option value ...]
@@ -37,6 +38,13 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
               --token-url URL           OAuth2 token endpoint; with --client-id/--client-secret the API is
                                         called with a client_credentials token (--scope, optional)
               --allow-parked            do not fail when payments end under review or parked
+              --burst N                 also N payments from ONE customer into the first community, spread
+                                        over the run (order ids loadburst_<run>_*); the run fails unless the
+                                        fraud screen flags some of them (0: none)
+              --velocity-floor N        before the run, set fraud.velocityFloor of every --communities
+                                        community to N (what its owner sets through PUT
+                                        /api/v1/communities/{id} before a big event), written through
+                                        --database-url, as a seed
             """;
 
     static LoadSettings parse(String[] args, Map<String, String> env) {
@@ -54,7 +62,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         List<String> known = List.of("api", "simulator", "sim-client-id", "sim-client-secret", "database-url", "database-user",
                 "database-password", "rate", "duration", "webhook-share", "communities", "min-amount-paise", "max-amount-paise",
                 "drain-timeout", "max-in-flight", "report-dir", "seed", "token-url", "client-id", "client-secret", "scope",
-                "allow-parked", "help");
+                "allow-parked", "burst", "velocity-floor", "help");
         for (String k : a.keySet()) if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k);
         if (a.containsKey("help")) throw new IllegalArgumentException("help");
 
@@ -74,6 +82,11 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         List<String> communities = Arrays.stream(a.getOrDefault("communities", "demo-community").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (communities.isEmpty()) throw new IllegalArgumentException("--communities is empty");
+        int burst = Integer.parseInt(a.getOrDefault("burst", "0"));
+        if (burst < 0 || burst > 10_000) throw new IllegalArgumentException("--burst must be in [0, 10000]");
+        Integer floor = a.containsKey("velocity-floor") ? Integer.valueOf(a.get("velocity-floor")) : null;
+        // The same bounds the onboarding API accepts for fraud.velocityFloor.
+        if (floor != null && (floor < 1 || floor > 1_000_000)) throw new IllegalArgumentException("--velocity-floor must be in [1, 1000000]");
         String runId = Long.toString(System.currentTimeMillis(), 36);
         return new LoadSettings(URI.create(a.getOrDefault("api", "http://127.0.0.1:8080")),
                 URI.create(a.getOrDefault("simulator", "http://127.0.0.1:8099")),
@@ -82,7 +95,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
                 rate, duration, share, communities, min, max, duration(a.getOrDefault("drain-timeout", "PT180S")), inFlight,
                 Path.of(a.getOrDefault("report-dir", "target/load-report")), runId, Long.parseLong(a.getOrDefault("seed", "1")),
                 a.containsKey("token-url") ? URI.create(a.get("token-url")) : null, a.get("client-id"), a.get("client-secret"),
-                a.get("scope"), !a.containsKey("allow-parked"));
+                a.get("scope"), !a.containsKey("allow-parked"), burst, floor);
     }
 
     private static Duration duration(String s) {
@@ -97,6 +110,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
     public String toString() {
         return "api=" + api + " simulator=" + simulator + " rate=" + ratePerSecond + "/s duration=" + duration
                 + " webhook-share=" + webhookShare + " communities=" + communities + " amounts=" + minAmountPaise + ".." + maxAmountPaise
-                + " paise max-in-flight=" + maxInFlight + " run=" + runId + (tokenUrl == null ? "" : " token=" + tokenUrl);
+                + " paise max-in-flight=" + maxInFlight + " run=" + runId + (tokenUrl == null ? "" : " token=" + tokenUrl)
+                + (burst == 0 ? "" : " burst=" + burst + " from one customer") + (velocityFloor == null ? "" : " velocity-floor=" + velocityFloor);
     }
 }

@@ -17,6 +17,17 @@ class LoadSettingsTest {
         assertThat(s.plannedPayments()).isEqualTo(3_000);
         assertThat(s.communities()).containsExactly("demo-community");
         assertThat(s.expectNoneParked()).isTrue();
+        assertThat(s.burst()).isZero();
+        assertThat(s.velocityFloor()).isNull();
+    }
+
+    @Test
+    void aBurstAndAnEventFloorAreOptIn() {
+        LoadSettings s = LoadSettings.parse(new String[] {"--burst", "20", "--velocity-floor", "10000"}, ENV);
+        assertThat(s.burst()).isEqualTo(20);
+        assertThat(s.velocityFloor()).isEqualTo(10_000);
+        assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--velocity-floor", "0"}, ENV)).hasMessageContaining("--velocity-floor");
+        assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--burst", "-1"}, ENV)).hasMessageContaining("--burst");
     }
 
     @Test

@@ -35,7 +35,10 @@ public final class TemporalConnections {
         WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(settings.address())
                 .setRpcTimeout(Duration.ofSeconds(10));
-        if (metrics != null) options.setMetricsScope(metrics);
+        if (metrics != null) {
+            options.setMetricsScope(metrics);
+            options.setGrpcClientInterceptors(java.util.List.of(new EagerStartMetrics(metrics)));
+        }
         try {
             if (settings.tlsCertPath() != null && settings.tlsKeyPath() != null) {
                 try (InputStream cert = new FileInputStream(settings.tlsCertPath());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import com.commdesk.workflows.SearchKeys;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -256,21 +257,33 @@ class PaymentWorkflowTest {
     }
 
     @Test
-    void theSameOrderNeverStartsASecondPayment() {
+    void theSameOrderNeverStartsASecondPayment() throws Exception {
+        // The first payment is held at review so it is certainly running when the second start arrives (without
+        // the hold, a fast first run could finish before it and the test would race the clock).
+        activities.verdict = new FraudVerdict(true, List.of("held for this test"));
         var first = WorkflowClient.start(stub("p10")::process, request("p10"));
+        awaitStage("p10", PaymentStage.UNDER_REVIEW);
         assertThatThrownBy(() -> WorkflowClient.start(stub("p10")::process, request("p10")))
                 .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
 
-        // What the API and the webhook do: USE_EXISTING attaches to the running payment instead of failing.
-        PaymentWorkflow again = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
-                .setWorkflowId(PaymentWorkflow.workflowId("order-p10"))
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-                .build());
-        var second = WorkflowClient.start(again::process, request("p10"));
+        // What the API and the webhook do: USE_EXISTING attaches to the running payment instead of failing,
+        // and REJECT_DUPLICATE refuses a new run once it has ended.
+        var second = WorkflowClient.start(asTheApiStartsIt("p10")::process, request("p10"));
         assertThat(second.getRunId()).isEqualTo(first.getRunId());
 
-        result("p10");
+        running("p10").review(new ReviewDecision(ReviewDecision.Outcome.APPROVE, "risk-meera", "known sponsor"));
+        assertThat(result("p10").stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThatThrownBy(() -> WorkflowClient.start(asTheApiStartsIt("p10")::process, request("p10")))
+                .isInstanceOf(WorkflowExecutionAlreadyStarted.class);
         assertThat(activities.calls.stream().filter("post"::equals)).hasSize(1);
+    }
+
+    private PaymentWorkflow asTheApiStartsIt(String paymentId) {
+        return client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE)
+                .setWorkflowId(PaymentWorkflow.workflowId("order-" + paymentId))
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
     }
 }
