@@ -286,6 +286,29 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     }
 
     @Test
+    void aWorkflowsReturnOnAFailedAfterCashfreesRecordedSuccessMovesNothing() {
+        // Last review, M1: "confirm paid", then Cashfree's SUCCESS and FAILED race; the SUCCESS is recorded first, but the
+        // FAILED's signal reaches the workflow first, and its in-memory state says "paid on finance's word, Cashfree
+        // refused": it asks the ledger to return the money. The ledger's record says SUCCESS: nothing moves.
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("available_paise")).isZero();
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(journals("PAYOUT_REVERSED")).isZero();
+        assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
+        // Cashfree's REVERSED, recorded, still returns the money once.
+        payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
+        payouts.reversePaid(id, "reversed after success: ACCOUNT_CLOSED");
+        payouts.reversePaid(id, "reversed after success: ACCOUNT_CLOSED, again");
+        assertThat(wallet("paid_out_paise")).isZero();
+        assertThat(wallet("available_paise")).isEqualTo(owner);
+        assertThat(journals("PAYOUT_REVERSED")).isEqualTo(1);
+    }
+
+    @Test
     void aSuccessContradictingCashfreesFailedRelocksTheMoneyForFinance() {
         // Review P4: Cashfree said FAILED, the money went back to available; its SUCCESS then contradicts it. Leaving the
         // money available lets the next settlement pay it while finance investigates: it is locked again and finance asked.

@@ -571,7 +571,8 @@ class PayoutWorkflowsTest {
         String id = onlyPayout(startSettlement(DEMO, "system"));
         PayoutWorkflow wf = awaitStage(id, PayoutStage.PAID);
         assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
-        var reversed = sim.payouts().reverse(id); // the bank sends it back; the webhook controller would signal this:
+        var reversed = sim.payouts().reverse(id); // the bank sends it back; the webhook controller records it, then signals:
+        payouts.recordCashfreeAnswer(id, reversed.status(), reversed.statusCode());
         wf.transferUpdate(new TransferUpdate("evt-rev", reversed.status(), reversed.statusCode(), reversed.statusDescription(),
                 reversed.cfTransferId()));
         PayoutStatus s = result(id);

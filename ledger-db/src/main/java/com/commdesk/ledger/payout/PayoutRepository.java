@@ -697,7 +697,16 @@ public final class PayoutRepository {
      */
     public void reversePaid(String payoutId, String reason) {
         ledger.inTransaction(tx -> {
-            reversePaid(tx, require(tx, payoutId), reason);
+            PayoutRecord p = require(tx, payoutId);
+            if (p.getReversedJournalId() == null && p.getCashfreeSuccessAt() != null && !"REVERSED".equals(p.getCashfreeStatus())) {
+                // Cashfree said SUCCESS (sticky, under the row lock) and has not said REVERSED: a workflow asking to return
+                // the money decided from what it had taken in (e.g. a FAILED whose signal overtook the SUCCESS recorded
+                // before it). Never returned on a contradiction: nothing moves, finance is told (last review, M1).
+                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "not returned (" + reason + "): Cashfree said SUCCESS at "
+                        + p.getCashfreeSuccessAt() + " and its record says " + p.getCashfreeStatus() + "; the payout stays paid");
+                return null;
+            }
+            reversePaid(tx, p, reason);
             return null;
         });
     }
