@@ -167,17 +167,4 @@ public class CashfreeWebhookController {
         }
     }
 
-    /** Signals the payment's workflow with a webhook event, starting it if need be (PaymentStarter calls it, off the request). */
-    static void signalWithStart(WorkflowClient workflows, PaymentRequest request, CashfreeEvent event) {
-        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request));
-        BatchRequest batch = workflows.newSignalWithStartRequest();
-        batch.add(stub::process, request);
-        batch.add(stub::cashfreeEvent, event);
-        try {
-            workflows.signalWithStart(batch);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-            // The payment's workflow has already finished: nothing left to tell it.
-        }
-    }
-
 }

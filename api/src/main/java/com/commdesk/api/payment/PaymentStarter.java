@@ -4,10 +4,13 @@ import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
 import com.commdesk.workflows.payment.CashfreeEvent;
 import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PaymentWorkflow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.BatchRequest;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -67,7 +70,7 @@ public class PaymentStarter {
     private static java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter(WorkflowClient workflows) {
         return (request, event) -> {
             if (event == null) PaymentsController.start(workflows, request);
-            else CashfreeWebhookController.signalWithStart(workflows, request, event);
+            else signalWithStart(workflows, request, event);
         };
     }
 
@@ -159,5 +162,18 @@ public class PaymentStarter {
         sweeper.shutdownNow();
         starts.shutdown();
         starts.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Signals the payment's workflow with a webhook event, starting it if need be (off the request thread). */
+    private static void signalWithStart(WorkflowClient workflows, PaymentRequest request, CashfreeEvent event) {
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request));
+        BatchRequest batch = workflows.newSignalWithStartRequest();
+        batch.add(stub::process, request);
+        batch.add(stub::cashfreeEvent, event);
+        try {
+            workflows.signalWithStart(batch);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            // The payment's workflow has already finished: nothing left to tell it.
+        }
     }
 }
