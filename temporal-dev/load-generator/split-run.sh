@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The load generator against the platform as it is deployed: the API and the worker as JVMs of their own, with
+# the dev stack's infrastructure (embedded PostgreSQL, the real Temporal dev server, the Cashfree simulator,
+# the development authorization server) beside them — on ONE machine, with the API given the CPU first:
+#   API JVM, PostgreSQL, simulator + authorization server, load generator: nice 0
+#   worker JVM and the Temporal server:                                    nice WORKER_NICE (10)
+# On a machine of its own the API would run on its own cores (separate pods or nodes); on one 2-core box,
+# CPU priority is the stand-in: the API answers first, the workflows catch up behind it. The kernel's
+# autogroup scheduling would make nice meaningless between the processes' sessions, so it is switched off
+# while the run lasts (needs root; the previous value is restored).
+#
+#   temporal-dev/load-generator/split-run.sh [load-generator options...]
+# e.g. split-run.sh --rate 100 --duration PT60S --webhook-share 0 --drain-timeout PT600S --allow-parked
+# Needs: ./mvnw -q install -DskipTests, and the Temporal CLI (temporal-dev/real-temporal/temporal-cli.sh install).
+# Ports: API 38080, worker 38081, Temporal 37233 (UI 38233), simulator 38099, authorization server 39000.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+dev_jar="$root/temporal-dev/dev-stack/target/commdesk-dev.jar"
+api_jar=$(ls "$root"/api/target/api-*-boot.jar | head -1)
+worker_jar=$(ls "$root"/worker/target/worker-*-boot.jar | head -1)
+load_jar="$root/temporal-dev/load-generator/target/commdesk-load.jar"
+worker_nice="${WORKER_NICE:-10}"
+for f in "$dev_jar" "$api_jar" "$worker_jar" "$load_jar"; do [ -f "$f" ] || { echo "split-run: $f missing (./mvnw -q install -DskipTests)"; exit 1; }; done
+dir=$(mktemp -d /tmp/split-run.XXXXXX)
+echo "split-run: logs in $dir"
+
+autogroup=/proc/sys/kernel/sched_autogroup_enabled
+autogroup_was=""
+if [ -w "$autogroup" ]; then autogroup_was=$(cat "$autogroup"); echo 0 >"$autogroup"; fi
+infra=""; api=""; worker=""
+stop() {
+  [ -z "$api$worker" ] || { kill -TERM $api $worker 2>/dev/null || true; wait $api $worker 2>/dev/null || true; }
+  [ -z "$infra" ] || { kill -TERM "$infra" 2>/dev/null || true; wait "$infra" 2>/dev/null || true; }
+  [ -z "$autogroup_was" ] || echo "$autogroup_was" >"$autogroup"
+}
+trap 'stop' EXIT
+
+COMMDESK_DEV_APPS=none COMMDESK_DEV_ENV_FILE="$dir/app.env" COMMDESK_TEMPORAL=cli TEMPORAL_PORT=37233 TEMPORAL_UI_PORT=38233 \
+  CASHFREE_SIM_PORT=38099 AUTH_PORT=39000 java -jar "$dev_jar" >"$dir/infra.log" 2>&1 &
+infra=$!
+for _ in $(seq 1 180); do grep -q 'API/Worker' "$dir/infra.log" && break; kill -0 "$infra" 2>/dev/null || break; sleep 1; done
+[ -s "$dir/app.env" ] || { echo "split-run: the infrastructure did not start"; tail -20 "$dir/infra.log"; exit 1; }
+# The Temporal server is a child of the infrastructure JVM; it is the workflows' side of the machine.
+for pid in $(pgrep -f 'temporal.* server start-dev' || true); do renice -n "$worker_nice" -p "$pid" >/dev/null; done
+
+env_args=()
+while IFS='=' read -r key value; do
+  case "$key" in LOG_FORMAT|API_*|WORKER_*) continue ;; esac
+  if [[ "$value" == *.pem && -f "$value" ]]; then value=$(cat "$value"); fi
+  env_args+=("$key=$value")
+  case "$key" in DATABASE_URL|DATABASE_USER|DATABASE_PASSWORD) printf -v "$key" '%s' "$value" ;; esac
+done <"$dir/app.env"
+env_args+=(commdesk.db.migrate=false)
+env "${env_args[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=38081 nice -n "$worker_nice" java -jar "$worker_jar" >"$dir/worker.log" 2>&1 &
+worker=$!
+env "${env_args[@]}" API_HOST=127.0.0.1 API_PORT=38080 java -jar "$api_jar" >"$dir/api.log" 2>&1 &
+api=$!
+up() { curl -fs "http://127.0.0.1:$1/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; }
+for _ in $(seq 1 180); do up 38080 && up 38081 && break; sleep 1; done
+up 38080 && up 38081 || { echo "split-run: the API or worker did not become healthy"; tail -20 "$dir/api.log" "$dir/worker.log"; exit 1; }
+# The simulator delivers Cashfree's signed webhooks to this API (the dev stack does this for its own API).
+curl -fs -X PUT -H 'Content-Type: application/json' -d '{"url":"http://127.0.0.1:38080/webhooks/cashfree/pg"}' \
+  http://127.0.0.1:38099/__sim/webhook >/dev/null
+curl -fs -X PUT -H 'Content-Type: application/json' -d '{"url":"http://127.0.0.1:38080/webhooks/cashfree/payouts"}' \
+  http://127.0.0.1:38099/__sim/payouts/webhook >/dev/null
+echo "split-run: API pid $api (nice 0), worker pid $worker (nice $worker_nice), Temporal reniced to $worker_nice; $(uptime)"
+
+rc=0
+java -jar "$load_jar" --api http://127.0.0.1:38080 --simulator http://127.0.0.1:38099 \
+  --database-url "$DATABASE_URL" --database-user "${DATABASE_USER:-postgres}" ${DATABASE_PASSWORD:+--database-password "$DATABASE_PASSWORD"} \
+  --token-url http://127.0.0.1:39000/oauth2/token --client-id commdesk-app --client-secret dev-app-secret-not-a-secret \
+  --report-dir "$dir/report" "$@" || rc=$?
+echo "split-run: load generator exit $rc; $(uptime)"
+exit $rc
