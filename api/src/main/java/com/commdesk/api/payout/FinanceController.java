@@ -110,7 +110,11 @@ public class FinanceController {
         return new PayoutView(p, payouts.events(payoutId));
     }
 
-    public record BulkApproval(List<String> payoutIds, String note) {}
+    /**
+     * {@code flagGenerations}: per payout id, the {@code flagGeneration} the approver's list showed (optional; the
+     * dashboard always sends it). A payout flagged or cleared since is skipped, not approved (review P7).
+     */
+    public record BulkApproval(List<String> payoutIds, String note, Map<String, Integer> flagGenerations) {}
 
     public record Outcome(String payoutId, String result, String detail) {}
 
@@ -134,6 +138,9 @@ public class FinanceController {
             else if (caller.isSamePerson(p.userId())) out.add(new Outcome(id, "skipped", "four eyes: this payout is to you"));
             else if (p.flaggedReason() != null) out.add(new Outcome(id, "skipped", "flagged for investigation: " + p.flaggedReason()
                     + " (approve it on its own)"));
+            else if (changedSinceSeen(body.flagGenerations() == null ? null : body.flagGenerations().get(id), p)) {
+                out.add(new Outcome(id, "skipped", changedSince(body.flagGenerations().get(id), p)));
+            }
             else {
                 signal(id).approve(new PayoutDecision(who, body.note(), p.flagGeneration()));
                 out.add(new Outcome(id, "approved", null));
@@ -142,13 +149,20 @@ public class FinanceController {
         return out;
     }
 
-    public record Decision(String note) {}
+    /**
+     * {@code flagGeneration}: the payout's {@code flagGeneration} as the approver saw it (GET or the pending list), like an
+     * If-Match: when the payout was flagged or cleared since, the approval is refused (409) and nothing is signalled (review
+     * P7). Optional for API clients (then: as the API reads it now); the dashboard always sends it.
+     */
+    public record Decision(String note, Integer flagGeneration) {}
 
     /** Approves one payout, flagged or not (still four eyes). */
     @PostMapping(path = "/payouts/{payoutId}/approve")
     public ResponseEntity<?> approveOne(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
         String who = Caller.current().subject();
         Payout p = awaitingDecision(payoutId);
+        Integer seen = d == null ? null : d.flagGeneration();
+        if (changedSinceSeen(seen, p)) throw new ApiProblem(HttpStatus.CONFLICT, "Changed since you looked", changedSince(seen, p), null);
         // The flags this approver saw: a flag raised after this read makes the approval not count (docs/payouts.md).
         signal(p.payoutId()).approve(new PayoutDecision(who, d == null ? null : d.note(), p.flagGeneration()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "approve"));
@@ -295,6 +309,19 @@ public class FinanceController {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    /** The approver saw an older (or another) flag generation than the payout's now: flagged or cleared since. */
+    private static boolean changedSinceSeen(Integer seen, Payout p) {
+        if (seen == null) return false;
+        if (seen < 0) throw ApiProblem.invalid("flagGeneration", "flagGeneration must be >= 0");
+        return seen.intValue() != p.flagGeneration();
+    }
+
+    private static String changedSince(Integer seen, Payout p) {
+        return "payout " + p.payoutId() + " was flagged or cleared since you looked (flag generation " + seen + ", now "
+                + p.flagGeneration() + (p.flaggedReason() == null ? "" : ", flagged: " + p.flaggedReason())
+                + "); look at it again before approving";
+    }
 
     private Payout awaitingDecision(String payoutId) {
         Payout p = find(payoutId);

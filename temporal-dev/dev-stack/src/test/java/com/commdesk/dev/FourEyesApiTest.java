@@ -19,7 +19,8 @@ import tools.jackson.databind.ObjectMapper;
  * Four eyes over HTTP with tokens from the embedded authorization server: the finance user who started a
  * settlement (approver1, logged in through the login page) cannot approve its payout, not even as
  * "APPROVER1" (subjects compare case-insensitively) or in bulk; the payout's recipient cannot approve
- * its own payout; a second approver (approver2) can, and the payout is paid once.
+ * its own payout; a second approver (approver2) can, and the payout is paid once — but not with an approval of what it
+ * saw before the payout was flagged (review P7: the flag generation it read goes with the approval, like an If-Match).
  */
 class FourEyesApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -76,7 +77,25 @@ class FourEyesApiTest {
         assertThat(bulk.get(0).path("result").asText()).isEqualTo("skipped");
         assertThat(stack.simulator().payouts().transferRequests(payoutId)).isZero();
 
-        assertThat(call(SharedStack.userToken("approver2"), "POST", approve, "{\"note\":\"checked\"}").statusCode()).isEqualTo(202);
+        // Review P7: approver2 looks at the payout; approver1 flags it before approver2 clicks approve. The approval carries the
+        // flag generation approver2 saw, so it is refused (409) and nothing is signalled; approving what is there now counts.
+        String approver2 = SharedStack.userToken("approver2");
+        int seen = JSON.readTree(SharedStack.send(approver2, "GET", "/api/v1/finance/payouts/" + payoutId, null, null, Map.of()).body())
+                .path("payout").path("flagGeneration").asInt(-1);
+        assertThat(seen).isGreaterThanOrEqualTo(0);
+        assertThat(call(approver1, "POST", "/api/v1/finance/payouts/" + payoutId + "/flag", "{\"reason\":\"bank details changed\"}")
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> stale = call(approver2, "POST", approve, "{\"note\":\"looked fine\",\"flagGeneration\":" + seen + "}");
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
+        assertThat(stale.body()).contains("flagged or cleared since you looked").contains("bank details changed");
+        assertThat(JSON.readTree(SharedStack.send(approver2, "GET", "/api/v1/finance/payouts/" + payoutId, null, null, Map.of()).body()).path("payout")
+                .path("status").asText()).isEqualTo("PENDING_APPROVAL");
+        assertThat(stack.simulator().payouts().transferRequests(payoutId)).isZero();
+        int now = JSON.readTree(SharedStack.send(approver2, "GET", "/api/v1/finance/payouts/" + payoutId, null, null, Map.of()).body())
+                .path("payout").path("flagGeneration").asInt();
+        assertThat(now).isEqualTo(seen + 1);
+        assertThat(call(approver2, "POST", approve, "{\"note\":\"checked the new bank details\",\"flagGeneration\":" + now + "}")
+                .statusCode()).isEqualTo(202);
         JsonNode paid = PayoutsApiTest.await("/api/v1/finance/payouts/" + payoutId, v -> "PAID".equals(v.path("payout").path("status").asText()));
         assertThat(paid.path("payout").path("decidedBy").asText()).isEqualTo("approver2");
         assertThat(stack.simulator().payouts().transferRequests(payoutId)).isEqualTo(1);

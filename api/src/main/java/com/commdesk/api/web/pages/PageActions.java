@@ -29,9 +29,13 @@ public class PageActions extends DashboardPage {
 
     /** Approve one payout (the workflow's approve signal); the requester or the recipient is refused by the API (four eyes). */
     @PostMapping("/finance/payouts/{payoutId}/approve")
-    public String approve(@PathVariable String payoutId, @RequestParam(required = false) String note, RedirectAttributes flash) {
+    public String approve(@PathVariable String payoutId, @RequestParam(required = false) String note,
+                          @RequestParam(required = false) Integer flagGeneration, RedirectAttributes flash) {
         String id = id(payoutId);
-        boolean done = act(flash, () -> api.post("/api/v1/finance/payouts/" + id + "/approve", body("note", note)),
+        // The flag generation the page showed goes with the approval: flagged or cleared since, the API refuses it (409).
+        Map<String, Object> decision = new LinkedHashMap<>(body("note", note));
+        if (flagGeneration != null) decision.put("flagGeneration", flagGeneration);
+        boolean done = act(flash, () -> api.post("/api/v1/finance/payouts/" + id + "/approve", decision),
                 "Approved payout " + id + ": its transfer is on its way.");
         return done ? "redirect:/dashboard/payouts/" + id : "redirect:/dashboard/finance";
     }
