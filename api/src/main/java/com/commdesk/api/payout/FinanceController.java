@@ -112,7 +112,7 @@ public class FinanceController {
 
     /**
      * {@code flagGenerations}: per payout id, the {@code flagGeneration} the approver's list showed (optional; the
-     * dashboard always sends it). A payout flagged or cleared since is skipped, not approved (review P7).
+     * dashboard always sends it). A payout flagged since is skipped, not approved (review P7).
      */
     public record BulkApproval(List<String> payoutIds, String note, Map<String, Integer> flagGenerations) {}
 
@@ -151,7 +151,7 @@ public class FinanceController {
 
     /**
      * {@code flagGeneration}: the payout's {@code flagGeneration} as the approver saw it (GET or the pending list), like an
-     * If-Match: when the payout was flagged or cleared since, the approval is refused (409) and nothing is signalled (review
+     * If-Match: when the payout was flagged since, the approval is refused (409) and nothing is signalled (review
      * P7). Optional for API clients (then: as the API reads it now); the dashboard always sends it.
      */
     public record Decision(String note, Integer flagGeneration) {}
@@ -310,7 +310,7 @@ public class FinanceController {
 
     // ---- helpers ---------------------------------------------------------------------------------
 
-    /** The approver saw an older (or another) flag generation than the payout's now: flagged or cleared since. */
+    /** The approver saw an older (or another) flag generation than the payout's now: flagged since. */
     private static boolean changedSinceSeen(Integer seen, Payout p) {
         if (seen == null) return false;
         if (seen < 0) throw ApiProblem.invalid("flagGeneration", "flagGeneration must be >= 0");
@@ -318,7 +318,7 @@ public class FinanceController {
     }
 
     private static String changedSince(Integer seen, Payout p) {
-        return "payout " + p.payoutId() + " was flagged or cleared since you looked (flag generation " + seen + ", now "
+        return "payout " + p.payoutId() + " was flagged since you looked (flag generation " + seen + ", now "
                 + p.flagGeneration() + (p.flaggedReason() == null ? "" : ", flagged: " + p.flaggedReason())
                 + "); look at it again before approving";
     }

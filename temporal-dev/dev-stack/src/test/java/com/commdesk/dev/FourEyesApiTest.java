@@ -87,7 +87,7 @@ class FourEyesApiTest {
                 .statusCode()).isEqualTo(200);
         HttpResponse<String> stale = call(approver2, "POST", approve, "{\"note\":\"looked fine\",\"flagGeneration\":" + seen + "}");
         assertThat(stale.statusCode()).as(stale.body()).isEqualTo(409);
-        assertThat(stale.body()).contains("flagged or cleared since you looked").contains("bank details changed");
+        assertThat(stale.body()).contains("flagged since you looked").contains("bank details changed");
         assertThat(JSON.readTree(SharedStack.send(approver2, "GET", "/api/v1/finance/payouts/" + payoutId, null, null, Map.of()).body()).path("payout")
                 .path("status").asText()).isEqualTo("PENDING_APPROVAL");
         assertThat(stack.simulator().payouts().transferRequests(payoutId)).isZero();

@@ -32,7 +32,7 @@ public class PageActions extends DashboardPage {
     public String approve(@PathVariable String payoutId, @RequestParam(required = false) String note,
                           @RequestParam(required = false) Integer flagGeneration, RedirectAttributes flash) {
         String id = id(payoutId);
-        // The flag generation the page showed goes with the approval: flagged or cleared since, the API refuses it (409).
+        // The flag generation the page showed goes with the approval: flagged since, the API refuses it (409).
         Map<String, Object> decision = new LinkedHashMap<>(body("note", note));
         if (flagGeneration != null) decision.put("flagGeneration", flagGeneration);
         boolean done = act(flash, () -> api.post("/api/v1/finance/payouts/" + id + "/approve", decision),
