@@ -51,7 +51,7 @@ class PayoutLateSweepTest extends LedgerFixture {
     }
 
     PayoutLateSweep sweeper() {
-        return new PayoutLateSweep(payouts, payoutId -> false);
+        return new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.POST);
     }
 
     // ---- M3: changeset 104 over legacy rows ------------------------------------------------------
@@ -176,5 +176,68 @@ class PayoutLateSweepTest extends LedgerFixture {
         event("WEBHOOK", "cashfree", "TRANSFER_SUCCESS SUCCESS COMPLETED");
         runChangeset104();
         assertThat(dsl.fetchValue("select cashfree_success_at from payout where payout_id = ?", id)).isEqualTo(before);
+    }
+
+    // ---- the sweep's events and its paging (issue 10) ---------------------------------------------
+
+    /** Cashfree said SUCCESS, the payout was paid, Cashfree's REVERSED was recorded and no workflow posted it. */
+    void anUnpostedReversal(String payoutId) {
+        payouts.recordCashfreeAnswer(payoutId, "SUCCESS", "COMPLETED");
+        payouts.markPaid(payoutId);
+        payouts.recordCashfreeAnswer(payoutId, "REVERSED", "ACCOUNT_CLOSED");
+    }
+
+    long lateUnposted(String payoutId) {
+        return num("select count(*) from payout_event where payout_id = ? and status = 'LATE_UNPOSTED'", payoutId);
+    }
+
+    @Test
+    void aCandidateTheSweepCannotPostIsRecordedForFinanceOncePerReason() throws Exception {
+        anUnpostedReversal(id);
+        // Paid before its journal was written on the payout (simulated: the owner's damage): the reversal cannot be posted.
+        asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
+        var sweep = new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.POST);
+        for (int pass = 1; pass <= 3; pass++) {
+            assertThat(sweep.sweep(100)).as("pass " + pass).isEqualTo(new PayoutLateSweep.Result(1, 0, 0, 0, 1));
+        }
+        assertThat(lateUnposted(id)).as("three passes, one reason: one LATE_UNPOSTED").isEqualTo(1);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void theSweepPagesPastCandidatesWhoseWorkflowStillRuns() {
+        String second = lockedPayout("stl_2", "p2");
+        String third = lockedPayout("stl_3", "p3");
+        String ended = lockedPayout("stl_4", "p4");
+        var running = java.util.Set.of(id, second, third);
+        for (String p : java.util.List.of(id, second, third, ended)) anUnpostedReversal(p); // oldest change first: the running three
+        var swept = new PayoutLateSweep(payouts, running::contains, PayoutLateSweep.Mode.POST).sweep(2);
+        assertThat(swept).as("pages of 2: three running candidates do not hide the ended one")
+                .isEqualTo(new PayoutLateSweep.Result(4, 3, 0, 1, 0));
+        assertThat(payouts.payout(ended).orElseThrow().status()).isEqualTo("REVERSED");
+        assertThat(running).allSatisfy(p -> assertThat(payouts.payout(p).orElseThrow().status()).isEqualTo("PAID"));
+    }
+
+    @Test
+    void theListingModeMovesNothingAndWritesNothing() {
+        anUnpostedReversal(id);
+        long events = num("select count(*) from payout_event where payout_id = ?", id);
+        var sweep = new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.LIST);
+        assertThat(sweep.sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 1, 0, 0));
+        assertThat(sweep.sweep(100).listed()).as("still a candidate on the next pass").isEqualTo(1);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(num("select count(*) from payout_event where payout_id = ?", id)).isEqualTo(events);
+        assertThat(payouts.unpostedReturns(100)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+    }
+
+    @Test
+    void theModeIsReadFromItsSettingAndAnUnknownOneIsRefused() {
+        assertThat(PayoutLateSweep.Mode.of("list")).isEqualTo(PayoutLateSweep.Mode.LIST);
+        assertThat(PayoutLateSweep.Mode.of(" POST ")).isEqualTo(PayoutLateSweep.Mode.POST);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PayoutLateSweep.Mode.of("yes"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("list or post");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PayoutLateSweep.Mode.of(null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
