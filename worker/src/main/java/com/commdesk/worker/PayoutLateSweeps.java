@@ -20,8 +20,11 @@ import org.springframework.stereotype.Component;
 /**
  * Runs {@link PayoutLateSweep} periodically in every worker replica (safe concurrently: each post takes the payout's row
  * lock and is keyed by the payout): a PAID payout whose recorded Cashfree answer says the money came back, with no running
- * workflow, is posted. {@code commdesk.payouts.late.unposted} (gauge): such payouts found by the last sweep, including
- * those that could not be posted (alert if it stays above 0); {@code commdesk.payouts.late.swept} counts the posts.
+ * workflow, is posted, or only listed: {@code commdesk.payouts.late-sweep-mode} ({@code PAYOUTS_LATE_SWEEP_MODE}) is
+ * {@code list} unless set to {@code post} (fail closed: a first deploy over old data lists before it moves money; ops and
+ * finance read the list at {@code GET /api/v1/finance/payouts/late-returns}, docs/payouts.md).
+ * {@code commdesk.payouts.late.unposted} (gauge): such payouts found by the last sweep and not posted (listed only,
+ * or could not be posted; alert if it stays above 0); {@code commdesk.payouts.late.swept} counts the posts.
  */
 @Component
 public class PayoutLateSweeps {
@@ -33,12 +36,19 @@ public class PayoutLateSweeps {
     private final Counter swept;
 
     public PayoutLateSweeps(LedgerDatabase db, WorkflowClient client, MeterRegistry metrics,
-                            @Value("${commdesk.payouts.late-sweep-batch:500}") int batch) {
-        this.sweep = new PayoutLateSweep(new PayoutRepository(db.dsl()), payoutId -> running(client, payoutId));
+                            @Value("${commdesk.payouts.late-sweep-batch:500}") int batch,
+                            @Value("${commdesk.payouts.late-sweep-mode:list}") String mode) {
+        this.sweep = new PayoutLateSweep(new PayoutRepository(db.dsl()), payoutId -> running(client, payoutId),
+                PayoutLateSweep.Mode.of(mode));
+        if (sweep.mode() == PayoutLateSweep.Mode.LIST) {
+            log.warn("payout late-answer sweep lists only (commdesk.payouts.late-sweep-mode=list): candidates are at"
+                    + " GET /api/v1/finance/payouts/late-returns; set it to post once finance has reviewed them");
+        }
         this.batch = batch;
         Gauge.builder("commdesk.payouts.late.unposted", unposted, AtomicInteger::get)
                 .description("PAID payouts whose recorded Cashfree answer (REVERSED, or FAILED after a confirm-paid) no workflow posted,"
-                        + " found by the last sweep (alert if it stays above 0)").register(metrics);
+                        + " found by the last sweep and not posted by it: listed only (mode list) or refused (alert if it stays above 0)")
+                .register(metrics);
         this.swept = Counter.builder("commdesk.payouts.late.swept")
                 .description("Cashfree answers accepted by a payout workflow that ended without acting on them, posted by the sweep")
                 .register(metrics);

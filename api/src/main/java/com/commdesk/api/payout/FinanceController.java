@@ -203,6 +203,18 @@ public class FinanceController {
         return payouts.needingAttention(communityId, limit);
     }
 
+    /**
+     * The late-answer sweep's candidates (docs/payouts.md, "Backstop sweep"), oldest change first: PAID payouts whose
+     * recorded Cashfree answer says the money came back (REVERSED, or FAILED/REJECTED for one paid on finance's word alone)
+     * and nothing posted it. The sweep posts one once its workflow has ended, only in {@code post} mode; in {@code list}
+     * mode (the default) this is what it would post: review it before setting {@code PAYOUTS_LATE_SWEEP_MODE=post}.
+     */
+    @GetMapping(path = "/payouts/late-returns", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<Payout> lateReturns(@RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) throw ApiProblem.invalid("limit", "limit must be 1..1000");
+        return payouts.unpostedReturns(limit);
+    }
+
     public record Resolve(String outcome, String note) {}
 
     /**

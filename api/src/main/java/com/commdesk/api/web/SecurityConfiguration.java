@@ -77,6 +77,7 @@ public class SecurityConfiguration {
             Rule.of(PUT, "/api/v1/finance/beneficiaries", COMMUNITY_OWNER, MEMBER),
             Rule.of(GET, "/api/v1/finance/payouts/pending", FINANCE),
             Rule.of(GET, "/api/v1/finance/payouts/attention", FINANCE),
+            Rule.of(GET, "/api/v1/finance/payouts/late-returns", FINANCE_APPROVER, FINANCE_VIEWER, OPS),
             Rule.of(GET, "/api/v1/finance/distributions/review", FINANCE),
             Rule.of(GET, "/api/v1/finance/payouts/{payoutId}", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER, MEMBER),
             Rule.of(POST, "/api/v1/finance/payouts/**", FINANCE_APPROVER),

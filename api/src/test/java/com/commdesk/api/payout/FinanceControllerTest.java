@@ -70,4 +70,18 @@ class FinanceControllerTest {
                 .andExpect(status().isForbidden());
         mvc.perform(get("/api/v1/finance/payouts/pending")).andExpect(status().isUnauthorized());
     }
+
+    @Test
+    void theLateSweepsCandidatesAreForFinanceAndOpsOnly() throws Exception {
+        // Not a payout id: the rule for GET /payouts/{payoutId} (owners and members) must not let them list every community's.
+        mvc.perform(get("/api/v1/finance/payouts/late-returns").with(as("u-admin1", Role.MEMBER)))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/api/v1/finance/payouts/late-returns").with(as("owner", Role.COMMUNITY_OWNER, "demo-community")))
+                .andExpect(status().isForbidden());
+        mvc.perform(get("/api/v1/finance/payouts/late-returns")).andExpect(status().isUnauthorized());
+        for (Role r : new Role[] {Role.FINANCE_VIEWER, Role.OPS}) {
+            mvc.perform(get("/api/v1/finance/payouts/late-returns?limit=0").with(as("x", r)))
+                    .andExpect(status().isBadRequest());
+        }
+    }
 }

@@ -996,7 +996,8 @@ public final class PayoutRepository {
             done = ledger.inTransaction(tx -> lateAnswer(tx, require(tx, payoutId), before, status, code, detail));
         } catch (LedgerException e) {
             if (e.retryable()) throw e;
-            recordEvent(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
+            // Once per payout and reason: the sweep meets the same refusal on every pass (and Cashfree may deliver again).
+            recordEventOnce(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
         }
         if (done.action() == LateAction.POSTED) {
@@ -1046,17 +1047,48 @@ public final class PayoutRepository {
      * first. {@link PayoutLateSweep} posts them through {@link #lateAnswer} once their workflow has ended.
      */
     public List<Payout> unpostedReturns(int limit) {
+        return unpostedReturns(null, limit).stream().map(LateCandidate::payout).toList();
+    }
+
+    /** A candidate of {@link #unpostedReturns(LateCandidate, int)}, with the key its page is sorted by. */
+    public record LateCandidate(Payout payout, OffsetDateTime updatedAt) {}
+
+    /**
+     * A page of {@link #unpostedReturns(int)} after {@code after} (keyset: last change, then payout id; null: the first page),
+     * so a sweep reaches every candidate however many of them it must leave to their running workflow.
+     */
+    public List<LateCandidate> unpostedReturns(LateCandidate after, int limit) {
         return ledger.once(tx -> tx.selectFrom(PAYOUT)
                 .where(PAYOUT.STATUS.eq("PAID"), PAYOUT.CASHFREE_STATUS.eq("REVERSED")
                         .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
-                                .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))))
-                .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+                                .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))),
+                        after == null ? DSL.noCondition()
+                                : DSL.row(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).gt(after.updatedAt(), after.payout().payoutId()))
+                .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit)
+                .fetch(r -> new LateCandidate(payoutOf(r), r.getUpdatedAt())));
     }
 
     public void recordEvent(String payoutId, String status, String actor, String detail) {
         ledger.once(tx -> {
             event(tx, payoutId, status, actor, detail);
             return null;
+        });
+    }
+
+    /**
+     * Appends the event unless the payout already has one with this status and detail (under the payout's row lock, so
+     * concurrent sweeps in several workers append it once). Returns whether it was appended.
+     */
+    public boolean recordEventOnce(String payoutId, String status, String actor, String detail) {
+        String text = detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail;
+        return ledger.inTransaction(tx -> {
+            tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional();
+            if (tx.fetchExists(PAYOUT_EVENT, PAYOUT_EVENT.PAYOUT_ID.eq(payoutId), PAYOUT_EVENT.STATUS.eq(status),
+                    text == null ? PAYOUT_EVENT.DETAIL.isNull() : PAYOUT_EVENT.DETAIL.eq(text))) {
+                return false;
+            }
+            event(tx, payoutId, status, actor, text);
+            return true;
         });
     }
 

@@ -98,6 +98,7 @@ class AccessMatrixTest {
                 {"communityId":"demo-community","role":"admins","userId":"u-admin1","name":"","bankAccountNumber":"1"}""", CO, MEM));
         c.add(call("GET", "/api/v1/finance/payouts/pending", null, FA, FV));
         c.add(call("GET", "/api/v1/finance/payouts/attention", null, FA, FV));
+        c.add(call("GET", "/api/v1/finance/payouts/late-returns", null, FA, FV, OPS));
         c.add(call("POST", "/api/v1/finance/payouts/no-such-payout/resolve", "{}", FA));
         c.add(call("GET", "/api/v1/finance/payouts/no-such-payout", null, FA, FV, CO, OTHER, MEM));
         c.add(call("POST", "/api/v1/finance/payouts/approve", "{}", FA));
