@@ -438,6 +438,19 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     }
 
     @Test
+    void aWorkflowsRequestToReturnThePaymentAfterTheRelockIsPaidMovesNothingWithoutCashfreesReversed() {
+        // The M1 rule for the relock round: Cashfree said SUCCESS and its record is not REVERSED, so a request to return the
+        // second payment (not a REVERSED from Cashfree) moves nothing.
+        paidReturnedAndHeldAgain();
+        payouts.resolve(id, "PAID", "bob", "dashboard shows it");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED");
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
+    }
+
+    @Test
     void aHeldPayoutPaidReturnedAndHeldAgainCanStillBeConfirmedFailedByTwo() {
         paidReturnedAndHeldAgain();
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");

@@ -698,7 +698,9 @@ public final class PayoutRepository {
     public void reversePaid(String payoutId, String reason) {
         ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if (paidOutNow(p) && p.getCashfreeSuccessAt() != null && !"REVERSED".equals(p.getCashfreeStatus())) {
+            // Not reversed yet, or paid again after a return (review M2): the payment that would be returned is the current one.
+            if ((p.getReversedJournalId() == null || paidOutNow(p)) && p.getCashfreeSuccessAt() != null
+                    && !"REVERSED".equals(p.getCashfreeStatus())) {
                 // Cashfree said SUCCESS (sticky, under the row lock) and has not said REVERSED: a workflow asking to return
                 // the money decided from what it had taken in (e.g. a FAILED whose signal overtook the SUCCESS recorded
                 // before it). Never returned on a contradiction: nothing moves, finance is told (last review, M1).
