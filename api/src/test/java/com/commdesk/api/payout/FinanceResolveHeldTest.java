@@ -3,6 +3,7 @@ package com.commdesk.api.payout;
 import static com.commdesk.api.web.Tokens.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -52,7 +53,8 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @WebMvcTest(controllers = FinanceController.class, properties = Tokens.ISSUER)
 @Import({SecurityConfiguration.class, ProblemResponses.class, FinanceResolveHeldTest.Beans.class})
-class FinanceResolveHeldTest {
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+class FinanceResolveHeldTest { // a fresh database per test: each starts from the demo owner's one payment
     @TestConfiguration
     static class Beans {
         @Bean
@@ -92,8 +94,10 @@ class FinanceResolveHeldTest {
         when(workflows.newWorkflowStub(PayoutWorkflow.class, id)).thenReturn(wf);
     }
 
-    @Test
-    void aPayoutPaidReturnedAndHeldAgainIsSettledPaidThroughTheEndpoint() throws Exception {
+    long owner;
+
+    /** The demo owner paid, holds released, a settlement opened; its payout confirmed paid by finance (alice). */
+    String aPayoutConfirmedPaid(String settlementId) {
         var dsl = db.dsl();
         var community = new CommunityRepository(dsl).find("demo-community").orElseThrow();
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
@@ -104,15 +108,23 @@ class FinanceResolveHeldTest {
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         PayoutRepository payouts = new PayoutRepository(dsl);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
-        long owner = wallet("available_paise");
-        payouts.open("stl_held", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId("stl_held", "owner", "u-owner");
+        owner = wallet("available_paise");
+        payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
+        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
         payouts.lock(id);
         payouts.sendPermit(id);
-        // Confirmed paid by finance, returned on Cashfree's FAILED, held again on Cashfree's SUCCESS (review M2).
         payouts.markNeedsAttention(id, "unknown for a day");
         payouts.resolve(id, "PAID", "alice", "the bank statement shows it");
         payouts.markPaid(id, true);
+        return id;
+    }
+
+    @Test
+    void aPayoutPaidReturnedAndHeldAgainIsSettledPaidThroughTheEndpoint() throws Exception {
+        var dsl = db.dsl();
+        PayoutRepository payouts = new PayoutRepository(dsl);
+        String id = aPayoutConfirmedPaid("stl_held");
+        // Returned on Cashfree's FAILED, held again on Cashfree's SUCCESS (review M2).
         payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED");
         payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS");
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
@@ -126,6 +138,29 @@ class FinanceResolveHeldTest {
         assertThat(wallet("locked_paise") + wallet("available_paise")).as("nothing locked for ever, nothing spendable twice").isZero();
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(payouts.settlement("stl_held").orElseThrow().status()).isEqualTo("PAID");
+        assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
+        assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
+    }
+
+    @Test
+    void aPaidPayoutCashfreeRefusedAfterItsSuccessIsReturnedOnFinancesFailedByTwoThroughTheEndpoint() throws Exception {
+        var dsl = db.dsl();
+        PayoutRepository payouts = new PayoutRepository(dsl);
+        String id = aPayoutConfirmedPaid("stl_refused");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED"); // review L1: on finance's list
+        ended(id);
+        mvc.perform(get("/api/v1/finance/payouts/attention").with(as("bob", Role.FINANCE_APPROVER)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$[0].payoutId").value(id));
+        String failed = "{\"outcome\":\"FAILED\",\"note\":\"the bank returned it\"}";
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("bob", Role.FINANCE_APPROVER))
+                .contentType(MediaType.APPLICATION_JSON).content(failed)).andExpect(status().isAccepted());
+        assertThat(wallet("paid_out_paise")).as("one person moves nothing").isEqualTo(owner);
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("carol", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON).content(failed))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("REVERSED"));
+        assertThat(wallet("paid_out_paise") + wallet("locked_paise")).isZero();
+        assertThat(wallet("available_paise")).as("back once").isEqualTo(owner);
         assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
         assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
     }
