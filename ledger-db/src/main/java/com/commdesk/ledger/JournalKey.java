@@ -49,10 +49,16 @@ public record JournalKey(JournalKind kind, String scope, String id) {
     /**
      * A movement of a payout's second round: its money was released, Cashfree then reported it paid after all, so it
      * was locked again ({@code payout_lock:payout_relock:<id>}); if the bank then sends it back, the money returns
-     * by {@code payout_failed:payout_relock:<id>} (the first release's key is never reused).
+     * by {@code payout_failed:payout_relock:<id>} (the first release's key is never reused). A payout whose first
+     * payment was returned already (paid, then reversed) and whose relocked money finance confirms paid is paid by
+     * {@code payout_paid:payout_relock:<id>}, and that second payment sent back by the bank comes back by
+     * {@code payout_reversed:payout_relock:<id>} (review M2).
      */
     static JournalKey payoutAfterRelock(JournalKind kind, String payoutId) {
-        if (kind != JournalKind.PAYOUT_LOCK && kind != JournalKind.PAYOUT_FAILED) throw new IllegalArgumentException(kind + " is not a relock movement");
+        if (kind != JournalKind.PAYOUT_LOCK && kind != JournalKind.PAYOUT_FAILED && kind != JournalKind.PAYOUT_PAID
+                && kind != JournalKind.PAYOUT_REVERSED) {
+            throw new IllegalArgumentException(kind + " is not a relock movement");
+        }
         return new JournalKey(kind, "payout_relock", payoutId);
     }
 

@@ -96,6 +96,28 @@ public final class WalletMovements {
         return w.journalId();
     }
 
+    /**
+     * The relocked money of a payout paid once and returned already is paid (locked -> paid out) by a journal of the
+     * relock's own round ({@code payout_paid:payout_relock:<id>}): the first round's {@code payout_paid:payout:<id>} is
+     * taken by the first payment, and reusing it would read as a retry of that one and move nothing (review M2).
+     */
+    public long payAfterRelock(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
+        return ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_PAID, payoutId), member.communityId(),
+                description, null, lines(Movement.PAYOUT_PAID, member, amountPaise), "paid-after-relock|" + payoutId + "|"
+                        + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise)).journalId();
+    }
+
+    /**
+     * That second payment ({@link #payAfterRelock}) sent back by the bank: paid out -> locked by
+     * {@code payout_reversed:payout_relock:<id>}, the exact negation of it; the money then returns to available by
+     * {@link #releaseAfterRelock}.
+     */
+    public long reverseAfterRelock(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
+        return ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_REVERSED, payoutId),
+                member.communityId(), description, null, lines(Movement.PAYOUT_REVERSED, member, amountPaise), "reversed-after-relock|"
+                        + payoutId + "|" + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise)).journalId();
+    }
+
     /** The lines of a movement (pure): debit the bucket the money leaves, credit the one it enters. */
     static List<JournalLine> lines(Movement m, Member member, long amountPaise) {
         return List.of(

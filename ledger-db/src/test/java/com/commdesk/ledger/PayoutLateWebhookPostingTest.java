@@ -136,14 +136,16 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         var done = payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED");
         assertThat(done.action()).isEqualTo(LateAction.UNPOSTED);
         // The same delivery retried (the first answer died before its event was recorded) and a second refusal with
-        // another event id: each must still see Cashfree's SUCCESS, never the contradicting FAILED it recorded.
+        // another event id: each must still see Cashfree's SUCCESS, never the contradicting FAILED it recorded (since
+        // review L1 the payout is with finance after the first: the others are recorded only, nothing moves).
         assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED again").action())
-                .isEqualTo(LateAction.UNPOSTED);
+                .isNotEqualTo(LateAction.POSTED);
         assertThat(payouts.lateAnswer(id, "REJECTED", "INVALID_ACCOUNT_FAIL", "TRANSFER_REJECTED").action())
-                .isEqualTo(LateAction.UNPOSTED);
+                .isNotEqualTo(LateAction.POSTED);
         assertThat(wallet("paid_out_paise")).as("Cashfree said SUCCESS: a contradicting FAILED is not a guess to act on").isEqualTo(owner);
         assertThat(journals("PAYOUT_REVERSED")).isZero();
-        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        // Review L1: nothing moves, but the payout is on finance's list (it stayed PAID with only an event before).
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).as("a refusal never takes back Cashfree's SUCCESS")
                 .isEqualTo("SUCCESS");
     }
@@ -372,5 +374,200 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(wallet("available_paise")).isZero();
         assertThat(wallet("locked_paise")).isEqualTo(owner);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+    }
+
+    // ---- review M2 / L1 / settlement totals (issue 10, h-held5) ----------------------------------------------------
+
+    long journalsKeyed(String key) {
+        return num("select count(*) from journal where idempotency_key = ?", key);
+    }
+
+    void assertTrialBalance() {
+        assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
+        assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
+    }
+
+    /** Paid on finance's word, returned on Cashfree's FAILED (REVERSED), then held again on Cashfree's SUCCESS. */
+    void paidReturnedAndHeldAgain() {
+        paidOnFinancesWord();
+        assertThat(payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED").action()).isEqualTo(LateAction.POSTED);
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void aPayoutPaidReturnedAndHeldAgainIsPaidOnFinancesConfirmationByTheRelocksOwnJournal() {
+        // Review M2: finance's PAID was saved as final, settleHeld refused it ("paid and returned once already"), and then
+        // "confirm FAILED" was refused as "already resolved": the money stayed locked for ever.
+        paidReturnedAndHeldAgain();
+        assertThat(payouts.resolve(id, "PAID", "bob", "Cashfree's dashboard and the bank show it credited").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settleHeld(id)).as("idempotent").contains("PAID");
+        // The member had it (first SUCCESS), it came back (REVERSED), Cashfree's SUCCESS says the member has it again.
+        assertThat(wallet("locked_paise")).as("nothing left locked").isZero();
+        assertThat(wallet("available_paise")).as("not spendable again").isZero();
+        assertThat(wallet("paid_out_paise")).as("paid out once, net of the return").isEqualTo(owner);
+        assertThat(journals("PAYOUT_PAID")).as("the first payment and the relock's").isEqualTo(2);
+        assertThat(journals("PAYOUT_REVERSED")).isEqualTo(1);
+        assertThat(journalsKeyed("payout_paid:payout_relock:" + id)).isEqualTo(1);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(num("select count(*) from payout where payout_id = ? and relock_paid_journal_id is not null", id)).isEqualTo(1);
+        assertTrialBalance();
+        // Redeliveries of Cashfree's answers move nothing more and do not reopen it.
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS again");
+        payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED again");
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
+        assertThat(journals("PAYOUT_PAID")).isEqualTo(2);
+    }
+
+    @Test
+    void aSecondPaymentTheBankSendsBackReturnsTheMoneyOnceByTheRelocksOwnJournals() {
+        paidReturnedAndHeldAgain();
+        payouts.resolve(id, "PAID", "bob", "dashboard shows it");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED").action()).isEqualTo(LateAction.POSTED);
+        assertThat(payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED again").action()).isNotEqualTo(LateAction.POSTED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertAllAvailableAgain();
+        assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isEqualTo(1);
+        assertThat(journalsKeyed("payout_failed:payout_relock:" + id)).isEqualTo(1);
+        assertTrialBalance();
+    }
+
+    @Test
+    void aWorkflowsRequestToReturnThePaymentAfterTheRelockIsPaidMovesNothingWithoutCashfreesReversed() {
+        // The M1 rule for the relock round: Cashfree said SUCCESS and its record is not REVERSED, so a request to return the
+        // second payment (not a REVERSED from Cashfree) moves nothing.
+        paidReturnedAndHeldAgain();
+        payouts.resolve(id, "PAID", "bob", "dashboard shows it");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED");
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
+    }
+
+    @Test
+    void aHeldPayoutPaidReturnedAndHeldAgainCanStillBeConfirmedFailedByTwo() {
+        paidReturnedAndHeldAgain();
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        assertTrialBalance();
+    }
+
+    @Test
+    void aResolutionTheLedgerCouldNotActOnIsNeverSavedAsFinal() {
+        // Review M2, second half: resolve() saved finance's PAID as final although settleHeld refused it, which then blocked
+        // every other resolution. A held payout whose relocked money a manual posting already paid: PAID is refused before
+        // anything is written, and the two-person FAILED stays open.
+        paidReturnedAndHeldAgain();
+        dsl.execute("update payout set relock_paid_journal_id = relock_journal_id where payout_id = ?", id);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payouts.resolve(id, "PAID", "bob", "dashboard shows it"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(num("select count(*) from payout where payout_id = ? and resolution_outcome is null and resolution_requested_by is null",
+                id)).as("nothing saved").isEqualTo(1);
+        dsl.execute("update payout set relock_paid_journal_id = null where payout_id = ?", id);
+        assertThat(payouts.resolve(id, "FAILED", "bob", "the bank shows nothing").ready()).isFalse();
+    }
+
+    /** Review L1: paid on finance's word, Cashfree then said SUCCESS, then FAILED (after the workflow ended). */
+    void paidThenSuccessThenFailed() {
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED").action())
+                .isEqualTo(LateAction.UNPOSTED);
+    }
+
+    String allocationStatuses() {
+        return dsl.fetchValue("select string_agg(distinct status, ',') from distribution_allocation where payout_id = ?", id).toString();
+    }
+
+    @Test
+    void aFailedAfterCashfreesSuccessPutsThePaidPayoutOnFinancesListAndConfirmPaidMovesNothing() {
+        paidThenSuccessThenFailed();
+        var p = payouts.payout(id).orElseThrow();
+        assertThat(p.status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(p.reason()).contains("FAILED").contains("SUCCESS");
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(wallet("paid_out_paise")).as("the money stays as it is: paid out").isEqualTo(owner);
+        assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
+        assertThat(allocationStatuses()).as("paid-out shares stay paid while finance looks").isEqualTo("PAID");
+        // Redelivered: nothing more.
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED again");
+        assertThat(payouts.events(id)).filteredOn(e -> e.status().equals("NEEDS_ATTENTION")).hasSize(2); // markNeedsAttention's and the hold's; the redelivery adds none
+        long journalsBefore = num("select count(*) from journal where idempotency_key like ?", "%:" + id);
+        // Finance: Cashfree's SUCCESS was right (one person; nothing moves).
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(num("select count(*) from journal where idempotency_key like ?", "%:" + id)).isEqualTo(journalsBefore);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(allocationStatuses()).isEqualTo("PAID");
+        // A later redelivery of the refusal does not reopen what finance decided.
+        payouts.lateAnswer(id, "REJECTED", "INVALID_ACCOUNT_FAIL", "TRANSFER_REJECTED");
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertTrialBalance();
+    }
+
+    @Test
+    void aFailedAfterCashfreesSuccessConfirmedFailedByTwoReturnsTheMoneyOnce() {
+        paidThenSuccessThenFailed();
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED again");
+        assertThat(payouts.resolve(id, "FAILED", "bob", "the bank returned it").ready()).isFalse();
+        assertThat(payouts.settleHeld(id)).as("one person: not ready").isEmpty();
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(payouts.resolve(id, "FAILED", "carol", "agreed").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED once more");
+        assertAllAvailableAgain();
+        assertThat(journals("PAYOUT_REVERSED")).isEqualTo(1);
+        assertThat(journalsKeyed("payout_reversed:payout:" + id)).isEqualTo(1);
+        assertThat(allocationStatuses()).isEqualTo("FAILED");
+        assertTrialBalance();
+    }
+
+    @Test
+    void holdingAndSettlingAHeldPayoutRefreshesTheSettlement() {
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.release(id, "FAILED", "Cashfree FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.refreshSettlement("stl_t")).isEqualTo("FAILED");
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS"); // held for finance
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).as("a payout of it is open again").isEqualTo("APPROVED");
+        payouts.resolve(id, "PAID", "bob", "dashboard shows it");
+        payouts.settleHeld(id);
+        var s = payouts.settlement("stl_t").orElseThrow();
+        assertThat(s.status()).isEqualTo("PAID");
+        assertThat(s.paidPaise()).isEqualTo(owner);
+    }
+
+    @Test
+    void aHoldByTheWorkflowsLatePaidRefreshesTheSettlement() {
+        paidOnFinancesWord();
+        payouts.refreshSettlement("stl_t");
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED");
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("REVERSED");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        assertThat(payouts.latePaid(id, "Cashfree SUCCESS COMPLETED after the payout ended REVERSED")).isFalse();
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("APPROVED");
+    }
+
+    @Test
+    void aPaidPayoutPutOnFinancesListRefreshesTheSettlement() {
+        paidOnFinancesWord();
+        assertThat(payouts.refreshSettlement("stl_t")).isEqualTo("PAID");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("APPROVED");
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        payouts.settleHeld(id);
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("PAID");
     }
 }

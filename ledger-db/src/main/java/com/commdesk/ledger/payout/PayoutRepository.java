@@ -698,7 +698,9 @@ public final class PayoutRepository {
     public void reversePaid(String payoutId, String reason) {
         ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if (p.getReversedJournalId() == null && p.getCashfreeSuccessAt() != null && !"REVERSED".equals(p.getCashfreeStatus())) {
+            // Not reversed yet, or paid again after a return (review M2): the payment that would be returned is the current one.
+            if ((p.getReversedJournalId() == null || paidOutNow(p)) && p.getCashfreeSuccessAt() != null
+                    && !"REVERSED".equals(p.getCashfreeStatus())) {
                 // Cashfree said SUCCESS (sticky, under the row lock) and has not said REVERSED: a workflow asking to return
                 // the money decided from what it had taken in (e.g. a FAILED whose signal overtook the SUCCESS recorded
                 // before it). Never returned on a contradiction: nothing moves, finance is told (last review, M1).
@@ -731,6 +733,15 @@ public final class PayoutRepository {
                     tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
                             .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 }
+            } else if (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null) {
+                // Paid, returned, locked again and paid again on finance's confirmation (review M2): this reversal returns the
+                // second payment, by the relock round's own journals.
+                long reversed = movements.reverseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " paid again, reversed by the bank: " + reason);
+                long failed = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                        "payout " + payoutId + " returned to available after the second payment's reversal: " + reason);
+                tx.update(PAYOUT).set(PAYOUT.RELOCK_REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             }
             setStatus(tx, payoutId, "REVERSED", null, reason);
     }
@@ -793,6 +804,11 @@ public final class PayoutRepository {
                 throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
                         + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
             }
+            String refused = unsettleable(r, outcome);
+            if (refused != null) {
+                // Held by the ledger (its workflow has ended): a resolution the books cannot take is never saved (review M2).
+                throw new IllegalStateException("payout " + payoutId + " cannot be resolved " + outcome + ": " + refused);
+            }
             String requested = r.getResolutionRequestedBy();
             boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
             if (confirming) {
@@ -827,7 +843,10 @@ public final class PayoutRepository {
      * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
     public boolean latePaid(String payoutId, String detail) {
-        return ledger.inTransaction(tx -> latePaid(tx, require(tx, payoutId), detail));
+        boolean paid = ledger.inTransaction(tx -> latePaid(tx, require(tx, payoutId), detail));
+        // Paid, or held for finance (open again): the settlement's totals follow either way.
+        payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
+        return paid;
     }
 
     /** {@link #latePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
@@ -912,47 +931,138 @@ public final class PayoutRepository {
     }
 
     /**
-     * Acts on finance's ready resolution of a payout {@link #holdForFinance held for finance} (its workflow has ended, so
-     * nothing else will): PAID, the relocked money is paid (PAYOUT_PAID, status PAID; not paid on finance's word alone
-     * when Cashfree said SUCCESS, so no later FAILED returns it); FAILED
-     * (confirmed by two), it returns to available by the relock's own release ({@code payout_failed:payout_relock:<id>}) and
-     * the payout is FAILED again (REVERSED if it had been paid and reversed). Returns the status, or empty when the payout is
-     * not held or its resolution is not ready. Idempotent. A payout paid once and returned already (review P5) cannot be
-     * paid a second time by its journals: PAID is refused (IllegalStateException) and finance confirms FAILED or escalates.
+     * Fail visible on a contradiction (review L1): Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout whose
+     * workflow has ended. Nothing moves (the money stays paid out: Cashfree's SUCCESS is not overridden by a guess); the
+     * payout becomes NEEDS_ATTENTION with the reason (finance's attention list, the gauge) and any earlier resolution
+     * cleared (kept in the events), and {@code refusal_after_success_at} is set (changeset 103): once only, so a redelivery
+     * or a later refusal never reopens what finance decided. Finance resolves it ({@link #settleHeld}).
+     */
+    private static void holdPaidForFinance(DSLContext tx, PayoutRecord p, String why) {
+        String payoutId = p.getPayoutId();
+        String reason = why + "; the money stays paid out until finance resolves it (PAID: nothing moves; FAILED, by two: it"
+                + " comes back)";
+        tx.update(PAYOUT).set(PAYOUT.STATUS, "NEEDS_ATTENTION").set(PAYOUT.REFUSAL_AFTER_SUCCESS_AT, DSL.currentOffsetDateTime())
+                .set(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()).set(PAYOUT.REASON, reason)
+                .setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY).setNull(PAYOUT.RESOLUTION_CONFIRMED_BY)
+                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+        event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; not posted");
+        event(tx, payoutId, "NEEDS_ATTENTION", "cashfree", reason);
+    }
+
+    /**
+     * Acts on finance's ready resolution of a payout held by the ledger after its workflow ended (nothing else will):
+     * <ul>
+     * <li>{@link #holdForFinance locked again} on Cashfree's contradicting SUCCESS: PAID pays the relocked money
+     * (PAYOUT_PAID, status PAID; not paid on finance's word alone when Cashfree said SUCCESS, so no later FAILED returns it)
+     * by {@code payout_paid:payout:<id>}, or, for a payout paid once and returned already (review M2), by the relock's own
+     * {@code payout_paid:payout_relock:<id>} (relock_paid_journal_id); FAILED (confirmed by two) returns it by the relock's
+     * own release ({@code payout_failed:payout_relock:<id>}) and the payout is FAILED again (REVERSED if it had been paid
+     * and reversed);</li>
+     * <li>{@link #holdPaidForFinance put on finance's list} on Cashfree's refusal after its own SUCCESS (review L1): PAID
+     * moves nothing (the money stayed paid out) and the payout is PAID again; FAILED (confirmed by two) returns the money
+     * once by {@link #reversePaid(DSLContext, PayoutRecord, String) the reversal} and the payout is REVERSED.</li>
+     * </ul>
+     * Returns the status, or empty when the payout is not held or its resolution is not ready; IllegalStateException
+     * (nothing written) when the books cannot take it ({@link #unsettleable}, which {@link #resolve} checks before it saves
+     * a resolution). Idempotent. The settlement's totals are refreshed after it acts.
      */
     public Optional<String> settleHeld(String payoutId) {
-        return ledger.inTransaction(tx -> {
+        Optional<String> done = ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if (p.getRelockJournalId() == null) return Optional.<String>empty();
-            if (p.getRelockFailedJournalId() != null || (!"NEEDS_ATTENTION".equals(p.getStatus()) && TERMINAL.contains(p.getStatus()))) {
-                return "NEEDS_ATTENTION".equals(p.getStatus()) ? Optional.<String>empty() : Optional.of(p.getStatus());
+            Hold hold = heldBy(p);
+            if (hold == null) return Optional.<String>empty();
+            if (!"NEEDS_ATTENTION".equals(p.getStatus())) {
+                return TERMINAL.contains(p.getStatus()) ? Optional.of(p.getStatus()) : Optional.<String>empty();
             }
-            if (!"NEEDS_ATTENTION".equals(p.getStatus())) return Optional.<String>empty();
             String outcome = p.getResolutionOutcome();
+            boolean ready = "PAID".equals(outcome) || ("FAILED".equals(outcome) && p.getResolutionConfirmedBy() != null);
+            if (!ready) return Optional.<String>empty();
+            String refused = unsettleable(p, outcome);
+            if (refused != null) throw new IllegalStateException("payout " + payoutId + ": " + refused);
             String by = p.getResolutionRequestedBy() + (p.getResolutionConfirmedBy() == null ? "" : " and " + p.getResolutionConfirmedBy());
-            if ("PAID".equals(outcome)) {
-                if (p.getPaidJournalId() != null) {
-                    throw new IllegalStateException("payout " + payoutId + " was paid and returned once already; a second payment"
-                            + " cannot be posted by its journals: confirm FAILED (money back to available) or escalate");
+            if (hold == Hold.REFUSAL) {
+                if ("PAID".equals(outcome)) {
+                    // Cashfree's SUCCESS stands: the money stayed paid out, nothing moves.
+                    setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by
+                            + ": Cashfree's refusal after its SUCCESS set aside");
+                    return Optional.of("PAID");
                 }
-                long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " paid: confirmed by finance after Cashfree's contradicting answers");
-                tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
+                reversePaid(tx, p, "confirmed failed by " + by + " after Cashfree's refusal following its SUCCESS");
+                return Optional.of("REVERSED");
+            }
+            if ("PAID".equals(outcome)) {
+                var paid = tx.update(PAYOUT);
+                if (p.getPaidJournalId() == null) {
+                    long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
+                            "payout " + payoutId + " paid: confirmed by finance after Cashfree's contradicting answers");
+                    paid.set(PAYOUT.PAID_JOURNAL_ID, journal);
+                } else {
+                    // Paid once, returned (REVERSED), locked again on Cashfree's SUCCESS: the member has it again (review M2).
+                    long journal = movements.payAfterRelock(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId
+                            + " paid again: confirmed by finance after the first payment was returned and Cashfree said SUCCESS");
+                    paid.set(PAYOUT.RELOCK_PAID_JOURNAL_ID, journal);
+                }
+                paid.set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
                         // Held because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, it is not finance's word alone.
                         .set(PAYOUT.PAID_ON_FINANCE_WORD, p.getCashfreeSuccessAt() == null).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
-            if ("FAILED".equals(outcome) && p.getResolutionConfirmedBy() != null) {
-                long back = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " held for finance, confirmed failed by " + by);
-                tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
-                setStatus(tx, payoutId, end, p.getResolutionConfirmedBy(), "confirmed failed by " + by);
-                return Optional.of(end);
-            }
-            return Optional.<String>empty();
+            long back = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                    "payout " + payoutId + " held for finance, confirmed failed by " + by);
+            tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
+            setStatus(tx, payoutId, end, p.getResolutionConfirmedBy(), "confirmed failed by " + by);
+            return Optional.of(end);
         });
+        if (done.isPresent()) payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
+        return done;
+    }
+
+    /** Why the ledger holds a payout for finance after its workflow ended. */
+    enum Hold {
+        /** Cashfree's SUCCESS after the money was returned: locked again ({@link #holdForFinance}). */
+        RELOCK,
+        /** Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout: the money stays paid out ({@link #holdPaidForFinance}). */
+        REFUSAL
+    }
+
+    /**
+     * The ledger's hold of a payout, if any (whatever its status now). A refusal hold is only ever set on a PAID payout and a
+     * relock hold only on a FAILED/REJECTED/REVERSED one whose Cashfree record says FAILED/REJECTED, which a refusal hold never
+     * leaves behind (a refusal never replaces Cashfree's SUCCESS): the refusal marker, when set, names the current hold.
+     */
+    static Hold heldBy(PayoutRecord p) {
+        if (p.getRefusalAfterSuccessAt() != null) return Hold.REFUSAL;
+        if (p.getRelockJournalId() != null) return Hold.RELOCK;
+        return null;
+    }
+
+    /** The member has the payout's money now: a payment (first, or the relock's) not sent back. */
+    static boolean paidOutNow(PayoutRecord p) {
+        return (p.getPaidJournalId() != null && p.getReversedJournalId() == null)
+                || (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null);
+    }
+
+    /**
+     * Why {@link #settleHeld} could not act on resolution {@code outcome} of payout {@code p} held by the ledger, or null.
+     * Checked by {@link #resolve} under the same row lock before it saves a resolution, so no resolution the books cannot
+     * take is ever saved as final (review M2: one was, and then blocked every other).
+     */
+    static String unsettleable(PayoutRecord p, String outcome) {
+        Hold hold = heldBy(p);
+        if (hold == null) return null;
+        if (hold == Hold.REFUSAL) {
+            return paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to confirm or to return";
+        }
+        if ("PAID".equals(outcome)) {
+            if (p.getPaidJournalId() == null) return null;
+            if (p.getReversedJournalId() == null) return "its first payment was never returned: paying the relocked money would pay it twice";
+            if (p.getRelockPaidJournalId() != null) return "its relocked money was paid already (relock_paid_journal_id)";
+            return null;
+        }
+        return p.getRelockFailedJournalId() != null ? "its relocked money was returned already (relock_failed_journal_id)" : null;
     }
 
     /** What a Cashfree answer arriving after the payout's workflow ended did. */
@@ -1000,7 +1110,8 @@ public final class PayoutRepository {
             recordEventOnce(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
         }
-        if (done.action() == LateAction.POSTED) {
+        if (done.action() != LateAction.RECORDED) {
+            // Posted, or held for finance (the payout is open again): the settlement's totals follow.
             payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
         }
         return done;
@@ -1031,6 +1142,12 @@ public final class PayoutRepository {
                 reversePaid(tx, p, "confirmed paid by finance, but Cashfree says " + status + " " + code
                         + " after the payout's workflow ended; the money is back in available");
                 return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
+            }
+            if ("SUCCESS".equals(p.getCashfreeStatus()) && p.getRefusalAfterSuccessAt() == null) {
+                // Cashfree's refusal after its own SUCCESS (its record keeps the SUCCESS): finance decides (review L1).
+                holdPaidForFinance(tx, p, "Cashfree said " + status + " " + code + " after its SUCCESS at " + p.getCashfreeSuccessAt()
+                        + " (" + detail + ")");
+                return new LateAnswer(LateAction.UNPOSTED, "held for finance: contradicts Cashfree's SUCCESS");
             }
             event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": contradicts Cashfree's " + before
                     + (paidOnFinanceWordAlone(p) ? "" : p.getCashfreeSuccessAt() != null ? " (Cashfree said SUCCESS at "
