@@ -37,6 +37,16 @@ public final class RecordPayoutHistories {
         String release = args.length > 0 ? args[0] : "dev";
         Path dir = Path.of("src/test/resources/histories");
         Files.createDirectories(dir);
+        if (args.length > 1) { // one scenario only: "<release> reapproval-while-superseded-recorded"
+            try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+                Recorder r = Recorder.started(env, dir, release);
+                switch (args[1]) {
+                    case "reapproval-while-superseded-recorded" -> reapprovalWhileSupersededRecorded(r);
+                    default -> throw new IllegalArgumentException("no single scenario " + args[1]);
+                }
+            }
+            System.exit(0);
+        }
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
             Recorder r = Recorder.started(env, dir, release);
             FakePayoutActivities fake = r.fake();
@@ -166,6 +176,8 @@ public final class RecordPayoutHistories {
                 };
             }, null);
 
+            reapprovalWhileSupersededRecorded(r);
+
             // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
             fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
@@ -250,6 +262,29 @@ public final class RecordPayoutHistories {
             r.write("payout-v0-resumed-then-paid-by-webhook", workflowId, null, "PAID");
         }
         System.exit(0);
+    }
+
+    /**
+     * An approval superseded by a flag raised before it was recorded, and a re-approval (seeing the new flag) signalled
+     * while it is recorded (review P12). Recorded with v8 code, which dropped the re-approval: escalated, then rejected
+     * automatically. Since payout-reapproval-kept the re-approval counts and the payout is paid.
+     */
+    static void reapprovalWhileSupersededRecorded(Recorder r) throws Exception {
+        FakePayoutActivities fake = r.fake();
+        var once = new java.util.concurrent.atomic.AtomicBoolean();
+        r.payout("reapproval-while-superseded-recorded", true, f -> {
+            String p = id(f, "reapproval-while-superseded-recorded");
+            f.flagGenerations.put(p, 1);
+            f.duringDecision = (payoutId, seen) -> {
+                if (!payoutId.equals(p) || !once.compareAndSet(false, true)) return;
+                f.flagGenerations.put(p, 2);
+                r.stub(p).approve(new PayoutDecision("finance-carol", "checked the new flag", 2));
+            };
+        }, wf -> {
+            await(wf, PayoutStage.AWAITING_APPROVAL);
+            wf.approve(new PayoutDecision("finance-bob", "looks fine", 1));
+        });
+        fake.duringDecision = null;
     }
 
     static String id(FakePayoutActivities f, String scenario) {
