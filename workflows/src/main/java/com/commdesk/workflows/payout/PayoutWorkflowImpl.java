@@ -104,6 +104,19 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * for {@code attentionAfter} since the transfer was sent, and Cashfree's answer or finance's resolution settles it.
      */
     static final String V0_POLLS_BOUNDED = "payout-v0-polls-continue-as-new";
+
+    /**
+     * The change id deciding whether a v0 payout's wait continues as new at poll {@code 200 * block + 1}: block 1 keeps
+     * {@value #V0_POLLS_BOUNDED} (its histories replay), every later block has its own, {@code V0_POLLS_BOUNDED + "-" + block}.
+     * A v0 execution already past a block boundary when that code was deployed replays the call without a marker
+     * (DEFAULT_VERSION), and Temporal keeps a change id's answer for the whole execution: with one id it polled in one run
+     * for ever (review S2). A fresh id per block is decided the first time an execution reaches it live, so such an
+     * execution continues as new at the end of the block it is in. A history that passed a boundary without its marker
+     * replays too: each id answers DEFAULT_VERSION there, with no command.
+     */
+    static String v0PollsBoundedChange(int block) {
+        return block <= 1 ? V0_POLLS_BOUNDED : V0_POLLS_BOUNDED + "-" + block;
+    }
     /**
      * A run continuing as new marks its {@link PayoutResume} {@code restoredBeforeSignals}: the next run restores the
      * carried state in its {@link WorkflowInit} constructor, before the handlers of signals that came with its first task
@@ -451,7 +464,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         int polls = 0;
         while (!result.terminal()) {
             // Since V0_POLLS_BOUNDED: a bounded run. A terminal webhook taken in during the last poll is acted on first.
-            if (polls++ >= POLLS_PER_RUN && !answered() && Workflow.getVersion(V0_POLLS_BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            int block = polls / POLLS_PER_RUN;
+            if (polls++ >= POLLS_PER_RUN && !answered()
+                    && Workflow.getVersion(v0PollsBoundedChange(block), Workflow.DEFAULT_VERSION, 1) >= 1) {
                 // Only code that restores before the first handlers continues a v0 run (this version is as new).
                 Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, sentAt, wait, false,
                         List.copyOf(eventIds), ignoredSignals, runs + 1, true)));
