@@ -1,6 +1,5 @@
 package com.commdesk.api.payment;
 
-import com.commdesk.api.web.OffRequestThread;
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
 import com.commdesk.workflows.payment.CashfreeEvent;
@@ -17,6 +16,12 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -28,7 +33,7 @@ import org.springframework.stereotype.Component;
  * ({@code workflow_started_at}); every {@link #SWEEP_EVERY} the sweep starts again whatever is still
  * unconfirmed after {@link #RETRY_AFTER} (a start lost to a crash, a full queue or Temporal being down).
  * Starting twice is harmless: the workflow id is the order's, and the id policies join a running
- * workflow and refuse a finished one ({@link PaymentsController#start}). The calls run on {@link OffRequestThread}.
+ * workflow and refuse a finished one ({@link PaymentsController#start}).
  */
 @Component
 public class PaymentStarter {
@@ -42,7 +47,16 @@ public class PaymentStarter {
     private final PaymentIntake intake;
     /** Starts one workflow idempotently, with the webhook event as a signal when there is one (null: none), or throws. */
     private final java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter;
-    private final OffRequestThread offThread = new OffRequestThread("payment-start", MAX_IN_FLIGHT);
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "payment-start-sweep");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Virtual threads: a start is a blocking gRPC call that mostly waits. */
+    private final java.util.concurrent.ExecutorService starts = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("payment-start-", 0).factory());
+    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Counter failed;
     private final Counter deferred;
 
@@ -69,9 +83,9 @@ public class PaymentStarter {
                 .description("workflow starts that failed and are left to the sweep").register(metrics);
         this.deferred = Counter.builder("commdesk.payments.start.deferred")
                 .description("starts not tried at once because MAX_IN_FLIGHT were in flight").register(metrics);
-        Gauge.builder("commdesk.payments.start.in.flight", offThread.keysInFlight(), Set::size)
+        Gauge.builder("commdesk.payments.start.in.flight", inFlight, Set::size)
                 .description("payment workflow starts in flight").register(metrics);
-        if (sweeping) offThread.sweepEvery(SWEEP_EVERY, this::sweep);
+        if (sweeping) sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Tries to start the payment's workflow now, off the request thread; never throws. */
@@ -85,10 +99,31 @@ public class PaymentStarter {
      * delivery is in webhook_event): if this start is lost, the sweep starts the payment without it.
      */
     public void startSoon(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event) {
+        if (!slots.tryAcquire()) {
+            deferred.increment();
+            return; // the sweep starts it
+        }
+        if (!inFlight.add(payment.paymentId())) {
+            slots.release();
+            return;
+        }
         // The request's log context (request id) goes with the start: Temporal's context propagator carries
         // it from the MDC into the workflow's logs, so a payment's lines are found by the API's request id.
-        if (offThread.submit(payment.paymentId(), () -> start(payment, metadata, event)) == OffRequestThread.Handed.FULL) {
-            deferred.increment(); // the sweep starts it
+        Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
+        try {
+            starts.execute(() -> {
+                if (logContext != null) org.slf4j.MDC.setContextMap(logContext);
+                try {
+                    start(payment, metadata, event);
+                } finally {
+                    org.slf4j.MDC.clear();
+                    inFlight.remove(payment.paymentId());
+                    slots.release();
+                }
+            });
+        } catch (RejectedExecutionException shuttingDown) {
+            inFlight.remove(payment.paymentId());
+            slots.release();
         }
     }
 
@@ -107,7 +142,7 @@ public class PaymentStarter {
     void sweep() {
         try {
             for (PaymentIntake.Unstarted u : intake.unstarted(OffsetDateTime.now().minus(RETRY_AFTER), SWEEP_BATCH)) {
-                if (offThread.inFlight(u.payment().paymentId())) continue;
+                if (inFlight.contains(u.payment().paymentId())) continue;
                 startSoon(u.payment(), u.metadata());
             }
         } catch (RuntimeException e) {
@@ -117,12 +152,16 @@ public class PaymentStarter {
 
     /** Waits until no start is in flight (tests; and shutdown, bounded). */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        return offThread.awaitIdle(timeout);
+        if (!slots.tryAcquire(MAX_IN_FLIGHT, timeout.toMillis(), TimeUnit.MILLISECONDS)) return false;
+        slots.release(MAX_IN_FLIGHT);
+        return true;
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        offThread.stop();
+        sweeper.shutdownNow();
+        starts.shutdown();
+        starts.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     /** Signals the payment's workflow with a webhook event, starting it if need be (off the request thread). */
