@@ -18,6 +18,33 @@ public final class WebhookEvents {
         return dsl.fetchExists(dsl.selectOne().from(WEBHOOK_EVENT).where(WEBHOOK_EVENT.EVENT_ID.eq(eventId)));
     }
 
+    /** A recorded REFUND_STATUS delivery: Cashfree's answer about one of our refunds. */
+    public record RefundAnswer(String eventId, String refundId, String cfRefundId, String status) {}
+
+    /**
+     * Cashfree's REFUND_STATUS answers that end a refund (SUCCESS, CANCELLED, FAILED), recorded at or after {@code since}
+     * and before {@code before}, for a refund of ours whose outcome is not booked yet (no {@code refund_outcome}): what the
+     * refund's workflow may not have heard of (a signal lost to a crash or to Temporal being down), oldest first. The
+     * table has no index on the time or type (a scan: callers run it rarely).
+     */
+    public java.util.List<RefundAnswer> refundAnswersNotBooked(java.time.OffsetDateTime since, java.time.OffsetDateTime before,
+                                                               int limit) {
+        return dsl.resultQuery("""
+                select e.event_id, a.refund_id, a.cf_refund_id, a.status
+                  from webhook_event e
+                 cross join lateral (select e.payload #>> '{data,refund,refund_id}' as refund_id,
+                                            e.payload #>> '{data,refund,cf_refund_id}' as cf_refund_id,
+                                            e.payload #>> '{data,refund,refund_status}' as status) a
+                 where e.event_type = 'REFUND_STATUS_WEBHOOK' and e.received_at >= ?::timestamptz and e.received_at < ?::timestamptz
+                   and a.status in ('SUCCESS', 'CANCELLED', 'FAILED')
+                   and exists (select 1 from refund r where r.refund_id = a.refund_id)
+                   and not exists (select 1 from refund_outcome o where o.refund_id = a.refund_id)
+                 order by e.received_at, e.event_id
+                 limit ?""", since, before, limit)
+                .fetch(r -> new RefundAnswer(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class),
+                        r.get(3, String.class)));
+    }
+
     /** True for the first delivery of this event id (concurrent repeats: exactly one gets true). */
     public boolean recordOnce(String eventId, String type, String orderId, String payloadJson) {
         return dsl.insertInto(WEBHOOK_EVENT).set(WEBHOOK_EVENT.EVENT_ID, eventId).set(WEBHOOK_EVENT.EVENT_TYPE, type)

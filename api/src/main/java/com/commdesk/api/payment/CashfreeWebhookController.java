@@ -1,23 +1,19 @@
 package com.commdesk.api.payment;
 
+import com.commdesk.api.refund.RefundSignals;
 import com.commdesk.api.refund.RefundsController;
 import com.commdesk.api.web.WebhookAudit;
 import com.commdesk.api.web.WebhookSignatures;
 
+import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
 import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.workflows.payment.CashfreeEvent;
 import com.commdesk.workflows.payment.PaymentRequest;
 import com.commdesk.workflows.payment.PaymentWorkflow;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.temporal.client.BatchRequest;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowNotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import com.commdesk.workflows.refund.RefundStatusEvent;
-import com.commdesk.workflows.refund.RefundWorkflow;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -41,7 +37,8 @@ import tools.jackson.databind.ObjectMapper;
  * need be starts) its workflow off the request thread — the delivery never waits on Temporal, and a
  * start lost after the answer is made by the starter's sweep; the event is recorded after that, so a
  * delivery that failed half-way lands on its retry. Repeats and out-of-order events are
- * harmless: every step is idempotent and verification always asks Cashfree itself. Event ids:
+ * harmless: every step is idempotent and verification always asks Cashfree itself. A REFUND_STATUS event is recorded
+ * first and signalled to the refund's workflow by {@link RefundSignals}, off the request thread too. Event ids:
  * {@link WebhookSignatures#eventIdOf} (docs/cashfree.md). A first delivery that started or signalled a
  * payment or refund of ours is appended to the audit log as {@code cashfree-pg} ({@link WebhookAudit}).
  */
@@ -52,20 +49,22 @@ public class CashfreeWebhookController {
     private final WebhookSignatures signatures;
     private final WebhookEvents events;
     private final PaymentIntake intake;
-    private final WorkflowClient workflows;
     private final ObjectMapper json;
     private final WebhookAudit audit;
     private final PaymentStarter starter;
+    private final RefundSignals refundSignals;
+    private final LedgerQueries ledger;
 
     public CashfreeWebhookController(@org.springframework.beans.factory.annotation.Qualifier("webhookSignatures") WebhookSignatures signatures, WebhookEvents events, PaymentIntake intake,
-                                     WorkflowClient workflows, ObjectMapper json, MeterRegistry metrics, WebhookAudit audit,
-                                     PaymentStarter starter) {
+                                     ObjectMapper json, WebhookAudit audit, PaymentStarter starter, RefundSignals refundSignals,
+                                     LedgerQueries ledger) {
         this.starter = starter;
+        this.refundSignals = refundSignals;
+        this.ledger = ledger;
         this.audit = audit;
         this.signatures = signatures;
         this.events = events;
         this.intake = intake;
-        this.workflows = workflows;
         this.json = json;
     }
 
@@ -136,35 +135,29 @@ public class CashfreeWebhookController {
     }
 
     /**
-     * A refund's outcome from Cashfree: acted on once per event id (without x-idempotency-key, one id per
-     * refund and status, {@link WebhookSignatures#eventIdOf}, so two refunds' events never collapse) by a
-     * signal to the refund's workflow, which books SUCCESS, CANCELLED or FAILED (docs/payments.md,
-     * "Refunds"); recorded after, like every PG event, so a delivery that failed half-way lands on its retry.
+     * A refund's outcome from Cashfree, acted on once per event id (without x-idempotency-key, one id per refund and
+     * status, {@link WebhookSignatures#eventIdOf}, so two refunds' events never collapse). Cashfree's answer is recorded
+     * first ({@code webhook_event}, committed before the answer), then handed to {@link RefundSignals}, which signals the
+     * refund's workflow off the request thread (it books SUCCESS, CANCELLED or FAILED, docs/payments.md "Refunds"): the
+     * delivery never waits on Temporal, and a signal lost to an outage or a crash is sent again by its sweep from the record.
      */
     private ResponseEntity<Receipt> refundStatus(JsonNode root, String idempotencyKey, byte[] body, HttpServletRequest request) {
         JsonNode refund = root.path("data").path("refund");
         String orderId = refund.path("order_id").asText(null);
         String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
-        return recorded(eventId, "REFUND_STATUS_WEBHOOK", refund.path("refund_status").asText(null), orderId, body, request,
-                signalRefund(refund, eventId));
-    }
-
-    private Acted signalRefund(JsonNode refund, String eventId) {
         String refundId = refund.path("refund_id").asText(null);
         String cfRefundId = refund.path("cf_refund_id").asText(null);
         String status = refund.path("refund_status").asText(null);
-        if (refundId == null || status == null || !RefundsController.KEY.matcher(refundId).matches()) {
-            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; no refund id or status")), null);
+        if (!events.recordOnce(eventId, "REFUND_STATUS_WEBHOOK", orderId, new String(body, StandardCharsets.UTF_8))) {
+            return ResponseEntity.ok(new Receipt(eventId, true, "already received")); // a concurrent delivery recorded it
         }
-        try {
-            workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId))
-                    .cashfreeStatus(new RefundStatusEvent(eventId, cfRefundId, status));
-            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "signalled refund " + refundId)), "/api/v1/refunds/" + refundId);
-        } catch (WorkflowNotFoundException e) {
-            // Not a refund of ours, or its workflow is over: recorded, and the books already have its outcome.
-            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; no running refund " + refundId)), null);
+        if (refundId == null || status == null || !RefundsController.KEY.matcher(refundId).matches() || !ledger.refundExists(refundId)) {
+            return ResponseEntity.ok(new Receipt(eventId, false, "recorded; not a refund of ours"));
         }
+        audit.changed(WebhookAudit.PG, "REFUND_STATUS_WEBHOOK", status, "/api/v1/refunds/" + refundId, 200, request, body);
+        refundSignals.signalSoon(refundId, new RefundStatusEvent(eventId, cfRefundId, status));
+        return ResponseEntity.ok(new Receipt(eventId, false, "signalling refund " + refundId));
     }
 
 }

@@ -49,6 +49,8 @@ class CashfreeWebhookControllerTest {
     @MockitoBean WorkflowClient workflows;
     @MockitoBean com.commdesk.api.web.WebhookAudit audit;
     @MockitoBean PaymentStarter starter;
+    @MockitoBean com.commdesk.api.refund.RefundSignals refundSignals;
+    @MockitoBean com.commdesk.ledger.LedgerQueries ledger;
 
     static String sign(String timestamp, String body) throws Exception {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -92,5 +94,53 @@ class CashfreeWebhookControllerTest {
                 .header("x-webhook-signature", "forged").header("x-webhook-timestamp", Long.toString(System.currentTimeMillis())))
                 .andExpect(status().isUnauthorized());
         verifyNoInteractions(events, intake, workflows, audit);
+    }
+
+    /**
+     * Issue 10: a REFUND_STATUS delivery signalled the refund's workflow on the request thread, so an 8 s Temporal outage
+     * held (then failed) the delivery and a Tomcat thread. Cashfree's answer is recorded first and answered 200 at once;
+     * RefundSignals signals it off the request thread (its sweep retries until Temporal is back: RefundSignalsTest).
+     */
+    @Test
+    void aRefundStatusIsRecordedAnsweredAtOnceAndSignalledOffTheRequestThreadWhileTemporalIsDown() throws Exception {
+        String body = """
+                {"type":"REFUND_STATUS_WEBHOOK","data":{"refund":{"refund_id":"rf_1","cf_refund_id":"77001",
+                 "refund_status":"SUCCESS","order_id":"ord_r1"}}}""";
+        var down = new com.commdesk.workflows.refund.RefundWorkflow() { // Temporal unreachable: a call waits 8 s, then fails
+            public com.commdesk.workflows.refund.RefundStatus process(com.commdesk.workflows.refund.RefundRequest r) { throw unreachable(); }
+            public com.commdesk.workflows.refund.RefundStatus status() { throw unreachable(); }
+            public void retryPosting(String operator) { throw unreachable(); }
+            public void cashfreeStatus(com.commdesk.workflows.refund.RefundStatusEvent e) { throw unreachable(); }
+            public void decide(com.commdesk.workflows.refund.RefundDecision d) { throw unreachable(); }
+
+            RuntimeException unreachable() {
+                try {
+                    Thread.sleep(8_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new io.grpc.StatusRuntimeException(io.grpc.Status.UNAVAILABLE.withDescription("connection refused"));
+            }
+        };
+        org.mockito.Mockito.when(workflows.newWorkflowStub(org.mockito.ArgumentMatchers.eq(com.commdesk.workflows.refund.RefundWorkflow.class),
+                org.mockito.ArgumentMatchers.anyString())).thenReturn(down);
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+        org.mockito.Mockito.when(ledger.refundExists("rf_1")).thenReturn(true);
+        String ts = Long.toString(System.currentTimeMillis());
+
+        long started = System.nanoTime();
+        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
+                .andExpect(status().isOk());
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        org.assertj.core.api.Assertions.assertThat(tookMillis).as("answered without waiting on Temporal").isLessThan(2_000);
+        var order = org.mockito.Mockito.inOrder(events, refundSignals);
+        order.verify(events).recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("REFUND_STATUS_WEBHOOK"),
+                org.mockito.ArgumentMatchers.eq("ord_r1"), org.mockito.ArgumentMatchers.contains("77001"));
+        order.verify(refundSignals).signalSoon(org.mockito.ArgumentMatchers.eq("rf_1"), org.mockito.ArgumentMatchers.argThat(e ->
+                e != null && "SUCCESS".equals(e.status()) && "77001".equals(e.cfRefundId()) && e.eventId() != null));
+        org.mockito.Mockito.verifyNoInteractions(workflows);
     }
 }

@@ -104,6 +104,19 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * for {@code attentionAfter} since the transfer was sent, and Cashfree's answer or finance's resolution settles it.
      */
     static final String V0_POLLS_BOUNDED = "payout-v0-polls-continue-as-new";
+
+    /**
+     * The change id deciding whether a v0 payout's wait continues as new at poll {@code 200 * block + 1}: block 1 keeps
+     * {@value #V0_POLLS_BOUNDED} (its histories replay), every later block has its own, {@code V0_POLLS_BOUNDED + "-" + block}.
+     * A v0 execution already past a block boundary when that code was deployed replays the call without a marker
+     * (DEFAULT_VERSION), and Temporal keeps a change id's answer for the whole execution: with one id it polled in one run
+     * for ever (review S2). A fresh id per block is decided the first time an execution reaches it live, so such an
+     * execution continues as new at the end of the block it is in. A history that passed a boundary without its marker
+     * replays too: each id answers DEFAULT_VERSION there, with no command.
+     */
+    static String v0PollsBoundedChange(int block) {
+        return block <= 1 ? V0_POLLS_BOUNDED : V0_POLLS_BOUNDED + "-" + block;
+    }
     /**
      * A run continuing as new marks its {@link PayoutResume} {@code restoredBeforeSignals}: the next run restores the
      * carried state in its {@link WorkflowInit} constructor, before the handlers of signals that came with its first task
@@ -111,6 +124,14 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * recorded that way (a resolution at the boundary dropped), so it keeps that order and replays.
      */
     static final String RESTORED_BEFORE_SIGNALS = "payout-resume-restored-before-signals";
+    /**
+     * A decision signalled after one was taken in the same approval round (while that one is recorded, or while the send
+     * runs) is kept, not dropped: if the first turns out superseded by a flag raised since (the send answers
+     * APPROVAL_REQUIRED), the kept one is the new decision at once (review P12: a re-approval given while the superseded
+     * approval was recorded was dropped; the payout waited, was escalated and rejected automatically). If the first
+     * counted, the kept one changes nothing, like any later signal. Histories recorded before it dropped it, and replay so.
+     */
+    static final String REAPPROVAL_KEPT = "payout-reapproval-kept";
 
     /** Version 1 Cashfree steps: short, so an unreachable or refusing Cashfree becomes "unknown" in minutes, not days. */
     static final ActivityOptions CASHFREE_SEND = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(30), RETRY);
@@ -127,6 +148,10 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private PayoutStage stage = PayoutStage.LOCKING;
     private PayoutDecision decision;
     private boolean approved;
+    /** Since {@value #REAPPROVAL_KEPT}: the first decision signalled after {@link #decision} was taken, and whether it approves. */
+    private PayoutDecision nextDecision;
+    private boolean nextApproved;
+    private boolean keepNextDecision;
     private boolean escalated;
     private String decidedBy;
     private String reason;
@@ -200,9 +225,11 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             requested = Workflow.currentTimeMillis();
             result = trySend(id);
             if (TransferResult.APPROVAL_REQUIRED.equals(result.status())) {
-                // Flagged after the settlement opened and before the transfer: wait for a (new) approval.
-                decision = null;
-                approved = false;
+                // Flagged after the settlement opened and before the transfer: wait for a (new) approval. One signalled
+                // while the superseded one was recorded or sent (REAPPROVAL_KEPT) is that new approval.
+                decision = nextDecision;
+                approved = nextDecision != null && nextApproved;
+                nextDecision = null;
                 if (!approval("flagged before the transfer: " + result.description())) return status();
                 continue;
             }
@@ -210,6 +237,10 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
                 return finish(PayoutStage.FAILED, "no transfer was requested: " + result.description());
             }
             break;
+        }
+        if (nextDecision != null) { // the decision taken counted: a later one changes nothing
+            nextDecision = null;
+            ignoredSignals++;
         }
         return awaitOutcome(result, bounded ? requested : Workflow.currentTimeMillis(), r.timings().pollIntervalMillis());
     }
@@ -232,6 +263,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     /** Waits for a four-eyes decision; false (and finished REJECTED) unless approved. */
     private boolean approval(String why) {
         String id = request.payoutId();
+        keepNextDecision = Workflow.getVersion(REAPPROVAL_KEPT, Workflow.DEFAULT_VERSION, 1) >= 1;
         stage = PayoutStage.AWAITING_APPROVAL;
         local.recordPayoutStatus(id, "PENDING_APPROVAL", null, why);
         var t = request.timings();
@@ -432,7 +464,9 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         int polls = 0;
         while (!result.terminal()) {
             // Since V0_POLLS_BOUNDED: a bounded run. A terminal webhook taken in during the last poll is acted on first.
-            if (polls++ >= POLLS_PER_RUN && !answered() && Workflow.getVersion(V0_POLLS_BOUNDED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            int block = polls / POLLS_PER_RUN;
+            if (polls++ >= POLLS_PER_RUN && !answered()
+                    && Workflow.getVersion(v0PollsBoundedChange(block), Workflow.DEFAULT_VERSION, 1) >= 1) {
                 // Only code that restores before the first handlers continues a v0 run (this version is as new).
                 Workflow.continueAsNew(request.resumed(new PayoutResume(cashfreeStatus, decidedBy, escalated, sentAt, wait, false,
                         List.copyOf(eventIds), ignoredSignals, runs + 1, true)));
@@ -520,6 +554,13 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         boolean fourEyes = valid && request != null && (fourEyesIgnoresCase
                 ? !d.approver().equalsIgnoreCase(request.requestedBy()) && !d.approver().equalsIgnoreCase(request.userId())
                 : !d.approver().equals(request.requestedBy()));
+        if (fourEyes && keepNextDecision && decision != null && nextDecision == null
+                && (stage == PayoutStage.AWAITING_APPROVAL || stage == PayoutStage.SENDING)) {
+            // The decision taken may yet prove superseded by a flag (the send tells): this one is kept for that case.
+            nextDecision = d;
+            nextApproved = approve;
+            return;
+        }
         if (stage != PayoutStage.AWAITING_APPROVAL || decision != null || !fourEyes) {
             ignoredSignals++;
             return;

@@ -133,9 +133,26 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         statuses.put(payoutId, approved ? "APPROVED" : "REJECTED");
     }
 
+    /**
+     * Flag generations, per payout (only payouts listed here): a decision seen at an older generation is superseded, as the
+     * ledger's is (recorded as an event only), and the send answers APPROVAL_REQUIRED until an approval of the current one.
+     */
+    final Map<String, Integer> flagGenerations = new ConcurrentHashMap<>();
+    final Map<String, Integer> approvedGeneration = new ConcurrentHashMap<>();
+    /** Runs inside recordDecisionAsSeen, before it decides: what arrives (a re-approval) while a decision is recorded. */
+    volatile java.util.function.BiConsumer<String, Integer> duringDecision;
+
     @Override
     public void recordDecisionAsSeen(String payoutId, boolean approved, String approver, String note, Integer flagGeneration) {
+        var hook = duringDecision;
+        if (hook != null) hook.accept(payoutId, flagGeneration);
+        Integer current = flagGenerations.get(payoutId);
+        if (current != null && flagGeneration != null && flagGeneration < current) {
+            calls.add("decision:superseded:" + approver);
+            return;
+        }
         recordDecision(payoutId, approved, approver, note);
+        if (approved && current != null) approvedGeneration.put(payoutId, current);
     }
 
     @Override
@@ -143,6 +160,10 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         calls.add("send:" + payoutId);
         if (sendUnknown.contains(payoutId)) { // e.g. an undocumented 404 answers the POST and every GET: outcome unknown
             throw ApplicationFailure.newFailure("transfer " + payoutId + " outcome unknown: HTTP 404 (not Cashfree's)", "CashfreeUnavailable");
+        }
+        Integer flagged = flagGenerations.get(payoutId);
+        if (flagged != null && approvedGeneration.getOrDefault(payoutId, -1) < flagged) {
+            return new TransferResult(TransferResult.APPROVAL_REQUIRED, "FLAGGED", "flagged since the approval", null);
         }
         List<TransferResult> sequence = sendSequence.get(payoutId);
         if (sequence != null && !sequence.isEmpty()) return sequence.size() == 1 ? sequence.get(0) : sequence.remove(0);

@@ -159,4 +159,36 @@ class PayoutSignalsTest {
         assertThat(end.ignoredSignals()).isZero();
         assertThat(fake.calls).contains("release:FAILED");
     }
+
+    /**
+     * Review P12: finance-bob approved having seen flag generation 1; a flag (generation 2) is raised before his approval
+     * is recorded, so the ledger records it as superseded. finance-carol, seeing generation 2, re-approves while bob's
+     * approval is being recorded. That re-approval was dropped (a decision was already taken): the send found the payout
+     * flagged, the payout waited for a new approval, was escalated and rejected automatically, its money released.
+     */
+    @Test
+    void aReApprovalGivenWhileASupersededApprovalIsRecordedCounts() throws Exception {
+        String id = "po_reapproval_during_superseded_record";
+        fake.flagGenerations.put(id, 1);
+        AtomicBoolean reApproved = new AtomicBoolean();
+        fake.duringDecision = (payoutId, seen) -> {
+            if (!reApproved.compareAndSet(false, true)) return;
+            fake.flagGenerations.put(payoutId, 2); // flagged again since bob looked
+            signals(payoutId).approve(new PayoutTypes.PayoutDecision("finance-carol", "checked the new flag", 2));
+        };
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_t", "c1", "owner", "u1", 700_000L, "system", true,
+                "flagged: bank account changed", FakePayoutActivities.TIMINGS));
+        RecordPayoutHistories.await(wf, PayoutStage.AWAITING_APPROVAL);
+        wf.approve(new PayoutTypes.PayoutDecision("finance-bob", "looks fine", 1));
+        PayoutStatus end = WorkflowStub.fromTyped(wf).getResult(PayoutStatus.class);
+
+        assertThat(reApproved).isTrue();
+        assertThat(fake.calls).contains("decision:superseded:finance-bob");
+        assertThat(end.stage()).as("carol's re-approval counts; calls: " + fake.calls).isEqualTo(PayoutStage.PAID);
+        assertThat(end.decidedBy()).isEqualTo("finance-carol");
+        assertThat(fake.calls).doesNotContain("escalate").contains("decision:true", "paid:" + id);
+        WorkflowReplayer.replayWorkflowExecution(client.fetchHistory(id), PayoutWorkflowImpl.class);
+    }
 }

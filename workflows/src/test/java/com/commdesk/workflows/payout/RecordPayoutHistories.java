@@ -37,6 +37,20 @@ public final class RecordPayoutHistories {
         String release = args.length > 0 ? args[0] : "dev";
         Path dir = Path.of("src/test/resources/histories");
         Files.createDirectories(dir);
+        if (args.length > 1 && args[1].equals("v0-polls-past-a-block-at-deploy")) {
+            v0PollsPastABlockAtDeploy(dir, release);
+            System.exit(0);
+        }
+        if (args.length > 1) { // one scenario only: "<release> reapproval-while-superseded-recorded"
+            try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+                Recorder r = Recorder.started(env, dir, release);
+                switch (args[1]) {
+                    case "reapproval-while-superseded-recorded" -> reapprovalWhileSupersededRecorded(r);
+                    default -> throw new IllegalArgumentException("no single scenario " + args[1]);
+                }
+            }
+            System.exit(0);
+        }
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
             Recorder r = Recorder.started(env, dir, release);
             FakePayoutActivities fake = r.fake();
@@ -166,6 +180,8 @@ public final class RecordPayoutHistories {
                 };
             }, null);
 
+            reapprovalWhileSupersededRecorded(r);
+
             // SettlementWorkflow with two payouts (started page by page; only its own history is kept).
             fake.launcher = p -> WorkflowClient.start(client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
                     .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(p.payoutId()).build())::payout, p);
@@ -250,6 +266,59 @@ public final class RecordPayoutHistories {
             r.write("payout-v0-resumed-then-paid-by-webhook", workflowId, null, "PAID");
         }
         System.exit(0);
+    }
+
+    /**
+     * An approval superseded by a flag raised before it was recorded, and a re-approval (seeing the new flag) signalled
+     * while it is recorded (review P12). Recorded with v8 code, which dropped the re-approval: escalated, then rejected
+     * automatically. Since payout-reapproval-kept the re-approval counts and the payout is paid.
+     */
+    static void reapprovalWhileSupersededRecorded(Recorder r) throws Exception {
+        FakePayoutActivities fake = r.fake();
+        var once = new java.util.concurrent.atomic.AtomicBoolean();
+        r.payout("reapproval-while-superseded-recorded", true, f -> {
+            String p = id(f, "reapproval-while-superseded-recorded");
+            f.flagGenerations.put(p, 1);
+            f.duringDecision = (payoutId, seen) -> {
+                if (!payoutId.equals(p) || !once.compareAndSet(false, true)) return;
+                f.flagGenerations.put(p, 2);
+                r.stub(p).approve(new PayoutDecision("finance-carol", "checked the new flag", 2));
+            };
+        }, wf -> {
+            await(wf, PayoutStage.AWAITING_APPROVAL);
+            wf.approve(new PayoutDecision("finance-bob", "looks fine", 1));
+        });
+        fake.duringDecision = null;
+    }
+
+    /**
+     * A v0 payout (started before payout-fail-closed) that Cashfree keeps PENDING, already 250 polls into its one run when
+     * payout-v0-polls-continue-as-new is deployed (review S2): its first run, up to 450 polls. Recorded with v8 code it
+     * polls on in that run (the change id answered DEFAULT_VERSION in replay, for good); since
+     * payout-v0-polls-continue-as-new-N it continues as new at poll 401.
+     */
+    static void v0PollsPastABlockAtDeploy(Path dir, String release) throws Exception {
+        java.util.Set<String> notYetReleased = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        notYetReleased.addAll(List.of(PayoutWorkflowImpl.FAIL_CLOSED, PayoutWorkflowImpl.V0_POLLS_BOUNDED));
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(StartedBefore.deployable(notYetReleased))) {
+            Recorder r = Recorder.started(env, dir, release);
+            String id = "po_v0_polls_past_a_block_at_deploy";
+            String workflowId = id + "_" + release;
+            r.fake().statusAnswers.put(id, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+            PayoutWorkflow wf = r.client().newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(workflowId).build());
+            WorkflowExecution first = WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_recording", COMMUNITY, "owner",
+                    "u-owner", 700_000L, "system", false, null, FakePayoutActivities.TIMINGS));
+            java.util.function.IntSupplier asks = () -> r.fake().asks.getOrDefault(id, new java.util.concurrent.atomic.AtomicInteger()).get();
+            for (int i = 0; i < 100 && asks.getAsInt() < 250; i++) env.sleep(java.time.Duration.ofMinutes(30));
+            notYetReleased.remove(PayoutWorkflowImpl.V0_POLLS_BOUNDED); // deployed; another execution evicts the cached one
+            WorkflowClient.start(r.client().newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId("po_evicts_the_cache_" + release).build())::payout,
+                    new PayoutRequest("po_evicts_the_cache", "stl_recording", COMMUNITY, "owner", "u-other", 1_000L, "system", false,
+                            null, FakePayoutActivities.TIMINGS));
+            for (int i = 0; i < 100 && asks.getAsInt() < 450; i++) env.sleep(java.time.Duration.ofMinutes(30));
+            r.write("payout-v0-polls-past-a-block-at-deploy", workflowId, first.getRunId(), asks.getAsInt() + " polls");
+        }
     }
 
     static String id(FakePayoutActivities f, String scenario) {

@@ -22,6 +22,17 @@ final class StartedBefore extends WorkerInterceptorBase {
         this.changeIds = changeIds;
     }
 
+    /**
+     * An environment whose workflow cache holds one execution (another one's task evicts it: its next task replays the
+     * whole history, as after a deploy) and whose
+     * worker takes the paths of executions started before the change ids in {@code releasedSince}, a set the test may
+     * change: removing one is deploying it, for executions that were already running.
+     */
+    static TestEnvironmentOptions deployable(Set<String> releasedSince) {
+        return TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(1)
+                .setWorkerInterceptors(new StartedBefore(releasedSince)).build()).build();
+    }
+
     static TestEnvironmentOptions environment(String... changeIds) {
         return TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(new StartedBefore(Set.of(changeIds))).build()).build();
