@@ -129,6 +129,12 @@ public class FinanceController {
         if (body == null || body.payoutIds() == null || body.payoutIds().isEmpty() || body.payoutIds().size() > MAX_BULK) {
             throw ApiProblem.invalid("payoutIds", "payoutIds: 1.." + MAX_BULK + " payout ids");
         }
+        // Checked before anything is signalled: a bad entry must not leave part of the batch approved behind a 400.
+        if (body.flagGenerations() != null) {
+            body.flagGenerations().forEach((id, generation) -> {
+                if (generation == null || generation < 0) throw ApiProblem.invalid("flagGenerations", "flagGenerations: each must be >= 0");
+            });
+        }
         List<Outcome> out = new ArrayList<>();
         for (String id : new java.util.LinkedHashSet<>(body.payoutIds())) {
             Payout p = payouts.payout(id).orElse(null);

@@ -65,6 +65,16 @@ class FinanceControllerTest {
     }
 
     @Test
+    void aBulkApprovalWithABadFlagGenerationIsRefusedBeforeAnyPayoutIsRead() throws Exception {
+        // Review L-6: checked inside the loop, the bad entry for po_2 answered 400 after po_1 had been approved.
+        mvc.perform(post("/api/v1/finance/payouts/approve").with(as("approver2", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"payoutIds\":[\"po_1\",\"po_2\"],\"flagGenerations\":{\"po_1\":0,\"po_2\":-1}}"))
+                .andExpect(status().isBadRequest());
+        verifyNoInteractions(workflows, db);
+    }
+
+    @Test
     void pendingPayoutsAreFinancesToSee() throws Exception {
         mvc.perform(get("/api/v1/finance/payouts/pending").with(as("owner", Role.COMMUNITY_OWNER, "demo-community")))
                 .andExpect(status().isForbidden());
