@@ -85,8 +85,9 @@ public class PaymentStarter {
                 .description("starts not tried at once because MAX_IN_FLIGHT were in flight").register(metrics);
         Gauge.builder("commdesk.payments.start.in.flight", inFlight, Map::size)
                 .description("payment workflow starts in flight").register(metrics);
-        // While Temporal does not answer, a start waits inside the SDK's own retries (up to a minute) and nothing has failed
-        // yet: how long the oldest one has waited is what shows it (alert CommDeskPaymentStartsDelayed, docs/operations.md).
+        // While Temporal does not answer, a start first waits inside the SDK's own retries (about 7 s against a refused
+        // connection, measured on the pinned dev server) before it fails and is left to the sweep: how long the oldest one has
+        // waited shows the outage from its first second (alert CommDeskPaymentStartsDelayed, docs/operations.md).
         Gauge.builder("commdesk.payments.start.oldest", inFlight, PaymentStarter::oldestSeconds).baseUnit("seconds")
                 .description("how long the oldest payment workflow start still in flight has waited for Temporal (0: none in flight)")
                 .register(metrics);

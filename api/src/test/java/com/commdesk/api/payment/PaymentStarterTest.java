@@ -63,8 +63,8 @@ class PaymentStarterTest {
     }
 
     /**
-     * While Temporal does not answer, a start waits inside the SDK's own retries (up to a minute) and fails nowhere:
-     * the age of the oldest start still waiting is what shows it (alert CommDeskPaymentStartsDelayed).
+     * While Temporal does not answer, a start first waits inside the SDK's own retries (seconds) before anything fails:
+     * the age of the oldest start still waiting shows it from the first second (alert CommDeskPaymentStartsDelayed).
      */
     @Test
     void theOldestStartStillWaitingForTemporalIsMeasured() throws Exception {
