@@ -253,6 +253,18 @@ public class ApiConfiguration {
     }
 
     /**
+     * Temporal's own view of the payments task queue's backlog (how long the oldest task has waited for a worker), from
+     * outside the workers: a stalled worker fleet reports no queue lag of its own (TaskQueueBacklog, docs/operations.md).
+     */
+    @Bean(destroyMethod = "close")
+    com.commdesk.workflows.client.TaskQueueBacklog taskQueueBacklog(WorkflowServiceStubs stubs, Environment env,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            @Value(com.commdesk.workflows.client.TaskQueueBacklog.INTERVAL) Duration every) {
+        return com.commdesk.workflows.client.TaskQueueBacklog.over(stubs, temporalSettings(env).namespace(),
+                com.commdesk.workflows.payment.PaymentWorkflow.TASK_QUEUE, registry, Duration.ofSeconds(5)).start(every);
+    }
+
+    /**
      * A WorkflowClient that a worker in the same process is registered on (the dev stack puts the worker's
      * here): PaymentStarter starts payments through it, so those starts can be eager
      * ({@link com.commdesk.api.payment.PaymentsController#startOptions}); every other call keeps the API's own client.

@@ -154,6 +154,16 @@ public class WorkerConfiguration {
         return TemporalConnections.connect(settings, Duration.ofSeconds(10), temporalMetricsScope);
     }
 
+    /** Temporal's own view of the task queue's backlog, as the API reports it too (TaskQueueBacklog, docs/operations.md). */
+    @Bean(destroyMethod = "close")
+    com.commdesk.workflows.client.TaskQueueBacklog taskQueueBacklog(WorkflowServiceStubs stubs, Environment env,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            @Value(com.commdesk.workflows.client.TaskQueueBacklog.INTERVAL) Duration every) {
+        return com.commdesk.workflows.client.TaskQueueBacklog.over(stubs,
+                TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233").namespace(), PaymentWorkflow.TASK_QUEUE, registry,
+                Duration.ofSeconds(5)).start(every);
+    }
+
     @Bean
     WorkflowClient workflowClient(WorkflowServiceStubs stubs, Environment env) {
         return TemporalConnections.client(stubs, TemporalSettings.fromLookup(env::getProperty, "127.0.0.1:7233"));

@@ -15,7 +15,6 @@ import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,7 +55,8 @@ public class PaymentStarter {
     private final java.util.concurrent.ExecutorService starts = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("payment-start-", 0).factory());
     private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Payment id to the System.nanoTime() its start began: one start per payment at a time, and how long each has waited. */
+    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
     private final Counter failed;
     private final Counter deferred;
 
@@ -83,8 +83,14 @@ public class PaymentStarter {
                 .description("workflow starts that failed and are left to the sweep").register(metrics);
         this.deferred = Counter.builder("commdesk.payments.start.deferred")
                 .description("starts not tried at once because MAX_IN_FLIGHT were in flight").register(metrics);
-        Gauge.builder("commdesk.payments.start.in.flight", inFlight, Set::size)
+        Gauge.builder("commdesk.payments.start.in.flight", inFlight, Map::size)
                 .description("payment workflow starts in flight").register(metrics);
+        // While Temporal does not answer, a start first waits inside the SDK's own retries (about 7 s against a refused
+        // connection, measured on the pinned dev server) before it fails and is left to the sweep: how long the oldest one has
+        // waited shows the outage from its first second (alert CommDeskPaymentStartsDelayed, docs/operations.md).
+        Gauge.builder("commdesk.payments.start.oldest", inFlight, PaymentStarter::oldestSeconds).baseUnit("seconds")
+                .description("how long the oldest payment workflow start still in flight has waited for Temporal (0: none in flight)")
+                .register(metrics);
         if (sweeping) sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -103,7 +109,7 @@ public class PaymentStarter {
             deferred.increment();
             return; // the sweep starts it
         }
-        if (!inFlight.add(payment.paymentId())) {
+        if (inFlight.putIfAbsent(payment.paymentId(), System.nanoTime()) != null) {
             slots.release();
             return;
         }
@@ -142,12 +148,19 @@ public class PaymentStarter {
     void sweep() {
         try {
             for (PaymentIntake.Unstarted u : intake.unstarted(OffsetDateTime.now().minus(RETRY_AFTER), SWEEP_BATCH)) {
-                if (inFlight.contains(u.payment().paymentId())) continue;
+                if (inFlight.containsKey(u.payment().paymentId())) continue;
                 startSoon(u.payment(), u.metadata());
             }
         } catch (RuntimeException e) {
             log.warn("payment start sweep failed, next one in {}: {}", SWEEP_EVERY, e.getMessage());
         }
+    }
+
+    private static double oldestSeconds(Map<String, Long> inFlight) {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (long began : inFlight.values()) oldest = Math.max(oldest, now - began);
+        return oldest / 1e9;
     }
 
     /** Waits until no start is in flight (tests; and shutdown, bounded). */

@@ -61,4 +61,37 @@ class PaymentStarterTest {
         assertThat(started).singleElement().satisfies(r -> assertThat(r.metadata()).containsEntry("tier", "gold"));
         verify(intake).markStarted("pay-1");
     }
+
+    /**
+     * While Temporal does not answer, a start first waits inside the SDK's own retries (seconds) before anything fails:
+     * the age of the oldest start still waiting shows it from the first second (alert CommDeskPaymentStartsDelayed).
+     */
+    @Test
+    void theOldestStartStillWaitingForTemporalIsMeasured() throws Exception {
+        java.util.concurrent.CountDownLatch temporalBack = new java.util.concurrent.CountDownLatch(1);
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            try {
+                temporalBack.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            started.add(r);
+        }, metrics, false);
+        var oldest = metrics.find("commdesk.payments.start.oldest").gauge();
+        assertThat(oldest).as("gauge commdesk.payments.start.oldest").isNotNull();
+        assertThat(oldest.getId().getBaseUnit()).isEqualTo("seconds");
+        assertThat(oldest.getId().getDescription()).isNotBlank();
+        assertThat(oldest.value()).as("no start in flight").isZero();
+
+        starter.startSoon(PAYMENT, Map.of());
+        Thread.sleep(1_200);
+        starter.startSoon(new AcceptedPayment("pay-2", "1".repeat(64), "demo-community", "EVENT", "order_2", "order_2", 10_000L,
+                "payment-order_2", null), Map.of());
+        assertThat(oldest.value()).as("the first start has waited since before the second began").isBetween(1.0, 30.0);
+
+        temporalBack.countDown();
+        assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(oldest.value()).as("nothing waits once Temporal answered").isZero();
+        assertThat(started).hasSize(2);
+    }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * its own) and every live worker JVM are scraped over HTTP, each series labelled with its {@code instance}; at the
  * end the alert's expression is evaluated by promtool itself ({@code promtool test rules} with a
  * {@code promql_expr_test}) on those samples, one per second, as
- * {@code max_over_time((count(<expr>) > bool 0)[<scenario>:1s])}: 1 if the expression returned anything
+ * a recording rule {@code probe_fired = count(<expr>) > bool 0} evaluated every second and
+ * {@code max_over_time(probe_fired[<scenario>])}: 1 if the expression returned anything
  * at any second of the scenario. promtool comes from Debian's prometheus package (.ci/run installs it).
  */
 final class AlertProbe implements AutoCloseable {
@@ -103,12 +104,19 @@ final class AlertProbe implements AutoCloseable {
             }
         }
         int seconds = samples.size();
-        StringBuilder yaml = new StringBuilder("rule_files: []\nevaluation_interval: 1s\ntests:\n- interval: 1s\n  input_series:\n");
+        // The expression is evaluated once a second by a recording rule, as Prometheus evaluates a rule, and the test asks
+        // whether it ever returned something. Not as one subquery over the whole scenario: for a histogram's rate over 5
+        // minutes that loads every sample once per step, over promtool's limit ("query processing would load too many
+        // samples into memory"), which this probe used to report as "never true" (CommDeskWorkflowTaskLag, issue 14).
+        Path rules = rig.dir.resolve("alert-" + scenario + "-" + alert + ".rules.yml");
+        Files.writeString(rules, "groups:\n- name: probe\n  interval: 1s\n  rules:\n  - record: probe_fired\n    expr: '"
+                + ("count(" + expr + ") > bool 0").replace("'", "''") + "'\n", StandardCharsets.UTF_8);
+        StringBuilder yaml = new StringBuilder("rule_files: [" + rules.getFileName() + "]\nevaluation_interval: 1s\ntests:\n- interval: 1s\n  input_series:\n");
         series.forEach((k, v) -> {
             while (v.size() < seconds) v.add("_");
             yaml.append("  - series: '").append(k.replace("'", "''")).append("'\n    values: '").append(String.join(" ", v)).append("'\n");
         });
-        String probe = "max_over_time((count(" + expr + ") > bool 0)[" + seconds + "s:1s])";
+        String probe = "max_over_time(probe_fired[" + seconds + "s])";
         yaml.append("  promql_expr_test:\n  - expr: '").append(probe.replace("'", "''")).append("'\n")
                 .append("    eval_time: ").append(Math.max(0, seconds - 1)).append("s\n")
                 .append("    exp_samples:\n    - labels: '{}'\n      value: 1\n");
@@ -119,7 +127,7 @@ final class AlertProbe implements AutoCloseable {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
         boolean fired = rc == 0;
-        if (!fired && !out.contains("expr: ")) {
+        if (!fired && (!out.contains("expr: ") || out.contains("err: "))) {
             throw new IllegalStateException("promtool could not evaluate " + file + ":\n" + out);
         }
         System.out.printf(Locale.ROOT, "  alert %s: `%s` %s during the scenario (promtool test rules on %d series of %s scraped once a second for %d s, %d seconds without a scrape: %s)%n",

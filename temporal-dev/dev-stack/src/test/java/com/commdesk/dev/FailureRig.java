@@ -26,6 +26,8 @@ final class FailureRig implements AutoCloseable {
             // Every simulated payment has its own customer, but raise the limit as the other end-to-end tests do.
             "commdesk.fraud.max-per-customer", "100000",
             "commdesk.metrics.temporal-report-interval", "PT1S",
+            // Temporal's backlog figures asked once a second, as the probe scrapes (production: every 10 s).
+            "commdesk.metrics.task-queue-backlog-interval", "PT1S",
             // Every payout of scenario 7 (at least Rs 1,000) waits for a second person's approval.
             "commdesk.payouts.approval-threshold-paise", "100000",
             // A transfer whose request died with its worker is asked about, and re-requested only when Cashfree does not

@@ -125,8 +125,10 @@ class FailureSuiteTest {
             }
             System.out.println("  payments journaled per worker JVM (commdesk_payments_posted_total; the killed one as last scraped): " + perWorker);
 
-            // Shown, not asserted: an 8 s stall of the whole fleet under load did not put the p95 of workflow-task
-            // schedule-to-start above 2 s in the run of 2026-12-02 (docs/failures.md); why is not yet understood.
+            // While the fleet stalls no worker takes a task, so none reports a schedule-to-start latency, and the server
+            // counts the few tasks handed to the stalled workers' open polls as started at once. Temporal's own backlog age
+            // (commdesk_temporal_task_queue_backlog_age_seconds) grows while the fleet stalls. Printed, not yet asserted:
+            // no complete run with this rule and the fixed probe yet (docs/failures.md).
             alerts.firedDuringScenario("CommDeskWorkflowTaskLag");
             // Every payment the API accepted (2xx), before or after its kill, and every one only Cashfree's webhook
             // announced: recorded once, posted once (one journal per order), nothing parked, the books hold.
@@ -163,9 +165,12 @@ class FailureSuiteTest {
 
             load.awaitAllPosted(running, books, DRAIN);
             load.report().forEach(l -> System.out.println("  " + l));
-            // Shown, not asserted (docs/failures.md): since webhooks, like POST, hand payments to the starter off the
-            // request, an 8 s outage makes too few failed Temporal requests for the alert's 0.1/s over 5 min (CI on
-            // d5ea897: false, while the books held).
+            // The API starts payments off the request (PaymentStarter); while Temporal is down each start waits inside the
+            // SDK's retries (about 7 s) and then fails to the sweep: what an operator sees is how long the oldest start has
+            // waited and the starts that failed. Shown only: the Temporal
+            // client's own failure counter, which an 8 s outage barely moves and whose first failures Prometheus cannot
+            // see (the series is born at the first failure; docs/failures.md).
+            alerts.firedDuringScenario("CommDeskPaymentStartsDelayed"); // printed, not yet asserted (docs/failures.md)
             alerts.firedDuringScenario("CommDeskTemporalRequestFailures");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             // Payments kept arriving while Temporal was down. Whether a caller noticed depends on timing: the API records
@@ -256,8 +261,10 @@ class FailureSuiteTest {
                 load.awaitAllPosted(running, books, DRAIN);
             }
             load.report().forEach(l -> System.out.println("  " + l));
-            // Shown, not asserted: an 8 s restart is shorter than the pools' connection wait (30 s), so requests waited
-            // instead of failing and the 5xx ratio stayed low in the run of 2026-12-02 (docs/failures.md).
+            // What an operator should see for a database outage is the outage: pools with requests waiting and no
+            // connection. Shown only: the 5xx ratio, since an 8 s restart is shorter than the pools' 30 s connection wait, so
+            // requests waited instead of failing (docs/failures.md).
+            alerts.firedDuringScenario("CommDeskDatabaseUnreachable"); // printed, not yet asserted (docs/failures.md)
             alerts.firedDuringScenario("CommDeskApiServerErrors");
             // Every accepted payment recorded and posted once, no journal without its postings, the invariants hold.
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
