@@ -13,6 +13,8 @@
 # e.g. split-run.sh --rate 100 --duration PT60S --webhook-share 0 --drain-timeout PT600S --allow-parked
 # Needs: ./mvnw -q install -DskipTests, and the Temporal CLI (temporal-dev/real-temporal/temporal-cli.sh install).
 # Ports: API 38080, worker 38081, Temporal 37233 (UI 38233), simulator 38099, authorization server 39000.
+# API_JFR=on records a JFR profile of the API JVM for the whole run into the logs directory (api.jfr);
+# API_JAVA_OPTS / WORKER_JAVA_OPTS add JVM options to the API / worker JVM.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dev_jar="$root/temporal-dev/dev-stack/target/commdesk-dev.jar"
@@ -51,9 +53,11 @@ while IFS='=' read -r key value; do
   case "$key" in DATABASE_URL|DATABASE_USER|DATABASE_PASSWORD) printf -v "$key" '%s' "$value" ;; esac
 done <"$dir/app.env"
 env_args+=(commdesk.db.migrate=false)
-env "${env_args[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=38081 nice -n "$worker_nice" java -jar "$worker_jar" >"$dir/worker.log" 2>&1 &
+api_opts=(${API_JAVA_OPTS:-})
+[ "${API_JFR:-off}" != on ] || api_opts+=("-XX:StartFlightRecording=filename=$dir/api.jfr,settings=profile,dumponexit=true")
+env "${env_args[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=38081 nice -n "$worker_nice" java ${WORKER_JAVA_OPTS:-} -jar "$worker_jar" >"$dir/worker.log" 2>&1 &
 worker=$!
-env "${env_args[@]}" API_HOST=127.0.0.1 API_PORT=38080 java -jar "$api_jar" >"$dir/api.log" 2>&1 &
+env "${env_args[@]}" API_HOST=127.0.0.1 API_PORT=38080 java "${api_opts[@]}" -jar "$api_jar" >"$dir/api.log" 2>&1 &
 api=$!
 up() { curl -fs "http://127.0.0.1:$1/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; }
 for _ in $(seq 1 180); do up 38080 && up 38081 && break; sleep 1; done

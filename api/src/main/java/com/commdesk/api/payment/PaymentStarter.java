@@ -11,90 +11,214 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.BatchRequest;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import jakarta.annotation.PreDestroy;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Starts payment workflows after {@code POST /api/v1/payments} has answered, so the request never waits
  * on Temporal (under load a start waits for the server, seconds at a time). The payment is recorded first
- * (PaymentIntake, with everything a start needs); a start here is tried at once and confirmed in the row
- * ({@code workflow_started_at}); every {@link #SWEEP_EVERY} the sweep starts again whatever is still
- * unconfirmed after {@link #RETRY_AFTER} (a start lost to a crash, a full queue or Temporal being down).
+ * (PaymentIntake, with everything a start needs); a start here is queued and confirmed in the row
+ * ({@code workflow_started_at}) once it happened; every {@link #SWEEP_EVERY} the sweep queues again, oldest
+ * first, whatever is still unconfirmed after {@link #RETRY_AFTER} and neither queued nor in flight (a start
+ * lost to a crash, a full queue, a failure or Temporal being down).
+ *
+ * <p>Starts pace themselves (docs/performance.md § 3): at most {@code commdesk.payments.start.concurrency}
+ * start RPCs are in flight, the oldest recorded payment first; the rest wait in a queue of
+ * {@code commdesk.payments.start.queue-capacity} (beyond it, for the sweep). A start that fails because
+ * Temporal is overloaded or unreachable (DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE) halves the
+ * number allowed in flight and pauses all starts ({@link #FIRST_PAUSE}, doubling to {@link #LONGEST_PAUSE}
+ * while failures go on); each start that succeeds allows one more in flight again, up to the concurrency.
+ * So a backlog costs one probe per pause, not a storm of starts that each time out.
  * Starting twice is harmless: the workflow id is the order's, and the id policies join a running
- * workflow and refuse a finished one ({@link PaymentsController#start}).
+ * workflow and refuse a finished one ({@link PaymentsController#startOptions}).
  */
 @Component
 public class PaymentStarter {
     private static final Logger log = LoggerFactory.getLogger(PaymentStarter.class);
-    /** Starts in flight at once; beyond it a payment waits for the sweep (bounded memory, bounded load on Temporal). */
-    static final int MAX_IN_FLIGHT = 2_000;
+    static final int DEFAULT_CONCURRENCY = 32;
+    static final int DEFAULT_QUEUE_CAPACITY = 10_000;
     static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
     static final Duration RETRY_AFTER = Duration.ofSeconds(15);
+    static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
+    static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
     private static final int SWEEP_BATCH = 500;
+    /** gRPC status codes that say Temporal cannot keep up or cannot be reached: back off. */
+    private static final Set<Status.Code> OVERLOAD = EnumSet.of(Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE);
 
     private final PaymentIntake intake;
     /** Starts one workflow idempotently, with the webhook event as a signal when there is one (null: none), or throws. */
-    private final java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "payment-start-sweep");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Virtual threads: a start is a blocking gRPC call that mostly waits. */
-    private final java.util.concurrent.ExecutorService starts = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("payment-start-", 0).factory());
-    private final Semaphore slots = new Semaphore(MAX_IN_FLIGHT);
-    /** Payment id to the System.nanoTime() its start began: one start per payment at a time, and how long each has waited. */
-    private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
-    private final Counter failed;
+    private final BiConsumer<PaymentRequest, CashfreeEvent> starter;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    /** Runs one start; virtual threads in production (a start is a blocking gRPC call that mostly waits). */
+    private final Executor starts;
+    private final ScheduledExecutorService scheduler;
+    private final int concurrency;
+    private final int queueCapacity;
+
+    // Guarded by "this".
+    /** Waiting starts, the oldest recorded payment first. */
+    private final PriorityQueue<Pending> queue = new PriorityQueue<>(
+            Comparator.comparing(Pending::recordedAt).thenComparingLong(Pending::seq));
+    /** Payment id → its start, queued or in flight: never queued twice. */
+    private final Map<String, Pending> pending = new HashMap<>();
+    private int inFlight;
+    /** Starts allowed in flight now: 1..concurrency, halved on overload, one more per success. */
+    private int limit;
+    private Instant pausedUntil = Instant.MIN;
+    private Duration nextPause = FIRST_PAUSE;
+    private long seq;
+    private boolean stopped;
+
     private final Counter deferred;
 
     @org.springframework.beans.factory.annotation.Autowired
     public PaymentStarter(PaymentIntake intake, WorkflowClient own, MeterRegistry metrics,
-                          org.springframework.beans.factory.ObjectProvider<com.commdesk.api.ApiConfiguration.SharedWorkflowClient> shared) {
-        this(intake, starter(shared.getIfAvailable() != null ? shared.getIfAvailable().client() : own), metrics, true);
+                          org.springframework.beans.factory.ObjectProvider<com.commdesk.api.ApiConfiguration.SharedWorkflowClient> shared,
+                          @Value("${commdesk.payments.start.concurrency:" + DEFAULT_CONCURRENCY + "}") int concurrency,
+                          @Value("${commdesk.payments.start.queue-capacity:" + DEFAULT_QUEUE_CAPACITY + "}") int queueCapacity) {
+        this(intake, starter(shared.getIfAvailable() != null ? shared.getIfAvailable().client() : own), metrics,
+                concurrency, queueCapacity, Clock.systemUTC(),
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("payment-start-", 0).factory()), true);
     }
 
     /** Starts through {@code workflows}: the worker's own client where one shares this process (eager starts). */
-    private static java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter(WorkflowClient workflows) {
+    private static BiConsumer<PaymentRequest, CashfreeEvent> starter(WorkflowClient workflows) {
         return (request, event) -> {
-            if (event == null) PaymentsController.start(workflows, request);
+            if (event == null) start(workflows, request);
             else signalWithStart(workflows, request, event);
         };
     }
 
-    /** {@code starter} starts one workflow idempotently or throws; {@code sweeping}: run the sweep on its own. */
-    PaymentStarter(PaymentIntake intake, java.util.function.BiConsumer<PaymentRequest, CashfreeEvent> starter, MeterRegistry metrics,
-                   boolean sweeping) {
-        this.intake = intake;
-        this.starter = starter;
-        this.failed = Counter.builder("commdesk.payments.start.failures")
-                .description("workflow starts that failed and are left to the sweep").register(metrics);
-        this.deferred = Counter.builder("commdesk.payments.start.deferred")
-                .description("starts not tried at once because MAX_IN_FLIGHT were in flight").register(metrics);
-        Gauge.builder("commdesk.payments.start.in.flight", inFlight, Map::size)
-                .description("payment workflow starts in flight").register(metrics);
-        // While Temporal does not answer, a start first waits inside the SDK's own retries (about 7 s against a refused
-        // connection, measured on the pinned dev server) before it fails and is left to the sweep: how long the oldest one has
-        // waited shows the outage from its first second (alert CommDeskPaymentStartsDelayed, docs/operations.md).
-        Gauge.builder("commdesk.payments.start.oldest", inFlight, PaymentStarter::oldestSeconds).baseUnit("seconds")
-                .description("how long the oldest payment workflow start still in flight has waited for Temporal (0: none in flight)")
-                .register(metrics);
-        if (sweeping) sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    /** Tests: the defaults, starts on virtual threads, the sweep run by the test. */
+    PaymentStarter(PaymentIntake intake, BiConsumer<PaymentRequest, CashfreeEvent> starter, MeterRegistry metrics, boolean sweeping) {
+        this(intake, starter, metrics, DEFAULT_CONCURRENCY, DEFAULT_QUEUE_CAPACITY, Clock.systemUTC(),
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("payment-start-", 0).factory()), sweeping);
     }
 
-    /** Tries to start the payment's workflow now, off the request thread; never throws. */
+    /**
+     * {@code starter} starts one workflow idempotently or throws; {@code starts} runs each start; {@code clock}
+     * times the pauses; {@code sweeping}: run the sweep (and resume after a pause) on its own, else the caller
+     * calls {@link #sweep()} and {@link #pump()}.
+     */
+    PaymentStarter(PaymentIntake intake, BiConsumer<PaymentRequest, CashfreeEvent> starter, MeterRegistry metrics,
+                   int concurrency, int queueCapacity, Clock clock, Executor starts, boolean sweeping) {
+        if (concurrency < 1) throw new IllegalArgumentException("commdesk.payments.start.concurrency must be at least 1");
+        if (queueCapacity < 0) throw new IllegalArgumentException("commdesk.payments.start.queue-capacity must not be negative");
+        this.intake = intake;
+        this.starter = starter;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.starts = starts;
+        this.concurrency = concurrency;
+        this.queueCapacity = queueCapacity;
+        this.limit = concurrency;
+        this.deferred = Counter.builder("commdesk.payments.start.deferred")
+                .description("payment starts not queued because the start queue was full; the sweep starts them").register(metrics);
+        Gauge.builder("commdesk.payments.start.in.flight", this, s -> s.snapshot()[0])
+                .description("payment workflow starts in flight").register(metrics);
+        Gauge.builder("commdesk.payments.start.queued", this, s -> s.snapshot()[1])
+                .description("payment workflow starts waiting in the starter's queue").register(metrics);
+        Gauge.builder("commdesk.payments.start.limit", this, s -> s.snapshot()[2])
+                .description("payment workflow starts allowed in flight now (lowered while Temporal is overloaded)").register(metrics);
+        // The codes an overloaded or absent Temporal answers, and "no gRPC status", exist from the start at 0: the alert on
+        // start failures (CommDeskPaymentStartsDelayed) reads an increase, which a series born at its first failure never shows.
+        for (Status.Code code : List.of(Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE,
+                Status.Code.UNKNOWN)) {
+            failureCounter(metrics, code);
+        }
+        // While Temporal does not answer, a start first waits inside the SDK's own retries (about 7 s against a refused
+        // connection, measured on the pinned dev server) before it fails and is left to the sweep: how long the oldest one in
+        // flight has waited shows the outage from its first second (alert CommDeskPaymentStartsDelayed, docs/operations.md).
+        Gauge.builder("commdesk.payments.start.oldest", this, PaymentStarter::oldestSeconds).baseUnit("seconds")
+                .description("how long the oldest payment workflow start still in flight has waited for Temporal (0: none in flight)")
+                .register(metrics);
+        if (sweeping) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "payment-start-sweep");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(this::sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            scheduler = null;
+        }
+    }
+
+    private static Counter failureCounter(MeterRegistry metrics, Status.Code code) {
+        return Counter.builder("commdesk.payments.start.failures")
+                .description("workflow starts that failed and are left to the sweep, by the gRPC status code of the cause")
+                .tag("code", code.name()).register(metrics);
+    }
+
+    private synchronized int[] snapshot() {
+        return new int[] {inFlight, queue.size(), limit};
+    }
+
+    /** Seconds the oldest start in flight (taken from the queue, its RPC not yet answered) has waited; 0 when none is. */
+    private synchronized double oldestSeconds() {
+        Instant now = clock.instant();
+        long oldestNanos = 0;
+        for (Pending p : pending.values()) {
+            if (p.taken && p.beganAt != null) oldestNanos = Math.max(oldestNanos, Duration.between(p.beganAt, now).toNanos());
+        }
+        return oldestNanos / 1e9;
+    }
+
+    /** A start waiting or in flight; {@code event} may be attached later by a webhook while it waits. */
+    private static final class Pending {
+        final AcceptedPayment payment;
+        final Map<String, String> metadata;
+        final Map<String, String> logContext;
+        final Instant recordedAt;
+        final long seq;
+        CashfreeEvent event;
+        /** Taken from the queue: its start is in flight. */
+        boolean taken;
+        /** When it was taken (its start RPC began). */
+        Instant beganAt;
+
+        Pending(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event, Map<String, String> logContext,
+                Instant recordedAt, long seq) {
+            this.payment = payment;
+            this.metadata = metadata;
+            this.event = event;
+            this.logContext = logContext;
+            this.recordedAt = recordedAt;
+            this.seq = seq;
+        }
+
+        Instant recordedAt() { return recordedAt; }
+        long seq() { return seq; }
+    }
+
+    /** Queues the start of the payment's workflow, off the request thread; never throws. */
     public void startSoon(AcceptedPayment payment, Map<String, String> metadata) {
         startSoon(payment, metadata, null);
     }
@@ -105,76 +229,180 @@ public class PaymentStarter {
      * delivery is in webhook_event): if this start is lost, the sweep starts the payment without it.
      */
     public void startSoon(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event) {
-        if (!slots.tryAcquire()) {
+        // The request's log context (request id) goes with the start: Temporal's context propagator carries
+        // it from the MDC into the workflow's logs, so a payment's lines are found by the API's request id.
+        enqueue(payment, metadata, event, org.slf4j.MDC.getCopyOfContextMap());
+        pump();
+    }
+
+    private synchronized void enqueue(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event,
+                                      Map<String, String> logContext) {
+        if (stopped) return;
+        Pending already = pending.get(payment.paymentId());
+        if (already != null) {
+            if (event != null && already.event == null && !already.taken) already.event = event;
+            return; // queued or in flight: never started twice at once
+        }
+        if (queue.size() >= queueCapacity) {
             deferred.increment();
             return; // the sweep starts it
         }
-        if (inFlight.putIfAbsent(payment.paymentId(), System.nanoTime()) != null) {
-            slots.release();
-            return;
+        Instant recordedAt = payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
+        Pending p = new Pending(payment, metadata, event, logContext, recordedAt, seq++);
+        pending.put(payment.paymentId(), p);
+        queue.add(p);
+    }
+
+    /** Starts queued payments, oldest first, while fewer than the limit are in flight and starts are not paused. */
+    void pump() {
+        List<Pending> go = new ArrayList<>();
+        synchronized (this) {
+            if (stopped || clock.instant().isBefore(pausedUntil)) return;
+            while (inFlight < limit && !queue.isEmpty()) {
+                Pending p = queue.poll();
+                p.taken = true;
+                p.beganAt = clock.instant();
+                go.add(p);
+                inFlight++;
+            }
         }
-        // The request's log context (request id) goes with the start: Temporal's context propagator carries
-        // it from the MDC into the workflow's logs, so a payment's lines are found by the API's request id.
-        Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap();
-        try {
-            starts.execute(() -> {
-                if (logContext != null) org.slf4j.MDC.setContextMap(logContext);
-                try {
-                    start(payment, metadata, event);
-                } finally {
-                    org.slf4j.MDC.clear();
-                    inFlight.remove(payment.paymentId());
-                    slots.release();
-                }
-            });
-        } catch (RejectedExecutionException shuttingDown) {
-            inFlight.remove(payment.paymentId());
-            slots.release();
+        for (Pending p : go) {
+            try {
+                starts.execute(() -> run(p));
+            } catch (RejectedExecutionException shuttingDown) {
+                done(p, null);
+            }
         }
     }
 
-    private void start(AcceptedPayment p, Map<String, String> metadata, CashfreeEvent event) {
+    private void run(Pending p) {
+        if (p.logContext != null) org.slf4j.MDC.setContextMap(p.logContext);
+        Status.Code failure = null;
         try {
-            starter.accept(new PaymentRequest(p.paymentId(), p.communityId(), p.sourceType(),
-                    p.sourceId(), p.cashfreeOrderId(), p.amountPaise(), metadata), event);
-            intake.markStarted(p.paymentId());
+            AcceptedPayment a = p.payment;
+            CashfreeEvent event;
+            synchronized (this) {
+                event = p.event;
+            }
+            starter.accept(new PaymentRequest(a.paymentId(), a.communityId(), a.sourceType(), a.sourceId(),
+                    a.cashfreeOrderId(), a.amountPaise(), p.metadata), event);
+            intake.markStarted(a.paymentId());
         } catch (RuntimeException e) {
-            failed.increment();
-            log.warn("workflow start of payment {} failed, the sweep retries it: {}", p.paymentId(), e.getMessage());
+            failure = codeOf(e);
+            Throwable root = rootCause(e);
+            failureCounter(metrics, failure).increment();
+            log.warn("workflow start of payment {} failed ({}), the sweep retries it: {}: {}", p.payment.paymentId(),
+                    failure, root.getClass().getSimpleName(), root.getMessage());
+        } finally {
+            org.slf4j.MDC.clear();
+            done(p, failure);
+        }
+        pump();
+    }
+
+    /** A start has ended ({@code failure}: null if it happened): free its slot, and back off if Temporal is overloaded. */
+    private void done(Pending p, Status.Code failure) {
+        Duration pause = null;
+        synchronized (this) {
+            inFlight--;
+            pending.remove(p.payment.paymentId());
+            if (failure == null) {
+                if (limit < concurrency) limit++;
+                nextPause = FIRST_PAUSE;
+            } else if (OVERLOAD.contains(failure)) {
+                limit = Math.max(1, limit / 2);
+                Instant now = clock.instant();
+                if (!now.isBefore(pausedUntil)) {
+                    // One pause per wave of failures: starts already in flight when it began fail into it.
+                    pause = nextPause;
+                    pausedUntil = now.plus(pause);
+                    nextPause = nextPause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : nextPause.multipliedBy(2);
+                }
+            }
+            notifyAll();
+        }
+        if (pause != null) {
+            log.warn("Temporal is not keeping up ({}): payment starts paused for {}, at most {} in flight after it",
+                    failure, pause, snapshot()[2]);
+            if (scheduler != null) {
+                try {
+                    scheduler.schedule(this::pump, pause.toMillis() + 1, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException shuttingDown) {
+                    // stopping
+                }
+            }
         }
     }
 
-    /** Starts what is recorded but not confirmed started after RETRY_AFTER. */
+    /** The gRPC status code of the failure's cause (the Temporal client wraps it), or UNKNOWN. */
+    static Status.Code codeOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StatusRuntimeException s) return s.getStatus().getCode();
+            if (t instanceof StatusException s) return s.getStatus().getCode();
+        }
+        return Status.Code.UNKNOWN;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t;
+    }
+
+    /**
+     * Queues what is recorded but not confirmed started after RETRY_AFTER (oldest first) and neither queued
+     * nor in flight, as far as the queue has room; then starts what the limit allows.
+     */
     void sweep() {
         try {
-            for (PaymentIntake.Unstarted u : intake.unstarted(OffsetDateTime.now().minus(RETRY_AFTER), SWEEP_BATCH)) {
-                if (inFlight.containsKey(u.payment().paymentId())) continue;
-                startSoon(u.payment(), u.metadata());
+            int room;
+            synchronized (this) {
+                room = Math.min(SWEEP_BATCH, queueCapacity - queue.size());
             }
+            if (room > 0) {
+                for (PaymentIntake.Unstarted u : intake.unstarted(OffsetDateTime.ofInstant(clock.instant().minus(RETRY_AFTER),
+                        java.time.ZoneOffset.UTC), room)) {
+                    enqueue(u.payment(), u.metadata(), null, null);
+                }
+            }
+            pump();
         } catch (RuntimeException e) {
             log.warn("payment start sweep failed, next one in {}: {}", SWEEP_EVERY, e.getMessage());
         }
     }
 
-    private static double oldestSeconds(Map<String, Long> inFlight) {
-        long now = System.nanoTime();
-        long oldest = 0;
-        for (long began : inFlight.values()) oldest = Math.max(oldest, now - began);
-        return oldest / 1e9;
-    }
-
-    /** Waits until no start is in flight (tests; and shutdown, bounded). */
-    boolean awaitIdle(Duration timeout) throws InterruptedException {
-        if (!slots.tryAcquire(MAX_IN_FLIGHT, timeout.toMillis(), TimeUnit.MILLISECONDS)) return false;
-        slots.release(MAX_IN_FLIGHT);
+    /** Waits until nothing is in flight and nothing that may start now is queued (tests; and shutdown, bounded). */
+    synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight > 0 || (!queue.isEmpty() && !clock.instant().isBefore(pausedUntil))) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+        }
         return true;
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
-        sweeper.shutdownNow();
-        starts.shutdown();
-        starts.awaitTermination(10, TimeUnit.SECONDS);
+        synchronized (this) {
+            stopped = true;
+            queue.clear(); // recorded, so the sweep of the next process starts them
+        }
+        if (scheduler != null) scheduler.shutdownNow();
+        if (starts instanceof ExecutorService es) {
+            es.shutdown();
+            es.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the payment's workflow, or joins the one already running for its order; idempotent; throws what Temporal threw. */
+    static void start(WorkflowClient workflows, PaymentRequest request) {
+        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, PaymentsController.startOptions(request));
+        try {
+            WorkflowClient.start(stub::process, request);
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            // A closed run for this order exists: it is this payment, already processed.
+        }
     }
 
     /** Signals the payment's workflow with a webhook event, starting it if need be (off the request thread). */

@@ -13,9 +13,6 @@ import com.commdesk.workflows.payment.PaymentRequest;
 import com.commdesk.workflows.payment.PaymentWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowException;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -145,20 +142,6 @@ public class PaymentsController {
                 // reply and that worker runs it at once, without a poll. Elsewhere the SDK asks nothing.
                 .setDisableEagerExecution(false)
                 .build();
-    }
-
-    /** Starts the payment's workflow, or joins the one already running for its order; idempotent. */
-    static void start(WorkflowClient workflows, PaymentRequest request) {
-        PaymentWorkflow stub = workflows.newWorkflowStub(PaymentWorkflow.class, startOptions(request));
-        try {
-            WorkflowClient.start(stub::process, request);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-            // A closed run for this order exists: it is this payment, already processed.
-        } catch (WorkflowException | io.grpc.StatusRuntimeException e) {
-            log.warn("could not start workflow for payment {}: {}", request.paymentId(), e.getMessage());
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Workflow service unavailable",
-                    "the payment is recorded but could not be started; retry with the same Idempotency-Key", null);
-        }
     }
 
     /** The view of a payment this request has just recorded: what the projection shows until its workflow records a stage. */

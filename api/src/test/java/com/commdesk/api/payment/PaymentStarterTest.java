@@ -11,7 +11,21 @@ import static org.mockito.Mockito.when;
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
 import com.commdesk.workflows.payment.PaymentRequest;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowServiceException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +65,7 @@ class PaymentStarterTest {
         starter.startSoon(PAYMENT, Map.of("tier", "gold"));
         assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
         verify(intake, never()).markStarted(any());
-        assertThat(metrics.counter("commdesk.payments.start.failures").count()).isEqualTo(1.0);
+        assertThat(metrics.get("commdesk.payments.start.failures").tag("code", "UNKNOWN").counter().count()).isEqualTo(1.0);
 
         temporalUp[0] = true;
         when(intake.unstarted(any(), anyInt())).thenReturn(List.of(new PaymentIntake.Unstarted(PAYMENT, Map.of("tier", "gold"))));
@@ -62,10 +76,143 @@ class PaymentStarterTest {
         verify(intake).markStarted("pay-1");
     }
 
-    /**
-     * While Temporal does not answer, a start first waits inside the SDK's own retries (seconds) before anything fails:
-     * the age of the oldest start still waiting shows it from the first second (alert CommDeskPaymentStartsDelayed).
-     */
+    /** What the Temporal client throws when a start's RPC fails: the gRPC status is in the cause, not the message. */
+    private static WorkflowServiceException rpcFailure(Status status) {
+        return new WorkflowServiceException(WorkflowExecution.newBuilder().setWorkflowId("payment-order_1").build(),
+                "PaymentWorkflow", new StatusRuntimeException(status.withDescription("deadline exceeded after 9.99s")));
+    }
+
+    @Test
+    void aFailedStartSaysWhyInItsMetricAndItsLogLine() throws Exception {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(PaymentStarter.class);
+        logger.addAppender(lines);
+        try {
+            PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+                throw rpcFailure(Status.DEADLINE_EXCEEDED);
+            }, metrics, false);
+            starter.startSoon(PAYMENT, Map.of());
+            assertThat(starter.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertThat(metrics.find("commdesk.payments.start.failures").tag("code", "DEADLINE_EXCEEDED").counter())
+                .as("failures tagged with the gRPC status code of the root cause").isNotNull()
+                .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+        assertThat(lines.list).anySatisfy(line -> assertThat(line.getFormattedMessage())
+                .contains("pay-1").contains("DEADLINE_EXCEEDED"));
+    }
+
+    /** Payments as PaymentIntake keeps them: recorded at a time, started (workflow_started_at) once confirmed. */
+    private final Map<String, AcceptedPayment> recorded = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> marked = new ConcurrentHashMap<>();
+
+    private void recordInIntake(int n, OffsetDateTime at) {
+        for (int i = 0; i < n; i++) {
+            String id = "pay-%05d".formatted(i);
+            recorded.put(id, new AcceptedPayment(id, "0".repeat(64), "demo-community", "EVENT", "order_" + i, "order_" + i,
+                    10_000L, "payment-order_" + i, at.plusNanos(i * 1_000L)));
+        }
+        when(intake.unstarted(any(), anyInt())).thenAnswer(call -> {
+            OffsetDateTime before = call.getArgument(0);
+            int limit = call.getArgument(1);
+            return recorded.values().stream().filter(p -> !marked.containsKey(p.paymentId()))
+                    .filter(p -> p.createdAt().isBefore(before))
+                    .sorted(Comparator.comparing(AcceptedPayment::createdAt)).limit(limit)
+                    .map(p -> new PaymentIntake.Unstarted(p, Map.of())).toList();
+        });
+        org.mockito.Mockito.doAnswer(call -> {
+            marked.computeIfAbsent(call.getArgument(0), k -> new AtomicInteger()).incrementAndGet();
+            return null;
+        }).when(intake).markStarted(any());
+    }
+
+    /** A clock the test moves. */
+    private static final class TestClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-12-02T12:00:00Z");
+        @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
+        @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public java.time.Instant instant() { return now; }
+    }
+
+    @Test
+    void underTimeoutsStartAttemptsStayBoundedAndOnceTemporalRecoversEveryPaymentIsStartedOnce() {
+        TestClock clock = new TestClock();
+        recordInIntake(1_000, OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC));
+        boolean[] temporalUp = {false};
+        AtomicInteger attempts = new AtomicInteger();
+        Map<String, AtomicInteger> startedById = new ConcurrentHashMap<>();
+        // Starts run when the test says (no threads, no timing): each is one start RPC in flight until then.
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            attempts.incrementAndGet();
+            if (!temporalUp[0]) throw rpcFailure(Status.DEADLINE_EXCEEDED);
+            startedById.computeIfAbsent(r.paymentId(), k -> new AtomicInteger()).incrementAndGet();
+        }, metrics, 16, 10_000, clock, inFlight::add, false);
+
+        // 1,000 payments recorded in a burst: 16 starts in flight, the rest queued.
+        for (AcceptedPayment p : recorded.values()) starter.startSoon(p, Map.of());
+        assertThat(inFlight).hasSize(16);
+
+        // A minute in steps of 100 ms, the sweep every 2 s, while every start times out.
+        int maxInFlight = 0;
+        for (int step = 1; step <= 600; step++) {
+            clock.now = clock.now.plusMillis(100);
+            if (step % 20 == 0) starter.sweep();
+            starter.pump();
+            maxInFlight = Math.max(maxInFlight, inFlight.size());
+            for (Runnable start; (start = inFlight.poll()) != null; ) start.run();
+        }
+        assertThat(maxInFlight).isLessThanOrEqualTo(16);
+        assertThat(attempts.get()).as("start attempts while Temporal times out (1,000 payments, 60 s)").isBetween(17, 50);
+        assertThat(metrics.get("commdesk.payments.start.failures").tag("code", "DEADLINE_EXCEEDED").counter().count())
+                .isEqualTo(attempts.get());
+        assertThat(marked).isEmpty();
+
+        // Temporal recovers: within ten minutes of the clock every payment is started, each once.
+        temporalUp[0] = true;
+        for (int step = 1; step <= 6_000 && marked.size() < recorded.size(); step++) {
+            clock.now = clock.now.plusMillis(100);
+            if (step % 20 == 0) starter.sweep();
+            starter.pump();
+            maxInFlight = Math.max(maxInFlight, inFlight.size());
+            for (Runnable start; (start = inFlight.poll()) != null; ) start.run();
+        }
+        assertThat(maxInFlight).isLessThanOrEqualTo(16);
+        assertThat(marked.keySet()).containsExactlyInAnyOrderElementsOf(recorded.keySet());
+        assertThat(marked.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(startedById.values()).as("each payment's workflow started once").hasSize(1_000)
+                .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    }
+
+    @Test
+    void theQueueIsBoundedAndTheSweepStartsWhatDidNotFitOldestFirstWithoutRequeuingWhatIsQueued() {
+        TestClock clock = new TestClock();
+        recordInIntake(10, OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC));
+        List<String> startOrder = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> startOrder.add(r.paymentId()),
+                metrics, 2, 3, clock, inFlight::add, false);
+
+        // Recorded newest first: 2 in flight, 3 queued, 5 left for the sweep.
+        recorded.values().stream().sorted(Comparator.comparing(AcceptedPayment::createdAt).reversed())
+                .forEach(p -> starter.startSoon(p, Map.of()));
+        assertThat(inFlight).hasSize(2);
+        assertThat(metrics.get("commdesk.payments.start.deferred").counter().count()).isEqualTo(5.0);
+
+        clock.now = clock.now.plus(PaymentStarter.RETRY_AFTER).plusSeconds(1);
+        for (int round = 0; round < 20 && marked.size() < 10; round++) {
+            starter.sweep();
+            for (Runnable start; (start = inFlight.poll()) != null; ) start.run();
+        }
+        assertThat(marked.keySet()).containsExactlyInAnyOrderElementsOf(recorded.keySet());
+        assertThat(startOrder).as("each started once").doesNotHaveDuplicates().hasSize(10);
+        // After the first two taken at once, the queue hands out the oldest recorded first.
+        List<String> queuedOrder = startOrder.subList(2, 5);
+        assertThat(queuedOrder).isSortedAccordingTo(Comparator.naturalOrder());
+    }
+
     @Test
     void theOldestStartStillWaitingForTemporalIsMeasured() throws Exception {
         java.util.concurrent.CountDownLatch temporalBack = new java.util.concurrent.CountDownLatch(1);
