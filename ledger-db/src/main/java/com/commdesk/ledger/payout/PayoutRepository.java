@@ -543,7 +543,7 @@ public final class PayoutRepository {
 
     /**
      * Cashfree's record of a transfer only moves forward along Cashfree's own lifecycle (anything pending, then
-     * SUCCESS, then REVERSED; or FAILED / REJECTED): an answer delivered late (a retried SUCCESS webhook after the
+     * SUCCESS, then REVERSED; or FAILED / REJECTED, which a REVERSED may still follow but never precede): an answer delivered late (a retried SUCCESS webhook after the
      * REVERSED, a poll that raced a webhook) never takes the record back, and a refusal after Cashfree's SUCCESS is a
      * contradiction that never replaces it (only REVERSED follows SUCCESS), so whoever decides later still sees that
      * Cashfree said the money arrived. The first SUCCESS (or REVERSED, which only follows one) also sets
@@ -554,6 +554,9 @@ public final class PayoutRepository {
         PayoutRecord p = require(tx, payoutId);
         String before = p.getCashfreeStatus();
         boolean forward = "SUCCESS".equals(before) ? "SUCCESS".equals(status) || "REVERSED".equals(status)
+                // REVERSED is Cashfree's last word on a paid transfer (review M-1): a stale FAILED/REJECTED never replaces
+                // it, or an unposted reversal would leave the sweep's candidates and GET /late-returns for good.
+                : "REVERSED".equals(before) ? "REVERSED".equals(status)
                 : cashfreeRank(status) >= cashfreeRank(before);
         tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
                 .set(PAYOUT.CASHFREE_STATUS, forward ? status : before)
