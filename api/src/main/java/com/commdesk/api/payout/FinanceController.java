@@ -232,10 +232,22 @@ public class FinanceController {
         if (body.note() == null || body.note().isBlank() || body.note().length() > 500) {
             throw ApiProblem.invalid("note", "note is required (what Cashfree or the bank showed; at most 500)");
         }
-        find(payoutId);
+        Payout p = find(payoutId);
+        Caller caller = Caller.current();
+        // Four eyes exclude the beneficiary (review M-4): the recipient never resolves their own payout (the database refuses
+        // it too, changeset 107), and the settlement's requester never takes part in returning its money, as in approvals.
+        if (caller.isSamePerson(p.userId())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "payout " + payoutId + " is to you; another finance user must resolve it", null);
+        }
+        if ("FAILED".equals(body.outcome()) && caller.isSamePerson(p.requestedBy())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId
+                    + "'s settlement; other finance users must resolve it FAILED", null);
+        }
         PayoutRepository.Resolution r;
         try {
             r = payouts.resolve(payoutId, body.outcome(), who, body.note());
+        } catch (PayoutRepository.FourEyes e) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
         } catch (IllegalStateException e) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);
         }
@@ -246,26 +258,37 @@ public class FinanceController {
             out.put("next", "another finance user must confirm FAILED");
             return ResponseEntity.accepted().body(out);
         }
+        if (payouts.heldByLedger(payoutId)) {
+            // Held by the ledger (Cashfree contradicted itself after the workflow's end, or as it was ending): no workflow acts
+            // on this resolution, even one whose last task has not completed yet and still takes the signal (review M-3),
+            // so the ledger acts on it now, whether or not a workflow answers. settleHeld is idempotent under the row lock.
+            return settled(payoutId, out);
+        }
         try {
             signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
                     r.confirmedBy(), body.note()));
         } catch (io.temporal.client.WorkflowNotFoundException ended) {
-            // A payout held for finance after its workflow ended (Cashfree contradicted itself): the ledger acts on it.
-            java.util.Optional<String> settled;
-            try {
-                settled = payouts.settleHeld(payoutId);
-            } catch (IllegalStateException e) {
-                throw new ApiProblem(HttpStatus.CONFLICT, "Cannot post", e.getMessage(), null);
-            }
-            if (settled.isPresent()) {
-                out.put("status", settled.get());
-                return ResponseEntity.ok(out);
-            }
-            // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
-            throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
-                    + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);
+            // Ended without a ledger hold (a hold written since the check above is settled here too).
+            return settled(payoutId, out);
         }
         return ResponseEntity.ok(out);
+    }
+
+    /** The ledger acts on a ready resolution of a payout it holds ({@link PayoutRepository#settleHeld}); 409 if it cannot. */
+    private ResponseEntity<?> settled(String payoutId, Map<String, Object> out) {
+        java.util.Optional<String> settled;
+        try {
+            settled = payouts.settleHeld(payoutId);
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Cannot post", e.getMessage(), null);
+        }
+        if (settled.isPresent()) {
+            out.put("status", settled.get());
+            return ResponseEntity.ok(out);
+        }
+        // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
+        throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
+                + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);
     }
 
     public record RecipientFlag(String communityId, String role, String userId, String reason) {}

@@ -779,6 +779,13 @@ public final class PayoutRepository {
     /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
     public record Resolution(String outcome, String requestedBy, String confirmedBy, boolean ready) {}
 
+    /** A resolution refused because the actor may not take part in it (the payout is to them). Nothing is written. */
+    public static final class FourEyes extends IllegalStateException {
+        public FourEyes(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
      * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
@@ -792,6 +799,10 @@ public final class PayoutRepository {
         if (actor == null || actor.isBlank()) throw new IllegalArgumentException("an actor is required");
         return ledger.inTransaction(tx -> {
             PayoutRecord r = require(tx, payoutId);
+            if (actor.equalsIgnoreCase(r.getUserId())) {
+                // Four eyes exclude the beneficiary (review M-4; changeset 107 refuses it in the database too).
+                throw new FourEyes("payout " + payoutId + " is to you; other finance users must resolve it");
+            }
             if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
             }
@@ -1021,6 +1032,15 @@ public final class PayoutRepository {
         });
         if (done.isPresent()) payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
         return done;
+    }
+
+    /**
+     * The ledger holds this payout for finance after its workflow ended ({@link #holdForFinance}, {@link #holdPaidForFinance}):
+     * no workflow acts on its resolution, {@link #settleHeld} does (review M-3).
+     */
+    public boolean heldByLedger(String payoutId) {
+        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
+                .map(p -> heldBy(p) != null).orElse(false));
     }
 
     /** Why the ledger holds a payout for finance after its workflow ended. */
