@@ -1190,22 +1190,40 @@ public final class PayoutRepository {
         return unpostedReturns(null, limit).stream().map(LateCandidate::payout).toList();
     }
 
-    /** A candidate of {@link #unpostedReturns(LateCandidate, int)}, with the key its page is sorted by. */
-    public record LateCandidate(Payout payout, OffsetDateTime updatedAt) {}
+    /**
+     * A candidate of {@link #unpostedReturns(LateCandidate, int)}, with the key its page is sorted by ({@code updatedAt},
+     * payout id) and what returning it rests on: paid on finance's word, and when Cashfree first said SUCCESS (null: never).
+     */
+    public record LateCandidate(Payout payout, OffsetDateTime updatedAt, boolean paidOnFinanceWord, OffsetDateTime cashfreeSuccessAt) {}
 
     /**
      * A page of {@link #unpostedReturns(int)} after {@code after} (keyset: last change, then payout id; null: the first page),
      * so a sweep reaches every candidate however many of them it must leave to their running workflow.
      */
     public List<LateCandidate> unpostedReturns(LateCandidate after, int limit) {
+        return after == null ? unpostedReturns(null, null, limit) : unpostedReturns(after.updatedAt(), after.payout().payoutId(), limit);
+    }
+
+    /** As {@link #unpostedReturns(LateCandidate, int)}, after the key ({@code afterUpdatedAt}, {@code afterPayoutId}); nulls: the first page. */
+    public List<LateCandidate> unpostedReturns(OffsetDateTime afterUpdatedAt, String afterPayoutId, int limit) {
         return ledger.once(tx -> tx.selectFrom(PAYOUT)
-                .where(PAYOUT.STATUS.eq("PAID"), PAYOUT.CASHFREE_STATUS.eq("REVERSED")
-                        .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
-                                .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))),
-                        after == null ? DSL.noCondition()
-                                : DSL.row(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).gt(after.updatedAt(), after.payout().payoutId()))
+                .where(unpostedReturn(),
+                        afterUpdatedAt == null ? DSL.noCondition()
+                                : DSL.row(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).gt(afterUpdatedAt, afterPayoutId))
                 .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit)
-                .fetch(r -> new LateCandidate(payoutOf(r), r.getUpdatedAt())));
+                .fetch(r -> new LateCandidate(payoutOf(r), r.getUpdatedAt(), Boolean.TRUE.equals(r.getPaidOnFinanceWord()),
+                        r.getCashfreeSuccessAt())));
+    }
+
+    /** How many candidates {@link #unpostedReturns(int)} has in all (review M-5: the whole list is reviewed before {@code post}). */
+    public long unpostedReturnsCount() {
+        return ledger.once(tx -> (long) tx.fetchCount(PAYOUT, unpostedReturn()));
+    }
+
+    private static org.jooq.Condition unpostedReturn() {
+        return PAYOUT.STATUS.eq("PAID").and(PAYOUT.CASHFREE_STATUS.eq("REVERSED")
+                .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
+                        .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))));
     }
 
     public void recordEvent(String payoutId, String status, String actor, String detail) {
