@@ -1018,8 +1018,12 @@ public final class PayoutRepository {
                     paid.set(PAYOUT.RELOCK_PAID_JOURNAL_ID, journal);
                 }
                 paid.set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                        // Held because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, it is not finance's word alone.
-                        .set(PAYOUT.PAID_ON_FINANCE_WORD, p.getCashfreeSuccessAt() == null).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                        // Held only because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, never finance's word alone,
+                        // even on a legacy row whose success time is missing (review L-2: it would read as a sweep candidate and
+                        // the relock payment would be returned).
+                        .set(PAYOUT.PAID_ON_FINANCE_WORD, false)
+                        .set(PAYOUT.CASHFREE_SUCCESS_AT, DSL.coalesce(PAYOUT.CASHFREE_SUCCESS_AT, DSL.currentOffsetDateTime()))
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
@@ -1077,7 +1081,8 @@ public final class PayoutRepository {
         Hold hold = heldBy(p);
         if (hold == null) return null;
         if (hold == Hold.REFUSAL) {
-            return paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to confirm or to return";
+            // PAID moves nothing (review L-1): only a return needs money paid out now.
+            return "PAID".equals(outcome) || paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to return";
         }
         if ("PAID".equals(outcome)) {
             if (p.getPaidJournalId() == null) return null;
@@ -1156,6 +1161,13 @@ public final class PayoutRepository {
             reversePaid(tx, p, "late REVERSED " + code);
             return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
         }
+        if ("REVERSED".equals(status) && "NEEDS_ATTENTION".equals(now) && heldBy(p) == Hold.REFUSAL && paidOutNow(p)) {
+            // On finance's list for Cashfree's refusal after its SUCCESS (review L-3): the REVERSED settles the contradiction
+            // (the bank sent the money back), so it comes back now, once; any resolution pending is moot (settleHeld answers
+            // REVERSED). Before, it was only recorded, and finance's PAID left a PAID payout the sweep would undo.
+            reversePaid(tx, p, "late REVERSED " + code + " while on finance's list (Cashfree's refusal after its SUCCESS)");
+            return new LateAnswer(LateAction.POSTED, "late REVERSED posted: settles the payout held for finance");
+        }
         if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
             // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
             // its markPaid, never by the resolve endpoint), and Cashfree has never said SUCCESS (cashfree_success_at, sticky:
@@ -1166,7 +1178,9 @@ public final class PayoutRepository {
                         + " after the payout's workflow ended; the money is back in available");
                 return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
             }
-            if ("SUCCESS".equals(p.getCashfreeStatus()) && p.getRefusalAfterSuccessAt() == null) {
+            if ("SUCCESS".equals(p.getCashfreeStatus()) && p.getRefusalAfterSuccessAt() == null && paidOutNow(p)) {
+                // Only when its money is paid out now by a journal of its own (review L-1): a PAID row without one (legacy or
+                // damaged) would be held for ever, no resolution settleable; it is recorded for finance below instead.
                 // Cashfree's refusal after its own SUCCESS (its record keeps the SUCCESS): finance decides (review L1).
                 holdPaidForFinance(tx, p, "Cashfree said " + status + " " + code + " after its SUCCESS at " + p.getCashfreeSuccessAt()
                         + " (" + detail + ")");
