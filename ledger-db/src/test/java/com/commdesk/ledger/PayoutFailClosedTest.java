@@ -123,6 +123,27 @@ class PayoutFailClosedTest extends LedgerFixture {
     }
 
     @Test
+    void thePayoutsRecipientNeverResolvesItNorDoesTheDatabaseLetThem() {
+        payouts.lock(payoutId);
+        payouts.sendPermit(payoutId);
+        payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h");
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "U-Owner", "my bank shows nothing"))
+                .as("review M-4: the recipient of the payout").isInstanceOf(PayoutRepository.FourEyes.class);
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "PAID", "u-owner", "I have it")).isInstanceOf(PayoutRepository.FourEyes.class);
+        payouts.resolve(payoutId, "FAILED", "bob", "bank statement shows nothing");
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "u-owner", "agreed")).isInstanceOf(PayoutRepository.FourEyes.class);
+        assertThatThrownBy(() -> dsl.execute("update payout set resolution_confirmed_by = 'U-OWNER' where payout_id = ?", payoutId))
+                .as("the database refuses the recipient as confirmer, even to the runtime role").isInstanceOf(RuntimeException.class)
+                .hasMessageContaining("four eyes");
+        assertThatThrownBy(() -> asOwner("update payout set resolution_outcome = 'PAID', resolution_requested_by = 'u-owner'"
+                + " where payout_id = ?", payoutId)).as("and as requester, even to the owner").isInstanceOf(RuntimeException.class);
+        assertThat(dsl.fetchValue("select resolution_outcome || '/' || resolution_requested_by || '/' || coalesce(resolution_confirmed_by, '-')"
+                + " from payout where payout_id = ?", payoutId)).isEqualTo("FAILED/bob/-");
+        assertThat(payouts.resolve(payoutId, "FAILED", "carol", "agreed").ready()).isTrue();
+        payouts.release(payoutId, "FAILED", "test over");
+    }
+
+    @Test
     void aConfirmPaidIsFinal() {
         payouts.lock(payoutId);
         payouts.sendPermit(payoutId);

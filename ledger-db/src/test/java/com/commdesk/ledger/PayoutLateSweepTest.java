@@ -205,6 +205,26 @@ class PayoutLateSweepTest extends LedgerFixture {
     }
 
     @Test
+    void aStaleRefusalAfterAnUnpostedReversalNeitherReplacesItNorHidesItFromTheSweep() {
+        anUnpostedReversal(id);
+        // A FAILED for the same transfer, redelivered or out of order, after the workflow ended (review M-1).
+        payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED FAILED INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfree(id, null, "REJECTED", "REJECTED"); // and a poll that raced it
+        assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).as("REVERSED is later news than FAILED").isEqualTo("REVERSED");
+        assertThat(payouts.unpostedReturns(100)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(sweeper().sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 0, 1, 0));
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertThat(num("select count(*) from journal where idempotency_key = ?", "payout_reversed:payout:" + id)).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalMayStillBeFollowedByAReversal() {
+        payouts.recordCashfreeAnswer(id, "FAILED", "BANK_OFFLINE");
+        payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
+        assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).isEqualTo("REVERSED");
+    }
+
+    @Test
     void theSweepPagesPastCandidatesWhoseWorkflowStillRuns() {
         String second = lockedPayout("stl_2", "p2");
         String third = lockedPayout("stl_3", "p3");

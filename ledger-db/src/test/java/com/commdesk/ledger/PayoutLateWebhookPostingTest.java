@@ -570,4 +570,61 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.settleHeld(id);
         assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("PAID");
     }
+
+    @Test
+    void aRelockHoldSettledPaidIsNeverASweepCandidateEvenWithoutARecordedSuccessTime() throws Exception {
+        // Review L-2: a relock hold exists only because Cashfree said SUCCESS; a legacy row whose cashfree_success_at is null
+        // (104's patterns missed it) settled PAID must not read "paid on finance's word, Cashfree never paid" to the sweep.
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.release(id, "FAILED", "Cashfree FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
+        asOwner("update payout set cashfree_success_at = null where payout_id = ?", id);
+        payouts.resolve(id, "PAID", "bob", "the bank shows the credit");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(num("select count(*) from payout where payout_id = ? and not paid_on_finance_word and cashfree_success_at is not null", id))
+                .isEqualTo(1);
+        assertThat(payouts.unpostedReturns(100)).isEmpty();
+        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false,
+                com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
+        assertThat(swept.found()).isZero();
+        assertThat(wallet("paid_out_paise")).as("money Cashfree paid is not returned").isEqualTo(owner);
+    }
+
+    @Test
+    void aRefusalAfterSuccessForAPaidPayoutWithNoLivePaymentJournalIsNotHeldForEver() throws Exception {
+        // Review L-1: a PAID row without paid_journal_id (legacy or damaged, as PayoutLateSweepTest simulates) gets Cashfree's
+        // FAILED after its SUCCESS. A hold no resolution could settle kept it NEEDS_ATTENTION for ever (every resolve 409).
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
+        assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED").action()).isEqualTo(LateAction.UNPOSTED);
+        assertThat(payouts.payout(id).orElseThrow().status()).as("recorded for finance, not held").isEqualTo("PAID");
+        assertThat(payouts.events(id)).filteredOn(e -> e.status().equals("LATE_UNPOSTED")).isNotEmpty();
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void aRefusalHoldConfirmedPaidIsSettledEvenIfItsPaymentJournalIsGone() throws Exception {
+        // Review L-1/L-8: PAID on a refusal hold moves nothing, so nothing about the journals can refuse it.
+        paidThenSuccessThenFailed();
+        asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void aReversedWhileOnFinancesListSettlesTheContradictionAndReturnsTheMoneyOnce() {
+        // Review L-3: Cashfree's REVERSED for a payout held for its refusal after SUCCESS was only recorded; finance's PAID
+        // then left a PAID payout the sweep would undo, with no event on the hold explaining it.
+        paidThenSuccessThenFailed();
+        assertThat(payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED").action()).isEqualTo(LateAction.POSTED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertThat(payouts.needingAttention("demo-community", 10)).isEmpty();
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED again");
+        assertAllAvailableAgain();
+        assertThat(journalsKeyed("payout_reversed:payout:" + id)).isEqualTo(1);
+        assertThat(allocationStatuses()).isEqualTo("FAILED");
+        assertTrialBalance();
+    }
 }

@@ -15,10 +15,13 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,10 +219,45 @@ public class FinanceController {
      * mode (the default) this is what it would post: review it before setting {@code PAYOUTS_LATE_SWEEP_MODE=post}.
      */
     @GetMapping(path = "/payouts/late-returns", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<Payout> lateReturns(@RequestParam(defaultValue = "100") int limit) {
+    public LateReturns lateReturns(@RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String after) {
         if (limit < 1 || limit > 1000) throw ApiProblem.invalid("limit", "limit must be 1..1000");
-        return payouts.unpostedReturns(limit);
+        OffsetDateTime afterChange = null;
+        String afterId = null;
+        if (after != null && !after.isBlank()) {
+            // The cursor is the sweep's own keyset (last change, payout id), as this endpoint gave it in "next".
+            try {
+                String[] key = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split(" ", 2);
+                afterChange = OffsetDateTime.parse(key[0]);
+                afterId = key[1];
+            } catch (RuntimeException e) {
+                throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
+            }
+            if (!ID.matcher(afterId).matches()) throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
+        }
+        long total = payouts.unpostedReturnsCount();
+        var page = payouts.unpostedReturns(afterChange, afterId, limit);
+        String next = null;
+        if (page.size() == limit) {
+            var last = page.get(page.size() - 1);
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.updatedAt() + " " + last.payout().payoutId())
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return new LateReturns(total, page.stream().map(c -> new LateReturn(c.payout(), c.updatedAt(), c.paidOnFinanceWord(),
+                c.cashfreeSuccessAt())).toList(), next);
     }
+
+    /**
+     * One page of the late-answer sweep's candidates (review M-5): {@code total} in all (read with the page, so a
+     * candidate added or posted meanwhile may change it), {@code next} the cursor of the next page ({@code after}), null on
+     * the last.
+     */
+    public record LateReturns(long total, List<LateReturn> candidates, String next) {}
+
+    /**
+     * A candidate and what returning its money rests on: paid on finance's word alone or on Cashfree's SUCCESS
+     * ({@code cashfreeSuccessAt}, null if Cashfree never said it), the bank's reference ({@code payout.bankUtr}).
+     */
+    public record LateReturn(Payout payout, OffsetDateTime lastChangeAt, boolean paidOnFinanceWord, OffsetDateTime cashfreeSuccessAt) {}
 
     public record Resolve(String outcome, String note) {}
 
@@ -227,7 +265,9 @@ public class FinanceController {
      * Resolves a NEEDS_ATTENTION payout after checking with Cashfree or the bank: {@code PAID} (one
      * person; it releases no money) or {@code FAILED} (returns the money to the member, so two people:
      * the first call records the request, 202; a second by someone else confirms it, 200; the requester
-     * repeating it is answered as it stands, 202, still waiting for someone else). The payout's workflow acts on it.
+     * repeating it is answered as it stands, 202, still waiting for someone else). Neither the payout's recipient nor, for
+     * FAILED, the settlement's requester may take part (403, review M-4). The payout's workflow acts on it; a payout the
+     * ledger holds is settled by the ledger at once ({@link PayoutRepository#settleHeld}, review M-3).
      */
     @PostMapping(path = "/payouts/{payoutId}/resolve", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<?> resolve(@PathVariable String payoutId, @RequestBody(required = false) Resolve body) {
@@ -238,10 +278,22 @@ public class FinanceController {
         if (body.note() == null || body.note().isBlank() || body.note().length() > 500) {
             throw ApiProblem.invalid("note", "note is required (what Cashfree or the bank showed; at most 500)");
         }
-        find(payoutId);
+        Payout p = find(payoutId);
+        Caller caller = Caller.current();
+        // Four eyes exclude the beneficiary (review M-4): the recipient never resolves their own payout (the database refuses
+        // it too, changeset 107), and the settlement's requester never takes part in returning its money, as in approvals.
+        if (caller.isSamePerson(p.userId())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "payout " + payoutId + " is to you; another finance user must resolve it", null);
+        }
+        if ("FAILED".equals(body.outcome()) && caller.isSamePerson(p.requestedBy())) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId
+                    + "'s settlement; other finance users must resolve it FAILED", null);
+        }
         PayoutRepository.Resolution r;
         try {
             r = payouts.resolve(payoutId, body.outcome(), who, body.note());
+        } catch (PayoutRepository.FourEyes e) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
         } catch (IllegalStateException e) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);
         }
@@ -252,26 +304,37 @@ public class FinanceController {
             out.put("next", "another finance user must confirm FAILED");
             return ResponseEntity.accepted().body(out);
         }
+        if (payouts.heldByLedger(payoutId)) {
+            // Held by the ledger (Cashfree contradicted itself after the workflow's end, or as it was ending): no workflow acts
+            // on this resolution, even one whose last task has not completed yet and still takes the signal (review M-3),
+            // so the ledger acts on it now, whether or not a workflow answers. settleHeld is idempotent under the row lock.
+            return settled(payoutId, out);
+        }
         try {
             signal(payoutId).resolve(new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(),
                     r.confirmedBy(), body.note()));
         } catch (io.temporal.client.WorkflowNotFoundException ended) {
-            // A payout held for finance after its workflow ended (Cashfree contradicted itself): the ledger acts on it.
-            java.util.Optional<String> settled;
-            try {
-                settled = payouts.settleHeld(payoutId);
-            } catch (IllegalStateException e) {
-                throw new ApiProblem(HttpStatus.CONFLICT, "Cannot post", e.getMessage(), null);
-            }
-            if (settled.isPresent()) {
-                out.put("status", settled.get());
-                return ResponseEntity.ok(out);
-            }
-            // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
-            throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
-                    + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);
+            // Ended without a ledger hold (a hold written since the check above is settled here too).
+            return settled(payoutId, out);
         }
         return ResponseEntity.ok(out);
+    }
+
+    /** The ledger acts on a ready resolution of a payout it holds ({@link PayoutRepository#settleHeld}); 409 if it cannot. */
+    private ResponseEntity<?> settled(String payoutId, Map<String, Object> out) {
+        java.util.Optional<String> settled;
+        try {
+            settled = payouts.settleHeld(payoutId);
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Cannot post", e.getMessage(), null);
+        }
+        if (settled.isPresent()) {
+            out.put("status", settled.get());
+            return ResponseEntity.ok(out);
+        }
+        // The resolution is recorded (and audited) but nothing can act on it: say so, never a 500.
+        throw new ApiProblem(HttpStatus.CONFLICT, "Payout workflow ended", "payout " + payoutId + "'s workflow has ended; the"
+                + " resolution was recorded but moves no money: use the payout's audit trail and the ledger to settle it", null);
     }
 
     public record RecipientFlag(String communityId, String role, String userId, String reason) {}

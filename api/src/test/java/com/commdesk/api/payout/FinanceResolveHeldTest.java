@@ -79,6 +79,14 @@ class FinanceResolveHeldTest { // a fresh database per test: each starts from th
 
     /** The payout's workflow has ended: every signal to it fails as Temporal's client does. */
     void ended(String id) {
+        workflow(id, true);
+    }
+
+    /**
+     * The payout's workflow (review M-3: {@code ended} false, still open, e.g. its last task not yet completed): a resolve
+     * signal is taken in and, the workflow not waiting in NEEDS_ATTENTION, ignored.
+     */
+    void workflow(String id, boolean ended) {
         PayoutWorkflow wf = new PayoutWorkflow() {
             @Override public PayoutTypes.PayoutStatus payout(PayoutTypes.PayoutRequest request) { throw new UnsupportedOperationException(); }
             @Override public void approve(PayoutTypes.PayoutDecision decision) { throw new UnsupportedOperationException(); }
@@ -88,6 +96,7 @@ class FinanceResolveHeldTest { // a fresh database per test: each starts from th
 
             @Override
             public void resolve(PayoutTypes.PayoutResolution resolution) {
+                if (!ended) return;
                 throw new WorkflowNotFoundException(WorkflowExecution.newBuilder().setWorkflowId(id).build(), "PayoutWorkflow", null);
             }
         };
@@ -163,5 +172,46 @@ class FinanceResolveHeldTest { // a fresh database per test: each starts from th
         assertThat(wallet("available_paise")).as("back once").isEqualTo(owner);
         assertThat(new LedgerQueries(dsl).trialBalance().balanced()).isTrue();
         assertThat(new LedgerInvariants(dsl).check().violations()).isEmpty();
+    }
+
+    @Test
+    void aResolutionOfALedgerHeldPayoutIsActedOnWhileItsWorkflowIsStillOpen() throws Exception {
+        var dsl = db.dsl();
+        PayoutRepository payouts = new PayoutRepository(dsl);
+        String id = aPayoutConfirmedPaid("stl_open");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED"); // on finance's list (L1)
+        workflow(id, false); // its workflow has not finished its last task: the signal is taken in and ignored
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("bob", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"outcome\":\"PAID\",\"note\":\"the bank shows the credit\"}"))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.status").value("PAID"));
+        assertThat(payouts.payout(id).orElseThrow().status()).as("review M-3: acted on, not only accepted").isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void thePayoutsRecipientMayNotResolveItNorMayTheSettlementsRequesterReturnIt() throws Exception {
+        PayoutRepository payouts = new PayoutRepository(db.dsl());
+        String id = aPayoutConfirmedPaid("stl_eyes");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED"); // on finance's list (L1)
+        ended(id);
+        String failed = "{\"outcome\":\"FAILED\",\"note\":\"the bank returned it\"}";
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("U-Owner", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON).content(failed))
+                .andExpect(status().isForbidden()).andExpect(jsonPath("$.title").value("Four eyes"));
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("u-owner", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"outcome\":\"PAID\",\"note\":\"I have it\"}"))
+                .andExpect(status().isForbidden());
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("alice", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON).content(failed))
+                .andExpect(status().isForbidden()).andExpect(jsonPath("$.title").value("Four eyes"));
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("bob", Role.FINANCE_APPROVER))
+                .contentType(MediaType.APPLICATION_JSON).content(failed)).andExpect(status().isAccepted());
+        mvc.perform(post("/api/v1/finance/payouts/" + id + "/resolve").with(as("u-owner", Role.FINANCE_APPROVER))
+                        .contentType(MediaType.APPLICATION_JSON).content(failed))
+                .andExpect(status().isForbidden());
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("paid_out_paise")).as("nothing returned").isEqualTo(owner);
     }
 }

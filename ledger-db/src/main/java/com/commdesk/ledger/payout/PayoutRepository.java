@@ -543,7 +543,7 @@ public final class PayoutRepository {
 
     /**
      * Cashfree's record of a transfer only moves forward along Cashfree's own lifecycle (anything pending, then
-     * SUCCESS, then REVERSED; or FAILED / REJECTED): an answer delivered late (a retried SUCCESS webhook after the
+     * SUCCESS, then REVERSED; or FAILED / REJECTED, which a REVERSED may still follow but never precede): an answer delivered late (a retried SUCCESS webhook after the
      * REVERSED, a poll that raced a webhook) never takes the record back, and a refusal after Cashfree's SUCCESS is a
      * contradiction that never replaces it (only REVERSED follows SUCCESS), so whoever decides later still sees that
      * Cashfree said the money arrived. The first SUCCESS (or REVERSED, which only follows one) also sets
@@ -554,6 +554,9 @@ public final class PayoutRepository {
         PayoutRecord p = require(tx, payoutId);
         String before = p.getCashfreeStatus();
         boolean forward = "SUCCESS".equals(before) ? "SUCCESS".equals(status) || "REVERSED".equals(status)
+                // REVERSED is Cashfree's last word on a paid transfer (review M-1): a stale FAILED/REJECTED never replaces
+                // it, or an unposted reversal would leave the sweep's candidates and GET /late-returns for good.
+                : "REVERSED".equals(before) ? "REVERSED".equals(status)
                 : cashfreeRank(status) >= cashfreeRank(before);
         tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
                 .set(PAYOUT.CASHFREE_STATUS, forward ? status : before)
@@ -776,6 +779,13 @@ public final class PayoutRepository {
     /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
     public record Resolution(String outcome, String requestedBy, String confirmedBy, boolean ready) {}
 
+    /** A resolution refused because the actor may not take part in it (the payout is to them). Nothing is written. */
+    public static final class FourEyes extends IllegalStateException {
+        public FourEyes(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
      * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
@@ -789,6 +799,10 @@ public final class PayoutRepository {
         if (actor == null || actor.isBlank()) throw new IllegalArgumentException("an actor is required");
         return ledger.inTransaction(tx -> {
             PayoutRecord r = require(tx, payoutId);
+            if (actor.equalsIgnoreCase(r.getUserId())) {
+                // Four eyes exclude the beneficiary (review M-4; changeset 107 refuses it in the database too).
+                throw new FourEyes("payout " + payoutId + " is to you; other finance users must resolve it");
+            }
             if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
                 throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
             }
@@ -1004,8 +1018,12 @@ public final class PayoutRepository {
                     paid.set(PAYOUT.RELOCK_PAID_JOURNAL_ID, journal);
                 }
                 paid.set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                        // Held because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, it is not finance's word alone.
-                        .set(PAYOUT.PAID_ON_FINANCE_WORD, p.getCashfreeSuccessAt() == null).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+                        // Held only because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, never finance's word alone,
+                        // even on a legacy row whose success time is missing (review L-2: it would read as a sweep candidate and
+                        // the relock payment would be returned).
+                        .set(PAYOUT.PAID_ON_FINANCE_WORD, false)
+                        .set(PAYOUT.CASHFREE_SUCCESS_AT, DSL.coalesce(PAYOUT.CASHFREE_SUCCESS_AT, DSL.currentOffsetDateTime()))
+                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
@@ -1018,6 +1036,15 @@ public final class PayoutRepository {
         });
         if (done.isPresent()) payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
         return done;
+    }
+
+    /**
+     * The ledger holds this payout for finance after its workflow ended ({@link #holdForFinance}, {@link #holdPaidForFinance}):
+     * no workflow acts on its resolution, {@link #settleHeld} does (review M-3).
+     */
+    public boolean heldByLedger(String payoutId) {
+        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
+                .map(p -> heldBy(p) != null).orElse(false));
     }
 
     /** Why the ledger holds a payout for finance after its workflow ended. */
@@ -1054,7 +1081,8 @@ public final class PayoutRepository {
         Hold hold = heldBy(p);
         if (hold == null) return null;
         if (hold == Hold.REFUSAL) {
-            return paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to confirm or to return";
+            // PAID moves nothing (review L-1): only a return needs money paid out now.
+            return "PAID".equals(outcome) || paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to return";
         }
         if ("PAID".equals(outcome)) {
             if (p.getPaidJournalId() == null) return null;
@@ -1133,6 +1161,13 @@ public final class PayoutRepository {
             reversePaid(tx, p, "late REVERSED " + code);
             return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
         }
+        if ("REVERSED".equals(status) && "NEEDS_ATTENTION".equals(now) && heldBy(p) == Hold.REFUSAL && paidOutNow(p)) {
+            // On finance's list for Cashfree's refusal after its SUCCESS (review L-3): the REVERSED settles the contradiction
+            // (the bank sent the money back), so it comes back now, once; any resolution pending is moot (settleHeld answers
+            // REVERSED). Before, it was only recorded, and finance's PAID left a PAID payout the sweep would undo.
+            reversePaid(tx, p, "late REVERSED " + code + " while on finance's list (Cashfree's refusal after its SUCCESS)");
+            return new LateAnswer(LateAction.POSTED, "late REVERSED posted: settles the payout held for finance");
+        }
         if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
             // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
             // its markPaid, never by the resolve endpoint), and Cashfree has never said SUCCESS (cashfree_success_at, sticky:
@@ -1143,7 +1178,9 @@ public final class PayoutRepository {
                         + " after the payout's workflow ended; the money is back in available");
                 return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
             }
-            if ("SUCCESS".equals(p.getCashfreeStatus()) && p.getRefusalAfterSuccessAt() == null) {
+            if ("SUCCESS".equals(p.getCashfreeStatus()) && p.getRefusalAfterSuccessAt() == null && paidOutNow(p)) {
+                // Only when its money is paid out now by a journal of its own (review L-1): a PAID row without one (legacy or
+                // damaged) would be held for ever, no resolution settleable; it is recorded for finance below instead.
                 // Cashfree's refusal after its own SUCCESS (its record keeps the SUCCESS): finance decides (review L1).
                 holdPaidForFinance(tx, p, "Cashfree said " + status + " " + code + " after its SUCCESS at " + p.getCashfreeSuccessAt()
                         + " (" + detail + ")");
@@ -1167,22 +1204,40 @@ public final class PayoutRepository {
         return unpostedReturns(null, limit).stream().map(LateCandidate::payout).toList();
     }
 
-    /** A candidate of {@link #unpostedReturns(LateCandidate, int)}, with the key its page is sorted by. */
-    public record LateCandidate(Payout payout, OffsetDateTime updatedAt) {}
+    /**
+     * A candidate of {@link #unpostedReturns(LateCandidate, int)}, with the key its page is sorted by ({@code updatedAt},
+     * payout id) and what returning it rests on: paid on finance's word, and when Cashfree first said SUCCESS (null: never).
+     */
+    public record LateCandidate(Payout payout, OffsetDateTime updatedAt, boolean paidOnFinanceWord, OffsetDateTime cashfreeSuccessAt) {}
 
     /**
      * A page of {@link #unpostedReturns(int)} after {@code after} (keyset: last change, then payout id; null: the first page),
      * so a sweep reaches every candidate however many of them it must leave to their running workflow.
      */
     public List<LateCandidate> unpostedReturns(LateCandidate after, int limit) {
+        return after == null ? unpostedReturns(null, null, limit) : unpostedReturns(after.updatedAt(), after.payout().payoutId(), limit);
+    }
+
+    /** As {@link #unpostedReturns(LateCandidate, int)}, after the key ({@code afterUpdatedAt}, {@code afterPayoutId}); nulls: the first page. */
+    public List<LateCandidate> unpostedReturns(OffsetDateTime afterUpdatedAt, String afterPayoutId, int limit) {
         return ledger.once(tx -> tx.selectFrom(PAYOUT)
-                .where(PAYOUT.STATUS.eq("PAID"), PAYOUT.CASHFREE_STATUS.eq("REVERSED")
-                        .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
-                                .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))),
-                        after == null ? DSL.noCondition()
-                                : DSL.row(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).gt(after.updatedAt(), after.payout().payoutId()))
+                .where(unpostedReturn(),
+                        afterUpdatedAt == null ? DSL.noCondition()
+                                : DSL.row(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).gt(afterUpdatedAt, afterPayoutId))
                 .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit)
-                .fetch(r -> new LateCandidate(payoutOf(r), r.getUpdatedAt())));
+                .fetch(r -> new LateCandidate(payoutOf(r), r.getUpdatedAt(), Boolean.TRUE.equals(r.getPaidOnFinanceWord()),
+                        r.getCashfreeSuccessAt())));
+    }
+
+    /** How many candidates {@link #unpostedReturns(int)} has in all (review M-5: the whole list is reviewed before {@code post}). */
+    public long unpostedReturnsCount() {
+        return ledger.once(tx -> (long) tx.fetchCount(PAYOUT, unpostedReturn()));
+    }
+
+    private static org.jooq.Condition unpostedReturn() {
+        return PAYOUT.STATUS.eq("PAID").and(PAYOUT.CASHFREE_STATUS.eq("REVERSED")
+                .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
+                        .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))));
     }
 
     public void recordEvent(String payoutId, String status, String actor, String detail) {
