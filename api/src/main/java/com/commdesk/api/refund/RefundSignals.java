@@ -36,7 +36,7 @@ public class RefundSignals {
     private static final Logger log = LoggerFactory.getLogger(RefundSignals.class);
     static final int MAX_IN_FLIGHT = 500;
     static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
-    /** The database is read this often: the read scans webhook_event (no index on its time or type). */
+    /** The database is read this often (a window of LOOKBACK through changeset 106's partial index). */
     static final Duration RECOVER_EVERY = Duration.ofMinutes(5);
     /** A recorded answer is left to its own first attempt this long before the database sweep signals it again. */
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);

@@ -18,9 +18,9 @@ import org.slf4j.MDC;
  * blocking gRPC call that mostly waits), one per key at a time, each with the request's log context (request id), and a
  * sweep on its own thread that hands again whatever its owner finds not done. Used by
  * {@link com.commdesk.api.refund.RefundSignals} (refund webhooks): what a call must achieve is recorded first by its
- * owner, so a call lost to a crash, a full queue or an outage is made again by the owner's sweep. The same machinery as
- * {@link com.commdesk.api.payment.PaymentStarter}'s (which moves onto this class once the branches changing it now have
- * landed; one commit of this branch did it and was taken back to spare them a conflict).
+ * owner, so a call lost to a crash, a full queue or an outage is made again by the owner's sweep. Payment starts do not
+ * use it: {@link com.commdesk.api.payment.PaymentStarter} paces its own queue (oldest first, backing off while Temporal is
+ * overloaded; issue 13), which refund signals, a few per refund, do not need.
  */
 public final class OffRequestThread {
     /** What {@link #submit} did with a call. */
