@@ -87,11 +87,20 @@ class DashboardActionsBrowserTest {
         long locked = SharedStack.count("select locked_paise from member_wallet where community_id = 'browser-payout-attn'");
         assertThat(locked).isPositive();
 
-        // the first approver says FAILED: recorded, nothing released until a second person confirms
+        // the settlement's requester may not take part in returning its money (review M-4): refused, nothing recorded
         assertThat(login("approver1")).isEqualTo("/dashboard/finance");
         WebElement row = find("#attention tr[data-payout='" + payoutId + "']");
         new Select(row.findElement(By.name("outcome"))).selectByValue("FAILED");
-        assertThat(act(row, "Resolve", "note", "bank statement shows no credit")).contains("FAILED recorded by approver1");
+        assertThat(act(row, "Resolve", "note", "bank statement shows no credit"))
+                .contains("you requested payout " + payoutId + "'s settlement");
+        assertThat(SharedStack.count("select count(*) from payout where payout_id = '" + payoutId
+                + "' and resolution_requested_by is not null")).isZero();
+
+        // the approver says FAILED: recorded, nothing released until a second person confirms
+        assertThat(login("approver2")).isEqualTo("/dashboard/finance");
+        row = find("#attention tr[data-payout='" + payoutId + "']");
+        new Select(row.findElement(By.name("outcome"))).selectByValue("FAILED");
+        assertThat(act(row, "Resolve", "note", "bank statement shows no credit")).contains("FAILED recorded by approver2");
         JsonNode requested = json("/api/v1/finance/payouts/" + payoutId);
         assertThat(requested.path("payout").path("status").asText()).isEqualTo("NEEDS_ATTENTION");
         assertThat(SharedStack.count("select locked_paise from member_wallet where community_id = 'browser-payout-attn'")).isEqualTo(locked);
@@ -99,15 +108,15 @@ class DashboardActionsBrowserTest {
         // the same person again: not a confirmation; the request as it stands, still waiting for someone else (review P10)
         row = find("#attention tr[data-payout='" + payoutId + "']");
         new Select(row.findElement(By.name("outcome"))).selectByValue("FAILED");
-        assertThat(act(row, "Resolve", "note", "confirming my own")).contains("FAILED recorded by approver1");
+        assertThat(act(row, "Resolve", "note", "confirming my own")).contains("FAILED recorded by approver2");
         screenshot("dashboard-resolve-refused.png");
         assertThat(SharedStack.count("select locked_paise from member_wallet where community_id = 'browser-payout-attn'")).isEqualTo(locked);
 
-        // a second approver confirms: the workflow returns the money to the member
-        assertThat(login("approver2")).isEqualTo("/dashboard/finance");
+        // a third approver, neither requester nor first resolver, confirms: the workflow returns the money to the member
+        assertThat(login("approver3")).isEqualTo("/dashboard/finance");
         row = find("#attention tr[data-payout='" + payoutId + "']");
         new Select(row.findElement(By.name("outcome"))).selectByValue("FAILED");
-        assertThat(act(row, "Resolve", "note", "bank confirms no credit")).contains("confirmed by approver2");
+        assertThat(act(row, "Resolve", "note", "bank confirms no credit")).contains("confirmed by approver3");
         await("/api/v1/finance/payouts/" + payoutId, Duration.ofSeconds(60), v -> "FAILED".equals(v.path("payout").path("status").asText()));
         assertThat(SharedStack.count("select locked_paise from member_wallet where community_id = 'browser-payout-attn'")).isZero();
         assertThat(SharedStack.count("select available_paise from member_wallet where community_id = 'browser-payout-attn'")).isEqualTo(locked);

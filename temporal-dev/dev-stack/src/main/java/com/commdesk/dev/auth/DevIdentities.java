@@ -30,6 +30,8 @@ public final class DevIdentities {
             new DevUser("admin", List.of("PLATFORM_ADMIN"), List.of(), "platform admin: rules, fee bounds, communities, blocklist"),
             new DevUser("approver1", List.of("FINANCE_APPROVER"), List.of(), "finance approver"),
             new DevUser("approver2", List.of("FINANCE_APPROVER"), List.of(), "a second finance approver (four eyes)"),
+            new DevUser("approver3", List.of("FINANCE_APPROVER"), List.of(),
+                    "a third finance approver (returning a payout's money takes two who did not request it)"),
             new DevUser("viewer", List.of("FINANCE_VIEWER"), List.of(), "finance, read only"),
             new DevUser("ops", List.of("OPS"), List.of(), "operations: parked and flagged payments"),
             new DevUser("owner", List.of("COMMUNITY_OWNER"), List.of("demo-community"), "owner of demo-community"),
