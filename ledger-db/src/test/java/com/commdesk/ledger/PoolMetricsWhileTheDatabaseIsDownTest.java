@@ -2,21 +2,13 @@ package com.commdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.commdesk.ledger.testing.DatabaseProxy;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.sql.Connection;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -49,11 +41,8 @@ class PoolMetricsWhileTheDatabaseIsDownTest {
     @Test
     @Timeout(400)
     void aPoolCutOffFromItsServerHasNoConnectionWhileRequestsWait() throws Exception {
-        String url = TestDatabases.freshUrl();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^/:]+):(\\d+)/").matcher(url);
-        assertThat(m.find()).isTrue();
-        try (RefusingProxy proxy = new RefusingProxy(Integer.parseInt(m.group(2)));
-             HikariDataSource ds = pool(url.replace("//" + m.group(1) + ":" + m.group(2) + "/", "//127.0.0.1:" + proxy.port() + "/"), 4);
+        try (DatabaseProxy proxy = new DatabaseProxy(TestDatabases.freshUrl());
+             HikariDataSource ds = pool(proxy.url(), 4);
              ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
             try (Connection c = ds.getConnection()) {
                 assertThat(c.isValid(5)).isTrue();
@@ -61,7 +50,7 @@ class PoolMetricsWhileTheDatabaseIsDownTest {
             await(() -> gauge("hikaricp.connections") == 4, "the pool filled");
 
             // PostgreSQL goes away: every connection cut, new ones refused. Requests keep coming.
-            proxy.refusing = true;
+            proxy.mode(DatabaseProxy.Mode.REFUSE);
             proxy.cutAll();
             boolean seen = false;
             long until = System.nanoTime() + 20_000_000_000L;
@@ -81,7 +70,7 @@ class PoolMetricsWhileTheDatabaseIsDownTest {
                     gauge("hikaricp.connections"), gauge("hikaricp.connections.pending")).isTrue();
 
             // The server is back: the pool connects by itself and nothing waits.
-            proxy.refusing = false;
+            proxy.mode(DatabaseProxy.Mode.PASS);
             await(() -> {
                 try (Connection c = ds.getConnection()) {
                     return c.isValid(2);
@@ -114,76 +103,6 @@ class PoolMetricsWhileTheDatabaseIsDownTest {
         while (!condition.call()) {
             if (System.nanoTime() > until) throw new AssertionError("not within 30 s: " + what);
             Thread.sleep(100);
-        }
-    }
-
-    /** A TCP proxy to PostgreSQL that can cut every connection and, while refusing, closes new ones at once (a server gone). */
-    private static final class RefusingProxy implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket();
-        private final int target;
-        private final ExecutorService pumps = Executors.newVirtualThreadPerTaskExecutor();
-        private final List<Socket> open = new CopyOnWriteArrayList<>();
-        volatile boolean refusing;
-
-        RefusingProxy(int target) throws IOException {
-            this.target = target;
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            pumps.submit(this::accept);
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        void cutAll() throws IOException {
-            for (Socket s : open) s.close();
-            open.clear();
-        }
-
-        private Void accept() throws IOException {
-            while (!server.isClosed()) {
-                Socket client;
-                try {
-                    client = server.accept();
-                } catch (IOException e) {
-                    return null;
-                }
-                if (refusing) {
-                    client.close();
-                    continue;
-                }
-                Socket db = new Socket(InetAddress.getLoopbackAddress(), target);
-                open.add(client);
-                open.add(db);
-                pumps.submit(() -> pump(client, db));
-                pumps.submit(() -> pump(db, client));
-            }
-            return null;
-        }
-
-        private static Void pump(Socket from, Socket to) {
-            byte[] buf = new byte[8192];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buf)) > 0) out.write(buf, 0, n);
-            } catch (IOException e) {
-                // cut
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            cutAll();
-            pumps.shutdownNow();
         }
     }
 }
