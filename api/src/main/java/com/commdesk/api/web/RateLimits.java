@@ -25,7 +25,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * else by address. {@code commdesk.api.rate-limit.per-minute} requests a minute each (refilled
  * gradually, the whole minute's worth as burst), {@code commdesk.api.rate-limit.clients.<subject>}
  * overrides it for one client (e.g. the payment service). Over the limit: 429 problem+json with
- * {@code Retry-After} (seconds). Health probes and Cashfree's signed webhooks are not limited here.
+ * {@code Retry-After} (seconds). Health probes, Cashfree's signed webhooks and Prometheus' scrape of
+ * {@code /actuator/prometheus} (PLATFORM_ADMIN or OPS only) are not limited here: the scrape must not wait for the
+ * store, which is the database whose outage the API's pool metrics report (CommDeskDatabaseUnreachable).
  * The buckets live in {@link RateLimitBuckets}: by default in PostgreSQL, one budget shared by every API
  * replica. If the store cannot be reached the request is let through (counted in
  * {@code commdesk.api.rate-limit.store.failures} and logged): a limit protects capacity and moves no money,
@@ -54,7 +56,7 @@ public class RateLimits extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.startsWith("/actuator/health") || path.startsWith("/webhooks/");
+        return path.startsWith("/actuator/health") || path.equals("/actuator/prometheus") || path.startsWith("/webhooks/");
     }
 
     @Override

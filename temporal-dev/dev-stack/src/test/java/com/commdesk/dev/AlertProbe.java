@@ -38,6 +38,8 @@ final class AlertProbe implements AutoCloseable {
      */
     private final List<Map<String, Double>> ticks = new ArrayList<>();
     private final long startedAt = System.nanoTime();
+    /** Per instance, the seconds in which its scrape answered. */
+    private final Map<String, Integer> answered = new TreeMap<>();
 
     private AlertProbe(FailureRig rig, String scenario) {
         this.rig = rig;
@@ -57,7 +59,12 @@ final class AlertProbe implements AutoCloseable {
             // A JVM that does not answer (killed, not up again yet) has no samples this second, as in Prometheus.
             for (AppJvm app : rig.liveApps()) {
                 PrometheusText scrape = app.scrapeNow();
-                if (scrape != null) add(tick, app.name, scrape);
+                if (scrape != null) {
+                    add(tick, app.name, scrape);
+                    synchronized (ticks) {
+                        answered.merge(app.name, 1, Integer::sum);
+                    }
+                }
             }
         } catch (RuntimeException e) {
             // A JVM going away mid-scrape: what it had is missing for this second, as in Prometheus.
@@ -90,8 +97,17 @@ final class AlertProbe implements AutoCloseable {
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no alert " + alert + " in " + OpsFiles.ALERTS));
         Set<String> names = PromQl.metricNames(expr);
         List<Map<String, Double>> samples;
+        Map<String, Integer> scraped;
         synchronized (ticks) {
             samples = new ArrayList<>(ticks);
+            scraped = new TreeMap<>(answered);
+        }
+        // The API's series (payment starts, its pool, its 5xx, Temporal's backlog as it asks) are half of what the alerts
+        // read: a probe that never scraped it cannot say an alert was false (issue 14: every scrape of it was refused).
+        String apiName = rig.api().name;
+        if (scraped.getOrDefault(apiName, 0) == 0) {
+            throw new AssertionError("the probe never scraped the API JVM (" + apiName + ") during scenario " + scenario
+                    + "; seconds answered per instance: " + scraped);
         }
         Map<String, List<String>> series = new LinkedHashMap<>();
         for (int i = 0; i < samples.size(); i++) {
@@ -130,9 +146,9 @@ final class AlertProbe implements AutoCloseable {
         if (!fired && (!out.contains("expr: ") || out.contains("err: "))) {
             throw new IllegalStateException("promtool could not evaluate " + file + ":\n" + out);
         }
-        System.out.printf(Locale.ROOT, "  alert %s: `%s` %s during the scenario (promtool test rules on %d series of %s scraped once a second for %d s, %d seconds without a scrape: %s)%n",
-                alert, expr, fired ? "evaluates TRUE" : "never evaluates true", series.size(), names, seconds,
-                samples.stream().filter(java.util.Objects::isNull).count(), file.getFileName());
+        System.out.printf(Locale.ROOT, "  alert %s: `%s` %s during the scenario (promtool test rules on %d series of %s scraped once a second for %d s;"
+                        + " seconds answered per instance %s: %s)%n",
+                alert, expr, fired ? "evaluates TRUE" : "never evaluates true", series.size(), names, seconds, scraped, file.getFileName());
         return fired;
     }
 

@@ -26,6 +26,8 @@ final class AppJvm implements AutoCloseable {
     private final ProcessBuilder command;
     private volatile Process process;
     private volatile PrometheusText lastScrape;
+    /** The bearer token the scrape sends (the API's /actuator/prometheus needs PLATFORM_ADMIN or OPS); null for a worker. */
+    private volatile String scrapeToken;
     private int refusals;
 
     private AppJvm(String name, int port, Path log, ProcessBuilder command) {
@@ -112,9 +114,21 @@ final class AppJvm implements AutoCloseable {
         return now != null ? now : lastScrape == null ? PrometheusText.parse("") : lastScrape;
     }
 
-    /** The app's /actuator/prometheus now; null when it does not answer (dead, or not up yet), as a failed Prometheus scrape. */
+    /**
+     * Scrapes send {@code token} as a bearer token, as Prometheus' scrape of a production API must: the API serves
+     * /actuator/prometheus to PLATFORM_ADMIN and OPS only (SecurityConfiguration.RULES); the worker's is unauthenticated.
+     */
+    AppJvm scrapeWithToken(String token) {
+        this.scrapeToken = token;
+        return this;
+    }
+
+    /**
+     * The app's /actuator/prometheus now; null when it does not answer 200 (dead, not up yet, or refusing the scrape),
+     * as a failed Prometheus scrape.
+     */
     PrometheusText scrapeNow() {
-        HttpResponse<String> r = process.isAlive() ? get("/actuator/prometheus") : null;
+        HttpResponse<String> r = process.isAlive() ? get("/actuator/prometheus", scrapeToken) : null;
         if (r == null || r.statusCode() != 200) return null;
         lastScrape = PrometheusText.parse(r.body());
         return lastScrape;
@@ -156,9 +170,14 @@ final class AppJvm implements AutoCloseable {
     }
 
     private HttpResponse<String> get(String path) {
+        return get(path, null);
+    }
+
+    private HttpResponse<String> get(String path, String bearer) {
         try {
-            return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).GET();
+            if (bearer != null) request.header("Authorization", "Bearer " + bearer);
+            return SharedStack.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

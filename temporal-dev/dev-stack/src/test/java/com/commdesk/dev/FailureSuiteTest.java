@@ -127,15 +127,15 @@ class FailureSuiteTest {
 
             // While the fleet stalls no worker takes a task, so none reports a schedule-to-start latency, and the server
             // counts the few tasks handed to the stalled workers' open polls as started at once. Temporal's own backlog age
-            // (commdesk_temporal_task_queue_backlog_age_seconds) grows while the fleet stalls. Printed, not yet asserted:
-            // no complete run with this rule and the fixed probe yet (docs/failures.md).
-            alerts.firedDuringScenario("CommDeskWorkflowTaskLag");
+            // (commdesk_temporal_task_queue_backlog_age_seconds, reported by the API and the workers) grows while the fleet stalls.
+            boolean lagged = alerts.firedDuringScenario("CommDeskWorkflowTaskLag");
             // Every payment the API accepted (2xx), before or after its kill, and every one only Cashfree's webhook
             // announced: recorded once, posted once (one journal per order), nothing parked, the books hold.
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             assertThat(feltDuringGap).as("hand-over attempts that failed while the API JVM was down (refused POSTs, unanswered webhooks)").isPositive();
             assertThat(victimPosted).as("the killed worker had journaled payments of this run").isPositive();
             assertThat(perWorker.values().stream().filter(n -> n > 0).count()).as("workers that journaled payments").isGreaterThanOrEqualTo(2);
+            assertThat(lagged).as("CommDeskWorkflowTaskLag evaluates true (without its for:, docs/failures.md)").isTrue();
         }
     }
 
@@ -170,7 +170,7 @@ class FailureSuiteTest {
             // waited and the starts that failed. Shown only: the Temporal
             // client's own failure counter, which an 8 s outage barely moves and whose first failures Prometheus cannot
             // see (the series is born at the first failure; docs/failures.md).
-            alerts.firedDuringScenario("CommDeskPaymentStartsDelayed"); // printed, not yet asserted (docs/failures.md)
+            boolean startsDelayed = alerts.firedDuringScenario("CommDeskPaymentStartsDelayed");
             alerts.firedDuringScenario("CommDeskTemporalRequestFailures");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             // Payments kept arriving while Temporal was down. Whether a caller noticed depends on timing: the API records
@@ -179,6 +179,7 @@ class FailureSuiteTest {
             System.out.printf(Locale.ROOT, "  %d payments arrived while Temporal was down; %d hand-overs a client retried%n",
                     arrivedDuringOutage, load.outageFelt());
             assertThat(arrivedDuringOutage).as("payments arrived during the outage").isPositive();
+            assertThat(startsDelayed).as("CommDeskPaymentStartsDelayed evaluates true (without its for:, docs/failures.md)").isTrue();
         }
     }
 
@@ -264,12 +265,13 @@ class FailureSuiteTest {
             // What an operator should see for a database outage is the outage: pools with requests waiting and no
             // connection. Shown only: the 5xx ratio, since an 8 s restart is shorter than the pools' 30 s connection wait, so
             // requests waited instead of failing (docs/failures.md).
-            alerts.firedDuringScenario("CommDeskDatabaseUnreachable"); // printed, not yet asserted (docs/failures.md)
+            boolean unreachable = alerts.firedDuringScenario("CommDeskDatabaseUnreachable");
             alerts.firedDuringScenario("CommDeskApiServerErrors");
             // Every accepted payment recorded and posted once, no journal without its postings, the invariants hold.
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario").isEmpty();
             assertThat(postedAtCrash).as("payments posted before the crash (it came mid-flight)").isPositive();
             assertThat(recovery).as("the restarted server's log: crash recovery (the server was not shut down)").isNotEmpty();
+            assertThat(unreachable).as("CommDeskDatabaseUnreachable evaluates true (without its for:, docs/failures.md)").isTrue();
         }
     }
 
@@ -398,8 +400,11 @@ class FailureSuiteTest {
             Map<String, Double> failed = activityFailures();
             failed.replaceAll((k, v) -> v - failedBefore.getOrDefault(k, 0.0));
             failed.values().removeIf(v -> v <= 0);
-            System.out.println("  activity attempts failed and retried by Temporal in the surviving worker JVMs (temporal_activity_execution_failed_total): " + failed);
-            alerts.firedDuringScenario("CommDeskActivityFailureRateHigh"); // shown, not asserted: see docs/failures.md
+            System.out.println("  activity attempts failed and retried by Temporal in the worker JVMs, the killed one as last scraped"
+                    + " (temporal_activity_execution_failed_total, and temporal_local_activity_execution_failed_total as local:<type>): " + failed);
+            // Shown, not asserted (docs/failures.md): the posting is a local activity (PostToLedger), whose failures the rule
+            // does not read, and a handful of failed attempts is far below its 0.5 a second over 5 minutes anyway.
+            alerts.firedDuringScenario("CommDeskActivityFailureRateHigh");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario: one journal per order, retried postings included").isEmpty();
             assertThat(cuts).as("connections cut between a posting's commit and its reply").isPositive();
             assertThat(afterAPosting).as("the worker was killed right after a posting").isTrue();
@@ -494,13 +499,16 @@ class FailureSuiteTest {
         }
     }
 
-    /** temporal_activity_execution_failed_total by activity type, summed over the live worker JVMs. */
+    /** Failed activity attempts by activity type (local activities as local:<type>), summed over every worker JVM started, a killed one as last scraped. */
     private static Map<String, Double> activityFailures() {
         Map<String, Double> out = new java.util.TreeMap<>();
-        for (AppJvm w : rig.liveWorkers()) {
+        // Every worker started so far, a killed one as last scraped: a cut posting may have failed in the worker killed after it.
+        for (AppJvm w : rig.workers()) {
             for (var sample : w.scrape().samples()) {
                 if (sample.name().equals("temporal_activity_execution_failed_total")) {
                     out.merge(sample.labels().getOrDefault("activity_type", "?"), sample.value(), Double::sum);
+                } else if (sample.name().equals("temporal_local_activity_execution_failed_total")) {
+                    out.merge("local:" + sample.labels().getOrDefault("activity_type", "?"), sample.value(), Double::sum);
                 }
             }
         }
