@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -62,8 +63,13 @@ import org.slf4j.LoggerFactory;
  * {@code x-request-id}, {@code x-idempotency-key}, {@code Accept}, {@code Content-Type: application/json; charset=utf-8},
  * {@code x-sdk-platform} and {@code User-Agent} as the SDK's; not the SDK's three empty headers
  * ({@code x-client-signature}, {@code x-partner-apikey}, {@code x-partner-merchantid}: no value, nothing to say).
- * A 409 or a 4xx of type {@code idempotency_error} (our key used before with other bytes, e.g. by the SDK build) is
- * fetched and compared; a used key with nothing to fetch is unknown (retryable), never a refusal.
+ * A write's outcome is never guessed (review F-H1, F-M2): any 4xx but 401/403 (e.g. a 409, or our key used
+ * before with other bytes by the SDK build, whatever the status) is followed by a fetch of the refund / order by
+ * id; one that exists is compared (same: the write goes on; different: refused), and only Cashfree's
+ * {@code *_not_found} for it makes the 4xx a refusal; a 409 or {@code idempotency_error} with nothing to be seen,
+ * or a fetch that cannot say, is unknown (retryable). A 2xx whose body cannot be read as the refund / order
+ * (a missing field, an amount that is not a JSON number, fractional paise) is fetched and compared the same way,
+ * else unknown, never a refusal: Cashfree accepted the write.
  * They go through the same OkHttpClient (timeouts, no redirects), and their failures are mapped by the same
  * rules as the SDK calls' ({@code translateStatus}, {@code translateIo}).
  *
@@ -211,23 +217,24 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         // Cashfree's idempotency store instead of creating anything twice.
         UUID idempotencyKey = UUID.nameUUIDFromBytes((IDEMPOTENCY_NAMESPACE + order.orderId()).getBytes(StandardCharsets.UTF_8));
         CashfreeOrder created;
-        try {
-            created = toOrder("createOrder", order.orderId(), post("createOrder", order.orderId(), List.of("orders"), body, idempotencyKey));
-        } catch (CashfreeRejectedException e) {
-            boolean keyUsed = IDEMPOTENCY_CONFLICT.equals(e.errorCode().orElse(null));
-            if (e.httpStatus() != 409 && !keyUsed) {
-                throw e;
-            }
-            // Already exists (e.g. created by an earlier attempt whose idempotency key expired), or our key was used
-            // before with other bytes (an attempt by an earlier build): same order?
-            log.info("Cashfree order {} already exists or its idempotency key was used; fetching it to compare", order.orderId());
+        String what = "order " + order.orderId();
+        Supplier<Optional<CashfreeOrder>> fetch = () -> {
             try {
-                created = fetchOrder(order.orderId());
+                return Optional.of(fetchOrder(order.orderId()));
             } catch (CashfreeNotFoundException notFound) {
-                if (!keyUsed) throw notFound;
-                throw new CashfreeUnavailableException(e.getMessage() + "; but Cashfree has no order " + order.orderId()
-                        + " (yet): outcome unknown", e.httpStatus(), IDEMPOTENCY_CONFLICT, notFound);
+                return Optional.empty();
             }
+        };
+        try {
+            JsonNode answer = post("createOrder", order.orderId(), List.of("orders"), body, idempotencyKey);
+            try {
+                created = toOrder("createOrder", order.orderId(), answer);
+            } catch (UnreadableAnswer u) {
+                created = existingAfterUnreadable(u, what, fetch);
+            }
+        } catch (CashfreeRejectedException | CashfreeNotFoundException e) {
+            // Only post's: existingAfterUnreadable throws nothing but CashfreeUnavailableException.
+            created = existingAfterRefusal(e, what, fetch);
         }
         if (created.amountPaise() != order.amountPaise() || !created.currency().equals(order.currency())
                 || !created.orderId().equals(order.orderId())) {
@@ -352,27 +359,83 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         }
         // The same key for every attempt at this refund: a retry is answered from Cashfree's idempotency store.
         UUID idempotencyKey = UUID.nameUUIDFromBytes((REFUND_IDEMPOTENCY_NAMESPACE + refundId).getBytes(StandardCharsets.UTF_8));
+        String what = "refund " + refundId + " of order " + orderId;
+        Supplier<Optional<CashfreeRefund>> fetch = () -> refund(orderId, refundId);
         CashfreeRefund refund;
         try {
-            refund = refundOf("createRefund", orderId, post("createRefund", orderId, List.of("orders", orderId, "refunds"),
-                    body, idempotencyKey));
-        } catch (CashfreeRejectedException e) {
-            boolean keyUsed = IDEMPOTENCY_CONFLICT.equals(e.errorCode().orElse(null));
-            if (e.httpStatus() != 409 && !keyUsed) throw e;
-            // Already exists (an earlier attempt reached Cashfree), or our key was used before with other bytes (an
-            // attempt by an earlier build): that refund, if it is this one, goes on. A used key with no refund to be
-            // seen is not a refusal (compensating would give members money Cashfree may be refunding): unknown.
-            log.info("Cashfree refund {} of order {} already exists or its idempotency key was used; fetching it", refundId, orderId);
-            refund = refund(orderId, refundId).orElseThrow(() -> keyUsed
-                    ? new CashfreeUnavailableException(e.getMessage() + "; but Cashfree has no refund " + refundId
-                            + " (yet): outcome unknown", e.httpStatus(), IDEMPOTENCY_CONFLICT, e)
-                    : e);
+            JsonNode answer = post("createRefund", orderId, List.of("orders", orderId, "refunds"), body, idempotencyKey);
+            try {
+                refund = refundOf("createRefund", orderId, answer);
+            } catch (UnreadableAnswer u) {
+                refund = existingAfterUnreadable(u, what, fetch);
+            }
+        } catch (CashfreeRejectedException | CashfreeNotFoundException e) {
+            // Only post's: existingAfterUnreadable throws nothing but CashfreeUnavailableException.
+            refund = existingAfterRefusal(e, what, fetch);
         }
         if (refund.amountPaise() != amountPaise || !refundId.equals(refund.refundId())) {
             throw new CashfreeRejectedException("createRefund " + refundId + ": Cashfree has this refund for " + refund.amountPaise()
                     + " paise, not " + amountPaise, 409, "refund_mismatch");
         }
         return refund;
+    }
+
+    /**
+     * Cashfree answered one of our creates with a 4xx (review F-M2). 401/403 (our credentials were not accepted:
+     * nothing was) are refusals as they stand. Any other 4xx is a refusal only if Cashfree definitively has no such
+     * refund / order (its {@code *_not_found}); if it has one, that is returned to be compared by the caller (same:
+     * the write goes on; different: refused). A 409 or {@code idempotency_error} (the id or our key was used) with
+     * nothing to be seen yet, or a fetch that cannot say, is "outcome unknown": retryable, never a refusal, because a
+     * refusal gives the money back while Cashfree may be paying it out.
+     */
+    private <T> T existingAfterRefusal(CashfreeException e, String what, Supplier<Optional<T>> fetch) {
+        int status = e.httpStatus();
+        if (status < 400 || status > 499 || status == 401 || status == 403) {
+            throw e;
+        }
+        boolean used = status == 409 || IDEMPOTENCY_CONFLICT.equals(e.errorCode().orElse(null));
+        log.info("Cashfree answered HTTP {} to creating {}; fetching it before calling this a refusal", status, what);
+        Optional<T> existing;
+        try {
+            existing = fetch.get();
+        } catch (RuntimeException fetchFailed) {
+            throw new CashfreeUnavailableException(e.getMessage() + "; and whether Cashfree has " + what
+                    + " could not be seen (" + fetchFailed.getMessage() + "): outcome unknown", status, e.errorCode().orElse(null), fetchFailed);
+        }
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (used) {
+            throw new CashfreeUnavailableException(e.getMessage() + "; but Cashfree has no " + what + " (yet): outcome unknown",
+                    status, e.errorCode().orElse(null), e);
+        }
+        throw e; // Cashfree has none: a refusal
+    }
+
+    /**
+     * Cashfree answered one of our creates with a 2xx we cannot read as the refund / order (review F-H1: a missing
+     * field, an amount that is not a JSON number, fractional paise). Cashfree accepted the write, so it is never a
+     * refusal: the refund / order is fetched by id and returned to be compared; if it cannot be seen, the outcome is
+     * unknown (retryable).
+     */
+    private <T> T existingAfterUnreadable(UnreadableAnswer u, String what, Supplier<Optional<T>> fetch) {
+        log.warn("{}; fetching {} to compare", u.getMessage(), what);
+        Optional<T> existing;
+        try {
+            existing = fetch.get();
+        } catch (RuntimeException fetchFailed) {
+            throw new CashfreeUnavailableException(u.getMessage() + "; and " + what + " could not be fetched ("
+                    + fetchFailed.getMessage() + "): outcome unknown", 200, null, fetchFailed);
+        }
+        return existing.orElseThrow(() -> new CashfreeUnavailableException(u.getMessage() + "; and Cashfree shows no " + what
+                + " (yet): outcome unknown", 200, null, u));
+    }
+
+    /** A 2xx answer to a create that does not read as the entity; never leaves this class (see existingAfterUnreadable). */
+    private static final class UnreadableAnswer extends RuntimeException {
+        UnreadableAnswer(String message) {
+            super(message, null, false, false);
+        }
     }
 
     @Override
@@ -638,8 +701,8 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         JsonNode amount = n.get("order_amount");
         if (text(n, "order_id") == null || amount == null || amount.isNull() || text(n, "order_currency") == null
                 || text(n, "order_status") == null) {
-            throw new CashfreeRejectedException(describe(operation, orderId)
-                    + ": Cashfree's order lacks order_id, order_amount, order_currency or order_status", 200, null);
+            throw new UnreadableAnswer(describe(operation, orderId)
+                    + ": Cashfree's 2xx order lacks order_id, order_amount, order_currency or order_status");
         }
         Map<String, String> tags = new java.util.LinkedHashMap<>();
         JsonNode t = n.get("order_tags");
@@ -655,8 +718,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     private static CashfreeRefund refundOf(String operation, String orderId, JsonNode n) {
         JsonNode amount = n.get("refund_amount");
         if (text(n, "refund_id") == null || amount == null || amount.isNull()) {
-            throw new CashfreeRejectedException(describe(operation, orderId) + ": Cashfree's refund lacks refund_id or refund_amount",
-                    200, null);
+            throw new UnreadableAnswer(describe(operation, orderId) + ": Cashfree's 2xx refund lacks refund_id or refund_amount");
         }
         String status = text(n, "refund_status");
         return new CashfreeRefund(text(n, "refund_id"), text(n, "cf_refund_id"), text(n, "order_id"),
@@ -664,12 +726,20 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
                 status != null && KNOWN_REFUND_STATUSES.contains(status) ? status : "UNKNOWN");
     }
 
-    /** Paise from a JSON number of rupees (exact: the mapper reads floats as BigDecimal); anything else is refused. */
+    /**
+     * Paise from a JSON number of rupees in a create's 2xx answer (exact: the mapper reads floats as BigDecimal);
+     * anything else (text, fractional paise) is an {@link UnreadableAnswer}, never a refusal.
+     */
     private static long paise(String operation, String orderId, String field, JsonNode rupees) {
         if (!rupees.isNumber()) {
-            throw new CashfreeRejectedException(describe(operation, orderId) + ": " + field + " is not a number", 200, null);
+            throw new UnreadableAnswer(describe(operation, orderId) + ": " + field + " in Cashfree's 2xx is not a JSON number");
         }
-        return paise(operation, orderId, field, rupees.decimalValue());
+        try {
+            return CashfreeAmounts.toPaise(rupees.decimalValue());
+        } catch (ArithmeticException e) {
+            throw new UnreadableAnswer(describe(operation, orderId) + ": " + field + " " + rupees.decimalValue().toPlainString()
+                    + " in Cashfree's 2xx is not a whole number of paise");
+        }
     }
 
     private static String text(JsonNode n, String field) {

@@ -215,10 +215,17 @@ class CashfreePgAdapterFailureTest {
         }
         CashfreeConfig wrongPrefix = CashfreeTestSupport.configFor(sim, TIMEOUT).withBaseUrlOverride(sim.baseUrl() + "/not-cashfree");
         try (CashfreePgAdapter a = new CashfreePgAdapter(wrongPrefix)) {
+            // A 404 that is not Cashfree's order_not_found, and a fetch that cannot say either: unknown, never a
+            // refusal (review F-M2: a create is refused only when Cashfree shows it has no such order).
             assertThatThrownBy(() -> a.createOrder(order))
-                    .isInstanceOfSatisfying(CashfreeRejectedException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
+                    .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> {
+                        assertThat(e.httpStatus()).isEqualTo(404);
+                        assertThat(e.getMessage()).contains("bad URL", "outcome unknown");
+                    });
         }
-        assertThat(sim.requestCount("/not-cashfree/pg/orders")).isEqualTo(1);
+        // The POST, then the GET of the order that could not say whether it exists.
+        assertThat(sim.requestCount("/not-cashfree/pg/orders")).isEqualTo(2);
+        assertThat(sim.requestCount("/not-cashfree/pg/orders/order_w")).isEqualTo(1);
     }
 
     @Test

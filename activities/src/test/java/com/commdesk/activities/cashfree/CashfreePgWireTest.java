@@ -31,6 +31,8 @@ class CashfreePgWireTest {
     volatile String answer;
     /** If set, GETs are answered 200 with this (or 404 refund_not_found if it is "404"), POSTs as above. */
     volatile String getAnswer;
+    /** The status of a GET answered with getAnswer (other than "404"). */
+    volatile int getStatus = 200;
 
     @BeforeEach
     void start() throws Exception {
@@ -43,7 +45,7 @@ class CashfreePgWireTest {
             byte[] body = (getNotFound ? "{\"message\":\"refund not found\",\"code\":\"refund_not_found\",\"type\":\"invalid_request_error\"}"
                     : get ? getAnswer : answer).getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(getNotFound ? 404 : get ? 200 : status, body.length == 0 ? -1 : body.length);
+            ex.sendResponseHeaders(getNotFound ? 404 : get ? getStatus : status, body.length == 0 ? -1 : body.length);
             if (body.length > 0) ex.getResponseBody().write(body);
             ex.close();
         });
@@ -138,7 +140,7 @@ class CashfreePgWireTest {
     }
 
     @Test
-    void a2xxThatIsNotAnAnswerIsUnavailableAndFractionalPaiseAreRefused() {
+    void a2xxThatIsNotAnAnswerIsUnavailable() {
         try (CashfreePgAdapter a = adapter("")) {
             NewOrder order = new NewOrder("o_1", 100, "INR", "cust_1", "9876543210", Map.of());
             answer = "<html>gateway</html>";
@@ -147,16 +149,124 @@ class CashfreePgWireTest {
             answer = "";
             assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 100, null)).isInstanceOfSatisfying(CashfreeUnavailableException.class,
                     e -> assertThat(e.getMessage()).contains("empty body"));
-            answer = "{\"order_id\":\"o_1\",\"order_amount\":1.001,\"order_currency\":\"INR\",\"order_status\":\"ACTIVE\"}";
-            assertThatThrownBy(() -> a.createOrder(order)).isInstanceOfSatisfying(CashfreeRejectedException.class,
-                    e -> assertThat(e.getMessage()).contains("order_amount 1.001 is not a whole number of paise"));
-            answer = "{\"order_id\":\"o_1\",\"order_currency\":\"INR\",\"order_status\":\"ACTIVE\"}";
-            assertThatThrownBy(() -> a.createOrder(order)).isInstanceOfSatisfying(CashfreeRejectedException.class,
-                    e -> assertThat(e.getMessage()).contains("lacks order_id, order_amount"));
             status = 302;
             answer = "{}";
             assertThatThrownBy(() -> a.createOrder(order)).isInstanceOfSatisfying(CashfreeRejectedException.class,
                     e -> assertThat(e.httpStatus()).isEqualTo(302));
+        }
+    }
+
+    private static final String REFUND_RF_1_25 = "{\"cf_payment_id\":\"5\",\"cf_refund_id\":\"77\",\"order_id\":\"o_1\",\"refund_id\":\"rf_1\","
+            + "\"entity\":\"refund\",\"refund_amount\":25.00,\"refund_currency\":\"INR\",\"refund_status\":\"PENDING\"}";
+    private static final String ORDER_O_1_100 = "{\"order_id\":\"o_1\",\"cf_order_id\":\"9\",\"order_amount\":1.00,\"order_currency\":\"INR\","
+            + "\"order_status\":\"ACTIVE\",\"customer_details\":{\"customer_id\":\"cust_1\",\"customer_phone\":\"9876543210\"}}";
+
+    /**
+     * Review F-H1: Cashfree answered 2xx to our create (it did create), but the body cannot be read as the refund
+     * or order: a missing field, an amount that is not a JSON number, fractional paise. The outcome is unknown:
+     * the refund/order is fetched by id and compared; if Cashfree shows none (or the fetch fails) it is
+     * CashfreeUnavailableException (retryable), never CashfreeRejectedException (which gives the money back).
+     */
+    @Test
+    void a2xxAnswerToAWriteThatCannotBeReadIsFetchedOrUnknownNeverRefused() {
+        NewOrder order = new NewOrder("o_1", 100, "INR", "cust_1", "9876543210", Map.of());
+        try (CashfreePgAdapter a = adapter("")) {
+            getAnswer = "404";
+            for (String unreadable : List.of("{\"refund_id\":\"rf_1\"}",
+                    "{\"refund_id\":\"rf_1\",\"refund_amount\":\"25.00\",\"refund_status\":\"PENDING\"}",
+                    "{\"refund_amount\":25.00,\"refund_status\":\"PENDING\"}",
+                    "{\"refund_id\":\"rf_1\",\"refund_amount\":25.001,\"refund_status\":\"PENDING\"}")) {
+                answer = unreadable;
+                assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).as(unreadable)
+                        .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> {
+                            assertThat(e.retryable()).isTrue();
+                            assertThat(e.getMessage()).contains("outcome unknown");
+                        });
+            }
+            for (String unreadable : List.of("{\"order_id\":\"o_1\",\"order_currency\":\"INR\",\"order_status\":\"ACTIVE\"}",
+                    "{\"order_id\":\"o_1\",\"order_amount\":\"1.00\",\"order_currency\":\"INR\",\"order_status\":\"ACTIVE\"}",
+                    "{\"order_id\":\"o_1\",\"order_amount\":1.001,\"order_currency\":\"INR\",\"order_status\":\"ACTIVE\"}")) {
+                answer = unreadable;
+                assertThatThrownBy(() -> a.createOrder(order)).as(unreadable)
+                        .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> assertThat(e.getMessage()).contains("outcome unknown"));
+            }
+            // The fetch fails too (Cashfree's 500): still unknown.
+            getAnswer = "{\"message\":\"oops\",\"code\":\"internal\",\"type\":\"api_error\"}";
+            getStatus = 500;
+            answer = "{\"refund_id\":\"rf_1\"}";
+            assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOf(CashfreeUnavailableException.class);
+            // The fetch shows the refund / order: compared, and the write goes on.
+            getStatus = 200;
+            getAnswer = REFUND_RF_1_25;
+            assertThat(a.createRefund("o_1", "rf_1", 2_500, null)).isEqualTo(new CashfreeRefunds.CashfreeRefund("rf_1", "77", "o_1", 2_500, "PENDING"));
+            getAnswer = ORDER_O_1_100;
+            answer = "{\"order_id\":\"o_1\",\"order_amount\":\"1.00\",\"order_currency\":\"INR\",\"order_status\":\"ACTIVE\"}";
+            assertThat(a.createOrder(order).amountPaise()).isEqualTo(100);
+        }
+    }
+
+    /** F-H1 through the refund activity: an unreadable 2xx is a retryable "Cashfree unavailable", never CASHFREE_REFUSED. */
+    @Test
+    void theRefundActivityDoesNotEndRefusedOnAnUnreadable2xx() {
+        answer = "{\"refund_id\":\"rf_1\"}";
+        getAnswer = "404";
+        try (CashfreePgAdapter a = adapter("")) {
+            var activities = new com.commdesk.activities.refund.RefundActivitiesImpl(null, null, a, null, null,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            var request = new com.commdesk.workflows.refund.RefundRequest("rf_1", UUID.randomUUID().toString(),
+                    com.commdesk.workflows.refund.RefundRequest.Kind.REFUND, 2_500, "seat cancelled", "someone");
+            assertThatThrownBy(() -> activities.askCashfree(request, "o_1"))
+                    .isInstanceOfSatisfying(io.temporal.failure.ApplicationFailure.class, f -> {
+                        assertThat(f.getType()).isNotEqualTo(com.commdesk.workflows.refund.RefundFailures.CASHFREE_REFUSED).isEqualTo("CashfreeUnavailable");
+                        assertThat(f.isNonRetryable()).isFalse();
+                    });
+        }
+    }
+
+    /**
+     * Review F-M2: a 4xx to a create other than 401/403 (here 400 invalid_request_error, as Cashfree might answer a
+     * reused key with other bytes) is refused only when a fetch shows Cashfree has no such refund / order; if it has
+     * one it is compared (same: the write goes on; different: refused as before); a 409 with nothing visible is unknown.
+     */
+    @Test
+    void a4xxToAWriteIsRefusedOnlyWhenCashfreeShowsNoSuchRefundOrOrder() {
+        NewOrder order = new NewOrder("o_1", 100, "INR", "cust_1", "9876543210", Map.of());
+        try (CashfreePgAdapter a = adapter("")) {
+            status = 400;
+            answer = "{\"message\":\"request differs\",\"code\":\"request_invalid\",\"type\":\"invalid_request_error\"}";
+            getAnswer = REFUND_RF_1_25;
+            assertThat(a.createRefund("o_1", "rf_1", 2_500, null)).isEqualTo(new CashfreeRefunds.CashfreeRefund("rf_1", "77", "o_1", 2_500, "PENDING"));
+            assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_600, null)).isInstanceOf(CashfreeRejectedException.class)
+                    .hasMessageContaining("not 2600");
+            getAnswer = ORDER_O_1_100;
+            assertThat(a.createOrder(order).amountPaise()).isEqualTo(100);
+            getAnswer = "404";
+            assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOfSatisfying(CashfreeRejectedException.class,
+                    e -> assertThat(e.httpStatus()).isEqualTo(400));
+            assertThatThrownBy(() -> a.createOrder(order)).isInstanceOfSatisfying(CashfreeRejectedException.class,
+                    e -> assertThat(e.httpStatus()).isEqualTo(400));
+            // The fetch cannot say (Cashfree's 500): unknown, not refused.
+            getAnswer = "{\"message\":\"oops\",\"code\":\"internal\",\"type\":\"api_error\"}";
+            getStatus = 500;
+            assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOf(CashfreeUnavailableException.class);
+            getStatus = 200;
+            // A plain 409 (it exists) with nothing to be seen yet: unknown, like a used key.
+            status = 409;
+            answer = "{\"message\":\"refund with this id exists\",\"code\":\"refund_already_exists\",\"type\":\"invalid_request_error\"}";
+            getAnswer = "404";
+            assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOfSatisfying(CashfreeUnavailableException.class,
+                    e -> assertThat(e.getMessage()).contains("outcome unknown"));
+            answer = "{\"message\":\"order with this id exists\",\"code\":\"order_already_exists\",\"type\":\"invalid_request_error\"}";
+            assertThatThrownBy(() -> a.createOrder(order)).isInstanceOf(CashfreeUnavailableException.class);
+            // 401/403 are refused without asking: nothing was accepted.
+            seen.clear();
+            for (int s : new int[] {401, 403}) {
+                status = s;
+                answer = "{\"message\":\"authentication Failed\",\"code\":\"request_failed\",\"type\":\"authentication_error\"}";
+                assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOfSatisfying(CashfreeRejectedException.class,
+                        e -> assertThat(e.httpStatus()).isEqualTo(s));
+            }
+            assertThat(seen).extracting(Seen::method).containsExactly("POST", "POST");
         }
     }
 }
