@@ -269,4 +269,18 @@ class CashfreePgWireTest {
             assertThat(seen).extracting(Seen::method).containsExactly("POST", "POST");
         }
     }
+
+    /** Review L-6: a null tag key is refused clearly before anything is sent (not an NPE from deep inside). */
+    @Test
+    void aNullTagKeyIsRefusedBeforeSending() {
+        java.util.Map<String, String> tags = new java.util.HashMap<>();
+        tags.put(null, "v");
+        assertThatThrownBy(() -> new NewOrder("o_1", 100, "INR", "cust_1", "9876543210", tags))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag key");
+        java.util.Map<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("k", null);
+        assertThatThrownBy(() -> new NewOrder("o_1", 100, "INR", "cust_1", "9876543210", nullValue))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag k");
+        assertThat(seen).isEmpty();
+    }
 }
