@@ -118,6 +118,11 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     static final String SDK_USER_AGENT = "OpenAPI-Generator/4.0.7/java";
     /** errorCode of a 4xx that says our x-idempotency-key was used before with another body. */
     static final String IDEMPOTENCY_CONFLICT = "idempotency_error";
+    /**
+     * Our error code: Cashfree has a refund with our refund id and another amount. Not a refusal (money may be leaving
+     * at Cashfree): the refund activity hands it to an operator with the reservation kept.
+     */
+    public static final String REFUND_MISMATCH = "refund_mismatch";
     private static final String REFUND_IDEMPOTENCY_NAMESPACE = "commdesk/cashfree/create-refund/";
     /** The refund_status values the SDK's enum knows; the reads report any other as "UNKNOWN", so do the writes. */
     private static final java.util.Set<String> KNOWN_REFUND_STATUSES = java.util.Set.of("SUCCESS", "PENDING", "CANCELLED", "ONHOLD");
@@ -375,7 +380,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         }
         if (refund.amountPaise() != amountPaise || !refundId.equals(refund.refundId())) {
             throw new CashfreeRejectedException("createRefund " + refundId + ": Cashfree has this refund for " + refund.amountPaise()
-                    + " paise, not " + amountPaise, 409, "refund_mismatch");
+                    + " paise, not " + amountPaise, 409, REFUND_MISMATCH);
         }
         return refund;
     }
@@ -390,7 +395,8 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
      */
     private <T> T existingAfterRefusal(CashfreeException e, String what, Supplier<Optional<T>> fetch) {
         int status = e.httpStatus();
-        if (status < 400 || status > 499 || status == 401 || status == 403) {
+        // A 3xx (the client follows no redirect: a proxy's answer) is no more a "no" from Cashfree than a 4xx is.
+        if (status < 300 || status > 499 || status == 401 || status == 403) {
             throw e;
         }
         boolean used = status == 409 || IDEMPOTENCY_CONFLICT.equals(e.errorCode().orElse(null));
