@@ -3,12 +3,15 @@ package com.commdesk.activities.cashfree;
 import com.cashfree.ApiException;
 import com.cashfree.ApiResponse;
 import com.cashfree.Cashfree;
-import com.cashfree.model.CreateOrderRequest;
-import com.cashfree.model.CustomerDetails;
 import com.cashfree.model.OrderEntity;
 import com.cashfree.model.PaymentEntity;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -19,25 +22,58 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link CashfreeGateway} on the official {@code cashfree_pg} 4.0.7 SDK.
+ * {@link CashfreeGateway} on Cashfree's PG API: the two money-moving writes (create order, create refund) as our
+ * own JSON over HTTP, the reads (fetch order, payments, refund, settlements, recon) on the official
+ * {@code cashfree_pg} 4.0.7 SDK, whose response amounts are {@code BigDecimal}.
  *
- * <h2>How the SDK's quirks are handled</h2>
+ * <h2>Why the writes are not the SDK's</h2>
+ * The SDK's request models carry amounts as {@code Double} ({@code CreateOrderRequest.orderAmount},
+ * {@code OrderCreateRefundRequest.refundAmount}), which Gson writes with {@code Double.toString}
+ * ("1.0000000000001E11", "50.0"), and which cannot carry every amount at all (2^53 + 1 paise becomes another
+ * amount). Money is never floating point here: {@link #createOrder} and {@link #createRefund} write rupees as
+ * {@code BigDecimal.valueOf(paise, 2)}, a JSON number with exactly two decimals ({@code "order_amount":100000000000.01}),
+ * and read the answer with Jackson ({@code USE_BIG_DECIMAL_FOR_FLOATS}, exact decimal nodes). They send what the SDK
+ * sent for these calls (read off the wire from 4.0.7, held by CashfreePgWireTest): the same host ({@code
+ * https://sandbox.cashfree.com/pg} or {@code https://api.cashfree.com/pg}, rewritten by the same
+ * {@link BaseUrlRewriteInterceptor} when overridden), paths ({@code POST /orders}, {@code POST /orders/{order_id}/refunds}),
+ * JSON field names and order, and headers {@code x-client-id}, {@code x-client-secret}, {@code x-api-version},
+ * {@code x-request-id}, {@code x-idempotency-key}, {@code Accept}, {@code Content-Type: application/json; charset=utf-8},
+ * {@code x-sdk-platform} and {@code User-Agent} as the SDK's; not the SDK's three empty headers
+ * ({@code x-client-signature}, {@code x-partner-apikey}, {@code x-partner-merchantid}: no value, nothing to say).
+ * A write's outcome is never guessed (review F-H1, F-M2): any 4xx but 401/403 (e.g. a 409, or our key used
+ * before with other bytes by the SDK build, whatever the status) is followed by a fetch of the refund / order by
+ * id; one that exists is compared (same: the write goes on; different: refused), and only Cashfree's
+ * {@code *_not_found} for it makes the 4xx a refusal; a 409 or {@code idempotency_error} with nothing to be seen,
+ * or a fetch that cannot say, is unknown (retryable). A 2xx whose body cannot be read as the refund / order
+ * (a missing field, an amount that is not a JSON number, fractional paise) is fetched and compared the same way,
+ * else unknown, never a refusal: Cashfree accepted the write.
+ * They go through the same OkHttpClient (timeouts, no redirects), and their failures are mapped by the same
+ * rules as the SDK calls' ({@code translateStatus}, {@code translateIo}).
+ *
+ * <h2>How the SDK's quirks are handled (reads)</h2>
  * <ul>
  *   <li><b>Static credentials.</b> The SDK reads {@code Cashfree.XClientId/XClientSecret/XEnvironment},
  *       public static fields, on every call. They are set once, under a lock, by the first adapter opened
@@ -56,9 +92,7 @@ import org.slf4j.LoggerFactory;
  *       (no global lock, so one slow call does not hold up the others) while each SDK instance is only ever
  *       touched by one thread at a time. The one OkHttpClient (thread-safe) gives all of them one
  *       connection pool and the explicit timeouts.</li>
- *   <li><b>{@code CreateOrderRequest.orderAmount} is a Double.</b> Paise are converted through
- *       {@link CashfreeAmounts#toRequestAmount(long)}, which refuses any amount whose double would not print
- *       as exactly that many paise. Response amounts (BigDecimal) become paise with
+ *   <li><b>Amounts.</b> Response amounts (BigDecimal, from the SDK or our Jackson) become paise with
  *       {@code movePointRight(2).longValueExact()}; fractional paise are an error.</li>
  *   <li><b>Timeouts.</b> The OkHttpClient has explicit connect, read, write and whole-call timeouts, does not
  *       follow redirects (which would carry {@code x-client-secret} to another host).</li>
@@ -69,7 +103,29 @@ import org.slf4j.LoggerFactory;
 public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlements, CashfreeRefunds, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CashfreePgAdapter.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Exact decimals both ways: floats read as BigDecimal (never double), BigDecimal written as plain text. */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
+    private static final MediaType JSON_UTF8 = MediaType.get("application/json; charset=utf-8");
+    /** Cashfree's PG hosts, as the SDK hard-codes them (an override rewrites them, {@link BaseUrlRewriteInterceptor}). */
+    static final String SANDBOX_PG = "https://sandbox.cashfree.com/pg";
+    static final String PRODUCTION_PG = "https://api.cashfree.com/pg";
+    /** What cashfree_pg 4.0.7 sends as x-sdk-platform and User-Agent; the writes send the same as the reads. */
+    static final String SDK_PLATFORM = "javasdk-4.0.7";
+    static final String SDK_USER_AGENT = "OpenAPI-Generator/4.0.7/java";
+    /** errorCode of a 4xx that says our x-idempotency-key was used before with another body. */
+    static final String IDEMPOTENCY_CONFLICT = "idempotency_error";
+    /**
+     * Our error code: Cashfree has a refund with our refund id and another amount. Not a refusal (money may be leaving
+     * at Cashfree): the refund activity hands it to an operator with the reservation kept.
+     */
+    public static final String REFUND_MISMATCH = "refund_mismatch";
+    private static final String REFUND_IDEMPOTENCY_NAMESPACE = "commdesk/cashfree/create-refund/";
+    /** The refund_status values the SDK's enum knows; the reads report any other as "UNKNOWN", so do the writes. */
+    private static final java.util.Set<String> KNOWN_REFUND_STATUSES = java.util.Set.of("SUCCESS", "PENDING", "CANCELLED", "ONHOLD");
     /** SDK instances kept for reuse; more are created under higher concurrency and dropped afterwards. */
     static final int MAX_IDLE_SDK_INSTANCES = 16;
     private static final int MAX_ERROR_TEXT = 300;
@@ -139,41 +195,51 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     }
 
     /**
-     * The SDK's {@code Double} for an amount in paise, only if it says exactly that amount
-     * ({@link CashfreeAmounts#toRequestAmount}); otherwise nothing is sent and the call is refused.
+     * Rupees for {@code paise}, exactly: {@code BigDecimal.valueOf(paise, 2)}, written as a JSON number with two
+     * decimals. A non-positive amount is refused before anything is sent.
      */
-    private static Double requestAmount(String call, long paise) {
-        try {
-            return CashfreeAmounts.toRequestAmount(paise);
-        } catch (IllegalArgumentException e) {
-            throw new CashfreeRejectedException(call + " refused before sending: " + e.getMessage(), 0, null);
+    private static BigDecimal rupees(String call, long paise) {
+        if (paise <= 0) {
+            throw new CashfreeRejectedException(call + " refused before sending: amount must be > 0 paise, was " + paise, 0, null);
         }
+        return CashfreeAmounts.toRupees(paise);
     }
 
     @Override
     public CashfreeOrder createOrder(NewOrder order) {
         Objects.requireNonNull(order, "order");
-        Double amount = requestAmount("createOrder " + order.orderId(), order.amountPaise());
-        CreateOrderRequest request = new CreateOrderRequest()
-                .orderId(order.orderId())
-                .orderAmount(amount)
-                .orderCurrency(order.currency())
-                .customerDetails(new CustomerDetails().customerId(order.customerId()).customerPhone(order.customerPhone()))
-                .orderTags(order.tags().isEmpty() ? null : new HashMap<>(order.tags()));
+        // Field names and order as the SDK's CreateOrderRequest wrote them; order_tags left out when empty.
+        ObjectNode body = JSON.createObjectNode();
+        body.put("order_id", order.orderId());
+        body.put("order_amount", rupees("createOrder " + order.orderId(), order.amountPaise()));
+        body.put("order_currency", order.currency());
+        body.putObject("customer_details").put("customer_id", order.customerId()).put("customer_phone", order.customerPhone());
+        if (!order.tags().isEmpty()) {
+            ObjectNode tags = body.putObject("order_tags");
+            new TreeMap<>(order.tags()).forEach(tags::put); // sorted: the same bytes on every attempt, in any JVM
+        }
         // The same key for every attempt at this order id: a retry after a lost response is answered from
         // Cashfree's idempotency store instead of creating anything twice.
         UUID idempotencyKey = UUID.nameUUIDFromBytes((IDEMPOTENCY_NAMESPACE + order.orderId()).getBytes(StandardCharsets.UTF_8));
         CashfreeOrder created;
-        try {
-            created = toOrder("createOrder", order.orderId(), call("createOrder", order.orderId(),
-                    (cf, requestId) -> cf.PGCreateOrder(config.apiVersion(), request, requestId, idempotencyKey, httpClient)));
-        } catch (CashfreeRejectedException e) {
-            if (e.httpStatus() != 409) {
-                throw e;
+        String what = "order " + order.orderId();
+        Supplier<Optional<CashfreeOrder>> fetch = () -> {
+            try {
+                return Optional.of(fetchOrder(order.orderId()));
+            } catch (CashfreeNotFoundException notFound) {
+                return Optional.empty();
             }
-            // Already exists (e.g. created by an earlier attempt whose idempotency key expired): same order?
-            log.info("Cashfree order {} already exists; fetching it to compare", order.orderId());
-            created = fetchOrder(order.orderId());
+        };
+        try {
+            JsonNode answer = post("createOrder", order.orderId(), List.of("orders"), body, idempotencyKey);
+            try {
+                created = toOrder("createOrder", order.orderId(), answer);
+            } catch (UnreadableAnswer u) {
+                created = existingAfterUnreadable(u, what, fetch);
+            }
+        } catch (CashfreeRejectedException | CashfreeNotFoundException e) {
+            // Only post's: existingAfterUnreadable throws nothing but CashfreeUnavailableException.
+            created = existingAfterRefusal(e, what, fetch);
         }
         if (created.amountPaise() != order.amountPaise() || !created.currency().equals(order.currency())
                 || !created.orderId().equals(order.orderId())) {
@@ -290,26 +356,92 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     public CashfreeRefund createRefund(String orderId, String refundId, long amountPaise, String note) {
         requireOrderId(orderId);
         Objects.requireNonNull(refundId, "refundId");
-        Double amount = requestAmount("createRefund " + refundId, amountPaise);
-        com.cashfree.model.OrderCreateRefundRequest request = new com.cashfree.model.OrderCreateRefundRequest()
-                .refundAmount(amount).refundId(refundId).refundNote(note);
+        ObjectNode body = JSON.createObjectNode(); // field names and order as the SDK's OrderCreateRefundRequest wrote them
+        body.put("refund_amount", rupees("createRefund " + refundId, amountPaise));
+        body.put("refund_id", refundId);
+        if (note != null) {
+            body.put("refund_note", note);
+        }
         // The same key for every attempt at this refund: a retry is answered from Cashfree's idempotency store.
-        UUID idempotencyKey = UUID.nameUUIDFromBytes(("commdesk/cashfree/create-refund/" + refundId).getBytes(StandardCharsets.UTF_8));
+        UUID idempotencyKey = UUID.nameUUIDFromBytes((REFUND_IDEMPOTENCY_NAMESPACE + refundId).getBytes(StandardCharsets.UTF_8));
+        String what = "refund " + refundId + " of order " + orderId;
+        Supplier<Optional<CashfreeRefund>> fetch = () -> refund(orderId, refundId);
         CashfreeRefund refund;
         try {
-            refund = toRefund("createRefund", orderId, call("createRefund", orderId,
-                    (cf, requestId) -> cf.PGOrderCreateRefund(config.apiVersion(), orderId, request, requestId, idempotencyKey, httpClient)));
-        } catch (CashfreeRejectedException e) {
-            if (e.httpStatus() != 409) throw e;
-            // Already exists (an earlier attempt reached Cashfree): that refund, if it is this one, goes on.
-            log.info("Cashfree refund {} of order {} already exists; fetching it", refundId, orderId);
-            refund = refund(orderId, refundId).orElseThrow(() -> e);
+            JsonNode answer = post("createRefund", orderId, List.of("orders", orderId, "refunds"), body, idempotencyKey);
+            try {
+                refund = refundOf("createRefund", orderId, answer);
+            } catch (UnreadableAnswer u) {
+                refund = existingAfterUnreadable(u, what, fetch);
+            }
+        } catch (CashfreeRejectedException | CashfreeNotFoundException e) {
+            // Only post's: existingAfterUnreadable throws nothing but CashfreeUnavailableException.
+            refund = existingAfterRefusal(e, what, fetch);
         }
         if (refund.amountPaise() != amountPaise || !refundId.equals(refund.refundId())) {
             throw new CashfreeRejectedException("createRefund " + refundId + ": Cashfree has this refund for " + refund.amountPaise()
-                    + " paise, not " + amountPaise, 409, "refund_mismatch");
+                    + " paise, not " + amountPaise, 409, REFUND_MISMATCH);
         }
         return refund;
+    }
+
+    /**
+     * Cashfree answered one of our creates with a 4xx (review F-M2). 401/403 (our credentials were not accepted:
+     * nothing was) are refusals as they stand. Any other 4xx is a refusal only if Cashfree definitively has no such
+     * refund / order (its {@code *_not_found}); if it has one, that is returned to be compared by the caller (same:
+     * the write goes on; different: refused). A 409 or {@code idempotency_error} (the id or our key was used) with
+     * nothing to be seen yet, or a fetch that cannot say, is "outcome unknown": retryable, never a refusal, because a
+     * refusal gives the money back while Cashfree may be paying it out.
+     */
+    private <T> T existingAfterRefusal(CashfreeException e, String what, Supplier<Optional<T>> fetch) {
+        int status = e.httpStatus();
+        // A 3xx (the client follows no redirect: a proxy's answer) is no more a "no" from Cashfree than a 4xx is.
+        if (status < 300 || status > 499 || status == 401 || status == 403) {
+            throw e;
+        }
+        boolean used = status == 409 || IDEMPOTENCY_CONFLICT.equals(e.errorCode().orElse(null));
+        log.info("Cashfree answered HTTP {} to creating {}; fetching it before calling this a refusal", status, what);
+        Optional<T> existing;
+        try {
+            existing = fetch.get();
+        } catch (RuntimeException fetchFailed) {
+            throw new CashfreeUnavailableException(e.getMessage() + "; and whether Cashfree has " + what
+                    + " could not be seen (" + fetchFailed.getMessage() + "): outcome unknown", status, e.errorCode().orElse(null), fetchFailed);
+        }
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (used) {
+            throw new CashfreeUnavailableException(e.getMessage() + "; but Cashfree has no " + what + " (yet): outcome unknown",
+                    status, e.errorCode().orElse(null), e);
+        }
+        throw e; // Cashfree has none: a refusal
+    }
+
+    /**
+     * Cashfree answered one of our creates with a 2xx we cannot read as the refund / order (review F-H1: a missing
+     * field, an amount that is not a JSON number, fractional paise). Cashfree accepted the write, so it is never a
+     * refusal: the refund / order is fetched by id and returned to be compared; if it cannot be seen, the outcome is
+     * unknown (retryable).
+     */
+    private <T> T existingAfterUnreadable(UnreadableAnswer u, String what, Supplier<Optional<T>> fetch) {
+        log.warn("{}; fetching {} to compare", u.getMessage(), what);
+        Optional<T> existing;
+        try {
+            existing = fetch.get();
+        } catch (RuntimeException fetchFailed) {
+            throw new CashfreeUnavailableException(u.getMessage() + "; and " + what + " could not be fetched ("
+                    + fetchFailed.getMessage() + "): outcome unknown", 200, null, fetchFailed);
+        }
+        return existing.orElseThrow(() -> new CashfreeUnavailableException(u.getMessage() + "; and Cashfree shows no " + what
+                + " (yet): outcome unknown", 200, null, u));
+    }
+
+    /** A 2xx answer to a create that does not read as the entity; never leaves this class (see existingAfterUnreadable). */
+    private static final class UnreadableAnswer extends RuntimeException {
+        UnreadableAnswer(String message) {
+            super(message, null, false, false);
+        }
     }
 
     @Override
@@ -368,6 +500,77 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         }
     }
 
+    /**
+     * One of our own writes: POSTs {@code body} to Cashfree's PG host + {@code segments} through the adapter's
+     * OkHttpClient, with the headers the SDK sent, and returns the 2xx answer read with exact decimals. Failures are
+     * mapped by the same rules as the SDK's calls ({@link #translateIo}, {@link #translateStatus}).
+     */
+    private JsonNode post(String operation, String orderId, List<String> segments, ObjectNode body, UUID idempotencyKey) {
+        if (closed.get()) {
+            throw new IllegalStateException("CashfreePgAdapter is closed");
+        }
+        String requestId = UUID.randomUUID().toString();
+        HttpUrl.Builder url = HttpUrl.get(config.environment() == CashfreeConfig.Environment.PRODUCTION ? PRODUCTION_PG : SANDBOX_PG)
+                .newBuilder();
+        segments.forEach(url::addPathSegment);
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a Cashfree request body", e);
+        }
+        Request request = new Request.Builder()
+                .url(url.build())
+                .header("x-api-version", config.apiVersion())
+                .header("x-request-id", requestId)
+                .header("x-idempotency-key", idempotencyKey.toString())
+                .header("x-client-secret", config.clientSecret())
+                .header("x-client-id", config.clientId())
+                .header("Accept", "application/json")
+                .header("x-sdk-platform", SDK_PLATFORM)
+                .header("User-Agent", SDK_USER_AGENT)
+                .post(RequestBody.create(json, JSON_UTF8))
+                .build();
+        long t0 = System.nanoTime();
+        try (Response response = httpClient.newCall(request).execute()) {
+            int status = response.code();
+            ResponseBody responseBody = response.body();
+            String text = responseBody == null ? "" : responseBody.string();
+            if (!response.isSuccessful()) {
+                CashfreeException translated = ErrorBody.parse(text).isIdempotencyConflict()
+                        // This key was used with other bytes (e.g. the SDK build's "50.0" before a deploy): not a refusal.
+                        ? new CashfreeRejectedException(scrub(describe(operation, orderId) + ": HTTP " + status
+                                + ErrorBody.parse(text).describe()), status, IDEMPOTENCY_CONFLICT)
+                        : translateStatus(operation, orderId, status, text);
+                log.debug("Cashfree {} {} failed in {} ms (x-request-id {}): {}", operation, orderId, elapsedMs(t0),
+                        requestId, translated.getMessage());
+                throw translated;
+            }
+            if (text.isBlank()) {
+                throw new CashfreeUnavailableException(describe(operation, orderId)
+                        + ": HTTP " + status + " with an empty body", status, null, null);
+            }
+            JsonNode answer;
+            try {
+                answer = JSON.readTree(text);
+            } catch (IOException e) {
+                answer = null;
+            }
+            if (answer == null || !answer.isObject()) {
+                // e.g. an HTML page from a proxy: transient, and the text is not echoed (large and arbitrary).
+                throw new CashfreeUnavailableException(describe(operation, orderId) + ": unreadable response body (not a JSON object)",
+                        0, null, null);
+            }
+            log.debug("Cashfree {} {} ok in {} ms (x-request-id {})", operation, orderId, elapsedMs(t0), requestId);
+            return answer;
+        } catch (IOException e) {
+            CashfreeException translated = translateIo(describe(operation, orderId), e);
+            log.debug("Cashfree {} {} failed in {} ms (x-request-id {}): {}", operation, orderId, elapsedMs(t0),
+                    requestId, translated.getMessage());
+            throw translated;
+        }
+    }
+
     private Cashfree borrow() {
         Cashfree c = idle.pollFirst();
         if (c == null) {
@@ -387,19 +590,28 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
 
     private CashfreeException translate(String operation, String orderId, ApiException e) {
         int status = e.getCode();
-        String where = describe(operation, orderId);
         if (status == 0) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                String kind = io instanceof InterruptedIOException ? "timed out or was interrupted" : "I/O error";
-                return new CashfreeUnavailableException(scrub(where + ": " + kind + " (" + io.getClass().getSimpleName()
-                        + (io.getMessage() == null ? "" : ": " + io.getMessage()) + ")"), 0, null, io);
+            if (e.getCause() instanceof IOException io) {
+                return translateIo(describe(operation, orderId), io);
             }
             // The SDK refused before sending (e.g. a missing parameter): our bug, not Cashfree's.
-            return new CashfreeRejectedException(scrub(where + ": refused by the SDK before sending: " + e.getMessage()), 0, null);
+            return new CashfreeRejectedException(scrub(describe(operation, orderId) + ": refused by the SDK before sending: "
+                    + e.getMessage()), 0, null);
         }
-        ErrorBody err = ErrorBody.parse(e.getResponseBody());
-        String message = scrub(where + ": HTTP " + status + err.describe());
+        return translateStatus(operation, orderId, status, e.getResponseBody());
+    }
+
+    /** No HTTP answer (a timeout, a refused or dropped connection): unknown, retryable. */
+    private CashfreeException translateIo(String where, IOException io) {
+        String kind = io instanceof InterruptedIOException ? "timed out or was interrupted" : "I/O error";
+        return new CashfreeUnavailableException(scrub(where + ": " + kind + " (" + io.getClass().getSimpleName()
+                + (io.getMessage() == null ? "" : ": " + io.getMessage()) + ")"), 0, null, io);
+    }
+
+    /** A non-2xx answer with Cashfree's error body (or none). */
+    private CashfreeException translateStatus(String operation, String orderId, int status, String responseBody) {
+        ErrorBody err = ErrorBody.parse(responseBody);
+        String message = scrub(describe(operation, orderId) + ": HTTP " + status + err.describe());
         if (status == 404) {
             // Only Cashfree's own "X not found" is NotFound; a 404 without it (e.g. "bad URL", or another server
             // behind a wrong base URL) is a misconfiguration and must not look like a missing order.
@@ -438,6 +650,11 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
             }
             String s = v.asText();
             return s.length() > MAX_ERROR_TEXT ? s.substring(0, MAX_ERROR_TEXT) + "…" : s;
+        }
+
+        /** Cashfree's answer to a reused x-idempotency-key with another request body. */
+        boolean isIdempotencyConflict() {
+            return "idempotency_error".equals(type);
         }
 
         boolean isEntityNotFound() {
@@ -483,6 +700,57 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         return new CashfreeOrder(e.getOrderId(), e.getCfOrderId(), paise(operation, orderId, "order_amount", e.getOrderAmount()),
                 e.getOrderCurrency(), e.getOrderStatus(), e.getOrderTags() == null ? Map.of() : e.getOrderTags(),
                 e.getCustomerDetails() == null ? null : e.getCustomerDetails().getCustomerId());
+    }
+
+    /** Cashfree's order entity as our JSON read it (createOrder's answer): the same checks as {@link #toOrder(String, String, OrderEntity)}. */
+    private static CashfreeOrder toOrder(String operation, String orderId, JsonNode n) {
+        JsonNode amount = n.get("order_amount");
+        if (text(n, "order_id") == null || amount == null || amount.isNull() || text(n, "order_currency") == null
+                || text(n, "order_status") == null) {
+            throw new UnreadableAnswer(describe(operation, orderId)
+                    + ": Cashfree's 2xx order lacks order_id, order_amount, order_currency or order_status");
+        }
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        JsonNode t = n.get("order_tags");
+        if (t != null && t.isObject()) {
+            t.fields().forEachRemaining(f -> { if (!f.getValue().isNull()) tags.put(f.getKey(), f.getValue().asText()); });
+        }
+        JsonNode customer = n.get("customer_details");
+        return new CashfreeOrder(text(n, "order_id"), text(n, "cf_order_id"), paise(operation, orderId, "order_amount", amount),
+                text(n, "order_currency"), text(n, "order_status"), tags, customer == null ? null : text(customer, "customer_id"));
+    }
+
+    /** Cashfree's refund entity as our JSON read it (createRefund's answer); statuses as the SDK's reads report them. */
+    private static CashfreeRefund refundOf(String operation, String orderId, JsonNode n) {
+        JsonNode amount = n.get("refund_amount");
+        if (text(n, "refund_id") == null || amount == null || amount.isNull()) {
+            throw new UnreadableAnswer(describe(operation, orderId) + ": Cashfree's 2xx refund lacks refund_id or refund_amount");
+        }
+        String status = text(n, "refund_status");
+        return new CashfreeRefund(text(n, "refund_id"), text(n, "cf_refund_id"), text(n, "order_id"),
+                paise(operation, orderId, "refund_amount", amount),
+                status != null && KNOWN_REFUND_STATUSES.contains(status) ? status : "UNKNOWN");
+    }
+
+    /**
+     * Paise from a JSON number of rupees in a create's 2xx answer (exact: the mapper reads floats as BigDecimal);
+     * anything else (text, fractional paise) is an {@link UnreadableAnswer}, never a refusal.
+     */
+    private static long paise(String operation, String orderId, String field, JsonNode rupees) {
+        if (!rupees.isNumber()) {
+            throw new UnreadableAnswer(describe(operation, orderId) + ": " + field + " in Cashfree's 2xx is not a JSON number");
+        }
+        try {
+            return CashfreeAmounts.toPaise(rupees.decimalValue());
+        } catch (ArithmeticException e) {
+            throw new UnreadableAnswer(describe(operation, orderId) + ": " + field + " " + rupees.decimalValue().toPlainString()
+                    + " in Cashfree's 2xx is not a whole number of paise");
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static CashfreePayment toPayment(String orderId, PaymentEntity p) {

@@ -2,7 +2,7 @@ package com.commdesk.activities.cashfree;
 
 /**
  * Cashfree refused the call (4xx other than 404/408/429, e.g. 400, 401, 409, 422), or the call/answer
- * cannot be represented exactly (an amount that does not survive the SDK's {@code Double}, fractional
+ * cannot be represented exactly (a non-positive amount refused before sending, fractional
  * paise in a response, an existing order that differs from the one asked for). Retrying the same call
  * will fail the same way. Not retryable.
  */

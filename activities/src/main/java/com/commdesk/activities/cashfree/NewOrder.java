@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param currency      e.g. {@code INR}
  * @param customerId    Cashfree's required {@code customer_details.customer_id}
  * @param customerPhone Cashfree's required {@code customer_details.customer_phone}
- * @param tags          {@code order_tags}; may be empty
+ * @param tags          {@code order_tags}; may be empty; no null key or value (refused here, before anything is sent)
  */
 public record NewOrder(String orderId, long amountPaise, String currency, String customerId, String customerPhone,
                        Map<String, String> tags) {
@@ -28,6 +28,12 @@ public record NewOrder(String orderId, long amountPaise, String currency, String
         }
         if (customerPhone == null || customerPhone.isBlank()) {
             throw new IllegalArgumentException("customerPhone is required by Cashfree");
+        }
+        if (tags != null) {
+            tags.forEach((k, v) -> {
+                if (k == null) throw new IllegalArgumentException("order_tags: a tag key is null");
+                if (v == null) throw new IllegalArgumentException("order_tags: tag " + k + " has a null value");
+            });
         }
         tags = tags == null ? Map.of() : Map.copyOf(tags);
     }

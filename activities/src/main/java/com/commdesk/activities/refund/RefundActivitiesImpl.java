@@ -2,6 +2,7 @@ package com.commdesk.activities.refund;
 
 import com.commdesk.activities.cashfree.CashfreeNotFoundException;
 import com.commdesk.activities.cashfree.CashfreeRefunds;
+import com.commdesk.activities.cashfree.CashfreePgAdapter;
 import com.commdesk.activities.cashfree.CashfreeRejectedException;
 import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
@@ -64,10 +65,21 @@ public final class RefundActivitiesImpl implements RefundActivities {
             return new CashfreeRefundState(r.cfRefundId(), r.status() == null ? "UNKNOWN" : r.status());
         } catch (CashfreeUnavailableException e) {
             throw ApplicationFailure.newFailure("Cashfree unavailable: " + e.getMessage(), "CashfreeUnavailable");
-        } catch (CashfreeNotFoundException | CashfreeRejectedException e) {
+        } catch (CashfreeRejectedException e) {
+            if (e.errorCode().filter(CashfreePgAdapter.REFUND_MISMATCH::equals).isPresent()) {
+                // Cashfree has this refund id for another amount: money may be leaving there, so this is no refusal. Not
+                // retryable either (the answer will not change): the workflow keeps the reservation and asks an operator.
+                throw ApplicationFailure.newNonRetryableFailure("Cashfree has this refund with another amount: " + e.getMessage(),
+                        CASHFREE_REFUND_MISMATCH);
+            }
+            throw ApplicationFailure.newNonRetryableFailure("Cashfree refused the refund: " + e.getMessage(), RefundFailures.CASHFREE_REFUSED);
+        } catch (CashfreeNotFoundException e) {
             throw ApplicationFailure.newNonRetryableFailure("Cashfree refused the refund: " + e.getMessage(), RefundFailures.CASHFREE_REFUSED);
         }
     }
+
+    /** askCashfree's failure when Cashfree holds our refund id for another amount (operator, reservation kept). */
+    public static final String CASHFREE_REFUND_MISMATCH = "CashfreeRefundMismatch";
 
     @Override
     public CashfreeRefundState cashfreeStatus(RefundRequest request, String cashfreeOrderId) {

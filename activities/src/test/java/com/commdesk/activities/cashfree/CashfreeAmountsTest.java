@@ -10,29 +10,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CashfreeAmountsTest {
 
+    /** The rupees we send: exactly the paise, always two decimals, plain text at any size a long can hold. */
     @ParameterizedTest
-    @ValueSource(longs = {1L, 7L, 10L, 99L, 100L, 101L, 123_456_789L, 999_999_999_999L, 1_000_000_000_000L,
-            100_000_000_000_001L})
+    @ValueSource(longs = {1L, 7L, 10L, 99L, 100L, 101L, 5_000L, 123_456_789L, 999_999_999_999L, 1_000_000_000_000L,
+            10_000_000_000_001L, 9_007_199_254_740_993L, Long.MAX_VALUE})
     void requestAmountsSayExactlyThePaise(long paise) {
-        Double d = CashfreeAmounts.toRequestAmount(paise);
-        // Gson writes a Double with Double.toString: parse that text back
-        assertThat(new BigDecimal(Double.toString(d)).movePointRight(2).longValueExact()).isEqualTo(paise);
+        BigDecimal rupees = CashfreeAmounts.toRupees(paise);
+        assertThat(rupees.scale()).isEqualTo(2);
+        assertThat(CashfreeAmounts.toPaise(new BigDecimal(rupees.toPlainString()))).isEqualTo(paise);
+        assertThat(rupees.toPlainString()).isEqualTo(rupees.toString()).matches("\\d+\\.\\d{2}");
     }
 
     @Test
-    void sevenPaiseAndOneSixtyTwoRupeesAreNotFloatArithmetic() {
-        assertThat(Double.toString(CashfreeAmounts.toRequestAmount(7))).isEqualTo("0.07");
-        assertThat(Double.toString(CashfreeAmounts.toRequestAmount(123_456_789))).isEqualTo("1234567.89");
-        assertThat(Double.toString(CashfreeAmounts.toRequestAmount(1_000_000_000_000L))).isEqualTo("1.0E10");
-    }
-
-    @Test
-    void amountsADoubleCannotCarryAreRefused() {
-        assertThatThrownBy(() -> CashfreeAmounts.toRequestAmount(9_007_199_254_740_993L))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exactly");
-        assertThatThrownBy(() -> CashfreeAmounts.toRequestAmount(Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CashfreeAmounts.toRequestAmount(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CashfreeAmounts.toRequestAmount(-1)).isInstanceOf(IllegalArgumentException.class);
+    void sevenPaiseAndBigAmountsAreNotFloatArithmetic() {
+        assertThat(CashfreeAmounts.toRupees(7).toString()).isEqualTo("0.07");
+        assertThat(CashfreeAmounts.toRupees(5_000).toString()).isEqualTo("50.00");
+        assertThat(CashfreeAmounts.toRupees(123_456_789).toString()).isEqualTo("1234567.89");
+        assertThat(CashfreeAmounts.toRupees(10_000_000_000_001L).toString()).isEqualTo("100000000000.01");
+        assertThat(CashfreeAmounts.toRupees(9_007_199_254_740_993L).toString()).isEqualTo("90071992547409.93");
     }
 
     @Test

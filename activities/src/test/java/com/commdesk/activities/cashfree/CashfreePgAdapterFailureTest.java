@@ -164,6 +164,70 @@ class CashfreePgAdapterFailureTest {
         assertThat(sim.requestCount("/not-cashfree/pg/orders/order_ok")).isEqualTo(1);
     }
 
+    /** createOrder and createRefund (our own HTTP, not the SDK's) map failures exactly as the SDK's calls do. */
+    @Test
+    void writesMapFailuresLikeReads() {
+        NewOrder order = new NewOrder("order_w", 10_000, "INR", "cust_1", "9876543210", Map.of());
+        sim.faults().unavailableNext(1);
+        assertThatThrownBy(() -> adapter.createOrder(order))
+                .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(503);
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.getMessage()).contains("createOrder(order_w)");
+                    assertNoSecret(e);
+                });
+        assertThat(adapter.createOrder(order).amountPaise()).isEqualTo(10_000);
+
+        sim.faults().add(Fault.rateLimited().onPath("/pg/orders/order_ok/refunds").times(1));
+        assertThatThrownBy(() -> adapter.createRefund("order_ok", "rf_w", 100, null))
+                .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> assertThat(e.httpStatus()).isEqualTo(429));
+
+        sim.faults().add(Fault.hang().onPath("/pg/orders/order_ok/refunds").maxHang(Duration.ofSeconds(30)));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> adapter.createRefund("order_ok", "rf_w", 100, null))
+                .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> {
+                    assertThat(e.httpStatus()).isZero();
+                    assertThat(e.getCause()).isInstanceOf(IOException.class);
+                    assertThat(e.getMessage()).contains("timed out");
+                    assertNoSecret(e);
+                });
+        assertThat(Duration.ofNanos(System.nanoTime() - t0).toMillis()).isBetween(TIMEOUT.toMillis() - 50, TIMEOUT.toMillis() + 2_000);
+        sim.faults().clear();
+        assertThat(adapter.createRefund("order_ok", "rf_w", 100, null).amountPaise()).isEqualTo(100);
+
+        assertThatThrownBy(() -> adapter.createRefund("order_missing", "rf_w2", 100, null))
+                .isInstanceOfSatisfying(CashfreeNotFoundException.class, e -> assertThat(e.errorCode()).contains("order_not_found"));
+        assertThatThrownBy(() -> adapter.createRefund("order_ok", "rf_w3", 1_000_000, null))
+                .isInstanceOfSatisfying(CashfreeRejectedException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.errorCode()).contains("refund_amount_invalid");
+                });
+
+        try (CashfreeSimulator other = CashfreeSimulator.start(new SimulatorConfig("127.0.0.1", 0,
+                CashfreeTestSupport.CLIENT_ID, "a-different-secret"));
+             CashfreePgAdapter wrong = new CashfreePgAdapter(CashfreeTestSupport.configFor(other, TIMEOUT))) {
+            assertThatThrownBy(() -> wrong.createOrder(order))
+                    .isInstanceOfSatisfying(CashfreeRejectedException.class, e -> {
+                        assertThat(e.httpStatus()).isEqualTo(401);
+                        assertThat(e.getMessage()).contains("authentication_error");
+                        assertNoSecret(e);
+                    });
+        }
+        CashfreeConfig wrongPrefix = CashfreeTestSupport.configFor(sim, TIMEOUT).withBaseUrlOverride(sim.baseUrl() + "/not-cashfree");
+        try (CashfreePgAdapter a = new CashfreePgAdapter(wrongPrefix)) {
+            // A 404 that is not Cashfree's order_not_found, and a fetch that cannot say either: unknown, never a
+            // refusal (review F-M2: a create is refused only when Cashfree shows it has no such order).
+            assertThatThrownBy(() -> a.createOrder(order))
+                    .isInstanceOfSatisfying(CashfreeUnavailableException.class, e -> {
+                        assertThat(e.httpStatus()).isEqualTo(404);
+                        assertThat(e.getMessage()).contains("bad URL", "outcome unknown");
+                    });
+        }
+        // The POST, then the GET of the order that could not say whether it exists.
+        assertThat(sim.requestCount("/not-cashfree/pg/orders")).isEqualTo(2);
+        assertThat(sim.requestCount("/not-cashfree/pg/orders/order_w")).isEqualTo(1);
+    }
+
     @Test
     void aSecondAdapterWithOtherCredentialsIsRefusedWithoutShowingSecrets() {
         CashfreeConfig other = new CashfreeConfig("OTHER_ID", "other-secret-value", CashfreeConfig.Environment.SANDBOX,

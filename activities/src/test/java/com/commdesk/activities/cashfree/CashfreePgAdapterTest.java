@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.cashfree.sim.CashfreeSimulator;
+import com.commdesk.cashfree.sim.ExchangeRecorder;
 import com.commdesk.cashfree.sim.PaymentMethod;
 import com.commdesk.cashfree.sim.SimOrder;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The adapter on the real cashfree_pg SDK against the simulator, over HTTP: the happy paths and amounts. */
+/** The adapter (its own JSON for the writes, the real cashfree_pg SDK for the reads) against the simulator, over HTTP: the happy paths and amounts. */
 class CashfreePgAdapterTest {
 
     static CashfreeSimulator sim;
@@ -142,7 +143,7 @@ class CashfreePgAdapterTest {
         assertThat(adapter.fetchPayments(id).get(0).amountPaise()).isEqualTo(paise);
     }
 
-    /** Awkward amounts survive adapter → SDK's Double → Gson → Cashfree exactly. */
+    /** Awkward amounts survive adapter → our JSON (BigDecimal rupees) → Cashfree exactly. */
     @ParameterizedTest
     @ValueSource(longs = {100L, 101L, 1_010L, 123_456_789L, 999_999_999_999L, 1_000_000_000_000L, 100_000_000_000_001L})
     void createdAmountsRoundTripExactly(long paise) {
@@ -171,16 +172,112 @@ class CashfreePgAdapterTest {
                 });
     }
 
+    /**
+     * 9,007,199,254,740,993 paise is 2^53 + 1: its double is 2^53, so the old Double path (the SDK's
+     * {@code orderAmount}) could only refuse it or send another amount. Now it goes out as written.
+     */
     @Test
-    void amountsThatADoubleCannotCarryAreRefusedBeforeSending() {
-        long before = sim.requestCount("/pg/orders");
-        assertThatThrownBy(() -> adapter.createOrder(new NewOrder("order_huge", 9_007_199_254_740_993L, "INR", "cust_1",
-                "9876543210", Map.of())))
-                .isInstanceOfSatisfying(CashfreeRejectedException.class, e -> {
-                    assertThat(e.httpStatus()).isZero();
-                    assertThat(e.getMessage()).contains("cannot be sent exactly");
-                });
-        assertThat(sim.requestCount("/pg/orders")).isEqualTo(before);
+    void amountsADoubleCannotCarryGoOutExactly() {
+        long paise = 9_007_199_254_740_993L;
+        CashfreeOrder created = adapter.createOrder(new NewOrder("order_huge", paise, "INR", "cust_1", "9876543210", Map.of()));
+        assertThat(created.amountPaise()).isEqualTo(paise);
+        assertThat(sim.order("order_huge").orElseThrow().amountPaise()).isEqualTo(paise);
+        assertThat(lastRequestBody("POST", "/pg/orders", "order_huge")).contains("\"order_amount\":90071992547409.93,");
+
+        sim.pay("order_huge", PaymentMethod.UPI, paise);
+        var refund = adapter.createRefund("order_huge", "rf_huge", paise, "seat cancelled");
+        assertThat(refund.amountPaise()).isEqualTo(paise);
+        assertThat(sim.refunds().find("rf_huge").orElseThrow().amountPaise()).isEqualTo(paise);
+        assertThat(lastRequestBody("POST", "/pg/orders/order_huge/refunds", "rf_huge")).contains("\"refund_amount\":90071992547409.93,");
+    }
+
+    /**
+     * The raw JSON the simulator received: rupees as a JSON number with exactly two decimals, never a
+     * double's text ("1.0000000000001E11", "50.0").
+     */
+    @Test
+    void theWireCarriesRupeesWithExactlyTwoDecimals() {
+        adapter.createOrder(new NewOrder("order_wire_big", 10_000_000_000_001L, "INR", "cust_1", "9876543210", Map.of("k", "v")));
+        assertThat(lastRequestBody("POST", "/pg/orders", "order_wire_big")).isEqualTo("{\"order_id\":\"order_wire_big\",\"order_amount\":100000000000.01,"
+                + "\"order_currency\":\"INR\",\"customer_details\":{\"customer_id\":\"cust_1\",\"customer_phone\":\"9876543210\"},"
+                + "\"order_tags\":{\"k\":\"v\"}}");
+        adapter.createOrder(new NewOrder("order_wire_50", 5_000, "INR", "cust_1", "9876543210", Map.of()));
+        assertThat(lastRequestBody("POST", "/pg/orders", "order_wire_50")).isEqualTo("{\"order_id\":\"order_wire_50\",\"order_amount\":50.00,"
+                + "\"order_currency\":\"INR\",\"customer_details\":{\"customer_id\":\"cust_1\",\"customer_phone\":\"9876543210\"}}");
+        assertThat(sim.order("order_wire_big").orElseThrow().amountPaise()).isEqualTo(10_000_000_000_001L);
+
+        sim.pay("order_wire_50", PaymentMethod.UPI, 5_000);
+        assertThat(adapter.createRefund("order_wire_50", "rf_wire_7", 7, "seat cancelled").amountPaise()).isEqualTo(7);
+        assertThat(lastRequestBody("POST", "/pg/orders/order_wire_50/refunds", "rf_wire_7"))
+                .isEqualTo("{\"refund_amount\":0.07,\"refund_id\":\"rf_wire_7\",\"refund_note\":\"seat cancelled\"}");
+        assertThat(adapter.createRefund("order_wire_50", "rf_wire_10", 1_000, null).amountPaise()).isEqualTo(1_000);
+        assertThat(lastRequestBody("POST", "/pg/orders/order_wire_50/refunds", "rf_wire_10"))
+                .isEqualTo("{\"refund_amount\":10.00,\"refund_id\":\"rf_wire_10\"}");
+        assertThat(sim.refunds().find("rf_wire_7").orElseThrow().amountPaise()).isEqualTo(7);
+    }
+
+    /**
+     * An order the SDK build created (its body said {@code "order_amount":50.0}) whose answer was lost, retried by
+     * this build ({@code 50.00}) with the same x-idempotency-key: Cashfree answers 422 idempotency_error (the
+     * bytes differ); that is "this key was used", so the order is fetched and compared as for a 409.
+     */
+    @Test
+    void aRetryAfterTheSdkBuildsAttemptIsFetchedAndCompared() throws Exception {
+        String key = java.util.UUID.nameUUIDFromBytes("commdesk/cashfree/create-order/order_upgrade".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).toString();
+        var sdkAttempt = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.baseUrl() + "/pg/orders"))
+                .header("x-client-id", CashfreeTestSupport.CLIENT_ID).header("x-client-secret", CashfreeTestSupport.CLIENT_SECRET)
+                .header("x-api-version", "2023-08-01").header("x-idempotency-key", key).header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"order_id\":\"order_upgrade\",\"order_amount\":50.0,"
+                        + "\"order_currency\":\"INR\",\"customer_details\":{\"customer_id\":\"cust_1\",\"customer_phone\":\"9876543210\"}}"))
+                .build();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            assertThat(http.send(sdkAttempt, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+        CashfreeOrder again = adapter.createOrder(new NewOrder("order_upgrade", 5_000, "INR", "cust_1", "9876543210", Map.of()));
+        assertThat(again.amountPaise()).isEqualTo(5_000);
+        assertThat(sim.orderCount()).isEqualTo(1);
+        assertThatThrownBy(() -> adapter.createOrder(new NewOrder("order_upgrade", 5_001, "INR", "cust_1", "9876543210", Map.of())))
+                .isInstanceOf(CashfreeRejectedException.class).hasMessageContaining("5000 paise");
+    }
+
+    @Test
+    void aRefundOfNothingIsRefusedBeforeSending() {
+        sim.createPaidOrder("order_rf0", 1_000, "INR", Map.of(), PaymentMethod.UPI);
+        long before = sim.requestCount("/pg/orders/order_rf0/refunds");
+        for (long paise : new long[] {0, -1}) {
+            assertThatThrownBy(() -> adapter.createRefund("order_rf0", "rf_zero", paise, null))
+                    .isInstanceOfSatisfying(CashfreeRejectedException.class, e -> {
+                        assertThat(e.httpStatus()).isZero();
+                        assertThat(e.getMessage()).contains("refused before sending");
+                    });
+        }
+        assertThat(sim.requestCount("/pg/orders/order_rf0/refunds")).isEqualTo(before);
+    }
+
+    /**
+     * The request body of the last exchange the simulator recorded for this method and path whose body names
+     * {@code id} (the order or refund id). The simulator records
+     * an exchange once its answer is written, so the last one may land just after our call returned: wait a little.
+     */
+    private static String lastRequestBody(String method, String path, String id) {
+        List<ExchangeRecorder.Exchange> all = List.of();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            all = sim.exchanges();
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (all.get(i).method().equals(method) && all.get(i).path().equals(path)
+                        && all.get(i).requestBody().contains("\"" + id + "\"")) {
+                    return all.get(i).requestBody();
+                }
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("no " + method + " " + path + " for " + id + " among " + all.size() + " exchanges");
     }
 
     @Test

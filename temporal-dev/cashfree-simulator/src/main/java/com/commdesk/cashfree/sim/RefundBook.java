@@ -135,9 +135,10 @@ public final class RefundBook implements AutoCloseable {
         }
         long paise;
         try {
-            paise = new BigDecimal(body.path("refund_amount").asText("0")).movePointRight(2).longValueExact();
-        } catch (ArithmeticException | NumberFormatException e) {
-            error(ex, 400, "refund_amount : must be rupees with at most 2 decimals", "refund_amount_invalid");
+            // A JSON number of rupees, read as BigDecimal (never a double); a string or a missing amount is refused.
+            paise = Json.paise(body.get("refund_amount"));
+        } catch (IllegalArgumentException e) {
+            error(ex, 400, "refund_amount : must be a number of rupees with at most 2 decimals", "refund_amount_invalid");
             return;
         }
         if (byRefundId.containsKey(refundId)) {

@@ -125,6 +125,23 @@ class SimulatorRefundsTest {
         assertThat(create("rf_too_much", "1000.00", null).status()).as("exceeds the 999 left").isEqualTo(400);
     }
 
+    /** refund_amount is a JSON number read exactly (BigDecimal, never a double); a string or no amount is refused. */
+    @Test
+    void refundAmountsAreExactJsonNumbers() {
+        sim.createPaidOrder("rf_big", 9_007_199_254_740_993L, "INR", Map.of(), PaymentMethod.UPI);
+        SimHttp.Resp big = http.post("/pg/orders/rf_big/refunds", "{\"refund_id\":\"rf_big_1\",\"refund_amount\":90071992547409.93}");
+        assertThat(big.status()).isEqualTo(200);
+        assertThat(sim.refunds().find("rf_big_1").orElseThrow().amountPaise()).isEqualTo(9_007_199_254_740_993L);
+        assertThat(big.body()).contains("\"refund_amount\":90071992547409.93");
+
+        SimHttp.Resp text = create("rf_text", "\"25.00\"", null);
+        assertThat(text.status()).isEqualTo(400);
+        assertThat(text.json().path("code").asText()).isEqualTo("refund_amount_invalid");
+        assertThat(http.post("/pg/orders/rf_order/refunds", "{\"refund_id\":\"rf_none\"}").status()).isEqualTo(400);
+        assertThat(create("rf_frac", "1.001", null).status()).isEqualTo(400);
+        assertThat(sim.refunds().find("rf_text")).isEmpty();
+    }
+
     @Test
     void settlementWaitsAsLongAsConfigured() throws Exception {
         sim.refunds().settleAfter(Duration.ofMillis(600));
