@@ -223,8 +223,19 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     /** Run inside reversePaid, after the ledger changed: what arrives while the workflow returns the money. */
     volatile java.util.function.Consumer<String> duringReverse = p -> { };
 
+    /**
+     * Payouts whose Cashfree SUCCESS the ledger has recorded (the webhook controller records it before it signals): as the
+     * real ledger, a request to return such a payout's money on Cashfree's refusal moves nothing (review M1).
+     */
+    final Set<String> cashfreeSuccess = ConcurrentHashMap.newKeySet();
+
     @Override
     public void reversePaid(String payoutId, String reason) {
+        if (cashfreeSuccess.contains(payoutId)) { // the ledger's M1 rule: not returned on a contradiction
+            calls.add("not-reversed:" + payoutId);
+            duringReverse.accept(payoutId);
+            return;
+        }
         calls.add("reversed");
         statuses.put(payoutId, "REVERSED");
         duringReverse.accept(payoutId);
