@@ -295,10 +295,12 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
+                .isEqualTo(PayoutRepository.PaidAction.HELD);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(wallet("available_paise")).isZero();
-        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        // Review M-2: held for finance (its workflow ends right after), no longer left PAID on nobody's list.
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(journals("PAYOUT_REVERSED")).isZero();
         assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
         // Cashfree's REVERSED, recorded, still returns the money once.
@@ -444,8 +446,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidReturnedAndHeldAgain();
         payouts.resolve(id, "PAID", "bob", "dashboard shows it");
         assertThat(payouts.settleHeld(id)).contains("PAID");
-        payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED");
-        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).as("held for finance (review M-2)").isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
     }
@@ -626,5 +628,72 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(journalsKeyed("payout_reversed:payout:" + id)).isEqualTo(1);
         assertThat(allocationStatuses()).isEqualTo("FAILED");
         assertTrialBalance();
+    }
+
+    /** Review M-2 (c): "confirm paid", Cashfree's SUCCESS recorded, then its FAILED, and the running workflow asks to return it. */
+    void paidThenSuccessThenAReturnAsked() {
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL");
+    }
+
+    @Test
+    void m2cAWorkflowsReturnRefusedOnCashfreesSuccessPutsThePaidPayoutOnFinancesList() {
+        // The return is refused (Cashfree said SUCCESS), and used to be only an event: the payout stayed PAID, on no list.
+        paidThenSuccessThenAReturnAsked();
+        var p = payouts.payout(id).orElseThrow();
+        assertThat(p.status()).as("held for finance").isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.heldByLedger(id)).isTrue();
+        assertThat(wallet("paid_out_paise")).as("the money stays paid out").isEqualTo(owner);
+        assertThat(journals("PAYOUT_REVERSED")).isZero();
+        // Finance's two-person FAILED returns it once (settleHeld, as the controller calls it).
+        assertThat(payouts.resolve(id, "FAILED", "bob", "the bank returned it").ready()).isFalse();
+        assertThat(payouts.resolve(id, "FAILED", "carol", "agreed").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        assertThat(journals("PAYOUT_REVERSED")).isEqualTo(1);
+        assertTrialBalance();
+    }
+
+    @Test
+    void m2cAHeldReturnConfirmedPaidMovesNothing() {
+        paidThenSuccessThenAReturnAsked();
+        long journalsBefore = num("select count(*) from journal where idempotency_key like ?", "%:" + id);
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(num("select count(*) from journal where idempotency_key like ?", "%:" + id)).isEqualTo(journalsBefore);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertTrialBalance();
+    }
+
+    @Test
+    void m2abAFailedTheRunningWorkflowTookInAfterCashfreesSuccessHoldsThePaidPayoutOnce() {
+        // (a) paid on Cashfree's SUCCESS, (b) or on finance's word with Cashfree's SUCCESS since: the workflow asks the ledger
+        // to hold it (it used to end PAID, or write a LATE_UNPOSTED event only).
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS, again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.events(id)).filteredOn(e -> e.status().equals("NEEDS_ATTENTION")).hasSize(1);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        // Once settled, a later hold request reopens nothing.
+        assertThat(payouts.holdPaid(id, "a redelivered FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertTrialBalance();
+    }
+
+    @Test
+    void m2aHoldingAPayoutCashfreeNeverSaidSuccessForMovesNothingAndHoldsNothing() {
+        paidOnFinancesWord();
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
     }
 }

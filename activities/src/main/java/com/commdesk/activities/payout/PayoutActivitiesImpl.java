@@ -10,6 +10,7 @@ import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.PayoutRepository.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
+import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutTypes.CyclePlan;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutPage;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
@@ -415,10 +416,37 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     @Override
     public void reversePaid(String payoutId, String reason) {
-        payouts.reversePaid(payoutId, reason);
-        reversed.increment();
-        log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId, reason);
-        payouts.refreshSettlement(payout(payoutId).settlementId());
+        returnPaid(new PayoutTypes.PaidAnswer(payoutId, reason));
+    }
+
+    @Override
+    public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
+        String payoutId = answer.payoutId();
+        PayoutRepository.PaidAction done = payouts.reversePaid(payoutId, answer.reason());
+        if (done == PayoutRepository.PaidAction.REVERSED) {
+            reversed.increment();
+            log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId,
+                    answer.reason());
+        } else {
+            log.error("payout {}: not returned ({}): Cashfree said SUCCESS; {}: finance must look", payoutId, answer.reason(),
+                    done == PayoutRepository.PaidAction.HELD ? "held for finance" : "recorded for finance");
+        }
+        return paidAnswered(payoutId, done);
+    }
+
+    @Override
+    public PayoutTypes.PaidAnswerResult holdPaidForFinance(PayoutTypes.PaidAnswer answer) {
+        String payoutId = answer.payoutId();
+        PayoutRepository.PaidAction done = payouts.holdPaid(payoutId, answer.reason());
+        log.error("payout {}: {}; {}: finance must look", payoutId, answer.reason(),
+                done == PayoutRepository.PaidAction.HELD ? "held for finance, the money stays paid out" : "recorded for finance");
+        return paidAnswered(payoutId, done);
+    }
+
+    private PayoutTypes.PaidAnswerResult paidAnswered(String payoutId, PayoutRepository.PaidAction done) {
+        Payout p = payout(payoutId);
+        payouts.refreshSettlement(p.settlementId());
+        return new PayoutTypes.PaidAnswerResult(done.name(), p.reason());
     }
 
     @Override

@@ -690,30 +690,66 @@ public final class PayoutRepository {
         });
     }
 
+    /** What the ledger did when asked to return a PAID payout's money, or to hold it for finance. */
+    public enum PaidAction {
+        /** The money came back (now, or by an earlier call): status REVERSED. */
+        REVERSED,
+        /** Cashfree said SUCCESS: nothing moved, the payout is on finance's list ({@link #holdPaidForFinance}), now or before. */
+        HELD,
+        /** Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance. */
+        UNCHANGED
+    }
+
     /**
      * A paid transfer came back (late REVERSED): PAYOUT_REVERSED (payout balance -> locked, the exact
      * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available; what the member owes repaid
      * first), in one transaction holding the payout's row. Paid-out totals go down. Decided from the payout's own
      * journal ids: reversed once (reversed_journal_id) is never reversed again; a payout that was released, locked
      * again and paid for a late SUCCESS (relock_journal_id) returns its money by the second release's own key.
-     * Idempotent; WRONG_STATE if it was never paid.
+     * Idempotent; WRONG_STATE if it was never paid. Returns whether the money came back ({@link PaidAction#REVERSED}):
+     * if Cashfree said SUCCESS and has not said REVERSED, nothing moves, and a PAID payout is held for finance
+     * ({@link PaidAction#HELD}, review M-2) rather than only recorded.
      */
-    public void reversePaid(String payoutId, String reason) {
-        ledger.inTransaction(tx -> {
+    public PaidAction reversePaid(String payoutId, String reason) {
+        return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
             // Not reversed yet, or paid again after a return (review M2): the payment that would be returned is the current one.
             if ((p.getReversedJournalId() == null || paidOutNow(p)) && p.getCashfreeSuccessAt() != null
                     && !"REVERSED".equals(p.getCashfreeStatus())) {
                 // Cashfree said SUCCESS (sticky, under the row lock) and has not said REVERSED: a workflow asking to return
                 // the money decided from what it had taken in (e.g. a FAILED whose signal overtook the SUCCESS recorded
-                // before it). Never returned on a contradiction: nothing moves, finance is told (last review, M1).
-                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "not returned (" + reason + "): Cashfree said SUCCESS at "
-                        + p.getCashfreeSuccessAt() + " and its record says " + p.getCashfreeStatus() + "; the payout stays paid");
-                return null;
+                // before it). Never returned on a contradiction: nothing moves (last review, M1), and the payout goes on
+                // finance's list (review M-2: its workflow ends right after, so nothing else would put it there).
+                return holdPaid(tx, p, "not returned (" + reason + "): Cashfree said SUCCESS at " + p.getCashfreeSuccessAt()
+                        + " and its record says " + p.getCashfreeStatus());
             }
             reversePaid(tx, p, reason);
-            return null;
+            return PaidAction.REVERSED;
         });
+    }
+
+    /**
+     * Cashfree's FAILED/REJECTED after its own SUCCESS, taken in by the payout's running workflow within its reversal window
+     * (review M-2): the same hold as after the workflow ended ({@link #holdPaidForFinance}): nothing moves, the payout is
+     * NEEDS_ATTENTION for finance, who resolve it ({@link #settleHeld}). Only a PAID payout whose money is paid out now, that
+     * Cashfree said SUCCESS for (sticky) and not REVERSED, and that was never held for this before; otherwise recorded for
+     * finance (LATE_UNPOSTED). Idempotent: a payout already held answers HELD.
+     */
+    public PaidAction holdPaid(String payoutId, String why) {
+        return ledger.inTransaction(tx -> holdPaid(tx, require(tx, payoutId), why));
+    }
+
+    private static PaidAction holdPaid(DSLContext tx, PayoutRecord p, String why) {
+        if (heldBy(p) == Hold.REFUSAL && "NEEDS_ATTENTION".equals(p.getStatus())) return PaidAction.HELD;
+        if ("PAID".equals(p.getStatus()) && p.getRefusalAfterSuccessAt() == null && p.getCashfreeSuccessAt() != null
+                && !"REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p)) {
+            holdPaidForFinance(tx, p, why);
+            return PaidAction.HELD;
+        }
+        event(tx, p.getPayoutId(), "LATE_UNPOSTED", "cashfree", why + "; nothing moved (payout " + p.getStatus()
+                + ", Cashfree's record " + p.getCashfreeStatus() + (p.getRefusalAfterSuccessAt() == null ? ""
+                : ", held for finance once already") + ")");
+        return PaidAction.UNCHANGED;
     }
 
     /** {@link #reversePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */

@@ -241,6 +241,35 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         duringReverse.accept(payoutId);
     }
 
+    /** As the ledger: the money comes back, unless Cashfree said SUCCESS; then a PAID payout is held for finance. */
+    @Override
+    public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
+        String payoutId = answer.payoutId();
+        if (cashfreeSuccess.contains(payoutId)) {
+            PayoutTypes.PaidAnswerResult did = hold(payoutId, answer.reason());
+            duringReverse.accept(payoutId);
+            return did;
+        }
+        reversePaid(payoutId, answer.reason());
+        return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.REVERSED, answer.reason());
+    }
+
+    @Override
+    public PayoutTypes.PaidAnswerResult holdPaidForFinance(PayoutTypes.PaidAnswer answer) {
+        return hold(answer.payoutId(), answer.reason());
+    }
+
+    /** The ledger holds a PAID payout Cashfree said SUCCESS for (NEEDS_ATTENTION); anything else is recorded for finance. */
+    private PayoutTypes.PaidAnswerResult hold(String payoutId, String why) {
+        if (cashfreeSuccess.contains(payoutId) && "PAID".equals(statuses.get(payoutId))) {
+            calls.add("held:" + payoutId);
+            statuses.put(payoutId, "NEEDS_ATTENTION");
+            return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; held for finance");
+        }
+        calls.add("for-finance:" + payoutId);
+        return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.UNCHANGED, why);
+    }
+
     /** Payouts whose late SUCCESS cannot be posted (the member no longer has the money). */
     final List<String> moneyGone = new CopyOnWriteArrayList<>();
     /** Cashfree's FAILED/REJECTED/REVERSED answers to a poll, per payout: a late SUCCESS contradicts them. */

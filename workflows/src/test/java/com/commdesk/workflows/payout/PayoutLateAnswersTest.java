@@ -254,13 +254,15 @@ class PayoutLateAnswersTest {
         AtomicBoolean sent = new AtomicBoolean();
         fake.duringMarkPaid = p -> {
             if (!sent.compareAndSet(false, true)) return;
+            fake.cashfreeSuccess.add(p); // the controller records each answer before it signals
             signals(p).transferUpdate(FAILED);
             signals(p).transferUpdate(SUCCESS);
         };
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
         assertThat(sent).isTrue();
-        assertThat(fake.calls).contains("for-finance:" + id).doesNotContain("reversed");
-        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+        // Since payout-paid-contradiction-held (review M-2): on finance's list, no longer an event only.
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
     }
 
     @Test
@@ -285,7 +287,7 @@ class PayoutLateAnswersTest {
         fake.duringMarkPaid = p -> signals(p).transferUpdate(FAILED);
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
         assertThat(fake.statuses.get(id)).as("the ledger holds the PAID payout for finance").isEqualTo("NEEDS_ATTENTION");
-        assertThat(fake.calls).doesNotContain("reversed");
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
         assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
     }
 
@@ -306,7 +308,7 @@ class PayoutLateAnswersTest {
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
         assertThat(sent).isTrue();
         assertThat(fake.statuses.get(id)).as("the ledger holds the PAID payout for finance").isEqualTo("NEEDS_ATTENTION");
-        assertThat(fake.calls).doesNotContain("reversed");
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
         assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
     }
 
@@ -326,5 +328,6 @@ class PayoutLateAnswersTest {
         assertThat(sent).isTrue();
         assertThat(fake.statuses.get(id)).as("the ledger holds the PAID payout for finance").isEqualTo("NEEDS_ATTENTION");
         assertThat(end.stage().name()).as("the workflow's status says what the ledger did").isEqualTo(fake.statuses.get(id));
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
     }
 }
