@@ -696,4 +696,38 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
     }
+
+    // ---- Review L-4: settlement and statement figures for the new states ---------------------------------------------
+
+    @Test
+    void l4ARefusalHeldPayoutStillCountsAsPaidInItsSettlementWhichIsNoLongerComplete() {
+        paidThenSuccessThenFailed(); // held for finance: the money stays paid out
+        var held = payouts.settlement("stl_t").orElseThrow();
+        assertThat(held.status()).isEqualTo("APPROVED");
+        assertThat(held.paidPaise()).as("the journals say it is paid out").isEqualTo(owner);
+        assertThat(held.completedAt()).as("a payout of it is open again").isNull();
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        payouts.settleHeld(id);
+        var settled = payouts.settlement("stl_t").orElseThrow();
+        assertThat(settled.status()).isEqualTo("PAID");
+        assertThat(settled.paidPaise()).isEqualTo(owner);
+        assertThat(settled.completedAt()).isNotNull();
+    }
+
+    @Test
+    void l4TheRelockRoundsPaymentAndReversalNameTheirPayoutInTheStatement() {
+        paidReturnedAndHeldAgain();
+        payouts.resolve(id, "PAID", "bob", "dashboard shows it");
+        payouts.settleHeld(id);
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        var today = java.time.LocalDate.now(com.commdesk.ledger.analytics.Period.INDIA);
+        var moves = new com.commdesk.ledger.analytics.PayoutAnalytics(dsl).movements("demo-community",
+                new com.commdesk.ledger.analytics.Period(today.minusDays(1), today.plusDays(1)));
+        assertThat(moves).extracting(m -> m.kind()).containsExactly("PAYOUT_PAID", "PAYOUT_REVERSED", "PAYOUT_PAID", "PAYOUT_REVERSED");
+        assertThat(moves).allSatisfy(m -> {
+            assertThat(m.payoutId()).as("journal " + m.journalId() + " names its payout").isEqualTo(id);
+            assertThat(m.userId()).isEqualTo("u-owner");
+            assertThat(m.status()).isEqualTo("REVERSED");
+        });
+    }
 }

@@ -369,10 +369,16 @@ public final class PayoutRepository {
             else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
             else status = "FAILED";
             var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
-            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID"))
+            // Paid out per the journals: PAID, and a PAID payout on finance's list for Cashfree's refusal after its SUCCESS
+            // (its money stays paid out until finance decides; review L-4).
+            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID")
+                            .or(PAYOUT.STATUS.eq("NEEDS_ATTENTION").and(PAYOUT.REFUSAL_AFTER_SUCCESS_AT.isNotNull())))
                     .fetchSingle(paidSum).longValueExact();
+            // Complete while every payout is final; a payout reopened for finance (a ledger hold) makes it open again, so
+            // completed_at says when it last became complete, never "complete" beside an open status (review L-4).
             tx.update(SETTLEMENT).set(SETTLEMENT.STATUS, status).set(SETTLEMENT.PAID_PAISE, paid)
-                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime()) : SETTLEMENT.COMPLETED_AT)
+                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime())
+                            : DSL.castNull(SETTLEMENT.COMPLETED_AT))
                     .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
             return status;
         });
