@@ -730,4 +730,100 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
             assertThat(m.status()).isEqualTo("REVERSED");
         });
     }
+
+    // ---- Review s6 F-M1: a refusal hold only where no relock can follow it ------------------------------------------------
+
+    /** "Confirm paid"; Cashfree's FAILED recorded, then its SUCCESS (the record keeps the FAILED); the workflow asks to return it. */
+    void paidThenFailedThenSuccessThenAReturnAsked() {
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
+                .isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("available_paise")).as("never spendable while Cashfree said SUCCESS").isZero();
+    }
+
+    @Test
+    void fm1AFailedRecordedBeforeTheSuccessConfirmedFailedByTwoStaysSettledWhenTheSuccessIsDeliveredAgain() {
+        // Review s6 F-M1: the hold was a refusal hold on a record that says FAILED; finance's FAILED returned the money, the
+        // redelivered SUCCESS locked it again, and the refusal marker then made PAID leave it locked for ever and FAILED
+        // "nothing to return".
+        paidThenFailedThenSuccessThenAReturnAsked();
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        var p = payouts.payout(id).orElseThrow();
+        if ("NEEDS_ATTENTION".equals(p.status())) {
+            // Reopened: both resolutions must be settleable, and PAID must pay the money out, never leave it locked.
+            assertThat(payouts.resolve(id, "PAID", "dave", "the bank shows it credited").ready()).isTrue();
+            assertThat(payouts.settleHeld(id)).contains("PAID");
+            assertThat(wallet("paid_out_paise")).as("paid out, not left locked").isEqualTo(owner);
+        } else {
+            assertThat(p.status()).isEqualTo("REVERSED");
+            assertAllAvailableAgain();
+        }
+        assertThat(wallet("locked_paise")).as("never locked for ever").isZero();
+        assertTrialBalance();
+    }
+
+    @Test
+    void fm1AFailedRecordedBeforeTheSuccessCanBeConfirmedPaidAndPaysTheMoneyOut() {
+        paidThenFailedThenSuccessThenAReturnAsked();
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank shows it credited").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED delivered again");
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        var s = payouts.settlement("stl_t").orElseThrow();
+        assertThat(s.paidPaise()).isEqualTo(owner);
+        assertTrialBalance();
+    }
+
+    @Test
+    void fm1AHoldAskedOnARecordThatSaysFailedLocksTheMoneyAndBothResolutionsSettle() {
+        // Paid on Cashfree's SUCCESS, whose FAILED was recorded first: the running workflow asks to hold it (M-2 (a)).
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).as("locked, not paid out").isZero();
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).isPresent();
+        assertAllAvailableAgain();
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        assertThat(wallet("locked_paise")).as("never locked for ever").isZero();
+        assertTrialBalance();
+    }
+
+    /** The one-off query docs/payouts.md gives finance for payouts inside their reversal window at the deploy (review s6 L-1). */
+    static String inWindowRefusalsQuery() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "payouts.md"));
+        int at = doc.indexOf("-- payouts-in-window-refusals");
+        assertThat(at).as("the query is in docs/payouts.md").isPositive();
+        return doc.substring(doc.indexOf('\n', at) + 1, doc.indexOf("```", at)).trim().replaceAll(";$", "");
+    }
+
+    @Test
+    void l1TheDocumentedQueryFindsAPaidPayoutRefusedByWebhookAfterItsSuccessUntilItIsHeld() throws Exception {
+        String query = inWindowRefusalsQuery();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.recordEvent(id, "WEBHOOK", "cashfree", "TRANSFER_SUCCESS SUCCESS COMPLETED");
+        assertThat(dsl.fetch(query)).as("a SUCCESS webhook alone").isEmpty();
+        Thread.sleep(5);
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordEvent(id, "WEBHOOK", "cashfree", "TRANSFER_FAILED FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(dsl.fetch(query)).extracting(r -> r.get("payout_id", String.class)).containsExactly(id);
+        payouts.holdPaid(id, "found by the query");
+        assertThat(dsl.fetch(query)).as("held for finance: no longer found").isEmpty();
+    }
 }
