@@ -423,8 +423,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
         String payoutId = answer.payoutId();
         PayoutRepository.PaidAction done = payouts.reversePaid(payoutId, answer.reason());
-        if (done == PayoutRepository.PaidAction.REVERSED) {
-            reversed.increment();
+        if (done == PayoutRepository.PaidAction.REVERSED || done == PayoutRepository.PaidAction.ALREADY_REVERSED) {
+            // Counted only when the ledger moved the money now: a retry of a return already made moves nothing (review s6 L-3).
+            if (done == PayoutRepository.PaidAction.REVERSED) reversed.increment();
             log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId,
                     answer.reason());
         } else {
@@ -446,7 +447,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     private PayoutTypes.PaidAnswerResult paidAnswered(String payoutId, PayoutRepository.PaidAction done) {
         Payout p = payout(payoutId);
         payouts.refreshSettlement(p.settlementId());
-        return new PayoutTypes.PaidAnswerResult(done.name(), p.reason());
+        // The workflow is told the money came back whether it moved now or by an earlier call (an idempotent retry).
+        String action = done == PayoutRepository.PaidAction.ALREADY_REVERSED ? PayoutRepository.PaidAction.REVERSED.name() : done.name();
+        return new PayoutTypes.PaidAnswerResult(action, p.reason());
     }
 
     @Override
