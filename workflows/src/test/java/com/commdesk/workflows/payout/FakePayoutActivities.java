@@ -231,7 +231,7 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
 
     @Override
     public void reversePaid(String payoutId, String reason) {
-        if (cashfreeSuccess.contains(payoutId)) { // the ledger's M1 rule: not returned on a contradiction
+        if (cashfreeSuccess.contains(payoutId) && !"REVERSED".equals(record(payoutId))) { // the ledger's M1 rule: not returned on a contradiction
             calls.add("not-reversed:" + payoutId);
             duringReverse.accept(payoutId);
             return;
@@ -241,16 +241,33 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         duringReverse.accept(payoutId);
     }
 
-    /** As the ledger: the money comes back, unless Cashfree said SUCCESS; then a PAID payout is held for finance. */
+    /**
+     * Cashfree's status as the ledger recorded it (the controller records it before it signals; only moves forward), when a
+     * test sets it; a payout in {@link #cashfreeSuccess} without one reads SUCCESS.
+     */
+    final Map<String, String> cashfreeRecord = new ConcurrentHashMap<>();
+    /** Payouts held for Cashfree's refusal after its SUCCESS (the ledger's refusal_after_success_at): held once only. */
+    final Set<String> refusalHeld = ConcurrentHashMap.newKeySet();
+    /** Payouts the ledger returned and locked again at once (a relock hold). */
+    final Set<String> relockHeld = ConcurrentHashMap.newKeySet();
+
+    private String record(String payoutId) {
+        return cashfreeRecord.getOrDefault(payoutId, cashfreeSuccess.contains(payoutId) ? "SUCCESS" : null);
+    }
+
+    /** As the ledger (reversePaid): held already answers HELD; Cashfree said SUCCESS and not REVERSED: the hold; else returned. */
     @Override
     public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
         String payoutId = answer.payoutId();
-        if (cashfreeSuccess.contains(payoutId)) {
+        boolean held = "NEEDS_ATTENTION".equals(statuses.get(payoutId)) && (refusalHeld.contains(payoutId) || relockHeld.contains(payoutId));
+        if (held || (cashfreeSuccess.contains(payoutId) && !"REVERSED".equals(record(payoutId)))) {
             PayoutTypes.PaidAnswerResult did = hold(payoutId, answer.reason());
             duringReverse.accept(payoutId);
             return did;
         }
-        reversePaid(payoutId, answer.reason());
+        calls.add("reversed");
+        statuses.put(payoutId, "REVERSED");
+        duringReverse.accept(payoutId);
         return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.REVERSED, answer.reason());
     }
 
@@ -259,12 +276,31 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
         return hold(answer.payoutId(), answer.reason());
     }
 
-    /** The ledger holds a PAID payout Cashfree said SUCCESS for (NEEDS_ATTENTION); anything else is recorded for finance. */
+    /**
+     * What {@code PayoutRepository.holdPaid} checks: a payout held already answers HELD; a PAID payout (its money paid out)
+     * Cashfree said SUCCESS for, not REVERSED, never refusal-held before, is held: for its refusal when Cashfree's record
+     * says SUCCESS (the money stays paid out), or returned and locked again at once when the record says FAILED/REJECTED
+     * (review s6 F-M1). Anything else is recorded for finance.
+     */
     private PayoutTypes.PaidAnswerResult hold(String payoutId, String why) {
-        if (cashfreeSuccess.contains(payoutId) && "PAID".equals(statuses.get(payoutId))) {
-            calls.add("held:" + payoutId);
-            statuses.put(payoutId, "NEEDS_ATTENTION");
+        String status = statuses.get(payoutId);
+        if ("NEEDS_ATTENTION".equals(status) && (refusalHeld.contains(payoutId) || relockHeld.contains(payoutId))) {
             return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; held for finance");
+        }
+        String record = record(payoutId);
+        if (cashfreeSuccess.contains(payoutId) && "PAID".equals(status) && !refusalHeld.contains(payoutId) && !"REVERSED".equals(record)) {
+            if ("SUCCESS".equals(record)) {
+                calls.add("held:" + payoutId);
+                refusalHeld.add(payoutId);
+                statuses.put(payoutId, "NEEDS_ATTENTION");
+                return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; held for finance");
+            }
+            if ("FAILED".equals(record) || "REJECTED".equals(record)) {
+                calls.add("relocked:" + payoutId);
+                relockHeld.add(payoutId);
+                statuses.put(payoutId, "NEEDS_ATTENTION");
+                return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; returned and locked again");
+            }
         }
         calls.add("for-finance:" + payoutId);
         return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.UNCHANGED, why);

@@ -330,4 +330,37 @@ class PayoutLateAnswersTest {
         assertThat(end.stage().name()).as("the workflow's status says what the ledger did").isEqualTo(fake.statuses.get(id));
         assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
     }
+
+    // ---- Review s6 L-4 --------------------------------------------------------------------------------------------------
+
+    @Test
+    void l4AFailedThenAReversedInTheWindowReturnTheMoneyOnceNotAHold() {
+        // Paid on Cashfree's SUCCESS; within the window its FAILED, then its REVERSED (recorded by the controller before each
+        // signal): the bank sent the money back, which settles the contradiction: returned once, never held.
+        String id = "po_l4_success_failed_reversed";
+        fake.cashfreeSuccess.add(id);
+        fake.duringMarkPaid = p -> {
+            fake.cashfreeRecord.put(p, "FAILED");
+            signals(p).transferUpdate(FAILED);
+            fake.cashfreeRecord.put(p, "REVERSED");
+            signals(p).transferUpdate(REVERSED);
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).contains("reversed").doesNotContain("held:" + id, "relocked:" + id);
+        assertThat(fake.statuses.get(id)).isEqualTo("REVERSED");
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+    }
+
+    @Test
+    void fm1AFailedRecordedBeforeTheSuccessIsARelockHoldAndTheStageSaysSo() {
+        // Review s6 F-M1 in the workflow: Cashfree's record says FAILED (its SUCCESS came after): the ledger returns the money
+        // and locks it again at once; the workflow's stage follows the ledger (NEEDS_ATTENTION), not REVERSED.
+        String id = "po_fm1_failed_recorded_first";
+        fake.cashfreeSuccess.add(id);
+        fake.cashfreeRecord.put(id, "FAILED");
+        fake.duringMarkPaid = p -> signals(p).transferUpdate(FAILED);
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).contains("relocked:" + id).doesNotContain("held:" + id, "reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
+    }
 }
