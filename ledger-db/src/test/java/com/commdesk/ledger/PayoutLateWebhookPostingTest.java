@@ -742,6 +742,12 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
                 .isEqualTo(PayoutRepository.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("available_paise")).as("never spendable while Cashfree said SUCCESS").isZero();
+        assertThat(wallet("locked_paise")).as("returned and locked again at once").isEqualTo(owner);
+        // A retry of the workflow's call (its answer lost) finds the hold: nothing moves, the payout is not set REVERSED.
+        assertThat(payouts.reversePaid(id, "the same request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "a hold request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
     }
 
     @Test
