@@ -295,10 +295,12 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
+                .isEqualTo(PayoutRepository.PaidAction.HELD);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(wallet("available_paise")).isZero();
-        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        // Review M-2: held for finance (its workflow ends right after), no longer left PAID on nobody's list.
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(journals("PAYOUT_REVERSED")).isZero();
         assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
         // Cashfree's REVERSED, recorded, still returns the money once.
@@ -444,8 +446,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidReturnedAndHeldAgain();
         payouts.resolve(id, "PAID", "bob", "dashboard shows it");
         assertThat(payouts.settleHeld(id)).contains("PAID");
-        payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED");
-        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).as("held for finance (review M-2)").isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
     }
@@ -626,5 +628,208 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(journalsKeyed("payout_reversed:payout:" + id)).isEqualTo(1);
         assertThat(allocationStatuses()).isEqualTo("FAILED");
         assertTrialBalance();
+    }
+
+    /** Review M-2 (c): "confirm paid", Cashfree's SUCCESS recorded, then its FAILED, and the running workflow asks to return it. */
+    void paidThenSuccessThenAReturnAsked() {
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL");
+    }
+
+    @Test
+    void m2cAWorkflowsReturnRefusedOnCashfreesSuccessPutsThePaidPayoutOnFinancesList() {
+        // The return is refused (Cashfree said SUCCESS), and used to be only an event: the payout stayed PAID, on no list.
+        paidThenSuccessThenAReturnAsked();
+        var p = payouts.payout(id).orElseThrow();
+        assertThat(p.status()).as("held for finance").isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.heldByLedger(id)).isTrue();
+        assertThat(wallet("paid_out_paise")).as("the money stays paid out").isEqualTo(owner);
+        assertThat(journals("PAYOUT_REVERSED")).isZero();
+        // Finance's two-person FAILED returns it once (settleHeld, as the controller calls it).
+        assertThat(payouts.resolve(id, "FAILED", "bob", "the bank returned it").ready()).isFalse();
+        assertThat(payouts.resolve(id, "FAILED", "carol", "agreed").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        assertThat(journals("PAYOUT_REVERSED")).isEqualTo(1);
+        assertTrialBalance();
+    }
+
+    @Test
+    void m2cAHeldReturnConfirmedPaidMovesNothing() {
+        paidThenSuccessThenAReturnAsked();
+        long journalsBefore = num("select count(*) from journal where idempotency_key like ?", "%:" + id);
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(num("select count(*) from journal where idempotency_key like ?", "%:" + id)).isEqualTo(journalsBefore);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertTrialBalance();
+    }
+
+    @Test
+    void m2abAFailedTheRunningWorkflowTookInAfterCashfreesSuccessHoldsThePaidPayoutOnce() {
+        // (a) paid on Cashfree's SUCCESS, (b) or on finance's word with Cashfree's SUCCESS since: the workflow asks the ledger
+        // to hold it (it used to end PAID, or write a LATE_UNPOSTED event only).
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS, again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.events(id)).filteredOn(e -> e.status().equals("NEEDS_ATTENTION")).hasSize(1);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        // Once settled, a later hold request reopens nothing.
+        assertThat(payouts.holdPaid(id, "a redelivered FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertTrialBalance();
+    }
+
+    @Test
+    void m2aHoldingAPayoutCashfreeNeverSaidSuccessForMovesNothingAndHoldsNothing() {
+        paidOnFinancesWord();
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
+    }
+
+    // ---- Review L-4: settlement and statement figures for the new states ---------------------------------------------
+
+    @Test
+    void l4ARefusalHeldPayoutStillCountsAsPaidInItsSettlementWhichIsNoLongerComplete() {
+        paidThenSuccessThenFailed(); // held for finance: the money stays paid out
+        var held = payouts.settlement("stl_t").orElseThrow();
+        assertThat(held.status()).isEqualTo("APPROVED");
+        assertThat(held.paidPaise()).as("the journals say it is paid out").isEqualTo(owner);
+        assertThat(held.completedAt()).as("a payout of it is open again").isNull();
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        payouts.settleHeld(id);
+        var settled = payouts.settlement("stl_t").orElseThrow();
+        assertThat(settled.status()).isEqualTo("PAID");
+        assertThat(settled.paidPaise()).isEqualTo(owner);
+        assertThat(settled.completedAt()).isNotNull();
+    }
+
+    @Test
+    void l4TheRelockRoundsPaymentAndReversalNameTheirPayoutInTheStatement() {
+        paidReturnedAndHeldAgain();
+        payouts.resolve(id, "PAID", "bob", "dashboard shows it");
+        payouts.settleHeld(id);
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        var today = java.time.LocalDate.now(com.commdesk.ledger.analytics.Period.INDIA);
+        var moves = new com.commdesk.ledger.analytics.PayoutAnalytics(dsl).movements("demo-community",
+                new com.commdesk.ledger.analytics.Period(today.minusDays(1), today.plusDays(1)));
+        assertThat(moves).extracting(m -> m.kind()).containsExactly("PAYOUT_PAID", "PAYOUT_REVERSED", "PAYOUT_PAID", "PAYOUT_REVERSED");
+        assertThat(moves).allSatisfy(m -> {
+            assertThat(m.payoutId()).as("journal " + m.journalId() + " names its payout").isEqualTo(id);
+            assertThat(m.userId()).isEqualTo("u-owner");
+            assertThat(m.status()).isEqualTo("REVERSED");
+        });
+    }
+
+    // ---- Review s6 F-M1: a refusal hold only where no relock can follow it ------------------------------------------------
+
+    /** "Confirm paid"; Cashfree's FAILED recorded, then its SUCCESS (the record keeps the FAILED); the workflow asks to return it. */
+    void paidThenFailedThenSuccessThenAReturnAsked() {
+        paidOnFinancesWord();
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
+                .isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("available_paise")).as("never spendable while Cashfree said SUCCESS").isZero();
+        assertThat(wallet("locked_paise")).as("returned and locked again at once").isEqualTo(owner);
+        // A retry of the workflow's call (its answer lost) finds the hold: nothing moves, the payout is not set REVERSED.
+        assertThat(payouts.reversePaid(id, "the same request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "a hold request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("locked_paise")).isEqualTo(owner);
+    }
+
+    @Test
+    void fm1AFailedRecordedBeforeTheSuccessConfirmedFailedByTwoStaysSettledWhenTheSuccessIsDeliveredAgain() {
+        // Review s6 F-M1: the hold was a refusal hold on a record that says FAILED; finance's FAILED returned the money, the
+        // redelivered SUCCESS locked it again, and the refusal marker then made PAID leave it locked for ever and FAILED
+        // "nothing to return".
+        paidThenFailedThenSuccessThenAReturnAsked();
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        var p = payouts.payout(id).orElseThrow();
+        if ("NEEDS_ATTENTION".equals(p.status())) {
+            // Reopened: both resolutions must be settleable, and PAID must pay the money out, never leave it locked.
+            assertThat(payouts.resolve(id, "PAID", "dave", "the bank shows it credited").ready()).isTrue();
+            assertThat(payouts.settleHeld(id)).contains("PAID");
+            assertThat(wallet("paid_out_paise")).as("paid out, not left locked").isEqualTo(owner);
+        } else {
+            assertThat(p.status()).isEqualTo("REVERSED");
+            assertAllAvailableAgain();
+        }
+        assertThat(wallet("locked_paise")).as("never locked for ever").isZero();
+        assertTrialBalance();
+    }
+
+    @Test
+    void fm1AFailedRecordedBeforeTheSuccessCanBeConfirmedPaidAndPaysTheMoneyOut() {
+        paidThenFailedThenSuccessThenAReturnAsked();
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank shows it credited").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED delivered again");
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        var s = payouts.settlement("stl_t").orElseThrow();
+        assertThat(s.paidPaise()).isEqualTo(owner);
+        assertTrialBalance();
+    }
+
+    @Test
+    void fm1AHoldAskedOnARecordThatSaysFailedLocksTheMoneyAndBothResolutionsSettle() {
+        // Paid on Cashfree's SUCCESS, whose FAILED was recorded first: the running workflow asks to hold it (M-2 (a)).
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).as("locked, not paid out").isZero();
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).isPresent();
+        assertAllAvailableAgain();
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        assertThat(wallet("locked_paise")).as("never locked for ever").isZero();
+        assertTrialBalance();
+    }
+
+    /** The one-off query docs/payouts.md gives finance for payouts inside their reversal window at the deploy (review s6 L-1). */
+    static String inWindowRefusalsQuery() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "payouts.md"));
+        int at = doc.indexOf("-- payouts-in-window-refusals");
+        assertThat(at).as("the query is in docs/payouts.md").isPositive();
+        return doc.substring(doc.indexOf('\n', at) + 1, doc.indexOf("```", at)).trim().replaceAll(";$", "");
+    }
+
+    @Test
+    void l1TheDocumentedQueryFindsAPaidPayoutRefusedByWebhookAfterItsSuccessUntilItIsHeld() throws Exception {
+        String query = inWindowRefusalsQuery();
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.recordEvent(id, "WEBHOOK", "cashfree", "TRANSFER_SUCCESS SUCCESS COMPLETED");
+        assertThat(dsl.fetch(query)).as("a SUCCESS webhook alone").isEmpty();
+        Thread.sleep(5);
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordEvent(id, "WEBHOOK", "cashfree", "TRANSFER_FAILED FAILED INVALID_ACCOUNT_FAIL");
+        assertThat(dsl.fetch(query)).extracting(r -> r.get("payout_id", String.class)).containsExactly(id);
+        payouts.holdPaid(id, "found by the query");
+        assertThat(dsl.fetch(query)).as("held for finance: no longer found").isEmpty();
     }
 }

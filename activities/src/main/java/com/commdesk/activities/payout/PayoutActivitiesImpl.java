@@ -10,6 +10,7 @@ import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.PayoutRepository.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
+import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutTypes.CyclePlan;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutPage;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutRequest;
@@ -415,10 +416,40 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     @Override
     public void reversePaid(String payoutId, String reason) {
-        payouts.reversePaid(payoutId, reason);
-        reversed.increment();
-        log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId, reason);
-        payouts.refreshSettlement(payout(payoutId).settlementId());
+        returnPaid(new PayoutTypes.PaidAnswer(payoutId, reason));
+    }
+
+    @Override
+    public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
+        String payoutId = answer.payoutId();
+        PayoutRepository.PaidAction done = payouts.reversePaid(payoutId, answer.reason());
+        if (done == PayoutRepository.PaidAction.REVERSED || done == PayoutRepository.PaidAction.ALREADY_REVERSED) {
+            // Counted only when the ledger moved the money now: a retry of a return already made moves nothing (review s6 L-3).
+            if (done == PayoutRepository.PaidAction.REVERSED) reversed.increment();
+            log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId,
+                    answer.reason());
+        } else {
+            log.error("payout {}: not returned ({}): Cashfree said SUCCESS; {}: finance must look", payoutId, answer.reason(),
+                    done == PayoutRepository.PaidAction.HELD ? "held for finance" : "recorded for finance");
+        }
+        return paidAnswered(payoutId, done);
+    }
+
+    @Override
+    public PayoutTypes.PaidAnswerResult holdPaidForFinance(PayoutTypes.PaidAnswer answer) {
+        String payoutId = answer.payoutId();
+        PayoutRepository.PaidAction done = payouts.holdPaid(payoutId, answer.reason());
+        log.error("payout {}: {}; {}: finance must look", payoutId, answer.reason(),
+                done == PayoutRepository.PaidAction.HELD ? "held for finance, the money stays paid out" : "recorded for finance");
+        return paidAnswered(payoutId, done);
+    }
+
+    private PayoutTypes.PaidAnswerResult paidAnswered(String payoutId, PayoutRepository.PaidAction done) {
+        Payout p = payout(payoutId);
+        payouts.refreshSettlement(p.settlementId());
+        // The workflow is told the money came back whether it moved now or by an earlier call (an idempotent retry).
+        String action = done == PayoutRepository.PaidAction.ALREADY_REVERSED ? PayoutRepository.PaidAction.REVERSED.name() : done.name();
+        return new PayoutTypes.PaidAnswerResult(action, p.reason());
     }
 
     @Override

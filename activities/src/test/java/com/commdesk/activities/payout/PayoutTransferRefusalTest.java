@@ -146,4 +146,31 @@ class PayoutTransferRefusalTest {
         assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).isNotEqualTo("REJECTED");
         assertThat(wallet("locked_paise", "u-owner")).isEqualTo(owner);
     }
+
+    @Test
+    void aRetriedReturnOfAPaidPayoutCountsTheReversalOnce() {
+        // Review s6 L-3: returnPaid counted commdesk_payouts_reversed again on an idempotent retry (nothing moved the second time).
+        var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r2", DEMO, "EVENT", "evt", "order-r2", "cf-r2", "CARD", b,
+                SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
+        new HoldQueue(dsl).queueHolds(posted.transactionId());
+        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.open("stl_retry", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
+        String id = PayoutRepository.payoutId("stl_retry", "owner", "u-owner");
+        var config = new CashfreePayoutConfig("payout-id", "payout-secret", CashfreeConfig.Environment.SANDBOX,
+                "http://127.0.0.1:" + cashfree.getAddress().getPort(), Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null);
+        var metrics = new SimpleMeterRegistry();
+        var activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), PayoutSettings.defaults(), Clock.systemUTC(),
+                metrics, request -> { });
+        activities.lockFunds(id);
+        payouts.sendPermit(id);
+        payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
+        payouts.markPaid(id);
+        var answer = new com.commdesk.workflows.payout.PayoutTypes.PaidAnswer(id, "reversed after success: ACCOUNT_CLOSED");
+        assertThat(activities.returnPaid(answer).reversed()).isTrue();
+        assertThat(activities.returnPaid(answer).reversed()).as("the retry still tells the workflow the money came back").isTrue();
+        assertThat(metrics.get("commdesk.payouts.reversed").counter().count()).as("counted once: money moved once").isEqualTo(1.0);
+    }
 }

@@ -586,6 +586,33 @@ class PayoutWorkflowsTest {
         assertThat(distributionStatuses("u-owner")).as("issue 15: a reversed payout fails its distributions").containsExactly("FAILED");
     }
 
+    @Test
+    void aFailedAfterCashfreesSuccessWithinTheReversalWindowIsHeldForFinanceAndResolvedByTwo() throws Exception {
+        // Review M-2 (a), end to end: paid on Cashfree's SUCCESS, then its FAILED within the window (recorded, then signalled).
+        startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
+        fund(DEMO, "v1");
+        beneficiary(DEMO, "owner", "u-owner");
+        long owner = wallet("available_paise", DEMO, "u-owner");
+        String id = onlyPayout(startSettlement(DEMO, "system"));
+        PayoutWorkflow wf = awaitStage(id, PayoutStage.PAID);
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        wf.transferUpdate(new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "1"));
+        PayoutStatus s = result(id);
+        assertThat(s.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.needingAttention(DEMO, 10)).extracting(PayoutRepository.Payout::payoutId).contains(id);
+        assertThat(payouts.heldByLedger(id)).isTrue();
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).as("the money stays paid out").isEqualTo(owner);
+        // Finance's two-person FAILED, acted on by the ledger (the endpoint calls settleHeld for a ledger-held payout).
+        assertThat(payouts.resolve(id, "FAILED", "alice", "the bank returned it").ready()).isFalse();
+        assertThat(payouts.resolve(id, "FAILED", "bob", "agreed").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
+        assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isZero();
+        assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();
+        assertThat(sim.payouts().transferRequests()).isEqualTo(1);
+    }
+
     // ---- Cashfree as it really is (issue 16) and payouts that fail closed (issue 10 items 5, 6, 10) ----------
 
     String settle(String communityId) {

@@ -91,12 +91,17 @@ public final class PayoutAnalytics {
                 select j.journal_id, j.kind, j.created_at,
                        (select coalesce(sum(p.amount_paise) filter (where p.amount_paise > 0), 0)::bigint
                           from posting p where p.journal_id = j.journal_id),
-                       coalesce(pp.payout_id, pr.payout_id), coalesce(pp.role, pr.role), coalesce(pp.user_id, pr.user_id),
-                       coalesce(pp.status, pr.status), coalesce(pp.cf_transfer_id, pr.cf_transfer_id),
-                       coalesce(pp.bank_utr, pr.bank_utr)
+                       coalesce(pp.payout_id, pr.payout_id, qp.payout_id, qr.payout_id),
+                       coalesce(pp.role, pr.role, qp.role, qr.role), coalesce(pp.user_id, pr.user_id, qp.user_id, qr.user_id),
+                       coalesce(pp.status, pr.status, qp.status, qr.status),
+                       coalesce(pp.cf_transfer_id, pr.cf_transfer_id, qp.cf_transfer_id, qr.cf_transfer_id),
+                       coalesce(pp.bank_utr, pr.bank_utr, qp.bank_utr, qr.bank_utr)
                   from journal j
                   left join payout pp on j.kind = 'PAYOUT_PAID' and pp.paid_journal_id = j.journal_id
                   left join payout pr on j.kind = 'PAYOUT_REVERSED' and pr.reversed_journal_id = j.journal_id
+                  -- the relock round's own payment and reversal (review L-4; changeset 108 indexes them as 070 does the first's)
+                  left join payout qp on j.kind = 'PAYOUT_PAID' and qp.relock_paid_journal_id = j.journal_id
+                  left join payout qr on j.kind = 'PAYOUT_REVERSED' and qr.relock_reversed_journal_id = j.journal_id
                  where j.kind in ('PAYOUT_PAID', 'PAYOUT_REVERSED') and j.community_id = ?
                    and j.created_at >= cast(? as timestamptz) and j.created_at < cast(? as timestamptz)
                  order by j.journal_id

@@ -369,10 +369,20 @@ public final class PayoutRepository {
             else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
             else status = "FAILED";
             var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
-            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID"))
+            // Paid out per the journals: PAID, and a PAID payout on finance's list for Cashfree's refusal after its SUCCESS
+            // (its money stays paid out until finance decides; review L-4).
+            // Review s6 F-M1: a refusal hold counts only while its journals say the money is paid out (a relock hold's money
+            // is locked, not paid out).
+            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID")
+                            .or(PAYOUT.STATUS.eq("NEEDS_ATTENTION").and(PAYOUT.REFUSAL_AFTER_SUCCESS_AT.isNotNull())
+                                    .and(PAYOUT.PAID_JOURNAL_ID.isNotNull().and(PAYOUT.REVERSED_JOURNAL_ID.isNull())
+                                            .or(PAYOUT.RELOCK_PAID_JOURNAL_ID.isNotNull().and(PAYOUT.RELOCK_REVERSED_JOURNAL_ID.isNull())))))
                     .fetchSingle(paidSum).longValueExact();
+            // Complete while every payout is final; a payout reopened for finance (a ledger hold) makes it open again, so
+            // completed_at says when it last became complete, never "complete" beside an open status (review L-4).
             tx.update(SETTLEMENT).set(SETTLEMENT.STATUS, status).set(SETTLEMENT.PAID_PAISE, paid)
-                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime()) : SETTLEMENT.COMPLETED_AT)
+                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime())
+                            : DSL.castNull(SETTLEMENT.COMPLETED_AT))
                     .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
             return status;
         });
@@ -690,35 +700,105 @@ public final class PayoutRepository {
         });
     }
 
+    /** What the ledger did when asked to return a PAID payout's money, or to hold it for finance. */
+    public enum PaidAction {
+        /** The money came back now: status REVERSED. */
+        REVERSED,
+        /** The money came back by an earlier call (an idempotent retry): nothing moved now, status REVERSED (review s6 L-3). */
+        ALREADY_REVERSED,
+        /**
+         * Cashfree said SUCCESS: the payout is on finance's list, now or before, its money paid out ({@link #holdPaidForFinance})
+         * or, when Cashfree's record says FAILED/REJECTED (its SUCCESS recorded after), returned and locked again at once
+         * ({@link #holdForFinance}; review s6 F-M1).
+         */
+        HELD,
+        /** Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance. */
+        UNCHANGED
+    }
+
     /**
      * A paid transfer came back (late REVERSED): PAYOUT_REVERSED (payout balance -> locked, the exact
      * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available; what the member owes repaid
      * first), in one transaction holding the payout's row. Paid-out totals go down. Decided from the payout's own
      * journal ids: reversed once (reversed_journal_id) is never reversed again; a payout that was released, locked
      * again and paid for a late SUCCESS (relock_journal_id) returns its money by the second release's own key.
-     * Idempotent; WRONG_STATE if it was never paid.
+     * Idempotent; WRONG_STATE if it was never paid. Returns whether the money came back ({@link PaidAction#REVERSED}):
+     * if Cashfree said SUCCESS and has not said REVERSED, nothing moves, and a PAID payout is held for finance
+     * ({@link PaidAction#HELD}, review M-2) rather than only recorded.
      */
-    public void reversePaid(String payoutId, String reason) {
-        ledger.inTransaction(tx -> {
+    public PaidAction reversePaid(String payoutId, String reason) {
+        return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
+            if ("NEEDS_ATTENTION".equals(p.getStatus()) && heldBy(p) != null
+                    && !(heldBy(p) == Hold.REFUSAL && "REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p))) {
+                // Held by the ledger for finance (e.g. a retry of the call that held it, review s6 F-M1): finance decides; a
+                // return now would set REVERSED over a relock hold and leave its money locked for ever. Only Cashfree's own
+                // REVERSED settles a refusal hold (as lateAnswer does, review L-3).
+                return PaidAction.HELD;
+            }
             // Not reversed yet, or paid again after a return (review M2): the payment that would be returned is the current one.
             if ((p.getReversedJournalId() == null || paidOutNow(p)) && p.getCashfreeSuccessAt() != null
                     && !"REVERSED".equals(p.getCashfreeStatus())) {
                 // Cashfree said SUCCESS (sticky, under the row lock) and has not said REVERSED: a workflow asking to return
                 // the money decided from what it had taken in (e.g. a FAILED whose signal overtook the SUCCESS recorded
-                // before it). Never returned on a contradiction: nothing moves, finance is told (last review, M1).
-                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "not returned (" + reason + "): Cashfree said SUCCESS at "
-                        + p.getCashfreeSuccessAt() + " and its record says " + p.getCashfreeStatus() + "; the payout stays paid");
-                return null;
+                // before it). Never returned on a contradiction: nothing moves (last review, M1), and the payout goes on
+                // finance's list (review M-2: its workflow ends right after, so nothing else would put it there). When Cashfree's
+                // record says FAILED/REJECTED (its SUCCESS recorded after), the hold returns and locks it again at once
+                // (review s6 F-M1, see holdPaid).
+                return holdPaid(tx, p, "not returned (" + reason + "): Cashfree said SUCCESS at " + p.getCashfreeSuccessAt()
+                        + " and its record says " + p.getCashfreeStatus());
             }
-            reversePaid(tx, p, reason);
-            return null;
+            return reversePaid(tx, p, reason) ? PaidAction.REVERSED : PaidAction.ALREADY_REVERSED;
         });
     }
 
-    /** {@link #reversePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
-    private void reversePaid(DSLContext tx, PayoutRecord p, String reason) {
+    /**
+     * Cashfree's FAILED/REJECTED after its own SUCCESS, taken in by the payout's running workflow within its reversal window
+     * (review M-2): the same hold as after the workflow ended ({@link #holdPaidForFinance}): nothing moves, the payout is
+     * NEEDS_ATTENTION for finance, who resolve it ({@link #settleHeld}). Only a PAID payout whose money is paid out now, that
+     * Cashfree said SUCCESS for (sticky) and not REVERSED, and that was never held for this before; otherwise recorded for
+     * finance (LATE_UNPOSTED). Idempotent: a payout already held answers HELD.
+     */
+    public PaidAction holdPaid(String payoutId, String why) {
+        return ledger.inTransaction(tx -> holdPaid(tx, require(tx, payoutId), why));
+    }
+
+    /**
+     * A refusal hold ({@link #holdPaidForFinance}) only where no relock can follow it (review s6 F-M1): Cashfree's record says
+     * SUCCESS (as {@link #lateAnswer} requires), or the payout's relock round is used up (holdForFinance locks once only).
+     * When the record says FAILED/REJECTED (recorded before the SUCCESS), a refusal hold would be followed by a relock once
+     * finance returned the money and the SUCCESS came again, and the refusal marker would then name the wrong hold: the
+     * money is instead returned and locked again in this transaction (the old path, return then relock on the SUCCESS, done
+     * at once because the SUCCESS is already recorded: never spendable meanwhile), a relock hold both resolutions settle.
+     */
+    private PaidAction holdPaid(DSLContext tx, PayoutRecord p, String why) {
+        if (heldBy(p) != null && "NEEDS_ATTENTION".equals(p.getStatus())) return PaidAction.HELD;
+        if ("PAID".equals(p.getStatus()) && p.getRefusalAfterSuccessAt() == null && p.getCashfreeSuccessAt() != null
+                && !"REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p)) {
+            if ("SUCCESS".equals(p.getCashfreeStatus()) || p.getRelockJournalId() != null) {
+                holdPaidForFinance(tx, p, why);
+                return PaidAction.HELD;
+            }
+            if (refusedByCashfree(p.getCashfreeStatus())) {
+                reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)");
+                holdForFinance(tx, require(tx, p.getPayoutId()), why + "; Cashfree said " + p.getCashfreeStatus()
+                        + " and then SUCCESS at " + p.getCashfreeSuccessAt());
+                return PaidAction.HELD;
+            }
+        }
+        event(tx, p.getPayoutId(), "LATE_UNPOSTED", "cashfree", why + "; nothing moved (payout " + p.getStatus()
+                + ", Cashfree's record " + p.getCashfreeStatus() + (p.getRefusalAfterSuccessAt() == null ? ""
+                : ", held for finance once already") + ")");
+        return PaidAction.UNCHANGED;
+    }
+
+    /**
+     * {@link #reversePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock.
+     * Returns whether money moved now (false: returned by an earlier call).
+     */
+    private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason) {
             String payoutId = p.getPayoutId();
+            boolean moved = true;
             if (p.getReversedJournalId() == null) {
                 if (p.getPaidJournalId() == null) {
                     throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
@@ -745,8 +825,11 @@ public final class PayoutRepository {
                         "payout " + payoutId + " returned to available after the second payment's reversal: " + reason);
                 tx.update(PAYOUT).set(PAYOUT.RELOCK_REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            } else {
+                moved = false;
             }
             setStatus(tx, payoutId, "REVERSED", null, reason);
+            return moved;
     }
 
     /**
@@ -867,6 +950,12 @@ public final class PayoutRepository {
     private boolean latePaid(DSLContext tx, PayoutRecord p, String detail) {
             String payoutId = p.getPayoutId();
             if ("PAID".equals(p.getStatus())) return true;
+            if ("NEEDS_ATTENTION".equals(p.getStatus()) && heldBy(p) != null) {
+                // Already held by the ledger for finance (e.g. returned and locked again at once, review s6 F-M1): finance decides.
+                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: the payout is held"
+                        + " for finance already");
+                return false;
+            }
             if ("REVERSED".equals(p.getStatus())) {
                 // Its workflow returned money paid on finance's word on Cashfree's FAILED, and took in Cashfree's SUCCESS
                 // meanwhile (review P4-2): held for finance, as when the SUCCESS arrives after the workflow ended.
@@ -1058,7 +1147,8 @@ public final class PayoutRepository {
     /**
      * The ledger's hold of a payout, if any (whatever its status now). A refusal hold is only ever set on a PAID payout and a
      * relock hold only on a FAILED/REJECTED/REVERSED one whose Cashfree record says FAILED/REJECTED, which a refusal hold never
-     * leaves behind (a refusal never replaces Cashfree's SUCCESS): the refusal marker, when set, names the current hold.
+     * leaves behind: a refusal hold is set only when Cashfree's record says SUCCESS or the relock round is used up (review s6
+     * F-M1, {@link #holdPaid}), so no relock follows it, and the refusal marker, when set, names the current hold.
      */
     static Hold heldBy(PayoutRecord p) {
         if (p.getRefusalAfterSuccessAt() != null) return Hold.REFUSAL;

@@ -85,6 +85,22 @@ public interface PayoutActivities {
     @ActivityMethod
     boolean latePaid(String payoutId, String detail);
 
+    /**
+     * As {@link #reversePaid}, and says what the ledger did: the money came back (REVERSED), or, Cashfree having said SUCCESS,
+     * nothing moved and the payout is held for finance (HELD) or only recorded (UNCHANGED). Used since
+     * {@code getVersion("payout-paid-contradiction-held")}.
+     */
+    @ActivityMethod
+    PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer);
+
+    /**
+     * Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout (review M-2): nothing moves, the payout is
+     * NEEDS_ATTENTION for finance (HELD), or, if the ledger's record does not show that contradiction, recorded for finance
+     * (UNCHANGED). Used since {@code getVersion("payout-paid-contradiction-held")}.
+     */
+    @ActivityMethod
+    PayoutTypes.PaidAnswerResult holdPaidForFinance(PayoutTypes.PaidAnswer answer);
+
     /** An answer about the transfer that cannot be acted on without a person: recorded for finance (LATE_UNPOSTED), logged. */
     @ActivityMethod
     void recordForFinance(String payoutId, String detail);

@@ -104,6 +104,27 @@ public final class PayoutTypes {
         public boolean terminal() { return success() || failed(); }
     }
 
+    /**
+     * A PAID payout the workflow asks the ledger to act on, on Cashfree's answer within the reversal window (return its money,
+     * or hold it for finance); {@code reason} says why. Used since {@code getVersion("payout-paid-contradiction-held")}.
+     */
+    public record PaidAnswer(String payoutId, String reason) {}
+
+    /**
+     * What the ledger did with a {@link PaidAnswer}: {@code REVERSED} (the money came back), {@code HELD} (nothing moved; the
+     * payout is NEEDS_ATTENTION for finance, its money paid out) or {@code UNCHANGED} (nothing moved; recorded for finance);
+     * {@code detail} is the payout's reason as the ledger left it.
+     */
+    public record PaidAnswerResult(String action, String detail) {
+        public static final String REVERSED = "REVERSED";
+        public static final String HELD = "HELD";
+        public static final String UNCHANGED = "UNCHANGED";
+
+        public boolean reversed() { return REVERSED.equals(action); }
+
+        public boolean held() { return HELD.equals(action); }
+    }
+
     public enum PayoutStage { LOCKING, AWAITING_APPROVAL, SENDING, AWAITING_RESULT, NEEDS_ATTENTION, PAID, FAILED, REJECTED, REVERSED }
 
     public record PayoutStatus(String payoutId, PayoutStage stage, long amountPaise, boolean needsApproval, boolean escalated,

@@ -132,6 +132,14 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
      * counted, the kept one changes nothing, like any later signal. Histories recorded before it dropped it, and replay so.
      */
     static final String REAPPROVAL_KEPT = "payout-reapproval-kept";
+    /**
+     * Cashfree's FAILED/REJECTED after its own SUCCESS, taken in within the reversal window, reaches finance (review M-2):
+     * it wakes the watch, and the ledger holds the PAID payout for finance ({@code holdPaidForFinance}: NEEDS_ATTENTION, the
+     * money stays paid out), as it does when the refusal arrives after the workflow ended. A return the ledger refuses
+     * because Cashfree said SUCCESS ({@code returnPaid}) is held the same way, and the stage is REVERSED only when the
+     * ledger says the money came back. Histories recorded before it ended PAID (or REVERSED with the books PAID), and replay so.
+     */
+    static final String CONTRADICTION_HELD = "payout-paid-contradiction-held";
 
     /** Version 1 Cashfree steps: short, so an unreachable or refusing Cashfree becomes "unknown" in minutes, not days. */
     static final ActivityOptions CASHFREE_SEND = StepOptions.activity(Duration.ofMinutes(1), Duration.ofMinutes(30), RETRY);
@@ -161,6 +169,8 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     /** The first SUCCESS and REVERSED webhooks taken in, whatever the workflow was doing then. */
     private TransferUpdate success;
     private TransferUpdate reversedSeen;
+    /** The first FAILED/REJECTED webhook taken in (acted on since {@value #CONTRADICTION_HELD}). */
+    private TransferUpdate refusalSeen;
     /** PAID on finance's word alone ("confirm paid"): Cashfree has not said SUCCESS. */
     private boolean paidOnFinanceWord;
     private int ignoredSignals;
@@ -392,24 +402,28 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
     private PayoutStatus watchForReversal(String id) {
         boolean financeWordOnly = paidOnFinanceWord && Workflow.getVersion(LATE_ANSWERS, Workflow.DEFAULT_VERSION, 1) >= 1;
         boolean recheck = Workflow.getVersion(ANSWERS_RECHECKED, Workflow.DEFAULT_VERSION, 1) >= 1;
+        boolean holds = Workflow.getVersion(CONTRADICTION_HELD, Workflow.DEFAULT_VERSION, 1) >= 1;
         // A REVERSED taken in before the payout was PAID (with the SUCCESS, in one task) went to "latest", not "reversal".
         if (recheck && reversal == null) reversal = reversedSeen;
         boolean answered = Workflow.await(Duration.ofMillis(request.timings().reversalWindowMillis()),
-                () -> reversal != null || (financeWordOnly && cashfreeRefused()));
+                () -> reversal != null || (financeWordOnly && cashfreeRefused()) || (holds && refusalSeen != null));
         TransferResult last;
         try {
-            last = reversal != null ? outcome(reversal) : answered ? outcome(latest) : cashfree.transferStatus(id);
+            last = reversal != null ? outcome(reversal) : answered ? outcome(holds && refusalSeen != null ? refusalSeen : latest)
+                    : cashfree.transferStatus(id);
         } catch (ActivityFailure e) {
             log.warn("payout {}: could not ask Cashfree at the end of the reversal window: {}", id, describe(e));
             // Since ANSWERS_RECHECKED a payout paid on finance's word alone is not left PAID in silence (review P4-4): finance is told.
-            if (!recheck || (reversal == null && !financeWordOnly)) return status();
+            if (!recheck || (reversal == null && !financeWordOnly && !(holds && refusalSeen != null))) return status();
             last = new TransferResult(TransferResult.UNKNOWN, null, describe(e), null);
         }
         if (recheck) {
             // Signals accepted while the ask ran: the controller recorded their events, Cashfree will not send them again.
             if (reversal != null) last = outcome(reversal);
             else if (financeWordOnly && cashfreeRefused() && !last.failed()) last = outcome(latest);
+            else if (holds && refusalSeen != null && !last.failed()) last = outcome(refusalSeen);
         }
+        if (holds) return actOnPaidAnswer(id, last, financeWordOnly);
         if ("REVERSED".equals(last.status())) {
             reason = "reversed after success: " + last.statusCode() + (last.description() == null ? "" : " " + last.description());
             cashfreeStatus = last.status();
@@ -434,6 +448,54 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
             ledger.recordForFinance(id, "confirmed paid by finance; at the end of the reversal window Cashfree says " + last.status()
                     + (last.description() == null ? "" : " (" + last.description() + ")"));
         }
+        return status();
+    }
+
+    /**
+     * Since {@value #CONTRADICTION_HELD}: the end of the reversal window, Cashfree's last answer {@code last} in hand. The
+     * ledger decides from its own record, read under the payout's row lock, and says what it did: the stage follows it.
+     * <ul>
+     * <li>REVERSED: the money comes back ({@code returnPaid}).</li>
+     * <li>FAILED/REJECTED for a payout paid on finance's word alone, no SUCCESS taken in: the money comes back, unless the
+     * ledger recorded Cashfree's SUCCESS meanwhile (its signal not yet taken in): then it holds the payout for finance.</li>
+     * <li>FAILED/REJECTED after Cashfree's SUCCESS (paid on it, or taken in after finance's "confirm paid"): a contradiction,
+     * held for finance ({@code holdPaidForFinance}: NEEDS_ATTENTION, the money stays paid out).</li>
+     * <li>Paid on finance's word and Cashfree still does not say SUCCESS: finance is told (LATE_UNPOSTED), as before.</li>
+     * </ul>
+     */
+    private PayoutStatus actOnPaidAnswer(String id, TransferResult last, boolean financeWordOnly) {
+        String said = last.status() + " " + last.statusCode() + (last.description() == null ? "" : ": " + last.description());
+        if ("REVERSED".equals(last.status())) {
+            cashfreeStatus = last.status();
+            return ledgerDid(ledger.returnPaid(new PayoutTypes.PaidAnswer(id, "reversed after success: " + last.statusCode()
+                    + (last.description() == null ? "" : " " + last.description()))));
+        }
+        if (last.failed() && financeWordOnly && success == null) {
+            PayoutTypes.PaidAnswerResult did = ledger.returnPaid(new PayoutTypes.PaidAnswer(id, "confirmed paid by finance, but"
+                    + " Cashfree says " + said + "; the money is back in available"));
+            if (did.reversed()) cashfreeStatus = last.status();
+            ledgerDid(did);
+            // Cashfree's SUCCESS taken in while the money was returned (review P4-2): the ledger locks it again for finance.
+            return did.reversed() && success != null ? successAfterRelease(id) : status();
+        }
+        if (last.failed()) {
+            return ledgerDid(ledger.holdPaidForFinance(new PayoutTypes.PaidAnswer(id, (financeWordOnly
+                    ? "confirmed paid by finance and Cashfree said SUCCESS" : "paid on Cashfree's SUCCESS") + "; its later " + said
+                    + " contradicts it")));
+        }
+        if (financeWordOnly && !last.success()) {
+            ledger.recordForFinance(id, "confirmed paid by finance; at the end of the reversal window Cashfree says " + last.status()
+                    + (last.description() == null ? "" : " (" + last.description() + ")"));
+        }
+        return status();
+    }
+
+    /** The stage says what the ledger did: REVERSED only if the money came back, NEEDS_ATTENTION if it holds the payout. */
+    private PayoutStatus ledgerDid(PayoutTypes.PaidAnswerResult did) {
+        if (did.reversed()) stage = PayoutStage.REVERSED;
+        else if (did.held()) stage = PayoutStage.NEEDS_ATTENTION;
+        if (did.detail() != null && (did.reversed() || did.held())) reason = did.detail();
+        log.info("payout {}: the ledger answered {} ({})", request.payoutId(), did.action(), did.detail());
         return status();
     }
 
@@ -591,6 +653,7 @@ public class PayoutWorkflowImpl implements PayoutWorkflow {
         eventIds.add(u.eventId());
         if ("SUCCESS".equals(u.status()) && success == null) success = u;
         if ("REVERSED".equals(u.status()) && reversedSeen == null) reversedSeen = u;
+        if (("FAILED".equals(u.status()) || "REJECTED".equals(u.status())) && refusalSeen == null) refusalSeen = u;
         if ("REVERSED".equals(u.status()) && (stage == PayoutStage.PAID || "SUCCESS".equals(cashfreeStatus))) {
             reversal = u;
         } else if (latest == null || !outcome(latest).terminal()) {

@@ -223,11 +223,87 @@ class FakePayoutActivities implements PayoutActivities, SettlementActivities {
     /** Run inside reversePaid, after the ledger changed: what arrives while the workflow returns the money. */
     volatile java.util.function.Consumer<String> duringReverse = p -> { };
 
+    /**
+     * Payouts whose Cashfree SUCCESS the ledger has recorded (the webhook controller records it before it signals): as the
+     * real ledger, a request to return such a payout's money on Cashfree's refusal moves nothing (review M1).
+     */
+    final Set<String> cashfreeSuccess = ConcurrentHashMap.newKeySet();
+
     @Override
     public void reversePaid(String payoutId, String reason) {
+        if (cashfreeSuccess.contains(payoutId) && !"REVERSED".equals(record(payoutId))) { // the ledger's M1 rule: not returned on a contradiction
+            calls.add("not-reversed:" + payoutId);
+            duringReverse.accept(payoutId);
+            return;
+        }
         calls.add("reversed");
         statuses.put(payoutId, "REVERSED");
         duringReverse.accept(payoutId);
+    }
+
+    /**
+     * Cashfree's status as the ledger recorded it (the controller records it before it signals; only moves forward), when a
+     * test sets it; a payout in {@link #cashfreeSuccess} without one reads SUCCESS.
+     */
+    final Map<String, String> cashfreeRecord = new ConcurrentHashMap<>();
+    /** Payouts held for Cashfree's refusal after its SUCCESS (the ledger's refusal_after_success_at): held once only. */
+    final Set<String> refusalHeld = ConcurrentHashMap.newKeySet();
+    /** Payouts the ledger returned and locked again at once (a relock hold). */
+    final Set<String> relockHeld = ConcurrentHashMap.newKeySet();
+
+    private String record(String payoutId) {
+        return cashfreeRecord.getOrDefault(payoutId, cashfreeSuccess.contains(payoutId) ? "SUCCESS" : null);
+    }
+
+    /** As the ledger (reversePaid): held already answers HELD; Cashfree said SUCCESS and not REVERSED: the hold; else returned. */
+    @Override
+    public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
+        String payoutId = answer.payoutId();
+        boolean held = "NEEDS_ATTENTION".equals(statuses.get(payoutId)) && (refusalHeld.contains(payoutId) || relockHeld.contains(payoutId));
+        if (held || (cashfreeSuccess.contains(payoutId) && !"REVERSED".equals(record(payoutId)))) {
+            PayoutTypes.PaidAnswerResult did = hold(payoutId, answer.reason());
+            duringReverse.accept(payoutId);
+            return did;
+        }
+        calls.add("reversed");
+        statuses.put(payoutId, "REVERSED");
+        duringReverse.accept(payoutId);
+        return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.REVERSED, answer.reason());
+    }
+
+    @Override
+    public PayoutTypes.PaidAnswerResult holdPaidForFinance(PayoutTypes.PaidAnswer answer) {
+        return hold(answer.payoutId(), answer.reason());
+    }
+
+    /**
+     * What {@code PayoutRepository.holdPaid} checks: a payout held already answers HELD; a PAID payout (its money paid out)
+     * Cashfree said SUCCESS for, not REVERSED, never refusal-held before, is held: for its refusal when Cashfree's record
+     * says SUCCESS (the money stays paid out), or returned and locked again at once when the record says FAILED/REJECTED
+     * (review s6 F-M1). Anything else is recorded for finance.
+     */
+    private PayoutTypes.PaidAnswerResult hold(String payoutId, String why) {
+        String status = statuses.get(payoutId);
+        if ("NEEDS_ATTENTION".equals(status) && (refusalHeld.contains(payoutId) || relockHeld.contains(payoutId))) {
+            return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; held for finance");
+        }
+        String record = record(payoutId);
+        if (cashfreeSuccess.contains(payoutId) && "PAID".equals(status) && !refusalHeld.contains(payoutId) && !"REVERSED".equals(record)) {
+            if ("SUCCESS".equals(record)) {
+                calls.add("held:" + payoutId);
+                refusalHeld.add(payoutId);
+                statuses.put(payoutId, "NEEDS_ATTENTION");
+                return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; held for finance");
+            }
+            if ("FAILED".equals(record) || "REJECTED".equals(record)) {
+                calls.add("relocked:" + payoutId);
+                relockHeld.add(payoutId);
+                statuses.put(payoutId, "NEEDS_ATTENTION");
+                return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.HELD, why + "; returned and locked again");
+            }
+        }
+        calls.add("for-finance:" + payoutId);
+        return new PayoutTypes.PaidAnswerResult(PayoutTypes.PaidAnswerResult.UNCHANGED, why);
     }
 
     /** Payouts whose late SUCCESS cannot be posted (the member no longer has the money). */

@@ -254,13 +254,15 @@ class PayoutLateAnswersTest {
         AtomicBoolean sent = new AtomicBoolean();
         fake.duringMarkPaid = p -> {
             if (!sent.compareAndSet(false, true)) return;
+            fake.cashfreeSuccess.add(p); // the controller records each answer before it signals
             signals(p).transferUpdate(FAILED);
             signals(p).transferUpdate(SUCCESS);
         };
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
         assertThat(sent).isTrue();
-        assertThat(fake.calls).contains("for-finance:" + id).doesNotContain("reversed");
-        assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+        // Since payout-paid-contradiction-held (review M-2): on finance's list, no longer an event only.
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
     }
 
     @Test
@@ -272,5 +274,93 @@ class PayoutLateAnswersTest {
         PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
         assertThat(fake.calls).containsSubsequence("paid:" + id, "for-finance:" + id).doesNotContain("reversed");
         assertThat(end.stage()).isEqualTo(PayoutStage.PAID);
+    }
+
+    // ---- Review M-2: Cashfree's FAILED/REJECTED after its own SUCCESS while the reversal window runs --------------------
+
+    @Test
+    void m2aAFailedWebhookAfterCashfreesOwnSuccessDuringTheWindowPutsThePayoutOnFinancesList() {
+        // (a) Paid on Cashfree's SUCCESS; its FAILED arrives within the reversal window. The workflow used to end PAID and
+        // nothing reached finance: not on the attention list, not a sweep candidate.
+        String id = "po_m2a_success_then_failed";
+        fake.cashfreeSuccess.add(id);
+        fake.duringMarkPaid = p -> signals(p).transferUpdate(FAILED);
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.statuses.get(id)).as("the ledger holds the PAID payout for finance").isEqualTo("NEEDS_ATTENTION");
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
+    }
+
+    @Test
+    void m2bAFailedAfterCashfreesSuccessOnAConfirmedPaidPayoutPutsItOnFinancesList() {
+        // (b) Paid on finance's word; Cashfree's SUCCESS is signalled, then its FAILED (webhook, and the end-of-window ask).
+        // The workflow used to write a LATE_UNPOSTED event only and end PAID.
+        String id = "po_m2b_confirmed_paid_success_then_failed";
+        confirmedPaidOnceItNeedsAttention(p -> { });
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringMarkPaid = p -> {
+            if (!sent.compareAndSet(false, true)) return;
+            fake.cashfreeSuccess.add(p);
+            signals(p).transferUpdate(SUCCESS);
+            signals(p).transferUpdate(FAILED);
+            fake.statusAnswers.put(p, new ArrayList<>(List.of(FakePayoutActivities.result("FAILED"))));
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+        assertThat(sent).isTrue();
+        assertThat(fake.statuses.get(id)).as("the ledger holds the PAID payout for finance").isEqualTo("NEEDS_ATTENTION");
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
+    }
+
+    @Test
+    void m2cAReturnTheLedgerRefusesIsNotReportedAsReversed() {
+        // (c) Paid on finance's word; the controller recorded Cashfree's SUCCESS but its signal is not taken in yet; then
+        // Cashfree's FAILED. The workflow asks the ledger to return the money, the ledger refuses (Cashfree said SUCCESS),
+        // and the workflow used to say REVERSED while the books said PAID, with the payout on nobody's list.
+        String id = "po_m2c_confirmed_paid_unsignalled_success_then_failed";
+        fake.cashfreeSuccess.add(id);
+        confirmedPaidOnceItNeedsAttention(p -> { });
+        AtomicBoolean sent = new AtomicBoolean();
+        fake.duringMarkPaid = p -> {
+            if (sent.compareAndSet(false, true)) signals(p).transferUpdate(FAILED);
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("PENDING")));
+        assertThat(sent).isTrue();
+        assertThat(fake.statuses.get(id)).as("the ledger holds the PAID payout for finance").isEqualTo("NEEDS_ATTENTION");
+        assertThat(end.stage().name()).as("the workflow's status says what the ledger did").isEqualTo(fake.statuses.get(id));
+        assertThat(fake.calls).contains("held:" + id).doesNotContain("reversed");
+    }
+
+    // ---- Review s6 L-4 --------------------------------------------------------------------------------------------------
+
+    @Test
+    void l4AFailedThenAReversedInTheWindowReturnTheMoneyOnceNotAHold() {
+        // Paid on Cashfree's SUCCESS; within the window its FAILED, then its REVERSED (recorded by the controller before each
+        // signal): the bank sent the money back, which settles the contradiction: returned once, never held.
+        String id = "po_l4_success_failed_reversed";
+        fake.cashfreeSuccess.add(id);
+        fake.duringMarkPaid = p -> {
+            fake.cashfreeRecord.put(p, "FAILED");
+            signals(p).transferUpdate(FAILED);
+            fake.cashfreeRecord.put(p, "REVERSED");
+            signals(p).transferUpdate(REVERSED);
+        };
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).contains("reversed").doesNotContain("held:" + id, "relocked:" + id);
+        assertThat(fake.statuses.get(id)).isEqualTo("REVERSED");
+        assertThat(end.stage()).isEqualTo(PayoutStage.REVERSED);
+    }
+
+    @Test
+    void fm1AFailedRecordedBeforeTheSuccessIsARelockHoldAndTheStageSaysSo() {
+        // Review s6 F-M1 in the workflow: Cashfree's record says FAILED (its SUCCESS came after): the ledger returns the money
+        // and locks it again at once; the workflow's stage follows the ledger (NEEDS_ATTENTION), not REVERSED.
+        String id = "po_fm1_failed_recorded_first";
+        fake.cashfreeSuccess.add(id);
+        fake.cashfreeRecord.put(id, "FAILED");
+        fake.duringMarkPaid = p -> signals(p).transferUpdate(FAILED);
+        PayoutStatus end = runScripted(id, List.of(FakePayoutActivities.result("SUCCESS")));
+        assertThat(fake.calls).contains("relocked:" + id).doesNotContain("held:" + id, "reversed");
+        assertThat(end.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
     }
 }

@@ -46,6 +46,7 @@ public final class RecordPayoutHistories {
                 Recorder r = Recorder.started(env, dir, release);
                 switch (args[1]) {
                     case "reapproval-while-superseded-recorded" -> reapprovalWhileSupersededRecorded(r);
+                    case "refusals-after-success" -> refusalsAfterSuccess(r);
                     default -> throw new IllegalArgumentException("no single scenario " + args[1]);
                 }
             }
@@ -289,6 +290,50 @@ public final class RecordPayoutHistories {
             wf.approve(new PayoutDecision("finance-bob", "looks fine", 1));
         });
         fake.duringDecision = null;
+    }
+
+    /**
+     * Cashfree's FAILED after its own SUCCESS while the reversal window runs (review M-2). Recorded with v9 code: (a) paid on
+     * Cashfree's SUCCESS, the FAILED is not acted on and the payout ends PAID; (b) paid on finance's word, SUCCESS then FAILED
+     * signalled and the end-of-window ask says FAILED: a LATE_UNPOSTED event only, ends PAID; (c) paid on finance's word, the
+     * SUCCESS recorded by the ledger but not signalled, then FAILED: the ledger's reversePaid moves nothing, the workflow ends
+     * REVERSED. Since payout-paid-contradiction-held the ledger holds each for finance and the workflow ends NEEDS_ATTENTION.
+     */
+    static void refusalsAfterSuccess(Recorder r) throws Exception {
+        TransferUpdate failed = new TransferUpdate("evt-fail", "FAILED", "INVALID_ACCOUNT_FAIL", "no such account", "cf-1");
+        r.payout("refusal-after-success-in-window", false, f -> {
+            String p = id(f, "refusal-after-success-in-window");
+            f.sendAnswers.put(p, FakePayoutActivities.result("SUCCESS"));
+            f.cashfreeSuccess.add(p);
+            var before = f.duringMarkPaid;
+            f.duringMarkPaid = paid -> {
+                before.accept(paid);
+                if (paid.equals(p)) r.stub(p).transferUpdate(failed);
+            };
+        }, null);
+        r.payout("refusal-after-success-confirmed-paid", false, f -> {
+            String p = id(f, "refusal-after-success-confirmed-paid");
+            r.resolvedOnceItNeedsAttention(p, new PayoutTypes.PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
+            var before = f.duringMarkPaid;
+            f.duringMarkPaid = paid -> {
+                before.accept(paid);
+                if (!paid.equals(p)) return;
+                f.cashfreeSuccess.add(p);
+                r.stub(p).transferUpdate(new TransferUpdate("evt-ok", "SUCCESS", "COMPLETED", "paid", "cf-1"));
+                r.stub(p).transferUpdate(failed);
+                f.statusAnswers.put(p, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("FAILED"))));
+            };
+        }, null);
+        r.payout("refusal-after-unsignalled-success", false, f -> {
+            String p = id(f, "refusal-after-unsignalled-success");
+            f.cashfreeSuccess.add(p);
+            r.resolvedOnceItNeedsAttention(p, new PayoutTypes.PayoutResolution("PAID", "finance-alice", null, "dashboard shows it paid"));
+            var before = f.duringMarkPaid;
+            f.duringMarkPaid = paid -> {
+                before.accept(paid);
+                if (paid.equals(p)) r.stub(p).transferUpdate(failed);
+            };
+        }, null);
     }
 
     /**
