@@ -26,10 +26,12 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         return num("select count(*) from journal where kind = ? and idempotency_key like ?", kind, "%:" + id);
     }
 
+    PostedPayment first;
+
     @BeforeEach
     void aLockedPayout() {
         payouts = new PayoutRepository(dsl);
-        pay("p1");
+        first = pay("p1");
         holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         owner = wallet("available_paise");
@@ -807,6 +809,25 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertAllAvailableAgain();
         payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
         assertThat(wallet("locked_paise")).as("never locked for ever").isZero();
+        assertTrialBalance();
+    }
+
+    @Test
+    void rm1AHoldAskedOnARecordThatSaysFailedForAMemberWhoOwesMoneyPutsItOnFinancesList() {
+        // Review s6 R2-M1: returning and locking again repays the receivable first, so the relock was refused (INSUFFICIENT_FUNDS),
+        // the transaction rolled back and the payout stayed PAID, on nobody's list.
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        refunds.postRefund(refund("rf-owes", first, 1_000_000L)); // the owner's share was paid out: they owe it
+        assertThat(wallet("receivable_paise")).as("the member owes money").isPositive();
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(wallet("paid_out_paise")).as("held as paid out").isEqualTo(owner);
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank shows it credited").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("locked_paise")).isZero();
         assertTrialBalance();
     }
 

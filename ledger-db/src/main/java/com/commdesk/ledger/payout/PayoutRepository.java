@@ -779,6 +779,14 @@ public final class PayoutRepository {
                 holdPaidForFinance(tx, p, why);
                 return PaidAction.HELD;
             }
+            if (refusedByCashfree(p.getCashfreeStatus()) && owes(tx, p)) {
+                // The return would first repay what the member owes (receivables first), leaving less than the payout to lock
+                // again: the relock would be refused and the payout left PAID, on nobody's list (review s6 R2-M1). A refusal
+                // hold instead: nothing moves, finance's list, both resolutions settle it (settleHeld).
+                holdPaidForFinance(tx, p, why + "; Cashfree said " + p.getCashfreeStatus() + " and then SUCCESS at "
+                        + p.getCashfreeSuccessAt() + "; the member owes money, so it is held as paid out");
+                return PaidAction.HELD;
+            }
             if (refusedByCashfree(p.getCashfreeStatus())) {
                 reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)");
                 holdForFinance(tx, require(tx, p.getPayoutId()), why + "; Cashfree said " + p.getCashfreeStatus()
@@ -790,6 +798,15 @@ public final class PayoutRepository {
                 + ", Cashfree's record " + p.getCashfreeStatus() + (p.getRefusalAfterSuccessAt() == null ? ""
                 : ", held for finance once already") + ")");
         return PaidAction.UNCHANGED;
+    }
+
+    /** Whether the payout's member owes money (a receivable), read in the caller's transaction. */
+    private static boolean owes(DSLContext tx, PayoutRecord p) {
+        Long owed = tx.select(MEMBER_WALLET.RECEIVABLE_PAISE).from(MEMBER_WALLET)
+                .where(MEMBER_WALLET.COMMUNITY_ID.eq(p.getCommunityId()), MEMBER_WALLET.ROLE.eq(p.getRole()),
+                        MEMBER_WALLET.USER_ID.eq(p.getUserId()))
+                .fetchOne(MEMBER_WALLET.RECEIVABLE_PAISE);
+        return owed != null && owed > 0;
     }
 
     /**
