@@ -375,6 +375,13 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
                 refund = existingAfterUnreadable(u, what, fetch);
             }
         } catch (CashfreeRejectedException | CashfreeNotFoundException e) {
+            if (e.httpStatus() == 401 || e.httpStatus() == 403) {
+                // Our credentials refused (rotated keys, an IP allow-list): this attempt created nothing, but an earlier one
+                // that timed out may have, and a fetch would be refused the same way. Unknown, never a refusal that gives the
+                // money back (review s6 R2-M3); retried, then the operator, as payouts treat a 401/403.
+                throw new CashfreeUnavailableException(e.getMessage() + "; our credentials were refused, so whether an earlier"
+                        + " attempt created " + what + " is unknown", e.httpStatus(), e.errorCode().orElse(null), e);
+            }
             // Only post's: existingAfterUnreadable throws nothing but CashfreeUnavailableException.
             refund = existingAfterRefusal(e, what, fetch);
         }

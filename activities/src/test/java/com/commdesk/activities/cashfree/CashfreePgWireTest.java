@@ -292,12 +292,14 @@ class CashfreePgWireTest {
                     e -> assertThat(e.getMessage()).contains("outcome unknown"));
             answer = "{\"message\":\"order with this id exists\",\"code\":\"order_already_exists\",\"type\":\"invalid_request_error\"}";
             assertThatThrownBy(() -> a.createOrder(order)).isInstanceOf(CashfreeUnavailableException.class);
-            // 401/403 are refused without asking: nothing was accepted.
+            // 401/403 to a refund: our credentials refused (rotated keys, an IP allow-list), not a "no" to the refund. This
+            // attempt created nothing, but an earlier one that timed out may have (review s6 R2-M3): unknown, never a refusal
+            // that gives the money back. Not fetched either: the fetch would be refused the same way.
             seen.clear();
             for (int s : new int[] {401, 403}) {
                 status = s;
                 answer = "{\"message\":\"authentication Failed\",\"code\":\"request_failed\",\"type\":\"authentication_error\"}";
-                assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOfSatisfying(CashfreeRejectedException.class,
+                assertThatThrownBy(() -> a.createRefund("o_1", "rf_1", 2_500, null)).isInstanceOfSatisfying(CashfreeUnavailableException.class,
                         e -> assertThat(e.httpStatus()).isEqualTo(s));
             }
             assertThat(seen).extracting(Seen::method).containsExactly("POST", "POST");
