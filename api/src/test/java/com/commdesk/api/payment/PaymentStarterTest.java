@@ -156,15 +156,7 @@ class PaymentStarterTest {
         assertThat(inFlight).hasSize(16);
 
         // A minute in steps of 100 ms, the sweep every 2 s, while every start times out.
-        int maxInFlight = 0;
-        for (int step = 1; step <= 600; step++) {
-            clock.now = clock.now.plusMillis(100);
-            if (step % 20 == 0) starter.sweep();
-            starter.pump();
-            maxInFlight = Math.max(maxInFlight, inFlight.size());
-            for (Runnable start; (start = inFlight.poll()) != null; ) start.run();
-        }
-        assertThat(maxInFlight).isLessThanOrEqualTo(16);
+        assertThat(run(starter, clock, inFlight, 600, () -> false)).as("starts in flight at most").isLessThanOrEqualTo(16);
         assertThat(attempts.get()).as("start attempts while Temporal times out (1,000 payments, 60 s)").isBetween(17, 50);
         assertThat(metrics.get("commdesk.payments.start.failures").tag("code", "DEADLINE_EXCEEDED").counter().count())
                 .isEqualTo(attempts.get());
@@ -172,18 +164,29 @@ class PaymentStarterTest {
 
         // Temporal recovers: within ten minutes of the clock every payment is started, each once.
         temporalUp[0] = true;
-        for (int step = 1; step <= 6_000 && marked.size() < recorded.size(); step++) {
+        assertThat(run(starter, clock, inFlight, 6_000, () -> marked.size() >= recorded.size()))
+                .as("starts in flight at most").isLessThanOrEqualTo(16);
+        assertThat(marked.keySet()).containsExactlyInAnyOrderElementsOf(recorded.keySet());
+        assertThat(marked.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(startedById.values()).as("each payment's workflow started once").hasSize(1_000)
+                .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    }
+
+    /**
+     * Up to {@code steps} steps of 100 ms of the clock (the sweep every 2 s, the pump every step, every start handed to the
+     * executor run at once) or until {@code done}; returns the most starts in flight seen at once.
+     */
+    private static int run(PaymentStarter starter, TestClock clock, java.util.Queue<Runnable> inFlight, int steps,
+                           java.util.function.BooleanSupplier done) {
+        int maxInFlight = 0;
+        for (int step = 1; step <= steps && !done.getAsBoolean(); step++) {
             clock.now = clock.now.plusMillis(100);
             if (step % 20 == 0) starter.sweep();
             starter.pump();
             maxInFlight = Math.max(maxInFlight, inFlight.size());
             for (Runnable start; (start = inFlight.poll()) != null; ) start.run();
         }
-        assertThat(maxInFlight).isLessThanOrEqualTo(16);
-        assertThat(marked.keySet()).containsExactlyInAnyOrderElementsOf(recorded.keySet());
-        assertThat(marked.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        assertThat(startedById.values()).as("each payment's workflow started once").hasSize(1_000)
-                .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        return maxInFlight;
     }
 
     @Test

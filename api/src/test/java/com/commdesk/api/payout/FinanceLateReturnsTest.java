@@ -23,10 +23,7 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.testing.TestDatabases;
 import com.jayway.jsonpath.JsonPath;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -34,9 +31,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
@@ -46,21 +41,8 @@ import org.springframework.test.web.servlet.MockMvc;
  * reviewed in full, page after page, with what each decision rests on, before anyone sets the sweep to {@code post}.
  */
 @WebMvcTest(controllers = FinanceController.class, properties = Tokens.ISSUER)
-@Import({SecurityConfiguration.class, ProblemResponses.class, FinanceLateReturnsTest.Beans.class})
+@Import({SecurityConfiguration.class, ProblemResponses.class, RealLedgerBeans.class})
 class FinanceLateReturnsTest {
-    @TestConfiguration
-    static class Beans {
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
-
-        @Bean(destroyMethod = "close")
-        LedgerDatabase ledgerDatabase() {
-            return TestDatabases.fresh();
-        }
-    }
-
     @Autowired MockMvc mvc;
     @Autowired LedgerDatabase db;
     @MockitoBean WorkflowClient workflows;

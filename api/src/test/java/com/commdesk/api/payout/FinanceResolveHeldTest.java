@@ -27,11 +27,8 @@ import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutWorkflow;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -39,9 +36,7 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -52,22 +47,9 @@ import org.springframework.test.web.servlet.MockMvc;
  * (issue 10, review M2): the signal finds no workflow, so the ledger acts on it (settleHeld).
  */
 @WebMvcTest(controllers = FinanceController.class, properties = Tokens.ISSUER)
-@Import({SecurityConfiguration.class, ProblemResponses.class, FinanceResolveHeldTest.Beans.class})
+@Import({SecurityConfiguration.class, ProblemResponses.class, RealLedgerBeans.class})
 @org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class FinanceResolveHeldTest { // a fresh database per test: each starts from the demo owner's one payment
-    @TestConfiguration
-    static class Beans {
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
-
-        @Bean(destroyMethod = "close")
-        LedgerDatabase ledgerDatabase() {
-            return TestDatabases.fresh();
-        }
-    }
-
     @Autowired MockMvc mvc;
     @Autowired LedgerDatabase db;
     @MockitoBean WorkflowClient workflows;

@@ -13,11 +13,9 @@ import com.commdesk.api.web.WebhookSignatures;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutWorkflow;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -45,22 +43,12 @@ import org.springframework.test.web.servlet.MockMvc;
  * path once it has ended) reads it; and a delivery for an ended payout goes to the late path.
  */
 @WebMvcTest(controllers = PayoutWebhookController.class, properties = Tokens.ISSUER)
-@Import({SecurityConfiguration.class, ProblemResponses.class, PayoutWebhookControllerTest.Beans.class})
+@Import({SecurityConfiguration.class, ProblemResponses.class, RealLedgerBeans.class, PayoutWebhookControllerTest.Beans.class})
 class PayoutWebhookControllerTest {
     static final String SECRET = "payout-test-secret";
 
     @TestConfiguration
     static class Beans {
-        @Bean
-        MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
-        }
-
-        @Bean(destroyMethod = "close")
-        LedgerDatabase ledgerDatabase() {
-            return TestDatabases.fresh();
-        }
-
         @Bean
         WebhookEvents webhookEvents(LedgerDatabase db) {
             return new WebhookEvents(db.dsl());
