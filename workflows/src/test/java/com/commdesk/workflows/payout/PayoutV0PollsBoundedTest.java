@@ -29,21 +29,27 @@ import org.junit.jupiter.api.Test;
 class PayoutV0PollsBoundedTest {
     static final int MAX_EVENTS_PER_RUN = 2_400;
 
+    /** Starts payout {@code id} of an old settlement on {@code env}, Cashfree answering PENDING to every poll of {@code fake}. */
+    private static WorkflowClient startPending(TestWorkflowEnvironment env, FakePayoutActivities fake, String id) {
+        Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class);
+        worker.registerActivitiesImplementations(fake);
+        env.start();
+        WorkflowClient client = env.getWorkflowClient();
+        fake.statusAnswers.put(id, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
+        PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
+        WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_old", "c1", "owner", "u-owner", 700_000L, "system", false, null,
+                FakePayoutActivities.TIMINGS));
+        return client;
+    }
+
     @Test
     void aV0PayoutThatCashfreeKeepsPendingContinuesAsNewIntoTheFailClosedWait() throws Exception {
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(StartedBefore.environment(PayoutWorkflowImpl.FAIL_CLOSED))) {
-            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
-            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class);
             FakePayoutActivities fake = new FakePayoutActivities();
-            worker.registerActivitiesImplementations(fake);
-            env.start();
-            WorkflowClient client = env.getWorkflowClient();
             String id = "po_v0_pending";
-            fake.statusAnswers.put(id, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
-            PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
-                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
-            WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_old", "c1", "owner", "u-owner", 700_000L, "system", false, null,
-                    FakePayoutActivities.TIMINGS));
+            WorkflowClient client = startPending(env, fake, id);
             PayoutWorkflow running = client.newWorkflowStub(PayoutWorkflow.class, id);
 
             // Polls every 2 minutes at most: 300 polls take 10 hours. Before the fix this was one run of 300+ polls.
@@ -83,18 +89,9 @@ class PayoutV0PollsBoundedTest {
         Set<String> notYetReleased = ConcurrentHashMap.newKeySet();
         notYetReleased.addAll(List.of(PayoutWorkflowImpl.FAIL_CLOSED, PayoutWorkflowImpl.V0_POLLS_BOUNDED));
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(StartedBefore.deployable(notYetReleased))) {
-            Worker worker = env.newWorker(PayoutWorkflow.TASK_QUEUE);
-            worker.registerWorkflowImplementationTypes(PayoutWorkflowImpl.class);
             FakePayoutActivities fake = new FakePayoutActivities();
-            worker.registerActivitiesImplementations(fake);
-            env.start();
-            WorkflowClient client = env.getWorkflowClient();
             String id = "po_v0_past_a_block";
-            fake.statusAnswers.put(id, new java.util.ArrayList<>(List.of(FakePayoutActivities.result("PENDING"))));
-            PayoutWorkflow wf = client.newWorkflowStub(PayoutWorkflow.class, WorkflowOptions.newBuilder()
-                    .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(id).build());
-            WorkflowClient.start(wf::payout, new PayoutRequest(id, "stl_old", "c1", "owner", "u-owner", 700_000L, "system", false, null,
-                    FakePayoutActivities.TIMINGS));
+            WorkflowClient client = startPending(env, fake, id);
             for (int i = 0; i < 100 && asks(fake, id) < 250; i++) env.sleep(Duration.ofMinutes(30));
             assertThat(RunChain.runs(client, id)).as("one run of " + asks(fake, id) + " polls so far").hasSize(1);
 
