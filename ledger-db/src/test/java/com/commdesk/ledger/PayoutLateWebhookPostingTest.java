@@ -831,6 +831,31 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertTrialBalance();
     }
 
+    @Test
+    void rm1ARefusalHoldFinanceReturnedIsNotLockedAgainByASuccessDeliveredAgainOnceTheMemberHasMoney() {
+        // Re-read of s6: the R2-M1 refusal hold (record FAILED, the member owing) resolved FAILED by two, then Cashfree's SUCCESS
+        // delivered again once the member has money again: holdForFinance locked it again, heldBy still said REFUSAL, and
+        // PAID would have left the money locked for ever, FAILED moved nothing.
+        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        refunds.postRefund(refund("rf-owes", first, 1_000_000L));
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        pay("p2"); // new earnings: what the member owes is repaid, the rest available
+        pay("p3");
+        holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
+        assertThat(wallet("available_paise")).as("the member has the payout's amount again").isGreaterThanOrEqualTo(owner);
+        long available = wallet("available_paise");
+        payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS delivered again");
+        assertThat(payouts.payout(id).orElseThrow().status()).as("finance decided it").isEqualTo("REVERSED");
+        assertThat(wallet("locked_paise")).as("not locked again").isZero();
+        assertThat(wallet("available_paise")).isEqualTo(available);
+        assertTrialBalance();
+    }
+
     /** The one-off query docs/payouts.md gives finance for payouts inside their reversal window at the deploy (review s6 L-1). */
     static String inWindowRefusalsQuery() throws java.io.IOException {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "payouts.md"));

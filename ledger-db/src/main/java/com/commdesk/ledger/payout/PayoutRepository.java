@@ -1037,6 +1037,12 @@ public final class PayoutRepository {
             event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; the payout was locked again once already: nothing moved");
             return;
         }
+        if (p.getRefusalAfterSuccessAt() != null) {
+            // Held once for Cashfree's refusal after its SUCCESS and decided by finance, who knew of that SUCCESS: a SUCCESS
+            // delivered again is no news, and a relock under the refusal marker would be a hold heldBy misnames (re-read s6).
+            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; finance decided this payout's contradiction already: nothing moved");
+            return;
+        }
         long relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
                 "payout " + payoutId + " held for finance: " + why);
         String reason = why + "; the money is locked again until finance resolves it";
@@ -1164,8 +1170,8 @@ public final class PayoutRepository {
     /**
      * The ledger's hold of a payout, if any (whatever its status now). A refusal hold is only ever set on a PAID payout and a
      * relock hold only on a FAILED/REJECTED/REVERSED one whose Cashfree record says FAILED/REJECTED, which a refusal hold never
-     * leaves behind: a refusal hold is set only when Cashfree's record says SUCCESS or the relock round is used up (review s6
-     * F-M1, {@link #holdPaid}), so no relock follows it, and the refusal marker, when set, names the current hold.
+     * leaves behind: holdForFinance never locks again a payout that had a refusal hold (nor one locked again once), so
+     * the refusal marker, when set, names the current hold.
      */
     static Hold heldBy(PayoutRecord p) {
         if (p.getRefusalAfterSuccessAt() != null) return Hold.REFUSAL;
