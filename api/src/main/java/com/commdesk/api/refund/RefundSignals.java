@@ -44,7 +44,7 @@ public class RefundSignals {
     private static final int SWEEP_BATCH = 500;
     /** Event ids this process delivered (or found the workflow ended for), remembered so the database sweep skips them. */
     private static final int REMEMBERED = 20_000;
-    /** Failed signals kept in memory; beyond it an answer waits for the database sweep (bounded memory in a long outage). */
+    /** Signals not yet delivered, kept in memory; beyond it an answer waits for the database sweep (bounded memory in a long outage). */
     private static final int MAX_PENDING = 10_000;
 
     /** Signals one refund's workflow, or throws ({@link WorkflowNotFoundException}: it has ended). */
@@ -109,7 +109,7 @@ public class RefundSignals {
     /** Tries again what failed here; every RECOVER_EVERY, also what the database holds and this process never delivered. */
     void sweep() {
         pending.forEach((eventId, p) -> {
-            if (!offThread.inFlight(eventId)) offThread.submit(eventId, () -> deliver(p.refundId(), p.event()));
+            offThread.submit(eventId, () -> deliver(p.refundId(), p.event())); // one already in flight is left to run
         });
         OffsetDateTime now = OffsetDateTime.now();
         if (recoveredAt != null && recoveredAt.plus(RECOVER_EVERY).isAfter(now)) return;

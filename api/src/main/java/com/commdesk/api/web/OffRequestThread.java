@@ -23,9 +23,6 @@ import org.slf4j.MDC;
  * overloaded; issue 13), which refund signals, a few per refund, do not need.
  */
 public final class OffRequestThread {
-    /** What {@link #submit} did with a call. */
-    public enum Handed { RUNNING, FULL, ALREADY_IN_FLIGHT, STOPPED }
-
     private final int maxInFlight;
     private final Semaphore slots;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -54,12 +51,15 @@ public final class OffRequestThread {
         }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Runs {@code call} for {@code key} off the caller's thread now, unless too many are in flight or that key is; never throws. */
-    public Handed submit(String key, Runnable call) {
-        if (!slots.tryAcquire()) return Handed.FULL;
+    /**
+     * Runs {@code call} for {@code key} off the caller's thread now, unless too many are in flight, that key is, or this is
+     * stopping (then the owner's sweep hands it again); never throws.
+     */
+    public void submit(String key, Runnable call) {
+        if (!slots.tryAcquire()) return;
         if (!inFlight.add(key)) {
             slots.release();
-            return Handed.ALREADY_IN_FLIGHT;
+            return;
         }
         Map<String, String> logContext = MDC.getCopyOfContextMap();
         try {
@@ -73,21 +73,10 @@ public final class OffRequestThread {
                     slots.release();
                 }
             });
-            return Handed.RUNNING;
         } catch (RejectedExecutionException shuttingDown) {
             inFlight.remove(key);
             slots.release();
-            return Handed.STOPPED;
         }
-    }
-
-    public boolean inFlight(String key) {
-        return inFlight.contains(key);
-    }
-
-    /** The keys in flight (a live view, for a gauge). */
-    public Set<String> keysInFlight() {
-        return inFlight;
     }
 
     /** Waits until no call is in flight (tests; and shutdown, bounded). */
