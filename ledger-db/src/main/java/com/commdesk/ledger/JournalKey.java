@@ -55,11 +55,7 @@ public record JournalKey(JournalKind kind, String scope, String id) {
      * {@code payout_reversed:payout_relock:<id>} (review M2).
      */
     static JournalKey payoutAfterRelock(JournalKind kind, String payoutId) {
-        if (kind != JournalKind.PAYOUT_LOCK && kind != JournalKind.PAYOUT_FAILED && kind != JournalKind.PAYOUT_PAID
-                && kind != JournalKind.PAYOUT_REVERSED) {
-            throw new IllegalArgumentException(kind + " is not a relock movement");
-        }
-        return new JournalKey(kind, "payout_relock", payoutId);
+        return new JournalKey(payout(kind, payoutId).kind(), "payout_relock", payoutId); // the same guard as payout()
     }
 
     static JournalKey adjustment(long exceptionId) {

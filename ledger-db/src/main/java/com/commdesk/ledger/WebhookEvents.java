@@ -24,8 +24,8 @@ public final class WebhookEvents {
     /**
      * Cashfree's REFUND_STATUS answers that end a refund (SUCCESS, CANCELLED, FAILED), recorded at or after {@code since}
      * and before {@code before}, for a refund of ours whose outcome is not booked yet (no {@code refund_outcome}): what the
-     * refund's workflow may not have heard of (a signal lost to a crash or to Temporal being down), oldest first. The
-     * table has no index on the time or type (a scan: callers run it rarely).
+     * refund's workflow may not have heard of (a signal lost to a crash or to Temporal being down), oldest first. Read
+     * through changeset 106's partial index on REFUND_STATUS deliveries (RefundSignals' sweep runs it every few minutes).
      */
     public java.util.List<RefundAnswer> refundAnswersNotBooked(java.time.OffsetDateTime since, java.time.OffsetDateTime before,
                                                                int limit) {

@@ -393,8 +393,9 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     }
 
     /**
-     * Cashfree answered one of our creates with a 4xx (review F-M2). 401/403 (our credentials were not accepted:
-     * nothing was) are refusals as they stand. Any other 4xx is a refusal only if Cashfree definitively has no such
+     * Cashfree answered one of our creates with a 3xx or 4xx (review F-M2). 401/403 (our credentials were not accepted:
+     * nothing was) are refusals as they stand for an order; createRefund makes them "outcome unknown" before calling this
+     * (review s6 R2-M3: an earlier attempt may have created the refund). Any other 3xx/4xx is a refusal only if Cashfree definitively has no such
      * refund / order (its {@code *_not_found}); if it has one, that is returned to be compared by the caller (same:
      * the write goes on; different: refused). A 409 or {@code idempotency_error} (the id or our key was used) with
      * nothing to be seen yet, or a fetch that cannot say, is "outcome unknown": retryable, never a refusal, because a
@@ -544,10 +545,11 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
             ResponseBody responseBody = response.body();
             String text = responseBody == null ? "" : responseBody.string();
             if (!response.isSuccessful()) {
-                CashfreeException translated = ErrorBody.parse(text).isIdempotencyConflict()
+                ErrorBody err = ErrorBody.parse(text);
+                CashfreeException translated = err.isIdempotencyConflict()
                         // This key was used with other bytes (e.g. the SDK build's "50.0" before a deploy): not a refusal.
                         ? new CashfreeRejectedException(scrub(describe(operation, orderId) + ": HTTP " + status
-                                + ErrorBody.parse(text).describe()), status, IDEMPOTENCY_CONFLICT)
+                                + err.describe()), status, IDEMPOTENCY_CONFLICT)
                         : translateStatus(operation, orderId, status, text);
                 log.debug("Cashfree {} {} failed in {} ms (x-request-id {}): {}", operation, orderId, elapsedMs(t0),
                         requestId, translated.getMessage());
@@ -661,7 +663,7 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
 
         /** Cashfree's answer to a reused x-idempotency-key with another request body. */
         boolean isIdempotencyConflict() {
-            return "idempotency_error".equals(type);
+            return IDEMPOTENCY_CONFLICT.equals(type);
         }
 
         boolean isEntityNotFound() {

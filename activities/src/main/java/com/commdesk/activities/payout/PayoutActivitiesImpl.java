@@ -447,8 +447,13 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     private PayoutTypes.PaidAnswerResult paidAnswered(String payoutId, PayoutRepository.PaidAction done) {
         Payout p = payout(payoutId);
         payouts.refreshSettlement(p.settlementId());
-        // The workflow is told the money came back whether it moved now or by an earlier call (an idempotent retry).
-        String action = done == PayoutRepository.PaidAction.ALREADY_REVERSED ? PayoutRepository.PaidAction.REVERSED.name() : done.name();
+        // The workflow is told the money came back whether it moved now or by an earlier call (an idempotent retry). Mapped
+        // explicitly: the workflow's answers are its own words, not the ledger's enum names.
+        String action = switch (done) {
+            case REVERSED, ALREADY_REVERSED -> PayoutTypes.PaidAnswerResult.REVERSED;
+            case HELD -> PayoutTypes.PaidAnswerResult.HELD;
+            case UNCHANGED -> PayoutTypes.PaidAnswerResult.UNCHANGED;
+        };
         return new PayoutTypes.PaidAnswerResult(action, p.reason());
     }
 

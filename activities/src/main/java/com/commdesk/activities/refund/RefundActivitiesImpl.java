@@ -70,7 +70,7 @@ public final class RefundActivitiesImpl implements RefundActivities {
                 // Cashfree has this refund id for another amount: money may be leaving there, so this is no refusal. Not
                 // retryable either (the answer will not change): the workflow keeps the reservation and asks an operator.
                 throw ApplicationFailure.newNonRetryableFailure("Cashfree has this refund with another amount: " + e.getMessage(),
-                        CASHFREE_REFUND_MISMATCH);
+                        RefundFailures.CASHFREE_REFUND_MISMATCH);
             }
             throw ApplicationFailure.newNonRetryableFailure("Cashfree refused the refund: " + e.getMessage(), RefundFailures.CASHFREE_REFUSED);
         } catch (CashfreeNotFoundException e) {
@@ -78,8 +78,6 @@ public final class RefundActivitiesImpl implements RefundActivities {
         }
     }
 
-    /** askCashfree's failure when Cashfree holds our refund id for another amount (operator, reservation kept). */
-    public static final String CASHFREE_REFUND_MISMATCH = "CashfreeRefundMismatch";
 
     @Override
     public CashfreeRefundState cashfreeStatus(RefundRequest request, String cashfreeOrderId) {

@@ -240,7 +240,7 @@ class CashfreePgWireTest {
                     com.commdesk.workflows.refund.RefundRequest.Kind.REFUND, 2_600, "seat cancelled", "someone");
             assertThatThrownBy(() -> activities.askCashfree(request, "o_1"))
                     .isInstanceOfSatisfying(io.temporal.failure.ApplicationFailure.class, f -> {
-                        assertThat(f.getType()).isEqualTo(com.commdesk.activities.refund.RefundActivitiesImpl.CASHFREE_REFUND_MISMATCH);
+                        assertThat(f.getType()).isEqualTo(com.commdesk.workflows.refund.RefundFailures.CASHFREE_REFUND_MISMATCH);
                         assertThat(f.isNonRetryable()).isTrue();
                     });
         }

@@ -114,8 +114,9 @@ public class FinanceController {
     }
 
     /**
-     * {@code flagGenerations}: per payout id, the {@code flagGeneration} the approver's list showed (optional; the
-     * dashboard always sends it). A payout flagged since is skipped, not approved (review P7).
+     * {@code flagGenerations}: per payout id, the {@code flagGeneration} the approver's list showed (optional, for API
+     * clients; the dashboard approves one payout at a time and sends its generation there). A payout flagged since is
+     * skipped, not approved (review P7).
      */
     public record BulkApproval(List<String> payoutIds, String note, Map<String, Integer> flagGenerations) {}
 

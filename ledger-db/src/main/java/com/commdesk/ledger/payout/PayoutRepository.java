@@ -729,8 +729,9 @@ public final class PayoutRepository {
     public PaidAction reversePaid(String payoutId, String reason) {
         return ledger.inTransaction(tx -> {
             PayoutRecord p = require(tx, payoutId);
-            if ("NEEDS_ATTENTION".equals(p.getStatus()) && heldBy(p) != null
-                    && !(heldBy(p) == Hold.REFUSAL && "REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p))) {
+            Hold held = heldBy(p);
+            if ("NEEDS_ATTENTION".equals(p.getStatus()) && held != null
+                    && !(held == Hold.REFUSAL && "REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p))) {
                 // Held by the ledger for finance (e.g. a retry of the call that held it, review s6 F-M1): finance decides; a
                 // return now would set REVERSED over a relock hold and leave its money locked for ever. Only Cashfree's own
                 // REVERSED settles a refusal hold (as lateAnswer does, review L-3).
@@ -1364,7 +1365,7 @@ public final class PayoutRepository {
      * Appends the event unless the payout already has one with this status and detail (under the payout's row lock, so
      * concurrent sweeps in several workers append it once). Returns whether it was appended.
      */
-    public boolean recordEventOnce(String payoutId, String status, String actor, String detail) {
+    private boolean recordEventOnce(String payoutId, String status, String actor, String detail) {
         String text = detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail;
         return ledger.inTransaction(tx -> {
             tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional();

@@ -8,6 +8,11 @@ public final class RefundFailures {
     public static final String CASHFREE_REFUSED = "CashfreeRefusedRefund";
     /** The books refuse the step for good (e.g. Cashfree's outcome contradicts the refund's recorded one). */
     public static final String LEDGER_REFUSED = "LedgerRefused";
+    /**
+     * Cashfree holds our refund id for another amount: not a refusal (money may be leaving there) and no retry changes it.
+     * The workflow keeps the reservation and waits for an operator (its generic branch for a failed ask, awaitOperator).
+     */
+    public static final String CASHFREE_REFUND_MISMATCH = "CashfreeRefundMismatch";
 
     private RefundFailures() {}
 }
