@@ -281,11 +281,9 @@ public class FinanceController {
         }
         Payout p = find(payoutId);
         Caller caller = Caller.current();
-        // Four eyes exclude the beneficiary (review M-4): the recipient never resolves their own payout (the database refuses
-        // it too, changeset 107), and the settlement's requester never takes part in returning its money, as in approvals.
-        if (caller.isSamePerson(p.userId())) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "payout " + payoutId + " is to you; another finance user must resolve it", null);
-        }
+        // Four eyes exclude the beneficiary (review M-4): the recipient never resolves their own payout (PayoutRepository.resolve
+        // refuses it, FourEyes → 403 below, and the database too, changeset 107), and the settlement's requester never takes
+        // part in returning its money, as in approvals (checked here only, as docs/payouts.md says).
         if ("FAILED".equals(body.outcome()) && caller.isSamePerson(p.requestedBy())) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId
                     + "'s settlement; other finance users must resolve it FAILED", null);
