@@ -812,16 +812,21 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertTrialBalance();
     }
 
-    @Test
-    void rm1AHoldAskedOnARecordThatSaysFailedForAMemberWhoOwesMoneyPutsItOnFinancesList() {
-        // Review s6 R2-M1: returning and locking again repays the receivable first, so the relock was refused (INSUFFICIENT_FUNDS),
-        // the transaction rolled back and the payout stayed PAID, on nobody's list.
+    /** Paid on Cashfree's SUCCESS recorded after its FAILED, the member then owing (a refund), and the running workflow asks to hold it. */
+    void heldWhileTheMemberOwes() {
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
         refunds.postRefund(refund("rf-owes", first, 1_000_000L)); // the owner's share was paid out: they owe it
         assertThat(wallet("receivable_paise")).as("the member owes money").isPositive();
         assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+    }
+
+    @Test
+    void rm1AHoldAskedOnARecordThatSaysFailedForAMemberWhoOwesMoneyPutsItOnFinancesList() {
+        // Review s6 R2-M1: returning and locking again repays the receivable first, so the relock was refused (INSUFFICIENT_FUNDS),
+        // the transaction rolled back and the payout stayed PAID, on nobody's list.
+        heldWhileTheMemberOwes();
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("paid_out_paise")).as("held as paid out").isEqualTo(owner);
         assertThat(payouts.resolve(id, "PAID", "bob", "the bank shows it credited").ready()).isTrue();
@@ -836,11 +841,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         // Re-read of s6: the R2-M1 refusal hold (record FAILED, the member owing) resolved FAILED by two, then Cashfree's SUCCESS
         // delivered again once the member has money again: holdForFinance locked it again, heldBy still said REFUSAL, and
         // PAID would have left the money locked for ever, FAILED moved nothing.
-        payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
-        payouts.markPaid(id);
-        refunds.postRefund(refund("rf-owes", first, 1_000_000L));
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        heldWhileTheMemberOwes();
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
         payouts.resolve(id, "FAILED", "carol", "agreed");
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
