@@ -55,7 +55,10 @@ public final class WorkflowShapeBenchmark {
         String mode = args.length > 0 ? args[0] : "test-server";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(), "COMMDESK_TEMPORAL", mode,
+        // The platform connects as the runtime role; the CPU and row counts below are read as the database's owner, the
+        // only one here allowed to read data_directory (the runtime role lacks pg_read_all_settings, least privilege).
+        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", urls.runtime(), "COMMDESK_TEMPORAL", mode,
                 // One customer for every simulated order and one community: velocity is not what is measured.
                 "commdesk.fraud.max-per-customer", "10000000", "commdesk.fraud.max-per-community", "10000000"));
         System.getenv().forEach((k, v) -> {
@@ -63,7 +66,7 @@ public final class WorkflowShapeBenchmark {
         });
         int exit = 0;
         try (DevStack stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), freePort(), 0, 0, env));
-             LedgerDatabase db = LedgerDatabase.open(stack.databaseUrl(), null, null, 2)) {
+             LedgerDatabase db = LedgerDatabase.open(urls.owner(), null, null, 2)) {
             System.out.println(stack.summary());
             WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
                     WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
