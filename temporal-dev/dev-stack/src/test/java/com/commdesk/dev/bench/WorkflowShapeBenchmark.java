@@ -55,7 +55,8 @@ public final class WorkflowShapeBenchmark {
         String mode = args.length > 0 ? args[0] : "test-server";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", TestDatabases.freshUrl(), "COMMDESK_TEMPORAL", mode,
+        TestDatabases.Urls urls = TestDatabases.freshUrls();
+        Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", urls.runtime(), "COMMDESK_TEMPORAL", mode,
                 // One customer for every simulated order and one community: velocity is not what is measured.
                 "commdesk.fraud.max-per-customer", "10000000", "commdesk.fraud.max-per-community", "10000000"));
         System.getenv().forEach((k, v) -> {
@@ -76,7 +77,7 @@ public final class WorkflowShapeBenchmark {
             worker.registerActivitiesImplementations(new BareWorkflow.NoOp());
             factory.start();
 
-            Cpu cpu = new Cpu(db, stack.temporalServerPid());
+            Cpu cpu = new Cpu(db, urls.owner(), stack.temporalServerPid());
             List<String> lines = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 String tag = Long.toString(System.nanoTime(), 36) + r;
@@ -177,15 +178,20 @@ public final class WorkflowShapeBenchmark {
         private final long temporalPid;
         private final long postmasterPid;
 
-        Cpu(LedgerDatabase db, long temporalPid) throws Exception {
+        /**
+         * {@code ownerUrl}: the database owner's URL. The runtime role the platform connects as may not read
+         * data_directory ("permission denied to examine", which stopped the benchmark before it measured anything).
+         */
+        Cpu(LedgerDatabase db, String ownerUrl, long temporalPid) throws Exception {
             this.db = db;
             this.temporalPid = temporalPid;
-            String dataDir = db.dsl().fetchValue("show data_directory").toString();
             long pid;
-            try {
+            try (LedgerDatabase owner = LedgerDatabase.open(ownerUrl, null, null, 1)) {
+                String dataDir = owner.dsl().fetchValue("show data_directory").toString();
                 pid = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
             } catch (Exception e) {
                 pid = -1; // another host's, or unreadable: PostgreSQL CPU is then not reported
+                System.out.println("PostgreSQL CPU will not be reported (its postmaster is not readable here): " + e.getMessage());
             }
             this.postmasterPid = pid;
         }
