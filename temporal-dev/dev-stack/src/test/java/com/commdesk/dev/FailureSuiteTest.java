@@ -407,8 +407,9 @@ class FailureSuiteTest {
             failed.values().removeIf(v -> v <= 0);
             System.out.println("  activity attempts failed and retried by Temporal in the worker JVMs, the killed one as last scraped"
                     + " (temporal_activity_execution_failed_total, and temporal_local_activity_execution_failed_total as local:<type>): " + failed);
-            // Shown, not asserted (docs/failures.md): the posting is a local activity (PostToLedger), whose failures the rule
-            // does not read, and a handful of failed attempts is far below its 0.5 a second over 5 minutes anyway.
+            // Shown, not asserted (docs/failures.md): the rule reads the cut postings' failures (PostToLedger is a local
+            // activity; the rule counts local failures too since 2026-12-02), but a handful of failed attempts is far below
+            // its 0.5 a second over 5 minutes, and a rule that fired on a handful of retried attempts would be wrong.
             alerts.firedDuringScenario("CommDeskActivityFailureRateHigh");
             assertThat(FailureBooks.check(rig, load)).as("the books after the scenario: one journal per order, retried postings included").isEmpty();
             assertThat(cuts).as("connections cut between a posting's commit and its reply").isPositive();

@@ -207,9 +207,15 @@ class ObservabilityTest {
         db.dsl().execute("insert into community (community_id, name) values ('obs-broken', 'Broken split')");
         db.dsl().execute("insert into community_role (community_id, role, share_bps, position) values ('obs-broken', 'owner', 9000, 0)");
         db.dsl().execute("insert into community_member (community_id, role, user_id, position) values ('obs-broken', 'owner', 'u-b', 0)");
+        PrometheusText before = worker();
         pay("obs_order_7", "obs-pay-7", "obs-broken", 100_000L);
         awaitStage("obs-pay-7", "NEEDS_ATTENTION");
         awaitWorker(m -> m.sum("commdesk_payments_parked", "status", "NEEDS_ATTENTION") == 1.0);
+        // AllocateShares is a local activity: its failed attempt (one: the failure is final) is counted by the SDK's local
+        // counter, not temporal_activity_execution_failed_total, and CommDeskActivityFailureRateHigh reads both.
+        String local = "temporal_local_activity_execution_failed_total";
+        assertThat(awaitWorker(m -> m.sum(local, "activity_type", "AllocateShares") > before.sum(local, "activity_type", "AllocateShares"))
+                .sum(local, "activity_type", "AllocateShares") - before.sum(local, "activity_type", "AllocateShares")).isEqualTo(1.0);
 
         db.dsl().execute("update community_role set share_bps = 10000 where community_id = 'obs-broken'");
         assertThat(send("POST", "/api/v1/ops/payments/obs-pay-7/retry", "ops-obs", "{\"note\":\"fixed the split\"}").statusCode())
