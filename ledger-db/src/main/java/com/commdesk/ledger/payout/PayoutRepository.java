@@ -712,7 +712,10 @@ public final class PayoutRepository {
          * ({@link #holdForFinance}; review s6 F-M1).
          */
         HELD,
-        /** Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance. */
+        /**
+         * Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance; or finance settled the ledger's hold PAID
+         * already (a retried request is answered with that decision, nothing written; review s6 R2-L2).
+         */
         UNCHANGED
     }
 
@@ -774,6 +777,13 @@ public final class PayoutRepository {
      */
     private PaidAction holdPaid(DSLContext tx, PayoutRecord p, String why) {
         if (heldBy(p) != null && "NEEDS_ATTENTION".equals(p.getStatus())) return PaidAction.HELD;
+        PaidAction decided = decidedByFinance(p);
+        if (decided != null) {
+            // Held once and settled by finance since (settleHeld): a retry of the call that held it (its answer lost) is answered
+            // with finance's decision and moves nothing; it never reopens it (review s6 R2-L2: a relock hold settled PAID was
+            // held again as a refusal hold, back on finance's list). Only Cashfree's own REVERSED moves it again (reversePaid).
+            return decided;
+        }
         if ("PAID".equals(p.getStatus()) && p.getRefusalAfterSuccessAt() == null && p.getCashfreeSuccessAt() != null
                 && !"REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p)) {
             if ("SUCCESS".equals(p.getCashfreeStatus()) || p.getRelockJournalId() != null) {
@@ -789,7 +799,7 @@ public final class PayoutRepository {
                 return PaidAction.HELD;
             }
             if (refusedByCashfree(p.getCashfreeStatus())) {
-                reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)");
+                reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)", true);
                 holdForFinance(tx, require(tx, p.getPayoutId()), why + "; Cashfree said " + p.getCashfreeStatus()
                         + " and then SUCCESS at " + p.getCashfreeSuccessAt());
                 return PaidAction.HELD;
@@ -799,6 +809,22 @@ public final class PayoutRepository {
                 + ", Cashfree's record " + p.getCashfreeStatus() + (p.getRefusalAfterSuccessAt() == null ? ""
                 : ", held for finance once already") + ")");
         return PaidAction.UNCHANGED;
+    }
+
+    /**
+     * What finance decided for a payout the ledger held and {@link #settleHeld} settled, as the answer to a hold or return
+     * request: PAID (the money stays paid out) is {@link PaidAction#UNCHANGED}, REVERSED (it came back) is
+     * {@link PaidAction#ALREADY_REVERSED}; null when the payout was never held, or its hold is not settled.
+     */
+    static PaidAction decidedByFinance(PayoutRecord p) {
+        if (heldBy(p) == null) return null;
+        boolean ready = "PAID".equals(p.getResolutionOutcome()) || p.getResolutionConfirmedBy() != null;
+        if (!ready) return null;
+        return switch (p.getStatus()) {
+            case "PAID" -> PaidAction.UNCHANGED;
+            case "REVERSED" -> PaidAction.ALREADY_REVERSED;
+            default -> null;
+        };
     }
 
     /** Whether the payout's member owes money (a receivable), read in the caller's transaction. */
@@ -815,6 +841,15 @@ public final class PayoutRepository {
      * Returns whether money moved now (false: returned by an earlier call).
      */
     private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason) {
+        return reversePaid(tx, p, reason, false);
+    }
+
+    /**
+     * As {@link #reversePaid(DSLContext, PayoutRecord, String)}; {@code forHold}: no bank sent it back, the return is the first
+     * half of a relock hold ({@link #holdPaid}), and its journals say so (review s6 R2-L3: statements showed a bank reversal
+     * that never happened). Descriptions only: keys and content hashes are the same either way.
+     */
+    private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason, boolean forHold) {
             String payoutId = p.getPayoutId();
             boolean moved = true;
             if (p.getReversedJournalId() == null) {
@@ -822,8 +857,11 @@ public final class PayoutRepository {
                     throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
                 }
                 long reversed = movements.payoutMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " reversed by the bank after success: " + reason);
-                String back = "payout " + payoutId + " returned to available after reversal: " + reason;
+                        forHold ? "payout " + payoutId + " returned to be held for finance (no bank reversal; Cashfree contradicted"
+                                + " itself): " + reason
+                                : "payout " + payoutId + " reversed by the bank after success: " + reason);
+                String back = forHold ? "payout " + payoutId + " returned, to be locked again for finance: " + reason
+                        : "payout " + payoutId + " returned to available after reversal: " + reason;
                 if (p.getRelockJournalId() == null) {
                     long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
                     tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
@@ -1199,6 +1237,10 @@ public final class PayoutRepository {
             return "PAID".equals(outcome) || paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to return";
         }
         if ("PAID".equals(outcome)) {
+            if ("REVERSED".equals(p.getCashfreeStatus())) {
+                // Review s6 R2-L4: the bank sent the transfer back; paying the relocked money would pay out money that came back.
+                return "Cashfree said REVERSED: the bank sent the transfer back, so it cannot be confirmed paid (confirm it failed)";
+            }
             if (p.getPaidJournalId() == null) return null;
             if (p.getReversedJournalId() == null) return "its first payment was never returned: paying the relocked money would pay it twice";
             if (p.getRelockPaidJournalId() != null) return "its relocked money was paid already (relock_paid_journal_id)";
@@ -1282,6 +1324,9 @@ public final class PayoutRepository {
             reversePaid(tx, p, "late REVERSED " + code + " while on finance's list (Cashfree's refusal after its SUCCESS)");
             return new LateAnswer(LateAction.POSTED, "late REVERSED posted: settles the payout held for finance");
         }
+        if ("REVERSED".equals(status) && "NEEDS_ATTENTION".equals(now) && heldBy(p) == Hold.RELOCK) {
+            return reversedWhileRelocked(tx, p, code, detail);
+        }
         if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
             // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
             // its markPaid, never by the resolve endpoint), and Cashfree has never said SUCCESS (cashfree_success_at, sticky:
@@ -1306,6 +1351,37 @@ public final class PayoutRepository {
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
         }
         return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
+    }
+
+    /** How a relock hold's reason starts once Cashfree said REVERSED for it ({@link #reversedWhileRelocked}). */
+    static final String REVERSED_WHILE_HELD = "Cashfree said REVERSED while the payout was held for finance";
+
+    /**
+     * Cashfree's REVERSED for a payout held by a relock ({@link #holdForFinance}; review s6 R2-L4: it was only recorded). The
+     * money is locked already, so nothing has to move to keep it from being paid twice; what changes is what finance can
+     * decide: the bank sent the transfer back, so the money is not with the member and "confirm paid" would pay out money
+     * that came back ({@link #unsettleable} refuses PAID from now on; FAILED, by two, returns it). The payout stays on
+     * finance's list with the reversal as its reason (and an event), and a PAID resolution saved but not yet acted on is
+     * cleared (kept in the events): it was given before the reversal was known. Once: a redelivery changes nothing.
+     */
+    private LateAnswer reversedWhileRelocked(DSLContext tx, PayoutRecord p, String code, String detail) {
+        String payoutId = p.getPayoutId();
+        if (p.getReason() == null || !p.getReason().startsWith(REVERSED_WHILE_HELD)) {
+            String reason = REVERSED_WHILE_HELD + " (" + code + "): the bank sent the transfer back, so it cannot be confirmed"
+                    + " paid; confirm it failed (two people) to return the money, which stays locked until then. Held because: "
+                    + p.getReason();
+            var update = tx.update(PAYOUT).set(PAYOUT.REASON, reason).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime());
+            if ("PAID".equals(p.getResolutionOutcome())) {
+                update = update.setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY)
+                        .setNull(PAYOUT.RESOLUTION_CONFIRMED_BY);
+            }
+            update.where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": REVERSED " + code + " for a payout held for finance;"
+                    + " its money stays locked until finance confirms it failed"
+                    + ("PAID".equals(p.getResolutionOutcome()) ? " (the PAID resolution by " + p.getResolutionRequestedBy()
+                    + ", given before the reversal was known, is cleared)" : ""));
+        }
+        return new LateAnswer(LateAction.UNPOSTED, "held for finance: Cashfree said REVERSED; confirm it failed to return the money");
     }
 
     /**
