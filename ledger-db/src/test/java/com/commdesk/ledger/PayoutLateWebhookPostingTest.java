@@ -1005,4 +1005,23 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(moves).extracting(m -> m.kind()).containsExactly("PAYOUT_PAID", "PAYOUT_REVERSED");
         assertThat(moves).noneMatch(m -> m.heldForFinance());
     }
+
+    @Test
+    void oneDefinitionOfPaidOutServesTheSettlementAndTheInvariantsForARefusalHoldNoJournalShowsPaid() throws Exception {
+        // Left as found in s6: the invariant counted every refusal-held row as paid out, the settlement only one whose
+        // journals show a payment. A refusal hold whose payment journal is gone (legacy or damaged) was paid for one, not
+        // for the other.
+        paidThenSuccessThenFailed();
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).isEqualTo(owner);
+        asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).as("no journal shows it paid out").isZero();
+        assertThat(new LedgerInvariants(dsl).check().violations()).as("the invariant reads the row the same way: its PAID"
+                + " allocations have no paid-out payout").extracting(LedgerInvariants.Violation::invariant)
+                .contains("paid allocations equal each member's paid payouts");
+        // Finance settles it PAID (it moves nothing): PAID for both.
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).isEqualTo(owner);
+    }
 }

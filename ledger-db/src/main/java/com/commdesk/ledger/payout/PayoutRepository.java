@@ -369,14 +369,8 @@ public final class PayoutRepository {
             else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
             else status = "FAILED";
             var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
-            // Paid out per the journals: PAID, and a PAID payout on finance's list for Cashfree's refusal after its SUCCESS
-            // (its money stays paid out until finance decides; review L-4).
-            // Review s6 F-M1: a refusal hold counts only while its journals say the money is paid out (a relock hold's money
-            // is locked, not paid out).
-            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID")
-                            .or(PAYOUT.STATUS.eq("NEEDS_ATTENTION").and(PAYOUT.REFUSAL_AFTER_SUCCESS_AT.isNotNull())
-                                    .and(PAYOUT.PAID_JOURNAL_ID.isNotNull().and(PAYOUT.REVERSED_JOURNAL_ID.isNull())
-                                            .or(PAYOUT.RELOCK_PAID_JOURNAL_ID.isNotNull().and(PAYOUT.RELOCK_REVERSED_JOURNAL_ID.isNull())))))
+            // Paid out: the one definition the invariants use too (PAID_OUT_SQL; review L-4, s6 F-M1).
+            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), DSL.condition(PAID_OUT_SQL))
                     .fetchSingle(paidSum).longValueExact();
             // Complete while every payout is final; a payout reopened for finance (a ledger hold) makes it open again, so
             // completed_at says when it last became complete, never "complete" beside an open status (review L-4).
@@ -1218,7 +1212,18 @@ public final class PayoutRepository {
         return null;
     }
 
-    /** The member has the payout's money now: a payment (first, or the relock's) not sent back. */
+    /**
+     * A payout row whose money is paid out, as SQL over the columns of {@code payout} (unqualified): PAID, or a PAID payout on
+     * finance's list for Cashfree's refusal after its SUCCESS (a refusal hold: the money stays paid out until finance decides,
+     * review L-4) whose journals say it is paid out ({@link #paidOutNow}: a payment not sent back; review s6 F-M1). The one
+     * definition the settlement's {@code paid_paise} ({@link #refreshSettlement}) and the invariant "paid allocations equal
+     * each member's paid payouts" (LedgerInvariants) both use: they used to differ on a refusal hold no journal shows paid.
+     */
+    public static final String PAID_OUT_SQL = "(status = 'PAID' or (status = 'NEEDS_ATTENTION' and refusal_after_success_at is not null"
+            + " and ((paid_journal_id is not null and reversed_journal_id is null)"
+            + " or (relock_paid_journal_id is not null and relock_reversed_journal_id is null))))";
+
+    /** The member has the payout's money now: a payment (first, or the relock's) not sent back; {@link #PAID_OUT_SQL}'s journal part. */
     static boolean paidOutNow(PayoutRecord p) {
         return (p.getPaidJournalId() != null && p.getReversedJournalId() == null)
                 || (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null);
