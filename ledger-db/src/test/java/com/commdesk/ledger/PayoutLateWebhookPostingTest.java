@@ -1024,4 +1024,34 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.settleHeld(id)).contains("PAID");
         assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).isEqualTo(owner);
     }
+
+    /** The settlement row's version: every UPDATE of it (a refresh, even one that changes no value) writes a new one. */
+    String settlementVersion() {
+        return dsl.fetchValue("select xmin::text from settlement where settlement_id = 'stl_t'").toString();
+    }
+
+    @Test
+    void aLateAnswerOrLatePaidThatChangesNothingDoesNotRefreshTheSettlementAgain() {
+        // Left as found in s6: latePaid refreshed the settlement on every call and lateAnswer on every answer it told finance
+        // about, though nothing the settlement reads had changed.
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.refreshSettlement("stl_t");
+        String version = settlementVersion();
+        assertThat(payouts.latePaid(id, "TRANSFER_SUCCESS delivered again")).as("paid already").isTrue();
+        assertThat(settlementVersion()).as("latePaid on a paid payout").isEqualTo(version);
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS again").action()).isEqualTo(LateAction.RECORDED);
+        assertThat(settlementVersion()).isEqualTo(version);
+        assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED").action())
+                .as("held for finance: the payout is open again").isEqualTo(LateAction.UNPOSTED);
+        assertThat(settlementVersion()).as("a hold changes the settlement: refreshed").isNotEqualTo(version);
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("APPROVED");
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("PAID");
+        version = settlementVersion();
+        assertThat(payouts.lateAnswer(id, "REJECTED", "INVALID_ACCOUNT_FAIL", "TRANSFER_REJECTED").action())
+                .as("told to finance by an event only").isEqualTo(LateAction.UNPOSTED);
+        assertThat(settlementVersion()).as("an event only").isEqualTo(version);
+    }
 }

@@ -990,10 +990,31 @@ public final class PayoutRepository {
      * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
     public boolean latePaid(String payoutId, String detail) {
-        boolean paid = ledger.inTransaction(tx -> latePaid(tx, require(tx, payoutId), detail));
-        // Paid, or held for finance (open again): the settlement's totals follow either way.
-        payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
-        return paid;
+        Changed<Boolean> paid = ledger.inTransaction(tx -> changing(tx, payoutId, p -> latePaid(tx, p, detail)));
+        // Paid, or held for finance (open again): the settlement's totals follow; a retry that found it paid, or an event
+        // only, changes nothing the settlement reads, so it is not refreshed again.
+        if (paid.changed()) refreshSettlement(paid.settlementId());
+        return paid.value();
+    }
+
+    /** What an action on a payout answered, and whether it changed anything its settlement's status and totals are made of. */
+    private record Changed<T>(T value, boolean changed, String settlementId) {}
+
+    /**
+     * Runs {@code action} on the payout read under its row lock and tells whether it changed what {@link #refreshSettlement}
+     * reads of it ({@link #settlementInputs}), read again under the same lock afterwards.
+     */
+    private static <T> Changed<T> changing(DSLContext tx, String payoutId, java.util.function.Function<PayoutRecord, T> action) {
+        PayoutRecord before = require(tx, payoutId);
+        List<Object> in = settlementInputs(before);
+        T value = action.apply(before);
+        return new Changed<>(value, !in.equals(settlementInputs(require(tx, payoutId))), before.getSettlementId());
+    }
+
+    /** What {@link #refreshSettlement} reads of a payout: its status and what {@link #PAID_OUT_SQL} reads. */
+    private static List<Object> settlementInputs(PayoutRecord p) {
+        return java.util.Arrays.asList(p.getStatus(), p.getAmountPaise(), p.getRefusalAfterSuccessAt(), p.getPaidJournalId(),
+                p.getReversedJournalId(), p.getRelockPaidJournalId(), p.getRelockReversedJournalId());
     }
 
     /** {@link #latePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
@@ -1290,20 +1311,19 @@ public final class PayoutRepository {
      * totals are refreshed after a post. A transient database failure is thrown (Cashfree delivers again; the sweep retries).
      */
     public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
-        LateAnswer done;
+        Changed<LateAnswer> done;
         try {
-            done = ledger.inTransaction(tx -> lateAnswer(tx, require(tx, payoutId), before, status, code, detail));
+            done = ledger.inTransaction(tx -> changing(tx, payoutId, p -> lateAnswer(tx, p, before, status, code, detail)));
         } catch (LedgerException e) {
             if (e.retryable()) throw e;
             // Once per payout and reason: the sweep meets the same refusal on every pass (and Cashfree may deliver again).
             recordEventOnce(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
         }
-        if (done.action() != LateAction.RECORDED) {
-            // Posted, or held for finance (the payout is open again): the settlement's totals follow.
-            payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
-        }
-        return done;
+        // Posted, or held for finance (the payout is open again): the settlement's totals follow. An answer only recorded, or
+        // told to finance by an event, changes nothing the settlement reads: not refreshed again.
+        if (done.changed()) refreshSettlement(done.settlementId());
+        return done.value();
     }
 
     private LateAnswer lateAnswer(DSLContext tx, PayoutRecord p, String before, String status, String code, String detail) {
