@@ -42,10 +42,10 @@ class WalletMovementKeysTest extends LedgerFixture {
                 () -> movements.payoutMovement(Movement.PAYOUT_PAID, PAYOUT, owner, AMOUNT, "paid"),
                 () -> movements.payoutMovement(Movement.PAYOUT_REVERSED, PAYOUT, owner, AMOUNT, "reversed"),
                 () -> movements.payoutMovement(Movement.PAYOUT_FAILED, PAYOUT, owner, AMOUNT, "returned"),
-                () -> core.inTransaction(tx -> movements.relockForLatePayment(tx, PAYOUT, owner, AMOUNT, "locked again")),
-                () -> core.inTransaction(tx -> movements.payAfterRelock(tx, PAYOUT, owner, AMOUNT, "paid again")),
-                () -> core.inTransaction(tx -> movements.reverseAfterRelock(tx, PAYOUT, owner, AMOUNT, "reversed again")),
-                () -> core.inTransaction(tx -> movements.releaseAfterRelock(tx, PAYOUT, owner, AMOUNT, "returned again")));
+                () -> core.inTransaction(tx -> movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, PAYOUT, owner, AMOUNT, "locked again")),
+                () -> core.inTransaction(tx -> movements.relockRoundMovement(tx, Movement.PAYOUT_PAID, PAYOUT, owner, AMOUNT, "paid again")),
+                () -> core.inTransaction(tx -> movements.relockRoundMovement(tx, Movement.PAYOUT_REVERSED, PAYOUT, owner, AMOUNT, "reversed again")),
+                () -> core.inTransaction(tx -> movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, PAYOUT, owner, AMOUNT, "returned again")));
         List<Long> ids = new ArrayList<>();
         for (Supplier<Long> step : steps) ids.add(step.get());
         List<Pinned> written = new ArrayList<>();

@@ -862,16 +862,16 @@ public final class PayoutRepository {
                             .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 } else {
                     // Released once already, locked again for a late SUCCESS: this is the second release, by its own key.
-                    long failed = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(), back);
+                    long failed = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
                     tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
                             .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 }
             } else if (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null) {
                 // Paid, returned, locked again and paid again on finance's confirmation (review M2): this reversal returns the
                 // second payment, by the relock round's own journals.
-                long reversed = movements.reverseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                long reversed = movements.relockRoundMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " paid again, reversed by the bank: " + reason);
-                long failed = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                long failed = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " returned to available after the second payment's reversal: " + reason);
                 tx.update(PAYOUT).set(PAYOUT.RELOCK_REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
@@ -1060,7 +1060,7 @@ public final class PayoutRepository {
             var paid = tx.update(PAYOUT);
             Long relock = null;
             if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
-                relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+                relock = movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " paid after all: locked again");
                 paid.set(PAYOUT.RELOCK_JOURNAL_ID, relock);
             }
@@ -1097,7 +1097,7 @@ public final class PayoutRepository {
             event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; finance decided this payout's contradiction already: nothing moved");
             return;
         }
-        long relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+        long relock = movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
                 "payout " + payoutId + " held for finance: " + why);
         String reason = why + "; the money is locked again until finance resolves it";
         tx.update(PAYOUT).set(PAYOUT.RELOCK_JOURNAL_ID, relock).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
@@ -1179,7 +1179,7 @@ public final class PayoutRepository {
                     paid.set(PAYOUT.PAID_JOURNAL_ID, journal);
                 } else {
                     // Paid once, returned (REVERSED), locked again on Cashfree's SUCCESS: the member has it again (review M2).
-                    long journal = movements.payAfterRelock(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId
+                    long journal = movements.relockRoundMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId
                             + " paid again: confirmed by finance after the first payment was returned and Cashfree said SUCCESS");
                     paid.set(PAYOUT.RELOCK_PAID_JOURNAL_ID, journal);
                 }
@@ -1193,7 +1193,7 @@ public final class PayoutRepository {
                 setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
-            long back = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+            long back = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
                     "payout " + payoutId + " held for finance, confirmed failed by " + by);
             tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
