@@ -217,13 +217,14 @@ public final class LedgerInvariants {
                     select community_id || '/' || role || '/' || user_id,
                            'paid payouts ' || coalesce(p.paid, 0) || ', paid allocations ' || coalesce(a.paid, 0)
                       from (select community_id, role, user_id, sum(amount_paise) paid from payout
-                             -- a PAID payout on finance's list for Cashfree's refusal after its SUCCESS stays paid out (103)
-                             where status = 'PAID' or (status = 'NEEDS_ATTENTION' and refusal_after_success_at is not null)
+                             -- PAID, or a PAID payout on finance's list for Cashfree's refusal after its SUCCESS whose journals
+                             -- say it is paid out (103): the settlement's paid_paise counts the same rows
+                             where %paidOut
                              group by community_id, role, user_id) p
                       full join (select community_id, role, user_id, sum(amount_paise) paid from distribution_allocation
                                   where status = 'PAID' group by community_id, role, user_id) a using (community_id, role, user_id)
                      where coalesce(p.paid, 0) <> coalesce(a.paid, 0)
-                    """},
+                    """.replace("%paidOut", com.commdesk.ledger.payout.PayoutRepository.PAID_OUT_SQL)},
             new String[] {"every payment journal has its revenue transaction", """
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'

@@ -20,22 +20,29 @@ import org.jooq.DSLContext;
  * transaction by a RECOVERY journal, before anything can be paid out.
  */
 public final class WalletMovements {
-    /** A member's money changing state: available -> locked -> paid out, or back. */
+    /**
+     * A member's money changing state: available -> locked -> paid out, or back. Each has its journal kind, the buckets the
+     * money leaves and enters, and the first part of the content its hash is made of in a payout's second round
+     * ({@link #relockRoundMovement}); the first round's is the movement's name. Those prefixes are production's: journals
+     * written already must still be found by a retry (WalletMovementKeysTest pins them).
+     */
     public enum Movement {
-        PAYOUT_LOCK(JournalKind.PAYOUT_LOCK, WalletBucket.AVAILABLE, WalletBucket.LOCKED),
-        PAYOUT_PAID(JournalKind.PAYOUT_PAID, WalletBucket.LOCKED, null),
-        PAYOUT_FAILED(JournalKind.PAYOUT_FAILED, WalletBucket.LOCKED, WalletBucket.AVAILABLE),
+        PAYOUT_LOCK(JournalKind.PAYOUT_LOCK, WalletBucket.AVAILABLE, WalletBucket.LOCKED, "relock"),
+        PAYOUT_PAID(JournalKind.PAYOUT_PAID, WalletBucket.LOCKED, null, "paid-after-relock"),
+        PAYOUT_FAILED(JournalKind.PAYOUT_FAILED, WalletBucket.LOCKED, WalletBucket.AVAILABLE, "release-after-relock"),
         /** A paid-out transfer the bank sent back (late REVERSED): the exact negation of PAYOUT_PAID, back into locked. */
-        PAYOUT_REVERSED(JournalKind.PAYOUT_REVERSED, null, WalletBucket.LOCKED);
+        PAYOUT_REVERSED(JournalKind.PAYOUT_REVERSED, null, WalletBucket.LOCKED, "reversed-after-relock");
 
         final JournalKind kind;
         final WalletBucket from; // null: from Cashfree's payout balance, back into the wallet
         final WalletBucket to; // null: out of the wallet, to Cashfree's payout balance
+        final String relockContent;
 
-        Movement(JournalKind kind, WalletBucket from, WalletBucket to) {
+        Movement(JournalKind kind, WalletBucket from, WalletBucket to, String relockContent) {
             this.kind = kind;
             this.from = from;
             this.to = to;
+            this.relockContent = relockContent;
         }
     }
 
@@ -63,59 +70,43 @@ public final class WalletMovements {
      * returning to available (PAYOUT_FAILED) first repays what the member owes. Returns the journal id.
      */
     public long payoutMovement(DSLContext tx, Movement movement, String payoutId, Member member, long amountPaise, String description) {
+        return write(tx, movement, false, payoutId, member, amountPaise, description);
+    }
+
+    /**
+     * A movement of a payout's second round, by journals of that round's own ({@code <kind>:payout_relock:<payoutId>}),
+     * otherwise as {@link #payoutMovement(DSLContext, Movement, String, Member, long, String)}:
+     * <ul>
+     * <li>PAYOUT_LOCK: Cashfree reports SUCCESS for a payout whose money had gone back to available, so the money is locked
+     * again ({@code payout_lock:payout_relock:<id>}) before it can be paid or while finance decides;</li>
+     * <li>PAYOUT_FAILED: that money returns to available (what the member owes repaid first): the first release already holds
+     * {@code payout_failed:payout:<id>}, and reusing it would read as a retry of that release and move nothing;</li>
+     * <li>PAYOUT_PAID: the relocked money of a payout paid once and returned already is paid; the first round's
+     * {@code payout_paid:payout:<id>} is taken by the first payment (review M2);</li>
+     * <li>PAYOUT_REVERSED: that second payment sent back by the bank, the exact negation of it; the money then returns to
+     * available by this round's PAYOUT_FAILED.</li>
+     * </ul>
+     */
+    public long relockRoundMovement(DSLContext tx, Movement movement, String payoutId, Member member, long amountPaise,
+                                    String description) {
+        return write(tx, movement, true, payoutId, member, amountPaise, description);
+    }
+
+    /**
+     * The one writer of a payout's movements, both rounds. The key and the content prefix come from the movement and the
+     * round: {@code <kind>:payout:<id>} and the movement's name, or {@code <kind>:payout_relock:<id>} and its
+     * {@code relockContent}; the rest of the content is {@code |<payout>|<community>|<role>|<user>|<amount>}.
+     */
+    private long write(DSLContext tx, Movement movement, boolean relockRound, String payoutId, Member member, long amountPaise,
+                       String description) {
         if (amountPaise <= 0) throw new IllegalArgumentException("amountPaise must be positive, got " + amountPaise);
-        Journal journal = Journal.of(JournalKey.payout(movement.kind, payoutId), member.communityId(), description, null,
-                lines(movement, member, amountPaise),
-                movement + "|" + payoutId + "|" + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise);
-        JournalWriter.Written w = ledger.writer().write(tx, journal);
+        JournalKey key = relockRound ? JournalKey.payoutAfterRelock(movement.kind, payoutId) : JournalKey.payout(movement.kind, payoutId);
+        String content = (relockRound ? movement.relockContent : movement.name()) + "|" + payoutId + "|" + member.communityId() + "|"
+                + member.role() + "|" + member.userId() + "|" + amountPaise;
+        JournalWriter.Written w = ledger.writer().write(tx, Journal.of(key, member.communityId(), description, null,
+                lines(movement, member, amountPaise), content));
         if (w.fresh() && movement.to == WalletBucket.AVAILABLE) recover(tx, w.journalId(), member.communityId(), List.of(member));
         return w.journalId();
-    }
-
-    /**
-     * Cashfree reports SUCCESS for a payout whose money had gone back to available: the money is locked
-     * again by a journal of its own ({@code payout_lock:payout_relock:<id>}) before it can be paid.
-     */
-    public long relockForLatePayment(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
-        return ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_LOCK, payoutId), member.communityId(),
-                description, null, lines(Movement.PAYOUT_LOCK, member, amountPaise), "relock|" + payoutId + "|" + member.communityId()
-                        + "|" + member.role() + "|" + member.userId() + "|" + amountPaise)).journalId();
-    }
-
-    /**
-     * The money of a payout locked again ({@link #relockForLatePayment}) returns to available (locked -> available,
-     * what the member owes repaid first) by a journal of its own ({@code payout_failed:payout_relock:<id>}): the
-     * payout's first release already holds {@code payout_failed:payout:<id>}, and reusing it would read as a retry of
-     * that release and move nothing.
-     */
-    public long releaseAfterRelock(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
-        JournalWriter.Written w = ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_FAILED, payoutId),
-                member.communityId(), description, null, lines(Movement.PAYOUT_FAILED, member, amountPaise), "release-after-relock|"
-                        + payoutId + "|" + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise));
-        if (w.fresh()) recover(tx, w.journalId(), member.communityId(), List.of(member));
-        return w.journalId();
-    }
-
-    /**
-     * The relocked money of a payout paid once and returned already is paid (locked -> paid out) by a journal of the
-     * relock's own round ({@code payout_paid:payout_relock:<id>}): the first round's {@code payout_paid:payout:<id>} is
-     * taken by the first payment, and reusing it would read as a retry of that one and move nothing (review M2).
-     */
-    public long payAfterRelock(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
-        return ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_PAID, payoutId), member.communityId(),
-                description, null, lines(Movement.PAYOUT_PAID, member, amountPaise), "paid-after-relock|" + payoutId + "|"
-                        + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise)).journalId();
-    }
-
-    /**
-     * That second payment ({@link #payAfterRelock}) sent back by the bank: paid out -> locked by
-     * {@code payout_reversed:payout_relock:<id>}, the exact negation of it; the money then returns to available by
-     * {@link #releaseAfterRelock}.
-     */
-    public long reverseAfterRelock(DSLContext tx, String payoutId, Member member, long amountPaise, String description) {
-        return ledger.writer().write(tx, Journal.of(JournalKey.payoutAfterRelock(JournalKind.PAYOUT_REVERSED, payoutId),
-                member.communityId(), description, null, lines(Movement.PAYOUT_REVERSED, member, amountPaise), "reversed-after-relock|"
-                        + payoutId + "|" + member.communityId() + "|" + member.role() + "|" + member.userId() + "|" + amountPaise)).journalId();
     }
 
     /** The lines of a movement (pure): debit the bucket the money leaves, credit the one it enters. */

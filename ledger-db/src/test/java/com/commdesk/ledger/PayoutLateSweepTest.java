@@ -252,6 +252,17 @@ class PayoutLateSweepTest extends LedgerFixture {
     }
 
     @Test
+    void theListingModeAsksNoWorkflowAboutItsCandidates() {
+        // Left as found in s6: every 10 minutes list mode described each candidate's workflow at Temporal (and logged a line
+        // for each) although it posts nothing.
+        anUnpostedReversal(id);
+        var asked = new java.util.concurrent.atomic.AtomicInteger();
+        var sweep = new PayoutLateSweep(payouts, payoutId -> { asked.incrementAndGet(); return false; }, PayoutLateSweep.Mode.LIST);
+        assertThat(sweep.sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 1, 0, 0));
+        assertThat(asked).as("no workflow described in list mode").hasValue(0);
+    }
+
+    @Test
     void theModeIsReadFromItsSettingAndAnUnknownOneIsRefused() {
         assertThat(PayoutLateSweep.Mode.of("list")).isEqualTo(PayoutLateSweep.Mode.LIST);
         assertThat(PayoutLateSweep.Mode.of(" POST ")).isEqualTo(PayoutLateSweep.Mode.POST);

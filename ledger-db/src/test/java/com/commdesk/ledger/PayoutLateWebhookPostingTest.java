@@ -444,12 +444,13 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     @Test
     void aWorkflowsRequestToReturnThePaymentAfterTheRelockIsPaidMovesNothingWithoutCashfreesReversed() {
         // The M1 rule for the relock round: Cashfree said SUCCESS and its record is not REVERSED, so a request to return the
-        // second payment (not a REVERSED from Cashfree) moves nothing.
+        // second payment (not a REVERSED from Cashfree) moves nothing. Finance settled the relock hold PAID already, so the
+        // request is answered with that decision and does not reopen it (review s6 R2-L2; it used to be held again).
         paidReturnedAndHeldAgain();
         payouts.resolve(id, "PAID", "bob", "dashboard shows it");
         assertThat(payouts.settleHeld(id)).contains("PAID");
-        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.payout(id).orElseThrow().status()).as("held for finance (review M-2)").isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.payout(id).orElseThrow().status()).as("finance's decision stands").isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
     }
@@ -878,5 +879,179 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(dsl.fetch(query)).extracting(r -> r.get("payout_id", String.class)).containsExactly(id);
         payouts.holdPaid(id, "found by the query");
         assertThat(dsl.fetch(query)).as("held for finance: no longer found").isEmpty();
+    }
+
+    // ---- h-relock (issue 10, review s6 R2-L2..L4) -------------------------------------------------------------------
+
+    long events(String status) {
+        return num("select count(*) from payout_event where payout_id = ? and status = ?", id, status);
+    }
+
+    @Test
+    void rl2AHoldRetriedAfterFinanceSettledItPaidAnswersPaidAndDoesNotReopenIt() {
+        // Review s6 R2-L2: the workflow's hold call retried (its answer lost) after finance had settled the relock hold PAID
+        // held the payout again, as a refusal hold: back on finance's list, the decision reopened.
+        paidThenFailedThenSuccessThenAReturnAsked(); // a relock hold
+        assertThat(payouts.resolve(id, "PAID", "bob", "the bank shows it credited").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        long unposted = events("LATE_UNPOSTED");
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).as("finance's decision: paid")
+                .isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.payout(id).orElseThrow().status()).as("not reopened").isEqualTo("PAID");
+        assertThat(payouts.needingAttention(null, 10)).isEmpty();
+        assertThat(num("select count(*) from payout where payout_id = ? and refusal_after_success_at is null", id)).isEqualTo(1);
+        assertThat(events("LATE_UNPOSTED")).as("an answer, not news for finance").isEqualTo(unposted);
+        assertThat(wallet("paid_out_paise")).isEqualTo(owner);
+        assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
+        assertTrialBalance();
+    }
+
+    @Test
+    void rl2AHoldRetriedAfterFinanceSettledItFailedAnswersReversed() {
+        // The same retry after finance's FAILED (by two): it answered UNCHANGED, so the workflow would have ended PAID while
+        // the books say REVERSED.
+        paidThenFailedThenSuccessThenAReturnAsked();
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertAllAvailableAgain();
+        assertTrialBalance();
+    }
+
+    @Test
+    void rl2ARefusalHoldRetriedAfterFinanceSettledItAnswersTheDecision() {
+        paidThenSuccessThenFailed(); // a refusal hold: the money stays paid out
+        payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
+        payouts.resolve(id, "FAILED", "carol", "agreed");
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
+        assertAllAvailableAgain();
+        assertTrialBalance();
+    }
+
+    @Test
+    void rl4CashfreesReversedForARelockHeldPayoutKeepsItHeldShowsItAndOnlyAFailedByTwoSettlesIt() {
+        // Review s6 R2-L4: Cashfree's REVERSED for a payout whose money the ledger had locked again for finance was only
+        // recorded: nothing on finance's list said so, and finance's "confirm paid" would have paid out money the bank sent back.
+        paidThenFailedThenSuccessThenAReturnAsked(); // a relock hold: returned and locked again
+        assertThat(payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED").action())
+                .as("held for finance, not only recorded").isEqualTo(LateAction.UNPOSTED);
+        assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(payouts.needingAttention("demo-community", 10)).singleElement()
+                .satisfies(p -> assertThat(p.reason()).as("finance's list shows the reversal").contains("REVERSED"));
+        assertThat(wallet("locked_paise")).as("the money stays held").isEqualTo(owner);
+        assertThat(wallet("available_paise")).isZero();
+        long unposted = events("LATE_UNPOSTED");
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED delivered again");
+        assertThat(events("LATE_UNPOSTED")).as("a redelivery is no news").isEqualTo(unposted);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> payouts.resolve(id, "PAID", "bob", "the dashboard showed SUCCESS"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("REVERSED");
+        assertThat(payouts.resolve(id, "FAILED", "bob", "the bank sent it back").ready()).isFalse();
+        assertThat(payouts.resolve(id, "FAILED", "carol", "agreed").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        assertTrialBalance();
+    }
+
+    @Test
+    void rl4APaidResolutionSavedBeforeCashfreesReversedIsClearedNotActedOn() {
+        paidThenFailedThenSuccessThenAReturnAsked();
+        assertThat(payouts.resolve(id, "PAID", "bob", "the dashboard showed SUCCESS").ready()).isTrue(); // not yet acted on
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        assertThat(payouts.settleHeld(id)).as("the PAID given before the reversal was known is cleared").isEmpty();
+        assertThat(wallet("paid_out_paise")).as("never paid out on it").isZero();
+        assertThat(payouts.resolve(id, "FAILED", "bob", "the bank sent it back").ready()).isFalse();
+        assertThat(payouts.resolve(id, "FAILED", "carol", "agreed").ready()).isTrue();
+        assertThat(payouts.settleHeld(id)).contains("REVERSED");
+        assertAllAvailableAgain();
+        assertTrialBalance();
+    }
+
+    java.util.List<com.commdesk.ledger.analytics.PayoutAnalytics.PayoutMovement> statementMovements() {
+        var today = java.time.LocalDate.now(com.commdesk.ledger.analytics.Period.INDIA);
+        return new com.commdesk.ledger.analytics.PayoutAnalytics(dsl).movements("demo-community",
+                new com.commdesk.ledger.analytics.Period(today.minusDays(1), today.plusDays(1)));
+    }
+
+    @Test
+    void rl3ARelockHoldsReturnIsNotABankReversalInTheStatementOrItsJournal() {
+        // Review s6 R2-L3: the return that starts a relock hold was written and listed as "reversed by the bank".
+        paidThenFailedThenSuccessThenAReturnAsked();
+        var moves = statementMovements();
+        assertThat(moves).extracting(m -> m.kind()).containsExactly("PAYOUT_PAID", "PAYOUT_REVERSED");
+        assertThat(moves.get(1).heldForFinance()).as("the hold's return, no bank's reversal").isTrue();
+        assertThat(moves.get(0).heldForFinance()).isFalse();
+        assertThat(dsl.fetchValue("select description from journal where idempotency_key = ?", "payout_reversed:payout:" + id)
+                .toString()).contains("held for finance").doesNotContain("reversed by the bank");
+        // Keys unchanged: the hold's journals are the ones production already has.
+        assertThat(journalsKeyed("payout_reversed:payout:" + id)).isEqualTo(1);
+        assertThat(journalsKeyed("payout_failed:payout:" + id)).isEqualTo(1);
+        assertThat(journalsKeyed("payout_lock:payout_relock:" + id)).isEqualTo(1);
+        // Rows written before this change (their description says "reversed by the bank") are recognised the same way: the
+        // flag reads the journal's kind and transaction and the payout's journal ids, never the description.
+    }
+
+    @Test
+    void rl3ABanksReversalIsStillOne() {
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        var moves = statementMovements();
+        assertThat(moves).extracting(m -> m.kind()).containsExactly("PAYOUT_PAID", "PAYOUT_REVERSED");
+        assertThat(moves).noneMatch(m -> m.heldForFinance());
+    }
+
+    @Test
+    void oneDefinitionOfPaidOutServesTheSettlementAndTheInvariantsForARefusalHoldNoJournalShowsPaid() throws Exception {
+        // Left as found in s6: the invariant counted every refusal-held row as paid out, the settlement only one whose
+        // journals show a payment. A refusal hold whose payment journal is gone (legacy or damaged) was paid for one, not
+        // for the other.
+        paidThenSuccessThenFailed();
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).isEqualTo(owner);
+        asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).as("no journal shows it paid out").isZero();
+        assertThat(new LedgerInvariants(dsl).check().violations()).as("the invariant reads the row the same way: its PAID"
+                + " allocations have no paid-out payout").extracting(LedgerInvariants.Violation::invariant)
+                .contains("paid allocations equal each member's paid payouts");
+        // Finance settles it PAID (it moves nothing): PAID for both.
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).isEqualTo(owner);
+    }
+
+    /** The settlement row's version: every UPDATE of it (a refresh, even one that changes no value) writes a new one. */
+    String settlementVersion() {
+        return dsl.fetchValue("select xmin::text from settlement where settlement_id = 'stl_t'").toString();
+    }
+
+    @Test
+    void aLateAnswerOrLatePaidThatChangesNothingDoesNotRefreshTheSettlementAgain() {
+        // Left as found in s6: latePaid refreshed the settlement on every call and lateAnswer on every answer it told finance
+        // about, though nothing the settlement reads had changed.
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.refreshSettlement("stl_t");
+        String version = settlementVersion();
+        assertThat(payouts.latePaid(id, "TRANSFER_SUCCESS delivered again")).as("paid already").isTrue();
+        assertThat(settlementVersion()).as("latePaid on a paid payout").isEqualTo(version);
+        assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS again").action()).isEqualTo(LateAction.RECORDED);
+        assertThat(settlementVersion()).isEqualTo(version);
+        assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED").action())
+                .as("held for finance: the payout is open again").isEqualTo(LateAction.UNPOSTED);
+        assertThat(settlementVersion()).as("a hold changes the settlement: refreshed").isNotEqualTo(version);
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("APPROVED");
+        payouts.resolve(id, "PAID", "bob", "the bank confirms the credit");
+        assertThat(payouts.settleHeld(id)).contains("PAID");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("PAID");
+        version = settlementVersion();
+        assertThat(payouts.lateAnswer(id, "REJECTED", "INVALID_ACCOUNT_FAIL", "TRANSFER_REJECTED").action())
+                .as("told to finance by an event only").isEqualTo(LateAction.UNPOSTED);
+        assertThat(settlementVersion()).as("an event only").isEqualTo(version);
     }
 }

@@ -474,8 +474,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
             return false;
         }
         paid.increment();
-        log.warn("payout {}: {}; posted as paid (its own journals)", payoutId, detail);
-        payouts.refreshSettlement(payout(payoutId).settlementId());
+        log.warn("payout {}: {}; posted as paid (its own journals)", payoutId, detail); // the repository refreshed the settlement
         return true;
     }
 

@@ -26,6 +26,22 @@ final class Statements {
     static final String EARNINGS = "Earnings by role and member";
     static final String AMOUNT = "Amount";
 
+    /**
+     * A payout's line in the monthly statement: paid (out), reversed by the bank (back), or, for the return that starts a relock
+     * hold, returned and locked again for finance's review, which is no bank reversal (review s6 R2-L3).
+     */
+    static Row payoutLine(PayoutAnalytics.PayoutMovement m) {
+        boolean paid = "PAYOUT_PAID".equals(m.kind());
+        String what = paid ? "paid " : m.heldForFinance()
+                ? "returned and locked again for finance's review (Cashfree contradicted itself; not a bank reversal) "
+                : "reversed by the bank ";
+        return Row.of(m.payoutId() == null ? "journal " + m.journalId() : m.payoutId(), paid ? -m.amountPaise() : m.amountPaise(),
+                what + IndianMoney.ist(m.at()) + "; " + m.role() + "/" + m.userId()
+                        + "; status " + m.status() + "; UTR " + (m.bankUtr() == null ? "not reported" : m.bankUtr())
+                        + (m.cfTransferId() == null ? "" : "; Cashfree transfer " + m.cfTransferId())
+                        + "; journal " + m.journalId());
+    }
+
     static StatementDocument community(CommunityStatement s) {
         RevenueFigures f = s.figures();
         List<Section> sections = new ArrayList<>();
@@ -34,19 +50,12 @@ final class Statements {
                 Row.of("Net credited to members", f.netPaise()),
                 Row.of("Refunds and chargebacks taken from members", -f.refundMembersPaise()),
                 Row.of("Payouts paid", -s.payouts().paidPaise(), s.payouts().paid() + " payouts"),
-                Row.of("Payouts reversed by banks", s.payouts().reversedPaise(), s.payouts().reversed() + " payouts"),
+                Row.of("Payouts reversed by banks or held back for finance", s.payouts().reversedPaise(), s.payouts().reversed() + " payouts"),
                 Row.of("Closing balance", s.closingOwedPaise(), "at 00:00 IST on " + s.month().plusMonths(1).atDay(1)))));
         sections.add(payments(f));
         sections.add(refunds(f, s.refunds()));
         List<Row> payouts = new ArrayList<>();
-        for (PayoutAnalytics.PayoutMovement m : s.payoutLines()) {
-            boolean paid = "PAYOUT_PAID".equals(m.kind());
-            payouts.add(Row.of(m.payoutId() == null ? "journal " + m.journalId() : m.payoutId(), paid ? -m.amountPaise() : m.amountPaise(),
-                    (paid ? "paid " : "reversed by the bank ") + IndianMoney.ist(m.at()) + "; " + m.role() + "/" + m.userId()
-                            + "; status " + m.status() + "; UTR " + (m.bankUtr() == null ? "not reported" : m.bankUtr())
-                            + (m.cfTransferId() == null ? "" : "; Cashfree transfer " + m.cfTransferId())
-                            + "; journal " + m.journalId()));
-        }
+        for (PayoutAnalytics.PayoutMovement m : s.payoutLines()) payouts.add(payoutLine(m));
         sections.add(new Section(PAYOUTS, List.of(AMOUNT), payouts));
         List<Row> earnings = new ArrayList<>();
         for (ShareAnalytics.RoleShare role : s.shares()) {

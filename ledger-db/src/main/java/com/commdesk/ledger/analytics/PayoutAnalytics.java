@@ -81,9 +81,24 @@ public final class PayoutAnalytics {
                         r.get(12, OffsetDateTime.class), r.get(13, OffsetDateTime.class), r.get(14, String.class)));
     }
 
-    /** One money movement of a payout in a period: PAYOUT_PAID (out) or PAYOUT_REVERSED (back), with its journal. */
+    /**
+     * One money movement of a payout in a period: PAYOUT_PAID (out) or PAYOUT_REVERSED (back), with its journal.
+     * {@code heldForFinance}: a PAYOUT_REVERSED that is no bank's reversal but the first half of a relock hold (the money of a
+     * paid payout returned and locked again at once for finance, because Cashfree contradicted itself; review s6 F-M1, R2-L3).
+     */
     public record PayoutMovement(long journalId, String kind, OffsetDateTime at, long amountPaise, String payoutId, String role,
-                                 String userId, String status, String cfTransferId, String bankUtr) {}
+                                 String userId, String status, String cfTransferId, String bankUtr, boolean heldForFinance) {}
+
+    /**
+     * Whether the PAYOUT_REVERSED journal aliased {@code j} is a relock hold's return rather than a bank's reversal: its payout's
+     * relock ({@code payout_lock:payout_relock:<id>}) was written in the same transaction ({@code journal.tx_id}), which only
+     * PayoutRepository's hold does; a bank's REVERSED never locks again. Read from what every such journal already has, so
+     * rows written before this was asked are recognised too, and no journal key or content changes (review s6 R2-L3).
+     */
+    public static String heldForFinance(String j) {
+        return "(" + j + ".kind = 'PAYOUT_REVERSED' and exists (select 1 from payout h join journal l on l.journal_id = h.relock_journal_id"
+                + " where h.reversed_journal_id = " + j + ".journal_id and l.tx_id = " + j + ".tx_id))";
+    }
 
     /** Every payout paid or reversed in the period, in journal order (what a monthly statement lists). */
     public List<PayoutMovement> movements(String communityId, Period period) {
@@ -95,7 +110,8 @@ public final class PayoutAnalytics {
                        coalesce(pp.role, pr.role, qp.role, qr.role), coalesce(pp.user_id, pr.user_id, qp.user_id, qr.user_id),
                        coalesce(pp.status, pr.status, qp.status, qr.status),
                        coalesce(pp.cf_transfer_id, pr.cf_transfer_id, qp.cf_transfer_id, qr.cf_transfer_id),
-                       coalesce(pp.bank_utr, pr.bank_utr, qp.bank_utr, qr.bank_utr)
+                       coalesce(pp.bank_utr, pr.bank_utr, qp.bank_utr, qr.bank_utr),
+                       %held
                   from journal j
                   left join payout pp on j.kind = 'PAYOUT_PAID' and pp.paid_journal_id = j.journal_id
                   left join payout pr on j.kind = 'PAYOUT_REVERSED' and pr.reversed_journal_id = j.journal_id
@@ -105,9 +121,9 @@ public final class PayoutAnalytics {
                  where j.kind in ('PAYOUT_PAID', 'PAYOUT_REVERSED') and j.community_id = ?
                    and j.created_at >= cast(? as timestamptz) and j.created_at < cast(? as timestamptz)
                  order by j.journal_id
-                """, communityId, period.startInstant().toString(), period.endInstant().toString())
+                """.replace("%held", heldForFinance("j")), communityId, period.startInstant().toString(), period.endInstant().toString())
                 .map(r -> new PayoutMovement(r.get(0, Long.class), r.get(1, String.class), r.get(2, OffsetDateTime.class),
                         r.get(3, Long.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
-                        r.get(7, String.class), r.get(8, String.class), r.get(9, String.class)));
+                        r.get(7, String.class), r.get(8, String.class), r.get(9, String.class), r.get(10, Boolean.class)));
     }
 }

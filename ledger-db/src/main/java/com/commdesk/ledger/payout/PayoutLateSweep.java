@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Cashfree status says the money came back ({@link PayoutRepository#unpostedReturns}) and whose workflow is no longer
  * running is posted through {@link PayoutRepository#lateAnswer}, exactly as the webhook's late path would (idempotent: a
  * payout already reversed is no longer PAID, and every journal is keyed by the payout). A running workflow is left to
- * decide. In {@link Mode#LIST} nothing is posted: the candidates are counted and logged (ops read them from the API). The
+ * decide. In {@link Mode#LIST} nothing is posted and no workflow is asked about: the candidates are counted (ops read them
+ * from the API). The
  * worker runs it periodically ({@code commdesk.payouts.late-sweep-interval}, {@code commdesk.payouts.late-sweep-mode}).
  */
 public final class PayoutLateSweep {
@@ -55,8 +56,8 @@ public final class PayoutLateSweep {
     }
 
     /**
-     * What one sweep found: candidates, left to their running workflow, listed only ({@link Mode#LIST}), posted, and
-     * recorded for finance instead.
+     * What one sweep found: candidates, left to their running workflow, listed only ({@link Mode#LIST}: every candidate,
+     * whether or not its workflow still runs), posted, and recorded for finance instead.
      */
     public record Result(int found, int running, int listed, int posted, int unposted) {}
 
@@ -66,7 +67,14 @@ public final class PayoutLateSweep {
      */
     public Result sweep(int pageSize) {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1");
-        int running = 0, listed = 0, posted = 0, unposted = 0;
+        if (mode == Mode.LIST) {
+            // Lists only: one count, and no question to Temporal about each candidate's workflow, nor a log line for each, every
+            // pass, for a list that posts nothing (finance reads it at GET /api/v1/finance/payouts/late-returns, which lists a
+            // candidate whose workflow still runs too). The worker logs the pass's count.
+            int found = Math.toIntExact(payouts.unpostedReturnsCount());
+            return new Result(found, 0, found, 0, 0);
+        }
+        int running = 0, posted = 0, unposted = 0;
         Set<String> seen = new HashSet<>();
         PayoutRepository.LateCandidate after = null;
         List<PayoutRepository.LateCandidate> page;
@@ -78,13 +86,6 @@ public final class PayoutLateSweep {
                 if (!seen.add(p.payoutId())) continue;
                 if (workflowRunning.test(p.payoutId())) {
                     running++;
-                    continue;
-                }
-                if (mode == Mode.LIST) {
-                    listed++;
-                    log.warn("payout {}: Cashfree's recorded {} was never posted; listed only (late-sweep mode list): post it by"
-                            + " setting commdesk.payouts.late-sweep-mode=post once finance has reviewed the list", p.payoutId(),
-                            p.cashfreeStatus());
                     continue;
                 }
                 var done = payouts.lateAnswer(p.payoutId(), p.cashfreeStatus(), p.cashfreeStatus(), "recorded",
@@ -104,6 +105,6 @@ public final class PayoutLateSweep {
                 }
             }
         } while (page.size() == pageSize);
-        return new Result(seen.size(), running, listed, posted, unposted);
+        return new Result(seen.size(), running, 0, posted, unposted);
     }
 }

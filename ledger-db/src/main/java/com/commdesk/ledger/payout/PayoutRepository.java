@@ -369,14 +369,8 @@ public final class PayoutRepository {
             else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
             else status = "FAILED";
             var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
-            // Paid out per the journals: PAID, and a PAID payout on finance's list for Cashfree's refusal after its SUCCESS
-            // (its money stays paid out until finance decides; review L-4).
-            // Review s6 F-M1: a refusal hold counts only while its journals say the money is paid out (a relock hold's money
-            // is locked, not paid out).
-            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), PAYOUT.STATUS.eq("PAID")
-                            .or(PAYOUT.STATUS.eq("NEEDS_ATTENTION").and(PAYOUT.REFUSAL_AFTER_SUCCESS_AT.isNotNull())
-                                    .and(PAYOUT.PAID_JOURNAL_ID.isNotNull().and(PAYOUT.REVERSED_JOURNAL_ID.isNull())
-                                            .or(PAYOUT.RELOCK_PAID_JOURNAL_ID.isNotNull().and(PAYOUT.RELOCK_REVERSED_JOURNAL_ID.isNull())))))
+            // Paid out: the one definition the invariants use too (PAID_OUT_SQL; review L-4, s6 F-M1).
+            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), DSL.condition(PAID_OUT_SQL))
                     .fetchSingle(paidSum).longValueExact();
             // Complete while every payout is final; a payout reopened for finance (a ledger hold) makes it open again, so
             // completed_at says when it last became complete, never "complete" beside an open status (review L-4).
@@ -712,7 +706,10 @@ public final class PayoutRepository {
          * ({@link #holdForFinance}; review s6 F-M1).
          */
         HELD,
-        /** Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance. */
+        /**
+         * Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance; or finance settled the ledger's hold PAID
+         * already (a retried request is answered with that decision, nothing written; review s6 R2-L2).
+         */
         UNCHANGED
     }
 
@@ -774,6 +771,13 @@ public final class PayoutRepository {
      */
     private PaidAction holdPaid(DSLContext tx, PayoutRecord p, String why) {
         if (heldBy(p) != null && "NEEDS_ATTENTION".equals(p.getStatus())) return PaidAction.HELD;
+        PaidAction decided = decidedByFinance(p);
+        if (decided != null) {
+            // Held once and settled by finance since (settleHeld): a retry of the call that held it (its answer lost) is answered
+            // with finance's decision and moves nothing; it never reopens it (review s6 R2-L2: a relock hold settled PAID was
+            // held again as a refusal hold, back on finance's list). Only Cashfree's own REVERSED moves it again (reversePaid).
+            return decided;
+        }
         if ("PAID".equals(p.getStatus()) && p.getRefusalAfterSuccessAt() == null && p.getCashfreeSuccessAt() != null
                 && !"REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p)) {
             if ("SUCCESS".equals(p.getCashfreeStatus()) || p.getRelockJournalId() != null) {
@@ -789,7 +793,7 @@ public final class PayoutRepository {
                 return PaidAction.HELD;
             }
             if (refusedByCashfree(p.getCashfreeStatus())) {
-                reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)");
+                reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)", true);
                 holdForFinance(tx, require(tx, p.getPayoutId()), why + "; Cashfree said " + p.getCashfreeStatus()
                         + " and then SUCCESS at " + p.getCashfreeSuccessAt());
                 return PaidAction.HELD;
@@ -799,6 +803,22 @@ public final class PayoutRepository {
                 + ", Cashfree's record " + p.getCashfreeStatus() + (p.getRefusalAfterSuccessAt() == null ? ""
                 : ", held for finance once already") + ")");
         return PaidAction.UNCHANGED;
+    }
+
+    /**
+     * What finance decided for a payout the ledger held and {@link #settleHeld} settled, as the answer to a hold or return
+     * request: PAID (the money stays paid out) is {@link PaidAction#UNCHANGED}, REVERSED (it came back) is
+     * {@link PaidAction#ALREADY_REVERSED}; null when the payout was never held, or its hold is not settled.
+     */
+    static PaidAction decidedByFinance(PayoutRecord p) {
+        if (heldBy(p) == null) return null;
+        boolean ready = "PAID".equals(p.getResolutionOutcome()) || p.getResolutionConfirmedBy() != null;
+        if (!ready) return null;
+        return switch (p.getStatus()) {
+            case "PAID" -> PaidAction.UNCHANGED;
+            case "REVERSED" -> PaidAction.ALREADY_REVERSED;
+            default -> null;
+        };
     }
 
     /** Whether the payout's member owes money (a receivable), read in the caller's transaction. */
@@ -815,6 +835,15 @@ public final class PayoutRepository {
      * Returns whether money moved now (false: returned by an earlier call).
      */
     private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason) {
+        return reversePaid(tx, p, reason, false);
+    }
+
+    /**
+     * As {@link #reversePaid(DSLContext, PayoutRecord, String)}; {@code forHold}: no bank sent it back, the return is the first
+     * half of a relock hold ({@link #holdPaid}), and its journals say so (review s6 R2-L3: statements showed a bank reversal
+     * that never happened). Descriptions only: keys and content hashes are the same either way.
+     */
+    private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason, boolean forHold) {
             String payoutId = p.getPayoutId();
             boolean moved = true;
             if (p.getReversedJournalId() == null) {
@@ -822,24 +851,27 @@ public final class PayoutRepository {
                     throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
                 }
                 long reversed = movements.payoutMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " reversed by the bank after success: " + reason);
-                String back = "payout " + payoutId + " returned to available after reversal: " + reason;
+                        forHold ? "payout " + payoutId + " returned to be held for finance (no bank reversal; Cashfree contradicted"
+                                + " itself): " + reason
+                                : "payout " + payoutId + " reversed by the bank after success: " + reason);
+                String back = forHold ? "payout " + payoutId + " returned, to be locked again for finance: " + reason
+                        : "payout " + payoutId + " returned to available after reversal: " + reason;
                 if (p.getRelockJournalId() == null) {
                     long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
                     tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
                             .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 } else {
                     // Released once already, locked again for a late SUCCESS: this is the second release, by its own key.
-                    long failed = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(), back);
+                    long failed = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
                     tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
                             .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
                 }
             } else if (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null) {
                 // Paid, returned, locked again and paid again on finance's confirmation (review M2): this reversal returns the
                 // second payment, by the relock round's own journals.
-                long reversed = movements.reverseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                long reversed = movements.relockRoundMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " paid again, reversed by the bank: " + reason);
-                long failed = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+                long failed = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " returned to available after the second payment's reversal: " + reason);
                 tx.update(PAYOUT).set(PAYOUT.RELOCK_REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
@@ -958,10 +990,31 @@ public final class PayoutRepository {
      * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
     public boolean latePaid(String payoutId, String detail) {
-        boolean paid = ledger.inTransaction(tx -> latePaid(tx, require(tx, payoutId), detail));
-        // Paid, or held for finance (open again): the settlement's totals follow either way.
-        payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
-        return paid;
+        Changed<Boolean> paid = ledger.inTransaction(tx -> changing(tx, payoutId, p -> latePaid(tx, p, detail)));
+        // Paid, or held for finance (open again): the settlement's totals follow; a retry that found it paid, or an event
+        // only, changes nothing the settlement reads, so it is not refreshed again.
+        if (paid.changed()) refreshSettlement(paid.settlementId());
+        return paid.value();
+    }
+
+    /** What an action on a payout answered, and whether it changed anything its settlement's status and totals are made of. */
+    private record Changed<T>(T value, boolean changed, String settlementId) {}
+
+    /**
+     * Runs {@code action} on the payout read under its row lock and tells whether it changed what {@link #refreshSettlement}
+     * reads of it ({@link #settlementInputs}), read again under the same lock afterwards.
+     */
+    private static <T> Changed<T> changing(DSLContext tx, String payoutId, java.util.function.Function<PayoutRecord, T> action) {
+        PayoutRecord before = require(tx, payoutId);
+        List<Object> in = settlementInputs(before);
+        T value = action.apply(before);
+        return new Changed<>(value, !in.equals(settlementInputs(require(tx, payoutId))), before.getSettlementId());
+    }
+
+    /** What {@link #refreshSettlement} reads of a payout: its status and what {@link #PAID_OUT_SQL} reads. */
+    private static List<Object> settlementInputs(PayoutRecord p) {
+        return java.util.Arrays.asList(p.getStatus(), p.getAmountPaise(), p.getRefusalAfterSuccessAt(), p.getPaidJournalId(),
+                p.getReversedJournalId(), p.getRelockPaidJournalId(), p.getRelockReversedJournalId());
     }
 
     /** {@link #latePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
@@ -1007,7 +1060,7 @@ public final class PayoutRepository {
             var paid = tx.update(PAYOUT);
             Long relock = null;
             if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
-                relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+                relock = movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
                         "payout " + payoutId + " paid after all: locked again");
                 paid.set(PAYOUT.RELOCK_JOURNAL_ID, relock);
             }
@@ -1044,7 +1097,7 @@ public final class PayoutRepository {
             event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; finance decided this payout's contradiction already: nothing moved");
             return;
         }
-        long relock = movements.relockForLatePayment(tx, payoutId, member(p), p.getAmountPaise(),
+        long relock = movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
                 "payout " + payoutId + " held for finance: " + why);
         String reason = why + "; the money is locked again until finance resolves it";
         tx.update(PAYOUT).set(PAYOUT.RELOCK_JOURNAL_ID, relock).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
@@ -1126,7 +1179,7 @@ public final class PayoutRepository {
                     paid.set(PAYOUT.PAID_JOURNAL_ID, journal);
                 } else {
                     // Paid once, returned (REVERSED), locked again on Cashfree's SUCCESS: the member has it again (review M2).
-                    long journal = movements.payAfterRelock(tx, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId
+                    long journal = movements.relockRoundMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId
                             + " paid again: confirmed by finance after the first payment was returned and Cashfree said SUCCESS");
                     paid.set(PAYOUT.RELOCK_PAID_JOURNAL_ID, journal);
                 }
@@ -1140,7 +1193,7 @@ public final class PayoutRepository {
                 setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
-            long back = movements.releaseAfterRelock(tx, payoutId, member(p), p.getAmountPaise(),
+            long back = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
                     "payout " + payoutId + " held for finance, confirmed failed by " + by);
             tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
@@ -1180,7 +1233,18 @@ public final class PayoutRepository {
         return null;
     }
 
-    /** The member has the payout's money now: a payment (first, or the relock's) not sent back. */
+    /**
+     * A payout row whose money is paid out, as SQL over the columns of {@code payout} (unqualified): PAID, or a PAID payout on
+     * finance's list for Cashfree's refusal after its SUCCESS (a refusal hold: the money stays paid out until finance decides,
+     * review L-4) whose journals say it is paid out ({@link #paidOutNow}: a payment not sent back; review s6 F-M1). The one
+     * definition the settlement's {@code paid_paise} ({@link #refreshSettlement}) and the invariant "paid allocations equal
+     * each member's paid payouts" (LedgerInvariants) both use: they used to differ on a refusal hold no journal shows paid.
+     */
+    public static final String PAID_OUT_SQL = "(status = 'PAID' or (status = 'NEEDS_ATTENTION' and refusal_after_success_at is not null"
+            + " and ((paid_journal_id is not null and reversed_journal_id is null)"
+            + " or (relock_paid_journal_id is not null and relock_reversed_journal_id is null))))";
+
+    /** The member has the payout's money now: a payment (first, or the relock's) not sent back; {@link #PAID_OUT_SQL}'s journal part. */
     static boolean paidOutNow(PayoutRecord p) {
         return (p.getPaidJournalId() != null && p.getReversedJournalId() == null)
                 || (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null);
@@ -1199,6 +1263,10 @@ public final class PayoutRepository {
             return "PAID".equals(outcome) || paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to return";
         }
         if ("PAID".equals(outcome)) {
+            if ("REVERSED".equals(p.getCashfreeStatus())) {
+                // Review s6 R2-L4: the bank sent the transfer back; paying the relocked money would pay out money that came back.
+                return "Cashfree said REVERSED: the bank sent the transfer back, so it cannot be confirmed paid (confirm it failed)";
+            }
             if (p.getPaidJournalId() == null) return null;
             if (p.getReversedJournalId() == null) return "its first payment was never returned: paying the relocked money would pay it twice";
             if (p.getRelockPaidJournalId() != null) return "its relocked money was paid already (relock_paid_journal_id)";
@@ -1243,20 +1311,19 @@ public final class PayoutRepository {
      * totals are refreshed after a post. A transient database failure is thrown (Cashfree delivers again; the sweep retries).
      */
     public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
-        LateAnswer done;
+        Changed<LateAnswer> done;
         try {
-            done = ledger.inTransaction(tx -> lateAnswer(tx, require(tx, payoutId), before, status, code, detail));
+            done = ledger.inTransaction(tx -> changing(tx, payoutId, p -> lateAnswer(tx, p, before, status, code, detail)));
         } catch (LedgerException e) {
             if (e.retryable()) throw e;
             // Once per payout and reason: the sweep meets the same refusal on every pass (and Cashfree may deliver again).
             recordEventOnce(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
         }
-        if (done.action() != LateAction.RECORDED) {
-            // Posted, or held for finance (the payout is open again): the settlement's totals follow.
-            payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
-        }
-        return done;
+        // Posted, or held for finance (the payout is open again): the settlement's totals follow. An answer only recorded, or
+        // told to finance by an event, changes nothing the settlement reads: not refreshed again.
+        if (done.changed()) refreshSettlement(done.settlementId());
+        return done.value();
     }
 
     private LateAnswer lateAnswer(DSLContext tx, PayoutRecord p, String before, String status, String code, String detail) {
@@ -1282,6 +1349,9 @@ public final class PayoutRepository {
             reversePaid(tx, p, "late REVERSED " + code + " while on finance's list (Cashfree's refusal after its SUCCESS)");
             return new LateAnswer(LateAction.POSTED, "late REVERSED posted: settles the payout held for finance");
         }
+        if ("REVERSED".equals(status) && "NEEDS_ATTENTION".equals(now) && heldBy(p) == Hold.RELOCK) {
+            return reversedWhileRelocked(tx, p, code, detail);
+        }
         if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
             // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
             // its markPaid, never by the resolve endpoint), and Cashfree has never said SUCCESS (cashfree_success_at, sticky:
@@ -1306,6 +1376,37 @@ public final class PayoutRepository {
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
         }
         return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
+    }
+
+    /** How a relock hold's reason starts once Cashfree said REVERSED for it ({@link #reversedWhileRelocked}). */
+    static final String REVERSED_WHILE_HELD = "Cashfree said REVERSED while the payout was held for finance";
+
+    /**
+     * Cashfree's REVERSED for a payout held by a relock ({@link #holdForFinance}; review s6 R2-L4: it was only recorded). The
+     * money is locked already, so nothing has to move to keep it from being paid twice; what changes is what finance can
+     * decide: the bank sent the transfer back, so the money is not with the member and "confirm paid" would pay out money
+     * that came back ({@link #unsettleable} refuses PAID from now on; FAILED, by two, returns it). The payout stays on
+     * finance's list with the reversal as its reason (and an event), and a PAID resolution saved but not yet acted on is
+     * cleared (kept in the events): it was given before the reversal was known. Once: a redelivery changes nothing.
+     */
+    private LateAnswer reversedWhileRelocked(DSLContext tx, PayoutRecord p, String code, String detail) {
+        String payoutId = p.getPayoutId();
+        if (p.getReason() == null || !p.getReason().startsWith(REVERSED_WHILE_HELD)) {
+            String reason = REVERSED_WHILE_HELD + " (" + code + "): the bank sent the transfer back, so it cannot be confirmed"
+                    + " paid; confirm it failed (two people) to return the money, which stays locked until then. Held because: "
+                    + p.getReason();
+            var update = tx.update(PAYOUT).set(PAYOUT.REASON, reason).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime());
+            if ("PAID".equals(p.getResolutionOutcome())) {
+                update = update.setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY)
+                        .setNull(PAYOUT.RESOLUTION_CONFIRMED_BY);
+            }
+            update.where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
+            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": REVERSED " + code + " for a payout held for finance;"
+                    + " its money stays locked until finance confirms it failed"
+                    + ("PAID".equals(p.getResolutionOutcome()) ? " (the PAID resolution by " + p.getResolutionRequestedBy()
+                    + ", given before the reversal was known, is cleared)" : ""));
+        }
+        return new LateAnswer(LateAction.UNPOSTED, "held for finance: Cashfree said REVERSED; confirm it failed to return the money");
     }
 
     /**
