@@ -1054,4 +1054,24 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
                 .as("told to finance by an event only").isEqualTo(LateAction.UNPOSTED);
         assertThat(settlementVersion()).as("an event only").isEqualTo(version);
     }
+
+    @Test
+    void aRetriedLateAnswerRepairsASettlementWhoseRefreshWasLost() throws Exception {
+        // Review s7 L2: the hold committed, then the settlement's refresh failed (a failover); Cashfree delivers again. The
+        // retry finds the payout unchanged, and must still bring the settlement's totals up to date (it did before the
+        // refresh became "only on change").
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.refreshSettlement("stl_t");
+        assertThat(payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED").action()).isEqualTo(LateAction.UNPOSTED);
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).isEqualTo("APPROVED");
+        // The refresh that followed the hold, lost: the row still says what it said before.
+        asOwner("update settlement set status = 'PAID', completed_at = now() where settlement_id = ?", "stl_t");
+        payouts.lateAnswer(id, "FAILED", "BENEFICIARY_BANK_OFFLINE", "TRANSFER_FAILED delivered again");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).as("repaired by the retry").isEqualTo("APPROVED");
+        assertThat(payouts.settlement("stl_t").orElseThrow().completedAt()).isNull();
+        asOwner("update settlement set status = 'PAID', completed_at = now() where settlement_id = ?", "stl_t");
+        payouts.latePaid(id, "TRANSFER_SUCCESS delivered again");
+        assertThat(payouts.settlement("stl_t").orElseThrow().status()).as("repaired by latePaid's retry").isEqualTo("APPROVED");
+    }
 }

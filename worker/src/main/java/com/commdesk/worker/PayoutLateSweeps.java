@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * workflow, is posted, or only listed: {@code commdesk.payouts.late-sweep-mode} ({@code PAYOUTS_LATE_SWEEP_MODE}) is
  * {@code list} unless set to {@code post} (fail closed: a first deploy over old data lists before it moves money; ops and
  * finance read the list at {@code GET /api/v1/finance/payouts/late-returns}, docs/payouts.md).
- * {@code commdesk.payouts.late.unposted} (gauge): such payouts found by the last sweep and not posted (listed only,
- * or could not be posted; alert if it stays above 0); {@code commdesk.payouts.late.swept} counts the posts.
+ * {@code commdesk.payouts.late.unposted} (gauge): such payouts found by the last sweep and not posted (mode list: every
+ * candidate, its workflow running or not; mode post: could not be posted; alert if it stays above 0); {@code commdesk.payouts.late.swept} counts the posts.
  */
 @Component
 public class PayoutLateSweeps {
@@ -46,8 +46,9 @@ public class PayoutLateSweeps {
         }
         this.batch = batch;
         Gauge.builder("commdesk.payouts.late.unposted", unposted, AtomicInteger::get)
-                .description("PAID payouts whose recorded Cashfree answer (REVERSED, or FAILED after a confirm-paid) no workflow posted,"
-                        + " found by the last sweep and not posted by it: listed only (mode list) or refused (alert if it stays above 0)")
+                .description("PAID payouts whose recorded Cashfree answer (REVERSED, or FAILED after a confirm-paid) is not posted,"
+                        + " found by the last sweep and not posted by it: every candidate in mode list (its workflow may still be"
+                        + " running), or refused in mode post (alert if it stays above 0)")
                 .register(metrics);
         this.swept = Counter.builder("commdesk.payouts.late.swept")
                 .description("Cashfree answers accepted by a payout workflow that ended without acting on them, posted by the sweep")

@@ -374,10 +374,15 @@ public final class PayoutRepository {
                     .fetchSingle(paidSum).longValueExact();
             // Complete while every payout is final; a payout reopened for finance (a ledger hold) makes it open again, so
             // completed_at says when it last became complete, never "complete" beside an open status (review L-4).
+            // Written only where a value differs: a refresh that changes nothing writes no row version (late answers refresh
+            // on every delivery, so that a retry repairs a lost refresh; review s7 L2).
             tx.update(SETTLEMENT).set(SETTLEMENT.STATUS, status).set(SETTLEMENT.PAID_PAISE, paid)
                     .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime())
                             : DSL.castNull(SETTLEMENT.COMPLETED_AT))
-                    .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
+                    .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId))
+                    .and(SETTLEMENT.STATUS.isDistinctFrom(status).or(SETTLEMENT.PAID_PAISE.isDistinctFrom(paid))
+                            .or(open == 0 ? SETTLEMENT.COMPLETED_AT.isNull() : SETTLEMENT.COMPLETED_AT.isNotNull()))
+                    .execute();
             return status;
         });
     }
@@ -990,32 +995,18 @@ public final class PayoutRepository {
      * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
      */
     public boolean latePaid(String payoutId, String detail) {
-        Changed<Boolean> paid = ledger.inTransaction(tx -> changing(tx, payoutId, p -> latePaid(tx, p, detail)));
-        // Paid, or held for finance (open again): the settlement's totals follow; a retry that found it paid, or an event
-        // only, changes nothing the settlement reads, so it is not refreshed again.
-        if (paid.changed()) refreshSettlement(paid.settlementId());
+        Answered<Boolean> paid = ledger.inTransaction(tx -> {
+            PayoutRecord p = require(tx, payoutId);
+            return new Answered<>(latePaid(tx, p, detail), p.getSettlementId());
+        });
+        // Every time, a retry too: if the refresh after an earlier delivery's post was lost (a failover between the two
+        // transactions), this one repairs it (review s7 L2). It writes only what differs (refreshSettlement).
+        refreshSettlement(paid.settlementId());
         return paid.value();
     }
 
-    /** What an action on a payout answered, and whether it changed anything its settlement's status and totals are made of. */
-    private record Changed<T>(T value, boolean changed, String settlementId) {}
-
-    /**
-     * Runs {@code action} on the payout read under its row lock and tells whether it changed what {@link #refreshSettlement}
-     * reads of it ({@link #settlementInputs}), read again under the same lock afterwards.
-     */
-    private static <T> Changed<T> changing(DSLContext tx, String payoutId, java.util.function.Function<PayoutRecord, T> action) {
-        PayoutRecord before = require(tx, payoutId);
-        List<Object> in = settlementInputs(before);
-        T value = action.apply(before);
-        return new Changed<>(value, !in.equals(settlementInputs(require(tx, payoutId))), before.getSettlementId());
-    }
-
-    /** What {@link #refreshSettlement} reads of a payout: its status and what {@link #PAID_OUT_SQL} reads. */
-    private static List<Object> settlementInputs(PayoutRecord p) {
-        return java.util.Arrays.asList(p.getStatus(), p.getAmountPaise(), p.getRefusalAfterSuccessAt(), p.getPaidJournalId(),
-                p.getReversedJournalId(), p.getRelockPaidJournalId(), p.getRelockReversedJournalId());
-    }
+    /** What an action on a payout answered, and the payout's settlement (refreshed after the action's transaction). */
+    private record Answered<T>(T value, String settlementId) {}
 
     /** {@link #latePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
     private boolean latePaid(DSLContext tx, PayoutRecord p, String detail) {
@@ -1311,18 +1302,21 @@ public final class PayoutRepository {
      * totals are refreshed after a post. A transient database failure is thrown (Cashfree delivers again; the sweep retries).
      */
     public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
-        Changed<LateAnswer> done;
+        Answered<LateAnswer> done;
         try {
-            done = ledger.inTransaction(tx -> changing(tx, payoutId, p -> lateAnswer(tx, p, before, status, code, detail)));
+            done = ledger.inTransaction(tx -> {
+                PayoutRecord p = require(tx, payoutId);
+                return new Answered<>(lateAnswer(tx, p, before, status, code, detail), p.getSettlementId());
+            });
         } catch (LedgerException e) {
             if (e.retryable()) throw e;
             // Once per payout and reason: the sweep meets the same refusal on every pass (and Cashfree may deliver again).
             recordEventOnce(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
             return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
         }
-        // Posted, or held for finance (the payout is open again): the settlement's totals follow. An answer only recorded, or
-        // told to finance by an event, changes nothing the settlement reads: not refreshed again.
-        if (done.changed()) refreshSettlement(done.settlementId());
+        // Posted, or held for finance (the payout is open again): the settlement's totals follow. Every time, so a retry
+        // repairs a refresh an earlier delivery lost (review s7 L2); refreshSettlement writes only what differs.
+        refreshSettlement(done.settlementId());
         return done.value();
     }
 
