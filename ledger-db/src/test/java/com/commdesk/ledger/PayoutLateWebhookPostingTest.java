@@ -860,8 +860,13 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
 
     /** The one-off query docs/payouts.md gives finance for payouts inside their reversal window at the deploy (review s6 L-1). */
     static String inWindowRefusalsQuery() throws java.io.IOException {
+        return documentedQuery("payouts-in-window-refusals");
+    }
+
+    /** A query docs/payouts.md gives finance, by the name on its first line ({@code -- <name>: ...}). */
+    static String documentedQuery(String name) throws java.io.IOException {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "payouts.md"));
-        int at = doc.indexOf("-- payouts-in-window-refusals");
+        int at = doc.indexOf("-- " + name);
         assertThat(at).as("the query is in docs/payouts.md").isPositive();
         return doc.substring(doc.indexOf('\n', at) + 1, doc.indexOf("```", at)).trim().replaceAll(";$", "");
     }
@@ -956,6 +961,19 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
         assertAllAvailableAgain();
         assertTrialBalance();
+    }
+
+    @Test
+    void theDocumentedQueryFindsARelockHeldPayoutWhoseReversedWasOnlyRecordedUntilItIsMarked() throws Exception {
+        // Review s7 L3: a REVERSED that reached the payout only as a record (signalled while the workflow's hold ran, or
+        // before R2-L4's change) leaves finance's list without the reversal; docs/payouts.md's query finds it.
+        String query = documentedQuery("relock-held payouts Cashfree said REVERSED for");
+        paidThenFailedThenSuccessThenAReturnAsked(); // a relock hold
+        assertThat(dsl.fetch(query)).as("Cashfree has not said REVERSED").isEmpty();
+        payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
+        assertThat(dsl.fetch(query)).extracting(r -> r.get("payout_id", String.class)).containsExactly(id);
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED delivered again");
+        assertThat(dsl.fetch(query)).as("its reason says so now").isEmpty();
     }
 
     @Test
