@@ -163,7 +163,8 @@ public final class DevStack implements AutoCloseable {
             started.put("Identity", "embedded OAuth2/OIDC provider (Spring Authorization Server) at " + issuer
                     + "\n    dev users (password " + DevIdentities.DEV_PASSWORD + ", DEV ONLY):\n" + DevIdentities.banner()
                     + "    client_credentials: " + DevIdentities.APP_CLIENT_ID + " / " + DevIdentities.APP_CLIENT_SECRET
-                    + " (PAYMENT_SERVICE); dashboard: " + DevIdentities.DASHBOARD_CLIENT_ID + " (code + PKCE)");
+                    + " (PAYMENT_SERVICE), " + DevIdentities.PROMETHEUS_CLIENT_ID + " / " + DevIdentities.PROMETHEUS_CLIENT_SECRET
+                    + " (OPS: Prometheus' scrape of the API); dashboard: " + DevIdentities.DASHBOARD_CLIENT_ID + " (code + PKCE)");
         } else {
             started.put("Identity", "configured OIDC issuer " + issuer);
         }

@@ -26,8 +26,8 @@ final class AppJvm implements AutoCloseable {
     private final ProcessBuilder command;
     private volatile Process process;
     private volatile PrometheusText lastScrape;
-    /** The bearer token the scrape sends (the API's /actuator/prometheus needs PLATFORM_ADMIN or OPS); null for a worker. */
-    private volatile String scrapeToken;
+    /** The bearer tokens the scrape sends (the API's /actuator/prometheus needs PLATFORM_ADMIN or OPS); null for a worker. */
+    private volatile java.util.function.Supplier<String> scrapeToken;
     private int refusals;
 
     private AppJvm(String name, int port, Path log, ProcessBuilder command) {
@@ -115,10 +115,10 @@ final class AppJvm implements AutoCloseable {
     }
 
     /**
-     * Scrapes send {@code token} as a bearer token, as Prometheus' scrape of a production API must: the API serves
+     * Scrapes send a token of {@code token} as a bearer token, as Prometheus' scrape of a production API must: the API serves
      * /actuator/prometheus to PLATFORM_ADMIN and OPS only (SecurityConfiguration.RULES); the worker's is unauthenticated.
      */
-    AppJvm scrapeWithToken(String token) {
+    AppJvm scrapeWithToken(java.util.function.Supplier<String> token) {
         this.scrapeToken = token;
         return this;
     }
@@ -128,7 +128,15 @@ final class AppJvm implements AutoCloseable {
      * as a failed Prometheus scrape.
      */
     PrometheusText scrapeNow() {
-        HttpResponse<String> r = process.isAlive() ? get("/actuator/prometheus", scrapeToken) : null;
+        String bearer = null;
+        if (scrapeToken != null) {
+            try {
+                bearer = scrapeToken.get();
+            } catch (RuntimeException e) {
+                return null; // no token, no scrape: as Prometheus' oauth2 scrape fails when the token endpoint refuses
+            }
+        }
+        HttpResponse<String> r = process.isAlive() ? get("/actuator/prometheus", bearer) : null;
         if (r == null || r.statusCode() != 200) return null;
         lastScrape = PrometheusText.parse(r.body());
         return lastScrape;

@@ -104,10 +104,11 @@ final class FailureRig implements AutoCloseable {
         double infraUp = (System.nanoTime() - t0) / 1e9;
         api = AppJvm.api("api", appEnv, SETTINGS, dir);
         // Prometheus scrapes the API with a token of the OPS role (/actuator/prometheus is not public: SecurityConfiguration),
-        // here one the dev stack's issuer signs, valid for the whole suite; without it every scrape of the API was refused
-        // and the alert probe saw no series of the API at all (issue 14).
-        api.scrapeWithToken(SharedStack.mintedToken(infra, "prometheus-scraper", List.of("OPS"), List.of(),
-                java.time.Instant.now(), Duration.ofHours(12)));
+        // here as a deployed Prometheus does: tokens of the dev stack's Prometheus client (commdesk-prometheus, OPS only) by
+        // client_credentials, fetched again before each expires; without a token every scrape of the API was refused and
+        // the alert probe saw no series of the API at all (issue 14).
+        api.scrapeWithToken(new ClientCredentials(infra.issuer(), com.commdesk.dev.auth.DevIdentities.PROMETHEUS_CLIENT_ID,
+                com.commdesk.dev.auth.DevIdentities.PROMETHEUS_CLIENT_SECRET));
         for (int i = 0; i < FLEET_SIZE; i++) startWorker();
         simulator().setWebhookUrl(java.net.URI.create(apiUrl("/webhooks/cashfree/pg")));
         simulator().payouts().setWebhookUrl(java.net.URI.create(apiUrl("/webhooks/cashfree/payouts")));

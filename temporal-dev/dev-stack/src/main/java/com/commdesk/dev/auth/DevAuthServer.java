@@ -100,6 +100,15 @@ public class DevAuthServer {
                 .clientSettings(ClientSettings.builder().setting(CLIENT_ROLES_SETTING, DevIdentities.APP_CLIENT_ROLES).build())
                 .tokenSettings(tokens)
                 .build();
+        RegisteredClient prometheus = RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(DevIdentities.PROMETHEUS_CLIENT_ID)
+                .clientSecret(encoder.encode(DevIdentities.PROMETHEUS_CLIENT_SECRET))
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .clientSettings(ClientSettings.builder().setting(CLIENT_ROLES_SETTING, DevIdentities.PROMETHEUS_CLIENT_ROLES).build())
+                .tokenSettings(tokens)
+                .build();
         // Loopback redirect URIs: the port may differ (RFC 8252), so the dashboard and Swagger UI work on any API port.
         RegisteredClient dashboard = RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(DevIdentities.DASHBOARD_CLIENT_ID)
@@ -113,7 +122,7 @@ public class DevAuthServer {
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
                 .tokenSettings(tokens)
                 .build();
-        return new InMemoryRegisteredClientRepository(app, dashboard);
+        return new InMemoryRegisteredClientRepository(app, prometheus, dashboard);
     }
 
     /** Access tokens say who (sub), what roles, and which communities an owner owns. */

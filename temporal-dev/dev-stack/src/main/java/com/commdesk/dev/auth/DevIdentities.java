@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The dev stack's users and clients. DEVELOPMENT ONLY: the passwords and the client secret below are
+ * The dev stack's users and clients. DEVELOPMENT ONLY: the passwords and the client secrets below are
  * public, fixed values (like the Cashfree simulator's), never used outside the dev stack; a real
  * deployment gets its users, clients and roles from its own OIDC provider (README "Identity and roles").
  */
@@ -19,6 +19,14 @@ public final class DevIdentities {
     public static final String APP_CLIENT_ID = "commdesk-app";
     public static final String APP_CLIENT_SECRET = "dev-app-secret-not-a-secret";
     public static final List<String> APP_CLIENT_ROLES = List.of("PAYMENT_SERVICE");
+
+    /**
+     * Prometheus' client: client_credentials → OPS, the role the API's /actuator/prometheus asks for, as a production
+     * identity provider must issue it to the scrape (docs/operations.md, "Metrics"; ops/README.md).
+     */
+    public static final String PROMETHEUS_CLIENT_ID = "commdesk-prometheus";
+    public static final String PROMETHEUS_CLIENT_SECRET = "dev-prometheus-secret-not-a-secret";
+    public static final List<String> PROMETHEUS_CLIENT_ROLES = List.of("OPS");
 
     /** Public client for people (the dashboard, Swagger UI): authorization code + PKCE, login page. */
     public static final String DASHBOARD_CLIENT_ID = "commdesk-dashboard";
