@@ -7,6 +7,7 @@ import com.commdesk.activities.cashfree.CashfreeRefunds;
 import com.commdesk.workflows.refund.CashfreeRefundState;
 import com.commdesk.workflows.refund.RefundFailures;
 import com.commdesk.workflows.refund.RefundRequest;
+import com.commdesk.workflows.refund.RefundStatusEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Optional;
@@ -107,5 +108,38 @@ class RefundCashfreeAnswerTest {
         atCashfree = new CashfreeRefunds.CashfreeRefund("rf-43", "cf-78", ORDER, 1L, "SUCCESS");
         assertThatThrownBy(() -> activities.cashfreeStatus(another, ORDER)).satisfies(RefundCashfreeAnswerTest::isTheMismatch);
         assertThat(mismatchesCounted()).isEqualTo(2);
+    }
+
+    // ---- a REFUND_STATUS webhook is a trigger: Cashfree's record, checked the same way, is the answer ----------------------
+
+    static RefundStatusEvent webhook(String status) {
+        return new RefundStatusEvent("evt-1", "cf-77", status);
+    }
+
+    @Test
+    void aSuccessWebhookForARefundCashfreeHoldsForAnotherAmountIsTheMismatch() {
+        atCashfree = record(ORDER, 260_000L, "SUCCESS");
+        assertThatThrownBy(() -> activities.confirmOutcome(ours, ORDER, webhook("SUCCESS")))
+                .satisfies(RefundCashfreeAnswerTest::isTheMismatch);
+    }
+
+    @Test
+    void aSuccessWebhookIsAnsweredWithWhatCashfreesRecordSaysNow() {
+        atCashfree = record(ORDER, 250_000L, "SUCCESS");
+        assertThat(activities.confirmOutcome(ours, ORDER, webhook("SUCCESS"))).isEqualTo(new CashfreeRefundState("cf-77", "SUCCESS"));
+        atCashfree = record(ORDER, 250_000L, "PENDING"); // the record does not say so (yet): no outcome
+        assertThat(activities.confirmOutcome(ours, ORDER, webhook("SUCCESS")).status()).isEqualTo("PENDING");
+        atCashfree = null; // Cashfree has no such refund: no outcome either
+        assertThat(activities.confirmOutcome(ours, ORDER, webhook("SUCCESS")).status()).isEqualTo(CashfreeRefundState.NOT_FOUND);
+    }
+
+    @Test
+    void aFailedWebhookIsTakenWhereTheRecordIsOursButItsStatusCannotBeRead() {
+        // The SDK reads FAILED as UNKNOWN; the record is ours (order and amount), so the signed webhook's FAILED stands.
+        atCashfree = record(ORDER, 250_000L, "UNKNOWN");
+        assertThat(activities.confirmOutcome(ours, ORDER, webhook("FAILED"))).isEqualTo(new CashfreeRefundState("cf-77", "FAILED"));
+        atCashfree = record(ORDER, 250_001L, "UNKNOWN");
+        assertThatThrownBy(() -> activities.confirmOutcome(ours, ORDER, webhook("FAILED")))
+                .satisfies(RefundCashfreeAnswerTest::isTheMismatch);
     }
 }

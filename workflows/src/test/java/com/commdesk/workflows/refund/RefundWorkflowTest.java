@@ -67,6 +67,14 @@ class RefundWorkflowTest {
             return new CashfreeRefundState("cf-refund-1", polls.incrementAndGet() > pendingPolls ? finally_ : "PENDING");
         }
 
+        /** As the activity: Cashfree's record decides (here: the webhook's outcome unless the record has another amount). */
+        public CashfreeRefundState confirmOutcome(RefundRequest r, String orderId, RefundStatusEvent event) {
+            calls.add("confirm:" + event.status());
+            if (anotherAmount) throw mismatch();
+            if (cashfreeHasNone) return new CashfreeRefundState(null, CashfreeRefundState.NOT_FOUND);
+            return new CashfreeRefundState("cf-refund-1", event.status());
+        }
+
         public RefundOutcome settle(RefundRequest r, String cfRefundId) {
             calls.add("settle");
             return new RefundOutcome(42, 100, 0, 0);
@@ -152,7 +160,7 @@ class RefundWorkflowTest {
         wf.cashfreeStatus(new RefundStatusEvent("evt-1", "cf-refund-1", "CANCELLED")); // a repeated delivery
 
         assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
-        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED").doesNotContain("settle");
+        assertThat(fake.calls).containsOnlyOnce("confirm:CANCELLED", "cancel:CANCELLED").doesNotContain("settle");
     }
 
     @Test
@@ -340,6 +348,6 @@ class RefundWorkflowTest {
         RefundStatus s = result(wf);
         assertThat(s.stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
         assertThat(s.cashfreeStatus()).isEqualTo("SUCCESS");
-        assertThat(fake.calls).containsOnlyOnce("settle");
+        assertThat(fake.calls).containsOnlyOnce("confirm:SUCCESS", "settle");
     }
 }
