@@ -81,7 +81,7 @@ public final class RefundActivitiesImpl implements RefundActivities {
     @Override
     public CashfreeRefundState askCashfree(RefundRequest request, String cashfreeOrderId) {
         try {
-            return ours(request, cashfreeOrderId, "create",
+            return ours(request, cashfreeOrderId, "answer to our create",
                     cashfree.createRefund(cashfreeOrderId, request.refundId(), request.amountPaise(), request.reason()));
         } catch (CashfreeUnavailableException e) {
             throw ApplicationFailure.newFailure("Cashfree unavailable: " + e.getMessage(), "CashfreeUnavailable");
