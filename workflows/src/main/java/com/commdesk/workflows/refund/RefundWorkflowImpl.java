@@ -260,7 +260,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 RefundStatusEvent event = pendingEvent;
                 pendingEvent = null;
                 take(request, orderId, event);
-                if (CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) return false;
+                if (cashfreeStatus != null && CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) return false;
                 continue;
             }
             RefundDecision d = pendingDecision;
