@@ -176,6 +176,34 @@ class RefundsApiTest {
         booksAreWhole();
     }
 
+    /**
+     * Review R2-M2: Cashfree holds our refund id for another amount. The create goes to the operator with the money
+     * reserved; Cashfree's signed SUCCESS webhook for that refund must not book our amount as refunded.
+     */
+    @Test
+    void aSuccessWebhookForARefundCashfreeHoldsForAnotherAmountIsNotBookedAndTheMoneyStaysReserved() throws Exception {
+        stack.simulator().refunds().existing("rf-e2e-other", "refund_order_1", 70_000L);
+        assertThat(refund("rf-e2e-other", "{\"kind\":\"REFUND\",\"amountPaise\":60000,\"reason\":\"seat cancelled\"}").statusCode())
+                .isEqualTo(202);
+        assertThat(awaitStage("rf-e2e-other", "NEEDS_ATTENTION").path("error").asText()).contains("another amount");
+
+        assertThat(stack.simulator().refunds().settle("rf-e2e-other", com.commdesk.cashfree.sim.RefundBook.Outcome.SUCCESS)).isTrue();
+        // The workflow took the webhook once it says what Cashfree's record is (or, as before the fix, booked it).
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode s;
+        do {
+            Thread.sleep(200);
+            s = JSON.readTree(SharedStack.get("/api/v1/refunds/rf-e2e-other").body());
+            if (System.nanoTime() > deadline) throw new AssertionError("webhook not taken: " + s);
+        } while (!s.path("stage").asText().equals("COMPLETED") && !s.path("error").asText().contains("70000 paise (SUCCESS)"));
+
+        assertThat(s.path("stage").asText()).as(s.toString()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(s.path("error").asText()).contains("60000");
+        assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-other'")).as("nothing booked").isZero();
+        assertThat(count("select count(*) from refund where refund_id = 'rf-e2e-other'")).as("still reserved").isEqualTo(1);
+        booksAreWhole();
+    }
+
     @Test
     void badRefundRequestsAreProblems() throws Exception {
         assertThat(refund("rf-e2e-3", "{\"kind\":\"REFUND\",\"amountPaise\":0,\"reason\":\"x\"}").statusCode()).isEqualTo(400);

@@ -32,9 +32,21 @@ public interface RefundActivities {
     @ActivityMethod
     CashfreeRefundState askCashfree(RefundRequest request, String cashfreeOrderId);
 
-    /** What Cashfree says about this refund now (NOT_FOUND only when Cashfree answers it has none). */
+    /**
+     * What Cashfree says about this refund now (NOT_FOUND only when Cashfree answers it has none). Non-retryable
+     * {@link RefundFailures#CASHFREE_REFUND_MISMATCH} when Cashfree's record of our refund id has another amount or order:
+     * then no status of it is an answer about our refund.
+     */
     @ActivityMethod
     CashfreeRefundState cashfreeStatus(RefundRequest request, String cashfreeOrderId);
+
+    /**
+     * A REFUND_STATUS webhook arrived: what Cashfree's own record of the refund says now, checked as {@link #cashfreeStatus}
+     * checks it (the webhook is a trigger; its status is used only where the record's cannot be read). Since
+     * {@code getVersion("refund-outcome-confirmed")}.
+     */
+    @ActivityMethod
+    CashfreeRefundState confirmOutcome(RefundRequest request, String cashfreeOrderId, RefundStatusEvent event);
 
     /** Cashfree paid it: the reservation becomes a paid refund. */
     @ActivityMethod

@@ -9,8 +9,9 @@ public final class RefundFailures {
     /** The books refuse the step for good (e.g. Cashfree's outcome contradicts the refund's recorded one). */
     public static final String LEDGER_REFUSED = "LedgerRefused";
     /**
-     * Cashfree holds our refund id for another amount: not a refusal (money may be leaving there) and no retry changes it.
-     * The workflow keeps the reservation and waits for an operator (its generic branch for a failed ask, awaitOperator).
+     * Cashfree holds our refund id for another amount or order: not a refusal (money may be leaving there) and no retry
+     * changes it. From the create (askCashfree), a status look (cashfreeStatus) or a webhook's confirmation (confirmOutcome):
+     * the workflow never books a status of that record, keeps the reservation and waits for an operator (awaitOperator).
      */
     public static final String CASHFREE_REFUND_MISMATCH = "CashfreeRefundMismatch";
 

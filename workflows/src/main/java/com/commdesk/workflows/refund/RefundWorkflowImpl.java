@@ -25,7 +25,8 @@ import java.util.Set;
  * stays reserved — it is never given back on a guess: a refund Cashfree could not be reached for, or
  * still has PENDING after {@link #MAX_WAIT}, waits for an operator (NEEDS_ATTENTION), who may RETRY or
  * COMPENSATE; compensation gives the money back only when Cashfree says the refund does not exist, was
- * cancelled or failed.
+ * cancelled or failed. Since {@link #OUTCOME_CONFIRMED} a webhook only makes the workflow ask Cashfree, and a
+ * Cashfree record of our refund id with another amount or order is never followed: the refund waits for an operator.
  *
  * <p>v0 (histories started before): check, refund at Cashfree, post as done — kept as released.
  */
@@ -46,6 +47,13 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      */
     static final String WAIT_RUNS = "refund-wait-continues-as-new";
     static final int ROUNDS_PER_RUN = 200;
+    /**
+     * getVersion change id (review R2-M2): a REFUND_STATUS webhook's outcome is booked only as Cashfree's own record
+     * confirms it ({@link RefundActivities#confirmOutcome}), and a record of another amount or order (from that, a poll
+     * or the create) holds the refund for an operator with the money reserved. Before it a webhook's SUCCESS was booked
+     * as our amount whatever Cashfree had refunded.
+     */
+    static final String OUTCOME_CONFIRMED = "refund-outcome-confirmed";
 
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
@@ -66,6 +74,8 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private boolean retryRequested;
     private RefundStatusEvent pendingEvent;
     private RefundDecision pendingDecision;
+    /** Cashfree's record of our refund id has another amount or order (since OUTCOME_CONFIRMED): an operator looks. */
+    private boolean mismatched;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private int runs;
 
@@ -162,6 +172,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 CashfreeRefundState state = cashfree.askCashfree(request, orderId);
                 cashfreeRefundId = state.cfRefundId();
                 cashfreeStatus = state.status();
+                mismatched = false;
                 error = null;
             } catch (ActivityFailure e) {
                 error = describe(e);
@@ -186,6 +197,14 @@ public class RefundWorkflowImpl implements RefundWorkflow {
         Duration waited = waitedBefore;
         int rounds = 0;
         while (!CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) {
+            if (mismatched) { // only set since OUTCOME_CONFIRMED: Cashfree's record is not our refund; nothing of it is booked
+                if (awaitOperator(request, orderId)) return status();
+                mismatched = false; // the operator decided: look again now, then wait from the start
+                waited = Duration.ZERO;
+                wait = FIRST_POLL;
+                poll(request, orderId);
+                continue;
+            }
             if (rounds++ >= ROUNDS_PER_RUN && pendingEvent == null && pendingDecision == null
                     && Workflow.getVersion(WAIT_RUNS, Workflow.DEFAULT_VERSION, 1) >= 1) {
                 Workflow.await(Workflow::isEveryHandlerFinished);
@@ -202,8 +221,9 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             stage = RefundStatus.Stage.AWAITING_CASHFREE;
             Workflow.await(wait, () -> pendingEvent != null || pendingDecision != null);
             if (pendingEvent != null) {
-                take(pendingEvent);
+                RefundStatusEvent event = pendingEvent;
                 pendingEvent = null;
+                take(request, orderId, event);
                 continue;
             }
             if (pendingDecision != null) {
@@ -237,9 +257,10 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             stage = RefundStatus.Stage.NEEDS_ATTENTION;
             Workflow.await(() -> pendingDecision != null || pendingEvent != null);
             if (pendingEvent != null) {
-                take(pendingEvent);
+                RefundStatusEvent event = pendingEvent;
                 pendingEvent = null;
-                if (CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) return false;
+                take(request, orderId, event);
+                if (cashfreeStatus != null && CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) return false;
                 continue;
             }
             RefundDecision d = pendingDecision;
@@ -277,20 +298,54 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private CashfreeRefundState poll(RefundRequest request, String orderId) {
         try {
             CashfreeRefundState s = look.cashfreeStatus(request, orderId);
-            if (!s.status().equals(CashfreeRefundState.NOT_FOUND)) {
-                cashfreeStatus = s.status();
-                if (s.cfRefundId() != null) cashfreeRefundId = s.cfRefundId();
-            }
+            follow(s);
             return s;
         } catch (ActivityFailure e) {
-            error = "could not ask Cashfree: " + describe(e);
+            if (!heldAsMismatch(e)) error = "could not ask Cashfree: " + describe(e);
             return null;
         }
     }
 
-    private void take(RefundStatusEvent event) {
-        if (event.cfRefundId() != null) cashfreeRefundId = event.cfRefundId();
-        cashfreeStatus = event.status();
+    /** Cashfree's answer about our refund (the activity checked the record is ours). */
+    private void follow(CashfreeRefundState s) {
+        mismatched = false;
+        if (!s.status().equals(CashfreeRefundState.NOT_FOUND)) {
+            cashfreeStatus = s.status();
+            if (s.cfRefundId() != null) cashfreeRefundId = s.cfRefundId();
+        }
+    }
+
+    /**
+     * A verified REFUND_STATUS webhook with an outcome. Since {@value #OUTCOME_CONFIRMED} it only makes the workflow ask
+     * Cashfree ({@link RefundActivities#confirmOutcome}); an answer that cannot be had leaves the status as it was (polls
+     * and the operator go on), one about a record of another amount or order holds the refund for an operator.
+     */
+    private void take(RefundRequest request, String orderId, RefundStatusEvent event) {
+        if (Workflow.getVersion(OUTCOME_CONFIRMED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            if (event.cfRefundId() != null) cashfreeRefundId = event.cfRefundId();
+            cashfreeStatus = event.status(); // as released: the webhook's word
+            return;
+        }
+        try {
+            follow(cashfree.confirmOutcome(request, orderId, event));
+        } catch (ActivityFailure e) {
+            if (!heldAsMismatch(e)) error = "Cashfree's " + event.status() + " webhook could not be confirmed: " + describe(e);
+        }
+    }
+
+    /**
+     * True if Cashfree's record of our refund id has another amount or order: the reason is recorded and the refund is
+     * held for an operator (nothing of that record is followed). A failure of that type reaches this only since the
+     * activities check for it, so recorded histories never do; the getVersion keeps the rule all the same.
+     */
+    private boolean heldAsMismatch(ActivityFailure e) {
+        if (!isType(e, RefundFailures.CASHFREE_REFUND_MISMATCH)
+                || Workflow.getVersion(OUTCOME_CONFIRMED, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return false;
+        }
+        mismatched = true;
+        error = describe(e);
+        return true;
     }
 
     /** The reservation goes back (REVERSAL of the refund journal), recorded with the outcome. */

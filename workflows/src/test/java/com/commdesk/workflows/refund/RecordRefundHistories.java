@@ -40,6 +40,12 @@ public final class RecordRefundHistories {
                 fake.cashfreeHasNone = true;
             }, wf -> wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops", "recording")));
 
+            // Since refund-outcome-confirmed: a webhook's SUCCESS is booked once Cashfree's record confirms it.
+            record(env, client, fake, dir, release, "paid-by-confirmed-webhook", RefundRequest.Kind.REFUND, () -> { },
+                    wf -> wf.cashfreeStatus(new RefundStatusEvent("evt-recording", "cf-refund-1", "SUCCESS")));
+            // ... and one whose record has another amount is not: the refund waits for an operator (recorded while it waits).
+            recordMismatchHeld(env, client, fake, dir, release);
+
             // Since refund-wait-continues-as-new: Cashfree keeps the refund PENDING past 200 rounds (~8 days), the wait
             // continues as new, and the continued run finds it paid. Both runs are kept.
             fake.cashfreeUnreachable = false;
@@ -68,6 +74,7 @@ public final class RecordRefundHistories {
         fake.cashfreeRefuses = false;
         fake.cashfreeUnreachable = false;
         fake.cashfreeHasNone = false;
+        fake.anotherAmount = false;
         fake.pendingPolls = Integer.MAX_VALUE;
         fake.polls.set(0);
         arrange.run();
@@ -93,5 +100,35 @@ public final class RecordRefundHistories {
         Path file = dir.resolve("refund-" + scenario + "-" + release + ".json");
         Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
         System.out.println("wrote " + file);
+    }
+
+    /**
+     * Cashfree's record of the refund has another amount (R2-M2): its SUCCESS webhook is not booked, nor does a
+     * COMPENSATE give the money back; the workflow waits for an operator, and its history is written while it waits.
+     */
+    private static void recordMismatchHeld(TestWorkflowEnvironment env, WorkflowClient client, RefundWorkflowTest.Fake fake, Path dir,
+                                           String release) throws Exception {
+        fake.notRefundable = null;
+        fake.cashfreeRefuses = false;
+        fake.cashfreeUnreachable = false;
+        fake.cashfreeHasNone = false;
+        fake.anotherAmount = false;
+        fake.pendingPolls = Integer.MAX_VALUE;
+        String id = "rec-mismatch-held-" + release;
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
+        WorkflowClient.start(wf::process, new RefundRequest(id, "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled", "support-1"));
+        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
+        for (int i = 0; i < 200 && running.status().stage() != RefundStatus.Stage.AWAITING_CASHFREE; i++) env.sleep(Duration.ofSeconds(10));
+        fake.anotherAmount = true;
+        running.cashfreeStatus(new RefundStatusEvent("evt-recording", "cf-refund-1", "SUCCESS"));
+        env.sleep(Duration.ofMinutes(10));
+        running.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops", "recording"));
+        env.sleep(Duration.ofMinutes(10));
+        if (running.status().stage() != RefundStatus.Stage.NEEDS_ATTENTION) throw new IllegalStateException("not held: " + running.status());
+        Path file = dir.resolve("refund-mismatch-held-" + release + ".json");
+        Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
+        System.out.println("wrote " + file);
+        fake.anotherAmount = false; // the scenarios after this one ask a Cashfree that holds our amount
     }
 }

@@ -33,7 +33,14 @@ class RefundWorkflowTest {
         volatile int pendingPolls = Integer.MAX_VALUE;
         volatile String finally_ = "SUCCESS";
         volatile boolean cashfreeHasNone;
+        /** Cashfree holds our refund id for another amount (or order): what the refund activities answer then (R2-M2). */
+        volatile boolean anotherAmount;
         final AtomicInteger polls = new AtomicInteger();
+
+        static ApplicationFailure mismatch() {
+            return ApplicationFailure.newNonRetryableFailure("Cashfree has refund rf for 260000 paise, ours is 250000 paise",
+                    RefundFailures.CASHFREE_REFUND_MISMATCH);
+        }
 
         public RefundReservation reserve(RefundRequest r) {
             calls.add("reserve");
@@ -49,13 +56,23 @@ class RefundWorkflowTest {
                 throw ApplicationFailure.newNonRetryableFailure("Cashfree timed out; retries exhausted", "CashfreeUnavailable");
             }
             if (cashfreeRefuses) throw ApplicationFailure.newNonRetryableFailure("400 refund_amount invalid", RefundFailures.CASHFREE_REFUSED);
+            if (anotherAmount) throw mismatch();
             return new CashfreeRefundState("cf-refund-1", "PENDING");
         }
 
         public CashfreeRefundState cashfreeStatus(RefundRequest r, String orderId) {
             calls.add("status");
+            if (anotherAmount) throw mismatch();
             if (cashfreeHasNone) return new CashfreeRefundState(null, CashfreeRefundState.NOT_FOUND);
             return new CashfreeRefundState("cf-refund-1", polls.incrementAndGet() > pendingPolls ? finally_ : "PENDING");
+        }
+
+        /** As the activity: Cashfree's record decides (here: the webhook's outcome unless the record has another amount). */
+        public CashfreeRefundState confirmOutcome(RefundRequest r, String orderId, RefundStatusEvent event) {
+            calls.add("confirm:" + event.status());
+            if (anotherAmount) throw mismatch();
+            if (cashfreeHasNone) return new CashfreeRefundState(null, CashfreeRefundState.NOT_FOUND);
+            return new CashfreeRefundState("cf-refund-1", event.status());
         }
 
         public RefundOutcome settle(RefundRequest r, String cfRefundId) {
@@ -143,7 +160,7 @@ class RefundWorkflowTest {
         wf.cashfreeStatus(new RefundStatusEvent("evt-1", "cf-refund-1", "CANCELLED")); // a repeated delivery
 
         assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
-        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED").doesNotContain("settle");
+        assertThat(fake.calls).containsOnlyOnce("confirm:CANCELLED", "cancel:CANCELLED").doesNotContain("settle");
     }
 
     @Test
@@ -267,5 +284,70 @@ class RefundWorkflowTest {
         assertThat(wf.status().stage()).as("the decision was taken, not dropped").isEqualTo(RefundStatus.Stage.FAILED);
         assertThat(wf.status().decidedBy()).isEqualTo("ops-ravi");
         assertThat(fake.calls).containsOnlyOnce("cancel:FAILED:ops-ravi");
+    }
+
+    // ---- R2-M2: an outcome is booked only for Cashfree's record of OUR refund (our order, our amount) --------------------
+
+    @Test
+    void aSuccessWebhookForARefundCashfreeHoldsForAnotherAmountIsNotBookedAndTheMoneyStaysReserved() throws Exception {
+        fake.anotherAmount = true; // the create already found it: the refund waits for an operator
+        RefundWorkflow wf = started("r-mismatch");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+
+        wf.cashfreeStatus(new RefundStatusEvent("evt-m1", "cf-refund-1", "SUCCESS"));
+        env.sleep(Duration.ofHours(1));
+        RefundStatus s = wf.status();
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(s.error()).contains("260000");
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+
+        // Nor does an operator's compensation give it back: Cashfree's record is not ours, so nothing it says is an outcome.
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "looks stuck"));
+        env.sleep(Duration.ofHours(1));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
+    void aSuccessWebhookWhileFollowingARefundWhoseCashfreeRecordHasAnotherAmountGoesToAnOperatorNotTheBooks() throws Exception {
+        RefundWorkflow wf = started("r-mismatch-later");
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        fake.anotherAmount = true; // what Cashfree's record says when it is looked at
+
+        wf.cashfreeStatus(new RefundStatusEvent("evt-m2", "cf-refund-1", "SUCCESS"));
+        env.sleep(Duration.ofMinutes(30));
+        RefundStatus s = wf.status();
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
+    void aPollThatFindsCashfreesRecordHasAnotherAmountHandsTheRefundToAnOperatorAtOnce() throws Exception {
+        RefundWorkflow wf = started("r-mismatch-poll");
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        fake.anotherAmount = true;
+
+        env.sleep(Duration.ofMinutes(5)); // the first poll is due after a minute; not the 10 days a PENDING refund waits
+        RefundStatus s = wf.status();
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(s.error()).contains("260000");
+
+        // An operator's RETRY asks again; Cashfree's record still has another amount: back to the operator, nothing booked.
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
+    void aSuccessWebhookForOurOwnAmountIsStillBooked() throws Exception {
+        RefundWorkflow wf = started("r-webhook-paid");
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        wf.cashfreeStatus(new RefundStatusEvent("evt-p1", "cf-refund-1", "SUCCESS"));
+
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(s.cashfreeStatus()).isEqualTo("SUCCESS");
+        assertThat(fake.calls).containsOnlyOnce("confirm:SUCCESS", "settle");
     }
 }

@@ -91,6 +91,17 @@ public final class RefundBook implements AutoCloseable {
         return true;
     }
 
+    /**
+     * A refund Cashfree already holds under {@code refundId} for {@code amountPaise} of the order (an earlier request with
+     * another amount, another client of the same account): PENDING until {@link #settle}. For tests of what we do when
+     * Cashfree's record of our refund id is not our refund.
+     */
+    public SimRefund existing(String refundId, String orderId, long amountPaise) {
+        SimRefund r = new SimRefund(refundId, Long.toString(ids.incrementAndGet()), orderId, "sim-existing", amountPaise, null, "PENDING");
+        if (byRefundId.putIfAbsent(refundId, r) != null) throw new IllegalStateException("refund " + refundId + " exists");
+        return r;
+    }
+
     public Optional<SimRefund> find(String refundId) {
         return Optional.ofNullable(byRefundId.get(refundId));
     }
