@@ -327,7 +327,9 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             return;
         }
         try {
-            follow(cashfree.confirmOutcome(request, orderId, event));
+            // One look (5 minutes of retries), as a poll: the webhook only triggers it, and a read outage must not stop the
+            // polls and an operator's decisions for the 6 hours the create's stub retries (review s7 L5).
+            follow(look.confirmOutcome(request, orderId, event));
         } catch (ActivityFailure e) {
             if (!heldAsMismatch(e)) error = "Cashfree's " + event.status() + " webhook could not be confirmed: " + describe(e);
         }

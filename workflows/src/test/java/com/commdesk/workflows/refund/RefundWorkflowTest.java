@@ -35,6 +35,8 @@ class RefundWorkflowTest {
         volatile boolean cashfreeHasNone;
         /** Cashfree holds our refund id for another amount (or order): what the refund activities answer then (R2-M2). */
         volatile boolean anotherAmount;
+        /** Cashfree's record cannot be read for a webhook's confirmation (a read outage): every attempt fails, retryably. */
+        volatile boolean confirmationUnreadable;
         final AtomicInteger polls = new AtomicInteger();
 
         static ApplicationFailure mismatch() {
@@ -70,6 +72,7 @@ class RefundWorkflowTest {
         /** As the activity: Cashfree's record decides (here: the webhook's outcome unless the record has another amount). */
         public CashfreeRefundState confirmOutcome(RefundRequest r, String orderId, RefundStatusEvent event) {
             calls.add("confirm:" + event.status());
+            if (confirmationUnreadable) throw new IllegalStateException("Cashfree: 503 while reading refund");
             if (anotherAmount) throw mismatch();
             if (cashfreeHasNone) return new CashfreeRefundState(null, CashfreeRefundState.NOT_FOUND);
             return new CashfreeRefundState("cf-refund-1", event.status());
@@ -349,5 +352,23 @@ class RefundWorkflowTest {
         assertThat(s.stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
         assertThat(s.cashfreeStatus()).isEqualTo("SUCCESS");
         assertThat(fake.calls).containsOnlyOnce("confirm:SUCCESS", "settle");
+    }
+
+    @Test
+    void aWebhookWhoseConfirmationCannotBeHadDoesNotHoldTheWorkflowForHours() throws Exception {
+        // Review s7 L5: the webhook's confirmation ran on the create's stub (retried for 6 hours), so during a Cashfree read
+        // outage each webhook stopped the workflow's polls and an operator's decisions for that long. It is one look now.
+        RefundWorkflow wf = started("r-confirm-unreadable");
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        fake.confirmationUnreadable = true;
+        wf.cashfreeStatus(new RefundStatusEvent("evt-u1", "cf-refund-1", "SUCCESS"));
+        env.sleep(Duration.ofMinutes(30));
+        RefundStatus s = wf.status();
+        assertThat(s.error()).as(s.toString()).contains("could not be confirmed");
+        assertThat(s.stage()).as("nothing booked on the webhook's word").isEqualTo(RefundStatus.Stage.AWAITING_CASHFREE);
+        int polled = fake.polls.get();
+        env.sleep(Duration.ofHours(2));
+        assertThat(fake.polls.get()).as("the workflow polls Cashfree again").isGreaterThan(polled);
+        assertThat(fake.calls).doesNotContain("settle");
     }
 }
