@@ -87,28 +87,28 @@ public class DevAuthServer {
         return new InMemoryUserDetailsManager(users);
     }
 
+    /** A client_credentials client (a service, not a person) whose tokens carry exactly {@code roles}. */
+    private static RegisteredClient machineClient(PasswordEncoder encoder, TokenSettings tokens, String clientId, String secret,
+                                                  List<String> roles) {
+        return RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(clientId)
+                .clientSecret(encoder.encode(secret))
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .clientSettings(ClientSettings.builder().setting(CLIENT_ROLES_SETTING, roles).build())
+                .tokenSettings(tokens)
+                .build();
+    }
+
     @Bean
     RegisteredClientRepository clients(PasswordEncoder encoder, @Value("${commdesk.auth.access-token-ttl}") Duration ttl,
                                        @Value("${commdesk.auth.post-logout-redirect-uris:}") List<String> postLogout) {
         TokenSettings tokens = TokenSettings.builder().accessTokenTimeToLive(ttl).build();
-        RegisteredClient app = RegisteredClient.withId(UUID.randomUUID().toString())
-                .clientId(DevIdentities.APP_CLIENT_ID)
-                .clientSecret(encoder.encode(DevIdentities.APP_CLIENT_SECRET))
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .clientSettings(ClientSettings.builder().setting(CLIENT_ROLES_SETTING, DevIdentities.APP_CLIENT_ROLES).build())
-                .tokenSettings(tokens)
-                .build();
-        RegisteredClient prometheus = RegisteredClient.withId(UUID.randomUUID().toString())
-                .clientId(DevIdentities.PROMETHEUS_CLIENT_ID)
-                .clientSecret(encoder.encode(DevIdentities.PROMETHEUS_CLIENT_SECRET))
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
-                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-                .clientSettings(ClientSettings.builder().setting(CLIENT_ROLES_SETTING, DevIdentities.PROMETHEUS_CLIENT_ROLES).build())
-                .tokenSettings(tokens)
-                .build();
+        RegisteredClient app = machineClient(encoder, tokens, DevIdentities.APP_CLIENT_ID, DevIdentities.APP_CLIENT_SECRET,
+                DevIdentities.APP_CLIENT_ROLES);
+        RegisteredClient prometheus = machineClient(encoder, tokens, DevIdentities.PROMETHEUS_CLIENT_ID,
+                DevIdentities.PROMETHEUS_CLIENT_SECRET, DevIdentities.PROMETHEUS_CLIENT_ROLES);
         // Loopback redirect URIs: the port may differ (RFC 8252), so the dashboard and Swagger UI work on any API port.
         RegisteredClient dashboard = RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(DevIdentities.DASHBOARD_CLIENT_ID)
