@@ -50,7 +50,7 @@ final class Statements {
                 Row.of("Net credited to members", f.netPaise()),
                 Row.of("Refunds and chargebacks taken from members", -f.refundMembersPaise()),
                 Row.of("Payouts paid", -s.payouts().paidPaise(), s.payouts().paid() + " payouts"),
-                Row.of("Payouts reversed by banks or held back for finance", s.payouts().reversedPaise(), s.payouts().reversed() + " payouts"),
+                Row.of("Payouts reversed or held for finance", s.payouts().reversedPaise(), s.payouts().reversed() + " payouts"),
                 Row.of("Closing balance", s.closingOwedPaise(), "at 00:00 IST on " + s.month().plusMonths(1).atDay(1)))));
         sections.add(payments(f));
         sections.add(refunds(f, s.refunds()));
