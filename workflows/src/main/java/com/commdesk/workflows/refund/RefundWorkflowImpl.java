@@ -307,6 +307,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
         heldForMismatch = false;
         mismatched = false;
         String why = "mismatch resolved by " + d.operator() + (d.note() == null ? "" : ": " + d.note());
+        stage = RefundStatus.Stage.POSTING; // booking finance's resolution: no longer waiting for anyone (a books failure waits again)
         if (d.action() == RefundDecision.Action.RESOLVE_PAID) {
             outcome = ledgerStep(() -> ledger.settle(request, cashfreeRefundId));
             stage = RefundStatus.Stage.COMPLETED;
