@@ -6,8 +6,6 @@ import com.commdesk.ledger.RefundApprovals;
 import com.commdesk.ledger.RefundMismatchVotes;
 import com.commdesk.workflows.refund.RefundWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import com.commdesk.workflows.refund.RefundStatus;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -79,6 +77,9 @@ public class RefundApprovalsController {
 
     public record ResolveMismatch(String outcome, String reason, String cashfreeReference) {}
 
+    /** The resolution as it stands: the votes so far (first first), {@code ready} once two people agreed; {@code next} what is missing. */
+    public record MismatchResolution(String refundId, String outcome, boolean ready, List<RefundMismatchVotes.Vote> votes, String next) {}
+
     /**
      * Finance's resolution of a refund held because Cashfree's record of our refund id has another amount or order
      * (docs/payments.md "Refunds", step 4): PAID (Cashfree's dashboard shows OUR amount left for OUR refund: booked as
@@ -90,7 +91,7 @@ public class RefundApprovalsController {
      * not ours to book: finance settles that with Cashfree.
      */
     @PostMapping(path = "/{refundId}/resolve-mismatch", produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<Map<String, Object>> resolveMismatch(@PathVariable String refundId, @RequestBody(required = false) ResolveMismatch body) {
+    public ResponseEntity<MismatchResolution> resolveMismatch(@PathVariable String refundId, @RequestBody(required = false) ResolveMismatch body) {
         if (!RefundsController.KEY.matcher(refundId).matches()) throw ApiProblem.invalid("refundId", "not a valid refund id");
         if (body == null || body.outcome() == null || !List.of("PAID", "RELEASED").contains(body.outcome())) {
             throw ApiProblem.invalid("outcome", "outcome must be PAID or RELEASED");
@@ -118,18 +119,14 @@ public class RefundApprovalsController {
             if (e.retryable()) throw e;
             throw new ApiProblem(HttpStatus.CONFLICT, "Conflicting resolution", e.getMessage(), null);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("refundId", refundId);
-        out.put("outcome", r.outcome().name());
-        out.put("votes", r.votes());
-        out.put("ready", r.ready());
         if (!r.ready()) {
-            out.put("next", "another finance approver (not " + r.votes().get(0).votedBy() + ", not the refund's requester) must confirm "
-                    + r.outcome());
-            return ResponseEntity.accepted().location(URI.create("/api/v1/refunds/" + refundId)).body(out);
+            return ResponseEntity.accepted().location(URI.create("/api/v1/refunds/" + refundId)).body(new MismatchResolution(refundId,
+                    r.outcome().name(), false, r.votes(), "another finance approver (not " + r.votes().get(0).votedBy()
+                    + ", not the refund's requester) must confirm " + r.outcome()));
         }
         resolutionSignals.signalSoon(r); // idempotent: the workflow acts once; a failed signal is retried by the sweep
-        return ResponseEntity.ok().location(URI.create("/api/v1/refunds/" + refundId)).body(out);
+        return ResponseEntity.ok().location(URI.create("/api/v1/refunds/" + refundId))
+                .body(new MismatchResolution(refundId, r.outcome().name(), true, r.votes(), null));
     }
 
     /** 404 for an unknown refund, 409 unless its workflow holds it NEEDS_ATTENTION for a Cashfree record of another amount or order. */
