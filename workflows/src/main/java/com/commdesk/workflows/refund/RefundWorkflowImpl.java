@@ -443,6 +443,10 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     @Override
     public void decide(RefundDecision decision) {
         if (decision == null || decision.action() == null) return;
+        boolean resolution = decision.action() == RefundDecision.Action.RESOLVE_PAID || decision.action() == RefundDecision.Action.RESOLVE_RELEASED;
+        // Finance's resolution is for a refund held for a mismatch only (no recorded history carries one): any other refund
+        // drops it here, so it neither asks Cashfree nor names finance as the last decision's operator.
+        if (resolution && !(heldForMismatch && stage == RefundStatus.Stage.NEEDS_ATTENTION)) return;
         if (stage == RefundStatus.Stage.NEEDS_ATTENTION || stage == RefundStatus.Stage.AWAITING_CASHFREE) pendingDecision = decision;
     }
 }

@@ -408,6 +408,7 @@ class RefundWorkflowTest {
         env.sleep(Duration.ofMinutes(30));
         assertThat(pending.status().stage()).isNotIn(RefundStatus.Stage.COMPLETED, RefundStatus.Stage.CANCELLED);
         assertThat(pending.status().mismatched()).isFalse();
+        assertThat(pending.status().decidedBy()).as("dropped, not taken as a decision").isNull();
         assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
     }
 
