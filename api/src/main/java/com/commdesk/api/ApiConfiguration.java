@@ -58,6 +58,12 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.RefundApprovals(ledger);
     }
 
+    /** Finance's two-person resolution of refunds Cashfree holds with another amount or order (changeset 113). */
+    @Bean
+    com.commdesk.ledger.RefundMismatchVotes refundMismatchVotes(com.commdesk.ledger.Ledger ledger) {
+        return new com.commdesk.ledger.RefundMismatchVotes(ledger);
+    }
+
     @Bean
     com.commdesk.ledger.RefundLedger refundLedger(com.commdesk.ledger.Ledger ledger) {
         return new com.commdesk.ledger.RefundLedger(ledger);

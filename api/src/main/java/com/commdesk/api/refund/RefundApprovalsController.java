@@ -3,6 +3,9 @@ package com.commdesk.api.refund;
 import com.commdesk.api.web.ApiProblem;
 import com.commdesk.api.web.Caller;
 import com.commdesk.ledger.RefundApprovals;
+import com.commdesk.ledger.RefundMismatchVotes;
+import com.commdesk.workflows.refund.RefundWorkflow;
+import io.temporal.client.WorkflowNotFoundException;
 import com.commdesk.workflows.refund.RefundStatus;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -31,10 +34,15 @@ import io.temporal.client.WorkflowClient;
 public class RefundApprovalsController {
     private final RefundApprovals approvals;
     private final WorkflowClient workflows;
+    private final RefundMismatchVotes mismatchVotes;
+    private final RefundResolutionSignals resolutionSignals;
 
-    public RefundApprovalsController(RefundApprovals approvals, WorkflowClient workflows) {
+    public RefundApprovalsController(RefundApprovals approvals, WorkflowClient workflows, RefundMismatchVotes mismatchVotes,
+                                     RefundResolutionSignals resolutionSignals) {
         this.approvals = approvals;
         this.workflows = workflows;
+        this.mismatchVotes = mismatchVotes;
+        this.resolutionSignals = resolutionSignals;
     }
 
     /** A refund waiting for finance: what was asked, by whom, for which payment and community, and the threshold it is above. */
@@ -65,6 +73,75 @@ public class RefundApprovalsController {
     @PostMapping(path = "/{refundId}/reject", produces = MediaType.APPLICATION_JSON_VALUE)
     public RefundStatus reject(@PathVariable String refundId, @RequestBody(required = false) Decision d) {
         return RefundsController.statusOf(decide(refundId, false, d));
+    }
+
+    public record ResolveMismatch(String outcome, String reason, String cashfreeReference) {}
+
+    /** The resolution as it stands: the votes so far (first first), {@code ready} once two people agreed; {@code next} what is missing. */
+    public record MismatchResolution(String refundId, String outcome, boolean ready, List<RefundMismatchVotes.Vote> votes, String next) {}
+
+    /**
+     * Finance's resolution of a refund held because Cashfree's record of our refund id has another amount or order
+     * (docs/payments.md "Refunds", step 4): PAID (Cashfree's dashboard shows OUR amount left for OUR refund: booked as
+     * paid) or RELEASED (Cashfree did not refund ours: the reservation goes back). Two finance approvers, neither the
+     * refund's requester (403), each with a reason and Cashfree's reference: the first vote is recorded (202); the second,
+     * by someone else with the same outcome, makes it ready (200) and the refund's workflow is signalled (retried until
+     * Temporal takes it, {@link RefundResolutionSignals}). A vote of the other outcome is 409 (the first stands); the same
+     * vote again is answered as it stands. 409 too when the refund is not held for a mismatch. Cashfree's other amount is
+     * not ours to book: finance settles that with Cashfree.
+     */
+    @PostMapping(path = "/{refundId}/resolve-mismatch", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<MismatchResolution> resolveMismatch(@PathVariable String refundId, @RequestBody(required = false) ResolveMismatch body) {
+        if (!RefundsController.KEY.matcher(refundId).matches()) throw ApiProblem.invalid("refundId", "not a valid refund id");
+        if (body == null || body.outcome() == null || !List.of("PAID", "RELEASED").contains(body.outcome())) {
+            throw ApiProblem.invalid("outcome", "outcome must be PAID or RELEASED");
+        }
+        if (body.reason() == null || body.reason().isBlank() || body.reason().length() > 500) {
+            throw ApiProblem.invalid("reason", "reason is required (what finance found; at most 500 characters)");
+        }
+        if (body.cashfreeReference() == null || body.cashfreeReference().isBlank() || body.cashfreeReference().length() > 128) {
+            throw ApiProblem.invalid("cashfreeReference", "cashfreeReference is required (Cashfree's reference seen in its dashboard; at most 128)");
+        }
+        Caller caller = Caller.current();
+        RefundMismatchVotes.Outcome outcome = RefundMismatchVotes.Outcome.valueOf(body.outcome());
+        RefundMismatchVotes.Resolution standing = mismatchVotes.find(refundId);
+        boolean repeat = standing.votes().stream().anyMatch(v -> caller.isSamePerson(v.votedBy()) && v.outcome() == outcome);
+        if (!repeat) requireHeldForMismatch(refundId); // a repeated vote is answered as it stands, even once the refund is booked
+        RefundMismatchVotes.Resolution r;
+        try {
+            r = mismatchVotes.vote(refundId, outcome, caller.subject(), body.reason(), body.cashfreeReference());
+        } catch (RefundMismatchVotes.FourEyes e) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
+        } catch (com.commdesk.ledger.LedgerException e) {
+            if (e.code() == com.commdesk.ledger.LedgerException.Code.NOT_FOUND) {
+                throw new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId");
+            }
+            if (e.retryable()) throw e;
+            throw new ApiProblem(HttpStatus.CONFLICT, "Conflicting resolution", e.getMessage(), null);
+        }
+        if (!r.ready()) {
+            return ResponseEntity.accepted().location(URI.create("/api/v1/refunds/" + refundId)).body(new MismatchResolution(refundId,
+                    r.outcome().name(), false, r.votes(), "another finance approver (not " + r.votes().get(0).votedBy()
+                    + ", not the refund's requester) must confirm " + r.outcome()));
+        }
+        resolutionSignals.signalSoon(r); // idempotent: the workflow acts once; a failed signal is retried by the sweep
+        return ResponseEntity.ok().location(URI.create("/api/v1/refunds/" + refundId))
+                .body(new MismatchResolution(refundId, r.outcome().name(), true, r.votes(), null));
+    }
+
+    /** 404 for an unknown refund, 409 unless its workflow holds it NEEDS_ATTENTION for a Cashfree record of another amount or order. */
+    private void requireHeldForMismatch(String refundId) {
+        RefundStatus s;
+        try {
+            s = workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId)).status();
+        } catch (WorkflowNotFoundException e) {
+            s = approvals.find(refundId).map(RefundsController::statusOf).orElseThrow(() ->
+                    new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId"));
+        }
+        if (s.stage() != RefundStatus.Stage.NEEDS_ATTENTION || !s.mismatched()) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "Not a mismatch", "refund " + refundId + " is " + s.stage()
+                    + ", not held for a Cashfree record of another amount or order", null);
+        }
     }
 
     private RefundApprovals.Approval decide(String refundId, boolean approve, Decision d) {

@@ -202,6 +202,42 @@ class RefundsApiTest {
         assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-other'")).as("nothing booked").isZero();
         assertThat(count("select count(*) from refund where refund_id = 'rf-e2e-other'")).as("still reserved").isEqualTo(1);
         booksAreWhole();
+
+        // Issue 10: finance resolves it, four eyes. Cashfree's dashboard shows it never refunded OUR 60000: RELEASED.
+        assertThat(s.path("mismatched").asBoolean()).as(s.toString()).isTrue();
+        String path = "/api/v1/finance/refunds/rf-e2e-other/resolve-mismatch";
+        String released = "{\"outcome\":\"RELEASED\",\"reason\":\"Cashfree shows 70000 for another order, not ours\","
+                + "\"cashfreeReference\":\"CF-TICKET-991\"}";
+        assertThat(resolve(path, "support-asha", released).statusCode()).as("the refund's requester").isEqualTo(403);
+        assertThat(resolve(path, "fin-anita", "{\"outcome\":\"RELEASED\",\"cashfreeReference\":\"CF-1\"}").statusCode())
+                .as("no reason").isEqualTo(400);
+        assertThat(resolve(path, "fin-anita", "{\"outcome\":\"RELEASED\",\"reason\":\"seen\"}").statusCode())
+                .as("no Cashfree reference").isEqualTo(400);
+        assertThat(resolve("/api/v1/finance/refunds/rf-e2e-none/resolve-mismatch", "fin-anita", released).statusCode()).isEqualTo(404);
+
+        assertThat(resolve(path, "fin-anita", released).statusCode()).as("the first vote").isEqualTo(202);
+        assertThat(resolve(path, "FIN-ANITA", released).statusCode()).as("the same person again: as it stands").isEqualTo(202);
+        Thread.sleep(1_000);
+        assertThat(awaitStage("rf-e2e-other", "NEEDS_ATTENTION").path("mismatched").asBoolean()).as("one vote moves nothing").isTrue();
+        assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-other'")).isZero();
+        assertThat(resolve(path, "fin-ravi", released.replace("RELEASED", "PAID")).statusCode()).as("a conflicting vote").isEqualTo(409);
+
+        assertThat(resolve(path, "fin-ravi", released).statusCode()).as("a second person agrees").isEqualTo(200);
+        JsonNode done = awaitRefund("rf-e2e-other");
+        assertThat(done.path("stage").asText()).as(done.toString()).isEqualTo("CANCELLED");
+        assertThat(done.path("decidedBy").asText()).isEqualTo("fin-anita+fin-ravi");
+        assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-other' and outcome = 'CANCELLED' "
+                + "and decided_by = 'fin-anita+fin-ravi'")).isEqualTo(1);
+        assertThat(count("select count(*) from refund_mismatch_vote where refund_id = 'rf-e2e-other'")).isEqualTo(2);
+        assertThat(resolve(path, "fin-ravi", released).statusCode()).as("repeated after the booking: as it stands").isEqualTo(200);
+        assertThat(resolve(path, "fin-third", released).statusCode()).as("no longer held for a mismatch").isEqualTo(409);
+        booksAreWhole();
+    }
+
+    static HttpResponse<String> resolve(String path, String actor, String json) throws Exception {
+        return SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(SharedStack.api(path))).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + SharedStack.actorToken(actor, "POST", path))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -2,10 +2,16 @@ package com.commdesk.workflows.refund;
 
 /**
  * A refund as its workflow knows it. {@code cashfreeStatus} is the last refund_status Cashfree gave;
- * {@code decidedBy} the operator of the last decision.
+ * {@code decidedBy} the operator of the last decision. {@code mismatched}: Cashfree's last conclusive answer was a record
+ * of our refund id with another amount or order (the refund is held for finance's two-person resolution).
  */
 public record RefundStatus(String refundId, Stage stage, String cashfreeRefundId, RefundOutcome outcome, String error,
-                           String cashfreeStatus, String decidedBy) {
+                           String cashfreeStatus, String decidedBy, boolean mismatched) {
+    public RefundStatus(String refundId, Stage stage, String cashfreeRefundId, RefundOutcome outcome, String error,
+                        String cashfreeStatus, String decidedBy) {
+        this(refundId, stage, cashfreeRefundId, outcome, error, cashfreeStatus, decidedBy, false);
+    }
+
     public RefundStatus(String refundId, Stage stage, String cashfreeRefundId, RefundOutcome outcome, String error) {
         this(refundId, stage, cashfreeRefundId, outcome, error, null, null);
     }

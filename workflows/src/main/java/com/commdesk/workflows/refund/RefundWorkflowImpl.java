@@ -54,6 +54,12 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * as our amount whatever Cashfree had refunded.
      */
     static final String OUTCOME_CONFIRMED = "refund-outcome-confirmed";
+    /**
+     * getVersion change id (issue 10): a refund held for a mismatch takes finance's two-person resolution
+     * ({@link RefundDecision.Action#RESOLVE_PAID} settles it, {@link RefundDecision.Action#RESOLVE_RELEASED} gives the
+     * reservation back). Only a decision no recorded history carries reaches it; the marker records the rule all the same.
+     */
+    static final String MISMATCH_RESOLVED = "refund-mismatch-resolved";
 
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
@@ -76,6 +82,11 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private RefundDecision pendingDecision;
     /** Cashfree's record of our refund id has another amount or order (since OUTCOME_CONFIRMED): an operator looks. */
     private boolean mismatched;
+    /**
+     * Cashfree's last conclusive answer about our refund id (create, poll or a webhook's confirmation) was a record of
+     * another amount or order: only then is finance's resolution taken. Not used by any path a recorded history takes.
+     */
+    private boolean heldForMismatch;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private int runs;
 
@@ -173,9 +184,11 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 cashfreeRefundId = state.cfRefundId();
                 cashfreeStatus = state.status();
                 mismatched = false;
+                heldForMismatch = false;
                 error = null;
             } catch (ActivityFailure e) {
                 error = describe(e);
+                heldForMismatch = isType(e, RefundFailures.CASHFREE_REFUND_MISMATCH);
                 if (isType(e, RefundFailures.CASHFREE_REFUSED)) {
                     // Cashfree refused it: no refund exists there, so the reservation goes back.
                     giveBack(request, RefundStatus.Stage.FAILED, "FAILED", "Cashfree refused the refund: " + error, null);
@@ -265,12 +278,42 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             }
             RefundDecision d = pendingDecision;
             pendingDecision = null;
+            if (d.action() == RefundDecision.Action.RESOLVE_PAID || d.action() == RefundDecision.Action.RESOLVE_RELEASED) {
+                // Finance's resolution of a mismatch: taken only while the refund is held for one; otherwise ignored (the
+                // API refuses it too). No recorded history carries such a decision.
+                if (heldForMismatch && Workflow.getVersion(MISMATCH_RESOLVED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                    resolveMismatch(request, d);
+                    return true;
+                }
+                continue;
+            }
             if (d.action() == RefundDecision.Action.RETRY) {
                 decidedBy = d.operator();
                 return false;
             }
             if (decideNow(request, orderId, d)) return true;
             if (cashfreeStatus != null) return false; // Cashfree knows the refund now: follow it
+        }
+    }
+
+    /**
+     * Two finance approvers agreed (recorded in the ledger, changeset 113) on what Cashfree's dashboard shows for a refund
+     * whose record there has another amount or order. PAID: our amount left for our refund, booked as Cashfree's SUCCESS
+     * is ({@code settle}); RELEASED: Cashfree did not refund ours, the reservation goes back as for CANCELLED
+     * ({@code cancel}, decided by both). Whatever Cashfree's other amount is, finance settles it with Cashfree.
+     */
+    private void resolveMismatch(RefundRequest request, RefundDecision d) {
+        decidedBy = d.operator();
+        heldForMismatch = false;
+        mismatched = false;
+        String why = "mismatch resolved by " + d.operator() + (d.note() == null ? "" : ": " + d.note());
+        stage = RefundStatus.Stage.POSTING; // booking finance's resolution: no longer waiting for anyone (a books failure waits again)
+        if (d.action() == RefundDecision.Action.RESOLVE_PAID) {
+            outcome = ledgerStep(() -> ledger.settle(request, cashfreeRefundId));
+            stage = RefundStatus.Stage.COMPLETED;
+            error = null;
+        } else {
+            giveBack(request, RefundStatus.Stage.CANCELLED, "CANCELLED", why, d.operator());
         }
     }
 
@@ -309,6 +352,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     /** Cashfree's answer about our refund (the activity checked the record is ours). */
     private void follow(CashfreeRefundState s) {
         mismatched = false;
+        heldForMismatch = false;
         if (!s.status().equals(CashfreeRefundState.NOT_FOUND)) {
             cashfreeStatus = s.status();
             if (s.cfRefundId() != null) cashfreeRefundId = s.cfRefundId();
@@ -346,6 +390,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             return false;
         }
         mismatched = true;
+        heldForMismatch = true;
         error = describe(e);
         return true;
     }
@@ -379,7 +424,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
 
     @Override
     public RefundStatus status() {
-        return new RefundStatus(refundId, stage, cashfreeRefundId, outcome, error, cashfreeStatus, decidedBy);
+        return new RefundStatus(refundId, stage, cashfreeRefundId, outcome, error, cashfreeStatus, decidedBy, heldForMismatch);
     }
 
     @Override
@@ -398,6 +443,10 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     @Override
     public void decide(RefundDecision decision) {
         if (decision == null || decision.action() == null) return;
+        boolean resolution = decision.action() == RefundDecision.Action.RESOLVE_PAID || decision.action() == RefundDecision.Action.RESOLVE_RELEASED;
+        // Finance's resolution is for a refund held for a mismatch only (no recorded history carries one): any other refund
+        // drops it here, so it neither asks Cashfree nor names finance as the last decision's operator.
+        if (resolution && !(heldForMismatch && stage == RefundStatus.Stage.NEEDS_ATTENTION)) return;
         if (stage == RefundStatus.Stage.NEEDS_ATTENTION || stage == RefundStatus.Stage.AWAITING_CASHFREE) pendingDecision = decision;
     }
 }

@@ -45,6 +45,12 @@ public final class RecordRefundHistories {
                     wf -> wf.cashfreeStatus(new RefundStatusEvent("evt-recording", "cf-refund-1", "SUCCESS")));
             // ... and one whose record has another amount is not: the refund waits for an operator (recorded while it waits).
             recordMismatchHeld(env, client, fake, dir, release);
+            // Since refund-mismatch-resolved (issue 10): finance's two-person resolution of a held mismatch, PAID and RELEASED.
+            record(env, client, fake, dir, release, "mismatch-resolved-paid", RefundRequest.Kind.REFUND, () -> fake.anotherAmount = true,
+                    wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-a+fin-b", "recording")));
+            record(env, client, fake, dir, release, "mismatch-resolved-released", RefundRequest.Kind.REFUND, () -> fake.anotherAmount = true,
+                    wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording")));
+            fake.anotherAmount = false; // the scenarios after these ask a Cashfree that holds our amount
 
             // Since refund-wait-continues-as-new: Cashfree keeps the refund PENDING past 200 rounds (~8 days), the wait
             // continues as new, and the continued run finds it paid. Both runs are kept.

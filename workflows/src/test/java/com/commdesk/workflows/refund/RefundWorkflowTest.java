@@ -342,6 +342,76 @@ class RefundWorkflowTest {
         assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
     }
 
+    // ---- issue 10: finance's two-person resolution of a refund held for a mismatch ----------------------------------------
+
+    /** A refund whose Cashfree record has another amount, found by a poll: held NEEDS_ATTENTION, flagged mismatched. */
+    RefundWorkflow heldAsMismatch(String id) throws Exception {
+        RefundWorkflow wf = started(id);
+        until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        fake.anotherAmount = true;
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().mismatched()).isTrue();
+        return wf;
+    }
+
+    @Test
+    void aMismatchResolvedPaidByFinanceIsBookedAsPaidOnce() throws Exception {
+        RefundWorkflow wf = heldAsMismatch("r-mm-paid");
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "CF dashboard: ours paid, ref CF-77"));
+
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(s.decidedBy()).isEqualTo("fin-anita+fin-ravi");
+        assertThat(s.mismatched()).isFalse();
+        assertThat(fake.calls).containsOnlyOnce("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
+    void aMismatchResolvedReleasedByFinanceGivesTheReservationBackOnce() throws Exception {
+        RefundWorkflow wf = heldAsMismatch("r-mm-released");
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "CF: never refunded ours"));
+
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.CANCELLED);
+        assertThat(s.decidedBy()).isEqualTo("fin-anita+fin-ravi");
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
+    }
+
+    @Test
+    void theCreatesMismatchIsResolvableToo() throws Exception {
+        fake.anotherAmount = true; // the create already found Cashfree's record of another amount
+        RefundWorkflow wf = started("r-mm-create");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().mismatched()).isTrue();
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "CF: never refunded ours"));
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
+    }
+
+    @Test
+    void retryAndCompensateStillDoNotEndAMismatchNorDoesAResolutionOfARefundThatIsNotOne() throws Exception {
+        RefundWorkflow wf = heldAsMismatch("r-mm-refused");
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        env.sleep(Duration.ofMinutes(30));
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-ravi", null));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().mismatched()).isTrue();
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+
+        // A refund Cashfree merely still has PENDING (not a mismatch) is never resolved by finance's word.
+        fake.anotherAmount = false;
+        RefundWorkflow pending = started("r-mm-not");
+        until(pending, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        pending.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "wrong refund"));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(pending.status().stage()).isNotIn(RefundStatus.Stage.COMPLETED, RefundStatus.Stage.CANCELLED);
+        assertThat(pending.status().mismatched()).isFalse();
+        assertThat(pending.status().decidedBy()).as("dropped, not taken as a decision").isNull();
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
     @Test
     void aSuccessWebhookForOurOwnAmountIsStillBooked() throws Exception {
         RefundWorkflow wf = started("r-webhook-paid");
