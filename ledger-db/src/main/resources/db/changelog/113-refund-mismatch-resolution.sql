@@ -50,3 +50,11 @@ insert into runtime_access_policy (table_name, access, update_columns, why) valu
     ('refund_mismatch_vote', 'APPEND_ONLY', '{}',
      'finance''s two-person resolution of a refund Cashfree holds with another amount or order (113): votes are never changed');
 select ledger_apply_runtime_grants();
+
+--changeset commdesk:113-refund-mismatch-vote-search-path splitStatements:false
+-- The guard reads refund_request and refund_mismatch_vote by name: pinned to this schema (temporary tables last), as
+-- every guard is (015, 107), so a session's temporary table of the same name cannot stand in for them (review s7 M1).
+do $$
+begin
+    execute format('alter function refund_mismatch_vote_check() set search_path = %I, pg_catalog, pg_temp', current_schema());
+end $$;

@@ -99,4 +99,19 @@ class RefundMismatchVotesTest {
         assertThatThrownBy(() -> votes.vote(id, Outcome.PAID, "fin-anita", " ", "c")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> votes.vote(id, Outcome.PAID, "fin-anita", "r", null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSessionsTemporaryTablesCannotShadowWhatTheVoteGuardReads() {
+        // Review s7 round 2, M1: the guard read refund_request and refund_mismatch_vote by the session's search_path, where
+        // a temporary table comes first (the runtime role may create them): a fake requester let the requester vote.
+        String id = refund("mv-5");
+        assertThatThrownBy(() -> db.dsl().transaction(cfg -> {
+            var tx = cfg.dsl();
+            tx.execute("create temp table refund_request (refund_id text, requested_by text) on commit drop");
+            tx.execute("insert into refund_request values ('mv-5', 'someone-else')");
+            tx.execute("insert into refund_mismatch_vote (refund_id, vote_no, outcome, voted_by, reason, cashfree_reference)"
+                    + " values ('mv-5', 1, 'PAID', 'support-1', 'r', 'c')");
+        })).hasMessageContaining("requester");
+        assertThat(votes.find(id).votes()).isEmpty();
+    }
 }
