@@ -441,4 +441,22 @@ class RefundWorkflowTest {
         assertThat(fake.polls.get()).as("the workflow polls Cashfree again").isGreaterThan(polled);
         assertThat(fake.calls).doesNotContain("settle");
     }
+
+    @Test
+    void financesResolutionIsNotTakenByARefundWaitingForAnOperatorForAnotherReason() throws Exception {
+        // Review s7 round 2, M3: a refund NEEDS_ATTENTION because Cashfree could not be reached (its outcome unknown, not a
+        // mismatch) must not be booked PAID or given back on finance's resolution: money Cashfree may never have sent.
+        fake.cashfreeUnreachable = true;
+        RefundWorkflow wf = started("r-mm-unreachable");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().mismatched()).isFalse();
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "dashboard"));
+        env.sleep(Duration.ofMinutes(30));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "dashboard"));
+        env.sleep(Duration.ofMinutes(30));
+        RefundStatus s = wf.status();
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(s.decidedBy()).as("dropped, not taken as a decision").isNull();
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
 }
