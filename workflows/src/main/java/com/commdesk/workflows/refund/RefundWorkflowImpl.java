@@ -213,6 +213,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             if (mismatched) { // only set since OUTCOME_CONFIRMED: Cashfree's record is not our refund; nothing of it is booked
                 if (awaitOperator(request, orderId)) return status();
                 mismatched = false; // the operator decided: look again now, then wait from the start
+                heldForMismatch = false; // held again only if this look finds the other record again (review s7 round 2 L2)
                 waited = Duration.ZERO;
                 wait = FIRST_POLL;
                 poll(request, orderId);
