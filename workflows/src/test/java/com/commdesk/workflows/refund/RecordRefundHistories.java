@@ -76,13 +76,7 @@ public final class RecordRefundHistories {
     private static void record(TestWorkflowEnvironment env, WorkflowClient client, RefundWorkflowTest.Fake fake, Path dir, String release,
                                String scenario, RefundRequest.Kind kind, Runnable arrange, Consumer<RefundWorkflow> operator)
             throws Exception {
-        fake.notRefundable = null;
-        fake.cashfreeRefuses = false;
-        fake.cashfreeUnreachable = false;
-        fake.cashfreeHasNone = false;
-        fake.anotherAmount = false;
-        fake.pendingPolls = Integer.MAX_VALUE;
-        fake.polls.set(0);
+        fake.reset();
         arrange.run();
         String id = "rec-" + scenario + "-" + release;
         RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
@@ -114,12 +108,7 @@ public final class RecordRefundHistories {
      */
     private static void recordMismatchHeld(TestWorkflowEnvironment env, WorkflowClient client, RefundWorkflowTest.Fake fake, Path dir,
                                            String release) throws Exception {
-        fake.notRefundable = null;
-        fake.cashfreeRefuses = false;
-        fake.cashfreeUnreachable = false;
-        fake.cashfreeHasNone = false;
-        fake.anotherAmount = false;
-        fake.pendingPolls = Integer.MAX_VALUE;
+        fake.reset();
         String id = "rec-mismatch-held-" + release;
         RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());

@@ -39,6 +39,18 @@ class RefundWorkflowTest {
         volatile boolean confirmationUnreadable;
         final AtomicInteger polls = new AtomicInteger();
 
+        /** Back to a Cashfree that answers PENDING for ever, for the next scenario (RecordRefundHistories records several). */
+        void reset() {
+            notRefundable = null;
+            cashfreeRefuses = false;
+            cashfreeUnreachable = false;
+            cashfreeHasNone = false;
+            anotherAmount = false;
+            confirmationUnreadable = false;
+            pendingPolls = Integer.MAX_VALUE;
+            polls.set(0);
+        }
+
         static ApplicationFailure mismatch() {
             return ApplicationFailure.newNonRetryableFailure("Cashfree has refund rf for 260000 paise, ours is 250000 paise",
                     RefundFailures.CASHFREE_REFUND_MISMATCH);
