@@ -115,11 +115,19 @@ public final class RefundMismatchVotes {
      * what the API signals again if the signal sent with the second vote was lost (Temporal down, process died).
      */
     public List<Resolution> readyNotBooked(OffsetDateTime since, int limit) {
-        return ledger.once(tx -> tx.select(REFUND_MISMATCH_VOTE.REFUND_ID).from(REFUND_MISMATCH_VOTE)
-                .where(REFUND_MISMATCH_VOTE.VOTE_NO.eq((short) 2), REFUND_MISMATCH_VOTE.VOTED_AT.ge(since))
-                .andNotExists(DSL.selectOne().from(REFUND_OUTCOME).where(REFUND_OUTCOME.REFUND_ID.eq(REFUND_MISMATCH_VOTE.REFUND_ID)))
-                .orderBy(REFUND_MISMATCH_VOTE.VOTED_AT, REFUND_MISMATCH_VOTE.REFUND_ID).limit(limit)
-                .fetch(REFUND_MISMATCH_VOTE.REFUND_ID).stream().map(id -> new Resolution(id, votes(tx, id))).toList());
+        return ledger.once(tx -> {
+            List<String> ready = tx.select(REFUND_MISMATCH_VOTE.REFUND_ID).from(REFUND_MISMATCH_VOTE)
+                    .where(REFUND_MISMATCH_VOTE.VOTE_NO.eq((short) 2), REFUND_MISMATCH_VOTE.VOTED_AT.ge(since))
+                    .andNotExists(DSL.selectOne().from(REFUND_OUTCOME).where(REFUND_OUTCOME.REFUND_ID.eq(REFUND_MISMATCH_VOTE.REFUND_ID)))
+                    .orderBy(REFUND_MISMATCH_VOTE.VOTED_AT, REFUND_MISMATCH_VOTE.REFUND_ID).limit(limit)
+                    .fetch(REFUND_MISMATCH_VOTE.REFUND_ID);
+            // Every ready refund's votes in one more query, not one per refund (the sweep reads up to `limit` every 5 minutes).
+            java.util.Map<String, List<Vote>> byRefund = tx.selectFrom(REFUND_MISMATCH_VOTE).where(REFUND_MISMATCH_VOTE.REFUND_ID.in(ready))
+                    .orderBy(REFUND_MISMATCH_VOTE.REFUND_ID, REFUND_MISMATCH_VOTE.VOTE_NO).fetch().stream()
+                    .collect(java.util.stream.Collectors.groupingBy(RefundMismatchVoteRecord::getRefundId,
+                            java.util.stream.Collectors.mapping(RefundMismatchVotes::of, java.util.stream.Collectors.toList())));
+            return ready.stream().map(id -> new Resolution(id, byRefund.get(id))).toList();
+        });
     }
 
     private static List<Vote> votes(org.jooq.DSLContext tx, String refundId) {
