@@ -15,6 +15,9 @@
 # Ports: API 38080, worker 38081, Temporal 37233 (UI 38233), simulator 38099, authorization server 39000.
 # API_JFR=on records a JFR profile of the API JVM for the whole run into the logs directory (api.jfr);
 # API_JAVA_OPTS / WORKER_JAVA_OPTS add JVM options to the API / worker JVM.
+# WORKER_START_AFTER=N starts the worker JVM N seconds after the load generator instead of before it: the API records
+# and starts every payment while no workflow task runs on this machine (the Temporal server still takes the starts),
+# the stand-in for an API on cores of its own; the worker then drains the backlog and the books are checked as usual.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dev_jar="$root/temporal-dev/dev-stack/target/commdesk-dev.jar"
@@ -22,6 +25,8 @@ api_jar=$(ls "$root"/api/target/api-*-boot.jar | head -1)
 worker_jar=$(ls "$root"/worker/target/worker-*-boot.jar | head -1)
 load_jar="$root/temporal-dev/load-generator/target/commdesk-load.jar"
 worker_nice="${WORKER_NICE:-10}"
+worker_start_after="${WORKER_START_AFTER:-0}"
+[[ "$worker_start_after" =~ ^[0-9]+$ ]] || { echo "split-run: WORKER_START_AFTER must be a number of seconds"; exit 1; }
 for f in "$dev_jar" "$api_jar" "$worker_jar" "$load_jar"; do [ -f "$f" ] || { echo "split-run: $f missing (./mvnw -q install -DskipTests)"; exit 1; }; done
 dir=$(mktemp -d /tmp/split-run.XXXXXX)
 echo "split-run: logs in $dir"
@@ -31,6 +36,7 @@ autogroup_was=""
 if [ -w "$autogroup" ]; then autogroup_was=$(cat "$autogroup"); echo 0 >"$autogroup"; fi
 infra=""; api=""; worker=""
 stop() {
+  [ -z "${load:-}" ] || kill -TERM "$load" 2>/dev/null || true
   [ -z "$api$worker" ] || { kill -TERM $api $worker 2>/dev/null || true; wait $api $worker 2>/dev/null || true; }
   [ -z "$infra" ] || { kill -TERM "$infra" 2>/dev/null || true; wait "$infra" 2>/dev/null || true; }
   [ -z "$autogroup_was" ] || echo "$autogroup_was" >"$autogroup"
@@ -55,24 +61,35 @@ done <"$dir/app.env"
 env_args+=(commdesk.db.migrate=false)
 api_opts=(${API_JAVA_OPTS:-})
 [ "${API_JFR:-off}" != on ] || api_opts+=("-XX:StartFlightRecording=filename=$dir/api.jfr,settings=profile,dumponexit=true")
-env "${env_args[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=38081 nice -n "$worker_nice" java ${WORKER_JAVA_OPTS:-} -jar "$worker_jar" >"$dir/worker.log" 2>&1 &
-worker=$!
+start_worker() {
+  env "${env_args[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=38081 nice -n "$worker_nice" java ${WORKER_JAVA_OPTS:-} -jar "$worker_jar" >"$dir/worker.log" 2>&1 &
+  worker=$!
+}
+[ "$worker_start_after" != 0 ] || start_worker
 env "${env_args[@]}" API_HOST=127.0.0.1 API_PORT=38080 java "${api_opts[@]}" -jar "$api_jar" >"$dir/api.log" 2>&1 &
 api=$!
 up() { curl -fs "http://127.0.0.1:$1/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; }
-for _ in $(seq 1 180); do up 38080 && up 38081 && break; sleep 1; done
-up 38080 && up 38081 || { echo "split-run: the API or worker did not become healthy"; tail -20 "$dir/api.log" "$dir/worker.log"; exit 1; }
+healthy() { up 38080 && { [ -z "$worker" ] || up 38081; }; }
+for _ in $(seq 1 180); do healthy && break; sleep 1; done
+healthy || { echo "split-run: the API or worker did not become healthy"; tail -20 "$dir/api.log" "$dir/worker.log" 2>/dev/null; exit 1; }
 # The simulator delivers Cashfree's signed webhooks to this API (the dev stack does this for its own API).
 curl -fs -X PUT -H 'Content-Type: application/json' -d '{"url":"http://127.0.0.1:38080/webhooks/cashfree/pg"}' \
   http://127.0.0.1:38099/__sim/webhook >/dev/null
 curl -fs -X PUT -H 'Content-Type: application/json' -d '{"url":"http://127.0.0.1:38080/webhooks/cashfree/payouts"}' \
   http://127.0.0.1:38099/__sim/payouts/webhook >/dev/null
-echo "split-run: API pid $api (nice 0), worker pid $worker (nice $worker_nice), Temporal reniced to $worker_nice; $(uptime)"
+echo "split-run: API pid $api (nice 0), worker pid ${worker:-"starts after ${worker_start_after} s"} (nice $worker_nice), Temporal reniced to $worker_nice; $(uptime)"
 
 rc=0
 java -jar "$load_jar" --api http://127.0.0.1:38080 --simulator http://127.0.0.1:38099 \
   --database-url "$DATABASE_URL" --database-user "${DATABASE_USER:-postgres}" ${DATABASE_PASSWORD:+--database-password "$DATABASE_PASSWORD"} \
   --token-url http://127.0.0.1:39000/oauth2/token --client-id commdesk-app --client-secret dev-app-secret-not-a-secret \
-  --report-dir "$dir/report" "$@" || rc=$?
+  --report-dir "$dir/report" "$@" &
+load=$!
+if [ "$worker_start_after" != 0 ]; then
+  # Started by this shell, not a subshell, so that stop() knows the worker's pid.
+  for _ in $(seq 1 "$worker_start_after"); do kill -0 "$load" 2>/dev/null || break; sleep 1; done
+  if kill -0 "$load" 2>/dev/null; then start_worker; echo "split-run: worker pid $worker started; $(uptime)"; fi
+fi
+wait "$load" || rc=$?
 echo "split-run: load generator exit $rc; $(uptime)"
 exit $rc
