@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -62,8 +64,9 @@ public final class LoadGenerator {
                 System.out.println("commdesk-load: seeded fraud.velocityFloor=" + s.velocityFloor() + " for " + s.communities()
                         + " (what the owner sets through PUT /api/v1/communities/{id} before an event)");
             }
+            Set<Long> prepared = s.prepareOrders() ? prepare(s, http, samples, prefix, planned) : Set.of();
             long t0 = System.currentTimeMillis();
-            drive(s, http, samples, burstSamples, prefix, burstPrefix, planned, books, t0);
+            drive(s, http, samples, burstSamples, prefix, burstPrefix, planned, books, t0, prepared);
             // A hand-over that timed out on our side may still have been recorded: what must post is every
             // payment the platform recorded, whatever its caller heard.
             long recorded = books.recordedCount(prefix);
@@ -99,8 +102,57 @@ public final class LoadGenerator {
         }
     }
 
+    /** At most this many orders are prepared before a run: their numbers are kept in memory. */
+    static final long MAX_PREPARED = 1_000_000;
+
+    /**
+     * Creates and pays, before the clock starts, every order that the run will hand over by POST — the same orders, amounts
+     * and REST/webhook choice as {@link #drive} draws from the same seed — 16 at a time; returns the numbers prepared.
+     * Orders handed over by webhook are left to the run: their payment is what sends the webhook.
+     */
+    static Set<Long> prepare(LoadSettings s, Http http, Samples samples, String prefix, long planned) throws InterruptedException {
+        if (planned > MAX_PREPARED) throw new IllegalArgumentException("--prepare-orders: at most " + MAX_PREPARED + " payments");
+        Set<Long> prepared = ConcurrentHashMap.newKeySet();
+        SplittableRandom random = new SplittableRandom(s.seed());
+        Semaphore slots = new Semaphore(16);
+        long begun = System.currentTimeMillis();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long i = 0; i < planned; i++) {
+                Plan plan = Plan.draw(s, random, i);
+                if (plan.viaWebhook()) continue;
+                slots.acquire();
+                pool.submit(() -> {
+                    try {
+                        String orderId = prefix + plan.n();
+                        if (createOrder(http, samples, orderId, plan.community(), plan.amountPaise(), "cust_" + orderId, plan.n())
+                                && pay(http, samples, orderId, false) != null) {
+                            prepared.add(plan.n());
+                        }
+                    } catch (RuntimeException e) {
+                        samples.error("prepare: " + e.getClass().getSimpleName());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        System.out.printf(Locale.ROOT, "commdesk-load: %d orders created and paid before the clock started, in %.1f s%n", prepared.size(),
+                (System.currentTimeMillis() - begun) / 1000.0);
+        return prepared;
+    }
+
+    /** What the run does with its payment number {@code n}: drawn in this order from the run's one random sequence. */
+    record Plan(long n, String community, long amountPaise, boolean viaWebhook) {
+        static Plan draw(LoadSettings s, SplittableRandom random, long n) {
+            String community = s.communities().get((int) (n % s.communities().size()));
+            long amount = s.minAmountPaise() + random.nextLong(s.maxAmountPaise() - s.minAmountPaise() + 1);
+            boolean viaWebhook = random.nextDouble() < s.webhookShare();
+            return new Plan(n, community, amount, viaWebhook);
+        }
+    }
+
     private static void drive(LoadSettings s, Http http, Samples samples, Samples burstSamples, String prefix, String burstPrefix,
-                              long planned, BooksCheck books, long t0) throws InterruptedException {
+                              long planned, BooksCheck books, long t0, Set<Long> prepared) throws InterruptedException {
         SplittableRandom random = new SplittableRandom(s.seed());
         Semaphore inFlight = new Semaphore(s.maxInFlight());
         long intervalNanos = Math.round(1_000_000_000.0 / s.ratePerSecond());
@@ -120,9 +172,10 @@ public final class LoadGenerator {
                     }
                     LockSupport.parkNanos(Math.min(due - now, 1_000_000L));
                 }
-                String community = s.communities().get((int) (i % s.communities().size()));
-                long amount = s.minAmountPaise() + random.nextLong(s.maxAmountPaise() - s.minAmountPaise() + 1);
-                boolean viaWebhook = random.nextDouble() < s.webhookShare();
+                Plan plan = Plan.draw(s, random, i);
+                String community = plan.community();
+                long amount = plan.amountPaise();
+                boolean viaWebhook = plan.viaWebhook();
                 long n = i;
                 if (burstEvery > 0 && i % burstEvery == 0 && burstSent < s.burst()) {
                     long b = burstSent++;
@@ -142,7 +195,13 @@ public final class LoadGenerator {
                 pool.submit(() -> {
                     try {
                         // A customer of its own per payment: one event, many buyers.
-                        one(http, samples, prefix + n, community, amount, "cust_" + prefix + n, viaWebhook, n);
+                        if (!s.prepareOrders() || viaWebhook) {
+                            one(http, samples, prefix + n, community, amount, "cust_" + prefix + n, viaWebhook, n);
+                        } else if (prepared.contains(n)) {
+                            post(http, samples, prefix + n, community, amount);
+                        } else {
+                            samples.error("not prepared (its order failed before the clock)");
+                        }
                     } catch (RuntimeException e) {
                         samples.error("exception: " + e.getClass().getSimpleName());
                     } finally {
@@ -156,19 +215,13 @@ public final class LoadGenerator {
         }
     }
 
+    /** A payment as the customer makes it: the order created in the simulator, then paid there; then handed over. */
     private static void one(Http http, Samples samples, String orderId, String community, long amountPaise, String customerId,
                             boolean viaWebhook, long n) {
-        Http.Reply order = http.createOrder(orderId, community, amountPaise, customerId, String.format("9%09d", n % 1_000_000_000L));
-        if (order.status() != 200) {
-            samples.error("simulator create order: HTTP " + order.status());
-            return;
-        }
+        if (!createOrder(http, samples, orderId, community, amountPaise, customerId, n)) return;
         long startedAt = System.currentTimeMillis();
-        Http.Reply paid = http.pay(orderId, viaWebhook);
-        if (paid.status() != 200) {
-            samples.error("simulator pay: HTTP " + paid.status());
-            return;
-        }
+        Http.Reply paid = pay(http, samples, orderId, viaWebhook);
+        if (paid == null) return;
         if (viaWebhook) {
             var d = paid.json().path("webhook");
             int status = d.path("status_code").asInt(-1);
@@ -176,6 +229,25 @@ public final class LoadGenerator {
             if (status / 100 != 2) samples.error("webhook: HTTP " + status);
             return;
         }
+        post(http, samples, orderId, community, amountPaise);
+    }
+
+    private static boolean createOrder(Http http, Samples samples, String orderId, String community, long amountPaise, String customerId, long n) {
+        Http.Reply order = http.createOrder(orderId, community, amountPaise, customerId, String.format("9%09d", n % 1_000_000_000L));
+        if (order.status() == 200) return true;
+        samples.error("simulator create order: HTTP " + order.status());
+        return false;
+    }
+
+    private static Http.Reply pay(Http http, Samples samples, String orderId, boolean viaWebhook) {
+        Http.Reply paid = http.pay(orderId, viaWebhook);
+        if (paid.status() == 200) return paid;
+        samples.error("simulator pay: HTTP " + paid.status());
+        return null;
+    }
+
+    /** CommDesk's app hands a paid order over: {@code POST /api/v1/payments}, timed. */
+    private static void post(Http http, Samples samples, String orderId, String community, long amountPaise) {
         long postAt = System.currentTimeMillis();
         Http.Reply r = http.postPayment("load-" + orderId, community, orderId, amountPaise);
         samples.handovers.add(new Samples.Handover(orderId, community, amountPaise, "REST", postAt, r.latencyMs(), r.status()));
@@ -218,8 +290,10 @@ public final class LoadGenerator {
         long firstStart = all.stream().mapToLong(Samples.Handover::startedAtEpochMs).min().orElse(t0);
         long lastStart = all.stream().mapToLong(Samples.Handover::startedAtEpochMs).max().orElse(t0);
         long lastPosted = posted.values().stream().mapToLong(Long::longValue).max().orElse(lastStart);
-        long[] rest = Samples.sorted(all.stream().filter(h -> h.via().equals("REST")).mapToLong(Samples.Handover::latencyMs).toArray());
-        long[] hook = Samples.sorted(all.stream().filter(h -> h.via().equals("WEBHOOK")).mapToLong(Samples.Handover::latencyMs).toArray());
+        // Hand-overs started in the warm-up are paid, posted and checked like the rest, but their latency is reported apart.
+        long measuredFrom = t0 + s.warmup().toMillis();
+        long[] rest = latencies(all, "REST", h -> h.startedAtEpochMs() >= measuredFrom);
+        long[] hook = latencies(all, "WEBHOOK", h -> h.startedAtEpochMs() >= measuredFrom);
         long[] toPosted = Samples.sorted(all.stream().filter(h -> posted.containsKey(h.orderId()))
                 .mapToLong(h -> posted.get(h.orderId()) - h.startedAtEpochMs()).toArray());
         Map<String, String> t = new LinkedHashMap<>();
@@ -228,12 +302,21 @@ public final class LoadGenerator {
                 all.size(), (lastStart - firstStart) / 1000.0));
         t.put("posted", String.format(Locale.ROOT, "%d of %d; end-to-end %.1f payments/s (first hand-over to last posting)", posted.size(),
                 all.size(), rate(posted.size(), lastPosted - firstStart)));
-        t.put("POST /api/v1/payments (" + rest.length + ")", percentiles(rest));
-        t.put("webhook delivery (" + hook.length + ")", percentiles(hook));
+        String after = s.warmup().isZero() ? "" : ", after the " + s.warmup() + " warm-up";
+        t.put("POST /api/v1/payments (" + rest.length + after + ")", percentiles(rest));
+        t.put("webhook delivery (" + hook.length + after + ")", percentiles(hook));
+        if (!s.warmup().isZero()) {
+            long[] warm = latencies(all, "REST", h -> h.startedAtEpochMs() < measuredFrom);
+            t.put("POST during the warm-up (" + warm.length + ")", percentiles(warm));
+        }
         t.put("hand-over -> posted", percentiles(toPosted));
         t.put("flagged by fraud screen", Long.toString(flagged));
         t.put("errors", samples.errorCount() == 0 ? "none" : samples.errorsByKind().toString());
         return t;
+    }
+
+    static long[] latencies(List<Samples.Handover> all, String via, java.util.function.Predicate<Samples.Handover> window) {
+        return Samples.sorted(all.stream().filter(h -> h.via().equals(via) && window.test(h)).mapToLong(Samples.Handover::latencyMs).toArray());
     }
 
     private static double rate(long count, long millis) {

@@ -14,7 +14,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
                     double webhookShare, List<String> communities, long minAmountPaise, long maxAmountPaise,
                     Duration drainTimeout, int maxInFlight, Path reportDir, String runId, long seed,
                     URI tokenUrl, String clientId, String clientSecret, String scope, boolean expectNoneParked,
-                    int burst, Integer velocityFloor) {
+                    int burst, Integer velocityFloor, Duration warmup, boolean prepareOrders) {
 
     static final String USAGE = """
             usage: commdesk-load [--option value ...]
@@ -45,6 +45,12 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
                                         community to N (what its owner sets through PUT
                                         /api/v1/communities/{id} before a big event), written through
                                         --database-url, as a seed
+              --warmup D                the first D of --duration are a warm-up: its hand-overs are paid,
+                                        posted and checked like the rest but reported apart, not in the
+                                        latency percentiles (PT0S)
+              --prepare-orders          create and pay the orders that go by POST before the clock starts
+                                        (Cashfree's side of the payment, on Cashfree's machines in real
+                                        life), so the load phase sends only the hand-overs to the API
             """;
 
     static LoadSettings parse(String[] args, Map<String, String> env) {
@@ -52,7 +58,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         for (int i = 0; i < args.length; i++) {
             String k = args[i];
             if (!k.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + k + "'");
-            if (k.equals("--allow-parked") || k.equals("--help")) {
+            if (k.equals("--allow-parked") || k.equals("--prepare-orders") || k.equals("--help")) {
                 a.put(k.substring(2), "true");
                 continue;
             }
@@ -62,7 +68,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         List<String> known = List.of("api", "simulator", "sim-client-id", "sim-client-secret", "database-url", "database-user",
                 "database-password", "rate", "duration", "webhook-share", "communities", "min-amount-paise", "max-amount-paise",
                 "drain-timeout", "max-in-flight", "report-dir", "seed", "token-url", "client-id", "client-secret", "scope",
-                "allow-parked", "burst", "velocity-floor", "help");
+                "allow-parked", "burst", "velocity-floor", "warmup", "prepare-orders", "help");
         for (String k : a.keySet()) if (!known.contains(k)) throw new IllegalArgumentException("unknown option --" + k);
         if (a.containsKey("help")) throw new IllegalArgumentException("help");
 
@@ -87,6 +93,8 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         Integer floor = a.containsKey("velocity-floor") ? Integer.valueOf(a.get("velocity-floor")) : null;
         // The same bounds the onboarding API accepts for fraud.velocityFloor.
         if (floor != null && (floor < 1 || floor > 1_000_000)) throw new IllegalArgumentException("--velocity-floor must be in [1, 1000000]");
+        Duration warmup = duration(a.getOrDefault("warmup", "PT0S"));
+        if (warmup.isNegative() || warmup.compareTo(duration) >= 0) throw new IllegalArgumentException("--warmup must be shorter than --duration");
         String runId = Long.toString(System.currentTimeMillis(), 36);
         return new LoadSettings(URI.create(a.getOrDefault("api", "http://127.0.0.1:8080")),
                 URI.create(a.getOrDefault("simulator", "http://127.0.0.1:8099")),
@@ -95,7 +103,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
                 rate, duration, share, communities, min, max, duration(a.getOrDefault("drain-timeout", "PT180S")), inFlight,
                 Path.of(a.getOrDefault("report-dir", "target/load-report")), runId, Long.parseLong(a.getOrDefault("seed", "1")),
                 a.containsKey("token-url") ? URI.create(a.get("token-url")) : null, a.get("client-id"), a.get("client-secret"),
-                a.get("scope"), !a.containsKey("allow-parked"), burst, floor);
+                a.get("scope"), !a.containsKey("allow-parked"), burst, floor, warmup, a.containsKey("prepare-orders"));
     }
 
     private static Duration duration(String s) {
@@ -111,6 +119,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         return "api=" + api + " simulator=" + simulator + " rate=" + ratePerSecond + "/s duration=" + duration
                 + " webhook-share=" + webhookShare + " communities=" + communities + " amounts=" + minAmountPaise + ".." + maxAmountPaise
                 + " paise max-in-flight=" + maxInFlight + " run=" + runId + (tokenUrl == null ? "" : " token=" + tokenUrl)
-                + (burst == 0 ? "" : " burst=" + burst + " from one customer") + (velocityFloor == null ? "" : " velocity-floor=" + velocityFloor);
+                + (burst == 0 ? "" : " burst=" + burst + " from one customer") + (velocityFloor == null ? "" : " velocity-floor=" + velocityFloor)
+                + (warmup.isZero() ? "" : " warmup=" + warmup) + (prepareOrders ? " prepare-orders" : "");
     }
 }

@@ -31,6 +31,20 @@ class LoadSettingsTest {
     }
 
     @Test
+    void aWarmUpIsPartOfTheDurationAndPreparingOrdersIsOptIn() {
+        LoadSettings plain = LoadSettings.parse(new String[0], ENV);
+        assertThat(plain.warmup()).isZero();
+        assertThat(plain.prepareOrders()).isFalse();
+        LoadSettings s = LoadSettings.parse(new String[] {"--rate", "100", "--duration", "PT90S", "--warmup", "PT30S", "--prepare-orders"}, ENV);
+        assertThat(s.warmup()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.prepareOrders()).isTrue();
+        assertThat(s.plannedPayments()).isEqualTo(9_000);
+        assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--duration", "PT60S", "--warmup", "PT60S"}, ENV))
+                .hasMessageContaining("--warmup");
+        assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--warmup", "-5"}, ENV)).hasMessageContaining("--warmup");
+    }
+
+    @Test
     void rateTimesDurationIsThePlan() {
         LoadSettings s = LoadSettings.parse(new String[] {"--rate", "100", "--duration", "PT5M", "--communities", "a, b"}, ENV);
         assertThat(s.plannedPayments()).isEqualTo(30_000);
