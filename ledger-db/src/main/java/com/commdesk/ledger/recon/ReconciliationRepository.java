@@ -251,11 +251,18 @@ public final class ReconciliationRepository {
                  order by last_run_at desc, run_id desc limit 1
                 """, source);
         if (r == null) return Optional.empty();
-        int matched = r.get(0, Integer.class);
-        int paymentLines = r.get(1, Integer.class);
-        int missingOnTheirs = Math.max(0, r.get(2, Integer.class) - (paymentLines - matched));
+        return Optional.of(matchRateBps(r.get(0, Integer.class), r.get(1, Integer.class), r.get(2, Integer.class)));
+    }
+
+    /**
+     * A run's match rate from what {@code recon_run} keeps, in basis points: matched ÷ (payment lines + our payments
+     * missing on Cashfree's side), the latter being the exceptions that are not an unmatched line; 100 % of nothing.
+     * The run's own report, the match-rate metric and the tracking report all count it so.
+     */
+    public static int matchRateBps(int matched, int paymentLines, int exceptionsSeen) {
+        int missingOnTheirs = Math.max(0, exceptionsSeen - (paymentLines - matched));
         int denominator = paymentLines + missingOnTheirs;
-        return Optional.of(denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator));
+        return denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator);
     }
 
     // ---- resolving ---------------------------------------------------------------------------------

@@ -177,6 +177,72 @@ class ReconciliationRepositoryTest {
         assertThatThrownBy(() -> recon.explain(missing.exceptionId(), "bad actor!", "x")).isInstanceOf(ReconciliationFailure.class);
     }
 
+    /**
+     * Seed 002's rule effectiveness and reconciliation exception tracking (issue 12) over the planted file, counted by
+     * hand: rule-7 v3 priced ok, amount, fee and unsettled; v4 priced one more payment Cashfree never settled.
+     */
+    @Test
+    void seed002ReportsOfThePlantedFileAreWhatWeCountByHand() {
+        FeeBreakdown v4 = FeeEngine.calculate(new PaymentFacts(300_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        payments.postPayment(new PaymentPosting("v4", "demo-community", "EVENT", "evt", "order-v4", "cf-v4", "CARD", v4,
+                SplitEngine.splitRevenueAcrossRoles(v4.netPaise(), demo.roles()), "rule-7", 4, Map.of()));
+        String file = plantedFile();
+        var run = recon.ingest("csv:reports", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(file));
+        // 4 payment lines, 1 matched (ok), missing on theirs: unsettled and v4 -> 1 of 6
+        assertThat(run.matchRateBps()).isEqualTo(1_666);
+
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Kolkata"));
+        var period = new com.commdesk.ledger.analytics.Period(today.minusDays(1), today.plusDays(1));
+        var reports = new com.commdesk.ledger.analytics.reports.OperationalReports(dsl);
+
+        // commission is CommDesk's income: the platform fee less the GST included in it (as the projections count it)
+        FeeBreakdown[] v3 = {pricedAs(1_000_000L), pricedAs(500_000L), pricedAs(250_000L), pricedAs(120_000L)};
+        assertThat(v4.platformFeeGst()).isEqualTo(com.commdesk.fees.PlatformFeeGst.INCLUDED);
+        long v3Commission = 0;
+        for (FeeBreakdown b : v3) v3Commission += b.platformFeePaise() - b.platformFeeGstPaise();
+        var rules = reports.ruleEffectiveness(period);
+        assertThat(rules).hasSize(2);
+        var r3 = rules.get(0);
+        assertThat(r3.ruleId()).isEqualTo("rule-7");
+        assertThat(r3.ruleVersion()).isEqualTo(3);
+        assertThat(r3.payments()).isEqualTo(4);
+        assertThat(r3.coverageBps()).isEqualTo(8_000);                     // 4 of 5
+        assertThat(r3.grossPaise()).isEqualTo(1_870_000L);
+        assertThat(r3.commissionPaise()).isEqualTo(v3Commission);
+        assertThat(r3.settled()).isEqualTo(3);                             // ok, amount, fee have a PAYMENT line
+        assertThat(r3.withExceptions()).isEqualTo(2);                      // amount, fee
+        assertThat(r3.matchRateBps()).isEqualTo(3_333);                    // 1 clean of 3 settled
+        var r4 = rules.get(1);
+        assertThat(r4.ruleVersion()).isEqualTo(4);
+        assertThat(r4.payments()).isEqualTo(1);
+        assertThat(r4.coverageBps()).isEqualTo(2_000);
+        assertThat(r4.commissionPaise()).isEqualTo(v4.platformFeePaise() - v4.platformFeeGstPaise());
+        assertThat(r4.settled()).isZero();
+
+        ReconException fee = recon.list("FEE_MISMATCH", "OPEN", null, null, 10).get(0);
+        recon.explain(fee.exceptionId(), "fin.ravi", "Cashfree's rate card changed");
+        var tracking = reports.reconTracking(period);
+        assertThat(tracking.detectedInPeriod()).extracting(k -> k.kind() + " " + k.open() + "/" + k.adjusted() + "/" + k.explained())
+                .containsExactly("AMOUNT_MISMATCH 1/0/0", "FEE_MISMATCH 0/0/1", "MISSING_ON_OUR_SIDE 1/0/0", "MISSING_ON_THEIRS 2/0/0");
+        assertThat(tracking.resolvedInPeriod()).isEqualTo(1);
+        assertThat(tracking.averageHoursToResolve()).isZero();
+        assertThat(tracking.openNow().underOneDay()).isEqualTo(4);
+        assertThat(tracking.openNow().oneToSevenDays() + tracking.openNow().sevenToThirtyDays()
+                + tracking.openNow().olderThanThirtyDays()).isZero();
+        // the run's match rate as the run itself, the match-rate metric and its alert count it: 1 of 4 lines + 2 missing
+        assertThat(tracking.runs()).singleElement().satisfies(l -> {
+            assertThat(l.paymentLines()).isEqualTo(4);
+            assertThat(l.matched()).isEqualTo(1);
+            assertThat(l.exceptionsSeen()).isEqualTo(5);
+            assertThat(l.matchRateBps()).isEqualTo(run.matchRateBps());
+        });
+        assertThat(recon.lastMatchRateBps("CSV")).contains(1_666);
+    }
+
+    static FeeBreakdown pricedAs(long amountPaise) {
+        return FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+    }
+
     @Test
     void aMalformedFileIsRefusedWithTheLineAndNothingIsWritten() {
         assertThatThrownBy(() -> ReconCsv.parse(HEADER + "1,U,PAYMENT,o,p,10.005,0,0,10,\n"))

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,81 @@ class DashboardLoginTest {
         assertThat(real.statusCode()).isEqualTo(200);
         assertThat(ops.at()).isEqualTo("/dashboard/ops");
         assertThat(real.body()).contains("id=\"refusal\"").contains("The platform answered 404");
+    }
+
+    /**
+     * Issue 12, ops: "refunds needing attention". A refund Cashfree keeps PENDING waits in the books with its money
+     * reserved; the ops page lists it with its stage and its workflow, and the page's retry is the API's own
+     * POST /api/v1/ops/refunds/{id}/retry with the operator's token (audited as ops). Once Cashfree fails it the
+     * reservation goes back and the page no longer lists it.
+     */
+    @Test
+    void opsSeesARefundWaitingForCashfreeAndRetriesItInThePage() throws Exception {
+        String payment = AnalyticsApiTest.aCompletedPaymentTo("demo-community", 300_000L);
+        SharedStack.get().simulator().refunds().scenario("rf-dash-stuck", com.commdesk.cashfree.sim.RefundBook.Outcome.PENDING);
+        HttpResponse<String> asked = RefundsApiTest.refund(payment, "rf-dash-stuck",
+                "{\"kind\":\"REFUND\",\"amountPaise\":40000,\"reason\":\"seat cancelled\"}");
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
+        RefundsApiTest.awaitStage("rf-dash-stuck", "AWAITING_CASHFREE");
+
+        DashboardSession ops = DashboardSession.login("ops");
+        String page = ops.get("/dashboard/ops").body();
+        assertThat(page).contains("id=\"refunds\"");
+        String row = row(page, "data-refund=\"rf-dash-stuck\"");
+        assertThat(row).contains("\u20b9400.00").contains("AWAITING_CASHFREE").contains("refund-rf-dash-stuck")
+                .contains("/dashboard/ops/refunds/rf-dash-stuck/retry").contains("/dashboard/ops/refunds/rf-dash-stuck/compensate");
+
+        HttpResponse<String> retried = ops.post("/dashboard/ops/refunds/rf-dash-stuck/retry", Map.of("note", "asked Cashfree again"), true);
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(ops.at()).isEqualTo("/dashboard/ops");
+        assertThat(retried.body()).contains("id=\"notice\"").contains("rf-dash-stuck").doesNotContain("id=\"refusal\"");
+        assertThat(SharedStack.count("select count(*) from audit_log where actor = 'ops' and target like '%/ops/refunds/rf-dash-stuck/retry'"))
+                .isEqualTo(1);
+
+        assertThat(SharedStack.get().simulator().refunds().settle("rf-dash-stuck", com.commdesk.cashfree.sim.RefundBook.Outcome.FAILED)).isTrue();
+        assertThat(RefundsApiTest.awaitRefund("rf-dash-stuck").path("stage").asText()).isEqualTo("FAILED");
+        assertThat(ops.get("/dashboard/ops").body()).doesNotContain("data-refund=\"rf-dash-stuck\"");
+    }
+
+    /**
+     * Issue 12 / seed 002: the reports an owner may read of its community (distribution summary by role and recipient,
+     * the audit trail of the rule version and split applied to each payment, commission projections) are reachable from
+     * its overview for the period shown, and finance's page links the platform-wide audit trail; each link answers.
+     */
+    @Test
+    void seed002ReportsAreLinkedFromThePagesThatMayReadThem() {
+        DashboardSession owner = DashboardSession.login("owner");
+        String overview = owner.get("/dashboard/communities/demo-community?month=" + MONTH).body();
+        String from = MONTH + "-01", to = YearMonth.parse(MONTH).atEndOfMonth().toString();
+        assertThat(href(overview, "report-distributions"))
+                .isEqualTo("/dashboard/api/v1/reports/distributions?communityId=demo-community&from=" + from + "&to=" + to);
+        assertThat(href(overview, "report-rule-audit"))
+                .isEqualTo("/dashboard/api/v1/reports/rule-audit?communityId=demo-community&from=" + from + "&to=" + to);
+        assertThat(href(overview, "report-projections")).isEqualTo("/dashboard/api/v1/reports/commission-projections?communityId=demo-community");
+        for (String id : List.of("report-distributions", "report-rule-audit", "report-projections")) {
+            HttpResponse<String> r = owner.get(href(overview, id));
+            assertThat(r.statusCode()).as(id + " " + r.body()).isEqualTo(200);
+        }
+        assertThat(owner.get(href(overview, "report-distributions")).body()).contains("\"communityId\":\"demo-community\"");
+
+        DashboardSession finance = DashboardSession.login("viewer");
+        String page = finance.get("/dashboard/finance").body();
+        assertThat(href(page, "report-rule-audit")).isEqualTo("/dashboard/api/v1/reports/rule-audit?month=" + MONTH);
+        assertThat(finance.get(href(page, "report-rule-audit")).statusCode()).isEqualTo(200);
+    }
+
+    /** The href of the element with this id (HTML-unescaped). */
+    static String href(String html, String id) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"" + id + "\"[^>]*href=\"([^\"]+)\"").matcher(html);
+        assertThat(m.find()).as("a link with id " + id).isTrue();
+        return m.group(1).replace("&amp;", "&");
+    }
+
+    /** The table row of the page that carries {@code marker} (from its {@code <tr} to its {@code </tr>}). */
+    static String row(String html, String marker) {
+        int at = html.indexOf(marker);
+        assertThat(at).as("a row with " + marker).isGreaterThanOrEqualTo(0);
+        return html.substring(html.lastIndexOf("<tr", at), html.indexOf("</tr>", at));
     }
 
     @Test

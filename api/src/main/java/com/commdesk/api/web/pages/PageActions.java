@@ -103,6 +103,24 @@ public class PageActions extends DashboardPage {
         return "redirect:/dashboard/ops";
     }
 
+    // ---- operations: refunds waiting for Cashfree or an operator ------------------------------------
+
+    /**
+     * Retry (ask Cashfree again now) or compensate (give the reserved money back; the refund's workflow asks
+     * Cashfree first and compensates only if Cashfree has no such refund or failed it) one waiting refund.
+     */
+    @PostMapping("/ops/refunds/{refundId}/{action}")
+    public String operateRefund(@PathVariable String refundId, @PathVariable String action, @RequestParam(required = false) String note,
+                                RedirectAttributes flash) {
+        if (!action.equals("retry") && !action.equals("compensate")) throw new DashboardApi.Refused(404, "no such action");
+        String id = id(refundId);
+        act(flash, () -> api.post("/api/v1/ops/refunds/" + id + "/" + action, body("note", note)), action.equals("retry")
+                ? "Refund " + id + ": asking Cashfree again."
+                : "Refund " + id + ": compensation asked; its workflow checks with Cashfree first and gives the money back only if"
+                        + " Cashfree has no such refund or failed it.");
+        return "redirect:/dashboard/ops";
+    }
+
     /**
      * Calls the API; on success flashes {@code done} (or, when null, what the API answered), on refusal the
      * API's status and detail. Returns whether the API accepted.

@@ -5,6 +5,7 @@ import com.commdesk.api.web.Caller;
 import com.commdesk.api.web.Role;
 import com.commdesk.ledger.analytics.MemberWallets;
 import com.commdesk.ledger.analytics.PayoutAnalytics;
+import com.commdesk.workflows.refund.RefundWorkflow;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -65,7 +66,7 @@ public class PagesController extends DashboardPage {
 
     /**
      * Each role lands on its own page: the platform admin on platform analytics, finance on approvals,
-     * ops on parked payments, an owner on its community's overview, a member on its wallet.
+     * ops on parked payments and waiting refunds, an owner on its community's overview, a member on its wallet.
      */
     @GetMapping
     public String landing(Model model) {
@@ -156,6 +157,9 @@ public class PagesController extends DashboardPage {
     public String ops(Model model) {
         model.addAttribute("parked", api.get("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=100", JsonNode.class));
         model.addAttribute("review", api.get("/api/v1/ops/payments?status=UNDER_REVIEW&limit=100", JsonNode.class));
+        // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage
+        model.addAttribute("refunds", api.get("/api/v1/ops/refunds?olderThanMinutes=0&limit=100", JsonNode.class));
+        model.addAttribute("refundWorkflowPrefix", RefundWorkflow.workflowId(""));
         model.addAttribute("invariants", api.get("/api/v1/ledger/invariants", JsonNode.class));
         model.addAttribute("temporalUi", temporalUi);
         return "dashboard/ops";

@@ -2,6 +2,7 @@ package com.commdesk.ledger.analytics.reports;
 
 import com.commdesk.ledger.analytics.Period;
 import com.commdesk.ledger.analytics.ShareAnalytics;
+import com.commdesk.ledger.recon.ReconciliationRepository;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ public final class OperationalReports {
      * One rule version (null: no rule matched, the default preset priced it) over payments posted in the
      * period: how many it priced and its share of all ({@code coverageBps}); of those, how many Cashfree
      * has settled (a PAYMENT line in a reconciliation) and how many of the settled have no reconciliation
-     * exception ({@code matchRateBps} = clean ÷ settled).
+     * exception ({@code matchRateBps} = clean ÷ settled). {@code commissionPaise} is CommDesk's income, the
+     * platform fee less the GST included in it, as the commission projections count it.
      */
     public record RuleEffectiveness(String ruleId, Integer ruleVersion, long payments, long coverageBps, long grossPaise,
                                     long commissionPaise, long settled, long withExceptions, long matchRateBps) {}
@@ -37,7 +39,8 @@ public final class OperationalReports {
     public List<RuleEffectiveness> ruleEffectiveness(Period period) {
         var rows = dsl.fetch("""
                 select t.rule_id, t.rule_version, count(*), coalesce(sum(t.gross_amount_paise), 0)::bigint,
-                       coalesce(sum(t.platform_fee_paise), 0)::bigint,
+                       coalesce(sum(t.platform_fee_paise
+                                    - case when t.platform_fee_gst_mode = 'INCLUDED' then t.platform_fee_gst_paise else 0 end), 0)::bigint,
                        count(*) filter (where exists (select 1 from recon_line l where l.event_type = 'PAYMENT'
                                                         and l.order_id = t.cashfree_order_id)),
                        count(*) filter (where exists (select 1 from recon_line l where l.event_type = 'PAYMENT'
@@ -95,7 +98,8 @@ public final class OperationalReports {
                  order by run_id
                 """, from, to).map(r -> new RunLine(r.get(0, Long.class), r.get(1, String.class), r.get(2, OffsetDateTime.class),
                 r.get(3, OffsetDateTime.class), r.get(4, Integer.class), r.get(5, Integer.class), r.get(6, Integer.class),
-                bps(r.get(5, Integer.class), r.get(4, Integer.class)), r.get(7, OffsetDateTime.class)));
+                ReconciliationRepository.matchRateBps(r.get(5, Integer.class), r.get(4, Integer.class), r.get(6, Integer.class)),
+                r.get(7, OffsetDateTime.class)));
         return new ReconTracking(period, kinds, resolved.get(0, Long.class), resolved.get(1, Long.class),
                 new Ageing(age.get(0, Long.class), age.get(1, Long.class), age.get(2, Long.class), age.get(3, Long.class),
                         age.get(4, OffsetDateTime.class)), runs);
