@@ -122,8 +122,14 @@ class SeededAnalyticsTest {
             assertThat(r.coverageBps()).isEqualTo(10_000);
             assertThat(r.settled()).isZero();
         });
+        // a1 was split by c-0's agreement version 2 (recorded as calculateFees records it); a2 by no agreement.
+        dsl.execute("insert into split_agreement (community_id, version, effective_from, roles, created_by)"
+                + " values ('c-0', 2, '2026-10-01T00:00:00Z', '[]'::jsonb, 'owner-c0') on conflict do nothing");
+        dsl.execute("insert into payment_split_agreement (payment_id, community_id, agreement_version) values ('a1', 'c-0', 2)"
+                + " on conflict do nothing");
         var audit = reports.ruleAudit("c-0", new Period(LocalDate.of(2026, 10, 1), LocalDate.of(2026, 11, 30)), null, 3);
         assertThat(audit.lines()).hasSize(3);
+        assertThat(audit.lines()).extracting(l -> l.agreementVersion()).containsExactly(2, null, null);
         assertThat(audit.next()).isNotNull();
         assertThat(audit.lines().get(0).roleShares()).containsEntry("owner", 5000).containsEntry("admins", 2000);
         assertThat(audit.lines().get(0).scheduleName()).isEqualTo("seed-examples");

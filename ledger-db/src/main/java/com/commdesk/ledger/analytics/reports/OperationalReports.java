@@ -108,12 +108,13 @@ public final class OperationalReports {
     /**
      * The audit trail of one transaction: the rule version and schedule that priced it (with the
      * version's effective window and who created it), the platform fee rate, and the split it was
-     * distributed by (role shares in basis points, as applied).
+     * distributed by (role shares in basis points, as applied) with the community's split agreement version
+     * that produced it ({@code null} when a rule's own roles split it, or a community without agreements).
      */
     public record RuleAudit(OffsetDateTime postedAt, UUID transactionId, String communityId, String cashfreeOrderId, long grossPaise,
                             String ruleId, Integer ruleVersion, String scheduleName, OffsetDateTime ruleEffectiveFrom,
                             OffsetDateTime ruleEffectiveTo, String ruleVersionCreatedBy, Integer platformFeeBps,
-                            Map<String, Integer> roleShares, long journalId) {}
+                            Map<String, Integer> roleShares, Integer agreementVersion, long journalId) {}
 
     public record AuditPage(List<RuleAudit> lines, String next) {}
 
@@ -131,10 +132,11 @@ public final class OperationalReports {
                 select t.created_at, t.transaction_id, t.community_id, t.cashfree_order_id, t.gross_amount_paise, t.rule_id,
                        t.rule_version, t.schedule_name, v.effective_from, v.effective_to, v.created_by, pr.fee_bps,
                        (select string_agg(distinct d.role_name || '=' || d.share_bps, ',') from revenue_distribution d
-                         where d.transaction_id = t.transaction_id), t.journal_id
+                         where d.transaction_id = t.transaction_id), t.journal_id, psa.agreement_version
                   from revenue_transaction t
                   left join commission_rule_version v on v.rule_id = t.rule_id and v.version = t.rule_version
                   left join platform_revenue pr on pr.transaction_id = t.transaction_id
+                  left join payment_split_agreement psa on psa.payment_id = t.idempotency_key
                  where t.created_at >= cast(? as timestamptz) and t.created_at < cast(? as timestamptz) and t.journal_id > ?
                 """ + (communityId == null ? "" : " and t.community_id = ?") + " order by t.journal_id limit ?";
         Object[] binds = communityId == null
@@ -143,7 +145,7 @@ public final class OperationalReports {
         List<RuleAudit> rows = dsl.fetch(sql, binds).map(r -> new RuleAudit(r.get(0, OffsetDateTime.class), r.get(1, UUID.class),
                 r.get(2, String.class), r.get(3, String.class), r.get(4, Long.class), r.get(5, String.class), r.get(6, Integer.class),
                 r.get(7, String.class), r.get(8, OffsetDateTime.class), r.get(9, OffsetDateTime.class), r.get(10, String.class),
-                r.get(11, Integer.class), roleShares(r.get(12, String.class)), r.get(13, Long.class)));
+                r.get(11, Integer.class), roleShares(r.get(12, String.class)), r.get(14, Integer.class), r.get(13, Long.class)));
         boolean more = rows.size() > limit;
         List<RuleAudit> page = more ? rows.subList(0, limit) : rows;
         return new AuditPage(List.copyOf(page), more ? Long.toString(page.get(page.size() - 1).journalId()) : null);
