@@ -1014,6 +1014,49 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         // flag reads the journal's kind and transaction and the payout's journal ids, never the description.
     }
 
+    /** The owner's wallet history (every line, oldest first) as a member's dashboard shows it. */
+    java.util.List<WalletStatements.Line> walletHistory() {
+        return new WalletStatements(dsl).member("demo-community", "u-owner", 0, WalletStatements.MAX_PAGE).lines();
+    }
+
+    /** Rewrites a journal's description as it was written before R2-L3 (journals are append-only: the trigger is lifted). */
+    void writtenBeforeRl3(String key, String description) throws Exception {
+        asOwner("alter table journal disable trigger journal_append_only");
+        try {
+            asOwner("update journal set description = ? where idempotency_key = ?", description, key);
+        } finally {
+            asOwner("alter table journal enable trigger journal_append_only");
+        }
+    }
+
+    @Test
+    void rl3AWalletHistoryOfARelockHoldsReturnWrittenBeforeTheChangeIsNoBankReversalEither() throws Exception {
+        // Issue 10 leftover: the statement recognises a relock hold's return by journal.tx_id, old rows included; the member's
+        // wallet history showed the journal's own description, which on rows written before R2-L3 says "reversed by the bank".
+        paidThenFailedThenSuccessThenAReturnAsked();
+        writtenBeforeRl3("payout_reversed:payout:" + id, "payout " + id + " reversed by the bank after success: not returned");
+        writtenBeforeRl3("payout_failed:payout:" + id, "payout " + id + " returned to available after reversal: not returned");
+        var history = walletHistory();
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_REVERSED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).startsWith("payout " + id + " returned to be held for finance")
+                        .doesNotContain("reversed by the bank").endsWith(": not returned"));
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_FAILED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).startsWith("payout " + id + " returned, to be locked again for finance")
+                        .doesNotContain("after reversal").endsWith(": not returned"));
+    }
+
+    @Test
+    void rl3AWalletHistoryOfABanksReversalStillSaysSo() {
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        var history = walletHistory();
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_REVERSED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).contains("reversed by the bank after success"));
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_FAILED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).contains("returned to available after reversal"));
+    }
+
     @Test
     void rl3ABanksReversalIsStillOne() {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");

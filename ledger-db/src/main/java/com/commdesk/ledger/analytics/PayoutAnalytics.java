@@ -100,6 +100,16 @@ public final class PayoutAnalytics {
                 + " where h.reversed_journal_id = " + j + ".journal_id and l.tx_id = " + j + ".tx_id))";
     }
 
+    /**
+     * Whether the PAYOUT_FAILED journal aliased {@code j} is the second half of a relock hold's return (the money back in
+     * available only to be locked again at once): recognised as {@link #heldForFinance} recognises the first half, by its
+     * payout's relock journal written in the same transaction, so rows written before R2-L3 are recognised too.
+     */
+    public static String heldForFinanceRelease(String j) {
+        return "(" + j + ".kind = 'PAYOUT_FAILED' and exists (select 1 from payout h join journal l on l.journal_id = h.relock_journal_id"
+                + " where h.failed_journal_id = " + j + ".journal_id and l.tx_id = " + j + ".tx_id))";
+    }
+
     /** Every payout paid or reversed in the period, in journal order (what a monthly statement lists). */
     public List<PayoutMovement> movements(String communityId, Period period) {
         return dsl.fetch("""
