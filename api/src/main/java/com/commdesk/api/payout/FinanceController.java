@@ -224,33 +224,40 @@ public class FinanceController {
         if (limit < 1 || limit > 1000) throw ApiProblem.invalid("limit", "limit must be 1..1000");
         OffsetDateTime afterChange = null;
         String afterId = null;
+        Long counted = null;
         if (after != null && !after.isBlank()) {
-            // The cursor is the sweep's own keyset (last change, payout id), as this endpoint gave it in "next".
+            // The cursor is the sweep's own keyset (last change, payout id), as this endpoint gave it in "next", and the total
+            // counted with the first page (a cursor of two parts, given before the total went with it, is counted again).
             try {
-                String[] key = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split(" ", 2);
+                String[] key = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split(" ", 3);
                 afterChange = OffsetDateTime.parse(key[0]);
                 afterId = key[1];
+                if (key.length == 3) counted = Long.parseLong(key[2]);
             } catch (RuntimeException e) {
                 throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
             }
-            if (!ID.matcher(afterId).matches()) throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
+            if (!ID.matcher(afterId).matches() || (counted != null && counted < 0)) {
+                throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
+            }
         }
-        long total = payouts.unpostedReturnsCount();
+        // Counted once per listing, with its first page: the count reads every PAID payout, so counting it for every page made
+        // reading all the candidates cost a full count per page (issue 10).
+        long total = counted != null ? counted : payouts.unpostedReturnsCount();
         var page = payouts.unpostedReturns(afterChange, afterId, limit);
         String next = null;
         if (page.size() == limit) {
             var last = page.get(page.size() - 1);
-            next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.updatedAt() + " " + last.payout().payoutId())
-                    .getBytes(StandardCharsets.UTF_8));
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.updatedAt() + " " + last.payout().payoutId() + " "
+                    + total).getBytes(StandardCharsets.UTF_8));
         }
         return new LateReturns(total, page.stream().map(c -> new LateReturn(c.payout(), c.updatedAt(), c.paidOnFinanceWord(),
                 c.cashfreeSuccessAt())).toList(), next);
     }
 
     /**
-     * One page of the late-answer sweep's candidates (review M-5): {@code total} in all (read with the page, so a
-     * candidate added or posted meanwhile may change it), {@code next} the cursor of the next page ({@code after}), null on
-     * the last.
+     * One page of the late-answer sweep's candidates (review M-5): {@code total} in all, counted once with the first page and
+     * carried in {@code next} to the pages after it (a candidate added or posted meanwhile is not in it; a new listing counts
+     * again), {@code next} the cursor of the next page ({@code after}), null on the last.
      */
     public record LateReturns(long total, List<LateReturn> candidates, String next) {}
 
