@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.payout.PayoutRepository.SendPermit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class PayoutFailClosedTest extends LedgerFixture {
         assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "alice", "no")).isInstanceOf(IllegalStateException.class);
         assertThat(payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h")).isTrue();
         assertThat(payouts.markNeedsAttention(payoutId, "again")).isFalse();
-        assertThat(payouts.needingAttention(null, 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(payoutId);
+        assertThat(payouts.needingAttention(null, 10)).extracting(Payout::payoutId).containsExactly(payoutId);
 
         var first = payouts.resolve(payoutId, "FAILED", "alice", "bank statement shows nothing");
         assertThat(first.ready()).isFalse();

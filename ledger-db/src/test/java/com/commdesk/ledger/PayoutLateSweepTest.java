@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutLateSweep;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Payout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -211,7 +212,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED FAILED INVALID_ACCOUNT_FAIL");
         payouts.recordCashfree(id, null, "REJECTED", "REJECTED"); // and a poll that raced it
         assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).as("REVERSED is later news than FAILED").isEqualTo("REVERSED");
-        assertThat(payouts.unpostedReturns(100)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.unpostedReturns(100)).extracting(Payout::payoutId).containsExactly(id);
         assertThat(sweeper().sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 0, 1, 0));
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertThat(num("select count(*) from journal where idempotency_key = ?", "payout_reversed:payout:" + id)).isEqualTo(1);
@@ -248,7 +249,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(num("select count(*) from payout_event where payout_id = ?", id)).isEqualTo(events);
-        assertThat(payouts.unpostedReturns(100)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.unpostedReturns(100)).extracting(Payout::payoutId).containsExactly(id);
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.payout.PayoutRepository.LateAction;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.BeforeEach;
@@ -323,7 +324,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
         assertThat(wallet("available_paise")).as("not spendable while finance investigates").isZero();
         assertThat(wallet("locked_paise")).isEqualTo(owner);
-        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(Payout::payoutId).containsExactly(id);
         // Redelivered: nothing more moves.
         payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS again");
         assertThat(wallet("locked_paise")).isEqualTo(owner);
@@ -498,7 +499,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         var p = payouts.payout(id).orElseThrow();
         assertThat(p.status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(p.reason()).contains("FAILED").contains("SUCCESS");
-        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(Payout::payoutId).containsExactly(id);
         assertThat(wallet("paid_out_paise")).as("the money stays as it is: paid out").isEqualTo(owner);
         assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
         assertThat(allocationStatuses()).as("paid-out shares stay paid while finance looks").isEqualTo("PAID");
@@ -647,7 +648,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidThenSuccessThenAReturnAsked();
         var p = payouts.payout(id).orElseThrow();
         assertThat(p.status()).as("held for finance").isEqualTo("NEEDS_ATTENTION");
-        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(Payout::payoutId).containsExactly(id);
         assertThat(payouts.heldByLedger(id)).isTrue();
         assertThat(wallet("paid_out_paise")).as("the money stays paid out").isEqualTo(owner);
         assertThat(journals("PAYOUT_REVERSED")).isZero();

@@ -8,7 +8,7 @@ import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.payout.PayoutRepository.Payout;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
 import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutTypes.CyclePlan;

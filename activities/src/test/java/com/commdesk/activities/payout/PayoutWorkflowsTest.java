@@ -23,6 +23,7 @@ import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
@@ -600,7 +601,7 @@ class PayoutWorkflowsTest {
         PayoutStatus s = result(id);
         assertThat(s.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
-        assertThat(payouts.needingAttention(DEMO, 10)).extracting(PayoutRepository.Payout::payoutId).contains(id);
+        assertThat(payouts.needingAttention(DEMO, 10)).extracting(Payout::payoutId).contains(id);
         assertThat(payouts.heldByLedger(id)).isTrue();
         assertThat(wallet("paid_out_paise", DEMO, "u-owner")).as("the money stays paid out").isEqualTo(owner);
         // Finance's two-person FAILED, acted on by the ledger (the endpoint calls settleHeld for a ledger-held payout).

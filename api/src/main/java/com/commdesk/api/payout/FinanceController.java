@@ -5,7 +5,7 @@ import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.payout.PayoutRepository.Payout;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;

@@ -82,7 +82,7 @@ public final class PayoutLateSweep {
             page = payouts.unpostedReturns(after, pageSize);
             for (PayoutRepository.LateCandidate c : page) {
                 after = c;
-                PayoutRepository.Payout p = c.payout();
+                Payout p = c.payout();
                 if (!seen.add(p.payoutId())) continue;
                 if (workflowRunning.test(p.payoutId())) {
                     running++;

@@ -8,26 +8,36 @@ import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_EVENT;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_FLAG;
 import static com.commdesk.ledger.jooq.Tables.SETTLEMENT;
+import static com.commdesk.ledger.payout.PayoutRows.allocate;
+import static com.commdesk.ledger.payout.PayoutRows.event;
+import static com.commdesk.ledger.payout.PayoutRows.member;
+import static com.commdesk.ledger.payout.PayoutRows.payoutOf;
+import static com.commdesk.ledger.payout.PayoutRows.require;
+import static com.commdesk.ledger.payout.PayoutRows.sha256;
+import static com.commdesk.ledger.payout.PayoutStates.PAID_OUT_SQL;
+import static com.commdesk.ledger.payout.PayoutStates.TERMINAL;
+import static com.commdesk.ledger.payout.PayoutStates.cashfreeRank;
+import static com.commdesk.ledger.payout.PayoutStates.cashfreeSaidNotPaid;
+import static com.commdesk.ledger.payout.PayoutStates.heldBy;
+import static com.commdesk.ledger.payout.PayoutStates.paidOnFinanceWordAlone;
+import static com.commdesk.ledger.payout.PayoutStates.paidOutNow;
+import static com.commdesk.ledger.payout.PayoutStates.refusedByCashfree;
+import static com.commdesk.ledger.payout.PayoutStates.saidSuccess;
 
 import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.WalletMovements;
-import com.commdesk.ledger.WalletMovements.Member;
 import com.commdesk.ledger.WalletMovements.Movement;
 import com.commdesk.ledger.jooq.tables.records.PayoutBeneficiaryRecord;
 import com.commdesk.ledger.jooq.tables.records.PayoutRecord;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.commdesk.ledger.payout.PayoutStates.Hold;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -40,7 +50,19 @@ import org.jooq.impl.DSL;
  * own {@code lock_journal_id}, never from whether some journal key exists.
  */
 public final class PayoutRepository {
-    public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
+    private final Ledger ledger;
+    private final WalletMovements movements;
+
+    public PayoutRepository(Ledger ledger) {
+        this.ledger = ledger;
+        this.movements = new WalletMovements(ledger);
+    }
+
+    public PayoutRepository(DSLContext dsl) {
+        this(new Ledger(dsl));
+    }
+
+
     /** At most this many payouts in one page of a settlement (no activity result carries them all). */
     public static final int MAX_PAGE = 1000;
     static final Pattern ACCOUNT = Pattern.compile("[0-9]{9,18}");
@@ -50,20 +72,6 @@ public final class PayoutRepository {
     static final int VPA_MAX = 255;
     /** Cashfree's beneficiary_name: letters and spaces, at most 100 (Payouts v2 reference). */
     static final Pattern CASHFREE_NAME = Pattern.compile("[A-Za-z ]{1,100}");
-
-    private final Ledger ledger;
-    private final DSLContext dsl;
-    private final WalletMovements movements;
-
-    public PayoutRepository(Ledger ledger) {
-        this.ledger = ledger;
-        this.dsl = ledger.dsl();
-        this.movements = new WalletMovements(ledger);
-    }
-
-    public PayoutRepository(DSLContext dsl) {
-        this(new Ledger(dsl));
-    }
 
     // ---- beneficiaries ---------------------------------------------------------------------------
 
@@ -233,12 +241,6 @@ public final class PayoutRepository {
 
     // ---- settlements -----------------------------------------------------------------------------
 
-    public record Payout(String payoutId, String settlementId, String communityId, String role, String userId,
-                         String beneficiaryId, long amountPaise, String requestedBy, String status, boolean needsApproval,
-                         String flaggedReason, String decidedBy, OffsetDateTime transferRequestedAt, String cfTransferId,
-                         String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt, int flagGeneration,
-                         String bankUtr) {}
-
     public record Settlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
                              String status, int payoutCount, long totalPaise, long paidPaise, int skippedNoBeneficiary,
                              OffsetDateTime createdAt, OffsetDateTime completedAt) {}
@@ -322,7 +324,7 @@ public final class PayoutRepository {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
         return ledger.once(tx -> tx.selectFrom(PAYOUT)
                 .where(PAYOUT.SETTLEMENT_ID.eq(settlementId), afterPayoutId == null ? DSL.noCondition() : PAYOUT.PAYOUT_ID.gt(afterPayoutId))
-                .orderBy(PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+                .orderBy(PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRows::payoutOf));
     }
 
     public List<Payout> payoutsOf(String settlementId) {
@@ -330,18 +332,11 @@ public final class PayoutRepository {
     }
 
     private static List<Payout> payoutsOf(DSLContext tx, String settlementId) {
-        return tx.selectFrom(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).orderBy(PAYOUT.PAYOUT_ID).fetch(PayoutRepository::payoutOf);
+        return tx.selectFrom(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).orderBy(PAYOUT.PAYOUT_ID).fetch(PayoutRows::payoutOf);
     }
 
     public Optional<Payout> payout(String payoutId) {
-        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional(PayoutRepository::payoutOf));
-    }
-
-    private static Payout payoutOf(PayoutRecord r) {
-        return new Payout(r.getPayoutId(), r.getSettlementId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getBeneficiaryId(),
-                r.getAmountPaise(), r.getRequestedBy(), r.getStatus(), r.getNeedsApproval(), r.getFlaggedReason(), r.getDecidedBy(),
-                r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt(),
-                r.getFlagGeneration(), r.getBankUtr());
+        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional(PayoutRows::payoutOf));
     }
 
     public Optional<Settlement> settlement(String settlementId) {
@@ -389,15 +384,6 @@ public final class PayoutRepository {
 
     // ---- a payout's life -------------------------------------------------------------------------
 
-    private static PayoutRecord require(DSLContext tx, String payoutId) {
-        return tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional()
-                .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
-    }
-
-    private static Member member(PayoutRecord p) {
-        return new Member(p.getCommunityId(), p.getRole(), p.getUserId());
-    }
-
     /**
      * available -> locked (PAYOUT_LOCK), recorded on the payout in the same transaction.
      * INSUFFICIENT_FUNDS (nothing written) if the balance is gone. Idempotent.
@@ -419,30 +405,9 @@ public final class PayoutRepository {
         });
     }
 
-    /**
-     * The lock's money allocated to the member's open distributions, oldest first, in the lock's transaction
-     * (changeset 091's {@code distribution_allocate}; idempotent per lock journal). Returns what no open
-     * distribution covered (0 unless the member had money from outside any share).
-     */
-    private static long allocate(DSLContext tx, String payoutId, long lockJournalId) {
-        return tx.select(DSL.field("distribution_allocate({0}, {1})", Long.class, DSL.val(payoutId), DSL.val(lockJournalId)))
-                .fetchSingle().value1();
-    }
-
     /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
     public boolean setStatus(String payoutId, String status, String actor, String detail) {
-        return ledger.inTransaction(tx -> setStatus(tx, payoutId, status, actor, detail));
-    }
-
-    private static boolean setStatus(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        int n = tx.update(PAYOUT).set(PAYOUT.STATUS, status)
-                .set(PAYOUT.REASON, detail == null ? PAYOUT.REASON : DSL.val(detail))
-                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.ne(status),
-                        PAYOUT.STATUS.notIn(TERMINAL).or(PAYOUT.STATUS.eq("PAID").and(DSL.val(status).eq("REVERSED"))))
-                .execute();
-        if (n > 0) event(tx, payoutId, status, actor, detail);
-        return n > 0;
+        return ledger.inTransaction(tx -> PayoutRows.setStatus(tx, payoutId, status, actor, detail));
     }
 
     /** Records the approver's decision, not knowing which flags the approver saw; see {@link #recordDecision(String, boolean, String, String, Integer)}. */
@@ -467,7 +432,7 @@ public final class PayoutRepository {
                 return false;
             }
             tx.update(PAYOUT).set(PAYOUT.DECIDED_BY, approver).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.DECIDED_BY.isNull()).execute();
-            setStatus(tx, payoutId, approved ? "APPROVED" : "REJECTED", approver, note);
+            PayoutRows.setStatus(tx, payoutId, approved ? "APPROVED" : "REJECTED", approver, note);
             return true;
         });
     }
@@ -577,34 +542,6 @@ public final class PayoutRepository {
         return before;
     }
 
-    /** Where a status stands in Cashfree's transfer lifecycle: pending (0), SUCCESS (1), a final refusal or reversal (2). */
-    static int cashfreeRank(String status) {
-        if (status == null) return -1;
-        return switch (status) {
-            case "SUCCESS" -> 1;
-            case "FAILED", "REJECTED", "REVERSED" -> 2;
-            default -> 0;
-        };
-    }
-
-    /** Cashfree's answer means it paid the transfer (REVERSED only ever follows its SUCCESS). */
-    static boolean saidSuccess(String status) {
-        return "SUCCESS".equals(status) || "REVERSED".equals(status);
-    }
-
-    /**
-     * Paid on finance's word alone, and Cashfree has never said SUCCESS (sticky, read under the payout's row lock): the
-     * only payout a FAILED / REJECTED from Cashfree may return to available (review P4-1).
-     */
-    static boolean paidOnFinanceWordAlone(PayoutRecord p) {
-        return Boolean.TRUE.equals(p.getPaidOnFinanceWord()) && p.getCashfreeSuccessAt() == null;
-    }
-
-    /** Cashfree itself has said the money did not reach the member, or came back. */
-    static boolean cashfreeSaidNotPaid(String cashfreeStatus) {
-        return cashfreeRank(cashfreeStatus) == 2;
-    }
-
     /**
      * The bank's reference (UTR) Cashfree reported for a payout's transfer, from the status fetch or the webhook,
      * whichever comes first; idempotent. Only a transfer that succeeded has one (a reversal keeps it); the first
@@ -671,7 +608,7 @@ public final class PayoutRepository {
                             + " Cashfree's record: " + p.getCashfreeStatus());
                 }
             }
-            setStatus(tx, payoutId, "PAID", null, null);
+            PayoutRows.setStatus(tx, payoutId, "PAID", null, null);
             return tx.select(PAYOUT.PAID_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle(PAYOUT.PAID_AT);
         });
     }
@@ -694,7 +631,7 @@ public final class PayoutRepository {
                         "payout " + payoutId + " " + finalStatus.toLowerCase(Locale.ROOT) + ": " + reason);
                 tx.update(PAYOUT).set(PAYOUT.FAILED_JOURNAL_ID, journal).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             }
-            setStatus(tx, payoutId, finalStatus, null, reason);
+            PayoutRows.setStatus(tx, payoutId, finalStatus, null, reason);
             return null;
         });
     }
@@ -883,7 +820,7 @@ public final class PayoutRepository {
             } else {
                 moved = false;
             }
-            setStatus(tx, payoutId, "REVERSED", null, reason);
+            PayoutRows.setStatus(tx, payoutId, "REVERSED", null, reason);
             return moved;
     }
 
@@ -907,7 +844,7 @@ public final class PayoutRepository {
     public List<Payout> needingAttention(String communityId, int limit) {
         return ledger.once(tx -> tx.selectFrom(PAYOUT)
                 .where(PAYOUT.STATUS.eq("NEEDS_ATTENTION"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
-                .orderBy(PAYOUT.ATTENTION_SINCE, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+                .orderBy(PAYOUT.ATTENTION_SINCE, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRows::payoutOf));
     }
 
     public long countNeedingAttention() {
@@ -1065,10 +1002,6 @@ public final class PayoutRepository {
             return true;
     }
 
-    static boolean refusedByCashfree(String cashfreeStatus) {
-        return "FAILED".equals(cashfreeStatus) || "REJECTED".equals(cashfreeStatus);
-    }
-
     /**
      * Fail closed on a contradiction (review P4, P5): Cashfree's SUCCESS after its own FAILED/REJECTED, for a payout whose
      * money is back in available. The money is locked again ({@code payout_lock:payout_relock:<id>}, relock_journal_id) so
@@ -1155,7 +1088,7 @@ public final class PayoutRepository {
             if (hold == Hold.REFUSAL) {
                 if ("PAID".equals(outcome)) {
                     // Cashfree's SUCCESS stands: the money stayed paid out, nothing moves.
-                    setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by
+                    PayoutRows.setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by
                             + ": Cashfree's refusal after its SUCCESS set aside");
                     return Optional.of("PAID");
                 }
@@ -1181,14 +1114,14 @@ public final class PayoutRepository {
                         .set(PAYOUT.PAID_ON_FINANCE_WORD, false)
                         .set(PAYOUT.CASHFREE_SUCCESS_AT, DSL.coalesce(PAYOUT.CASHFREE_SUCCESS_AT, DSL.currentOffsetDateTime()))
                         .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
+                PayoutRows.setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
                 return Optional.of("PAID");
             }
             long back = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
                     "payout " + payoutId + " held for finance, confirmed failed by " + by);
             tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
             String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
-            setStatus(tx, payoutId, end, p.getResolutionConfirmedBy(), "confirmed failed by " + by);
+            PayoutRows.setStatus(tx, payoutId, end, p.getResolutionConfirmedBy(), "confirmed failed by " + by);
             return Optional.of(end);
         });
         if (done.isPresent()) payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
@@ -1202,43 +1135,6 @@ public final class PayoutRepository {
     public boolean heldByLedger(String payoutId) {
         return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
                 .map(p -> heldBy(p) != null).orElse(false));
-    }
-
-    /** Why the ledger holds a payout for finance after its workflow ended. */
-    enum Hold {
-        /** Cashfree's SUCCESS after the money was returned: locked again ({@link #holdForFinance}). */
-        RELOCK,
-        /** Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout: the money stays paid out ({@link #holdPaidForFinance}). */
-        REFUSAL
-    }
-
-    /**
-     * The ledger's hold of a payout, if any (whatever its status now). A refusal hold is only ever set on a PAID payout and a
-     * relock hold only on a FAILED/REJECTED/REVERSED one whose Cashfree record says FAILED/REJECTED, which a refusal hold never
-     * leaves behind: holdForFinance never locks again a payout that had a refusal hold (nor one locked again once), so
-     * the refusal marker, when set, names the current hold.
-     */
-    static Hold heldBy(PayoutRecord p) {
-        if (p.getRefusalAfterSuccessAt() != null) return Hold.REFUSAL;
-        if (p.getRelockJournalId() != null) return Hold.RELOCK;
-        return null;
-    }
-
-    /**
-     * A payout row whose money is paid out, as SQL over the columns of {@code payout} (unqualified): PAID, or a PAID payout on
-     * finance's list for Cashfree's refusal after its SUCCESS (a refusal hold: the money stays paid out until finance decides,
-     * review L-4) whose journals say it is paid out ({@link #paidOutNow}: a payment not sent back; review s6 F-M1). The one
-     * definition the settlement's {@code paid_paise} ({@link #refreshSettlement}) and the invariant "paid allocations equal
-     * each member's paid payouts" (LedgerInvariants) both use: they used to differ on a refusal hold no journal shows paid.
-     */
-    public static final String PAID_OUT_SQL = "(status = 'PAID' or (status = 'NEEDS_ATTENTION' and refusal_after_success_at is not null"
-            + " and ((paid_journal_id is not null and reversed_journal_id is null)"
-            + " or (relock_paid_journal_id is not null and relock_reversed_journal_id is null))))";
-
-    /** The member has the payout's money now: a payment (first, or the relock's) not sent back; {@link #PAID_OUT_SQL}'s journal part. */
-    static boolean paidOutNow(PayoutRecord p) {
-        return (p.getPaidJournalId() != null && p.getReversedJournalId() == null)
-                || (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null);
     }
 
     /**
@@ -1473,12 +1369,6 @@ public final class PayoutRepository {
         });
     }
 
-    private static void event(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        tx.insertInto(PAYOUT_EVENT).set(PAYOUT_EVENT.PAYOUT_ID, payoutId).set(PAYOUT_EVENT.STATUS, status).set(PAYOUT_EVENT.ACTOR, actor)
-                .set(PAYOUT_EVENT.DETAIL, detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail)
-                .execute();
-    }
-
     public record PayoutEvent(String status, String actor, String detail, OffsetDateTime at) {}
 
     public List<PayoutEvent> events(String payoutId) {
@@ -1496,7 +1386,7 @@ public final class PayoutRepository {
         var rows = ledger.once(tx -> tx.selectFrom(PAYOUT)
                 .where(PAYOUT.STATUS.eq("PENDING_APPROVAL"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
                 .orderBy(PAYOUT.COMMUNITY_ID, PAYOUT.ROLE, PAYOUT.USER_ID, PAYOUT.CREATED_AT).limit(limit)
-                .fetch(PayoutRepository::payoutOf));
+                .fetch(PayoutRows::payoutOf));
         Map<String, List<Payout>> groups = new LinkedHashMap<>();
         for (Payout p : rows) groups.computeIfAbsent(p.communityId() + "\u0000" + p.role() + "\u0000" + p.userId(), k -> new ArrayList<>()).add(p);
         List<RecipientGroup> out = new ArrayList<>();
@@ -1506,13 +1396,5 @@ public final class PayoutRepository {
                     g.stream().mapToLong(Payout::amountPaise).sum(), List.copyOf(g)));
         }
         return out;
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
