@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.payout.PayoutRepository.SendPermit;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,11 +175,11 @@ class PayoutFailClosedTest extends LedgerFixture {
 
     @Test
     void namesFollowCashfreesAlphabet() {
-        assertThat(PayoutRepository.cashfreeName("J. D'Souza")).isEqualTo("J D Souza");
-        assertThat(PayoutRepository.cashfreeName("  José   Müller-Lüdenscheidt ")).isEqualTo("Jose Muller Ludenscheidt");
-        assertThat(PayoutRepository.cashfreeName("Agent 007")).isNull();
-        assertThat(PayoutRepository.cashfreeName("राम")).isNull();
-        assertThat(PayoutRepository.cashfreeName("x".repeat(101))).isNull();
+        assertThat(Beneficiaries.cashfreeName("J. D'Souza")).isEqualTo("J D Souza");
+        assertThat(Beneficiaries.cashfreeName("  José   Müller-Lüdenscheidt ")).isEqualTo("Jose Muller Ludenscheidt");
+        assertThat(Beneficiaries.cashfreeName("Agent 007")).isNull();
+        assertThat(Beneficiaries.cashfreeName("राम")).isNull();
+        assertThat(Beneficiaries.cashfreeName("x".repeat(101))).isNull();
         var b = payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "J. D'Souza", "000111222334", "HDFC0000001", null, "ops");
         assertThat(b.name()).isEqualTo("J D Souza");
         assertThatThrownBy(() -> payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Agent 007", "000111222334",

@@ -8,6 +8,7 @@ import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
 import com.commdesk.workflows.payout.PayoutTypes;
@@ -329,9 +330,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
      * Registered once: known to us, or known to Cashfree, or created now. Returns the id Cashfree knows the
      * account by: ours, or (409 beneficiary_already_exists) the existing one for the same account + IFSC.
      */
-    private String ensureBeneficiary(PayoutRepository.Beneficiary b) {
+    private String ensureBeneficiary(Beneficiaries.Beneficiary b) {
         if (b.registeredAt() != null) return b.transferBeneficiaryId();
-        String name = PayoutRepository.cashfreeName(b.name());
+        String name = Beneficiaries.cashfreeName(b.name());
         if (name == null) {
             throw new BeneficiaryRefused("beneficiary " + b.beneficiaryId() + ": the name cannot be sent to Cashfree (letters and spaces"
                     + " only); register the member's bank details again");

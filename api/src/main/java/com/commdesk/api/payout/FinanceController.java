@@ -5,6 +5,7 @@ import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
@@ -74,14 +75,14 @@ public class FinanceController {
      * audit entry carries the digest of the beneficiary it replaced.
      */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
-    public PayoutRepository.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
+    public Beneficiaries.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
                                                     jakarta.servlet.http.HttpServletRequest request) {
         Caller caller = Caller.current();
         String who = caller.subject();
         if (in == null) throw ApiProblem.invalid(null, "a JSON body is required");
         member(in.communityId(), in.role(), in.userId());
         caller.requireMemberOrCommunity(in.communityId(), in.userId());
-        String why = PayoutRepository.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
+        String why = Beneficiaries.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
         if (why != null) throw ApiProblem.unprocessable(why.substring(0, why.indexOf(':') > 0 ? why.indexOf(':') : why.length()), why);
         var before = payouts.currentBeneficiary(in.communityId(), in.role(), in.userId());
         before.ifPresent(b -> request.setAttribute(com.commdesk.api.web.AuditTrail.BEFORE_DIGEST,
