@@ -23,6 +23,7 @@ import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutEvents;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
@@ -449,7 +450,7 @@ class PayoutWorkflowsTest {
         assertThat(s.stage()).isEqualTo(PayoutStage.REJECTED);
         assertThat(s.escalated()).isTrue();
         assertThat(s.reason()).contains("rejected automatically");
-        assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).contains("ESCALATED", "REJECTED");
+        assertThat(payouts.events(id)).extracting(PayoutEvents.PayoutEvent::status).contains("ESCALATED", "REJECTED");
         assertThat(sim.payouts().transferRequests()).isZero();
         assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
     }
@@ -875,7 +876,7 @@ class PayoutWorkflowsTest {
                 new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), r.confirmedBy(), "agreed"));
         awaitStageLettingTimePass(id, PayoutStage.PAID); // the workflow goes on watching for a reversal
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
-        assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).containsSubsequence("FAILED", "PAID");
+        assertThat(payouts.events(id)).extracting(PayoutEvents.PayoutEvent::status).containsSubsequence("FAILED", "PAID");
         assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
         assertThat(wallet("available_paise", DEMO, "u-owner")).isZero();
         assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();

@@ -5,6 +5,7 @@ import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutEvents;
 import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
@@ -105,7 +106,7 @@ public class FinanceController {
         return payouts.pendingByRecipient(communityId, limit);
     }
 
-    public record PayoutView(Payout payout, List<PayoutRepository.PayoutEvent> events) {}
+    public record PayoutView(Payout payout, List<PayoutEvents.PayoutEvent> events) {}
 
     @GetMapping(path = "/payouts/{payoutId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public PayoutView payout(@PathVariable String payoutId) {

@@ -30,6 +30,7 @@ import com.commdesk.ledger.WalletMovements;
 import com.commdesk.ledger.WalletMovements.Movement;
 import com.commdesk.ledger.jooq.tables.records.PayoutRecord;
 import com.commdesk.ledger.payout.Beneficiaries.Beneficiary;
+import com.commdesk.ledger.payout.PayoutEvents.PayoutEvent;
 import com.commdesk.ledger.payout.PayoutStates.Hold;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -54,12 +55,14 @@ public final class PayoutRepository {
     private final WalletMovements movements;
     private final Beneficiaries beneficiaries;
     private final PayoutFlags flags;
+    private final PayoutEvents events;
 
     public PayoutRepository(Ledger ledger) {
         this.ledger = ledger;
         this.movements = new WalletMovements(ledger);
         this.beneficiaries = new Beneficiaries(ledger);
         this.flags = new PayoutFlags(ledger);
+        this.events = new PayoutEvents(ledger);
     }
 
     public PayoutRepository(DSLContext dsl) {
@@ -98,6 +101,15 @@ public final class PayoutRepository {
 
     public boolean flagPayout(String payoutId, String reason, String actor) {
         return flags.flagPayout(payoutId, reason, actor);
+    }
+
+    // ---- PayoutEvents --------------------------------------------------------------------------------
+    public void recordEvent(String payoutId, String status, String actor, String detail) {
+        events.recordEvent(payoutId, status, actor, detail);
+    }
+
+    public List<PayoutEvent> events(String payoutId) {
+        return events.events(payoutId);
     }
 
     /** At most this many payouts in one page of a settlement (no activity result carries them all). */
@@ -1209,13 +1221,6 @@ public final class PayoutRepository {
                         .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))));
     }
 
-    public void recordEvent(String payoutId, String status, String actor, String detail) {
-        ledger.once(tx -> {
-            event(tx, payoutId, status, actor, detail);
-            return null;
-        });
-    }
-
     /**
      * Appends the event unless the payout already has one with this status and detail (under the payout's row lock, so
      * concurrent sweeps in several workers append it once). Returns whether it was appended.
@@ -1231,14 +1236,6 @@ public final class PayoutRepository {
             event(tx, payoutId, status, actor, text);
             return true;
         });
-    }
-
-    public record PayoutEvent(String status, String actor, String detail, OffsetDateTime at) {}
-
-    public List<PayoutEvent> events(String payoutId) {
-        var e = PAYOUT_EVENT;
-        return ledger.once(tx -> tx.select(e.STATUS, e.ACTOR, e.DETAIL, e.CREATED_AT).from(e).where(e.PAYOUT_ID.eq(payoutId))
-                .orderBy(e.PAYOUT_EVENT_ID).fetch(r -> new PayoutEvent(r.value1(), r.value2(), r.value3(), r.value4())));
     }
 
     // ---- finance review --------------------------------------------------------------------------
