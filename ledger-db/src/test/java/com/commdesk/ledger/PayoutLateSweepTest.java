@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutLateSweep;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.Payout;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ class PayoutLateSweepTest extends LedgerFixture {
             payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         }
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String payoutId = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String payoutId = Settlements.payoutId(settlementId, "owner", "u-owner");
         payouts.lock(payoutId);
         payouts.sendPermit(payoutId);
         return payoutId;

@@ -3,6 +3,7 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.payout.PayoutRepository.LateAction;
 import java.time.OffsetDateTime;
@@ -37,7 +38,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         owner = wallet("available_paise");
         payouts.open("stl_t", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        id = PayoutRepository.payoutId("stl_t", "owner", "u-owner");
+        id = Settlements.payoutId("stl_t", "owner", "u-owner");
         payouts.lock(id);
         payouts.sendPermit(id);
     }
@@ -171,7 +172,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         // Review P9: latePaid must require that a transfer was requested. A second payout, rejected before any send.
         payouts.release(id, "REJECTED", "rejected by bob");
         payouts.open("stl_t2", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String unsent = PayoutRepository.payoutId("stl_t2", "owner", "u-owner");
+        String unsent = Settlements.payoutId("stl_t2", "owner", "u-owner");
         payouts.lock(unsent);
         payouts.release(unsent, "REJECTED", "rejected by bob");
         assertThat(payouts.lateAnswer(unsent, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isNotEqualTo(LateAction.POSTED);

@@ -8,6 +8,7 @@ import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
@@ -140,7 +141,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     @Override
     public PayoutPage startPayouts(String settlementId, String afterPayoutId, int limit) {
-        List<Payout> page = payouts.payoutPage(settlementId, afterPayoutId, Math.min(limit, PayoutRepository.MAX_PAGE));
+        List<Payout> page = payouts.payoutPage(settlementId, afterPayoutId, Math.min(limit, Settlements.MAX_PAGE));
         for (Payout p : page) {
             launcher.launch(new PayoutRequest(p.payoutId(), p.settlementId(), p.communityId(), p.role(), p.userId(), p.amountPaise(),
                     p.requestedBy(), p.needsApproval(), p.flaggedReason(), settings.timings()));

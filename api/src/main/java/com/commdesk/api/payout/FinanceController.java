@@ -5,6 +5,7 @@ import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.PayoutEvents;
 import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
@@ -387,7 +388,7 @@ public class FinanceController {
         return ResponseEntity.accepted().body(r);
     }
 
-    public record SettlementView(PayoutRepository.Settlement settlement, List<Payout> payouts) {}
+    public record SettlementView(Settlements.Settlement settlement, List<Payout> payouts) {}
 
     @GetMapping(path = "/settlements/{settlementId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public SettlementView settlement(@PathVariable String settlementId) {

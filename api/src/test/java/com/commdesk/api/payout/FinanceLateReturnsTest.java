@@ -23,6 +23,7 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.jayway.jsonpath.JsonPath;
 import io.temporal.client.WorkflowClient;
 import java.time.OffsetDateTime;
@@ -62,7 +63,7 @@ class FinanceLateReturnsTest {
             payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         }
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String id = Settlements.payoutId(settlementId, "owner", "u-owner");
         payouts.lock(id);
         payouts.sendPermit(id);
         payouts.recordCashfree(id, "cf-" + id, "SUCCESS", "COMPLETED", "UTR" + payment.replace("-", ""));

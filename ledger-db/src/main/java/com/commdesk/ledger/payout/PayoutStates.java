@@ -66,7 +66,7 @@ public final class PayoutStates {
      * A payout row whose money is paid out, as SQL over the columns of {@code payout} (unqualified): PAID, or a PAID payout on
      * finance's list for Cashfree's refusal after its SUCCESS (a refusal hold: the money stays paid out until finance decides,
      * review L-4) whose journals say it is paid out ({@link #paidOutNow}: a payment not sent back; review s6 F-M1). The one
-     * definition the settlement's {@code paid_paise} ({@link #refreshSettlement}) and the invariant "paid allocations equal
+     * definition the settlement's {@code paid_paise} ({@link Settlements#refreshSettlement}) and the invariant "paid allocations equal
      * each member's paid payouts" (LedgerInvariants) both use: they used to differ on a refusal hold no journal shows paid.
      */
     public static final String PAID_OUT_SQL = "(status = 'PAID' or (status = 'NEEDS_ATTENTION' and refusal_after_success_at is not null"
