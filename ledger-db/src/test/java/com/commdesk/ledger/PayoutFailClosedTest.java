@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.Beneficiaries;
 import com.commdesk.ledger.payout.Payout;
-import com.commdesk.ledger.payout.PayoutRepository.SendPermit;
+import com.commdesk.ledger.payout.PayoutTransfers.SendPermit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
