@@ -3,6 +3,7 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.PayoutReturns;
 import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.payout.PayoutRepository.LateAction;
@@ -300,7 +301,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
-                .isEqualTo(PayoutRepository.PaidAction.HELD);
+                .isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(wallet("available_paise")).isZero();
         // Review M-2: held for finance (its workflow ends right after), no longer left PAID on nobody's list.
@@ -451,7 +452,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidReturnedAndHeldAgain();
         payouts.resolve(id, "PAID", "bob", "dashboard shows it");
         assertThat(payouts.settleHeld(id)).contains("PAID");
-        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).as("finance's decision stands").isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
@@ -680,15 +681,15 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS, again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS")).isEqualTo(PayoutReturns.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS, again")).isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(payouts.events(id)).filteredOn(e -> e.status().equals("NEEDS_ATTENTION")).hasSize(1);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
         assertThat(payouts.settleHeld(id)).contains("PAID");
         // Once settled, a later hold request reopens nothing.
-        assertThat(payouts.holdPaid(id, "a redelivered FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.holdPaid(id, "a redelivered FAILED")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertTrialBalance();
@@ -697,7 +698,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     @Test
     void m2aHoldingAPayoutCashfreeNeverSaidSuccessForMovesNothingAndHoldsNothing() {
         paidOnFinancesWord();
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
     }
@@ -744,13 +745,13 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
-                .isEqualTo(PayoutRepository.PaidAction.HELD);
+                .isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("available_paise")).as("never spendable while Cashfree said SUCCESS").isZero();
         assertThat(wallet("locked_paise")).as("returned and locked again at once").isEqualTo(owner);
         // A retry of the workflow's call (its answer lost) finds the hold: nothing moves, the payout is not set REVERSED.
-        assertThat(payouts.reversePaid(id, "the same request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.holdPaid(id, "a hold request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.reversePaid(id, "the same request, retried")).isEqualTo(PayoutReturns.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "a hold request, retried")).isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("locked_paise")).isEqualTo(owner);
     }
@@ -802,8 +803,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.holdPaid(id, "again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutReturns.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "again")).isEqualTo(PayoutReturns.PaidAction.HELD);
         payouts.refreshSettlement("stl_t");
         assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).as("locked, not paid out").isZero();
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
@@ -822,7 +823,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.markPaid(id);
         refunds.postRefund(refund("rf-owes", first, 1_000_000L)); // the owner's share was paid out: they owe it
         assertThat(wallet("receivable_paise")).as("the member owes money").isPositive();
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutReturns.PaidAction.HELD);
     }
 
     @Test
@@ -903,8 +904,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.settleHeld(id)).contains("PAID");
         long unposted = events("LATE_UNPOSTED");
         assertThat(payouts.holdPaid(id, "the hold request, retried")).as("finance's decision: paid")
-                .isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
-        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+                .isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
+        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).as("not reopened").isEqualTo("PAID");
         assertThat(payouts.needingAttention(null, 10)).isEmpty();
         assertThat(num("select count(*) from payout where payout_id = ? and refusal_after_success_at is null", id)).isEqualTo(1);
@@ -922,8 +923,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
         payouts.resolve(id, "FAILED", "carol", "agreed");
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
-        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
-        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutReturns.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutReturns.PaidAction.ALREADY_REVERSED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertAllAvailableAgain();
         assertTrialBalance();
@@ -935,7 +936,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
         payouts.resolve(id, "FAILED", "carol", "agreed");
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
-        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutReturns.PaidAction.ALREADY_REVERSED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertAllAvailableAgain();
         assertTrialBalance();

@@ -44,9 +44,9 @@ public final class PayoutStates {
 
     /** Why the ledger holds a payout for finance after its workflow ended. */
     enum Hold {
-        /** Cashfree's SUCCESS after the money was returned: locked again ({@link #holdForFinance}). */
+        /** Cashfree's SUCCESS after the money was returned: locked again ({@link PayoutReturns#holdForFinance}). */
         RELOCK,
-        /** Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout: the money stays paid out ({@link #holdPaidForFinance}). */
+        /** Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout: the money stays paid out ({@link PayoutReturns#holdPaidForFinance}). */
         REFUSAL
     }
 
