@@ -6,7 +6,7 @@ import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.PayoutReturns;
 import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.Payout;
-import com.commdesk.ledger.payout.PayoutRepository.LateAction;
+import com.commdesk.ledger.payout.LateAnswers.LateAction;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

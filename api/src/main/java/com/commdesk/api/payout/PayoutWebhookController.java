@@ -7,6 +7,7 @@ import com.commdesk.api.web.WebhookSignatures;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.WebhookEvents;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.LateAnswers;
 import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
 import com.commdesk.workflows.payout.PayoutWorkflow;
 import io.micrometer.core.instrument.Counter;
@@ -117,7 +118,7 @@ public class PayoutWebhookController {
 
     /** The payout's workflow has ended: the repository posts what Cashfree's answer means, or records it for finance. */
     private String lateOutcome(String transferId, String cashfreeBefore, String type, String status, String code) {
-        PayoutRepository.LateAnswer done = payouts.lateAnswer(transferId, cashfreeBefore, status, code, type + " " + status + " " + code);
+        LateAnswers.LateAnswer done = payouts.lateAnswer(transferId, cashfreeBefore, status, code, type + " " + status + " " + code);
         switch (done.action()) {
             case POSTED -> log.warn("payout {}: {} after its workflow ended: {}", transferId, status, done.detail());
             case UNPOSTED -> log.error("payout {}: late {} not posted ({}): finance must look", transferId, status, done.detail());

@@ -76,11 +76,11 @@ public final class PayoutLateSweep {
         }
         int running = 0, posted = 0, unposted = 0;
         Set<String> seen = new HashSet<>();
-        PayoutRepository.LateCandidate after = null;
-        List<PayoutRepository.LateCandidate> page;
+        LateAnswers.LateCandidate after = null;
+        List<LateAnswers.LateCandidate> page;
         do {
             page = payouts.unpostedReturns(after, pageSize);
-            for (PayoutRepository.LateCandidate c : page) {
+            for (LateAnswers.LateCandidate c : page) {
                 after = c;
                 Payout p = c.payout();
                 if (!seen.add(p.payoutId())) continue;

@@ -106,7 +106,7 @@ public final class PayoutReturns {
 
     /**
      * A refusal hold ({@link #holdPaidForFinance}) only where no relock can follow it (review s6 F-M1): Cashfree's record says
-     * SUCCESS (as {@link #lateAnswer} requires), or the payout's relock round is used up (holdForFinance locks once only).
+     * SUCCESS (as {@link LateAnswers#lateAnswer} requires), or the payout's relock round is used up (holdForFinance locks once only).
      * When the record says FAILED/REJECTED (recorded before the SUCCESS), a refusal hold would be followed by a relock once
      * finance returned the money and the SUCCESS came again, and the refusal marker would then name the wrong hold: the
      * money is instead returned and locked again in this transaction (the old path, return then relock on the SUCCESS, done

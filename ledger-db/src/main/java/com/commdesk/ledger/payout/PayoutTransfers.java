@@ -241,7 +241,7 @@ public final class PayoutTransfers {
      * locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid.
      * {@code onFinanceWord}: the workflow marks it paid because finance confirmed it ("confirm paid"), not because Cashfree
      * said SUCCESS; recorded as {@code paid_on_finance_word} (changeset 101), the only fact that lets a later FAILED or
-     * REJECTED from Cashfree return the money ({@link #lateAnswer}). A resolution the workflow never acted on is not one.
+     * REJECTED from Cashfree return the money ({@link LateAnswers#lateAnswer}). A resolution the workflow never acted on is not one.
      */
     public OffsetDateTime markPaid(String payoutId, boolean onFinanceWord) {
         return ledger.inTransaction(tx -> {
