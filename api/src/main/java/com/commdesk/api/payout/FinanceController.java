@@ -5,6 +5,7 @@ import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.FinanceResolutions;
 import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.payout.PayoutEvents;
 import com.commdesk.ledger.payout.Beneficiaries;
@@ -101,7 +102,7 @@ public class FinanceController {
 
     /** Payouts awaiting a decision, grouped by recipient. */
     @GetMapping(path = "/payouts/pending", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<PayoutRepository.RecipientGroup> pending(@RequestParam(required = false) String communityId,
+    public List<FinanceResolutions.RecipientGroup> pending(@RequestParam(required = false) String communityId,
                                                          @RequestParam(defaultValue = "500") int limit) {
         if (limit < 1 || limit > 5000) throw ApiProblem.invalid("limit", "limit must be 1..5000");
         return payouts.pendingByRecipient(communityId, limit);
@@ -298,10 +299,10 @@ public class FinanceController {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId
                     + "'s settlement; other finance users must resolve it FAILED", null);
         }
-        PayoutRepository.Resolution r;
+        FinanceResolutions.Resolution r;
         try {
             r = payouts.resolve(payoutId, body.outcome(), who, body.note());
-        } catch (PayoutRepository.FourEyes e) {
+        } catch (FinanceResolutions.FourEyes e) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
         } catch (IllegalStateException e) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);

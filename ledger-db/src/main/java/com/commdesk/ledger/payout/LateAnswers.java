@@ -242,7 +242,7 @@ public final class LateAnswers {
      * Cashfree's REVERSED for a payout held by a relock ({@link PayoutReturns#holdForFinance}; review s6 R2-L4: it was only recorded). The
      * money is locked already, so nothing has to move to keep it from being paid twice; what changes is what finance can
      * decide: the bank sent the transfer back, so the money is not with the member and "confirm paid" would pay out money
-     * that came back ({@link #unsettleable} refuses PAID from now on; FAILED, by two, returns it). The payout stays on
+     * that came back ({@link FinanceResolutions#unsettleable} refuses PAID from now on; FAILED, by two, returns it). The payout stays on
      * finance's list with the reversal as its reason (and an event), and a PAID resolution saved but not yet acted on is
      * cleared (kept in the events): it was given before the reversal was known. Once: a redelivery changes nothing.
      */

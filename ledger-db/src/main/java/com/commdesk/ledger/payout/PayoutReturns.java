@@ -96,7 +96,7 @@ public final class PayoutReturns {
     /**
      * Cashfree's FAILED/REJECTED after its own SUCCESS, taken in by the payout's running workflow within its reversal window
      * (review M-2): the same hold as after the workflow ended ({@link #holdPaidForFinance}): nothing moves, the payout is
-     * NEEDS_ATTENTION for finance, who resolve it ({@link #settleHeld}). Only a PAID payout whose money is paid out now, that
+     * NEEDS_ATTENTION for finance, who resolve it ({@link FinanceResolutions#settleHeld}). Only a PAID payout whose money is paid out now, that
      * Cashfree said SUCCESS for (sticky) and not REVERSED, and that was never held for this before; otherwise recorded for
      * finance (LATE_UNPOSTED). Idempotent: a payout already held answers HELD.
      */
@@ -149,7 +149,7 @@ public final class PayoutReturns {
     }
 
     /**
-     * What finance decided for a payout the ledger held and {@link #settleHeld} settled, as the answer to a hold or return
+     * What finance decided for a payout the ledger held and {@link FinanceResolutions#settleHeld} settled, as the answer to a hold or return
      * request: PAID (the money stays paid out) is {@link PaidAction#UNCHANGED}, REVERSED (it came back) is
      * {@link PaidAction#ALREADY_REVERSED}; null when the payout was never held, or its hold is not settled.
      */
@@ -229,7 +229,7 @@ public final class PayoutReturns {
      * Fail closed on a contradiction (review P4, P5): Cashfree's SUCCESS after its own FAILED/REJECTED, for a payout whose
      * money is back in available. The money is locked again ({@code payout_lock:payout_relock:<id>}, relock_journal_id) so
      * the next settlement cannot pay it, and the payout is NEEDS_ATTENTION (finance's attention list, the gauge) with any
-     * earlier resolution cleared (kept in the events): finance resolves it ({@link #settleHeld}). Once only: a payout
+     * earlier resolution cleared (kept in the events): finance resolves it ({@link FinanceResolutions#settleHeld}). Once only: a payout
      * already locked again is recorded for finance (LATE_UNPOSTED). INSUFFICIENT_FUNDS if the member no longer has it.
      */
     void holdForFinance(DSLContext tx, PayoutRecord p, String why) {
@@ -262,7 +262,7 @@ public final class PayoutReturns {
      * workflow has ended. Nothing moves (the money stays paid out: Cashfree's SUCCESS is not overridden by a guess); the
      * payout becomes NEEDS_ATTENTION with the reason (finance's attention list, the gauge) and any earlier resolution
      * cleared (kept in the events), and {@code refusal_after_success_at} is set (changeset 103): once only, so a redelivery
-     * or a later refusal never reopens what finance decided. Finance resolves it ({@link #settleHeld}).
+     * or a later refusal never reopens what finance decided. Finance resolves it ({@link FinanceResolutions#settleHeld}).
      */
     static void holdPaidForFinance(DSLContext tx, PayoutRecord p, String why) {
         String payoutId = p.getPayoutId();
