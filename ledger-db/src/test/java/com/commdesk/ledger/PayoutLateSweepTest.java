@@ -2,6 +2,7 @@ package com.commdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.commdesk.ledger.payout.LateAnswers;
 import com.commdesk.ledger.payout.PayoutLateSweep;
 import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.Settlements;
@@ -53,7 +54,7 @@ class PayoutLateSweepTest extends LedgerFixture {
     }
 
     PayoutLateSweep sweeper() {
-        return new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.POST);
+        return new PayoutLateSweep(new LateAnswers(dsl), payoutId -> false, PayoutLateSweep.Mode.POST);
     }
 
     // ---- M3: changeset 104 over legacy rows ------------------------------------------------------
@@ -198,7 +199,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         anUnpostedReversal(id);
         // Paid before its journal was written on the payout (simulated: the owner's damage): the reversal cannot be posted.
         asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
-        var sweep = new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.POST);
+        var sweep = new PayoutLateSweep(new LateAnswers(dsl), payoutId -> false, PayoutLateSweep.Mode.POST);
         for (int pass = 1; pass <= 3; pass++) {
             assertThat(sweep.sweep(100)).as("pass " + pass).isEqualTo(new PayoutLateSweep.Result(1, 0, 0, 0, 1));
         }
@@ -233,7 +234,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         String ended = lockedPayout("stl_4", "p4");
         var running = java.util.Set.of(id, second, third);
         for (String p : java.util.List.of(id, second, third, ended)) anUnpostedReversal(p); // oldest change first: the running three
-        var swept = new PayoutLateSweep(payouts, running::contains, PayoutLateSweep.Mode.POST).sweep(2);
+        var swept = new PayoutLateSweep(new LateAnswers(dsl), running::contains, PayoutLateSweep.Mode.POST).sweep(2);
         assertThat(swept).as("pages of 2: three running candidates do not hide the ended one")
                 .isEqualTo(new PayoutLateSweep.Result(4, 3, 0, 1, 0));
         assertThat(payouts.payout(ended).orElseThrow().status()).isEqualTo("REVERSED");
@@ -244,7 +245,7 @@ class PayoutLateSweepTest extends LedgerFixture {
     void theListingModeMovesNothingAndWritesNothing() {
         anUnpostedReversal(id);
         long events = num("select count(*) from payout_event where payout_id = ?", id);
-        var sweep = new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.LIST);
+        var sweep = new PayoutLateSweep(new LateAnswers(dsl), payoutId -> false, PayoutLateSweep.Mode.LIST);
         assertThat(sweep.sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 1, 0, 0));
         assertThat(sweep.sweep(100).listed()).as("still a candidate on the next pass").isEqualTo(1);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
@@ -259,7 +260,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         // for each) although it posts nothing.
         anUnpostedReversal(id);
         var asked = new java.util.concurrent.atomic.AtomicInteger();
-        var sweep = new PayoutLateSweep(payouts, payoutId -> { asked.incrementAndGet(); return false; }, PayoutLateSweep.Mode.LIST);
+        var sweep = new PayoutLateSweep(new LateAnswers(dsl), payoutId -> { asked.incrementAndGet(); return false; }, PayoutLateSweep.Mode.LIST);
         assertThat(sweep.sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 1, 0, 0));
         assertThat(asked).as("no workflow described in list mode").hasValue(0);
     }

@@ -234,10 +234,10 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
         payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
-        var sweepWhileRunning = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> true, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
+        var sweepWhileRunning = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> true, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
         assertThat(sweepWhileRunning.running()).as("a running workflow still decides").isEqualTo(1);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
-        var sweep = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST);
+        var sweep = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST);
         assertThat(sweep.sweep(100)).isEqualTo(new com.commdesk.ledger.payout.PayoutLateSweep.Result(1, 0, 0, 1, 0));
         assertAllAvailableAgain();
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
@@ -249,7 +249,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     void theSweepReturnsMoneyPaidOnFinancesWordThatCashfreeRefusedButLeavesCashfreesOwnSuccessAlone() {
         paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).posted()).isEqualTo(1);
+        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).posted()).isEqualTo(1);
         assertAllAvailableAgain();
     }
 
@@ -259,7 +259,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.recordCashfreeAnswer(id, "FAILED", "BANK_OFFLINE"); // a contradiction: the record keeps SUCCESS
-        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).found()).isZero();
+        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).found()).isZero();
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
     }
 
@@ -276,7 +276,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     @Test
     void aHeldPayoutConfirmedPaidAfterCashfreesSuccessIsNotReturnedByTheSweep() {
         heldAfterFailedThenSuccessAndConfirmedPaid();
-        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
+        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
         assertThat(swept.found()).as("Cashfree said SUCCESS once: its FAILED on record is not a return").isZero();
         assertThat(wallet("paid_out_paise")).as("Cashfree said SUCCESS and finance confirmed paid: stays paid").isEqualTo(owner);
         assertThat(wallet("available_paise")).as("not spendable again").isZero();
@@ -592,7 +592,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(num("select count(*) from payout where payout_id = ? and not paid_on_finance_word and cashfree_success_at is not null", id))
                 .isEqualTo(1);
         assertThat(payouts.unpostedReturns(100)).isEmpty();
-        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false,
+        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false,
                 com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
         assertThat(swept.found()).isZero();
         assertThat(wallet("paid_out_paise")).as("money Cashfree paid is not returned").isEqualTo(owner);

@@ -8,6 +8,7 @@ import com.commdesk.activities.payout.TemporalPayoutLauncher;
 import io.micrometer.core.instrument.Gauge;
 import io.temporal.client.WorkflowClient;
 import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.payout.FinanceResolutions;
 import com.commdesk.ledger.payout.PayoutRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -45,7 +46,7 @@ public class PayoutConfiguration {
         CashfreePayoutConfig config = CashfreePayoutConfig.fromEnv(WorkerConfiguration.settings(env, PAYOUT_SETTINGS));
         PayoutRepository payouts = new PayoutRepository(db.dsl());
         // Alerting watches this: every payout here has money locked and needs a finance decision.
-        Gauge.builder("commdesk.payouts.needs.attention", payouts, PayoutRepository::countNeedingAttention)
+        Gauge.builder("commdesk.payouts.needs.attention", new FinanceResolutions(db.dsl()), FinanceResolutions::countNeedingAttention)
                 .description("Payouts whose transfer outcome is unknown and wait for finance (money locked)").register(metrics);
         return new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, Clock.systemUTC(), metrics,
                 new TemporalPayoutLauncher(client));

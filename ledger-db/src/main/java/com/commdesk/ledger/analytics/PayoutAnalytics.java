@@ -92,7 +92,7 @@ public final class PayoutAnalytics {
     /**
      * Whether the PAYOUT_REVERSED journal aliased {@code j} is a relock hold's return rather than a bank's reversal: its payout's
      * relock ({@code payout_lock:payout_relock:<id>}) was written in the same transaction ({@code journal.tx_id}), which only
-     * PayoutRepository's hold does; a bank's REVERSED never locks again. Read from what every such journal already has, so
+     * PayoutReturns' hold does; a bank's REVERSED never locks again. Read from what every such journal already has, so
      * rows written before this was asked are recognised too, and no journal key or content changes (review s6 R2-L3).
      */
     public static String heldForFinance(String j) {
