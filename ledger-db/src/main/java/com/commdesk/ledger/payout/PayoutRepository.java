@@ -48,7 +48,8 @@ public final class PayoutRepository {
     }
 
     // ---- Beneficiaries -------------------------------------------------------------------------------
-    public Beneficiary saveBeneficiary(String communityId, String role, String userId, String givenName, String bankAccountNumber, String bankIfsc, String vpa, String actor) {
+    public Beneficiary saveBeneficiary(String communityId, String role, String userId, String givenName, String bankAccountNumber,
+                                       String bankIfsc, String vpa, String actor) {
         return beneficiaries.saveBeneficiary(communityId, role, userId, givenName, bankAccountNumber, bankIfsc, vpa, actor);
     }
 
@@ -95,11 +96,13 @@ public final class PayoutRepository {
         return settlements.policy(communityId);
     }
 
-    public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy, long approvalThresholdPaise) {
+    public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff,
+                                       String requestedBy, long approvalThresholdPaise) {
         return settlements.openSettlement(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
     }
 
-    public int open(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy, long approvalThresholdPaise) {
+    public int open(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
+                    long approvalThresholdPaise) {
         return settlements.open(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
     }
 
