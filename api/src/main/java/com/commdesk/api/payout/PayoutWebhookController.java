@@ -64,10 +64,12 @@ public class PayoutWebhookController {
                                    WebhookAudit audit) {
         this.audit = audit;
         this.signatures = signatures;
-        this.settlements = new Settlements(db.dsl());
-        this.transfers = new PayoutTransfers(db.dsl());
-        this.payoutEvents = new PayoutEvents(db.dsl());
-        this.lateAnswers = new LateAnswers(db.dsl());
+        // One Ledger (one account cache) shared by the parts of payouts this controller uses.
+        com.commdesk.ledger.Ledger ledger = new com.commdesk.ledger.Ledger(db.dsl());
+        this.settlements = new Settlements(ledger);
+        this.transfers = new PayoutTransfers(ledger);
+        this.payoutEvents = new PayoutEvents(ledger);
+        this.lateAnswers = new LateAnswers(ledger);
         this.events = events;
         this.workflows = workflows;
         this.json = json;
