@@ -224,7 +224,7 @@ public final class LedgerInvariants {
                       full join (select community_id, role, user_id, sum(amount_paise) paid from distribution_allocation
                                   where status = 'PAID' group by community_id, role, user_id) a using (community_id, role, user_id)
                      where coalesce(p.paid, 0) <> coalesce(a.paid, 0)
-                    """.replace("%paidOut", com.commdesk.ledger.payout.PayoutRepository.PAID_OUT_SQL)},
+                    """.replace("%paidOut", com.commdesk.ledger.payout.PayoutStates.PAID_OUT_SQL)},
             new String[] {"every payment journal has its revenue transaction", """
                     select 'journal ' || j.journal_id, 'no revenue_transaction'
                       from journal j where j.kind = 'PAYMENT'

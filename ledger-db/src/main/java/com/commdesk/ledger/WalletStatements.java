@@ -1,5 +1,6 @@
 package com.commdesk.ledger;
 
+import com.commdesk.ledger.analytics.PayoutAnalytics;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -38,10 +39,19 @@ public final class WalletStatements {
         System.arraycopy(binds, 0, all, 0, binds.length);
         all[binds.length] = after;
         all[binds.length + 1] = limit + 1;
-        // The running balance is a window over the whole history, then the page is cut from it.
+        // The running balance is a window over the whole history, then the page is cut from it. A relock hold's return is
+        // recognised as the monthly statement recognises it (PayoutAnalytics.heldForFinance, journal.tx_id), for the page's
+        // lines only: one written before R2-L3 says "reversed by the bank" / "after reversal" in its journal, which stays as
+        // written (append-only), and is shown in the words such journals are written in since.
         List<Line> rows = dsl.fetch("""
-                select * from (
-                  select p.posting_id, p.journal_id, j.kind, p.created_at, a.role, a.user_id,
+                select s.posting_id, s.journal_id, s.kind, s.created_at, s.role, s.user_id, s.bucket, s.amount, s.balance,
+                       case when %held then regexp_replace(s.description, '^(payout \\S+) reversed by the bank after success: ',
+                                 '\\1 returned to be held for finance (no bank reversal; Cashfree contradicted itself): ')
+                            when %release then regexp_replace(s.description, '^(payout \\S+) returned to available after reversal: ',
+                                 '\\1 returned, to be locked again for finance: ')
+                            else s.description end
+                  from (
+                  select p.posting_id, p.journal_id, j.kind, j.tx_id, p.created_at, a.role, a.user_id,
                          lower(substring(a.purpose from 8)) as bucket, -p.amount_paise as amount,
                          sum(-p.amount_paise) over (order by p.posting_id) as balance, j.description
                     from posting p
@@ -49,7 +59,8 @@ public final class WalletStatements {
                     join journal j using (journal_id)
                    where a.purpose like 'MEMBER_%' and %s
                 ) s where s.posting_id > ? order by s.posting_id limit ?
-                """.replace("%s", where), all)
+                """.replace("%held", PayoutAnalytics.heldForFinance("s")).replace("%release", PayoutAnalytics.heldForFinanceRelease("s"))
+                .replace("%s", where), all)
                 .map(r -> new Line(r.get(0, Long.class), r.get(1, Long.class), r.get(2, String.class),
                         r.get(3, OffsetDateTime.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
                         r.get(7, Long.class), r.get(8, Long.class), r.get(9, String.class)));

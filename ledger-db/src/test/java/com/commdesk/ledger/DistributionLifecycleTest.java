@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.commdesk.ledger.payout.Distributions;
 import com.commdesk.ledger.payout.Distributions.Distribution;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,7 @@ class DistributionLifecycleTest extends LedgerFixture {
 
     String settle(String settlementId, long approvalThreshold) {
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", approvalThreshold);
-        return PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        return Settlements.payoutId(settlementId, "owner", "u-owner");
     }
 
     List<Distribution> owner() {

@@ -3,6 +3,7 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class KeyNamespaceTest extends LedgerFixture {
         assertThat(locked).isEqualTo(360_350L);
 
         // The next settlement's payout id is predictable; the attacker claims its lock key with a payment.
-        String predicted = PayoutRepository.payoutId("stl_b", "owner", "u-owner");
+        String predicted = Settlements.payoutId("stl_b", "owner", "u-owner");
         pay("payout-lock:" + predicted);
         dsl.execute("insert into settlement (settlement_id, community_id, cycle, cut_off, requested_by) "
                 + "values ('stl_b', 'demo-community', 'MANUAL', now(), 'finance')");

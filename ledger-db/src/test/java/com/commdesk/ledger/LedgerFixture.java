@@ -57,7 +57,7 @@ abstract class LedgerFixture {
         holds.releaseDueHolds(java.time.OffsetDateTime.now().plusDays(400), 100);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.open(settlementId, "demo-community", "MANUAL", java.time.OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        return com.commdesk.ledger.payout.PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        return com.commdesk.ledger.payout.Settlements.payoutId(settlementId, "owner", "u-owner");
     }
 
     PaymentPosting posting(String key, FeeBreakdown b) {

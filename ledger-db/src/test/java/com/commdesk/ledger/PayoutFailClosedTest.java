@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.payout.PayoutRepository.SendPermit;
+import com.commdesk.ledger.payout.FinanceResolutions;
+import com.commdesk.ledger.payout.Beneficiaries;
+import com.commdesk.ledger.payout.Payout;
+import com.commdesk.ledger.payout.PayoutTransfers.SendPermit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -100,17 +103,17 @@ class PayoutFailClosedTest extends LedgerFixture {
         assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "alice", "no")).isInstanceOf(IllegalStateException.class);
         assertThat(payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h")).isTrue();
         assertThat(payouts.markNeedsAttention(payoutId, "again")).isFalse();
-        assertThat(payouts.needingAttention(null, 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(payoutId);
+        assertThat(payouts.needingAttention(null, 10)).extracting(Payout::payoutId).containsExactly(payoutId);
 
         var first = payouts.resolve(payoutId, "FAILED", "alice", "bank statement shows nothing");
         assertThat(first.ready()).isFalse();
         assertThat(payouts.resolve(payoutId, "FAILED", "ALICE", "me again"))
                 .as("the requester repeating it (a retry after a lost 202): as it stands, still not ready (review P10)")
-                .isEqualTo(new PayoutRepository.Resolution("FAILED", "alice", null, false));
+                .isEqualTo(new FinanceResolutions.Resolution("FAILED", "alice", null, false));
         assertThatThrownBy(() -> asOwner("update payout set resolution_confirmed_by = 'Alice' where payout_id = ?", payoutId))
                 .as("the database refuses the requester as confirmer, whatever the case (a check, so even the owner)").isInstanceOf(RuntimeException.class);
         var second = payouts.resolve(payoutId, "FAILED", "bob", "agreed");
-        assertThat(second).isEqualTo(new PayoutRepository.Resolution("FAILED", "alice", "bob", true));
+        assertThat(second).isEqualTo(new FinanceResolutions.Resolution("FAILED", "alice", "bob", true));
         assertThat(locked("u-owner")).as("resolving releases nothing by itself: the workflow does").isEqualTo(owner);
 
         // Resolved (and signalled): another user's PAID must not overwrite who decided what (the resolve-audit finding).
@@ -128,10 +131,10 @@ class PayoutFailClosedTest extends LedgerFixture {
         payouts.sendPermit(payoutId);
         payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h");
         assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "U-Owner", "my bank shows nothing"))
-                .as("review M-4: the recipient of the payout").isInstanceOf(PayoutRepository.FourEyes.class);
-        assertThatThrownBy(() -> payouts.resolve(payoutId, "PAID", "u-owner", "I have it")).isInstanceOf(PayoutRepository.FourEyes.class);
+                .as("review M-4: the recipient of the payout").isInstanceOf(FinanceResolutions.FourEyes.class);
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "PAID", "u-owner", "I have it")).isInstanceOf(FinanceResolutions.FourEyes.class);
         payouts.resolve(payoutId, "FAILED", "bob", "bank statement shows nothing");
-        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "u-owner", "agreed")).isInstanceOf(PayoutRepository.FourEyes.class);
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "u-owner", "agreed")).isInstanceOf(FinanceResolutions.FourEyes.class);
         assertThatThrownBy(() -> dsl.execute("update payout set resolution_confirmed_by = 'U-OWNER' where payout_id = ?", payoutId))
                 .as("the database refuses the recipient as confirmer, even to the runtime role").isInstanceOf(RuntimeException.class)
                 .hasMessageContaining("four eyes");
@@ -173,11 +176,11 @@ class PayoutFailClosedTest extends LedgerFixture {
 
     @Test
     void namesFollowCashfreesAlphabet() {
-        assertThat(PayoutRepository.cashfreeName("J. D'Souza")).isEqualTo("J D Souza");
-        assertThat(PayoutRepository.cashfreeName("  José   Müller-Lüdenscheidt ")).isEqualTo("Jose Muller Ludenscheidt");
-        assertThat(PayoutRepository.cashfreeName("Agent 007")).isNull();
-        assertThat(PayoutRepository.cashfreeName("राम")).isNull();
-        assertThat(PayoutRepository.cashfreeName("x".repeat(101))).isNull();
+        assertThat(Beneficiaries.cashfreeName("J. D'Souza")).isEqualTo("J D Souza");
+        assertThat(Beneficiaries.cashfreeName("  José   Müller-Lüdenscheidt ")).isEqualTo("Jose Muller Ludenscheidt");
+        assertThat(Beneficiaries.cashfreeName("Agent 007")).isNull();
+        assertThat(Beneficiaries.cashfreeName("राम")).isNull();
+        assertThat(Beneficiaries.cashfreeName("x".repeat(101))).isNull();
         var b = payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "J. D'Souza", "000111222334", "HDFC0000001", null, "ops");
         assertThat(b.name()).isEqualTo("J D Souza");
         assertThatThrownBy(() -> payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Agent 007", "000111222334",

@@ -3,6 +3,7 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +27,11 @@ class PayoutForgedLockKeyTest extends LedgerFixture {
         holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.open("stl_1", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String first = PayoutRepository.payoutId("stl_1", "owner", "u-owner");
+        String first = Settlements.payoutId("stl_1", "owner", "u-owner");
         payouts.lock(first); // in flight (e.g. NEEDS_ATTENTION): its money is locked
         long lockedForFirst = wallet("locked_paise");
 
-        String second = PayoutRepository.payoutId("stl_2", "owner", "u-owner"); // predictable
+        String second = Settlements.payoutId("stl_2", "owner", "u-owner"); // predictable
         pay("payout-lock:" + second); // a client's payment whose Idempotency-Key is that payout's lock key
         holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
         long available = wallet("available_paise");

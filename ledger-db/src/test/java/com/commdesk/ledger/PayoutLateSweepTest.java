@@ -2,8 +2,11 @@ package com.commdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.commdesk.ledger.payout.LateAnswers;
 import com.commdesk.ledger.payout.PayoutLateSweep;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
+import com.commdesk.ledger.payout.Payout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,14 +47,14 @@ class PayoutLateSweepTest extends LedgerFixture {
             payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         }
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String payoutId = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String payoutId = Settlements.payoutId(settlementId, "owner", "u-owner");
         payouts.lock(payoutId);
         payouts.sendPermit(payoutId);
         return payoutId;
     }
 
     PayoutLateSweep sweeper() {
-        return new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.POST);
+        return new PayoutLateSweep(new LateAnswers(dsl), payoutId -> false, PayoutLateSweep.Mode.POST);
     }
 
     // ---- M3: changeset 104 over legacy rows ------------------------------------------------------
@@ -196,7 +199,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         anUnpostedReversal(id);
         // Paid before its journal was written on the payout (simulated: the owner's damage): the reversal cannot be posted.
         asOwner("update payout set paid_journal_id = null where payout_id = ?", id);
-        var sweep = new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.POST);
+        var sweep = new PayoutLateSweep(new LateAnswers(dsl), payoutId -> false, PayoutLateSweep.Mode.POST);
         for (int pass = 1; pass <= 3; pass++) {
             assertThat(sweep.sweep(100)).as("pass " + pass).isEqualTo(new PayoutLateSweep.Result(1, 0, 0, 0, 1));
         }
@@ -211,7 +214,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         payouts.lateAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL", "TRANSFER_FAILED FAILED INVALID_ACCOUNT_FAIL");
         payouts.recordCashfree(id, null, "REJECTED", "REJECTED"); // and a poll that raced it
         assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).as("REVERSED is later news than FAILED").isEqualTo("REVERSED");
-        assertThat(payouts.unpostedReturns(100)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.unpostedReturns(100)).extracting(Payout::payoutId).containsExactly(id);
         assertThat(sweeper().sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 0, 1, 0));
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertThat(num("select count(*) from journal where idempotency_key = ?", "payout_reversed:payout:" + id)).isEqualTo(1);
@@ -231,7 +234,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         String ended = lockedPayout("stl_4", "p4");
         var running = java.util.Set.of(id, second, third);
         for (String p : java.util.List.of(id, second, third, ended)) anUnpostedReversal(p); // oldest change first: the running three
-        var swept = new PayoutLateSweep(payouts, running::contains, PayoutLateSweep.Mode.POST).sweep(2);
+        var swept = new PayoutLateSweep(new LateAnswers(dsl), running::contains, PayoutLateSweep.Mode.POST).sweep(2);
         assertThat(swept).as("pages of 2: three running candidates do not hide the ended one")
                 .isEqualTo(new PayoutLateSweep.Result(4, 3, 0, 1, 0));
         assertThat(payouts.payout(ended).orElseThrow().status()).isEqualTo("REVERSED");
@@ -242,13 +245,13 @@ class PayoutLateSweepTest extends LedgerFixture {
     void theListingModeMovesNothingAndWritesNothing() {
         anUnpostedReversal(id);
         long events = num("select count(*) from payout_event where payout_id = ?", id);
-        var sweep = new PayoutLateSweep(payouts, payoutId -> false, PayoutLateSweep.Mode.LIST);
+        var sweep = new PayoutLateSweep(new LateAnswers(dsl), payoutId -> false, PayoutLateSweep.Mode.LIST);
         assertThat(sweep.sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 1, 0, 0));
         assertThat(sweep.sweep(100).listed()).as("still a candidate on the next pass").isEqualTo(1);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(num("select count(*) from payout_event where payout_id = ?", id)).isEqualTo(events);
-        assertThat(payouts.unpostedReturns(100)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.unpostedReturns(100)).extracting(Payout::payoutId).containsExactly(id);
     }
 
     @Test
@@ -257,7 +260,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         // for each) although it posts nothing.
         anUnpostedReversal(id);
         var asked = new java.util.concurrent.atomic.AtomicInteger();
-        var sweep = new PayoutLateSweep(payouts, payoutId -> { asked.incrementAndGet(); return false; }, PayoutLateSweep.Mode.LIST);
+        var sweep = new PayoutLateSweep(new LateAnswers(dsl), payoutId -> { asked.incrementAndGet(); return false; }, PayoutLateSweep.Mode.LIST);
         assertThat(sweep.sweep(100)).isEqualTo(new PayoutLateSweep.Result(1, 0, 1, 0, 0));
         assertThat(asked).as("no workflow described in list mode").hasValue(0);
     }

@@ -3,7 +3,10 @@ package com.commdesk.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.payout.PayoutRepository.LateAction;
+import com.commdesk.ledger.payout.PayoutReturns;
+import com.commdesk.ledger.payout.Settlements;
+import com.commdesk.ledger.payout.Payout;
+import com.commdesk.ledger.payout.LateAnswers.LateAction;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         owner = wallet("available_paise");
         payouts.open("stl_t", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        id = PayoutRepository.payoutId("stl_t", "owner", "u-owner");
+        id = Settlements.payoutId("stl_t", "owner", "u-owner");
         payouts.lock(id);
         payouts.sendPermit(id);
     }
@@ -170,7 +173,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         // Review P9: latePaid must require that a transfer was requested. A second payout, rejected before any send.
         payouts.release(id, "REJECTED", "rejected by bob");
         payouts.open("stl_t2", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String unsent = PayoutRepository.payoutId("stl_t2", "owner", "u-owner");
+        String unsent = Settlements.payoutId("stl_t2", "owner", "u-owner");
         payouts.lock(unsent);
         payouts.release(unsent, "REJECTED", "rejected by bob");
         assertThat(payouts.lateAnswer(unsent, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isNotEqualTo(LateAction.POSTED);
@@ -231,10 +234,10 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
         payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
-        var sweepWhileRunning = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> true, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
+        var sweepWhileRunning = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> true, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
         assertThat(sweepWhileRunning.running()).as("a running workflow still decides").isEqualTo(1);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
-        var sweep = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST);
+        var sweep = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST);
         assertThat(sweep.sweep(100)).isEqualTo(new com.commdesk.ledger.payout.PayoutLateSweep.Result(1, 0, 0, 1, 0));
         assertAllAvailableAgain();
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
@@ -246,7 +249,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     void theSweepReturnsMoneyPaidOnFinancesWordThatCashfreeRefusedButLeavesCashfreesOwnSuccessAlone() {
         paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).posted()).isEqualTo(1);
+        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).posted()).isEqualTo(1);
         assertAllAvailableAgain();
     }
 
@@ -256,7 +259,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidOnFinancesWord();
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.recordCashfreeAnswer(id, "FAILED", "BANK_OFFLINE"); // a contradiction: the record keeps SUCCESS
-        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).found()).isZero();
+        assertThat(new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100).found()).isZero();
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
     }
 
@@ -273,7 +276,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     @Test
     void aHeldPayoutConfirmedPaidAfterCashfreesSuccessIsNotReturnedByTheSweep() {
         heldAfterFailedThenSuccessAndConfirmedPaid();
-        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
+        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false, com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
         assertThat(swept.found()).as("Cashfree said SUCCESS once: its FAILED on record is not a return").isZero();
         assertThat(wallet("paid_out_paise")).as("Cashfree said SUCCESS and finance confirmed paid: stays paid").isEqualTo(owner);
         assertThat(wallet("available_paise")).as("not spendable again").isZero();
@@ -298,7 +301,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
-                .isEqualTo(PayoutRepository.PaidAction.HELD);
+                .isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(wallet("available_paise")).isZero();
         // Review M-2: held for finance (its workflow ends right after), no longer left PAID on nobody's list.
@@ -323,7 +326,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS").action()).isEqualTo(LateAction.UNPOSTED);
         assertThat(wallet("available_paise")).as("not spendable while finance investigates").isZero();
         assertThat(wallet("locked_paise")).isEqualTo(owner);
-        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(Payout::payoutId).containsExactly(id);
         // Redelivered: nothing more moves.
         payouts.lateAnswer(id, "SUCCESS", "COMPLETED", "TRANSFER_SUCCESS again");
         assertThat(wallet("locked_paise")).isEqualTo(owner);
@@ -449,7 +452,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidReturnedAndHeldAgain();
         payouts.resolve(id, "PAID", "bob", "dashboard shows it");
         assertThat(payouts.settleHeld(id)).contains("PAID");
-        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.reversePaid(id, "asked to return it without Cashfree's REVERSED")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).as("finance's decision stands").isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(journalsKeyed("payout_reversed:payout_relock:" + id)).isZero();
@@ -498,7 +501,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         var p = payouts.payout(id).orElseThrow();
         assertThat(p.status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(p.reason()).contains("FAILED").contains("SUCCESS");
-        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(Payout::payoutId).containsExactly(id);
         assertThat(wallet("paid_out_paise")).as("the money stays as it is: paid out").isEqualTo(owner);
         assertThat(wallet("locked_paise") + wallet("available_paise")).isZero();
         assertThat(allocationStatuses()).as("paid-out shares stay paid while finance looks").isEqualTo("PAID");
@@ -589,7 +592,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(num("select count(*) from payout where payout_id = ? and not paid_on_finance_word and cashfree_success_at is not null", id))
                 .isEqualTo(1);
         assertThat(payouts.unpostedReturns(100)).isEmpty();
-        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(payouts, payoutId -> false,
+        var swept = new com.commdesk.ledger.payout.PayoutLateSweep(new com.commdesk.ledger.payout.LateAnswers(dsl), payoutId -> false,
                 com.commdesk.ledger.payout.PayoutLateSweep.Mode.POST).sweep(100);
         assertThat(swept.found()).isZero();
         assertThat(wallet("paid_out_paise")).as("money Cashfree paid is not returned").isEqualTo(owner);
@@ -647,7 +650,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         paidThenSuccessThenAReturnAsked();
         var p = payouts.payout(id).orElseThrow();
         assertThat(p.status()).as("held for finance").isEqualTo("NEEDS_ATTENTION");
-        assertThat(payouts.needingAttention("demo-community", 10)).extracting(PayoutRepository.Payout::payoutId).containsExactly(id);
+        assertThat(payouts.needingAttention("demo-community", 10)).extracting(Payout::payoutId).containsExactly(id);
         assertThat(payouts.heldByLedger(id)).isTrue();
         assertThat(wallet("paid_out_paise")).as("the money stays paid out").isEqualTo(owner);
         assertThat(journals("PAYOUT_REVERSED")).isZero();
@@ -678,15 +681,15 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS, again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS")).isEqualTo(PayoutReturns.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED after its SUCCESS, again")).isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(payouts.events(id)).filteredOn(e -> e.status().equals("NEEDS_ATTENTION")).hasSize(1);
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertThat(payouts.resolve(id, "PAID", "bob", "the bank confirms the credit").ready()).isTrue();
         assertThat(payouts.settleHeld(id)).contains("PAID");
         // Once settled, a later hold request reopens nothing.
-        assertThat(payouts.holdPaid(id, "a redelivered FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.holdPaid(id, "a redelivered FAILED")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(wallet("paid_out_paise")).isEqualTo(owner);
         assertTrialBalance();
@@ -695,7 +698,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
     @Test
     void m2aHoldingAPayoutCashfreeNeverSaidSuccessForMovesNothingAndHoldsNothing() {
         paidOnFinancesWord();
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
         assertThat(payouts.events(id)).anySatisfy(e -> assertThat(e.status()).isEqualTo("LATE_UNPOSTED"));
     }
@@ -742,13 +745,13 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         assertThat(payouts.reversePaid(id, "confirmed paid by finance, but Cashfree says FAILED INVALID_ACCOUNT_FAIL"))
-                .isEqualTo(PayoutRepository.PaidAction.HELD);
+                .isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("available_paise")).as("never spendable while Cashfree said SUCCESS").isZero();
         assertThat(wallet("locked_paise")).as("returned and locked again at once").isEqualTo(owner);
         // A retry of the workflow's call (its answer lost) finds the hold: nothing moves, the payout is not set REVERSED.
-        assertThat(payouts.reversePaid(id, "the same request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.holdPaid(id, "a hold request, retried")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.reversePaid(id, "the same request, retried")).isEqualTo(PayoutReturns.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "a hold request, retried")).isEqualTo(PayoutReturns.PaidAction.HELD);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
         assertThat(wallet("locked_paise")).isEqualTo(owner);
     }
@@ -800,8 +803,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.recordCashfreeAnswer(id, "FAILED", "INVALID_ACCOUNT_FAIL");
         payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
         payouts.markPaid(id);
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
-        assertThat(payouts.holdPaid(id, "again")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutReturns.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "again")).isEqualTo(PayoutReturns.PaidAction.HELD);
         payouts.refreshSettlement("stl_t");
         assertThat(payouts.settlement("stl_t").orElseThrow().paidPaise()).as("locked, not paid out").isZero();
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
@@ -820,7 +823,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.markPaid(id);
         refunds.postRefund(refund("rf-owes", first, 1_000_000L)); // the owner's share was paid out: they owe it
         assertThat(wallet("receivable_paise")).as("the member owes money").isPositive();
-        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutRepository.PaidAction.HELD);
+        assertThat(payouts.holdPaid(id, "Cashfree said FAILED and SUCCESS")).isEqualTo(PayoutReturns.PaidAction.HELD);
     }
 
     @Test
@@ -901,8 +904,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(payouts.settleHeld(id)).contains("PAID");
         long unposted = events("LATE_UNPOSTED");
         assertThat(payouts.holdPaid(id, "the hold request, retried")).as("finance's decision: paid")
-                .isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
-        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutRepository.PaidAction.UNCHANGED);
+                .isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
+        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutReturns.PaidAction.UNCHANGED);
         assertThat(payouts.payout(id).orElseThrow().status()).as("not reopened").isEqualTo("PAID");
         assertThat(payouts.needingAttention(null, 10)).isEmpty();
         assertThat(num("select count(*) from payout where payout_id = ? and refusal_after_success_at is null", id)).isEqualTo(1);
@@ -920,8 +923,8 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
         payouts.resolve(id, "FAILED", "carol", "agreed");
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
-        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
-        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutReturns.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.reversePaid(id, "the return request, retried")).isEqualTo(PayoutReturns.PaidAction.ALREADY_REVERSED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertAllAvailableAgain();
         assertTrialBalance();
@@ -933,7 +936,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts.resolve(id, "FAILED", "bob", "the bank shows nothing");
         payouts.resolve(id, "FAILED", "carol", "agreed");
         assertThat(payouts.settleHeld(id)).contains("REVERSED");
-        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutRepository.PaidAction.ALREADY_REVERSED);
+        assertThat(payouts.holdPaid(id, "the hold request, retried")).isEqualTo(PayoutReturns.PaidAction.ALREADY_REVERSED);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("REVERSED");
         assertAllAvailableAgain();
         assertTrialBalance();
@@ -1012,6 +1015,49 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         assertThat(journalsKeyed("payout_lock:payout_relock:" + id)).isEqualTo(1);
         // Rows written before this change (their description says "reversed by the bank") are recognised the same way: the
         // flag reads the journal's kind and transaction and the payout's journal ids, never the description.
+    }
+
+    /** The owner's wallet history (every line, oldest first) as a member's dashboard shows it. */
+    java.util.List<WalletStatements.Line> walletHistory() {
+        return new WalletStatements(dsl).member("demo-community", "u-owner", 0, WalletStatements.MAX_PAGE).lines();
+    }
+
+    /** Rewrites a journal's description as it was written before R2-L3 (journals are append-only: the trigger is lifted). */
+    void writtenBeforeRl3(String key, String description) throws Exception {
+        asOwner("alter table journal disable trigger journal_append_only");
+        try {
+            asOwner("update journal set description = ? where idempotency_key = ?", description, key);
+        } finally {
+            asOwner("alter table journal enable trigger journal_append_only");
+        }
+    }
+
+    @Test
+    void rl3AWalletHistoryOfARelockHoldsReturnWrittenBeforeTheChangeIsNoBankReversalEither() throws Exception {
+        // Issue 10 leftover: the statement recognises a relock hold's return by journal.tx_id, old rows included; the member's
+        // wallet history showed the journal's own description, which on rows written before R2-L3 says "reversed by the bank".
+        paidThenFailedThenSuccessThenAReturnAsked();
+        writtenBeforeRl3("payout_reversed:payout:" + id, "payout " + id + " reversed by the bank after success: not returned");
+        writtenBeforeRl3("payout_failed:payout:" + id, "payout " + id + " returned to available after reversal: not returned");
+        var history = walletHistory();
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_REVERSED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).startsWith("payout " + id + " returned to be held for finance")
+                        .doesNotContain("reversed by the bank").endsWith(": not returned"));
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_FAILED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).startsWith("payout " + id + " returned, to be locked again for finance")
+                        .doesNotContain("after reversal").endsWith(": not returned"));
+    }
+
+    @Test
+    void rl3AWalletHistoryOfABanksReversalStillSaysSo() {
+        payouts.recordCashfreeAnswer(id, "SUCCESS", "COMPLETED");
+        payouts.markPaid(id);
+        payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        var history = walletHistory();
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_REVERSED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).contains("reversed by the bank after success"));
+        assertThat(history).filteredOn(l -> l.journalKind().equals("PAYOUT_FAILED")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l.description()).contains("returned to available after reversal"));
     }
 
     @Test

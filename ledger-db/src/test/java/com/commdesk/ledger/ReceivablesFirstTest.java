@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.commdesk.ledger.WalletMovements.Movement;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Payout;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class ReceivablesFirstTest extends LedgerFixture {
         assertThat(owner("receivable_paise")).isEqualTo(Math.max(0, owed - 360_350L));
         assertThat(owner("available_paise")).isEqualTo(Math.max(0, 360_350L - owed));
         var next = payouts.openSettlement("stl_2", "demo-community", "MANUAL", OffsetDateTime.now(), "finance", Long.MAX_VALUE);
-        assertThat(next.stream().filter(x -> x.userId().equals("u-owner")).mapToLong(PayoutRepository.Payout::amountPaise).sum())
+        assertThat(next.stream().filter(x -> x.userId().equals("u-owner")).mapToLong(Payout::amountPaise).sum())
                 .as("settlement pays what is left after the debt").isEqualTo(Math.max(0, 360_350L - owed));
     }
 }

@@ -8,6 +8,7 @@ import com.commdesk.activities.payout.TemporalPayoutLauncher;
 import io.micrometer.core.instrument.Gauge;
 import io.temporal.client.WorkflowClient;
 import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.payout.FinanceResolutions;
 import com.commdesk.ledger.payout.PayoutRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -43,9 +44,14 @@ public class PayoutConfiguration {
     PayoutActivitiesImpl payoutActivities(Environment env, LedgerDatabase db, PayoutSettings settings, MeterRegistry metrics,
                                           WorkflowClient client) {
         CashfreePayoutConfig config = CashfreePayoutConfig.fromEnv(WorkerConfiguration.settings(env, PAYOUT_SETTINGS));
-        PayoutRepository payouts = new PayoutRepository(db.dsl());
-        // Alerting watches this: every payout here has money locked and needs a finance decision.
-        Gauge.builder("commdesk.payouts.needs.attention", payouts, PayoutRepository::countNeedingAttention)
+        // One Ledger (one account cache) for every part of payouts in this worker.
+        com.commdesk.ledger.Ledger ledger = new com.commdesk.ledger.Ledger(db.dsl());
+        PayoutRepository payouts = new PayoutRepository(ledger);
+        // Alerting watches this: every payout here has money locked and needs a finance decision. Nothing else holds
+        // this FinanceResolutions, and Micrometer holds a gauge's object weakly: without the strong reference the
+        // gauge reads NaN after a garbage collection and the alert never fires (ObservabilityTest).
+        Gauge.builder("commdesk.payouts.needs.attention", new FinanceResolutions(ledger), FinanceResolutions::countNeedingAttention)
+                .strongReference(true)
                 .description("Payouts whose transfer outcome is unknown and wait for finance (money locked)").register(metrics);
         return new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, Clock.systemUTC(), metrics,
                 new TemporalPayoutLauncher(client));

@@ -3,7 +3,7 @@ package com.commdesk.worker;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.payout.PayoutLateSweep;
-import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.LateAnswers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +38,7 @@ public class PayoutLateSweeps {
     public PayoutLateSweeps(LedgerDatabase db, WorkflowClient client, MeterRegistry metrics,
                             @Value("${commdesk.payouts.late-sweep-batch:500}") int batch,
                             @Value("${commdesk.payouts.late-sweep-mode:list}") String mode) {
-        this.sweep = new PayoutLateSweep(new PayoutRepository(db.dsl()), payoutId -> running(client, payoutId),
+        this.sweep = new PayoutLateSweep(new LateAnswers(db.dsl()), payoutId -> running(client, payoutId),
                 PayoutLateSweep.Mode.of(mode));
         if (sweep.mode() == PayoutLateSweep.Mode.LIST) {
             log.warn("payout late-answer sweep lists only (commdesk.payouts.late-sweep-mode=list): candidates are at"

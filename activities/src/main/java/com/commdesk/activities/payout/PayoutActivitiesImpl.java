@@ -8,7 +8,10 @@ import com.commdesk.activities.cashfree.CashfreeUnavailableException;
 import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.payout.PayoutRepository.Payout;
+import com.commdesk.ledger.payout.PayoutReturns;
+import com.commdesk.ledger.payout.Settlements;
+import com.commdesk.ledger.payout.Beneficiaries;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutActivities;
 import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutTypes.CyclePlan;
@@ -139,7 +142,7 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
 
     @Override
     public PayoutPage startPayouts(String settlementId, String afterPayoutId, int limit) {
-        List<Payout> page = payouts.payoutPage(settlementId, afterPayoutId, Math.min(limit, PayoutRepository.MAX_PAGE));
+        List<Payout> page = payouts.payoutPage(settlementId, afterPayoutId, Math.min(limit, Settlements.MAX_PAGE));
         for (Payout p : page) {
             launcher.launch(new PayoutRequest(p.payoutId(), p.settlementId(), p.communityId(), p.role(), p.userId(), p.amountPaise(),
                     p.requestedBy(), p.needsApproval(), p.flaggedReason(), settings.timings()));
@@ -329,9 +332,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
      * Registered once: known to us, or known to Cashfree, or created now. Returns the id Cashfree knows the
      * account by: ours, or (409 beneficiary_already_exists) the existing one for the same account + IFSC.
      */
-    private String ensureBeneficiary(PayoutRepository.Beneficiary b) {
+    private String ensureBeneficiary(Beneficiaries.Beneficiary b) {
         if (b.registeredAt() != null) return b.transferBeneficiaryId();
-        String name = PayoutRepository.cashfreeName(b.name());
+        String name = Beneficiaries.cashfreeName(b.name());
         if (name == null) {
             throw new BeneficiaryRefused("beneficiary " + b.beneficiaryId() + ": the name cannot be sent to Cashfree (letters and spaces"
                     + " only); register the member's bank details again");
@@ -422,15 +425,15 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     @Override
     public PayoutTypes.PaidAnswerResult returnPaid(PayoutTypes.PaidAnswer answer) {
         String payoutId = answer.payoutId();
-        PayoutRepository.PaidAction done = payouts.reversePaid(payoutId, answer.reason());
-        if (done == PayoutRepository.PaidAction.REVERSED || done == PayoutRepository.PaidAction.ALREADY_REVERSED) {
+        PayoutReturns.PaidAction done = payouts.reversePaid(payoutId, answer.reason());
+        if (done == PayoutReturns.PaidAction.REVERSED || done == PayoutReturns.PaidAction.ALREADY_REVERSED) {
             // Counted only when the ledger moved the money now: a retry of a return already made moves nothing (review s6 L-3).
-            if (done == PayoutRepository.PaidAction.REVERSED) reversed.increment();
+            if (done == PayoutReturns.PaidAction.REVERSED) reversed.increment();
             log.warn("payout {} was reversed after success: {}; the money is back in the member's available balance", payoutId,
                     answer.reason());
         } else {
             log.error("payout {}: not returned ({}): Cashfree said SUCCESS; {}: finance must look", payoutId, answer.reason(),
-                    done == PayoutRepository.PaidAction.HELD ? "held for finance" : "recorded for finance");
+                    done == PayoutReturns.PaidAction.HELD ? "held for finance" : "recorded for finance");
         }
         return paidAnswered(payoutId, done);
     }
@@ -438,13 +441,13 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     @Override
     public PayoutTypes.PaidAnswerResult holdPaidForFinance(PayoutTypes.PaidAnswer answer) {
         String payoutId = answer.payoutId();
-        PayoutRepository.PaidAction done = payouts.holdPaid(payoutId, answer.reason());
+        PayoutReturns.PaidAction done = payouts.holdPaid(payoutId, answer.reason());
         log.error("payout {}: {}; {}: finance must look", payoutId, answer.reason(),
-                done == PayoutRepository.PaidAction.HELD ? "held for finance, the money stays paid out" : "recorded for finance");
+                done == PayoutReturns.PaidAction.HELD ? "held for finance, the money stays paid out" : "recorded for finance");
         return paidAnswered(payoutId, done);
     }
 
-    private PayoutTypes.PaidAnswerResult paidAnswered(String payoutId, PayoutRepository.PaidAction done) {
+    private PayoutTypes.PaidAnswerResult paidAnswered(String payoutId, PayoutReturns.PaidAction done) {
         Payout p = payout(payoutId);
         payouts.refreshSettlement(p.settlementId());
         // The workflow is told the money came back whether it moved now or by an earlier call (an idempotent retry). Mapped

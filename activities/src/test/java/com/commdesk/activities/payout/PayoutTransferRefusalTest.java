@@ -19,6 +19,7 @@ import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.TransferResult;
 import com.sun.net.httpserver.HttpExchange;
@@ -115,7 +116,7 @@ class PayoutTransferRefusalTest {
         payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
         long owner = wallet("available_paise", "u-owner");
         payouts.open("stl_refusal", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId("stl_refusal", "owner", "u-owner");
+        String id = Settlements.payoutId("stl_refusal", "owner", "u-owner");
 
         Clock clock = new Clock() {
             @Override public ZoneId getZone() { return ZoneOffset.UTC; }
@@ -158,7 +159,7 @@ class PayoutTransferRefusalTest {
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.open("stl_retry", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId("stl_retry", "owner", "u-owner");
+        String id = Settlements.payoutId("stl_retry", "owner", "u-owner");
         var config = new CashfreePayoutConfig("payout-id", "payout-secret", CashfreeConfig.Environment.SANDBOX,
                 "http://127.0.0.1:" + cashfree.getAddress().getPort(), Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null);
         var metrics = new SimpleMeterRegistry();

@@ -23,6 +23,9 @@ import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.HoldQueue;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
+import com.commdesk.ledger.payout.PayoutEvents;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
@@ -317,12 +320,12 @@ class PayoutWorkflowsTest {
 
         // Cycle 1: only the owner (the event team member was below the minimum and is untouched).
         assertThat(first.status()).isEqualTo("PAID");
-        assertThat(first.payoutIds()).containsExactly(PayoutRepository.payoutId(s1, "owner", "u-owner"));
+        assertThat(first.payoutIds()).containsExactly(Settlements.payoutId(s1, "owner", "u-owner"));
         assertThat(payouts.payout(first.payoutIds().get(0)).orElseThrow().amountPaise()).isEqualTo(owner);
         // Cycle 2: the owner's new money and the event team member's two shares, now above the minimum.
         assertThat(second.status()).isEqualTo("PAID");
-        String event1Payout = PayoutRepository.payoutId(s2, "event_team", "u-event1");
-        assertThat(second.payoutIds()).containsExactlyInAnyOrder(PayoutRepository.payoutId(s2, "owner", "u-owner"), event1Payout);
+        String event1Payout = Settlements.payoutId(s2, "event_team", "u-event1");
+        assertThat(second.payoutIds()).containsExactlyInAnyOrder(Settlements.payoutId(s2, "owner", "u-owner"), event1Payout);
         assertThat(payouts.payout(event1Payout).orElseThrow().amountPaise()).isEqualTo(2 * event1).isGreaterThanOrEqualTo(minimum);
         assertThat(rows.getValues("payout_count", Integer.class)).containsExactly(1, 2);
         assertThat(rows.getValues("status", String.class)).containsExactly("PAID", "PAID");
@@ -448,7 +451,7 @@ class PayoutWorkflowsTest {
         assertThat(s.stage()).isEqualTo(PayoutStage.REJECTED);
         assertThat(s.escalated()).isTrue();
         assertThat(s.reason()).contains("rejected automatically");
-        assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).contains("ESCALATED", "REJECTED");
+        assertThat(payouts.events(id)).extracting(PayoutEvents.PayoutEvent::status).contains("ESCALATED", "REJECTED");
         assertThat(sim.payouts().transferRequests()).isZero();
         assertThat(wallet("available_paise", DEMO, "u-owner")).isEqualTo(owner);
     }
@@ -479,8 +482,8 @@ class PayoutWorkflowsTest {
         beneficiary(DEMO, "admins", "u-admin1");
         long now = env.currentTimeMillis();
         String settlementId = PayoutActivitiesImpl.settlementId(DEMO, "MANUAL", now);
-        sim.payouts().scenario(PayoutRepository.payoutId(settlementId, "owner", "u-owner"), PayoutsApi.Scenario.TIMEOUT_THEN_SUCCESS);
-        sim.payouts().scenario(PayoutRepository.payoutId(settlementId, "admins", "u-admin1"), PayoutsApi.Scenario.SERVER_ERROR_THEN_SUCCESS);
+        sim.payouts().scenario(Settlements.payoutId(settlementId, "owner", "u-owner"), PayoutsApi.Scenario.TIMEOUT_THEN_SUCCESS);
+        sim.payouts().scenario(Settlements.payoutId(settlementId, "admins", "u-admin1"), PayoutsApi.Scenario.SERVER_ERROR_THEN_SUCCESS);
         SettlementResult r = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build())
                 .settle(new SettlementRequest(settlementId, DEMO, "MANUAL", now, "system"));
@@ -531,8 +534,8 @@ class PayoutWorkflowsTest {
         long admin = wallet("available_paise", DEMO, "u-admin1");
         long now = env.currentTimeMillis();
         String settlementId = PayoutActivitiesImpl.settlementId(DEMO, "MANUAL", now);
-        String ownerPayout = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
-        String adminPayout = PayoutRepository.payoutId(settlementId, "admins", "u-admin1");
+        String ownerPayout = Settlements.payoutId(settlementId, "owner", "u-owner");
+        String adminPayout = Settlements.payoutId(settlementId, "admins", "u-admin1");
         sim.payouts().scenario(ownerPayout, PayoutsApi.Scenario.INVALID_ACCOUNT);
         sim.payouts().scenario(adminPayout, PayoutsApi.Scenario.INSUFFICIENT_BALANCE);
         SettlementResult r = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
@@ -553,7 +556,7 @@ class PayoutWorkflowsTest {
         String nextId = PayoutActivitiesImpl.settlementId(DEMO, "MANUAL", env.currentTimeMillis());
         SettlementResult next = settleNow(DEMO, "system");
         assertThat(next.status()).isEqualTo("PAID");
-        String nextOwnerPayout = PayoutRepository.payoutId(nextId, "owner", "u-owner");
+        String nextOwnerPayout = Settlements.payoutId(nextId, "owner", "u-owner");
         assertThat(distributions("u-owner")).singleElement().satisfies(d -> {
             assertThat(d.status()).isEqualTo("PAID");
             assertThat(d.paidPaise()).isEqualTo(owner);
@@ -600,7 +603,7 @@ class PayoutWorkflowsTest {
         PayoutStatus s = result(id);
         assertThat(s.stage()).isEqualTo(PayoutStage.NEEDS_ATTENTION);
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("NEEDS_ATTENTION");
-        assertThat(payouts.needingAttention(DEMO, 10)).extracting(PayoutRepository.Payout::payoutId).contains(id);
+        assertThat(payouts.needingAttention(DEMO, 10)).extracting(Payout::payoutId).contains(id);
         assertThat(payouts.heldByLedger(id)).isTrue();
         assertThat(wallet("paid_out_paise", DEMO, "u-owner")).as("the money stays paid out").isEqualTo(owner);
         // Finance's two-person FAILED, acted on by the ledger (the endpoint calls settleHeld for a ledger-held payout).
@@ -706,8 +709,8 @@ class PayoutWorkflowsTest {
         sim.payouts().seedBeneficiary(new PayoutsApi.BeneficiaryEntry("legacy_ravi", "Ravi K", "000111222444", "HDFC0000001", null));
         SettlementResult r = runSettlement(settle(DEMO));
         assertThat(r.status()).isEqualTo("PAID");
-        String owner = PayoutRepository.payoutId(r.settlementId(), "owner", "u-owner");
-        String admin = PayoutRepository.payoutId(r.settlementId(), "admins", "u-admin1");
+        String owner = Settlements.payoutId(r.settlementId(), "owner", "u-owner");
+        String admin = Settlements.payoutId(r.settlementId(), "admins", "u-admin1");
         var ownerBene = payouts.beneficiary(payouts.payout(owner).orElseThrow().beneficiaryId()).orElseThrow();
         assertThat(sim.payouts().beneficiary(ownerBene.beneficiaryId()).orElseThrow().name()).isEqualTo("J D Souza");
         assertThat(sim.payouts().transfer(admin).orElseThrow().beneficiaryId()).isEqualTo("legacy_ravi");
@@ -722,8 +725,8 @@ class PayoutWorkflowsTest {
         beneficiary(DEMO, "admins", "u-admin1");
         SettlementResult r = runSettlement(settle(DEMO));
         assertThat(r.status()).isEqualTo("PAID");
-        assertThat(sim.payouts().transfer(PayoutRepository.payoutId(r.settlementId(), "owner", "u-owner")).orElseThrow().mode()).isEqualTo("upi");
-        assertThat(sim.payouts().transfer(PayoutRepository.payoutId(r.settlementId(), "admins", "u-admin1")).orElseThrow().mode())
+        assertThat(sim.payouts().transfer(Settlements.payoutId(r.settlementId(), "owner", "u-owner")).orElseThrow().mode()).isEqualTo("upi");
+        assertThat(sim.payouts().transfer(Settlements.payoutId(r.settlementId(), "admins", "u-admin1")).orElseThrow().mode())
                 .isEqualTo("banktransfer");
     }
 
@@ -802,7 +805,7 @@ class PayoutWorkflowsTest {
         fund(DEMO, "l1");
         beneficiary(DEMO, "owner", "u-owner");
         String settlementId = settle(DEMO);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String id = Settlements.payoutId(settlementId, "owner", "u-owner");
         sim.payouts().scenario(id, PayoutsApi.Scenario.LOST_BEFORE_CREATED);
         // The first POST hangs and creates nothing; after the resend grace the second (same transfer_id) succeeds.
         env.registerDelayedCallback(Duration.ofMinutes(5), () -> sim.payouts().scenario(id, PayoutsApi.Scenario.SUCCESS));
@@ -821,7 +824,7 @@ class PayoutWorkflowsTest {
         long owner = wallet("available_paise", DEMO, "u-owner");
         String settlementId = settle(DEMO);
         payouts.open(settlementId, DEMO, "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String id = Settlements.payoutId(settlementId, "owner", "u-owner");
         var p = payouts.payout(id).orElseThrow();
         assertThat(p.needsApproval()).isFalse();
         payouts.flagRecipient(DEMO, "owner", "u-owner", "account changed yesterday", "carol"); // before the transfer
@@ -852,7 +855,7 @@ class PayoutWorkflowsTest {
         fund(DEMO, key);
         beneficiary(DEMO, "owner", "u-owner");
         String settlementId = settle(DEMO);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String id = Settlements.payoutId(settlementId, "owner", "u-owner");
         sim.payouts().scenario(id, scenario);
         SettlementWorkflow settlement = client.newWorkflowStub(SettlementWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(PayoutWorkflow.TASK_QUEUE).setWorkflowId(settlementId).build());
@@ -874,7 +877,7 @@ class PayoutWorkflowsTest {
                 new com.commdesk.workflows.payout.PayoutTypes.PayoutResolution(r.outcome(), r.requestedBy(), r.confirmedBy(), "agreed"));
         awaitStageLettingTimePass(id, PayoutStage.PAID); // the workflow goes on watching for a reversal
         assertThat(payouts.payout(id).orElseThrow().status()).isEqualTo("PAID");
-        assertThat(payouts.events(id)).extracting(PayoutRepository.PayoutEvent::status).containsSubsequence("FAILED", "PAID");
+        assertThat(payouts.events(id)).extracting(PayoutEvents.PayoutEvent::status).containsSubsequence("FAILED", "PAID");
         assertThat(wallet("paid_out_paise", DEMO, "u-owner")).isEqualTo(owner);
         assertThat(wallet("available_paise", DEMO, "u-owner")).isZero();
         assertThat(wallet("locked_paise", DEMO, "u-owner")).isZero();

@@ -88,6 +88,12 @@ public class PaymentStarter {
             Comparator.comparing(Pending::recordedAt).thenComparingLong(Pending::seq));
     /** Payment id → its start, queued or in flight: never queued twice. */
     private final Map<String, Pending> pending = new HashMap<>();
+    /**
+     * The starts in flight, the one taken first (earliest {@code beganAt}) first: the oldest-start gauge reads its head at
+     * every scrape instead of walking every start queued or in flight.
+     */
+    private final java.util.TreeSet<Pending> flying = new java.util.TreeSet<>(
+            Comparator.comparing((Pending p) -> p.beganAt).thenComparingLong(Pending::seq));
     private int inFlight;
     /** Starts allowed in flight now: 1..concurrency, halved on overload, one more per success. */
     private int limit;
@@ -183,12 +189,8 @@ public class PaymentStarter {
 
     /** Seconds the oldest start in flight (taken from the queue, its RPC not yet answered) has waited; 0 when none is. */
     private synchronized double oldestSeconds() {
-        Instant now = clock.instant();
-        long oldestNanos = 0;
-        for (Pending p : pending.values()) {
-            if (p.taken && p.beganAt != null) oldestNanos = Math.max(oldestNanos, Duration.between(p.beganAt, now).toNanos());
-        }
-        return oldestNanos / 1e9;
+        if (flying.isEmpty()) return 0;
+        return Math.max(0, Duration.between(flying.first().beganAt, clock.instant()).toNanos()) / 1e9;
     }
 
     /** A start waiting or in flight; {@code event} may be attached later by a webhook while it waits. */
@@ -262,6 +264,7 @@ public class PaymentStarter {
                 Pending p = queue.poll();
                 p.taken = true;
                 p.beganAt = clock.instant();
+                flying.add(p);
                 go.add(p);
                 inFlight++;
             }
@@ -306,6 +309,7 @@ public class PaymentStarter {
         synchronized (this) {
             inFlight--;
             pending.remove(p.payment.paymentId());
+            flying.remove(p);
             if (failure == null) {
                 if (limit < concurrency) limit++;
                 nextPause = FIRST_PAUSE;

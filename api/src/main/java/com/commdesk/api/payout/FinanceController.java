@@ -5,7 +5,11 @@ import com.commdesk.api.web.Caller;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.payout.PayoutRepository;
-import com.commdesk.ledger.payout.PayoutRepository.Payout;
+import com.commdesk.ledger.payout.FinanceResolutions;
+import com.commdesk.ledger.payout.Settlements;
+import com.commdesk.ledger.payout.PayoutEvents;
+import com.commdesk.ledger.payout.Beneficiaries;
+import com.commdesk.ledger.payout.Payout;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutDecision;
 import com.commdesk.workflows.payout.PayoutTypes.PayoutStage;
 import com.commdesk.workflows.payout.PayoutTypes.SettlementRequest;
@@ -74,14 +78,14 @@ public class FinanceController {
      * audit entry carries the digest of the beneficiary it replaced.
      */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
-    public PayoutRepository.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
+    public Beneficiaries.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
                                                     jakarta.servlet.http.HttpServletRequest request) {
         Caller caller = Caller.current();
         String who = caller.subject();
         if (in == null) throw ApiProblem.invalid(null, "a JSON body is required");
         member(in.communityId(), in.role(), in.userId());
         caller.requireMemberOrCommunity(in.communityId(), in.userId());
-        String why = PayoutRepository.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
+        String why = Beneficiaries.invalidBeneficiary(in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa());
         if (why != null) throw ApiProblem.unprocessable(why.substring(0, why.indexOf(':') > 0 ? why.indexOf(':') : why.length()), why);
         var before = payouts.currentBeneficiary(in.communityId(), in.role(), in.userId());
         before.ifPresent(b -> request.setAttribute(com.commdesk.api.web.AuditTrail.BEFORE_DIGEST,
@@ -98,13 +102,13 @@ public class FinanceController {
 
     /** Payouts awaiting a decision, grouped by recipient. */
     @GetMapping(path = "/payouts/pending", produces = MediaType.APPLICATION_JSON_VALUE)
-    public List<PayoutRepository.RecipientGroup> pending(@RequestParam(required = false) String communityId,
+    public List<FinanceResolutions.RecipientGroup> pending(@RequestParam(required = false) String communityId,
                                                          @RequestParam(defaultValue = "500") int limit) {
         if (limit < 1 || limit > 5000) throw ApiProblem.invalid("limit", "limit must be 1..5000");
         return payouts.pendingByRecipient(communityId, limit);
     }
 
-    public record PayoutView(Payout payout, List<PayoutRepository.PayoutEvent> events) {}
+    public record PayoutView(Payout payout, List<PayoutEvents.PayoutEvent> events) {}
 
     @GetMapping(path = "/payouts/{payoutId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public PayoutView payout(@PathVariable String payoutId) {
@@ -224,33 +228,40 @@ public class FinanceController {
         if (limit < 1 || limit > 1000) throw ApiProblem.invalid("limit", "limit must be 1..1000");
         OffsetDateTime afterChange = null;
         String afterId = null;
+        Long counted = null;
         if (after != null && !after.isBlank()) {
-            // The cursor is the sweep's own keyset (last change, payout id), as this endpoint gave it in "next".
+            // The cursor is the sweep's own keyset (last change, payout id), as this endpoint gave it in "next", and the total
+            // counted with the first page (a cursor of two parts, given before the total went with it, is counted again).
             try {
-                String[] key = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split(" ", 2);
+                String[] key = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8).split(" ", 3);
                 afterChange = OffsetDateTime.parse(key[0]);
                 afterId = key[1];
+                if (key.length == 3) counted = Long.parseLong(key[2]);
             } catch (RuntimeException e) {
                 throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
             }
-            if (!ID.matcher(afterId).matches()) throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
+            if (!ID.matcher(afterId).matches() || (counted != null && counted < 0)) {
+                throw ApiProblem.invalid("after", "after must be the \"next\" of an earlier page");
+            }
         }
-        long total = payouts.unpostedReturnsCount();
+        // Counted once per listing, with its first page: the count reads every PAID payout, so counting it for every page made
+        // reading all the candidates cost a full count per page (issue 10).
+        long total = counted != null ? counted : payouts.unpostedReturnsCount();
         var page = payouts.unpostedReturns(afterChange, afterId, limit);
         String next = null;
         if (page.size() == limit) {
             var last = page.get(page.size() - 1);
-            next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.updatedAt() + " " + last.payout().payoutId())
-                    .getBytes(StandardCharsets.UTF_8));
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString((last.updatedAt() + " " + last.payout().payoutId() + " "
+                    + total).getBytes(StandardCharsets.UTF_8));
         }
         return new LateReturns(total, page.stream().map(c -> new LateReturn(c.payout(), c.updatedAt(), c.paidOnFinanceWord(),
                 c.cashfreeSuccessAt())).toList(), next);
     }
 
     /**
-     * One page of the late-answer sweep's candidates (review M-5): {@code total} in all (read with the page, so a
-     * candidate added or posted meanwhile may change it), {@code next} the cursor of the next page ({@code after}), null on
-     * the last.
+     * One page of the late-answer sweep's candidates (review M-5): {@code total} in all, counted once with the first page and
+     * carried in {@code next} to the pages after it (a candidate added or posted meanwhile is not in it; a new listing counts
+     * again), {@code next} the cursor of the next page ({@code after}), null on the last.
      */
     public record LateReturns(long total, List<LateReturn> candidates, String next) {}
 
@@ -288,10 +299,10 @@ public class FinanceController {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested payout " + payoutId
                     + "'s settlement; other finance users must resolve it FAILED", null);
         }
-        PayoutRepository.Resolution r;
+        FinanceResolutions.Resolution r;
         try {
             r = payouts.resolve(payoutId, body.outcome(), who, body.note());
-        } catch (PayoutRepository.FourEyes e) {
+        } catch (FinanceResolutions.FourEyes e) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
         } catch (IllegalStateException e) {
             throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", e.getMessage(), null);
@@ -378,7 +389,7 @@ public class FinanceController {
         return ResponseEntity.accepted().body(r);
     }
 
-    public record SettlementView(PayoutRepository.Settlement settlement, List<Payout> payouts) {}
+    public record SettlementView(Settlements.Settlement settlement, List<Payout> payouts) {}
 
     @GetMapping(path = "/settlements/{settlementId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public SettlementView settlement(@PathVariable String settlementId) {

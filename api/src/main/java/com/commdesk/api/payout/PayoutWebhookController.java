@@ -6,7 +6,10 @@ import com.commdesk.api.web.WebhookSignatures;
 
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.WebhookEvents;
-import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.LateAnswers;
+import com.commdesk.ledger.payout.PayoutEvents;
+import com.commdesk.ledger.payout.PayoutTransfers;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.workflows.payout.PayoutTypes.TransferUpdate;
 import com.commdesk.workflows.payout.PayoutWorkflow;
 import io.micrometer.core.instrument.Counter;
@@ -45,7 +48,10 @@ public class PayoutWebhookController {
     private static final Logger log = LoggerFactory.getLogger(PayoutWebhookController.class);
 
     private final WebhookSignatures signatures;
-    private final PayoutRepository payouts;
+    private final Settlements settlements;
+    private final PayoutTransfers transfers;
+    private final PayoutEvents payoutEvents;
+    private final LateAnswers lateAnswers;
     private final WebhookEvents events;
     private final WorkflowClient workflows;
     private final ObjectMapper json;
@@ -58,7 +64,12 @@ public class PayoutWebhookController {
                                    WebhookAudit audit) {
         this.audit = audit;
         this.signatures = signatures;
-        this.payouts = new PayoutRepository(db.dsl());
+        // One Ledger (one account cache) shared by the parts of payouts this controller uses.
+        com.commdesk.ledger.Ledger ledger = new com.commdesk.ledger.Ledger(db.dsl());
+        this.settlements = new Settlements(ledger);
+        this.transfers = new PayoutTransfers(ledger);
+        this.payoutEvents = new PayoutEvents(ledger);
+        this.lateAnswers = new LateAnswers(ledger);
         this.events = events;
         this.workflows = workflows;
         this.json = json;
@@ -89,7 +100,7 @@ public class PayoutWebhookController {
         String status = data.path("status").asText(null);
         String code = data.path("status_code").asText(null);
         String eventId = WebhookSignatures.eventIdOf(root, body);
-        if (transferId == null || status == null || payouts.payout(transferId).isEmpty()) {
+        if (transferId == null || status == null || settlements.payout(transferId).isEmpty()) {
             return ResponseEntity.ok(new Receipt(eventId, transferId, "ignored: not one of our payouts"));
         }
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, transferId, "already received"));
@@ -97,7 +108,7 @@ public class PayoutWebhookController {
         // after Cashfree's REVERSED or FAILED can never be booked as paid (docs/payouts.md, "Late answers").
         // With it, in the same transaction, the bank's reference of a successful transfer, kept on the payout whether the
         // workflow or this webhook hears of the success first (idempotent; the first reference stays).
-        String before = payouts.recordCashfreeAnswer(transferId, status, code, data.path("transfer_utr").asText(null));
+        String before = transfers.recordCashfreeAnswer(transferId, status, code, data.path("transfer_utr").asText(null));
         String action;
         try {
             workflows.newWorkflowStub(PayoutWorkflow.class, transferId).transferUpdate(new TransferUpdate(eventId, status, code,
@@ -109,7 +120,7 @@ public class PayoutWebhookController {
         }
         // Recorded after acting (acting is idempotent): a delivery that failed half-way is retried by Cashfree and lands.
         if (events.recordOnce(eventId, type, transferId, new String(body, StandardCharsets.UTF_8))) {
-            payouts.recordEvent(transferId, "WEBHOOK", "cashfree", type + " " + status + " " + code);
+            payoutEvents.recordEvent(transferId, "WEBHOOK", "cashfree", type + " " + status + " " + code);
             audit.changed(WebhookAudit.PAYOUTS, type, status, "/api/v1/finance/payouts/" + transferId, 200, request, body);
         }
         return ResponseEntity.ok(new Receipt(eventId, transferId, action));
@@ -117,7 +128,7 @@ public class PayoutWebhookController {
 
     /** The payout's workflow has ended: the repository posts what Cashfree's answer means, or records it for finance. */
     private String lateOutcome(String transferId, String cashfreeBefore, String type, String status, String code) {
-        PayoutRepository.LateAnswer done = payouts.lateAnswer(transferId, cashfreeBefore, status, code, type + " " + status + " " + code);
+        LateAnswers.LateAnswer done = lateAnswers.lateAnswer(transferId, cashfreeBefore, status, code, type + " " + status + " " + code);
         switch (done.action()) {
             case POSTED -> log.warn("payout {}: {} after its workflow ended: {}", transferId, status, done.detail());
             case UNPOSTED -> log.error("payout {}: late {} not posted ({}): finance must look", transferId, status, done.detail());

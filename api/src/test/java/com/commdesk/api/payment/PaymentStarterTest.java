@@ -244,4 +244,41 @@ class PaymentStarterTest {
         assertThat(oldest.value()).as("nothing waits once Temporal answered").isZero();
         assertThat(started).hasSize(2);
     }
+
+    @Test
+    void theOldestStartGaugeFollowsTheStartsInFlightAndNeverTheQueue() {
+        // The gauge is read at every scrape: it reads the oldest start in flight (kept as starts are taken and answered), never
+        // the queue. Here the clock and the starts run when the test says, so every value is exact.
+        TestClock clock = new TestClock();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> started.add(r), metrics, 2, 10, clock, inFlight::add, false);
+        var oldest = metrics.get("commdesk.payments.start.oldest").gauge();
+        java.util.function.IntFunction<AcceptedPayment> payment = i -> new AcceptedPayment("pay-" + i, "0".repeat(64),
+                "demo-community", "EVENT", "order_" + i, "order_" + i, 10_000L, "payment-order_" + i,
+                OffsetDateTime.ofInstant(clock.now, ZoneOffset.UTC).minusHours(1).plusSeconds(i)); // recorded an hour ago
+        assertThat(oldest.value()).as("nothing in flight").isZero();
+
+        starter.startSoon(payment.apply(1), Map.of()); // taken at 12:00:00
+        Runnable first = inFlight.poll();
+        clock.now = clock.now.plusSeconds(5);
+        starter.startSoon(payment.apply(2), Map.of()); // taken at 12:00:05
+        Runnable second = inFlight.poll();
+        clock.now = clock.now.plusSeconds(5);
+        starter.startSoon(payment.apply(3), Map.of()); // the limit is 2: queued, recorded an hour ago, not waiting for Temporal
+        assertThat(inFlight).isEmpty();
+        assertThat(oldest.value()).as("the first start, taken 10 s ago; the queued one is not in flight").isEqualTo(10.0);
+
+        second.run(); // the younger one answered (pump takes the queued one now, at 12:00:10)
+        Runnable third = inFlight.poll();
+        assertThat(third).isNotNull();
+        clock.now = clock.now.plusSeconds(2);
+        assertThat(oldest.value()).as("still the first start").isEqualTo(12.0);
+
+        first.run();
+        assertThat(oldest.value()).as("the third start, taken 2 s ago").isEqualTo(2.0);
+
+        third.run();
+        assertThat(oldest.value()).as("nothing in flight").isZero();
+        assertThat(started).extracting(PaymentRequest::paymentId).containsExactly("pay-2", "pay-1", "pay-3");
+    }
 }

@@ -23,6 +23,7 @@ import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.jayway.jsonpath.JsonPath;
 import io.temporal.client.WorkflowClient;
 import java.time.OffsetDateTime;
@@ -62,7 +63,7 @@ class FinanceLateReturnsTest {
             payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         }
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String id = Settlements.payoutId(settlementId, "owner", "u-owner");
         payouts.lock(id);
         payouts.sendPermit(id);
         payouts.recordCashfree(id, "cf-" + id, "SUCCESS", "COMPLETED", "UTR" + payment.replace("-", ""));
@@ -103,5 +104,41 @@ class FinanceLateReturnsTest {
 
         mvc.perform(get("/api/v1/finance/payouts/late-returns").param("after", "not-a-cursor").with(as("x", Role.OPS)))
                 .andExpect(status().isBadRequest());
+    }
+
+    @Test
+    void theTotalIsCountedOnceWithTheFirstPageAndCarriedToThePagesAfterIt() throws Exception {
+        // Issue 10: every page counted the whole candidate set again (a count over every PAID payout per page). The total
+        // of a listing is now the count taken with its first page: a candidate that appears meanwhile is not counted again.
+        PayoutRepository payouts = new PayoutRepository(db.dsl());
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) ids.add(aPaidPayout("p-once" + i, "stl_once" + i));
+        for (String id : ids.subList(0, 3)) payouts.recordCashfreeAnswer(id, "REVERSED", "ACCOUNT_CLOSED");
+        int before = Math.toIntExact(payouts.unpostedReturnsCount());
+        var first = mvc.perform(get("/api/v1/finance/payouts/late-returns").param("limit", "1").with(as("x", Role.FINANCE_VIEWER)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.total").value(before)).andReturn().getResponse().getContentAsString();
+        String after = JsonPath.read(first, "$.next");
+        assertThat(after).isNotNull();
+
+        payouts.recordCashfreeAnswer(ids.get(3), "REVERSED", "ACCOUNT_CLOSED"); // a new candidate
+        assertThat(payouts.unpostedReturnsCount()).isEqualTo(before + 1);
+        var second = mvc.perform(get("/api/v1/finance/payouts/late-returns").param("limit", "1").param("after", after)
+                        .with(as("x", Role.FINANCE_VIEWER)))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(((Number) JsonPath.read(second, "$.total")).longValue()).as("the first page's count, not counted again")
+                .isEqualTo(before);
+
+        // A new listing counts again.
+        mvc.perform(get("/api/v1/finance/payouts/late-returns").param("limit", "1").with(as("x", Role.FINANCE_VIEWER)))
+                .andExpect(status().isOk()).andExpect(jsonPath("$.total").value(before + 1));
+        // A forged negative total is no cursor of ours.
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                (OffsetDateTime.now() + " po_x -1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        mvc.perform(get("/api/v1/finance/payouts/late-returns").param("after", forged).with(as("x", Role.OPS)))
+                .andExpect(status().isBadRequest());
+
+        // Posted, they are candidates no more (the other test of this class counts its own, on the same database).
+        for (String id : ids) payouts.lateAnswer(id, "REVERSED", "ACCOUNT_CLOSED", "TRANSFER_REVERSED");
+        assertThat(payouts.unpostedReturnsCount()).isEqualTo(before - 3);
     }
 }

@@ -27,6 +27,7 @@ import com.commdesk.ledger.LedgerQueries;
 import com.commdesk.ledger.PaymentLedger;
 import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
+import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.workflows.payout.PayoutTypes;
 import com.commdesk.workflows.payout.PayoutWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -101,7 +102,7 @@ class FinanceResolveHeldTest { // a fresh database per test: each starts from th
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         owner = wallet("available_paise");
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
-        String id = PayoutRepository.payoutId(settlementId, "owner", "u-owner");
+        String id = Settlements.payoutId(settlementId, "owner", "u-owner");
         payouts.lock(id);
         payouts.sendPermit(id);
         payouts.markNeedsAttention(id, "unknown for a day");

@@ -92,12 +92,22 @@ public final class PayoutAnalytics {
     /**
      * Whether the PAYOUT_REVERSED journal aliased {@code j} is a relock hold's return rather than a bank's reversal: its payout's
      * relock ({@code payout_lock:payout_relock:<id>}) was written in the same transaction ({@code journal.tx_id}), which only
-     * PayoutRepository's hold does; a bank's REVERSED never locks again. Read from what every such journal already has, so
+     * PayoutReturns' hold does; a bank's REVERSED never locks again. Read from what every such journal already has, so
      * rows written before this was asked are recognised too, and no journal key or content changes (review s6 R2-L3).
      */
     public static String heldForFinance(String j) {
         return "(" + j + ".kind = 'PAYOUT_REVERSED' and exists (select 1 from payout h join journal l on l.journal_id = h.relock_journal_id"
                 + " where h.reversed_journal_id = " + j + ".journal_id and l.tx_id = " + j + ".tx_id))";
+    }
+
+    /**
+     * Whether the PAYOUT_FAILED journal aliased {@code j} is the second half of a relock hold's return (the money back in
+     * available only to be locked again at once): recognised as {@link #heldForFinance} recognises the first half, by its
+     * payout's relock journal written in the same transaction, so rows written before R2-L3 are recognised too.
+     */
+    public static String heldForFinanceRelease(String j) {
+        return "(" + j + ".kind = 'PAYOUT_FAILED' and exists (select 1 from payout h join journal l on l.journal_id = h.relock_journal_id"
+                + " where h.failed_journal_id = " + j + ".journal_id and l.tx_id = " + j + ".tx_id))";
     }
 
     /** Every payout paid or reversed in the period, in journal order (what a monthly statement lists). */

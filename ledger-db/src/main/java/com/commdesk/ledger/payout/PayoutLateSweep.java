@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Backstop for Cashfree answers a payout's workflow accepted but never acted on (review P3): a PAID payout whose recorded
- * Cashfree status says the money came back ({@link PayoutRepository#unpostedReturns}) and whose workflow is no longer
- * running is posted through {@link PayoutRepository#lateAnswer}, exactly as the webhook's late path would (idempotent: a
+ * Cashfree status says the money came back ({@link LateAnswers#unpostedReturns}) and whose workflow is no longer
+ * running is posted through {@link LateAnswers#lateAnswer}, exactly as the webhook's late path would (idempotent: a
  * payout already reversed is no longer PAID, and every journal is keyed by the payout). A running workflow is left to
  * decide. In {@link Mode#LIST} nothing is posted and no workflow is asked about: the candidates are counted (ops read them
  * from the API). The
@@ -24,7 +24,7 @@ public final class PayoutLateSweep {
     public enum Mode {
         /** Lists it only: nothing is posted and nothing is written (the worker's default, docs/payouts.md). */
         LIST,
-        /** Posts it through {@link PayoutRepository#lateAnswer}. */
+        /** Posts it through {@link LateAnswers#lateAnswer}. */
         POST;
 
         /** {@code list} or {@code post}, any case; anything else is refused (a typo must not pick a mode). */
@@ -40,12 +40,12 @@ public final class PayoutLateSweep {
         }
     }
 
-    private final PayoutRepository payouts;
+    private final LateAnswers payouts;
     private final Predicate<String> workflowRunning;
     private final Mode mode;
 
     /** {@code workflowRunning}: whether the payout's workflow (id = payout id) is still running. */
-    public PayoutLateSweep(PayoutRepository payouts, Predicate<String> workflowRunning, Mode mode) {
+    public PayoutLateSweep(LateAnswers payouts, Predicate<String> workflowRunning, Mode mode) {
         this.payouts = payouts;
         this.workflowRunning = workflowRunning;
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
@@ -76,13 +76,13 @@ public final class PayoutLateSweep {
         }
         int running = 0, posted = 0, unposted = 0;
         Set<String> seen = new HashSet<>();
-        PayoutRepository.LateCandidate after = null;
-        List<PayoutRepository.LateCandidate> page;
+        LateAnswers.LateCandidate after = null;
+        List<LateAnswers.LateCandidate> page;
         do {
             page = payouts.unpostedReturns(after, pageSize);
-            for (PayoutRepository.LateCandidate c : page) {
+            for (LateAnswers.LateCandidate c : page) {
                 after = c;
-                PayoutRepository.Payout p = c.payout();
+                Payout p = c.payout();
                 if (!seen.add(p.payoutId())) continue;
                 if (workflowRunning.test(p.payoutId())) {
                     running++;

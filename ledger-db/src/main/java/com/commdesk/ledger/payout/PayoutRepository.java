@@ -1,1518 +1,252 @@
 package com.commdesk.ledger.payout;
 
-import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
-import static com.commdesk.ledger.jooq.Tables.JOURNAL;
-import static com.commdesk.ledger.jooq.Tables.MEMBER_WALLET;
-import static com.commdesk.ledger.jooq.Tables.PAYOUT;
-import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
-import static com.commdesk.ledger.jooq.Tables.PAYOUT_EVENT;
-import static com.commdesk.ledger.jooq.Tables.PAYOUT_FLAG;
-import static com.commdesk.ledger.jooq.Tables.SETTLEMENT;
-
 import com.commdesk.ledger.Ledger;
-import com.commdesk.ledger.LedgerException;
-import com.commdesk.ledger.WalletMovements;
-import com.commdesk.ledger.WalletMovements.Member;
-import com.commdesk.ledger.WalletMovements.Movement;
-import com.commdesk.ledger.jooq.tables.records.PayoutBeneficiaryRecord;
-import com.commdesk.ledger.jooq.tables.records.PayoutRecord;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.commdesk.ledger.payout.Beneficiaries.Beneficiary;
+import com.commdesk.ledger.payout.FinanceResolutions.RecipientGroup;
+import com.commdesk.ledger.payout.FinanceResolutions.Resolution;
+import com.commdesk.ledger.payout.LateAnswers.LateAnswer;
+import com.commdesk.ledger.payout.LateAnswers.LateCandidate;
+import com.commdesk.ledger.payout.PayoutEvents.PayoutEvent;
+import com.commdesk.ledger.payout.PayoutReturns.PaidAction;
+import com.commdesk.ledger.payout.PayoutTransfers.SendPermit;
+import com.commdesk.ledger.payout.Settlements.CommunityPolicy;
+import com.commdesk.ledger.payout.Settlements.Settlement;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.regex.Pattern;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
- * Settlements, payouts, beneficiaries and finance flags (changelog 010-payouts.sql). Every method is
- * idempotent: a retried activity writes nothing new. Money moves only through {@link WalletMovements}:
- * each journal of a payout is keyed by the payout ({@code payout_lock:payout:<id>}, ...) and written in
- * the same transaction as the payout row that records it, so "was it locked?" is read from the payout's
- * own {@code lock_journal_id}, never from whether some journal key exists.
+ * The payout repositories of this package behind one object, for the callers that still take one (the activities,
+ * the finance API, tests): every method delegates to the use case's own class, with the same transaction. New code
+ * takes the class it needs ({@link Settlements}, {@link PayoutTransfers}, {@link PayoutReturns}, {@link LateAnswers},
+ * {@link FinanceResolutions}, {@link Beneficiaries}, {@link PayoutFlags}, {@link PayoutEvents}).
  */
 public final class PayoutRepository {
-    public static final Set<String> TERMINAL = Set.of("PAID", "FAILED", "REJECTED", "REVERSED");
-    /** At most this many payouts in one page of a settlement (no activity result carries them all). */
-    public static final int MAX_PAGE = 1000;
-    static final Pattern ACCOUNT = Pattern.compile("[0-9]{9,18}");
-    static final Pattern IFSC = Pattern.compile("[A-Z]{4}0[A-Z0-9]{6}");
-    /** A UPI id: at most 255 characters in all (changeset 030 holds the database to the same rule). */
-    static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,}@[A-Za-z][A-Za-z0-9]{1,63}");
-    static final int VPA_MAX = 255;
-    /** Cashfree's beneficiary_name: letters and spaces, at most 100 (Payouts v2 reference). */
-    static final Pattern CASHFREE_NAME = Pattern.compile("[A-Za-z ]{1,100}");
-
-    private final Ledger ledger;
-    private final DSLContext dsl;
-    private final WalletMovements movements;
+    private final Beneficiaries beneficiaries;
+    private final PayoutFlags flags;
+    private final PayoutEvents events;
+    private final Settlements settlements;
+    private final PayoutTransfers transfers;
+    private final PayoutReturns returns;
+    private final LateAnswers late;
+    private final FinanceResolutions finance;
 
     public PayoutRepository(Ledger ledger) {
-        this.ledger = ledger;
-        this.dsl = ledger.dsl();
-        this.movements = new WalletMovements(ledger);
+        this.beneficiaries = new Beneficiaries(ledger);
+        this.flags = new PayoutFlags(ledger);
+        this.events = new PayoutEvents(ledger);
+        this.settlements = new Settlements(ledger);
+        this.transfers = new PayoutTransfers(ledger);
+        this.returns = new PayoutReturns(ledger);
+        this.late = new LateAnswers(ledger);
+        this.finance = new FinanceResolutions(ledger);
     }
 
     public PayoutRepository(DSLContext dsl) {
         this(new Ledger(dsl));
     }
 
-    // ---- beneficiaries ---------------------------------------------------------------------------
-
-    /**
-     * A bank account + IFSC, or a UPI VPA (exactly one of the two). {@code payableFrom}: a beneficiary
-     * that replaced another is paid only from then (null: at once).
-     */
-    public record Beneficiary(String beneficiaryId, String communityId, String role, String userId, String name, String kind,
-                              String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt,
-                              String cashfreeBeneficiaryId, OffsetDateTime payableFrom) {
-        /** The id to name in transfers: the one Cashfree knows this account by. */
-        public String transferBeneficiaryId() {
-            return cashfreeBeneficiaryId != null ? cashfreeBeneficiaryId : beneficiaryId;
-        }
-
-        /** Cashfree's transfer_mode for this instrument (Cashfree's default, banktransfer, fails for a VPA). */
-        public String transferMode() {
-            return "UPI".equals(kind) ? "upi" : "banktransfer";
-        }
-    }
-
-    /**
-     * The name as Cashfree accepts it (letters and spaces, at most 100), or null if it cannot be made so
-     * without guessing: accents are dropped ("José" -> "Jose"), the punctuation of names ({@code . ' - _ ,})
-     * becomes a space ("J. D'Souza" -> "J D Souza"), spaces are collapsed. Digits or other scripts are refused.
-     */
-    public static String cashfreeName(String name) {
-        if (name == null) return null;
-        String plain = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKD).replaceAll("\\p{M}", "");
-        String spaced = plain.replaceAll("[.'\u2019\\-_,]", " ").replaceAll("\\s+", " ").trim();
-        return CASHFREE_NAME.matcher(spaced).matches() ? spaced : null;
-    }
-
-    /** Why the details are not a valid beneficiary, or null. Checked before anything is stored. */
-    public static String invalidBeneficiary(String name, String bankAccountNumber, String bankIfsc, String vpa) {
-        if (cashfreeName(name) == null) {
-            return "name: Cashfree accepts only letters and spaces (at most 100); accents and . ' - are normalised, digits and"
-                    + " other characters are refused";
-        }
-        boolean bank = bankAccountNumber != null || bankIfsc != null;
-        if (bank == (vpa != null)) return "give either bankAccountNumber + ifsc, or vpa";
-        if (bank) {
-            if (bankAccountNumber == null || !ACCOUNT.matcher(bankAccountNumber).matches()) return "bankAccountNumber: 9-18 digits";
-            if (bankIfsc == null || !IFSC.matcher(bankIfsc).matches()) return "ifsc: 4 letters, 0, 6 letters or digits (e.g. HDFC0000001)";
-        } else if (vpa.length() > VPA_MAX || !VPA.matcher(vpa).matches()) {
-            return "vpa: a UPI id like name@bank";
-        }
-        return null;
-    }
-
-    /**
-     * Sets a member's beneficiary. The same details again change nothing; new details make a new
-     * beneficiary (new id) and supersede the old one. Returns the current one.
-     */
+    // ---- Beneficiaries -------------------------------------------------------------------------------
     public Beneficiary saveBeneficiary(String communityId, String role, String userId, String givenName, String bankAccountNumber,
                                        String bankIfsc, String vpa, String actor) {
-        String why = invalidBeneficiary(givenName, bankAccountNumber, bankIfsc, vpa);
-        if (why != null) throw new IllegalArgumentException(why);
-        String name = cashfreeName(givenName);
-        String kind = vpa != null ? "UPI" : "BANK";
-        String id = "bene_" + sha256(communityId + "|" + role + "|" + userId + "|" + name + "|" + kind + "|" + bankAccountNumber
-                + "|" + bankIfsc + "|" + vpa).substring(0, 40);
-        var b = PAYOUT_BENEFICIARY;
-        return ledger.inTransaction(tx -> {
-            tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
-            int replaced = tx.update(b).set(b.SUPERSEDED_AT, DSL.currentOffsetDateTime())
-                    .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull(),
-                            b.BENEFICIARY_ID.ne(id))
-                    .execute();
-            tx.insertInto(b).set(b.BENEFICIARY_ID, id).set(b.COMMUNITY_ID, communityId).set(b.ROLE, role).set(b.USER_ID, userId)
-                    .set(b.NAME, name).set(b.KIND, kind).set(b.BANK_ACCOUNT_NUMBER, bankAccountNumber).set(b.BANK_IFSC, bankIfsc)
-                    .set(b.VPA, vpa).set(b.CREATED_BY, actor)
-                    .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
-                    .execute();
-            if (replaced > 0) {
-                // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence).
-                tx.update(b).set(b.PAYABLE_FROM, DSL.field("now() + make_interval(hours => {0})", OffsetDateTime.class,
-                                COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
-                        .from(COMMUNITY).where(COMMUNITY.COMMUNITY_ID.eq(b.COMMUNITY_ID), b.BENEFICIARY_ID.eq(id))
-                        .execute();
-            }
-            return tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(PayoutRepository::beneficiaryOf);
-        });
+        return beneficiaries.saveBeneficiary(communityId, role, userId, givenName, bankAccountNumber, bankIfsc, vpa, actor);
     }
 
     public Optional<Beneficiary> beneficiary(String beneficiaryId) {
-        return ledger.once(tx -> tx.selectFrom(PAYOUT_BENEFICIARY).where(PAYOUT_BENEFICIARY.BENEFICIARY_ID.eq(beneficiaryId))
-                .fetchOptional(PayoutRepository::beneficiaryOf));
+        return beneficiaries.beneficiary(beneficiaryId);
     }
 
     public Optional<Beneficiary> currentBeneficiary(String communityId, String role, String userId) {
-        var b = PAYOUT_BENEFICIARY;
-        return ledger.once(tx -> tx.selectFrom(b)
-                .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull())
-                .fetchOptional(PayoutRepository::beneficiaryOf));
+        return beneficiaries.currentBeneficiary(communityId, role, userId);
     }
 
-    private static Beneficiary beneficiaryOf(PayoutBeneficiaryRecord r) {
-        return new Beneficiary(r.getBeneficiaryId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getName(), r.getKind(),
-                r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt(), r.getCashfreeBeneficiaryId(),
-                r.getPayableFrom());
-    }
-
-    /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */
     public void markRegistered(String beneficiaryId, String cashfreeBeneficiaryId) {
-        var b = PAYOUT_BENEFICIARY;
-        ledger.once(tx -> tx.update(b).set(b.REGISTERED_AT, DSL.coalesce(b.REGISTERED_AT, DSL.currentOffsetDateTime()))
-                .set(b.CASHFREE_BENEFICIARY_ID, DSL.coalesce(b.CASHFREE_BENEFICIARY_ID, DSL.val(cashfreeBeneficiaryId)))
-                .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
+        beneficiaries.markRegistered(beneficiaryId, cashfreeBeneficiaryId);
     }
 
-    /** Cashfree no longer knows the beneficiary (removed in its dashboard): register it again before the next transfer. */
     public void markUnregistered(String beneficiaryId) {
-        var b = PAYOUT_BENEFICIARY;
-        ledger.once(tx -> tx.update(b).setNull(b.REGISTERED_AT).setNull(b.CASHFREE_BENEFICIARY_ID)
-                .where(b.BENEFICIARY_ID.eq(beneficiaryId)).execute());
+        beneficiaries.markUnregistered(beneficiaryId);
     }
 
-    // ---- flags -----------------------------------------------------------------------------------
-
-    /** Flags a recipient for investigation: their payouts need approval until cleared. Idempotent while open. */
+    // ---- PayoutFlags ---------------------------------------------------------------------------------
     public void flagRecipient(String communityId, String role, String userId, String reason, String actor) {
-        var f = PAYOUT_FLAG;
-        ledger.inTransaction(tx -> {
-            tx.insertInto(f).set(f.COMMUNITY_ID, communityId).set(f.ROLE, role).set(f.USER_ID, userId)
-                    .set(f.REASON, reason).set(f.FLAGGED_BY, actor)
-                    .onConflict(f.COMMUNITY_ID, f.ROLE, f.USER_ID).where(f.CLEARED_AT.isNull()).doNothing()
-                    .execute();
-            // Their payouts not yet sent wait for an approval too (row locks order this against sendPermit).
-            for (String id : tx.select(PAYOUT.PAYOUT_ID).from(PAYOUT)
-                    .where(PAYOUT.COMMUNITY_ID.eq(communityId), PAYOUT.ROLE.eq(role), PAYOUT.USER_ID.eq(userId),
-                            PAYOUT.TRANSFER_REQUESTED_AT.isNull(), PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL", "APPROVED"))
-                    .fetch(PAYOUT.PAYOUT_ID)) {
-                flag(tx, id, "recipient flagged: " + reason, actor);
-            }
-            return null;
-        });
+        flags.flagRecipient(communityId, role, userId, reason, actor);
     }
 
     public int clearFlag(String communityId, String role, String userId, String actor) {
-        var f = PAYOUT_FLAG;
-        return ledger.once(tx -> tx.update(f).set(f.CLEARED_AT, DSL.currentOffsetDateTime()).set(f.CLEARED_BY, actor)
-                .where(f.COMMUNITY_ID.eq(communityId), f.ROLE.eq(role), f.USER_ID.eq(userId), f.CLEARED_AT.isNull())
-                .execute());
+        return flags.clearFlag(communityId, role, userId, actor);
     }
 
-    /**
-     * Flags one payout not yet sent: it will not be bulk-approved, and it waits for an individual
-     * approval before its transfer (an approval given before the flag no longer counts). False if the
-     * transfer was already requested (too late).
-     */
     public boolean flagPayout(String payoutId, String reason, String actor) {
-        return ledger.inTransaction(tx -> flag(tx, payoutId, reason, actor));
+        return flags.flagPayout(payoutId, reason, actor);
     }
 
-    private static boolean flag(DSLContext tx, String payoutId, String reason, String actor) {
-        int n = tx.update(PAYOUT).set(PAYOUT.FLAGGED_REASON, reason).set(PAYOUT.NEEDS_APPROVAL, true).setNull(PAYOUT.DECIDED_BY)
-                .set(PAYOUT.FLAG_GENERATION, PAYOUT.FLAG_GENERATION.plus(1))
-                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .set(PAYOUT.STATUS, DSL.when(PAYOUT.STATUS.eq("APPROVED"), DSL.inline("PENDING_APPROVAL")).otherwise(PAYOUT.STATUS))
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
-                        PAYOUT.STATUS.in("CREATED", "PENDING_APPROVAL", "APPROVED"))
-                .execute();
-        if (n > 0) event(tx, payoutId, "FLAGGED", actor, reason);
-        return n > 0;
+    // ---- PayoutEvents --------------------------------------------------------------------------------
+    public void recordEvent(String payoutId, String status, String actor, String detail) {
+        events.recordEvent(payoutId, status, actor, detail);
     }
 
-    // ---- settlements -----------------------------------------------------------------------------
+    public List<PayoutEvent> events(String payoutId) {
+        return events.events(payoutId);
+    }
 
-    public record Payout(String payoutId, String settlementId, String communityId, String role, String userId,
-                         String beneficiaryId, long amountPaise, String requestedBy, String status, boolean needsApproval,
-                         String flaggedReason, String decidedBy, OffsetDateTime transferRequestedAt, String cfTransferId,
-                         String cashfreeStatus, String reason, OffsetDateTime createdAt, OffsetDateTime paidAt, int flagGeneration,
-                         String bankUtr) {}
-
-    public record Settlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
-                             String status, int payoutCount, long totalPaise, long paidPaise, int skippedNoBeneficiary,
-                             OffsetDateTime createdAt, OffsetDateTime completedAt) {}
-
-    public record CommunityPolicy(String communityId, String payoutPolicy, long minPayoutPaise) {}
-
+    // ---- Settlements ---------------------------------------------------------------------------------
     public Optional<CommunityPolicy> policy(String communityId) {
-        return ledger.once(tx -> tx.select(COMMUNITY.COMMUNITY_ID, COMMUNITY.PAYOUT_POLICY, COMMUNITY.MIN_PAYOUT_PAISE).from(COMMUNITY)
-                .where(COMMUNITY.COMMUNITY_ID.eq(communityId))
-                .fetchOptional(r -> new CommunityPolicy(r.value1(), r.value2(), r.value3())));
+        return settlements.policy(communityId);
     }
 
-    /** A payout id Cashfree accepts as transfer_id (alphanumeric and _, at most 40), derived from settlement and member. */
-    public static String payoutId(String settlementId, String role, String userId) {
-        return "po_" + sha256(settlementId + "|" + role + "|" + userId).substring(0, 32);
-    }
-
-    /**
-     * Opens a settlement and creates one payout per member whose AVAILABLE balance, net of what they owe,
-     * is at least the community's minimum payout (and who has a beneficiary). The amounts are the
-     * balances at this moment; the payouts lock them later. Idempotent: a settlement that exists returns
-     * its payouts unchanged. Payouts above {@code approvalThresholdPaise} or of a flagged recipient need approval.
-     */
     public List<Payout> openSettlement(String settlementId, String communityId, String cycle, OffsetDateTime cutOff,
                                        String requestedBy, long approvalThresholdPaise) {
-        open(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
-        return payoutsOf(settlementId);
+        return settlements.openSettlement(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
     }
 
-    /** As {@link #openSettlement}, but returns only how many payouts the settlement has; read them by {@link #payoutPage}. */
     public int open(String settlementId, String communityId, String cycle, OffsetDateTime cutOff, String requestedBy,
                     long approvalThresholdPaise) {
-        return ledger.inTransaction(tx -> {
-            int created = tx.insertInto(SETTLEMENT).set(SETTLEMENT.SETTLEMENT_ID, settlementId).set(SETTLEMENT.COMMUNITY_ID, communityId)
-                    .set(SETTLEMENT.CYCLE, cycle).set(SETTLEMENT.CUT_OFF, cutOff).set(SETTLEMENT.REQUESTED_BY, requestedBy)
-                    .onConflict(SETTLEMENT.SETTLEMENT_ID).doNothing().execute();
-            if (created == 0) return tx.fetchCount(PAYOUT, PAYOUT.SETTLEMENT_ID.eq(settlementId));
-            var w = MEMBER_WALLET;
-            var b = PAYOUT_BENEFICIARY;
-            var f = PAYOUT_FLAG;
-            // Receivables are repaid before money becomes available, so a member who owes has nothing
-            // available; netting here keeps that true even for a wallet the trigger has not caught up with.
-            var payable = w.AVAILABLE_PAISE.minus(w.RECEIVABLE_PAISE);
-            var rows = tx.select(w.ROLE, w.USER_ID, payable, b.BENEFICIARY_ID, f.REASON)
-                    .from(w).join(COMMUNITY).on(COMMUNITY.COMMUNITY_ID.eq(w.COMMUNITY_ID))
-                    .leftJoin(b).on(b.COMMUNITY_ID.eq(w.COMMUNITY_ID), b.ROLE.eq(w.ROLE), b.USER_ID.eq(w.USER_ID), b.SUPERSEDED_AT.isNull(),
-                            // a replaced beneficiary is paid only once its cooling-off period is over
-                            b.PAYABLE_FROM.isNull().or(b.PAYABLE_FROM.le(DSL.currentOffsetDateTime())))
-                    .leftJoin(f).on(f.COMMUNITY_ID.eq(w.COMMUNITY_ID), f.ROLE.eq(w.ROLE), f.USER_ID.eq(w.USER_ID), f.CLEARED_AT.isNull())
-                    .where(w.COMMUNITY_ID.eq(communityId), payable.gt(0L), payable.ge(COMMUNITY.MIN_PAYOUT_PAISE))
-                    .orderBy(w.ROLE, w.USER_ID)
-                    .fetch();
-            int skipped = 0;
-            long total = 0;
-            int count = 0;
-            for (var r : rows) {
-                String role = r.value1(), user = r.value2(), bene = r.value4(), flag = r.value5();
-                long amount = r.value3();
-                if (bene == null) {
-                    skipped++;
-                    continue;
-                }
-                boolean needsApproval = amount > approvalThresholdPaise || flag != null;
-                String id = payoutId(settlementId, role, user);
-                tx.insertInto(PAYOUT).set(PAYOUT.PAYOUT_ID, id).set(PAYOUT.SETTLEMENT_ID, settlementId).set(PAYOUT.COMMUNITY_ID, communityId)
-                        .set(PAYOUT.ROLE, role).set(PAYOUT.USER_ID, user).set(PAYOUT.BENEFICIARY_ID, bene).set(PAYOUT.AMOUNT_PAISE, amount)
-                        .set(PAYOUT.REQUESTED_BY, requestedBy).set(PAYOUT.NEEDS_APPROVAL, needsApproval).set(PAYOUT.FLAGGED_REASON, flag)
-                        .execute();
-                event(tx, id, "CREATED", requestedBy, "settlement " + settlementId + (flag != null ? "; recipient flagged: " + flag : ""));
-                total += amount;
-                count++;
-            }
-            tx.update(SETTLEMENT).set(SETTLEMENT.PAYOUT_COUNT, count).set(SETTLEMENT.TOTAL_PAISE, total)
-                    .set(SETTLEMENT.SKIPPED_NO_BENEFICIARY, skipped).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).execute();
-            return count;
-        });
+        return settlements.open(settlementId, communityId, cycle, cutOff, requestedBy, approvalThresholdPaise);
     }
 
-    /** The settlement's payouts after {@code afterPayoutId} (null: from the first), in payout id order, at most {@code limit}. */
     public List<Payout> payoutPage(String settlementId, String afterPayoutId, int limit) {
-        if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
-        return ledger.once(tx -> tx.selectFrom(PAYOUT)
-                .where(PAYOUT.SETTLEMENT_ID.eq(settlementId), afterPayoutId == null ? DSL.noCondition() : PAYOUT.PAYOUT_ID.gt(afterPayoutId))
-                .orderBy(PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+        return settlements.payoutPage(settlementId, afterPayoutId, limit);
     }
 
     public List<Payout> payoutsOf(String settlementId) {
-        return ledger.once(tx -> payoutsOf(tx, settlementId));
-    }
-
-    private static List<Payout> payoutsOf(DSLContext tx, String settlementId) {
-        return tx.selectFrom(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).orderBy(PAYOUT.PAYOUT_ID).fetch(PayoutRepository::payoutOf);
+        return settlements.payoutsOf(settlementId);
     }
 
     public Optional<Payout> payout(String payoutId) {
-        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional(PayoutRepository::payoutOf));
-    }
-
-    private static Payout payoutOf(PayoutRecord r) {
-        return new Payout(r.getPayoutId(), r.getSettlementId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getBeneficiaryId(),
-                r.getAmountPaise(), r.getRequestedBy(), r.getStatus(), r.getNeedsApproval(), r.getFlaggedReason(), r.getDecidedBy(),
-                r.getTransferRequestedAt(), r.getCfTransferId(), r.getCashfreeStatus(), r.getReason(), r.getCreatedAt(), r.getPaidAt(),
-                r.getFlagGeneration(), r.getBankUtr());
+        return settlements.payout(payoutId);
     }
 
     public Optional<Settlement> settlement(String settlementId) {
-        return ledger.once(tx -> tx.selectFrom(SETTLEMENT).where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId)).fetchOptional(r -> new Settlement(
-                r.getSettlementId(), r.getCommunityId(), r.getCycle(), r.getCutOff(), r.getRequestedBy(), r.getStatus(), r.getPayoutCount(),
-                r.getTotalPaise(), r.getPaidPaise(), r.getSkippedNoBeneficiary(), r.getCreatedAt(), r.getCompletedAt())));
+        return settlements.settlement(settlementId);
     }
 
-    /**
-     * The settlement's status from its payouts: PENDING while any awaits approval, APPROVED while
-     * any is on its way, then PAID if every payout was paid, REVERSED if a paid one came back, else
-     * FAILED (some failed or were rejected; the payouts say which). Returns it.
-     */
     public String refreshSettlement(String settlementId) {
-        return ledger.inTransaction(tx -> {
-            Map<String, Long> counts = new LinkedHashMap<>();
-            tx.select(PAYOUT.STATUS, DSL.count()).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId)).groupBy(PAYOUT.STATUS)
-                    .forEach(r -> counts.put(r.value1(), r.value2().longValue()));
-            long all = counts.values().stream().mapToLong(Long::longValue).sum();
-            long open = all - TERMINAL.stream().mapToLong(s -> counts.getOrDefault(s, 0L)).sum();
-            String status;
-            if (counts.getOrDefault("PENDING_APPROVAL", 0L) > 0 || counts.getOrDefault("CREATED", 0L) > 0) status = "PENDING";
-            else if (open > 0) status = "APPROVED";
-            else if (counts.getOrDefault("REVERSED", 0L) > 0) status = "REVERSED";
-            else if (counts.getOrDefault("PAID", 0L) == all) status = "PAID";
-            else status = "FAILED";
-            var paidSum = DSL.coalesce(DSL.sum(PAYOUT.AMOUNT_PAISE), java.math.BigDecimal.ZERO);
-            // Paid out: the one definition the invariants use too (PAID_OUT_SQL; review L-4, s6 F-M1).
-            long paid = tx.select(paidSum).from(PAYOUT).where(PAYOUT.SETTLEMENT_ID.eq(settlementId), DSL.condition(PAID_OUT_SQL))
-                    .fetchSingle(paidSum).longValueExact();
-            // Complete while every payout is final; a payout reopened for finance (a ledger hold) makes it open again, so
-            // completed_at says when it last became complete, never "complete" beside an open status (review L-4).
-            // Written only where a value differs: a refresh that changes nothing writes no row version (late answers refresh
-            // on every delivery, so that a retry repairs a lost refresh; review s7 L2).
-            tx.update(SETTLEMENT).set(SETTLEMENT.STATUS, status).set(SETTLEMENT.PAID_PAISE, paid)
-                    .set(SETTLEMENT.COMPLETED_AT, open == 0 ? DSL.coalesce(SETTLEMENT.COMPLETED_AT, DSL.currentOffsetDateTime())
-                            : DSL.castNull(SETTLEMENT.COMPLETED_AT))
-                    .where(SETTLEMENT.SETTLEMENT_ID.eq(settlementId))
-                    .and(SETTLEMENT.STATUS.isDistinctFrom(status).or(SETTLEMENT.PAID_PAISE.isDistinctFrom(paid))
-                            .or(open == 0 ? SETTLEMENT.COMPLETED_AT.isNull() : SETTLEMENT.COMPLETED_AT.isNotNull()))
-                    .execute();
-            return status;
-        });
+        return settlements.refreshSettlement(settlementId);
     }
 
-    // ---- a payout's life -------------------------------------------------------------------------
-
-    private static PayoutRecord require(DSLContext tx, String payoutId) {
-        return tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional()
-                .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
-    }
-
-    private static Member member(PayoutRecord p) {
-        return new Member(p.getCommunityId(), p.getRole(), p.getUserId());
-    }
-
-    /**
-     * available -> locked (PAYOUT_LOCK), recorded on the payout in the same transaction.
-     * INSUFFICIENT_FUNDS (nothing written) if the balance is gone. Idempotent.
-     */
+    // ---- PayoutTransfers -----------------------------------------------------------------------------
     public long lock(String payoutId) {
-        return ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            if (p.getLockJournalId() != null) return p.getLockJournalId();
-            if (TERMINAL.contains(p.getStatus())) {
-                // e.g. FAILED because its first lock found too little: a finished payout never takes money again.
-                throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " is " + p.getStatus() + "; it locks nothing");
-            }
-            long journal = movements.payoutMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
-                    "payout " + payoutId + " locked");
-            tx.update(PAYOUT).set(PAYOUT.LOCK_JOURNAL_ID, journal).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            allocate(tx, payoutId, journal);
-            return journal;
-        });
+        return transfers.lock(payoutId);
     }
 
-    /**
-     * The lock's money allocated to the member's open distributions, oldest first, in the lock's transaction
-     * (changeset 091's {@code distribution_allocate}; idempotent per lock journal). Returns what no open
-     * distribution covered (0 unless the member had money from outside any share).
-     */
-    private static long allocate(DSLContext tx, String payoutId, long lockJournalId) {
-        return tx.select(DSL.field("distribution_allocate({0}, {1})", Long.class, DSL.val(payoutId), DSL.val(lockJournalId)))
-                .fetchSingle().value1();
-    }
-
-    /** Status change with an audit event. Terminal statuses never change, except PAID -> REVERSED. */
     public boolean setStatus(String payoutId, String status, String actor, String detail) {
-        return ledger.inTransaction(tx -> setStatus(tx, payoutId, status, actor, detail));
+        return transfers.setStatus(payoutId, status, actor, detail);
     }
 
-    private static boolean setStatus(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        int n = tx.update(PAYOUT).set(PAYOUT.STATUS, status)
-                .set(PAYOUT.REASON, detail == null ? PAYOUT.REASON : DSL.val(detail))
-                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.ne(status),
-                        PAYOUT.STATUS.notIn(TERMINAL).or(PAYOUT.STATUS.eq("PAID").and(DSL.val(status).eq("REVERSED"))))
-                .execute();
-        if (n > 0) event(tx, payoutId, status, actor, detail);
-        return n > 0;
-    }
-
-    /** Records the approver's decision, not knowing which flags the approver saw; see {@link #recordDecision(String, boolean, String, String, Integer)}. */
     public void recordDecision(String payoutId, boolean approved, String approver, String note) {
-        recordDecision(payoutId, approved, approver, note, null);
+        transfers.recordDecision(payoutId, approved, approver, note);
     }
 
-    /**
-     * Records the approver's decision (four eyes: the database refuses the requester as approver, case-insensitively).
-     * {@code flagGenerationSeen}: the payout's {@link Payout#flagGeneration} the approver saw when deciding (the API reads
-     * it before it signals). An approval given before a flag that was raised since no longer counts, however late it
-     * reaches this record: nothing is recorded but an APPROVAL_SUPERSEDED event, and {@link #sendPermit} keeps the
-     * transfer waiting for a new approval. A rejection always counts. Null (a decision signalled before the API carried
-     * the generation): recorded as before. Returns whether the decision was recorded.
-     */
     public boolean recordDecision(String payoutId, boolean approved, String approver, String note, Integer flagGenerationSeen) {
-        return ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            if (approved && flagGenerationSeen != null && flagGenerationSeen.intValue() != p.getFlagGeneration().intValue()) {
-                event(tx, payoutId, "APPROVAL_SUPERSEDED", approver, "approved seeing flag generation " + flagGenerationSeen
-                        + "; flagged since (generation " + p.getFlagGeneration() + ": " + p.getFlaggedReason() + "): a new approval is needed");
-                return false;
-            }
-            tx.update(PAYOUT).set(PAYOUT.DECIDED_BY, approver).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.DECIDED_BY.isNull()).execute();
-            setStatus(tx, payoutId, approved ? "APPROVED" : "REJECTED", approver, note);
-            return true;
-        });
+        return transfers.recordDecision(payoutId, approved, approver, note, flagGenerationSeen);
     }
 
-    /**
-     * Marks the moment before the one transfer request. True only the first time: a retried
-     * activity learns the transfer may already exist and must ask Cashfree instead of sending again.
-     */
     public boolean markTransferRequested(String payoutId) {
-        return sendPermit(payoutId) == SendPermit.MARKED;
+        return transfers.markTransferRequested(payoutId);
     }
 
-    /** What {@link #sendPermit} found. */
-    public enum SendPermit {
-        /** Marked now: this caller sends the one transfer. */
-        MARKED,
-        /** Marked before: an earlier attempt may have reached Cashfree; ask, never send blindly. */
-        ALREADY_MARKED,
-        /** Flagged (payout or recipient) and not approved since: nothing may be sent until an approval. */
-        NEEDS_APPROVAL
-    }
-
-    /**
-     * Marks the moment before the one transfer request, unless the payout or its recipient is flagged
-     * and no approval has been recorded since (a flag raised before SENT makes the payout wait). One
-     * conditional UPDATE of the payout's row: a concurrent flag either lands first (and the payout
-     * waits) or finds the transfer requested (and reports "too late").
-     */
     public SendPermit sendPermit(String payoutId) {
-        var f = PAYOUT_FLAG;
-        return ledger.inTransaction(tx -> {
-            int n = tx.update(PAYOUT).set(PAYOUT.TRANSFER_REQUESTED_AT, DSL.currentOffsetDateTime()).set(PAYOUT.STATUS, "SENT")
-                    .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.TRANSFER_REQUESTED_AT.isNull(),
-                            PAYOUT.DECIDED_BY.isNotNull().or(PAYOUT.FLAGGED_REASON.isNull().andNotExists(tx.selectOne().from(f)
-                                    .where(f.COMMUNITY_ID.eq(PAYOUT.COMMUNITY_ID), f.ROLE.eq(PAYOUT.ROLE), f.USER_ID.eq(PAYOUT.USER_ID),
-                                            f.CLEARED_AT.isNull()))))
-                    .execute();
-            if (n > 0) {
-                event(tx, payoutId, "SENT", null, "transfer requested");
-                return SendPermit.MARKED;
-            }
-            var requested = tx.select(PAYOUT.TRANSFER_REQUESTED_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
-                    .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no payout " + payoutId));
-            return requested.value1() != null ? SendPermit.ALREADY_MARKED : SendPermit.NEEDS_APPROVAL;
-        });
+        return transfers.sendPermit(payoutId);
     }
 
-    /** Cashfree's answer about the transfer (a poll), recorded on the payout; see {@link #recordCashfreeAnswer}. */
     public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode) {
-        recordCashfree(payoutId, cfTransferId, status, statusCode, null);
+        transfers.recordCashfree(payoutId, cfTransferId, status, statusCode);
     }
 
-    /** Cashfree's answer for the transfer (a poll), with the bank's reference (UTR) when it gave one for a transfer that succeeded. */
     public void recordCashfree(String payoutId, String cfTransferId, String status, String statusCode, String utr) {
-        ledger.inTransaction(tx -> {
-            recordCashfree(tx, payoutId, cfTransferId, status, statusCode);
-            bankUtr(tx, payoutId, status, utr);
-            return null;
-        });
+        transfers.recordCashfree(payoutId, cfTransferId, status, statusCode, utr);
     }
 
-    /**
-     * Cashfree's answer from a verified webhook, recorded on the payout (before it is acted on). Returns Cashfree's
-     * status as recorded before this answer.
-     */
     public String recordCashfreeAnswer(String payoutId, String status, String statusCode) {
-        return ledger.inTransaction(tx -> recordCashfree(tx, payoutId, null, status, statusCode));
+        return transfers.recordCashfreeAnswer(payoutId, status, statusCode);
     }
 
-    /**
-     * As {@link #recordCashfreeAnswer(String, String, String)}, with the bank's reference Cashfree sent with it
-     * ({@link #recordBankUtr}), in one transaction: the payout carries both or neither before its workflow is signalled.
-     */
     public String recordCashfreeAnswer(String payoutId, String status, String statusCode, String utr) {
-        return ledger.inTransaction(tx -> {
-            String before = recordCashfree(tx, payoutId, null, status, statusCode);
-            bankUtr(tx, payoutId, status, utr);
-            return before;
-        });
+        return transfers.recordCashfreeAnswer(payoutId, status, statusCode, utr);
     }
 
-    /**
-     * Cashfree's record of a transfer only moves forward along Cashfree's own lifecycle (anything pending, then
-     * SUCCESS, then REVERSED; or FAILED / REJECTED, which a REVERSED may still follow but never precede): an answer delivered late (a retried SUCCESS webhook after the
-     * REVERSED, a poll that raced a webhook) never takes the record back, and a refusal after Cashfree's SUCCESS is a
-     * contradiction that never replaces it (only REVERSED follows SUCCESS), so whoever decides later still sees that
-     * Cashfree said the money arrived. The first SUCCESS (or REVERSED, which only follows one) also sets
-     * {@code cashfree_success_at} (changeset 102), never cleared: the sticky "Cashfree said SUCCESS" that a refusal
-     * recorded before it cannot hide. Under the payout's row lock; returns the status recorded before.
-     */
-    private static String recordCashfree(DSLContext tx, String payoutId, String cfTransferId, String status, String statusCode) {
-        PayoutRecord p = require(tx, payoutId);
-        String before = p.getCashfreeStatus();
-        boolean forward = "SUCCESS".equals(before) ? "SUCCESS".equals(status) || "REVERSED".equals(status)
-                // REVERSED is Cashfree's last word on a paid transfer (review M-1): a stale FAILED/REJECTED never replaces
-                // it, or an unposted reversal would leave the sweep's candidates and GET /late-returns for good.
-                : "REVERSED".equals(before) ? "REVERSED".equals(status)
-                : cashfreeRank(status) >= cashfreeRank(before);
-        tx.update(PAYOUT).set(PAYOUT.CF_TRANSFER_ID, DSL.coalesce(DSL.val(cfTransferId), PAYOUT.CF_TRANSFER_ID))
-                .set(PAYOUT.CASHFREE_STATUS, forward ? status : before)
-                .set(PAYOUT.CASHFREE_STATUS_CODE, forward ? statusCode : p.getCashfreeStatusCode())
-                .set(PAYOUT.CASHFREE_SUCCESS_AT, saidSuccess(status)
-                        ? DSL.coalesce(PAYOUT.CASHFREE_SUCCESS_AT, DSL.currentOffsetDateTime()) : PAYOUT.CASHFREE_SUCCESS_AT)
-                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-        return before;
-    }
-
-    /** Where a status stands in Cashfree's transfer lifecycle: pending (0), SUCCESS (1), a final refusal or reversal (2). */
-    static int cashfreeRank(String status) {
-        if (status == null) return -1;
-        return switch (status) {
-            case "SUCCESS" -> 1;
-            case "FAILED", "REJECTED", "REVERSED" -> 2;
-            default -> 0;
-        };
-    }
-
-    /** Cashfree's answer means it paid the transfer (REVERSED only ever follows its SUCCESS). */
-    static boolean saidSuccess(String status) {
-        return "SUCCESS".equals(status) || "REVERSED".equals(status);
-    }
-
-    /**
-     * Paid on finance's word alone, and Cashfree has never said SUCCESS (sticky, read under the payout's row lock): the
-     * only payout a FAILED / REJECTED from Cashfree may return to available (review P4-1).
-     */
-    static boolean paidOnFinanceWordAlone(PayoutRecord p) {
-        return Boolean.TRUE.equals(p.getPaidOnFinanceWord()) && p.getCashfreeSuccessAt() == null;
-    }
-
-    /** Cashfree itself has said the money did not reach the member, or came back. */
-    static boolean cashfreeSaidNotPaid(String cashfreeStatus) {
-        return cashfreeRank(cashfreeStatus) == 2;
-    }
-
-    /**
-     * The bank's reference (UTR) Cashfree reported for a payout's transfer, from the status fetch or the webhook,
-     * whichever comes first; idempotent. Only a transfer that succeeded has one (a reversal keeps it); the first
-     * reference is kept, a different one reported later is recorded as an event for finance, and a malformed one
-     * is recorded and not stored (never a reason to fail the payout).
-     */
     public void recordBankUtr(String payoutId, String status, String utr) {
-        ledger.inTransaction(tx -> {
-            bankUtr(tx, payoutId, status, utr);
-            return null;
-        });
+        transfers.recordBankUtr(payoutId, status, utr);
     }
 
-    static final java.util.regex.Pattern UTR = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,40}");
-
-    private static void bankUtr(DSLContext tx, String payoutId, String status, String utr) {
-        if (utr == null || utr.isBlank() || !("SUCCESS".equals(status) || "REVERSED".equals(status))) return;
-        if (!UTR.matcher(utr).matches()) {
-            event(tx, payoutId, "UTR_REFUSED", "cashfree", "malformed bank reference not stored: " + utr.replaceAll("[^\\x20-\\x7e]", "?"));
-            return;
-        }
-        int n = tx.update(PAYOUT).set(PAYOUT.BANK_UTR, utr).where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.BANK_UTR.isNull()).execute();
-        if (n > 0) {
-            event(tx, payoutId, "UTR", "cashfree", "bank reference " + utr);
-            return;
-        }
-        String kept = tx.select(PAYOUT.BANK_UTR).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOne(PAYOUT.BANK_UTR);
-        if (kept != null && !kept.equals(utr)) {
-            event(tx, payoutId, "UTR_MISMATCH", "cashfree", "bank reference " + utr + " reported; " + kept + " kept");
-        }
-    }
-
-    /** locked -> paid out (PAYOUT_PAID) on Cashfree's word; see {@link #markPaid(String, boolean)}. */
     public OffsetDateTime markPaid(String payoutId) {
-        return markPaid(payoutId, false);
+        return transfers.markPaid(payoutId);
     }
 
-    /**
-     * locked -> paid out (PAYOUT_PAID), recorded on the payout. Idempotent. Returns the time the payout was first marked paid.
-     * {@code onFinanceWord}: the workflow marks it paid because finance confirmed it ("confirm paid"), not because Cashfree
-     * said SUCCESS; recorded as {@code paid_on_finance_word} (changeset 101), the only fact that lets a later FAILED or
-     * REJECTED from Cashfree return the money ({@link #lateAnswer}). A resolution the workflow never acted on is not one.
-     */
     public OffsetDateTime markPaid(String payoutId, boolean onFinanceWord) {
-        return ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            if (p.getPaidJournalId() == null) {
-                if (p.getLockJournalId() == null) {
-                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never locked; nothing to pay");
-                }
-                if (p.getFailedJournalId() != null) {
-                    // Its money went back to available: paying now would take locked money of another payout.
-                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId
-                            + " was released (its money is available again); it cannot be marked paid");
-                }
-                long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " paid");
-                tx.update(PAYOUT).set(PAYOUT.PAID_JOURNAL_ID, journal)
-                        .set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                        .set(PAYOUT.PAID_ON_FINANCE_WORD, onFinanceWord && p.getCashfreeSuccessAt() == null)
-                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                if (onFinanceWord && p.getCashfreeSuccessAt() == null) {
-                    event(tx, payoutId, "PAID_ON_FINANCE_WORD", p.getResolutionRequestedBy(), "paid on finance's confirmation;"
-                            + " Cashfree's record: " + p.getCashfreeStatus());
-                }
-            }
-            setStatus(tx, payoutId, "PAID", null, null);
-            return tx.select(PAYOUT.PAID_AT).from(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchSingle(PAYOUT.PAID_AT);
-        });
+        return transfers.markPaid(payoutId, onFinanceWord);
     }
 
-    /**
-     * Compensation: locked -> available (PAYOUT_FAILED; what the member owes repaid first), with the
-     * reason, and the final status (FAILED or REJECTED). Only money this payout itself locked (its own
-     * lock_journal_id) is returned; if it never locked anything, only the status is recorded. Idempotent.
-     */
     public void release(String payoutId, String finalStatus, String reason) {
-        ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            // The payout's own lock record decides; a PAYOUT_LOCK journal under the old key (a lock from before
-            // lock_journal_id was written in the same transaction) counts too, but never a journal of another
-            // kind: a client's payment whose Idempotency-Key was "payout-lock:<id>" locked nothing.
-            boolean locked = p.getLockJournalId() != null || tx.fetchExists(JOURNAL,
-                    JOURNAL.IDEMPOTENCY_KEY.eq("payout-lock:" + payoutId).and(JOURNAL.KIND.eq("PAYOUT_LOCK")));
-            if (locked && p.getFailedJournalId() == null && p.getPaidJournalId() == null) {
-                long journal = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " " + finalStatus.toLowerCase(Locale.ROOT) + ": " + reason);
-                tx.update(PAYOUT).set(PAYOUT.FAILED_JOURNAL_ID, journal).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            }
-            setStatus(tx, payoutId, finalStatus, null, reason);
-            return null;
-        });
+        transfers.release(payoutId, finalStatus, reason);
     }
 
-    /** What the ledger did when asked to return a PAID payout's money, or to hold it for finance. */
-    public enum PaidAction {
-        /** The money came back now: status REVERSED. */
-        REVERSED,
-        /** The money came back by an earlier call (an idempotent retry): nothing moved now, status REVERSED (review s6 L-3). */
-        ALREADY_REVERSED,
-        /**
-         * Cashfree said SUCCESS: the payout is on finance's list, now or before, its money paid out ({@link #holdPaidForFinance})
-         * or, when Cashfree's record says FAILED/REJECTED (its SUCCESS recorded after), returned and locked again at once
-         * ({@link #holdForFinance}; review s6 F-M1).
-         */
-        HELD,
-        /**
-         * Nothing moved and nothing is held: a LATE_UNPOSTED event tells finance; or finance settled the ledger's hold PAID
-         * already (a retried request is answered with that decision, nothing written; review s6 R2-L2).
-         */
-        UNCHANGED
-    }
-
-    /**
-     * A paid transfer came back (late REVERSED): PAYOUT_REVERSED (payout balance -> locked, the exact
-     * negation of PAYOUT_PAID) then PAYOUT_FAILED (locked -> available; what the member owes repaid
-     * first), in one transaction holding the payout's row. Paid-out totals go down. Decided from the payout's own
-     * journal ids: reversed once (reversed_journal_id) is never reversed again; a payout that was released, locked
-     * again and paid for a late SUCCESS (relock_journal_id) returns its money by the second release's own key.
-     * Idempotent; WRONG_STATE if it was never paid. Returns whether the money came back ({@link PaidAction#REVERSED}):
-     * if Cashfree said SUCCESS and has not said REVERSED, nothing moves, and a PAID payout is held for finance
-     * ({@link PaidAction#HELD}, review M-2) rather than only recorded.
-     */
-    public PaidAction reversePaid(String payoutId, String reason) {
-        return ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            Hold held = heldBy(p);
-            if ("NEEDS_ATTENTION".equals(p.getStatus()) && held != null
-                    && !(held == Hold.REFUSAL && "REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p))) {
-                // Held by the ledger for finance (e.g. a retry of the call that held it, review s6 F-M1): finance decides; a
-                // return now would set REVERSED over a relock hold and leave its money locked for ever. Only Cashfree's own
-                // REVERSED settles a refusal hold (as lateAnswer does, review L-3).
-                return PaidAction.HELD;
-            }
-            // Not reversed yet, or paid again after a return (review M2): the payment that would be returned is the current one.
-            if ((p.getReversedJournalId() == null || paidOutNow(p)) && p.getCashfreeSuccessAt() != null
-                    && !"REVERSED".equals(p.getCashfreeStatus())) {
-                // Cashfree said SUCCESS (sticky, under the row lock) and has not said REVERSED: a workflow asking to return
-                // the money decided from what it had taken in (e.g. a FAILED whose signal overtook the SUCCESS recorded
-                // before it). Never returned on a contradiction: nothing moves (last review, M1), and the payout goes on
-                // finance's list (review M-2: its workflow ends right after, so nothing else would put it there). When Cashfree's
-                // record says FAILED/REJECTED (its SUCCESS recorded after), the hold returns and locks it again at once
-                // (review s6 F-M1, see holdPaid).
-                return holdPaid(tx, p, "not returned (" + reason + "): Cashfree said SUCCESS at " + p.getCashfreeSuccessAt()
-                        + " and its record says " + p.getCashfreeStatus());
-            }
-            return reversePaid(tx, p, reason) ? PaidAction.REVERSED : PaidAction.ALREADY_REVERSED;
-        });
-    }
-
-    /**
-     * Cashfree's FAILED/REJECTED after its own SUCCESS, taken in by the payout's running workflow within its reversal window
-     * (review M-2): the same hold as after the workflow ended ({@link #holdPaidForFinance}): nothing moves, the payout is
-     * NEEDS_ATTENTION for finance, who resolve it ({@link #settleHeld}). Only a PAID payout whose money is paid out now, that
-     * Cashfree said SUCCESS for (sticky) and not REVERSED, and that was never held for this before; otherwise recorded for
-     * finance (LATE_UNPOSTED). Idempotent: a payout already held answers HELD.
-     */
-    public PaidAction holdPaid(String payoutId, String why) {
-        return ledger.inTransaction(tx -> holdPaid(tx, require(tx, payoutId), why));
-    }
-
-    /**
-     * A refusal hold ({@link #holdPaidForFinance}) only where no relock can follow it (review s6 F-M1): Cashfree's record says
-     * SUCCESS (as {@link #lateAnswer} requires), or the payout's relock round is used up (holdForFinance locks once only).
-     * When the record says FAILED/REJECTED (recorded before the SUCCESS), a refusal hold would be followed by a relock once
-     * finance returned the money and the SUCCESS came again, and the refusal marker would then name the wrong hold: the
-     * money is instead returned and locked again in this transaction (the old path, return then relock on the SUCCESS, done
-     * at once because the SUCCESS is already recorded: never spendable meanwhile), a relock hold both resolutions settle.
-     */
-    private PaidAction holdPaid(DSLContext tx, PayoutRecord p, String why) {
-        if (heldBy(p) != null && "NEEDS_ATTENTION".equals(p.getStatus())) return PaidAction.HELD;
-        PaidAction decided = decidedByFinance(p);
-        if (decided != null) {
-            // Held once and settled by finance since (settleHeld): a retry of the call that held it (its answer lost) is answered
-            // with finance's decision and moves nothing; it never reopens it (review s6 R2-L2: a relock hold settled PAID was
-            // held again as a refusal hold, back on finance's list). Only Cashfree's own REVERSED moves it again (reversePaid).
-            return decided;
-        }
-        if ("PAID".equals(p.getStatus()) && p.getRefusalAfterSuccessAt() == null && p.getCashfreeSuccessAt() != null
-                && !"REVERSED".equals(p.getCashfreeStatus()) && paidOutNow(p)) {
-            if ("SUCCESS".equals(p.getCashfreeStatus()) || p.getRelockJournalId() != null) {
-                holdPaidForFinance(tx, p, why);
-                return PaidAction.HELD;
-            }
-            if (refusedByCashfree(p.getCashfreeStatus()) && owes(tx, p)) {
-                // The return would first repay what the member owes (receivables first), leaving less than the payout to lock
-                // again: the relock would be refused and the payout left PAID, on nobody's list (review s6 R2-M1). A refusal
-                // hold instead: nothing moves, finance's list, both resolutions settle it (settleHeld).
-                holdPaidForFinance(tx, p, why + "; Cashfree said " + p.getCashfreeStatus() + " and then SUCCESS at "
-                        + p.getCashfreeSuccessAt() + "; the member owes money, so it is held as paid out");
-                return PaidAction.HELD;
-            }
-            if (refusedByCashfree(p.getCashfreeStatus())) {
-                reversePaid(tx, p, why + "; Cashfree's record says " + p.getCashfreeStatus() + " (its SUCCESS came after)", true);
-                holdForFinance(tx, require(tx, p.getPayoutId()), why + "; Cashfree said " + p.getCashfreeStatus()
-                        + " and then SUCCESS at " + p.getCashfreeSuccessAt());
-                return PaidAction.HELD;
-            }
-        }
-        event(tx, p.getPayoutId(), "LATE_UNPOSTED", "cashfree", why + "; nothing moved (payout " + p.getStatus()
-                + ", Cashfree's record " + p.getCashfreeStatus() + (p.getRefusalAfterSuccessAt() == null ? ""
-                : ", held for finance once already") + ")");
-        return PaidAction.UNCHANGED;
-    }
-
-    /**
-     * What finance decided for a payout the ledger held and {@link #settleHeld} settled, as the answer to a hold or return
-     * request: PAID (the money stays paid out) is {@link PaidAction#UNCHANGED}, REVERSED (it came back) is
-     * {@link PaidAction#ALREADY_REVERSED}; null when the payout was never held, or its hold is not settled.
-     */
-    static PaidAction decidedByFinance(PayoutRecord p) {
-        if (heldBy(p) == null) return null;
-        boolean ready = "PAID".equals(p.getResolutionOutcome()) || p.getResolutionConfirmedBy() != null;
-        if (!ready) return null;
-        return switch (p.getStatus()) {
-            case "PAID" -> PaidAction.UNCHANGED;
-            case "REVERSED" -> PaidAction.ALREADY_REVERSED;
-            default -> null;
-        };
-    }
-
-    /** Whether the payout's member owes money (a receivable), read in the caller's transaction. */
-    private static boolean owes(DSLContext tx, PayoutRecord p) {
-        Long owed = tx.select(MEMBER_WALLET.RECEIVABLE_PAISE).from(MEMBER_WALLET)
-                .where(MEMBER_WALLET.COMMUNITY_ID.eq(p.getCommunityId()), MEMBER_WALLET.ROLE.eq(p.getRole()),
-                        MEMBER_WALLET.USER_ID.eq(p.getUserId()))
-                .fetchOne(MEMBER_WALLET.RECEIVABLE_PAISE);
-        return owed != null && owed > 0;
-    }
-
-    /**
-     * {@link #reversePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock.
-     * Returns whether money moved now (false: returned by an earlier call).
-     */
-    private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason) {
-        return reversePaid(tx, p, reason, false);
-    }
-
-    /**
-     * As {@link #reversePaid(DSLContext, PayoutRecord, String)}; {@code forHold}: no bank sent it back, the return is the first
-     * half of a relock hold ({@link #holdPaid}), and its journals say so (review s6 R2-L3: statements showed a bank reversal
-     * that never happened). Descriptions only: keys and content hashes are the same either way.
-     */
-    private boolean reversePaid(DSLContext tx, PayoutRecord p, String reason, boolean forHold) {
-            String payoutId = p.getPayoutId();
-            boolean moved = true;
-            if (p.getReversedJournalId() == null) {
-                if (p.getPaidJournalId() == null) {
-                    throw new LedgerException(LedgerException.Code.WRONG_STATE, "payout " + payoutId + " was never paid; nothing to reverse");
-                }
-                long reversed = movements.payoutMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
-                        forHold ? "payout " + payoutId + " returned to be held for finance (no bank reversal; Cashfree contradicted"
-                                + " itself): " + reason
-                                : "payout " + payoutId + " reversed by the bank after success: " + reason);
-                String back = forHold ? "payout " + payoutId + " returned, to be locked again for finance: " + reason
-                        : "payout " + payoutId + " returned to available after reversal: " + reason;
-                if (p.getRelockJournalId() == null) {
-                    long failed = movements.payoutMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
-                    tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.FAILED_JOURNAL_ID, failed)
-                            .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                } else {
-                    // Released once already, locked again for a late SUCCESS: this is the second release, by its own key.
-                    long failed = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(), back);
-                    tx.update(PAYOUT).set(PAYOUT.REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
-                            .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                }
-            } else if (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null) {
-                // Paid, returned, locked again and paid again on finance's confirmation (review M2): this reversal returns the
-                // second payment, by the relock round's own journals.
-                long reversed = movements.relockRoundMovement(tx, Movement.PAYOUT_REVERSED, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " paid again, reversed by the bank: " + reason);
-                long failed = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " returned to available after the second payment's reversal: " + reason);
-                tx.update(PAYOUT).set(PAYOUT.RELOCK_REVERSED_JOURNAL_ID, reversed).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, failed)
-                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            } else {
-                moved = false;
-            }
-            setStatus(tx, payoutId, "REVERSED", null, reason);
-            return moved;
-    }
-
-    /**
-     * The transfer's outcome is still unknown after the bounded wait: NEEDS_ATTENTION for finance (the
-     * money stays locked). Idempotent; the first time counts. Returns whether it changed now.
-     */
     public boolean markNeedsAttention(String payoutId, String why) {
-        return ledger.inTransaction(tx -> {
-            int n = tx.update(PAYOUT).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
-                    .set(PAYOUT.ATTENTION_SINCE, DSL.coalesce(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()))
-                    .set(PAYOUT.REASON, why).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId), PAYOUT.STATUS.in("CREATED", "APPROVED", "SENT"))
-                    .execute();
-            if (n > 0) event(tx, payoutId, "NEEDS_ATTENTION", null, why);
-            return n > 0;
-        });
+        return transfers.markNeedsAttention(payoutId, why);
     }
 
-    /** Payouts waiting for finance (oldest first), optionally of one community. */
+    // ---- PayoutReturns -------------------------------------------------------------------------------
+    public PaidAction reversePaid(String payoutId, String reason) {
+        return returns.reversePaid(payoutId, reason);
+    }
+
+    public PaidAction holdPaid(String payoutId, String why) {
+        return returns.holdPaid(payoutId, why);
+    }
+
+    // ---- LateAnswers ---------------------------------------------------------------------------------
+    public boolean latePaid(String payoutId, String detail) {
+        return late.latePaid(payoutId, detail);
+    }
+
+    public LateAnswer lateAnswer(String payoutId, String status, String code, String detail) {
+        return late.lateAnswer(payoutId, status, code, detail);
+    }
+
+    public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
+        return late.lateAnswer(payoutId, before, status, code, detail);
+    }
+
+    public List<Payout> unpostedReturns(int limit) {
+        return late.unpostedReturns(limit);
+    }
+
+    public List<LateCandidate> unpostedReturns(LateCandidate after, int limit) {
+        return late.unpostedReturns(after, limit);
+    }
+
+    public List<LateCandidate> unpostedReturns(OffsetDateTime afterUpdatedAt, String afterPayoutId, int limit) {
+        return late.unpostedReturns(afterUpdatedAt, afterPayoutId, limit);
+    }
+
+    public long unpostedReturnsCount() {
+        return late.unpostedReturnsCount();
+    }
+
+    // ---- FinanceResolutions --------------------------------------------------------------------------
     public List<Payout> needingAttention(String communityId, int limit) {
-        return ledger.once(tx -> tx.selectFrom(PAYOUT)
-                .where(PAYOUT.STATUS.eq("NEEDS_ATTENTION"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
-                .orderBy(PAYOUT.ATTENTION_SINCE, PAYOUT.PAYOUT_ID).limit(limit).fetch(PayoutRepository::payoutOf));
+        return finance.needingAttention(communityId, limit);
     }
 
     public long countNeedingAttention() {
-        return ledger.once(tx -> tx.fetchCount(PAYOUT, PAYOUT.STATUS.eq("NEEDS_ATTENTION")));
+        return finance.countNeedingAttention();
     }
 
-    /** A finance resolution of a NEEDS_ATTENTION payout; {@code ready} when it may be acted on. */
-    public record Resolution(String outcome, String requestedBy, String confirmedBy, boolean ready) {}
-
-    /** A resolution refused because the actor may not take part in it (the payout is to them). Nothing is written. */
-    public static final class FourEyes extends IllegalStateException {
-        public FourEyes(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * Finance resolves a payout whose outcome Cashfree has not told us. "PAID" (Cashfree's dashboard or
-     * the bank shows it paid) is ready at once: it releases no money. "FAILED" returns the money to
-     * the member, so it needs two people: the first call records the request, a second call by someone
-     * else confirms it (the requester again: answered as it stands, not ready; the database refuses the requester as
-     * confirmer too). A ready
-     * resolution (PAID, or FAILED confirmed) is final: another one is refused (IllegalStateException, 409).
-     */
     public Resolution resolve(String payoutId, String outcome, String actor, String note) {
-        if (!"PAID".equals(outcome) && !"FAILED".equals(outcome)) throw new IllegalArgumentException("outcome must be PAID or FAILED");
-        if (actor == null || actor.isBlank()) throw new IllegalArgumentException("an actor is required");
-        return ledger.inTransaction(tx -> {
-            PayoutRecord r = require(tx, payoutId);
-            if (actor.equalsIgnoreCase(r.getUserId())) {
-                // Four eyes exclude the beneficiary (review M-4; changeset 107 refuses it in the database too).
-                throw new FourEyes("payout " + payoutId + " is to you; other finance users must resolve it");
-            }
-            if (!"NEEDS_ATTENTION".equals(r.getStatus())) {
-                throw new IllegalStateException("payout " + payoutId + " is " + r.getStatus() + ", not NEEDS_ATTENTION");
-            }
-            if ("PAID".equals(r.getResolutionOutcome()) || r.getResolutionConfirmedBy() != null) {
-                // Written before its signal: the same resolution by the same person again (a retry after a failed signal) is
-                // answered as it stands, so the caller signals again (the workflow takes one resolution only).
-                String decider = r.getResolutionConfirmedBy() != null ? r.getResolutionConfirmedBy() : r.getResolutionRequestedBy();
-                if (outcome.equals(r.getResolutionOutcome()) && actor.equalsIgnoreCase(decider)) {
-                    event(tx, payoutId, "RESOLVE_REPEATED", actor, outcome + (note == null ? "" : ": " + note));
-                    return new Resolution(outcome, r.getResolutionRequestedBy(), r.getResolutionConfirmedBy(), true);
-                }
-                // Ready resolutions were signalled to the workflow: final, never overwritten by someone else's.
-                throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
-                        + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
-            }
-            String refused = unsettleable(r, outcome);
-            if (refused != null) {
-                // Held by the ledger (its workflow has ended): a resolution the books cannot take is never saved (review M2).
-                throw new IllegalStateException("payout " + payoutId + " cannot be resolved " + outcome + ": " + refused);
-            }
-            String requested = r.getResolutionRequestedBy();
-            boolean confirming = "FAILED".equals(outcome) && "FAILED".equals(r.getResolutionOutcome()) && requested != null;
-            if (confirming) {
-                if (requested.equalsIgnoreCase(actor)) {
-                    // The requester repeating their own request (a retry after a lost 202): answered as it stands, still
-                    // waiting for someone else (review P10). Never a confirmation: the database refuses it too.
-                    event(tx, payoutId, "RESOLVE_REPEATED", actor, "FAILED (still to be confirmed by someone else)"
-                            + (note == null ? "" : ": " + note));
-                    return new Resolution("FAILED", requested, null, false);
-                }
-                tx.update(PAYOUT).set(PAYOUT.RESOLUTION_CONFIRMED_BY, actor).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                event(tx, payoutId, "RESOLVE_CONFIRMED", actor, "FAILED" + (note == null ? "" : ": " + note));
-                return new Resolution("FAILED", requested, actor, true);
-            }
-            tx.update(PAYOUT).set(PAYOUT.RESOLUTION_OUTCOME, outcome).set(PAYOUT.RESOLUTION_REQUESTED_BY, actor)
-                    .setNull(PAYOUT.RESOLUTION_CONFIRMED_BY).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            event(tx, payoutId, "RESOLVE_REQUESTED", actor, outcome + (note == null ? "" : ": " + note));
-            return new Resolution(outcome, actor, null, "PAID".equals(outcome));
-        });
+        return finance.resolve(payoutId, outcome, actor, note);
     }
 
-    /**
-     * Cashfree reports SUCCESS for a payout whose money we had returned to the member (its workflow
-     * had ended FAILED or REJECTED): the payout is posted by its own journals: a second lock
-     * (available -> locked, key {@code payout_lock:payout_relock:<id>}, recorded as relock_journal_id) and PAYOUT_PAID.
-     * A payout paid on finance's word and REVERSED on Cashfree's FAILED/REJECTED is {@link #holdForFinance held for finance}
-     * (review P4-2, P5); any other REVERSED payout posts nothing (LATE_UNPOSTED).
-     * Not if Cashfree's own record of the transfer says FAILED, REJECTED or REVERSED: a SUCCESS delivered after that
-     * (a retried delivery) is older news, so nothing moves and a LATE_UNPOSTED event tells finance (returns false).
-     * INSUFFICIENT_FUNDS (nothing written) if the member no longer has the money: finance must look. Idempotent.
-     */
-    public boolean latePaid(String payoutId, String detail) {
-        Answered<Boolean> paid = ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            return new Answered<>(latePaid(tx, p, detail), p.getSettlementId());
-        });
-        // Every time, a retry too: if the refresh after an earlier delivery's post was lost (a failover between the two
-        // transactions), this one repairs it (review s7 L2). It writes only what differs (refreshSettlement).
-        refreshSettlement(paid.settlementId());
-        return paid.value();
-    }
-
-    /** What an action on a payout answered, and the payout's settlement (refreshed after the action's transaction). */
-    private record Answered<T>(T value, String settlementId) {}
-
-    /** {@link #latePaid(String, String)} inside the caller's transaction, {@code p} read under the payout's row lock. */
-    private boolean latePaid(DSLContext tx, PayoutRecord p, String detail) {
-            String payoutId = p.getPayoutId();
-            if ("PAID".equals(p.getStatus())) return true;
-            if ("NEEDS_ATTENTION".equals(p.getStatus()) && heldBy(p) != null) {
-                // Already held by the ledger for finance (e.g. returned and locked again at once, review s6 F-M1): finance decides.
-                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: the payout is held"
-                        + " for finance already");
-                return false;
-            }
-            if ("REVERSED".equals(p.getStatus())) {
-                // Its workflow returned money paid on finance's word on Cashfree's FAILED, and took in Cashfree's SUCCESS
-                // meanwhile (review P4-2): held for finance, as when the SUCCESS arrives after the workflow ended.
-                if (refusedByCashfree(p.getCashfreeStatus())) {
-                    holdForFinance(tx, p, "late SUCCESS (" + detail + ") after the money was returned on Cashfree's " + p.getCashfreeStatus());
-                } else {
-                    event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: the payout was"
-                            + " paid and reversed (Cashfree's record: " + p.getCashfreeStatus() + ")");
-                }
-                return false;
-            }
-            if (!"FAILED".equals(p.getStatus()) && !"REJECTED".equals(p.getStatus())) {
-                throw new IllegalStateException("payout " + payoutId + " is " + p.getStatus() + ": its workflow decides");
-            }
-            if (p.getTransferRequestedAt() == null) {
-                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: no transfer was ever"
-                        + " requested for this payout");
-                return false;
-            }
-            if (refusedByCashfree(p.getCashfreeStatus())) {
-                // Cashfree's own FAILED/REJECTED and now its SUCCESS: the money must not stay spendable while finance looks.
-                holdForFinance(tx, p, "late SUCCESS (" + detail + ") contradicts Cashfree's " + p.getCashfreeStatus() + " "
-                        + p.getCashfreeStatusCode());
-                return false;
-            }
-            if (cashfreeSaidNotPaid(p.getCashfreeStatus())) {
-                event(tx, payoutId, "LATE_UNPOSTED", "cashfree", "late SUCCESS (" + detail + ") not posted: Cashfree's record of the"
-                        + " transfer says " + p.getCashfreeStatus() + " " + p.getCashfreeStatusCode());
-                return false;
-            }
-            var paid = tx.update(PAYOUT);
-            Long relock = null;
-            if (p.getFailedJournalId() != null || p.getLockJournalId() == null) {
-                relock = movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
-                        "payout " + payoutId + " paid after all: locked again");
-                paid.set(PAYOUT.RELOCK_JOURNAL_ID, relock);
-            }
-            long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
-                    "payout " + payoutId + " paid (late SUCCESS)");
-            paid.set(PAYOUT.PAID_JOURNAL_ID, journal).set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                    .set(PAYOUT.STATUS, "PAID").set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                    .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            event(tx, payoutId, "PAID", "cashfree", "late SUCCESS: " + detail);
-            if (relock != null) allocate(tx, payoutId, relock); // after the status: these allocations are PAID at once
-            return true;
-    }
-
-    static boolean refusedByCashfree(String cashfreeStatus) {
-        return "FAILED".equals(cashfreeStatus) || "REJECTED".equals(cashfreeStatus);
-    }
-
-    /**
-     * Fail closed on a contradiction (review P4, P5): Cashfree's SUCCESS after its own FAILED/REJECTED, for a payout whose
-     * money is back in available. The money is locked again ({@code payout_lock:payout_relock:<id>}, relock_journal_id) so
-     * the next settlement cannot pay it, and the payout is NEEDS_ATTENTION (finance's attention list, the gauge) with any
-     * earlier resolution cleared (kept in the events): finance resolves it ({@link #settleHeld}). Once only: a payout
-     * already locked again is recorded for finance (LATE_UNPOSTED). INSUFFICIENT_FUNDS if the member no longer has it.
-     */
-    private void holdForFinance(DSLContext tx, PayoutRecord p, String why) {
-        String payoutId = p.getPayoutId();
-        if (p.getRelockJournalId() != null) {
-            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; the payout was locked again once already: nothing moved");
-            return;
-        }
-        if (p.getRefusalAfterSuccessAt() != null) {
-            // Held once for Cashfree's refusal after its SUCCESS and decided by finance, who knew of that SUCCESS: a SUCCESS
-            // delivered again is no news, and a relock under the refusal marker would be a hold heldBy misnames (re-read s6).
-            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; finance decided this payout's contradiction already: nothing moved");
-            return;
-        }
-        long relock = movements.relockRoundMovement(tx, Movement.PAYOUT_LOCK, payoutId, member(p), p.getAmountPaise(),
-                "payout " + payoutId + " held for finance: " + why);
-        String reason = why + "; the money is locked again until finance resolves it";
-        tx.update(PAYOUT).set(PAYOUT.RELOCK_JOURNAL_ID, relock).set(PAYOUT.STATUS, "NEEDS_ATTENTION")
-                .set(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()).set(PAYOUT.REASON, reason)
-                .setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY).setNull(PAYOUT.RESOLUTION_CONFIRMED_BY)
-                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-        event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; not posted");
-        event(tx, payoutId, "NEEDS_ATTENTION", "cashfree", reason);
-        allocate(tx, payoutId, relock);
-    }
-
-    /**
-     * Fail visible on a contradiction (review L1): Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout whose
-     * workflow has ended. Nothing moves (the money stays paid out: Cashfree's SUCCESS is not overridden by a guess); the
-     * payout becomes NEEDS_ATTENTION with the reason (finance's attention list, the gauge) and any earlier resolution
-     * cleared (kept in the events), and {@code refusal_after_success_at} is set (changeset 103): once only, so a redelivery
-     * or a later refusal never reopens what finance decided. Finance resolves it ({@link #settleHeld}).
-     */
-    private static void holdPaidForFinance(DSLContext tx, PayoutRecord p, String why) {
-        String payoutId = p.getPayoutId();
-        String reason = why + "; the money stays paid out until finance resolves it (PAID: nothing moves; FAILED, by two: it"
-                + " comes back)";
-        tx.update(PAYOUT).set(PAYOUT.STATUS, "NEEDS_ATTENTION").set(PAYOUT.REFUSAL_AFTER_SUCCESS_AT, DSL.currentOffsetDateTime())
-                .set(PAYOUT.ATTENTION_SINCE, DSL.currentOffsetDateTime()).set(PAYOUT.REASON, reason)
-                .setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY).setNull(PAYOUT.RESOLUTION_CONFIRMED_BY)
-                .set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-        event(tx, payoutId, "LATE_UNPOSTED", "cashfree", why + "; not posted");
-        event(tx, payoutId, "NEEDS_ATTENTION", "cashfree", reason);
-    }
-
-    /**
-     * Acts on finance's ready resolution of a payout held by the ledger after its workflow ended (nothing else will):
-     * <ul>
-     * <li>{@link #holdForFinance locked again} on Cashfree's contradicting SUCCESS: PAID pays the relocked money
-     * (PAYOUT_PAID, status PAID; not paid on finance's word alone when Cashfree said SUCCESS, so no later FAILED returns it)
-     * by {@code payout_paid:payout:<id>}, or, for a payout paid once and returned already (review M2), by the relock's own
-     * {@code payout_paid:payout_relock:<id>} (relock_paid_journal_id); FAILED (confirmed by two) returns it by the relock's
-     * own release ({@code payout_failed:payout_relock:<id>}) and the payout is FAILED again (REVERSED if it had been paid
-     * and reversed);</li>
-     * <li>{@link #holdPaidForFinance put on finance's list} on Cashfree's refusal after its own SUCCESS (review L1): PAID
-     * moves nothing (the money stayed paid out) and the payout is PAID again; FAILED (confirmed by two) returns the money
-     * once by {@link #reversePaid(DSLContext, PayoutRecord, String) the reversal} and the payout is REVERSED.</li>
-     * </ul>
-     * Returns the status, or empty when the payout is not held or its resolution is not ready; IllegalStateException
-     * (nothing written) when the books cannot take it ({@link #unsettleable}, which {@link #resolve} checks before it saves
-     * a resolution). Idempotent. The settlement's totals are refreshed after it acts.
-     */
     public Optional<String> settleHeld(String payoutId) {
-        Optional<String> done = ledger.inTransaction(tx -> {
-            PayoutRecord p = require(tx, payoutId);
-            Hold hold = heldBy(p);
-            if (hold == null) return Optional.<String>empty();
-            if (!"NEEDS_ATTENTION".equals(p.getStatus())) {
-                return TERMINAL.contains(p.getStatus()) ? Optional.of(p.getStatus()) : Optional.<String>empty();
-            }
-            String outcome = p.getResolutionOutcome();
-            boolean ready = "PAID".equals(outcome) || ("FAILED".equals(outcome) && p.getResolutionConfirmedBy() != null);
-            if (!ready) return Optional.<String>empty();
-            String refused = unsettleable(p, outcome);
-            if (refused != null) throw new IllegalStateException("payout " + payoutId + ": " + refused);
-            String by = p.getResolutionRequestedBy() + (p.getResolutionConfirmedBy() == null ? "" : " and " + p.getResolutionConfirmedBy());
-            if (hold == Hold.REFUSAL) {
-                if ("PAID".equals(outcome)) {
-                    // Cashfree's SUCCESS stands: the money stayed paid out, nothing moves.
-                    setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by
-                            + ": Cashfree's refusal after its SUCCESS set aside");
-                    return Optional.of("PAID");
-                }
-                reversePaid(tx, p, "confirmed failed by " + by + " after Cashfree's refusal following its SUCCESS");
-                return Optional.of("REVERSED");
-            }
-            if ("PAID".equals(outcome)) {
-                var paid = tx.update(PAYOUT);
-                if (p.getPaidJournalId() == null) {
-                    long journal = movements.payoutMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(),
-                            "payout " + payoutId + " paid: confirmed by finance after Cashfree's contradicting answers");
-                    paid.set(PAYOUT.PAID_JOURNAL_ID, journal);
-                } else {
-                    // Paid once, returned (REVERSED), locked again on Cashfree's SUCCESS: the member has it again (review M2).
-                    long journal = movements.relockRoundMovement(tx, Movement.PAYOUT_PAID, payoutId, member(p), p.getAmountPaise(), "payout " + payoutId
-                            + " paid again: confirmed by finance after the first payment was returned and Cashfree said SUCCESS");
-                    paid.set(PAYOUT.RELOCK_PAID_JOURNAL_ID, journal);
-                }
-                paid.set(PAYOUT.PAID_AT, DSL.coalesce(PAYOUT.PAID_AT, DSL.currentOffsetDateTime()))
-                        // Held only because Cashfree said SUCCESS: finance's PAID agrees with Cashfree, never finance's word alone,
-                        // even on a legacy row whose success time is missing (review L-2: it would read as a sweep candidate and
-                        // the relock payment would be returned).
-                        .set(PAYOUT.PAID_ON_FINANCE_WORD, false)
-                        .set(PAYOUT.CASHFREE_SUCCESS_AT, DSL.coalesce(PAYOUT.CASHFREE_SUCCESS_AT, DSL.currentOffsetDateTime()))
-                        .where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-                setStatus(tx, payoutId, "PAID", p.getResolutionRequestedBy(), "confirmed paid by " + by);
-                return Optional.of("PAID");
-            }
-            long back = movements.relockRoundMovement(tx, Movement.PAYOUT_FAILED, payoutId, member(p), p.getAmountPaise(),
-                    "payout " + payoutId + " held for finance, confirmed failed by " + by);
-            tx.update(PAYOUT).set(PAYOUT.RELOCK_FAILED_JOURNAL_ID, back).where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            String end = p.getReversedJournalId() != null ? "REVERSED" : "FAILED";
-            setStatus(tx, payoutId, end, p.getResolutionConfirmedBy(), "confirmed failed by " + by);
-            return Optional.of(end);
-        });
-        if (done.isPresent()) payout(payoutId).ifPresent(p -> refreshSettlement(p.settlementId()));
-        return done;
+        return finance.settleHeld(payoutId);
     }
 
-    /**
-     * The ledger holds this payout for finance after its workflow ended ({@link #holdForFinance}, {@link #holdPaidForFinance}):
-     * no workflow acts on its resolution, {@link #settleHeld} does (review M-3).
-     */
     public boolean heldByLedger(String payoutId) {
-        return ledger.once(tx -> tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).fetchOptional()
-                .map(p -> heldBy(p) != null).orElse(false));
+        return finance.heldByLedger(payoutId);
     }
 
-    /** Why the ledger holds a payout for finance after its workflow ended. */
-    enum Hold {
-        /** Cashfree's SUCCESS after the money was returned: locked again ({@link #holdForFinance}). */
-        RELOCK,
-        /** Cashfree's FAILED/REJECTED after its own SUCCESS for a PAID payout: the money stays paid out ({@link #holdPaidForFinance}). */
-        REFUSAL
-    }
-
-    /**
-     * The ledger's hold of a payout, if any (whatever its status now). A refusal hold is only ever set on a PAID payout and a
-     * relock hold only on a FAILED/REJECTED/REVERSED one whose Cashfree record says FAILED/REJECTED, which a refusal hold never
-     * leaves behind: holdForFinance never locks again a payout that had a refusal hold (nor one locked again once), so
-     * the refusal marker, when set, names the current hold.
-     */
-    static Hold heldBy(PayoutRecord p) {
-        if (p.getRefusalAfterSuccessAt() != null) return Hold.REFUSAL;
-        if (p.getRelockJournalId() != null) return Hold.RELOCK;
-        return null;
-    }
-
-    /**
-     * A payout row whose money is paid out, as SQL over the columns of {@code payout} (unqualified): PAID, or a PAID payout on
-     * finance's list for Cashfree's refusal after its SUCCESS (a refusal hold: the money stays paid out until finance decides,
-     * review L-4) whose journals say it is paid out ({@link #paidOutNow}: a payment not sent back; review s6 F-M1). The one
-     * definition the settlement's {@code paid_paise} ({@link #refreshSettlement}) and the invariant "paid allocations equal
-     * each member's paid payouts" (LedgerInvariants) both use: they used to differ on a refusal hold no journal shows paid.
-     */
-    public static final String PAID_OUT_SQL = "(status = 'PAID' or (status = 'NEEDS_ATTENTION' and refusal_after_success_at is not null"
-            + " and ((paid_journal_id is not null and reversed_journal_id is null)"
-            + " or (relock_paid_journal_id is not null and relock_reversed_journal_id is null))))";
-
-    /** The member has the payout's money now: a payment (first, or the relock's) not sent back; {@link #PAID_OUT_SQL}'s journal part. */
-    static boolean paidOutNow(PayoutRecord p) {
-        return (p.getPaidJournalId() != null && p.getReversedJournalId() == null)
-                || (p.getRelockPaidJournalId() != null && p.getRelockReversedJournalId() == null);
-    }
-
-    /**
-     * Why {@link #settleHeld} could not act on resolution {@code outcome} of payout {@code p} held by the ledger, or null.
-     * Checked by {@link #resolve} under the same row lock before it saves a resolution, so no resolution the books cannot
-     * take is ever saved as final (review M2: one was, and then blocked every other).
-     */
-    static String unsettleable(PayoutRecord p, String outcome) {
-        Hold hold = heldBy(p);
-        if (hold == null) return null;
-        if (hold == Hold.REFUSAL) {
-            // PAID moves nothing (review L-1): only a return needs money paid out now.
-            return "PAID".equals(outcome) || paidOutNow(p) ? null : "none of its money is paid out now: there is nothing to return";
-        }
-        if ("PAID".equals(outcome)) {
-            if ("REVERSED".equals(p.getCashfreeStatus())) {
-                // Review s6 R2-L4: the bank sent the transfer back; paying the relocked money would pay out money that came back.
-                return "Cashfree said REVERSED: the bank sent the transfer back, so it cannot be confirmed paid (confirm it failed)";
-            }
-            if (p.getPaidJournalId() == null) return null;
-            if (p.getReversedJournalId() == null) return "its first payment was never returned: paying the relocked money would pay it twice";
-            if (p.getRelockPaidJournalId() != null) return "its relocked money was paid already (relock_paid_journal_id)";
-            return null;
-        }
-        return p.getRelockFailedJournalId() != null ? "its relocked money was returned already (relock_failed_journal_id)" : null;
-    }
-
-    /** What a Cashfree answer arriving after the payout's workflow ended did. */
-    public enum LateAction {
-        /** Posted by the payout's own journals. */
-        POSTED,
-        /** Could not or must not be posted: a LATE_UNPOSTED event tells finance. */
-        UNPOSTED,
-        /** Nothing to post (recorded only). */
-        RECORDED
-    }
-
-    public record LateAnswer(LateAction action, String detail) {}
-
-    /**
-     * Cashfree's webhook for a payout whose workflow has ended. Cashfree's answer is recorded first (its record only
-     * moves forward), then acted on by the payout's own journals, exactly once (every step is idempotent, so a
-     * redelivery moves nothing):
-     * <ul>
-     * <li>SUCCESS for a payout whose money was returned (FAILED/REJECTED): posted as paid ({@link #latePaid}), unless
-     * Cashfree's record already says FAILED/REJECTED/REVERSED (then LATE_UNPOSTED, nothing moves);</li>
-     * <li>REVERSED for a PAID payout: the money comes back ({@link #reversePaid});</li>
-     * <li>FAILED/REJECTED for a payout PAID on finance's word alone ("confirm paid"; Cashfree had not said SUCCESS): the
-     * money never left, it comes back the same way; after Cashfree's own SUCCESS it is a contradiction: nothing moves,
-     * LATE_UNPOSTED;</li>
-     * <li>if the member no longer has the money: LATE_UNPOSTED; anything else is recorded only.</li>
-     * </ul>
-     */
-    public LateAnswer lateAnswer(String payoutId, String status, String code, String detail) {
-        return lateAnswer(payoutId, recordCashfreeAnswer(payoutId, status, code), status, code, detail);
-    }
-
-    /**
-     * As {@link #lateAnswer(String, String, String, String)}, the answer already recorded ({@code before}: the record before
-     * it). The branch is chosen from the payout read under its row lock, in the transaction that posts it; the settlement's
-     * totals are refreshed after a post. A transient database failure is thrown (Cashfree delivers again; the sweep retries).
-     */
-    public LateAnswer lateAnswer(String payoutId, String before, String status, String code, String detail) {
-        Answered<LateAnswer> done;
-        try {
-            done = ledger.inTransaction(tx -> {
-                PayoutRecord p = require(tx, payoutId);
-                return new Answered<>(lateAnswer(tx, p, before, status, code, detail), p.getSettlementId());
-            });
-        } catch (LedgerException e) {
-            if (e.retryable()) throw e;
-            // Once per payout and reason: the sweep meets the same refusal on every pass (and Cashfree may deliver again).
-            recordEventOnce(payoutId, "LATE_UNPOSTED", "cashfree", detail + ": " + e.getMessage());
-            return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: " + e.code());
-        }
-        // Posted, or held for finance (the payout is open again): the settlement's totals follow. Every time, so a retry
-        // repairs a refresh an earlier delivery lost (review s7 L2); refreshSettlement writes only what differs.
-        refreshSettlement(done.settlementId());
-        return done.value();
-    }
-
-    private LateAnswer lateAnswer(DSLContext tx, PayoutRecord p, String before, String status, String code, String detail) {
-        String payoutId = p.getPayoutId();
-        String now = p.getStatus();
-        if ("SUCCESS".equals(status) && ("FAILED".equals(now) || "REJECTED".equals(now))) {
-            return latePaid(tx, p, detail) ? new LateAnswer(LateAction.POSTED, "late SUCCESS posted")
-                    : new LateAnswer(LateAction.UNPOSTED, "recorded for finance: Cashfree's record says " + p.getCashfreeStatus());
-        }
-        if ("SUCCESS".equals(status) && "REVERSED".equals(now) && refusedByCashfree(p.getCashfreeStatus())) {
-            // Returned because Cashfree said FAILED/REJECTED after finance's "confirm paid"; now it says SUCCESS (review P5).
-            latePaid(tx, p, detail);
-            return new LateAnswer(LateAction.UNPOSTED, "held for finance: contradicts Cashfree's " + p.getCashfreeStatus());
-        }
-        if ("REVERSED".equals(status) && "PAID".equals(now)) {
-            reversePaid(tx, p, "late REVERSED " + code);
-            return new LateAnswer(LateAction.POSTED, "late REVERSED posted");
-        }
-        if ("REVERSED".equals(status) && "NEEDS_ATTENTION".equals(now) && heldBy(p) == Hold.REFUSAL && paidOutNow(p)) {
-            // On finance's list for Cashfree's refusal after its SUCCESS (review L-3): the REVERSED settles the contradiction
-            // (the bank sent the money back), so it comes back now, once; any resolution pending is moot (settleHeld answers
-            // REVERSED). Before, it was only recorded, and finance's PAID left a PAID payout the sweep would undo.
-            reversePaid(tx, p, "late REVERSED " + code + " while on finance's list (Cashfree's refusal after its SUCCESS)");
-            return new LateAnswer(LateAction.POSTED, "late REVERSED posted: settles the payout held for finance");
-        }
-        if ("REVERSED".equals(status) && "NEEDS_ATTENTION".equals(now) && heldBy(p) == Hold.RELOCK) {
-            return reversedWhileRelocked(tx, p, code, detail);
-        }
-        if (("FAILED".equals(status) || "REJECTED".equals(status)) && "PAID".equals(now)) {
-            // Decided from facts on the payout, read under its lock: the workflow paid it on finance's word alone (written by
-            // its markPaid, never by the resolve endpoint), and Cashfree has never said SUCCESS (cashfree_success_at, sticky:
-            // its record keeps a FAILED that a SUCCESS followed): a redelivered or second refusal must see the SUCCESS too,
-            // or it would pay twice.
-            if (paidOnFinanceWordAlone(p) && cashfreeSaidNotPaid(p.getCashfreeStatus())) {
-                reversePaid(tx, p, "confirmed paid by finance, but Cashfree says " + status + " " + code
-                        + " after the payout's workflow ended; the money is back in available");
-                return new LateAnswer(LateAction.POSTED, "late " + status + " after a confirm-paid posted");
-            }
-            if ("SUCCESS".equals(p.getCashfreeStatus()) && p.getRefusalAfterSuccessAt() == null && paidOutNow(p)) {
-                // Only when its money is paid out now by a journal of its own (review L-1): a PAID row without one (legacy or
-                // damaged) would be held for ever, no resolution settleable; it is recorded for finance below instead.
-                // Cashfree's refusal after its own SUCCESS (its record keeps the SUCCESS): finance decides (review L1).
-                holdPaidForFinance(tx, p, "Cashfree said " + status + " " + code + " after its SUCCESS at " + p.getCashfreeSuccessAt()
-                        + " (" + detail + ")");
-                return new LateAnswer(LateAction.UNPOSTED, "held for finance: contradicts Cashfree's SUCCESS");
-            }
-            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": contradicts Cashfree's " + before
-                    + (paidOnFinanceWordAlone(p) ? "" : p.getCashfreeSuccessAt() != null ? " (Cashfree said SUCCESS at "
-                    + p.getCashfreeSuccessAt() + ")" : " (paid on Cashfree's word, not finance's)") + "; nothing moved");
-            return new LateAnswer(LateAction.UNPOSTED, "recorded for finance: contradicts Cashfree's " + before);
-        }
-        return new LateAnswer(LateAction.RECORDED, "recorded; payout workflow has ended (payout " + now + ")");
-    }
-
-    /** How a relock hold's reason starts once Cashfree said REVERSED for it ({@link #reversedWhileRelocked}). */
-    static final String REVERSED_WHILE_HELD = "Cashfree said REVERSED while the payout was held for finance";
-
-    /**
-     * Cashfree's REVERSED for a payout held by a relock ({@link #holdForFinance}; review s6 R2-L4: it was only recorded). The
-     * money is locked already, so nothing has to move to keep it from being paid twice; what changes is what finance can
-     * decide: the bank sent the transfer back, so the money is not with the member and "confirm paid" would pay out money
-     * that came back ({@link #unsettleable} refuses PAID from now on; FAILED, by two, returns it). The payout stays on
-     * finance's list with the reversal as its reason (and an event), and a PAID resolution saved but not yet acted on is
-     * cleared (kept in the events): it was given before the reversal was known. Once: a redelivery changes nothing.
-     */
-    private LateAnswer reversedWhileRelocked(DSLContext tx, PayoutRecord p, String code, String detail) {
-        String payoutId = p.getPayoutId();
-        if (p.getReason() == null || !p.getReason().startsWith(REVERSED_WHILE_HELD)) {
-            String reason = REVERSED_WHILE_HELD + " (" + code + "): the bank sent the transfer back, so it cannot be confirmed"
-                    + " paid; confirm it failed (two people) to return the money, which stays locked until then. Held because: "
-                    + p.getReason();
-            var update = tx.update(PAYOUT).set(PAYOUT.REASON, reason).set(PAYOUT.UPDATED_AT, DSL.currentOffsetDateTime());
-            if ("PAID".equals(p.getResolutionOutcome())) {
-                update = update.setNull(PAYOUT.RESOLUTION_OUTCOME).setNull(PAYOUT.RESOLUTION_REQUESTED_BY)
-                        .setNull(PAYOUT.RESOLUTION_CONFIRMED_BY);
-            }
-            update.where(PAYOUT.PAYOUT_ID.eq(payoutId)).execute();
-            event(tx, payoutId, "LATE_UNPOSTED", "cashfree", detail + ": REVERSED " + code + " for a payout held for finance;"
-                    + " its money stays locked until finance confirms it failed"
-                    + ("PAID".equals(p.getResolutionOutcome()) ? " (the PAID resolution by " + p.getResolutionRequestedBy()
-                    + ", given before the reversal was known, is cleared)" : ""));
-        }
-        return new LateAnswer(LateAction.UNPOSTED, "held for finance: Cashfree said REVERSED; confirm it failed to return the money");
-    }
-
-    /**
-     * PAID payouts whose recorded Cashfree answer says the money came back and nothing posted it: REVERSED, or FAILED /
-     * REJECTED for one paid on finance's word alone, Cashfree never having said SUCCESS (a signal the workflow accepted but
-     * never acted on). Oldest change
-     * first. {@link PayoutLateSweep} posts them through {@link #lateAnswer} once their workflow has ended.
-     */
-    public List<Payout> unpostedReturns(int limit) {
-        return unpostedReturns(null, limit).stream().map(LateCandidate::payout).toList();
-    }
-
-    /**
-     * A candidate of {@link #unpostedReturns(LateCandidate, int)}, with the key its page is sorted by ({@code updatedAt},
-     * payout id) and what returning it rests on: paid on finance's word, and when Cashfree first said SUCCESS (null: never).
-     */
-    public record LateCandidate(Payout payout, OffsetDateTime updatedAt, boolean paidOnFinanceWord, OffsetDateTime cashfreeSuccessAt) {}
-
-    /**
-     * A page of {@link #unpostedReturns(int)} after {@code after} (keyset: last change, then payout id; null: the first page),
-     * so a sweep reaches every candidate however many of them it must leave to their running workflow.
-     */
-    public List<LateCandidate> unpostedReturns(LateCandidate after, int limit) {
-        return after == null ? unpostedReturns(null, null, limit) : unpostedReturns(after.updatedAt(), after.payout().payoutId(), limit);
-    }
-
-    /** As {@link #unpostedReturns(LateCandidate, int)}, after the key ({@code afterUpdatedAt}, {@code afterPayoutId}); nulls: the first page. */
-    public List<LateCandidate> unpostedReturns(OffsetDateTime afterUpdatedAt, String afterPayoutId, int limit) {
-        return ledger.once(tx -> tx.selectFrom(PAYOUT)
-                .where(unpostedReturn(),
-                        afterUpdatedAt == null ? DSL.noCondition()
-                                : DSL.row(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).gt(afterUpdatedAt, afterPayoutId))
-                .orderBy(PAYOUT.UPDATED_AT, PAYOUT.PAYOUT_ID).limit(limit)
-                .fetch(r -> new LateCandidate(payoutOf(r), r.getUpdatedAt(), Boolean.TRUE.equals(r.getPaidOnFinanceWord()),
-                        r.getCashfreeSuccessAt())));
-    }
-
-    /** How many candidates {@link #unpostedReturns(int)} has in all (review M-5: the whole list is reviewed before {@code post}). */
-    public long unpostedReturnsCount() {
-        return ledger.once(tx -> (long) tx.fetchCount(PAYOUT, unpostedReturn()));
-    }
-
-    private static org.jooq.Condition unpostedReturn() {
-        return PAYOUT.STATUS.eq("PAID").and(PAYOUT.CASHFREE_STATUS.eq("REVERSED")
-                .or(PAYOUT.PAID_ON_FINANCE_WORD.isTrue().and(PAYOUT.CASHFREE_SUCCESS_AT.isNull())
-                        .and(PAYOUT.CASHFREE_STATUS.in("FAILED", "REJECTED"))));
-    }
-
-    public void recordEvent(String payoutId, String status, String actor, String detail) {
-        ledger.once(tx -> {
-            event(tx, payoutId, status, actor, detail);
-            return null;
-        });
-    }
-
-    /**
-     * Appends the event unless the payout already has one with this status and detail (under the payout's row lock, so
-     * concurrent sweeps in several workers append it once). Returns whether it was appended.
-     */
-    private boolean recordEventOnce(String payoutId, String status, String actor, String detail) {
-        String text = detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail;
-        return ledger.inTransaction(tx -> {
-            tx.selectFrom(PAYOUT).where(PAYOUT.PAYOUT_ID.eq(payoutId)).forUpdate().fetchOptional();
-            if (tx.fetchExists(PAYOUT_EVENT, PAYOUT_EVENT.PAYOUT_ID.eq(payoutId), PAYOUT_EVENT.STATUS.eq(status),
-                    text == null ? PAYOUT_EVENT.DETAIL.isNull() : PAYOUT_EVENT.DETAIL.eq(text))) {
-                return false;
-            }
-            event(tx, payoutId, status, actor, text);
-            return true;
-        });
-    }
-
-    private static void event(DSLContext tx, String payoutId, String status, String actor, String detail) {
-        tx.insertInto(PAYOUT_EVENT).set(PAYOUT_EVENT.PAYOUT_ID, payoutId).set(PAYOUT_EVENT.STATUS, status).set(PAYOUT_EVENT.ACTOR, actor)
-                .set(PAYOUT_EVENT.DETAIL, detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail)
-                .execute();
-    }
-
-    public record PayoutEvent(String status, String actor, String detail, OffsetDateTime at) {}
-
-    public List<PayoutEvent> events(String payoutId) {
-        var e = PAYOUT_EVENT;
-        return ledger.once(tx -> tx.select(e.STATUS, e.ACTOR, e.DETAIL, e.CREATED_AT).from(e).where(e.PAYOUT_ID.eq(payoutId))
-                .orderBy(e.PAYOUT_EVENT_ID).fetch(r -> new PayoutEvent(r.value1(), r.value2(), r.value3(), r.value4())));
-    }
-
-    // ---- finance review --------------------------------------------------------------------------
-
-    public record RecipientGroup(String communityId, String role, String userId, long totalPaise, List<Payout> payouts) {}
-
-    /** Payouts awaiting approval (optionally of one community), grouped by recipient. */
     public List<RecipientGroup> pendingByRecipient(String communityId, int limit) {
-        var rows = ledger.once(tx -> tx.selectFrom(PAYOUT)
-                .where(PAYOUT.STATUS.eq("PENDING_APPROVAL"), communityId == null ? DSL.noCondition() : PAYOUT.COMMUNITY_ID.eq(communityId))
-                .orderBy(PAYOUT.COMMUNITY_ID, PAYOUT.ROLE, PAYOUT.USER_ID, PAYOUT.CREATED_AT).limit(limit)
-                .fetch(PayoutRepository::payoutOf));
-        Map<String, List<Payout>> groups = new LinkedHashMap<>();
-        for (Payout p : rows) groups.computeIfAbsent(p.communityId() + "\u0000" + p.role() + "\u0000" + p.userId(), k -> new ArrayList<>()).add(p);
-        List<RecipientGroup> out = new ArrayList<>();
-        for (List<Payout> g : groups.values()) {
-            Payout first = g.get(0);
-            out.add(new RecipientGroup(first.communityId(), first.role(), first.userId(),
-                    g.stream().mapToLong(Payout::amountPaise).sum(), List.copyOf(g)));
-        }
-        return out;
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return finance.pendingByRecipient(communityId, limit);
     }
 }

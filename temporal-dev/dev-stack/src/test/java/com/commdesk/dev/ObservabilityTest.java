@@ -332,9 +332,19 @@ class ObservabilityTest {
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(404);
         awaitApi(m -> m.names().contains("temporal_request_failure_total"));
 
+        // Micrometer holds a gauge's object weakly: a gauge over an object nothing else keeps reads NaN after a
+        // collection, and an alert over it can never fire again. The worker runs in this JVM: collect, then scrape.
+        System.gc();
+        System.gc();
         java.nio.file.Path dir = java.nio.file.Path.of("target", "metrics-scrape");
         java.nio.file.Files.createDirectories(dir);
         PrometheusText worker = worker();
+        for (String gauge : List.of("commdesk_payouts_needs_attention", "commdesk_payments_parked", "commdesk_payments_stuck",
+                "commdesk_settlement_holds_overdue", "commdesk_payouts_late_unposted", "commdesk_ledger_invariant_violations")) {
+            assertThat(worker.samples()).as("the worker's gauge %s after a garbage collection", gauge)
+                    .filteredOn(sample -> sample.name().equals(gauge)).isNotEmpty()
+                    .allSatisfy(sample -> assertThat(sample.value()).as(gauge).isNotNaN());
+        }
         PrometheusText api = api();
         java.nio.file.Files.writeString(dir.resolve("worker.prom"), worker.raw());
         java.nio.file.Files.writeString(dir.resolve("api.prom"), api.raw());
