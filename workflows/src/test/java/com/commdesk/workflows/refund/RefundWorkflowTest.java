@@ -471,4 +471,32 @@ class RefundWorkflowTest {
         assertThat(s.decidedBy()).as("dropped, not taken as a decision").isNull();
         assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
     }
+
+    // ---- review s7 round 2 M2: a resolution belongs to one hold (round); a PAID one names its deciders in the books -------
+
+    @Test
+    void aResolutionOfAnEarlierHoldIsIgnoredWhenTheRefundIsHeldForAMismatchAgain() throws Exception {
+        // Held (round 1); finance's resolution was dropped while an operator's RETRY had the workflow ask Cashfree again;
+        // Cashfree's record still has another amount: held again. The sweep re-sends the round-1 resolution for 2 days.
+        RefundWorkflow wf = heldAsMismatch("r-mm-round");
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().mismatched()).isTrue();
+
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "round 1's votes, re-sent"));
+        env.sleep(Duration.ofMinutes(30));
+        RefundStatus s = wf.status();
+        assertThat(s.stage()).as("a resolution voted for the earlier hold does not end this one: " + s).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("settle:") || c.startsWith("cancel"));
+    }
+
+    @Test
+    void aPaidResolutionRecordsBothDecidersWithTheRefundsOutcome() throws Exception {
+        // Review s7 round 2 LOW: RELEASED recorded decided_by = both approvers, PAID recorded nobody.
+        RefundWorkflow wf = heldAsMismatch("r-mm-paid-by");
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "CF dashboard: ours paid"));
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsOnlyOnce("settle:fin-anita+fin-ravi").doesNotContain("settle");
+    }
 }
