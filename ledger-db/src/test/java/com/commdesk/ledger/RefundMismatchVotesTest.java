@@ -197,8 +197,11 @@ class RefundMismatchVotesTest {
     @Test
     void votesRecordedBeforeRoundsAreVotesOfRoundOneOnly() {
         String id = refund("mv-9");
+        // As 113 recorded them: no round.
         db.dsl().execute("insert into refund_mismatch_vote (refund_id, vote_no, outcome, voted_by, reason, cashfree_reference) "
-                + "values ('mv-9', 1, 'PAID', 'fin-anita', 'before rounds', 'CF-90'), ('mv-9', 2, 'PAID', 'fin-ravi', 'before rounds', 'CF-90')");
+                + "values ('mv-9', 1, 'PAID', 'fin-anita', 'before rounds', 'CF-90')");
+        db.dsl().execute("insert into refund_mismatch_vote (refund_id, vote_no, outcome, voted_by, reason, cashfree_reference) "
+                + "values ('mv-9', 2, 'PAID', 'fin-ravi', 'before rounds', 'CF-90')");
         var r = votes.find(id);
         assertThat(r.round()).isEqualTo(1);
         assertThat(r.ready()).isTrue();
