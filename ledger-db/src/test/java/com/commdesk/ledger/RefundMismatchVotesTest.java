@@ -211,4 +211,19 @@ class RefundMismatchVotesTest {
         assertThat(votes.readyNotBooked(java.time.OffsetDateTime.now().minusDays(1), 100)).extracting(RefundMismatchVotes.Resolution::refundId)
                 .doesNotContain(id);
     }
+
+    @Test
+    void aSessionsTemporaryTablesCannotShadowWhatTheWithdrawalGuardReads() {
+        // As for the vote guard (review s7 M1): a temporary refund_mismatch_vote naming someone else as the voter must not let
+        // them withdraw another approver's vote (changeset 114 pins the guard's search_path).
+        String id = refund("mv-10");
+        votes.vote(id, 1, Outcome.PAID, "fin-anita", "dashboard", "CF-100");
+        assertThatThrownBy(() -> db.dsl().transaction(cfg -> {
+            var tx = cfg.dsl();
+            tx.execute("create temp table refund_mismatch_vote (refund_id text, vote_no smallint, voted_by text, hold_round integer) on commit drop");
+            tx.execute("insert into refund_mismatch_vote values ('mv-10', 1, 'fin-ravi', 1)");
+            tx.execute("insert into refund_mismatch_vote_withdrawal (refund_id, vote_no, withdrawn_by, reason) values ('mv-10', 1, 'fin-ravi', 'r')");
+        })).hasMessageContaining("only the voter");
+        assertThat(votes.find(id).votes()).hasSize(1);
+    }
 }
