@@ -257,6 +257,14 @@ public final class RefundLedger {
      * disagree: an operator must look), NOT_FOUND if it was never reserved.
      */
     public Refund settle(String refundId, String cashfreeRefundId) {
+        return settle(refundId, cashfreeRefundId, null);
+    }
+
+    /**
+     * As {@link #settle(String, String)}, with who decided it recorded as the outcome's decided_by (finance's two-person
+     * resolution PAID of a mismatch names both approvers, as {@link #cancel} records a RELEASED one's; null: Cashfree's answer).
+     */
+    public Refund settle(String refundId, String cashfreeRefundId, String decidedBy) {
         return ledger.inTransaction(tx -> {
             RefundRecord r = requireRefund(tx, refundId);
             if (r.getKind().equals("CHARGEBACK")) return toRefund(tx, r);
@@ -275,7 +283,8 @@ public final class RefundLedger {
                             JournalLine.system(AccountCodes.CASHFREE_CLEARING, "ASSET", "CASHFREE_CLEARING", -r.getAmountPaise())),
                     "refund_paid|" + refundId + "|" + r.getAmountPaise())).journalId();
             tx.insertInto(REFUND_OUTCOME).set(REFUND_OUTCOME.REFUND_ID, refundId).set(REFUND_OUTCOME.OUTCOME, "SUCCEEDED")
-                    .set(REFUND_OUTCOME.JOURNAL_ID, journalId).set(REFUND_OUTCOME.CASHFREE_REFUND_ID, cashfreeRefundId).execute();
+                    .set(REFUND_OUTCOME.JOURNAL_ID, journalId).set(REFUND_OUTCOME.CASHFREE_REFUND_ID, cashfreeRefundId)
+                    .set(REFUND_OUTCOME.DECIDED_BY, decidedBy).execute();
             return toRefund(tx, r);
         });
     }

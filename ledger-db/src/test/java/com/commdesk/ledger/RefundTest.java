@@ -131,4 +131,16 @@ class RefundTest extends LedgerFixture {
         assertThat(refunds.reserve(refund("rf-appr", p, 600_000L)).refundId()).isEqualTo("rf-appr");
         refunds.settle("rf-appr", null);
     }
+
+    @Test
+    void aRefundSettledOnFinancesResolutionRecordsItsDecidersAndCashfreesAnswerNobody() {
+        // Review s7 round 2 LOW: finance's PAID resolution of a mismatch booked the outcome with decided_by null.
+        PostedPayment p = pay("r-dec");
+        refunds.reserve(refund("rf-dec-1", p, 100_000L));
+        refunds.reserve(refund("rf-dec-2", p, 100_000L));
+        refunds.settle("rf-dec-1", "cf-1", "fin-anita+fin-ravi");
+        refunds.settle("rf-dec-2", "cf-2");
+        assertThat(dsl.fetchValue("select decided_by from refund_outcome where refund_id = 'rf-dec-1'")).isEqualTo("fin-anita+fin-ravi");
+        assertThat(dsl.fetchValue("select decided_by from refund_outcome where refund_id = 'rf-dec-2'")).isNull();
+    }
 }

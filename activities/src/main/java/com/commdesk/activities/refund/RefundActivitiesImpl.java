@@ -160,6 +160,15 @@ public final class RefundActivitiesImpl implements RefundActivities {
     }
 
     @Override
+    public RefundOutcome settleResolved(RefundRequest request, String cashfreeRefundId, String decidedBy) {
+        try {
+            return outcome(ledger.settle(request.refundId(), cashfreeRefundId, decidedBy));
+        } catch (LedgerException e) {
+            throw ledgerFailure(e, RefundFailures.LEDGER_REFUSED);
+        }
+    }
+
+    @Override
     public RefundOutcome cancel(RefundRequest request, String outcome, String detail, String decidedBy) {
         try {
             return outcome(ledger.cancel(request.refundId(), RefundLedger.Status.valueOf(outcome), detail, decidedBy));

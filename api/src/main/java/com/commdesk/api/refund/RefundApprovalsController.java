@@ -6,6 +6,8 @@ import com.commdesk.ledger.RefundApprovals;
 import com.commdesk.ledger.RefundMismatchVotes;
 import com.commdesk.workflows.refund.RefundWorkflow;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowQueryException;
+import com.commdesk.workflows.refund.RefundMismatchHold;
 import com.commdesk.workflows.refund.RefundStatus;
 import java.net.URI;
 import java.time.OffsetDateTime;
@@ -77,8 +79,20 @@ public class RefundApprovalsController {
 
     public record ResolveMismatch(String outcome, String reason, String cashfreeReference) {}
 
-    /** The resolution as it stands: the votes so far (first first), {@code ready} once two people agreed; {@code next} what is missing. */
-    public record MismatchResolution(String refundId, String outcome, boolean ready, List<RefundMismatchVotes.Vote> votes, String next) {}
+    /**
+     * The resolution of the refund's current round as it stands: the votes that count (first first; withdrawn ones are kept
+     * in the ledger, not listed), {@code ready} once two people agreed; {@code round} the mismatch hold they were cast in;
+     * {@code next} what is missing.
+     */
+    public record MismatchResolution(String refundId, int round, String outcome, boolean ready, List<RefundMismatchVotes.Vote> votes,
+                                     String next) {
+        static MismatchResolution of(RefundMismatchVotes.Resolution r) {
+            String next = r.ready() ? null : r.votes().isEmpty()
+                    ? "two finance approvers (not the refund's requester) must agree PAID or RELEASED"
+                    : "another finance approver (not " + r.votes().get(0).votedBy() + ", not the refund's requester) must confirm " + r.outcome();
+            return new MismatchResolution(r.refundId(), r.round(), r.outcome() == null ? null : r.outcome().name(), r.ready(), r.votes(), next);
+        }
+    }
 
     /**
      * Finance's resolution of a refund held because Cashfree's record of our refund id has another amount or order
@@ -86,9 +100,11 @@ public class RefundApprovalsController {
      * paid) or RELEASED (Cashfree did not refund ours: the reservation goes back). Two finance approvers, neither the
      * refund's requester (403), each with a reason and Cashfree's reference: the first vote is recorded (202); the second,
      * by someone else with the same outcome, makes it ready (200) and the refund's workflow is signalled (retried until
-     * Temporal takes it, {@link RefundResolutionSignals}). A vote of the other outcome is 409 (the first stands); the same
-     * vote again is answered as it stands. 409 too when the refund is not held for a mismatch. Cashfree's other amount is
-     * not ours to book: finance settles that with Cashfree.
+     * Temporal takes it, {@link RefundResolutionSignals}). Votes are cast in the workflow's current hold (its round, read
+     * from the workflow with the hold itself): a refund held again is a new round, and earlier votes do not count in it. A
+     * vote of the other outcome is 409 (the first stands until its voter withdraws it); the same vote again is answered as
+     * it stands. 409 too when the refund is not held for a mismatch; 503 when its workflow cannot say (a worker older than
+     * rounds: deploy workers first). Cashfree's other amount is not ours to book: finance settles that with Cashfree.
      */
     @PostMapping(path = "/{refundId}/resolve-mismatch", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<MismatchResolution> resolveMismatch(@PathVariable String refundId, @RequestBody(required = false) ResolveMismatch body) {
@@ -104,43 +120,78 @@ public class RefundApprovalsController {
         }
         Caller caller = Caller.current();
         RefundMismatchVotes.Outcome outcome = RefundMismatchVotes.Outcome.valueOf(body.outcome());
-        RefundMismatchVotes.Resolution standing = mismatchVotes.find(refundId);
-        boolean repeat = standing.votes().stream().anyMatch(v -> caller.isSamePerson(v.votedBy()) && v.outcome() == outcome);
-        if (!repeat) requireHeldForMismatch(refundId); // a repeated vote is answered as it stands, even once the refund is booked
+        RefundMismatchHold hold = mismatchHold(refundId);
         RefundMismatchVotes.Resolution r;
-        try {
-            r = mismatchVotes.vote(refundId, outcome, caller.subject(), body.reason(), body.cashfreeReference());
-        } catch (RefundMismatchVotes.FourEyes e) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
-        } catch (com.commdesk.ledger.LedgerException e) {
-            if (e.code() == com.commdesk.ledger.LedgerException.Code.NOT_FOUND) {
-                throw new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId");
+        if (!hold.held()) {
+            // A repeated vote is answered as it stands, even once the refund is booked (a lost response retried).
+            RefundMismatchVotes.Resolution standing = mismatchVotes.find(refundId);
+            boolean repeat = standing.votes().stream().anyMatch(v -> caller.isSamePerson(v.votedBy()) && v.outcome() == outcome);
+            if (!repeat) {
+                throw new ApiProblem(HttpStatus.CONFLICT, "Not a mismatch", "refund " + refundId
+                        + " is not held for a Cashfree record of another amount or order", null);
             }
-            if (e.retryable()) throw e;
-            throw new ApiProblem(HttpStatus.CONFLICT, "Conflicting resolution", e.getMessage(), null);
+            r = standing;
+        } else {
+            try {
+                r = mismatchVotes.vote(refundId, hold.round(), outcome, caller.subject(), body.reason(), body.cashfreeReference());
+            } catch (RefundMismatchVotes.FourEyes e) {
+                throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", e.getMessage(), null);
+            } catch (com.commdesk.ledger.LedgerException e) {
+                throw problem(refundId, e, "Conflicting resolution");
+            }
         }
         if (!r.ready()) {
-            return ResponseEntity.accepted().location(URI.create("/api/v1/refunds/" + refundId)).body(new MismatchResolution(refundId,
-                    r.outcome().name(), false, r.votes(), "another finance approver (not " + r.votes().get(0).votedBy()
-                    + ", not the refund's requester) must confirm " + r.outcome()));
+            return ResponseEntity.accepted().location(URI.create("/api/v1/refunds/" + refundId)).body(MismatchResolution.of(r));
         }
         resolutionSignals.signalSoon(r); // idempotent: the workflow acts once; a failed signal is retried by the sweep
-        return ResponseEntity.ok().location(URI.create("/api/v1/refunds/" + refundId))
-                .body(new MismatchResolution(refundId, r.outcome().name(), true, r.votes(), null));
+        return ResponseEntity.ok().location(URI.create("/api/v1/refunds/" + refundId)).body(MismatchResolution.of(r));
     }
 
-    /** 404 for an unknown refund, 409 unless its workflow holds it NEEDS_ATTENTION for a Cashfree record of another amount or order. */
-    private void requireHeldForMismatch(String refundId) {
-        RefundStatus s;
-        try {
-            s = workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId)).status();
-        } catch (WorkflowNotFoundException e) {
-            s = approvals.find(refundId).map(RefundsController::statusOf).orElseThrow(() ->
-                    new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId"));
+    public record WithdrawVote(String reason) {}
+
+    /**
+     * Withdraws the caller's own vote of the refund's current round (review s7 round 2 M2): a mistaken first vote no longer
+     * blocks the other outcome. Recorded as a row of its own (refund_mismatch_vote_withdrawal: the vote is kept, append-only)
+     * and in the audit log; the withdrawn vote no longer counts, and its voter may vote again. 409 when the caller has no
+     * vote there, once two agreeing votes made it ready (the workflow is told), or once the refund's outcome is booked;
+     * a vote already withdrawn is answered as it stands. Finance approvers only, as voting.
+     */
+    @PostMapping(path = "/{refundId}/resolve-mismatch/withdraw", produces = MediaType.APPLICATION_JSON_VALUE)
+    public MismatchResolution withdrawMismatchVote(@PathVariable String refundId, @RequestBody(required = false) WithdrawVote body) {
+        if (!RefundsController.KEY.matcher(refundId).matches()) throw ApiProblem.invalid("refundId", "not a valid refund id");
+        if (body == null || body.reason() == null || body.reason().isBlank() || body.reason().length() > 500) {
+            throw ApiProblem.invalid("reason", "reason is required (why the vote is withdrawn; at most 500 characters)");
         }
-        if (s.stage() != RefundStatus.Stage.NEEDS_ATTENTION || !s.mismatched()) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Not a mismatch", "refund " + refundId + " is " + s.stage()
-                    + ", not held for a Cashfree record of another amount or order", null);
+        try {
+            return MismatchResolution.of(mismatchVotes.withdraw(refundId, Caller.current().subject(), body.reason()));
+        } catch (com.commdesk.ledger.LedgerException e) {
+            throw problem(refundId, e, "Cannot withdraw");
+        }
+    }
+
+    private static RuntimeException problem(String refundId, com.commdesk.ledger.LedgerException e, String title) {
+        if (e.code() == com.commdesk.ledger.LedgerException.Code.NOT_FOUND) {
+            return new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId");
+        }
+        if (e.retryable()) return e;
+        return new ApiProblem(HttpStatus.CONFLICT, title, e.getMessage(), null);
+    }
+
+    /**
+     * Whether the refund's workflow holds it for a mismatch now, and the hold's round, in one query. 404 for an unknown
+     * refund; not held when its workflow is gone or never started; 503 when the workflow cannot be asked (a worker that
+     * predates the query answers none: workers must be deployed before this API).
+     */
+    private RefundMismatchHold mismatchHold(String refundId) {
+        try {
+            return workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId)).mismatchHold();
+        } catch (WorkflowNotFoundException e) {
+            approvals.find(refundId).orElseThrow(() ->
+                    new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId"));
+            return new RefundMismatchHold(false, 0);
+        } catch (WorkflowQueryException e) {
+            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "Workflow not answering", "refund " + refundId
+                    + ": its workflow could not say whether it is held for a mismatch (" + e.getMessage() + ")", null);
         }
     }
 

@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
  * outbox as {@link RefundSignals} ({@link RefundSignalOutbox}): the votes are recorded first, in the ledger; the signal is
  * tried at once, off the request thread, retried while Temporal is away, and the ledger's ready resolutions whose refund
  * is not booked and that this process has not delivered are signalled again every
- * {@link RefundSignalOutbox#RECOVER_EVERY} (a signal lost with a process that died). Signalling twice is harmless: the
- * workflow acts on the first and has ended (or ignores it) by the second.
+ * {@link RefundSignalOutbox#RECOVER_EVERY} (a signal lost with a process that died): only each refund's latest round's
+ * ({@link RefundMismatchVotes#readyNotBooked}). Signalling twice is harmless: the workflow acts on the first and has ended
+ * (or ignores it) by the second; it ignores a resolution of a round that is not its current hold.
  */
 @Component
 public class RefundResolutionSignals {
@@ -45,7 +46,10 @@ public class RefundResolutionSignals {
                 failed, sweeping);
     }
 
-    /** The workflow's decision for a ready resolution: both approvers, the reasons and Cashfree's references in the note. */
+    /**
+     * The workflow's decision for a ready resolution: both approvers, the reasons and Cashfree's references in the note, and
+     * the round (the mismatch hold) it was voted in: the workflow ignores it in any other (review s7 round 2 M2).
+     */
     static RefundDecision decision(RefundMismatchVotes.Resolution r) {
         RefundDecision.Action action = r.outcome() == RefundMismatchVotes.Outcome.PAID
                 ? RefundDecision.Action.RESOLVE_PAID : RefundDecision.Action.RESOLVE_RELEASED;
@@ -53,12 +57,15 @@ public class RefundResolutionSignals {
         for (RefundMismatchVotes.Vote v : r.votes()) {
             note.append("; ").append(v.votedBy()).append(": ").append(v.reason()).append(" (Cashfree ref ").append(v.cashfreeReference()).append(')');
         }
-        return new RefundDecision(action, r.decidedBy(), note.toString());
+        return new RefundDecision(action, r.decidedBy(), note.toString(), r.round());
     }
 
-    /** One resolution is one signal, keyed by the refund (a refund has at most one ready resolution). */
+    /**
+     * One resolution is one signal, keyed by the refund and round (a round has at most one ready resolution; a refund held
+     * again has another, which a delivered earlier one must not stand for).
+     */
     private static RefundSignalOutbox.Item<RefundDecision> item(RefundMismatchVotes.Resolution r) {
-        return new RefundSignalOutbox.Item<>(r.refundId(), r.refundId(), decision(r));
+        return new RefundSignalOutbox.Item<>(r.refundId() + "#" + r.round(), r.refundId(), decision(r));
     }
 
     /** Signals a ready resolution soon; never throws. The votes must already be recorded. */

@@ -85,6 +85,7 @@ public class SecurityConfiguration {
             Rule.of(POST, "/api/v1/finance/refunds/{refundId}/approve", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/refunds/{refundId}/reject", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/refunds/{refundId}/resolve-mismatch", FINANCE_APPROVER),
+            Rule.of(POST, "/api/v1/finance/refunds/{refundId}/resolve-mismatch/withdraw", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/recipients/flag", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/settlements", FINANCE_APPROVER, COMMUNITY_OWNER),
             Rule.of(GET, "/api/v1/finance/settlements/{settlementId}", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),

@@ -109,6 +109,7 @@ class CashfreeWebhookControllerTest {
         var down = new com.commdesk.workflows.refund.RefundWorkflow() { // Temporal unreachable: a call waits 8 s, then fails
             public com.commdesk.workflows.refund.RefundStatus process(com.commdesk.workflows.refund.RefundRequest r) { throw unreachable(); }
             public com.commdesk.workflows.refund.RefundStatus status() { throw unreachable(); }
+            public com.commdesk.workflows.refund.RefundMismatchHold mismatchHold() { throw unreachable(); }
             public void retryPosting(String operator) { throw unreachable(); }
             public void cashfreeStatus(com.commdesk.workflows.refund.RefundStatusEvent e) { throw unreachable(); }
             public void decide(com.commdesk.workflows.refund.RefundDecision d) { throw unreachable(); }

@@ -24,8 +24,12 @@ class RefundResolutionSignalsTest {
     private final List<String> signalled = new CopyOnWriteArrayList<>();
 
     static RefundMismatchVotes.Resolution ready(String refundId, Outcome outcome) {
+        return ready(refundId, 1, outcome);
+    }
+
+    static RefundMismatchVotes.Resolution ready(String refundId, int round, Outcome outcome) {
         OffsetDateTime t = OffsetDateTime.now();
-        return new RefundMismatchVotes.Resolution(refundId, List.of(new Vote(outcome, "fin-a", "dashboard", "CF-1", t),
+        return new RefundMismatchVotes.Resolution(refundId, round, List.of(new Vote(outcome, "fin-a", "dashboard", "CF-1", t),
                 new Vote(outcome, "fin-b", "support ticket", "CF-1", t)));
     }
 
@@ -65,8 +69,22 @@ class RefundResolutionSignalsTest {
     @Test
     void aSingleVoteIsNeverSignalled() {
         RefundResolutionSignals signals = new RefundResolutionSignals(votes, (refundId, d) -> signalled.add(refundId), metrics, false);
-        var one = new RefundMismatchVotes.Resolution("rf_3", List.of(new Vote(Outcome.PAID, "fin-a", "r", "c", OffsetDateTime.now())));
+        var one = new RefundMismatchVotes.Resolution("rf_3", 1, List.of(new Vote(Outcome.PAID, "fin-a", "r", "c", OffsetDateTime.now())));
         assertThatThrownBy(() -> signals.signalSoon(one)).isInstanceOf(IllegalArgumentException.class);
         assertThat(signalled).isEmpty();
+    }
+
+    @Test
+    void aResolutionCarriesItsRoundAndALaterRoundsIsSentEvenIfThisProcessDeliveredAnEarlierOne() throws Exception {
+        // Review s7 round 2 M2: the workflow takes a resolution only for the hold it was voted in. The outbox remembered
+        // delivered resolutions by refund alone, so round 2's (the refund held again) would have been taken as delivered.
+        RefundResolutionSignals signals = new RefundResolutionSignals(votes, (refundId, d) -> signalled.add(refundId + " " + d.action()
+                + " round " + d.round()), metrics, false);
+        signals.signalSoon(ready("rf_4", 1, Outcome.PAID));
+        assertThat(signals.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        when(votes.readyNotBooked(any(), anyInt())).thenReturn(List.of(ready("rf_4", 2, Outcome.RELEASED)));
+        signals.sweep();
+        assertThat(signals.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(signalled).containsExactly("rf_4 RESOLVE_PAID round 1", "rf_4 RESOLVE_RELEASED round 2");
     }
 }

@@ -110,6 +110,7 @@ class AccessMatrixTest {
         c.add(call("POST", "/api/v1/finance/refunds/no-such-refund/approve", "{}", FA));
         c.add(call("POST", "/api/v1/finance/refunds/no-such-refund/reject", "{}", FA));
         c.add(call("POST", "/api/v1/finance/refunds/no-such-refund/resolve-mismatch", "{}", FA));
+        c.add(call("POST", "/api/v1/finance/refunds/no-such-refund/resolve-mismatch/withdraw", "{}", FA));
         c.add(call("POST", "/api/v1/finance/recipients/flag", "{}", FA));
         c.add(call("POST", "/api/v1/finance/settlements", "{\"communityId\":\"no-such-community\"}", FA));
         c.add(call("GET", "/api/v1/finance/settlements/no-such-settlement", null, FA, FV, CO, OTHER));

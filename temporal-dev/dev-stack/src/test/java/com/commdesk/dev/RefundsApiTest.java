@@ -215,20 +215,37 @@ class RefundsApiTest {
                 .as("no Cashfree reference").isEqualTo(400);
         assertThat(resolve("/api/v1/finance/refunds/rf-e2e-none/resolve-mismatch", "fin-anita", released).statusCode()).isEqualTo(404);
 
-        assertThat(resolve(path, "fin-anita", released).statusCode()).as("the first vote").isEqualTo(202);
-        assertThat(resolve(path, "FIN-ANITA", released).statusCode()).as("the same person again: as it stands").isEqualTo(202);
+        // Review s7 round 2 M2: a mistaken first vote (PAID) is withdrawn by its voter, then the refund is resolved RELEASED.
+        String paid = released.replace("RELEASED", "PAID");
+        HttpResponse<String> first = resolve(path, "fin-anita", paid);
+        assertThat(first.statusCode()).as("the first vote (a mistake)").isEqualTo(202);
+        assertThat(JSON.readTree(first.body()).path("round").asInt()).as("the workflow's first mismatch hold").isEqualTo(1);
+        assertThat(resolve(path, "FIN-ANITA", paid).statusCode()).as("the same person again: as it stands").isEqualTo(202);
         Thread.sleep(1_000);
         assertThat(awaitStage("rf-e2e-other", "NEEDS_ATTENTION").path("mismatched").asBoolean()).as("one vote moves nothing").isTrue();
         assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-other'")).isZero();
-        assertThat(resolve(path, "fin-ravi", released.replace("RELEASED", "PAID")).statusCode()).as("a conflicting vote").isEqualTo(409);
+        assertThat(resolve(path, "fin-ravi", released).statusCode()).as("a conflicting vote").isEqualTo(409);
 
-        assertThat(resolve(path, "fin-ravi", released).statusCode()).as("a second person agrees").isEqualTo(200);
+        String withdraw = path + "/withdraw";
+        String why = "{\"reason\":\"misread the dashboard: ours was never refunded\"}";
+        assertThat(resolve(withdraw, "fin-ravi", why).statusCode()).as("only the voter withdraws their vote").isEqualTo(409);
+        assertThat(resolve(withdraw, "fin-anita", "{}").statusCode()).as("no reason").isEqualTo(400);
+        HttpResponse<String> withdrawn = resolve(withdraw, "fin-anita", why);
+        assertThat(withdrawn.statusCode()).as(withdrawn.body()).isEqualTo(200);
+        assertThat(JSON.readTree(withdrawn.body()).path("votes").size()).as("a withdrawn vote no longer counts").isZero();
+        assertThat(count("select count(*) from audit_log where target = '/api/v1/finance/refunds/rf-e2e-other/resolve-mismatch/withdraw' and actor = 'fin-anita'"))
+                .as("audited like every write").isEqualTo(1);
+
+        assertThat(resolve(path, "fin-ravi", released).statusCode()).as("the other outcome may be voted now").isEqualTo(202);
+        assertThat(resolve(path, "fin-anita", released).statusCode()).as("a second person agrees").isEqualTo(200);
+        assertThat(resolve(withdraw, "fin-ravi", why).statusCode()).as("a ready resolution is never withdrawn").isEqualTo(409);
         JsonNode done = awaitRefund("rf-e2e-other");
         assertThat(done.path("stage").asText()).as(done.toString()).isEqualTo("CANCELLED");
-        assertThat(done.path("decidedBy").asText()).isEqualTo("fin-anita+fin-ravi");
+        assertThat(done.path("decidedBy").asText()).isEqualTo("fin-ravi+fin-anita");
         assertThat(count("select count(*) from refund_outcome where refund_id = 'rf-e2e-other' and outcome = 'CANCELLED' "
-                + "and decided_by = 'fin-anita+fin-ravi'")).isEqualTo(1);
-        assertThat(count("select count(*) from refund_mismatch_vote where refund_id = 'rf-e2e-other'")).isEqualTo(2);
+                + "and decided_by = 'fin-ravi+fin-anita'")).isEqualTo(1);
+        assertThat(count("select count(*) from refund_mismatch_vote where refund_id = 'rf-e2e-other'")).as("every vote kept").isEqualTo(3);
+        assertThat(count("select count(*) from refund_mismatch_vote_withdrawal where refund_id = 'rf-e2e-other'")).isEqualTo(1);
         assertThat(resolve(path, "fin-ravi", released).statusCode()).as("repeated after the booking: as it stands").isEqualTo(200);
         assertThat(resolve(path, "fin-third", released).statusCode()).as("no longer held for a mismatch").isEqualTo(409);
         booksAreWhole();

@@ -52,6 +52,13 @@ public interface RefundActivities {
     @ActivityMethod
     RefundOutcome settle(RefundRequest request, String cashfreeRefundId);
 
+    /**
+     * Finance's two-person resolution PAID of a mismatch: as {@link #settle}, with {@code decidedBy} (both approvers) recorded
+     * as the outcome's decided_by, as {@link #cancel} records a RELEASED one's. Since {@code getVersion("refund-mismatch-round")}.
+     */
+    @ActivityMethod
+    RefundOutcome settleResolved(RefundRequest request, String cashfreeRefundId, String decidedBy);
+
     /** Cashfree cancelled or failed it (or has none): the reservation is given back. {@code outcome}: FAILED or CANCELLED. */
     @ActivityMethod
     RefundOutcome cancel(RefundRequest request, String outcome, String detail, String decidedBy);

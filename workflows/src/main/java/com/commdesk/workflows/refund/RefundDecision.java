@@ -10,7 +10,18 @@ package com.commdesk.workflows.refund;
  * finance approvers recorded the same resolution in the ledger (changeset 113, docs/payments.md "Refunds"):
  * PAID books our refund as paid (as Cashfree's SUCCESS does), RELEASED gives the reservation back (as CANCELLED).
  * {@code operator} names both approvers.
+ *
+ * <p>{@code round} (review s7 round 2 M2, changeset 114): the mismatch hold the resolution was voted for
+ * ({@link RefundMismatchHold#round}); since {@code getVersion("refund-mismatch-round")} the workflow takes a resolution
+ * only for the hold it is in, and ignores one without a round. Null for RETRY and COMPENSATE, and in every decision
+ * recorded before. A worker older than this field cannot read a decision that carries it and drops the signal: deploy
+ * workers before the API (docs/operations.md).
  */
-public record RefundDecision(Action action, String operator, String note) {
+public record RefundDecision(Action action, String operator, String note, Integer round) {
     public enum Action { RETRY, COMPENSATE, RESOLVE_PAID, RESOLVE_RELEASED }
+
+    /** An operator's decision (or one recorded before rounds): no round. */
+    public RefundDecision(Action action, String operator, String note) {
+        this(action, operator, note, null);
+    }
 }

@@ -23,6 +23,10 @@ public interface RefundWorkflow {
     @QueryMethod
     RefundStatus status();
 
+    /** Whether the refund is held for a mismatch now, and the hold's round (what finance's votes are cast in). */
+    @QueryMethod
+    RefundMismatchHold mismatchHold();
+
     /** v0: after Cashfree refunded but the posting failed for good, an operator's "try again". */
     @SignalMethod
     void retryPosting(String operator);

@@ -60,6 +60,14 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * reservation back). Only a decision no recorded history carries reaches it; the marker records the rule all the same.
      */
     static final String MISMATCH_RESOLVED = "refund-mismatch-resolved";
+    /**
+     * getVersion change id (review s7 round 2 M2): each mismatch hold is a round ({@link #mismatchHolds}); a resolution is
+     * taken only for the round it was voted in ({@link RefundDecision#round}), and a PAID one records both approvers as
+     * the outcome's decided_by ({@link RefundActivities#settleResolved}). Before it a resolution voted for one hold, whose
+     * signal was dropped while an operator's RETRY had the workflow ask Cashfree again, was re-sent for 2 days and ended a
+     * later hold of the same refund. Recorded where a resolution meets a held refund: old histories took it unchecked.
+     */
+    static final String MISMATCH_ROUND = "refund-mismatch-round";
 
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
@@ -87,6 +95,12 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * another amount or order: only then is finance's resolution taken. Not used by any path a recorded history takes.
      */
     private boolean heldForMismatch;
+    /**
+     * How many times the refund has been held for a mismatch (carried over continue-as-new): the current hold's round.
+     * A hold begins when a look at Cashfree finds the other record while the refund is not held; an operator's RETRY ends
+     * it (the workflow looks again), as does any look that finds our refund. State only: no command depends on it.
+     */
+    private int mismatchHolds;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private int runs;
 
@@ -105,6 +119,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
         error = state.error();
         decidedBy = state.decidedBy();
         runs = state.runs();
+        mismatchHolds = state.mismatchHolds() == null ? 0 : state.mismatchHolds();
         if (state.eventIds() != null) eventIds.addAll(state.eventIds());
         stage = RefundStatus.Stage.AWAITING_CASHFREE;
     }
@@ -188,7 +203,8 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 error = null;
             } catch (ActivityFailure e) {
                 error = describe(e);
-                heldForMismatch = isType(e, RefundFailures.CASHFREE_REFUND_MISMATCH);
+                if (isType(e, RefundFailures.CASHFREE_REFUND_MISMATCH)) holdForMismatch();
+                else heldForMismatch = false;
                 if (isType(e, RefundFailures.CASHFREE_REFUSED)) {
                     // Cashfree refused it: no refund exists there, so the reservation goes back.
                     giveBack(request, RefundStatus.Stage.FAILED, "FAILED", "Cashfree refused the refund: " + error, null);
@@ -223,7 +239,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                     && Workflow.getVersion(WAIT_RUNS, Workflow.DEFAULT_VERSION, 1) >= 1) {
                 Workflow.await(Workflow::isEveryHandlerFinished);
                 Workflow.continueAsNew(request.resumed(new RefundResume(orderId, cashfreeRefundId, cashfreeStatus, outcome, error,
-                        decidedBy, List.copyOf(eventIds), wait.toMillis(), waited.toMillis(), runs + 1)));
+                        decidedBy, List.copyOf(eventIds), wait.toMillis(), waited.toMillis(), runs + 1, mismatchHolds)));
             }
             if (waited.compareTo(MAX_WAIT) >= 0) {
                 error = "Cashfree still has refund " + refundId + " " + cashfreeStatus + " after " + MAX_WAIT.toDays() + " days";
@@ -283,13 +299,19 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 // Finance's resolution of a mismatch: taken only while the refund is held for one; otherwise ignored (the
                 // API refuses it too). No recorded history carries such a decision.
                 if (heldForMismatch && Workflow.getVersion(MISMATCH_RESOLVED, Workflow.DEFAULT_VERSION, 1) >= 1) {
-                    resolveMismatch(request, d);
+                    boolean rounds = Workflow.getVersion(MISMATCH_ROUND, Workflow.DEFAULT_VERSION, 1) >= 1;
+                    // Since MISMATCH_ROUND: votes cast for another hold (or with no round) do not end this one.
+                    if (rounds && (d.round() == null || d.round() != mismatchHolds)) continue;
+                    resolveMismatch(request, d, rounds);
                     return true;
                 }
                 continue;
             }
             if (d.action() == RefundDecision.Action.RETRY) {
                 decidedBy = d.operator();
+                // The hold ends: the workflow looks at Cashfree again, and a record of another amount found then is a new
+                // round (review s7 round 2 M2). State only; the look that follows is the same in every version.
+                heldForMismatch = false;
                 return false;
             }
             if (decideNow(request, orderId, d)) return true;
@@ -303,14 +325,16 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * is ({@code settle}); RELEASED: Cashfree did not refund ours, the reservation goes back as for CANCELLED
      * ({@code cancel}, decided by both). Whatever Cashfree's other amount is, finance settles it with Cashfree.
      */
-    private void resolveMismatch(RefundRequest request, RefundDecision d) {
+    private void resolveMismatch(RefundRequest request, RefundDecision d, boolean rounds) {
         decidedBy = d.operator();
         heldForMismatch = false;
         mismatched = false;
         String why = "mismatch resolved by " + d.operator() + (d.note() == null ? "" : ": " + d.note());
         stage = RefundStatus.Stage.POSTING; // booking finance's resolution: no longer waiting for anyone (a books failure waits again)
         if (d.action() == RefundDecision.Action.RESOLVE_PAID) {
-            outcome = ledgerStep(() -> ledger.settle(request, cashfreeRefundId));
+            // Since MISMATCH_ROUND the outcome names both approvers, as RELEASED's always did (review s7 round 2 LOW).
+            outcome = ledgerStep(() -> rounds ? ledger.settleResolved(request, cashfreeRefundId, d.operator())
+                    : ledger.settle(request, cashfreeRefundId));
             stage = RefundStatus.Stage.COMPLETED;
             error = null;
         } else {
@@ -391,9 +415,15 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             return false;
         }
         mismatched = true;
-        heldForMismatch = true;
+        holdForMismatch();
         error = describe(e);
         return true;
+    }
+
+    /** Held for a mismatch: a new round unless the refund is held already (another look finding the same record). */
+    private void holdForMismatch() {
+        if (!heldForMismatch) mismatchHolds++;
+        heldForMismatch = true;
     }
 
     /** The reservation goes back (REVERSAL of the refund journal), recorded with the outcome. */
@@ -426,6 +456,11 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     @Override
     public RefundStatus status() {
         return new RefundStatus(refundId, stage, cashfreeRefundId, outcome, error, cashfreeStatus, decidedBy, heldForMismatch);
+    }
+
+    @Override
+    public RefundMismatchHold mismatchHold() {
+        return new RefundMismatchHold(heldForMismatch && stage == RefundStatus.Stage.NEEDS_ATTENTION, mismatchHolds);
     }
 
     @Override

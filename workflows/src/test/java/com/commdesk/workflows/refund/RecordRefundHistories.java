@@ -45,11 +45,14 @@ public final class RecordRefundHistories {
                     wf -> wf.cashfreeStatus(new RefundStatusEvent("evt-recording", "cf-refund-1", "SUCCESS")));
             // ... and one whose record has another amount is not: the refund waits for an operator (recorded while it waits).
             recordMismatchHeld(env, client, fake, dir, release);
-            // Since refund-mismatch-resolved (issue 10): finance's two-person resolution of a held mismatch, PAID and RELEASED.
+            // Since refund-mismatch-resolved (issue 10): finance's two-person resolution of a held mismatch, PAID and RELEASED;
+            // since refund-mismatch-round (v5) voted for the hold's round (the first), and PAID names both approvers.
             record(env, client, fake, dir, release, "mismatch-resolved-paid", RefundRequest.Kind.REFUND, () -> fake.anotherAmount = true,
-                    wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-a+fin-b", "recording")));
+                    wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-a+fin-b", "recording", 1)));
             record(env, client, fake, dir, release, "mismatch-resolved-released", RefundRequest.Kind.REFUND, () -> fake.anotherAmount = true,
-                    wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording")));
+                    wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording", 1)));
+            // Since refund-mismatch-round: held, RETRY, held again (round 2); round 1's resolution is ignored, round 2's taken.
+            recordMismatchRound(env, client, fake, dir, release);
             fake.anotherAmount = false; // the scenarios after these ask a Cashfree that holds our amount
 
             // Since refund-wait-continues-as-new: Cashfree keeps the refund PENDING past 200 rounds (~8 days), the wait
@@ -100,6 +103,35 @@ public final class RecordRefundHistories {
         Path file = dir.resolve("refund-" + scenario + "-" + release + ".json");
         Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
         System.out.println("wrote " + file);
+    }
+
+    /**
+     * Review s7 round 2 M2: a refund held for a mismatch, an operator's RETRY, held again (round 2); a resolution voted for
+     * round 1 (its signal re-sent) is ignored, round 2's RELEASED is taken.
+     */
+    private static void recordMismatchRound(TestWorkflowEnvironment env, WorkflowClient client, RefundWorkflowTest.Fake fake, Path dir,
+                                            String release) throws Exception {
+        fake.reset();
+        String id = "rec-mismatch-round-ignored-" + release;
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
+        WorkflowClient.start(wf::process, new RefundRequest(id, "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled", "support-1"));
+        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
+        for (int i = 0; i < 200 && running.status().stage() != RefundStatus.Stage.AWAITING_CASHFREE; i++) env.sleep(Duration.ofSeconds(10));
+        fake.anotherAmount = true;
+        env.sleep(Duration.ofMinutes(5));
+        running.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops", "recording"));
+        env.sleep(Duration.ofMinutes(10));
+        if (!running.mismatchHold().equals(new RefundMismatchHold(true, 2))) throw new IllegalStateException("not held again: " + running.mismatchHold());
+        running.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-a+fin-b", "recording: round 1", 1));
+        env.sleep(Duration.ofMinutes(10));
+        running.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording: round 2", 2));
+        RefundStatus end = WorkflowStub.fromTyped(running).getResult(RefundStatus.class);
+        if (end.stage() != RefundStatus.Stage.CANCELLED) throw new IllegalStateException("round 2 not taken: " + end);
+        Path file = dir.resolve("refund-mismatch-round-ignored-" + release + ".json");
+        Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
+        System.out.println("wrote " + file);
+        fake.anotherAmount = false;
     }
 
     /**

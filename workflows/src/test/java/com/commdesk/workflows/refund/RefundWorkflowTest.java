@@ -95,6 +95,11 @@ class RefundWorkflowTest {
             return new RefundOutcome(42, 100, 0, 0);
         }
 
+        public RefundOutcome settleResolved(RefundRequest r, String cfRefundId, String decidedBy) {
+            calls.add("settle:" + decidedBy);
+            return new RefundOutcome(42, 100, 0, 0);
+        }
+
         public RefundOutcome cancel(RefundRequest r, String outcome, String detail, String decidedBy) {
             calls.add("cancel:" + outcome + (decidedBy == null ? "" : ":" + decidedBy));
             return new RefundOutcome(43, 100, 0, 0);
@@ -370,19 +375,19 @@ class RefundWorkflowTest {
     @Test
     void aMismatchResolvedPaidByFinanceIsBookedAsPaidOnce() throws Exception {
         RefundWorkflow wf = heldAsMismatch("r-mm-paid");
-        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "CF dashboard: ours paid, ref CF-77"));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "CF dashboard: ours paid, ref CF-77", 1));
 
         RefundStatus s = result(wf);
         assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.COMPLETED);
         assertThat(s.decidedBy()).isEqualTo("fin-anita+fin-ravi");
         assertThat(s.mismatched()).isFalse();
-        assertThat(fake.calls).containsOnlyOnce("settle").noneMatch(c -> c.startsWith("cancel"));
+        assertThat(fake.calls).containsOnlyOnce("settle:fin-anita+fin-ravi").noneMatch(c -> c.startsWith("cancel"));
     }
 
     @Test
     void aMismatchResolvedReleasedByFinanceGivesTheReservationBackOnce() throws Exception {
         RefundWorkflow wf = heldAsMismatch("r-mm-released");
-        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "CF: never refunded ours"));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "CF: never refunded ours", 1));
 
         RefundStatus s = result(wf);
         assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.CANCELLED);
@@ -396,7 +401,8 @@ class RefundWorkflowTest {
         RefundWorkflow wf = started("r-mm-create");
         until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
         assertThat(wf.status().mismatched()).isTrue();
-        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "CF: never refunded ours"));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "CF: never refunded ours", 1));
         assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
         assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
     }
@@ -416,7 +422,8 @@ class RefundWorkflowTest {
         fake.anotherAmount = false;
         RefundWorkflow pending = started("r-mm-not");
         until(pending, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
-        pending.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "wrong refund"));
+        pending.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "wrong refund", 1));
+        assertThat(pending.mismatchHold()).isEqualTo(new RefundMismatchHold(false, 0));
         env.sleep(Duration.ofMinutes(30));
         assertThat(pending.status().stage()).isNotIn(RefundStatus.Stage.COMPLETED, RefundStatus.Stage.CANCELLED);
         assertThat(pending.status().mismatched()).isFalse();
@@ -462,13 +469,66 @@ class RefundWorkflowTest {
         RefundWorkflow wf = started("r-mm-unreachable");
         until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
         assertThat(wf.status().mismatched()).isFalse();
-        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "dashboard"));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "dashboard", 1));
         env.sleep(Duration.ofMinutes(30));
-        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "dashboard"));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "dashboard", 1));
         env.sleep(Duration.ofMinutes(30));
         RefundStatus s = wf.status();
         assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
         assertThat(s.decidedBy()).as("dropped, not taken as a decision").isNull();
         assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    // ---- review s7 round 2 M2: a resolution belongs to one hold (round); a PAID one names its deciders in the books -------
+
+    @Test
+    void aResolutionOfAnEarlierHoldIsIgnoredWhenTheRefundIsHeldForAMismatchAgain() throws Exception {
+        // Held (round 1); finance's resolution was dropped while an operator's RETRY had the workflow ask Cashfree again;
+        // Cashfree's record still has another amount: held again. The sweep re-sends the round-1 resolution for 2 days.
+        RefundWorkflow wf = heldAsMismatch("r-mm-round");
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().mismatched()).isTrue();
+        assertThat(wf.mismatchHold()).as("held again: the second round").isEqualTo(new RefundMismatchHold(true, 2));
+
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "round 1's votes, re-sent", 1));
+        env.sleep(Duration.ofMinutes(30));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "no round: an API older than rounds"));
+        env.sleep(Duration.ofMinutes(30));
+        RefundStatus s = wf.status();
+        assertThat(s.stage()).as("a resolution voted for the earlier hold does not end this one: " + s).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(s.decidedBy()).as("ignored, not taken as a decision").isEqualTo("ops-ravi");
+        assertThat(fake.calls).doesNotContain("settle").noneMatch(c -> c.startsWith("settle:") || c.startsWith("cancel"));
+
+        // The votes of this hold end it.
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "round 2: CF never refunded ours", 2));
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").noneMatch(c -> c.startsWith("settle"));
+    }
+
+    @Test
+    void theHoldCountIsCarriedOverContinueAsNewSoALaterHoldIsANewRound() throws Exception {
+        // A run continued as new after one hold (mismatchHolds 1): the next hold is round 2, never round 1 again.
+        RefundRequest continued = request("r-mm-continued", RefundRequest.Kind.REFUND).resumed(new RefundResume("order-1", "cf-refund-1",
+                "PENDING", new RefundOutcome(41, 100, 0, 0), null, "ops-ravi", List.of(), Duration.ofMinutes(1).toMillis(), 0, 1, 1));
+        WorkflowClient.start(stub("r-mm-continued")::process, continued);
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId("r-mm-continued"));
+        fake.anotherAmount = true;
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 2));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "the first run's votes", 1));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("settle") || c.startsWith("cancel"));
+    }
+
+    @Test
+    void aPaidResolutionRecordsBothDecidersWithTheRefundsOutcome() throws Exception {
+        // Review s7 round 2 LOW: RELEASED recorded decided_by = both approvers, PAID recorded nobody.
+        RefundWorkflow wf = heldAsMismatch("r-mm-paid-by");
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "CF dashboard: ours paid", 1));
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsOnlyOnce("settle:fin-anita+fin-ravi").doesNotContain("settle");
     }
 }
