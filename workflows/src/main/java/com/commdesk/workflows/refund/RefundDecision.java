@@ -14,10 +14,14 @@ package com.commdesk.workflows.refund;
  * <p>{@code round} (review s7 round 2 M2, changeset 114): the mismatch hold the resolution was voted for
  * ({@link RefundMismatchHold#round}); since {@code getVersion("refund-mismatch-round")} the workflow takes a resolution
  * only for the hold it is in, and ignores one without a round. Null for RETRY and COMPENSATE, and in every decision
- * recorded before. A worker older than this field cannot read a decision that carries it and drops the signal: deploy
+ * recorded before; a null round is not written at all. A worker older than this field cannot read a decision that carries it and drops the signal: deploy
  * workers before the API (docs/operations.md).
  */
-public record RefundDecision(Action action, String operator, String note, Integer round) {
+public record RefundDecision(Action action, String operator, String note,
+                             // Left out when null, so an operator's RETRY / COMPENSATE still reads on a worker older than
+                             // this field (review s8 L1: "round":null made old workers drop operators' decisions too).
+                             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                             Integer round) {
     public enum Action { RETRY, COMPENSATE, RESOLVE_PAID, RESOLVE_RELEASED }
 
     /** An operator's decision (or one recorded before rounds): no round. */

@@ -119,7 +119,10 @@ public class RefundWorkflowImpl implements RefundWorkflow {
         error = state.error();
         decidedBy = state.decidedBy();
         runs = state.runs();
-        mismatchHolds = state.mismatchHolds() == null ? 0 : state.mismatchHolds();
+        // No count: an old worker continued this run. Votes cast before the deploy carry no round and count as round 1, so
+        // this run's first hold must not be round 1 (review s8 M1). A run never continues as new while held, so a hold
+        // here is always a new one; votes the old API took in this window are asked again, never booked on a guess.
+        mismatchHolds = state.mismatchHolds() == null ? 1 : state.mismatchHolds();
         if (state.eventIds() != null) eventIds.addAll(state.eventIds());
         stage = RefundStatus.Stage.AWAITING_CASHFREE;
     }

@@ -524,6 +524,27 @@ class RefundWorkflowTest {
     }
 
     @Test
+    void aRunContinuedByAnOldWorkerNeverTakesAnEarlierHoldsVotesForItsFirstHold() throws Exception {
+        // Review s8 M1: an old worker continues as new without the hold count (the 10-argument RefundResume). Votes cast
+        // before the deploy carry no round and count as round 1; had this run started counting at 0, its next hold would
+        // be round 1 and an earlier hold's ready votes, re-sent by the sweep, would book it with no new human decision.
+        RefundRequest continued = request("r-mm-old-continued", RefundRequest.Kind.REFUND).resumed(new RefundResume("order-1",
+                "cf-refund-1", "PENDING", new RefundOutcome(41, 100, 0, 0), null, "ops-ravi", List.of(), Duration.ofMinutes(1).toMillis(),
+                0, 1));
+        WorkflowClient.start(stub("r-mm-old-continued")::process, continued);
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId("r-mm-old-continued"));
+        fake.anotherAmount = true;
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 2));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "an earlier hold's votes", 1));
+        env.sleep(Duration.ofMinutes(30));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("settle") || c.startsWith("cancel"));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "this hold's votes", 2));
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+    }
+
+    @Test
     void aPaidResolutionRecordsBothDecidersWithTheRefundsOutcome() throws Exception {
         // Review s7 round 2 LOW: RELEASED recorded decided_by = both approvers, PAID recorded nobody.
         RefundWorkflow wf = heldAsMismatch("r-mm-paid-by");
