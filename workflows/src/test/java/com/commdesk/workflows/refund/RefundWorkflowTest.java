@@ -524,6 +524,32 @@ class RefundWorkflowTest {
     }
 
     @Test
+    void aRunThatReallyContinuesAsNewCarriesItsHoldCount() throws Exception {
+        // Review s8 L3: the hand-made resume record above would pass with the count left out of the continue-as-new call.
+        // Two holds, each ended by an operator's RETRY; then the run continues as new (ROUNDS_PER_RUN polls, ≈8 days);
+        // the next hold must be round 3 (a lost count would make it 1, or 2 for a run counted from 1).
+        RefundWorkflow wf = heldAsMismatch("r-mm-can");
+        for (int hold = 1; hold <= 2; hold++) {
+            assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, hold));
+            fake.anotherAmount = false;
+            wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", "look again"));
+            env.sleep(Duration.ofMinutes(5));
+            assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.AWAITING_CASHFREE);
+            if (hold == 1) {
+                fake.anotherAmount = true;
+                env.sleep(Duration.ofMinutes(5));
+            }
+        }
+        String firstRun = client.newUntypedWorkflowStub(RefundWorkflow.workflowId("r-mm-can")).describe().getExecution().getRunId();
+        env.sleep(Duration.ofDays(9));
+        String laterRun = client.newUntypedWorkflowStub(RefundWorkflow.workflowId("r-mm-can")).describe().getExecution().getRunId();
+        assertThat(laterRun).as("the run continued as new").isNotEqualTo(firstRun);
+        fake.anotherAmount = true;
+        env.sleep(Duration.ofHours(2));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 3));
+    }
+
+    @Test
     void aRunContinuedByAnOldWorkerNeverTakesAnEarlierHoldsVotesForItsFirstHold() throws Exception {
         // Review s8 M1: an old worker continues as new without the hold count (the 10-argument RefundResume). Votes cast
         // before the deploy carry no round and count as round 1; had this run started counting at 0, its next hold would
