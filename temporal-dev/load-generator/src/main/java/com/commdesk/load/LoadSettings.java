@@ -96,7 +96,7 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
         Duration warmup = duration(a.getOrDefault("warmup", "PT0S"));
         if (warmup.isNegative() || warmup.compareTo(duration) >= 0) throw new IllegalArgumentException("--warmup must be shorter than --duration");
         String runId = Long.toString(System.currentTimeMillis(), 36);
-        return new LoadSettings(URI.create(a.getOrDefault("api", "http://127.0.0.1:8080")),
+        LoadSettings settings = new LoadSettings(URI.create(a.getOrDefault("api", "http://127.0.0.1:8080")),
                 URI.create(a.getOrDefault("simulator", "http://127.0.0.1:8099")),
                 a.getOrDefault("sim-client-id", "dev-client-id"), a.getOrDefault("sim-client-secret", "dev-client-secret-not-a-secret"),
                 db, a.getOrDefault("database-user", env.get("DATABASE_USER")), a.getOrDefault("database-password", env.get("DATABASE_PASSWORD")),
@@ -104,6 +104,10 @@ record LoadSettings(URI api, URI simulator, String simClientId, String simClient
                 Path.of(a.getOrDefault("report-dir", "target/load-report")), runId, Long.parseLong(a.getOrDefault("seed", "1")),
                 a.containsKey("token-url") ? URI.create(a.get("token-url")) : null, a.get("client-id"), a.get("client-secret"),
                 a.get("scope"), !a.containsKey("allow-parked"), burst, floor, warmup, a.containsKey("prepare-orders"));
+        if (settings.prepareOrders() && settings.plannedPayments() > LoadGenerator.MAX_PREPARED) {
+            throw new IllegalArgumentException("--prepare-orders: at most " + LoadGenerator.MAX_PREPARED + " payments (--rate x --duration)");
+        }
+        return settings;
     }
 
     private static Duration duration(String s) {

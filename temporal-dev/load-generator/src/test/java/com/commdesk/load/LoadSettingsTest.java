@@ -42,6 +42,9 @@ class LoadSettingsTest {
         assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--duration", "PT60S", "--warmup", "PT60S"}, ENV))
                 .hasMessageContaining("--warmup");
         assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--warmup", "-5"}, ENV)).hasMessageContaining("--warmup");
+        // the prepared orders' numbers are held in memory: bounded, refused before anything is sent
+        assertThatThrownBy(() -> LoadSettings.parse(new String[] {"--rate", "1000", "--duration", "PT1H", "--prepare-orders"}, ENV))
+                .hasMessageContaining("--prepare-orders");
     }
 
     @Test
