@@ -154,11 +154,11 @@ public final class ReconciliationRepository {
                         : f.line().orderId() != null ? f.line().orderId() : f.line().cfPaymentId() != null ? f.line().cfPaymentId()
                         : f.line().eventType() + ":" + f.line().eventId()));
             }
-            int denominator = paymentLines + missingOnTheirs;
-            int rateBps = denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator);
+            int rateBps = matchRateBps(matched, paymentLines, missingOnTheirs);
             tx.execute("""
-                    update recon_run set lines_seen = ?, payment_lines = ?, matched = ?, exceptions_seen = ? where run_id = ?
-                    """, distinct.size(), paymentLines, matched, found.size(), runId);
+                    update recon_run set lines_seen = ?, payment_lines = ?, matched = ?, exceptions_seen = ?, missing_on_theirs = ?
+                     where run_id = ?
+                    """, distinct.size(), paymentLines, matched, found.size(), missingOnTheirs, runId);
             return new RunReport(runId, runKey, source, distinct.size(), paymentLines, matched, found.size(), created, rateBps,
                     List.copyOf(subjects));
         });
@@ -247,22 +247,29 @@ public final class ReconciliationRepository {
     /** Match rate of the most recent run of this source, in basis points; empty before the first run. */
     public Optional<Integer> lastMatchRateBps(String source) {
         Record r = dsl.fetchOne("""
-                select matched, payment_lines, exceptions_seen from recon_run where source = ?
+                select matched, payment_lines, exceptions_seen, missing_on_theirs from recon_run where source = ?
                  order by last_run_at desc, run_id desc limit 1
                 """, source);
         if (r == null) return Optional.empty();
-        return Optional.of(matchRateBps(r.get(0, Integer.class), r.get(1, Integer.class), r.get(2, Integer.class)));
+        return Optional.of(matchRateBps(r.get(0, Integer.class), r.get(1, Integer.class), r.get(2, Integer.class), r.get(3, Integer.class)));
     }
 
     /**
-     * A run's match rate from what {@code recon_run} keeps, in basis points: matched ÷ (payment lines + our payments
-     * missing on Cashfree's side), the latter being the exceptions that are not an unmatched line; 100 % of nothing.
-     * The run's own report, the match-rate metric and the tracking report all count it so.
+     * A run's match rate, in basis points: matched ÷ (payment lines + our payments missing on Cashfree's side); 100 % of
+     * nothing. The run's own report, the match-rate metric and the tracking report all count it here.
      */
-    public static int matchRateBps(int matched, int paymentLines, int exceptionsSeen) {
-        int missingOnTheirs = Math.max(0, exceptionsSeen - (paymentLines - matched));
+    public static int matchRateBps(int matched, int paymentLines, int missingOnTheirs) {
         int denominator = paymentLines + missingOnTheirs;
         return denominator == 0 ? 10_000 : (int) (matched * 10_000L / denominator);
+    }
+
+    /**
+     * The same from a {@code recon_run} row: its {@code missing_on_theirs}, or for a run recorded before changeset 115
+     * kept it (null), the old estimate from its exceptions (the exceptions that are not an unmatched payment line).
+     */
+    public static int matchRateBps(int matched, int paymentLines, int exceptionsSeen, Integer missingOnTheirs) {
+        return matchRateBps(matched, paymentLines,
+                missingOnTheirs != null ? missingOnTheirs : Math.max(0, exceptionsSeen - (paymentLines - matched)));
     }
 
     // ---- resolving ---------------------------------------------------------------------------------

@@ -239,6 +239,31 @@ class ReconciliationRepositoryTest {
         assertThat(recon.lastMatchRateBps("CSV")).contains(1_666);
     }
 
+    @Test
+    void theMatchRateIsTheRunsOwnWhateverOtherExceptionsTheRunFound() {
+        // Review s8: the metric and the tracking report derived "missing on Cashfree's side" from exceptions_seen, which
+        // also counts events of no payment and a line that is wrong twice (amount and fee): their rate was not the run's.
+        FeeBreakdown ok = pay("r-ok", 1_000_000L);
+        FeeBreakdown both = pay("r-both", 500_000L);
+        String file = HEADER
+                + row("9101", "order-r-ok", "cf-r-ok", ok.amountPaise(), ok.gatewayFeePaise(), ok.gatewayFeeGstPaise())
+                + row("9101", "order-r-both", "cf-r-both", both.amountPaise() - 100, both.gatewayFeePaise() + 1, both.gatewayFeeGstPaise());
+        java.util.List<ReconLine> lines = new java.util.ArrayList<>(ReconCsv.parse(file));
+        // an adjustment of no payment, as the settlement API reports it (by its event id)
+        lines.add(new ReconLine("9101", "UTR9101", "ADJUSTMENT", null, null, -5_000L, 0L, 0L, -5_000L,
+                OffsetDateTime.parse("2026-11-01T12:00:00+05:30"), "adj-9101"));
+        var run = recon.ingest("api:rate", "API", from, OffsetDateTime.now().plusHours(1), lines);
+        assertThat(run.paymentLines()).isEqualTo(2);
+        assertThat(run.matched()).isEqualTo(1);
+        assertThat(run.subjects()).hasSize(3); // amount and fee of one line, the adjustment; nothing missing on theirs
+        assertThat(run.matchRateBps()).isEqualTo(5_000); // 1 of 2 lines
+        assertThat(recon.lastMatchRateBps("API")).contains(run.matchRateBps());
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneId.of("Asia/Kolkata"));
+        var tracking = new com.commdesk.ledger.analytics.reports.OperationalReports(dsl)
+                .reconTracking(new com.commdesk.ledger.analytics.Period(today.minusDays(1), today.plusDays(1)));
+        assertThat(tracking.runs()).singleElement().satisfies(l -> assertThat(l.matchRateBps()).isEqualTo(run.matchRateBps()));
+    }
+
     static FeeBreakdown pricedAs(long amountPaise) {
         return FeeEngine.calculate(new PaymentFacts(amountPaise, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
     }

@@ -93,12 +93,13 @@ public final class OperationalReports {
                   from recon_exception where status = 'OPEN'
                 """);
         List<RunLine> runs = dsl.fetch("""
-                select run_id, source, period_from, period_to, payment_lines, matched, exceptions_seen, last_run_at
+                select run_id, source, period_from, period_to, payment_lines, matched, exceptions_seen, last_run_at, missing_on_theirs
                   from recon_run where last_run_at >= cast(? as timestamptz) and last_run_at < cast(? as timestamptz)
                  order by run_id
                 """, from, to).map(r -> new RunLine(r.get(0, Long.class), r.get(1, String.class), r.get(2, OffsetDateTime.class),
                 r.get(3, OffsetDateTime.class), r.get(4, Integer.class), r.get(5, Integer.class), r.get(6, Integer.class),
-                ReconciliationRepository.matchRateBps(r.get(5, Integer.class), r.get(4, Integer.class), r.get(6, Integer.class)),
+                ReconciliationRepository.matchRateBps(r.get(5, Integer.class), r.get(4, Integer.class), r.get(6, Integer.class),
+                        r.get(8, Integer.class)),
                 r.get(7, OffsetDateTime.class)));
         return new ReconTracking(period, kinds, resolved.get(0, Long.class), resolved.get(1, Long.class),
                 new Ageing(age.get(0, Long.class), age.get(1, Long.class), age.get(2, Long.class), age.get(3, Long.class),
