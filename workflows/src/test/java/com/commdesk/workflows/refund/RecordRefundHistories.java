@@ -105,6 +105,16 @@ public final class RecordRefundHistories {
         System.out.println("wrote " + file);
     }
 
+    /** A refund started and waiting for Cashfree's outcome: where both mismatch recordings begin. */
+    private static RefundWorkflow startedAndAwaitingCashfree(TestWorkflowEnvironment env, WorkflowClient client, String id) {
+        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
+        WorkflowClient.start(wf::process, new RefundRequest(id, "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled", "support-1"));
+        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
+        for (int i = 0; i < 200 && running.status().stage() != RefundStatus.Stage.AWAITING_CASHFREE; i++) env.sleep(Duration.ofSeconds(10));
+        return running;
+    }
+
     /**
      * Review s7 round 2 M2: a refund held for a mismatch, an operator's RETRY, held again (round 2); a resolution voted for
      * round 1 (its signal re-sent) is ignored, round 2's RELEASED is taken.
@@ -113,11 +123,7 @@ public final class RecordRefundHistories {
                                             String release) throws Exception {
         fake.reset();
         String id = "rec-mismatch-round-ignored-" + release;
-        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
-        WorkflowClient.start(wf::process, new RefundRequest(id, "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled", "support-1"));
-        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
-        for (int i = 0; i < 200 && running.status().stage() != RefundStatus.Stage.AWAITING_CASHFREE; i++) env.sleep(Duration.ofSeconds(10));
+        RefundWorkflow running = startedAndAwaitingCashfree(env, client, id);
         fake.anotherAmount = true;
         env.sleep(Duration.ofMinutes(5));
         running.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops", "recording"));
@@ -142,11 +148,7 @@ public final class RecordRefundHistories {
                                            String release) throws Exception {
         fake.reset();
         String id = "rec-mismatch-held-" + release;
-        RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(id)).build());
-        WorkflowClient.start(wf::process, new RefundRequest(id, "pay-1", RefundRequest.Kind.REFUND, 250_000L, "customer cancelled", "support-1"));
-        RefundWorkflow running = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id));
-        for (int i = 0; i < 200 && running.status().stage() != RefundStatus.Stage.AWAITING_CASHFREE; i++) env.sleep(Duration.ofSeconds(10));
+        RefundWorkflow running = startedAndAwaitingCashfree(env, client, id);
         fake.anotherAmount = true;
         running.cashfreeStatus(new RefundStatusEvent("evt-recording", "cf-refund-1", "SUCCESS"));
         env.sleep(Duration.ofMinutes(10));
