@@ -14,7 +14,8 @@
 # Needs: ./mvnw -q install -DskipTests, and the Temporal CLI (temporal-dev/real-temporal/temporal-cli.sh install).
 # Ports: API 38080, worker 38081, Temporal 37233 (UI 38233), simulator 38099, authorization server 39000.
 # API_JFR=on records a JFR profile of the API JVM for the whole run into the logs directory (api.jfr);
-# API_JAVA_OPTS / WORKER_JAVA_OPTS add JVM options to the API / worker JVM.
+# API_JAVA_OPTS / WORKER_JAVA_OPTS add JVM options to the API / worker JVM. The API runs with -XX:+UseZGC, as its
+# image does (API_GC names another collector, e.g. API_GC=-XX:+UseG1GC).
 # WORKER_START_AFTER=N starts the worker JVM N seconds after the load generator instead of before it: the API records
 # and starts every payment while no workflow task runs on this machine (the Temporal server still takes the starts),
 # the stand-in for an API on cores of its own; the worker then drains the backlog and the books are checked as usual.
@@ -59,7 +60,8 @@ while IFS='=' read -r key value; do
   case "$key" in DATABASE_URL|DATABASE_USER|DATABASE_PASSWORD) printf -v "$key" '%s' "$value" ;; esac
 done <"$dir/app.env"
 env_args+=(commdesk.db.migrate=false)
-api_opts=(${API_JAVA_OPTS:-})
+# The API image's collector (api/pom.xml: generational ZGC); API_GC=-XX:+UseG1GC runs it with another one.
+api_opts=(${API_GC:--XX:+UseZGC} ${API_JAVA_OPTS:-})
 [ "${API_JFR:-off}" != on ] || api_opts+=("-XX:StartFlightRecording=filename=$dir/api.jfr,settings=profile,dumponexit=true")
 start_worker() {
   env "${env_args[@]}" WORKER_HOST=127.0.0.1 WORKER_PORT=38081 nice -n "$worker_nice" java ${WORKER_JAVA_OPTS:-} -jar "$worker_jar" >"$dir/worker.log" 2>&1 &

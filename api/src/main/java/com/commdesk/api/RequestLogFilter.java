@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,6 +27,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class RequestLogFilter extends OncePerRequestFilter {
     public static final String HEADER = "X-Request-Id";
+    /** Request attribute: the request id this filter chose. */
+    public static final String REQUEST_ID_ATTRIBUTE = RequestLogFilter.class.getName() + ".requestId";
     private static final Logger access = LoggerFactory.getLogger("com.commdesk.api.access");
 
     @Override
@@ -35,9 +36,12 @@ public class RequestLogFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         Map<String, String> outer = MDC.getCopyOfContextMap();
         String given = LogContext.safe(request.getHeader(HEADER));
-        String requestId = given != null && given.length() <= 64 ? given : UUID.randomUUID().toString();
+        String requestId = given != null && given.length() <= 64 ? given : RequestIds.next();
         MDC.put(LogContext.REQUEST_ID, requestId);
         response.setHeader(HEADER, requestId);
+        // The one id of this request: the audit trail and the webhook audit read it here, so an audit entry
+        // names the request id of the request's log lines and of its response.
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         String uri = request.getRequestURI();
         if ("POST".equals(request.getMethod()) && "/api/v1/payments".equals(uri)) {
             String paymentId = LogContext.safe(request.getHeader("Idempotency-Key"));

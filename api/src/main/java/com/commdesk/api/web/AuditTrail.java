@@ -1,5 +1,7 @@
 package com.commdesk.api.web;
 
+import com.commdesk.api.RequestIds;
+import com.commdesk.api.RequestLogFilter;
 import com.commdesk.ledger.audit.AuditLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +56,12 @@ public class AuditTrail extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        // RequestLogFilter (first of all filters) chose the request's id; without it (a filter chain built by
+        // hand) the same choice is made here.
+        Object chosen = request.getAttribute(RequestLogFilter.REQUEST_ID_ATTRIBUTE);
         String given = request.getHeader(REQUEST_ID);
-        String requestId = given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String requestId = chosen instanceof String id ? id
+                : given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : RequestIds.next();
         response.setHeader(REQUEST_ID, requestId);
         request.setAttribute(REQUEST_ID, requestId); // for entries written by a handler itself (WebhookAudit)
         if (READS.contains(request.getMethod()) || !request.getRequestURI().startsWith("/api/")) {

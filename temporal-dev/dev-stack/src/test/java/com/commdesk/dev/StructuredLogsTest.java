@@ -90,11 +90,41 @@ class StructuredLogsTest {
     }
 
     /**
+     * A write that brings no X-Request-Id gets one id, the same in its access line, its response and its audit
+     * entry. (The audit trail drew an id of its own and put it in the response, so the audit entry and the
+     * response named another request id than the request's log lines and its workflow's.)
+     */
+    @Test
+    void aWriteWithoutARequestIdHasOneIdInItsLogItsResponseAndItsAuditEntry() throws Exception {
+        String body = "{\"kind\":\"CUSTOMER\",\"value\":\"request-id-test-customer\",\"reason\":\"one request id\"}";
+        SharedStack.get(); // started before the capture: starting it re-initialises logging
+        String admin = SharedStack.token("PLATFORM_ADMIN");
+        HttpResponse<String>[] response = new HttpResponse[1];
+        // The access line is written once the response has gone: the capture waits for it.
+        List<JsonNode> lines = captureJsonLogs(() -> response[0] = SharedStack.send(admin, "POST",
+                "/api/v1/ops/blocklist", "application/json", body, Map.of()), "POST /api/v1/ops/blocklist -> 201");
+        assertThat(response[0].statusCode()).as(response[0].body()).isEqualTo(201);
+        String requestId = response[0].headers().firstValue("X-Request-Id").orElseThrow();
+        JsonNode access = lines.stream().filter(l -> l.path("message").asText().startsWith("POST /api/v1/ops/blocklist -> 201"))
+                .findFirst().orElseThrow(() -> new AssertionError("no access line among " + lines));
+        assertThat(access.path("requestId").asText()).as("the access line's request id").isEqualTo(requestId);
+        JsonNode entry = JSON.readTree(SharedStack.get("/api/v1/audit?actor=ADMIN&target=/api/v1/ops/blocklist",
+                SharedStack.token("FINANCE_VIEWER")).body()).get(0);
+        assertThat(entry.path("requestDigest").asText()).as("the entry of this request").isEqualTo(AuditLogTest.sha256(body));
+        assertThat(entry.path("requestId").asText()).as("the audit entry's request id").isEqualTo(requestId);
+    }
+
+    /**
      * Runs {@code scenario} with a second console-like appender on the root logger that encodes each event
      * exactly as Spring Boot does for {@code logging.structured.format.console=ecs} (its StructuredLogEncoder),
      * the access log at INFO, and returns the lines parsed as JSON.
      */
     static List<JsonNode> captureJsonLogs(Scenario scenario) throws Exception {
+        return captureJsonLogs(scenario, null);
+    }
+
+    /** The same, capturing after the scenario until a line contains {@code awaited} (at most 10 s; null: none). */
+    static List<JsonNode> captureJsonLogs(Scenario scenario, String awaited) throws Exception {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         if (context.getObject(Environment.class.getName()) == null) {
             context.putObject(Environment.class.getName(), new StandardEnvironment());
@@ -117,6 +147,10 @@ class StructuredLogsTest {
         root.addAppender(appender);
         try {
             scenario.run();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (awaited != null && !out.toString(StandardCharsets.UTF_8).contains(awaited) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } finally {
             root.detachAppender(appender);
             accessLog.setLevel(accessLevel);
