@@ -28,6 +28,10 @@ load_jar="$root/temporal-dev/load-generator/target/commdesk-load.jar"
 worker_nice="${WORKER_NICE:-10}"
 worker_start_after="${WORKER_START_AFTER:-0}"
 [[ "$worker_start_after" =~ ^[0-9]+$ ]] || { echo "split-run: WORKER_START_AFTER must be a number of seconds"; exit 1; }
+# One collector for the API: two -XX:+Use...GC flags stop the JVM ("Conflicting collector combinations").
+for opt in ${API_JAVA_OPTS:-}; do
+  [[ ! "$opt" =~ ^-XX:\+Use[A-Za-z0-9]*GC$ ]] || { echo "split-run: name the API's collector with API_GC, not API_JAVA_OPTS ($opt)"; exit 1; }
+done
 for f in "$dev_jar" "$api_jar" "$worker_jar" "$load_jar"; do [ -f "$f" ] || { echo "split-run: $f missing (./mvnw -q install -DskipTests)"; exit 1; }; done
 dir=$(mktemp -d /tmp/split-run.XXXXXX)
 echo "split-run: logs in $dir"
@@ -61,6 +65,7 @@ while IFS='=' read -r key value; do
 done <"$dir/app.env"
 env_args+=(commdesk.db.migrate=false)
 # The API image's collector (api/pom.xml: generational ZGC); API_GC=-XX:+UseG1GC runs it with another one.
+# (JDK 23 or later: there -XX:+UseZGC is the generational collector the image runs.)
 api_opts=(${API_GC:--XX:+UseZGC} ${API_JAVA_OPTS:-})
 [ "${API_JFR:-off}" != on ] || api_opts+=("-XX:StartFlightRecording=filename=$dir/api.jfr,settings=profile,dumponexit=true")
 start_worker() {

@@ -39,8 +39,8 @@ public class RequestLogFilter extends OncePerRequestFilter {
         String requestId = given != null && given.length() <= 64 ? given : RequestIds.next();
         MDC.put(LogContext.REQUEST_ID, requestId);
         response.setHeader(HEADER, requestId);
-        // The one id of this request: the audit trail and the webhook audit read it here, so an audit entry
-        // names the request id of the request's log lines and of its response.
+        // The one id of this request: AuditTrail and WebhookAudit read it here, so an audit entry names the
+        // request id of the request's log lines and of its response.
         request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         String uri = request.getRequestURI();
         if ("POST".equals(request.getMethod()) && "/api/v1/payments".equals(uri)) {

@@ -28,8 +28,9 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
  * Appends every successful write (POST/PUT/PATCH/DELETE under /api/ answered 2xx) to the audit log:
- * the token's subject and role, the route, the path, the HTTP status, the request id (the caller's
- * {@code X-Request-Id} if well-formed, else a new one; always echoed) and SHA-256 digests of the
+ * the token's subject and role, the route, the path, the HTTP status, the request id (the one
+ * {@link RequestLogFilter} chose: the caller's {@code X-Request-Id} if {@code LogContext.safe} and at most 64
+ * characters, else a new one; always echoed) and SHA-256 digests of the
  * request body and of the response (the state after). An endpoint that replaces something puts the
  * digest of the old state in {@link #BEFORE_DIGEST}. Refused and invalid requests wrote nothing, so
  * they are not entries. Runs after the security filters, so the caller is known.

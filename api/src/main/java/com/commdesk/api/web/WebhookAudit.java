@@ -34,7 +34,8 @@ public final class WebhookAudit {
     /** One delivery that changed {@code target}; {@code status} is the HTTP status it was answered with. */
     public void changed(String source, String type, String eventStatus, String target, int status, HttpServletRequest request,
                         byte[] body) {
-        Object requestId = request.getAttribute(AuditTrail.REQUEST_ID);
+        Object chosen = request.getAttribute(com.commdesk.api.RequestLogFilter.REQUEST_ID_ATTRIBUTE);
+        Object requestId = chosen != null ? chosen : request.getAttribute(AuditTrail.REQUEST_ID);
         String id = requestId == null ? "none" : requestId.toString();
         try {
             audit.append(new AuditLog.Entry(null, null, source, ROLE,

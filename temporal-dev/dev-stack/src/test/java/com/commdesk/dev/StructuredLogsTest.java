@@ -90,28 +90,38 @@ class StructuredLogsTest {
     }
 
     /**
-     * A write that brings no X-Request-Id gets one id, the same in its access line, its response and its audit
-     * entry. (The audit trail drew an id of its own and put it in the response, so the audit entry and the
-     * response named another request id than the request's log lines and its workflow's.)
+     * A write gets one request id, the same in its access line, its response and its audit entry: the caller's if it
+     * is a safe id of at most 64 characters, else a new one. (The audit trail drew an id of its own and put it in the
+     * response, so the audit entry and the response named another request id than the request's log lines and its
+     * workflow's; and each filter had its own rule for the caller's id.)
      */
     @Test
-    void aWriteWithoutARequestIdHasOneIdInItsLogItsResponseAndItsAuditEntry() throws Exception {
-        String body = "{\"kind\":\"CUSTOMER\",\"value\":\"request-id-test-customer\",\"reason\":\"one request id\"}";
+    void aWriteHasOneRequestIdInItsLogItsResponseAndItsAuditEntry() throws Exception {
         SharedStack.get(); // started before the capture: starting it re-initialises logging
         String admin = SharedStack.token("PLATFORM_ADMIN");
-        HttpResponse<String>[] response = new HttpResponse[1];
-        // The access line is written once the response has gone: the capture waits for it.
-        List<JsonNode> lines = captureJsonLogs(() -> response[0] = SharedStack.send(admin, "POST",
-                "/api/v1/ops/blocklist", "application/json", body, Map.of()), "POST /api/v1/ops/blocklist -> 201");
-        assertThat(response[0].statusCode()).as(response[0].body()).isEqualTo(201);
-        String requestId = response[0].headers().firstValue("X-Request-Id").orElseThrow();
-        JsonNode access = lines.stream().filter(l -> l.path("message").asText().startsWith("POST /api/v1/ops/blocklist -> 201"))
-                .findFirst().orElseThrow(() -> new AssertionError("no access line among " + lines));
-        assertThat(access.path("requestId").asText()).as("the access line's request id").isEqualTo(requestId);
-        JsonNode entry = JSON.readTree(SharedStack.get("/api/v1/audit?actor=ADMIN&target=/api/v1/ops/blocklist",
-                SharedStack.token("FINANCE_VIEWER")).body()).get(0);
-        assertThat(entry.path("requestDigest").asText()).as("the entry of this request").isEqualTo(AuditLogTest.sha256(body));
-        assertThat(entry.path("requestId").asText()).as("the audit entry's request id").isEqualTo(requestId);
+        String tooLong = "r".repeat(100);
+        java.util.List<String[]> cases = java.util.List.of(new String[] {null, null}, new String[] {"req|id@x", "req|id@x"},
+                new String[] {tooLong, null});
+        int n = 0;
+        for (String[] c : cases) {
+            String given = c[0], expected = c[1];
+            String body = "{\"kind\":\"CUSTOMER\",\"value\":\"request-id-test-" + (n++) + "\",\"reason\":\"one request id\"}";
+            HttpResponse<String>[] response = new HttpResponse[1];
+            // The access line is written once the response has gone: the capture waits for it.
+            List<JsonNode> lines = captureJsonLogs(() -> response[0] = SharedStack.send(admin, "POST", "/api/v1/ops/blocklist",
+                    "application/json", body, given == null ? Map.of() : Map.of("X-Request-Id", given)), "POST /api/v1/ops/blocklist -> 201");
+            assertThat(response[0].statusCode()).as(response[0].body()).isEqualTo(201);
+            String requestId = response[0].headers().firstValue("X-Request-Id").orElseThrow();
+            if (expected != null) assertThat(requestId).isEqualTo(expected);
+            else assertThat(java.util.UUID.fromString(requestId).version()).as("a new id, not the caller's " + given).isEqualTo(4);
+            JsonNode access = lines.stream().filter(l -> l.path("message").asText().startsWith("POST /api/v1/ops/blocklist -> 201"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no access line among " + lines));
+            assertThat(access.path("requestId").asText()).as("the access line's request id, given " + given).isEqualTo(requestId);
+            JsonNode entry = JSON.readTree(SharedStack.get("/api/v1/audit?actor=ADMIN&target=/api/v1/ops/blocklist",
+                    SharedStack.token("FINANCE_VIEWER")).body()).get(0);
+            assertThat(entry.path("requestDigest").asText()).as("the entry of this request").isEqualTo(AuditLogTest.sha256(body));
+            assertThat(entry.path("requestId").asText()).as("the audit entry's request id, given " + given).isEqualTo(requestId);
+        }
     }
 
     /**
