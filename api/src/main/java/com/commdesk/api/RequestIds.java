@@ -8,8 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * A request id correlates a request's log lines, audit entry and workflow logs; a caller may choose its own
  * (X-Request-Id), so it is neither a secret nor a key anything is authorised by, and it needs uniqueness,
  * not unpredictability. {@link UUID#randomUUID()} draws from one SecureRandom shared by the whole JVM,
- * behind a lock: at 100 requests/s on 2 cores requests queued on it (JFR, issue 13: 420 waits of 10 ms
- * or more in one 60-s run, up to 3 s during the warm-up). ThreadLocalRandom is predictable (64 bits of state,
+ * behind a lock: at 100 requests/s on 2 cores requests queued on it (issue 13: 420 waits of 10 ms
+ * or more in one 60-s run recorded by JFR, up to 3 s during the warm-up). ThreadLocalRandom is predictable (64 bits of state,
  * recoverable from one id): never use these for a key, a token or anything else that must not be guessed.
  */
 public final class RequestIds {
