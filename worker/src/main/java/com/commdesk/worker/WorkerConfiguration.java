@@ -136,7 +136,7 @@ public class WorkerConfiguration {
                                             com.commdesk.ledger.Ledger ledger, PaymentGroupCommitter committer, MeterRegistry metrics) {
         return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new PaymentLedger(ledger), committer,
                 new HoldQueue(db.dsl()), feePolicy,
-                new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics, new CommunityRepository(db.dsl())),
+                new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics),
                 new PaymentOperations(db.dsl()), metrics);
     }
 

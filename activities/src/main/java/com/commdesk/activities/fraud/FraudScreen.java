@@ -1,7 +1,5 @@
 package com.commdesk.activities.fraud;
 
-import com.commdesk.ledger.CommunityConfig;
-import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.workflows.payment.FraudVerdict;
 import com.commdesk.workflows.payment.PaymentRequest;
@@ -9,7 +7,6 @@ import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,61 +37,62 @@ public final class FraudScreen {
     private final FraudRecords records;
     private final Rules rules;
     private final Counter flagged;
-    private final CommunityRepository communities;
 
+    /** A community's own thresholds (onboarding settings) override the rules' where it set them. */
     public FraudScreen(FraudRecords records, Rules rules, MeterRegistry metrics) {
-        this(records, rules, metrics, null);
-    }
-
-    /** With {@code communities}, each community's own thresholds (onboarding settings) override the rules'. */
-    public FraudScreen(FraudRecords records, Rules rules, MeterRegistry metrics, CommunityRepository communities) {
-        this.communities = communities;
         this.records = records;
         this.rules = rules;
         this.flagged = Counter.builder("commdesk.fraud.flagged").description("Payments flagged for fraud review").register(metrics);
     }
 
+    /** Three statements for a clean payment (FraudRecords), one more to store a flag or a retry's verdict. */
     public FraudVerdict screen(PaymentRequest request, VerifiedPayment verified) {
         List<String> reasons = new ArrayList<>();
-        records.paymentBookedUnderAnotherOrder(verified.cashfreePaymentId(), request.cashfreeOrderId())
-                .ifPresent(other -> reasons.add("Cashfree payment " + verified.cashfreePaymentId() + " is already booked under order " + other));
-        records.blocked("CUSTOMER", verified.customerId()).ifPresent(r -> reasons.add("customer " + verified.customerId() + " is blocklisted: " + r));
-        records.blocked("COMMUNITY", request.communityId()).ifPresent(r -> reasons.add("community is blocklisted: " + r));
-        records.blocked("ORDER", request.cashfreeOrderId()).ifPresent(r -> reasons.add("order is blocklisted: " + r));
-        CommunityConfig community = communities == null ? null : communities.find(request.communityId()).orElse(null);
-        long cap = community != null && community.fraudMaxPaymentPaise() != null ? community.fraudMaxPaymentPaise() : rules.maxPaymentPaise();
+        FraudRecords.Facts facts = records.facts(verified.cashfreePaymentId(), request.cashfreeOrderId(), verified.customerId(),
+                request.communityId());
+        if (facts.bookedUnderOrder() != null) {
+            reasons.add("Cashfree payment " + verified.cashfreePaymentId() + " is already booked under order " + facts.bookedUnderOrder());
+        }
+        if (facts.customerBlocked() != null) reasons.add("customer " + verified.customerId() + " is blocklisted: " + facts.customerBlocked());
+        if (facts.communityBlocked() != null) reasons.add("community is blocklisted: " + facts.communityBlocked());
+        if (facts.orderBlocked() != null) reasons.add("order is blocklisted: " + facts.orderBlocked());
+        long cap = facts.communityMaxPaymentPaise() != null ? facts.communityMaxPaymentPaise() : rules.maxPaymentPaise();
         if (verified.amountPaise() > cap) {
             reasons.add("amount " + verified.amountPaise() + " paise is above the per-payment cap of " + cap);
         }
         // Recorded first (unflagged until decided) so concurrent payments count each other.
-        OffsetDateTime at = records.recordScreening(request.paymentId(), request.communityId(), verified.customerId(),
-                verified.amountPaise(), false, "");
-        if (verified.customerId() != null) {
-            int n = records.recentForCustomer(verified.customerId(), request.paymentId(), at, rules.customerWindow());
-            if (n >= rules.maxPerCustomer()) {
-                reasons.add("velocity: customer " + verified.customerId() + " made " + (n + 1) + " payments within " + rules.customerWindow());
-            }
-        }
-        int c = records.recentForCommunity(request.communityId(), request.paymentId(), at, rules.communityWindow());
-        long limit = communityLimit(request, community, at);
-        if (c >= limit) {
-            reasons.add("velocity: community received " + (c + 1) + " payments within " + rules.communityWindow()
-                    + " (its limit now: " + limit + ")");
-        }
-        records.recordVerdict(request.paymentId(), !reasons.isEmpty(), String.join("; ", reasons));
-        if (!reasons.isEmpty()) flagged.increment();
-        return new FraudVerdict(!reasons.isEmpty(), reasons);
-    }
-
-    /** max(floor, multiplier x the community's average payments per window over the baseline before this window). */
-    private long communityLimit(PaymentRequest request, CommunityConfig community, OffsetDateTime at) {
-        int floor = community != null && community.fraudVelocityFloor() != null ? community.fraudVelocityFloor() : rules.maxPerCommunity();
-        int multiplier = community != null && community.fraudVelocityMultiplier() != null
-                ? community.fraudVelocityMultiplier() : rules.communityVelocityMultiplier();
+        FraudRecords.Screening screening = records.recordScreening(request.paymentId(), request.communityId(), verified.customerId(),
+                verified.amountPaise());
         Duration window = rules.communityWindow();
         Duration baseline = rules.communityBaseline().minus(window);
-        if (baseline.isNegative() || baseline.isZero()) return floor;
-        long before = records.recentForCommunity(request.communityId(), request.paymentId(), at.minus(window), baseline);
+        if (baseline.isNegative() || baseline.isZero()) baseline = null;
+        FraudRecords.Velocity v = records.velocity(request.paymentId(), verified.customerId(), rules.customerWindow(),
+                request.communityId(), window, baseline, screening.at());
+        if (verified.customerId() != null && v.customerRecent() >= rules.maxPerCustomer()) {
+            reasons.add("velocity: customer " + verified.customerId() + " made " + (v.customerRecent() + 1) + " payments within "
+                    + rules.customerWindow());
+        }
+        long limit = communityLimit(facts, v.communityBefore(), baseline);
+        if (v.communityRecent() >= limit) {
+            reasons.add("velocity: community received " + (v.communityRecent() + 1) + " payments within " + window
+                    + " (its limit now: " + limit + ")");
+        }
+        boolean isFlagged = !reasons.isEmpty();
+        // A new screening was recorded unflagged, which is this verdict when clean; a retry's row may hold another one.
+        if (isFlagged || !screening.recordedNow()) records.recordVerdict(request.paymentId(), isFlagged, String.join("; ", reasons));
+        if (isFlagged) flagged.increment();
+        return new FraudVerdict(isFlagged, reasons);
+    }
+
+    /**
+     * max(floor, multiplier x the community's average payments per window over the baseline before this window);
+     * the floor alone without a baseline.
+     */
+    private long communityLimit(FraudRecords.Facts facts, long before, Duration baseline) {
+        int floor = facts.communityVelocityFloor() != null ? facts.communityVelocityFloor() : rules.maxPerCommunity();
+        int multiplier = facts.communityVelocityMultiplier() != null ? facts.communityVelocityMultiplier() : rules.communityVelocityMultiplier();
+        if (baseline == null) return floor;
+        Duration window = rules.communityWindow();
         // average per window = before x window / baseline, rounded up; whole numbers only
         long average = (before * window.toMillis() + baseline.toMillis() - 1) / baseline.toMillis();
         return Math.max(floor, Math.multiplyExact(average, (long) multiplier));

@@ -2,7 +2,6 @@ package com.commdesk.activities.fraud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.testing.TestDatabases;
@@ -65,7 +64,7 @@ class FraudVelocityTest {
     }
 
     static FraudScreen screen() {
-        return new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry(), new CommunityRepository(dsl));
+        return new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry());
     }
 
     static final java.util.concurrent.atomic.AtomicInteger SEQ = new java.util.concurrent.atomic.AtomicInteger();
@@ -110,7 +109,7 @@ class FraudVelocityTest {
 
         FraudScreen.Rules perCustomer = new FraudScreen.Rules(50_000_000L, 10, Duration.ofHours(1), 5, Duration.ofMinutes(10), 3,
                 Duration.ofDays(7));
-        FraudScreen s = new FraudScreen(new FraudRecords(dsl), perCustomer, new SimpleMeterRegistry(), new CommunityRepository(dsl));
+        FraudScreen s = new FraudScreen(new FraudRecords(dsl), perCustomer, new SimpleMeterRegistry());
         java.util.List<Boolean> burst = new java.util.ArrayList<>();
         for (int i = 0; i < 12; i++) {
             String id = "event-burst-" + SEQ.incrementAndGet();
