@@ -79,6 +79,9 @@ public final class FraudScreen {
         }
         boolean isFlagged = !reasons.isEmpty();
         // A new screening was recorded unflagged, which is this verdict when clean; a retry's row may hold another one.
+        // Two attempts of one payment at once (a local activity run again after a workflow task timed out) may leave the
+        // row with the other attempt's verdict, as when the last writer won before: the row is the screen's record for
+        // operators; what parks the payment is the verdict its workflow received (its status and history say which).
         if (isFlagged || !screening.recordedNow()) records.recordVerdict(request.paymentId(), isFlagged, String.join("; ", reasons));
         if (isFlagged) flagged.increment();
         return new FraudVerdict(isFlagged, reasons);

@@ -55,10 +55,7 @@ class FraudScreenTest {
                 STATEMENTS.add(ctx.sql());
             }
         }));
-        for (String c : new String[] {"screen-community", "blocked-community", "capped-community"}) {
-            dsl.execute("insert into community (community_id, name) values (?, ?)", c, c);
-        }
-        dsl.execute("update community set fraud_max_payment_paise = 5000 where community_id = 'capped-community'");
+        dsl.execute("insert into community (community_id, name) values ('blocked-community', 'blocked')");
         // Cashfree payment cf-taken is booked under order-first.
         var demo = new CommunityRepository(dsl).find("demo-community").orElseThrow();
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(100_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
@@ -101,40 +98,132 @@ class FraudScreenTest {
         assertThat(row("p-all")).containsEntry("flagged", true).containsEntry("reasons", String.join("; ", v.reasons()));
     }
 
+    static final java.util.concurrent.atomic.AtomicInteger SEQ = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A community of the test's own (no test counts another's payments); {@code settings} as SQL, or null. */
+    static String community(String settings) {
+        String c = "c-" + SEQ.incrementAndGet();
+        dsl.execute("insert into community (community_id, name) values (?, ?)", c, c);
+        if (settings != null) dsl.execute("update community set " + settings + " where community_id = ?", c);
+        return c;
+    }
+
     @Test
     void theSamePaymentUnderItsOwnOrderAndACommunitysOwnCapAreWhatTheyShouldBe() {
-        assertThat(screen("p-own", "screen-community", "order-first", "cf-taken", 100_000L, "someone").reasons())
+        assertThat(screen("p-own", community(null), "order-first", "cf-taken", 100_000L, "someone").reasons())
                 .as("cf-taken booked under order-first is this order's own").isEmpty();
-        assertThat(screen("p-capped", "capped-community", "order-capped", "cf-capped", 5_001L, "someone-else").reasons())
+        String capped = community("fraud_max_payment_paise = 5000");
+        assertThat(screen("p-capped", capped, "order-capped", "cf-capped", 5_001L, "someone-else").reasons())
                 .containsExactly("amount 5001 paise is above the per-payment cap of 5000");
-        assertThat(screen("p-at-cap", "capped-community", "order-at-cap", "cf-at-cap", 5_000L, "a-third").flagged()).isFalse();
+        assertThat(screen("p-at-cap", capped, "order-at-cap", "cf-at-cap", 5_000L, "a-third").flagged()).isFalse();
     }
 
     @Test
     void velocityCountsOtherPaymentsOfTheCustomerAndTheCommunityWithinTheirWindows() {
         // Customer: 3 per hour. Community: floor 4 per 10 minutes (no volume of its own before).
+        String shop = community(null);
         List<Boolean> customer = new ArrayList<>();
-        for (int i = 1; i <= 4; i++) customer.add(screen("p-cust-" + i, "demo-community", "o-cust-" + i, "cf-cust-" + i, 1_000L, "busy-buyer").flagged());
+        for (int i = 1; i <= 4; i++) customer.add(screen("p-cust-" + i, shop, "o-cust-" + i, "cf-cust-" + i, 1_000L, "busy-buyer").flagged());
         assertThat(customer).containsExactly(false, false, false, true);
-        assertThat(screen("p-cust-4", "demo-community", "o-cust-4", "cf-cust-4", 1_000L, "busy-buyer").reasons())
+        assertThat(screen("p-cust-4", shop, "o-cust-4", "cf-cust-4", 1_000L, "busy-buyer").reasons())
                 .as("a retry counts the others, not itself").containsExactly("velocity: customer busy-buyer made 4 payments within PT1H");
 
-        dsl.execute("insert into community (community_id, name) values ('velocity-community', 'v')");
+        String busy = community(null);
         List<Boolean> community = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            community.add(screen("p-comm-" + i, "velocity-community", "o-comm-" + i, "cf-comm-" + i, 1_000L, "buyer-" + i).flagged());
+            community.add(screen("p-comm-" + i, busy, "o-comm-" + i, "cf-comm-" + i, 1_000L, "buyer-" + i).flagged());
         }
         assertThat(community).containsExactly(false, false, false, false, true);
         assertThat(row("p-comm-5").get("reasons")).isEqualTo("velocity: community received 5 payments within PT10M (its limit now: 4)");
     }
 
+    /** The cap, then the customer's velocity, then the community's: one verdict, in that order. */
+    @Test
+    void theCapAndBothVelocitiesAreGivenInThatOrder() {
+        String c = community("fraud_velocity_floor = 2");
+        for (int i = 1; i <= 3; i++) screen("p-order-" + i, c, "o-order-" + i, "cf-order-" + i, 1_000L, "repeat-buyer");
+        assertThat(screen("p-order-4", c, "o-order-4", "cf-order-4", 2_000_000L, "repeat-buyer").reasons()).containsExactly(
+                "amount 2000000 paise is above the per-payment cap of 1000000",
+                "velocity: customer repeat-buyer made 4 payments within PT1H",
+                "velocity: community received 4 payments within PT10M (its limit now: 2)");
+    }
+
+    /**
+     * Every bound of every window, one microsecond either side: the customer's window and the community's are inclusive
+     * at both ends, a payment exactly at the start of the community's window counts in it and in the baseline before it,
+     * the payment itself and later ones never count.
+     */
+    @Test
+    void velocityCountsEveryBoundInclusively() {
+        String c = community(null), other = community(null);
+        OffsetDateTime at = OffsetDateTime.parse("2026-06-01T12:00:00Z");
+        Duration hour = Duration.ofHours(1), window = Duration.ofMinutes(10), baseline = Duration.ofDays(7).minus(window);
+        Duration micro = Duration.ofNanos(1_000);
+        OffsetDateTime windowStart = at.minus(window);
+        Object[][] rows = {
+            {"v-self", c, "k", at},                                  // the payment itself
+            {"v-1", c, "k", at},                                     // customer, community window
+            {"v-2", other, "k", at.minus(hour)},                     // customer (its first instant)
+            {"v-3", other, "k", at.minus(hour).minus(micro)},        // none
+            {"v-4", c, "x4", windowStart},                           // community window and baseline
+            {"v-5", c, "x5", windowStart.minus(micro)},              // baseline
+            {"v-6", c, "x6", windowStart.minus(baseline)},           // baseline (its first instant)
+            {"v-7", c, "x7", windowStart.minus(baseline).minus(micro)}, // none
+            {"v-8", c, "k", at.plus(micro)},                         // none: after
+        };
+        for (Object[] r : rows) {
+            dsl.execute("insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at) "
+                    + "values (?, ?, ?, 1000, false, cast(? as timestamptz))", r[0], r[1], r[2], r[3].toString());
+        }
+        FraudRecords records = new FraudRecords(dsl);
+        assertThat(records.velocity("v-self", "k", hour, c, window, baseline, at)).isEqualTo(new FraudRecords.Velocity(2, 2, 3));
+        assertThat(records.velocity("v-self", null, hour, c, window, baseline, at)).as("no customer")
+                .isEqualTo(new FraudRecords.Velocity(0, 2, 3));
+        assertThat(records.velocity("v-self", "k", hour, c, window, null, at)).as("no baseline")
+                .isEqualTo(new FraudRecords.Velocity(2, 2, 0));
+        assertThat(records.velocity("v-1", "k", hour, c, window, baseline, at)).as("another payment: v-self counts, v-1 does not")
+                .isEqualTo(new FraudRecords.Velocity(2, 2, 3));
+    }
+
+    /**
+     * A community's own multiplier: 3 payments in each of the last 7 days' windows make its usual volume; with its
+     * multiplier 2 the limit is 6, with the rules' 3 it would be 9.
+     */
+    @Test
+    void aCommunitysOwnMultiplierScalesItsOwnVolume() {
+        String c = community("fraud_velocity_multiplier = 2");
+        dsl.execute("""
+                insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
+                select ? || '-' || w || '-' || i, ?, 'h-' || w || '-' || i, 10000, false, now() - make_interval(mins => 10 * w + 5)
+                  from generate_series(1, 1007) w, generate_series(1, 3) i""", c, c);
+        List<Boolean> burst = new ArrayList<>();
+        for (int i = 1; i <= 7; i++) burst.add(screen("p-mult-" + i, c, "o-mult-" + i, "cf-mult-" + i, 1_000L, "m-" + i).flagged());
+        assertThat(burst).containsExactly(false, false, false, false, false, false, true);
+        assertThat(row("p-mult-7").get("reasons")).isEqualTo("velocity: community received 7 payments within PT10M (its limit now: 6)");
+    }
+
+    /** No customer, no Cashfree payment id, a community not on record: the rules' thresholds, nothing to flag, three statements. */
+    @Test
+    void aPaymentWithNothingToLookUpIsScreenedByTheRules() {
+        STATEMENTS.clear();
+        FraudVerdict v = screen("p-bare", "not-on-record", "o-bare", null, 1_000_000L, null);
+        assertThat(v.reasons()).isEmpty();
+        assertThat(STATEMENTS).hasSize(3);
+        for (int i = 1; i <= 4; i++) screen("p-bare-" + i, "not-on-record", "o-bare-" + i, null, 1_000L, null);
+        assertThat(screen("p-bare-5", "not-on-record", "o-bare-5", null, 1_000_001L, null).reasons())
+                .as("no customer velocity without a customer; the rules' cap and floor")
+                .containsExactly("amount 1000001 paise is above the per-payment cap of 1000000",
+                        "velocity: community received 6 payments within PT10M (its limit now: 4)");
+    }
+
     @Test
     void aRetriedScreenKeepsItsFirstTimeAndStoresTheVerdictItReachesNow() throws Exception {
-        assertThat(screen("p-retry", "screen-community", "o-retry", "cf-retry", 1_000L, "retry-customer").flagged()).isFalse();
+        String c = community(null);
+        assertThat(screen("p-retry", c, "o-retry", "cf-retry", 1_000L, "retry-customer").flagged()).isFalse();
         OffsetDateTime first = (OffsetDateTime) row("p-retry").get("screened_at");
 
         new FraudRecords(dsl).block("CUSTOMER", "retry-customer", "found later", "risk-2");
-        FraudVerdict again = screen("p-retry", "screen-community", "o-retry", "cf-retry", 1_000L, "retry-customer");
+        FraudVerdict again = screen("p-retry", c, "o-retry", "cf-retry", 1_000L, "retry-customer");
         assertThat(again.reasons()).containsExactly("customer retry-customer is blocklisted: found later");
         assertThat(row("p-retry")).containsEntry("screened_at", first).containsEntry("flagged", true)
                 .containsEntry("reasons", "customer retry-customer is blocklisted: found later");
@@ -142,16 +231,17 @@ class FraudScreenTest {
         try (LedgerDatabase owner = TestDatabases.owner(db)) { // unblocking is not built: the runtime role may not delete
             owner.dsl().execute("delete from fraud_blocklist where kind = 'CUSTOMER' and value = 'retry-customer'");
         }
-        assertThat(screen("p-retry", "screen-community", "o-retry", "cf-retry", 1_000L, "retry-customer").flagged()).isFalse();
+        assertThat(screen("p-retry", c, "o-retry", "cf-retry", 1_000L, "retry-customer").flagged()).isFalse();
         assertThat(row("p-retry")).as("the flag is taken back by the verdict reached now")
                 .containsEntry("screened_at", first).containsEntry("flagged", false).containsEntry("reasons", "");
     }
 
     @Test
     void aCleanPaymentCostsThreeStatements() {
-        screen("p-warm", "screen-community", "o-warm", "cf-warm", 1_000L, "warm-customer");
+        String c = community(null);
+        screen("p-warm", c, "o-warm", "cf-warm", 1_000L, "warm-customer");
         STATEMENTS.clear();
-        assertThat(screen("p-clean", "screen-community", "o-clean", "cf-clean", 1_000L, "clean-customer").flagged()).isFalse();
+        assertThat(screen("p-clean", c, "o-clean", "cf-clean", 1_000L, "clean-customer").flagged()).isFalse();
         assertThat(STATEMENTS).as("facts (claims, blocklist, community settings), the screening, the counts").hasSize(3);
         assertThat(row("p-clean")).containsEntry("flagged", false).containsEntry("reasons", "");
     }
