@@ -29,6 +29,7 @@ import org.jooq.ExecuteListener;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -185,23 +186,6 @@ class FraudScreenTest {
                 .isEqualTo(new FraudRecords.Velocity(2, 2, 3));
     }
 
-    /**
-     * A community's own multiplier: 3 payments in each of the last 7 days' windows make its usual volume; with its
-     * multiplier 2 the limit is 6, with the rules' 3 it would be 9.
-     */
-    @Test
-    void aCommunitysOwnMultiplierScalesItsOwnVolume() {
-        String c = community("fraud_velocity_multiplier = 2");
-        dsl.execute("""
-                insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
-                select ? || '-' || w || '-' || i, ?, 'h-' || w || '-' || i, 10000, false, now() - make_interval(mins => 10 * w + 5)
-                  from generate_series(1, 1007) w, generate_series(1, 3) i""", c, c);
-        List<Boolean> burst = new ArrayList<>();
-        for (int i = 1; i <= 7; i++) burst.add(screen("p-mult-" + i, c, "o-mult-" + i, "cf-mult-" + i, 1_000L, "m-" + i).flagged());
-        assertThat(burst).containsExactly(false, false, false, false, false, false, true);
-        assertThat(row("p-mult-7").get("reasons")).isEqualTo("velocity: community received 7 payments within PT10M (its limit now: 6)");
-    }
-
     /** No customer, no Cashfree payment id, a community not on record: the rules' thresholds, nothing to flag, three statements. */
     @Test
     void aPaymentWithNothingToLookUpIsScreenedByTheRules() {
@@ -244,5 +228,98 @@ class FraudScreenTest {
         assertThat(screen("p-clean", c, "o-clean", "cf-clean", 1_000L, "clean-customer").flagged()).isFalse();
         assertThat(STATEMENTS).as("facts (claims, blocklist, community settings), the screening, the counts").hasSize(3);
         assertThat(row("p-clean")).containsEntry("flagged", false).containsEntry("reasons", "");
+    }
+
+    /**
+     * Community velocity is measured against the community's own recent volume: a community that usually sells many
+     * tickets is not parked on its event night, a dormant one that suddenly takes many is (docs/communities.md).
+     */
+    @Nested
+    class CommunityVolume {
+        /** Floor 5 payments per 10 minutes, or 3 x the community's own average window over the last 7 days. */
+        final FraudScreen.Rules volumeRules = new FraudScreen.Rules(50_000_000L, 1_000_000, Duration.ofHours(1), 5,
+                Duration.ofMinutes(10), 3, Duration.ofDays(7));
+
+        /** {@code perWindow} past payments in every 10-minute window of the last week (excluding the current one). */
+        void history(String community, int perWindow) {
+            dsl.execute("""
+                    insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
+                    select ? || '-' || w || '-' || i, ?, 'c-' || w || '-' || i, 10000, false,
+                           now() - make_interval(mins => 10 * w + 5)
+                      from generate_series(1, 1007) w, generate_series(1, ?) i""", community, community, perWindow);
+        }
+
+        /** {@code payments} already screened into the community in the last five minutes, each by a customer of its own. */
+        void eventSoFar(String community, int payments) {
+            dsl.execute("""
+                    insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
+                    select ? || '-event-' || i, ?, ? || '-buyer-' || i, 10000, false, now() - make_interval(secs => 300 * i / ?)
+                      from generate_series(1, ?) i""", community, community, community, payments, payments);
+        }
+
+        /** Screens {@code payments} new payments into the community now, each by a customer of its own; each verdict. */
+        List<Boolean> burst(FraudScreen.Rules rules, String community, int payments, String customer) {
+            FraudScreen s = new FraudScreen(new FraudRecords(dsl), rules, new SimpleMeterRegistry());
+            List<Boolean> flagged = new ArrayList<>();
+            for (int i = 0; i < payments; i++) {
+                String id = community + "-now-" + SEQ.incrementAndGet();
+                flagged.add(s.screen(new PaymentRequest(id, community, "EVENT", id, "ord-" + id, 10000, Map.of()),
+                        new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, customer != null ? customer : "cust-" + id))
+                        .flagged());
+            }
+            return flagged;
+        }
+
+        boolean lastOf(List<Boolean> verdicts) {
+            return verdicts.get(verdicts.size() - 1);
+        }
+
+        @Test
+        void aBusyCommunitysEventNightIsNotParked() {
+            String busy = community(null);
+            history(busy, 20); // usually 20 per window: 3 x 20 = 60 allowed now
+            assertThat(burst(volumeRules, busy, 50, null)).as("50 in ten minutes is within 3x its usual 20").containsOnly(false);
+        }
+
+        @Test
+        void aDormantCommunityThatSuddenlyTakesManyIsParked() {
+            String quiet = community(null);
+            assertThat(burst(volumeRules, quiet, 5, null)).as("the floor").containsOnly(false);
+            assertThat(lastOf(burst(volumeRules, quiet, 2, null))).as("beyond the floor, with no volume of its own").isTrue();
+        }
+
+        /**
+         * A community's own multiplier: 3 payments in each window of the last 7 days make its usual volume; with its
+         * multiplier 2 the limit is 6, with the rules' 3 it would be 9.
+         */
+        @Test
+        void aCommunitysOwnMultiplierScalesItsOwnVolume() {
+            String c = community("fraud_velocity_multiplier = 2");
+            history(c, 3);
+            assertThat(burst(volumeRules, c, 7, null)).containsExactly(false, false, false, false, false, false, true);
+        }
+
+        /**
+         * The one-community load run (docs/performance.md § 6): 5,000 payments in five minutes into a community whose
+         * owner set fraud.velocityFloor 10,000 for the event park none; the same community without its own floor parks
+         * them; one customer's burst inside the event is still parked by the customer rule.
+         */
+        @Test
+        void aBigEventWithItsOwnFloorParksNoneWhileOneCustomersBurstIsParked() {
+            String event = community("fraud_velocity_floor = 10000");
+            eventSoFar(event, 4_999);
+            assertThat(burst(volumeRules, event, 1, "buyer-5000")).as("the 5,000th ticket of the event").containsOnly(false);
+
+            String unconfigured = community(null);
+            eventSoFar(unconfigured, 4_999);
+            assertThat(burst(volumeRules, unconfigured, 1, "buyer-5000")).as("the platform's floor (5 here) without the community's own")
+                    .containsOnly(true);
+
+            FraudScreen.Rules perCustomer = new FraudScreen.Rules(50_000_000L, 10, Duration.ofHours(1), 5, Duration.ofMinutes(10), 3,
+                    Duration.ofDays(7));
+            List<Boolean> burst = burst(perCustomer, event, 12, "one-customer");
+            assertThat(burst.subList(0, 10)).as("a customer's first ten in an hour").containsOnly(false);
+            assertThat(burst.subList(10, 12)).as("the same customer's 11th and 12th").containsOnly(true);
+        }
     }
 }
