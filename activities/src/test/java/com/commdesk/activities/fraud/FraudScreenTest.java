@@ -242,11 +242,16 @@ class FraudScreenTest {
 
         /** {@code perWindow} past payments in every 10-minute window of the last week (excluding the current one). */
         void history(String community, int perWindow) {
+            history(community, perWindow, "h");
+        }
+
+        /** The same, with payment ids tagged {@code tag} (a second history of one community needs ids of its own). */
+        void history(String community, int perWindow, String tag) {
             dsl.execute("""
                     insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
-                    select ? || '-' || w || '-' || i, ?, 'c-' || w || '-' || i, 10000, false,
+                    select ? || '-' || ? || '-' || w || '-' || i, ?, 'c-' || w || '-' || i, 10000, false,
                            now() - make_interval(mins => 10 * w + 5)
-                      from generate_series(1, 1007) w, generate_series(1, ?) i""", community, community, perWindow);
+                      from generate_series(1, 1007) w, generate_series(1, ?) i""", community, tag, community, perWindow);
         }
 
         /** {@code payments} already screened into the community in the last five minutes, each by a customer of its own. */
@@ -297,6 +302,42 @@ class FraudScreenTest {
             String c = community("fraud_velocity_multiplier = 2");
             history(c, 3);
             assertThat(burst(volumeRules, c, 7, null)).containsExactly(false, false, false, false, false, false, true);
+        }
+
+        /**
+         * A community's baseline week is counted once and reused for {@link FraudScreen#BASELINE_REUSE} by the same
+         * screen: the second screen's statement counts the window only; a week that changed meanwhile shows in a screen
+         * that counts afresh (another worker, or the same after the minute).
+         */
+        @Test
+        void aCommunitysBaselineIsCountedOnceAMinute() {
+            String c = community("fraud_velocity_floor = 1");
+            history(c, 1); // one per window: its limit is 3 x 1
+            FraudScreen worker = new FraudScreen(new FraudRecords(counted), RULES, new SimpleMeterRegistry());
+            List<String> velocityStatements = new ArrayList<>();
+            List<String> reasons = new ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                STATEMENTS.clear();
+                String id = c + "-once-" + i;
+                reasons.add(String.join("; ", worker.screen(new PaymentRequest(id, c, "EVENT", id, "ord-" + id, 10000, Map.of()),
+                        new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, "once-" + i)).reasons()));
+                velocityStatements.add(STATEMENTS.stream().filter(q -> q.contains("count(*)")).findFirst().orElseThrow());
+            }
+            assertThat(velocityStatements.get(0).split("count\\(\\*\\)", -1)).as("customer, window, week").hasSize(4);
+            assertThat(velocityStatements.subList(1, 4)).allSatisfy(q -> assertThat(q.split("count\\(\\*\\)", -1))
+                    .as("customer and window; the week remembered").hasSize(3));
+            assertThat(reasons).containsExactly("", "", "", "velocity: community received 4 payments within PT10M (its limit now: 3)");
+
+            history(c, 2, "more"); // now three per window: a fresh count's limit is 9
+            String again = c + "-again";
+            PaymentRequest request = new PaymentRequest(again, c, "EVENT", again, "ord-" + again, 10000, Map.of());
+            VerifiedPayment verified = new VerifiedPayment("ord-" + again, "cf-" + again, 10000, "INR", "UPI", null, "again");
+            assertThat(worker.screen(request, verified).reasons()).as("the same screen within the minute: the week it counted")
+                    .containsExactly("velocity: community received 5 payments within PT10M (its limit now: 3)");
+            assertThat(new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry()).screen(request, verified).reasons())
+                    .as("a screen that counts afresh").isEmpty();
+            assertThat(new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry(), Duration.ZERO).screen(request, verified)
+                    .reasons()).as("reuse switched off").isEmpty();
         }
 
         /**
