@@ -78,9 +78,9 @@ public final class FraudRecords {
     }
 
     /**
-     * Other payments than {@code paymentId}, all bounds inclusive: the customer's within {@code customerWindow} up to
-     * {@code at} (0 without a customer); the community's within {@code communityWindow} up to {@code at}; and the
-     * community's within {@code baseline} up to the start of that window (0 without a baseline).
+     * Other payments than {@code paymentId}: the customer's within {@code customerWindow} up to {@code at} (0 without a
+     * customer) and the community's within {@code communityWindow} up to {@code at}, both bounds inclusive; and the
+     * community's from {@code baselineFrom} (inclusive) until {@code baselineUntil} (exclusive), 0 when not asked for.
      */
     public record Velocity(int customerRecent, int communityRecent, int communityBefore) {}
 
@@ -89,20 +89,21 @@ public final class FraudRecords {
      * statements were). Not one scan with FILTERs over the OR of the ranges: PostgreSQL plans that as a bitmap scan of
      * both indexes and a recheck of every row, 2-3x the CPU of the three range scans (EXPLAIN ANALYZE with a generic
      * plan, 3,600 screenings of one customer in one community), and in the shape benchmark the database's CPU per
-     * payment grew round after round with it (docs/performance.md § 2).
+     * payment grew round after round with it (docs/performance.md § 2). {@code baselineFrom} and {@code baselineUntil}
+     * null: the baseline is not counted (none configured, or the caller knows it).
      */
     public Velocity velocity(String paymentId, String customerId, Duration customerWindow, String communityId,
-                             Duration communityWindow, Duration baseline, OffsetDateTime at) {
+                             Duration communityWindow, OffsetDateTime baselineFrom, OffsetDateTime baselineUntil, OffsetDateTime at) {
+        if ((baselineFrom == null) != (baselineUntil == null)) throw new IllegalArgumentException("a baseline needs both bounds");
         var s = PAYMENT_SCREENING;
-        OffsetDateTime windowStart = at.minus(communityWindow);
         Field<Integer> customer = customerId == null ? DSL.inline(0)
                 : DSL.field(DSL.selectCount().from(s).where(s.CUSTOMER_ID.eq(customerId), s.PAYMENT_ID.ne(paymentId),
                         s.SCREENED_AT.between(at.minus(customerWindow), at)));
         Field<Integer> recent = DSL.field(DSL.selectCount().from(s).where(s.COMMUNITY_ID.eq(communityId), s.PAYMENT_ID.ne(paymentId),
-                s.SCREENED_AT.between(windowStart, at)));
-        Field<Integer> before = baseline == null ? DSL.inline(0)
+                s.SCREENED_AT.between(at.minus(communityWindow), at)));
+        Field<Integer> before = baselineFrom == null ? DSL.inline(0)
                 : DSL.field(DSL.selectCount().from(s).where(s.COMMUNITY_ID.eq(communityId), s.PAYMENT_ID.ne(paymentId),
-                        s.SCREENED_AT.between(windowStart.minus(baseline), windowStart)));
+                        s.SCREENED_AT.ge(baselineFrom), s.SCREENED_AT.lt(baselineUntil)));
         var r = dsl.select(customer, recent, before).fetchSingle();
         return new Velocity(r.value1(), r.value2(), r.value3());
     }

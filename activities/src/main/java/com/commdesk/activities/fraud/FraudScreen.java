@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,37 +37,22 @@ public final class FraudScreen {
         }
     }
 
-    /**
-     * How long a community's baseline count is reused. The baseline is the week before the window; between two screens
-     * a minute apart it moves by a minute, so its average per window moves by a few parts in ten thousand, while counting
-     * it reads every screening of the week (a community with 100,000 payments a week: 100,000 index entries per screen).
-     * A reused count differs from a fresh one by the payments of at most a minute at either end of the week. Each worker
-     * keeps its own; a retried screen, whose time is older than the count, counts afresh.
-     */
-    public static final Duration BASELINE_REUSE = Duration.ofMinutes(1);
-    /** Bound on remembered baselines (TIGER_STYLE: a limit on everything); past it the memory starts again. */
+    /** Bound on remembered baselines (TIGER_STYLE: a limit on everything): past it, older minutes are forgotten first. */
     static final int MAX_BASELINES = 10_000;
 
     private final FraudRecords records;
     private final Rules rules;
     private final Counter flagged;
-    private final Duration baselineReuse;
-    /** Community id → its baseline count and the screening time it was counted at. */
+    /** Community id → its baseline count for one minute (see {@link #screen}). */
     private final ConcurrentHashMap<String, Baseline> baselines = new ConcurrentHashMap<>();
 
-    private record Baseline(OffsetDateTime countedAt, int before) {}
+    /** The community's baseline week until {@code until} (exclusive, a whole minute) held {@code before} screenings. */
+    private record Baseline(OffsetDateTime until, int before) {}
 
     /** A community's own thresholds (onboarding settings) override the rules' where it set them. */
     public FraudScreen(FraudRecords records, Rules rules, MeterRegistry metrics) {
-        this(records, rules, metrics, BASELINE_REUSE);
-    }
-
-    /** {@code baselineReuse}: how long a community's baseline count is reused ({@link #BASELINE_REUSE}; zero: never). */
-    public FraudScreen(FraudRecords records, Rules rules, MeterRegistry metrics, Duration baselineReuse) {
-        if (baselineReuse.isNegative()) throw new IllegalArgumentException("baselineReuse must not be negative");
         this.records = records;
         this.rules = rules;
-        this.baselineReuse = baselineReuse;
         this.flagged = Counter.builder("commdesk.fraud.flagged").description("Payments flagged for fraud review").register(metrics);
     }
 
@@ -91,16 +77,19 @@ public final class FraudScreen {
         Duration window = rules.communityWindow();
         Duration baseline = rules.communityBaseline().minus(window);
         if (baseline.isNegative() || baseline.isZero()) baseline = null;
-        Baseline known = baseline == null ? null : reusable(request.communityId(), screening.at());
+        // The baseline week is counted in whole minutes: it ends where the minute in which the window starts begins, so
+        // every screen of a community in that minute counts the same rows (its own screening is never among them). A
+        // worker counts a community's week once a minute and remembers it for the rest of the minute; counting it reads
+        // every screening of the week (a community with 100,000 payments a week: 100,000 index entries), and the
+        // limit a screen used can be recounted from the community and the minute.
+        OffsetDateTime until = screening.at().minus(window).truncatedTo(ChronoUnit.MINUTES);
+        Baseline known = baseline == null ? null : baselines.get(request.communityId());
+        if (known != null && !known.until().isEqual(until)) known = null;
+        boolean count = baseline != null && known == null;
         FraudRecords.Velocity v = records.velocity(request.paymentId(), verified.customerId(), rules.customerWindow(),
-                request.communityId(), window, known == null ? baseline : null, screening.at());
-        int before = 0;
-        if (known != null) {
-            before = known.before();
-        } else if (baseline != null) {
-            before = v.communityBefore();
-            remember(request.communityId(), new Baseline(screening.at(), before));
-        }
+                request.communityId(), window, count ? until.minus(baseline) : null, count ? until : null, screening.at());
+        int before = known != null ? known.before() : v.communityBefore();
+        if (count) remember(request.communityId(), new Baseline(until, before));
         if (verified.customerId() != null && v.customerRecent() >= rules.maxPerCustomer()) {
             reasons.add("velocity: customer " + verified.customerId() + " made " + (v.customerRecent() + 1) + " payments within "
                     + rules.customerWindow());
@@ -120,20 +109,17 @@ public final class FraudScreen {
         return new FraudVerdict(isFlagged, reasons);
     }
 
-    /** The community's baseline counted at most {@link #baselineReuse} before {@code at} (not after it: a retry's is older). */
-    private Baseline reusable(String communityId, OffsetDateTime at) {
-        Baseline b = baselines.get(communityId);
-        if (b == null || at.isBefore(b.countedAt())) return null;
-        return Duration.between(b.countedAt(), at).compareTo(baselineReuse) < 0 ? b : null;
-    }
-
+    /** Keeps the later minute of a community's; when full, forgets minutes before this one first, then everything. */
     private void remember(String communityId, Baseline counted) {
-        if (baselines.size() >= MAX_BASELINES) baselines.clear();
-        baselines.merge(communityId, counted, (old, now) -> now.countedAt().isAfter(old.countedAt()) ? now : old);
+        if (baselines.size() >= MAX_BASELINES) {
+            baselines.values().removeIf(b -> b.until().isBefore(counted.until()));
+            if (baselines.size() >= MAX_BASELINES) baselines.clear();
+        }
+        baselines.merge(communityId, counted, (old, now) -> now.until().isAfter(old.until()) ? now : old);
     }
 
     /**
-     * max(floor, multiplier x the community's average payments per window over the baseline before this window);
+     * max(floor, multiplier x the community's average payments per window over the baseline week before this window);
      * the floor alone without a baseline.
      */
     private long communityLimit(FraudRecords.Facts facts, long before, Duration baseline) {

@@ -20,6 +20,7 @@ import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,25 +152,25 @@ class FraudScreenTest {
 
     /**
      * Every bound of every window, one microsecond either side: the customer's window and the community's are inclusive
-     * at both ends, a payment exactly at the start of the community's window counts in it and in the baseline before it,
-     * the payment itself and later ones never count.
+     * at both ends; the baseline counted from its first instant until (not including) its end; the payment itself and
+     * later ones never count.
      */
     @Test
-    void velocityCountsEveryBoundInclusively() {
+    void velocityCountsEveryBoundOfEveryWindow() {
         String c = community(null), other = community(null);
         OffsetDateTime at = OffsetDateTime.parse("2026-06-01T12:00:00Z");
-        Duration hour = Duration.ofHours(1), window = Duration.ofMinutes(10), baseline = Duration.ofDays(7).minus(window);
+        Duration hour = Duration.ofHours(1), window = Duration.ofMinutes(10);
         Duration micro = Duration.ofNanos(1_000);
-        OffsetDateTime windowStart = at.minus(window);
+        OffsetDateTime windowStart = at.minus(window), until = windowStart, from = until.minus(Duration.ofDays(7).minus(window));
         Object[][] rows = {
             {"v-self", c, "k", at},                                  // the payment itself
             {"v-1", c, "k", at},                                     // customer, community window
             {"v-2", other, "k", at.minus(hour)},                     // customer (its first instant)
             {"v-3", other, "k", at.minus(hour).minus(micro)},        // none
-            {"v-4", c, "x4", windowStart},                           // community window and baseline
-            {"v-5", c, "x5", windowStart.minus(micro)},              // baseline
-            {"v-6", c, "x6", windowStart.minus(baseline)},           // baseline (its first instant)
-            {"v-7", c, "x7", windowStart.minus(baseline).minus(micro)}, // none
+            {"v-4", c, "x4", windowStart},                           // community window; the baseline's end: not in it
+            {"v-5", c, "x5", until.minus(micro)},                    // baseline (its last instant)
+            {"v-6", c, "x6", from},                                  // baseline (its first instant)
+            {"v-7", c, "x7", from.minus(micro)},                     // none
             {"v-8", c, "k", at.plus(micro)},                         // none: after
         };
         for (Object[] r : rows) {
@@ -177,13 +178,13 @@ class FraudScreenTest {
                     + "values (?, ?, ?, 1000, false, cast(? as timestamptz))", r[0], r[1], r[2], r[3].toString());
         }
         FraudRecords records = new FraudRecords(dsl);
-        assertThat(records.velocity("v-self", "k", hour, c, window, baseline, at)).isEqualTo(new FraudRecords.Velocity(2, 2, 3));
-        assertThat(records.velocity("v-self", null, hour, c, window, baseline, at)).as("no customer")
-                .isEqualTo(new FraudRecords.Velocity(0, 2, 3));
-        assertThat(records.velocity("v-self", "k", hour, c, window, null, at)).as("no baseline")
+        assertThat(records.velocity("v-self", "k", hour, c, window, from, until, at)).isEqualTo(new FraudRecords.Velocity(2, 2, 2));
+        assertThat(records.velocity("v-self", null, hour, c, window, from, until, at)).as("no customer")
+                .isEqualTo(new FraudRecords.Velocity(0, 2, 2));
+        assertThat(records.velocity("v-self", "k", hour, c, window, null, null, at)).as("no baseline asked for")
                 .isEqualTo(new FraudRecords.Velocity(2, 2, 0));
-        assertThat(records.velocity("v-1", "k", hour, c, window, baseline, at)).as("another payment: v-self counts, v-1 does not")
-                .isEqualTo(new FraudRecords.Velocity(2, 2, 3));
+        assertThat(records.velocity("v-1", "k", hour, c, window, from, until, at)).as("another payment: v-self counts, v-1 does not")
+                .isEqualTo(new FraudRecords.Velocity(2, 2, 2));
     }
 
     /** No customer, no Cashfree payment id, a community not on record: the rules' thresholds, nothing to flag, three statements. */
@@ -305,39 +306,53 @@ class FraudScreenTest {
         }
 
         /**
-         * A community's baseline week is counted once and reused for {@link FraudScreen#BASELINE_REUSE} by the same
-         * screen: the second screen's statement counts the window only; a week that changed meanwhile shows in a screen
-         * that counts afresh (another worker, or the same after the minute).
+         * A community's baseline week is counted in whole minutes, once a minute by a worker: a screen whose window starts
+         * in the same minute as the last count's reuses it (its statement counts the window and the customer only) and
+         * so uses the limit of that minute even if the week changed since; a screen of a later minute, or another
+         * worker's, counts afresh. Which screens share a minute is read from their screening times, so the test holds
+         * whenever it runs.
          */
         @Test
-        void aCommunitysBaselineIsCountedOnceAMinute() {
+        void aCommunitysBaselineWeekIsCountedOnceAMinute() {
             String c = community("fraud_velocity_floor = 1");
             history(c, 1); // one per window: its limit is 3 x 1
             FraudScreen worker = new FraudScreen(new FraudRecords(counted), RULES, new SimpleMeterRegistry());
-            List<String> velocityStatements = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
             List<String> reasons = new ArrayList<>();
+            List<OffsetDateTime> minutes = new ArrayList<>();
             for (int i = 1; i <= 4; i++) {
                 STATEMENTS.clear();
                 String id = c + "-once-" + i;
                 reasons.add(String.join("; ", worker.screen(new PaymentRequest(id, c, "EVENT", id, "ord-" + id, 10000, Map.of()),
                         new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, "once-" + i)).reasons()));
-                velocityStatements.add(STATEMENTS.stream().filter(q -> q.contains("count(*)")).findFirst().orElseThrow());
+                String velocity = STATEMENTS.stream().filter(q -> q.contains("count(*)")).findFirst().orElseThrow();
+                counts.add(velocity.split("count\\(\\*\\)", -1).length - 1);
+                minutes.add(baselineMinute(id));
             }
-            assertThat(velocityStatements.get(0).split("count\\(\\*\\)", -1)).as("customer, window, week").hasSize(4);
-            assertThat(velocityStatements.subList(1, 4)).allSatisfy(q -> assertThat(q.split("count\\(\\*\\)", -1))
-                    .as("customer and window; the week remembered").hasSize(3));
+            for (int i = 0; i < 4; i++) {
+                boolean sameMinute = i > 0 && minutes.get(i).isEqual(minutes.get(i - 1));
+                assertThat(counts.get(i)).as("screen %d: counts the week only in a new minute", i + 1).isEqualTo(sameMinute ? 2 : 3);
+            }
             assertThat(reasons).containsExactly("", "", "", "velocity: community received 4 payments within PT10M (its limit now: 3)");
 
             history(c, 2, "more"); // now three per window: a fresh count's limit is 9
             String again = c + "-again";
             PaymentRequest request = new PaymentRequest(again, c, "EVENT", again, "ord-" + again, 10000, Map.of());
             VerifiedPayment verified = new VerifiedPayment("ord-" + again, "cf-" + again, 10000, "INR", "UPI", null, "again");
-            assertThat(worker.screen(request, verified).reasons()).as("the same screen within the minute: the week it counted")
-                    .containsExactly("velocity: community received 5 payments within PT10M (its limit now: 3)");
+            List<String> same = worker.screen(request, verified).reasons();
+            if (baselineMinute(again).isEqual(minutes.get(3))) {
+                assertThat(same).as("the same worker in the same minute: the week it counted")
+                        .containsExactly("velocity: community received 5 payments within PT10M (its limit now: 3)");
+            } else {
+                assertThat(same).as("the same worker in a later minute: the week counted afresh").isEmpty();
+            }
             assertThat(new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry()).screen(request, verified).reasons())
-                    .as("a screen that counts afresh").isEmpty();
-            assertThat(new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry(), Duration.ZERO).screen(request, verified)
-                    .reasons()).as("reuse switched off").isEmpty();
+                    .as("another worker counts afresh").isEmpty();
+        }
+
+        /** The minute the baseline of this payment's screening ended: its window's start, truncated. */
+        OffsetDateTime baselineMinute(String paymentId) {
+            return ((OffsetDateTime) row(paymentId).get("screened_at")).minus(RULES.communityWindow()).truncatedTo(ChronoUnit.MINUTES);
         }
 
         /**
