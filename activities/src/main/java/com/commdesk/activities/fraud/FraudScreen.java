@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class FraudScreen {
         // worker counts a community's week once a minute and remembers it for the rest of the minute; counting it reads
         // every screening of the week (a community with 100,000 payments a week: 100,000 index entries), and the
         // limit a screen used can be recounted from the community and the minute.
-        OffsetDateTime until = screening.at().minus(window).truncatedTo(ChronoUnit.MINUTES);
+        OffsetDateTime until = screening.at().withOffsetSameInstant(ZoneOffset.UTC).minus(window).truncatedTo(ChronoUnit.MINUTES);
         Baseline known = baseline == null ? null : baselines.get(request.communityId());
         if (known != null && !known.until().isEqual(until)) known = null;
         boolean count = baseline != null && known == null;
@@ -109,10 +110,16 @@ public final class FraudScreen {
         return new FraudVerdict(isFlagged, reasons);
     }
 
-    /** Keeps the later minute of a community's; when full, forgets minutes before this one first, then everything. */
+    /**
+     * Keeps the later minute of a community's (a retry's minute is an older one). When full, forgets every minute before
+     * the newest one held first, then everything.
+     */
     private void remember(String communityId, Baseline counted) {
         if (baselines.size() >= MAX_BASELINES) {
-            baselines.values().removeIf(b -> b.until().isBefore(counted.until()));
+            OffsetDateTime newest = counted.until();
+            for (Baseline b : baselines.values()) if (b.until().isAfter(newest)) newest = b.until();
+            OffsetDateTime keep = newest;
+            baselines.values().removeIf(b -> b.until().isBefore(keep));
             if (baselines.size() >= MAX_BASELINES) baselines.clear();
         }
         baselines.merge(communityId, counted, (old, now) -> now.until().isAfter(old.until()) ? now : old);

@@ -20,7 +20,6 @@ import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -306,53 +305,48 @@ class FraudScreenTest {
         }
 
         /**
-         * A community's baseline week is counted in whole minutes, once a minute by a worker: a screen whose window starts
-         * in the same minute as the last count's reuses it (its statement counts the window and the customer only) and
-         * so uses the limit of that minute even if the week changed since; a screen of a later minute, or another
-         * worker's, counts afresh. Which screens share a minute is read from their screening times, so the test holds
-         * whenever it runs.
+         * A community's baseline week is counted in whole minutes, once a minute by a worker. The screenings are written
+         * beforehand with chosen times (each screen then takes a retry's path and uses that time), at minute M:
+         * the week holds 1,007 screenings, one per window (limit 3 x 1 = 3; one more would make it 3 x 2 = 6), and one
+         * more lies at M + 0.2 s, after the week of a window starting at M + 0.5 s and before that window.
          */
         @Test
         void aCommunitysBaselineWeekIsCountedOnceAMinute() {
             String c = community("fraud_velocity_floor = 1");
-            history(c, 1); // one per window: its limit is 3 x 1
+            OffsetDateTime m = OffsetDateTime.parse("2026-06-01T12:00:00Z");
+            dsl.execute("""
+                    insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at)
+                    select ? || '-week-' || w, ?, 'week-' || w, 10000, false,
+                           cast(? as timestamptz) - make_interval(mins => 10 * w) + interval '30 seconds'
+                      from generate_series(1, 1007) w""", c, c, m.toString());
+            insertScreening(c + "-gap", c, m.plusNanos(200_000_000L));
+            for (int i = 1; i <= 3; i++) insertScreening(c + "-crowd-" + i, c, m.plusMinutes(5)); // in every window below
             FraudScreen worker = new FraudScreen(new FraudRecords(counted), RULES, new SimpleMeterRegistry());
-            List<Integer> counts = new ArrayList<>();
-            List<String> reasons = new ArrayList<>();
-            List<OffsetDateTime> minutes = new ArrayList<>();
-            for (int i = 1; i <= 4; i++) {
+            record Screen(String id, OffsetDateTime at, int counts, String reason) {}
+            List<Screen> screens = List.of(
+                    new Screen("s1", m.plusMinutes(10).plusNanos(500_000_000L), 3, "velocity: community received 4 payments within PT10M (its limit now: 3)"),
+                    new Screen("s2", m.plusMinutes(10).plusSeconds(59).plusNanos(500_000_000L), 2,
+                            "velocity: community received 6 payments within PT10M (its limit now: 3)"),
+                    new Screen("s3", m.plusMinutes(11), 3, "velocity: community received 7 payments within PT10M (its limit now: 3)"),
+                    new Screen("s4 retried in an older minute", m.plusMinutes(10).plusSeconds(30), 3,
+                            "velocity: community received 5 payments within PT10M (its limit now: 3)"),
+                    new Screen("s5", m.plusMinutes(11).plusSeconds(30), 2, "velocity: community received 8 payments within PT10M (its limit now: 3)"));
+            for (Screen s : screens) insertScreening(c + "-" + s.id().split(" ")[0], c, s.at());
+            for (Screen s : screens) {
                 STATEMENTS.clear();
-                String id = c + "-once-" + i;
-                reasons.add(String.join("; ", worker.screen(new PaymentRequest(id, c, "EVENT", id, "ord-" + id, 10000, Map.of()),
-                        new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, "once-" + i)).reasons()));
+                String id = c + "-" + s.id().split(" ")[0];
+                FraudVerdict v = worker.screen(new PaymentRequest(id, c, "EVENT", id, "ord-" + id, 10000, Map.of()),
+                        new VerifiedPayment("ord-" + id, "cf-" + id, 10000, "INR", "UPI", null, "buyer-" + id));
                 String velocity = STATEMENTS.stream().filter(q -> q.contains("count(*)")).findFirst().orElseThrow();
-                counts.add(velocity.split("count\\(\\*\\)", -1).length - 1);
-                minutes.add(baselineMinute(id));
+                assertThat(velocity.split("count\\(\\*\\)", -1).length - 1)
+                        .as("%s: 3 counts when its minute's week is new to the worker, 2 when remembered", s.id()).isEqualTo(s.counts());
+                assertThat(v.reasons()).as(s.id()).containsExactly(s.reason());
             }
-            for (int i = 0; i < 4; i++) {
-                boolean sameMinute = i > 0 && minutes.get(i).isEqual(minutes.get(i - 1));
-                assertThat(counts.get(i)).as("screen %d: counts the week only in a new minute", i + 1).isEqualTo(sameMinute ? 2 : 3);
-            }
-            assertThat(reasons).containsExactly("", "", "", "velocity: community received 4 payments within PT10M (its limit now: 3)");
-
-            history(c, 2, "more"); // now three per window: a fresh count's limit is 9
-            String again = c + "-again";
-            PaymentRequest request = new PaymentRequest(again, c, "EVENT", again, "ord-" + again, 10000, Map.of());
-            VerifiedPayment verified = new VerifiedPayment("ord-" + again, "cf-" + again, 10000, "INR", "UPI", null, "again");
-            List<String> same = worker.screen(request, verified).reasons();
-            if (baselineMinute(again).isEqual(minutes.get(3))) {
-                assertThat(same).as("the same worker in the same minute: the week it counted")
-                        .containsExactly("velocity: community received 5 payments within PT10M (its limit now: 3)");
-            } else {
-                assertThat(same).as("the same worker in a later minute: the week counted afresh").isEmpty();
-            }
-            assertThat(new FraudScreen(new FraudRecords(dsl), RULES, new SimpleMeterRegistry()).screen(request, verified).reasons())
-                    .as("another worker counts afresh").isEmpty();
         }
 
-        /** The minute the baseline of this payment's screening ended: its window's start, truncated. */
-        OffsetDateTime baselineMinute(String paymentId) {
-            return ((OffsetDateTime) row(paymentId).get("screened_at")).minus(RULES.communityWindow()).truncatedTo(ChronoUnit.MINUTES);
+        void insertScreening(String paymentId, String community, OffsetDateTime at) {
+            dsl.execute("insert into payment_screening (payment_id, community_id, customer_id, amount_paise, flagged, screened_at) "
+                    + "values (?, ?, ?, 10000, false, cast(? as timestamptz))", paymentId, community, "buyer-" + paymentId, at.toString());
         }
 
         /**
