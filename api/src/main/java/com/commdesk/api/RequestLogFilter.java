@@ -31,17 +31,28 @@ public class RequestLogFilter extends OncePerRequestFilter {
     public static final String REQUEST_ID_ATTRIBUTE = RequestLogFilter.class.getName() + ".requestId";
     private static final Logger access = LoggerFactory.getLogger("com.commdesk.api.access");
 
+    /**
+     * This request's id, chosen once and kept as {@link #REQUEST_ID_ATTRIBUTE}: the caller's {@code X-Request-Id} if
+     * {@link LogContext#safe} and at most 64 characters, else a new one. This filter, first of all, chooses it; a chain
+     * without it (one built by hand) gets the same choice from its first reader.
+     */
+    public static String requestId(HttpServletRequest request) {
+        if (request.getAttribute(REQUEST_ID_ATTRIBUTE) instanceof String chosen) return chosen;
+        String given = LogContext.safe(request.getHeader(HEADER));
+        String requestId = given != null && given.length() <= 64 ? given : RequestIds.next();
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+        return requestId;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Map<String, String> outer = MDC.getCopyOfContextMap();
-        String given = LogContext.safe(request.getHeader(HEADER));
-        String requestId = given != null && given.length() <= 64 ? given : RequestIds.next();
+        // The one id of this request: AuditTrail and WebhookAudit read it through requestId(request), so an audit
+        // entry names the request id of the request's log lines and of its response.
+        String requestId = requestId(request);
         MDC.put(LogContext.REQUEST_ID, requestId);
         response.setHeader(HEADER, requestId);
-        // The one id of this request: AuditTrail and WebhookAudit read it here, so an audit entry names the
-        // request id of the request's log lines and of its response.
-        request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         String uri = request.getRequestURI();
         if ("POST".equals(request.getMethod()) && "/api/v1/payments".equals(uri)) {
             String paymentId = LogContext.safe(request.getHeader("Idempotency-Key"));

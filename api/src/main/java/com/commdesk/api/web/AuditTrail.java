@@ -1,6 +1,5 @@
 package com.commdesk.api.web;
 
-import com.commdesk.api.RequestIds;
 import com.commdesk.api.RequestLogFilter;
 import com.commdesk.ledger.audit.AuditLog;
 import io.micrometer.core.instrument.Counter;
@@ -15,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.Authentication;
@@ -38,8 +36,6 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 public class AuditTrail extends OncePerRequestFilter {
     /** Request attribute: SHA-256 (hex) of what the write replaced, if the endpoint knows it. */
     public static final String BEFORE_DIGEST = AuditTrail.class.getName() + ".before";
-    public static final String REQUEST_ID = "X-Request-Id";
-    private static final Pattern REQUEST_ID_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
@@ -57,14 +53,8 @@ public class AuditTrail extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        // RequestLogFilter (first of all filters) chose the request's id; without it (a filter chain built by
-        // hand) the same choice is made here.
-        Object chosen = request.getAttribute(RequestLogFilter.REQUEST_ID_ATTRIBUTE);
-        String given = request.getHeader(REQUEST_ID);
-        String requestId = chosen instanceof String id ? id
-                : given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : RequestIds.next();
-        response.setHeader(REQUEST_ID, requestId);
-        request.setAttribute(REQUEST_ID, requestId); // for entries written by a handler itself (WebhookAudit)
+        String requestId = RequestLogFilter.requestId(request);
+        response.setHeader(RequestLogFilter.HEADER, requestId); // echoed even by a chain built without RequestLogFilter
         if (READS.contains(request.getMethod()) || !request.getRequestURI().startsWith("/api/")) {
             chain.doFilter(request, response);
             return;

@@ -34,9 +34,7 @@ public final class WebhookAudit {
     /** One delivery that changed {@code target}; {@code status} is the HTTP status it was answered with. */
     public void changed(String source, String type, String eventStatus, String target, int status, HttpServletRequest request,
                         byte[] body) {
-        Object chosen = request.getAttribute(com.commdesk.api.RequestLogFilter.REQUEST_ID_ATTRIBUTE);
-        Object requestId = chosen != null ? chosen : request.getAttribute(AuditTrail.REQUEST_ID);
-        String id = requestId == null ? "none" : requestId.toString();
+        String id = com.commdesk.api.RequestLogFilter.requestId(request);
         try {
             audit.append(new AuditLog.Entry(null, null, source, ROLE,
                     "WEBHOOK " + type + (eventStatus == null ? "" : " " + eventStatus), target, status, id, null, AuditTrail.sha256(body),
