@@ -2,11 +2,14 @@ package com.commdesk.dev.bench;
 
 import com.commdesk.cashfree.sim.PaymentMethod;
 import com.commdesk.dev.DevStack;
+import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.testing.TestDatabases;
 import com.commdesk.workflows.payment.PaymentRequest;
+import com.commdesk.workflows.payment.PaymentStage;
 import com.commdesk.workflows.payment.PaymentStatus;
 import com.commdesk.workflows.payment.PaymentWorkflow;
+import com.commdesk.workflows.payment.PaymentWorkflowImpl;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
@@ -41,8 +44,9 @@ import java.util.concurrent.Executors;
  * ./mvnw -q -pl temporal-dev/dev-stack exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=com.commdesk.dev.bench.WorkflowShapeBenchmark -Dexec.args="cli 2000 2"
  * </pre>
- * Arguments: {@code cli|test-server} (which Temporal), payments per round, rounds (each round runs bare,
- * then ours). The database is COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
+ * Arguments: {@code cli|test-server} (which Temporal), payments per round, rounds (each round runs bare, the
+ * real workflow with steps that answer at once ({@link OrchestrationOnly}: our orchestration without the steps' work)
+ * and ours; bare first in odd rounds, ours first in even ones). The database is COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
  */
 public final class WorkflowShapeBenchmark {
     private static final String COMMUNITY = "demo-community";
@@ -77,11 +81,17 @@ public final class WorkflowShapeBenchmark {
                     .setMaxConcurrentActivityExecutionSize(64).setMaxConcurrentWorkflowTaskExecutionSize(64).build());
             worker.registerWorkflowImplementationTypes(BareWorkflow.Impl.class);
             worker.registerActivitiesImplementations(new BareWorkflow.NoOp());
+            // The third shape: the real PaymentWorkflowImpl with steps that answer at once (OrchestrationOnly).
+            Worker orchestration = factory.newWorker(OrchestrationOnly.TASK_QUEUE, WorkerOptions.newBuilder()
+                    .setMaxConcurrentActivityExecutionSize(64).setMaxConcurrentWorkflowTaskExecutionSize(64).build());
+            orchestration.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
+            orchestration.registerActivitiesImplementations(new OrchestrationOnly(new CommunityRepository(db.dsl()).find(COMMUNITY)
+                    .orElseThrow(() -> new IllegalStateException("no " + COMMUNITY + " in the dev stack's database"))));
             factory.start();
 
             Cpu cpu = new Cpu(db, stack.temporalServerPid());
             List<String> lines = new ArrayList<>();
-            List<Double> bareRates = new ArrayList<>(), ourRates = new ArrayList<>();
+            List<Double> bareRates = new ArrayList<>(), ourRates = new ArrayList<>(), orchestrationRates = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 String tag = Long.toString(System.nanoTime(), 36) + r;
                 List<String> orders = new ArrayList<>();
@@ -90,13 +100,18 @@ public final class WorkflowShapeBenchmark {
                     stack.simulator().createPaidOrder(order, 100_000L + i, "INR", Map.of("community_id", COMMUNITY), PaymentMethod.CARD);
                     orders.add(order);
                 }
-                // Bare first in odd rounds, ours first in even ones: the dev server slows as its SQLite file grows,
-                // and a fixed order would charge that drift to whichever shape always runs second.
+                // Bare first in odd rounds, ours first in even ones (orchestration-only always between them): the dev
+                // server slows as its SQLite file grows, and a fixed order would charge that drift to whichever shape
+                // always runs last.
                 boolean bareFirst = r % 2 == 1;
-                Usage bareBefore = null, bareAfter = null, before = null, after = null;
-                Result bare = null, ours = null;
-                for (int k = 0; k < 2; k++) {
-                    if ((k == 0) == bareFirst) {
+                Usage bareBefore = null, bareAfter = null, before = null, after = null, orchestrationBefore = null, orchestrationAfter = null;
+                Result bare = null, ours = null, orchestrated = null;
+                for (int k = 0; k < 3; k++) {
+                    if (k == 1) {
+                        orchestrationBefore = cpu.sample();
+                        orchestrated = run(n, i -> startOrchestration(client, "orchestration-" + tag + "-" + i, 100_000L + i));
+                        orchestrationAfter = cpu.sample();
+                    } else if ((k == 0) == bareFirst) {
                         bareBefore = cpu.sample();
                         bare = run(n, i -> startBare(client, "bare-" + tag + "-" + i));
                         bareAfter = cpu.sample();
@@ -107,23 +122,28 @@ public final class WorkflowShapeBenchmark {
                     }
                 }
                 double ratio = ours.perSecond() / bare.perSecond();
-                lines.add(String.format(Locale.ROOT, "round %d (%s first): bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f",
-                        r, bareFirst ? "bare" : "ours", bare.perSecond(), ours.perSecond(), ours.perSecond() * 60 * MEMBERS_PER_PAYMENT, ratio));
+                lines.add(String.format(Locale.ROOT, "round %d (%s first): bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f;"
+                                + " orchestration only %.1f wf/s, ratio %.2f",
+                        r, bareFirst ? "bare" : "ours", bare.perSecond(), ours.perSecond(), ours.perSecond() * 60 * MEMBERS_PER_PAYMENT, ratio,
+                        orchestrated.perSecond(), orchestrated.perSecond() / bare.perSecond()));
                 lines.add("  CPU per bare workflow: " + cpuPer(bareBefore, bareAfter, n));
+                lines.add("  CPU per orchestration: " + cpuPer(orchestrationBefore, orchestrationAfter, n));
                 lines.add("  CPU per payment:       " + cpuPer(before, after, n));
-                lines.subList(lines.size() - 3, lines.size()).forEach(l -> System.out.println("[progress] " + l));
+                lines.subList(lines.size() - 4, lines.size()).forEach(l -> System.out.println("[progress] " + l));
                 if (r > 1 || rounds == 1) {
                     bareRates.add(bare.perSecond());
                     ourRates.add(ours.perSecond());
+                    orchestrationRates.add(orchestrated.perSecond());
                 }
                 if (r == rounds) lines.addAll(perPayment(service, orders, before, after, n));
             }
             // The first round runs on a cold JIT (the platform's code is compiled while it runs; the bare shape's is
             // tiny): the steady ratio is taken over the rounds after it, total work over total time.
-            double bareSteady = harmonic(bareRates), ourSteady = harmonic(ourRates);
-            lines.add(String.format(Locale.ROOT, "steady (%s): bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f",
+            double bareSteady = harmonic(bareRates), ourSteady = harmonic(ourRates), orchestrationSteady = harmonic(orchestrationRates);
+            lines.add(String.format(Locale.ROOT, "steady (%s): bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f;"
+                            + " orchestration only %.1f wf/s, ratio %.2f",
                     rounds == 1 ? "the only round, cold JIT" : "rounds 2-" + rounds, bareSteady, ourSteady,
-                    ourSteady * 60 * MEMBERS_PER_PAYMENT, ourSteady / bareSteady));
+                    ourSteady * 60 * MEMBERS_PER_PAYMENT, ourSteady / bareSteady, orchestrationSteady, orchestrationSteady / bareSteady));
             factory.shutdown();
             service.shutdown();
             System.out.println("\nWorkflowShapeBenchmark on " + mode + ", " + n + " payments per round (demo community: "
@@ -141,6 +161,16 @@ public final class WorkflowShapeBenchmark {
                 .setTaskQueue(BareWorkflow.TASK_QUEUE).setWorkflowId(id).build());
         WorkflowClient.start(wf::run, id);
         return WorkflowStub.fromTyped(wf).getResultAsync(String.class);
+    }
+
+    /** The real PaymentWorkflowImpl on the orchestration-only worker: same request shape and search attributes as ours. */
+    private static CompletableFuture<?> startOrchestration(WorkflowClient client, String orderId, long amountPaise) {
+        PaymentRequest request = new PaymentRequest("bench-" + orderId, COMMUNITY, "EVENT", orderId, orderId, amountPaise, Map.of());
+        PaymentWorkflow wf = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(OrchestrationOnly.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId(orderId))
+                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request)).build());
+        WorkflowClient.start(wf::process, request);
+        return WorkflowStub.fromTyped(wf).getResultAsync(PaymentStatus.class);
     }
 
     private static CompletableFuture<?> startPayment(WorkflowClient client, String orderId, long amountPaise) {
@@ -171,7 +201,14 @@ public final class WorkflowShapeBenchmark {
             for (var f : started) results.add(f.get());
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
-        return new Result(n, (System.nanoTime() - t0) / 1_000_000);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        // A payment that ended anywhere but COMPLETED (failed, parked) did less work: the round would flatter its shape.
+        for (CompletableFuture<?> f : results) {
+            if (f.get() instanceof PaymentStatus s && s.stage() != PaymentStage.COMPLETED) {
+                throw new IllegalStateException("payment " + s.paymentId() + " ended " + s.stage() + ": " + s.error());
+            }
+        }
+        return new Result(n, millis);
     }
 
     /** Rounds of equal size: the overall rate is the harmonic mean of the rounds' rates. */
