@@ -109,7 +109,7 @@ public final class WorkflowShapeBenchmark {
                 for (int k = 0; k < 3; k++) {
                     if (k == 1) {
                         orchestrationBefore = cpu.sample();
-                        orchestrated = run(n, i -> startOrchestration(client, "orchestration-" + tag + "-" + i, 100_000L + i));
+                        orchestrated = run(n, i -> startPayment(client, OrchestrationOnly.TASK_QUEUE, "orchestration-" + tag + "-" + i, 100_000L + i));
                         orchestrationAfter = cpu.sample();
                     } else if ((k == 0) == bareFirst) {
                         bareBefore = cpu.sample();
@@ -117,7 +117,7 @@ public final class WorkflowShapeBenchmark {
                         bareAfter = cpu.sample();
                     } else {
                         before = cpu.sample();
-                        ours = run(n, i -> startPayment(client, orders.get(i), 100_000L + i));
+                        ours = run(n, i -> startPayment(client, PaymentWorkflow.TASK_QUEUE, orders.get(i), 100_000L + i));
                         after = cpu.sample();
                     }
                 }
@@ -163,20 +163,14 @@ public final class WorkflowShapeBenchmark {
         return WorkflowStub.fromTyped(wf).getResultAsync(String.class);
     }
 
-    /** The real PaymentWorkflowImpl on the orchestration-only worker: same request shape and search attributes as ours. */
-    private static CompletableFuture<?> startOrchestration(WorkflowClient client, String orderId, long amountPaise) {
+    /**
+     * A PaymentWorkflow on {@code taskQueue}: the platform's worker (ours) or the orchestration-only one, with the same
+     * request and search attributes.
+     */
+    private static CompletableFuture<?> startPayment(WorkflowClient client, String taskQueue, String orderId, long amountPaise) {
         PaymentRequest request = new PaymentRequest("bench-" + orderId, COMMUNITY, "EVENT", orderId, orderId, amountPaise, Map.of());
         PaymentWorkflow wf = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(OrchestrationOnly.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId(orderId))
-                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request)).build());
-        WorkflowClient.start(wf::process, request);
-        return WorkflowStub.fromTyped(wf).getResultAsync(PaymentStatus.class);
-    }
-
-    private static CompletableFuture<?> startPayment(WorkflowClient client, String orderId, long amountPaise) {
-        PaymentRequest request = new PaymentRequest("bench-" + orderId, COMMUNITY, "EVENT", orderId, orderId, amountPaise, Map.of());
-        PaymentWorkflow wf = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId(orderId))
+                .setTaskQueue(taskQueue).setWorkflowId(PaymentWorkflow.workflowId(orderId))
                 .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request)).build());
         WorkflowClient.start(wf::process, request);
         return WorkflowStub.fromTyped(wf).getResultAsync(PaymentStatus.class);
