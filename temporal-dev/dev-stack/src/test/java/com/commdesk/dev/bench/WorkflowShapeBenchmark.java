@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * PaymentWorkflow against a bare workflow of the same shape (BareWorkflow: no-op bodies), in one run, on
@@ -46,12 +47,16 @@ import java.util.concurrent.Executors;
  * </pre>
  * Arguments: {@code cli|test-server} (which Temporal), payments per round, rounds (each round runs bare, the
  * real workflow with steps that answer at once ({@link OrchestrationOnly}: our orchestration without the steps' work)
- * and ours; bare first in odd rounds, ours first in even ones). The database is COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
+ * and ours, in an order rotated from round to round: rounds 2-7 run each order twice). The database is COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
  */
 public final class WorkflowShapeBenchmark {
     private static final String COMMUNITY = "demo-community";
     /** Members the demo community splits each payment across: one "split event" each. */
     private static final int MEMBERS_PER_PAYMENT = 7;
+    private static final String BARE = "bare", ORCHESTRATION = "orchestration", OURS = "ours";
+    private static final List<String> SHAPES = List.of(BARE, ORCHESTRATION, OURS);
+    /** How long one shape's round may take before the benchmark says its payments are stuck (parked, or waiting). */
+    private static final java.time.Duration ROUND_LIMIT = java.time.Duration.ofMinutes(15);
 
     private WorkflowShapeBenchmark() {}
 
@@ -100,40 +105,45 @@ public final class WorkflowShapeBenchmark {
                     stack.simulator().createPaidOrder(order, 100_000L + i, "INR", Map.of("community_id", COMMUNITY), PaymentMethod.CARD);
                     orders.add(order);
                 }
-                // Bare first in odd rounds, ours first in even ones (orchestration-only always between them): the dev
-                // server slows as its SQLite file grows, and a fixed order would charge that drift to whichever shape
-                // always runs last.
-                boolean bareFirst = r % 2 == 1;
-                Usage bareBefore = null, bareAfter = null, before = null, after = null, orchestrationBefore = null, orchestrationAfter = null;
-                Result bare = null, ours = null, orchestrated = null;
-                for (int k = 0; k < 3; k++) {
-                    if (k == 1) {
-                        orchestrationBefore = cpu.sample();
-                        orchestrated = run(n, i -> startPayment(client, OrchestrationOnly.TASK_QUEUE, "orchestration-" + tag + "-" + i, 100_000L + i));
-                        orchestrationAfter = cpu.sample();
-                    } else if ((k == 0) == bareFirst) {
-                        bareBefore = cpu.sample();
-                        bare = run(n, i -> startBare(client, "bare-" + tag + "-" + i));
-                        bareAfter = cpu.sample();
-                    } else {
-                        before = cpu.sample();
-                        ours = run(n, i -> startPayment(client, PaymentWorkflow.TASK_QUEUE, orders.get(i), 100_000L + i));
-                        after = cpu.sample();
-                    }
+                // Each round runs the three shapes in a rotated order (bare-orchestration-ours, orchestration-ours-bare,
+                // ours-bare-orchestration): the dev server slows as its SQLite file grows and a shape that goes first
+                // runs on a quieter machine, and a fixed order would charge either to the same shape every time.
+                Map<String, java.util.function.IntFunction<CompletableFuture<?>>> starts = Map.of(
+                        BARE, i -> startBare(client, "bare-" + tag + "-" + i),
+                        ORCHESTRATION, i -> startPayment(client, OrchestrationOnly.TASK_QUEUE, orchestrationOrder(tag, i), 100_000L + i),
+                        OURS, i -> startPayment(client, PaymentWorkflow.TASK_QUEUE, orders.get(i), 100_000L + i));
+                List<String> order = new ArrayList<>(SHAPES);
+                java.util.Collections.rotate(order, -((r - 1) % SHAPES.size()));
+                Map<String, Result> results = new HashMap<>();
+                Map<String, Usage[]> usage = new HashMap<>();
+                for (String shape : order) {
+                    Usage from = cpu.sample();
+                    results.put(shape, run(n, starts.get(shape)));
+                    usage.put(shape, new Usage[] {from, cpu.sample()});
                 }
-                double ratio = ours.perSecond() / bare.perSecond();
-                lines.add(String.format(Locale.ROOT, "round %d (%s first): bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f;"
+                Result bare = results.get(BARE), ours = results.get(OURS), orchestrated = results.get(ORCHESTRATION);
+                Usage before = usage.get(OURS)[0], after = usage.get(OURS)[1];
+                lines.add(String.format(Locale.ROOT, "round %d (%s): bare %.1f wf/s, PaymentWorkflow %.1f wf/s (%.0f member shares/min), ratio %.2f;"
                                 + " orchestration only %.1f wf/s, ratio %.2f",
-                        r, bareFirst ? "bare" : "ours", bare.perSecond(), ours.perSecond(), ours.perSecond() * 60 * MEMBERS_PER_PAYMENT, ratio,
-                        orchestrated.perSecond(), orchestrated.perSecond() / bare.perSecond()));
-                lines.add("  CPU per bare workflow: " + cpuPer(bareBefore, bareAfter, n));
-                lines.add("  CPU per orchestration: " + cpuPer(orchestrationBefore, orchestrationAfter, n));
+                        r, String.join(", ", order), bare.perSecond(), ours.perSecond(), ours.perSecond() * 60 * MEMBERS_PER_PAYMENT,
+                        ours.perSecond() / bare.perSecond(), orchestrated.perSecond(), orchestrated.perSecond() / bare.perSecond()));
+                lines.add("  CPU per bare workflow: " + cpuPer(usage.get(BARE)[0], usage.get(BARE)[1], n));
+                lines.add("  CPU per orchestration: " + cpuPer(usage.get(ORCHESTRATION)[0], usage.get(ORCHESTRATION)[1], n));
                 lines.add("  CPU per payment:       " + cpuPer(before, after, n));
                 lines.subList(lines.size() - 4, lines.size()).forEach(l -> System.out.println("[progress] " + l));
                 if (r > 1 || rounds == 1) {
                     bareRates.add(bare.perSecond());
                     ourRates.add(ours.perSecond());
                     orchestrationRates.add(orchestrated.perSecond());
+                }
+                if (r == rounds) {
+                    List<String> bareIds = new ArrayList<>(), orchestrationIds = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        bareIds.add("bare-" + tag + "-" + i);
+                        orchestrationIds.add(PaymentWorkflow.workflowId(orchestrationOrder(tag, i)));
+                    }
+                    lines.add(history(service, "bare workflow", bareIds));
+                    lines.add(history(service, "orchestration", orchestrationIds));
                 }
                 if (r == rounds) lines.addAll(perPayment(service, orders, before, after, n));
             }
@@ -149,7 +159,7 @@ public final class WorkflowShapeBenchmark {
             System.out.println("\nWorkflowShapeBenchmark on " + mode + ", " + n + " payments per round (demo community: "
                     + MEMBERS_PER_PAYMENT + " member shares each)");
             lines.forEach(l -> System.out.println("  " + l));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             e.printStackTrace();
             exit = 1;
         }
@@ -161,6 +171,11 @@ public final class WorkflowShapeBenchmark {
                 .setTaskQueue(BareWorkflow.TASK_QUEUE).setWorkflowId(id).build());
         WorkflowClient.start(wf::run, id);
         return WorkflowStub.fromTyped(wf).getResultAsync(String.class);
+    }
+
+    /** The order id (and so workflow id) of the orchestration-only shape's i-th payment of a round: never a simulator order. */
+    private static String orchestrationOrder(String tag, int i) {
+        return "orchestration-" + tag + "-" + i;
     }
 
     /**
@@ -194,9 +209,18 @@ public final class WorkflowShapeBenchmark {
             }
             for (var f : started) results.add(f.get());
         }
-        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
+        // A payment that failed, parked or ended anywhere but COMPLETED did less work than a paid one: the round would
+        // flatter its shape, so the benchmark stops instead. A failed workflow fails its result; a parked one waits for an
+        // operator, so it shows as a round that does not finish.
+        try {
+            CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(ROUND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            long open = results.stream().filter(f -> !f.isDone()).count();
+            throw new IllegalStateException(open + " of " + n + " workflows not finished after " + ROUND_LIMIT + " (parked, or stuck)", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a workflow of the round failed: " + e.getCause(), e.getCause());
+        }
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        // A payment that ended anywhere but COMPLETED (failed, parked) did less work: the round would flatter its shape.
         for (CompletableFuture<?> f : results) {
             if (f.get() instanceof PaymentStatus s && s.stage() != PaymentStage.COMPLETED) {
                 throw new IllegalStateException("payment " + s.paymentId() + " ended " + s.stage() + ": " + s.error());
@@ -220,23 +244,28 @@ public final class WorkflowShapeBenchmark {
     }
 
     private static List<String> perPayment(WorkflowServiceStubs service, List<String> orders, Usage before, Usage after, int n) {
+        List<String> out = new ArrayList<>();
+        out.add(history(service, "payment", orders.stream().map(PaymentWorkflow::workflowId).toList()));
+        out.add(String.format(Locale.ROOT, "per payment: %.1f database rows inserted, %.0f database bytes",
+                (after.rowsInserted() - before.rowsInserted()) / (double) n, (after.databaseBytes() - before.databaseBytes()) / (double) n));
+        out.add("per payment CPU (last round; this JVM is API + worker + simulator + client): " + cpuPer(before, after, n));
+        return out;
+    }
+
+    /** History events, bytes and state transitions: the server's own description of the first 50 of these workflows. */
+    private static String history(WorkflowServiceStubs service, String what, List<String> workflowIds) {
         long events = 0, bytes = 0, transitions = 0;
-        int sample = Math.min(50, orders.size());
+        int sample = Math.min(50, workflowIds.size());
         for (int i = 0; i < sample; i++) {
             var info = service.blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(PaymentWorkflow.workflowId(orders.get(i)))).build())
+                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowIds.get(i))).build())
                     .getWorkflowExecutionInfo();
             events += info.getHistoryLength();
             bytes += info.getHistorySizeBytes();
             transitions += info.getStateTransitionCount();
         }
-        List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "per payment (mean of %d): %.1f history events, %.0f history bytes, %.1f state transitions",
-                sample, events / (double) sample, bytes / (double) sample, transitions / (double) sample));
-        out.add(String.format(Locale.ROOT, "per payment: %.1f database rows inserted, %.0f database bytes",
-                (after.rowsInserted() - before.rowsInserted()) / (double) n, (after.databaseBytes() - before.databaseBytes()) / (double) n));
-        out.add("per payment CPU (last round; this JVM is API + worker + simulator + client): " + cpuPer(before, after, n));
-        return out;
+        return String.format(Locale.ROOT, "per %s (mean of %d): %.1f history events, %.0f history bytes, %.1f state transitions",
+                what, sample, events / (double) sample, bytes / (double) sample, transitions / (double) sample);
     }
 
     record Usage(long jvmCpuNanos, long postgresCpuTicks, long temporalCpuTicks, long rowsInserted, long databaseBytes) {}
