@@ -60,10 +60,25 @@ public final class WorkflowShapeBenchmark {
 
     private WorkflowShapeBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         String mode = args.length > 0 ? args[0] : "test-server";
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int exit = 0;
+        try {
+            List<String> lines = measure(mode, n, rounds);
+            System.out.println("\nWorkflowShapeBenchmark on " + mode + ", " + n + " payments per round (demo community: "
+                    + MEMBERS_PER_PAYMENT + " member shares each)");
+            lines.forEach(l -> System.out.println("  " + l));
+        } catch (Exception e) {
+            e.printStackTrace();
+            exit = 1;
+        }
+        System.exit(exit);
+    }
+
+    /** Runs the rounds on a dev stack of its own and returns the report's lines; throws if any round could not be measured. */
+    static List<String> measure(String mode, int n, int rounds) throws Exception {
         // The platform connects as the runtime role; the CPU and row counts below are read as the database's owner, the
         // only one here allowed to read data_directory (the runtime role lacks pg_read_all_settings, least privilege).
         TestDatabases.Urls urls = TestDatabases.freshUrls();
@@ -73,7 +88,6 @@ public final class WorkflowShapeBenchmark {
         System.getenv().forEach((k, v) -> {
             if (k.equals("PATH") || k.equals("COMMDESK_TEMPORAL_CLI")) env.put(k, v);
         });
-        int exit = 0;
         try (DevStack stack = DevStack.start(new DevStack.Options("127.0.0.1", 0, 0, freePort(), freePort(), 0, 0, env));
              LedgerDatabase db = LedgerDatabase.open(urls.owner(), null, null, 2)) {
             System.out.println(stack.summary());
@@ -156,14 +170,8 @@ public final class WorkflowShapeBenchmark {
                     ourSteady * 60 * MEMBERS_PER_PAYMENT, ourSteady / bareSteady, orchestrationSteady, orchestrationSteady / bareSteady));
             factory.shutdown();
             service.shutdown();
-            System.out.println("\nWorkflowShapeBenchmark on " + mode + ", " + n + " payments per round (demo community: "
-                    + MEMBERS_PER_PAYMENT + " member shares each)");
-            lines.forEach(l -> System.out.println("  " + l));
-        } catch (Exception e) {
-            e.printStackTrace();
-            exit = 1;
+            return lines;
         }
-        System.exit(exit);
     }
 
     private static CompletableFuture<?> startBare(WorkflowClient client, String id) {
