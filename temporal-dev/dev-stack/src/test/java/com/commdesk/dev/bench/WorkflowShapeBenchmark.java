@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  * Arguments: {@code cli|test-server} (which Temporal), payments per round, rounds (each round runs bare, the
  * real workflow with steps that answer at once ({@link OrchestrationOnly}: our orchestration without the steps' work)
- * and ours, in an order rotated from round to round: rounds 2-7 run each order twice). The database is COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
+ * and ours, in an order rotated from round to round: rounds 2-7 run each order twice). The database is
+ * COMMDESK_TEST_DATABASE_URL's server or an embedded one (TestDatabases).
  */
 public final class WorkflowShapeBenchmark {
     private static final String COMMUNITY = "demo-community";
@@ -113,18 +114,22 @@ public final class WorkflowShapeBenchmark {
             List<Double> bareRates = new ArrayList<>(), ourRates = new ArrayList<>(), orchestrationRates = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 String tag = Long.toString(System.nanoTime(), 36) + r;
-                List<String> orders = new ArrayList<>();
+                // Each shape's ids for this round: ours pays the simulator's orders; the orchestration-only shape's order ids
+                // are never the simulator's (its steps ask nobody).
+                List<String> orders = new ArrayList<>(), bareIds = new ArrayList<>(), orchestrationOrders = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     String order = "bench_" + tag + "_" + i;
                     stack.simulator().createPaidOrder(order, 100_000L + i, "INR", Map.of("community_id", COMMUNITY), PaymentMethod.CARD);
                     orders.add(order);
+                    bareIds.add("bare-" + tag + "-" + i);
+                    orchestrationOrders.add("orchestration-" + tag + "-" + i);
                 }
                 // Each round runs the three shapes in a rotated order (bare-orchestration-ours, orchestration-ours-bare,
                 // ours-bare-orchestration): the dev server slows as its SQLite file grows and a shape that goes first
                 // runs on a quieter machine, and a fixed order would charge either to the same shape every time.
                 Map<String, java.util.function.IntFunction<CompletableFuture<?>>> starts = Map.of(
-                        BARE, i -> startBare(client, "bare-" + tag + "-" + i),
-                        ORCHESTRATION, i -> startPayment(client, OrchestrationOnly.TASK_QUEUE, orchestrationOrder(tag, i), 100_000L + i),
+                        BARE, i -> startBare(client, bareIds.get(i)),
+                        ORCHESTRATION, i -> startPayment(client, OrchestrationOnly.TASK_QUEUE, orchestrationOrders.get(i), 100_000L + i),
                         OURS, i -> startPayment(client, PaymentWorkflow.TASK_QUEUE, orders.get(i), 100_000L + i));
                 List<String> order = new ArrayList<>(SHAPES);
                 java.util.Collections.rotate(order, -((r - 1) % SHAPES.size()));
@@ -151,15 +156,10 @@ public final class WorkflowShapeBenchmark {
                     orchestrationRates.add(orchestrated.perSecond());
                 }
                 if (r == rounds) {
-                    List<String> bareIds = new ArrayList<>(), orchestrationIds = new ArrayList<>();
-                    for (int i = 0; i < n; i++) {
-                        bareIds.add("bare-" + tag + "-" + i);
-                        orchestrationIds.add(PaymentWorkflow.workflowId(orchestrationOrder(tag, i)));
-                    }
                     lines.add(history(service, "bare workflow", bareIds));
-                    lines.add(history(service, "orchestration", orchestrationIds));
+                    lines.add(history(service, "orchestration", orchestrationOrders.stream().map(PaymentWorkflow::workflowId).toList()));
+                    lines.addAll(perPayment(service, orders, before, after, n));
                 }
-                if (r == rounds) lines.addAll(perPayment(service, orders, before, after, n));
             }
             // The first round runs on a cold JIT (the platform's code is compiled while it runs; the bare shape's is
             // tiny): the steady ratio is taken over the rounds after it, total work over total time.
@@ -179,11 +179,6 @@ public final class WorkflowShapeBenchmark {
                 .setTaskQueue(BareWorkflow.TASK_QUEUE).setWorkflowId(id).build());
         WorkflowClient.start(wf::run, id);
         return WorkflowStub.fromTyped(wf).getResultAsync(String.class);
-    }
-
-    /** The order id (and so workflow id) of the orchestration-only shape's i-th payment of a round: never a simulator order. */
-    private static String orchestrationOrder(String tag, int i) {
-        return "orchestration-" + tag + "-" + i;
     }
 
     /**
