@@ -167,15 +167,32 @@ public final class CashfreeSimulator implements AutoCloseable {
         return counter.count(pathPrefix);
     }
 
-    /** Creates an ACTIVE order as {@code POST /pg/orders} would (bypassing Cashfree's minimum amount). */
+    /** Creates an ACTIVE order as {@code POST /pg/orders} would (bypassing Cashfree's minimum amount), for the simulated customer. */
     public SimOrder createOrder(String orderId, long amountPaise, String currency, Map<String, String> orderTags) {
+        return createOrder(orderId, amountPaise, currency, orderTags, DEFAULT_CUSTOMER);
+    }
+
+    /**
+     * Creates an ACTIVE order as {@code POST /pg/orders} would, for customer {@code customerId} (Cashfree's rule:
+     * alphanumeric, '_' and '-', at most 50) with the simulated customer's phone.
+     */
+    public SimOrder createOrder(String orderId, long amountPaise, String currency, Map<String, String> orderTags, String customerId) {
+        if (customerId == null || !CUSTOMER_ID.matcher(customerId).matches()) {
+            throw new IllegalArgumentException("customerId must be 1-50 of [A-Za-z0-9_-], was " + customerId);
+        }
+        return createOrder(orderId, amountPaise, currency, orderTags,
+                new OrderStore.Customer(customerId, DEFAULT_CUSTOMER.phone(), null, null));
+    }
+
+    private SimOrder createOrder(String orderId, long amountPaise, String currency, Map<String, String> orderTags,
+                                 OrderStore.Customer customer) {
         requireValidOrderId(orderId);
         if (amountPaise < 1) {
             throw new IllegalArgumentException("amountPaise must be >= 1, was " + amountPaise);
         }
         Objects.requireNonNull(currency, "currency");
         try {
-            return store.create(orderId, amountPaise, currency, orderTags == null ? Map.of() : orderTags, DEFAULT_CUSTOMER);
+            return store.create(orderId, amountPaise, currency, orderTags == null ? Map.of() : orderTags, customer);
         } catch (OrderStore.DuplicateOrderException | OrderStore.CapacityExceededException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -188,6 +205,14 @@ public final class CashfreeSimulator implements AutoCloseable {
     public SimOrder createPaidOrder(String orderId, long amountPaise, String currency, Map<String, String> orderTags,
                                     PaymentMethod method) {
         createOrder(orderId, amountPaise, currency, orderTags);
+        pay(orderId, method);
+        return order(orderId).orElseThrow();
+    }
+
+    /** {@link #createPaidOrder(String, long, String, Map, PaymentMethod)} for customer {@code customerId}. */
+    public SimOrder createPaidOrder(String orderId, long amountPaise, String currency, Map<String, String> orderTags,
+                                    PaymentMethod method, String customerId) {
+        createOrder(orderId, amountPaise, currency, orderTags, customerId);
         pay(orderId, method);
         return order(orderId).orElseThrow();
     }

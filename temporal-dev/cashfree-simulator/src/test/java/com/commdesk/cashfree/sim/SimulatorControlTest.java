@@ -71,6 +71,17 @@ class SimulatorControlTest {
         assertThat(payments.body()).contains("\"payment_amount\":499.99").contains("\"order_amount\":499.99");
     }
 
+    @Test
+    void aPaidOrderCanBeAnotherCustomersAndItsIdIsCashfreesForm() {
+        sim.createPaidOrder("order_cust", 1_000, "INR", Map.of(), PaymentMethod.UPI, "buyer_42");
+        assertThat(http.get("/pg/orders/order_cust").json().get("customer_details").get("customer_id").asText()).isEqualTo("buyer_42");
+        sim.createPaidOrder("order_default", 1_000, "INR", Map.of(), PaymentMethod.UPI);
+        assertThat(http.get("/pg/orders/order_default").json().get("customer_details").get("customer_id").asText()).isEqualTo("sim_customer");
+        assertThatThrownBy(() -> sim.createOrder("order_bad_cust", 1_000, "INR", Map.of(), "not a customer id"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(sim.order("order_bad_cust")).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({"UPI,upi,upi", "CARD,credit_card,card", "NETBANKING,net_banking,netbanking", "wallet,wallet,app"})
     void paymentGroupsAreCashfreesValues(String method, String group, String methodKey) {
