@@ -64,20 +64,25 @@ public final class LedgerDatabase implements AutoCloseable {
 
     /**
      * Refuses (IllegalStateException, one line) a connection that is a superuser, owns the ledger's
-     * tables, or may UPDATE, DELETE or TRUNCATE a journal: the application must connect as a member of
-     * the runtime role ({@value Migrations#RUNTIME_ROLE}; docs/ledger.md, "Two roles").
+     * tables, may UPDATE, DELETE or TRUNCATE a journal, or may create objects in the ledger's schema (the
+     * guards resolve names there before pg_catalog: a function or operator of its own would be theirs):
+     * the application must connect as a member of the runtime role ({@value Migrations#RUNTIME_ROLE};
+     * docs/ledger.md, "Two roles").
      */
     public static void requireLeastPrivilege(DSLContext dsl) {
         var r = dsl.fetchSingle("select current_user, r.rolsuper, pg_has_role(current_user, c.relowner, 'USAGE'), "
-                + "has_table_privilege(c.oid, 'UPDATE') or has_table_privilege(c.oid, 'DELETE') or has_table_privilege(c.oid, 'TRUNCATE') "
+                + "has_table_privilege(c.oid, 'UPDATE') or has_table_privilege(c.oid, 'DELETE') or has_table_privilege(c.oid, 'TRUNCATE'), "
+                + "has_schema_privilege(n.oid, 'CREATE'), n.nspname "
                 + "from pg_roles r, pg_class c join pg_namespace n on n.oid = c.relnamespace "
                 + "where r.rolname = current_user and c.relname = 'journal' and n.nspname = current_schema()");
         boolean superuser = Boolean.TRUE.equals(r.get(1));
         boolean owner = Boolean.TRUE.equals(r.get(2));
         boolean rewrites = Boolean.TRUE.equals(r.get(3));
-        if (superuser || owner || rewrites) {
+        boolean creates = Boolean.TRUE.equals(r.get(4));
+        if (superuser || owner || rewrites || creates) {
             throw new IllegalStateException("the application connects to PostgreSQL as '" + r.get(0) + "', which "
-                    + (superuser ? "is a superuser" : owner ? "owns the ledger's tables" : "may rewrite journals")
+                    + (superuser ? "is a superuser" : owner ? "owns the ledger's tables" : rewrites ? "may rewrite journals"
+                            : "may create objects in schema " + r.get(5))
                     + ": connect DATABASE_URL/DATABASE_USER as a login role in " + Migrations.RUNTIME_ROLE
                     + " and run migrations as the owner (DATABASE_MIGRATION_URL)");
         }

@@ -163,6 +163,19 @@ class LedgerGuardsTest {
     }
 
     @Test
+    void everyFunctionOfTheSchemaRunsWithItsSearchPathPinned() {
+        // Each guard was pinned by hand in the changelog that made it, and one was forgotten (refund_requires_approval,
+        // review s12): a session's temporary table of the same name then stood in for the real one. Every function written
+        // in the schema, trigger or not, must resolve names in the schema and pg_catalog first, whatever the session says.
+        var unpinned = db.dsl().fetch("""
+                select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_language l on l.oid = p.prolang
+                 where n.nspname = current_schema() and l.lanname in ('plpgsql', 'sql')
+                   and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search\\_path=%')
+                 order by 1""").getValues(0, String.class);
+        assertThat(unpinned).as("functions of the schema without a pinned search_path").isEmpty();
+    }
+
+    @Test
     void idempotencyKeysAreUniqueAndZeroPostingsAreRefused() {
         assertThatThrownBy(() -> exec(
                 "insert into journal (idempotency_key, kind, content_sha256) values ('adjustment:test:j1', 'ADJUSTMENT', repeat('d', 64))"))

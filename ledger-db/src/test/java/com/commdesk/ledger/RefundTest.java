@@ -126,6 +126,16 @@ class RefundTest extends LedgerFixture {
                 + "'REFUND', 600000, 'x', 'BORNE_BY_COMMUNITY', 'REFUNDED', 1, 0, 0, 0)", p.transactionId().toString()))
                 .hasMessageContaining("not APPROVED");
         assertThat(num("select count(*) from refund where refund_id = 'rf-appr'")).isZero();
+        // Nor through a temporary refund_approval, which comes first on a session's search_path (review s12: this guard's
+        // function was the one whose search_path was never pinned; an empty temp table made it see no approval at all).
+        assertThatThrownBy(() -> dsl.transaction(cfg -> {
+            var tx = cfg.dsl();
+            tx.execute("create temp table refund_approval (refund_id text, status text) on commit drop");
+            tx.execute("insert into refund (refund_id, transaction_id, kind, amount_paise, reason, gateway_fee_policy, "
+                    + "platform_fee_policy, journal_id, from_pending_paise, from_available_paise, to_receivable_paise) values ('rf-appr', ?::uuid, "
+                    + "'REFUND', 600000, 'x', 'BORNE_BY_COMMUNITY', 'REFUNDED', 1, 0, 0, 0)", p.transactionId().toString());
+        })).hasMessageContaining("not APPROVED");
+        assertThat(num("select count(*) from refund where refund_id = 'rf-appr'")).isZero();
 
         approvals.decide("rf-appr", true, "finance-2", null);
         assertThat(refunds.reserve(refund("rf-appr", p, 600_000L)).refundId()).isEqualTo("rf-appr");
