@@ -7,6 +7,7 @@ import com.commdesk.ledger.testing.TestDatabases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,19 @@ class LedgerGuardsTest {
                         + "from journal j, ledger_account a where j.idempotency_key = 'adjustment:test:shadow-post' and a.code = 'cashfree_clearing'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("has 1 posting(s)");
         assertThat(count("select count(*) from journal where idempotency_key like 'adjustment:test:shadow-%'")).isZero();
+    }
+
+    @Test
+    void aPaymentIdInTheWebhooksNamespaceIsOnlyEverItsOwnOrders() throws SQLException {
+        // Review s12: 'cf-' || order id is the id of a payment its webhook claimed; a client's key there took another order's.
+        String insert = "insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values ('%1$s', repeat('0', 64), 'demo-community', 'EVENT', 'e', '%2$s', 100, 'payment-%1$s')";
+        for (String id : List.of("cf-ord_2", "CF-ord_2", "cF-ord_2")) {
+            assertThatThrownBy(() -> exec(insert.formatted(id, "ord_1"))).as(id)
+                    .isInstanceOf(SQLException.class).hasMessageContaining("payment_webhook_id_is_its_order");
+        }
+        exec(insert.formatted("cf-ord_1", "ord_1"), insert.formatted("client-key-1", "ord_3"));
+        assertThat(count("select count(*) from payment where payment_id in ('cf-ord_1', 'client-key-1')")).isEqualTo(2);
     }
 
     @Test

@@ -45,6 +45,11 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 public class CashfreeWebhookController {
     private static final Logger log = LoggerFactory.getLogger(CashfreeWebhookController.class);
+    /**
+     * A payment its webhook claimed is {@code cf-<order id>}; clients' Idempotency-Keys may not start with it in any letter
+     * case (PaymentsController), and the database refuses such an id for another order (changeset 123-webhook-payment-id-namespace).
+     */
+    static final String PAYMENT_ID_PREFIX = "cf-";
 
     private final WebhookSignatures signatures;
     private final WebhookEvents events;
@@ -125,7 +130,7 @@ public class CashfreeWebhookController {
             return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
         }
         long amountPaise = new BigDecimal(order.path("order_amount").asText("0")).movePointRight(2).longValueExact();
-        String paymentId = "cf-" + orderId;
+        String paymentId = PAYMENT_ID_PREFIX + orderId;
         var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
                 new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
                 communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));

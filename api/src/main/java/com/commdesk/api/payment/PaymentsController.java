@@ -95,6 +95,12 @@ public class PaymentsController {
         if (!KEY.matcher(key).matches()) {
             throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key must be 1-64 of A-Z a-z 0-9 _ . : -");
         }
+        // The key is the payment's id, and "cf-" + order id is the id of a payment its signed webhook claimed
+        // (CashfreeWebhookController): a client's key there could take another order's payment id (review s12).
+        if (key.regionMatches(true, 0, CashfreeWebhookController.PAYMENT_ID_PREFIX, 0, CashfreeWebhookController.PAYMENT_ID_PREFIX.length())) {
+            throw ApiProblem.invalid("Idempotency-Key", "Idempotency-Key must not start with \"" + CashfreeWebhookController.PAYMENT_ID_PREFIX
+                    + "\" (the ids of payments claimed by Cashfree's webhooks)");
+        }
         if (body == null) throw ApiProblem.invalid(null, "a JSON request body is required");
         PaymentRequest request = validate(key, body);
         // A fact of the community's configuration the API can check itself (D16): the sources it offers.

@@ -56,6 +56,21 @@ class PaymentsControllerTest {
         verifyNoInteractions(intake, starter, workflows);
     }
 
+    @Test
+    void aKeyInTheWebhooksNamespaceIsRefusedAndNothingIsRecorded() throws Exception {
+        // Review s12: a payment claimed by its signed webhook is recorded as "cf-" + its order id. A client's key "cf-ORD2" on
+        // order ORD1 took that id first, so ORD2's webhook met ORD1's payment (409), was never recorded, and ORD2's money
+        // stayed unbooked: an internal key must never be something a client can send. Any letter case: ids are compared as
+        // written, but nobody should read "CF-x" as another thing than "cf-x".
+        for (String key : java.util.List.of("cf-o_2", "CF-o_2", "Cf-x")) {
+            mvc.perform(post("/api/v1/payments").with(as("commdesk-app", Role.PAYMENT_SERVICE)).header("Idempotency-Key", key)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"o_1\",\"amountPaise\":100}"))
+                    .andExpect(status().isBadRequest()).andExpect(jsonPath("$.field").value("Idempotency-Key"));
+        }
+        verifyNoInteractions(intake, starter, workflows);
+    }
+
     /** Issue 10 item 7: the community's configuration names the sources it offers; another is a 422 and nothing is recorded. */
     @Test
     void aSourceTypeTheCommunityDoesNotOfferIsA422AndNothingIsRecorded() throws Exception {
