@@ -81,18 +81,19 @@ public class CashfreeWebhookController {
     @PostMapping(path = "/webhooks/cashfree/pg", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Receipt> receive(@RequestHeader(name = "x-webhook-signature", required = false) String signature,
                                      @RequestHeader(name = "x-webhook-timestamp", required = false) String timestamp,
-                                     @RequestHeader(name = "x-idempotency-key", required = false) String idempotencyKey,
                                      @RequestBody(required = false) byte[] body, HttpServletRequest request) {
         JsonNode root = signatures.readVerified("pg", signature, timestamp, body, json);
         String type = root.path("type").asText("");
-        if ("REFUND_STATUS_WEBHOOK".equals(type)) return refundStatus(root, idempotencyKey, body, request);
+        if ("REFUND_STATUS_WEBHOOK".equals(type)) return refundStatus(root, body, request);
         JsonNode order = root.path("data").path("order");
         JsonNode payment = root.path("data").path("payment");
         String orderId = order.path("order_id").asText(null);
         String cfPaymentId = payment.path("cf_payment_id").asText(null);
         String paymentStatus = payment.path("payment_status").asText(null);
-        // PG webhooks at API version 2023-08-01 carry no x-idempotency-key: the id comes from the event's own entity.
-        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
+        // The id comes from the event's own entity in the signed body (PG webhooks at API version 2023-08-01 carry no
+        // x-idempotency-key), never from that header: the signature does not cover it, so a replay of one genuine
+        // delivery with new keys would be a new event each time (review s12).
+        String eventId = WebhookSignatures.eventIdOf(root, body);
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
         // Acted on first (every step is idempotent: the payment by order, the workflow by id, the signal by event id),
         // recorded after: a delivery that failed half-way (500) is retried by Cashfree and lands, once.
@@ -140,16 +141,16 @@ public class CashfreeWebhookController {
     }
 
     /**
-     * A refund's outcome from Cashfree, acted on once per event id (without x-idempotency-key, one id per refund and
-     * status, {@link WebhookSignatures#eventIdOf}, so two refunds' events never collapse). Cashfree's answer is recorded
+     * A refund's outcome from Cashfree, acted on once per event id (one id per refund and status, from the signed body,
+     * {@link WebhookSignatures#eventIdOf}, so two refunds' events never collapse). Cashfree's answer is recorded
      * first ({@code webhook_event}, committed before the answer), then handed to {@link RefundSignals}, which signals the
      * refund's workflow off the request thread (it books SUCCESS, CANCELLED or FAILED, docs/payments.md "Refunds"): the
      * delivery never waits on Temporal, and a signal lost to an outage or a crash is sent again by its sweep from the record.
      */
-    private ResponseEntity<Receipt> refundStatus(JsonNode root, String idempotencyKey, byte[] body, HttpServletRequest request) {
+    private ResponseEntity<Receipt> refundStatus(JsonNode root, byte[] body, HttpServletRequest request) {
         JsonNode refund = root.path("data").path("refund");
         String orderId = refund.path("order_id").asText(null);
-        String eventId = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : WebhookSignatures.eventIdOf(root, body);
+        String eventId = WebhookSignatures.eventIdOf(root, body); // from the signed body, as in receive
         if (events.seen(eventId)) return ResponseEntity.ok(new Receipt(eventId, true, "already received"));
         String refundId = refund.path("refund_id").asText(null);
         String cfRefundId = refund.path("cf_refund_id").asText(null);

@@ -86,6 +86,29 @@ class CashfreeWebhookControllerTest {
                 org.mockito.ArgumentMatchers.argThat(e -> e != null && "cfp-1".equals(e.cfPaymentId())));
     }
 
+    /**
+     * Review s12: the event id was the delivery's x-idempotency-key when it had one, a header the signature does not cover,
+     * so one genuine signed delivery replayed with new keys was a new event each time (recorded and audited again). The id
+     * is the signed body's own (its type, entity and status), whatever the headers say.
+     */
+    @Test
+    void theEventIdComesFromTheSignedBodyNotFromAnUnsignedHeader() throws Exception {
+        String body = """
+                {"type":"REFUND_STATUS_WEBHOOK","data":{"refund":{"cf_refund_id":"cfr-9","refund_id":"rf_9","order_id":"ord_9",
+                 "refund_status":"SUCCESS"}}}""";
+        String ts = Long.toString(System.currentTimeMillis());
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (String key : java.util.List.of("k-1", "k-2")) {
+            String receipt = mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                            .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts).header("x-idempotency-key", key))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            ids.add(new tools.jackson.databind.ObjectMapper().readTree(receipt).path("eventId").asText());
+        }
+        org.assertj.core.api.Assertions.assertThat(ids.get(0)).isEqualTo(ids.get(1))
+                .isEqualTo(com.commdesk.api.web.WebhookSignatures.eventIdOf(new tools.jackson.databind.ObjectMapper().readTree(body),
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     @Test
     void anUnsignedDeliveryIs401AndNothingIsRecordedEvenWithAnAdminsToken() throws Exception {
         String body = "{\"type\":\"PAYMENT_SUCCESS_WEBHOOK\",\"data\":{\"order\":{\"order_id\":\"o1\"}}}";
