@@ -138,6 +138,10 @@ public class FinanceController {
             throw ApiProblem.invalid("payoutIds", "payoutIds: 1.." + MAX_BULK + " payout ids");
         }
         // Checked before anything is signalled: a bad entry must not leave part of the batch approved behind a 400.
+        for (String id : body.payoutIds()) {
+            if (id == null || !ID.matcher(id).matches()) throw ApiProblem.invalid("payoutIds", "payoutIds: each must be a payout id");
+        }
+        note(body.note());
         if (body.flagGenerations() != null) {
             body.flagGenerations().forEach((id, generation) -> {
                 if (generation == null || generation < 0) throw ApiProblem.invalid("flagGenerations", "flagGenerations: each must be >= 0");
@@ -156,8 +160,17 @@ public class FinanceController {
                 out.add(new Outcome(id, "skipped", changedSince(body.flagGenerations().get(id), p)));
             }
             else {
-                signal(id).approve(new PayoutDecision(who, body.note(), p.flagGeneration()));
-                out.add(new Outcome(id, "approved", null));
+                try {
+                    signal(id).approve(new PayoutDecision(who, body.note(), p.flagGeneration()));
+                    out.add(new Outcome(id, "approved", null));
+                } catch (io.temporal.client.WorkflowNotFoundException ended) {
+                    out.add(new Outcome(id, "skipped", "its payout workflow has ended"));
+                } catch (RuntimeException unconfirmed) {
+                    // The ids before it were signalled: answered per id (and audited) rather than as one failure for all.
+                    // Temporal may have taken this one; approving it again is harmless (one approval per person counts).
+                    out.add(new Outcome(id, "unconfirmed", "the approval was not confirmed (" + unconfirmed.getClass().getSimpleName()
+                            + "); approve it again"));
+                }
             }
         }
         return out;
@@ -174,11 +187,12 @@ public class FinanceController {
     @PostMapping(path = "/payouts/{payoutId}/approve")
     public ResponseEntity<?> approveOne(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
         String who = Caller.current().subject();
+        String note = d == null ? null : note(d.note()); // checked before the payout is read
         Payout p = awaitingDecision(payoutId);
         Integer seen = d == null ? null : d.flagGeneration();
         if (changedSinceSeen(seen, p)) throw new ApiProblem(HttpStatus.CONFLICT, "Changed since you looked", changedSince(seen, p), null);
         // The flags this approver saw: a flag raised after this read makes the approval not count (docs/payouts.md).
-        signal(p.payoutId()).approve(new PayoutDecision(who, d == null ? null : d.note(), p.flagGeneration()));
+        signal(p.payoutId()).approve(new PayoutDecision(who, note, p.flagGeneration()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "approve"));
     }
 
@@ -186,6 +200,7 @@ public class FinanceController {
     public ResponseEntity<?> reject(@PathVariable String payoutId, @RequestBody(required = false) Decision d) {
         String who = Caller.current().subject();
         if (d == null || d.note() == null || d.note().isBlank()) throw ApiProblem.invalid("note", "a rejection needs a note (the reason)");
+        note(d.note());
         Payout p = awaitingDecision(payoutId);
         signal(p.payoutId()).reject(new PayoutDecision(who, d.note(), p.flagGeneration()));
         return ResponseEntity.accepted().body(Map.of("payoutId", payoutId, "signal", "reject"));
@@ -428,6 +443,19 @@ public class FinanceController {
             throw new ApiProblem(HttpStatus.CONFLICT, "Wrong stage", "payout " + payoutId + " is " + stage + ", not AWAITING_APPROVAL", null);
         }
         return p;
+    }
+
+    static final int MAX_NOTE = 500;
+
+    /**
+     * A decision's note as the payout workflow can store it (its decision activity writes it): at most {@value #MAX_NOTE}
+     * characters and no NUL, which PostgreSQL's text cannot hold; checked before anything is read or signalled.
+     */
+    private static String note(String note) {
+        if (note != null && (note.length() > MAX_NOTE || note.indexOf('\0') >= 0)) {
+            throw ApiProblem.invalid("note", "note: at most " + MAX_NOTE + " characters, and no NUL");
+        }
+        return note;
     }
 
     private PayoutWorkflow signal(String payoutId) {

@@ -87,7 +87,8 @@ public class SecurityConfiguration {
             Rule.of(POST, "/api/v1/finance/refunds/{refundId}/resolve-mismatch", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/refunds/{refundId}/resolve-mismatch/withdraw", FINANCE_APPROVER),
             Rule.of(POST, "/api/v1/finance/recipients/flag", FINANCE_APPROVER),
-            Rule.of(POST, "/api/v1/finance/settlements", FINANCE_APPROVER, COMMUNITY_OWNER),
+            // Finance's only (docs/security.md): an owner choosing when its members' money leaves was review s12's HIGH.
+            Rule.of(POST, "/api/v1/finance/settlements", FINANCE_APPROVER),
             Rule.of(GET, "/api/v1/finance/settlements/{settlementId}", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER),
             // operations
             Rule.of(GET, "/api/v1/ops/payments", OPS, FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN, COMMUNITY_OWNER),

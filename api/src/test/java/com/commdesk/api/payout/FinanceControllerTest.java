@@ -75,6 +75,45 @@ class FinanceControllerTest {
     }
 
     @Test
+    void aCommunityOwnerCannotStartASettlementOfItsOwnCommunity() throws Exception {
+        // Review s12 (HIGH): the route admitted COMMUNITY_OWNER and the tenancy check let it through for its own community, so
+        // an owner could send its members' money out when it chose (payouts at or below the threshold need no approval);
+        // manual settlements are finance's (docs/security.md). AccessMatrixTest's probe named another community, so the
+        // owner's 403 there came from tenancy, not from the role.
+        org.mockito.Mockito.clearInvocations(db); // the controller's constructor, when this test creates the context
+        mvc.perform(post("/api/v1/finance/settlements").with(as("owner", Role.COMMUNITY_OWNER, "demo-community"))
+                .contentType(MediaType.APPLICATION_JSON).content("{\"communityId\":\"demo-community\"}")).andExpect(status().isForbidden());
+        verifyNoInteractions(workflows, db);
+    }
+
+    @Test
+    void aBulkApprovalWithABadPayoutIdOrNoteIsRefusedBeforeAnyPayoutIsRead() throws Exception {
+        // Review s12: ids were not checked, so ["po_1", "x\u0000"] approved po_1 and then answered 400 (PostgreSQL refused the
+        // NUL), and a 4xx is not audited: an approval that moved money with no audit entry, the client told it failed.
+        org.mockito.Mockito.clearInvocations(db);
+        for (String body : java.util.List.of("{\"payoutIds\":[\"po_1\",\"x\\u0000\"]}", "{\"payoutIds\":[\"po_1\",\"a b\"]}",
+                "{\"payoutIds\":[\"po_1\",null]}", "{\"payoutIds\":[\"po_1\"],\"note\":\"ok\\u0000\"}",
+                "{\"payoutIds\":[\"po_1\"],\"note\":\"" + "n".repeat(501) + "\"}")) {
+            mvc.perform(post("/api/v1/finance/payouts/approve").with(as("approver2", Role.FINANCE_APPROVER))
+                    .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isBadRequest());
+        }
+        verifyNoInteractions(workflows, db);
+    }
+
+    @Test
+    void aDecisionsNoteThatTheDatabaseCannotStoreIsRefusedBeforeAnythingIsSignalled() throws Exception {
+        // Review s12: a note reached the payout workflow unchecked and its decision activity could never store a NUL.
+        org.mockito.Mockito.clearInvocations(db);
+        for (String path : java.util.List.of("/api/v1/finance/payouts/po_1/approve", "/api/v1/finance/payouts/po_1/reject")) {
+            for (String body : java.util.List.of("{\"note\":\"no\\u0000\"}", "{\"note\":\"" + "n".repeat(501) + "\"}")) {
+                mvc.perform(post(path).with(as("approver2", Role.FINANCE_APPROVER)).contentType(MediaType.APPLICATION_JSON).content(body))
+                        .andExpect(status().isBadRequest());
+            }
+        }
+        verifyNoInteractions(workflows, db);
+    }
+
+    @Test
     void pendingPayoutsAreFinancesToSee() throws Exception {
         mvc.perform(get("/api/v1/finance/payouts/pending").with(as("owner", Role.COMMUNITY_OWNER, "demo-community")))
                 .andExpect(status().isForbidden());
