@@ -126,6 +126,28 @@ class PayoutFailClosedTest extends LedgerFixture {
     }
 
     @Test
+    void noOneConfirmsAPayoutFailedOnceCashfreesSuccessIsOnRecord() {
+        // Review s12: Cashfree's signed SUCCESS was recorded but its signal to the workflow was lost (Temporal away); two
+        // finance users then confirmed FAILED, the workflow returned the locked money to available, and the next settlement
+        // paid it again. Cashfree's own SUCCESS outranks finance's word, as it does inside the workflow (CASHFREE_FIRST).
+        payouts.lock(payoutId);
+        payouts.sendPermit(payoutId);
+        assertThat(payouts.markNeedsAttention(payoutId, "Cashfree has not answered for 24 h")).isTrue();
+        payouts.resolve(payoutId, "FAILED", "alice", "bank statement shows nothing"); // asked before Cashfree's answer came
+        payouts.recordCashfreeAnswer(payoutId, "SUCCESS", "COMPLETED");
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "bob", "agreed")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Cashfree said SUCCESS");
+        assertThatThrownBy(() -> payouts.resolve(payoutId, "FAILED", "carol", "a new request")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Cashfree said SUCCESS");
+        assertThat(dsl.fetchValue("select resolution_confirmed_by from payout where payout_id = ?", payoutId)).isNull();
+        assertThat(locked("u-owner")).as("still locked: nothing to release on a contradiction").isEqualTo(owner);
+        assertThat(payouts.resolve(payoutId, "PAID", "bob", "Cashfree's record says SUCCESS").ready()).isTrue();
+        payouts.markPaid(payoutId);
+        assertThat(locked("u-owner")).isZero();
+        assertThat(available("u-owner")).isZero();
+    }
+
+    @Test
     void thePayoutsRecipientNeverResolvesItNorDoesTheDatabaseLetThem() {
         payouts.lock(payoutId);
         payouts.sendPermit(payoutId);

@@ -95,6 +95,14 @@ public final class FinanceResolutions {
                 throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
                         + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
             }
+            if ("FAILED".equals(outcome) && r.getCashfreeSuccessAt() != null && !"REVERSED".equals(r.getCashfreeStatus())) {
+                // Cashfree's SUCCESS is on record (its signal to the workflow may have been lost): FAILED would return money
+                // Cashfree paid out, and the next settlement would pay it again (review s12). Its own answer outranks
+                // finance's word, as in the workflow (CASHFREE_FIRST); only Cashfree's REVERSED returns it.
+                throw new IllegalStateException("payout " + payoutId + " cannot be resolved FAILED: Cashfree said SUCCESS at "
+                        + r.getCashfreeSuccessAt() + " and its record says " + r.getCashfreeStatus()
+                        + "; resolve it PAID, or wait for Cashfree's REVERSED");
+            }
             String refused = unsettleable(r, outcome);
             if (refused != null) {
                 // Held by the ledger (its workflow has ended): a resolution the books cannot take is never saved (review M2).
