@@ -232,6 +232,10 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
                 // An earlier attempt may have reached Cashfree: never send blindly, ask (Cashfree's guidance).
                 Optional<CashfreePayouts.Transfer> known = ask(payoutId);
                 if (known.isPresent()) return record(payoutId, known.get());
+                if (acknowledged(payoutId)) {
+                    throw ApplicationFailure.newFailure("transfer " + payoutId + " was acknowledged by Cashfree and now it answers it does"
+                            + " not exist: a contradiction, never a reason to send again; outcome unknown", "TransferUnknown");
+                }
                 Duration since = sinceRequested(payoutId);
                 if (since.compareTo(settings.resendGrace()) < 0) {
                     throw ApplicationFailure.newFailure("transfer " + payoutId + " was requested " + since
@@ -274,6 +278,12 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         }
     }
 
+    /** Cashfree answered for this transfer before: its cf_transfer_id or a status of its own is on record. */
+    private boolean acknowledged(String payoutId) {
+        var p = payout(payoutId);
+        return p.cfTransferId() != null || p.cashfreeStatus() != null;
+    }
+
     private Duration sinceRequested(String payoutId) {
         OffsetDateTime requestedAt = payout(payoutId).transferRequestedAt();
         // Never requested: Cashfree's "does not exist" is the whole truth at once.
@@ -295,8 +305,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
     public TransferResult transferStatus(String payoutId) {
         Optional<CashfreePayouts.Transfer> known = ask(payoutId);
         if (known.isPresent()) return record(payoutId, known.get());
-        // Cashfree's documented "does not exist": believed only once the request is old enough to have been created.
-        boolean believed = sinceRequested(payoutId).compareTo(settings.resendGrace()) >= 0;
+        // Cashfree's documented "does not exist": believed only once the request is old enough to have been created, and
+        // never after Cashfree acknowledged the transfer (review s12: believed, it was sent again and released on a refusal).
+        boolean believed = !acknowledged(payoutId) && sinceRequested(payoutId).compareTo(settings.resendGrace()) >= 0;
         return new TransferResult(believed ? TransferResult.NOT_FOUND : TransferResult.UNKNOWN, null,
                 believed ? "Cashfree: transfer_id does not exist" : "not known to Cashfree yet", null);
     }

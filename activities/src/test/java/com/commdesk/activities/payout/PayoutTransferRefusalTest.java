@@ -55,6 +55,8 @@ class PayoutTransferRefusalTest {
     HttpServer cashfree;
     final AtomicInteger posts = new AtomicInteger();
     Duration skew = Duration.ZERO;
+    /** The second scenario: Cashfree answers the first POST 200 RECEIVED, then forgets the transfer (another account?). */
+    volatile boolean acknowledgedThenForgotten;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -79,7 +81,21 @@ class PayoutTransferRefusalTest {
     void transfers(HttpExchange ex) throws IOException {
         String body;
         int status;
-        if ("POST".equals(ex.getRequestMethod())) {
+        if (acknowledgedThenForgotten) {
+            String sent = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if ("POST".equals(ex.getRequestMethod()) && posts.incrementAndGet() == 1) {
+                var request = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sent);
+                status = 200;
+                body = "{\"transfer_id\":\"" + request.path("transfer_id").asText() + "\",\"cf_transfer_id\":\"cf-tr-1\",\"status\":\"RECEIVED\","
+                        + "\"status_code\":\"RECEIVED\",\"transfer_amount\":" + request.path("transfer_amount").asText() + "}";
+            } else if ("POST".equals(ex.getRequestMethod())) {
+                status = 404;
+                body = "{\"type\":\"invalid_request_error\",\"code\":\"beneficiary_not_found\",\"message\":\"Beneficiary does not exist\"}";
+            } else {
+                status = 404;
+                body = "{\"type\":\"invalid_request_error\",\"code\":\"transfer_id_not_found\",\"message\":\"Transfer does not exist\"}";
+            }
+        } else if ("POST".equals(ex.getRequestMethod())) {
             ex.getRequestBody().readAllBytes();
             if (posts.incrementAndGet() == 1) {
                 status = 502;
@@ -145,6 +161,47 @@ class PayoutTransferRefusalTest {
         assertThat(second == null || !second.failed())
                 .as("Cashfree refused the transfer_id as taken: the transfer exists, so the payout cannot be FAILED (%s)", second).isTrue();
         assertThat(payouts.payout(id).orElseThrow().cashfreeStatus()).isNotEqualTo("REJECTED");
+        assertThat(wallet("locked_paise", "u-owner")).isEqualTo(owner);
+    }
+
+    @Test
+    void aNotFoundAfterCashfreeAcknowledgedTheTransferIsUnknownNeverAResendOrAFailure() {
+        // Review s12: Cashfree answered the request 200 RECEIVED (its cf_transfer_id recorded); later its GET said
+        // transfer_id_not_found (another account's keys after a configuration change, say). After the resend grace that was
+        // believed: the transfer was requested again, refused (beneficiary_not_found), REJECTED, and the money released,
+        // while the transfer Cashfree had acknowledged went on. A not-found contradicting Cashfree's own acknowledgement is
+        // unknown: asked again, then finance; never a resend, never a release.
+        acknowledgedThenForgotten = true;
+        var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r3", DEMO, "EVENT", "evt", "order-r3", "cf-r3", "CARD", b,
+                SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
+        new HoldQueue(dsl).queueHolds(posted.transactionId());
+        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
+        var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
+        long owner = wallet("available_paise", "u-owner");
+        payouts.open("stl_ack", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
+        String id = Settlements.payoutId("stl_ack", "owner", "u-owner");
+        Clock clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.now().plus(skew); }
+        };
+        var config = new CashfreePayoutConfig("payout-id", "payout-secret", CashfreeConfig.Environment.SANDBOX,
+                "http://127.0.0.1:" + cashfree.getAddress().getPort(), Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null);
+        PayoutSettings settings = PayoutSettings.defaults();
+        var activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, clock, new SimpleMeterRegistry(),
+                request -> { });
+        activities.lockFunds(id);
+        assertThat(activities.sendTransfer(id).status()).isEqualTo("RECEIVED");
+        assertThat(payouts.payout(id).orElseThrow().cfTransferId()).isEqualTo("cf-tr-1");
+
+        skew = settings.resendGrace().plusMinutes(1);
+        assertThat(activities.transferStatus(id).status()).as("not NOT_FOUND: Cashfree acknowledged it").isEqualTo(TransferResult.UNKNOWN);
+        assertThatThrownBy(() -> activities.sendTransfer(id)).as("a retried send asks and does not send again")
+                .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.isNonRetryable()).isFalse());
+        assertThat(posts.get()).as("requested once").isEqualTo(1);
         assertThat(wallet("locked_paise", "u-owner")).isEqualTo(owner);
     }
 
