@@ -68,6 +68,12 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * later hold of the same refund. Recorded where a resolution meets a held refund: old histories took it unchecked.
      */
     static final String MISMATCH_ROUND = "refund-mismatch-round";
+    /**
+     * getVersion change id (review s12): an operator's COMPENSATE no longer gives the reservation back on Cashfree's
+     * "not found" for a refund Cashfree acknowledged (its cf_refund_id known): that answer contradicts Cashfree's own, so
+     * the outcome is unknown and the money stays reserved. Recorded only where such a compensation meets a not-found.
+     */
+    static final String ACKNOWLEDGED_NOT_FOUND = "refund-acknowledged-not-found";
 
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
@@ -347,13 +353,19 @@ public class RefundWorkflowImpl implements RefundWorkflow {
 
     /**
      * An operator's decision: asks Cashfree first. COMPENSATE gives the money back only if Cashfree has
-     * no such refund, or cancelled or failed it; never while Cashfree has it PENDING or paid it. True when
+     * no such refund (and never acknowledged it), or cancelled or failed it; never while Cashfree has it PENDING or paid it. True when
      * the refund is finished.
      */
     private boolean decideNow(RefundRequest request, String orderId, RefundDecision d) {
         decidedBy = d.operator();
         CashfreeRefundState now = poll(request, orderId);
         if (d.action() != RefundDecision.Action.COMPENSATE || now == null) return false;
+        if (now.status().equals(CashfreeRefundState.NOT_FOUND) && cashfreeRefundId != null
+                && Workflow.getVersion(ACKNOWLEDGED_NOT_FOUND, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            error = "not compensated: Cashfree acknowledged refund " + refundId + " as " + cashfreeRefundId
+                    + " and now answers it does not exist; the outcome is unknown, the money stays reserved";
+            return false;
+        }
         if (now.status().equals(CashfreeRefundState.NOT_FOUND) || now.status().equals("CANCELLED") || now.status().equals("FAILED")) {
             String result = now.status().equals("CANCELLED") ? "CANCELLED" : "FAILED";
             giveBack(request, result.equals("CANCELLED") ? RefundStatus.Stage.CANCELLED : RefundStatus.Stage.FAILED, result,

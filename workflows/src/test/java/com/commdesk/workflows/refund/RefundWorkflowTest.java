@@ -262,6 +262,30 @@ class RefundWorkflowTest {
     }
 
     @Test
+    void aCompensationIsRefusedWhenCashfreeSaysNotFoundForARefundItAcknowledged() throws Exception {
+        // Review s12: Cashfree answered the refund PENDING with its cf_refund_id; weeks later it answered "not found" (another
+        // account's keys after a configuration change, say) and an operator's COMPENSATE gave the reservation back while
+        // Cashfree's refund could still pay out. A not-found that contradicts Cashfree's own acknowledgement is unknown.
+        RefundWorkflow wf = started("r12");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.status().cashfreeRefundId()).isEqualTo("cf-refund-1");
+
+        fake.cashfreeHasNone = true;
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree shows nothing"));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.status().stage()).as("not compensated: followed again, as while Cashfree has it PENDING")
+                .isEqualTo(RefundStatus.Stage.AWAITING_CASHFREE);
+        assertThat(wf.status().error()).contains("acknowledged");
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("cancel"));
+
+        fake.cashfreeHasNone = false;
+        fake.pendingPolls = fake.polls.get(); // the right account again: paid
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsOnlyOnce("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
     void aRefundPendingForWeeksWithOperatorRetriesContinuesAsNewWithBoundedRuns() throws Exception {
         // Issue 10, bounded histories: a 10-day window of polls was ~2,700 events in one run, and every RETRY added another.
         RefundWorkflow wf = started("r-long");
@@ -289,8 +313,10 @@ class RefundWorkflowTest {
     void aDecisionDeliveredWithTheFirstTaskOfAContinuedRunIsTaken() throws Exception {
         // signalWithStart puts the start of a continued run and an operator's COMPENSATE in one first task, as a decision
         // sent at the continue-as-new boundary is; Temporal runs its handler before the workflow method, so the handler
-        // must already see the carried state (AWAITING_CASHFREE), or the decision is dropped.
-        fake.cashfreeHasNone = true;
+        // must already see the carried state (AWAITING_CASHFREE), or the decision is dropped. Cashfree cancelled the refund it
+        // acknowledged (a "not found" for it is no longer a reason to give the money back, review s12).
+        fake.pendingPolls = 0;
+        fake.finally_ = "CANCELLED";
         RefundRequest continued = request("r-boundary", RefundRequest.Kind.REFUND).resumed(new RefundResume("order-1", "cf-refund-1",
                 "PENDING", new RefundOutcome(41, 100, 0, 0), null, null, List.of("evt-1"), Duration.ofHours(1).toMillis(),
                 Duration.ofDays(8).toMillis(), 1));
@@ -301,9 +327,9 @@ class RefundWorkflowTest {
 
         env.sleep(Duration.ofMinutes(2));
         RefundWorkflow wf = client.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId("r-boundary"));
-        assertThat(wf.status().stage()).as("the decision was taken, not dropped").isEqualTo(RefundStatus.Stage.FAILED);
+        assertThat(wf.status().stage()).as("the decision was taken, not dropped").isEqualTo(RefundStatus.Stage.CANCELLED);
         assertThat(wf.status().decidedBy()).isEqualTo("ops-ravi");
-        assertThat(fake.calls).containsOnlyOnce("cancel:FAILED:ops-ravi");
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:ops-ravi");
     }
 
     // ---- R2-M2: an outcome is booked only for Cashfree's record of OUR refund (our order, our amount) --------------------
