@@ -129,6 +129,8 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
     /** SDK instances kept for reuse; more are created under higher concurrency and dropped afterwards. */
     static final int MAX_IDLE_SDK_INSTANCES = 16;
     private static final int MAX_ERROR_TEXT = 300;
+    /** The PG API's documented 404 codes for an order or refund that does not exist. */
+    private static final java.util.Set<String> DOCUMENTED_NOT_FOUND = java.util.Set.of("order_not_found", "refund_not_found");
     private static final String IDEMPOTENCY_NAMESPACE = "commdesk/cashfree/create-order/";
 
     private final CashfreeConfig config;
@@ -666,8 +668,13 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
             return IDEMPOTENCY_CONFLICT.equals(type);
         }
 
+        /**
+         * Cashfree's documented "no such order / refund" ({@code order_not_found}, {@code refund_not_found}, type
+         * {@code invalid_request_error}); not any code ending in "_not_found", which a gateway or proxy in front of it could
+         * send too (review s12): a refund's reservation is given back on this answer.
+         */
         boolean isEntityNotFound() {
-            return code != null && code.endsWith("_not_found");
+            return DOCUMENTED_NOT_FOUND.contains(code) && "invalid_request_error".equals(type);
         }
 
         String describe() {

@@ -115,12 +115,14 @@ public final class RefundActivitiesImpl implements RefundActivities {
     /**
      * A REFUND_STATUS webhook is only a trigger: the outcome handed to the workflow is Cashfree's record as fetched now,
      * checked by {@link #ours} like every other answer. The webhook's own status is used only where the fetch cannot read
-     * it (the SDK reads FAILED as UNKNOWN) and the record is ours.
+     * it (the SDK reads FAILED as UNKNOWN), the record is ours, and the webhook says FAILED: the SDK reads SUCCESS and
+     * CANCELLED itself, so a webhook saying either against a record it cannot read is a contradiction (review s12), and
+     * the status stays UNKNOWN (the workflow keeps asking, then an operator).
      */
     @Override
     public CashfreeRefundState confirmOutcome(RefundRequest request, String cashfreeOrderId, RefundStatusEvent event) {
         CashfreeRefundState now = cashfreeStatus(request, cashfreeOrderId);
-        if ("UNKNOWN".equals(now.status()) && event != null && CashfreeRefundState.OUTCOMES.contains(event.status())) {
+        if ("UNKNOWN".equals(now.status()) && event != null && "FAILED".equals(event.status())) {
             return new CashfreeRefundState(now.cfRefundId(), event.status());
         }
         return now;

@@ -206,6 +206,28 @@ class CashfreePgWireTest {
         }
     }
 
+    /**
+     * Review s12: any 404 whose code ended in "_not_found" was Cashfree's "no such refund / order", so a gateway's or proxy's
+     * {@code route_not_found} could give a refund's reservation back. Only Cashfree's documented codes, with its error type.
+     */
+    @Test
+    void onlyCashfreesDocumentedNotFoundSaysThereIsNoSuchRefundOrOrder() {
+        try (CashfreePgAdapter a = adapter("")) {
+            for (String body : List.of("{\"message\":\"no route\",\"code\":\"route_not_found\",\"type\":\"invalid_request_error\"}",
+                    "{\"message\":\"refund not found\",\"code\":\"refund_not_found\"}",
+                    "{\"message\":\"refund not found\",\"code\":\"refund_not_found\",\"type\":\"api_error\"}")) {
+                getAnswer = body;
+                getStatus = 404;
+                assertThatThrownBy(() -> a.refund("o_1", "rf_1")).as(body).isInstanceOf(CashfreeRejectedException.class)
+                        .isNotInstanceOf(CashfreeNotFoundException.class);
+                assertThatThrownBy(() -> a.fetchOrder("o_1")).as(body).isInstanceOf(CashfreeRejectedException.class)
+                        .isNotInstanceOf(CashfreeNotFoundException.class);
+            }
+            getAnswer = "404"; // Cashfree's own: refund_not_found, invalid_request_error
+            assertThat(a.refund("o_1", "rf_1")).isEmpty();
+        }
+    }
+
     /** F-H1 through the refund activity: an unreadable 2xx is a retryable "Cashfree unavailable", never CASHFREE_REFUSED. */
     @Test
     void theRefundActivityDoesNotEndRefusedOnAnUnreadable2xx() {

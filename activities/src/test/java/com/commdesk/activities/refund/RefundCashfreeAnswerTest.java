@@ -142,4 +142,13 @@ class RefundCashfreeAnswerTest {
         assertThatThrownBy(() -> activities.confirmOutcome(ours, ORDER, webhook("FAILED")))
                 .satisfies(RefundCashfreeAnswerTest::isTheMismatch);
     }
+
+    @Test
+    void aSuccessOrCancelledWebhookIsNotTakenWhereTheRecordsStatusCannotBeRead() {
+        // Review s12: the SDK reads SUCCESS and CANCELLED itself, so a record it cannot read is not one of them: a signed
+        // SUCCESS webhook against it is a contradiction, not the outcome (the money would be booked as paid to the customer).
+        atCashfree = record(ORDER, 250_000L, "UNKNOWN");
+        assertThat(activities.confirmOutcome(ours, ORDER, webhook("SUCCESS")).status()).isEqualTo("UNKNOWN");
+        assertThat(activities.confirmOutcome(ours, ORDER, webhook("CANCELLED")).status()).isEqualTo("UNKNOWN");
+    }
 }
