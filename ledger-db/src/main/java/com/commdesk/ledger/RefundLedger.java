@@ -334,6 +334,11 @@ public final class RefundLedger {
         Map<String, long[]> balances = WalletMovements.lockWallets(tx, c, members.values());
         List<JournalLine> lines = new ArrayList<>();
         Map<Long, Long> holdsRestored = new LinkedHashMap<>();
+        // Holds another refund of this payment closed (it took what was left): still holds, not released; what this
+        // cancellation returns goes back into them (review s12: it became available at once, before the hold period ended).
+        java.util.Set<Long> otherRefunds = new java.util.HashSet<>(tx.select(REFUND.JOURNAL_ID).from(REFUND)
+                .where(REFUND.TRANSACTION_ID.eq(r.getTransactionId()), REFUND.REFUND_ID.ne(r.getRefundId())).fetch(REFUND.JOURNAL_ID));
+        java.util.Set<Long> reopened = new java.util.HashSet<>();
         for (var p : original) {
             WalletBucket bucket = AccountCodes.bucketOf(p.value3());
             long amount = p.value7();
@@ -346,9 +351,12 @@ public final class RefundLedger {
                 case PENDING -> {
                     // Back to the hold it came from while that hold is still open; else it is available now.
                     WalletHoldRecord h = holds.get(WalletMovements.key(m.role(), m.userId()));
+                    boolean closedByAnother = h != null && h.getReleasedJournalId() == null && h.getCancelledJournalId() != null
+                            && otherRefunds.contains(h.getCancelledJournalId());
                     boolean open = h != null && h.getReleasedJournalId() == null
-                            && (h.getCancelledJournalId() == null || h.getCancelledJournalId().equals(r.getJournalId()));
-                    if (open) holdsRestored.put(h.getHoldId(), amount);
+                            && (h.getCancelledJournalId() == null || h.getCancelledJournalId().equals(r.getJournalId()) || closedByAnother);
+                    if (open) holdsRestored.merge(h.getHoldId(), amount, Long::sum);
+                    if (closedByAnother) reopened.add(h.getHoldId());
                     lines.add(WalletMovements.memberLine(m, open ? WalletBucket.PENDING : WalletBucket.AVAILABLE, -amount));
                 }
                 case AVAILABLE -> lines.add(WalletMovements.memberLine(m, WalletBucket.AVAILABLE, -amount));
@@ -365,6 +373,12 @@ public final class RefundLedger {
                 "refund " + r.getRefundId() + " cancelled: its reservation (journal " + r.getJournalId() + ") returned", r.getJournalId(),
                 lines, "refund-cancelled|" + r.getRefundId())).journalId();
         for (var e : holdsRestored.entrySet()) {
+            if (reopened.contains(e.getKey())) {
+                // Closed by another refund, which took all that was left: nothing remained, so it holds exactly what comes back.
+                tx.update(WALLET_HOLD).set(WALLET_HOLD.AMOUNT_PAISE, e.getValue()).setNull(WALLET_HOLD.CANCELLED_JOURNAL_ID)
+                        .where(WALLET_HOLD.HOLD_ID.eq(e.getKey())).execute();
+                continue;
+            }
             tx.update(WALLET_HOLD)
                     .set(WALLET_HOLD.AMOUNT_PAISE, DSL.when(WALLET_HOLD.CANCELLED_JOURNAL_ID.eq(r.getJournalId()), WALLET_HOLD.AMOUNT_PAISE)
                             .otherwise(WALLET_HOLD.AMOUNT_PAISE.plus(e.getValue())))

@@ -52,6 +52,37 @@ class RefundTest extends LedgerFixture {
     }
 
     @Test
+    void cancellingARefundWhoseHoldAnotherRefundClosedPutsItsMoneyBackOnHold() {
+        // Review s12: R1 took a quarter of the owner's held share, R2 the rest (which closed the hold under R2's journal);
+        // cancelling R1 then found the hold "not open" and made its 92,500 available at once, for the next settlement to pay
+        // out before the hold period ended. Cancelling R2 first gave the right answer: the outcome depended on the order.
+        PostedPayment p = pay("r-hold");
+        long held = owner("pending_paise");
+        refunds.reserve(refund("rf-h1", p, 250_000L));
+        refunds.reserve(refund("rf-h2", p, 750_000L));
+        assertThat(owner("pending_paise")).isZero();
+
+        refunds.cancel("rf-h1", RefundLedger.Status.FAILED, "Cashfree failed it", null);
+        assertThat(owner("available_paise")).as("never spendable before its hold period ends").isZero();
+        assertThat(owner("pending_paise")).isEqualTo(92_500L);
+        assertThat(openHold(p)).as("held again, released when due").isEqualTo(92_500L);
+        assertThat(holds.releaseDueHolds(OffsetDateTime.now(), 100)).isZero();
+
+        refunds.cancel("rf-h2", RefundLedger.Status.FAILED, "Cashfree failed it too", null);
+        assertThat(owner("pending_paise")).isEqualTo(held);
+        assertThat(openHold(p)).isEqualTo(held);
+        assertThat(owner("available_paise")).isZero();
+        holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
+        assertThat(owner("available_paise")).isEqualTo(held);
+    }
+
+    /** The owner's open hold of payment {@code p}. */
+    private long openHold(PostedPayment p) {
+        return num("select coalesce(sum(amount_paise), 0) from wallet_hold where transaction_id = ?::uuid and user_id = 'u-owner'"
+                + " and released_journal_id is null and cancelled_journal_id is null", p.transactionId().toString());
+    }
+
+    @Test
     void aRefundAfterPayoutBecomesAReceivableRecoveredFromTheNextEarnings() {
         PostedPayment p = pay("r3");
         holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
