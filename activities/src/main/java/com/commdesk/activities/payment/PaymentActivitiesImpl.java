@@ -47,6 +47,10 @@ import java.util.UUID;
 public final class PaymentActivitiesImpl implements PaymentActivities {
     /** Order tag that ties a Cashfree order to a community; set when the order is created. */
     public static final String COMMUNITY_TAG = "community_id";
+    /** Cashfree's order_status while the customer may still pay. */
+    static final String NOT_PAID_YET = "ACTIVE";
+    /** A retryable failure type: the order is not paid yet (the step asks again). */
+    public static final String ORDER_NOT_PAID_YET = "OrderNotPaidYet";
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
     /** Optional order tag: the revenue source (EVENT, MEMBERSHIP, ...); a request must not contradict it. */
@@ -111,6 +115,13 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         } catch (CashfreeRejectedException e) {
             throw rejected("Cashfree rejected the lookup of order '" + request.cashfreeOrderId() + "': " + e.getMessage());
         }
+        if (NOT_PAID_YET.equals(order.status())) {
+            // The customer may still pay (a UPI payment pending, a claim made on the return from checkout): asked again with
+            // the step's backoff, for as long as the step may retry, then parked for a person. Never a refusal: a FAILED
+            // payment could not be started again by its later PAYMENT_SUCCESS, and that money would go unbooked (review s12).
+            throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet: asked again",
+                    ORDER_NOT_PAID_YET);
+        }
         if (!"PAID".equals(order.status())) throw rejected("order is " + order.status() + ", not PAID");
         if (!"INR".equals(order.currency())) throw rejected("order currency is " + order.currency() + ", not INR");
         if (order.amountPaise() != request.amountPaise()) {
@@ -124,6 +135,9 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         // (created by CommDesk) names them, a request that says otherwise is refused (issue 10 item 7, D16).
         contradicts(order, SOURCE_TYPE_TAG, request.sourceType(), v -> v);
         contradicts(order, PLACE_OF_SUPPLY_TAG, request.metadata().get(PLACE_OF_SUPPLY_TAG), PaymentActivitiesImpl::stateCode);
+        // The ticket price prices a convenience fee and is what rule conditions on the amount see: the order's, as the two
+        // above (review s12: a webhook-started payment had none, and a request could state another).
+        contradicts(order, TICKET_PRICE_TAG, request.metadata().get(TICKET_PRICE_TAG), v -> v.replaceFirst("^0+(?=.)", ""));
         // The community's configuration names the revenue sources it offers (null: every one).
         if (!onboarding.offers(request.communityId(), request.sourceType())) {
             throw rejected("community '" + request.communityId() + "' does not offer source type '" + request.sourceType() + "'");
@@ -137,19 +151,23 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         }
         return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
                 paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId(),
-                blankToNull(order.tags().get(PLACE_OF_SUPPLY_TAG)));
+                blankToNull(order.tags().get(PLACE_OF_SUPPLY_TAG)), blankToNull(order.tags().get(TICKET_PRICE_TAG)));
     }
 
     /**
-     * The request with the order's facts in it: a place of supply the request omits is the order's
-     * (D16: the order's fact wins, so omitting it cannot turn an intra-state sale into IGST). A request
-     * that states one was already checked against the order by verification.
+     * The request with the order's facts in it: a place of supply or a ticket price the request omits is the order's
+     * (D16: the order's fact wins, so omitting it cannot turn an intra-state sale into IGST, and a payment its webhook
+     * started is priced as its order says). A request that states one was already checked against the order by
+     * verification.
      */
     static PaymentRequest withOrderFacts(PaymentRequest request, VerifiedPayment verified) {
-        String fact = verified.placeOfSupply();
-        if (fact == null || blankToNull(request.metadata().get(PLACE_OF_SUPPLY_TAG)) != null) return request;
-        Map<String, String> metadata = new HashMap<>(request.metadata());
-        metadata.put(PLACE_OF_SUPPLY_TAG, fact);
+        Map<String, String> metadata = null;
+        for (String[] fact : new String[][] {{PLACE_OF_SUPPLY_TAG, verified.placeOfSupply()}, {TICKET_PRICE_TAG, verified.ticketPricePaise()}}) {
+            if (fact[1] == null || blankToNull(request.metadata().get(fact[0])) != null) continue;
+            if (metadata == null) metadata = new HashMap<>(request.metadata());
+            metadata.put(fact[0], fact[1]);
+        }
+        if (metadata == null) return request;
         return new PaymentRequest(request.paymentId(), request.communityId(), request.sourceType(), request.sourceId(),
                 request.cashfreeOrderId(), request.amountPaise(), metadata);
     }

@@ -109,6 +109,32 @@ class FactsFromTheirSourceTest {
         assertThat(heads).as("omitting the fact changes nothing").isEqualTo(stated);
     }
 
+    /**
+     * Review s12: the order's ticket_price_paise tag was never read, so a payment its webhook started (no metadata) had no
+     * ticket price (a convenience-fee rule could never price it), and a request could state another one.
+     */
+    @Test
+    void theTicketPriceIsTheOrdersWhenOmittedAndAContradictionIsRefused() {
+        PaymentActivitiesImpl priced = activities(Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community",
+                PaymentActivitiesImpl.TICKET_PRICE_TAG, "95000"));
+        PaymentRequest omitted = request("EVENT", Map.of());
+        VerifiedPayment verified = priced.verifyWithCashfree(omitted);
+        assertThat(verified.ticketPricePaise()).isEqualTo("95000");
+        assertThat(PaymentActivitiesImpl.withOrderFacts(omitted, verified).metadata())
+                .containsEntry(PaymentActivitiesImpl.TICKET_PRICE_TAG, "95000");
+        assertThat(priced.verifyWithCashfree(request("EVENT", Map.of(PaymentActivitiesImpl.TICKET_PRICE_TAG, "095000"))).ticketPricePaise())
+                .as("the same price, written otherwise").isEqualTo("95000");
+        assertThatThrownBy(() -> priced.verifyWithCashfree(request("EVENT", Map.of(PaymentActivitiesImpl.TICKET_PRICE_TAG, "100000"))))
+                .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+                    assertThat(f.isNonRetryable()).isTrue();
+                    assertThat(f.getType()).isEqualTo(PaymentFailures.VERIFICATION_FAILED);
+                })
+                .hasMessageContaining("ticket_price_paise '95000'");
+        // Without the tag, the request's own (or none) stands, as before.
+        assertThat(PaymentActivitiesImpl.withOrderFacts(omitted, activities.verifyWithCashfree(omitted)).metadata())
+                .doesNotContainKey(PaymentActivitiesImpl.TICKET_PRICE_TAG);
+    }
+
     /** Without the tag the request's place of supply (or none: IGST) stands, as before. */
     @Test
     void anOrderWithoutThePlaceOfSupplyLeavesTheRequests() {

@@ -63,23 +63,15 @@ class PaymentSagaIntegrationTest {
     CashfreePgAdapter adapter;
     TestWorkflowEnvironment env;
 
-    /** Delegates everything; the first postToLedger commits and then "crashes" before reporting. */
-    static final class LosesFirstPostingCompletion implements PaymentActivities {
+    /** Delegates every step to the real activities; a scenario overrides the step it changes. */
+    static class Delegating implements PaymentActivities {
         final PaymentActivities real;
-        final AtomicInteger postings = new AtomicInteger();
 
-        LosesFirstPostingCompletion(PaymentActivities real) {
+        Delegating(PaymentActivities real) {
             this.real = real;
         }
 
-        public LedgerPosting postToLedger(PaymentRequest r, VerifiedPayment v, FeeCalculation f, Allocation a) {
-            LedgerPosting posted = real.postToLedger(r, v, f, a);
-            if (postings.incrementAndGet() == 1) {
-                throw ApplicationFailure.newFailure("worker died after the commit, before reporting " + posted, "WorkerCrash");
-            }
-            return posted;
-        }
-
+        public LedgerPosting postToLedger(PaymentRequest r, VerifiedPayment v, FeeCalculation f, Allocation a) { return real.postToLedger(r, v, f, a); }
         public VerifiedPayment verifyWithCashfree(PaymentRequest r) { return real.verifyWithCashfree(r); }
         public FraudVerdict screenForFraud(PaymentRequest r, VerifiedPayment v) { return real.screenForFraud(r, v); }
         public void recordStatus(String id, String stage, String detail) { real.recordStatus(id, stage, detail); }
@@ -88,6 +80,24 @@ class PaymentSagaIntegrationTest {
         public void reverseLedgerPosting(String id, String reason) { real.reverseLedgerPosting(id, reason); }
         public HoldsQueued queueSettlement(String tx) { return real.queueSettlement(tx); }
         public PayoutHandover handOverToPayouts(String tx) { return real.handOverToPayouts(tx); }
+    }
+
+    /** The first postToLedger commits and then "crashes" before reporting. */
+    static final class LosesFirstPostingCompletion extends Delegating {
+        final AtomicInteger postings = new AtomicInteger();
+
+        LosesFirstPostingCompletion(PaymentActivities real) {
+            super(real);
+        }
+
+        @Override
+        public LedgerPosting postToLedger(PaymentRequest r, VerifiedPayment v, FeeCalculation f, Allocation a) {
+            LedgerPosting posted = real.postToLedger(r, v, f, a);
+            if (postings.incrementAndGet() == 1) {
+                throw ApplicationFailure.newFailure("worker died after the commit, before reporting " + posted, "WorkerCrash");
+            }
+            return posted;
+        }
     }
 
     @BeforeEach
@@ -106,6 +116,46 @@ class PaymentSagaIntegrationTest {
         adapter.close();
         sim.close();
         db.close();
+    }
+
+    @Test
+    void anOrderClaimedBeforeItIsPaidWaitsForItsPaymentInsteadOfFailing() {
+        // Review s12: the app may claim an order on the customer's return from checkout while a UPI payment is still pending.
+        // "ACTIVE, not PAID" was a final refusal: the payment FAILED, its later signed PAYMENT_SUCCESS could not start it
+        // again (same workflow id), and money Cashfree took was never booked. Not paid yet is asked again; only Cashfree's
+        // other answers (an amount, currency or community that differ; an EXPIRED or TERMINATED order) are refusals.
+        var metrics = new SimpleMeterRegistry();
+        var dsl = db.dsl();
+        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
+                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+        AtomicInteger looks = new AtomicInteger();
+        PaymentActivities paysAfterTheFirstLook = new Delegating(real) {
+            @Override
+            public VerifiedPayment verifyWithCashfree(PaymentRequest r) {
+                try {
+                    return real.verifyWithCashfree(r);
+                } finally {
+                    if (looks.incrementAndGet() == 1) sim.pay("pending_1", PaymentMethod.UPI); // the customer's UPI app confirms
+                }
+            }
+        };
+        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
+        worker.registerActivitiesImplementations(paysAfterTheFirstLook);
+        env.start();
+        sim.createOrder("pending_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values ('pending-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'pending_1', 1000000, 'w')");
+
+        PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                        .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("pending_1")).build())
+                .process(new PaymentRequest("pending-1", "demo-community", "EVENT", "e", "pending_1", 1_000_000L, Map.of()));
+
+        assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(looks.get()).as("asked again once paid").isEqualTo(2);
+        assertThat(((Number) dsl.fetchValue("select count(*) from revenue_transaction where idempotency_key = 'pending-1'")).longValue())
+                .isEqualTo(1);
     }
 
     @Test
