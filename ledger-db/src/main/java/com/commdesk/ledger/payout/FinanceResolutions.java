@@ -95,10 +95,12 @@ public final class FinanceResolutions {
                 throw new IllegalStateException("payout " + payoutId + " was already resolved " + r.getResolutionOutcome() + " by "
                         + r.getResolutionRequestedBy() + (r.getResolutionConfirmedBy() == null ? "" : " and " + r.getResolutionConfirmedBy()));
             }
-            if ("FAILED".equals(outcome) && r.getCashfreeSuccessAt() != null && !"REVERSED".equals(r.getCashfreeStatus())) {
-                // Cashfree's SUCCESS is on record (its signal to the workflow may have been lost): FAILED would return money
-                // Cashfree paid out, and the next settlement would pay it again (review s12). Its own answer outranks
-                // finance's word, as in the workflow (CASHFREE_FIRST); only Cashfree's REVERSED returns it.
+            if ("FAILED".equals(outcome) && heldBy(r) == null && r.getCashfreeSuccessAt() != null && !"REVERSED".equals(r.getCashfreeStatus())) {
+                // Its workflow decides (the ledger does not hold it) and Cashfree's SUCCESS is on record, its signal to the
+                // workflow perhaps lost: FAILED would have the workflow return money Cashfree paid out, and the next
+                // settlement would pay it again (review s12). Cashfree's own answer outranks finance's word, as in the
+                // workflow (CASHFREE_FIRST); only Cashfree's REVERSED returns it. A payout the ledger holds for a
+                // contradiction (SUCCESS, then FAILED) is finance's to settle either way (settleHeld knows what moved).
                 throw new IllegalStateException("payout " + payoutId + " cannot be resolved FAILED: Cashfree said SUCCESS at "
                         + r.getCashfreeSuccessAt() + " and its record says " + r.getCashfreeStatus()
                         + "; resolve it PAID, or wait for Cashfree's REVERSED");
