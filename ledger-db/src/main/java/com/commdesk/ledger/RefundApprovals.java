@@ -85,9 +85,10 @@ public final class RefundApprovals {
     }
 
     /**
-     * Decides an approval once, under its row lock. The same decision again is answered with the decided
-     * approval (a repeated request); the other decision afterwards, or any decision by the requester (any
-     * letter case), is a {@link LedgerException.Code#WRONG_STATE} (the database's check refuses the latter too).
+     * Decides an approval once, under its row lock. The same decision again by its decider (any letter case) is answered
+     * with the decided approval (a repeated request); the same decision by someone else, the other decision afterwards,
+     * or any decision by the requester (any letter case), is a {@link LedgerException.Code#WRONG_STATE} (the database's
+     * check refuses the last too): nobody else's call is answered as if it had decided (review s12, the audit log).
      */
     public Approval decide(String refundId, boolean approve, String decidedBy, String note) {
         return ledger.inTransaction(tx -> {
@@ -98,9 +99,10 @@ public final class RefundApprovals {
                         + decidedBy + "; another approver must decide");
             }
             Status wanted = approve ? Status.APPROVED : Status.REJECTED;
-            if (a.status() == wanted) return a;
+            if (a.status() == wanted && samePerson(a.decidedBy(), decidedBy)) return a;
             if (a.status() != Status.AWAITING_APPROVAL) {
-                throw new LedgerException(LedgerException.Code.WRONG_STATE, "refund " + refundId + " is already " + a.status());
+                throw new LedgerException(LedgerException.Code.WRONG_STATE, "refund " + refundId + " is already " + a.status()
+                        + (a.decidedBy() == null ? "" : " by " + a.decidedBy()));
             }
             return tx.update(REFUND_APPROVAL).set(REFUND_APPROVAL.STATUS, wanted.name()).set(REFUND_APPROVAL.DECIDED_BY, decidedBy)
                     .set(REFUND_APPROVAL.DECIDED_AT, DSL.currentOffsetDateTime()).set(REFUND_APPROVAL.DECISION_NOTE, note)

@@ -62,6 +62,11 @@ class RefundApprovalsTest {
         assertThat(approvals.decide("ra-2", false, "finance-2", "again").decisionNote()).as("a repeat answers as the first")
                 .isEqualTo("not our policy");
         assertThatThrownBy(() -> approvals.decide("ra-2", true, "finance-3", null)).hasMessageContaining("already REJECTED");
+        // Review s12: the same decision by someone else was answered as theirs, so the audit log credited finance-3 with a
+        // rejection finance-2 made (and dropped finance-3's note). Only its decider's repeat is answered as it stands.
+        assertThatThrownBy(() -> approvals.decide("ra-2", false, "finance-3", "me too")).hasMessageContaining("already REJECTED by finance-2");
+        assertThat(approvals.decide("ra-2", false, "FINANCE-2", "again").status()).as("its decider, in any letter case")
+                .isEqualTo(RefundApprovals.Status.REJECTED);
         assertThatThrownBy(() -> db.dsl().execute("update refund_approval set status = 'APPROVED', decided_by = 'finance-3' "
                 + "where refund_id = 'ra-2'")).hasMessageContaining("already REJECTED");
         assertThatThrownBy(() -> db.dsl().execute("delete from refund_approval where refund_id = 'ra-2'"))

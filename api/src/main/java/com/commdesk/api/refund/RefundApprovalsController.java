@@ -206,8 +206,10 @@ public class RefundApprovalsController {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Four eyes", "you requested refund " + refundId + "; another approver must decide", null);
         }
         RefundApprovals.Status wanted = approve ? RefundApprovals.Status.APPROVED : RefundApprovals.Status.REJECTED;
-        if (a.status() != RefundApprovals.Status.AWAITING_APPROVAL && a.status() != wanted) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "Already decided", "refund " + refundId + " is already " + a.status(), null);
+        if (a.status() != RefundApprovals.Status.AWAITING_APPROVAL && (a.status() != wanted || !caller.isSamePerson(a.decidedBy()))) {
+            // Only its decider's repeat is answered as it stands (a retry); anyone else's would be audited as their decision.
+            throw new ApiProblem(HttpStatus.CONFLICT, "Already decided", "refund " + refundId + " is already " + a.status()
+                    + (a.decidedBy() == null ? "" : " by " + a.decidedBy()), null);
         }
         return approvals.decide(refundId, approve, caller.subject(), note);
     }

@@ -104,6 +104,8 @@ class RefundApprovalsApiTest {
         assertThat(stack.simulator().refunds().find("rfa-1")).hasValueSatisfying(r -> assertThat(r.amountPaise()).isEqualTo(600_000L));
         assertThat(decide(approver, "rfa-1", "approve").statusCode()).as("approving again is the same approval").isEqualTo(202);
         assertThat(decide(approver, "rfa-1", "reject").statusCode()).isEqualTo(409);
+        assertThat(decide(token("finance-asha", "FINANCE_APPROVER"), "rfa-1", "approve").statusCode())
+                .as("another approver's repeat is not answered as their approval (review s12: the audit log credited them)").isEqualTo(409);
         assertThat(reserved("rfa-1")).isEqualTo(1);
         assertThat(pending(SharedStack.token("FINANCE_VIEWER"))).doesNotContain("rfa-1");
         assertThat(SharedStack.count("select count(*) from refund_approval where refund_id = 'rfa-1' and status = 'APPROVED' "
