@@ -35,6 +35,7 @@ import com.commdesk.workflows.payment.VerifiedPayment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     static final String NOT_PAID_YET = "ACTIVE";
     /** A retryable failure type: the order is not paid yet (the step asks again). */
     public static final String ORDER_NOT_PAID_YET = "OrderNotPaidYet";
+    /** How long verification waits for an ACTIVE order to be paid (below the stuck alert's 15 minutes). */
+    static final Duration UNPAID_ORDER_WAIT = Duration.ofMinutes(10);
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
     /** Optional order tag: the revenue source (EVENT, MEMBERSHIP, ...); a request must not contradict it. */
@@ -117,10 +120,15 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         }
         if (NOT_PAID_YET.equals(order.status())) {
             // The customer may still pay (a UPI payment pending, a claim made on the return from checkout): asked again with
-            // the step's backoff, for as long as the step may retry, then parked for a person. Never a refusal: a FAILED
-            // payment could not be started again by its later PAYMENT_SUCCESS, and that money would go unbooked (review s12).
-            throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet: asked again",
-                    ORDER_NOT_PAID_YET);
+            // the step's backoff for UNPAID_ORDER_WAIT, not refused at once (review s12: a FAILED payment could not be started
+            // again by its later PAYMENT_SUCCESS, and that money went unbooked until reconciliation). Then it is refused, as
+            // an abandoned checkout must be: within the stuck alert's 15 minutes, and a few dozen asks, not 6 hours of them.
+            Duration waited = waitedSinceFirstAsked();
+            if (waited.compareTo(UNPAID_ORDER_WAIT) < 0) {
+                throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet (asked for "
+                        + waited.toSeconds() + " s): asked again", ORDER_NOT_PAID_YET);
+            }
+            throw rejected("order is still ACTIVE, not PAID, " + waited.toMinutes() + " minutes after its payment was first verified");
         }
         if (!"PAID".equals(order.status())) throw rejected("order is " + order.status() + ", not PAID");
         if (!"INR".equals(order.currency())) throw rejected("order currency is " + order.currency() + ", not INR");
@@ -190,6 +198,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             return code == null ? value : code;
         } catch (com.commdesk.fees.FeeValidationException e) {
             return value;
+        }
+    }
+
+    /** Since this step's first attempt was scheduled, by Temporal's clock (zero outside an activity, e.g. a unit test). */
+    private static Duration waitedSinceFirstAsked() {
+        try {
+            io.temporal.activity.ActivityInfo info = io.temporal.activity.Activity.getExecutionContext().getInfo();
+            return Duration.ofMillis(Math.max(0, info.getCurrentAttemptScheduledTimestamp() - info.getScheduledTimestamp()));
+        } catch (IllegalStateException notInAnActivity) {
+            return Duration.ZERO;
         }
     }
 

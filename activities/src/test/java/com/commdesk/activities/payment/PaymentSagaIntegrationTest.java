@@ -159,6 +159,36 @@ class PaymentSagaIntegrationTest {
     }
 
     @Test
+    void anOrderNeverPaidIsRefusedAfterTheWaitAndNothingIsBooked() {
+        // Review s12 of the wait above: asked for the step's 6 hours (then parked), an abandoned checkout paged on-call
+        // (stuck after 15 minutes) and cost thousands of Cashfree calls. It is refused after UNPAID_ORDER_WAIT.
+        var metrics = new SimpleMeterRegistry();
+        var dsl = db.dsl();
+        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
+                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
+        worker.registerActivitiesImplementations(real);
+        env.start();
+        sim.createOrder("abandoned_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values ('abandoned-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'abandoned_1', 1000000, 'w')");
+
+        PaymentWorkflow wf = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("abandoned_1")).build());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wf.process(new PaymentRequest("abandoned-1", "demo-community", "EVENT",
+                        "e", "abandoned_1", 1_000_000L, Map.of())))
+                .isInstanceOf(io.temporal.client.WorkflowFailedException.class);
+        PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("abandoned_1")).status();
+        assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(status.error()).contains("still ACTIVE");
+        assertThat(sim.requestCount("/pg/orders/abandoned_1")).as("a bounded number of asks").isBetween(10L, 60L);
+        assertThat(((Number) dsl.fetchValue("select count(*) from revenue_transaction where idempotency_key = 'abandoned-1'")).longValue())
+                .isZero();
+    }
+
+    @Test
     void aPostingWhoseCompletionWasLostIsRetriedWithoutASecondJournal() {
         var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
