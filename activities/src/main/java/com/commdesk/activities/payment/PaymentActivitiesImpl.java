@@ -145,7 +145,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         contradicts(order, PLACE_OF_SUPPLY_TAG, request.metadata().get(PLACE_OF_SUPPLY_TAG), PaymentActivitiesImpl::stateCode);
         // The ticket price prices a convenience fee and is what rule conditions on the amount see: the order's, as the two
         // above (review s12: a webhook-started payment had none, and a request could state another).
-        contradicts(order, TICKET_PRICE_TAG, request.metadata().get(TICKET_PRICE_TAG), v -> v.replaceFirst("^0+(?=.)", ""));
+        // Compared as whole paise; a value on either side that is not whole paise is not a contradiction to fail the payment
+        // on for good: the fee step refuses it (INVALID_PAYMENT), which parks the payment for a person (review of s12).
+        String orderPrice = blankToNull(order.tags().get(TICKET_PRICE_TAG));
+        String claimedPrice = blankToNull(request.metadata().get(TICKET_PRICE_TAG));
+        Long orderPaise = wholePaise(orderPrice), claimedPaise = wholePaise(claimedPrice);
+        if (orderPaise != null && claimedPaise != null && !orderPaise.equals(claimedPaise)) {
+            throw rejected("order " + order.orderId() + " has " + TICKET_PRICE_TAG + " '" + orderPrice + "', not '" + claimedPrice + "'");
+        }
         // The community's configuration names the revenue sources it offers (null: every one).
         if (!onboarding.offers(request.communityId(), request.sourceType())) {
             throw rejected("community '" + request.communityId() + "' does not offer source type '" + request.sourceType() + "'");
@@ -199,6 +206,12 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         } catch (com.commdesk.fees.FeeValidationException e) {
             return value;
         }
+    }
+
+    /** {@code value} as whole paise (digits only, at most 13), else null: not comparable. */
+    private static Long wholePaise(String value) {
+        if (value == null || value.isEmpty() || value.length() > 13 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+        return Long.parseLong(value);
     }
 
     /** Since this step's first attempt was scheduled, by Temporal's clock (zero outside an activity, e.g. a unit test). */

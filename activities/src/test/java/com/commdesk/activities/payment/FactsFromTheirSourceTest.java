@@ -130,6 +130,12 @@ class FactsFromTheirSourceTest {
                     assertThat(f.getType()).isEqualTo(PaymentFailures.VERIFICATION_FAILED);
                 })
                 .hasMessageContaining("ticket_price_paise '95000'");
+        // A value that is not whole paise on either side is no contradiction to fail the payment on for good: the fee step
+        // refuses it and parks the payment for a person (review of s12).
+        PaymentActivitiesImpl rupeesTag = activities(Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community",
+                PaymentActivitiesImpl.TICKET_PRICE_TAG, "950.00"));
+        assertThat(rupeesTag.verifyWithCashfree(request("EVENT", Map.of(PaymentActivitiesImpl.TICKET_PRICE_TAG, "95000"))).ticketPricePaise())
+                .isEqualTo("950.00");
         // Without the tag, the request's own (or none) stands, as before.
         assertThat(PaymentActivitiesImpl.withOrderFacts(omitted, activities.verifyWithCashfree(omitted)).metadata())
                 .doesNotContainKey(PaymentActivitiesImpl.TICKET_PRICE_TAG);
