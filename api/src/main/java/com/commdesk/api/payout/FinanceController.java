@@ -168,8 +168,9 @@ public class FinanceController {
                 } catch (RuntimeException unconfirmed) {
                     // The ids before it were signalled: answered per id (and audited) rather than as one failure for all.
                     // Temporal may have taken this one; approving it again is harmless (one approval per person counts).
+                    log.warn("bulk approval of payout {} by {} not confirmed by Temporal", id, who, unconfirmed);
                     out.add(new Outcome(id, "unconfirmed", "the approval was not confirmed (" + unconfirmed.getClass().getSimpleName()
-                            + "); approve it again"));
+                            + ", logged); approve it again"));
                 }
             }
         }
