@@ -118,17 +118,43 @@ class PaymentSagaIntegrationTest {
         db.close();
     }
 
+    /** The real payment activities on this test's database, Cashfree adapter and the seed schedules. */
+    PaymentActivitiesImpl realActivities() {
+        var metrics = new SimpleMeterRegistry();
+        var dsl = db.dsl();
+        return new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
+                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
+                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+    }
+
+    /** The payment row the API records for {@code orderId} (Rs 10,000, the demo community), and its workflow's stub. */
+    PaymentWorkflow claimed(String paymentId, String orderId) {
+        db.dsl().execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id) values (?, repeat('0', 64), 'demo-community', 'EVENT', 'e', ?, 1000000, 'w')", paymentId, orderId);
+        return env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId(orderId)).build());
+    }
+
+    static PaymentRequest request(String paymentId, String orderId) {
+        return new PaymentRequest(paymentId, "demo-community", "EVENT", "e", orderId, 1_000_000L, Map.of());
+    }
+
+    /** A worker of the payment workflow with {@code activities}, and the test environment started. */
+    void startPaymentWorker(PaymentActivities activities) {
+        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
+        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
+        worker.registerActivitiesImplementations(activities);
+        env.start();
+    }
+
     @Test
     void anOrderClaimedBeforeItIsPaidWaitsForItsPaymentInsteadOfFailing() {
         // Review s12: the app may claim an order on the customer's return from checkout while a UPI payment is still pending.
         // "ACTIVE, not PAID" was a final refusal: the payment FAILED, its later signed PAYMENT_SUCCESS could not start it
         // again (same workflow id), and money Cashfree took was never booked. Not paid yet is asked again; only Cashfree's
         // other answers (an amount, currency or community that differ; an EXPIRED or TERMINATED order) are refusals.
-        var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
-        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
-                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
-                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+        PaymentActivitiesImpl real = realActivities();
         AtomicInteger looks = new AtomicInteger();
         PaymentActivities paysAfterTheFirstLook = new Delegating(real) {
             @Override
@@ -140,17 +166,11 @@ class PaymentSagaIntegrationTest {
                 }
             }
         };
-        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
-        worker.registerActivitiesImplementations(paysAfterTheFirstLook);
-        env.start();
+        startPaymentWorker(paysAfterTheFirstLook);
         sim.createOrder("pending_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id) values ('pending-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'pending_1', 1000000, 'w')");
 
-        PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                        .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("pending_1")).build())
-                .process(new PaymentRequest("pending-1", "demo-community", "EVENT", "e", "pending_1", 1_000_000L, Map.of()));
+        PaymentStatus status = claimed("pending-1", "pending_1")
+                .process(request("pending-1", "pending_1"));
 
         assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
         assertThat(looks.get()).as("asked again once paid").isEqualTo(2);
@@ -162,23 +182,13 @@ class PaymentSagaIntegrationTest {
     void anOrderNeverPaidIsRefusedAfterTheWaitAndNothingIsBooked() {
         // Review s12 of the wait above: asked for the step's 6 hours (then parked), an abandoned checkout paged on-call
         // (stuck after 15 minutes) and cost thousands of Cashfree calls. It is refused after UNPAID_ORDER_WAIT.
-        var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
-        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
-                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
-                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
-        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
-        worker.registerActivitiesImplementations(real);
-        env.start();
+        PaymentActivitiesImpl real = realActivities();
+        startPaymentWorker(real);
         sim.createOrder("abandoned_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id) values ('abandoned-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'abandoned_1', 1000000, 'w')");
 
-        PaymentWorkflow wf = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("abandoned_1")).build());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wf.process(new PaymentRequest("abandoned-1", "demo-community", "EVENT",
-                        "e", "abandoned_1", 1_000_000L, Map.of())))
+        PaymentWorkflow wf = claimed("abandoned-1", "abandoned_1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> wf.process(request("abandoned-1", "abandoned_1")))
                 .isInstanceOf(io.temporal.client.WorkflowFailedException.class);
         PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("abandoned_1")).status();
         assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
@@ -190,23 +200,14 @@ class PaymentSagaIntegrationTest {
 
     @Test
     void aPostingWhoseCompletionWasLostIsRetriedWithoutASecondJournal() {
-        var metrics = new SimpleMeterRegistry();
         var dsl = db.dsl();
-        PaymentActivitiesImpl real = new PaymentActivitiesImpl(adapter, new CommunityRepository(dsl), new PaymentLedger(new Ledger(dsl)),
-                new HoldQueue(dsl), FeePolicy.fixed(FeeSchedules.seedExamples()),
-                new FraudScreen(new FraudRecords(dsl), FraudScreen.Rules.defaults(), metrics), new PaymentOperations(dsl), metrics);
+        PaymentActivitiesImpl real = realActivities();
         LosesFirstPostingCompletion activities = new LosesFirstPostingCompletion(real);
-        Worker worker = env.newWorker(PaymentWorkflow.TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(PaymentWorkflowImpl.class);
-        worker.registerActivitiesImplementations(activities);
-        env.start();
+        startPaymentWorker(activities);
         sim.createPaidOrder("lost_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.CARD);
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id) values ('lost-1', repeat('0', 64), 'demo-community', 'EVENT', 'e', 'lost_1', 1000000, 'w')");
 
-        PaymentStatus status = env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
-                        .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("lost_1")).build())
-                .process(new PaymentRequest("lost-1", "demo-community", "EVENT", "e", "lost_1", 1_000_000L, Map.of()));
+        PaymentStatus status = claimed("lost-1", "lost_1")
+                .process(request("lost-1", "lost_1"));
 
         assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
         assertThat(activities.postings.get()).as("the posting step ran twice").isEqualTo(2);

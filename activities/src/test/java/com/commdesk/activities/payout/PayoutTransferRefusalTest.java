@@ -120,20 +120,24 @@ class PayoutTransferRefusalTest {
         return v == null ? 0 : ((Number) v).longValue();
     }
 
-    @Test
-    void aDuplicateRefusalOfTheResentTransferIsAnUnknownOutcomeNotARejection() {
+    record Arranged(String id, long ownerAvailable, PayoutSettings settings, PayoutActivitiesImpl activities) {}
+
+    /**
+     * A paid payment whose holds are released, the owner's beneficiary registered, a MANUAL settlement's payout of the
+     * owner's share locked; activities on {@link #cashfree} with a clock {@link #skew} ahead.
+     */
+    Arranged aLockedPayoutOfTheOwnersShare(String key, String settlement) {
         var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r1", DEMO, "EVENT", "evt", "order-r1", "cf-r1", "CARD", b,
+        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting(key, DEMO, "EVENT", "evt", "order-" + key, "cf-" + key, "CARD", b,
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
         new HoldQueue(dsl).queueHolds(posted.transactionId());
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
         payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
         long owner = wallet("available_paise", "u-owner");
-        payouts.open("stl_refusal", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
-        String id = Settlements.payoutId("stl_refusal", "owner", "u-owner");
-
+        payouts.open(settlement, DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
+        String id = Settlements.payoutId(settlement, "owner", "u-owner");
         Clock clock = new Clock() {
             @Override public ZoneId getZone() { return ZoneOffset.UTC; }
             @Override public Clock withZone(ZoneId zone) { return this; }
@@ -145,6 +149,16 @@ class PayoutTransferRefusalTest {
         var activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, clock, new SimpleMeterRegistry(),
                 request -> { });
         activities.lockFunds(id);
+        return new Arranged(id, owner, settings, activities);
+    }
+
+    @Test
+    void aDuplicateRefusalOfTheResentTransferIsAnUnknownOutcomeNotARejection() {
+        Arranged a = aLockedPayoutOfTheOwnersShare("r1", "stl_refusal");
+        String id = a.id();
+        long owner = a.ownerAvailable();
+        PayoutSettings settings = a.settings();
+        var activities = a.activities();
 
         // The first request's answer is lost in a 502: the transfer may exist. The activity fails (retryable).
         assertThatThrownBy(() -> activities.sendTransfer(id)).isInstanceOf(ApplicationFailure.class)
@@ -172,28 +186,11 @@ class PayoutTransferRefusalTest {
         // while the transfer Cashfree had acknowledged went on. A not-found contradicting Cashfree's own acknowledgement is
         // unknown: asked again, then finance; never a resend, never a release.
         acknowledgedThenForgotten = true;
-        var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
-        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("r3", DEMO, "EVENT", "evt", "order-r3", "cf-r3", "CARD", b,
-                SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
-        new HoldQueue(dsl).queueHolds(posted.transactionId());
-        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
-        var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
-        payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
-        long owner = wallet("available_paise", "u-owner");
-        payouts.open("stl_ack", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
-        String id = Settlements.payoutId("stl_ack", "owner", "u-owner");
-        Clock clock = new Clock() {
-            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(ZoneId zone) { return this; }
-            @Override public Instant instant() { return Instant.now().plus(skew); }
-        };
-        var config = new CashfreePayoutConfig("payout-id", "payout-secret", CashfreeConfig.Environment.SANDBOX,
-                "http://127.0.0.1:" + cashfree.getAddress().getPort(), Duration.ofSeconds(5), CashfreePayoutConfig.TwoFactor.NONE, null);
-        PayoutSettings settings = PayoutSettings.defaults();
-        var activities = new PayoutActivitiesImpl(payouts, new CashfreePayoutsClient(config), settings, clock, new SimpleMeterRegistry(),
-                request -> { });
-        activities.lockFunds(id);
+        Arranged a = aLockedPayoutOfTheOwnersShare("r3", "stl_ack");
+        String id = a.id();
+        long owner = a.ownerAvailable();
+        PayoutSettings settings = a.settings();
+        var activities = a.activities();
         assertThat(activities.sendTransfer(id).status()).isEqualTo("RECEIVED");
         assertThat(payouts.payout(id).orElseThrow().cfTransferId()).isEqualTo("cf-tr-1");
 
