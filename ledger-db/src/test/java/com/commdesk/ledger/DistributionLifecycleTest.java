@@ -26,7 +26,7 @@ class DistributionLifecycleTest extends LedgerFixture {
     void aBeneficiary() {
         payouts = new PayoutRepository(dsl);
         distributions = new Distributions(core);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
     }
 
     void releaseHolds() {

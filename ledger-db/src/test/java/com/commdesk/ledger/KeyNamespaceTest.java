@@ -42,7 +42,7 @@ class KeyNamespaceTest extends LedgerFixture {
         PayoutRepository payouts = new PayoutRepository(dsl);
         pay("earnings");
         holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Owner", "000111222333", "HDFC0000001", null, "finance");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Owner", "000111222333", "HDFC0000001", null, "u-owner");
         var settlement = payouts.openSettlement("stl_a", "demo-community", "MANUAL", OffsetDateTime.now(), "finance", Long.MAX_VALUE);
         String honest = settlement.stream().filter(p -> p.userId().equals("u-owner")).findFirst().orElseThrow().payoutId();
         payouts.lock(honest); // the owner's whole available balance is now locked for the honest payout

@@ -55,7 +55,7 @@ abstract class LedgerFixture {
     String aSettlementWithOnePayout(com.commdesk.ledger.payout.PayoutRepository payouts, String settlementId) {
         pay("p1");
         holds.releaseDueHolds(java.time.OffsetDateTime.now().plusDays(400), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         payouts.open(settlementId, "demo-community", "MANUAL", java.time.OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         return com.commdesk.ledger.payout.Settlements.payoutId(settlementId, "owner", "u-owner");
     }

@@ -103,7 +103,7 @@ class MoneyConservationStressTest extends LedgerFixture {
         for (String c : COMMUNITIES) {
             for (var role : new CommunityRepository(dsl).find(c).orElseThrow().roles()) {
                 for (var m : role.members()) {
-                    payouts.saveBeneficiary(c, role.role(), m.userId(), "Member", "000111222333", "HDFC0000001", null, "finance");
+                    payouts.saveBeneficiary(c, role.role(), m.userId(), "Member", "000111222333", "HDFC0000001", null, m.userId());
                 }
             }
         }

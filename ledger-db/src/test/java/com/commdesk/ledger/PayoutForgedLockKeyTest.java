@@ -25,7 +25,7 @@ class PayoutForgedLockKeyTest extends LedgerFixture {
         PayoutRepository payouts = new PayoutRepository(dsl);
         pay("p1");
         holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         payouts.open("stl_1", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         String first = Settlements.payoutId("stl_1", "owner", "u-owner");
         payouts.lock(first); // in flight (e.g. NEEDS_ATTENTION): its money is locked

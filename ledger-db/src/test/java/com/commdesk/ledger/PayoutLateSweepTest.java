@@ -44,7 +44,7 @@ class PayoutLateSweepTest extends LedgerFixture {
         pay(payment);
         holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
         if (payouts.currentBeneficiary("demo-community", "owner", "u-owner").isEmpty()) {
-            payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+            payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         }
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         String payoutId = Settlements.payoutId(settlementId, "owner", "u-owner");

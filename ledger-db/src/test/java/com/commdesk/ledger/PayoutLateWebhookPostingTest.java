@@ -36,7 +36,7 @@ class PayoutLateWebhookPostingTest extends LedgerFixture {
         payouts = new PayoutRepository(dsl);
         first = pay("p1");
         holds.releaseDueHolds(OffsetDateTime.now().plusDays(400), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         owner = wallet("available_paise");
         payouts.open("stl_t", "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         id = Settlements.payoutId("stl_t", "owner", "u-owner");

@@ -22,7 +22,7 @@ class PayoutLedgerTest extends LedgerFixture {
         pay("earn-1");
         pay("earn-2");
         holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Owner", "000111222333", "HDFC0000001", null, "finance");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Owner", "000111222333", "HDFC0000001", null, "u-owner");
     }
 
     String ownerPayout(String settlementId) {

@@ -38,7 +38,7 @@ class ReceivablesFirstTest extends LedgerFixture {
         PayoutRepository payouts = new PayoutRepository(core);
         pay("first");
         holds.releaseDueHolds(OffsetDateTime.now().plusYears(1), 100);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Owner", "000111222333", "HDFC0000001", null, "finance");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Owner", "000111222333", "HDFC0000001", null, "u-owner");
         String po = payouts.openSettlement("stl_1", "demo-community", "MANUAL", OffsetDateTime.now(), "finance", Long.MAX_VALUE).stream()
                 .filter(x -> x.userId().equals("u-owner")).findFirst().orElseThrow().payoutId();
         payouts.lock(po);

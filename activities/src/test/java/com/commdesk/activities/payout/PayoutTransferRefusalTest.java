@@ -133,7 +133,7 @@ class PayoutTransferRefusalTest {
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
         new HoldQueue(dsl).queueHolds(posted.transactionId());
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
-        var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        var bene = payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         payouts.markRegistered(bene.beneficiaryId(), bene.beneficiaryId());
         long owner = wallet("available_paise", "u-owner");
         payouts.open(settlement, DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
@@ -211,7 +211,7 @@ class PayoutTransferRefusalTest {
                 SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null, Map.of()));
         new HoldQueue(dsl).queueHolds(posted.transactionId());
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
-        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         payouts.open("stl_retry", DEMO, "MANUAL", OffsetDateTime.now(), "system", Long.MAX_VALUE);
         String id = Settlements.payoutId("stl_retry", "owner", "u-owner");
         var config = new CashfreePayoutConfig("payout-id", "payout-secret", CashfreeConfig.Environment.SANDBOX,

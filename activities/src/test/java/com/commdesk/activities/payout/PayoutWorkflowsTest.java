@@ -198,7 +198,7 @@ class PayoutWorkflowsTest {
 
     void beneficiary(String communityId, String role, String userId) {
         payouts.saveBeneficiary(communityId, role, userId, "Member " + userId.replaceAll("[^A-Za-z]", " "),
-                "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, "ops");
+                "00011122233" + Math.abs(userId.hashCode() % 10), "HDFC0000001", null, userId);
     }
 
     void community(String id, String policy, long minPayoutPaise) {
@@ -704,8 +704,8 @@ class PayoutWorkflowsTest {
         // Issue 16 item 3: "J. D'Souza" is refused by Cashfree; the same account under another id is a 409.
         startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
         fund(DEMO, "n1");
-        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "J. D'Souza", "000111222333", "HDFC0000001", null, "ops");
-        payouts.saveBeneficiary(DEMO, "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "J. D'Souza", "000111222333", "HDFC0000001", null, "u-owner");
+        payouts.saveBeneficiary(DEMO, "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, "u-admin1");
         sim.payouts().seedBeneficiary(new PayoutsApi.BeneficiaryEntry("legacy_ravi", "Ravi K", "000111222444", "HDFC0000001", null));
         SettlementResult r = runSettlement(settle(DEMO));
         assertThat(r.status()).isEqualTo("PAID");
@@ -721,7 +721,7 @@ class PayoutWorkflowsTest {
         // Issue 16 item 4 (and issue 10 item 9): a VPA-only beneficiary needs transfer_mode upi.
         startWorker(Long.MAX_VALUE, Duration.ofSeconds(5));
         fund(DEMO, "u1");
-        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "ops");
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "u-owner");
         beneficiary(DEMO, "admins", "u-admin1");
         SettlementResult r = runSettlement(settle(DEMO));
         assertThat(r.status()).isEqualTo("PAID");

@@ -63,7 +63,7 @@ public class FinanceController {
 
     public FinanceController(LedgerDatabase db, WorkflowClient workflows, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.beneficiaryChanges = io.micrometer.core.instrument.Counter.builder("commdesk.beneficiaries.changed")
-                .description("Beneficiaries replaced (payouts held for the cooling-off)").register(metrics);
+                .description("Beneficiaries replaced, or set by someone other than their member (payouts held for the cooling-off)").register(metrics);
         this.payouts = new PayoutRepository(db.dsl());
         this.workflows = workflows;
     }
@@ -73,10 +73,26 @@ public class FinanceController {
 
     /**
      * Sets a member's beneficiary (bank account + IFSC, or UPI VPA); the member itself or its community's
-     * owner. Registered with Cashfree at the first payout. A change of an existing beneficiary is paid
-     * only from {@code payableFrom} (the community's cooling-off), is logged as a notification, and its
-     * audit entry carries the digest of the beneficiary it replaced.
+     * owner. Registered with Cashfree at the first payout. Payable at once only when it is the member's first
+     * and the member set it; a change, or one the owner set, is paid only from {@code payableFrom} (the
+     * community's cooling-off) and is logged as a notification; a change's audit entry carries the digest of
+     * the beneficiary it replaced.
      */
+    /**
+     * A member's current beneficiary, with who set it and from when it is paid: for the member itself, its community's
+     * owner and finance. A member sees here an account its owner chose for it and replaces it during the cooling-off.
+     */
+    @GetMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
+    public Beneficiaries.Beneficiary currentBeneficiary(@RequestParam(required = false) String communityId,
+                                                        @RequestParam(required = false) String role,
+                                                        @RequestParam(required = false) String userId) {
+        member(communityId, role, userId);
+        Caller.current().requireMemberOrCommunity(communityId, userId);
+        return payouts.currentBeneficiary(communityId, role, userId)
+                .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Not found",
+                        "no beneficiary for '" + userId + "' as '" + role + "' in '" + communityId + "'", "userId"));
+    }
+
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
     public Beneficiaries.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
                                                     jakarta.servlet.http.HttpServletRequest request) {
@@ -91,10 +107,12 @@ public class FinanceController {
         before.ifPresent(b -> request.setAttribute(com.commdesk.api.web.AuditTrail.BEFORE_DIGEST,
                 com.commdesk.api.web.AuditTrail.sha256(b.beneficiaryId())));
         var saved = payouts.saveBeneficiary(in.communityId(), in.role(), in.userId(), in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa(), who);
-        if (saved.payableFrom() != null && before.isPresent() && !before.get().beneficiaryId().equals(saved.beneficiaryId())) {
-            // The notification of a changed payout destination (the standard account-takeover signal).
-            log.warn("beneficiary of member {} in {} changed by {}: payouts held until {}", in.userId(), in.communityId(), who,
-                    saved.payableFrom());
+        boolean isNew = before.isEmpty() || !before.get().beneficiaryId().equals(saved.beneficiaryId());
+        if (saved.payableFrom() != null && isNew) {
+            // The notification of a changed payout destination, or of one set by someone other than the member (the
+            // standard account-takeover signal): held for the cooling-off, the member may replace it meanwhile.
+            log.warn("beneficiary of member {} in {} {} by {}: payouts held until {}", in.userId(), in.communityId(),
+                    before.isPresent() ? "changed" : "set", who, saved.payableFrom());
             beneficiaryChanges.increment();
         }
         return saved;

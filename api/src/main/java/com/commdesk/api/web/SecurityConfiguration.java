@@ -75,6 +75,7 @@ public class SecurityConfiguration {
             Rule.of(POST, "/api/v1/fee-quotes", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER, PAYMENT_SERVICE),
             // finance: beneficiaries, payouts, settlements
             Rule.of(PUT, "/api/v1/finance/beneficiaries", COMMUNITY_OWNER, MEMBER),
+            Rule.of(GET, "/api/v1/finance/beneficiaries", FINANCE_APPROVER, FINANCE_VIEWER, COMMUNITY_OWNER, MEMBER),
             Rule.of(GET, "/api/v1/finance/payouts/pending", FINANCE),
             Rule.of(GET, "/api/v1/finance/payouts/attention", FINANCE),
             Rule.of(GET, "/api/v1/finance/payouts/late-returns", FINANCE_APPROVER, FINANCE_VIEWER, OPS),

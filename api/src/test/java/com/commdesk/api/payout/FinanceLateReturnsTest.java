@@ -60,7 +60,7 @@ class FinanceLateReturnsTest {
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         PayoutRepository payouts = new PayoutRepository(dsl);
         if (payouts.currentBeneficiary("demo-community", "owner", "u-owner").isEmpty()) {
-            payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+            payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         }
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         String id = Settlements.payoutId(settlementId, "owner", "u-owner");

@@ -99,7 +99,7 @@ class FinanceResolveHeldTest { // a fresh database per test: each starts from th
         new HoldQueue(dsl).queueHolds(posted.transactionId());
         new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         PayoutRepository payouts = new PayoutRepository(dsl);
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         owner = wallet("available_paise");
         payouts.open(settlementId, "demo-community", "MANUAL", OffsetDateTime.now(), "alice", Long.MAX_VALUE);
         String id = Settlements.payoutId(settlementId, "owner", "u-owner");

@@ -70,7 +70,7 @@ class PayoutWebhookControllerTest {
     @BeforeEach
     void repository() {
         payouts = new PayoutRepository(db.dsl());
-        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "ops");
+        payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
     }
 
     /** A payout whose transfer was requested, in the given status and with Cashfree's record as given. */

@@ -34,11 +34,12 @@ public final class Beneficiaries {
 
     /**
      * A bank account + IFSC, or a UPI VPA (exactly one of the two). {@code payableFrom}: a beneficiary
-     * that replaced another is paid only from then (null: at once).
+     * that replaced another, or that someone other than its member set, is paid only from then (null: at once).
+     * {@code createdBy}: who set these details first (the token's subject), so a member sees who chose its account.
      */
     public record Beneficiary(String beneficiaryId, String communityId, String role, String userId, String name, String kind,
                               String bankAccountNumber, String bankIfsc, String vpa, OffsetDateTime registeredAt,
-                              String cashfreeBeneficiaryId, OffsetDateTime payableFrom) {
+                              String cashfreeBeneficiaryId, OffsetDateTime payableFrom, String createdBy, OffsetDateTime createdAt) {
         /** The id to name in transfers: the one Cashfree knows this account by. */
         public String transferBeneficiaryId() {
             return cashfreeBeneficiaryId != null ? cashfreeBeneficiaryId : beneficiaryId;
@@ -81,7 +82,8 @@ public final class Beneficiaries {
 
     /**
      * Sets a member's beneficiary. The same details again change nothing; new details make a new
-     * beneficiary (new id) and supersede the old one. Returns the current one.
+     * beneficiary (new id) and supersede the old one. Payable at once only when it is the member's first and
+     * {@code actor} is the member itself; otherwise from now + the community's cooling-off. Returns the current one.
      */
     public Beneficiary saveBeneficiary(String communityId, String role, String userId, String givenName, String bankAccountNumber,
                                        String bankIfsc, String vpa, String actor) {
@@ -94,6 +96,9 @@ public final class Beneficiaries {
         var b = PAYOUT_BENEFICIARY;
         return ledger.inTransaction(tx -> {
             tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
+            // The same details again change nothing, not even when it is payable (an owner saving them again must not hold
+            // a member's payouts, nor make them payable sooner).
+            boolean alreadyCurrent = tx.fetchExists(b, b.BENEFICIARY_ID.eq(id), b.SUPERSEDED_AT.isNull());
             int replaced = tx.update(b).set(b.SUPERSEDED_AT, DSL.currentOffsetDateTime())
                     .where(b.COMMUNITY_ID.eq(communityId), b.ROLE.eq(role), b.USER_ID.eq(userId), b.SUPERSEDED_AT.isNull(),
                             b.BENEFICIARY_ID.ne(id))
@@ -103,8 +108,10 @@ public final class Beneficiaries {
                     .set(b.VPA, vpa).set(b.CREATED_BY, actor)
                     .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
                     .execute();
-            if (replaced > 0) {
-                // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence).
+            if (!alreadyCurrent && (replaced > 0 || !setByItsMember(userId, actor))) {
+                // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence), and
+                // so is one that someone else set: an owner may set its members' beneficiaries, never choose where a
+                // member's next payout goes before the member can see it (changeset 124 holds the database to the same).
                 tx.update(b).set(b.PAYABLE_FROM, DSL.field("now() + make_interval(hours => {0})", OffsetDateTime.class,
                                 COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
                         .from(COMMUNITY).where(COMMUNITY.COMMUNITY_ID.eq(b.COMMUNITY_ID), b.BENEFICIARY_ID.eq(id))
@@ -112,6 +119,14 @@ public final class Beneficiaries {
             }
             return tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(Beneficiaries::beneficiaryOf);
         });
+    }
+
+    /**
+     * Whether the member itself set its beneficiary: the actor (the token's subject) is the member's user id, compared
+     * exactly, as the API's access check compares them. Only then is a first beneficiary payable at once.
+     */
+    static boolean setByItsMember(String userId, String actor) {
+        return actor != null && actor.equals(userId);
     }
 
     public Optional<Beneficiary> beneficiary(String beneficiaryId) {
@@ -129,7 +144,7 @@ public final class Beneficiaries {
     private static Beneficiary beneficiaryOf(PayoutBeneficiaryRecord r) {
         return new Beneficiary(r.getBeneficiaryId(), r.getCommunityId(), r.getRole(), r.getUserId(), r.getName(), r.getKind(),
                 r.getBankAccountNumber(), r.getBankIfsc(), r.getVpa(), r.getRegisteredAt(), r.getCashfreeBeneficiaryId(),
-                r.getPayableFrom());
+                r.getPayableFrom(), r.getCreatedBy(), r.getCreatedAt());
     }
 
     /** Registered with Cashfree under {@code cashfreeBeneficiaryId} (ours, or an existing one for the same account). */

@@ -27,10 +27,51 @@ class PayoutBeneficiaryTest {
 
     @Test
     void aUpiBeneficiaryIsStored() {
-        var b = payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "ops");
+        var b = payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "u-owner");
         assertThat(b.kind()).isEqualTo("UPI");
         assertThat(b.vpa()).isEqualTo("asha.rao@okhdfc");
         assertThat(payouts.currentBeneficiary("demo-community", "owner", "u-owner")).contains(b);
+    }
+
+    /**
+     * Review s13 (HIGH): a community's owner set a member's first beneficiary and it was payable at once, so an owner could
+     * have a member's next payout sent to an account of the owner's choosing before the member could know. Only the member
+     * itself makes its first beneficiary payable at once; anyone else's, like any change, waits the community's cooling-off.
+     */
+    @Test
+    void aFirstBeneficiarySetByAnyoneButItsMemberWaitsTheCoolingOff() {
+        var byOwner = payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null,
+                "owner-of-demo");
+        assertThat(byOwner.payableFrom()).isAfter(java.time.OffsetDateTime.now().plusHours(23));
+
+        var byItsMember = payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null,
+                "u-owner");
+        assertThat(byItsMember.payableFrom()).isNull();
+        // The owner saving the member's own details again changes nothing: it neither holds the member's payouts nor
+        // makes the owner's own choice payable sooner.
+        assertThat(payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null,
+                "owner-of-demo").payableFrom()).isNull();
+        assertThat(payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null,
+                "u-admin1").payableFrom()).isEqualTo(byOwner.payableFrom());
+        // A change by the member itself still waits (account takeover).
+        var changed = payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "u-owner");
+        assertThat(changed.payableFrom()).isAfter(java.time.OffsetDateTime.now().plusHours(23));
+    }
+
+    /** The database holds the application's own connection to the same rule (pair assertion with Beneficiaries). */
+    @Test
+    void theDatabaseGivesTheCoolingOffToABeneficiaryNotSetByItsMemberAndNeverShortensIt() {
+        db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by)"
+                + " values ('bene_by_owner', 'demo-community', 'admins', 'u-admin1', 'Ravi Kumar', 'UPI', 'ravi@okhdfc', 'owner-of-demo')");
+        assertThat(payouts.beneficiary("bene_by_owner").orElseThrow().payableFrom()).isAfter(java.time.OffsetDateTime.now().plusHours(23));
+        db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by)"
+                + " values ('bene_own', 'demo-community', 'owner', 'u-owner', 'Asha Rao', 'UPI', 'asha@okhdfc', 'u-owner')");
+        assertThat(payouts.beneficiary("bene_own").orElseThrow().payableFrom()).isNull();
+        assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set payable_from = null where beneficiary_id = 'bene_by_owner'"))
+                .hasMessageContaining("cooling-off");
+        assertThatThrownBy(() -> db.dsl().execute(
+                "update payout_beneficiary set payable_from = now() where beneficiary_id = 'bene_by_owner'"))
+                .hasMessageContaining("cooling-off");
     }
 
     @Test

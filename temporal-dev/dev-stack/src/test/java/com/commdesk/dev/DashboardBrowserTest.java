@@ -390,7 +390,7 @@ class DashboardBrowserTest {
         assertThat(FourEyesApiTest.call(owner, "POST", "/api/v1/communities/" + community + "/split-agreements", """
                 {"effectiveFrom":"%s","roles":[{"role":"owner","shareBps":10000,"members":[{"userId":"u-bp-owner"}]}]}"""
                 .formatted(Instant.now().minusSeconds(30))).statusCode()).isEqualTo(201);
-        assertThat(FourEyesApiTest.call(owner, "PUT", "/api/v1/finance/beneficiaries", """
+        assertThat(FourEyesApiTest.call(FourEyesApiTest.minted("u-bp-owner", "MEMBER"), "PUT", "/api/v1/finance/beneficiaries", """
                 {"communityId":"%s","role":"owner","userId":"u-bp-owner","name":"Bp Owner","bankAccountNumber":"%s",
                  "ifsc":"HDFC0000001"}""".formatted(community, account)).statusCode()).isEqualTo(200);
         SharedStack.get().simulator().createPaidOrder(order, 10_000_000L, "INR", Map.of("community_id", community),

@@ -30,7 +30,7 @@ final class FailurePayouts {
         this.rig = rig;
     }
 
-    /** The community, its members (as onboarding would write them) and their beneficiaries (through the API, as the owner). */
+    /** The community, its members (as onboarding would write them) and their beneficiaries (through the API, each by its member). */
     void seed() throws Exception {
         try (LedgerDatabase db = LedgerDatabase.open(rig.ownerUrl(), null, null, 1)) {
             db.dsl().execute("insert into community (community_id, name, tier, supplier_state, hold_days, payout_policy, min_payout_paise)"
@@ -40,9 +40,9 @@ final class FailurePayouts {
                 db.dsl().execute("insert into community_member (community_id, role, user_id, position) values (?, 'crew', ?, ?)", COMMUNITY, "u-fp-" + i, i - 1);
             }
         }
-        String owner = token("owner-fp", "COMMUNITY_OWNER", List.of(COMMUNITY));
+        // Each member sets its own (one an owner set would wait the community's cooling-off, changeset 124).
         for (int i = 1; i <= MEMBERS; i++) {
-            HttpResponse<String> r = send("PUT", "/api/v1/finance/beneficiaries", owner, "{\"communityId\":\"" + COMMUNITY
+            HttpResponse<String> r = send("PUT", "/api/v1/finance/beneficiaries", token("u-fp-" + i, "MEMBER", List.of()), "{\"communityId\":\"" + COMMUNITY
                     + "\",\"role\":\"crew\",\"userId\":\"u-fp-" + i + "\",\"name\":\"Crew Member " + (char) ('A' + i) + "\",\"ifsc\":\"HDFC0000001\","
                     + "\"bankAccountNumber\":\"00011122233" + i + "\"}");
             if (r.statusCode() != 200) throw new IllegalStateException("beneficiary: " + r.statusCode() + " " + r.body());

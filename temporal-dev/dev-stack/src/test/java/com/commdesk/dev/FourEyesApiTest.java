@@ -46,7 +46,7 @@ class FourEyesApiTest {
         assertThat(call(owner, "POST", "/api/v1/communities/" + COMMUNITY + "/split-agreements", """
                 {"effectiveFrom":"%s","roles":[{"role":"owner","shareBps":10000,"members":[{"userId":"%s"}]}]}"""
                 .formatted(Instant.now().minusSeconds(30), RECIPIENT)).statusCode()).isEqualTo(201);
-        assertThat(call(owner, "PUT", "/api/v1/finance/beneficiaries", """
+        assertThat(call(minted(RECIPIENT, "MEMBER"), "PUT", "/api/v1/finance/beneficiaries", """
                 {"communityId":"four-eyes-e2e","role":"owner","userId":"%s","name":"Fe Owner","bankAccountNumber":"000111222444",
                  "ifsc":"HDFC0000001"}""".formatted(RECIPIENT)).statusCode()).isEqualTo(200);
 

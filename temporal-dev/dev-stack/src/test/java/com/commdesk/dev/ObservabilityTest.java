@@ -180,7 +180,7 @@ class ObservabilityTest {
         assertThat(new HoldReleases(new Ledger(db.dsl())).releaseDueHolds(OffsetDateTime.now(), 1000)).isPositive();
         awaitWorker(m -> m.sum("commdesk_settlement_holds_overdue") == 0.0);
 
-        assertThat(send("PUT", "/api/v1/finance/beneficiaries", "finance-obs", "{\"communityId\":\"" + COMMUNITY
+        assertThat(send("PUT", "/api/v1/finance/beneficiaries", OWNER, "{\"communityId\":\"" + COMMUNITY
                 + "\",\"role\":\"owner\",\"userId\":\"" + OWNER + "\",\"name\":\"Obs Owner\",\"ifsc\":\"HDFC0000001\","
                 + "\"bankAccountNumber\":\"000111222333\"}").statusCode()).isEqualTo(200);
 

@@ -89,11 +89,26 @@ class OnboardingLifecycleTest {
                 .path("name").asText()).isEqualTo("Renamed");
         assertThat(write(owner, "POST", "/api/v1/communities/demo-community/split-agreements", "onb-x", "{}").statusCode()).isEqualTo(403);
 
-        // Beneficiary: first one payable at once; a change is held for the cooling-off (24 h by default).
+        // Beneficiary: a member's first one, set by the member itself, is payable at once; one its owner sets for a member,
+        // and any change, is held for the cooling-off (24 h by default), so the owner never chooses where a member's next
+        // payout goes before the member can see it.
+        String teamBene = "{\"communityId\":\"" + COMMUNITY + "\",\"role\":\"team\",\"userId\":\"u-onb-a\",\"name\":\"Onb A\",";
+        JsonNode byOwner = ok(write(owner, "PUT", "/api/v1/finance/beneficiaries", null, teamBene + "\"vpa\":\"onb.a@okhdfc\"}"), 200);
+        assertThat(Instant.parse(byOwner.path("payableFrom").asText())).isAfter(Instant.now().plus(Duration.ofHours(23)));
+        // The member sees who chose its account and until when nothing is paid to it (and may replace it meanwhile).
+        JsonNode seen = ok(SharedStack.get("/api/v1/finance/beneficiaries?communityId=" + COMMUNITY + "&role=team&userId=u-onb-a",
+                FourEyesApiTest.minted("u-onb-a", "MEMBER")), 200);
+        assertThat(seen.path("createdBy").asText()).isEqualTo("owner-onb");
+        assertThat(seen.path("payableFrom").asText()).isEqualTo(byOwner.path("payableFrom").asText());
+        assertThat(SharedStack.get("/api/v1/finance/beneficiaries?communityId=" + COMMUNITY + "&role=team&userId=u-onb-b",
+                FourEyesApiTest.minted("u-onb-a", "MEMBER")).statusCode()).as("another member's").isEqualTo(403);
+        assertThat(SharedStack.get("/api/v1/finance/beneficiaries?communityId=" + COMMUNITY + "&role=team&userId=u-onb-b", owner)
+                .statusCode()).as("none set yet").isEqualTo(404);
+        String member = FourEyesApiTest.minted("u-onb-owner", "MEMBER");
         String bene = "{\"communityId\":\"" + COMMUNITY + "\",\"role\":\"owner\",\"userId\":\"u-onb-owner\",\"name\":\"Onb Owner\",";
-        JsonNode first = ok(write(owner, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"bankAccountNumber\":\"001122334455\",\"ifsc\":\"HDFC0000001\"}"), 200);
+        JsonNode first = ok(write(member, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"bankAccountNumber\":\"001122334455\",\"ifsc\":\"HDFC0000001\"}"), 200);
         assertThat(first.path("payableFrom").isNull()).isTrue();
-        JsonNode changed = ok(write(owner, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"vpa\":\"onb.owner@okhdfc\"}"), 200);
+        JsonNode changed = ok(write(member, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"vpa\":\"onb.owner@okhdfc\"}"), 200);
         assertThat(Instant.parse(changed.path("payableFrom").asText())).isAfter(Instant.now().plus(Duration.ofHours(23)));
         assertThat(ok(write(owner, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"bankAccountNumber\":\"12\",\"ifsc\":\"HDFC0000001\"}"), 422))
                 .isNotNull();
@@ -134,7 +149,9 @@ class OnboardingLifecycleTest {
         JsonNode audit = JSON.readTree(SharedStack.get("/api/v1/audit?actor=owner-onb", SharedStack.token("FINANCE_VIEWER")).body());
         assertThat(audit).extracting(e -> e.path("action").asText())
                 .contains("POST /api/v1/communities/{communityId}/split-agreements", "PUT /api/v1/finance/beneficiaries");
-        assertThat(audit).anySatisfy(e -> assertThat(e.path("beforeDigest").asText()).hasSize(64));
+        // The member's change of its own beneficiary carries the digest of the one it replaced.
+        JsonNode byMember = JSON.readTree(SharedStack.get("/api/v1/audit?actor=u-onb-owner", SharedStack.token("FINANCE_VIEWER")).body());
+        assertThat(byMember).anySatisfy(e -> assertThat(e.path("beforeDigest").asText()).hasSize(64));
         // Owners see only their communities.
         assertThat(JSON.readTree(SharedStack.get("/api/v1/communities", owner).body())).extracting(c -> c.path("communityId").asText())
                 .containsExactly(COMMUNITY);
