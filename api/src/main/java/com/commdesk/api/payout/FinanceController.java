@@ -72,13 +72,6 @@ public class FinanceController {
                                    String ifsc, String vpa) {}
 
     /**
-     * Sets a member's beneficiary (bank account + IFSC, or UPI VPA); the member itself or its community's
-     * owner. Registered with Cashfree at the first payout. Payable at once only when it is the member's first
-     * and the member set it; a change, or one the owner set, is paid only from {@code payableFrom} (the
-     * community's cooling-off) and is logged as a notification; a change's audit entry carries the digest of
-     * the beneficiary it replaced.
-     */
-    /**
      * A member's current beneficiary, with who set it and from when it is paid: for the member itself, its community's
      * owner and finance. A member sees here an account its owner chose for it and replaces it during the cooling-off.
      */
@@ -93,6 +86,14 @@ public class FinanceController {
                         "no beneficiary for '" + userId + "' as '" + role + "' in '" + communityId + "'", "userId"));
     }
 
+    /**
+     * Sets a member's beneficiary (bank account + IFSC, or UPI VPA); the member itself or its community's
+     * owner. Registered with Cashfree at the first payout. Payable at once only when it is the member's first
+     * and the member set it; a change, or one the owner set, is paid only from {@code payableFrom} (the
+     * community's cooling-off) and is logged as a notification (one the owner set is also paid only with a
+     * finance approver's approval, Settlements); a change's audit entry carries the digest of
+     * the beneficiary it replaced.
+     */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
     public Beneficiaries.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
                                                     jakarta.servlet.http.HttpServletRequest request) {

@@ -112,8 +112,9 @@ public final class Beneficiaries {
                 // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence), and
                 // so is one that someone else set: an owner may set its members' beneficiaries, never choose where a
                 // member's next payout goes before the member can see it (changeset 124 holds the database to the same).
-                tx.update(b).set(b.PAYABLE_FROM, DSL.field("now() + make_interval(hours => {0})", OffsetDateTime.class,
-                                COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
+                // Never earlier than it was (details used before, held longer under a longer cooling-off; changeset 124 refuses that).
+                tx.update(b).set(b.PAYABLE_FROM, DSL.field("greatest({0}, now() + make_interval(hours => {1}))", OffsetDateTime.class,
+                                b.PAYABLE_FROM, COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
                         .from(COMMUNITY).where(COMMUNITY.COMMUNITY_ID.eq(b.COMMUNITY_ID), b.BENEFICIARY_ID.eq(id))
                         .execute();
             }
@@ -125,7 +126,7 @@ public final class Beneficiaries {
      * Whether the member itself set its beneficiary: the actor (the token's subject) is the member's user id, compared
      * exactly, as the API's access check compares them. Only then is a first beneficiary payable at once.
      */
-    static boolean setByItsMember(String userId, String actor) {
+    public static boolean setByItsMember(String userId, String actor) {
         return actor != null && actor.equals(userId);
     }
 
