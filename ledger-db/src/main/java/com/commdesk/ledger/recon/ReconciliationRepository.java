@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * Reconciliation of Cashfree's settlement data against our revenue transactions (docs/reconciliation.md).
@@ -83,6 +84,9 @@ public final class ReconciliationRepository {
         if ((from == null) != (to == null) || (from != null && !from.isBefore(to))) throw invalid("the period must have from < to, or neither");
         return dsl.transactionResult(cfg -> {
             DSLContext tx = cfg.dsl();
+            // One run at a time (an API run and a CSV upload of the same period may meet): what a run finds depends on the
+            // exceptions the runs before it recorded (alreadyMissingOnOurSide). Runs are a few a day; waiting costs nothing.
+            tx.execute("select pg_advisory_xact_lock(hashtext('commdesk:recon-ingest'))");
             Record run = tx.fetchSingle("""
                     insert into recon_run (run_key, source, period_from, period_to) values (?, ?, ?::timestamptz, ?::timestamptz)
                     on conflict (run_key) do update set runs = recon_run.runs + 1, last_run_at = now()
@@ -179,6 +183,7 @@ public final class ReconciliationRepository {
     private static int insertException(DSLContext tx, long runId, Found f) {
         ReconLine l = f.line();
         Ours o = f.ours();
+        if (f.kind() == Kind.MISSING_ON_OUR_SIDE && alreadyMissingOnOurSide(tx, l)) return 0;
         return tx.execute("""
                 insert into recon_exception (exception_key, kind, first_run_id, order_id, cf_payment_id, cf_settlement_id, settlement_utr,
                        transaction_id, community_id, payment_journal_id, rule_id, rule_version, schedule_name,
@@ -195,6 +200,19 @@ public final class ReconciliationRepository {
                 o == null ? null : o.gross(), o == null ? null : o.fee(), o == null ? null : o.feeGst(),
                 l == null ? null : l.amountPaise(), l == null ? null : l.serviceChargePaise(),
                 l == null ? null : l.serviceTaxPaise(), l == null ? null : l.settlementAmountPaise());
+    }
+
+    /**
+     * One payment we never booked is one exception, whichever of its ids a line carries: the API's lines name Cashfree's
+     * payment id and the order, a CSV's may name only the order (or only the payment), so a key of either id alone made two
+     * exceptions of one payment, and adjusting both booked what Cashfree settled as owed to us twice (review s12). Ingest
+     * runs one at a time (its advisory lock), so this check and the insert that follows it are not raced by another run.
+     */
+    private static boolean alreadyMissingOnOurSide(DSLContext tx, ReconLine l) {
+        return tx.fetchExists(tx.selectOne().from(DSL.table("recon_exception")).where(
+                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()),
+                DSL.or(l.cfPaymentId() == null ? DSL.falseCondition() : DSL.field("cf_payment_id").eq(l.cfPaymentId()),
+                        l.orderId() == null ? DSL.falseCondition() : DSL.field("order_id").eq(l.orderId()))));
     }
 
     // ---- reading ---------------------------------------------------------------------------------

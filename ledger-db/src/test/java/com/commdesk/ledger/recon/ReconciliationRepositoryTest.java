@@ -112,6 +112,25 @@ class ReconciliationRepositoryTest {
         assertThat(recon.lastMatchRateBps("CSV")).contains(2_000);
     }
 
+    /**
+     * Review s12: one payment we never booked, seen by the API run (with Cashfree's payment id) and by the CSV run of the
+     * same period (its order id only), was two MISSING_ON_OUR_SIDE exceptions ('p:' and 'o:' keys); adjusting both booked
+     * what Cashfree settled as owed to us twice.
+     */
+    @Test
+    void onePaymentMissingOnOurSideIsOneExceptionWhicheverIdsItsLinesCarry() {
+        OffsetDateTime to = OffsetDateTime.now().plusHours(1);
+        OffsetDateTime at = OffsetDateTime.now();
+        ReconLine viaApi = new ReconLine("stl-9", "UTR9", "PAYMENT", "order-ghost-2", "cfp-ghost-2", 50_000, 1_000, 180, 48_820, at);
+        ReconLine viaCsv = new ReconLine("stl-9", "UTR9", "PAYMENT", "order-ghost-2", null, 50_000, 1_000, 180, 48_820, at);
+        ReconLine paymentIdOnly = new ReconLine("stl-9", "UTR9", "PAYMENT", null, "cfp-ghost-2", 50_000, 1_000, 180, 48_820, at);
+        assertThat(recon.ingest("api:dup", "API", from, to, List.of(viaApi)).newExceptions()).isEqualTo(1);
+        assertThat(recon.ingest("csv:dup", "CSV", from, to, List.of(viaCsv)).newExceptions()).isZero();
+        assertThat(recon.ingest("csv:dup2", "CSV", from, to, List.of(paymentIdOnly, viaCsv)).newExceptions()).isZero();
+        assertThat(recon.list("MISSING_ON_OUR_SIDE", null, null, null, 10)).singleElement()
+                .satisfies(e -> assertThat(e.theirSettlementPaise()).isEqualTo(48_820L));
+    }
+
     @Test
     void drillDownShowsTheTransactionAndTheRuleVersion() {
         recon.ingest("csv:drill", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(plantedFile()));
