@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -25,13 +24,14 @@ import org.springframework.web.util.ContentCachingRequestWrapper;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * Appends every successful write (POST/PUT/PATCH/DELETE under /api/ answered 2xx) to the audit log:
+ * Appends every write (POST/PUT/PATCH/DELETE under /api/) answered 2xx, or 5xx (it may have committed its decision before
+ * it failed; a handler that threw is entered as 500), to the audit log:
  * the token's subject and role, the route, the path, the HTTP status, the request id (the one
  * {@link RequestLogFilter} chose: the caller's {@code X-Request-Id} if {@code LogContext.safe} and at most 64
  * characters, else a new one; always echoed) and SHA-256 digests of the
  * request body and of the response (the state after). An endpoint that replaces something puts the
- * digest of the old state in {@link #BEFORE_DIGEST}. Refused and invalid requests wrote nothing, so
- * they are not entries. Runs after the security filters, so the caller is known.
+ * digest of the old state in {@link #BEFORE_DIGEST}. Refused and invalid requests (4xx) wrote nothing,
+ * so they are not entries. Runs after the security filters, so the caller is known.
  */
 public class AuditTrail extends OncePerRequestFilter {
     /** Request attribute: SHA-256 (hex) of what the write replaced, if the endpoint knows it. */
@@ -62,26 +62,37 @@ public class AuditTrail extends OncePerRequestFilter {
         ContentCachingRequestWrapper req = new ContentCachingRequestWrapper(request, maxBodyBytes);
         ContentCachingResponseWrapper res = new ContentCachingResponseWrapper(response);
         try {
-            chain.doFilter(req, res);
-            Authentication a = SecurityContextHolder.getContext().getAuthentication();
-            if (res.getStatus() >= 200 && res.getStatus() < 300 && a instanceof JwtAuthenticationToken token) {
-                Caller caller = Caller.of(token.getToken());
-                Object route = req.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-                Object before = req.getAttribute(BEFORE_DIGEST);
-                try {
-                    audit.append(new AuditLog.Entry(null, null, caller.subject(), caller.primaryRole(),
-                            req.getMethod() + " " + (route == null ? req.getRequestURI() : route), req.getRequestURI(), res.getStatus(),
-                            requestId, before == null ? null : before.toString(), sha256(req.getContentAsByteArray()),
-                            sha256(res.getContentAsByteArray())));
-                } catch (RuntimeException e) {
-                    // The write itself has happened; losing its entry is an alarm, not a reason to hide the result.
-                    failures.increment();
-                    log.error("could not audit {} {} by {} (request {}): {}", req.getMethod(), req.getRequestURI(), caller.subject(),
-                            requestId, e.getMessage());
-                }
+            try {
+                chain.doFilter(req, res);
+            } catch (IOException | ServletException | RuntimeException e) {
+                // Nothing answered it, and what it did before it failed may stand: an entry, as the 500 the container sends.
+                append(req, null, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, requestId);
+                throw e;
             }
+            int status = res.getStatus();
+            // A 4xx was refused or invalid and wrote nothing. A 5xx may have committed its decision before it failed (a refund
+            // approval recorded, then its workflow's start refused): who made it must be on record, with the status it got.
+            if ((status >= 200 && status < 300) || status >= 500) append(req, res, status, requestId);
         } finally {
             res.copyBodyToResponse();
+        }
+    }
+
+    private void append(ContentCachingRequestWrapper req, ContentCachingResponseWrapper res, int status, String requestId) {
+        if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) return;
+        Caller caller = Caller.of(token.getToken());
+        Object route = req.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        Object before = req.getAttribute(BEFORE_DIGEST);
+        try {
+            audit.append(new AuditLog.Entry(null, null, caller.subject(), caller.primaryRole(),
+                    req.getMethod() + " " + (route == null ? req.getRequestURI() : route), req.getRequestURI(), status,
+                    requestId, before == null ? null : before.toString(), sha256(req.getContentAsByteArray()),
+                    res == null ? null : sha256(res.getContentAsByteArray())));
+        } catch (RuntimeException e) {
+            // The write itself has happened; losing its entry is an alarm, not a reason to hide the result.
+            failures.increment();
+            log.error("could not audit {} {} by {} (request {}): {}", req.getMethod(), req.getRequestURI(), caller.subject(),
+                    requestId, e.getMessage());
         }
     }
 
