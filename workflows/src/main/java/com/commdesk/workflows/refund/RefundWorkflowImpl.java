@@ -75,6 +75,13 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      */
     static final String ACKNOWLEDGED_NOT_FOUND = "refund-acknowledged-not-found";
 
+    /**
+     * getVersion change id (review s13): Cashfree's "not found" for a refund it acknowledged holds the refund for finance's
+     * two-person resolution, as a record of another amount does. Refused a COMPENSATE since {@value #ACKNOWLEDGED_NOT_FOUND},
+     * such a refund had no way out: its money stayed reserved for good. Recorded only where such a not-found is met.
+     */
+    static final String ACKNOWLEDGED_NOT_FOUND_HELD = "refund-acknowledged-not-found-held";
+
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
             StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(6), RETRY));
@@ -391,6 +398,16 @@ public class RefundWorkflowImpl implements RefundWorkflow {
 
     /** Cashfree's answer about our refund (the activity checked the record is ours). */
     private void follow(CashfreeRefundState s) {
+        if (s.status().equals(CashfreeRefundState.NOT_FOUND) && cashfreeRefundId != null
+                && Workflow.getVersion(ACKNOWLEDGED_NOT_FOUND_HELD, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            // Cashfree contradicts itself: what happened to the money is for people to find out (its dashboard, the bank),
+            // not to guess. Held until finance's two approvers resolve it (PAID or RELEASED) or a later look finds it.
+            mismatched = true;
+            holdForMismatch();
+            error = "Cashfree acknowledged refund " + refundId + " as " + cashfreeRefundId + " and now answers it does not exist:"
+                    + " held for finance (two approvers resolve it from Cashfree's dashboard and the bank); the money stays reserved";
+            return;
+        }
         mismatched = false;
         heldForMismatch = false;
         if (!s.status().equals(CashfreeRefundState.NOT_FOUND)) {

@@ -273,8 +273,8 @@ class RefundWorkflowTest {
         fake.cashfreeHasNone = true;
         wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree shows nothing"));
         env.sleep(Duration.ofMinutes(5));
-        assertThat(wf.status().stage()).as("not compensated: followed again, as while Cashfree has it PENDING")
-                .isEqualTo(RefundStatus.Stage.AWAITING_CASHFREE);
+        assertThat(wf.status().stage()).as("not compensated: held for finance (review s13), and still followed")
+                .isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
         assertThat(wf.status().error()).contains("acknowledged");
         assertThat(fake.calls).noneMatch(c -> c.startsWith("cancel"));
 
@@ -283,6 +283,30 @@ class RefundWorkflowTest {
         wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
         assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.COMPLETED);
         assertThat(fake.calls).containsOnlyOnce("settle").noneMatch(c -> c.startsWith("cancel"));
+    }
+
+    @Test
+    void aRefundCashfreeAcknowledgedAndNowSaysItDoesNotKnowIsHeldForFinancesTwoPersonResolution() throws Exception {
+        // s12 left this refund no way out: Cashfree's "not found" for a refund it acknowledged is unknown, so an operator's
+        // COMPENSATE is refused and the money stayed reserved for good. It is a contradiction of Cashfree's own, as a record
+        // of another amount is: held for finance, whose two approvers say from Cashfree's dashboard and the bank what happened.
+        RefundWorkflow wf = started("r13");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(false, 0));
+
+        fake.cashfreeHasNone = true;
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree shows nothing"));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).as("held for finance").isEqualTo(new RefundMismatchHold(true, 1));
+        assertThat(wf.status().error()).contains("acknowledged");
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("cancel"));
+        env.sleep(Duration.ofHours(2)); // more looks finding nothing: the same hold, not a new round
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "bank: never refunded", 1));
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.CANCELLED);
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
     }
 
     @Test
