@@ -10,18 +10,7 @@ import com.commdesk.api.web.ProblemResponses;
 import com.commdesk.api.web.Role;
 import com.commdesk.api.web.SecurityConfiguration;
 import com.commdesk.api.web.Tokens;
-import com.commdesk.fees.FeeBreakdown;
-import com.commdesk.fees.FeeEngine;
-import com.commdesk.fees.FeeSchedules;
-import com.commdesk.fees.PaymentFacts;
-import com.commdesk.fees.SplitEngine;
-import com.commdesk.ledger.CommunityRepository;
-import com.commdesk.ledger.HoldQueue;
-import com.commdesk.ledger.HoldReleases;
-import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.LedgerDatabase;
-import com.commdesk.ledger.PaymentLedger;
-import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.workflows.payout.PayoutTypes;
@@ -32,7 +21,6 @@ import io.temporal.client.WorkflowServiceException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -80,14 +68,8 @@ class FinanceBulkApprovalTest {
 
     /** The demo community paid, holds released, the owner and an admin with their own beneficiaries; every payout awaits approval. */
     List<String> twoPayoutsAwaitingApproval() {
+        RealLedgerBeans.demoCommunityPaidAndReleased(db, "p-bulk");
         var dsl = db.dsl();
-        var community = new CommunityRepository(dsl).find("demo-community").orElseThrow();
-        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("p-bulk", "demo-community", "EVENT", "evt",
-                "order-p-bulk", "cf-p-bulk", "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null,
-                Map.of()));
-        new HoldQueue(dsl).queueHolds(posted.transactionId());
-        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         PayoutRepository payouts = new PayoutRepository(dsl);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, "u-admin1");

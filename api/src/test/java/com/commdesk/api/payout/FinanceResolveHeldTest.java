@@ -12,20 +12,9 @@ import com.commdesk.api.web.ProblemResponses;
 import com.commdesk.api.web.Role;
 import com.commdesk.api.web.SecurityConfiguration;
 import com.commdesk.api.web.Tokens;
-import com.commdesk.fees.FeeBreakdown;
-import com.commdesk.fees.FeeEngine;
-import com.commdesk.fees.FeeSchedules;
-import com.commdesk.fees.PaymentFacts;
-import com.commdesk.fees.SplitEngine;
-import com.commdesk.ledger.CommunityRepository;
-import com.commdesk.ledger.HoldQueue;
-import com.commdesk.ledger.HoldReleases;
-import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.LedgerDatabase;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.LedgerQueries;
-import com.commdesk.ledger.PaymentLedger;
-import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.payout.PayoutRepository;
 import com.commdesk.ledger.payout.Settlements;
 import com.commdesk.workflows.payout.PayoutTypes;
@@ -34,7 +23,6 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -90,14 +78,8 @@ class FinanceResolveHeldTest { // a fresh database per test: each starts from th
 
     /** The demo owner paid, holds released, a settlement opened; its payout confirmed paid by finance (alice). */
     String aPayoutConfirmedPaid(String settlementId) {
+        RealLedgerBeans.demoCommunityPaidAndReleased(db, "p-held");
         var dsl = db.dsl();
-        var community = new CommunityRepository(dsl).find("demo-community").orElseThrow();
-        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
-        var posted = new PaymentLedger(new Ledger(dsl)).postPayment(new PaymentPosting("p-held", "demo-community", "EVENT", "evt",
-                "order-p-held", "cf-p-held", "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), community.roles()), null, null,
-                Map.of()));
-        new HoldQueue(dsl).queueHolds(posted.transactionId());
-        new HoldReleases(new Ledger(dsl)).releaseDueHolds(OffsetDateTime.now().plusDays(400), 1000);
         PayoutRepository payouts = new PayoutRepository(dsl);
         payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null, "u-owner");
         owner = wallet("available_paise");
