@@ -128,7 +128,8 @@ public class RefundApprovalsController {
             boolean repeat = standing.votes().stream().anyMatch(v -> caller.isSamePerson(v.votedBy()) && v.outcome() == outcome);
             if (!repeat) {
                 throw new ApiProblem(HttpStatus.CONFLICT, "Not a mismatch", "refund " + refundId
-                        + " is not held for a Cashfree record of another amount or order", null);
+                        + " is not held for finance (a Cashfree record of another amount or order, or a refund Cashfree"
+                        + " acknowledged and now says it does not know)", null);
             }
             r = standing;
         } else {

@@ -82,6 +82,13 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      */
     static final String ACKNOWLEDGED_NOT_FOUND_HELD = "refund-acknowledged-not-found-held";
 
+    /**
+     * getVersion change id (review of s13): an operator's decision taken while the refund is held for finance keeps the hold
+     * and its round. It ended the hold and looked again, and the same finding began a new round, so the votes finance had
+     * cast for the hold no longer counted. Recorded only where a decision leaves the refund held.
+     */
+    static final String HOLD_KEPT_BY_DECISION = "refund-hold-kept-by-decision";
+
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
             StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(6), RETRY));
@@ -108,6 +115,11 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * another amount or order: only then is finance's resolution taken. Not used by any path a recorded history takes.
      */
     private boolean heldForMismatch;
+    /**
+     * Held because Cashfree answers "not found" for a refund it acknowledged (since {@value #ACKNOWLEDGED_NOT_FOUND_HELD}):
+     * Cashfree is looked at again every {@link #MAX_POLL} while held, and a look that finds the refund ends the hold.
+     */
+    private boolean heldForNotFound;
     /**
      * How many times the refund has been held for a mismatch (carried over continue-as-new): the current hold's round.
      * A hold begins when a look at Cashfree finds the other record while the refund is not held; an operator's RETRY ends
@@ -246,6 +258,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 if (awaitOperator(request, orderId)) return status();
                 mismatched = false; // the operator decided: look again now, then wait from the start
                 heldForMismatch = false; // held again only if this look finds the other record again (review s7 round 2 L2)
+                heldForNotFound = false;
                 waited = Duration.ZERO;
                 wait = FIRST_POLL;
                 poll(request, orderId);
@@ -301,7 +314,16 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private boolean awaitOperator(RefundRequest request, String orderId) {
         while (true) {
             stage = RefundStatus.Stage.NEEDS_ATTENTION;
-            Workflow.await(() -> pendingDecision != null || pendingEvent != null);
+            if (heldForNotFound) {
+                // Held on Cashfree's own contradiction: keep asking, as while it has the refund PENDING; finding it ends the hold.
+                if (!Workflow.await(MAX_POLL, () -> pendingDecision != null || pendingEvent != null)) {
+                    poll(request, orderId);
+                    if (!heldForMismatch) return false;
+                    continue;
+                }
+            } else {
+                Workflow.await(() -> pendingDecision != null || pendingEvent != null);
+            }
             if (pendingEvent != null) {
                 RefundStatusEvent event = pendingEvent;
                 pendingEvent = null;
@@ -328,9 +350,17 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 // The hold ends: the workflow looks at Cashfree again, and a record of another amount found then is a new
                 // round (review s7 round 2 M2). State only; the look that follows is the same in every version.
                 heldForMismatch = false;
+                if (heldForNotFound) {
+                    // Only since ACKNOWLEDGED_NOT_FOUND_HELD: the caller may be any wait, not only the mismatch's; the look
+                    // that follows decides afresh (a not-found again is a new hold, as a RETRY's always was).
+                    heldForNotFound = false;
+                    mismatched = false;
+                }
                 return false;
             }
             if (decideNow(request, orderId, d)) return true;
+            // Still held for finance after the decision's look: the hold and its round stand (finance's votes count).
+            if (heldForMismatch && Workflow.getVersion(HOLD_KEPT_BY_DECISION, Workflow.DEFAULT_VERSION, 1) >= 1) continue;
             if (cashfreeStatus != null) return false; // Cashfree knows the refund now: follow it
         }
     }
@@ -344,6 +374,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private void resolveMismatch(RefundRequest request, RefundDecision d, boolean rounds) {
         decidedBy = d.operator();
         heldForMismatch = false;
+        heldForNotFound = false;
         mismatched = false;
         String why = "mismatch resolved by " + d.operator() + (d.note() == null ? "" : ": " + d.note());
         stage = RefundStatus.Stage.POSTING; // booking finance's resolution: no longer waiting for anyone (a books failure waits again)
@@ -404,12 +435,14 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             // not to guess. Held until finance's two approvers resolve it (PAID or RELEASED) or a later look finds it.
             mismatched = true;
             holdForMismatch();
+            heldForNotFound = true;
             error = "Cashfree acknowledged refund " + refundId + " as " + cashfreeRefundId + " and now answers it does not exist:"
                     + " held for finance (two approvers resolve it from Cashfree's dashboard and the bank); the money stays reserved";
             return;
         }
         mismatched = false;
         heldForMismatch = false;
+        heldForNotFound = false;
         if (!s.status().equals(CashfreeRefundState.NOT_FOUND)) {
             cashfreeStatus = s.status();
             if (s.cfRefundId() != null) cashfreeRefundId = s.cfRefundId();

@@ -300,13 +300,37 @@ class RefundWorkflowTest {
         assertThat(wf.mismatchHold()).as("held for finance").isEqualTo(new RefundMismatchHold(true, 1));
         assertThat(wf.status().error()).contains("acknowledged");
         assertThat(fake.calls).noneMatch(c -> c.startsWith("cancel"));
-        env.sleep(Duration.ofHours(2)); // more looks finding nothing: the same hold, not a new round
+        long looks = fake.calls.stream().filter("status"::equals).count();
+        env.sleep(Duration.ofHours(3)); // Cashfree is still asked while held; finding nothing again is the same hold
+        assertThat(fake.calls.stream().filter("status"::equals).count()).as("looked again while held").isGreaterThan(looks);
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+        // An operator's COMPENSATE while held is refused again, and neither ends the hold nor begins a new round (finance's
+        // votes are cast for round 1).
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-ravi", "still nothing"));
+        env.sleep(Duration.ofMinutes(5));
         assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
 
         wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "bank: never refunded", 1));
         RefundStatus s = result(wf);
         assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.CANCELLED);
         assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
+    }
+
+    @Test
+    void aLaterLookThatFindsTheAcknowledgedRefundEndsTheHoldAndItsOutcomeIsBooked() throws Exception {
+        RefundWorkflow wf = started("r13-found");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        fake.cashfreeHasNone = true;
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree shows nothing"));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+
+        fake.cashfreeHasNone = false; // Cashfree's own account again: it paid the refund
+        fake.pendingPolls = 0;
+        fake.finally_ = "SUCCESS";
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsOnlyOnce("settle").noneMatch(c -> c.startsWith("cancel"));
     }
 
     @Test
