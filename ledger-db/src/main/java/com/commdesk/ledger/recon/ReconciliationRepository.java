@@ -18,7 +18,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
@@ -210,9 +212,21 @@ public final class ReconciliationRepository {
      */
     private static boolean alreadyMissingOnOurSide(DSLContext tx, ReconLine l) {
         return tx.fetchExists(tx.selectOne().from(DSL.table("recon_exception")).where(
-                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()),
-                DSL.or(l.cfPaymentId() == null ? DSL.falseCondition() : DSL.field("cf_payment_id").eq(l.cfPaymentId()),
-                        l.orderId() == null ? DSL.falseCondition() : DSL.field("order_id").eq(l.orderId()))));
+                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), samePayment(l.orderId(), l.cfPaymentId())));
+    }
+
+    /**
+     * The exceptions about the payment Cashfree names by {@code orderId} and {@code cfPaymentId}: the same payment id, or the
+     * same order where either side has no payment id. Two payments of one order that both carry their ids are two payments
+     * (a second attempt that also succeeded is money Cashfree settled too), never one (review of s13).
+     */
+    private static Condition samePayment(String orderId, String cfPaymentId) {
+        Field<String> order = DSL.field("order_id", String.class);
+        Field<String> payment = DSL.field("cf_payment_id", String.class);
+        Condition same = DSL.falseCondition();
+        if (cfPaymentId != null) same = same.or(payment.eq(cfPaymentId));
+        if (orderId != null) same = same.or(order.eq(orderId).and(cfPaymentId == null ? DSL.noCondition() : payment.isNull()));
+        return same;
     }
 
     // ---- reading ---------------------------------------------------------------------------------
@@ -307,6 +321,7 @@ public final class ReconciliationRepository {
             if (e.status().equals("ADJUSTED")) return new Resolution(e, false, postingsTx(tx, e.adjustmentJournalId()));
             if (!e.status().equals("OPEN")) throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED,
                     "exception " + exceptionId + " is already " + e.status());
+            if (e.kind().equals(Kind.MISSING_ON_OUR_SIDE.name())) refuseASecondAdjustmentOfOnePayment(tx, e);
             Map<String, Long> lines = adjustmentLines(tx, e);
             long sum = lines.values().stream().mapToLong(Long::longValue).sum();
             if (sum != 0 || lines.size() < 2) throw new IllegalStateException("adjustment of exception " + exceptionId + " is not balanced: " + lines);
@@ -320,6 +335,25 @@ public final class ReconciliationRepository {
                     exceptionId, actor, reason, journalId);
             return new Resolution(locked(tx, exceptionId), true, postingsTx(tx, journalId));
         });
+    }
+
+    /**
+     * A payment missing on our side is booked as owed to us once: an exception recorded before ingest kept one per payment
+     * (a 'p:' and an 'o:' key of one payment, review s12) is refused once the other was adjusted; explain it instead. Two
+     * adjustments of such a pair at once take turns on the payment's lock, so the second sees the first.
+     */
+    private static void refuseASecondAdjustmentOfOnePayment(DSLContext tx, ReconException e) {
+        String payment = e.orderId() != null ? e.orderId() : e.cfPaymentId();
+        if (payment == null) return;
+        tx.execute("select pg_advisory_xact_lock(hashtext(?))", "commdesk:recon-missing:" + payment);
+        Long other = tx.select(DSL.field("exception_id", Long.class)).from(DSL.table("recon_exception"))
+                .where(DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), DSL.field("status").eq("ADJUSTED"),
+                        DSL.field("exception_id").ne(e.exceptionId()), samePayment(e.orderId(), e.cfPaymentId()))
+                .limit(1).fetchOne(DSL.field("exception_id", Long.class));
+        if (other != null) {
+            throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED, "exception " + e.exceptionId()
+                    + " is the payment exception " + other + " already booked as owed to us; explain this one instead");
+        }
     }
 
     /** Resolves an open exception without touching the books (e.g. "settles in the next cycle"). Idempotent. */

@@ -131,6 +131,44 @@ class ReconciliationRepositoryTest {
                 .satisfies(e -> assertThat(e.theirSettlementPaise()).isEqualTo(48_820L));
     }
 
+    /** Review of s13: two payments of one order that both carry their ids are two payments Cashfree settled, not one. */
+    @Test
+    void twoPaymentsOfOneOrderMissingOnOurSideAreTwoExceptions() {
+        OffsetDateTime at = OffsetDateTime.now();
+        ReconLine first = new ReconLine("stl-10", "UTR10", "PAYMENT", "order-twice", "cfp-first", 50_000, 1_000, 180, 48_820, at);
+        ReconLine second = new ReconLine("stl-10", "UTR10", "PAYMENT", "order-twice", "cfp-second", 50_000, 1_000, 180, 48_820, at);
+        assertThat(recon.ingest("api:twice", "API", from, OffsetDateTime.now().plusHours(1), List.of(first, second)).newExceptions())
+                .isEqualTo(2);
+    }
+
+    /**
+     * A pair recorded before one payment was one exception (its 'p:' and 'o:' keys, review s12) is booked as owed to us once:
+     * the second adjustment is refused, and explaining it is what is left.
+     */
+    @Test
+    void aPaymentRecordedTwiceBeforeIsAdjustedOnce() {
+        OffsetDateTime at = OffsetDateTime.now();
+        ReconLine viaApi = new ReconLine("stl-11", "UTR11", "PAYMENT", "order-ghost-3", "cfp-ghost-3", 50_000, 1_000, 180, 48_820, at);
+        recon.ingest("api:legacy", "API", from, OffsetDateTime.now().plusHours(1), List.of(viaApi));
+        dsl.execute("""
+                insert into recon_exception (exception_key, kind, first_run_id, order_id, cf_settlement_id, settlement_utr,
+                       their_amount_paise, their_fee_paise, their_fee_tax_paise, their_settlement_paise)
+                select 'MISSING_ON_OUR_SIDE|o:order-ghost-3', kind, first_run_id, order_id, cf_settlement_id, settlement_utr,
+                       their_amount_paise, their_fee_paise, their_fee_tax_paise, their_settlement_paise
+                  from recon_exception where order_id = 'order-ghost-3'
+                """);
+        List<ReconException> pair = recon.list("MISSING_ON_OUR_SIDE", "OPEN", null, null, 10);
+        assertThat(pair).hasSize(2);
+        long clearingBefore = balance("cashfree_clearing");
+        assertThat(recon.adjust(pair.get(0).exceptionId(), "fin.asha", "the statement shows it").changed()).isTrue();
+        assertThatThrownBy(() -> recon.adjust(pair.get(1).exceptionId(), "fin.ravi", "the statement shows it"))
+                .isInstanceOfSatisfying(ReconciliationFailure.class,
+                        f -> assertThat(f.code()).isEqualTo(ReconciliationFailure.Code.ALREADY_RESOLVED))
+                .hasMessageContaining("already booked");
+        assertThat(balance("cashfree_clearing") - clearingBefore).as("booked once").isEqualTo(48_820L);
+        assertThat(recon.explain(pair.get(1).exceptionId(), "fin.ravi", "the same payment as the other").changed()).isTrue();
+    }
+
     @Test
     void drillDownShowsTheTransactionAndTheRuleVersion() {
         recon.ingest("csv:drill", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(plantedFile()));
