@@ -32,7 +32,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(LedgerException.class)
-    ResponseEntity<ProblemDetail> ledger(LedgerException e) {
+    ResponseEntity<ProblemDetail> ledger(LedgerException e, jakarta.servlet.http.HttpServletRequest request) {
+        if (e.code() == LedgerException.Code.CONTENTION || e.code() == LedgerException.Code.UNAVAILABLE) {
+            // Its transaction rolled back and the database is away: no audit entry to attempt (AuditTrail).
+            request.setAttribute(AuditTrail.NOTHING_WRITTEN, Boolean.TRUE);
+        }
         return switch (e.code()) {
             case UNKNOWN_COMMUNITY -> problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown community", e.getMessage(), "communityId");
             case IDEMPOTENCY_CONFLICT -> problem(HttpStatus.CONFLICT, "Idempotency key reused", e.getMessage(), "Idempotency-Key");

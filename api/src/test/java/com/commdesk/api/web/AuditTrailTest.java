@@ -81,6 +81,16 @@ class AuditTrailTest {
     }
 
     @Test
+    void a503ForADatabaseThatWasAwayWroteNothingAndIsNoEntry() throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", PATH);
+        trail.doFilter(request, new MockHttpServletResponse(), (rq, rs) -> {
+            rq.setAttribute(AuditTrail.NOTHING_WRITTEN, Boolean.TRUE); // as ProblemHandler marks a ledger CONTENTION/UNAVAILABLE
+            ((HttpServletResponse) rs).setStatus(503);
+        });
+        assertThat(entries()).isEmpty();
+    }
+
+    @Test
     void aWriteWhoseHandlerThrewIsAnEntryAs500AndTheErrorStillReachesTheContainer() {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", PATH);
         assertThatThrownBy(() -> trail.doFilter(request, new MockHttpServletResponse(), (rq, rs) -> {
