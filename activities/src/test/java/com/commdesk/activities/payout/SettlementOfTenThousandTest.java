@@ -143,7 +143,7 @@ class SettlementOfTenThousandTest {
         dsl.execute("""
                 insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, bank_account_number, bank_ifsc, created_by)
                 select 'bene_big_' || i, ?, 'members', 'u' || lpad(i::text, 5, '0'), 'Member Big', 'BANK',
-                       lpad(i::text, 12, '0'), 'HDFC0000001', 'test'
+                       lpad(i::text, 12, '0'), 'HDFC0000001', 'u' || lpad(i::text, 5, '0')
                   from generate_series(0, ?) i""", COMMUNITY, PAYEES - 1);
         var community = new CommunityRepository(dsl).find(COMMUNITY).orElseThrow();
         FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(100_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
