@@ -37,6 +37,8 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             RefundFailures.LEDGER_REFUSED);
     static final Duration FIRST_POLL = Duration.ofMinutes(1);
     static final Duration MAX_POLL = Duration.ofHours(1);
+    /** Looks an hour apart while held on Cashfree's "not found" for a refund it acknowledged; then one a day. */
+    static final int NOT_FOUND_HOURLY_LOOKS = 24;
     /** Cashfree's refunds take days (5-7 working days to the customer's bank); after this, an operator looks. */
     static final Duration MAX_WAIT = Duration.ofDays(10);
     static final int MAX_EVENTS = 100;
@@ -312,11 +314,18 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * the refund is finished (compensated), false to carry on (retry, or the outcome is known now).
      */
     private boolean awaitOperator(RefundRequest request, String orderId) {
+        // A hold this wait kept through an operator's decision (since HOLD_KEPT_BY_DECISION): its RETRY looks afresh.
+        boolean keptByDecision = false;
+        int looksWhileHeld = 0;
         while (true) {
             stage = RefundStatus.Stage.NEEDS_ATTENTION;
             if (heldForNotFound) {
-                // Held on Cashfree's own contradiction: keep asking, as while it has the refund PENDING; finding it ends the hold.
-                if (!Workflow.await(MAX_POLL, () -> pendingDecision != null || pendingEvent != null)) {
+                // Held on Cashfree's own contradiction: keep asking, as while it has the refund PENDING; finding it ends the
+                // hold. Hourly for a day, then daily: a hold of months stays far inside Temporal's history limits (no
+                // continue-as-new while held).
+                Duration every = looksWhileHeld < NOT_FOUND_HOURLY_LOOKS ? MAX_POLL : Duration.ofDays(1);
+                if (!Workflow.await(every, () -> pendingDecision != null || pendingEvent != null)) {
+                    looksWhileHeld++;
                     poll(request, orderId);
                     if (!heldForMismatch) return false;
                     continue;
@@ -327,8 +336,11 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             if (pendingEvent != null) {
                 RefundStatusEvent event = pendingEvent;
                 pendingEvent = null;
+                boolean heldOnNotFound = heldForNotFound;
                 take(request, orderId, event);
                 if (cashfreeStatus != null && CashfreeRefundState.OUTCOMES.contains(cashfreeStatus)) return false;
+                // A webhook whose look found the refund (PENDING) ended a not-found hold: follow it, do not wait for a person.
+                if (heldOnNotFound && !heldForMismatch) return false;
                 continue;
             }
             RefundDecision d = pendingDecision;
@@ -350,9 +362,10 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 // The hold ends: the workflow looks at Cashfree again, and a record of another amount found then is a new
                 // round (review s7 round 2 M2). State only; the look that follows is the same in every version.
                 heldForMismatch = false;
-                if (heldForNotFound) {
-                    // Only since ACKNOWLEDGED_NOT_FOUND_HELD: the caller may be any wait, not only the mismatch's; the look
-                    // that follows decides afresh (a not-found again is a new hold, as a RETRY's always was).
+                if (heldForNotFound || keptByDecision) {
+                    // Only since ACKNOWLEDGED_NOT_FOUND_HELD or HOLD_KEPT_BY_DECISION: the caller may be any wait, not only
+                    // the mismatch's; the look that follows decides afresh (the same finding again is a new hold, as a
+                    // RETRY's always was), and one RETRY is enough.
                     heldForNotFound = false;
                     mismatched = false;
                 }
@@ -360,7 +373,10 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             }
             if (decideNow(request, orderId, d)) return true;
             // Still held for finance after the decision's look: the hold and its round stand (finance's votes count).
-            if (heldForMismatch && Workflow.getVersion(HOLD_KEPT_BY_DECISION, Workflow.DEFAULT_VERSION, 1) >= 1) continue;
+            if (heldForMismatch && Workflow.getVersion(HOLD_KEPT_BY_DECISION, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                keptByDecision = true;
+                continue;
+            }
             if (cashfreeStatus != null) return false; // Cashfree knows the refund now: follow it
         }
     }

@@ -310,10 +310,35 @@ class RefundWorkflowTest {
         env.sleep(Duration.ofMinutes(5));
         assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
 
+        // Hourly for a day, then daily: a hold of months stays inside Temporal's history limits.
+        long before = fake.calls.stream().filter("status"::equals).count();
+        env.sleep(Duration.ofDays(4));
+        assertThat(fake.calls.stream().filter("status"::equals).count() - before).as("looks in 4 days").isBetween(20L, 28L);
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+
         wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "bank: never refunded", 1));
         RefundStatus s = result(wf);
         assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.CANCELLED);
         assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
+    }
+
+    @Test
+    void oneRetryEndsAHoldKeptThroughARefusedCompensation() throws Exception {
+        // Review of 185b6f2: a COMPENSATE whose look found a record of another amount keeps the hold (and its round); the
+        // operator's RETRY after it must look again at once, not leave the refund waiting for a second RETRY.
+        RefundWorkflow wf = started("r13-retry");
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        fake.anotherAmount = true;
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "give it back"));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+
+        fake.anotherAmount = false; // Cashfree's record is ours after all, and paid
+        fake.pendingPolls = 0;
+        wf.decide(new RefundDecision(RefundDecision.Action.RETRY, "ops-ravi", null));
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.COMPLETED);
+        assertThat(fake.calls).containsOnlyOnce("settle").noneMatch(c -> c.startsWith("cancel"));
     }
 
     @Test
