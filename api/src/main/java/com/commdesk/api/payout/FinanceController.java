@@ -80,10 +80,26 @@ public class FinanceController {
                                                         @RequestParam(required = false) String role,
                                                         @RequestParam(required = false) String userId) {
         member(communityId, role, userId);
-        Caller.current().requireMemberOrCommunity(communityId, userId);
-        return payouts.currentBeneficiary(communityId, role, userId)
+        Caller caller = Caller.current();
+        caller.requireMemberOrCommunity(communityId, userId);
+        Beneficiaries.Beneficiary b = payouts.currentBeneficiary(communityId, role, userId)
                 .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Not found",
                         "no beneficiary for '" + userId + "' as '" + role + "' in '" + communityId + "'", "userId"));
+        // The member sees its own account in full; its owner and finance see enough to tell accounts apart.
+        return userId.equals(caller.subject()) ? b : masked(b);
+    }
+
+    /** The account number but its last 4 digits, and a UPI id but its first 2 characters and its handle, as X. */
+    static Beneficiaries.Beneficiary masked(Beneficiaries.Beneficiary b) {
+        String account = b.bankAccountNumber() == null ? null
+                : "X".repeat(b.bankAccountNumber().length() - 4) + b.bankAccountNumber().substring(b.bankAccountNumber().length() - 4);
+        String vpa = null;
+        if (b.vpa() != null) {
+            int at = b.vpa().indexOf('@');
+            vpa = b.vpa().substring(0, 2) + "X".repeat(at - 2) + b.vpa().substring(at);
+        }
+        return new Beneficiaries.Beneficiary(b.beneficiaryId(), b.communityId(), b.role(), b.userId(), b.name(), b.kind(), account,
+                b.bankIfsc(), vpa, b.registeredAt(), b.cashfreeBeneficiaryId(), b.payableFrom(), b.createdBy(), b.createdAt());
     }
 
     /**

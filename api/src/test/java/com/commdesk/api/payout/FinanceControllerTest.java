@@ -54,6 +54,16 @@ class FinanceControllerTest {
     }
 
     @Test
+    void anotherThanTheMemberSeesItsAccountMasked() {
+        var bank = new com.commdesk.ledger.payout.Beneficiaries.Beneficiary("bene_1", "demo-community", "owner", "u-owner", "Asha Rao",
+                "BANK", "000111222333", "HDFC0000001", null, null, null, null, "u-owner", null);
+        org.assertj.core.api.Assertions.assertThat(FinanceController.masked(bank).bankAccountNumber()).isEqualTo("XXXXXXXX2333");
+        var upi = new com.commdesk.ledger.payout.Beneficiaries.Beneficiary("bene_2", "demo-community", "owner", "u-owner", "Asha Rao",
+                "UPI", null, null, "asha.rao@okhdfc", null, null, null, "u-owner", null);
+        org.assertj.core.api.Assertions.assertThat(FinanceController.masked(upi).vpa()).isEqualTo("asXXXXXX@okhdfc");
+    }
+
+    @Test
     void aMemberSetsOnlyItsOwnBeneficiaryAndAnOwnerOnlyInItsCommunity() throws Exception {
         String body = "{\"communityId\":\"demo-community\",\"role\":\"owner\",\"userId\":\"u-owner\",\"name\":\"X\",\"vpa\":\"x@okhdfc\"}";
         mvc.perform(put("/api/v1/finance/beneficiaries").with(as("u-admin1", Role.MEMBER)).contentType(MediaType.APPLICATION_JSON).content(body))

@@ -110,6 +110,10 @@ class OnboardingLifecycleTest {
         assertThat(first.path("payableFrom").isNull()).isTrue();
         JsonNode changed = ok(write(member, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"vpa\":\"onb.owner@okhdfc\"}"), 200);
         assertThat(Instant.parse(changed.path("payableFrom").asText())).isAfter(Instant.now().plus(Duration.ofHours(23)));
+        // Its owner sees the member's account masked; the member sees it in full.
+        String ownersBene = "/api/v1/finance/beneficiaries?communityId=" + COMMUNITY + "&role=owner&userId=u-onb-owner";
+        assertThat(ok(SharedStack.get(ownersBene, owner), 200).path("vpa").asText()).isEqualTo("onXXXXXXX@okhdfc");
+        assertThat(ok(SharedStack.get(ownersBene, member), 200).path("vpa").asText()).isEqualTo("onb.owner@okhdfc");
         assertThat(ok(write(owner, "PUT", "/api/v1/finance/beneficiaries", null, bene + "\"bankAccountNumber\":\"12\",\"ifsc\":\"HDFC0000001\"}"), 422))
                 .isNotNull();
 
