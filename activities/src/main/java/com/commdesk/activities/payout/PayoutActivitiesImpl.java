@@ -211,6 +211,16 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         }
         var beneficiary = payouts.beneficiary(p.beneficiaryId()).orElseThrow(() ->
                 ApplicationFailure.newNonRetryableFailure("no beneficiary " + p.beneficiaryId(), "UnknownBeneficiary"));
+        if (p.transferRequestedAt() == null && !payouts.currentBeneficiary(p.communityId(), p.role(), p.userId())
+                .map(current -> current.beneficiaryId().equals(p.beneficiaryId())).orElse(false)) {
+            // The member replaced the account this payout was opened with (one its owner chose, say): never send the member's
+            // money to an account it has disowned. Nothing was requested, so the money goes back; a later settlement pays the
+            // current account once its cooling-off is over (review of s13). Once requested, a transfer is only followed.
+            String why = "the member's beneficiary changed after this payout was opened: not sent to " + p.beneficiaryId();
+            payouts.recordEvent(payoutId, "BENEFICIARY_REPLACED", null, why);
+            log.warn("payout {} not sent: {}", payoutId, why);
+            return new TransferResult(TransferResult.NOT_SENT, "BENEFICIARY_REPLACED", why, null);
+        }
         String cashfreeBeneficiary;
         try {
             cashfreeBeneficiary = ensureBeneficiary(beneficiary);

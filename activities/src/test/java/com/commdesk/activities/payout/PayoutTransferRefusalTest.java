@@ -203,6 +203,19 @@ class PayoutTransferRefusalTest {
     }
 
     @Test
+    void aPayoutWhoseBeneficiaryTheMemberReplacedIsNotSentToTheOldAccount() {
+        // Review of s13: a payout was sent to the beneficiary it was opened with even after the member had replaced it (an
+        // account its owner had chosen for it, say): the member's money went to an account the member had just disowned.
+        Arranged a = aLockedPayoutOfTheOwnersShare("r4", "stl_replaced");
+        payouts.saveBeneficiary(DEMO, "owner", "u-owner", "Asha Rao", null, null, "asha.rao@okhdfc", "u-owner");
+        TransferResult r = a.activities().sendTransfer(a.id());
+        assertThat(r.status()).isEqualTo(TransferResult.NOT_SENT);
+        assertThat(r.statusCode()).isEqualTo("BENEFICIARY_REPLACED");
+        assertThat(posts.get()).as("nothing requested at Cashfree").isZero();
+        assertThat(payouts.payout(a.id()).orElseThrow().transferRequestedAt()).isNull();
+    }
+
+    @Test
     void aRetriedReturnOfAPaidPayoutCountsTheReversalOnce() {
         // Review s6 L-3: returnPaid counted commdesk_payouts_reversed again on an idempotent retry (nothing moved the second time).
         var community = new CommunityRepository(dsl).find(DEMO).orElseThrow();
