@@ -290,14 +290,7 @@ class RefundWorkflowTest {
         // s12 left this refund no way out: Cashfree's "not found" for a refund it acknowledged is unknown, so an operator's
         // COMPENSATE is refused and the money stayed reserved for good. It is a contradiction of Cashfree's own, as a record
         // of another amount is: held for finance, whose two approvers say from Cashfree's dashboard and the bank what happened.
-        RefundWorkflow wf = started("r13");
-        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
-        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(false, 0));
-
-        fake.cashfreeHasNone = true;
-        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree shows nothing"));
-        env.sleep(Duration.ofMinutes(5));
-        assertThat(wf.mismatchHold()).as("held for finance").isEqualTo(new RefundMismatchHold(true, 1));
+        RefundWorkflow wf = heldAfterARefusedCompensation("r13", () -> fake.cashfreeHasNone = true);
         assertThat(wf.status().error()).contains("acknowledged");
         assertThat(fake.calls).noneMatch(c -> c.startsWith("cancel"));
         long looks = fake.calls.stream().filter("status"::equals).count();
@@ -322,16 +315,26 @@ class RefundWorkflowTest {
         assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi").doesNotContain("settle");
     }
 
+    /**
+     * A refund Cashfree acknowledged (NEEDS_ATTENTION), then {@code cashfreeNow} changes what Cashfree answers and an
+     * operator's COMPENSATE is refused on it: the refund is held for finance, round 1.
+     */
+    RefundWorkflow heldAfterARefusedCompensation(String refundId, Runnable cashfreeNow) throws InterruptedException {
+        RefundWorkflow wf = started(refundId);
+        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(wf.mismatchHold()).as("not held before").isEqualTo(new RefundMismatchHold(false, 0));
+        cashfreeNow.run();
+        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "give it back"));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+        return wf;
+    }
+
     @Test
     void oneRetryEndsAHoldKeptThroughARefusedCompensation() throws Exception {
         // Review of 185b6f2: a COMPENSATE whose look found a record of another amount keeps the hold (and its round); the
         // operator's RETRY after it must look again at once, not leave the refund waiting for a second RETRY.
-        RefundWorkflow wf = started("r13-retry");
-        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
-        fake.anotherAmount = true;
-        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "give it back"));
-        env.sleep(Duration.ofMinutes(5));
-        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+        RefundWorkflow wf = heldAfterARefusedCompensation("r13-retry", () -> fake.anotherAmount = true);
 
         fake.anotherAmount = false; // Cashfree's record is ours after all, and paid
         fake.pendingPolls = 0;
@@ -343,12 +346,7 @@ class RefundWorkflowTest {
 
     @Test
     void aLaterLookThatFindsTheAcknowledgedRefundEndsTheHoldAndItsOutcomeIsBooked() throws Exception {
-        RefundWorkflow wf = started("r13-found");
-        until(wf, s -> s.stage() == RefundStatus.Stage.NEEDS_ATTENTION);
-        fake.cashfreeHasNone = true;
-        wf.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops-anita", "Cashfree shows nothing"));
-        env.sleep(Duration.ofMinutes(5));
-        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 1));
+        RefundWorkflow wf = heldAfterARefusedCompensation("r13-found", () -> fake.cashfreeHasNone = true);
 
         fake.cashfreeHasNone = false; // Cashfree's own account again: it paid the refund
         fake.pendingPolls = 0;
