@@ -149,7 +149,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         // on for good: the fee step refuses it (INVALID_PAYMENT), which parks the payment for a person (review of s12).
         String orderPrice = blankToNull(order.tags().get(TICKET_PRICE_TAG));
         String claimedPrice = blankToNull(request.metadata().get(TICKET_PRICE_TAG));
-        Long orderPaise = wholePaise(orderPrice), claimedPaise = wholePaise(claimedPrice);
+        Long orderPaise = TicketPrice.wholePaise(orderPrice), claimedPaise = TicketPrice.wholePaise(claimedPrice);
         if (orderPaise != null && claimedPaise != null && !orderPaise.equals(claimedPaise)) {
             throw rejected("order " + order.orderId() + " has " + TICKET_PRICE_TAG + " '" + orderPrice + "', not '" + claimedPrice + "'");
         }
@@ -206,12 +206,6 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         } catch (com.commdesk.fees.FeeValidationException e) {
             return value;
         }
-    }
-
-    /** {@code value} as whole paise (digits only, at most 13), else null: not comparable. */
-    private static Long wholePaise(String value) {
-        if (value == null || value.isEmpty() || value.length() > 13 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
-        return Long.parseLong(value);
     }
 
     /** Since this step's first attempt was scheduled, by Temporal's clock (zero outside an activity, e.g. a unit test). */

@@ -21,13 +21,18 @@ final class TicketPrice {
         String v = metadata == null ? null : metadata.get(TAG);
         if (v == null) return null;
         String field = "metadata." + TAG;
-        if (v.isEmpty() || v.length() > 13 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new FeeValidationException(field, "must be a whole number of paise, was '" + v + "'");
-        }
-        long paise = Long.parseLong(v);
+        Long whole = wholePaise(v);
+        if (whole == null) throw new FeeValidationException(field, "must be a whole number of paise, was '" + v + "'");
+        long paise = whole;
         if (paise < 1 || paise > Limits.MAX_AMOUNT_PAISE) {
             throw new FeeValidationException(field, "must be 1.." + Limits.MAX_AMOUNT_PAISE + " paise, was " + paise);
         }
         return paise;
+    }
+
+    /** {@code value} as a whole number of paise (digits only, at most 13), else null (absent, or not whole paise). */
+    static Long wholePaise(String value) {
+        if (value == null || value.isEmpty() || value.length() > 13 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) return null;
+        return Long.parseLong(value);
     }
 }
