@@ -209,10 +209,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
         if (p.cashfreeStatus() != null && isTerminal(p.cashfreeStatus())) {
             return new TransferResult(p.cashfreeStatus(), null, p.reason(), p.cfTransferId());
         }
-        var beneficiary = payouts.beneficiary(p.beneficiaryId()).orElseThrow(() ->
-                ApplicationFailure.newNonRetryableFailure("no beneficiary " + p.beneficiaryId(), "UnknownBeneficiary"));
-        if (p.transferRequestedAt() == null && !payouts.currentBeneficiary(p.communityId(), p.role(), p.userId())
-                .map(current -> current.beneficiaryId().equals(p.beneficiaryId())).orElse(false)) {
+        var stillCurrent = payouts.currentBeneficiary(p.communityId(), p.role(), p.userId())
+                .filter(c -> c.beneficiaryId().equals(p.beneficiaryId()));
+        if (p.transferRequestedAt() == null && stillCurrent.isEmpty()) {
             // The member replaced the account this payout was opened with (one its owner chose, say): never send the member's
             // money to an account it has disowned. Nothing was requested, so the money goes back; a later settlement pays the
             // current account once its cooling-off is over (review of s13). Once requested, a transfer is only followed.
@@ -221,6 +220,9 @@ public class PayoutActivitiesImpl implements PayoutActivities, SettlementActivit
             log.warn("payout {} not sent: {}", payoutId, why);
             return new TransferResult(TransferResult.NOT_SENT, "BENEFICIARY_REPLACED", why, null);
         }
+        // The payout's beneficiary: read once, as the member's current one (a replaced one only for a transfer already requested).
+        var beneficiary = stillCurrent.or(() -> payouts.beneficiary(p.beneficiaryId())).orElseThrow(() ->
+                ApplicationFailure.newNonRetryableFailure("no beneficiary " + p.beneficiaryId(), "UnknownBeneficiary"));
         String cashfreeBeneficiary;
         try {
             cashfreeBeneficiary = ensureBeneficiary(beneficiary);
