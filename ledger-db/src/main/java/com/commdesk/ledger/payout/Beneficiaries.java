@@ -1,6 +1,5 @@
 package com.commdesk.ledger.payout;
 
-import static com.commdesk.ledger.jooq.Tables.COMMUNITY;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
 import static com.commdesk.ledger.payout.PayoutRows.sha256;
 
@@ -108,17 +107,15 @@ public final class Beneficiaries {
                     .set(b.VPA, vpa).set(b.CREATED_BY, actor)
                     .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
                     .execute();
-            if (!alreadyCurrent && (replaced > 0 || !setByItsMember(userId, actor))) {
-                // A changed beneficiary is paid only after the community's cooling-off period (account-takeover defence), and
-                // so is one that someone else set: an owner may set its members' beneficiaries, never choose where a
-                // member's next payout goes before the member can see it (changeset 124 holds the database to the same).
-                // Never earlier than it was (details used before, held longer under a longer cooling-off; changeset 124 refuses that).
-                tx.update(b).set(b.PAYABLE_FROM, DSL.field("greatest({0}, now() + make_interval(hours => {1}))", OffsetDateTime.class,
-                                b.PAYABLE_FROM, COMMUNITY.BENEFICIARY_COOLING_OFF_HOURS))
-                        .from(COMMUNITY).where(COMMUNITY.COMMUNITY_ID.eq(b.COMMUNITY_ID), b.BENEFICIARY_ID.eq(id))
-                        .execute();
+            Beneficiary saved = tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(Beneficiaries::beneficiaryOf);
+            // The database sets payable_from (changeset 124: now + the community's cooling-off, never earlier than it was) for a
+            // changed beneficiary (account-takeover defence) and for one someone else set (an owner may set its members'
+            // beneficiaries, never choose where a member's next payout goes before the member can see it). Checked here too.
+            if (!alreadyCurrent && (replaced > 0 || !setByItsMember(userId, actor)) && saved.payableFrom() == null) {
+                throw new IllegalStateException("beneficiary " + id + " of " + userId + " set by " + actor
+                        + " is payable at once: the database's cooling-off (changeset 124) did not apply");
             }
-            return tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(Beneficiaries::beneficiaryOf);
+            return saved;
         });
     }
 

@@ -74,6 +74,20 @@ class PayoutBeneficiaryTest {
                 .hasMessageContaining("cooling-off");
     }
 
+    /** The pair's other half: with the database's rule gone (its trigger disabled by the owner), the Java check refuses. */
+    @Test
+    void withoutTheDatabasesCoolingOffABeneficiaryAnotherSetIsRefusedAndNothingIsStored() throws Exception {
+        try (LedgerDatabase owner = TestDatabases.owner(db)) {
+            owner.dsl().execute("alter table payout_beneficiary disable trigger payout_beneficiary_cooling_off");
+        }
+        assertThatThrownBy(() -> payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444",
+                "HDFC0000001", null, "owner-of-demo")).isInstanceOf(IllegalStateException.class).hasMessageContaining("cooling-off");
+        assertThat(payouts.currentBeneficiary("demo-community", "admins", "u-admin1")).isEmpty();
+        // The member's own first one needs no cooling-off: stored as before.
+        assertThat(payouts.saveBeneficiary("demo-community", "owner", "u-owner", "Asha Rao", "000111222333", "HDFC0000001", null,
+                "u-owner").payableFrom()).isNull();
+    }
+
     @Test
     void theDatabaseStillRefusesAMalformedVpa() {
         assertThatThrownBy(() -> db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name,"
