@@ -119,7 +119,8 @@ public class RefundWorkflowImpl implements RefundWorkflow {
     private boolean heldForMismatch;
     /**
      * Held because Cashfree answers "not found" for a refund it acknowledged (since {@value #ACKNOWLEDGED_NOT_FOUND_HELD}):
-     * Cashfree is looked at again every {@link #MAX_POLL} while held, and a look that finds the refund ends the hold.
+     * Cashfree is looked at again while held ({@link #MAX_POLL} apart for {@value #NOT_FOUND_HOURLY_LOOKS} looks, then a day
+     * apart), and a look or a webhook that finds the refund ends the hold.
      */
     private boolean heldForNotFound;
     /**
