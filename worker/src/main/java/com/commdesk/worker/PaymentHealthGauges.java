@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  *       NEEDS_ATTENTION (a step failed for good);</li>
  *   <li>{@code commdesk_payments_stuck}: payments still in progress whose recorded status has not changed
  *       for {@code commdesk.payments.stuck-after} (default 15 min): Temporal, the worker or Cashfree is not
- *       moving them;</li>
+ *       moving them (a payment AWAITING_PAYMENT waits for its customer, not for us, and is not counted);</li>
  *   <li>{@code commdesk_settlement_holds_overdue}: holds due more than {@code commdesk.settlement.overdue-after}
  *       (default 1 h) ago that are still not released: the release job is not running or failing.</li>
  * </ul>
@@ -33,12 +33,16 @@ public class PaymentHealthGauges {
     /** Statuses of a payment that waits for a person. */
     static final List<String> PARKED = List.of(PaymentStage.UNDER_REVIEW.name(), PaymentStage.NEEDS_ATTENTION.name());
 
-    /** Statuses of a payment still on its way: accepted by the API, or in any step before an end or a parking. */
+    /**
+     * Statuses of a payment still on its way: accepted by the API, or in any step before an end or a parking. Not
+     * AWAITING_PAYMENT: such a payment waits for its customer (its order is not paid yet), up to 30 days, and moves when
+     * the order's PAYMENT_SUCCESS arrives or a later look finds it paid.
+     */
     static final List<String> IN_PROGRESS;
 
     static {
         Set<PaymentStage> notMoving = EnumSet.of(PaymentStage.COMPLETED, PaymentStage.REJECTED, PaymentStage.FAILED,
-                PaymentStage.COMPENSATED, PaymentStage.UNDER_REVIEW, PaymentStage.NEEDS_ATTENTION);
+                PaymentStage.COMPENSATED, PaymentStage.UNDER_REVIEW, PaymentStage.NEEDS_ATTENTION, PaymentStage.AWAITING_PAYMENT);
         List<String> moving = new ArrayList<>(List.of("ACCEPTED"));
         for (PaymentStage s : PaymentStage.values()) if (!notMoving.contains(s)) moving.add(s.name());
         IN_PROGRESS = List.copyOf(moving);

@@ -105,6 +105,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
+        return verify(request, UNPAID_ORDER_WAIT);
+    }
+
+    @Override
+    public VerifiedPayment verifyLatePayment(PaymentRequest request) {
+        return verify(request, Duration.ZERO);
+    }
+
+    /** {@code unpaidWait}: how long after this step's first attempt an order still ACTIVE is asked again before ORDER_UNPAID. */
+    private VerifiedPayment verify(PaymentRequest request, Duration unpaidWait) {
         CashfreeOrder order;
         List<CashfreePayment> payments;
         try {
@@ -119,16 +129,20 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             throw rejected("Cashfree rejected the lookup of order '" + request.cashfreeOrderId() + "': " + e.getMessage());
         }
         if (NOT_PAID_YET.equals(order.status())) {
-            // The customer may still pay (a UPI payment pending, a claim made on the return from checkout): asked again with
-            // the step's backoff for UNPAID_ORDER_WAIT, not refused at once (review s12: a FAILED payment could not be started
-            // again by its later PAYMENT_SUCCESS, and that money went unbooked until reconciliation). Then it is refused, as
-            // an abandoned checkout must be: within the stuck alert's 15 minutes, and a few dozen asks, not 6 hours of them.
+            // The customer may still pay (a UPI payment pending, a claim made on the return from checkout, another attempt on
+            // the same order): asked again with the step's backoff for UNPAID_ORDER_WAIT, then answered ORDER_UNPAID, on
+            // which the workflow waits for the payment (AWAITING_PAYMENT: its PAYMENT_SUCCESS webhook, or a later look). Not a
+            // refusal: refused, its later PAYMENT_SUCCESS could not start the payment again (the workflow id refuses reuse)
+            // and the money was found only by reconciliation (s13). Within the stuck alert's 15 minutes, a few dozen asks.
             Duration waited = waitedSinceFirstAsked();
-            if (waited.compareTo(UNPAID_ORDER_WAIT) < 0) {
+            if (waited.compareTo(unpaidWait) < 0) {
                 throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet (asked for "
                         + waited.toSeconds() + " s): asked again", ORDER_NOT_PAID_YET);
             }
-            throw rejected("order is still ACTIVE, not PAID, " + waited.toMinutes() + " minutes after its payment was first verified");
+            throw ApplicationFailure.newNonRetryableFailure(unpaidWait.isZero()
+                    ? "order is still ACTIVE, not PAID, at a later look"
+                    : "order is still ACTIVE, not PAID, " + waited.toMinutes() + " minutes after its payment was first verified",
+                    PaymentFailures.ORDER_UNPAID);
         }
         if (!"PAID".equals(order.status())) throw rejected("order is " + order.status() + ", not PAID");
         if (!"INR".equals(order.currency())) throw rejected("order currency is " + order.currency() + ", not INR");

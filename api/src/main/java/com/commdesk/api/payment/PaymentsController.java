@@ -77,7 +77,7 @@ public class PaymentsController {
     /**
      * Where a payment stands, from PostgreSQL alone (never a workflow query: see {@link PaymentProjection}).
      * {@code stage}: ACCEPTED, POSTED, or the last notable stage the workflow recorded (COMPLETED,
-     * UNDER_REVIEW, NEEDS_ATTENTION, REJECTED, FAILED, COMPENSATED); {@code error} is what it recorded with
+     * UNDER_REVIEW, NEEDS_ATTENTION, AWAITING_PAYMENT, REJECTED, FAILED, COMPENSATED); {@code error} is what it recorded with
      * it. {@code breakdown} is the money as booked in the ledger, present once posted.
      */
     public record PaymentView(String paymentId, String workflowId, String communityId, String sourceType, String sourceId,

@@ -11,9 +11,19 @@ import io.temporal.activity.ActivityMethod;
  */
 @ActivityInterface
 public interface PaymentActivities {
-    /** Fetches the order and its payments from Cashfree: PAID, same amount and currency, this community's order. */
+    /**
+     * Fetches the order and its payments from Cashfree: PAID, same amount and currency, this community's order. An order
+     * still ACTIVE is asked again with the step's backoff for a while, then answered {@link PaymentFailures#ORDER_UNPAID}.
+     */
     @ActivityMethod
     VerifiedPayment verifyWithCashfree(PaymentRequest request);
+
+    /**
+     * The same checks for a payment that waits for its order to be paid ({@code AWAITING_PAYMENT}): one look, and an
+     * order still ACTIVE is answered {@link PaymentFailures#ORDER_UNPAID} at once (the workflow decides when to look again).
+     */
+    @ActivityMethod
+    VerifiedPayment verifyLatePayment(PaymentRequest request);
 
     /** Velocity, blocklists, caps and double claims; idempotent per payment (since v1). */
     @ActivityMethod

@@ -8,8 +8,14 @@ public final class PaymentFailures {
     public static final String INVALID_PAYMENT = "InvalidPayment";
     public static final String UNKNOWN_COMMUNITY = "UnknownCommunity";
     public static final String LEDGER_CONFLICT = "LedgerConflict";
+    /**
+     * The order is still ACTIVE, not paid, when the verify step stops asking: not a refusal (the customer may still pay
+     * on the same order); the workflow waits for the payment ({@code PaymentStage.AWAITING_PAYMENT}).
+     */
+    public static final String ORDER_UNPAID = "OrderUnpaid";
 
-    public static final List<String> NON_RETRYABLE = List.of(VERIFICATION_FAILED, INVALID_PAYMENT, UNKNOWN_COMMUNITY, LEDGER_CONFLICT);
+    public static final List<String> NON_RETRYABLE = List.of(VERIFICATION_FAILED, INVALID_PAYMENT, UNKNOWN_COMMUNITY, LEDGER_CONFLICT,
+            ORDER_UNPAID);
 
     private PaymentFailures() {}
 }

@@ -3,6 +3,12 @@ package com.commdesk.workflows.payment;
 /** Where a payment is. The order is the order of the steps. */
 public enum PaymentStage {
     VERIFYING,
+    /**
+     * The order was still ACTIVE (not paid) when the verify step's wait ended: waits for its PAYMENT_SUCCESS webhook,
+     * looking at Cashfree again now and then, until it is paid or refused (since "late-payment-awaited"). Nothing posted;
+     * not a person's to act on.
+     */
+    AWAITING_PAYMENT,
     /** Fraud screen (since v1). */
     SCREENING,
     /** Flagged by the fraud screen; waits for an approve/reject review signal. */

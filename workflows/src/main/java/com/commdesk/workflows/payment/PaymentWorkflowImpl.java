@@ -44,6 +44,25 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * Histories recorded before it still run the step (the activity still answers, writing nothing).
      */
     static final String NO_HANDOVER = "no-payout-handover";
+    /**
+     * getVersion change id: an order still ACTIVE when the verify step stops asking ({@link PaymentFailures#ORDER_UNPAID})
+     * is waited for ({@link PaymentStage#AWAITING_PAYMENT}) instead of failing the payment, whose later PAYMENT_SUCCESS
+     * could not start it again. Recorded only where it applies, when that answer arrives: a run that parked on it under
+     * an older worker replays as it ran.
+     */
+    static final String LATE_PAYMENT = "late-payment-awaited";
+    /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
+    static final Duration LATE_LOOK_FIRST_DAY = Duration.ofHours(1);
+    /** ...then this often (a bounded history however long the wait: about 55 looks in all). */
+    static final Duration LATE_LOOK_AFTER = Duration.ofDays(1);
+    /**
+     * How long a payment waits for its order to be paid: Cashfree's default order lifetime (a customer may try again on
+     * the same order until it expires; an EXPIRED or TERMINATED order is refused at the next look). A payment still
+     * unpaid after it FAILED; money paid even later is found by reconciliation (missing on our side).
+     */
+    static final Duration LATE_PAYMENT_WAIT = Duration.ofDays(30);
+    /** The webhook event type that has a payment awaiting its order looked at again at once. */
+    static final String PAYMENT_SUCCESS_EVENT = "PAYMENT_SUCCESS_WEBHOOK";
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
     static final RetryOptions RETRY = StepOptions.retry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new));
@@ -92,6 +111,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private OperatorDecision pendingDecision;
     private ReviewDecision pendingReview;
     private final Set<String> eventIds = new LinkedHashSet<>();
+    /** PAYMENT_SUCCESS webhooks delivered (distinct event ids): a payment awaiting its order looks again on a new one. */
+    private int paymentSuccessEvents;
+    /** The projection says AWAITING_PAYMENT: the next step records where the payment went from there. */
+    private boolean awaitingRecorded;
 
     /** Thrown inside the workflow when an operator chooses to compensate a parked payment. */
     private static final class CompensationRequested extends RuntimeException {
@@ -149,7 +172,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         boolean compensable = false;
         PaymentActivities db = fastPath ? localLedger : ledger;
         try {
-            VerifiedPayment verified = step(PaymentStage.VERIFYING, () -> cashfree.verifyWithCashfree(request));
+            VerifiedPayment verified = verify(request);
 
             FraudVerdict verdict = step(PaymentStage.SCREENING, () -> local.screenForFraud(request, verified));
             if (verdict.flagged()) {
@@ -200,6 +223,55 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     }
 
     /**
+     * The verify step. An order still ACTIVE when it stops asking ({@link PaymentFailures#ORDER_UNPAID}, since
+     * {@link #LATE_PAYMENT}) is waited for: {@link #awaitPayment}.
+     */
+    private VerifiedPayment verify(PaymentRequest request) {
+        int eventsBefore = paymentSuccessEvents;
+        try {
+            return step(PaymentStage.VERIFYING, () -> cashfree.verifyWithCashfree(request));
+        } catch (ActivityFailure e) {
+            if (!isUnpaidOrder(e)) throw e; // step() lets ORDER_UNPAID through only where LATE_PAYMENT applies
+            return awaitPayment(request, e, eventsBefore);
+        }
+    }
+
+    /**
+     * The customer may still pay the order (a UPI payment pending, another attempt on the same order): the payment waits
+     * as AWAITING_PAYMENT, nothing posted, not a person's to act on (the stuck gauge does not count it), and looks at
+     * Cashfree again when a PAYMENT_SUCCESS webhook arrives, else hourly for a day and daily after it. Paid: it goes on
+     * from the fraud screen. Any other answer ends it as the verify step's would (EXPIRED or TERMINATED: refused, FAILED).
+     * Still ACTIVE after {@link #LATE_PAYMENT_WAIT}: refused, FAILED, with the last look's answer.
+     *
+     * @param eventsBefore PAYMENT_SUCCESS events delivered before the look that answered {@code unpaid}: one delivered
+     *                     during it has the payment look again at once
+     */
+    private VerifiedPayment awaitPayment(PaymentRequest request, ActivityFailure unpaid, int eventsBefore) {
+        long waitBeganMillis = Workflow.currentTimeMillis();
+        long waitEndsMillis = waitBeganMillis + LATE_PAYMENT_WAIT.toMillis();
+        ActivityFailure last = unpaid;
+        while (true) {
+            long now = Workflow.currentTimeMillis();
+            if (now >= waitEndsMillis) throw last;
+            stage = PaymentStage.AWAITING_PAYMENT;
+            record(error + "; awaiting its payment: looked at again on its PAYMENT_SUCCESS webhook, hourly for a day, then daily,"
+                    + " for " + LATE_PAYMENT_WAIT.toDays() + " days");
+            awaitingRecorded = true;
+            Duration every = now - waitBeganMillis < Duration.ofDays(1).toMillis() ? LATE_LOOK_FIRST_DAY : LATE_LOOK_AFTER;
+            Duration next = Duration.ofMillis(Math.min(every.toMillis(), waitEndsMillis - now));
+            int seen = eventsBefore;
+            Workflow.await(next, () -> paymentSuccessEvents > seen);
+            eventsBefore = paymentSuccessEvents;
+            try {
+                return step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.verifyLatePayment(request));
+            } catch (ActivityFailure e) {
+                if (!isUnpaidOrder(e)) throw e;
+                last = e;
+            }
+        }
+    }
+
+    /**
      * Runs one step. If it fails for good (retries exhausted, or an error retrying cannot fix), the
      * payment parks as NEEDS_ATTENTION: it retries by itself after {@link #AUTO_RETRY_AFTER} (a durable
      * timer) up to {@link #MAX_AUTO_RETRIES} times, then waits for an operator to signal RETRY or
@@ -217,6 +289,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             } catch (ActivityFailure e) {
                 error = describe(e);
                 if (isVerificationFailure(e)) throw e;
+                if (isUnpaidOrder(e) && Workflow.getVersion(LATE_PAYMENT, Workflow.DEFAULT_VERSION, 1) == 1) throw e;
                 parkedStep = s;
                 stage = PaymentStage.NEEDS_ATTENTION;
                 record(s + ": " + error);
@@ -263,6 +336,12 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * step: each upsert is a history event, and the Web UI needs only where a payment stands or stopped.
      */
     private void leaveParkedStage() {
+        if (awaitingRecorded && stage != PaymentStage.AWAITING_PAYMENT) {
+            // Paid at last: the projection (and the stuck gauge, which does not count AWAITING_PAYMENT) follows it again.
+            awaitingRecorded = false;
+            record(null);
+            return;
+        }
         if (searchableStage == PaymentStage.UNDER_REVIEW || searchableStage == PaymentStage.NEEDS_ATTENTION) publishStage();
     }
 
@@ -288,6 +367,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         if (event == null || event.eventId() == null || eventIds.contains(event.eventId())) return;
         if (eventIds.size() >= MAX_EVENTS) eventIds.remove(eventIds.iterator().next());
         eventIds.add(event.eventId());
+        if (PAYMENT_SUCCESS_EVENT.equals(event.type())) paymentSuccessEvents++;
     }
 
     @Override
@@ -297,6 +377,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 fees == null ? null : fees.ruleVersion(), shares,
                 posting == null ? null : posting.transactionId(), posting == null ? null : posting.journalId(),
                 releaseAtEpochMillis, error, parkedStep, new ArrayList<>(fraudReasons), decidedBy, eventIds.size());
+    }
+
+    private static boolean isUnpaidOrder(ActivityFailure e) {
+        return e.getCause() instanceof ApplicationFailure af && PaymentFailures.ORDER_UNPAID.equals(af.getType());
     }
 
     private static boolean isVerificationFailure(ActivityFailure e) {

@@ -24,6 +24,10 @@ class FakePaymentActivities implements PaymentActivities {
     /** Settlement fails (non-retryably) this many times, then succeeds. */
     volatile int failSettlementTimes;
     volatile FraudVerdict verdict = new FraudVerdict(false, List.of());
+    /** Looks (the verify step's, then each later one) that find the order still ACTIVE, before it is paid. */
+    volatile int unpaidLooks;
+    /** A later look finds the order so (e.g. EXPIRED): refused, as verification refuses it. */
+    volatile String lateLookFailsWith;
 
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
@@ -35,6 +39,25 @@ class FakePaymentActivities implements PaymentActivities {
         }
         if (failVerificationWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(failVerificationWith, PaymentFailures.VERIFICATION_FAILED);
+        }
+        return paidUnlessUnpaid(request, "order is still ACTIVE, not PAID, 10 minutes after its payment was first verified");
+    }
+
+    @Override
+    public VerifiedPayment verifyLatePayment(PaymentRequest request) {
+        calls.add("late-look");
+        if (lateLookFailsWith != null) {
+            throw ApplicationFailure.newNonRetryableFailure(lateLookFailsWith, PaymentFailures.VERIFICATION_FAILED);
+        }
+        return paidUnlessUnpaid(request, "order is still ACTIVE, not PAID, at a later look");
+    }
+
+    private VerifiedPayment paidUnlessUnpaid(PaymentRequest request, String unpaid) {
+        synchronized (this) {
+            if (unpaidLooks > 0) {
+                unpaidLooks--;
+                throw ApplicationFailure.newNonRetryableFailure(unpaid, PaymentFailures.ORDER_UNPAID);
+            }
         }
         return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
     }

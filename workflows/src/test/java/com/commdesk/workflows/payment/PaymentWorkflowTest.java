@@ -62,6 +62,13 @@ class PaymentWorkflowTest {
         return client.fetchHistory(PaymentWorkflow.workflowId("order-" + paymentId)).getEvents();
     }
 
+    /** From its start to its close, by its history (after a failed run the test server's clock runs on). */
+    private long ranMillis(String paymentId) {
+        List<HistoryEvent> events = history(paymentId);
+        return com.google.protobuf.util.Timestamps.toMillis(events.get(events.size() - 1).getEventTime())
+                - com.google.protobuf.util.Timestamps.toMillis(events.get(0).getEventTime());
+    }
+
     private PaymentWorkflow running(String paymentId) {
         return client.newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId("order-" + paymentId));
     }
@@ -174,6 +181,60 @@ class PaymentWorkflowTest {
         PaymentStatus status = running("p3").status();
         assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
         assertThat(status.error()).contains("differs from claimed");
+    }
+
+    @Test
+    void anOrderStillUnpaidAwaitsItsPaymentAndItsPaymentSuccessHasItLookedAtAgainAtOnce() throws Exception {
+        // s13 left undone: "still ACTIVE" after the verify step's wait FAILED the payment, and its later PAYMENT_SUCCESS
+        // could not start it again. It now awaits the payment; the webhook's signal has Cashfree looked at again at once.
+        activities.unpaidLooks = 1;
+        long before = env.currentTimeMillis();
+        WorkflowClient.start(stub("p20")::process, request("p20"));
+
+        PaymentStatus waiting = awaitStage("p20", PaymentStage.AWAITING_PAYMENT);
+        assertThat(waiting.error()).contains("still ACTIVE");
+        assertThat(searchableStage("p20")).isEqualTo("AWAITING_PAYMENT");
+        running("p20").cashfreeEvent(new CashfreeEvent("evt-20", "PAYMENT_SUCCESS_WEBHOOK", "cf-20", "SUCCESS"));
+
+        PaymentStatus status = result("p20");
+        assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(status.error()).isNull();
+        // Leaving AWAITING_PAYMENT is recorded (the stuck gauge counts the payment again), then the steps as ever.
+        assertThat(activities.calls).containsExactly("verify#1", "status:AWAITING_PAYMENT", "late-look", "status:SCREENING",
+                "screen", "fees", "allocate", "post", "settle", "status:COMPLETED");
+        assertThat(env.currentTimeMillis() - before).as("looked at when the event came, not an hour later")
+                .isLessThan(Duration.ofMinutes(30).toMillis());
+        assertThat(searchableStage("p20")).isEqualTo("COMPLETED");
+    }
+
+    @Test
+    void anOrderNeverPaidIsLookedAtHourlyForADayThenDailyAndFailsAfterThirtyDays() {
+        activities.unpaidLooks = Integer.MAX_VALUE;
+
+        assertThatThrownBy(() -> stub("p21").process(request("p21"))).isInstanceOf(WorkflowFailedException.class);
+
+        List<HistoryEvent> events = history("p21");
+        assertThat(ranMillis("p21")).as("refused when the wait ends (from the history: the test clock runs on after a failure)")
+                .isBetween(Duration.ofDays(30).toMillis(), Duration.ofDays(30).plusHours(1).toMillis());
+        // At 1 h, 2 h, ... 24 h, then 48 h, ... 720 h: 24 + 29.
+        assertThat(activities.calls.stream().filter("late-look"::equals).count()).isEqualTo(53);
+        assertThat(activities.calls).doesNotContain("screen", "post").endsWith("status:FAILED");
+        PaymentStatus status = running("p21").status();
+        assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(status.error()).contains("still ACTIVE");
+        assertThat(events).as("a bounded history for a month's wait").hasSizeLessThan(1_000);
+    }
+
+    @Test
+    void anOrderThatExpiresWhileAwaitedIsRefusedAtTheNextLook() {
+        activities.unpaidLooks = 1;
+        activities.lateLookFailsWith = "order is EXPIRED, not PAID";
+
+        assertThatThrownBy(() -> stub("p22").process(request("p22"))).isInstanceOf(WorkflowFailedException.class);
+
+        assertThat(activities.calls).containsExactly("verify#1", "status:AWAITING_PAYMENT", "late-look", "status:FAILED");
+        assertThat(running("p22").status().error()).contains("EXPIRED");
+        assertThat(ranMillis("p22")).isBetween(Duration.ofHours(1).toMillis(), Duration.ofHours(2).toMillis());
     }
 
     @Test

@@ -40,6 +40,9 @@ public final class RecordHistories {
             record(client, dir, release, "flagged-then-approved", activities,
                     () -> activities.verdict = new FraudVerdict(true, java.util.List.of("recording")),
                     wf -> wf.review(new ReviewDecision(ReviewDecision.Outcome.APPROVE, "risk", "recording")));
+            // Since LATE_PAYMENT: the verify step and one later look find the order ACTIVE; its PAYMENT_SUCCESS arrives.
+            record(client, dir, release, "awaited-then-paid", activities, () -> activities.unpaidLooks = 2,
+                    wf -> wf.cashfreeEvent(new CashfreeEvent("evt-recording", PaymentWorkflowImpl.PAYMENT_SUCCESS_EVENT, "cf-1", "SUCCESS")));
         }
         System.exit(0);
     }
@@ -52,6 +55,8 @@ public final class RecordHistories {
         activities.failSettlementWith = null;
         activities.failSettlementTimes = 0;
         activities.verdict = new FraudVerdict(false, java.util.List.of());
+        activities.unpaidLooks = 0;
+        activities.lateLookFailsWith = null;
         arrange.run();
         String id = scenario + "-" + release;
         String workflowId = PaymentWorkflow.workflowId("order-" + id);
@@ -69,7 +74,7 @@ public final class RecordHistories {
             PaymentWorkflow running = client.newWorkflowStub(PaymentWorkflow.class, workflowId);
             for (int i = 0; i < 400; i++) {
                 PaymentStage s = running.status().stage();
-                if (s == PaymentStage.NEEDS_ATTENTION || s == PaymentStage.UNDER_REVIEW) break;
+                if (s == PaymentStage.NEEDS_ATTENTION || s == PaymentStage.UNDER_REVIEW || s == PaymentStage.AWAITING_PAYMENT) break;
                 Thread.sleep(25);
             }
             operator.accept(running);

@@ -42,6 +42,11 @@ final class OrchestrationOnly implements PaymentActivities {
     }
 
     @Override
+    public VerifiedPayment verifyLatePayment(PaymentRequest request) {
+        return verifyWithCashfree(request);
+    }
+
+    @Override
     public FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified) {
         return new FraudVerdict(false, List.of());
     }
