@@ -60,18 +60,41 @@ class PayoutBeneficiaryTest {
 
     /** The database holds the application's own connection to the same rule (pair assertion with Beneficiaries). */
     @Test
-    void theDatabaseGivesTheCoolingOffToABeneficiaryNotSetByItsMemberAndNeverShortensIt() {
+    void theDatabaseGivesTheCoolingOffToABeneficiaryNotSetByItsMemberAndNeverShortensIt() throws Exception {
         db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by)"
                 + " values ('bene_by_owner', 'demo-community', 'admins', 'u-admin1', 'Ravi Kumar', 'UPI', 'ravi@okhdfc', 'owner-of-demo')");
         assertThat(payouts.beneficiary("bene_by_owner").orElseThrow().payableFrom()).isAfter(java.time.OffsetDateTime.now().plusHours(23));
         db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by)"
                 + " values ('bene_own', 'demo-community', 'owner', 'u-owner', 'Asha Rao', 'UPI', 'asha@okhdfc', 'u-owner')");
         assertThat(payouts.beneficiary("bene_own").orElseThrow().payableFrom()).isNull();
+        // The application's connection may not write the column at all (126); the trigger refuses even the schema's owner.
         assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set payable_from = null where beneficiary_id = 'bene_by_owner'"))
-                .hasMessageContaining("cooling-off");
+                .hasMessageContaining("permission denied");
+        try (LedgerDatabase owner = TestDatabases.owner(db)) {
+            assertThatThrownBy(() -> owner.dsl().execute(
+                    "update payout_beneficiary set payable_from = null where beneficiary_id = 'bene_by_owner'"))
+                    .hasMessageContaining("cooling-off");
+            assertThatThrownBy(() -> owner.dsl().execute(
+                    "update payout_beneficiary set payable_from = now() where beneficiary_id = 'bene_by_owner'"))
+                    .hasMessageContaining("cooling-off");
+        }
+    }
+
+    /**
+     * Least privilege: the application never writes payable_from (the database's trigger sets it on every insert and
+     * reactivation, since 3ae5754), so its connection may not either, not even to move it later (s13 left the grant).
+     */
+    @Test
+    void theApplicationsConnectionCannotWritePayableFromAtAll() {
+        db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by)"
+                + " values ('bene_later', 'demo-community', 'admins', 'u-admin1', 'Ravi Kumar', 'UPI', 'ravi@okhdfc', 'owner-of-demo')");
         assertThatThrownBy(() -> db.dsl().execute(
-                "update payout_beneficiary set payable_from = now() where beneficiary_id = 'bene_by_owner'"))
-                .hasMessageContaining("cooling-off");
+                "update payout_beneficiary set payable_from = payable_from + interval '30 days' where beneficiary_id = 'bene_later'"))
+                .hasMessageContaining("permission denied");
+        // What the application does write still works, and the trigger still gives a reactivated account its cooling-off.
+        db.dsl().execute("update payout_beneficiary set superseded_at = now() where beneficiary_id = 'bene_later'");
+        db.dsl().execute("update payout_beneficiary set superseded_at = null where beneficiary_id = 'bene_later'");
+        assertThat(payouts.beneficiary("bene_later").orElseThrow().payableFrom()).isAfter(java.time.OffsetDateTime.now().plusHours(23));
     }
 
     /** The pair's other half: with the database's rule gone (its trigger disabled by the owner), the Java check refuses. */
