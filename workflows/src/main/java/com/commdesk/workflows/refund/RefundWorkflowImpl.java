@@ -91,6 +91,13 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      */
     static final String HOLD_KEPT_BY_DECISION = "refund-hold-kept-by-decision";
 
+    /**
+     * getVersion change id (review of s13, LOW): a hold whose finding changes while held (Cashfree's "not found" for a
+     * refund it acknowledged, then a record of another amount or order, or back) is a new round. It kept its round, so
+     * finance's votes cast on one finding settled the other. Recorded only where a finding changes during a hold.
+     */
+    static final String HOLD_FINDING_CHANGED = "refund-hold-finding-changed";
+
     /** Cashfree may be down a while before the refund is asked; after it refunded, the ledger must not give up for a day. */
     private final RefundActivities cashfree = Workflow.newActivityStub(RefundActivities.class,
             StepOptions.activity(Duration.ofSeconds(30), Duration.ofHours(6), RETRY));
@@ -129,6 +136,8 @@ public class RefundWorkflowImpl implements RefundWorkflow {
      * it (the workflow looks again), as does any look that finds our refund. State only: no command depends on it.
      */
     private int mismatchHolds;
+    /** What the current hold found: Cashfree has no record of our refund (true) or one of another amount or order (false). */
+    private boolean holdFindsNone;
     private final Set<String> eventIds = new LinkedHashSet<>();
     private int runs;
 
@@ -234,7 +243,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
                 error = null;
             } catch (ActivityFailure e) {
                 error = describe(e);
-                if (isType(e, RefundFailures.CASHFREE_REFUND_MISMATCH)) holdForMismatch();
+                if (isType(e, RefundFailures.CASHFREE_REFUND_MISMATCH)) holdForMismatch(false);
                 else heldForMismatch = false;
                 if (isType(e, RefundFailures.CASHFREE_REFUSED)) {
                     // Cashfree refused it: no refund exists there, so the reservation goes back.
@@ -451,7 +460,7 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             // Cashfree contradicts itself: what happened to the money is for people to find out (its dashboard, the bank),
             // not to guess. Held until finance's two approvers resolve it (PAID or RELEASED) or a later look finds it.
             mismatched = true;
-            holdForMismatch();
+            holdForMismatch(true);
             heldForNotFound = true;
             error = "Cashfree acknowledged refund " + refundId + " as " + cashfreeRefundId + " and now answers it does not exist:"
                     + " held for finance (two approvers resolve it from Cashfree's dashboard and the bank); the money stays reserved";
@@ -497,15 +506,24 @@ public class RefundWorkflowImpl implements RefundWorkflow {
             return false;
         }
         mismatched = true;
-        holdForMismatch();
+        holdForMismatch(false);
         error = describe(e);
         return true;
     }
 
-    /** Held for a mismatch: a new round unless the refund is held already (another look finding the same record). */
-    private void holdForMismatch() {
-        if (!heldForMismatch) mismatchHolds++;
+    /**
+     * Held for a mismatch ({@code findsNone}: Cashfree has no record of our refund, else one of another amount or order): a
+     * new round unless the refund is held already for the same finding (another look finding the same again). Finance's
+     * votes are cast on what they saw: since {@value #HOLD_FINDING_CHANGED} another finding during a hold is a new round.
+     */
+    private void holdForMismatch(boolean findsNone) {
+        if (!heldForMismatch) {
+            mismatchHolds++;
+        } else if (holdFindsNone != findsNone && Workflow.getVersion(HOLD_FINDING_CHANGED, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            mismatchHolds++;
+        }
         heldForMismatch = true;
+        holdFindsNone = findsNone;
     }
 
     /** The reservation goes back (REVERSAL of the refund journal), recorded with the outcome. */

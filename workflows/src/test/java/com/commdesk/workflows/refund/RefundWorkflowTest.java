@@ -357,6 +357,47 @@ class RefundWorkflowTest {
     }
 
     @Test
+    void aHoldWhoseFindingChangesFromNotFoundToAnotherAmountIsANewRound() throws Exception {
+        // Review of s13 (LOW): a hold's finding could change while held (Cashfree answered "not found", then a look found a
+        // record of another amount) and the round stayed, so finance's votes cast on "nothing at Cashfree" would settle a
+        // record that says another amount left. A different finding is a new round: votes are cast on what they saw.
+        RefundWorkflow wf = heldAfterARefusedCompensation("r14-nf", () -> fake.cashfreeHasNone = true);
+
+        fake.cashfreeHasNone = false;
+        fake.anotherAmount = true; // the next look while held finds a record of another amount
+        env.sleep(Duration.ofHours(2));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 2));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "voted on: not found", 1));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.status().stage()).as("round 1's votes do not end round 2").isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).noneMatch(c -> c.startsWith("cancel")).doesNotContain("settle");
+
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-anita+fin-ravi", "bank: never refunded", 2));
+        RefundStatus s = result(wf);
+        assertThat(s.stage()).as(s.toString()).isEqualTo(RefundStatus.Stage.CANCELLED);
+        assertThat(fake.calls).containsOnlyOnce("cancel:CANCELLED:fin-anita+fin-ravi");
+    }
+
+    @Test
+    void aHoldWhoseFindingChangesFromAnotherAmountToNotFoundIsANewRound() throws Exception {
+        RefundWorkflow wf = heldAfterARefusedCompensation("r14-aa", () -> fake.anotherAmount = true);
+
+        fake.anotherAmount = false;
+        fake.cashfreeHasNone = true; // a webhook's confirming look now finds nothing
+        wf.cashfreeStatus(new RefundStatusEvent("evt-r14", "cf-refund-1", "SUCCESS"));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 2));
+        assertThat(wf.status().error()).contains("acknowledged");
+        // The same finding again keeps its round.
+        env.sleep(Duration.ofHours(3));
+        assertThat(wf.mismatchHold()).isEqualTo(new RefundMismatchHold(true, 2));
+        wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_PAID, "fin-anita+fin-ravi", "voted on: another amount", 1));
+        env.sleep(Duration.ofMinutes(5));
+        assertThat(wf.status().stage()).isEqualTo(RefundStatus.Stage.NEEDS_ATTENTION);
+        assertThat(fake.calls).doesNotContain("settle");
+    }
+
+    @Test
     void aRefundPendingForWeeksWithOperatorRetriesContinuesAsNewWithBoundedRuns() throws Exception {
         // Issue 10, bounded histories: a 10-day window of polls was ~2,700 events in one run, and every RETRY added another.
         RefundWorkflow wf = started("r-long");
