@@ -25,6 +25,12 @@ public final class PaymentProjection {
     public static final String ACCEPTED = "ACCEPTED";
     /** Posted to the ledger; the workflow has not yet recorded how it ended (it records COMPLETED next). */
     public static final String POSTED = "POSTED";
+    /**
+     * Recorded stages that are a step on the way, not an end or a parking: once the payment is booked, POSTED says more.
+     * The workflow records one only as a payment leaves AWAITING_PAYMENT (its order paid late); ACCEPTED is 009's default.
+     */
+    static final java.util.Set<String> ON_THE_WAY = java.util.Set.of(ACCEPTED, "VERIFYING", "SCREENING", "CALCULATING_FEES",
+            "ALLOCATING_SHARES", "POSTING_LEDGER", "QUEUING_SETTLEMENT", "HANDING_OVER_PAYOUT");
 
     private final DSLContext dsl;
 
@@ -74,7 +80,7 @@ public final class PaymentProjection {
                     .fetch(x -> new LedgerQueries.Share(x.value1(), x.value2(), x.value3(), x.value4()));
         }
         String recorded = r.get(p.STATUS);
-        String stage = !ACCEPTED.equals(recorded) ? recorded : transactionId != null ? POSTED : ACCEPTED;
+        String stage = transactionId != null && ON_THE_WAY.contains(recorded) ? POSTED : recorded;
         return Optional.of(new View(r.get(p.PAYMENT_ID), r.get(p.WORKFLOW_ID), r.get(p.COMMUNITY_ID), r.get(p.SOURCE_TYPE),
                 r.get(p.SOURCE_ID), r.get(p.CASHFREE_ORDER_ID), r.get(p.AMOUNT_PAISE), stage, r.get(p.STATUS_DETAIL),
                 r.get(p.UPDATED_AT), booked, r.get(t.RULE_ID), r.get(t.RULE_VERSION), shares, transactionId,

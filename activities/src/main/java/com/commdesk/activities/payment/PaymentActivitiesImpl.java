@@ -105,16 +105,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
-        return verify(request, UNPAID_ORDER_WAIT);
+        return verify(request, false);
     }
 
     @Override
     public VerifiedPayment verifyLatePayment(PaymentRequest request) {
-        return verify(request, Duration.ZERO);
+        return verify(request, true);
     }
 
-    /** {@code unpaidWait}: how long after this step's first attempt an order still ACTIVE is asked again before ORDER_UNPAID. */
-    private VerifiedPayment verify(PaymentRequest request, Duration unpaidWait) {
+    /** {@code late}: one look for a payment that awaits its order's payment; null while the order is still ACTIVE. */
+    private VerifiedPayment verify(PaymentRequest request, boolean late) {
         CashfreeOrder order;
         List<CashfreePayment> payments;
         try {
@@ -134,15 +134,14 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             // which the workflow waits for the payment (AWAITING_PAYMENT: its PAYMENT_SUCCESS webhook, or a later look). Not a
             // refusal: refused, its later PAYMENT_SUCCESS could not start the payment again (the workflow id refuses reuse)
             // and the money was found only by reconciliation (s13). Within the stuck alert's 15 minutes, a few dozen asks.
+            if (late) return null;
             Duration waited = waitedSinceFirstAsked();
-            if (waited.compareTo(unpaidWait) < 0) {
+            if (waited.compareTo(UNPAID_ORDER_WAIT) < 0) {
                 throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet (asked for "
                         + waited.toSeconds() + " s): asked again", ORDER_NOT_PAID_YET);
             }
-            throw ApplicationFailure.newNonRetryableFailure(unpaidWait.isZero()
-                    ? "order is still ACTIVE, not PAID, at a later look"
-                    : "order is still ACTIVE, not PAID, " + waited.toMinutes() + " minutes after its payment was first verified",
-                    PaymentFailures.ORDER_UNPAID);
+            throw ApplicationFailure.newNonRetryableFailure("order is still ACTIVE, not PAID, " + waited.toMinutes()
+                    + " minutes after its payment was first verified", PaymentFailures.ORDER_UNPAID);
         }
         if (!"PAID".equals(order.status())) throw rejected("order is " + order.status() + ", not PAID");
         if (!"INR".equals(order.currency())) throw rejected("order currency is " + order.currency() + ", not INR");

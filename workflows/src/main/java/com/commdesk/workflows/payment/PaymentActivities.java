@@ -19,8 +19,8 @@ public interface PaymentActivities {
     VerifiedPayment verifyWithCashfree(PaymentRequest request);
 
     /**
-     * The same checks for a payment that waits for its order to be paid ({@code AWAITING_PAYMENT}): one look, and an
-     * order still ACTIVE is answered {@link PaymentFailures#ORDER_UNPAID} at once (the workflow decides when to look again).
+     * The same checks for a payment that waits for its order to be paid ({@code AWAITING_PAYMENT}): one look; null while
+     * the order is still ACTIVE (the workflow decides when to look again), a refusal as {@link #verifyWithCashfree}'s.
      */
     @ActivityMethod
     VerifiedPayment verifyLatePayment(PaymentRequest request);

@@ -241,33 +241,35 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * as AWAITING_PAYMENT, nothing posted, not a person's to act on (the stuck gauge does not count it), and looks at
      * Cashfree again when a PAYMENT_SUCCESS webhook arrives, else hourly for a day and daily after it. Paid: it goes on
      * from the fraud screen. Any other answer ends it as the verify step's would (EXPIRED or TERMINATED: refused, FAILED).
-     * Still ACTIVE after {@link #LATE_PAYMENT_WAIT}: refused, FAILED, with the last look's answer.
+     * Still ACTIVE after {@link #LATE_PAYMENT_WAIT}: refused, FAILED. A look that finds the order unpaid is an answer, not
+     * an activity failure (a month of looks at thousands of abandoned claims must not read as failures on the dashboards).
      *
-     * @param eventsBefore PAYMENT_SUCCESS events delivered before the look that answered {@code unpaid}: one delivered
-     *                     during it has the payment look again at once
+     * @param unpaid       the verify step's answer, thrown (with the wait's own reason) when the wait ends unpaid
+     * @param eventsBefore PAYMENT_SUCCESS events delivered before the verify step began: one delivered during it or during
+     *                     a later look has the payment look again at once
      */
     private VerifiedPayment awaitPayment(PaymentRequest request, ActivityFailure unpaid, int eventsBefore) {
         long waitBeganMillis = Workflow.currentTimeMillis();
         long waitEndsMillis = waitBeganMillis + LATE_PAYMENT_WAIT.toMillis();
-        ActivityFailure last = unpaid;
+        String firstAnswer = error;
         while (true) {
             long now = Workflow.currentTimeMillis();
-            if (now >= waitEndsMillis) throw last;
+            if (now >= waitEndsMillis) {
+                error = "order is still ACTIVE, not PAID, " + LATE_PAYMENT_WAIT.toDays() + " days after its payment was first awaited ("
+                        + firstAnswer + ")";
+                throw unpaid;
+            }
             stage = PaymentStage.AWAITING_PAYMENT;
-            record(error + "; awaiting its payment: looked at again on its PAYMENT_SUCCESS webhook, hourly for a day, then daily,"
-                    + " for " + LATE_PAYMENT_WAIT.toDays() + " days");
+            record(firstAnswer + "; awaiting its payment: looked at again on its PAYMENT_SUCCESS webhook, hourly for a day, then"
+                    + " daily, for " + LATE_PAYMENT_WAIT.toDays() + " days");
             awaitingRecorded = true;
             Duration every = now - waitBeganMillis < Duration.ofDays(1).toMillis() ? LATE_LOOK_FIRST_DAY : LATE_LOOK_AFTER;
             Duration next = Duration.ofMillis(Math.min(every.toMillis(), waitEndsMillis - now));
             int seen = eventsBefore;
             Workflow.await(next, () -> paymentSuccessEvents > seen);
             eventsBefore = paymentSuccessEvents;
-            try {
-                return step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.verifyLatePayment(request));
-            } catch (ActivityFailure e) {
-                if (!isUnpaidOrder(e)) throw e;
-                last = e;
-            }
+            VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.verifyLatePayment(request));
+            if (paid != null) return paid;
         }
     }
 
@@ -337,8 +339,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      */
     private void leaveParkedStage() {
         if (awaitingRecorded && stage != PaymentStage.AWAITING_PAYMENT) {
-            // Paid at last: the projection (and the stuck gauge, which does not count AWAITING_PAYMENT) follows it again.
+            // Paid at last: the projection (and the stuck gauge, which does not count AWAITING_PAYMENT) follows it again, and
+            // "still ACTIVE" is no longer what the payment shows.
             awaitingRecorded = false;
+            error = null;
             record(null);
             return;
         }

@@ -40,7 +40,14 @@ class FakePaymentActivities implements PaymentActivities {
         if (failVerificationWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(failVerificationWith, PaymentFailures.VERIFICATION_FAILED);
         }
-        return paidUnlessUnpaid(request, "order is still ACTIVE, not PAID, 10 minutes after its payment was first verified");
+        synchronized (this) {
+            if (unpaidLooks > 0) {
+                unpaidLooks--;
+                throw ApplicationFailure.newNonRetryableFailure("order is still ACTIVE, not PAID, 10 minutes after its payment was"
+                        + " first verified", PaymentFailures.ORDER_UNPAID);
+            }
+        }
+        return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
     }
 
     @Override
@@ -49,14 +56,10 @@ class FakePaymentActivities implements PaymentActivities {
         if (lateLookFailsWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(lateLookFailsWith, PaymentFailures.VERIFICATION_FAILED);
         }
-        return paidUnlessUnpaid(request, "order is still ACTIVE, not PAID, at a later look");
-    }
-
-    private VerifiedPayment paidUnlessUnpaid(PaymentRequest request, String unpaid) {
         synchronized (this) {
             if (unpaidLooks > 0) {
                 unpaidLooks--;
-                throw ApplicationFailure.newNonRetryableFailure(unpaid, PaymentFailures.ORDER_UNPAID);
+                return null; // still ACTIVE
             }
         }
         return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
