@@ -142,6 +142,7 @@ public class ReconciliationController {
                 case NOT_FOUND -> new ApiProblem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
                 case ALREADY_RESOLVED -> new ApiProblem(HttpStatus.CONFLICT, "Already resolved", e.getMessage(), null);
                 case INVALID -> ApiProblem.unprocessable(null, e.getMessage());
+                case PAYMENT_BOOKS_IT -> new ApiProblem(HttpStatus.CONFLICT, "Booked by the payment", e.getMessage(), null);
             };
         }
     }

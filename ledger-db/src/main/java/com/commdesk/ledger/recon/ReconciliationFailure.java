@@ -2,7 +2,11 @@ package com.commdesk.ledger.recon;
 
 /** A reconciliation request refused; {@code code} says why (the API maps it to 404/409/422). */
 public class ReconciliationFailure extends RuntimeException {
-    public enum Code { NOT_FOUND, ALREADY_RESOLVED, INVALID }
+    public enum Code {
+        NOT_FOUND, ALREADY_RESOLVED, INVALID,
+        /** The payment's own workflow books it, or has: the exception is not the books' to adjust (explain it). */
+        PAYMENT_BOOKS_IT
+    }
 
     private final Code code;
 

@@ -321,7 +321,10 @@ public final class ReconciliationRepository {
             if (e.status().equals("ADJUSTED")) return new Resolution(e, false, postingsTx(tx, e.adjustmentJournalId()));
             if (!e.status().equals("OPEN")) throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED,
                     "exception " + exceptionId + " is already " + e.status());
-            if (e.kind().equals(Kind.MISSING_ON_OUR_SIDE.name())) refuseASecondAdjustmentOfOnePayment(tx, e);
+            if (e.kind().equals(Kind.MISSING_ON_OUR_SIDE.name())) {
+                refuseASecondAdjustmentOfOnePayment(tx, e);
+                refuseWhileThePaymentIsOurs(tx, e);
+            }
             Map<String, Long> lines = adjustmentLines(tx, e);
             long sum = lines.values().stream().mapToLong(Long::longValue).sum();
             if (sum != 0 || lines.size() < 2) throw new IllegalStateException("adjustment of exception " + exceptionId + " is not balanced: " + lines);
@@ -353,6 +356,42 @@ public final class ReconciliationRepository {
         if (other != null) {
             throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED, "exception " + e.exceptionId()
                     + " is the payment exception " + other + " already booked as owed to us; explain this one instead");
+        }
+    }
+
+    /** A payment whose workflow may still book it: anything recorded but an end that booked nothing. */
+    private static final List<String> UNBOOKED_ENDS = List.of("FAILED", "REJECTED", "COMPENSATED");
+
+    /**
+     * A payment missing on our side is booked as owed to us only if no journal of ours will hold it: refused once the
+     * payment is booked (its own journal holds what Cashfree settled), or while its payment is recorded and not at an end
+     * that booked nothing (a payment AWAITING_PAYMENT books its order when its look finds it paid, review of f8b61e0).
+     * Either would book one settlement into cashfree_clearing twice. Called under the payment's advisory lock
+     * ({@link #refuseASecondAdjustmentOfOnePayment}); explain the exception instead.
+     */
+    private static void refuseWhileThePaymentIsOurs(DSLContext tx, ReconException e) {
+        Ours booked = null;
+        if (e.cfPaymentId() != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?", e.cfPaymentId());
+            if (r != null) booked = Ours.of(r);
+        }
+        if (booked == null && e.orderId() != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?", e.orderId());
+            if (r != null) booked = Ours.of(r);
+        }
+        if (booked != null) {
+            throw new ReconciliationFailure(ReconciliationFailure.Code.PAYMENT_BOOKS_IT, "exception " + e.exceptionId()
+                    + ": the payment is booked since (transaction " + booked.transactionId() + "), and its journal holds what"
+                    + " Cashfree settled; explain this exception instead");
+        }
+        if (e.orderId() == null) return;
+        Record on = tx.fetchOne("select payment_id, status from payment where cashfree_order_id = ? and status <> all (?::text[])"
+                + " order by created_at limit 1", e.orderId(), UNBOOKED_ENDS.toArray(String[]::new));
+        if (on != null) {
+            throw new ReconciliationFailure(ReconciliationFailure.Code.PAYMENT_BOOKS_IT, "exception " + e.exceptionId()
+                    + ": payment " + on.get("payment_id") + " of order " + e.orderId() + " is " + on.get("status")
+                    + ", and its workflow books it when Cashfree confirms it is paid; adjust only once it has failed, or explain"
+                    + " this exception once it is booked");
         }
     }
 

@@ -169,6 +169,45 @@ class ReconciliationRepositoryTest {
         assertThat(recon.explain(pair.get(1).exceptionId(), "fin.ravi", "the same payment as the other").changed()).isTrue();
     }
 
+    /**
+     * Review of f8b61e0: a payment can now await its order's payment for 30 days, and Cashfree may settle the order before
+     * the payment's workflow books it (a lost webhook signal, the next look a day away). Adjusting its MISSING_ON_OUR_SIDE
+     * then booked what Cashfree settled as unidentified, and the workflow's own journal booked it again: cashfree_clearing
+     * twice for one settlement. While the payment is still on its way, or once it is booked, the adjustment is refused.
+     */
+    @Test
+    void aPaymentMissingOnOurSideIsNotAdjustedWhileItsWorkflowMayStillBookItOrOnceItHas() {
+        OffsetDateTime at = OffsetDateTime.now();
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id, status) values ('late', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-late', "
+                + "1000000, 'w-late', 'AWAITING_PAYMENT')");
+        recon.ingest("api:late", "API", from, OffsetDateTime.now().plusHours(1),
+                List.of(new ReconLine("stl-21", "UTR21", "PAYMENT", "order-late", "cf-late", 1_000_000, 20_000, 3_600, 976_400, at)));
+        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-late", null, 10).get(0);
+
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
+                .isInstanceOfSatisfying(ReconciliationFailure.class,
+                        f -> assertThat(f.code()).isEqualTo(ReconciliationFailure.Code.PAYMENT_BOOKS_IT))
+                .hasMessageContaining("AWAITING_PAYMENT");
+        pay("late", 1_000_000L); // its workflow books it (order-late, cf-late)
+        dsl.execute("update payment set status = 'COMPLETED' where payment_id = 'late'");
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("booked");
+        assertThat(balance("unidentified_receipts")).as("nothing booked as received for an unknown payment").isZero();
+        assertThat(recon.explain(missing.exceptionId(), "fin.asha", "booked late by its workflow").changed()).isTrue();
+    }
+
+    @Test
+    void aPaymentThatFailedCanStillBeAdjustedAsMissingOnOurSide() {
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id, status) values ('gone', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-gone', "
+                + "1000000, 'w-gone', 'FAILED')");
+        recon.ingest("api:gone", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-22", "UTR22", "PAYMENT",
+                "order-gone", "cf-gone", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-gone", null, 10).get(0);
+        assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "paid after its payment failed").changed()).isTrue();
+    }
+
     @Test
     void drillDownShowsTheTransactionAndTheRuleVersion() {
         recon.ingest("csv:drill", "CSV", from, OffsetDateTime.now().plusHours(1), ReconCsv.parse(plantedFile()));
