@@ -67,6 +67,13 @@ public class PaymentStarter {
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     static final Duration LONGEST_PAUSE = Duration.ofSeconds(30);
     private static final int SWEEP_BATCH = 500;
+    /**
+     * A webhook's event whose signal failed is sent again every {@link #RETRY_AFTER}, this many times in all (about 10
+     * minutes): for a payment already started the sweep knows nothing of it, and the event is what wakes a payment that
+     * awaits its order's payment (AWAITING_PAYMENT). After that its workflow's own look at Cashfree (hourly, then daily)
+     * finds the payment.
+     */
+    static final int EVENT_ATTEMPTS = 40;
     /** gRPC status codes that say Temporal cannot keep up or cannot be reached: back off. */
     private static final Set<Status.Code> OVERLOAD = EnumSet.of(Status.Code.DEADLINE_EXCEEDED,
             Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE);
@@ -94,6 +101,8 @@ public class PaymentStarter {
      */
     private final java.util.TreeSet<Pending> flying = new java.util.TreeSet<>(
             Comparator.comparing((Pending p) -> p.beganAt).thenComparingLong(Pending::seq));
+    /** Webhook events whose signal failed, each sent again once due (by the sweep); at most queueCapacity. */
+    private final List<Pending> resends = new ArrayList<>();
     private int inFlight;
     /** Starts allowed in flight now: 1..concurrency, halved on overload, one more per success. */
     private int limit;
@@ -201,6 +210,10 @@ public class PaymentStarter {
         final Instant recordedAt;
         final long seq;
         CashfreeEvent event;
+        /** Which attempt this is at sending {@link #event} (1: the webhook's own). */
+        final int attempt;
+        /** A resend: not before this (null: at once). */
+        final Instant due;
         /** Taken from the queue: its start is in flight. */
         boolean taken;
         /** When it was taken (its start RPC began). */
@@ -208,6 +221,13 @@ public class PaymentStarter {
 
         Pending(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event, Map<String, String> logContext,
                 Instant recordedAt, long seq) {
+            this(payment, metadata, event, logContext, recordedAt, seq, 1, null);
+        }
+
+        Pending(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event, Map<String, String> logContext,
+                Instant recordedAt, long seq, int attempt, Instant due) {
+            this.attempt = attempt;
+            this.due = due;
             this.payment = payment;
             this.metadata = metadata;
             this.event = event;
@@ -227,8 +247,10 @@ public class PaymentStarter {
 
     /**
      * The same for a verified Cashfree webhook: its event goes with the start as a signal (signal-with-start).
-     * The event only feeds the workflow's own count of deliveries (verification always asks Cashfree, and the
-     * delivery is in webhook_event): if this start is lost, the sweep starts the payment without it.
+     * Verification always asks Cashfree itself, so the event decides nothing; but it wakes a payment that awaits its
+     * order's payment (AWAITING_PAYMENT) to look again at once. A signal that fails is sent again every RETRY_AFTER, up to
+     * {@link #EVENT_ATTEMPTS} attempts (held in memory: a restart loses them, and the workflow's own looks remain); a
+     * payment not yet started is also started by the sweep, without the event.
      */
     public void startSoon(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event) {
         // The request's log context (request id) goes with the start: Temporal's context propagator carries
@@ -253,6 +275,28 @@ public class PaymentStarter {
         Pending p = new Pending(payment, metadata, event, logContext, recordedAt, seq++);
         pending.put(payment.paymentId(), p);
         queue.add(p);
+    }
+
+    /** Queues the resends that are due (the sweep's first act); one already queued for the payment takes the event. */
+    private synchronized void queueDueResends() {
+        if (stopped || resends.isEmpty()) return;
+        Instant now = clock.instant();
+        for (java.util.Iterator<Pending> it = resends.iterator(); it.hasNext(); ) {
+            Pending r = it.next();
+            if (r.due.isAfter(now)) continue;
+            Pending already = pending.get(r.payment.paymentId());
+            if (already != null) {
+                if (already.taken) continue; // in flight: sent after it ends
+                if (already.event == null) already.event = r.event;
+                it.remove();
+                continue;
+            }
+            if (queue.size() >= queueCapacity) return;
+            it.remove();
+            Pending p = new Pending(r.payment, r.metadata, r.event, r.logContext, r.recordedAt, seq++, r.attempt, null);
+            pending.put(p.payment.paymentId(), p);
+            queue.add(p);
+        }
     }
 
     /** Starts queued payments, oldest first, while fewer than the limit are in flight and starts are not paused. */
@@ -310,6 +354,15 @@ public class PaymentStarter {
             inFlight--;
             pending.remove(p.payment.paymentId());
             flying.remove(p);
+            if (failure != null && p.event != null && !stopped) {
+                if (p.attempt < EVENT_ATTEMPTS && resends.size() < queueCapacity) {
+                    resends.add(new Pending(p.payment, p.metadata, p.event, p.logContext, p.recordedAt, p.seq, p.attempt + 1,
+                            clock.instant().plus(RETRY_AFTER)));
+                } else {
+                    log.warn("Cashfree event {} for payment {} not signalled after {} attempts; its workflow looks at Cashfree"
+                            + " itself", p.event.eventId(), p.payment.paymentId(), p.attempt);
+                }
+            }
             if (failure == null) {
                 if (limit < concurrency) limit++;
                 nextPause = FIRST_PAUSE;
@@ -359,6 +412,7 @@ public class PaymentStarter {
      */
     void sweep() {
         try {
+            queueDueResends();
             int room;
             synchronized (this) {
                 room = Math.min(SWEEP_BATCH, queueCapacity - queue.size());

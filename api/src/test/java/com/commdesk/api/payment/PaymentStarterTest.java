@@ -10,6 +10,7 @@ import static org.mockito.Mockito.when;
 
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentIntake.AcceptedPayment;
+import com.commdesk.workflows.payment.CashfreeEvent;
 import com.commdesk.workflows.payment.PaymentRequest;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -170,6 +171,48 @@ class PaymentStarterTest {
         assertThat(marked.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(startedById.values()).as("each payment's workflow started once").hasSize(1_000)
                 .allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+    }
+
+    /**
+     * Review of f8b61e0: a webhook's PAYMENT_SUCCESS is what wakes a payment awaiting its order's payment. For a payment
+     * already started the sweep knows nothing of it, so a signal lost to a short Temporal outage was never sent again and
+     * the payment waited for its next look, up to a day (while reconciliation could see the order settled).
+     */
+    @Test
+    void aWebhooksEventWhoseSignalFailedIsSentAgainOnceTemporalIsBack() {
+        TestClock clock = new TestClock();
+        boolean[] temporalUp = {false};
+        List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            if (!temporalUp[0]) throw rpcFailure(Status.UNAVAILABLE);
+            if (event != null) signalled.add(event);
+        }, metrics, 16, 10_000, clock, inFlight::add, false);
+        CashfreeEvent success = new CashfreeEvent("evt-1", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
+
+        starter.startSoon(PAYMENT, Map.of(), success); // the payment started long ago: the sweep has nothing of it
+        run(starter, clock, inFlight, 600, () -> false); // a minute of Temporal away
+        assertThat(signalled).isEmpty();
+        temporalUp[0] = true;
+        run(starter, clock, inFlight, 600, () -> !signalled.isEmpty());
+
+        assertThat(signalled).containsExactly(success);
+    }
+
+    @Test
+    void aSignalThatKeepsFailingIsGivenUpAfterItsAttempts() {
+        TestClock clock = new TestClock();
+        AtomicInteger attempts = new AtomicInteger();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            attempts.incrementAndGet();
+            throw rpcFailure(Status.UNAVAILABLE);
+        }, metrics, 16, 10_000, clock, inFlight::add, false);
+
+        starter.startSoon(PAYMENT, Map.of(), new CashfreeEvent("evt-1", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS"));
+        run(starter, clock, inFlight, 12_000, () -> false); // 20 minutes
+
+        assertThat(attempts.get()).as("sent again every 15 s, then given up").isEqualTo(PaymentStarter.EVENT_ATTEMPTS);
     }
 
     /**
