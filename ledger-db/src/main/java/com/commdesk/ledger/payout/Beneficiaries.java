@@ -1,5 +1,6 @@
 package com.commdesk.ledger.payout;
 
+import static com.commdesk.ledger.jooq.Tables.COMMUNITY_MEMBER;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
 import static com.commdesk.ledger.payout.PayoutRows.sha256;
 
@@ -95,6 +96,14 @@ public final class Beneficiaries {
         var b = PAYOUT_BENEFICIARY;
         return ledger.inTransaction(tx -> {
             tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
+            // Someone other than the member (its community's owner) sets beneficiaries of current members only: never an account
+            // waiting for a user who has not joined yet (s13). A user sets its own whenever: a former member may be owed money.
+            if (!setByItsMember(userId, actor) && !tx.fetchExists(COMMUNITY_MEMBER, COMMUNITY_MEMBER.COMMUNITY_ID.eq(communityId),
+                    COMMUNITY_MEMBER.ROLE.eq(role), COMMUNITY_MEMBER.USER_ID.eq(userId))) {
+                throw new com.commdesk.ledger.LedgerException(com.commdesk.ledger.LedgerException.Code.NOT_FOUND, userId
+                        + " is not a member of role " + role + " of community " + communityId + ": only the user itself sets its"
+                        + " beneficiary there");
+            }
             // The same details again change nothing, not even when it is payable (an owner saving them again must not hold
             // a member's payouts, nor make them payable sooner).
             boolean alreadyCurrent = tx.fetchExists(b, b.BENEFICIARY_ID.eq(id), b.SUPERSEDED_AT.isNull());

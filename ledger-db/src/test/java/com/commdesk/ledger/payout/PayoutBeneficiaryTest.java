@@ -58,6 +58,23 @@ class PayoutBeneficiaryTest {
         assertThat(changed.payableFrom()).isAfter(java.time.OffsetDateTime.now().plusHours(23));
     }
 
+    /**
+     * s13 left undone: an owner could set a beneficiary for a user id that was not (yet) a member, so an account of its
+     * choosing would be waiting when that user joined. Someone other than the member sets beneficiaries of current members
+     * only; a user sets its own whenever (a former member may still be owed money).
+     */
+    @Test
+    void onlyItsMemberSetsTheBeneficiaryOfAUserWhoIsNotAMember() {
+        assertThatThrownBy(() -> payouts.saveBeneficiary("demo-community", "admins", "u-future", "Meera Das", "000111222555",
+                "HDFC0000001", null, "owner-of-demo"))
+                .isInstanceOfSatisfying(com.commdesk.ledger.LedgerException.class,
+                        e -> assertThat(e.code()).isEqualTo(com.commdesk.ledger.LedgerException.Code.NOT_FOUND))
+                .hasMessageContaining("not a member");
+        assertThat(payouts.currentBeneficiary("demo-community", "admins", "u-future")).isEmpty();
+        assertThat(payouts.saveBeneficiary("demo-community", "admins", "u-future", "Meera Das", "000111222555", "HDFC0000001", null,
+                "u-future").userId()).isEqualTo("u-future");
+    }
+
     /** The database holds the application's own connection to the same rule (pair assertion with Beneficiaries). */
     @Test
     void theDatabaseGivesTheCoolingOffToABeneficiaryNotSetByItsMemberAndNeverShortensIt() throws Exception {
