@@ -392,7 +392,7 @@ public class PaymentStarter {
     }
 
     /** The gRPC status code of the failure's cause (the Temporal client wraps it), or UNKNOWN. */
-    static Status.Code codeOf(Throwable e) {
+    public static Status.Code codeOf(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof StatusRuntimeException s) return s.getStatus().getCode();
             if (t instanceof StatusException s) return s.getStatus().getCode();

@@ -82,7 +82,7 @@ public class ReconciliationController {
 
     @PostMapping(path = "/exceptions/{id}/adjust", produces = MediaType.APPLICATION_JSON_VALUE)
     public ReconciliationRepository.Resolution adjust(@PathVariable long id, @RequestBody(required = false) Reason body) {
-        return translate(() -> recon.adjust(id, Caller.current().subject(), body == null ? null : body.reason()));
+        return translate(() -> recon.adjust(id, Caller.current().subject(), body == null ? null : body.reason(), this::running));
     }
 
     @PostMapping(path = "/exceptions/{id}/explain", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -134,6 +134,22 @@ public class ReconciliationController {
         return wf.run(new ReconSchedule(p.fromEpochMillis(), period, p.graceMillis(), p.graceMillis(), 1, 1));
     }
 
+    /**
+     * Whether a payment's workflow still runs, as Temporal says (its latest run): null when Temporal cannot be asked (the
+     * recorded status then stands, and the adjustment is refused).
+     */
+    private Boolean running(String workflowId) {
+        try {
+            return workflows.newUntypedWorkflowStub(workflowId).describe().getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (io.temporal.client.WorkflowNotFoundException ended) {
+            return false; // closed and past the namespace's retention
+        } catch (RuntimeException e) {
+            // The client may also answer a describe of an unknown id with the RPC's NOT_FOUND status.
+            return com.commdesk.api.payment.PaymentStarter.codeOf(e) == io.grpc.Status.Code.NOT_FOUND ? Boolean.FALSE : null;
+        }
+    }
+
     private static <T> T translate(Supplier<T> call) {
         try {
             return call.get();
@@ -142,7 +158,7 @@ public class ReconciliationController {
                 case NOT_FOUND -> new ApiProblem(HttpStatus.NOT_FOUND, "Not found", e.getMessage(), null);
                 case ALREADY_RESOLVED -> new ApiProblem(HttpStatus.CONFLICT, "Already resolved", e.getMessage(), null);
                 case INVALID -> ApiProblem.unprocessable(null, e.getMessage());
-                case PAYMENT_BOOKS_IT -> new ApiProblem(HttpStatus.CONFLICT, "Booked by the payment", e.getMessage(), null);
+                case PAYMENT_BOOKS_IT -> new ApiProblem(HttpStatus.CONFLICT, "The payment books it", e.getMessage(), null);
             };
         }
     }

@@ -4,7 +4,7 @@ package com.commdesk.ledger.recon;
 public class ReconciliationFailure extends RuntimeException {
     public enum Code {
         NOT_FOUND, ALREADY_RESOLVED, INVALID,
-        /** The payment's own workflow books it, or has: the exception is not the books' to adjust (explain it). */
+        /** The payment's own workflow books it, has, or may (it cannot be told apart): not the books' to adjust (explain it). */
         PAYMENT_BOOKS_IT
     }
 

@@ -185,7 +185,10 @@ public final class ReconciliationRepository {
     private static int insertException(DSLContext tx, long runId, Found f) {
         ReconLine l = f.line();
         Ours o = f.ours();
-        if (f.kind() == Kind.MISSING_ON_OUR_SIDE && alreadyMissingOnOurSide(tx, l)) return 0;
+        if (f.kind() == Kind.MISSING_ON_OUR_SIDE && alreadyMissingOnOurSide(tx, l)) {
+            learnTheIdsItLacked(tx, l);
+            return 0;
+        }
         return tx.execute("""
                 insert into recon_exception (exception_key, kind, first_run_id, order_id, cf_payment_id, cf_settlement_id, settlement_utr,
                        transaction_id, community_id, payment_journal_id, rule_id, rule_version, schedule_name,
@@ -210,6 +213,21 @@ public final class ReconciliationRepository {
      * exceptions of one payment, and adjusting both booked what Cashfree settled as owed to us twice (review s12). Ingest
      * runs one at a time (its advisory lock), so this check and the insert that follows it are not raced by another run.
      */
+    /**
+     * The exception of this payment learns the id it lacked from a later line of it (changeset 127): its order from a line
+     * that names both (the API's), its Cashfree payment id likewise. Only open ones, each id filled in once; an exception
+     * already holding another id is left as it is (the database would refuse the change).
+     */
+    private static void learnTheIdsItLacked(DSLContext tx, ReconLine l) {
+        if (l.orderId() == null || l.cfPaymentId() == null) return;
+        tx.execute("""
+                update recon_exception set order_id = coalesce(order_id, ?), cf_payment_id = coalesce(cf_payment_id, ?)
+                 where kind = 'MISSING_ON_OUR_SIDE' and status = 'OPEN' and (order_id is null or cf_payment_id is null)
+                   and (cf_payment_id = ? or (cf_payment_id is null and order_id = ?))
+                   and (order_id is null or order_id = ?)
+                """, l.orderId(), l.cfPaymentId(), l.cfPaymentId(), l.orderId(), l.orderId());
+    }
+
     private static boolean alreadyMissingOnOurSide(DSLContext tx, ReconLine l) {
         return tx.fetchExists(tx.selectOne().from(DSL.table("recon_exception")).where(
                 DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), samePayment(l.orderId(), l.cfPaymentId())));
@@ -315,6 +333,25 @@ public final class ReconciliationRepository {
      * writes nothing; an EXPLAINED one is ALREADY_RESOLVED.
      */
     public Resolution adjust(long exceptionId, String actor, String reason) {
+        return adjust(exceptionId, actor, reason, PaymentRuns.UNKNOWN);
+    }
+
+    /**
+     * Whether a payment's workflow still runs, as Temporal says (the API asks it): TRUE running, FALSE closed or unknown to
+     * Temporal, null when it cannot tell. Used only when a payment's recorded status says it is on its way: that status is
+     * the workflow's best-effort record, and a run that ended without recording it (a failed write, a terminated run, a v0
+     * run) must not block the adjustment of its order for good.
+     */
+    @FunctionalInterface
+    public interface PaymentRuns {
+        /** Cannot tell: the recorded status stands. */
+        PaymentRuns UNKNOWN = workflowId -> null;
+
+        Boolean running(String workflowId);
+    }
+
+    /** {@link #adjust(long, String, String)}, asking {@code runs} whether a payment recorded as on its way still runs. */
+    public Resolution adjust(long exceptionId, String actor, String reason, PaymentRuns runs) {
         checkActorAndNote(actor, reason);
         return ledger.inTransaction(tx -> {
             ReconException e = locked(tx, exceptionId);
@@ -323,7 +360,7 @@ public final class ReconciliationRepository {
                     "exception " + exceptionId + " is already " + e.status());
             if (e.kind().equals(Kind.MISSING_ON_OUR_SIDE.name())) {
                 refuseASecondAdjustmentOfOnePayment(tx, e);
-                refuseWhileThePaymentIsOurs(tx, e);
+                refuseWhileThePaymentIsOurs(tx, e, runs);
             }
             Map<String, Long> lines = adjustmentLines(tx, e);
             long sum = lines.values().stream().mapToLong(Long::longValue).sum();
@@ -363,20 +400,31 @@ public final class ReconciliationRepository {
     private static final List<String> UNBOOKED_ENDS = List.of("FAILED", "REJECTED", "COMPENSATED");
 
     /**
-     * A payment missing on our side is booked as owed to us only if no journal of ours will hold it: refused once the
-     * payment is booked (its own journal holds what Cashfree settled), or while its payment is recorded and not at an end
-     * that booked nothing (a payment AWAITING_PAYMENT books its order when its look finds it paid, review of f8b61e0).
-     * Either would book one settlement into cashfree_clearing twice. Called under the payment's advisory lock
-     * ({@link #refuseASecondAdjustmentOfOnePayment}); explain the exception instead.
+     * A payment missing on our side is booked as owed to us only if no journal of ours will hold it (review of f8b61e0: a
+     * payment may await its order's payment for 30 days and book it when it sees it paid). Refused, and explained instead:
+     * <ul>
+     *   <li>once the payment is booked (a journal of it not reversed): that journal holds what Cashfree settled;</li>
+     *   <li>while the order's payment is recorded and not at an end that booked nothing (FAILED, REJECTED, COMPENSATED),
+     *       unless its workflow was started and Temporal says it no longer runs (its recorded status is then stale);</li>
+     *   <li>when the exception names no order and no line of its Cashfree payment names one: the payment cannot be told
+     *       from one of ours on its way (an API run of the period names the order).</li>
+     * </ul>
+     * Either would book one settlement into cashfree_clearing twice. Called under the payment's advisory lock.
      */
-    private static void refuseWhileThePaymentIsOurs(DSLContext tx, ReconException e) {
+    private static void refuseWhileThePaymentIsOurs(DSLContext tx, ReconException e, PaymentRuns runs) {
+        String orderId = e.orderId();
+        if (orderId == null && e.cfPaymentId() != null) {
+            orderId = tx.fetchOptional("select order_id from recon_line where cf_payment_id = ? and order_id is not null limit 1",
+                    e.cfPaymentId()).map(r -> r.get(0, String.class)).orElse(null);
+        }
+        String notReversed = " and not exists (select 1 from journal x where x.reverses_journal_id = rt.journal_id)";
         Ours booked = null;
         if (e.cfPaymentId() != null) {
-            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?", e.cfPaymentId());
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?" + notReversed, e.cfPaymentId());
             if (r != null) booked = Ours.of(r);
         }
-        if (booked == null && e.orderId() != null) {
-            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?", e.orderId());
+        if (booked == null && orderId != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?" + notReversed + " limit 1", orderId);
             if (r != null) booked = Ours.of(r);
         }
         if (booked != null) {
@@ -384,15 +432,23 @@ public final class ReconciliationRepository {
                     + ": the payment is booked since (transaction " + booked.transactionId() + "), and its journal holds what"
                     + " Cashfree settled; explain this exception instead");
         }
-        if (e.orderId() == null) return;
-        Record on = tx.fetchOne("select payment_id, status from payment where cashfree_order_id = ? and status <> all (?::text[])"
-                + " order by created_at limit 1", e.orderId(), UNBOOKED_ENDS.toArray(String[]::new));
-        if (on != null) {
+        if (orderId == null) {
             throw new ReconciliationFailure(ReconciliationFailure.Code.PAYMENT_BOOKS_IT, "exception " + e.exceptionId()
-                    + ": payment " + on.get("payment_id") + " of order " + e.orderId() + " is " + on.get("status")
-                    + ", and its workflow books it when Cashfree confirms it is paid; adjust only once it has failed, or explain"
-                    + " this exception once it is booked");
+                    + " names Cashfree payment " + e.cfPaymentId() + " and no order, and no line of it names one: it cannot be"
+                    + " told from a payment of ours still on its way; reconcile its period from Cashfree's API (its lines name"
+                    + " the order), or explain it");
         }
+        Record on = tx.fetchOne("select payment_id, status, workflow_id, workflow_started_at from payment where cashfree_order_id = ?"
+                + " and status <> all (?::text[]) order by created_at limit 1", orderId, UNBOOKED_ENDS.toArray(String[]::new));
+        if (on == null) return;
+        boolean started = on.get("workflow_started_at") != null;
+        Boolean running = started ? runs.running(on.get("workflow_id", String.class)) : Boolean.TRUE;
+        if (Boolean.FALSE.equals(running)) return; // its run ended without recording how: nothing of it is booked (above)
+        throw new ReconciliationFailure(ReconciliationFailure.Code.PAYMENT_BOOKS_IT, "exception " + e.exceptionId()
+                + ": payment " + on.get("payment_id") + " of order " + orderId + " is " + on.get("status")
+                + (running == null ? " (whether its workflow still runs could not be confirmed)" : "")
+                + ", and its workflow books it when Cashfree confirms it is paid; adjust only once it has failed, or explain"
+                + " this exception once it is booked");
     }
 
     /** Resolves an open exception without touching the books (e.g. "settles in the next cycle"). Idempotent. */

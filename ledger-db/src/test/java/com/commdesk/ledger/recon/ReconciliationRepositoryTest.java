@@ -18,6 +18,7 @@ import com.commdesk.ledger.PaymentPosting;
 import com.commdesk.ledger.testing.TestDatabases;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -192,9 +193,78 @@ class ReconciliationRepositoryTest {
         pay("late", 1_000_000L); // its workflow books it (order-late, cf-late)
         dsl.execute("update payment set status = 'COMPLETED' where payment_id = 'late'");
         assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
-                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("booked");
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("booked since (transaction");
         assertThat(balance("unidentified_receipts")).as("nothing booked as received for an unknown payment").isZero();
         assertThat(recon.explain(missing.exceptionId(), "fin.asha", "booked late by its workflow").changed()).isTrue();
+    }
+
+    /** Review of 5e43976: a line of a file may name Cashfree's payment id and no order, and the payment row has no such id. */
+    @Test
+    void aPaymentMissingOnOurSideWithNoOrderIsNotAdjustedUntilALineNamesItsOrder() {
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id, status) values ('late-2', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-late-2', "
+                + "1000000, 'w-late-2', 'AWAITING_PAYMENT')");
+        recon.ingest("csv:no-order", "CSV", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-23", "UTR23", "PAYMENT",
+                null, "cf-late-2", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", null, null, 10).stream()
+                .filter(x -> "cf-late-2".equals(x.cfPaymentId())).findFirst().orElseThrow();
+        assertThat(missing.orderId()).isNull();
+
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("no order");
+        // The API run of the period names the order: the payment is found on its way.
+        recon.ingest("api:no-order", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-23", "UTR23", "PAYMENT",
+                "order-late-2", "cf-late-2", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        assertThat(recon.find(missing.exceptionId()).orElseThrow().orderId()).as("learned from the API's line (127)")
+                .isEqualTo("order-late-2");
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("AWAITING_PAYMENT");
+        assertThat(balance("unidentified_receipts")).isZero();
+        // Filled in once: the database refuses another order for it, even on the application's own connection.
+        assertThatThrownBy(() -> dsl.execute("update recon_exception set order_id = 'order-other' where exception_id = ?",
+                missing.exceptionId())).hasMessageContaining("filled in once");
+    }
+
+    /**
+     * Review of 5e43976: the recorded status is the workflow's best-effort record. A run that ended without recording it (a
+     * failed write, a run terminated in Temporal's UI) left the adjustment refused for good; Temporal's word that the run is
+     * closed lets it through, and its being unreachable does not.
+     */
+    @Test
+    void aPaymentRecordedOnItsWayWhoseWorkflowHasEndedCanBeAdjusted() {
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id, status, workflow_started_at) values ('stale', repeat('0', 64), 'demo-community', 'EVENT',"
+                + " 'evt', 'order-stale', 1000000, 'w-stale', 'AWAITING_PAYMENT', now())");
+        recon.ingest("api:stale", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-24", "UTR24", "PAYMENT",
+                "order-stale", "cf-stale", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-stale", null, 10).get(0);
+
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "r", id -> null))
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("could not be confirmed");
+        assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "r", id -> true))
+                .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("AWAITING_PAYMENT");
+        List<String> asked = new ArrayList<>();
+        assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "its run was terminated; Cashfree settled it", id -> {
+            asked.add(id);
+            return false;
+        }).changed()).isTrue();
+        assertThat(asked).containsExactly("w-stale");
+    }
+
+    @Test
+    void aPaymentWhoseBookingWasReversedCanBeAdjustedAsMissingOnOurSide() {
+        // Cashfree settled it before it was booked (the exception), then it was booked and compensated: its reversed journal
+        // holds nothing of the settlement, so it is not "booked since".
+        recon.ingest("api:rev", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-25", "UTR25", "PAYMENT",
+                "order-rev", "cf-rev", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-rev", null, 10).get(0);
+        pay("rev", 1_000_000L);
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id, status) values ('rev', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-rev', "
+                + "1000000, 'w-rev', 'COMPENSATED')");
+        assertThat(payments.reversePayment("rev", "payment workflow compensation")).isPresent();
+
+        assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "compensated, but Cashfree settled it").changed()).isTrue();
     }
 
     @Test
