@@ -265,16 +265,34 @@ public class PaymentStarter {
         Pending already = pending.get(payment.paymentId());
         if (already != null) {
             if (event != null && already.event == null && !already.taken) already.event = event;
+            // In flight, or queued with another event: sent after it (review of e2057df: it was dropped).
+            else if (event != null && (already.event == null || !event.eventId().equals(already.event.eventId()))) {
+                holdForLater(payment, metadata, event, logContext);
+            }
             return; // queued or in flight: never started twice at once
         }
         if (queue.size() >= queueCapacity) {
             deferred.increment();
-            return; // the sweep starts it
+            // The sweep starts it if it never was, but knows nothing of the event: held, sent once there is room.
+            if (event != null) holdForLater(payment, metadata, event, logContext);
+            return;
         }
         Instant recordedAt = payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
         Pending p = new Pending(payment, metadata, event, logContext, recordedAt, seq++);
         pending.put(payment.paymentId(), p);
         queue.add(p);
+    }
+
+    /** Holds a webhook's event to be sent by the sweep (first attempt, due now); dropped, with a warning, when too many wait. */
+    private void holdForLater(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event,
+                              Map<String, String> logContext) {
+        if (resends.size() >= queueCapacity) {
+            log.warn("Cashfree event {} for payment {} not signalled: {} events already wait to be; its workflow looks at"
+                    + " Cashfree itself", event.eventId(), payment.paymentId(), resends.size());
+            return;
+        }
+        Instant recordedAt = payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
+        resends.add(new Pending(payment, metadata, event, logContext, recordedAt, seq++, 1, clock.instant()));
     }
 
     /** Queues the resends that are due (the sweep's first act); one already queued for the payment takes the event. */
@@ -359,8 +377,8 @@ public class PaymentStarter {
                     resends.add(new Pending(p.payment, p.metadata, p.event, p.logContext, p.recordedAt, p.seq, p.attempt + 1,
                             clock.instant().plus(RETRY_AFTER)));
                 } else {
-                    log.warn("Cashfree event {} for payment {} not signalled after {} attempts; its workflow looks at Cashfree"
-                            + " itself", p.event.eventId(), p.payment.paymentId(), p.attempt);
+                    log.warn("Cashfree event {} for payment {} not signalled ({} attempts, {} events waiting); its workflow looks"
+                            + " at Cashfree itself", p.event.eventId(), p.payment.paymentId(), p.attempt, resends.size());
                 }
             }
             if (failure == null) {

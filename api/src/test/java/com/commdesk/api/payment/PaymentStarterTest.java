@@ -199,6 +199,46 @@ class PaymentStarterTest {
         assertThat(signalled).containsExactly(success);
     }
 
+    /** Review of e2057df: an event that came while its payment's start (without one) was in flight was dropped. */
+    @Test
+    void anEventThatComesWhileItsPaymentsStartIsInFlightIsSentAfterIt() {
+        TestClock clock = new TestClock();
+        List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            if (event != null) signalled.add(event);
+        }, metrics, 16, 10_000, clock, inFlight::add, false);
+        CashfreeEvent success = new CashfreeEvent("evt-2", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
+
+        starter.startSoon(PAYMENT, Map.of()); // the API's start, in flight
+        assertThat(inFlight).hasSize(1);
+        starter.startSoon(PAYMENT, Map.of(), success); // the webhook, meanwhile
+        run(starter, clock, inFlight, 50, () -> !signalled.isEmpty());
+
+        assertThat(signalled).containsExactly(success);
+    }
+
+    @Test
+    void anEventThatFindsTheQueueFullIsSentOnceThereIsRoom() {
+        TestClock clock = new TestClock();
+        List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            if (event != null) signalled.add(event);
+        }, metrics, 1, 1, clock, inFlight::add, false);
+        AcceptedPayment other = new AcceptedPayment("pay-2", "0".repeat(64), "demo-community", "EVENT", "order_2", "order_2", 10_000L,
+                "payment-order_2", null);
+        AcceptedPayment third = new AcceptedPayment("pay-3", "0".repeat(64), "demo-community", "EVENT", "order_3", "order_3", 10_000L,
+                "payment-order_3", null);
+        starter.startSoon(other, Map.of()); // in flight
+        starter.startSoon(third, Map.of()); // fills the queue of 1
+        CashfreeEvent success = new CashfreeEvent("evt-3", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
+        starter.startSoon(PAYMENT, Map.of(), success); // the queue is full: the sweep starts a payment, but knows no event
+        run(starter, clock, inFlight, 100, () -> !signalled.isEmpty());
+
+        assertThat(signalled).containsExactly(success);
+    }
+
     @Test
     void aSignalThatKeepsFailingIsGivenUpAfterItsAttempts() {
         TestClock clock = new TestClock();
