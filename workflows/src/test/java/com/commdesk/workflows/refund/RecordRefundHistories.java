@@ -53,6 +53,10 @@ public final class RecordRefundHistories {
                     wf -> wf.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording", 1)));
             // Since refund-mismatch-round: held, RETRY, held again (round 2); round 1's resolution is ignored, round 2's taken.
             recordMismatchRound(env, client, fake, dir, release);
+            // Since refund-acknowledged-not-found-held, refund-hold-kept-by-decision and refund-hold-finding-changed (v6):
+            // held on Cashfree's "not found", a refused COMPENSATE keeps round 1, the finding changes (round 2), round 2's
+            // RELEASED is taken.
+            recordHoldFindingChanged(env, client, fake, dir, release);
             fake.anotherAmount = false; // the scenarios after these ask a Cashfree that holds our amount
 
             // Since refund-wait-continues-as-new: Cashfree keeps the refund PENDING past 200 rounds (~8 days), the wait
@@ -135,6 +139,36 @@ public final class RecordRefundHistories {
         RefundStatus end = WorkflowStub.fromTyped(running).getResult(RefundStatus.class);
         if (end.stage() != RefundStatus.Stage.CANCELLED) throw new IllegalStateException("round 2 not taken: " + end);
         Path file = dir.resolve("refund-mismatch-round-ignored-" + release + ".json");
+        Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
+        System.out.println("wrote " + file);
+        fake.anotherAmount = false;
+    }
+
+    /**
+     * Review of s13: a refund Cashfree acknowledged and then answers "not found" for is held for finance (round 1; an
+     * operator's COMPENSATE is refused and keeps it); a later look finds a record of another amount: round 2; a resolution
+     * voted for round 1 is ignored, round 2's RELEASED is taken.
+     */
+    private static void recordHoldFindingChanged(TestWorkflowEnvironment env, WorkflowClient client, RefundWorkflowTest.Fake fake,
+                                                 Path dir, String release) throws Exception {
+        fake.reset();
+        String id = "rec-hold-finding-changed-" + release;
+        RefundWorkflow running = startedAndAwaitingCashfree(env, client, id);
+        for (int i = 0; i < 400 && running.status().stage() != RefundStatus.Stage.NEEDS_ATTENTION; i++) env.sleep(Duration.ofHours(2));
+        fake.cashfreeHasNone = true;
+        running.decide(new RefundDecision(RefundDecision.Action.COMPENSATE, "ops", "recording"));
+        env.sleep(Duration.ofMinutes(5));
+        if (!running.mismatchHold().equals(new RefundMismatchHold(true, 1))) throw new IllegalStateException("not held: " + running.mismatchHold());
+        fake.cashfreeHasNone = false;
+        fake.anotherAmount = true;
+        env.sleep(Duration.ofHours(2));
+        if (!running.mismatchHold().equals(new RefundMismatchHold(true, 2))) throw new IllegalStateException("no round 2: " + running.mismatchHold());
+        running.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording: round 1", 1));
+        env.sleep(Duration.ofMinutes(10));
+        running.decide(new RefundDecision(RefundDecision.Action.RESOLVE_RELEASED, "fin-a+fin-b", "recording: round 2", 2));
+        RefundStatus end = WorkflowStub.fromTyped(running).getResult(RefundStatus.class);
+        if (end.stage() != RefundStatus.Stage.CANCELLED) throw new IllegalStateException("round 2 not taken: " + end);
+        Path file = dir.resolve("refund-hold-finding-changed-" + release + ".json");
         Files.writeString(file, client.fetchHistory(RefundWorkflow.workflowId(id)).toJson(true));
         System.out.println("wrote " + file);
         fake.anotherAmount = false;
