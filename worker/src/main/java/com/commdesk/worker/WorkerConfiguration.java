@@ -133,11 +133,12 @@ public class WorkerConfiguration {
 
     @Bean
     PaymentActivitiesImpl paymentActivities(FraudScreen.Rules fraudRules, CashfreeGateway cashfree, LedgerDatabase db, FeePolicy feePolicy,
-                                            com.commdesk.ledger.Ledger ledger, PaymentGroupCommitter committer, MeterRegistry metrics) {
+                                            com.commdesk.ledger.Ledger ledger, PaymentGroupCommitter committer, MeterRegistry metrics,
+                                            @Value("${commdesk.payments.unpaid-order-wait:PT10M}") Duration unpaidOrderWait) {
         return new PaymentActivitiesImpl(cashfree, new CommunityRepository(db.dsl()), new PaymentLedger(ledger), committer,
                 new HoldQueue(db.dsl()), feePolicy,
                 new FraudScreen(new FraudRecords(db.dsl()), fraudRules, metrics),
-                new PaymentOperations(db.dsl()), metrics);
+                new PaymentOperations(db.dsl()), metrics).unpaidOrderWait(unpaidOrderWait);
     }
 
     /** The Temporal SDK's metrics (queue lag, task failures, pollers) on /actuator/prometheus; closed after the stubs. */

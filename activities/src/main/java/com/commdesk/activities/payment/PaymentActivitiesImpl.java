@@ -52,8 +52,12 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     static final String NOT_PAID_YET = "ACTIVE";
     /** A retryable failure type: the order is not paid yet (the step asks again). */
     public static final String ORDER_NOT_PAID_YET = "OrderNotPaidYet";
-    /** How long verification waits for an ACTIVE order to be paid (below the stuck alert's 15 minutes). */
+    /**
+     * How long the verify step asks again for an ACTIVE order to be paid before the payment awaits it (AWAITING_PAYMENT):
+     * below the stuck alert's 15 minutes. {@code commdesk.payments.unpaid-order-wait}, 1 s to 14 minutes.
+     */
     static final Duration UNPAID_ORDER_WAIT = Duration.ofMinutes(10);
+    private static final Duration LONGEST_UNPAID_ORDER_WAIT = Duration.ofMinutes(14);
     /** Optional order tag: the customer's GST state (place of supply); without it GST is IGST. */
     public static final String PLACE_OF_SUPPLY_TAG = "place_of_supply";
     /** Optional order tag: the revenue source (EVENT, MEMBERSHIP, ...); a request must not contradict it. */
@@ -74,6 +78,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     private final Counter paymentsPosted;
     private final Counter grossPaise;
     private final Counter reversals;
+    private Duration unpaidOrderWait = UNPAID_ORDER_WAIT;
 
     /** Posts each payment in a transaction of its own. */
     public PaymentActivitiesImpl(CashfreeGateway cashfree, CommunityRepository communities, PaymentLedger ledger,
@@ -103,6 +108,16 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         this.reversals = Counter.builder("commdesk.payments.reversed").description("Payments reversed by compensation").register(metrics);
     }
 
+    /** The verify step's wait for an ACTIVE order ({@link #UNPAID_ORDER_WAIT} unless set); set before the worker starts. */
+    public PaymentActivitiesImpl unpaidOrderWait(Duration wait) {
+        if (wait == null || wait.compareTo(Duration.ofSeconds(1)) < 0 || wait.compareTo(LONGEST_UNPAID_ORDER_WAIT) > 0) {
+            throw new IllegalArgumentException("commdesk.payments.unpaid-order-wait must be 1 s to " + LONGEST_UNPAID_ORDER_WAIT
+                    + " (below the stuck alert's 15 minutes), not " + wait);
+        }
+        this.unpaidOrderWait = wait;
+        return this;
+    }
+
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
         return verify(request, false);
@@ -130,13 +145,13 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         }
         if (NOT_PAID_YET.equals(order.status())) {
             // The customer may still pay (a UPI payment pending, a claim made on the return from checkout, another attempt on
-            // the same order): asked again with the step's backoff for UNPAID_ORDER_WAIT, then answered ORDER_UNPAID, on
+            // the same order): asked again with the step's backoff for unpaidOrderWait, then answered ORDER_UNPAID, on
             // which the workflow waits for the payment (AWAITING_PAYMENT: its PAYMENT_SUCCESS webhook, or a later look). Not a
             // refusal: refused, its later PAYMENT_SUCCESS could not start the payment again (the workflow id refuses reuse)
             // and the money was found only by reconciliation (s13). Within the stuck alert's 15 minutes, a few dozen asks.
             if (late) return null;
             Duration waited = waitedSinceFirstAsked();
-            if (waited.compareTo(UNPAID_ORDER_WAIT) < 0) {
+            if (waited.compareTo(unpaidOrderWait) < 0) {
                 throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet (asked for "
                         + waited.toSeconds() + " s): asked again", ORDER_NOT_PAID_YET);
             }

@@ -58,9 +58,10 @@ final class SharedStack {
         if (stack == null) {
             // A payout whose transfer outcome stays unknown needs finance after 30 s here (24 h by default; polled every
             // 5 s, not every minute; "does not exist" believed after 10 s, not 10 minutes), so the dashboard's resolve
-            // action can be driven (DashboardActionsBrowserTest).
+            // action can be driven (DashboardActionsBrowserTest). An order claimed before it is paid awaits its payment after
+            // 5 s of the verify step's asking, not 10 minutes (WebhookAndOperationsTest).
             stack = startIsolated(Map.of("commdesk.payouts.attention-after", "PT30S", "commdesk.payouts.poll-interval", "PT5S",
-                    "commdesk.payouts.resend-grace", "PT10S"));
+                    "commdesk.payouts.resend-grace", "PT10S", "commdesk.payments.unpaid-order-wait", "PT5S"));
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close));
         }
         return stack;

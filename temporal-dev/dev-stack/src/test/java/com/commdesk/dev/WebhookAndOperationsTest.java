@@ -113,6 +113,27 @@ class WebhookAndOperationsTest {
     }
 
     @Test
+    void aClaimedOrderPaidAfterTheVerifyWaitIsBookedWhenItsWebhookArrives() throws Exception {
+        // f8b61e0 end to end: the app claims an order its customer has not paid yet; after the verify step's wait (5 s in the
+        // shared stack, 10 minutes by default) the payment awaits it, and the signed PAYMENT_SUCCESS Cashfree delivers when
+        // the customer pays goes through the webhook controller and the starter to the waiting workflow, which books it at
+        // once (its own next look is an hour away). Before, it FAILED and the webhook could not start it again.
+        stack.simulator().createOrder("wh_late_1", 250_000L, "INR", tags("EVENT"));
+        HttpResponse<String> claimed = SharedStack.post("/api/v1/payments", "late-claim",
+                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"wh_late_1\",\"amountPaise\":250000}");
+        assertThat(claimed.statusCode()).isEqualTo(202);
+        JsonNode waiting = awaitStage("late-claim", "AWAITING_PAYMENT", "FAILED");
+        assertThat(waiting.path("stage").asText()).as(waiting.toString()).isEqualTo("AWAITING_PAYMENT");
+
+        stack.simulator().pay("wh_late_1", PaymentMethod.UPI); // Cashfree delivers PAYMENT_SUCCESS_WEBHOOK to the API
+        JsonNode view = awaitStage("late-claim", "COMPLETED", "FAILED");
+        assertThat(view.path("stage").asText()).as(view.toString()).isEqualTo("COMPLETED");
+        assertThat(view.path("error").isNull() || view.path("error").isMissingNode()).as(view.toString()).isTrue();
+        assertThat(count("select count(*) from revenue_transaction where cashfree_order_id = ?", "wh_late_1")).isEqualTo(1);
+        assertThat(count("select count(*) from payment where cashfree_order_id = ?", "wh_late_1")).isEqualTo(1);
+    }
+
+    @Test
     void forgedAndStaleWebhooksAre401AndWriteNothing() throws Exception {
         // Untagged for automatic start, so the genuine delivery made while paying records the event only.
         stack.simulator().createPaidOrder("wh_order_4", 100_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.UPI);
