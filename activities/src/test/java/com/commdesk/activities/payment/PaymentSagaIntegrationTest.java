@@ -184,6 +184,13 @@ class PaymentSagaIntegrationTest {
         return env.getWorkflowClient().newWorkflowStub(PaymentWorkflow.class, PaymentWorkflow.workflowId(orderId));
     }
 
+    /** A worker of the real activities, and a payment claimed for an order its customer has not paid yet (Rs 10,000). */
+    void claimedUnpaid(String paymentId, String orderId) {
+        startPaymentWorker(realActivities());
+        sim.createOrder(orderId, 1_000_000L, "INR", Map.of("community_id", "demo-community"));
+        io.temporal.client.WorkflowClient.start(claimed(paymentId, orderId)::process, request(paymentId, orderId));
+    }
+
     long booked(String paymentId) {
         return ((Number) db.dsl().fetchValue("select count(*) from revenue_transaction where idempotency_key = ?", paymentId)).longValue();
     }
@@ -198,9 +205,7 @@ class PaymentSagaIntegrationTest {
         // lets a customer try again on the same order until it expires) FAILED, its later PAYMENT_SUCCESS could not start it
         // again (the workflow id refuses reuse), and the money was found only by reconciliation. The payment now waits for
         // its order to be paid, and the webhook's signal has it verified again at once.
-        startPaymentWorker(realActivities());
-        sim.createOrder("late_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
-        io.temporal.client.WorkflowClient.start(claimed("late-1", "late_1")::process, request("late-1", "late_1"));
+        claimedUnpaid("late-1", "late_1");
 
         env.sleep(Duration.ofMinutes(20));
         assertThat(byOrder("late_1").status().stage()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
@@ -225,9 +230,7 @@ class PaymentSagaIntegrationTest {
 
     @Test
     void anOrderPaidLateWithNoWebhookIsFoundByTheNextLook() {
-        startPaymentWorker(realActivities());
-        sim.createOrder("late_2", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
-        io.temporal.client.WorkflowClient.start(claimed("late-2", "late_2")::process, request("late-2", "late_2"));
+        claimedUnpaid("late-2", "late_2");
 
         env.sleep(Duration.ofHours(3));
         assertThat(byOrder("late_2").status().stage()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
@@ -244,9 +247,7 @@ class PaymentSagaIntegrationTest {
         // (stuck after 15 minutes) and cost thousands of Cashfree calls. Now it waits as AWAITING_PAYMENT (not a stage the
         // stuck gauge counts), looked at hourly for a day and then daily, and is refused when Cashfree's default order
         // lifetime has passed: a bounded number of asks over the whole wait.
-        startPaymentWorker(realActivities());
-        sim.createOrder("abandoned_1", 1_000_000L, "INR", Map.of("community_id", "demo-community"));
-        io.temporal.client.WorkflowClient.start(claimed("abandoned-1", "abandoned_1")::process, request("abandoned-1", "abandoned_1"));
+        claimedUnpaid("abandoned-1", "abandoned_1");
         env.sleep(Duration.ofDays(2));
         assertThat(byOrder("abandoned_1").status().stage()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
         assertThat(recordedStatus("abandoned-1")).isEqualTo("AWAITING_PAYMENT");

@@ -170,6 +170,20 @@ class ReconciliationRepositoryTest {
         assertThat(recon.explain(pair.get(1).exceptionId(), "fin.ravi", "the same payment as the other").changed()).isTrue();
     }
 
+    /** The payment row the API records for {@code orderId} (Rs 10,000), at {@code status}; {@code started}: its workflow started. */
+    void recordPayment(String paymentId, String orderId, String status, boolean started) {
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
+                + "amount_paise, workflow_id, status, workflow_started_at) values (?, repeat('0', 64), 'demo-community', 'EVENT', 'evt',"
+                + " ?, 1000000, ?, ?, case when ? then now() end)", paymentId, orderId, "w-" + paymentId, status, started);
+    }
+
+    /** An API run of a line Cashfree settled (Rs 10,000, card charges) for an order we have not booked: its exception. */
+    ReconException missingOnOurSide(String runKey, String settlementId, String orderId, String cfPaymentId) {
+        recon.ingest(runKey, "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine(settlementId, "UTR" + settlementId,
+                "PAYMENT", orderId, cfPaymentId, 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        return recon.list("MISSING_ON_OUR_SIDE", "OPEN", orderId, null, 10).get(0);
+    }
+
     /**
      * Review of f8b61e0: a payment can now await its order's payment for 30 days, and Cashfree may settle the order before
      * the payment's workflow books it (a lost webhook signal, the next look a day away). Adjusting its MISSING_ON_OUR_SIDE
@@ -178,13 +192,8 @@ class ReconciliationRepositoryTest {
      */
     @Test
     void aPaymentMissingOnOurSideIsNotAdjustedWhileItsWorkflowMayStillBookItOrOnceItHas() {
-        OffsetDateTime at = OffsetDateTime.now();
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id, status) values ('late', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-late', "
-                + "1000000, 'w-late', 'AWAITING_PAYMENT')");
-        recon.ingest("api:late", "API", from, OffsetDateTime.now().plusHours(1),
-                List.of(new ReconLine("stl-21", "UTR21", "PAYMENT", "order-late", "cf-late", 1_000_000, 20_000, 3_600, 976_400, at)));
-        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-late", null, 10).get(0);
+        recordPayment("late", "order-late", "AWAITING_PAYMENT", false);
+        ReconException missing = missingOnOurSide("api:late", "stl-21", "order-late", "cf-late");
 
         assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
                 .isInstanceOfSatisfying(ReconciliationFailure.class,
@@ -201,9 +210,7 @@ class ReconciliationRepositoryTest {
     /** Review of 5e43976: a line of a file may name Cashfree's payment id and no order, and the payment row has no such id. */
     @Test
     void aPaymentMissingOnOurSideWithNoOrderIsNotAdjustedUntilALineNamesItsOrder() {
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id, status) values ('late-2', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-late-2', "
-                + "1000000, 'w-late-2', 'AWAITING_PAYMENT')");
+        recordPayment("late-2", "order-late-2", "AWAITING_PAYMENT", false);
         recon.ingest("csv:no-order", "CSV", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-23", "UTR23", "PAYMENT",
                 null, "cf-late-2", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
         ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", null, null, 10).stream()
@@ -213,8 +220,7 @@ class ReconciliationRepositoryTest {
         assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
                 .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("no order");
         // The API run of the period names the order: the payment is found on its way.
-        recon.ingest("api:no-order", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-23", "UTR23", "PAYMENT",
-                "order-late-2", "cf-late-2", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
+        missingOnOurSide("api:no-order", "stl-23", "order-late-2", "cf-late-2");
         assertThat(recon.find(missing.exceptionId()).orElseThrow().orderId()).as("learned from the API's line (127)")
                 .isEqualTo("order-late-2");
         assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "the statement shows it"))
@@ -232,12 +238,8 @@ class ReconciliationRepositoryTest {
      */
     @Test
     void aPaymentRecordedOnItsWayWhoseWorkflowHasEndedCanBeAdjusted() {
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id, status, workflow_started_at) values ('stale', repeat('0', 64), 'demo-community', 'EVENT',"
-                + " 'evt', 'order-stale', 1000000, 'w-stale', 'AWAITING_PAYMENT', now())");
-        recon.ingest("api:stale", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-24", "UTR24", "PAYMENT",
-                "order-stale", "cf-stale", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
-        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-stale", null, 10).get(0);
+        recordPayment("stale", "order-stale", "AWAITING_PAYMENT", true);
+        ReconException missing = missingOnOurSide("api:stale", "stl-24", "order-stale", "cf-stale");
 
         assertThatThrownBy(() -> recon.adjust(missing.exceptionId(), "fin.asha", "r", id -> null))
                 .isInstanceOf(ReconciliationFailure.class).hasMessageContaining("could not be confirmed");
@@ -255,13 +257,9 @@ class ReconciliationRepositoryTest {
     void aPaymentWhoseBookingWasReversedCanBeAdjustedAsMissingOnOurSide() {
         // Cashfree settled it before it was booked (the exception), then it was booked and compensated: its reversed journal
         // holds nothing of the settlement, so it is not "booked since".
-        recon.ingest("api:rev", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-25", "UTR25", "PAYMENT",
-                "order-rev", "cf-rev", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
-        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-rev", null, 10).get(0);
+        ReconException missing = missingOnOurSide("api:rev", "stl-25", "order-rev", "cf-rev");
         pay("rev", 1_000_000L);
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id, status) values ('rev', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-rev', "
-                + "1000000, 'w-rev', 'COMPENSATED')");
+        recordPayment("rev", "order-rev", "COMPENSATED", false);
         assertThat(payments.reversePayment("rev", "payment workflow compensation")).isPresent();
 
         assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "compensated, but Cashfree settled it").changed()).isTrue();
@@ -269,12 +267,8 @@ class ReconciliationRepositoryTest {
 
     @Test
     void aPaymentThatFailedCanStillBeAdjustedAsMissingOnOurSide() {
-        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, "
-                + "amount_paise, workflow_id, status) values ('gone', repeat('0', 64), 'demo-community', 'EVENT', 'evt', 'order-gone', "
-                + "1000000, 'w-gone', 'FAILED')");
-        recon.ingest("api:gone", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-22", "UTR22", "PAYMENT",
-                "order-gone", "cf-gone", 1_000_000, 20_000, 3_600, 976_400, OffsetDateTime.now())));
-        ReconException missing = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-gone", null, 10).get(0);
+        recordPayment("gone", "order-gone", "FAILED", false);
+        ReconException missing = missingOnOurSide("api:gone", "stl-22", "order-gone", "cf-gone");
         assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "paid after its payment failed").changed()).isTrue();
     }
 
