@@ -1,6 +1,5 @@
 package com.commdesk.ledger.payout;
 
-import static com.commdesk.ledger.jooq.Tables.COMMUNITY_MEMBER;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
 import static com.commdesk.ledger.payout.PayoutRows.sha256;
 
@@ -98,8 +97,7 @@ public final class Beneficiaries {
             tx.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class, DSL.val(communityId + "|" + role + "|" + userId))).execute();
             // Someone other than the member (its community's owner) sets beneficiaries of current members only: never an account
             // waiting for a user who has not joined yet (s13). A user sets its own whenever: a former member may be owed money.
-            if (!setByItsMember(userId, actor) && !tx.fetchExists(COMMUNITY_MEMBER, COMMUNITY_MEMBER.COMMUNITY_ID.eq(communityId),
-                    COMMUNITY_MEMBER.ROLE.eq(role), COMMUNITY_MEMBER.USER_ID.eq(userId))) {
+            if (!setByItsMember(userId, actor) && !isMemberNow(tx, communityId, role, userId)) {
                 throw new com.commdesk.ledger.LedgerException(com.commdesk.ledger.LedgerException.Code.NOT_FOUND, userId
                         + " is not a member of role " + role + " of community " + communityId + ": only the user itself sets its"
                         + " beneficiary there");
@@ -126,6 +124,17 @@ public final class Beneficiaries {
             }
             return saved;
         });
+    }
+
+    /**
+     * Whether {@code userId} is a member of {@code role} in the community's split now: the split agreement in force (a
+     * community onboarded through the API), or the seed's member rows where it has none (review of 54b93a6: only the seed
+     * writes community_member, so the check refused every member of an onboarded community).
+     */
+    private static boolean isMemberNow(DSLContext tx, String communityId, String role, String userId) {
+        return new com.commdesk.ledger.CommunityRepository(tx).find(communityId).stream()
+                .flatMap(c -> c.roles().stream()).filter(r -> r.role().equals(role))
+                .anyMatch(r -> r.members().stream().anyMatch(m -> m.userId().equals(userId)));
     }
 
     /**

@@ -75,6 +75,25 @@ class PayoutBeneficiaryTest {
                 "u-future").userId()).isEqualTo("u-future");
     }
 
+    /**
+     * Review of 54b93a6 (HIGH): membership was read from community_member, which only the demo seed writes, so an owner
+     * was refused every member of a community onboarded through the API. It is the split agreement in force now.
+     */
+    @Test
+    void membershipIsTheSplitAgreementInForceNow() {
+        new com.commdesk.ledger.community.CommunityOnboarding(db.dsl()).addAgreement("demo-community",
+                java.time.Instant.now().minusSeconds(60), java.util.List.of(
+                        new com.commdesk.fees.RoleSplit("owner", 6000, com.commdesk.fees.MemberSplitMode.EQUAL,
+                                java.util.List.of(com.commdesk.fees.MemberShare.of("u-owner"))),
+                        new com.commdesk.fees.RoleSplit("admins", 4000, com.commdesk.fees.MemberSplitMode.EQUAL,
+                                java.util.List.of(com.commdesk.fees.MemberShare.of("u-new")))), "u-new joins, u-admin1 leaves", "owner-of-demo");
+
+        assertThat(payouts.saveBeneficiary("demo-community", "admins", "u-new", "Meera Das", "000111222555", "HDFC0000001", null,
+                "owner-of-demo").userId()).isEqualTo("u-new");
+        assertThatThrownBy(() -> payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444",
+                "HDFC0000001", null, "owner-of-demo")).hasMessageContaining("not a member");
+    }
+
     /** The database holds the application's own connection to the same rule (pair assertion with Beneficiaries). */
     @Test
     void theDatabaseGivesTheCoolingOffToABeneficiaryNotSetByItsMemberAndNeverShortensIt() throws Exception {
