@@ -10,6 +10,8 @@ public class LedgerException extends RuntimeException {
     public enum Code {
         IDEMPOTENCY_CONFLICT, UNKNOWN_COMMUNITY, ALREADY_REVERSED, NOT_FOUND, INSUFFICIENT_FUNDS, ORDER_ALREADY_POSTED,
         REFUND_EXCEEDS_PAYMENT, PAYMENT_REFUNDED, INVALID_POSTING,
+        /** Reconciliation booked the order's settlement as owed to us (an ADJUSTED MISSING_ON_OUR_SIDE): not booked again. */
+        SETTLED_BY_RECONCILIATION,
         /** A unique key the caller did not expect to collide (SQLSTATE 23505). */
         DUPLICATE,
         /** Serialization failure or deadlock still there after the bounded retries (40001, 40P01): retry later. */

@@ -137,6 +137,38 @@ public final class PaymentLedger {
         return items;
     }
 
+    /** An ADJUSTED MISSING_ON_OUR_SIDE exception: reconciliation booked that settlement as owed to us. */
+    private record SettledByReconciliation(long exceptionId, String orderId, String cfPaymentId) {
+        /** The same payment as the exception's: its payment id, or its order where either side has none (samePayment). */
+        boolean sameSettlement(PaymentPosting p) {
+            if (cfPaymentId != null && cfPaymentId.equals(p.cashfreePaymentId())) return true;
+            return orderId != null && orderId.equals(p.cashfreeOrderId()) && (cfPaymentId == null || p.cashfreePaymentId() == null);
+        }
+    }
+
+    /**
+     * The adjusted MISSING_ON_OUR_SIDE exceptions of the batch's orders and Cashfree payments (review of 8ee02d7): their
+     * settlement is booked as owed to us already, and a payment of them booked too would hold it twice in
+     * cashfree_clearing. Every such exception of the batch, open or not, is locked FOR SHARE first thing, before any
+     * ledger row: an adjustment in flight (it holds its exception FOR UPDATE) is waited for and seen, and one that comes
+     * after waits for this posting and finds it booked (ReconciliationRepository.adjust). Exceptions are few.
+     */
+    private static List<SettledByReconciliation> settledByReconciliation(DSLContext tx, List<Prepared> batch) {
+        String[] orders = batch.stream().map(x -> x.posting().cashfreeOrderId()).filter(Objects::nonNull).distinct().toArray(String[]::new);
+        String[] cfPayments = batch.stream().map(x -> x.posting().cashfreePaymentId()).filter(Objects::nonNull).distinct()
+                .toArray(String[]::new);
+        List<SettledByReconciliation> settled = new ArrayList<>();
+        for (var r : tx.fetch("select exception_id, status, order_id, cf_payment_id from recon_exception"
+                + " where kind = 'MISSING_ON_OUR_SIDE' and (order_id = any (?::text[]) or cf_payment_id = any (?::text[]))"
+                + " order by exception_id for share", orders, cfPayments)) {
+            if ("ADJUSTED".equals(r.get("status", String.class))) {
+                settled.add(new SettledByReconciliation(r.get("exception_id", Long.class), r.get("order_id", String.class),
+                        r.get("cf_payment_id", String.class)));
+            }
+        }
+        return settled;
+    }
+
     private List<PostedPayment> postBatchTx(DSLContext tx, List<Prepared> batch) {
         Set<String> communityIds = batch.stream().map(x -> x.posting().communityId()).collect(Collectors.toSet());
         Set<String> known = new HashSet<>(tx.select(COMMUNITY.COMMUNITY_ID).from(COMMUNITY)
@@ -146,6 +178,7 @@ public final class PaymentLedger {
                 throw new LedgerException(LedgerException.Code.UNKNOWN_COMMUNITY, "unknown community " + x.posting().communityId());
             }
         }
+        List<SettledByReconciliation> settled = settledByReconciliation(tx, batch);
         JournalWriter writer = ledger.writer();
         List<JournalWriter.Written> written = writer.claim(tx, batch.stream().map(Prepared::journal).toList());
         List<PostedPayment> results = new ArrayList<>(batch.size());
@@ -162,6 +195,17 @@ public final class PaymentLedger {
         }
         if (fresh.isEmpty()) return results;
 
+        for (Prepared x : fresh) {
+            for (SettledByReconciliation r : settled) {
+                if (r.sameSettlement(x.posting())) {
+                    throw new LedgerException(LedgerException.Code.SETTLED_BY_RECONCILIATION, "Cashfree order "
+                            + x.posting().cashfreeOrderId() + " (payment " + x.posting().cashfreePaymentId() + ") was booked by"
+                            + " reconciliation as owed to us (exception " + r.exceptionId() + ", adjusted): not booked again. Its"
+                            + " money is in unidentified_receipts; finance identifies it with a journal, and this payment is"
+                            + " compensated (nothing of it is posted)");
+                }
+            }
+        }
         Set<String> orders = fresh.stream().map(x -> x.posting().cashfreeOrderId()).collect(Collectors.toSet());
         List<String> alreadyPosted = tx.select(REVENUE_TRANSACTION.CASHFREE_ORDER_ID).from(REVENUE_TRANSACTION)
                 .where(REVENUE_TRANSACTION.CASHFREE_ORDER_ID.in(orders)).fetch(REVENUE_TRANSACTION.CASHFREE_ORDER_ID);

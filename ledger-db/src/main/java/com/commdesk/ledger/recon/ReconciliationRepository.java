@@ -215,8 +215,9 @@ public final class ReconciliationRepository {
      */
     /**
      * The exception of this payment learns the id it lacked from a later line of it (changeset 127): its order from a line
-     * that names both (the API's), its Cashfree payment id likewise. Only open ones, each id filled in once; an exception
-     * already holding another id is left as it is (the database would refuse the change).
+     * that names both (the API's), its Cashfree payment id likewise. Only open ones of the same amount (an order's
+     * exception must not take the id of another payment of that order, review of 8ee02d7), each id filled in once; an
+     * exception already holding another id is left as it is (the database would refuse the change).
      */
     private static void learnTheIdsItLacked(DSLContext tx, ReconLine l) {
         if (l.orderId() == null || l.cfPaymentId() == null) return;
@@ -225,25 +226,31 @@ public final class ReconciliationRepository {
                  where kind = 'MISSING_ON_OUR_SIDE' and status = 'OPEN' and (order_id is null or cf_payment_id is null)
                    and (cf_payment_id = ? or (cf_payment_id is null and order_id = ?))
                    and (order_id is null or order_id = ?)
-                """, l.orderId(), l.cfPaymentId(), l.cfPaymentId(), l.orderId(), l.orderId());
+                   and their_amount_paise = ?
+                """, l.orderId(), l.cfPaymentId(), l.cfPaymentId(), l.orderId(), l.orderId(), l.amountPaise());
     }
 
     private static boolean alreadyMissingOnOurSide(DSLContext tx, ReconLine l) {
         return tx.fetchExists(tx.selectOne().from(DSL.table("recon_exception")).where(
-                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), samePayment(l.orderId(), l.cfPaymentId())));
+                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), samePayment(l.orderId(), l.cfPaymentId(), l.amountPaise())));
     }
 
     /**
      * The exceptions about the payment Cashfree names by {@code orderId} and {@code cfPaymentId}: the same payment id, or the
-     * same order where either side has no payment id. Two payments of one order that both carry their ids are two payments
-     * (a second attempt that also succeeded is money Cashfree settled too), never one (review of s13).
+     * same order and amount where either side has no payment id. Two payments of one order that both carry their ids are
+     * two payments (a second attempt that also succeeded is money Cashfree settled too), never one (review of s13); nor are
+     * two of other amounts where one side lacks its id (review of 8ee02d7: the second was folded into the first's exception
+     * and never seen).
      */
-    private static Condition samePayment(String orderId, String cfPaymentId) {
+    private static Condition samePayment(String orderId, String cfPaymentId, Long amountPaise) {
         Field<String> order = DSL.field("order_id", String.class);
         Field<String> payment = DSL.field("cf_payment_id", String.class);
         Condition same = DSL.falseCondition();
         if (cfPaymentId != null) same = same.or(payment.eq(cfPaymentId));
-        if (orderId != null) same = same.or(order.eq(orderId).and(cfPaymentId == null ? DSL.noCondition() : payment.isNull()));
+        if (orderId != null) {
+            same = same.or(order.eq(orderId).and(cfPaymentId == null ? DSL.noCondition() : payment.isNull())
+                    .and(amountPaise == null ? DSL.noCondition() : DSL.field("their_amount_paise", Long.class).eq(amountPaise)));
+        }
         return same;
     }
 
@@ -388,7 +395,7 @@ public final class ReconciliationRepository {
         tx.execute("select pg_advisory_xact_lock(hashtext(?))", "commdesk:recon-missing:" + payment);
         Long other = tx.select(DSL.field("exception_id", Long.class)).from(DSL.table("recon_exception"))
                 .where(DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), DSL.field("status").eq("ADJUSTED"),
-                        DSL.field("exception_id").ne(e.exceptionId()), samePayment(e.orderId(), e.cfPaymentId()))
+                        DSL.field("exception_id").ne(e.exceptionId()), samePayment(e.orderId(), e.cfPaymentId(), e.theirAmountPaise()))
                 .limit(1).fetchOne(DSL.field("exception_id", Long.class));
         if (other != null) {
             throw new ReconciliationFailure(ReconciliationFailure.Code.ALREADY_RESOLVED, "exception " + e.exceptionId()

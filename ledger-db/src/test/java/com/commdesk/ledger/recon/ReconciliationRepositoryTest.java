@@ -11,6 +11,7 @@ import com.commdesk.fees.SplitEngine;
 import com.commdesk.ledger.CommunityConfig;
 import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.LedgerDatabase;
+import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.LedgerInvariants;
 import com.commdesk.ledger.Ledger;
 import com.commdesk.ledger.PaymentLedger;
@@ -263,6 +264,49 @@ class ReconciliationRepositoryTest {
         assertThat(payments.reversePayment("rev", "payment workflow compensation")).isPresent();
 
         assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "compensated, but Cashfree settled it").changed()).isTrue();
+    }
+
+    /**
+     * Review of 8ee02d7 (MEDIUM): once reconciliation booked a settlement as owed to us (an ADJUSTED MISSING_ON_OUR_SIDE),
+     * a payment of that order could still be booked: a new run after the closed one left Temporal's retention (a redelivered
+     * webhook starts it), or a Temporal that answered "not found" wrongly. cashfree_clearing then held one settlement twice.
+     * The books refuse such a posting, in one batch or alone, and wait for a person.
+     */
+    @Test
+    void aPaymentWhoseSettlementReconciliationBookedIsNotBookedAgain() {
+        ReconException missing = missingOnOurSide("api:adjusted", "stl-26", "order-adj", "cf-adj");
+        assertThat(recon.adjust(missing.exceptionId(), "fin.asha", "its payment failed; Cashfree settled it").changed()).isTrue();
+        long clearing = balance("cashfree_clearing");
+
+        assertThatThrownBy(() -> pay("adj", 1_000_000L))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.SETTLED_BY_RECONCILIATION))
+                .hasMessageContaining("exception " + missing.exceptionId());
+        FeeBreakdown b = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        var items = payments.postPayments(List.of(new PaymentPosting("adj", "demo-community", "EVENT", "evt", "order-adj", "cf-adj",
+                "CARD", b, SplitEngine.splitRevenueAcrossRoles(b.netPaise(), demo.roles()), "rule-7", 3, Map.of())));
+        assertThat(items).singleElement().satisfies(i -> assertThat(i.refused().code()).isEqualTo(LedgerException.Code.SETTLED_BY_RECONCILIATION));
+        assertThat(balance("cashfree_clearing")).as("nothing booked again").isEqualTo(clearing);
+        assertThat(((Number) dsl.fetchValue("select count(*) from revenue_transaction where cashfree_order_id = 'order-adj'")).longValue())
+                .isZero();
+        // Another order is booked as ever.
+        pay("other", 1_000_000L);
+    }
+
+    /** Review of 8ee02d7: an order's exception (a file's line, no payment id) must not take another payment's id of that order. */
+    @Test
+    void anOrdersExceptionLearnsOnlyTheIdOfAPaymentOfItsAmount() {
+        recon.ingest("csv:order-only", "CSV", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-27", "UTR27", "PAYMENT",
+                "order-two", null, 500_000, 10_000, 1_800, 488_200, OffsetDateTime.now())));
+        recon.ingest("api:order-two", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-28", "UTR28", "PAYMENT",
+                "order-two", "cf-two-b", 700_000, 14_000, 2_520, 683_480, OffsetDateTime.now())));
+        ReconException orderOnly = recon.list("MISSING_ON_OUR_SIDE", null, "order-two", null, 10).stream()
+                .filter(x -> x.theirAmountPaise() == 500_000).findFirst().orElseThrow();
+        assertThat(orderOnly.cfPaymentId()).as("not the other payment's").isNull();
+        assertThat(recon.list("MISSING_ON_OUR_SIDE", null, "order-two", null, 10)).as("the other payment is an exception of its own")
+                .extracting(ReconException::cfPaymentId).containsExactlyInAnyOrder(null, "cf-two-b");
+        recon.ingest("api:order-two-a", "API", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-27", "UTR27", "PAYMENT",
+                "order-two", "cf-two-a", 500_000, 10_000, 1_800, 488_200, OffsetDateTime.now())));
+        assertThat(recon.find(orderOnly.exceptionId()).orElseThrow().cfPaymentId()).isEqualTo("cf-two-a");
     }
 
     @Test
