@@ -305,9 +305,13 @@ public class PaymentStarter {
             Pending already = pending.get(r.payment.paymentId());
             if (already != null) {
                 if (already.taken) continue; // in flight: sent after it ends
-                if (already.event == null) already.event = r.event;
-                it.remove();
-                continue;
+                if (already.event == null) {
+                    already.event = r.event;
+                    it.remove();
+                } else if (already.event.eventId().equals(r.event.eventId())) {
+                    it.remove(); // the same event goes with the queued start
+                }
+                continue; // queued with another event: sent after it (review of 436585b: it was dropped)
             }
             if (queue.size() >= queueCapacity) return;
             it.remove();

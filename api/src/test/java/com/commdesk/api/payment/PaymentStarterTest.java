@@ -239,6 +239,28 @@ class PaymentStarterTest {
         assertThat(signalled).containsExactly(success);
     }
 
+    /** Review of 436585b: a held event was dropped when the sweep found its payment queued with another event. */
+    @Test
+    void twoEventsOfOnePaymentQueuedAtOnceAreBothSent() {
+        TestClock clock = new TestClock();
+        List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            if (event != null) signalled.add(event);
+        }, metrics, 1, 10, clock, inFlight::add, false);
+        AcceptedPayment other = new AcceptedPayment("pay-2", "0".repeat(64), "demo-community", "EVENT", "order_2", "order_2", 10_000L,
+                "payment-order_2", null);
+        CashfreeEvent first = new CashfreeEvent("evt-a", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
+        CashfreeEvent second = new CashfreeEvent("evt-b", "PAYMENT_SUCCESS_WEBHOOK", "cf-2", "SUCCESS");
+        starter.startSoon(other, Map.of()); // takes the one slot
+        starter.startSoon(PAYMENT, Map.of(), first); // queued with its event
+        starter.startSoon(PAYMENT, Map.of(), second); // held
+        starter.sweep(); // while the payment is still queued with the first
+        run(starter, clock, inFlight, 100, () -> signalled.size() >= 2);
+
+        assertThat(signalled).containsExactlyInAnyOrder(first, second);
+    }
+
     @Test
     void aSignalThatKeepsFailingIsGivenUpAfterItsAttempts() {
         TestClock clock = new TestClock();
