@@ -138,18 +138,22 @@ public final class PaymentLedger {
     }
 
     /** An ADJUSTED MISSING_ON_OUR_SIDE exception: reconciliation booked that settlement as owed to us. */
-    private record SettledByReconciliation(long exceptionId, String orderId, String cfPaymentId) {
-        /** The same payment as the exception's: its payment id, or its order where either side has none (samePayment). */
+    private record SettledByReconciliation(long exceptionId, String orderId, String cfPaymentId, Long amountPaise) {
+        /**
+         * The same payment as the exception's, as reconciliation decides it (ReconciliationRepository.samePayment): its
+         * payment id, or its order and amount where either side has no payment id.
+         */
         boolean sameSettlement(PaymentPosting p) {
             if (cfPaymentId != null && cfPaymentId.equals(p.cashfreePaymentId())) return true;
-            return orderId != null && orderId.equals(p.cashfreeOrderId()) && (cfPaymentId == null || p.cashfreePaymentId() == null);
+            return orderId != null && orderId.equals(p.cashfreeOrderId()) && (cfPaymentId == null || p.cashfreePaymentId() == null)
+                    && (amountPaise == null || amountPaise == p.breakdown().amountPaise());
         }
     }
 
     /**
      * The adjusted MISSING_ON_OUR_SIDE exceptions of the batch's orders and Cashfree payments (review of 8ee02d7): their
      * settlement is booked as owed to us already, and a payment of them booked too would hold it twice in
-     * cashfree_clearing. Every such exception of the batch, open or not, is locked FOR SHARE first thing, before any
+     * cashfree_clearing. Every such exception of the batch, open or not, is locked FOR KEY SHARE first thing, before any
      * ledger row: an adjustment in flight (it holds its exception FOR UPDATE) is waited for and seen, and one that comes
      * after waits for this posting and finds it booked (ReconciliationRepository.adjust). Exceptions are few.
      */
@@ -158,12 +162,14 @@ public final class PaymentLedger {
         String[] cfPayments = batch.stream().map(x -> x.posting().cashfreePaymentId()).filter(Objects::nonNull).distinct()
                 .toArray(String[]::new);
         List<SettledByReconciliation> settled = new ArrayList<>();
-        for (var r : tx.fetch("select exception_id, status, order_id, cf_payment_id from recon_exception"
+        // FOR KEY SHARE: it conflicts with the adjustment's FOR UPDATE, not with ingest filling in an exception's ids (a plain
+        // UPDATE of other columns), so a recon run never holds postings up nor deadlocks with them (review of f5150e9).
+        for (var r : tx.fetch("select exception_id, status, order_id, cf_payment_id, their_amount_paise from recon_exception"
                 + " where kind = 'MISSING_ON_OUR_SIDE' and (order_id = any (?::text[]) or cf_payment_id = any (?::text[]))"
-                + " order by exception_id for share", orders, cfPayments)) {
+                + " order by exception_id for key share", orders, cfPayments)) {
             if ("ADJUSTED".equals(r.get("status", String.class))) {
                 settled.add(new SettledByReconciliation(r.get("exception_id", Long.class), r.get("order_id", String.class),
-                        r.get("cf_payment_id", String.class)));
+                        r.get("cf_payment_id", String.class), r.get("their_amount_paise", Long.class)));
             }
         }
         return settled;

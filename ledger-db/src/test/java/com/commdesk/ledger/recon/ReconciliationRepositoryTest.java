@@ -290,6 +290,17 @@ class ReconciliationRepositoryTest {
                 .isZero();
         // Another order is booked as ever.
         pay("other", 1_000_000L);
+        // An order's adjusted exception naming no payment (a file's line) is the payment of its amount only: another
+        // payment of that order, of another amount, is booked (review of f5150e9).
+        recon.ingest("csv:order-only-adj", "CSV", from, OffsetDateTime.now().plusHours(1), List.of(new ReconLine("stl-29", "UTR29",
+                "PAYMENT", "order-pair", null, 500_000, 10_000, 1_800, 488_200, OffsetDateTime.now())));
+        ReconException orderOnly = recon.list("MISSING_ON_OUR_SIDE", "OPEN", "order-pair", null, 10).get(0);
+        assertThat(recon.adjust(orderOnly.exceptionId(), "fin.asha", "Cashfree settled it").changed()).isTrue();
+        FeeBreakdown pair = FeeEngine.calculate(new PaymentFacts(1_000_000L, "EVENT", "CARD", "KA", "KA"), FeeSchedules.seedExamples());
+        payments.postPayment(new PaymentPosting("pair", "demo-community", "EVENT", "evt", "order-pair", "cf-pair-b", "CARD", pair,
+                SplitEngine.splitRevenueAcrossRoles(pair.netPaise(), demo.roles()), "rule-7", 3, Map.of()));
+        assertThat(((Number) dsl.fetchValue("select count(*) from revenue_transaction where cashfree_order_id = 'order-pair'")).longValue())
+                .isEqualTo(1);
     }
 
     /** Review of 8ee02d7: an order's exception (a file's line, no payment id) must not take another payment's id of that order. */
