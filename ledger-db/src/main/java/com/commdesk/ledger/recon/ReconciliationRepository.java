@@ -171,12 +171,17 @@ public final class ReconciliationRepository {
     }
 
     private static Optional<Ours> findOurs(DSLContext tx, ReconLine l) {
-        if (l.cfPaymentId() != null) {
-            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?", l.cfPaymentId());
+        return booked(tx, l.cfPaymentId(), l.orderId(), "");
+    }
+
+    /** Our booking of Cashfree's payment {@code cfPaymentId}, else of order {@code orderId} (either may be null); {@code and}: a condition on rt. */
+    private static Optional<Ours> booked(DSLContext tx, String cfPaymentId, String orderId, String and) {
+        if (cfPaymentId != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?" + and, cfPaymentId);
             if (r != null) return Optional.of(Ours.of(r));
         }
-        if (l.orderId() != null) {
-            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?", l.orderId());
+        if (orderId != null) {
+            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?" + and + " limit 1", orderId);
             if (r != null) return Optional.of(Ours.of(r));
         }
         return Optional.empty();
@@ -213,6 +218,11 @@ public final class ReconciliationRepository {
      * exceptions of one payment, and adjusting both booked what Cashfree settled as owed to us twice (review s12). Ingest
      * runs one at a time (its advisory lock), so this check and the insert that follows it are not raced by another run.
      */
+    private static boolean alreadyMissingOnOurSide(DSLContext tx, ReconLine l) {
+        return tx.fetchExists(tx.selectOne().from(DSL.table("recon_exception")).where(
+                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), samePayment(l.orderId(), l.cfPaymentId(), l.amountPaise())));
+    }
+
     /**
      * The exception of this payment learns the id it lacked from a later line of it (changeset 127): its order from a line
      * that names both (the API's), its Cashfree payment id likewise. Only open ones of the same amount (an order's
@@ -228,11 +238,6 @@ public final class ReconciliationRepository {
                    and (order_id is null or order_id = ?)
                    and their_amount_paise = ?
                 """, l.orderId(), l.cfPaymentId(), l.cfPaymentId(), l.orderId(), l.orderId(), l.amountPaise());
-    }
-
-    private static boolean alreadyMissingOnOurSide(DSLContext tx, ReconLine l) {
-        return tx.fetchExists(tx.selectOne().from(DSL.table("recon_exception")).where(
-                DSL.field("kind").eq(Kind.MISSING_ON_OUR_SIDE.name()), samePayment(l.orderId(), l.cfPaymentId(), l.amountPaise())));
     }
 
     /**
@@ -424,16 +429,8 @@ public final class ReconciliationRepository {
             orderId = tx.fetchOptional("select order_id from recon_line where cf_payment_id = ? and order_id is not null limit 1",
                     e.cfPaymentId()).map(r -> r.get(0, String.class)).orElse(null);
         }
-        String notReversed = " and not exists (select 1 from journal x where x.reverses_journal_id = rt.journal_id)";
-        Ours booked = null;
-        if (e.cfPaymentId() != null) {
-            Record r = tx.fetchOne(OURS + " where rt.cashfree_payment_id = ?" + notReversed, e.cfPaymentId());
-            if (r != null) booked = Ours.of(r);
-        }
-        if (booked == null && orderId != null) {
-            Record r = tx.fetchOne(OURS + " where rt.cashfree_order_id = ?" + notReversed + " limit 1", orderId);
-            if (r != null) booked = Ours.of(r);
-        }
+        Ours booked = booked(tx, e.cfPaymentId(), orderId,
+                " and not exists (select 1 from journal x where x.reverses_journal_id = rt.journal_id)").orElse(null);
         if (booked != null) {
             throw new ReconciliationFailure(ReconciliationFailure.Code.PAYMENT_BOOKS_IT, "exception " + e.exceptionId()
                     + ": the payment is booked since (transaction " + booked.transactionId() + "), and its journal holds what"
