@@ -277,8 +277,7 @@ public class PaymentStarter {
             if (event != null) holdForLater(payment, metadata, event, logContext);
             return;
         }
-        Instant recordedAt = payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
-        Pending p = new Pending(payment, metadata, event, logContext, recordedAt, seq++);
+        Pending p = new Pending(payment, metadata, event, logContext, recordedAt(payment), seq++);
         pending.put(payment.paymentId(), p);
         queue.add(p);
     }
@@ -291,8 +290,12 @@ public class PaymentStarter {
                     + " Cashfree itself", event.eventId(), payment.paymentId(), resends.size());
             return;
         }
-        Instant recordedAt = payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
-        resends.add(new Pending(payment, metadata, event, logContext, recordedAt, seq++, 1, clock.instant()));
+        resends.add(new Pending(payment, metadata, event, logContext, recordedAt(payment), seq++, 1, clock.instant()));
+    }
+
+    /** When the payment was recorded (its queue order: oldest first); now if the row did not say. */
+    private Instant recordedAt(AcceptedPayment payment) {
+        return payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
     }
 
     /** Queues the resends that are due (the sweep's first act); one already queued for the payment takes the event. */

@@ -205,9 +205,7 @@ class PaymentStarterTest {
         TestClock clock = new TestClock();
         List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
         java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
-            if (event != null) signalled.add(event);
-        }, metrics, 16, 10_000, clock, inFlight::add, false);
+        PaymentStarter starter = signalling(clock, inFlight, signalled, 16, 10_000);
         CashfreeEvent success = new CashfreeEvent("evt-2", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
 
         starter.startSoon(PAYMENT, Map.of()); // the API's start, in flight
@@ -223,13 +221,9 @@ class PaymentStarterTest {
         TestClock clock = new TestClock();
         List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
         java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
-            if (event != null) signalled.add(event);
-        }, metrics, 1, 1, clock, inFlight::add, false);
-        AcceptedPayment other = new AcceptedPayment("pay-2", "0".repeat(64), "demo-community", "EVENT", "order_2", "order_2", 10_000L,
-                "payment-order_2", null);
-        AcceptedPayment third = new AcceptedPayment("pay-3", "0".repeat(64), "demo-community", "EVENT", "order_3", "order_3", 10_000L,
-                "payment-order_3", null);
+        PaymentStarter starter = signalling(clock, inFlight, signalled, 1, 1);
+        AcceptedPayment other = payment(2);
+        AcceptedPayment third = payment(3);
         starter.startSoon(other, Map.of()); // in flight
         starter.startSoon(third, Map.of()); // fills the queue of 1
         CashfreeEvent success = new CashfreeEvent("evt-3", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
@@ -245,11 +239,8 @@ class PaymentStarterTest {
         TestClock clock = new TestClock();
         List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
         java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
-            if (event != null) signalled.add(event);
-        }, metrics, 1, 10, clock, inFlight::add, false);
-        AcceptedPayment other = new AcceptedPayment("pay-2", "0".repeat(64), "demo-community", "EVENT", "order_2", "order_2", 10_000L,
-                "payment-order_2", null);
+        PaymentStarter starter = signalling(clock, inFlight, signalled, 1, 10);
+        AcceptedPayment other = payment(2);
         CashfreeEvent first = new CashfreeEvent("evt-a", "PAYMENT_SUCCESS_WEBHOOK", "cf-1", "SUCCESS");
         CashfreeEvent second = new CashfreeEvent("evt-b", "PAYMENT_SUCCESS_WEBHOOK", "cf-2", "SUCCESS");
         starter.startSoon(other, Map.of()); // takes the one slot
@@ -275,6 +266,20 @@ class PaymentStarterTest {
         run(starter, clock, inFlight, 12_000, () -> false); // 20 minutes
 
         assertThat(attempts.get()).as("sent again every 15 s, then given up").isEqualTo(PaymentStarter.EVENT_ATTEMPTS);
+    }
+
+    /** A starter whose starts run when {@link #run} says and that records every event it signals; the sweep run by the test. */
+    private PaymentStarter signalling(TestClock clock, java.util.Queue<Runnable> inFlight, List<CashfreeEvent> signalled,
+                                      int concurrency, int queueCapacity) {
+        return new PaymentStarter(intake, (r, event) -> {
+            if (event != null) signalled.add(event);
+        }, metrics, concurrency, queueCapacity, clock, inFlight::add, false);
+    }
+
+    /** Another recorded payment, pay-{@code n} of order_{@code n}. */
+    private static AcceptedPayment payment(int n) {
+        return new AcceptedPayment("pay-" + n, "0".repeat(64), "demo-community", "EVENT", "order_" + n, "order_" + n, 10_000L,
+                "payment-order_" + n, null);
     }
 
     /**
