@@ -3,7 +3,9 @@ package com.commdesk.ledger.payout;
 import static com.commdesk.ledger.jooq.Tables.PAYOUT_BENEFICIARY;
 import static com.commdesk.ledger.payout.PayoutRows.sha256;
 
+import com.commdesk.ledger.CommunityRepository;
 import com.commdesk.ledger.Ledger;
+import com.commdesk.ledger.LedgerException;
 import com.commdesk.ledger.jooq.tables.records.PayoutBeneficiaryRecord;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -98,7 +100,7 @@ public final class Beneficiaries {
             // Someone other than the member (its community's owner) sets beneficiaries of current members only: never an account
             // waiting for a user who has not joined yet (s13). A user sets its own whenever: a former member may be owed money.
             if (!setByItsMember(userId, actor) && !isMemberNow(tx, communityId, role, userId)) {
-                throw new com.commdesk.ledger.LedgerException(com.commdesk.ledger.LedgerException.Code.NOT_FOUND, userId
+                throw new LedgerException(LedgerException.Code.NOT_FOUND, userId
                         + " is not a member of role " + role + " of community " + communityId + ": only the user itself sets its"
                         + " beneficiary there");
             }
@@ -132,7 +134,7 @@ public final class Beneficiaries {
      * writes community_member, so the check refused every member of an onboarded community).
      */
     private static boolean isMemberNow(DSLContext tx, String communityId, String role, String userId) {
-        return new com.commdesk.ledger.CommunityRepository(tx).find(communityId).stream()
+        return new CommunityRepository(tx).find(communityId).stream()
                 .flatMap(c -> c.roles().stream()).filter(r -> r.role().equals(role))
                 .anyMatch(r -> r.members().stream().anyMatch(m -> m.userId().equals(userId)));
     }
