@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link CashfreeGateway} on Cashfree's PG API: the two money-moving writes (create order, create refund) as our
- * own JSON over HTTP, the reads (fetch order, payments, refund, settlements, recon) on the official
- * {@code cashfree_pg} 4.0.7 SDK, whose response amounts are {@code BigDecimal}.
+ * own JSON over HTTP, the reads (fetch order, payments, refund, settlements, recon) and terminate order (no amount in
+ * it) on the official {@code cashfree_pg} 4.0.7 SDK, whose response amounts are {@code BigDecimal}.
  *
  * <h2>Why the writes are not the SDK's</h2>
  * The SDK's request models carry amounts as {@code Double} ({@code CreateOrderRequest.orderAmount},
@@ -182,6 +182,20 @@ public final class CashfreePgAdapter implements CashfreeGateway, CashfreeSettlem
         OrderEntity e = call("fetchOrder", orderId,
                 (cf, requestId) -> cf.PGFetchOrder(config.apiVersion(), orderId, requestId, null, httpClient));
         return toOrder("fetchOrder", orderId, e);
+    }
+
+    /**
+     * {@code PATCH /orders/{order_id}} {@code {"order_status":"TERMINATED"}} through the SDK (no amount in it). No
+     * idempotency key: terminating is idempotent by itself, and a key would have Cashfree answer a retry with its first
+     * answer (say TERMINATION_REQUESTED) instead of the order as it is now.
+     */
+    @Override
+    public CashfreeOrder terminateOrder(String orderId) {
+        requireOrderId(orderId);
+        com.cashfree.model.TerminateOrderRequest terminate = new com.cashfree.model.TerminateOrderRequest().orderStatus("TERMINATED");
+        OrderEntity e = call("terminateOrder", orderId,
+                (cf, requestId) -> cf.PGTerminateOrder(config.apiVersion(), orderId, terminate, requestId, null, httpClient));
+        return toOrder("terminateOrder", orderId, e);
     }
 
     @Override

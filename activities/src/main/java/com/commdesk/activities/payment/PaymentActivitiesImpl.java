@@ -48,8 +48,15 @@ import java.util.UUID;
 public final class PaymentActivitiesImpl implements PaymentActivities {
     /** Order tag that ties a Cashfree order to a community; set when the order is created. */
     public static final String COMMUNITY_TAG = "community_id";
-    /** Cashfree's order_status while the customer may still pay. */
-    static final String NOT_PAID_YET = "ACTIVE";
+    /**
+     * Order statuses that may still become PAID: ACTIVE, and TERMINATION_REQUESTED (a termination asked for while a payment
+     * attempt was in flight: Cashfree documents that the attempt may still succeed).
+     */
+    static final java.util.Set<String> NOT_PAID_YET = java.util.Set.of("ACTIVE", "TERMINATION_REQUESTED");
+    /** Order statuses on which no payment can be made any more. */
+    static final java.util.Set<String> NO_LONGER_PAYABLE = java.util.Set.of("TERMINATED", "EXPIRED");
+    /** Retryable: the order's termination was asked for and Cashfree has not ended it yet. */
+    public static final String ORDER_TERMINATION_PENDING = "OrderTerminationPending";
     /** A retryable failure type: the order is not paid yet (the step asks again). */
     public static final String ORDER_NOT_PAID_YET = "OrderNotPaidYet";
     /**
@@ -120,18 +127,44 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         return this;
     }
 
+    /** Which look at Cashfree's order: the verify step's, a look while the payment awaits it, or one after terminating it. */
+    private enum Look { VERIFY, LATE, TERMINATED }
+
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
-        return verify(request, false);
+        return verify(request, Look.VERIFY);
     }
 
     @Override
     public VerifiedPayment verifyLatePayment(PaymentRequest request) {
-        return verify(request, true);
+        return verify(request, Look.LATE);
     }
 
-    /** {@code late}: one look for a payment that awaits its order's payment; null while the order is still ACTIVE. */
-    private VerifiedPayment verify(PaymentRequest request, boolean late) {
+    @Override
+    public VerifiedPayment terminateUnpaidOrder(PaymentRequest request) {
+        try {
+            cashfree.terminateOrder(request.cashfreeOrderId());
+        } catch (CashfreeUnavailableException e) {
+            throw ApplicationFailure.newFailure("Cashfree unavailable: " + e.getMessage(), "CashfreeUnavailable");
+        } catch (CashfreeRejectedException e) {
+            if (e.httpStatus() == 401 || e.httpStatus() == 403) {
+                // Our credentials were refused: the order may still be payable. Asked again (then parked for a person), never
+                // taken as "terminated".
+                throw ApplicationFailure.newFailure("Cashfree refused our credentials terminating order " + request.cashfreeOrderId()
+                        + ": " + e.getMessage(), "CashfreeUnavailable");
+            }
+            // Cashfree would not terminate it (already paid, expired): the order itself, read next, says what it is.
+        } catch (CashfreeNotFoundException e) {
+            // The look below refuses it as the verify step would.
+        }
+        return verify(request, Look.TERMINATED);
+    }
+
+    /**
+     * {@code LATE}: one look for a payment that awaits its order's payment; null while the order may still be paid.
+     * {@code TERMINATED}: one look after asking Cashfree to terminate the order; null once it can no longer be paid.
+     */
+    private VerifiedPayment verify(PaymentRequest request, Look look) {
         CashfreeOrder order;
         List<CashfreePayment> payments;
         try {
@@ -145,13 +178,18 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         } catch (CashfreeRejectedException e) {
             throw rejected("Cashfree rejected the lookup of order '" + request.cashfreeOrderId() + "': " + e.getMessage());
         }
-        if (NOT_PAID_YET.equals(order.status())) {
+        if (look == Look.TERMINATED && NO_LONGER_PAYABLE.contains(order.status())) return null;
+        if (NOT_PAID_YET.contains(order.status())) {
             // The customer may still pay (a UPI payment pending, a claim made on the return from checkout, another attempt on
             // the same order): asked again with the step's backoff for unpaidOrderWait, then answered ORDER_UNPAID, on
             // which the workflow waits for the payment (AWAITING_PAYMENT: its PAYMENT_SUCCESS webhook, or a later look). Not a
             // refusal: refused, its later PAYMENT_SUCCESS could not start the payment again (the workflow id refuses reuse)
             // and the money was found only by reconciliation (s13). Within the stuck alert's 15 minutes, a few dozen asks.
-            if (late) return null;
+            if (look == Look.LATE) return null;
+            if (look == Look.TERMINATED) {
+                throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is " + order.status() + " after Cashfree was"
+                        + " asked to terminate it (a payment attempt in flight may still succeed): asked again", ORDER_TERMINATION_PENDING);
+            }
             Duration waited = waitedSinceFirstAsked();
             if (waited.compareTo(unpaidOrderWait) < 0) {
                 throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is ACTIVE, not PAID yet (asked for "

@@ -62,6 +62,23 @@ class CashfreePgAdapterTest {
     }
 
     @Test
+    void terminateOrderEndsAnActiveOrderAndLeavesAPaidOneAsItIs() {
+        sim.createOrder("order_t1", 100, "INR", null);
+        assertThat(adapter.terminateOrder("order_t1").status()).isEqualTo("TERMINATED");
+        assertThat(adapter.terminateOrder("order_t1").status()).as("asked again").isEqualTo("TERMINATED");
+        assertThat(adapter.fetchOrder("order_t1").status()).isEqualTo("TERMINATED");
+
+        sim.createPaidOrder("order_t2", 100, "INR", Map.of(), PaymentMethod.UPI);
+        assertThat(adapter.terminateOrder("order_t2").status()).isEqualTo("PAID");
+
+        sim.createOrder("order_t3", 100, "INR", null);
+        sim.beginAttempt("order_t3");
+        assertThat(adapter.terminateOrder("order_t3").status()).isEqualTo("TERMINATION_REQUESTED");
+
+        assertThatThrownBy(() -> adapter.terminateOrder("order_none")).isInstanceOf(CashfreeNotFoundException.class);
+    }
+
+    @Test
     void fetchPaymentsOfAPaidOrder() {
         Instant before = Instant.now().minusSeconds(1);
         SimOrder paid = sim.createPaidOrder("order_pp", 99_900, "INR", Map.of(), PaymentMethod.CARD);

@@ -74,6 +74,7 @@ class PaymentSagaIntegrationTest {
         public LedgerPosting postToLedger(PaymentRequest r, VerifiedPayment v, FeeCalculation f, Allocation a) { return real.postToLedger(r, v, f, a); }
         public VerifiedPayment verifyWithCashfree(PaymentRequest r) { return real.verifyWithCashfree(r); }
         public VerifiedPayment verifyLatePayment(PaymentRequest r) { return real.verifyLatePayment(r); }
+        public VerifiedPayment terminateUnpaidOrder(PaymentRequest r) { return real.terminateUnpaidOrder(r); }
         public FraudVerdict screenForFraud(PaymentRequest r, VerifiedPayment v) { return real.screenForFraud(r, v); }
         public void recordStatus(String id, String stage, String detail) { real.recordStatus(id, stage, detail); }
         public FeeCalculation calculateFees(PaymentRequest r, VerifiedPayment v) { return real.calculateFees(r, v); }
@@ -242,6 +243,44 @@ class PaymentSagaIntegrationTest {
     }
 
     @Test
+    void anOperatorCancelsAnAwaitedPaymentAndItsOrderCanNoLongerBePaid() {
+        claimedUnpaid("cancelled-1", "cancelled_1");
+        env.sleep(Duration.ofMinutes(20));
+        assertThat(byOrder("cancelled_1").status().stage()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
+
+        byOrder("cancelled_1").cancel(new com.commdesk.workflows.payment.Cancellation("ops-meera", "duplicate checkout"));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.temporal.client.WorkflowStub.fromTyped(byOrder("cancelled_1"))
+                .getResult(PaymentStatus.class)).isInstanceOf(io.temporal.client.WorkflowFailedException.class);
+        assertThat(byOrder("cancelled_1").status().error()).contains("cancelled by ops-meera (duplicate checkout)");
+        assertThat(recordedStatus("cancelled-1")).isEqualTo("FAILED");
+        assertThat(sim.order("cancelled_1").orElseThrow().status()).isEqualTo("TERMINATED");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.pay("cancelled_1", PaymentMethod.UPI))
+                .as("the customer can no longer pay it").isInstanceOf(IllegalStateException.class);
+        assertThat(booked("cancelled-1")).isZero();
+    }
+
+    @Test
+    void aCancellationDuringAPaymentAttemptWaitsForTheAttemptAndBooksItsSuccess() {
+        // Cashfree: a termination asked for while an attempt is in flight is TERMINATION_REQUESTED, and the attempt may still
+        // succeed. Failing the payment then would leave the customer's money unbooked (found only by reconciliation).
+        claimedUnpaid("cancelled-2", "cancelled_2");
+        env.sleep(Duration.ofMinutes(20));
+        sim.beginAttempt("cancelled_2");
+
+        byOrder("cancelled_2").cancel(new com.commdesk.workflows.payment.Cancellation("ops-meera", null));
+        env.sleep(Duration.ofMinutes(10));
+        assertThat(sim.order("cancelled_2").orElseThrow().status()).isEqualTo("TERMINATION_REQUESTED");
+        assertThat(byOrder("cancelled_2").status().stage()).as("still awaiting: the attempt may succeed").isEqualTo(PaymentStage.AWAITING_PAYMENT);
+        assertThat(booked("cancelled-2")).isZero();
+        sim.pay("cancelled_2", PaymentMethod.UPI);
+
+        PaymentStatus status = io.temporal.client.WorkflowStub.fromTyped(byOrder("cancelled_2")).getResult(PaymentStatus.class);
+        assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(booked("cancelled-2")).isEqualTo(1);
+    }
+
+    @Test
     void anOrderNeverPaidWaitsWithoutPagingAndIsRefusedWhenTheWaitEndsWithNothingBooked() {
         // Review s12 of the first wait: asked for the step's 6 hours (then parked), an abandoned checkout paged on-call
         // (stuck after 15 minutes) and cost thousands of Cashfree calls. Now it waits as AWAITING_PAYMENT (not a stage the
@@ -265,6 +304,11 @@ class PaymentSagaIntegrationTest {
         // 10 minutes of the step's backoff (≈ 20 looks), then 24 hourly and 29 daily looks; a look reads the order and its payments.
         assertThat(sim.requestCount("/pg/orders/abandoned_1")).as("a bounded number of asks").isBetween(100L, 250L);
         assertThat(booked("abandoned-1")).isZero();
+        // Refused only once the customer can no longer pay: an order may live longer than the wait (its own
+        // order_expiry_time), and money taken for a FAILED payment would be found only by reconciliation.
+        assertThat(sim.order("abandoned_1").orElseThrow().status()).as("Cashfree's order ended with the wait").isEqualTo("TERMINATED");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sim.pay("abandoned_1", PaymentMethod.UPI))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

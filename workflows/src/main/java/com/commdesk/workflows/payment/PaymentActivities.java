@@ -25,6 +25,16 @@ public interface PaymentActivities {
     @ActivityMethod
     VerifiedPayment verifyLatePayment(PaymentRequest request);
 
+    /**
+     * Ends the wait of a payment whose order is unpaid (an operator's cancellation, or the wait's end): has Cashfree
+     * terminate the order, then looks at it as {@link #verifyLatePayment} does. Paid meanwhile: the verified payment, to be
+     * booked as any other. Can no longer be paid ({@code TERMINATED}, {@code EXPIRED}): null. Termination still pending
+     * ({@code TERMINATION_REQUESTED}: a payment attempt in flight may still succeed): a retryable failure, asked again.
+     * Idempotent: terminating a terminated order changes nothing.
+     */
+    @ActivityMethod
+    VerifiedPayment terminateUnpaidOrder(PaymentRequest request);
+
     /** Velocity, blocklists, caps and double claims; idempotent per payment (since v1). */
     @ActivityMethod
     FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified);

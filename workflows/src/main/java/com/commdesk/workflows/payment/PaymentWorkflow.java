@@ -51,6 +51,13 @@ public interface PaymentWorkflow {
     @SignalMethod
     void review(ReviewDecision decision);
 
+    /**
+     * Operator's cancellation of a payment AWAITING_PAYMENT (since "unpaid-order-terminated"); ignored in any other stage,
+     * and after the first.
+     */
+    @SignalMethod
+    void cancel(Cancellation cancellation);
+
     /** A verified Cashfree webhook for this order. Repeats (same event id) are ignored. */
     @SignalMethod
     void cashfreeEvent(CashfreeEvent event);

@@ -51,6 +51,14 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * an older worker replays as it ran.
      */
     static final String LATE_PAYMENT = "late-payment-awaited";
+    /**
+     * getVersion change id: a wait for an unpaid order ends only once Cashfree's order can no longer be paid. When the
+     * wait's {@link #LATE_PAYMENT_WAIT} is over, or an operator cancels the payment ({@link #cancel}), Cashfree is asked to
+     * terminate the order ({@link PaymentActivities#terminateUnpaidOrder}); paid meanwhile, the payment is booked. Before
+     * it, the wait's end FAILED the payment with the order still payable (its own expiry may be later), and money paid
+     * after it was found only by reconciliation. Recorded when a wait begins.
+     */
+    static final String UNPAID_ORDER_TERMINATED = "unpaid-order-terminated";
     /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
     static final Duration LATE_LOOK_FIRST_DAY = Duration.ofHours(1);
     /** ...then this often (a bounded history however long the wait: 53 looks in 30 days, PaymentWorkflowTest). */
@@ -115,6 +123,8 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private int paymentSuccessEvents;
     /** The projection says AWAITING_PAYMENT: the next step records where the payment went from there. */
     private boolean awaitingRecorded;
+    /** An operator's cancellation of the wait for an unpaid order (the first one received while AWAITING_PAYMENT). */
+    private Cancellation cancellation;
 
     /** Thrown inside the workflow when an operator chooses to compensate a parked payment. */
     private static final class CompensationRequested extends RuntimeException {
@@ -249,15 +259,24 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      *                     a later look has the payment look again at once
      */
     private VerifiedPayment awaitPayment(PaymentRequest request, ActivityFailure unpaid, int eventsBefore) {
+        boolean terminates = Workflow.getVersion(UNPAID_ORDER_TERMINATED, Workflow.DEFAULT_VERSION, 1) == 1;
         long waitBeganMillis = Workflow.currentTimeMillis();
         long waitEndsMillis = waitBeganMillis + LATE_PAYMENT_WAIT.toMillis();
         String firstAnswer = error;
         while (true) {
             long now = Workflow.currentTimeMillis();
             if (now >= waitEndsMillis) {
-                error = "order is still ACTIVE, not PAID, " + LATE_PAYMENT_WAIT.toDays() + " days after its payment was first awaited ("
+                String why = "order is still ACTIVE, not PAID, " + LATE_PAYMENT_WAIT.toDays() + " days after its payment was first awaited ("
                         + firstAnswer + ")";
+                if (terminates) return terminateUnpaidOrder(request, unpaid, why);
+                error = why;
                 throw unpaid;
+            }
+            if (terminates && cancellation != null) {
+                decidedBy = cancellation.operator();
+                return terminateUnpaidOrder(request, unpaid, "cancelled by " + cancellation.operator()
+                        + (cancellation.note() == null || cancellation.note().isBlank() ? "" : " (" + cancellation.note() + ")")
+                        + " while its order was unpaid");
             }
             stage = PaymentStage.AWAITING_PAYMENT;
             record(firstAnswer + "; awaiting its payment: looked at again on its PAYMENT_SUCCESS webhook, hourly for a day, then"
@@ -266,11 +285,27 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             Duration every = now - waitBeganMillis < Duration.ofDays(1).toMillis() ? LATE_LOOK_FIRST_DAY : LATE_LOOK_AFTER;
             Duration next = Duration.ofMillis(Math.min(every.toMillis(), waitEndsMillis - now));
             int seen = eventsBefore;
-            Workflow.await(next, () -> paymentSuccessEvents > seen);
+            Workflow.await(next, () -> paymentSuccessEvents > seen || (terminates && cancellation != null));
+            if (terminates && cancellation != null) continue;
             eventsBefore = paymentSuccessEvents;
             VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.verifyLatePayment(request));
             if (paid != null) return paid;
         }
+    }
+
+    /**
+     * Since {@link #UNPAID_ORDER_TERMINATED}: the wait ends only when Cashfree's order can no longer be paid. Cashfree is
+     * asked to terminate it: paid meanwhile, the payment goes on and is booked (an operator's cancellation included: the
+     * money is the customer's payment, booked and split as any other, refundable as any other); terminated or expired, the
+     * payment FAILED with {@code why}. A termination still pending (a payment attempt in flight) is asked again with the
+     * Cashfree step's retries, then parks for a person like any step (RETRY asks again; COMPENSATE fails the payment, and
+     * money taken later is found by reconciliation).
+     */
+    private VerifiedPayment terminateUnpaidOrder(PaymentRequest request, ActivityFailure unpaid, String why) {
+        VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.terminateUnpaidOrder(request));
+        if (paid != null) return paid;
+        error = why + "; Cashfree's order was terminated (no payment can be made on it)";
+        throw unpaid;
     }
 
     /**
@@ -363,6 +398,13 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     @Override
     public void review(ReviewDecision decision) {
         if (stage == PaymentStage.UNDER_REVIEW && decision != null && decision.outcome() != null) pendingReview = decision;
+    }
+
+    @Override
+    public void cancel(Cancellation c) {
+        // Accepted while the payment awaits its order (a look at Cashfree included); the wait acts on it only where
+        // UNPAID_ORDER_TERMINATED applies, so a run recorded before it replays as it ran.
+        if (stage == PaymentStage.AWAITING_PAYMENT && cancellation == null && c != null && c.operator() != null) cancellation = c;
     }
 
     @Override

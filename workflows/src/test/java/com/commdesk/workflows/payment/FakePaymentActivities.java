@@ -65,6 +65,23 @@ class FakePaymentActivities implements PaymentActivities {
         return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
     }
 
+    /** Terminating the order finds it terminated; this many times first, its termination still pending. */
+    volatile int terminationPendingAnswers;
+    /** Terminating the order finds it paid after all (the customer's attempt succeeded). */
+    volatile boolean paidBeforeTerminated;
+
+    @Override
+    public VerifiedPayment terminateUnpaidOrder(PaymentRequest request) {
+        calls.add("terminate");
+        synchronized (this) {
+            if (terminationPendingAnswers > 0) {
+                terminationPendingAnswers--;
+                throw ApplicationFailure.newFailure("order is TERMINATION_REQUESTED", "OrderTerminationPending");
+            }
+        }
+        return paidBeforeTerminated ? new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "UPI") : null;
+    }
+
     @Override
     public FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified) {
         calls.add("screen");

@@ -218,11 +218,62 @@ class PaymentWorkflowTest {
                 .isBetween(Duration.ofDays(30).toMillis(), Duration.ofDays(30).plusHours(1).toMillis());
         // At 1 h, 2 h, ... 24 h, then 48 h, ... 720 h: 24 + 29.
         assertThat(activities.calls.stream().filter("late-look"::equals).count()).isEqualTo(53);
-        assertThat(activities.calls).doesNotContain("screen", "post").endsWith("status:FAILED");
+        // Refused only once Cashfree's order can no longer be paid ("unpaid-order-terminated").
+        assertThat(activities.calls).doesNotContain("screen", "post").endsWith("late-look", "terminate", "status:FAILED");
         PaymentStatus status = running("p21").status();
         assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
-        assertThat(status.error()).contains("still ACTIVE");
+        assertThat(status.error()).contains("still ACTIVE").contains("order was terminated");
         assertThat(events).as("a bounded history for a month's wait").hasSizeLessThan(1_000);
+    }
+
+    @Test
+    void anOperatorCancelsAnAwaitedPaymentAndItFailsOnceItsOrderCanNoLongerBePaid() throws Exception {
+        activities.unpaidLooks = Integer.MAX_VALUE;
+        WorkflowClient.start(stub("p23")::process, request("p23"));
+        awaitStage("p23", PaymentStage.AWAITING_PAYMENT);
+
+        running("p23").cancel(new Cancellation("ops-meera", "customer bought another ticket"));
+
+        assertThatThrownBy(() -> result("p23")).isInstanceOf(WorkflowFailedException.class);
+        assertThat(activities.calls).containsExactly("verify#1", "status:AWAITING_PAYMENT", "terminate", "status:FAILED");
+        PaymentStatus status = running("p23").status();
+        assertThat(status.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(status.error()).contains("cancelled by ops-meera (customer bought another ticket)").contains("order was terminated");
+        assertThat(status.decidedBy()).isEqualTo("ops-meera");
+        assertThat(ranMillis("p23")).as("at the cancellation, not at the next look").isLessThan(Duration.ofMinutes(30).toMillis());
+    }
+
+    @Test
+    void aCancelledPaymentWhoseOrderWasPaidMeanwhileIsBooked() throws Exception {
+        // The customer's UPI attempt succeeded while the termination was pending: the money is Cashfree's to settle, so the
+        // payment is booked and split, never left FAILED with money taken.
+        activities.unpaidLooks = Integer.MAX_VALUE;
+        activities.terminationPendingAnswers = 2;
+        activities.paidBeforeTerminated = true;
+        WorkflowClient.start(stub("p24")::process, request("p24"));
+        awaitStage("p24", PaymentStage.AWAITING_PAYMENT);
+
+        running("p24").cancel(new Cancellation("ops-meera", null));
+
+        PaymentStatus status = result("p24");
+        assertThat(status.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(status.error()).isNull();
+        assertThat(activities.calls).containsSubsequence("status:AWAITING_PAYMENT", "terminate", "terminate", "terminate",
+                "status:SCREENING", "screen", "post", "status:COMPLETED");
+    }
+
+    @Test
+    void aCancellationIsIgnoredOutsideTheWait() throws Exception {
+        activities.failSettlementWith = "community has no hold policy";
+        WorkflowClient.start(stub("p25")::process, request("p25"));
+        awaitStage("p25", PaymentStage.NEEDS_ATTENTION);
+
+        running("p25").cancel(new Cancellation("ops-meera", "wrong stage"));
+        activities.failSettlementWith = null;
+        running("p25").decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops-ravi", null));
+
+        assertThat(result("p25").stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(activities.calls).doesNotContain("terminate");
     }
 
     @Test

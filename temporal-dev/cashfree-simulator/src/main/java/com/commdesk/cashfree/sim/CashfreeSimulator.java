@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Cashfree API: {@code POST /pg/orders}, {@code GET /pg/orders/{order_id}},
+ * {@code PATCH /pg/orders/{order_id}} {@code {"order_status":"TERMINATED"}} (Terminate Order),
  * {@code GET /pg/orders/{order_id}/payments}; every request needs {@code x-client-id},
  * {@code x-client-secret} (else 401) and {@code x-api-version} (else 400), as at Cashfree.
  *
@@ -55,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /__sim/reset}</li>
  *   <li>{@code POST /__sim/orders/{order_id}/pay} {@code {"payment_method":"UPI|CARD|NETBANKING|WALLET","amount_paise":123,"webhook":true}} ("webhook": false pays without delivering PAYMENT_SUCCESS)</li>
  *   <li>{@code POST /__sim/orders/{order_id}/webhook} re-sends the order's success webhook</li>
+ *   <li>{@code POST /__sim/orders/{order_id}/attempt} begins a payment attempt that has not ended: a termination asked for
+ *       meanwhile is {@code TERMINATION_REQUESTED} until the order is paid</li>
  *   <li>{@code GET|POST|DELETE /__sim/faults} {@code {"kind":"UNAVAILABLE|RATE_LIMITED|SLOW|HANG","path_prefix":"/pg/orders","times":2,"duration_ms":5000,"delay_ms":800}}</li>
  *   <li>{@code GET|PUT /__sim/webhook} {@code {"url":"http://127.0.0.1:8080/webhooks/cashfree"}} (null clears)</li>
  *   <li>{@code GET /__sim/requests?prefix=/pg/orders}</li>
@@ -76,6 +79,7 @@ public final class CashfreeSimulator implements AutoCloseable {
     private static final Pattern PAYMENTS_PATH = Pattern.compile("/pg/orders/([^/]+)/payments");
     private static final Pattern REFUNDS_PATH = Pattern.compile("/pg/orders/([^/]+)/refunds");
     private static final Pattern REFUND_PATH = Pattern.compile("/pg/orders/([^/]+)/refunds/([^/]+)");
+    private static final Pattern SIM_ATTEMPT_PATH = Pattern.compile("/__sim/orders/([^/]+)/attempt");
     private static final Pattern SIM_REFUND_SETTLE_PATH = Pattern.compile("/__sim/refunds/([^/]+)/settle");
     private final RefundBook refunds;
     private static final Pattern SIM_PAY_PATH = Pattern.compile("/__sim/orders/([^/]+)/pay");
@@ -232,6 +236,17 @@ public final class CashfreeSimulator implements AutoCloseable {
      */
     public SimPayment pay(String orderId, PaymentMethod method, long amountPaise) {
         return payInternal(orderId, method, amountPaise, true).payment();
+    }
+
+    /**
+     * A payment attempt on an ACTIVE order that has not ended (a UPI collect the customer has not answered): a termination
+     * asked for meanwhile leaves the order {@code TERMINATION_REQUESTED}, and {@link #pay} may still pay it.
+     *
+     * @throws NoSuchElementException if there is no such order
+     * @throws IllegalStateException  if the order is not ACTIVE
+     */
+    public SimOrder beginAttempt(String orderId) {
+        return store.beginAttempt(orderId);
     }
 
     /** The order as it is now. */
@@ -512,6 +527,9 @@ public final class CashfreeSimulator implements AutoCloseable {
                 authenticate(ex);
                 SimOrder o = store.find(m.group(1)).orElseThrow(CashfreeSimulator::orderNotFound);
                 sendJson(ex, 200, orderEntity(o));
+            } else if ((m = ORDER_PATH.matcher(path)).matches() && "PATCH".equals(method)) {
+                authenticate(ex);
+                terminateOrderFromApi(ex, m.group(1));
             } else {
                 drain(ex);
                 throw new CashfreeError(404, "bad URL, please check API documentation", "request_failed",
@@ -520,6 +538,27 @@ public final class CashfreeSimulator implements AutoCloseable {
         } catch (CashfreeError e) {
             sendError(ex, e);
         }
+    }
+
+    /** Terminate Order: the body must ask for {@code TERMINATED}; the answer is the order entity as it is afterwards. */
+    private void terminateOrderFromApi(HttpExchange ex, String orderId) throws IOException {
+        byte[] raw = readBody(ex);
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            throw CashfreeError.invalid("request body is not valid JSON", "request_invalid");
+        }
+        if (body == null || !body.isObject() || !"TERMINATED".equals(body.path("order_status").asText(null))) {
+            throw CashfreeError.invalid("order_status : should be TERMINATED", "order_status_invalid");
+        }
+        SimOrder o;
+        try {
+            o = store.terminate(orderId);
+        } catch (NoSuchElementException e) {
+            throw orderNotFound();
+        }
+        sendJson(ex, 200, orderEntity(o));
     }
 
     private static CashfreeError orderNotFound() {
@@ -798,6 +837,17 @@ public final class CashfreeSimulator implements AutoCloseable {
                 sendJson(ex, 200, Json.NODES.objectNode().put("status", "RESET"));
             } else if ((m = SIM_PAY_PATH.matcher(path)).matches() && "POST".equals(method)) {
                 controlPay(ex, m.group(1));
+            } else if ((m = SIM_ATTEMPT_PATH.matcher(path)).matches() && "POST".equals(method)) {
+                drain(ex);
+                SimOrder o;
+                try {
+                    o = beginAttempt(m.group(1));
+                } catch (NoSuchElementException e) {
+                    throw new ControlError(404, e.getMessage());
+                } catch (IllegalStateException e) {
+                    throw new ControlError(409, e.getMessage());
+                }
+                sendJson(ex, 200, orderEntity(o));
             } else if ((m = SIM_WEBHOOK_PATH.matcher(path)).matches() && "POST".equals(method)) {
                 drain(ex);
                 WebhookDelivery d;
@@ -1113,8 +1163,9 @@ public final class CashfreeSimulator implements AutoCloseable {
         String base = sim.baseUrl();
         System.out.println("Cashfree simulator listening on " + base + "  (client id " + cfg.clientId()
                 + "; the secret is the one you configured, or sim-client-secret by default)");
-        System.out.println("  Cashfree API : POST " + base + "/pg/orders, GET " + base + "/pg/orders/{order_id}[/payments]");
-        System.out.println("  control      : GET " + base + "/__sim/health, POST " + base + "/__sim/orders/{order_id}/pay,"
+        System.out.println("  Cashfree API : POST " + base + "/pg/orders, GET " + base + "/pg/orders/{order_id}[/payments],"
+                + " PATCH " + base + "/pg/orders/{order_id} (terminate)");
+        System.out.println("  control      : GET " + base + "/__sim/health, POST " + base + "/__sim/orders/{order_id}/pay|attempt,"
                 + " POST " + base + "/__sim/reset, " + base + "/__sim/faults, " + base + "/__sim/webhook");
         System.out.println("  webhooks to  : " + sim.webhookUrl().map(URI::toString).orElse("(none; PUT /__sim/webhook {\"url\":...})"));
         Thread.currentThread().join();

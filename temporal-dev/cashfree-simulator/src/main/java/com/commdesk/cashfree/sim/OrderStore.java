@@ -70,6 +70,8 @@ final class OrderStore {
         final OffsetDateTime expiresAt;
         // guarded by this
         String status = "ACTIVE";
+        /** A payment attempt in flight (a UPI collect awaiting the customer): a termination asked for now waits for it. */
+        boolean attemptInFlight;
         final List<SimPayment> payments = new ArrayList<>();
 
         Entry(String orderId, String cfOrderId, long amountPaise, String currency, Map<String, String> tags,
@@ -167,9 +169,13 @@ final class OrderStore {
             throw new java.util.NoSuchElementException("no order " + orderId);
         }
         synchronized (e) {
-            if (!"ACTIVE".equals(e.status)) {
+            // An attempt in flight may still succeed after a termination was asked for (Cashfree: TERMINATION_REQUESTED can
+            // go to PAID); no new attempt can be made on a TERMINATED, EXPIRED or PAID order.
+            boolean payable = "ACTIVE".equals(e.status) || ("TERMINATION_REQUESTED".equals(e.status) && e.attemptInFlight);
+            if (!payable) {
                 throw new IllegalStateException("order " + orderId + " is " + e.status + ", only an ACTIVE order can be paid");
             }
+            e.attemptInFlight = false;
             long paid = amountPaise == null ? e.amountPaise : amountPaise;
             if (paid < 1) {
                 throw new IllegalArgumentException("amount_paise must be >= 1, was " + paid);
@@ -180,6 +186,43 @@ final class OrderStore {
             e.status = "PAID";
             return p;
         }
+    }
+
+    /**
+     * A payment attempt begins on an ACTIVE order and has not ended (the customer's UPI app has not answered): a
+     * termination asked for meanwhile is {@code TERMINATION_REQUESTED} until the attempt succeeds ({@link #pay}).
+     *
+     * @throws java.util.NoSuchElementException if there is no such order
+     * @throws IllegalStateException            if the order is not ACTIVE
+     */
+    SimOrder beginAttempt(String orderId) {
+        Entry e = entry(orderId);
+        synchronized (e) {
+            if (!"ACTIVE".equals(e.status)) throw new IllegalStateException("order " + orderId + " is " + e.status + ", not ACTIVE");
+            e.attemptInFlight = true;
+            return e.snapshot();
+        }
+    }
+
+    /**
+     * Cashfree's Terminate Order: an ACTIVE order becomes TERMINATED (no payment can be made on it), or
+     * TERMINATION_REQUESTED while a payment attempt is in flight; any other order is answered as it is (a PAID order stays
+     * PAID: "order might not be terminated - confirm with the order_status in response"). Asking again changes nothing.
+     *
+     * @throws java.util.NoSuchElementException if there is no such order
+     */
+    SimOrder terminate(String orderId) {
+        Entry e = entry(orderId);
+        synchronized (e) {
+            if ("ACTIVE".equals(e.status)) e.status = e.attemptInFlight ? "TERMINATION_REQUESTED" : "TERMINATED";
+            return e.snapshot();
+        }
+    }
+
+    private Entry entry(String orderId) {
+        Entry e = orders.get(orderId);
+        if (e == null) throw new java.util.NoSuchElementException("no order " + orderId);
+        return e;
     }
 
     int size() {

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param cfOrderId        Cashfree's order id
  * @param amountPaise      order amount in paise
  * @param currency         e.g. {@code INR}
- * @param status           Cashfree's {@code order_status}: {@code ACTIVE} or {@code PAID}
+ * @param status           Cashfree's {@code order_status}: {@code ACTIVE}, {@code PAID}, {@code TERMINATED} or {@code TERMINATION_REQUESTED}
  * @param tags             {@code order_tags} (empty if none were sent)
  * @param customerId       {@code customer_details.customer_id}
  * @param customerPhone    {@code customer_details.customer_phone}

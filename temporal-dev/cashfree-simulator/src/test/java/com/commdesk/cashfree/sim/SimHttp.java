@@ -85,6 +85,11 @@ final class SimHttp {
                 .PUT(HttpRequest.BodyPublishers.ofString(json)), Duration.ofSeconds(10));
     }
 
+    Resp patch(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)), Duration.ofSeconds(10));
+    }
+
     Resp delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), Duration.ofSeconds(10));
     }

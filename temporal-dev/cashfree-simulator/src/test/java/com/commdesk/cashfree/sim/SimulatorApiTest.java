@@ -76,6 +76,31 @@ class SimulatorApiTest {
     }
 
     @Test
+    void terminateOrderEndsAnActiveOrderAndAnswersAnyOtherAsItIs() {
+        String terminate = "{\"order_status\":\"TERMINATED\"}";
+        sim.createOrder("order_term", 100, "INR", Map.of());
+        SimHttp.Resp r = http.patch("/pg/orders/order_term", terminate);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("order_status").asText()).isEqualTo("TERMINATED");
+        assertThat(http.patch("/pg/orders/order_term", terminate).json().get("order_status").asText()).as("again").isEqualTo("TERMINATED");
+        assertThatThrownBy(() -> sim.pay("order_term", PaymentMethod.UPI)).isInstanceOf(IllegalStateException.class);
+
+        sim.createPaidOrder("order_paid_term", 100, "INR", Map.of(), PaymentMethod.CARD);
+        assertThat(http.patch("/pg/orders/order_paid_term", terminate).json().get("order_status").asText()).isEqualTo("PAID");
+
+        sim.createOrder("order_attempt", 100, "INR", Map.of());
+        sim.beginAttempt("order_attempt");
+        assertThat(http.patch("/pg/orders/order_attempt", terminate).json().get("order_status").asText())
+                .as("a payment attempt in flight").isEqualTo("TERMINATION_REQUESTED");
+        sim.pay("order_attempt", PaymentMethod.UPI);
+        assertThat(sim.order("order_attempt").orElseThrow().status()).as("the attempt succeeded after all").isEqualTo("PAID");
+
+        assertThat(http.patch("/pg/orders/order_nope", terminate).status()).isEqualTo(404);
+        assertThat(http.patch("/pg/orders/order_paid_term", "{\"order_status\":\"PAID\"}").status()).isEqualTo(400);
+        assertThat(http.without("x-client-secret").patch("/pg/orders/order_paid_term", terminate).status()).isEqualTo(401);
+    }
+
+    @Test
     void createThenFetchOrderInCashfreeShape() {
         SimHttp.Resp created = http.post("/pg/orders",
                 SimHttp.orderJson("order_abc-1", "1234.50", Map.of("event_id", "ev_9", "kind", "ticket")));

@@ -47,6 +47,11 @@ final class OrchestrationOnly implements PaymentActivities {
     }
 
     @Override
+    public VerifiedPayment terminateUnpaidOrder(PaymentRequest request) {
+        return verifyWithCashfree(request);
+    }
+
+    @Override
     public FraudVerdict screenForFraud(PaymentRequest request, VerifiedPayment verified) {
         return new FraudVerdict(false, List.of());
     }
