@@ -6,6 +6,7 @@ import com.commdesk.api.web.Caller;
 import com.commdesk.ledger.FraudRecords;
 import com.commdesk.ledger.PaymentIntake;
 import com.commdesk.ledger.PaymentOperations;
+import com.commdesk.workflows.payment.Cancellation;
 import com.commdesk.workflows.payment.OperatorDecision;
 import com.commdesk.workflows.payment.PaymentStage;
 import com.commdesk.workflows.payment.PaymentWorkflow;
@@ -32,6 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/ops")
 public class OpsController {
+    /** A note is an operator's hint, kept in the workflow's state and error: bounded. */
+    static final int MAX_NOTE = 500;
     private static final List<String> STATUSES = java.util.Arrays.stream(PaymentStage.values()).map(Enum::name).toList();
 
     private final PaymentOperations operations;
@@ -74,6 +77,21 @@ public class OpsController {
         PaymentWorkflow wf = parked(paymentId, PaymentStage.NEEDS_ATTENTION);
         wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, Caller.current().subject(), note == null ? null : note.note()));
         return ResponseEntity.accepted().body(Map.of("paymentId", paymentId, "signal", "compensate"));
+    }
+
+    /**
+     * Cancels a payment that awaits its order's payment (AWAITING_PAYMENT): its workflow has Cashfree terminate the order
+     * and FAILS the payment once the order can no longer be paid. Paid meanwhile (or by an attempt in flight), the payment
+     * is booked as any other: a cancellation never leaves money taken and unbooked.
+     */
+    @PostMapping(path = "/payments/{paymentId}/cancel")
+    public ResponseEntity<?> cancel(@PathVariable String paymentId, @RequestBody(required = false) Note note) {
+        if (note != null && note.note() != null && note.note().length() > MAX_NOTE) {
+            throw ApiProblem.invalid("note", "note must be at most " + MAX_NOTE + " characters");
+        }
+        PaymentWorkflow wf = parked(paymentId, PaymentStage.AWAITING_PAYMENT);
+        wf.cancel(new Cancellation(Caller.current().subject(), note == null ? null : note.note()));
+        return ResponseEntity.accepted().body(Map.of("paymentId", paymentId, "signal", "cancel"));
     }
 
     @PostMapping(path = "/payments/{paymentId}/review")

@@ -95,6 +95,7 @@ public class SecurityConfiguration {
             Rule.of(GET, "/api/v1/ops/payments", OPS, FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN, COMMUNITY_OWNER),
             Rule.of(POST, "/api/v1/ops/payments/{paymentId}/retry", OPS),
             Rule.of(POST, "/api/v1/ops/payments/{paymentId}/compensate", OPS),
+            Rule.of(POST, "/api/v1/ops/payments/{paymentId}/cancel", OPS),
             Rule.of(POST, "/api/v1/ops/payments/{paymentId}/review", OPS),
             Rule.of(GET, "/api/v1/ops/refunds", OPS, FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN),
             Rule.of(POST, "/api/v1/ops/refunds/{refundId}/retry", OPS),

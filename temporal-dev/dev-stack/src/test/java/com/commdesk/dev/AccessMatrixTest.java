@@ -120,6 +120,7 @@ class AccessMatrixTest {
         c.add(call("GET", "/api/v1/ops/payments", null, OPS, FA, FV, PA, CO, OTHER));
         c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/retry", "{}", OPS));
         c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/compensate", "{}", OPS));
+        c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/cancel", "{}", OPS));
         c.add(call("POST", "/api/v1/ops/payments/" + PAYMENT + "/review", "{}", OPS));
         // refunds that wait for Cashfree or an operator (h-ledger): finance may look, only ops decide
         c.add(call("GET", "/api/v1/ops/refunds", null, OPS, FA, FV, PA));

@@ -99,6 +99,30 @@ class DashboardLoginTest {
     }
 
     /**
+     * s14 left undone: the ops page did not list payments awaiting their order's payment, and nothing could end one. It
+     * lists them now, and its Cancel is the API's POST /api/v1/ops/payments/{id}/cancel with the operator's token.
+     */
+    @Test
+    void opsSeesAPaymentAwaitingItsOrderAndCancelsItInThePage() throws Exception {
+        SharedStack.get().simulator().createOrder("dash_unpaid_1", 120_000L, "INR",
+                Map.of("community_id", "demo-community", "source_type", "EVENT"));
+        assertThat(SharedStack.post("/api/v1/payments", "dash-unpaid",
+                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"dash_unpaid_1\",\"amountPaise\":120000}")
+                .statusCode()).isEqualTo(202);
+        WebhookAndOperationsTest.awaitStage("dash-unpaid", "AWAITING_PAYMENT");
+
+        DashboardSession ops = DashboardSession.login("ops");
+        String row = row(ops.get("/dashboard/ops").body(), "data-payment=\"dash-unpaid\"");
+        assertThat(row).contains("\u20b91,200.00").contains("/dashboard/ops/payments/dash-unpaid/cancel");
+
+        HttpResponse<String> cancelled = ops.post("/dashboard/ops/payments/dash-unpaid/cancel", Map.of("note", "customer gave up"), true);
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(cancelled.body()).contains("id=\"notice\"").contains("dash-unpaid").doesNotContain("id=\"refusal\"");
+        assertThat(WebhookAndOperationsTest.awaitStage("dash-unpaid", "FAILED").path("error").asText()).contains("cancelled by ops");
+        assertThat(ops.get("/dashboard/ops").body()).doesNotContain("data-payment=\"dash-unpaid\"");
+    }
+
+    /**
      * Issue 12, ops: "refunds needing attention". A refund Cashfree keeps PENDING waits in the books with its money
      * reserved; the ops page lists it with its stage and its workflow, and the page's retry is the API's own
      * POST /api/v1/ops/refunds/{id}/retry with the operator's token (audited as ops). Once Cashfree fails it the

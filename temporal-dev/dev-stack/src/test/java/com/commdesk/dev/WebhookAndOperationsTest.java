@@ -134,6 +134,34 @@ class WebhookAndOperationsTest {
     }
 
     @Test
+    void anOperatorCancelsAPaymentWhoseOrderIsNotPaidAndTheCustomerCanNoLongerPayIt() throws Exception {
+        // s14 left undone: operators could not end an AWAITING_PAYMENT payment, and the dashboard did not list them. The
+        // cancel goes to the workflow, which has Cashfree terminate the order before it fails the payment.
+        stack.simulator().createOrder("wh_cancel_1", 150_000L, "INR", tags("EVENT"));
+        HttpResponse<String> claimed = SharedStack.post("/api/v1/payments", "cancel-claim",
+                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"wh_cancel_1\",\"amountPaise\":150000}");
+        assertThat(claimed.statusCode()).isEqualTo(202);
+        assertThat(awaitStage("cancel-claim", "AWAITING_PAYMENT", "FAILED").path("stage").asText()).isEqualTo("AWAITING_PAYMENT");
+        JsonNode listed = JSON.readTree(SharedStack.get("/api/v1/ops/payments?status=AWAITING_PAYMENT").body());
+        assertThat(listed.findValuesAsString("paymentId")).contains("cancel-claim");
+        assertThat(ops("/api/v1/ops/payments/cancel-claim/cancel", null, "{}").statusCode()).as("a token is required").isEqualTo(401);
+        assertThat(ops("/api/v1/ops/payments/cancel-claim/cancel", "ops-anita", "{\"note\":\"" + "x".repeat(501) + "\"}").statusCode())
+                .as("a bounded note").isEqualTo(400);
+
+        assertThat(ops("/api/v1/ops/payments/cancel-claim/cancel", "ops-anita", "{\"note\":\"duplicate checkout\"}").statusCode())
+                .isEqualTo(202);
+
+        JsonNode view = awaitStage("cancel-claim", "FAILED", "COMPLETED");
+        assertThat(view.path("stage").asText()).as(view.toString()).isEqualTo("FAILED");
+        assertThat(view.path("error").asText()).contains("cancelled by ops-anita (duplicate checkout)");
+        assertThat(stack.simulator().order("wh_cancel_1").orElseThrow().status()).isEqualTo("TERMINATED");
+        assertThat(ops("/api/v1/ops/payments/cancel-claim/cancel", "ops-anita", "{}").statusCode()).as("not awaiting any more").isEqualTo(409);
+        assertThat(count("select count(*) from revenue_transaction where cashfree_order_id = ?", "wh_cancel_1")).isZero();
+        assertThat(count("select count(*) from audit_log where actor = 'ops-anita' and target = ? and http_status = 202", "/api/v1/ops/payments/cancel-claim/cancel"))
+                .as("audited").isEqualTo(1);
+    }
+
+    @Test
     void forgedAndStaleWebhooksAre401AndWriteNothing() throws Exception {
         // Untagged for automatic start, so the genuine delivery made while paying records the event only.
         stack.simulator().createPaidOrder("wh_order_4", 100_000L, "INR", Map.of("community_id", "demo-community"), PaymentMethod.UPI);

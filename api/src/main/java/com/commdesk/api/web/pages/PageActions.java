@@ -85,7 +85,10 @@ public class PageActions extends DashboardPage {
 
     // ---- operations: parked payments and fraud reviews -------------------------------------------
 
-    /** Retry or compensate a parked (NEEDS_ATTENTION) payment: the operator's signal to its workflow. */
+    /**
+     * Retry or compensate a parked (NEEDS_ATTENTION) payment, review a flagged one, or cancel one awaiting its order's
+     * payment: the operator's signal to its workflow.
+     */
     @PostMapping("/ops/payments/{paymentId}/{action}")
     public String operate(@PathVariable String paymentId, @PathVariable String action, @RequestParam(required = false) String note,
                           @RequestParam(required = false) String outcome, @RequestParam(required = false) String reason,
@@ -95,6 +98,10 @@ public class PageActions extends DashboardPage {
             case "retry", "compensate" -> act(flash,
                     () -> api.post("/api/v1/ops/payments/" + id + "/" + action, body("note", note)),
                     (action.equals("retry") ? "Retrying payment " : "Compensating payment ") + id + ".");
+            case "cancel" -> act(flash,
+                    () -> api.post("/api/v1/ops/payments/" + id + "/cancel", body("note", note)),
+                    "Cancelling payment " + id + ": Cashfree is asked to terminate its order; it fails once the order can no"
+                            + " longer be paid, and is booked if it was paid meanwhile.");
             case "review" -> act(flash,
                     () -> api.post("/api/v1/ops/payments/" + id + "/review", body("outcome", outcome, "reason", reason)),
                     "Review of payment " + id + ": " + outcome + ".");

@@ -157,6 +157,7 @@ public class PagesController extends DashboardPage {
     public String ops(Model model) {
         model.addAttribute("parked", api.get("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=100", JsonNode.class));
         model.addAttribute("review", api.get("/api/v1/ops/payments?status=UNDER_REVIEW&limit=100", JsonNode.class));
+        model.addAttribute("awaiting", api.get("/api/v1/ops/payments?status=AWAITING_PAYMENT&limit=100", JsonNode.class));
         // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage
         model.addAttribute("refunds", api.get("/api/v1/ops/refunds?olderThanMinutes=0&limit=100", JsonNode.class));
         model.addAttribute("refundWorkflowPrefix", RefundWorkflow.workflowId(""));
