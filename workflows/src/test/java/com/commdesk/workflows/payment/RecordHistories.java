@@ -43,6 +43,12 @@ public final class RecordHistories {
             // Since LATE_PAYMENT: the verify step and one later look find the order ACTIVE; its PAYMENT_SUCCESS arrives.
             record(client, dir, release, "awaited-then-paid", activities, () -> activities.unpaidLooks = 2,
                     wf -> wf.cashfreeEvent(new CashfreeEvent("evt-recording", PaymentWorkflowImpl.PAYMENT_SUCCESS_EVENT, "cf-1", "SUCCESS")));
+            // Since UNPAID_ORDER_TERMINATED: an operator cancels a payment awaiting its order; the order's termination is
+            // pending once (asked again), then Cashfree has terminated it and the payment FAILS.
+            record(client, dir, release, "awaited-then-cancelled", activities, () -> {
+                activities.unpaidLooks = Integer.MAX_VALUE;
+                activities.terminationPendingAnswers = 1;
+            }, wf -> wf.cancel(new Cancellation("ops", "recording")));
         }
         System.exit(0);
     }
@@ -57,6 +63,8 @@ public final class RecordHistories {
         activities.verdict = new FraudVerdict(false, java.util.List.of());
         activities.unpaidLooks = 0;
         activities.lateLookFailsWith = null;
+        activities.terminationPendingAnswers = 0;
+        activities.paidBeforeTerminated = false;
         arrange.run();
         String id = scenario + "-" + release;
         String workflowId = PaymentWorkflow.workflowId("order-" + id);
