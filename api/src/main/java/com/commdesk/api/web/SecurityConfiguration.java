@@ -117,6 +117,7 @@ public class SecurityConfiguration {
             Rule.of(GET, "/api/v1/reports/**", FINANCE),
             // the dashboard's figures (issue 12): which community or member is AnalyticsAccess's check
             Rule.of(GET, "/api/v1/analytics/me", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER, OPS, COMMUNITY_OWNER, MEMBER),
+            Rule.of(GET, "/api/v1/me/notices", PLATFORM_ADMIN, FINANCE_APPROVER, FINANCE_VIEWER, OPS, COMMUNITY_OWNER, MEMBER),
             Rule.of(GET, "/api/v1/analytics/platform/**", FINANCE_APPROVER, FINANCE_VIEWER, PLATFORM_ADMIN),
             Rule.of(GET, "/api/v1/analytics/communities/{communityId}/members/{userId}/wallet", FINANCE_APPROVER, FINANCE_VIEWER,
                     PLATFORM_ADMIN, COMMUNITY_OWNER, MEMBER),

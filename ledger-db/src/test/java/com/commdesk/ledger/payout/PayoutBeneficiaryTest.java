@@ -59,6 +59,44 @@ class PayoutBeneficiaryTest {
     }
 
     /**
+     * s14 left undone: the cooling-off holds an account someone else set (or any change) so that the member can see and
+     * replace it, but nothing told the member: the control depended on the member polling its beneficiary. Every account
+     * that becomes a member's current one is a notice to that member, written by the database itself (changeset 129), on
+     * the application's own connection, which may read notices but never write, change or delete one.
+     */
+    @Test
+    void everyAccountThatBecomesAMembersCurrentOneIsANoticeToThatMember() {
+        var byOwner = payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null,
+                "owner-of-demo");
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null,
+                "owner-of-demo"); // the same details again: nothing new
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", null, null, "ravi.k@okaxis", "u-admin1");
+
+        var notices = db.dsl().fetch("select kind, community_id, role, beneficiary_id, account_hint, set_by, payable_from"
+                + " from member_notice where user_id = 'u-admin1' order by notice_id");
+        assertThat(notices).hasSize(2);
+        assertThat(notices.get(0).get("kind")).isEqualTo("PAYOUT_ACCOUNT_SET");
+        assertThat(notices.get(0).get("set_by")).isEqualTo("owner-of-demo");
+        assertThat(notices.get(0).get("beneficiary_id")).isEqualTo(byOwner.beneficiaryId());
+        assertThat((String) notices.get(0).get("account_hint")).contains("2444").contains("HDFC0000001").doesNotContain("000111222444");
+        assertThat(notices.get(0).get("payable_from", java.time.OffsetDateTime.class)).isEqualTo(byOwner.payableFrom());
+        assertThat(notices.get(1).get("kind")).isEqualTo("PAYOUT_ACCOUNT_CHANGED");
+        assertThat((String) notices.get(1).get("account_hint")).contains("ra").contains("@okaxis").doesNotContain("ravi.k");
+        assertThat(notices.get(1).get("set_by")).isEqualTo("u-admin1");
+
+        var page = new MemberNotices(db.dsl()).of("u-admin1", null, 50);
+        assertThat(page).extracting(MemberNotices.Notice::kind).as("newest first").containsExactly("PAYOUT_ACCOUNT_CHANGED", "PAYOUT_ACCOUNT_SET");
+        assertThat(new MemberNotices(db.dsl()).of("u-admin1", page.get(0).noticeId(), 50)).hasSize(1);
+        assertThat(new MemberNotices(db.dsl()).of("u-owner", null, 50)).as("only its own").isEmpty();
+
+        assertThatThrownBy(() -> db.dsl().execute("insert into member_notice (user_id, community_id, role, kind, beneficiary_id,"
+                + " account_hint, set_by) values ('u-admin1', 'demo-community', 'admins', 'PAYOUT_ACCOUNT_SET', 'x', 'x', 'x')"))
+                .as("the application cannot forge a notice").hasMessageContaining("permission denied");
+        assertThatThrownBy(() -> db.dsl().execute("delete from member_notice where user_id = 'u-admin1'"))
+                .as("nor hide one").hasMessageContaining("permission denied");
+    }
+
+    /**
      * s13 left undone: an owner could set a beneficiary for a user id that was not (yet) a member, so an account of its
      * choosing would be waiting when that user joined. Someone other than the member sets beneficiaries of current members
      * only; a user sets its own whenever (a former member may still be owed money).

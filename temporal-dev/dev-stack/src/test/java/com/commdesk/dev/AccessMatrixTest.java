@@ -98,6 +98,7 @@ class AccessMatrixTest {
                 {"communityId":"demo-community","role":"admins","userId":"u-admin1","name":"","bankAccountNumber":"1"}""", CO, MEM));
         c.add(call("GET", "/api/v1/finance/beneficiaries?communityId=demo-community&role=admins&userId=u-admin1", null, FA, FV, CO, MEM));
         c.add(call("GET", "/api/v1/finance/beneficiaries?communityId=demo-community&role=owner&userId=u-owner", null, FA, FV, CO));
+        c.add(call("GET", "/api/v1/me/notices", null, PA, FA, FV, OPS, CO, OTHER, MEM));
         c.add(call("GET", "/api/v1/finance/payouts/pending", null, FA, FV));
         c.add(call("GET", "/api/v1/finance/payouts/attention", null, FA, FV));
         c.add(call("GET", "/api/v1/finance/payouts/late-returns", null, FA, FV, OPS));

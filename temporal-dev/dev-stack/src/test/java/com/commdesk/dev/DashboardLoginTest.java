@@ -99,6 +99,29 @@ class DashboardLoginTest {
     }
 
     /**
+     * s14 left undone: nothing told a member that its owner set or changed its payout account. The member's own page now
+     * shows it (changeset 129's notices); no one else's view of that page does.
+     */
+    @Test
+    void aMemberSeesOnItsPageThatItsOwnerSetItsPayoutAccount() {
+        HttpResponse<String> set = SharedStack.send(SharedStack.token("COMMUNITY_OWNER"), "PUT", "/api/v1/finance/beneficiaries",
+                "application/json", """
+                {"communityId":"demo-community","role":"admins","userId":"u-admin1","name":"Admin One","bankAccountNumber":"000111224321",
+                 "ifsc":"HDFC0000001"}""", Map.of());
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+
+        String page = DashboardSession.login("u-admin1").get("/dashboard/communities/demo-community/members/u-admin1").body();
+        assertThat(page).contains("id=\"notices\"");
+        String notice = page.substring(page.indexOf("id=\"notices\""));
+        notice = notice.substring(0, notice.indexOf("</ul>"));
+        assertThat(notice).contains("set to bank account ending 4321").contains("by owner").contains("paid to it only from")
+                .doesNotContain("000111224321");
+
+        assertThat(DashboardSession.login("owner").get("/dashboard/communities/demo-community/members/u-admin1").body())
+                .as("the member's own notices, on its own view only").doesNotContain("id=\"notices-h\"");
+    }
+
+    /**
      * s14 left undone: the ops page did not list payments awaiting their order's payment, and nothing could end one. It
      * lists them now, and its Cancel is the API's POST /api/v1/ops/payments/{id}/cancel with the operator's token.
      */

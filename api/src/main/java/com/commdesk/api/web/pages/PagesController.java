@@ -132,6 +132,10 @@ public class PagesController extends DashboardPage {
         model.addAttribute("payouts", api.get("/api/v1/analytics/communities/" + c + "/payouts?limit=50&userId=" + enc(u),
                 new ParameterizedTypeReference<List<PayoutAnalytics.PayoutLine>>() {}));
         model.addAttribute("distributions", api.get("/api/v1/wallets/" + c + "/members/" + u + "/distributions?limit=100", JsonNode.class));
+        // The member's own notices (its payout account set or changed, and by whom), on its own page only: the API gives
+        // a caller its own and no one else's.
+        Viewer viewer = viewer();
+        model.addAttribute("notices", viewer != null && viewer.isMe(u) ? api.get("/api/v1/me/notices?limit=20", JsonNode.class) : null);
         model.addAttribute("month", YearMonth.now(INDIA).toString());
         model.addAttribute("temporalUi", temporalUi);
         return "dashboard/member";
