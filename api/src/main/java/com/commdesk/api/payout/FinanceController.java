@@ -106,9 +106,9 @@ public class FinanceController {
      * Sets a member's beneficiary (bank account + IFSC, or UPI VPA); the member itself or its community's
      * owner. Registered with Cashfree at the first payout. Payable at once only when it is the member's first
      * and the member set it; a change, or one the owner set, is paid only from {@code payableFrom} (the
-     * community's cooling-off) and is logged as a notification (one the owner set is also paid only with a
-     * finance approver's approval, Settlements); a change's audit entry carries the digest of
-     * the beneficiary it replaced.
+     * community's cooling-off) and is logged and counted (one the owner set is also paid only with a finance
+     * approver's approval, Settlements); a change's audit entry carries the digest of the beneficiary it replaced.
+     * The member is told by a notice the database writes (changeset 129; GET /api/v1/me/notices).
      */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
     public Beneficiaries.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
@@ -126,8 +126,9 @@ public class FinanceController {
         var saved = payouts.saveBeneficiary(in.communityId(), in.role(), in.userId(), in.name(), in.bankAccountNumber(), in.ifsc(), in.vpa(), who);
         boolean isNew = before.isEmpty() || !before.get().beneficiaryId().equals(saved.beneficiaryId());
         if (saved.payableFrom() != null && isNew) {
-            // The notification of a changed payout destination, or of one set by someone other than the member (the
-            // standard account-takeover signal): held for the cooling-off, the member may replace it meanwhile.
+            // A changed payout destination, or one set by someone other than the member (the standard account-takeover
+            // signal): held for the cooling-off, the member may replace it meanwhile. Ops see this line and the counter; the
+            // member sees the notice the database wrote with the account (changeset 129).
             log.warn("beneficiary of member {} in {} {} by {}: payouts held until {}", in.userId(), in.communityId(),
                     before.isPresent() ? "changed" : "set", who, saved.payableFrom());
             beneficiaryChanges.increment();
