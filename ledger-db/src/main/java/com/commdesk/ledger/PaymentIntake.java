@@ -107,6 +107,18 @@ public final class PaymentIntake {
                 .fetch(r -> new Unstarted(toAccepted(r), parseMetadata(r.getRequestMetadata().data())));
     }
 
+    /** A PAYMENT_SUCCESS delivery its awaiting payment has not looked at since, with what the signal needs. */
+    public record AwaitedSuccess(AcceptedPayment payment, Map<String, String> metadata, WebhookEvents.PaymentSuccess event) {}
+
+    /** {@link WebhookEvents#paymentSuccessesNotYetSeen}, each with its payment and metadata (at most {@code limit}, rare). */
+    public List<AwaitedSuccess> successesNotYetSeen(OffsetDateTime receivedBefore, int limit) {
+        List<AwaitedSuccess> out = new java.util.ArrayList<>();
+        for (WebhookEvents.PaymentSuccess e : new WebhookEvents(dsl).paymentSuccessesNotYetSeen(receivedBefore, limit)) {
+            find(e.paymentId()).ifPresent(p -> out.add(new AwaitedSuccess(p, metadata(p.paymentId()), e)));
+        }
+        return out;
+    }
+
     /** Idempotent: the workflow of this payment is running or has run. */
     public void markStarted(String paymentId) {
         dsl.update(PAYMENT).set(PAYMENT.WORKFLOW_STARTED_AT, DSL.currentOffsetDateTime())

@@ -45,6 +45,28 @@ public final class WebhookEvents {
                         r.get(3, String.class)));
     }
 
+    /** A recorded PAYMENT_SUCCESS delivery of a payment that awaits its order's payment. */
+    public record PaymentSuccess(String paymentId, String eventId, String cfPaymentId, String paymentStatus) {}
+
+    /**
+     * PAYMENT_SUCCESS deliveries received before {@code before} for a payment whose recorded stage is AWAITING_PAYMENT and
+     * that arrived after the payment last recorded it (the workflow records it before each wait, so a look since the event
+     * came clears it): what the payment's workflow may not have heard of (a signal lost with the API process, or to Temporal
+     * being down), oldest first. Through payment_status_idx and changeset 130's partial index.
+     */
+    public java.util.List<PaymentSuccess> paymentSuccessesNotYetSeen(java.time.OffsetDateTime before, int limit) {
+        if (limit < 1 || limit > 1_000) throw new IllegalArgumentException("limit must be 1..1000");
+        return dsl.resultQuery("""
+                select p.payment_id, e.event_id, e.payload #>> '{data,payment,cf_payment_id}', e.payload #>> '{data,payment,payment_status}'
+                  from payment p
+                  join webhook_event e on e.order_id = p.cashfree_order_id and e.event_type = 'PAYMENT_SUCCESS_WEBHOOK'
+                 where p.status = 'AWAITING_PAYMENT' and e.received_at > p.updated_at and e.received_at < ?::timestamptz
+                 order by e.received_at, e.event_id
+                 limit ?""", before, limit)
+                .fetch(r -> new PaymentSuccess(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class),
+                        r.get(3, String.class)));
+    }
+
     /** True for the first delivery of this event id (concurrent repeats: exactly one gets true). */
     public boolean recordOnce(String eventId, String type, String orderId, String payloadJson) {
         return dsl.insertInto(WEBHOOK_EVENT).set(WEBHOOK_EVENT.EVENT_ID, eventId).set(WEBHOOK_EVENT.EVENT_TYPE, type)

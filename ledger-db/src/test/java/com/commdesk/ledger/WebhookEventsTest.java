@@ -38,4 +38,38 @@ class WebhookEventsTest extends LedgerFixture {
         refunds.settle("rf-waiting", "cf-9");
         assertThat(events.refundAnswersNotBooked(now.minusHours(1), now.plusMinutes(1), 10)).as("booked: nothing left to tell").isEmpty();
     }
+
+    static String paymentEvent(String orderId, String cfPaymentId) {
+        return "{\"type\":\"PAYMENT_SUCCESS_WEBHOOK\",\"data\":{\"order\":{\"order_id\":\"" + orderId + "\"},\"payment\":{"
+                + "\"cf_payment_id\":\"" + cfPaymentId + "\",\"payment_status\":\"SUCCESS\"}}}";
+    }
+
+    void claim(String paymentId, String orderId, String status) {
+        dsl.execute("insert into payment (payment_id, request_sha256, community_id, source_type, source_id, cashfree_order_id, amount_paise,"
+                + " workflow_id, status) values (?, repeat('0', 64), 'demo-community', 'EVENT', 'e', ?, 1000, ?, ?)",
+                paymentId, orderId, "payment-" + orderId, status);
+    }
+
+    /**
+     * s14 left undone: a PAYMENT_SUCCESS whose signal to a payment awaiting its order failed was held in the API's memory,
+     * so a restart lost it and the payment waited for its next look (up to a day). The webhook is recorded before it is
+     * answered; those received after their awaiting payment last recorded its stage are what the starter signals again.
+     */
+    @Test
+    void paymentSuccessesNotYetSeenAreThoseOfPaymentsStillAwaitingTheirOrderSinceTheyCame() {
+        WebhookEvents events = new WebhookEvents(dsl);
+        claim("p-awaiting", "o-awaiting", "AWAITING_PAYMENT");
+        claim("p-seen", "o-seen", "AWAITING_PAYMENT");
+        claim("p-gone-on", "o-gone-on", "SCREENING");
+        events.recordOnce("e-seen", "PAYMENT_SUCCESS_WEBHOOK", "o-seen", paymentEvent("o-seen", "cf-0"));
+        dsl.execute("update payment set updated_at = now() + interval '1 second' where payment_id = 'p-seen'"); // it looked since
+        events.recordOnce("e-awaiting", "PAYMENT_SUCCESS_WEBHOOK", "o-awaiting", paymentEvent("o-awaiting", "cf-1"));
+        events.recordOnce("e-gone-on", "PAYMENT_SUCCESS_WEBHOOK", "o-gone-on", paymentEvent("o-gone-on", "cf-2"));
+        events.recordOnce("e-other-type", "PAYMENT_FAILED_WEBHOOK", "o-awaiting", paymentEvent("o-awaiting", "cf-3"));
+
+        OffsetDateTime later = OffsetDateTime.now().plusMinutes(1);
+        assertThat(events.paymentSuccessesNotYetSeen(later, 10))
+                .containsExactly(new WebhookEvents.PaymentSuccess("p-awaiting", "e-awaiting", "cf-1", "SUCCESS"));
+        assertThat(events.paymentSuccessesNotYetSeen(OffsetDateTime.now().minusMinutes(1), 10)).as("received after 'before'").isEmpty();
+    }
 }

@@ -74,6 +74,10 @@ public class PaymentStarter {
      * finds the payment.
      */
     static final int EVENT_ATTEMPTS = 40;
+    /** Bound on {@link #signalled}. */
+    static final int SIGNALLED_REMEMBERED = 10_000;
+    /** Bound on the deliveries one durable look hands over. */
+    private static final int AWAITED_BATCH = 100;
     /** gRPC status codes that say Temporal cannot keep up or cannot be reached: back off. */
     private static final Set<Status.Code> OVERLOAD = EnumSet.of(Status.Code.DEADLINE_EXCEEDED,
             Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAVAILABLE);
@@ -110,6 +114,19 @@ public class PaymentStarter {
     private Duration nextPause = FIRST_PAUSE;
     private long seq;
     private boolean stopped;
+    /** When the sweep last looked for PAYMENT_SUCCESS deliveries that payments awaiting their order have not seen. */
+    private Instant awaitedLookedAt = Instant.MIN;
+    /**
+     * Event ids this process signalled (bounded, oldest forgotten first): the durable look finds a delivery again until
+     * its workflow records a look at Cashfree, and must not signal it every {@link #RETRY_AFTER} meanwhile (a worker down
+     * for hours would otherwise fill the workflow's history with repeats).
+     */
+    private final Set<String> signalled = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SIGNALLED_REMEMBERED;
+        }
+    });
 
     private final Counter deferred;
 
@@ -298,6 +315,42 @@ public class PaymentStarter {
         return payment.createdAt() != null ? payment.createdAt().toInstant() : clock.instant();
     }
 
+    /**
+     * Every {@link #RETRY_AFTER}: PAYMENT_SUCCESS deliveries recorded at least that long ago for a payment that still awaits
+     * its order and has not looked since (WebhookEvents.paymentSuccessesNotYetSeen) are held to be signalled, unless this
+     * process signalled them already or holds them. The in-memory resends are lost with the process; this is read from the
+     * database, so the next process signals them (s14 left undone: a restart lost them, and the payment waited for its next
+     * look, up to a day).
+     */
+    private void holdUnseenSuccesses() {
+        Instant now = clock.instant();
+        synchronized (this) {
+            if (stopped || now.isBefore(awaitedLookedAt.plus(RETRY_AFTER))) return;
+            awaitedLookedAt = now;
+        }
+        List<PaymentIntake.AwaitedSuccess> found = intake.successesNotYetSeen(OffsetDateTime.ofInstant(now.minus(RETRY_AFTER),
+                java.time.ZoneOffset.UTC), AWAITED_BATCH);
+        if (found == null) return;
+        synchronized (this) {
+            for (PaymentIntake.AwaitedSuccess a : found) {
+                String eventId = a.event().eventId();
+                if (signalled.contains(eventId) || holds(a.payment().paymentId(), eventId)) continue;
+                holdForLater(a.payment(), a.metadata(), new CashfreeEvent(eventId, CashfreeEvent.PAYMENT_SUCCESS,
+                        a.event().cfPaymentId(), a.event().paymentStatus()), null);
+            }
+        }
+    }
+
+    /** Whether this event of this payment is queued, in flight or held to be sent again. */
+    private boolean holds(String paymentId, String eventId) {
+        Pending p = pending.get(paymentId);
+        if (p != null && p.event != null && p.event.eventId().equals(eventId)) return true;
+        for (Pending r : resends) {
+            if (r.event.eventId().equals(eventId)) return true;
+        }
+        return false;
+    }
+
     /** Queues the resends that are due (the sweep's first act); one already queued for the payment takes the event. */
     private synchronized void queueDueResends() {
         if (stopped || resends.isEmpty()) return;
@@ -389,6 +442,7 @@ public class PaymentStarter {
                 }
             }
             if (failure == null) {
+                if (p.event != null) signalled.add(p.event.eventId());
                 if (limit < concurrency) limit++;
                 nextPause = FIRST_PAUSE;
             } else if (OVERLOAD.contains(failure)) {
@@ -437,6 +491,7 @@ public class PaymentStarter {
      */
     void sweep() {
         try {
+            holdUnseenSuccesses();
             queueDueResends();
             int room;
             synchronized (this) {

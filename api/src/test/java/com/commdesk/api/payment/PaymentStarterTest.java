@@ -268,6 +268,30 @@ class PaymentStarterTest {
         assertThat(attempts.get()).as("sent again every 15 s, then given up").isEqualTo(PaymentStarter.EVENT_ATTEMPTS);
     }
 
+    /**
+     * s14 left undone: an event whose signal failed was held in memory only, so a restart lost it and a payment awaiting its
+     * order waited for its next look (up to a day). The webhook is recorded before it is answered: the next process finds
+     * it in the database (a payment still awaiting, that has not looked since it came) and signals it, once.
+     */
+    @Test
+    void aSuccessRecordedButNotSignalledBeforeARestartIsSignalledByTheNextProcessOnce() {
+        TestClock clock = new TestClock();
+        List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        when(intake.successesNotYetSeen(any(), anyInt())).thenReturn(List.of(new PaymentIntake.AwaitedSuccess(PAYMENT, Map.of("tier", "gold"),
+                new com.commdesk.ledger.WebhookEvents.PaymentSuccess("pay-1", "evt-lost", "cf-1", "SUCCESS"))));
+        PaymentStarter next = signalling(clock, inFlight, signalled, 16, 10_000); // a new process: nothing in its memory
+
+        run(next, clock, inFlight, 600, () -> false); // a minute in which the workflow has not looked yet: found at every look
+
+        assertThat(signalled).containsExactly(new CashfreeEvent("evt-lost", CashfreeEvent.PAYMENT_SUCCESS, "cf-1", "SUCCESS"));
+        org.mockito.ArgumentCaptor<OffsetDateTime> before = org.mockito.ArgumentCaptor.forClass(OffsetDateTime.class);
+        verify(intake, org.mockito.Mockito.atLeast(3)).successesNotYetSeen(before.capture(), anyInt());
+        verify(intake, org.mockito.Mockito.atMost(5)).successesNotYetSeen(any(), anyInt()); // every 15 s, not every sweep
+        assertThat(before.getAllValues().get(0).toInstant()).as("received at least 15 s ago: the webhook's own signal first")
+                .isBeforeOrEqualTo(clock.now.minusSeconds(15));
+    }
+
     /** A starter whose starts run when {@link #run} says and that records every event it signals; the sweep run by the test. */
     private PaymentStarter signalling(TestClock clock, java.util.Queue<Runnable> inFlight, List<CashfreeEvent> signalled,
                                       int concurrency, int queueCapacity) {

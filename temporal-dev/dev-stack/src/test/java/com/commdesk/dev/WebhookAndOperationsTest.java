@@ -134,6 +134,31 @@ class WebhookAndOperationsTest {
     }
 
     @Test
+    void aPaymentSuccessRecordedButNeverSignalledIsSignalledFromTheDatabase() throws Exception {
+        // s14 left undone: a webhook whose signal failed was held in the API's memory only, so an API restart lost it and a
+        // payment awaiting its order waited for its next look (an hour here, a day later on). Here the webhook was recorded
+        // (as the controller does before answering) and its signal never sent, as by an API that died in between.
+        stack.simulator().createOrder("wh_lost_1", 180_000L, "INR", tags("EVENT"));
+        assertThat(SharedStack.post("/api/v1/payments", "lost-signal",
+                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"wh_lost_1\",\"amountPaise\":180000}")
+                .statusCode()).isEqualTo(202);
+        assertThat(awaitStage("lost-signal", "AWAITING_PAYMENT", "FAILED").path("stage").asText()).isEqualTo("AWAITING_PAYMENT");
+        HttpResponse<String> paid = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(stack.simulator().baseUrl()
+                        + "/__sim/orders/wh_lost_1/pay")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"payment_method\":\"UPI\",\"webhook\":false}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
+        String cfPaymentId = JSON.readTree(paid.body()).path("payment").path("cf_payment_id").asText();
+        new com.commdesk.ledger.WebhookEvents(db.dsl()).recordOnce("evt-lost-signal-1", "PAYMENT_SUCCESS_WEBHOOK", "wh_lost_1",
+                "{\"type\":\"PAYMENT_SUCCESS_WEBHOOK\",\"data\":{\"order\":{\"order_id\":\"wh_lost_1\"},\"payment\":{\"cf_payment_id\":\""
+                        + cfPaymentId + "\",\"payment_status\":\"SUCCESS\"}}}");
+
+        JsonNode view = awaitStage("lost-signal", "COMPLETED", "FAILED");
+        assertThat(view.path("stage").asText()).as(view.toString()).isEqualTo("COMPLETED");
+        assertThat(count("select count(*) from revenue_transaction where cashfree_order_id = ?", "wh_lost_1")).isEqualTo(1);
+    }
+
+    @Test
     void anOperatorCancelsAPaymentWhoseOrderIsNotPaidAndTheCustomerCanNoLongerPayIt() throws Exception {
         // s14 left undone: operators could not end an AWAITING_PAYMENT payment, and the dashboard did not list them. The
         // cancel goes to the workflow, which has Cashfree terminate the order before it fails the payment.

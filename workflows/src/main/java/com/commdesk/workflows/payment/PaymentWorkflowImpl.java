@@ -70,7 +70,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      */
     static final Duration LATE_PAYMENT_WAIT = Duration.ofDays(30);
     /** The webhook event type that has a payment awaiting its order looked at again at once. */
-    static final String PAYMENT_SUCCESS_EVENT = "PAYMENT_SUCCESS_WEBHOOK";
+    static final String PAYMENT_SUCCESS_EVENT = CashfreeEvent.PAYMENT_SUCCESS;
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
     static final RetryOptions RETRY = StepOptions.retry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new));
