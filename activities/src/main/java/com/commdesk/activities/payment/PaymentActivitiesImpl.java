@@ -46,6 +46,7 @@ import java.util.UUID;
  * is keyed (posting by payment id, holds and payouts by transaction and member).
  */
 public final class PaymentActivitiesImpl implements PaymentActivities {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PaymentActivitiesImpl.class);
     /** Order tag that ties a Cashfree order to a community; set when the order is created. */
     public static final String COMMUNITY_TAG = "community_id";
     /**
@@ -57,6 +58,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     static final java.util.Set<String> NO_LONGER_PAYABLE = java.util.Set.of("TERMINATED", "EXPIRED");
     /** Retryable: the order's termination was asked for and Cashfree has not ended it yet. */
     public static final String ORDER_TERMINATION_PENDING = "OrderTerminationPending";
+    /** Retryable: Cashfree refused to terminate an order that is still payable (its message in the failure's). */
+    public static final String ORDER_TERMINATION_REFUSED = "OrderTerminationRefused";
+    /** Retryable: a look at an order the payment awaits was refused or found nothing; asked again, then parked. */
+    public static final String ORDER_LOOKUP_REFUSED = "OrderLookupRefused";
     /** A retryable failure type: the order is not paid yet (the step asks again). */
     public static final String ORDER_NOT_PAID_YET = "OrderNotPaidYet";
     /**
@@ -142,6 +147,7 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
 
     @Override
     public VerifiedPayment terminateUnpaidOrder(PaymentRequest request) {
+        String refusal = null;
         try {
             cashfree.terminateOrder(request.cashfreeOrderId());
         } catch (CashfreeUnavailableException e) {
@@ -153,11 +159,20 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
                 throw ApplicationFailure.newFailure("Cashfree refused our credentials terminating order " + request.cashfreeOrderId()
                         + ": " + e.getMessage(), "CashfreeUnavailable");
             }
-            // Cashfree would not terminate it (already paid, expired): the order itself, read next, says what it is.
+            // Cashfree would not terminate it (already paid or expired, or it refuses the request): the order itself, read
+            // next, says what it is; if it is still payable, the refusal is what the person it parks for must read.
+            refusal = e.getMessage();
+            log.warn("Cashfree refused to terminate order {}: {}", request.cashfreeOrderId(), refusal);
         } catch (CashfreeNotFoundException e) {
-            // The look below refuses it as the verify step would.
+            refusal = e.getMessage(); // the look below says what Cashfree has
         }
-        return verify(request, Look.TERMINATED);
+        try {
+            return verify(request, Look.TERMINATED);
+        } catch (ApplicationFailure f) {
+            if (refusal == null || !ORDER_TERMINATION_PENDING.equals(f.getType())) throw f;
+            throw ApplicationFailure.newFailure(f.getOriginalMessage() + "; Cashfree refused to terminate it: " + refusal,
+                    ORDER_TERMINATION_REFUSED);
+        }
     }
 
     /**
@@ -174,11 +189,23 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             // Retryable: the workflow backs off and asks again.
             throw ApplicationFailure.newFailure("Cashfree unavailable: " + e.getMessage(), "CashfreeUnavailable");
         } catch (CashfreeNotFoundException e) {
+            // Once the payment awaits an order Cashfree had, a look that cannot find it is no answer about the customer's
+            // money (keys for another merchant, a base URL gone wrong): asked again, then parked for a person, never a refusal
+            // that FAILS a payment whose order may still be paid (review s15, M3). The verify step's first look refuses.
+            if (look != Look.VERIFY) throw cannotSay(request, e);
             throw rejected("Cashfree has no order '" + request.cashfreeOrderId() + "'");
         } catch (CashfreeRejectedException e) {
+            if (look != Look.VERIFY) throw cannotSay(request, e);
             throw rejected("Cashfree rejected the lookup of order '" + request.cashfreeOrderId() + "': " + e.getMessage());
         }
-        if (look == Look.TERMINATED && NO_LONGER_PAYABLE.contains(order.status())) return null;
+        if (look == Look.TERMINATED && NO_LONGER_PAYABLE.contains(order.status())) {
+            // No payment can be made on it any more, and none was: the payment ends unpaid. A SUCCESS or PENDING payment
+            // listed under an order that says otherwise is a contradiction for a person, never a reason to fail (L1).
+            List<CashfreePayment> taken = payments.stream().filter(p -> "SUCCESS".equals(p.status()) || "PENDING".equals(p.status())).toList();
+            if (taken.isEmpty()) return null;
+            throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is " + order.status() + " but Cashfree lists "
+                    + taken.get(0).status() + " payment " + taken.get(0).cfPaymentId() + ": asked again", ORDER_TERMINATION_PENDING);
+        }
         if (NOT_PAID_YET.contains(order.status())) {
             // The customer may still pay (a UPI payment pending, a claim made on the return from checkout, another attempt on
             // the same order): asked again with the step's backoff for unpaidOrderWait, then answered ORDER_UNPAID, on
@@ -284,6 +311,11 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         } catch (IllegalStateException notInAnActivity) {
             return Duration.ZERO;
         }
+    }
+
+    private static ApplicationFailure cannotSay(PaymentRequest request, RuntimeException e) {
+        return ApplicationFailure.newFailure("Cashfree's answer about order '" + request.cashfreeOrderId() + "' says nothing of it: "
+                + e.getMessage(), ORDER_LOOKUP_REFUSED);
     }
 
     private ApplicationFailure rejected(String message) {

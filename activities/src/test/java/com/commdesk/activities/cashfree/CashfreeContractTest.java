@@ -69,6 +69,7 @@ class CashfreeContractTest {
         sim.createPaidOrder("contract_order_1", 10_000, "INR", Map.of("community_id", "c1"), PaymentMethod.CARD);
         pg.createOrder(new NewOrder("contract_order_2", 20_000, "INR", "cust_1", "9876543210", Map.of("community_id", "c1")));
         pg.fetchOrder("contract_order_1");
+        pg.terminateOrder("contract_order_2");
         pg.fetchPayments("contract_order_1");
         pg.createRefund("contract_order_1", "contract_refund_1", 2_507, "seat cancelled");
         var settled = sim.settlements().settle(List.of("contract_order_1"), null, Map.of(), Set.of(), List.of());
@@ -95,7 +96,7 @@ class CashfreeContractTest {
 
         assertThat(violations).as("contract violations").isEmpty();
         assertThat(exercised).as(sim.exchanges().stream().map(e -> e.method() + " " + e.path()).toList().toString()).contains("payouts.createBeneficiary", "payouts.getBeneficiary", "payouts.createTransfer",
-                "payouts.getTransfer", "pg.createOrder", "pg.createRefund", "pg.fetchOrder", "pg.fetchPayments", "pg.settlementRecon", "pg.settlements");
+                "payouts.getTransfer", "pg.createOrder", "pg.createRefund", "pg.fetchOrder", "pg.terminateOrder", "pg.fetchPayments", "pg.settlementRecon", "pg.settlements");
         assertThat(sim.payouts().sentWebhooks()).hasSizeGreaterThanOrEqualTo(2);
 
         // The bank's reference of a successful transfer: the status fetch and the webhook give the same transfer_utr.

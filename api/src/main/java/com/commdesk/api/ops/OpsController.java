@@ -81,8 +81,8 @@ public class OpsController {
 
     /**
      * Cancels a payment that awaits its order's payment (AWAITING_PAYMENT): its workflow has Cashfree terminate the order
-     * and FAILS the payment once the order can no longer be paid. Paid meanwhile (or by an attempt in flight), the payment
-     * is booked as any other: a cancellation never leaves money taken and unbooked.
+     * and FAILS the payment only once the order can no longer be paid. Paid meanwhile (or by an attempt in flight), the
+     * payment is booked as any other. (Parked as NEEDS_ATTENTION while awaiting, {@code /compensate} does the same.)
      */
     @PostMapping(path = "/payments/{paymentId}/cancel")
     public ResponseEntity<?> cancel(@PathVariable String paymentId, @RequestBody(required = false) Note note) {

@@ -53,10 +53,11 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     static final String LATE_PAYMENT = "late-payment-awaited";
     /**
      * getVersion change id: a wait for an unpaid order ends only once Cashfree's order can no longer be paid. When the
-     * wait's {@link #LATE_PAYMENT_WAIT} is over, or an operator cancels the payment ({@link #cancel}), Cashfree is asked to
-     * terminate the order ({@link PaymentActivities#terminateUnpaidOrder}); paid meanwhile, the payment is booked. Before
-     * it, the wait's end FAILED the payment with the order still payable (its own expiry may be later), and money paid
-     * after it was found only by reconciliation. Recorded when a wait begins.
+     * wait's {@link #LATE_PAYMENT_WAIT} is over, or an operator cancels the payment ({@link #cancel}, or COMPENSATE while
+     * parked awaiting it), Cashfree is asked to terminate the order ({@link PaymentActivities#terminateUnpaidOrder}); paid
+     * meanwhile, the payment is booked. Before it, the wait's end (and a compensation) FAILED the payment with the order
+     * still payable (its own expiry may be later), and money paid after it was found only by reconciliation. Recorded
+     * where it changes what happens: at the wait's end, at a cancellation, at such a compensation.
      */
     static final String UNPAID_ORDER_TERMINATED = "unpaid-order-terminated";
     /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
@@ -66,7 +67,8 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     /**
      * How long a payment waits for its order to be paid: Cashfree's default order lifetime (a customer may try again on
      * the same order until it expires; an EXPIRED or TERMINATED order is refused at the next look). A payment still
-     * unpaid after it FAILED; money paid even later is found by reconciliation (missing on our side).
+     * unpaid after it has Cashfree terminate the order ({@link #UNPAID_ORDER_TERMINATED}), and FAILED once it can no
+     * longer be paid.
      */
     static final Duration LATE_PAYMENT_WAIT = Duration.ofDays(30);
     /** The webhook event type that has a payment awaiting its order looked at again at once. */
@@ -251,7 +253,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * as AWAITING_PAYMENT, nothing posted, not a person's to act on (the stuck gauge does not count it), and looks at
      * Cashfree again when a PAYMENT_SUCCESS webhook arrives, else hourly for a day and daily after it. Paid: it goes on
      * from the fraud screen. Any other answer ends it as the verify step's would (EXPIRED or TERMINATED: refused, FAILED).
-     * Still ACTIVE after {@link #LATE_PAYMENT_WAIT}: refused, FAILED. A look that finds the order unpaid is an answer, not
+     * Still ACTIVE after {@link #LATE_PAYMENT_WAIT}, or cancelled by an operator: {@link #terminateUnpaidOrder}. A look that finds the order unpaid is an answer, not
      * an activity failure (a month of looks at thousands of abandoned claims must not read as failures on the dashboards).
      *
      * @param unpaid       the verify step's answer, thrown (with the wait's own reason) when the wait ends unpaid
@@ -259,7 +261,6 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      *                     a later look has the payment look again at once
      */
     private VerifiedPayment awaitPayment(PaymentRequest request, ActivityFailure unpaid, int eventsBefore) {
-        boolean terminates = Workflow.getVersion(UNPAID_ORDER_TERMINATED, Workflow.DEFAULT_VERSION, 1) == 1;
         long waitBeganMillis = Workflow.currentTimeMillis();
         long waitEndsMillis = waitBeganMillis + LATE_PAYMENT_WAIT.toMillis();
         String firstAnswer = error;
@@ -268,12 +269,14 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             if (now >= waitEndsMillis) {
                 String why = "order is still ACTIVE, not PAID, " + LATE_PAYMENT_WAIT.toDays() + " days after its payment was first awaited ("
                         + firstAnswer + ")";
-                if (terminates) return terminateUnpaidOrder(request, unpaid, why);
+                // Decided where it applies: a wait that ended before the change replays as it ran (FAILED, order untouched).
+                if (terminatesUnpaidOrders()) return terminateUnpaidOrder(request, unpaid, why);
                 error = why;
                 throw unpaid;
             }
-            if (terminates && cancellation != null) {
-                decidedBy = cancellation.operator();
+            // A cancellation is acted on only since UNPAID_ORDER_TERMINATED (the signal did not exist before it: no recorded
+            // run holds one), whenever the wait began: a wait begun before the deploy is cancelled like any other.
+            if (cancellation != null && terminatesUnpaidOrders()) {
                 return terminateUnpaidOrder(request, unpaid, "cancelled by " + cancellation.operator()
                         + (cancellation.note() == null || cancellation.note().isBlank() ? "" : " (" + cancellation.note() + ")")
                         + " while its order was unpaid");
@@ -285,25 +288,31 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             Duration every = now - waitBeganMillis < Duration.ofDays(1).toMillis() ? LATE_LOOK_FIRST_DAY : LATE_LOOK_AFTER;
             Duration next = Duration.ofMillis(Math.min(every.toMillis(), waitEndsMillis - now));
             int seen = eventsBefore;
-            Workflow.await(next, () -> paymentSuccessEvents > seen || (terminates && cancellation != null));
-            if (terminates && cancellation != null) continue;
+            Workflow.await(next, () -> paymentSuccessEvents > seen || cancellation != null);
+            if (cancellation != null) continue;
             eventsBefore = paymentSuccessEvents;
             VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.verifyLatePayment(request));
             if (paid != null) return paid;
         }
     }
 
+    /** Whether {@link #UNPAID_ORDER_TERMINATED} applies; asked only at the points where it changes what happens. */
+    private boolean terminatesUnpaidOrders() {
+        return Workflow.getVersion(UNPAID_ORDER_TERMINATED, Workflow.DEFAULT_VERSION, 1) == 1;
+    }
+
     /**
      * Since {@link #UNPAID_ORDER_TERMINATED}: the wait ends only when Cashfree's order can no longer be paid. Cashfree is
      * asked to terminate it: paid meanwhile, the payment goes on and is booked (an operator's cancellation included: the
      * money is the customer's payment, booked and split as any other, refundable as any other); terminated or expired, the
-     * payment FAILED with {@code why}. A termination still pending (a payment attempt in flight) is asked again with the
-     * Cashfree step's retries, then parks for a person like any step (RETRY asks again; COMPENSATE fails the payment, and
-     * money taken later is found by reconciliation).
+     * payment FAILED with {@code why}. A termination still pending (a payment attempt in flight), refused, or a look that
+     * cannot say, is asked again with the Cashfree step's retries, then parks for a person like any step: RETRY asks again,
+     * and COMPENSATE asks again too (a compensation while the order may still be paid is a cancellation, {@link #step}).
      */
     private VerifiedPayment terminateUnpaidOrder(PaymentRequest request, ActivityFailure unpaid, String why) {
         VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.terminateUnpaidOrder(request));
         if (paid != null) return paid;
+        if (cancellation != null) decidedBy = cancellation.operator();
         error = why + "; Cashfree's order was terminated (no payment can be made on it)";
         throw unpaid;
     }
@@ -334,6 +343,18 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 boolean decided = autoRetries < MAX_AUTO_RETRIES
                         ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
                         : awaitDecision();
+                if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE && s == PaymentStage.AWAITING_PAYMENT
+                        && terminatesUnpaidOrders()) {
+                    // Parked while its order may still be paid (a look, or the order's termination, that Cashfree did not
+                    // answer): nothing is posted, but failing the payment now would leave money the customer pays later
+                    // unbooked (review s15, H1). A compensation here is a cancellation: the step is asked again, and the wait
+                    // ends once Cashfree's order can no longer be paid.
+                    if (cancellation == null) cancellation = new Cancellation(pendingDecision.operator(), pendingDecision.note());
+                    pendingDecision = null;
+                    stage = s;
+                    leaveParkedStage();
+                    continue;
+                }
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE) {
                     decidedBy = pendingDecision.operator();
                     error = s + " failed (" + error + "); compensated by " + decidedBy;
@@ -402,8 +423,8 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
 
     @Override
     public void cancel(Cancellation c) {
-        // Accepted while the payment awaits its order (a look at Cashfree included); the wait acts on it only where
-        // UNPAID_ORDER_TERMINATED applies, so a run recorded before it replays as it ran.
+        // Accepted while the payment awaits its order (a look at Cashfree, or the order's termination, included); the first
+        // one counts.
         if (stage == PaymentStage.AWAITING_PAYMENT && cancellation == null && c != null && c.operator() != null) cancellation = c;
     }
 

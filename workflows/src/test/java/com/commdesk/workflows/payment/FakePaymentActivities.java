@@ -50,9 +50,13 @@ class FakePaymentActivities implements PaymentActivities {
         return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
     }
 
+    /** Later looks find Cashfree unavailable (retryable) while set. */
+    volatile boolean lateLooksUnanswered;
+
     @Override
     public VerifiedPayment verifyLatePayment(PaymentRequest request) {
         calls.add("late-look");
+        if (lateLooksUnanswered) throw ApplicationFailure.newFailure("Cashfree answered 503", "CashfreeUnavailable");
         if (lateLookFailsWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(lateLookFailsWith, PaymentFailures.VERIFICATION_FAILED);
         }

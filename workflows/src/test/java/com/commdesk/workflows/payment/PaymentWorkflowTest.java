@@ -263,17 +263,43 @@ class PaymentWorkflowTest {
     }
 
     @Test
-    void aCancellationIsIgnoredOutsideTheWait() throws Exception {
-        activities.failSettlementWith = "community has no hold policy";
+    void aCancellationBeforeTheWaitIsIgnored() throws Exception {
+        // Review s15 L3: sent while the verify step still asks Cashfree (VERIFYING), it must not end the wait that follows.
+        activities.cashfreeDownFor = Duration.ofMinutes(30);
+        activities.unpaidLooks = Integer.MAX_VALUE;
         WorkflowClient.start(stub("p25")::process, request("p25"));
-        awaitStage("p25", PaymentStage.NEEDS_ATTENTION);
+        running("p25").cancel(new Cancellation("ops-meera", "too early"));
 
-        running("p25").cancel(new Cancellation("ops-meera", "wrong stage"));
-        activities.failSettlementWith = null;
-        running("p25").decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops-ravi", null));
+        env.sleep(Duration.ofMinutes(45)); // the verify step's retries end: the wait begins
+        awaitStage("p25", PaymentStage.AWAITING_PAYMENT);
+        env.sleep(Duration.ofHours(3));
 
-        assertThat(result("p25").stage()).isEqualTo(PaymentStage.COMPLETED);
-        assertThat(activities.calls).doesNotContain("terminate");
+        assertThat(running("p25").status().stage()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
+        assertThat(activities.calls).doesNotContain("terminate").contains("late-look");
+    }
+
+    @Test
+    void aCompensationOfAPaymentParkedWhileAwaitingItsOrderIsACancellation() throws Exception {
+        // Review s15 H1: parked because Cashfree did not answer a look (or the order's termination), COMPENSATE failed the
+        // payment at once while the customer could still pay the order: money taken afterwards would be found only by
+        // reconciliation. It now has Cashfree terminate the order first, like a cancellation.
+        activities.unpaidLooks = Integer.MAX_VALUE;
+        activities.lateLooksUnanswered = true;
+        WorkflowClient.start(stub("p26")::process, request("p26"));
+        // The first late look after an hour, then the Cashfree step's 6 hours of retries (each attempt run by the worker).
+        for (int hour = 0; hour < 24 && running("p26").status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        PaymentStatus parked = awaitStage("p26", PaymentStage.NEEDS_ATTENTION);
+        assertThat(parked.parkedStep()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
+
+        activities.lateLooksUnanswered = false;
+        running("p26").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "customer gave up"));
+
+        assertThatThrownBy(() -> result("p26")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p26").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.error()).contains("cancelled by ops-anita (customer gave up)").contains("order was terminated");
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+        assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "late-look", "terminate", "status:FAILED");
     }
 
     @Test

@@ -49,6 +49,8 @@ public final class RecordHistories {
                 activities.unpaidLooks = Integer.MAX_VALUE;
                 activities.terminationPendingAnswers = 1;
             }, wf -> wf.cancel(new Cancellation("ops", "recording")));
+            // Since UNPAID_ORDER_TERMINATED: never paid; at the wait's end Cashfree terminates the order and the payment FAILS.
+            record(client, dir, release, "awaited-then-ended", activities, () -> activities.unpaidLooks = Integer.MAX_VALUE, null);
         }
         System.exit(0);
     }
