@@ -89,7 +89,11 @@ public class FinanceController {
         return userId.equals(caller.subject()) ? b : masked(b);
     }
 
-    /** The account number but its last 4 digits, and a UPI id but its first 2 characters and its handle, as X. */
+    /**
+     * The account number but its last 4 digits, and a UPI id but its first 2 characters and its handle, as X; without the
+     * beneficiary's ids, which are digests of the full details (with the name, IFSC and last 4 digits shown, the rest of a
+     * 12-digit account number would be found by trying 10^8 of them: review s15).
+     */
     static Beneficiaries.Beneficiary masked(Beneficiaries.Beneficiary b) {
         String account = b.bankAccountNumber() == null ? null
                 : "X".repeat(b.bankAccountNumber().length() - 4) + b.bankAccountNumber().substring(b.bankAccountNumber().length() - 4);
@@ -98,8 +102,8 @@ public class FinanceController {
             int at = b.vpa().indexOf('@');
             vpa = b.vpa().substring(0, 2) + "X".repeat(at - 2) + b.vpa().substring(at);
         }
-        return new Beneficiaries.Beneficiary(b.beneficiaryId(), b.communityId(), b.role(), b.userId(), b.name(), b.kind(), account,
-                b.bankIfsc(), vpa, b.registeredAt(), b.cashfreeBeneficiaryId(), b.payableFrom(), b.createdBy(), b.createdAt());
+        return new Beneficiaries.Beneficiary(null, b.communityId(), b.role(), b.userId(), b.name(), b.kind(), account,
+                b.bankIfsc(), vpa, b.registeredAt(), null, b.payableFrom(), b.createdBy(), b.createdAt());
     }
 
     /**
@@ -108,7 +112,8 @@ public class FinanceController {
      * and the member set it; a change, or one the owner set, is paid only from {@code payableFrom} (the
      * community's cooling-off) and is logged and counted (one the owner set is also paid only with a finance
      * approver's approval, Settlements); a change's audit entry carries the digest of the beneficiary it replaced.
-     * The member is told by a notice the database writes (changeset 129; GET /api/v1/me/notices).
+     * The database writes the member a notice of it (changeset 129), which the member finds on its page or at
+     * GET /api/v1/me/notices; nothing is sent to it (no e-mail or SMS provider yet).
      */
     @PutMapping(path = "/beneficiaries", produces = MediaType.APPLICATION_JSON_VALUE)
     public Beneficiaries.Beneficiary beneficiary(@RequestBody(required = false) BeneficiaryInput in,
@@ -128,7 +133,7 @@ public class FinanceController {
         if (saved.payableFrom() != null && isNew) {
             // A changed payout destination, or one set by someone other than the member (the standard account-takeover
             // signal): held for the cooling-off, the member may replace it meanwhile. Ops see this line and the counter; the
-            // member sees the notice the database wrote with the account (changeset 129).
+            // member finds the notice the database wrote with the account (changeset 129) when it looks.
             log.warn("beneficiary of member {} in {} {} by {}: payouts held until {}", in.userId(), in.communityId(),
                     before.isPresent() ? "changed" : "set", who, saved.payableFrom());
             beneficiaryChanges.increment();

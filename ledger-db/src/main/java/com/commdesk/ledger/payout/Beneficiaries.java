@@ -113,8 +113,11 @@ public final class Beneficiaries {
                     .execute();
             tx.insertInto(b).set(b.BENEFICIARY_ID, id).set(b.COMMUNITY_ID, communityId).set(b.ROLE, role).set(b.USER_ID, userId)
                     .set(b.NAME, name).set(b.KIND, kind).set(b.BANK_ACCOUNT_NUMBER, bankAccountNumber).set(b.BANK_IFSC, bankIfsc)
-                    .set(b.VPA, vpa).set(b.CREATED_BY, actor)
+                    .set(b.VPA, vpa).set(b.CREATED_BY, actor).set(b.ACTIVATED_BY, actor)
                     .onConflict(b.BENEFICIARY_ID).doUpdate().setNull(b.SUPERSEDED_AT)
+                    // Who made it current (the notice names them, changeset 131): only when it was not current already, so
+                    // the same details saved again change nothing.
+                    .set(b.ACTIVATED_BY, DSL.when(b.SUPERSEDED_AT.isNotNull(), DSL.val(actor)).otherwise(b.ACTIVATED_BY))
                     .execute();
             Beneficiary saved = tx.selectFrom(b).where(b.BENEFICIARY_ID.eq(id)).fetchSingle(Beneficiaries::beneficiaryOf);
             // The database sets payable_from (changeset 124: now + the community's cooling-off, never earlier than it was) for a

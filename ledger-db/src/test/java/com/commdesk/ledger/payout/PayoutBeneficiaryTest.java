@@ -60,9 +60,9 @@ class PayoutBeneficiaryTest {
 
     /**
      * s14 left undone: the cooling-off holds an account someone else set (or any change) so that the member can see and
-     * replace it, but nothing told the member: the control depended on the member polling its beneficiary. Every account
-     * that becomes a member's current one is a notice to that member, written by the database itself (changeset 129), on
-     * the application's own connection, which may read notices but never write, change or delete one.
+     * replace it, but the member could learn of it only by reading its beneficiary. Every account that becomes a member's
+     * current one is now a notice to that member (its pages list them), written by the database itself (changeset 129),
+     * which the application's own connection may read but never write, change or delete.
      */
     @Test
     void everyAccountThatBecomesAMembersCurrentOneIsANoticeToThatMember() {
@@ -91,9 +91,30 @@ class PayoutBeneficiaryTest {
 
         assertThatThrownBy(() -> db.dsl().execute("insert into member_notice (user_id, community_id, role, kind, beneficiary_id,"
                 + " account_hint, set_by) values ('u-admin1', 'demo-community', 'admins', 'PAYOUT_ACCOUNT_SET', 'x', 'x', 'x')"))
-                .as("the application cannot forge a notice").hasMessageContaining("permission denied");
+                .as("the application cannot write a notice itself").hasMessageContaining("permission denied");
         assertThatThrownBy(() -> db.dsl().execute("delete from member_notice where user_id = 'u-admin1'"))
                 .as("nor hide one").hasMessageContaining("permission denied");
+    }
+
+    /**
+     * Review of 129 (M2): details used before, made current again by the owner, kept their first created_by, so the notice
+     * said the member had done it. Who made an account current is what the notice names; saving the current details again
+     * writes nothing.
+     */
+    @Test
+    void anAccountMadeCurrentAgainIsANoticeNamingWhoDidIt() {
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, "u-admin1");
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", null, null, "ravi.k@okaxis", "u-admin1");
+        var again = payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null,
+                "owner-of-demo");
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null,
+                "owner-of-demo"); // the same, current: nothing
+
+        var notices = new MemberNotices(db.dsl()).of("u-admin1", null, 50);
+        assertThat(notices).extracting(MemberNotices.Notice::setBy).containsExactly("owner-of-demo", "u-admin1", "u-admin1");
+        assertThat(notices.get(0).kind()).isEqualTo("PAYOUT_ACCOUNT_CHANGED");
+        assertThat(notices.get(0).beneficiaryId()).isEqualTo(again.beneficiaryId());
+        assertThat(notices.get(0).payableFrom()).as("made current again: the cooling-off").isEqualTo(again.payableFrom()).isNotNull();
     }
 
     /**

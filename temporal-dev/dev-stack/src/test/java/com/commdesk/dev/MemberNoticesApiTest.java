@@ -15,16 +15,18 @@ import tools.jackson.databind.ObjectMapper;
  */
 class MemberNoticesApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String COMMUNITY = "notices-e2e";
-    static final String MEMBER = "u-notice-member";
+    /** Unique per run: the dev stack may be one a previous run left (a fixed id would be 409 on creation). */
+    static final String RUN = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    static final String COMMUNITY = "notices-e2e-" + RUN;
+    static final String MEMBER = "u-notice-member-" + RUN;
 
     @Test
     void aMemberIsToldWhenItsOwnerSetsItsPayoutAccountAndNoOneElseReadsIt() throws Exception {
         String admin = SharedStack.token("PLATFORM_ADMIN");
         String owner = FourEyesApiTest.minted("notice-owner", "COMMUNITY_OWNER", COMMUNITY);
         assertThat(FourEyesApiTest.call(admin, "POST", "/api/v1/communities", """
-                {"communityId":"notices-e2e","name":"Notices","supplierState":"KA","panStatus":"VERIFIED","holdDays":0,
-                 "payoutCycle":"MANUAL","minPayoutPaise":100}""").statusCode()).isEqualTo(201);
+                {"communityId":"%s","name":"Notices","supplierState":"KA","panStatus":"VERIFIED","holdDays":0,
+                 "payoutCycle":"MANUAL","minPayoutPaise":100}""".formatted(COMMUNITY)).statusCode()).isEqualTo(201);
         assertThat(FourEyesApiTest.call(owner, "POST", "/api/v1/communities/" + COMMUNITY + "/split-agreements", """
                 {"effectiveFrom":"%s","roles":[{"role":"owner","shareBps":10000,"members":[{"userId":"%s"}]}]}"""
                 .formatted(Instant.now().minusSeconds(30), MEMBER)).statusCode()).isEqualTo(201);
@@ -32,8 +34,8 @@ class MemberNoticesApiTest {
         assertThat(notices(member)).as("nothing yet").isEmpty();
 
         HttpResponse<String> set = FourEyesApiTest.call(owner, "PUT", "/api/v1/finance/beneficiaries", """
-                {"communityId":"notices-e2e","role":"owner","userId":"%s","name":"Notice Member","bankAccountNumber":"000111229876",
-                 "ifsc":"HDFC0000001"}""".formatted(MEMBER));
+                {"communityId":"%s","role":"owner","userId":"%s","name":"Notice Member","bankAccountNumber":"000111229876",
+                 "ifsc":"HDFC0000001"}""".formatted(COMMUNITY, MEMBER));
         assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
 
         JsonNode notices = notices(member);
@@ -46,6 +48,14 @@ class MemberNoticesApiTest {
         assertThat(n.path("payableFrom").asText()).as("held for the cooling-off").isNotBlank();
 
         assertThat(notices(owner)).as("the owner's own notices, not its member's").isEmpty();
+        // Review s15: the owner's masked view of the account carried the beneficiary's id, a digest of the full details
+        // from which the hidden digits could be found by trying them.
+        JsonNode masked = JSON.readTree(SharedStack.get("/api/v1/finance/beneficiaries?communityId=" + COMMUNITY + "&role=owner&userId="
+                + MEMBER, owner).body());
+        assertThat(masked.path("bankAccountNumber").asText()).isEqualTo("XXXXXXXX9876");
+        assertThat(masked.path("beneficiaryId").isNull()).as(masked.toString()).isTrue();
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/beneficiaries?communityId=" + COMMUNITY + "&role=owner&userId=" + MEMBER,
+                member).body()).path("beneficiaryId").asText()).as("the member's own view keeps it").startsWith("bene_");
         assertThat(SharedStack.get("/api/v1/me/notices?limit=0", member).statusCode()).isEqualTo(400);
         assertThat(SharedStack.get("/api/v1/me/notices", (String) null).statusCode())
                 .as("a token is required").isEqualTo(401);

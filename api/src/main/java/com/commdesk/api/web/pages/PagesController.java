@@ -100,6 +100,7 @@ public class PagesController extends DashboardPage {
         List<String> communities = me.wallets().stream().map(MemberWallets.Wallet::communityId).distinct().toList();
         if (communities.size() == 1) return "redirect:/dashboard/communities/" + id(communities.get(0)) + "/members/" + id(me.subject());
         model.addAttribute("me", me);
+        model.addAttribute("notices", api.get("/api/v1/me/notices?limit=20", JsonNode.class));
         return "dashboard/me";
     }
 
@@ -135,7 +136,8 @@ public class PagesController extends DashboardPage {
         // The member's own notices (its payout account set or changed, and by whom), on its own page only: the API gives
         // a caller its own and no one else's.
         Viewer viewer = viewer();
-        model.addAttribute("notices", viewer != null && viewer.isMe(u) ? api.get("/api/v1/me/notices?limit=20", JsonNode.class) : null);
+        // Exactly the token's subject, as the API compares it (not Viewer.isMe, which ignores case: review s15).
+        model.addAttribute("notices", viewer != null && viewer.subject().equals(u) ? api.get("/api/v1/me/notices?limit=20", JsonNode.class) : null);
         model.addAttribute("month", YearMonth.now(INDIA).toString());
         model.addAttribute("temporalUi", temporalUi);
         return "dashboard/member";
