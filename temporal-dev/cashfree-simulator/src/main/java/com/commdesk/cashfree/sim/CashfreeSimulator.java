@@ -839,26 +839,12 @@ public final class CashfreeSimulator implements AutoCloseable {
                 controlPay(ex, m.group(1));
             } else if ((m = SIM_ATTEMPT_PATH.matcher(path)).matches() && "POST".equals(method)) {
                 drain(ex);
-                SimOrder o;
-                try {
-                    o = beginAttempt(m.group(1));
-                } catch (NoSuchElementException e) {
-                    throw new ControlError(404, e.getMessage());
-                } catch (IllegalStateException e) {
-                    throw new ControlError(409, e.getMessage());
-                }
-                sendJson(ex, 200, orderEntity(o));
+                String orderId = m.group(1);
+                sendJson(ex, 200, orderEntity(onOrder(() -> beginAttempt(orderId))));
             } else if ((m = SIM_WEBHOOK_PATH.matcher(path)).matches() && "POST".equals(method)) {
                 drain(ex);
-                WebhookDelivery d;
-                try {
-                    d = sendWebhook(m.group(1));
-                } catch (NoSuchElementException e) {
-                    throw new ControlError(404, e.getMessage());
-                } catch (IllegalStateException e) {
-                    throw new ControlError(409, e.getMessage());
-                }
-                sendJson(ex, 200, deliveryJson(d));
+                String orderId = m.group(1);
+                sendJson(ex, 200, deliveryJson(onOrder(() -> sendWebhook(orderId))));
             } else if ((m = SIM_REFUND_SETTLE_PATH.matcher(path)).matches() && "POST".equals(method)) {
                 JsonNode body;
                 try (java.io.InputStream in = ex.getRequestBody()) {
@@ -891,6 +877,17 @@ public final class CashfreeSimulator implements AutoCloseable {
             sendJson(ex, e.status, Json.NODES.objectNode().put("error", e.getMessage()));
         } catch (CashfreeError e) { // e.g. an oversized body
             sendJson(ex, e.status, Json.NODES.objectNode().put("error", e.getMessage()));
+        }
+    }
+
+    /** A control call on one order: no such order is a 404, an order in another state than the call needs a 409. */
+    private static <T> T onOrder(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (NoSuchElementException e) {
+            throw new ControlError(404, e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ControlError(409, e.getMessage());
         }
     }
 

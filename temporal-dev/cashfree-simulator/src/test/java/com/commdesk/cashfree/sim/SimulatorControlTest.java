@@ -94,6 +94,20 @@ class SimulatorControlTest {
     }
 
     @Test
+    void anAttemptInFlightHoldsATerminationUntilItIsPaid() {
+        http.post("/pg/orders", SimHttp.orderJson("order_att", "100.00", null));
+        SimHttp.Resp begun = http.post("/__sim/orders/order_att/attempt", "");
+        assertThat(begun.status()).isEqualTo(200);
+        assertThat(begun.json().get("order_status").asText()).isEqualTo("ACTIVE");
+        assertThat(http.patch("/pg/orders/order_att", "{\"order_status\":\"TERMINATED\"}").json().get("order_status").asText())
+                .isEqualTo("TERMINATION_REQUESTED");
+        assertThat(http.post("/__sim/orders/order_att/attempt", "").status()).as("not ACTIVE any more").isEqualTo(409);
+        assertThat(http.post("/__sim/orders/order_none/attempt", "").status()).isEqualTo(404);
+        assertThat(http.post("/__sim/orders/order_att/pay", "{\"payment_method\":\"UPI\"}").json().get("order").get("order_status").asText())
+                .isEqualTo("PAID");
+    }
+
+    @Test
     void aDifferentAmountSimulatesAShortPayment() {
         sim.createOrder("order_short", 10_000, "INR", Map.of());
         SimHttp.Resp r = http.post("/__sim/orders/order_short/pay", "{\"payment_method\":\"CARD\",\"amount_paise\":7}");
