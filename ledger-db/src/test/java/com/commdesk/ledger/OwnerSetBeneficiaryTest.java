@@ -48,4 +48,20 @@ class OwnerSetBeneficiaryTest extends LedgerFixture {
                 com.commdesk.ledger.payout.Settlements.payoutId("stl_after", "owner", "u-owner")).toString())
                 .contains("beneficiary set by " + OWNER + ", not the member");
     }
+
+    /**
+     * Review s15 (M5 of the follow-up): the owner made the member's own former account current again. Its details are the
+     * member's, but choosing it now was the owner's: paid only with approval, as any account the owner chose.
+     */
+    @Test
+    void anAccountItsOwnerMadeCurrentAgainIsPaidOnlyWithApproval() {
+        dsl.execute("update community set beneficiary_cooling_off_hours = 0 where community_id = 'demo-community'");
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, "u-admin1");
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", null, null, "ravi.k@okaxis", "u-admin1");
+        payouts.saveBeneficiary("demo-community", "admins", "u-admin1", "Ravi Kumar", "000111222444", "HDFC0000001", null, OWNER);
+        assertThat(settle("stl_again")).filteredOn(p -> p.userId().equals("u-admin1")).extracting(Payout::needsApproval).containsExactly(true);
+        assertThat(dsl.fetchValue("select detail from payout_event where payout_id = ? and status = 'CREATED'",
+                com.commdesk.ledger.payout.Settlements.payoutId("stl_again", "admins", "u-admin1")).toString())
+                .contains("made current by " + OWNER);
+    }
 }

@@ -82,7 +82,7 @@ public final class Settlements {
             // Receivables are repaid before money becomes available, so a member who owes has nothing
             // available; netting here keeps that true even for a wallet the trigger has not caught up with.
             var payable = w.AVAILABLE_PAISE.minus(w.RECEIVABLE_PAISE);
-            var rows = tx.select(w.ROLE, w.USER_ID, payable, b.BENEFICIARY_ID, f.REASON, b.CREATED_BY)
+            var rows = tx.select(w.ROLE, w.USER_ID, payable, b.BENEFICIARY_ID, f.REASON, b.CREATED_BY, b.ACTIVATED_BY)
                     .from(w).join(COMMUNITY).on(COMMUNITY.COMMUNITY_ID.eq(w.COMMUNITY_ID))
                     .leftJoin(b).on(b.COMMUNITY_ID.eq(w.COMMUNITY_ID), b.ROLE.eq(w.ROLE), b.USER_ID.eq(w.USER_ID), b.SUPERSEDED_AT.isNull(),
                             // a replaced beneficiary is paid only once its cooling-off period is over
@@ -95,7 +95,8 @@ public final class Settlements {
             long total = 0;
             int count = 0;
             for (var r : rows) {
-                String role = r.value1(), user = r.value2(), bene = r.value4(), flag = r.value5(), beneficiarySetBy = r.value6();
+                String role = r.value1(), user = r.value2(), bene = r.value4(), flag = r.value5(), beneficiarySetBy = r.value6(),
+                        madeCurrentBy = r.value7();
                 long amount = r.value3();
                 if (bene == null) {
                     skipped++;
@@ -103,15 +104,20 @@ public final class Settlements {
                 }
                 // An account someone else set for the member (its community's owner) is paid only with a finance approver's
                 // approval, whatever the amount: the owner never chooses alone where a member's money goes (review s13).
+                // Both who entered its details and who made it current (changeset 131: its owner may make a former account
+                // current again) must be the member.
                 boolean setByAnother = !Beneficiaries.setByItsMember(user, beneficiarySetBy);
-                boolean needsApproval = amount > approvalThresholdPaise || flag != null || setByAnother;
+                boolean madeCurrentByAnother = madeCurrentBy != null && !Beneficiaries.setByItsMember(user, madeCurrentBy);
+                boolean needsApproval = amount > approvalThresholdPaise || flag != null || setByAnother || madeCurrentByAnother;
                 String id = payoutId(settlementId, role, user);
                 tx.insertInto(PAYOUT).set(PAYOUT.PAYOUT_ID, id).set(PAYOUT.SETTLEMENT_ID, settlementId).set(PAYOUT.COMMUNITY_ID, communityId)
                         .set(PAYOUT.ROLE, role).set(PAYOUT.USER_ID, user).set(PAYOUT.BENEFICIARY_ID, bene).set(PAYOUT.AMOUNT_PAISE, amount)
                         .set(PAYOUT.REQUESTED_BY, requestedBy).set(PAYOUT.NEEDS_APPROVAL, needsApproval).set(PAYOUT.FLAGGED_REASON, flag)
                         .execute();
                 event(tx, id, "CREATED", requestedBy, "settlement " + settlementId + (flag != null ? "; recipient flagged: " + flag : "")
-                        + (setByAnother ? "; beneficiary set by " + beneficiarySetBy + ", not the member: needs approval" : ""));
+                        + (setByAnother ? "; beneficiary set by " + beneficiarySetBy + ", not the member: needs approval" : "")
+                        + (!setByAnother && madeCurrentByAnother ? "; beneficiary made current by " + madeCurrentBy
+                                + ", not the member: needs approval" : ""));
                 total += amount;
                 count++;
             }
