@@ -107,16 +107,10 @@ public final class PaymentIntake {
                 .fetch(r -> new Unstarted(toAccepted(r), parseMetadata(r.getRequestMetadata().data())));
     }
 
-    /** A PAYMENT_SUCCESS delivery its awaiting payment has not looked at since, with what the signal needs. */
-    public record AwaitedSuccess(AcceptedPayment payment, Map<String, String> metadata, WebhookEvents.PaymentSuccess event) {}
-
-    /** {@link WebhookEvents#paymentSuccessesNotYetSeen}, each with its payment and metadata (at most {@code limit}, rare). */
-    public List<AwaitedSuccess> successesNotYetSeen(OffsetDateTime receivedBefore, int limit) {
-        List<AwaitedSuccess> out = new java.util.ArrayList<>();
-        for (WebhookEvents.PaymentSuccess e : new WebhookEvents(dsl).paymentSuccessesNotYetSeen(receivedBefore, limit)) {
-            find(e.paymentId()).ifPresent(p -> out.add(new AwaitedSuccess(p, metadata(p.paymentId()), e)));
-        }
-        return out;
+    /** {@link WebhookEvents#paymentSuccessesNotYetSeen}. */
+    public List<WebhookEvents.PaymentSuccess> successesNotYetSeen(OffsetDateTime receivedBefore, WebhookEvents.PaymentSuccess after,
+                                                                  int limit) {
+        return new WebhookEvents(dsl).paymentSuccessesNotYetSeen(receivedBefore, after, limit);
     }
 
     /** Idempotent: the workflow of this payment is running or has run. */

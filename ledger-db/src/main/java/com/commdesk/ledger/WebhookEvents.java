@@ -46,25 +46,32 @@ public final class WebhookEvents {
     }
 
     /** A recorded PAYMENT_SUCCESS delivery of a payment that awaits its order's payment. */
-    public record PaymentSuccess(String paymentId, String eventId, String cfPaymentId, String paymentStatus) {}
+    public record PaymentSuccess(String paymentId, String eventId, String cfPaymentId, String paymentStatus,
+                                 java.time.OffsetDateTime receivedAt) {}
 
     /**
-     * PAYMENT_SUCCESS deliveries received before {@code before} for a payment whose recorded stage is AWAITING_PAYMENT and
-     * that arrived after the payment last recorded it (the workflow records it before each wait, so a look since the event
-     * came clears it): what the payment's workflow may not have heard of (a signal lost with the API process, or to Temporal
-     * being down), oldest first. Through payment_status_idx and changeset 130's partial index.
+     * PAYMENT_SUCCESS deliveries received before {@code before} (and within the last 31 days: a wait lasts at most 30) for a
+     * payment whose recorded stage is AWAITING_PAYMENT and that arrived after the payment last recorded it (the workflow
+     * records it before each wait, so a look since the event came clears it): what the payment's workflow may not have
+     * heard of (a signal lost with the API process, or to Temporal being down). Oldest first, after {@code after} (the
+     * last row of the previous page; null: from the start), so rows already handled never hide newer ones. Through
+     * payment_status_idx and changeset 130's partial index.
      */
-    public java.util.List<PaymentSuccess> paymentSuccessesNotYetSeen(java.time.OffsetDateTime before, int limit) {
+    public java.util.List<PaymentSuccess> paymentSuccessesNotYetSeen(java.time.OffsetDateTime before, PaymentSuccess after, int limit) {
         if (limit < 1 || limit > 1_000) throw new IllegalArgumentException("limit must be 1..1000");
         return dsl.resultQuery("""
-                select p.payment_id, e.event_id, e.payload #>> '{data,payment,cf_payment_id}', e.payload #>> '{data,payment,payment_status}'
+                select p.payment_id, e.event_id, e.payload #>> '{data,payment,cf_payment_id}', e.payload #>> '{data,payment,payment_status}',
+                       e.received_at
                   from payment p
                   join webhook_event e on e.order_id = p.cashfree_order_id and e.event_type = 'PAYMENT_SUCCESS_WEBHOOK'
                  where p.status = 'AWAITING_PAYMENT' and e.received_at > p.updated_at and e.received_at < ?::timestamptz
+                   and e.received_at > now() - interval '31 days'
+                   and (?::timestamptz is null or (e.received_at, e.event_id) > (?::timestamptz, ?))
                  order by e.received_at, e.event_id
-                 limit ?""", before, limit)
+                 limit ?""", before, after == null ? null : after.receivedAt(), after == null ? null : after.receivedAt(),
+                        after == null ? null : after.eventId(), limit)
                 .fetch(r -> new PaymentSuccess(r.get(0, String.class), r.get(1, String.class), r.get(2, String.class),
-                        r.get(3, String.class)));
+                        r.get(3, String.class), r.get(4, java.time.OffsetDateTime.class)));
     }
 
     /** True for the first delivery of this event id (concurrent repeats: exactly one gets true). */

@@ -67,9 +67,17 @@ class WebhookEventsTest extends LedgerFixture {
         events.recordOnce("e-gone-on", "PAYMENT_SUCCESS_WEBHOOK", "o-gone-on", paymentEvent("o-gone-on", "cf-2"));
         events.recordOnce("e-other-type", "PAYMENT_FAILED_WEBHOOK", "o-awaiting", paymentEvent("o-awaiting", "cf-3"));
 
+        claim("p-awaiting-2", "o-awaiting-2", "AWAITING_PAYMENT");
+        events.recordOnce("e-awaiting-2", "PAYMENT_SUCCESS_WEBHOOK", "o-awaiting-2", paymentEvent("o-awaiting-2", "cf-4"));
+
         OffsetDateTime later = OffsetDateTime.now().plusMinutes(1);
-        assertThat(events.paymentSuccessesNotYetSeen(later, 10))
-                .containsExactly(new WebhookEvents.PaymentSuccess("p-awaiting", "e-awaiting", "cf-1", "SUCCESS"));
-        assertThat(events.paymentSuccessesNotYetSeen(OffsetDateTime.now().minusMinutes(1), 10)).as("received after 'before'").isEmpty();
+        var found = events.paymentSuccessesNotYetSeen(later, null, 10);
+        assertThat(found).extracting(e -> e.paymentId() + " " + e.eventId() + " " + e.cfPaymentId() + " " + e.paymentStatus())
+                .containsExactly("p-awaiting e-awaiting cf-1 SUCCESS", "p-awaiting-2 e-awaiting-2 cf-4 SUCCESS");
+        assertThat(events.paymentSuccessesNotYetSeen(later, null, 1)).extracting(WebhookEvents.PaymentSuccess::eventId)
+                .containsExactly("e-awaiting");
+        assertThat(events.paymentSuccessesNotYetSeen(later, found.get(0), 10)).extracting(WebhookEvents.PaymentSuccess::eventId)
+                .as("the next page, after the last row of this one").containsExactly("e-awaiting-2");
+        assertThat(events.paymentSuccessesNotYetSeen(OffsetDateTime.now().minusMinutes(1), null, 10)).as("received after 'before'").isEmpty();
     }
 }

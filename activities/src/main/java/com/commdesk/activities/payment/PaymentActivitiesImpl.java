@@ -60,6 +60,8 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
     public static final String ORDER_TERMINATION_PENDING = "OrderTerminationPending";
     /** Retryable: Cashfree refused to terminate an order that is still payable (its message in the failure's). */
     public static final String ORDER_TERMINATION_REFUSED = "OrderTerminationRefused";
+    /** Retryable: the order says no payment can be made on it, and Cashfree lists one taken or pending under it. */
+    public static final String ORDER_CONTRADICTS_ITS_PAYMENTS = "OrderContradictsItsPayments";
     /** Retryable: a look at an order the payment awaits was refused or found nothing; asked again, then parked. */
     public static final String ORDER_LOOKUP_REFUSED = "OrderLookupRefused";
     /** A retryable failure type: the order is not paid yet (the step asks again). */
@@ -198,13 +200,17 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
             if (look != Look.VERIFY) throw cannotSay(request, e);
             throw rejected("Cashfree rejected the lookup of order '" + request.cashfreeOrderId() + "': " + e.getMessage());
         }
-        if (look == Look.TERMINATED && NO_LONGER_PAYABLE.contains(order.status())) {
-            // No payment can be made on it any more, and none was: the payment ends unpaid. A SUCCESS or PENDING payment
-            // listed under an order that says otherwise is a contradiction for a person, never a reason to fail (L1).
+        if (look != Look.VERIFY && NO_LONGER_PAYABLE.contains(order.status())) {
+            // A SUCCESS or PENDING payment listed under an order that says no payment can be made on it is a contradiction
+            // for a person, never a reason to fail a payment that awaits its order (review s15: L1, and M2 of the follow-up:
+            // an order that EXPIRED during the wait with a UPI payment pending). None: terminated, the payment ends unpaid;
+            // seen expired by a look, it is refused below as before.
             List<CashfreePayment> taken = payments.stream().filter(p -> "SUCCESS".equals(p.status()) || "PENDING".equals(p.status())).toList();
-            if (taken.isEmpty()) return null;
-            throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is " + order.status() + " but Cashfree lists "
-                    + taken.get(0).status() + " payment " + taken.get(0).cfPaymentId() + ": asked again", ORDER_TERMINATION_PENDING);
+            if (!taken.isEmpty()) {
+                throw ApplicationFailure.newFailure("order " + request.cashfreeOrderId() + " is " + order.status() + " but Cashfree lists "
+                        + taken.get(0).status() + " payment " + taken.get(0).cfPaymentId() + ": asked again", ORDER_CONTRADICTS_ITS_PAYMENTS);
+            }
+            if (look == Look.TERMINATED) return null;
         }
         if (NOT_PAID_YET.contains(order.status())) {
             // The customer may still pay (a UPI payment pending, a claim made on the return from checkout, another attempt on

@@ -95,7 +95,11 @@ class UnpaidOrderTest {
         // Review s15 L1: an order that says TERMINATED while Cashfree lists a payment taken under it is a person's question.
         CashfreePayment taken = new CashfreePayment("cf-pay-9", "order-1", 100_000L, "INR", "SUCCESS", "upi", "UPI", Instant.now());
         retried(() -> activities("TERMINATED", null, null, List.of(taken)).terminateUnpaidOrder(request()),
-                PaymentActivitiesImpl.ORDER_TERMINATION_PENDING, "SUCCESS payment cf-pay-9");
+                PaymentActivitiesImpl.ORDER_CONTRADICTS_ITS_PAYMENTS, "SUCCESS payment cf-pay-9");
+        // Review s15 follow-up M2: the order expired during the wait while a UPI payment was pending: a later look asks again.
+        CashfreePayment pending = new CashfreePayment("cf-pay-8", "order-1", 100_000L, "INR", "PENDING", "upi", "UPI", Instant.now());
+        retried(() -> activities("EXPIRED", null, null, List.of(pending)).verifyLatePayment(request()),
+                PaymentActivitiesImpl.ORDER_CONTRADICTS_ITS_PAYMENTS, "PENDING payment cf-pay-8");
     }
 
     /** Review s15, M3 and M4: what Cashfree answers about terminating or reading the order, when it says nothing of it. */

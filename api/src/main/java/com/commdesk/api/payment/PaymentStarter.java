@@ -116,17 +116,25 @@ public class PaymentStarter {
     private boolean stopped;
     /** When the sweep last looked for PAYMENT_SUCCESS deliveries that payments awaiting their order have not seen. */
     private Instant awaitedLookedAt = Instant.MIN;
+    /** The last delivery the durable look handed over (its next page starts after it); null: from the oldest. */
+    private com.commdesk.ledger.WebhookEvents.PaymentSuccess awaitedCursor;
+    /** Event ids the durable look held, until they are signalled (bounded, oldest forgotten first). */
+    private final Set<String> heldFromDatabase = bounded();
     /**
-     * Event ids this process signalled (bounded, oldest forgotten first): the durable look finds a delivery again until
-     * its workflow records a look at Cashfree, and must not signal it every {@link #RETRY_AFTER} meanwhile (a worker down
-     * for hours would otherwise fill the workflow's history with repeats).
+     * Event ids the durable look had signalled (bounded, oldest forgotten first; only those: a webhook's own signals do not
+     * push them out): it finds a delivery again until its workflow records a look at Cashfree, and must not signal it every
+     * {@link #RETRY_AFTER} meanwhile (a worker down for hours would otherwise fill the workflow's history with repeats).
      */
-    private final Set<String> signalled = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SIGNALLED_REMEMBERED;
-        }
-    });
+    private final Set<String> signalled = bounded();
+
+    private static Set<String> bounded() {
+        return java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > SIGNALLED_REMEMBERED;
+            }
+        });
+    }
 
     private final Counter deferred;
 
@@ -324,19 +332,34 @@ public class PaymentStarter {
      */
     private void holdUnseenSuccesses() {
         Instant now = clock.instant();
+        com.commdesk.ledger.WebhookEvents.PaymentSuccess after;
         synchronized (this) {
             if (stopped || now.isBefore(awaitedLookedAt.plus(RETRY_AFTER))) return;
             awaitedLookedAt = now;
+            after = awaitedCursor;
         }
-        List<PaymentIntake.AwaitedSuccess> found = intake.successesNotYetSeen(OffsetDateTime.ofInstant(now.minus(RETRY_AFTER),
-                java.time.ZoneOffset.UTC), AWAITED_BATCH);
-        if (found == null) return;
+        List<com.commdesk.ledger.WebhookEvents.PaymentSuccess> found = intake.successesNotYetSeen(
+                OffsetDateTime.ofInstant(now.minus(RETRY_AFTER), java.time.ZoneOffset.UTC), after, AWAITED_BATCH);
+        if (found == null) found = List.of();
+        List<com.commdesk.ledger.WebhookEvents.PaymentSuccess> toHold = new ArrayList<>();
         synchronized (this) {
-            for (PaymentIntake.AwaitedSuccess a : found) {
-                String eventId = a.event().eventId();
-                if (signalled.contains(eventId) || holds(a.payment().paymentId(), eventId)) continue;
-                holdForLater(a.payment(), a.metadata(), new CashfreeEvent(eventId, CashfreeEvent.PAYMENT_SUCCESS,
-                        a.event().cfPaymentId(), a.event().paymentStatus()), null);
+            // A full page: the next look goes on after it; a short one: the next starts from the oldest again.
+            awaitedCursor = found.size() < AWAITED_BATCH ? null : found.get(found.size() - 1);
+            for (var e : found) {
+                if (!signalled.contains(e.eventId()) && !heldFromDatabase.contains(e.eventId()) && !holds(e.paymentId(), e.eventId())) {
+                    toHold.add(e);
+                }
+            }
+        }
+        for (var e : toHold) { // the payment and its metadata read only for what is held, outside the lock
+            AcceptedPayment payment = intake.find(e.paymentId()).orElse(null);
+            if (payment == null) continue;
+            Map<String, String> metadata = intake.metadata(e.paymentId());
+            synchronized (this) {
+                if (stopped) return;
+                heldFromDatabase.add(e.eventId());
+                holdForLater(payment, metadata, new CashfreeEvent(e.eventId(), CashfreeEvent.PAYMENT_SUCCESS, e.cfPaymentId(),
+                        e.paymentStatus()), null);
             }
         }
     }
@@ -442,7 +465,7 @@ public class PaymentStarter {
                 }
             }
             if (failure == null) {
-                if (p.event != null) signalled.add(p.event.eventId());
+                if (p.event != null && heldFromDatabase.remove(p.event.eventId())) signalled.add(p.event.eventId());
                 if (limit < concurrency) limit++;
                 nextPause = FIRST_PAUSE;
             } else if (OVERLOAD.contains(failure)) {

@@ -278,16 +278,19 @@ class PaymentStarterTest {
         TestClock clock = new TestClock();
         List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
         java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        when(intake.successesNotYetSeen(any(), anyInt())).thenReturn(List.of(new PaymentIntake.AwaitedSuccess(PAYMENT, Map.of("tier", "gold"),
-                new com.commdesk.ledger.WebhookEvents.PaymentSuccess("pay-1", "evt-lost", "cf-1", "SUCCESS"))));
+        when(intake.successesNotYetSeen(any(), any(), anyInt())).thenReturn(List.of(
+                new com.commdesk.ledger.WebhookEvents.PaymentSuccess("pay-1", "evt-lost", "cf-1", "SUCCESS", OffsetDateTime.now())));
+        when(intake.find("pay-1")).thenReturn(java.util.Optional.of(PAYMENT));
+        when(intake.metadata("pay-1")).thenReturn(Map.of("tier", "gold"));
         PaymentStarter next = signalling(clock, inFlight, signalled, 16, 10_000); // a new process: nothing in its memory
 
         run(next, clock, inFlight, 600, () -> false); // a minute in which the workflow has not looked yet: found at every look
 
         assertThat(signalled).containsExactly(new CashfreeEvent("evt-lost", CashfreeEvent.PAYMENT_SUCCESS, "cf-1", "SUCCESS"));
         org.mockito.ArgumentCaptor<OffsetDateTime> before = org.mockito.ArgumentCaptor.forClass(OffsetDateTime.class);
-        verify(intake, org.mockito.Mockito.atLeast(3)).successesNotYetSeen(before.capture(), anyInt());
-        verify(intake, org.mockito.Mockito.atMost(5)).successesNotYetSeen(any(), anyInt()); // every 15 s, not every sweep
+        verify(intake, org.mockito.Mockito.atLeast(3)).successesNotYetSeen(before.capture(), any(), anyInt());
+        verify(intake, org.mockito.Mockito.atMost(5)).successesNotYetSeen(any(), any(), anyInt()); // every 15 s, not every sweep
+        verify(intake, org.mockito.Mockito.times(1)).metadata("pay-1"); // read only for what is held
         assertThat(before.getAllValues().get(0).toInstant()).as("received at least 15 s ago: the webhook's own signal first")
                 .isBeforeOrEqualTo(clock.now.minusSeconds(15));
     }

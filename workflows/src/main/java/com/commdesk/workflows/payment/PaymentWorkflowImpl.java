@@ -274,9 +274,9 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 error = why;
                 throw unpaid;
             }
-            // A cancellation is acted on only since UNPAID_ORDER_TERMINATED (the signal did not exist before it: no recorded
-            // run holds one), whenever the wait began: a wait begun before the deploy is cancelled like any other.
-            if (cancellation != null && terminatesUnpaidOrders()) {
+            // A cancellation is taken only where UNPAID_ORDER_TERMINATED applies (decided in the signal's handler), whenever
+            // the wait began: a wait begun before the deploy is cancelled like any other.
+            if (cancellation != null) {
                 return terminateUnpaidOrder(request, unpaid, "cancelled by " + cancellation.operator()
                         + (cancellation.note() == null || cancellation.note().isBlank() ? "" : " (" + cancellation.note() + ")")
                         + " while its order was unpaid");
@@ -344,12 +344,13 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                         ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
                         : awaitDecision();
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE && s == PaymentStage.AWAITING_PAYMENT
-                        && terminatesUnpaidOrders()) {
+                        && cancellation == null && terminatesUnpaidOrders()) {
                     // Parked while its order may still be paid (a look, or the order's termination, that Cashfree did not
                     // answer): nothing is posted, but failing the payment now would leave money the customer pays later
-                    // unbooked (review s15, H1). A compensation here is a cancellation: the step is asked again, and the wait
-                    // ends once Cashfree's order can no longer be paid.
-                    if (cancellation == null) cancellation = new Cancellation(pendingDecision.operator(), pendingDecision.note());
+                    // unbooked (review s15, H1). A first compensation here is a cancellation: the step is asked again, and the
+                    // wait ends once Cashfree's order can no longer be paid. One after a cancellation (Cashfree would not
+                    // terminate the order, or cannot be asked) is an operator's decision to fail it anyway: taken, and said.
+                    cancellation = new Cancellation(pendingDecision.operator(), pendingDecision.note());
                     pendingDecision = null;
                     stage = s;
                     leaveParkedStage();
@@ -357,7 +358,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 }
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE) {
                     decidedBy = pendingDecision.operator();
-                    error = s + " failed (" + error + "); compensated by " + decidedBy;
+                    error = s + " failed (" + error + "); compensated by " + decidedBy
+                            + (s == PaymentStage.AWAITING_PAYMENT && cancellation != null
+                                    ? " after its cancellation, while Cashfree's order may still be paid (reconciliation finds money taken later)"
+                                    : "");
                     throw new CompensationRequested(error);
                 }
                 if (decided) decidedBy = pendingDecision.operator();
@@ -424,8 +428,14 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     @Override
     public void cancel(Cancellation c) {
         // Accepted while the payment awaits its order (a look at Cashfree, or the order's termination, included); the first
-        // one counts.
-        if (stage == PaymentStage.AWAITING_PAYMENT && cancellation == null && c != null && c.operator() != null) cancellation = c;
+        // one counts. The version is decided here, where the signal lands in the history (review s15, H1 of the follow-up):
+        // a worker from before UNPAID_ORDER_TERMINATED took such a signal without acting on it, and a run it recorded so
+        // replays here without the version's marker, so the signal is ignored as it was, instead of waking a wait that then
+        // could not act on it.
+        if (stage == PaymentStage.AWAITING_PAYMENT && cancellation == null && c != null && c.operator() != null
+                && terminatesUnpaidOrders()) {
+            cancellation = c;
+        }
     }
 
     @Override

@@ -263,6 +263,26 @@ class PaymentWorkflowTest {
     }
 
     @Test
+    void aCompensationAfterACancellationCashfreeCannotCarryOutFailsThePaymentAndSaysSo() throws Exception {
+        // Review s15 follow-up M3: an order Cashfree never terminates (or can no longer be asked about) must not hold a
+        // payment for ever; after a cancellation was tried, an operator's compensation fails it, saying what it risks.
+        activities.unpaidLooks = Integer.MAX_VALUE;
+        activities.terminationPendingAnswers = Integer.MAX_VALUE;
+        WorkflowClient.start(stub("p27")::process, request("p27"));
+        awaitStage("p27", PaymentStage.AWAITING_PAYMENT);
+        running("p27").cancel(new Cancellation("ops-meera", null));
+        for (int hour = 0; hour < 24 && running("p27").status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        awaitStage("p27", PaymentStage.NEEDS_ATTENTION);
+
+        running("p27").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "Cashfree support confirmed"));
+
+        assertThatThrownBy(() -> result("p27")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p27").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.error()).contains("compensated by ops-anita after its cancellation, while Cashfree's order may still be paid");
+    }
+
+    @Test
     void aCancellationBeforeTheWaitIsIgnored() throws Exception {
         // Review s15 L3: sent while the verify step still asks Cashfree (VERIFYING), it must not end the wait that follows.
         activities.cashfreeDownFor = Duration.ofMinutes(30);
