@@ -154,8 +154,24 @@ public class FinanceController {
     @GetMapping(path = "/payouts/{payoutId}", produces = MediaType.APPLICATION_JSON_VALUE)
     public PayoutView payout(@PathVariable String payoutId) {
         Payout p = find(payoutId);
-        Caller.current().requireMemberOrCommunity(p.communityId(), p.userId());
-        return new PayoutView(p, payouts.events(payoutId));
+        Caller caller = Caller.current();
+        caller.requireMemberOrCommunity(p.communityId(), p.userId());
+        return new PayoutView(shown(p, caller), payouts.events(payoutId));
+    }
+
+    /**
+     * The payout as the caller may see it: its beneficiary id is a digest of the member's full account details (with the
+     * masked view's name, IFSC and last 4 digits, the hidden digits could be found by trying them: review s15), so only
+     * the member and finance see it.
+     */
+    static Payout shown(Payout p, Caller caller) {
+        if (p.userId().equals(caller.subject()) || caller.has(com.commdesk.api.web.Role.FINANCE_APPROVER)
+                || caller.has(com.commdesk.api.web.Role.FINANCE_VIEWER)) {
+            return p;
+        }
+        return new Payout(p.payoutId(), p.settlementId(), p.communityId(), p.role(), p.userId(), null, p.amountPaise(), p.requestedBy(),
+                p.status(), p.needsApproval(), p.flaggedReason(), p.decidedBy(), p.transferRequestedAt(), p.cfTransferId(),
+                p.cashfreeStatus(), p.reason(), p.createdAt(), p.paidAt(), p.flagGeneration(), p.bankUtr());
     }
 
     /**
@@ -452,8 +468,9 @@ public class FinanceController {
     public SettlementView settlement(@PathVariable String settlementId) {
         var s = payouts.settlement(settlementId).orElseThrow(() ->
                 new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no settlement '" + settlementId + "'", "settlementId"));
-        Caller.current().requireCommunity(s.communityId());
-        return new SettlementView(s, payouts.payoutsOf(settlementId));
+        Caller caller = Caller.current();
+        caller.requireCommunity(s.communityId());
+        return new SettlementView(s, payouts.payoutsOf(settlementId).stream().map(p -> shown(p, caller)).toList());
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

@@ -65,6 +65,12 @@ class FourEyesApiTest {
         JsonNode pending = PayoutsApiTest.await("/api/v1/finance/settlements/" + settlementId, v -> v.path("payouts").size() == 1
                 && "PENDING_APPROVAL".equals(v.path("payouts").get(0).path("status").asText()));
         String payoutId = pending.path("payouts").get(0).path("payoutId").asText();
+        // Review s15: the beneficiary id is a digest of the member's full account details; its owner does not get it.
+        assertThat(pending.path("payouts").get(0).path("beneficiaryId").asText()).as("finance sees it").startsWith("bene_");
+        JsonNode ownersView = JSON.readTree(SharedStack.get("/api/v1/finance/settlements/" + settlementId, owner).body());
+        assertThat(ownersView.path("payouts").get(0).path("beneficiaryId").isNull()).as(ownersView.toString()).isTrue();
+        assertThat(JSON.readTree(SharedStack.get("/api/v1/finance/payouts/" + payoutId, owner).body()).path("payout")
+                .path("beneficiaryId").isNull()).isTrue();
         String approve = "/api/v1/finance/payouts/" + payoutId + "/approve";
 
         assertThat(call(approver1, "POST", approve, "{\"note\":\"mine\"}").statusCode()).as("the requester").isEqualTo(403);
