@@ -542,14 +542,8 @@ public final class CashfreeSimulator implements AutoCloseable {
 
     /** Terminate Order: the body must ask for {@code TERMINATED}; the answer is the order entity as it is afterwards. */
     private void terminateOrderFromApi(HttpExchange ex, String orderId) throws IOException {
-        byte[] raw = readBody(ex);
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(raw);
-        } catch (IOException e) {
-            throw CashfreeError.invalid("request body is not valid JSON", "request_invalid");
-        }
-        if (body == null || !body.isObject() || !"TERMINATED".equals(body.path("order_status").asText(null))) {
+        JsonNode body = apiJsonObject(readBody(ex));
+        if (!"TERMINATED".equals(body.path("order_status").asText(null))) {
             throw CashfreeError.invalid("order_status : should be TERMINATED", "order_status_invalid");
         }
         SimOrder o;
@@ -583,8 +577,8 @@ public final class CashfreeSimulator implements AutoCloseable {
         }
     }
 
-    private void createOrderFromApi(HttpExchange ex) throws IOException {
-        byte[] raw = readBody(ex);
+    /** An API request's body as a JSON object, else Cashfree's 400. */
+    private static JsonNode apiJsonObject(byte[] raw) {
         JsonNode body;
         try {
             body = Json.MAPPER.readTree(raw);
@@ -594,6 +588,12 @@ public final class CashfreeSimulator implements AutoCloseable {
         if (body == null || !body.isObject()) {
             throw CashfreeError.invalid("request body must be a JSON object", "request_invalid");
         }
+        return body;
+    }
+
+    private void createOrderFromApi(HttpExchange ex) throws IOException {
+        byte[] raw = readBody(ex);
+        JsonNode body = apiJsonObject(raw);
 
         String idempotencyKey = ex.getRequestHeaders().getFirst("x-idempotency-key");
         String fingerprint = sha256(raw);
