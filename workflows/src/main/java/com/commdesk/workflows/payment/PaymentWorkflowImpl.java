@@ -57,9 +57,18 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * parked awaiting it), Cashfree is asked to terminate the order ({@link PaymentActivities#terminateUnpaidOrder}); paid
      * meanwhile, the payment is booked. Before it, the wait's end (and a compensation) FAILED the payment with the order
      * still payable (its own expiry may be later), and money paid after it was found only by reconciliation. Recorded
-     * where it changes what happens: at the wait's end, at a cancellation, at such a compensation.
+     * where it changes what happens: at the wait's end and at such a compensation ({@link #CANCEL_TAKEN} decides a cancel).
      */
     static final String UNPAID_ORDER_TERMINATED = "unpaid-order-terminated";
+    /**
+     * getVersion change id prefix, one id per cancel signal received while awaiting ({@link #cancel}): whether that cancel
+     * is taken. A worker from before {@link #UNPAID_ORDER_TERMINATED} had no handler for the signal and ignored it; a run
+     * it recorded replays here without the marker, so that cancel is ignored as it was. An id of its own per cancel, not
+     * {@link #UNPAID_ORDER_TERMINATED}: a version answered DEFAULT on replay stays DEFAULT for the rest of the run, and must
+     * neither make a later cancel (from the new API, on a new worker) do nothing nor keep the wait's end from terminating
+     * the order (review s15).
+     */
+    static final String CANCEL_TAKEN = "unpaid-order-cancel-";
     /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
     static final Duration LATE_LOOK_FIRST_DAY = Duration.ofHours(1);
     /** ...then this often (a bounded history however long the wait: 53 looks in 30 days, PaymentWorkflowTest). */
@@ -71,8 +80,6 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * longer be paid.
      */
     static final Duration LATE_PAYMENT_WAIT = Duration.ofDays(30);
-    /** The webhook event type that has a payment awaiting its order looked at again at once. */
-    static final String PAYMENT_SUCCESS_EVENT = CashfreeEvent.PAYMENT_SUCCESS;
 
     /** Exponential backoff capped at a minute; errors retrying cannot fix are not retried. */
     static final RetryOptions RETRY = StepOptions.retry(PaymentFailures.NON_RETRYABLE.toArray(String[]::new));
@@ -125,8 +132,12 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private int paymentSuccessEvents;
     /** The projection says AWAITING_PAYMENT: the next step records where the payment went from there. */
     private boolean awaitingRecorded;
-    /** An operator's cancellation of the wait for an unpaid order (the first one received while AWAITING_PAYMENT). */
+    /** An operator's cancellation of the wait for an unpaid order (the first one taken while AWAITING_PAYMENT). */
     private Cancellation cancellation;
+    /** Cancel signals received while awaiting and not yet taken: numbers each one's {@link #CANCEL_TAKEN} id. */
+    private int cancelsReceived;
+    /** Cashfree has been asked to terminate the order ({@link #terminateUnpaidOrder} began): only then may COMPENSATE fail it. */
+    private boolean terminationAsked;
 
     /** Thrown inside the workflow when an operator chooses to compensate a parked payment. */
     private static final class CompensationRequested extends RuntimeException {
@@ -270,16 +281,16 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 String why = "order is still ACTIVE, not PAID, " + LATE_PAYMENT_WAIT.toDays() + " days after its payment was first awaited ("
                         + firstAnswer + ")";
                 // Decided where it applies: a wait that ended before the change replays as it ran (FAILED, order untouched).
-                if (terminatesUnpaidOrders()) return terminateUnpaidOrder(request, unpaid, why);
+                if (terminatesUnpaidOrders()) return terminateUnpaidOrder(request, unpaid, why, null);
                 error = why;
                 throw unpaid;
             }
-            // A cancellation is taken only where UNPAID_ORDER_TERMINATED applies (decided in the signal's handler), whenever
-            // the wait began: a wait begun before the deploy is cancelled like any other.
+            // A cancellation (taken by the signal's handler, CANCEL_TAKEN) ends the wait whenever the wait began: a wait begun
+            // before the deploy is cancelled like any other.
             if (cancellation != null) {
                 return terminateUnpaidOrder(request, unpaid, "cancelled by " + cancellation.operator()
                         + (cancellation.note() == null || cancellation.note().isBlank() ? "" : " (" + cancellation.note() + ")")
-                        + " while its order was unpaid");
+                        + " while its order was unpaid", cancellation.operator());
             }
             stage = PaymentStage.AWAITING_PAYMENT;
             record(firstAnswer + "; awaiting its payment: looked at again on its PAYMENT_SUCCESS webhook, hourly for a day, then"
@@ -296,7 +307,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         }
     }
 
-    /** Whether {@link #UNPAID_ORDER_TERMINATED} applies; asked only at the points where it changes what happens. */
+    /** Whether {@link #UNPAID_ORDER_TERMINATED} applies; asked only where it changes what happens (the wait's end, COMPENSATE). */
     private boolean terminatesUnpaidOrders() {
         return Workflow.getVersion(UNPAID_ORDER_TERMINATED, Workflow.DEFAULT_VERSION, 1) == 1;
     }
@@ -305,14 +316,15 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * Since {@link #UNPAID_ORDER_TERMINATED}: the wait ends only when Cashfree's order can no longer be paid. Cashfree is
      * asked to terminate it: paid meanwhile, the payment goes on and is booked (an operator's cancellation included: the
      * money is the customer's payment, booked and split as any other, refundable as any other); terminated or expired, the
-     * payment FAILED with {@code why}. A termination still pending (a payment attempt in flight), refused, or a look that
+     * payment FAILED with {@code why} ({@code cancelledBy}: the operator whose cancel ended it; null at the wait's end). A termination still pending (a payment attempt in flight), refused, or a look that
      * cannot say, is asked again with the Cashfree step's retries, then parks for a person like any step: RETRY asks again,
      * and COMPENSATE asks again too (a compensation while the order may still be paid is a cancellation, {@link #step}).
      */
-    private VerifiedPayment terminateUnpaidOrder(PaymentRequest request, ActivityFailure unpaid, String why) {
+    private VerifiedPayment terminateUnpaidOrder(PaymentRequest request, ActivityFailure unpaid, String why, String cancelledBy) {
+        terminationAsked = true;
         VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.terminateUnpaidOrder(request));
         if (paid != null) return paid;
-        if (cancellation != null) decidedBy = cancellation.operator();
+        if (cancelledBy != null) decidedBy = cancelledBy; // who decided the payment's end: not set when it was paid after all
         error = why + "; Cashfree's order was terminated (no payment can be made on it)";
         throw unpaid;
     }
@@ -344,13 +356,15 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                         ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
                         : awaitDecision();
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE && s == PaymentStage.AWAITING_PAYMENT
-                        && cancellation == null && terminatesUnpaidOrders()) {
-                    // Parked while its order may still be paid (a look, or the order's termination, that Cashfree did not
-                    // answer): nothing is posted, but failing the payment now would leave money the customer pays later
-                    // unbooked (review s15, H1). A first compensation here is a cancellation: the step is asked again, and the
-                    // wait ends once Cashfree's order can no longer be paid. One after a cancellation (Cashfree would not
-                    // terminate the order, or cannot be asked) is an operator's decision to fail it anyway: taken, and said.
-                    cancellation = new Cancellation(pendingDecision.operator(), pendingDecision.note());
+                        && !terminationAsked && terminatesUnpaidOrders()) {
+                    // Parked while its order may still be paid (a look at Cashfree that got no answer): nothing is posted, but
+                    // failing the payment now would leave money the customer pays later unbooked (review s15, H1). Until
+                    // Cashfree has been asked to terminate the order, a compensation is a cancellation (a cancel taken during
+                    // the look counts too: its termination has not been asked yet either): the look is asked again, and the
+                    // wait ends once the order can no longer be paid. Once the termination was asked and parked (Cashfree
+                    // would not terminate it, or cannot be asked), a compensation is an operator's decision to fail the
+                    // payment anyway: taken, and said.
+                    if (cancellation == null) cancellation = new Cancellation(pendingDecision.operator(), pendingDecision.note());
                     pendingDecision = null;
                     stage = s;
                     leaveParkedStage();
@@ -359,8 +373,9 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE) {
                     decidedBy = pendingDecision.operator();
                     error = s + " failed (" + error + "); compensated by " + decidedBy
-                            + (s == PaymentStage.AWAITING_PAYMENT && cancellation != null
-                                    ? " after its cancellation, while Cashfree's order may still be paid (reconciliation finds money taken later)"
+                            + (s == PaymentStage.AWAITING_PAYMENT && terminationAsked
+                                    ? " after Cashfree was asked to terminate its order, while the order may still be paid (reconciliation"
+                                            + " finds money taken later)"
                                     : "");
                     throw new CompensationRequested(error);
                 }
@@ -428,12 +443,11 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     @Override
     public void cancel(Cancellation c) {
         // Accepted while the payment awaits its order (a look at Cashfree, or the order's termination, included); the first
-        // one counts. The version is decided here, where the signal lands in the history (review s15, H1 of the follow-up):
-        // a worker from before UNPAID_ORDER_TERMINATED took such a signal without acting on it, and a run it recorded so
-        // replays here without the version's marker, so the signal is ignored as it was, instead of waking a wait that then
-        // could not act on it.
+        // one taken counts. Whether this one is taken is decided here, where the signal lands in the history, under an id of
+        // its own (CANCEL_TAKEN): one an old worker ignored replays as ignored (not waking a wait that could not act on it),
+        // and a later one is taken.
         if (stage == PaymentStage.AWAITING_PAYMENT && cancellation == null && c != null && c.operator() != null
-                && terminatesUnpaidOrders()) {
+                && Workflow.getVersion(CANCEL_TAKEN + ++cancelsReceived, Workflow.DEFAULT_VERSION, 1) == 1) {
             cancellation = c;
         }
     }
@@ -444,7 +458,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         if (event == null || event.eventId() == null || eventIds.contains(event.eventId())) return;
         if (eventIds.size() >= MAX_EVENTS) eventIds.remove(eventIds.iterator().next());
         eventIds.add(event.eventId());
-        if (PAYMENT_SUCCESS_EVENT.equals(event.type())) paymentSuccessEvents++;
+        if (CashfreeEvent.PAYMENT_SUCCESS.equals(event.type())) paymentSuccessEvents++;
     }
 
     @Override

@@ -263,6 +263,31 @@ class PaymentWorkflowTest {
     }
 
     @Test
+    void aCompensationAfterACancelTakenDuringAnUnansweredLookStillHasTheOrderTerminatedFirst() throws Exception {
+        // Review s15 (last review, HIGH): a cancel taken while a look was retrying (Cashfree down) set the cancellation; the
+        // look parked; one Compensate then failed the payment at once, "after its cancellation", though Cashfree had never
+        // been asked to terminate the order. Only a termination actually asked for makes a compensation a failure.
+        activities.unpaidLooks = Integer.MAX_VALUE;
+        activities.lateLooksUnanswered = true;
+        WorkflowClient.start(stub("p28")::process, request("p28"));
+        env.sleep(Duration.ofMinutes(90)); // the first look began at an hour and is retrying: the stage is still AWAITING_PAYMENT
+        assertThat(running("p28").status().stage()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
+        running("p28").cancel(new Cancellation("ops-meera", "duplicate checkout"));
+        for (int hour = 0; hour < 24 && running("p28").status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        awaitStage("p28", PaymentStage.NEEDS_ATTENTION);
+        assertThat(activities.calls).doesNotContain("terminate");
+
+        activities.lateLooksUnanswered = false;
+        running("p28").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", null));
+
+        assertThatThrownBy(() -> result("p28")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p28").status();
+        assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "late-look", "terminate", "status:FAILED");
+        assertThat(done.error()).contains("cancelled by ops-meera (duplicate checkout)").contains("order was terminated");
+        assertThat(done.decidedBy()).isEqualTo("ops-meera");
+    }
+
+    @Test
     void aCompensationAfterACancellationCashfreeCannotCarryOutFailsThePaymentAndSaysSo() throws Exception {
         // Review s15 follow-up M3: an order Cashfree never terminates (or can no longer be asked about) must not hold a
         // payment for ever; after a cancellation was tried, an operator's compensation fails it, saying what it risks.
@@ -279,7 +304,8 @@ class PaymentWorkflowTest {
         assertThatThrownBy(() -> result("p27")).isInstanceOf(WorkflowFailedException.class);
         PaymentStatus done = running("p27").status();
         assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
-        assertThat(done.error()).contains("compensated by ops-anita after its cancellation, while Cashfree's order may still be paid");
+        assertThat(done.error()).contains("compensated by ops-anita after Cashfree was asked to terminate its order, while the order may"
+                + " still be paid");
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class RecordHistories {
                     wf -> wf.review(new ReviewDecision(ReviewDecision.Outcome.APPROVE, "risk", "recording")));
             // Since LATE_PAYMENT: the verify step and one later look find the order ACTIVE; its PAYMENT_SUCCESS arrives.
             record(client, dir, release, "awaited-then-paid", activities, () -> activities.unpaidLooks = 2,
-                    wf -> wf.cashfreeEvent(new CashfreeEvent("evt-recording", PaymentWorkflowImpl.PAYMENT_SUCCESS_EVENT, "cf-1", "SUCCESS")));
+                    wf -> wf.cashfreeEvent(new CashfreeEvent("evt-recording", CashfreeEvent.PAYMENT_SUCCESS, "cf-1", "SUCCESS")));
             // Since UNPAID_ORDER_TERMINATED: an operator cancels a payment awaiting its order; the order's termination is
             // pending once (asked again), then Cashfree has terminated it and the payment FAILS.
             record(client, dir, release, "awaited-then-cancelled", activities, () -> {
