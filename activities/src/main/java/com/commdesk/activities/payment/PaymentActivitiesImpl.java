@@ -171,9 +171,10 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         try {
             return verify(request, Look.TERMINATED);
         } catch (ApplicationFailure f) {
-            if (refusal == null || !ORDER_TERMINATION_PENDING.equals(f.getType())) throw f;
+            // Asked again (then parked): the person it parks for reads why Cashfree would not terminate the order as well.
+            if (refusal == null || f.isNonRetryable()) throw f;
             throw ApplicationFailure.newFailure(f.getOriginalMessage() + "; Cashfree refused to terminate it: " + refusal,
-                    ORDER_TERMINATION_REFUSED);
+                    ORDER_TERMINATION_PENDING.equals(f.getType()) ? ORDER_TERMINATION_REFUSED : f.getType());
         }
     }
 

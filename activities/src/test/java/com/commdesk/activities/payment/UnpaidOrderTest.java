@@ -112,6 +112,10 @@ class UnpaidOrderTest {
         retried(() -> activities("ACTIVE", CashfreeAnswers.rejected("terminate not enabled for this merchant", 400, "request_failed"),
                         null, List.of()).terminateUnpaidOrder(request()),
                 PaymentActivitiesImpl.ORDER_TERMINATION_REFUSED, "terminate not enabled for this merchant");
+        // Refused, and the order lists a payment under it though it says it expired: both said in the one failure.
+        CashfreePayment pendingUnder = new CashfreePayment("cf-pay-7", "order-1", 100_000L, "INR", "PENDING", "upi", "UPI", Instant.now());
+        retried(() -> activities("EXPIRED", CashfreeAnswers.rejected("order has expired", 400, "order_expired"), null, List.of(pendingUnder))
+                .terminateUnpaidOrder(request()), PaymentActivitiesImpl.ORDER_CONTRADICTS_ITS_PAYMENTS, "Cashfree refused to terminate it: order has expired");
         // The termination went through, but the look that follows is refused (keys rotated) or finds nothing.
         retried(() -> activities("TERMINATION_REQUESTED", null, CashfreeAnswers.rejected("authentication Failed", 401, null), List.of())
                 .terminateUnpaidOrder(request()), PaymentActivitiesImpl.ORDER_LOOKUP_REFUSED, "authentication Failed");

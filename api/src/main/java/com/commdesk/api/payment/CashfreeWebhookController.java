@@ -113,7 +113,7 @@ public class CashfreeWebhookController {
     private Acted act(JsonNode root, String type, String eventId, String orderId, String cfPaymentId,
                                         String paymentStatus) {
         JsonNode order = root.path("data").path("order");
-        if (!"PAYMENT_SUCCESS_WEBHOOK".equals(type) || orderId == null) {
+        if (!CashfreeEvent.PAYMENT_SUCCESS.equals(type) || orderId == null) {
             return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded")), null);
         }
         CashfreeEvent event = new CashfreeEvent(eventId, type, cfPaymentId, paymentStatus);

@@ -164,10 +164,7 @@ final class OrderStore {
      * @throws IllegalStateException            if the order is not ACTIVE
      */
     SimPayment pay(String orderId, PaymentMethod method, Long amountPaise) {
-        Entry e = orders.get(orderId);
-        if (e == null) {
-            throw new java.util.NoSuchElementException("no order " + orderId);
-        }
+        Entry e = entry(orderId);
         synchronized (e) {
             // An attempt in flight may still succeed after a termination was asked for (Cashfree: TERMINATION_REQUESTED can
             // go to PAID); no new attempt can be made on a TERMINATED, EXPIRED or PAID order.
