@@ -307,15 +307,19 @@ public class PaymentStarter {
         queue.add(p);
     }
 
-    /** Holds a webhook's event to be sent by the sweep (first attempt, due now); dropped, with a warning, when too many wait. */
-    private void holdForLater(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event,
-                              Map<String, String> logContext) {
+    /**
+     * Holds a webhook's event to be sent by the sweep (first attempt, due now); dropped, with a warning, when too many wait.
+     * Returns whether it is held.
+     */
+    private boolean holdForLater(AcceptedPayment payment, Map<String, String> metadata, CashfreeEvent event,
+                                 Map<String, String> logContext) {
         if (resends.size() >= queueCapacity) {
             log.warn("Cashfree event {} for payment {} not signalled: {} events already wait to be; its workflow looks at"
                     + " Cashfree itself", event.eventId(), payment.paymentId(), resends.size());
-            return;
+            return false;
         }
         resends.add(new Pending(payment, metadata, event, logContext, recordedAt(payment), seq++, 1, clock.instant()));
+        return true;
     }
 
     /** When the payment was recorded (its queue order: oldest first); now if the row did not say. */
@@ -357,9 +361,11 @@ public class PaymentStarter {
             Map<String, String> metadata = intake.metadata(e.paymentId());
             synchronized (this) {
                 if (stopped) return;
-                heldFromDatabase.add(e.eventId());
-                holdForLater(payment, metadata, new CashfreeEvent(e.eventId(), CashfreeEvent.PAYMENT_SUCCESS, e.cfPaymentId(),
-                        e.paymentStatus()), null);
+                // Remembered only when held: one dropped (too many waiting) is found again by a later look.
+                if (holdForLater(payment, metadata, new CashfreeEvent(e.eventId(), CashfreeEvent.PAYMENT_SUCCESS, e.cfPaymentId(),
+                        e.paymentStatus()), null)) {
+                    heldFromDatabase.add(e.eventId());
+                }
             }
         }
     }
@@ -460,6 +466,7 @@ public class PaymentStarter {
                     resends.add(new Pending(p.payment, p.metadata, p.event, p.logContext, p.recordedAt, p.seq, p.attempt + 1,
                             clock.instant().plus(RETRY_AFTER)));
                 } else {
+                    heldFromDatabase.remove(p.event.eventId()); // given up here: a later durable look finds it again
                     log.warn("Cashfree event {} for payment {} not signalled ({} attempts, {} events waiting); its workflow looks"
                             + " at Cashfree itself", p.event.eventId(), p.payment.paymentId(), p.attempt, resends.size());
                 }

@@ -295,6 +295,50 @@ class PaymentStarterTest {
                 .isBeforeOrEqualTo(clock.now.minusSeconds(15));
     }
 
+    /** Review s15: the durable look pages on after a full page, and starts from the oldest again after a short one. */
+    @Test
+    void theDurableLookPagesOnAfterAFullPageAndStartsAgainAfterAShortOne() {
+        TestClock clock = new TestClock();
+        List<CashfreeEvent> signalled = new CopyOnWriteArrayList<>();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<com.commdesk.ledger.WebhookEvents.PaymentSuccess> full = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            full.add(new com.commdesk.ledger.WebhookEvents.PaymentSuccess("pay-x", "evt-" + i, "cf-" + i, "SUCCESS", OffsetDateTime.now()));
+        }
+        List<com.commdesk.ledger.WebhookEvents.PaymentSuccess> afters = new CopyOnWriteArrayList<>();
+        when(intake.successesNotYetSeen(any(), any(), anyInt())).thenAnswer(call -> {
+            afters.add(call.getArgument(1)); // null recorded as such
+            return afters.size() == 1 ? full : List.of();
+        });
+        PaymentStarter starter = signalling(clock, inFlight, signalled, 16, 10_000);
+
+        run(starter, clock, inFlight, 460, () -> false); // three looks, 15 s apart
+
+        assertThat(afters).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(afters.get(0)).as("the first look from the oldest").isNull();
+        assertThat(afters.get(1)).as("after a full page, on after its last row").isEqualTo(full.get(99));
+        assertThat(afters.get(2)).as("after a short page, from the oldest again").isNull();
+    }
+
+    /** Review s15: an event the durable look held and then gave up on (Temporal away for its 40 attempts) is found again. */
+    @Test
+    void anEventTheDurableLookGaveUpOnIsHeldAgainByALaterLook() {
+        TestClock clock = new TestClock();
+        AtomicInteger attempts = new AtomicInteger();
+        java.util.Queue<Runnable> inFlight = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        when(intake.successesNotYetSeen(any(), any(), anyInt())).thenReturn(List.of(
+                new com.commdesk.ledger.WebhookEvents.PaymentSuccess("pay-1", "evt-given-up", "cf-1", "SUCCESS", OffsetDateTime.now())));
+        when(intake.find("pay-1")).thenReturn(java.util.Optional.of(PAYMENT));
+        PaymentStarter starter = new PaymentStarter(intake, (r, event) -> {
+            if (event != null) attempts.incrementAndGet();
+            throw rpcFailure(Status.UNAVAILABLE);
+        }, metrics, 16, 10_000, clock, inFlight::add, false);
+
+        run(starter, clock, inFlight, 12_000, () -> false); // 20 minutes: 40 attempts, given up, then held again
+
+        assertThat(attempts.get()).as("held again after its attempts ran out").isGreaterThan(PaymentStarter.EVENT_ATTEMPTS);
+    }
+
     /** A starter whose starts run when {@link #run} says and that records every event it signals; the sweep run by the test. */
     private PaymentStarter signalling(TestClock clock, java.util.Queue<Runnable> inFlight, List<CashfreeEvent> signalled,
                                       int concurrency, int queueCapacity) {
