@@ -156,7 +156,25 @@ public class FinanceController {
         Payout p = find(payoutId);
         Caller caller = Caller.current();
         caller.requireMemberOrCommunity(p.communityId(), p.userId());
-        return new PayoutView(shown(p, caller), payouts.events(payoutId));
+        List<PayoutEvents.PayoutEvent> events = payouts.events(payoutId);
+        if (!seesBeneficiaryIds(p, caller)) {
+            events = events.stream().map(e -> new PayoutEvents.PayoutEvent(e.status(), e.actor(), withoutBeneficiaryIds(e.detail()), e.at()))
+                    .toList();
+        }
+        return new PayoutView(shown(p, caller), events);
+    }
+
+    /** The member itself and finance; not its community's owner. */
+    private static boolean seesBeneficiaryIds(Payout p, Caller caller) {
+        return p.userId().equals(caller.subject()) || caller.has(com.commdesk.api.web.Role.FINANCE_APPROVER)
+                || caller.has(com.commdesk.api.web.Role.FINANCE_VIEWER);
+    }
+
+    /** Beneficiary ids as the payout activities write them into a payout's reason and events ("bene_" and 40 hex digits). */
+    private static final Pattern BENEFICIARY_ID = Pattern.compile("bene_[0-9a-f]{40}");
+
+    static String withoutBeneficiaryIds(String text) {
+        return text == null ? null : BENEFICIARY_ID.matcher(text).replaceAll("bene_(hidden)");
     }
 
     /**
@@ -165,13 +183,10 @@ public class FinanceController {
      * the member and finance see it.
      */
     static Payout shown(Payout p, Caller caller) {
-        if (p.userId().equals(caller.subject()) || caller.has(com.commdesk.api.web.Role.FINANCE_APPROVER)
-                || caller.has(com.commdesk.api.web.Role.FINANCE_VIEWER)) {
-            return p;
-        }
+        if (seesBeneficiaryIds(p, caller)) return p;
         return new Payout(p.payoutId(), p.settlementId(), p.communityId(), p.role(), p.userId(), null, p.amountPaise(), p.requestedBy(),
                 p.status(), p.needsApproval(), p.flaggedReason(), p.decidedBy(), p.transferRequestedAt(), p.cfTransferId(),
-                p.cashfreeStatus(), p.reason(), p.createdAt(), p.paidAt(), p.flagGeneration(), p.bankUtr());
+                p.cashfreeStatus(), withoutBeneficiaryIds(p.reason()), p.createdAt(), p.paidAt(), p.flagGeneration(), p.bankUtr());
     }
 
     /**

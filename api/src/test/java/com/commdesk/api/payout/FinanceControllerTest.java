@@ -63,6 +63,26 @@ class FinanceControllerTest {
         org.assertj.core.api.Assertions.assertThat(FinanceController.masked(upi).vpa()).isEqualTo("asXXXXXX@okhdfc");
     }
 
+    /**
+     * Review s15: a beneficiary id is a digest of the member's full account details. Its community's owner gets the payout
+     * without it, in its fields and in the texts the payout activities write it into; the member and finance see it.
+     */
+    @Test
+    void anOwnerSeesAPayoutWithoutItsBeneficiaryIdAnywhere() {
+        String bene = "bene_" + "0123456789abcdef".repeat(2) + "01234567";
+        var p = new com.commdesk.ledger.payout.Payout("po_1", "stl_1", "demo-community", "admins", "u-admin1", bene, 100L, "approver1",
+                "FAILED", false, null, null, null, null, null, "no transfer was requested: the member's beneficiary changed after this"
+                + " payout was opened: not sent to " + bene, null, null, 0, null);
+        var owner = new com.commdesk.api.web.Caller("owner", java.util.Set.of(Role.COMMUNITY_OWNER), java.util.Set.of("demo-community"));
+        var shown = FinanceController.shown(p, owner);
+        org.assertj.core.api.Assertions.assertThat(shown.beneficiaryId()).isNull();
+        org.assertj.core.api.Assertions.assertThat(shown.reason()).doesNotContain(bene).endsWith("not sent to bene_(hidden)");
+        var member = new com.commdesk.api.web.Caller("u-admin1", java.util.Set.of(Role.MEMBER), java.util.Set.of());
+        org.assertj.core.api.Assertions.assertThat(FinanceController.shown(p, member)).isEqualTo(p);
+        var finance = new com.commdesk.api.web.Caller("viewer", java.util.Set.of(Role.FINANCE_VIEWER), java.util.Set.of());
+        org.assertj.core.api.Assertions.assertThat(FinanceController.shown(p, finance)).isEqualTo(p);
+    }
+
     @Test
     void aMemberSetsOnlyItsOwnBeneficiaryAndAnOwnerOnlyInItsCommunity() throws Exception {
         String body = "{\"communityId\":\"demo-community\",\"role\":\"owner\",\"userId\":\"u-owner\",\"name\":\"X\",\"vpa\":\"x@okhdfc\"}";
