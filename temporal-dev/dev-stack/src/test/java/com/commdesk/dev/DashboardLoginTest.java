@@ -129,12 +129,7 @@ class DashboardLoginTest {
      */
     @Test
     void opsSeesAPaymentAwaitingItsOrderAndCancelsItInThePage() throws Exception {
-        SharedStack.get().simulator().createOrder("dash_unpaid_1", 120_000L, "INR",
-                Map.of("community_id", "demo-community", "source_type", "EVENT"));
-        assertThat(SharedStack.post("/api/v1/payments", "dash-unpaid",
-                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"dash_unpaid_1\",\"amountPaise\":120000}")
-                .statusCode()).isEqualTo(202);
-        WebhookAndOperationsTest.awaitStage("dash-unpaid", "AWAITING_PAYMENT");
+        WebhookAndOperationsTest.claimedUnpaid("dash_unpaid_1", "dash-unpaid", 120_000L);
 
         DashboardSession ops = DashboardSession.login("ops");
         String row = row(ops.get("/dashboard/ops").body(), "data-payment=\"dash-unpaid\"");

@@ -54,6 +54,19 @@ class WebhookAndOperationsTest {
         }
     }
 
+    /**
+     * An order of the demo community its customer has not paid, claimed through POST /api/v1/payments (202) as {@code
+     * paymentId}; returns once the payment awaits it (AWAITING_PAYMENT: the shared stack's verify wait is 5 s).
+     */
+    static void claimedUnpaid(String orderId, String paymentId, long amountPaise) throws Exception {
+        SharedStack.get().simulator().createOrder(orderId, amountPaise, "INR", tags("EVENT"));
+        HttpResponse<String> claimed = SharedStack.post("/api/v1/payments", paymentId, "{\"communityId\":\"demo-community\","
+                + "\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"" + orderId + "\",\"amountPaise\":" + amountPaise + "}");
+        assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(202);
+        JsonNode waiting = awaitStage(paymentId, "AWAITING_PAYMENT", "FAILED");
+        assertThat(waiting.path("stage").asText()).as(waiting.toString()).isEqualTo("AWAITING_PAYMENT");
+    }
+
     static JsonNode awaitStage(String paymentId, String... stages) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
@@ -118,12 +131,7 @@ class WebhookAndOperationsTest {
         // shared stack, 10 minutes by default) the payment awaits it, and the signed PAYMENT_SUCCESS Cashfree delivers when
         // the customer pays goes through the webhook controller and the starter to the waiting workflow, which books it at
         // once (its own next look is an hour away). Before, it FAILED and the webhook could not start it again.
-        stack.simulator().createOrder("wh_late_1", 250_000L, "INR", tags("EVENT"));
-        HttpResponse<String> claimed = SharedStack.post("/api/v1/payments", "late-claim",
-                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"wh_late_1\",\"amountPaise\":250000}");
-        assertThat(claimed.statusCode()).isEqualTo(202);
-        JsonNode waiting = awaitStage("late-claim", "AWAITING_PAYMENT", "FAILED");
-        assertThat(waiting.path("stage").asText()).as(waiting.toString()).isEqualTo("AWAITING_PAYMENT");
+        claimedUnpaid("wh_late_1", "late-claim", 250_000L);
 
         stack.simulator().pay("wh_late_1", PaymentMethod.UPI); // Cashfree delivers PAYMENT_SUCCESS_WEBHOOK to the API
         JsonNode view = awaitStage("late-claim", "COMPLETED", "FAILED");
@@ -138,11 +146,7 @@ class WebhookAndOperationsTest {
         // s14 left undone: a webhook whose signal failed was held in the API's memory only, so an API restart lost it and a
         // payment awaiting its order waited for its next look (an hour here, a day later on). Here the webhook was recorded
         // (as the controller does before answering) and its signal never sent, as by an API that died in between.
-        stack.simulator().createOrder("wh_lost_1", 180_000L, "INR", tags("EVENT"));
-        assertThat(SharedStack.post("/api/v1/payments", "lost-signal",
-                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"wh_lost_1\",\"amountPaise\":180000}")
-                .statusCode()).isEqualTo(202);
-        assertThat(awaitStage("lost-signal", "AWAITING_PAYMENT", "FAILED").path("stage").asText()).isEqualTo("AWAITING_PAYMENT");
+        claimedUnpaid("wh_lost_1", "lost-signal", 180_000L);
         HttpResponse<String> paid = SharedStack.HTTP.send(HttpRequest.newBuilder(URI.create(stack.simulator().baseUrl()
                         + "/__sim/orders/wh_lost_1/pay")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"payment_method\":\"UPI\",\"webhook\":false}")).build(),
@@ -162,11 +166,7 @@ class WebhookAndOperationsTest {
     void anOperatorCancelsAPaymentWhoseOrderIsNotPaidAndTheCustomerCanNoLongerPayIt() throws Exception {
         // s14 left undone: operators could not end an AWAITING_PAYMENT payment, and the dashboard did not list them. The
         // cancel goes to the workflow, which has Cashfree terminate the order before it fails the payment.
-        stack.simulator().createOrder("wh_cancel_1", 150_000L, "INR", tags("EVENT"));
-        HttpResponse<String> claimed = SharedStack.post("/api/v1/payments", "cancel-claim",
-                "{\"communityId\":\"demo-community\",\"sourceType\":\"EVENT\",\"cashfreeOrderId\":\"wh_cancel_1\",\"amountPaise\":150000}");
-        assertThat(claimed.statusCode()).isEqualTo(202);
-        assertThat(awaitStage("cancel-claim", "AWAITING_PAYMENT", "FAILED").path("stage").asText()).isEqualTo("AWAITING_PAYMENT");
+        claimedUnpaid("wh_cancel_1", "cancel-claim", 150_000L);
         JsonNode listed = JSON.readTree(SharedStack.get("/api/v1/ops/payments?status=AWAITING_PAYMENT").body());
         assertThat(listed.findValuesAsString("paymentId")).contains("cancel-claim");
         assertThat(ops("/api/v1/ops/payments/cancel-claim/cancel", null, "{}").statusCode()).as("a token is required").isEqualTo(401);
