@@ -255,16 +255,22 @@ public final class PaymentActivitiesImpl implements PaymentActivities {
         if (orderPaise != null && claimedPaise != null && !orderPaise.equals(claimedPaise)) {
             throw rejected("order " + order.orderId() + " has " + TICKET_PRICE_TAG + " '" + orderPrice + "', not '" + claimedPrice + "'");
         }
-        // The community's configuration names the revenue sources it offers (null: every one).
-        if (!onboarding.offers(request.communityId(), request.sourceType())) {
-            throw rejected("community '" + request.communityId() + "' does not offer source type '" + request.sourceType() + "'");
-        }
         List<CashfreePayment> successful = payments.stream().filter(p -> "SUCCESS".equals(p.status())).toList();
         if (successful.size() != 1) throw rejected("order has " + successful.size() + " successful payments, expected exactly 1");
         CashfreePayment paid = successful.get(0);
         if (paid.amountPaise() != order.amountPaise() || !"INR".equals(paid.currency())) {
             throw rejected("payment " + paid.cfPaymentId() + " is " + paid.amountPaise() + " " + paid.currency()
                     + " for an order of " + order.amountPaise() + " INR");
+        }
+        // The community's configuration names the revenue sources it offers (null: every one). Checked last, on a payment
+        // Cashfree says was taken: the API refuses such a claim at POST (422), so only a configuration changed after the
+        // claim or the order gets here, and refusing it would FAIL a payment whose money is taken, booking nothing (review
+        // s15). Parked for a person instead: RETRY once the community offers it again, or COMPENSATE.
+        if (!onboarding.offers(request.communityId(), request.sourceType())) {
+            throw ApplicationFailure.newNonRetryableFailure("community '" + request.communityId() + "' does not offer source type '"
+                    + request.sourceType() + "', but Cashfree's payment " + paid.cfPaymentId() + " of order " + order.orderId()
+                    + " took " + paid.amountPaise() + " paise: held for a person (retry once the community offers it again;"
+                    + " compensate books nothing, and reconciliation finds the money for a refund)", PaymentFailures.SOURCE_NOT_OFFERED);
         }
         return new VerifiedPayment(order.orderId(), paid.cfPaymentId(), paid.amountPaise(), paid.currency(), paid.paymentMethod(),
                 paid.paymentTime() == null ? null : paid.paymentTime().toEpochMilli(), order.customerId(),

@@ -149,19 +149,33 @@ class FactsFromTheirSourceTest {
         assertThat(untagged.calculateFees(none, untagged.verifyWithCashfree(none)).breakdown().gstHeads().igstPaise()).isPositive();
     }
 
-    /** The community offers EVENT and SPONSOR only: a MEMBERSHIP payment is refused, whatever the order's tags say. */
+    /**
+     * The community offers EVENT and SPONSOR only, and the order is PAID: the customer's money is taken, so a MEMBERSHIP
+     * payment is not refused (a FAILED payment books nothing, and its later webhook cannot start it again): it parks for
+     * a person with the reason, on the verify step's look and on a look while it awaits its order alike. A RETRY once the
+     * community offers it again books it.
+     */
     @Test
-    void aSourceTypeTheCommunityDoesNotOfferIsRefused() {
+    void aPaidOrderOfASourceTypeTheCommunityDoesNotOfferParksForAPersonInsteadOfFailing() {
         db.dsl().execute("update community set source_types = '{EVENT,SPONSOR}' where community_id = 'demo-community'");
         try {
             PaymentActivitiesImpl untagged = activities(Map.of(PaymentActivitiesImpl.COMMUNITY_TAG, "demo-community"));
             assertThat(untagged.verifyWithCashfree(request("SPONSOR", Map.of())).cashfreePaymentId()).isEqualTo("cf-pay-1");
-            assertThatThrownBy(() -> untagged.verifyWithCashfree(request("MEMBERSHIP", Map.of())))
-                    .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-                        assertThat(f.isNonRetryable()).isTrue();
-                        assertThat(f.getType()).isEqualTo(PaymentFailures.VERIFICATION_FAILED);
-                    })
-                    .hasMessageContaining("does not offer source type 'MEMBERSHIP'");
+            for (var look : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+                    () -> untagged.verifyWithCashfree(request("MEMBERSHIP", Map.of())),
+                    () -> untagged.verifyLatePayment(request("MEMBERSHIP", Map.of())))) {
+                assertThatThrownBy(look)
+                        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+                            assertThat(f.isNonRetryable()).as("no retry changes the community's configuration").isTrue();
+                            assertThat(f.getType()).isEqualTo(PaymentFailures.SOURCE_NOT_OFFERED)
+                                    .isNotEqualTo(PaymentFailures.VERIFICATION_FAILED);
+                        })
+                        .hasMessageContaining("does not offer source type 'MEMBERSHIP'")
+                        .hasMessageContaining("cf-pay-1");
+            }
+            db.dsl().execute("update community set source_types = null where community_id = 'demo-community'");
+            assertThat(untagged.verifyWithCashfree(request("MEMBERSHIP", Map.of())).cashfreePaymentId())
+                    .as("offered again: verified").isEqualTo("cf-pay-1");
         } finally {
             db.dsl().execute("update community set source_types = null where community_id = 'demo-community'");
         }
