@@ -69,6 +69,15 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * the order (review s15).
      */
     static final String CANCEL_TAKEN = "unpaid-order-cancel-";
+    /**
+     * getVersion change id: COMPENSATE of a payment parked in {@link PaymentStage#VERIFYING} (Cashfree unanswered for the
+     * step's six hours) has Cashfree terminate the order first, as a compensation while awaiting it does
+     * ({@link #UNPAID_ORDER_TERMINATED}): paid meanwhile, the payment is booked; else it FAILED once the order can no longer
+     * be paid. Before it, the payment FAILED at once with its order still payable, and money paid afterwards was booked by
+     * nothing (left undone in s15). Recorded only at such a compensation: a run compensated before it replays as it ran.
+     * Not for {@link PaymentFailures#SOURCE_NOT_OFFERED}: that order is PAID, there is nothing to terminate.
+     */
+    static final String VERIFY_COMPENSATION_TERMINATES = "verify-compensation-terminates";
     /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
     static final Duration LATE_LOOK_FIRST_DAY = Duration.ofHours(1);
     /** ...then this often (a bounded history however long the wait: 53 looks in 30 days, PaymentWorkflowTest). */
@@ -138,6 +147,19 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private int cancelsReceived;
     /** Cashfree has been asked to terminate the order ({@link #terminateUnpaidOrder} began): only then may COMPENSATE fail it. */
     private boolean terminationAsked;
+
+    /**
+     * Thrown by {@link #step} when an operator compensates a payment parked verifying whose order may still be paid
+     * ({@link #VERIFY_COMPENSATION_TERMINATES}): the verify step has the order terminated instead.
+     */
+    private static final class TerminationRequested extends RuntimeException {
+        final String operator;
+
+        TerminationRequested(String operator, String message) {
+            super(message, null, false, false);
+            this.operator = operator;
+        }
+    }
 
     /** Thrown inside the workflow when an operator chooses to compensate a parked payment. */
     private static final class CompensationRequested extends RuntimeException {
@@ -256,6 +278,8 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
         } catch (ActivityFailure e) {
             if (!isUnpaidOrder(e)) throw e; // step() lets ORDER_UNPAID through only where LATE_PAYMENT applies
             return awaitPayment(request, e, eventsBefore);
+        } catch (TerminationRequested t) {
+            return terminateUnpaidOrder(request, new CompensationRequested(t.getMessage()), t.getMessage(), t.operator);
         }
     }
 
@@ -320,7 +344,7 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * cannot say, is asked again with the Cashfree step's retries, then parks for a person like any step: RETRY asks again,
      * and COMPENSATE asks again too (a compensation while the order may still be paid is a cancellation, {@link #step}).
      */
-    private VerifiedPayment terminateUnpaidOrder(PaymentRequest request, ActivityFailure unpaid, String why, String cancelledBy) {
+    private VerifiedPayment terminateUnpaidOrder(PaymentRequest request, RuntimeException unpaid, String why, String cancelledBy) {
         terminationAsked = true;
         VerifiedPayment paid = step(PaymentStage.AWAITING_PAYMENT, () -> cashfree.terminateUnpaidOrder(request));
         if (paid != null) return paid;
@@ -369,6 +393,17 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                     stage = s;
                     leaveParkedStage();
                     continue;
+                }
+                if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE && s == PaymentStage.VERIFYING
+                        && !isSourceNotOffered(e)
+                        && Workflow.getVersion(VERIFY_COMPENSATION_TERMINATES, Workflow.DEFAULT_VERSION, 1) == 1) {
+                    // Parked verifying (Cashfree unanswered): the order may still be paid. Failing the payment now would leave
+                    // money the customer pays later booked by nothing; Cashfree is asked to terminate the order first
+                    // (verify(): paid meanwhile, it is booked).
+                    OperatorDecision d = pendingDecision;
+                    pendingDecision = null;
+                    throw new TerminationRequested(d.operator(), s + " failed (" + error + "); compensated by " + d.operator()
+                            + (d.note() == null || d.note().isBlank() ? "" : " (" + d.note() + ")"));
                 }
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE) {
                     decidedBy = pendingDecision.operator();
@@ -472,6 +507,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
 
     private static boolean isUnpaidOrder(ActivityFailure e) {
         return e.getCause() instanceof ApplicationFailure af && PaymentFailures.ORDER_UNPAID.equals(af.getType());
+    }
+
+    private static boolean isSourceNotOffered(ActivityFailure e) {
+        return e.getCause() instanceof ApplicationFailure af && PaymentFailures.SOURCE_NOT_OFFERED.equals(af.getType());
     }
 
     private static boolean isVerificationFailure(ActivityFailure e) {

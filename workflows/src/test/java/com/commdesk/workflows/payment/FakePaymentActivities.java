@@ -28,6 +28,8 @@ class FakePaymentActivities implements PaymentActivities {
     volatile int unpaidLooks;
     /** A later look finds the order so (e.g. EXPIRED): refused, as verification refuses it. */
     volatile String lateLookFailsWith;
+    /** The order is PAID but the community does not offer the payment's source type (the verify step's look). */
+    volatile boolean sourceNotOffered;
 
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
@@ -39,6 +41,10 @@ class FakePaymentActivities implements PaymentActivities {
         }
         if (failVerificationWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(failVerificationWith, PaymentFailures.VERIFICATION_FAILED);
+        }
+        if (sourceNotOffered) {
+            throw ApplicationFailure.newNonRetryableFailure("community 'demo-community' does not offer source type 'EVENT', but"
+                    + " Cashfree's payment cf-pay-1 took the money", PaymentFailures.SOURCE_NOT_OFFERED);
         }
         synchronized (this) {
             if (unpaidLooks > 0) {

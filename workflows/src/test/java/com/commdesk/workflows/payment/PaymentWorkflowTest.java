@@ -348,6 +348,62 @@ class PaymentWorkflowTest {
         assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "late-look", "terminate", "status:FAILED");
     }
 
+    /** Cashfree unanswered for longer than the Cashfree step's six hours of retries: the verify step parks. */
+    private void parkVerifying(String paymentId) throws Exception {
+        activities.cashfreeDownFor = Duration.ofHours(8);
+        WorkflowClient.start(stub(paymentId)::process, request(paymentId));
+        for (int hour = 0; hour < 24 && running(paymentId).status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        assertThat(awaitStage(paymentId, PaymentStage.NEEDS_ATTENTION).parkedStep()).isEqualTo(PaymentStage.VERIFYING);
+    }
+
+    @Test
+    void aCompensationOfAPaymentParkedVerifyingHasItsOrderTerminatedFirst() throws Exception {
+        // Left undone in s15: parked in VERIFYING (Cashfree unanswered), COMPENSATE failed the payment at once while the
+        // customer could still pay its order; money taken afterwards was booked by nothing (its webhook cannot start the
+        // payment again) and found only by reconciliation. As while awaiting the order, Cashfree terminates it first.
+        parkVerifying("p29");
+        running("p29").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "customer gave up"));
+
+        assertThatThrownBy(() -> result("p29")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p29").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.error()).contains("compensated by ops-anita (customer gave up)").contains("order was terminated");
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+        assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "terminate", "status:FAILED")
+                .doesNotContain("post");
+    }
+
+    @Test
+    void aCompensationOfAPaymentParkedVerifyingWhoseOrderWasPaidMeanwhileBooksIt() throws Exception {
+        activities.paidBeforeTerminated = true;
+        parkVerifying("p30");
+        running("p30").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", null));
+
+        PaymentStatus done = result("p30");
+        assertThat(done.stage()).isEqualTo(PaymentStage.COMPLETED);
+        assertThat(done.error()).isNull();
+        assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "terminate", "screen", "post", "status:COMPLETED");
+    }
+
+    @Test
+    void aPaidOrderOfASourceNoLongerOfferedParksAndItsCompensationFailsItWithoutAskingCashfree() throws Exception {
+        // The order is PAID (its money taken): verification parks it for a person instead of failing it, and a compensation
+        // fails it at once; there is no order to terminate, and what the person reads says the money was taken.
+        activities.sourceNotOffered = true;
+        WorkflowClient.start(stub("p31")::process, request("p31"));
+        PaymentStatus parked = awaitStage("p31", PaymentStage.NEEDS_ATTENTION);
+        assertThat(parked.parkedStep()).isEqualTo(PaymentStage.VERIFYING);
+        assertThat(parked.error()).contains("does not offer source type 'EVENT'").contains("took the money");
+
+        running("p31").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "community closed its memberships"));
+
+        assertThatThrownBy(() -> result("p31")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p31").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+        assertThat(activities.calls).doesNotContain("terminate", "post");
+    }
+
     @Test
     void anOrderThatExpiresWhileAwaitedIsRefusedAtTheNextLook() {
         activities.unpaidLooks = 1;

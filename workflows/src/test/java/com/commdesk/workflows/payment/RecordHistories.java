@@ -51,6 +51,15 @@ public final class RecordHistories {
             }, wf -> wf.cancel(new Cancellation("ops", "recording")));
             // Since UNPAID_ORDER_TERMINATED: never paid; at the wait's end Cashfree terminates the order and the payment FAILS.
             record(client, dir, release, "awaited-then-ended", activities, () -> activities.unpaidLooks = Integer.MAX_VALUE, null);
+            // Cashfree unanswered past the verify step's six hours: parked VERIFYING, then compensated (since
+            // VERIFY_COMPENSATION_TERMINATES the order is terminated first; before it, FAILED at once).
+            record(client, dir, release, "parked-verifying-then-compensated", activities,
+                    () -> activities.cashfreeDownFor = java.time.Duration.ofHours(8), wf -> {
+                        for (int hour = 0; hour < 24 && wf.status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) {
+                            env.sleep(java.time.Duration.ofHours(1));
+                        }
+                        wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording"));
+                    });
         }
         System.exit(0);
     }
@@ -67,6 +76,7 @@ public final class RecordHistories {
         activities.lateLookFailsWith = null;
         activities.terminationPendingAnswers = 0;
         activities.paidBeforeTerminated = false;
+        activities.sourceNotOffered = false;
         arrange.run();
         String id = scenario + "-" + release;
         String workflowId = PaymentWorkflow.workflowId("order-" + id);
