@@ -194,6 +194,42 @@ class PayoutBeneficiaryTest {
         assertThat(payouts.beneficiary("bene_later").orElseThrow().payableFrom()).isAfter(inserted);
     }
 
+    /**
+     * Who made an account current decides whether a settlement of it needs a second person's approval (Settlements), and
+     * the Cashfree id is where its payouts go: the application's own connection may write activated_by only in the update
+     * that makes the account current again, and may set the Cashfree id with its registration or clear it with it, never
+     * turn it into another (left undone in s15). (What it is set to the database cannot check: for an account Cashfree
+     * already has, it is the id Cashfree answers, issue 16 item 3.)
+     */
+    @Test
+    void theApplicationsConnectionCannotRewriteWhoActivatedAnAccountNorWhereItsPayoutsGo() {
+        db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by, activated_by)"
+                + " values ('bene_a', 'demo-community', 'admins', 'u-admin1', 'Ravi Kumar', 'UPI', 'ravi@okhdfc', 'owner-of-demo', 'owner-of-demo')");
+        db.dsl().execute("insert into payout_beneficiary (beneficiary_id, community_id, role, user_id, name, kind, vpa, created_by, activated_by)"
+                + " values ('bene_b', 'demo-community', 'owner', 'u-owner', 'Asha Rao', 'UPI', 'asha@okhdfc', 'u-owner', 'u-owner')");
+        assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set activated_by = 'u-admin1' where beneficiary_id = 'bene_a'"))
+                .hasMessageContaining("activated_by");
+        // Registered under our own id, then an attempt to send its payouts to another member's Cashfree beneficiary.
+        payouts.markRegistered("bene_a", "bene_a");
+        payouts.markRegistered("bene_b", "bene_b");
+        assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set cashfree_beneficiary_id = 'bene_b' where beneficiary_id = 'bene_a'"))
+                .hasMessageContaining("cashfree_beneficiary_id");
+        // Cleared with its registration (Cashfree forgot it), it is set again only with a registration.
+        payouts.markUnregistered("bene_a");
+        assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set cashfree_beneficiary_id = 'bene_a'"
+                + " where beneficiary_id = 'bene_a'")).hasMessageContaining("registration");
+        assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set cashfree_beneficiary_id = null where beneficiary_id = 'bene_b'"))
+                .as("cleared only with its registration").hasMessageContaining("cashfree_beneficiary_id");
+        payouts.markRegistered("bene_a", "bene_a");
+        assertThat(payouts.beneficiary("bene_a").orElseThrow().cashfreeBeneficiaryId()).isEqualTo("bene_a");
+        assertThat(db.dsl().fetchValue("select activated_by from payout_beneficiary where beneficiary_id = 'bene_a'")).isEqualTo("owner-of-demo");
+
+        // Made current again (the application's reactivation): activated_by names who did it, in the same update.
+        db.dsl().execute("update payout_beneficiary set superseded_at = now() where beneficiary_id = 'bene_a'");
+        db.dsl().execute("update payout_beneficiary set superseded_at = null, activated_by = 'u-admin1' where beneficiary_id = 'bene_a'");
+        assertThat(db.dsl().fetchValue("select activated_by from payout_beneficiary where beneficiary_id = 'bene_a'")).isEqualTo("u-admin1");
+    }
+
     /** The pair's other half: with the database's rule gone (its trigger disabled by the owner), the Java check refuses. */
     @Test
     void withoutTheDatabasesCoolingOffABeneficiaryAnotherSetIsRefusedAndNothingIsStored() throws Exception {
