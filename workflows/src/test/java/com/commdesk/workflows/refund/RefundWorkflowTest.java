@@ -38,6 +38,8 @@ class RefundWorkflowTest {
         /** Cashfree's record cannot be read for a webhook's confirmation (a read outage): every attempt fails, retryably. */
         volatile boolean confirmationUnreadable;
         final AtomicInteger polls = new AtomicInteger();
+        /** While set, a confirmation waits for it (up to 30 s): the test acts while the workflow is still running. */
+        volatile java.util.concurrent.CountDownLatch confirmGate;
 
         /** Back to a Cashfree that answers PENDING for ever, for the next scenario (RecordRefundHistories records several). */
         void reset() {
@@ -84,6 +86,14 @@ class RefundWorkflowTest {
         /** As the activity: Cashfree's record decides (here: the webhook's outcome unless the record has another amount). */
         public CashfreeRefundState confirmOutcome(RefundRequest r, String orderId, RefundStatusEvent event) {
             calls.add("confirm:" + event.status());
+            java.util.concurrent.CountDownLatch gate = confirmGate;
+            if (gate != null) {
+                try {
+                    gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (confirmationUnreadable) throw new IllegalStateException("Cashfree: 503 while reading refund");
             if (anotherAmount) throw mismatch();
             if (cashfreeHasNone) return new CashfreeRefundState(null, CashfreeRefundState.NOT_FOUND);
@@ -176,8 +186,13 @@ class RefundWorkflowTest {
     void aRefundStatusWebhookEndsTheWaitAndACancelledRefundGivesTheReservationBack() throws Exception {
         RefundWorkflow wf = started("r2");
         until(wf, s -> s.stage() == RefundStatus.Stage.AWAITING_CASHFREE);
+        fake.confirmGate = new java.util.concurrent.CountDownLatch(1);
         wf.cashfreeStatus(new RefundStatusEvent("evt-1", "cf-refund-1", "CANCELLED"));
+        // The repeated delivery lands while the first one's confirmation runs (sent after the workflow ended, it found no
+        // workflow and the test failed now and then: s16).
+        for (int i = 0; i < 400 && !fake.calls.contains("confirm:CANCELLED"); i++) Thread.sleep(25);
         wf.cashfreeStatus(new RefundStatusEvent("evt-1", "cf-refund-1", "CANCELLED")); // a repeated delivery
+        fake.confirmGate.countDown();
 
         assertThat(result(wf).stage()).isEqualTo(RefundStatus.Stage.CANCELLED);
         assertThat(fake.calls).containsOnlyOnce("confirm:CANCELLED", "cancel:CANCELLED").doesNotContain("settle");
