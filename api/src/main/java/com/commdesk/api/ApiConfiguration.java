@@ -168,18 +168,35 @@ public class ApiConfiguration {
         return new com.commdesk.ledger.audit.AuditLog(db.dsl());
     }
 
+    /**
+     * The one path to the audit log: an entry the database cannot take now is kept on disk and appended when it answers
+     * again (docs/security.md, "Audit log"). The directory is per database (its name, address and port, as the database
+     * says them), so entries kept for one are never appended to another.
+     */
+    @Bean(destroyMethod = "close")
+    com.commdesk.api.web.DurableAudit durableAudit(com.commdesk.ledger.audit.AuditLog audit, LedgerDatabase db,
+            io.micrometer.core.instrument.MeterRegistry metrics,
+            @Value("${commdesk.audit.spool-dir:${user.home}/.commdesk/audit-spool}") String spoolDir,
+            @Value("${commdesk.audit.spool-max-entries:1000000}") int maxSpooled,
+            @Value("${commdesk.audit.spool-replay-every:PT15S}") java.time.Duration replayEvery) {
+        String database = db.dsl().fetchValue(org.jooq.impl.DSL.field("current_database() || '@' || coalesce(host(inet_server_addr()),"
+                + " 'socket') || ':' || coalesce(inet_server_port(), 0)", String.class));
+        String name = com.commdesk.api.web.AuditTrail.sha256(database).substring(0, 16);
+        return new com.commdesk.api.web.DurableAudit(audit, java.nio.file.Path.of(spoolDir, name), maxSpooled, metrics)
+                .replayingEvery(replayEvery);
+    }
+
     /** Cashfree's webhook deliveries that changed something, in the same audit log (docs/security.md). */
     @Bean
-    com.commdesk.api.web.WebhookAudit webhookAudit(com.commdesk.ledger.audit.AuditLog audit, io.micrometer.core.instrument.MeterRegistry metrics) {
-        return new com.commdesk.api.web.WebhookAudit(audit, metrics);
+    com.commdesk.api.web.WebhookAudit webhookAudit(com.commdesk.api.web.DurableAudit audit) {
+        return new com.commdesk.api.web.WebhookAudit(audit);
     }
 
     /** Every successful write is audited (docs/security.md); runs after Spring Security's filters. */
     @Bean
     org.springframework.boot.web.servlet.FilterRegistrationBean<com.commdesk.api.web.AuditTrail> auditTrail(
-            com.commdesk.ledger.audit.AuditLog audit, io.micrometer.core.instrument.MeterRegistry metrics,
-            @Value("${commdesk.api.max-upload-bytes:10485760}") int maxBody) {
-        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.AuditTrail(audit, maxBody, metrics));
+            com.commdesk.api.web.DurableAudit audit, @Value("${commdesk.api.max-upload-bytes:10485760}") int maxBody) {
+        var r = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(new com.commdesk.api.web.AuditTrail(audit, maxBody));
         r.setOrder(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 100);
         return r;
     }

@@ -37,22 +37,21 @@ public class AuditTrail extends OncePerRequestFilter {
     /** Request attribute: SHA-256 (hex) of what the write replaced, if the endpoint knows it. */
     public static final String BEFORE_DIGEST = AuditTrail.class.getName() + ".before";
     /**
-     * Request attribute: the 5xx answers a write that wrote nothing (the database was away or contended and its transaction
-     * rolled back), so it is no entry: during an outage each such request would otherwise wait on the audit insert too.
+     * Request attribute: the 5xx answers a write whose database was away or contended (its last transaction rolled back). It
+     * is an entry all the same (an earlier step of the same request may have committed: s16), kept on disk without waiting
+     * on the database ({@link DurableAudit#spool}): during an outage each such request would otherwise wait on the audit
+     * insert too.
      */
     public static final String NOTHING_WRITTEN = AuditTrail.class.getName() + ".nothingWritten";
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
-    private final AuditLog audit;
+    private final DurableAudit audit;
     private final int maxBodyBytes;
-    private final Counter failures;
 
-    public AuditTrail(AuditLog audit, int maxBodyBytes, MeterRegistry metrics) {
+    public AuditTrail(DurableAudit audit, int maxBodyBytes) {
         this.audit = audit;
         this.maxBodyBytes = maxBodyBytes;
-        this.failures = Counter.builder("commdesk.audit.failures").description("Writes whose audit entry could not be stored")
-                .register(metrics);
     }
 
     @Override
@@ -77,8 +76,7 @@ public class AuditTrail extends OncePerRequestFilter {
             int status = res.getStatus();
             // A 4xx was refused or invalid and wrote nothing. A 5xx may have committed its decision before it failed (a refund
             // approval recorded, then its workflow's start refused): who made it must be on record, with the status it got.
-            boolean nothingWritten = Boolean.TRUE.equals(req.getAttribute(NOTHING_WRITTEN));
-            if ((status >= 200 && status < 300) || (status >= 500 && !nothingWritten)) append(req, res, status, requestId);
+            if ((status >= 200 && status < 300) || status >= 500) append(req, res, status, requestId);
         } finally {
             res.copyBodyToResponse();
         }
@@ -86,21 +84,17 @@ public class AuditTrail extends OncePerRequestFilter {
 
     private void append(ContentCachingRequestWrapper req, ContentCachingResponseWrapper res, int status, String requestId) {
         if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) return;
-        String subject = token.getToken().getSubject();
-        try {
-            Caller caller = Caller.of(token.getToken());
-            Object route = req.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-            Object before = req.getAttribute(BEFORE_DIGEST);
-            audit.append(new AuditLog.Entry(null, null, caller.subject(), caller.primaryRole(),
-                    req.getMethod() + " " + (route == null ? req.getRequestURI() : route), req.getRequestURI(), status,
-                    requestId, before == null ? null : before.toString(), sha256(req.getContentAsByteArray()),
-                    res == null ? null : sha256(res.getContentAsByteArray())));
-        } catch (RuntimeException e) {
-            // The write itself has happened; losing its entry is an alarm, not a reason to hide the result.
-            failures.increment();
-            log.error("could not audit {} {} by {} (request {}): {}", req.getMethod(), req.getRequestURI(), subject,
-                    requestId, e.getMessage());
-        }
+        Caller caller = Caller.of(token.getToken());
+        Object route = req.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        Object before = req.getAttribute(BEFORE_DIGEST);
+        AuditLog.Entry entry = new AuditLog.Entry(null, null, caller.subject(), caller.primaryRole(),
+                req.getMethod() + " " + (route == null ? req.getRequestURI() : route), req.getRequestURI(), status,
+                requestId, before == null ? null : before.toString(), sha256(req.getContentAsByteArray()),
+                res == null ? null : sha256(res.getContentAsByteArray()), null);
+        // The write itself has happened: its entry is appended now, or kept on disk until the database takes it, never a
+        // reason to hide the result.
+        if (Boolean.TRUE.equals(req.getAttribute(NOTHING_WRITTEN))) audit.spool(entry);
+        else audit.append(entry);
     }
 
     public static String sha256(byte[] bytes) {

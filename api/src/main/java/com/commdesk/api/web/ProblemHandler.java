@@ -34,7 +34,8 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(LedgerException.class)
     ResponseEntity<ProblemDetail> ledger(LedgerException e, jakarta.servlet.http.HttpServletRequest request) {
         if (e.code() == LedgerException.Code.CONTENTION || e.code() == LedgerException.Code.UNAVAILABLE) {
-            // Its transaction rolled back and the database is away: no audit entry to attempt (AuditTrail).
+            // Its transaction rolled back and the database is away or contended: the entry is kept on disk, not tried now
+            // (AuditTrail, DurableAudit).
             request.setAttribute(AuditTrail.NOTHING_WRITTEN, Boolean.TRUE);
         }
         return switch (e.code()) {

@@ -22,27 +22,20 @@ public final class WebhookAudit {
     public static final String ROLE = "CASHFREE_WEBHOOK";
     private static final Logger log = LoggerFactory.getLogger(WebhookAudit.class);
 
-    private final AuditLog audit;
-    private final Counter failures;
+    private final DurableAudit audit;
 
-    public WebhookAudit(AuditLog audit, MeterRegistry metrics) {
+    public WebhookAudit(DurableAudit audit) {
         this.audit = audit;
-        this.failures = Counter.builder("commdesk.audit.failures").description("Writes whose audit entry could not be stored")
-                .register(metrics);
     }
 
     /** One delivery that changed {@code target}; {@code status} is the HTTP status it was answered with. */
     public void changed(String source, String type, String eventStatus, String target, int status, HttpServletRequest request,
                         byte[] body) {
         String id = com.commdesk.api.RequestLogFilter.requestId(request);
-        try {
-            audit.append(new AuditLog.Entry(null, null, source, ROLE,
-                    "WEBHOOK " + type + (eventStatus == null ? "" : " " + eventStatus), target, status, id, null, AuditTrail.sha256(body),
-                    null));
-        } catch (RuntimeException e) {
-            // The delivery has been acted on; losing its entry is an alarm, not a reason to make Cashfree retry it.
-            failures.increment();
-            log.error("could not audit {} webhook {} on {} (request {}): {}", source, type, target, id, e.getMessage());
-        }
+        // The delivery has been acted on: its entry is appended now or kept on disk until the database takes it, never a
+        // reason to make Cashfree retry it.
+        audit.append(new AuditLog.Entry(null, null, source, ROLE,
+                "WEBHOOK " + type + (eventStatus == null ? "" : " " + eventStatus), target, status, id, null, AuditTrail.sha256(body),
+                null, null));
     }
 }

@@ -21,12 +21,23 @@ public final class AuditLog {
         this.dsl = dsl;
     }
 
-    /** One write: who, in which role, what, on what, with what outcome, and digests of before / request / after. */
+    /**
+     * One write: who, in which role, what, on what, with what outcome, and digests of before / request / after.
+     * {@code answeredAt}: when the API answered, for an entry it kept on disk while the database was away and stored later
+     * (changeset 133); null otherwise.
+     */
     public record Entry(Long auditId, OffsetDateTime occurredAt, String actor, String actorRole, String action, String target,
-                        int httpStatus, String requestId, String beforeDigest, String requestDigest, String afterDigest) {}
+                        int httpStatus, String requestId, String beforeDigest, String requestDigest, String afterDigest,
+                        OffsetDateTime answeredAt) {}
 
-    public long append(Entry e) {
+    /**
+     * Appends {@code e} under {@code key} (the API's, never a caller's): once, however often it is asked (an append whose
+     * answer was lost, then replayed from disk). Returns whether it was stored now.
+     */
+    public boolean append(Entry e, java.util.UUID key) {
         return dsl.insertInto(AUDIT_LOG)
+                .set(AUDIT_LOG.ENTRY_KEY, java.util.Objects.requireNonNull(key, "key"))
+                .set(AUDIT_LOG.ANSWERED_AT, e.answeredAt())
                 .set(AUDIT_LOG.ACTOR, e.actor())
                 .set(AUDIT_LOG.ACTOR_ROLE, e.actorRole())
                 .set(AUDIT_LOG.ACTION, cut(e.action(), 300))
@@ -36,7 +47,8 @@ public final class AuditLog {
                 .set(AUDIT_LOG.BEFORE_DIGEST, e.beforeDigest())
                 .set(AUDIT_LOG.REQUEST_DIGEST, e.requestDigest())
                 .set(AUDIT_LOG.AFTER_DIGEST, e.afterDigest())
-                .returning(AUDIT_LOG.AUDIT_ID).fetchOne(AUDIT_LOG.AUDIT_ID);
+                .onConflict(AUDIT_LOG.ENTRY_KEY).where(AUDIT_LOG.ENTRY_KEY.isNotNull()).doNothing()
+                .execute() == 1;
     }
 
     /**
@@ -51,7 +63,8 @@ public final class AuditLog {
         if (beforeId != null) where = where.and(AUDIT_LOG.AUDIT_ID.lt(beforeId));
         return dsl.selectFrom(AUDIT_LOG).where(where).orderBy(AUDIT_LOG.AUDIT_ID.desc()).limit(limit)
                 .fetch(r -> new Entry(r.getAuditId(), r.getOccurredAt(), r.getActor(), r.getActorRole(), r.getAction(), r.getTarget(),
-                        r.getHttpStatus(), r.getRequestId(), r.getBeforeDigest(), r.getRequestDigest(), r.getAfterDigest()));
+                        r.getHttpStatus(), r.getRequestId(), r.getBeforeDigest(), r.getRequestDigest(), r.getAfterDigest(),
+                        r.getAnsweredAt()));
     }
 
     private static String cut(String s, int max) {

@@ -1,0 +1,263 @@
+package com.commdesk.api.web;
+
+import com.commdesk.ledger.audit.AuditLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one path by which the API appends to the audit log (docs/security.md, "Audit log"). An entry the database cannot
+ * take now (it went away after the write committed, or the handler answered 503 for an outage and must not wait on it)
+ * is kept on this replica's disk, one file per entry written and forced before it counts, and appended by
+ * {@link #replay} once the database answers again, oldest first. Every entry carries a key the API makes
+ * ({@link UUID#randomUUID()}, never from the request), so an append whose answer was lost and is replayed is stored once
+ * (changeset 133). Limits: at most {@code maxSpooled} entries on disk; past it an entry is lost, counted
+ * ({@code commdesk.audit.failures}) and logged as an error, as every entry was before this.
+ */
+public final class DurableAudit implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DurableAudit.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Files still being written end so; {@link #replay} never reads them. */
+    private static final String PARTIAL = ".partial";
+    private static final String SPOOLED = ".json";
+    /** A spooled file that cannot be read is renamed so, for a person: never deleted, never replayed again. */
+    static final String UNREADABLE = ".unreadable";
+    /** Entries appended per {@link #replay} call at most: one call never holds its thread for long. */
+    static final int MAX_REPLAY_BATCH = 1_000;
+
+    private final AuditLog audit;
+    private final Path dir;
+    private final int maxSpooled;
+    private final Counter failures;
+    private final Counter spooled;
+    private final AtomicLong onDisk = new AtomicLong();
+    /** Orders file names within one millisecond: names sort as entries were kept. */
+    private final AtomicLong sequence = new AtomicLong();
+    private java.util.concurrent.ScheduledExecutorService replayer;
+
+    public DurableAudit(AuditLog audit, Path dir, int maxSpooled, MeterRegistry metrics) {
+        if (maxSpooled < 1) throw new IllegalArgumentException("maxSpooled must be positive");
+        this.audit = audit;
+        this.dir = dir.toAbsolutePath().normalize();
+        this.maxSpooled = maxSpooled;
+        try {
+            Files.createDirectories(this.dir);
+            onDisk.set(spooledFiles(Integer.MAX_VALUE).size());
+        } catch (IOException e) {
+            // Refuse to start: without a place to keep them, entries would be lost at the first outage.
+            throw new IllegalStateException("audit spool directory " + this.dir + " is not usable: " + e.getMessage(), e);
+        }
+        this.failures = Counter.builder("commdesk.audit.failures").description("Writes whose audit entry could not be stored")
+                .register(metrics);
+        this.spooled = Counter.builder("commdesk.audit.spooled")
+                .description("Audit entries kept on disk because the database could not take them then").register(metrics);
+        Gauge.builder("commdesk.audit.spool.entries", onDisk, AtomicLong::get)
+                .description("Audit entries on this replica's disk, waiting for the database").register(metrics);
+    }
+
+    /** Appends now; if the database refuses, the entry is kept on disk for {@link #replay}. */
+    public void append(AuditLog.Entry entry) {
+        UUID key = UUID.randomUUID();
+        try {
+            audit.append(entry, key);
+        } catch (RuntimeException e) {
+            log.warn("audit entry {} {} by {} (request {}) kept on disk: the database refused it: {}", entry.action(), entry.target(),
+                    entry.actor(), entry.requestId(), e.getMessage());
+            keep(entry, key);
+        }
+    }
+
+    /** Keeps the entry on disk without asking the database (it is away: a request must not wait on it twice). */
+    public void spool(AuditLog.Entry entry) {
+        keep(entry, UUID.randomUUID());
+    }
+
+    private void keep(AuditLog.Entry entry, UUID key) {
+        AuditLog.Entry answered = entry.answeredAt() != null ? entry : withAnsweredAt(entry, OffsetDateTime.now(ZoneOffset.UTC));
+        if (onDisk.get() >= maxSpooled) {
+            lost(answered, "the spool holds " + maxSpooled + " entries already");
+            return;
+        }
+        String name = String.format("%013d-%09d-%s", System.currentTimeMillis(), sequence.incrementAndGet() % 1_000_000_000L, key);
+        Path partial = dir.resolve(name + PARTIAL);
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(toJson(answered, key));
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) channel.write(buffer);
+                channel.force(true);
+            }
+            try {
+                Files.move(partial, dir.resolve(name + SPOOLED), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, dir.resolve(name + SPOOLED));
+            }
+            onDisk.incrementAndGet();
+            spooled.increment();
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // what is left ends .partial: replay never reads it
+            }
+            lost(answered, "it could not be kept on disk: " + e.getMessage());
+        }
+    }
+
+    private void lost(AuditLog.Entry entry, String why) {
+        failures.increment();
+        log.error("could not audit {} {} by {} (request {}, status {}): {}", entry.action(), entry.target(), entry.actor(),
+                entry.requestId(), entry.httpStatus(), why);
+    }
+
+    /**
+     * Appends what is on disk, oldest first, and removes each file once the database has it; stops at the first entry the
+     * database refuses (it is still away: the next call goes on from there). Returns how many were appended.
+     */
+    public int replay() {
+        List<Path> files;
+        try {
+            files = spooledFiles(MAX_REPLAY_BATCH);
+        } catch (IOException e) {
+            log.error("audit spool {} cannot be read: {}", dir, e.getMessage());
+            return 0;
+        }
+        int appended = 0;
+        for (Path file : files) {
+            AuditLog.Entry entry;
+            UUID key;
+            try {
+                JsonNode json = JSON.readTree(Files.readAllBytes(file));
+                key = UUID.fromString(json.path("key").asText());
+                entry = fromJson(json);
+            } catch (IOException | RuntimeException e) {
+                // Never dropped: set aside for a person (its name says when it was kept), out of the next replays' way.
+                Path aside = file.resolveSibling(file.getFileName() + UNREADABLE);
+                try {
+                    Files.move(file, aside);
+                    onDisk.decrementAndGet();
+                } catch (IOException moveFailed) {
+                    // left in place: read again next time
+                }
+                failures.increment();
+                log.error("audit spool file {} cannot be read, set aside as {}: {}", file, aside, e.getMessage());
+                continue;
+            }
+            try {
+                audit.append(entry, key);
+            } catch (RuntimeException e) {
+                log.warn("audit spool: the database still refuses entries ({}); {} left on disk", e.getMessage(), onDisk.get());
+                return appended;
+            }
+            try {
+                Files.delete(file);
+                onDisk.decrementAndGet();
+            } catch (java.nio.file.NoSuchFileException e) {
+                onDisk.decrementAndGet(); // another replica sharing the directory appended and removed it (its key: stored once)
+            } catch (IOException e) {
+                // Appended: a later replay finds the key stored and adds nothing.
+                log.warn("audit spool file {} appended but not removed: {}", file, e.getMessage());
+            }
+            appended++;
+        }
+        if (appended > 0) log.info("audit spool: {} entries appended to the audit log, {} left", appended, onDisk.get());
+        return appended;
+    }
+
+    /** Replays on a daemon thread of its own every {@code every} (and once at once); {@link #close} stops it. */
+    public DurableAudit replayingEvery(java.time.Duration every) {
+        if (replayer != null) throw new IllegalStateException("already replaying");
+        replayer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "audit-spool-replay");
+            t.setDaemon(true);
+            return t;
+        });
+        replayer.scheduleWithFixedDelay(() -> {
+            try {
+                while (replay() == MAX_REPLAY_BATCH) {
+                    // a full batch: more may wait
+                }
+            } catch (RuntimeException e) {
+                log.error("audit spool replay failed: {}", e.getMessage());
+            }
+        }, 0, every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Stops replaying; an empty directory is removed (a database's directory exists while something waits in it). */
+    @Override
+    public void close() {
+        if (replayer != null) replayer.shutdownNow();
+        try {
+            Files.deleteIfExists(dir); // refused while it holds a file: kept
+        } catch (IOException notEmpty) {
+            // entries wait in it: kept for the next start
+        }
+    }
+
+    /** Entries on disk now. */
+    public long spooledEntries() {
+        return onDisk.get();
+    }
+
+    private List<Path> spooledFiles(int limit) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SPOOLED)) {
+            for (Path p : stream) files.add(p);
+        }
+        files.sort(null);
+        return files.size() > limit ? files.subList(0, limit) : files;
+    }
+
+    private static AuditLog.Entry withAnsweredAt(AuditLog.Entry e, OffsetDateTime at) {
+        return new AuditLog.Entry(e.auditId(), e.occurredAt(), e.actor(), e.actorRole(), e.action(), e.target(), e.httpStatus(),
+                e.requestId(), e.beforeDigest(), e.requestDigest(), e.afterDigest(), at);
+    }
+
+    private static ObjectNode toJson(AuditLog.Entry e, UUID key) {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("key", key.toString());
+        json.put("answeredAt", e.answeredAt().toString());
+        json.put("actor", e.actor());
+        json.put("actorRole", e.actorRole());
+        json.put("action", e.action());
+        json.put("target", e.target());
+        json.put("httpStatus", e.httpStatus());
+        json.put("requestId", e.requestId());
+        json.put("beforeDigest", e.beforeDigest());
+        json.put("requestDigest", e.requestDigest());
+        json.put("afterDigest", e.afterDigest());
+        return json;
+    }
+
+    private static AuditLog.Entry fromJson(JsonNode json) {
+        return new AuditLog.Entry(null, null, text(json, "actor"), text(json, "actorRole"), text(json, "action"), text(json, "target"),
+                json.path("httpStatus").asInt(), text(json, "requestId"), text(json, "beforeDigest"), text(json, "requestDigest"),
+                text(json, "afterDigest"), OffsetDateTime.parse(text(json, "answeredAt")));
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode v = json.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
