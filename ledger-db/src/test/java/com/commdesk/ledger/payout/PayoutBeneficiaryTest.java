@@ -190,7 +190,7 @@ class PayoutBeneficiaryTest {
         // anew (from the reactivation, so later than the insert's).
         var inserted = payouts.beneficiary("bene_later").orElseThrow().payableFrom();
         db.dsl().execute("update payout_beneficiary set superseded_at = now() where beneficiary_id = 'bene_later'");
-        db.dsl().execute("update payout_beneficiary set superseded_at = null where beneficiary_id = 'bene_later'");
+        db.dsl().execute("update payout_beneficiary set superseded_at = null, activated_by = 'owner-of-demo' where beneficiary_id = 'bene_later'");
         assertThat(payouts.beneficiary("bene_later").orElseThrow().payableFrom()).isAfter(inserted);
     }
 
@@ -224,8 +224,11 @@ class PayoutBeneficiaryTest {
         assertThat(payouts.beneficiary("bene_a").orElseThrow().cashfreeBeneficiaryId()).isEqualTo("bene_a");
         assertThat(db.dsl().fetchValue("select activated_by from payout_beneficiary where beneficiary_id = 'bene_a'")).isEqualTo("owner-of-demo");
 
-        // Made current again (the application's reactivation): activated_by names who did it, in the same update.
+        // Made current again (the application's reactivation): activated_by names who did it, in the same update, and never
+        // nobody (review s16, M2: a null read as "not made current by another", so a settlement skipped its approval).
         db.dsl().execute("update payout_beneficiary set superseded_at = now() where beneficiary_id = 'bene_a'");
+        assertThatThrownBy(() -> db.dsl().execute("update payout_beneficiary set superseded_at = null, activated_by = null"
+                + " where beneficiary_id = 'bene_a'")).hasMessageContaining("activated_by");
         db.dsl().execute("update payout_beneficiary set superseded_at = null, activated_by = 'u-admin1' where beneficiary_id = 'bene_a'");
         assertThat(db.dsl().fetchValue("select activated_by from payout_beneficiary where beneficiary_id = 'bene_a'")).isEqualTo("u-admin1");
     }

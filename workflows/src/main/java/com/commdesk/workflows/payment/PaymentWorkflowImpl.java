@@ -279,6 +279,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             if (!isUnpaidOrder(e)) throw e; // step() lets ORDER_UNPAID through only where LATE_PAYMENT applies
             return awaitPayment(request, e, eventsBefore);
         } catch (TerminationRequested t) {
+            // The projection (the ops list, the parked gauge, what the API lets ops do) follows: the payment no longer waits for
+            // a person but for Cashfree to close its order (review s16, L1).
+            stage = PaymentStage.AWAITING_PAYMENT;
+            record(t.getMessage() + ": Cashfree is asked to terminate its order first");
             return terminateUnpaidOrder(request, new CompensationRequested(t.getMessage()), t.getMessage(), t.operator);
         }
     }
@@ -379,8 +383,11 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 boolean decided = autoRetries < MAX_AUTO_RETRIES
                         ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
                         : awaitDecision();
+                // SourceNotOffered: Cashfree says the order is PAID, so there is nothing to terminate and a cancellation would
+                // only look again and park again (review s16, M1). It is compensated as any step is. Not versioned: no run
+                // recorded before it could park on that failure (it was a verification failure that failed the payment).
                 if (decided && pendingDecision.action() == OperatorDecision.Action.COMPENSATE && s == PaymentStage.AWAITING_PAYMENT
-                        && !terminationAsked && terminatesUnpaidOrders()) {
+                        && !terminationAsked && !isSourceNotOffered(e) && terminatesUnpaidOrders()) {
                     // Parked while its order may still be paid (a look at Cashfree that got no answer): nothing is posted, but
                     // failing the payment now would leave money the customer pays later unbooked (review s15, H1). Until
                     // Cashfree has been asked to terminate the order, a compensation is a cancellation (a cancel taken during

@@ -56,6 +56,8 @@ class FakePaymentActivities implements PaymentActivities {
         return new VerifiedPayment(request.cashfreeOrderId(), "cf-pay-1", request.amountPaise(), "INR", "CARD");
     }
 
+    /** A later look finds the order PAID but its source no longer offered by the community. */
+    volatile boolean sourceNotOfferedLate;
     /** Later looks find Cashfree unavailable (retryable) while set. */
     volatile boolean lateLooksUnanswered;
 
@@ -63,6 +65,10 @@ class FakePaymentActivities implements PaymentActivities {
     public VerifiedPayment verifyLatePayment(PaymentRequest request) {
         calls.add("late-look");
         if (lateLooksUnanswered) throw ApplicationFailure.newFailure("Cashfree answered 503", "CashfreeUnavailable");
+        if (sourceNotOfferedLate) {
+            throw ApplicationFailure.newNonRetryableFailure("community 'demo-community' does not offer source type 'EVENT', but"
+                    + " Cashfree's payment cf-pay-1 took the money", PaymentFailures.SOURCE_NOT_OFFERED);
+        }
         if (lateLookFailsWith != null) {
             throw ApplicationFailure.newNonRetryableFailure(lateLookFailsWith, PaymentFailures.VERIFICATION_FAILED);
         }

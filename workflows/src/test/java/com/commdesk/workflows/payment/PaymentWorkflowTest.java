@@ -405,6 +405,50 @@ class PaymentWorkflowTest {
     }
 
     @Test
+    void aCompensationOfAPaymentParkedVerifyingWhoseTerminationParksFailsItAndSaysTheOrderMayStillBePaid() throws Exception {
+        activities.terminationPendingAnswers = Integer.MAX_VALUE;
+        parkVerifying("p33");
+        running("p33").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "customer gave up"));
+        // The projection follows the termination at once (review s16, L1), then the termination parks after its retries.
+        for (int i = 0; i < 200 && !activities.calls.contains("status:AWAITING_PAYMENT"); i++) Thread.sleep(25);
+        assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "status:AWAITING_PAYMENT");
+        for (int hour = 0; hour < 24 && running("p33").status().parkedStep() != PaymentStage.AWAITING_PAYMENT; hour++) {
+            env.sleep(Duration.ofHours(1));
+        }
+        assertThat(awaitStage("p33", PaymentStage.NEEDS_ATTENTION).parkedStep()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
+
+        running("p33").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-ravi", "Cashfree support confirmed"));
+
+        assertThatThrownBy(() -> result("p33")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p33").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.decidedBy()).isEqualTo("ops-ravi");
+        assertThat(done.error()).contains("after Cashfree was asked to terminate its order, while the order may still be paid");
+        assertThat(activities.calls).doesNotContain("post");
+    }
+
+    @Test
+    void aPaymentAwaitingItsOrderThatParksOnASourceNoLongerOfferedIsCompensatedWithoutACancellationLoop() throws Exception {
+        // Review s16, M1: the order was paid during the wait, but the community no longer offers the source; COMPENSATE was
+        // taken as a cancellation, which looked again, parked again, and never ended.
+        activities.unpaidLooks = 1;
+        activities.sourceNotOfferedLate = true;
+        WorkflowClient.start(stub("p32")::process, request("p32"));
+        for (int hour = 0; hour < 6 && running("p32").status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        PaymentStatus parked = awaitStage("p32", PaymentStage.NEEDS_ATTENTION);
+        assertThat(parked.parkedStep()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
+
+        running("p32").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "community closed its events"));
+
+        assertThatThrownBy(() -> result("p32")).isInstanceOf(WorkflowFailedException.class);
+        PaymentStatus done = running("p32").status();
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+        assertThat(activities.calls).doesNotContain("terminate", "post");
+        assertThat(activities.calls.stream().filter("late-look"::equals)).as("one look, not a loop of them").hasSize(1);
+    }
+
+    @Test
     void anOrderThatExpiresWhileAwaitedIsRefusedAtTheNextLook() {
         activities.unpaidLooks = 1;
         activities.lateLookFailsWith = "order is EXPIRED, not PAID";

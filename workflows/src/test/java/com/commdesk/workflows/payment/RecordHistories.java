@@ -77,6 +77,7 @@ public final class RecordHistories {
         activities.terminationPendingAnswers = 0;
         activities.paidBeforeTerminated = false;
         activities.sourceNotOffered = false;
+        activities.sourceNotOfferedLate = false;
         arrange.run();
         String id = scenario + "-" + release;
         String workflowId = PaymentWorkflow.workflowId("order-" + id);
