@@ -7,7 +7,10 @@
 -- cashfree_beneficiary_id is the beneficiary Cashfree's transfers name: rewritten, a member's payouts go to another
 -- account. The database now holds both to what the application does (Beneficiaries.saveBeneficiary, markRegistered,
 -- markUnregistered):
--- - activated_by is written on insert (equal to created_by) and only in the update that makes the account current again;
+-- - activated_by is written on insert (equal to created_by, or null as on rows stored before 131) and only in the update
+--   that makes the account current again, which must name someone (review s16, M2: Settlements reads a null as "made
+--   current by its creator", so a reactivation with a null would skip a settlement's second approval). Who is named is
+--   the application's word; a rewrite costs a reactivation, with a fresh cooling-off (124) and a member notice (129);
 -- - cashfree_beneficiary_id is null until registered, is set once per registration and never from one id to another,
 --   and is cleared only with its registration (registered_at: Cashfree no longer knows it). What it is set to is not
 --   checked here: for an account Cashfree already has (409 beneficiary_already_exists) it is the id Cashfree answers,
@@ -20,8 +23,12 @@ begin
             raise exception 'activated_by of beneficiary % is its created_by (%) when it is stored', new.beneficiary_id, new.created_by
                 using errcode = 'check_violation';
         end if;
-    elsif new.activated_by is distinct from old.activated_by
-          and not (old.superseded_at is not null and new.superseded_at is null) then
+    elsif old.superseded_at is not null and new.superseded_at is null then
+        if new.activated_by is null then
+            raise exception 'activated_by of beneficiary % names who makes it current again', new.beneficiary_id
+                using errcode = 'check_violation';
+        end if;
+    elsif new.activated_by is distinct from old.activated_by then
         raise exception 'activated_by of beneficiary % is written only in the update that makes it current again', new.beneficiary_id
             using errcode = 'check_violation';
     end if;
