@@ -352,7 +352,9 @@ class PaymentWorkflowTest {
     private void parkVerifying(String paymentId) throws Exception {
         activities.cashfreeDownFor = Duration.ofHours(8);
         WorkflowClient.start(stub(paymentId)::process, request(paymentId));
-        for (int hour = 0; hour < 24 && running(paymentId).status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        // Parked at 6 h, retried by itself at 7 h: half-way between, no timer is due while the test acts (a decision sent
+        // while the automatic retry runs finds the payment not parked and is not taken).
+        env.sleep(Duration.ofMinutes(6 * 60 + 30));
         assertThat(awaitStage(paymentId, PaymentStage.NEEDS_ATTENTION).parkedStep()).isEqualTo(PaymentStage.VERIFYING);
     }
 
@@ -412,9 +414,7 @@ class PaymentWorkflowTest {
         // The projection follows the termination at once (review s16, L1), then the termination parks after its retries.
         for (int i = 0; i < 200 && !activities.calls.contains("status:AWAITING_PAYMENT"); i++) Thread.sleep(25);
         assertThat(activities.calls).containsSubsequence("status:NEEDS_ATTENTION", "status:AWAITING_PAYMENT");
-        for (int hour = 0; hour < 24 && running("p33").status().parkedStep() != PaymentStage.AWAITING_PAYMENT; hour++) {
-            env.sleep(Duration.ofHours(1));
-        }
+        env.sleep(Duration.ofMinutes(6 * 60 + 30)); // the termination's 6 h of retries end, its automatic retry is an hour later
         assertThat(awaitStage("p33", PaymentStage.NEEDS_ATTENTION).parkedStep()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
 
         running("p33").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-ravi", "Cashfree support confirmed"));
@@ -434,7 +434,7 @@ class PaymentWorkflowTest {
         activities.unpaidLooks = 1;
         activities.sourceNotOfferedLate = true;
         WorkflowClient.start(stub("p32")::process, request("p32"));
-        for (int hour = 0; hour < 6 && running("p32").status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) env.sleep(Duration.ofHours(1));
+        env.sleep(Duration.ofMinutes(90)); // the look at 1 h parks; its automatic retry is at 2 h
         PaymentStatus parked = awaitStage("p32", PaymentStage.NEEDS_ATTENTION);
         assertThat(parked.parkedStep()).isEqualTo(PaymentStage.AWAITING_PAYMENT);
 
