@@ -10,3 +10,18 @@
 alter table audit_log add column entry_key uuid null;
 alter table audit_log add column answered_at timestamptz null;
 create unique index audit_log_entry_key on audit_log (entry_key) where entry_key is not null;
+
+--changeset commdesk:133-database-identity
+-- Why (review of the spool, M1): the API keeps audit entries it could not store in a directory per database, and named
+-- it by the server's address, which changes when a replica is promoted; entries kept before a failover were never
+-- appended. The books' own id instead: made once here, the same on every replica and in a restored copy (the same books),
+-- read-only to the application.
+create table database_identity (
+    singleton   boolean     primary key default true check (singleton),
+    database_id uuid        not null default gen_random_uuid(),
+    created_at  timestamptz not null default now()
+);
+insert into database_identity default values;
+insert into runtime_access_policy (table_name, access, update_columns, why) values
+    ('database_identity', 'READ_ONLY', '{}', 'the books'' own id, made once by 133 (the audit spool''s directory)');
+select ledger_apply_runtime_grants();

@@ -170,19 +170,17 @@ public class ApiConfiguration {
 
     /**
      * The one path to the audit log: an entry the database cannot take now is kept on disk and appended when it answers
-     * again (docs/security.md, "Audit log"). The directory is per database (its name, address and port, as the database
-     * says them), so entries kept for one are never appended to another.
+     * again (docs/security.md, "Audit log"). The directory is per database (the books' own id, changeset 133: the same
+     * after a failover or a restore), so entries kept for one are never appended to another.
      */
     @Bean(destroyMethod = "close")
     com.commdesk.api.web.DurableAudit durableAudit(com.commdesk.ledger.audit.AuditLog audit, LedgerDatabase db,
             io.micrometer.core.instrument.MeterRegistry metrics,
             @Value("${commdesk.audit.spool-dir:${user.home}/.commdesk/audit-spool}") String spoolDir,
-            @Value("${commdesk.audit.spool-max-entries:1000000}") int maxSpooled,
+            @Value("${commdesk.audit.spool-max-entries:100000}") int maxSpooled,
             @Value("${commdesk.audit.spool-replay-every:PT15S}") java.time.Duration replayEvery) {
-        String database = db.dsl().fetchValue(org.jooq.impl.DSL.field("current_database() || '@' || coalesce(host(inet_server_addr()),"
-                + " 'socket') || ':' || coalesce(inet_server_port(), 0)", String.class));
-        String name = com.commdesk.api.web.AuditTrail.sha256(database).substring(0, 16);
-        return new com.commdesk.api.web.DurableAudit(audit, java.nio.file.Path.of(spoolDir, name), maxSpooled, metrics)
+        java.util.UUID database = db.dsl().fetchSingle(com.commdesk.ledger.jooq.Tables.DATABASE_IDENTITY).getDatabaseId();
+        return new com.commdesk.api.web.DurableAudit(audit, java.nio.file.Path.of(spoolDir, database.toString()), maxSpooled, metrics)
                 .replayingEvery(replayEvery);
     }
 

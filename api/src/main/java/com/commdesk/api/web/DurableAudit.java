@@ -31,8 +31,9 @@ import tools.jackson.databind.node.ObjectNode;
  * is kept on this replica's disk, one file per entry written and forced before it counts, and appended by
  * {@link #replay} once the database answers again, oldest first. Every entry carries a key the API makes
  * ({@link UUID#randomUUID()}, never from the request), so an append whose answer was lost and is replayed is stored once
- * (changeset 133). Limits: at most {@code maxSpooled} entries on disk; past it an entry is lost, counted
- * ({@code commdesk.audit.failures}) and logged as an error, as every entry was before this.
+ * (changeset 133). An entry the database refuses itself (a data or constraint error, SQLSTATE 22xxx or 23xxx) is not
+ * kept: no wait changes it, so it is lost, counted ({@code commdesk.audit.failures}) and logged as an error, as every
+ * entry was before this. Limits: at most {@code maxSpooled} entries on disk; past it an entry is lost the same way.
  */
 public final class DurableAudit implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DurableAudit.class);
@@ -42,6 +43,8 @@ public final class DurableAudit implements AutoCloseable {
     private static final String SPOOLED = ".json";
     /** A spooled file that cannot be read is renamed so, for a person: never deleted, never replayed again. */
     static final String UNREADABLE = ".unreadable";
+    /** A spooled entry the database refuses itself (SQLSTATE 22xxx, 23xxx) is renamed so, for a person. */
+    static final String REFUSED = ".refused";
     /** Entries appended per {@link #replay} call at most: one call never holds its thread for long. */
     static final int MAX_REPLAY_BATCH = 1_000;
 
@@ -62,6 +65,7 @@ public final class DurableAudit implements AutoCloseable {
         this.maxSpooled = maxSpooled;
         try {
             Files.createDirectories(this.dir);
+            promotePartials();
             onDisk.set(spooledFiles(Integer.MAX_VALUE).size());
         } catch (IOException e) {
             // Refuse to start: without a place to keep them, entries would be lost at the first outage.
@@ -81,10 +85,28 @@ public final class DurableAudit implements AutoCloseable {
         try {
             audit.append(entry, key);
         } catch (RuntimeException e) {
-            log.warn("audit entry {} {} by {} (request {}) kept on disk: the database refused it: {}", entry.action(), entry.target(),
-                    entry.actor(), entry.requestId(), e.getMessage());
-            keep(entry, key);
+            if (refusedForGood(e)) {
+                lost(entry, "the database refuses the entry itself: " + e.getMessage());
+                return;
+            }
+            log.warn("audit entry {} {} by {} (request {}) kept on disk: the database could not take it: {}", entry.action(),
+                    entry.target(), entry.actor(), entry.requestId(), e.getMessage());
+            keep(entry, key); // the same key: an insert that committed but whose answer was lost is stored once
         }
+    }
+
+    /**
+     * Whether the database refused the entry itself (SQLSTATE class 22, data exception, or 23, a constraint: an actor
+     * longer than the column allows, none at all), which no wait will change; anything else (no connection, a failover,
+     * contention, a timeout) is the database being away, and the entry waits on disk.
+     */
+    static boolean refusedForGood(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23");
+            }
+        }
+        return false;
     }
 
     /** Keeps the entry on disk without asking the database (it is away: a request must not wait on it twice). */
@@ -107,11 +129,7 @@ public final class DurableAudit implements AutoCloseable {
                 while (buffer.hasRemaining()) channel.write(buffer);
                 channel.force(true);
             }
-            try {
-                Files.move(partial, dir.resolve(name + SPOOLED), StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, dir.resolve(name + SPOOLED));
-            }
+            publish(partial, dir.resolve(name + SPOOLED));
             onDisk.incrementAndGet();
             spooled.increment();
         } catch (IOException | RuntimeException e) {
@@ -121,6 +139,20 @@ public final class DurableAudit implements AutoCloseable {
                 // what is left ends .partial: replay never reads it
             }
             lost(answered, "it could not be kept on disk: " + e.getMessage());
+        }
+    }
+
+    /** Renames a forced file into place and forces the directory, so the rename outlives a power loss too. */
+    private void publish(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+        try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+            directory.force(true);
+        } catch (IOException | UnsupportedOperationException notOnThisPlatform) {
+            // some file systems cannot force a directory: the file itself was forced
         }
     }
 
@@ -150,33 +182,33 @@ public final class DurableAudit implements AutoCloseable {
                 JsonNode json = JSON.readTree(Files.readAllBytes(file));
                 key = UUID.fromString(json.path("key").asText());
                 entry = fromJson(json);
+            } catch (java.nio.file.NoSuchFileException taken) {
+                continue; // another process sharing the directory appended and removed it
             } catch (IOException | RuntimeException e) {
-                // Never dropped: set aside for a person (its name says when it was kept), out of the next replays' way.
-                Path aside = file.resolveSibling(file.getFileName() + UNREADABLE);
-                try {
-                    Files.move(file, aside);
-                    onDisk.decrementAndGet();
-                } catch (IOException moveFailed) {
-                    // left in place: read again next time
-                }
-                failures.increment();
-                log.error("audit spool file {} cannot be read, set aside as {}: {}", file, aside, e.getMessage());
+                setAside(file, UNREADABLE, "cannot be read: " + e.getMessage());
                 continue;
             }
             try {
                 audit.append(entry, key);
             } catch (RuntimeException e) {
-                log.warn("audit spool: the database still refuses entries ({}); {} left on disk", e.getMessage(), onDisk.get());
+                if (refusedForGood(e)) {
+                    // No wait changes it, and it must not hold every entry behind it (review of the spool, H3).
+                    setAside(file, REFUSED, "is refused by the database itself: " + e.getMessage());
+                    continue;
+                }
+                log.warn("audit spool: the database still cannot take entries ({}); {} left on disk", e.getMessage(), onDisk.get());
                 return appended;
             }
             try {
                 Files.delete(file);
                 onDisk.decrementAndGet();
             } catch (java.nio.file.NoSuchFileException e) {
-                onDisk.decrementAndGet(); // another replica sharing the directory appended and removed it (its key: stored once)
+                // another process sharing the directory removed it (its key: stored once)
             } catch (IOException e) {
-                // Appended: a later replay finds the key stored and adds nothing.
-                log.warn("audit spool file {} appended but not removed: {}", file, e.getMessage());
+                // Appended (a later replay finds the key stored and adds nothing), but a spool that cannot remove what it
+                // appended is not replayed on: the next call would append the same files again.
+                log.error("audit spool file {} appended but not removed, replay stops: {}", file, e.getMessage());
+                return appended;
             }
             appended++;
         }
@@ -194,8 +226,9 @@ public final class DurableAudit implements AutoCloseable {
         });
         replayer.scheduleWithFixedDelay(() -> {
             try {
-                while (replay() == MAX_REPLAY_BATCH) {
-                    // a full batch: more may wait
+                // A full batch: more may wait; at most 100 batches a tick, so one tick never holds the thread for long.
+                for (int round = 0; round < 100 && replay() == MAX_REPLAY_BATCH; round++) {
+                    // next batch
                 }
             } catch (RuntimeException e) {
                 log.error("audit spool replay failed: {}", e.getMessage());
@@ -212,6 +245,46 @@ public final class DurableAudit implements AutoCloseable {
             Files.deleteIfExists(dir); // refused while it holds a file: kept
         } catch (IOException notEmpty) {
             // entries wait in it: kept for the next start
+        }
+    }
+
+    /** Never dropped: renamed for a person (its name says when it was kept), out of the next replays' way; counted as lost. */
+    private void setAside(Path file, String suffix, String why) {
+        Path aside = file.resolveSibling(file.getFileName() + suffix);
+        try {
+            Files.move(file, aside);
+            onDisk.decrementAndGet();
+        } catch (java.nio.file.NoSuchFileException taken) {
+            return; // another process took it
+        } catch (IOException moveFailed) {
+            log.error("audit spool file {} {}; it could not be set aside ({}), read again next time", file, why, moveFailed.getMessage());
+            return;
+        }
+        failures.increment();
+        log.error("audit spool file {} {}; set aside as {} for a person", file, why, aside.getFileName());
+    }
+
+    /**
+     * A file forced but not renamed when the process stopped (its name ends {@code .partial}) is whole if it reads:
+     * published now (its key keeps it from being stored twice); else it was never counted as kept and is set aside.
+     */
+    private void promotePartials() throws IOException {
+        List<Path> partials = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + PARTIAL)) {
+            for (Path p : stream) partials.add(p);
+        }
+        for (Path p : partials) {
+            String name = p.getFileName().toString();
+            Path whole = dir.resolve(name.substring(0, name.length() - PARTIAL.length()) + SPOOLED);
+            try {
+                JsonNode json = JSON.readTree(Files.readAllBytes(p));
+                UUID.fromString(json.path("key").asText());
+                fromJson(json);
+                publish(p, whole);
+            } catch (IOException | RuntimeException e) {
+                Files.move(p, p.resolveSibling(name + UNREADABLE));
+                log.error("audit spool file {} was being written when the process stopped and cannot be read; set aside", p);
+            }
         }
     }
 
