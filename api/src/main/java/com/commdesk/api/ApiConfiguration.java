@@ -170,8 +170,9 @@ public class ApiConfiguration {
 
     /**
      * The one path to the audit log: an entry the database cannot take now is kept on disk and appended when it answers
-     * again (docs/security.md, "Audit log"). The directory is per database (the books' own id, changeset 133: the same
-     * after a failover or a restore), so entries kept for one are never appended to another.
+     * again (docs/security.md, "Audit log"). The directory is per database: the books' own id (changeset 133: the same
+     * after a failover or a restore) and the database's name (copies made from one template, as tests make them, share
+     * the id but not the name), so entries kept for one are never appended to another.
      */
     @Bean(destroyMethod = "close")
     com.commdesk.api.web.DurableAudit durableAudit(com.commdesk.ledger.audit.AuditLog audit, LedgerDatabase db,
@@ -179,8 +180,10 @@ public class ApiConfiguration {
             @Value("${commdesk.audit.spool-dir:${user.home}/.commdesk/audit-spool}") String spoolDir,
             @Value("${commdesk.audit.spool-max-entries:100000}") int maxSpooled,
             @Value("${commdesk.audit.spool-replay-every:PT15S}") java.time.Duration replayEvery) {
-        java.util.UUID database = db.dsl().fetchSingle(com.commdesk.ledger.jooq.Tables.DATABASE_IDENTITY).getDatabaseId();
-        return new com.commdesk.api.web.DurableAudit(audit, java.nio.file.Path.of(spoolDir, database.toString()), maxSpooled, metrics)
+        java.util.UUID books = db.dsl().fetchSingle(com.commdesk.ledger.jooq.Tables.DATABASE_IDENTITY).getDatabaseId();
+        String name = db.dsl().fetchValue(org.jooq.impl.DSL.field("current_database()", String.class));
+        String directory = books + "-" + com.commdesk.api.web.AuditTrail.sha256(name).substring(0, 12);
+        return new com.commdesk.api.web.DurableAudit(audit, java.nio.file.Path.of(spoolDir, directory), maxSpooled, metrics)
                 .replayingEvery(replayEvery);
     }
 
