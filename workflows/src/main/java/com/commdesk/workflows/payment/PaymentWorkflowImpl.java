@@ -78,6 +78,15 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * Not for {@link PaymentFailures#SOURCE_NOT_OFFERED}: that order is PAID, there is nothing to terminate.
      */
     static final String VERIFY_COMPENSATION_TERMINATES = "verify-compensation-terminates";
+    /**
+     * getVersion change id prefix, one id per decision received while a parked step runs again (its automatic retry, or an
+     * operator's RETRY, up to the Cashfree step's six hours): whether it is taken. The projection still says
+     * NEEDS_ATTENTION then and the API answers 202, but the handler took decisions only while parked, so such a decision
+     * was dropped without a word (s16). Now it is kept: acted on if the step fails again, moot if it succeeds (the step
+     * did what was asked of it). Decided in the handler under an id of its own, as {@link #CANCEL_TAKEN}: a decision an
+     * older worker dropped replays as dropped.
+     */
+    static final String DECISION_DURING_RETRY = "decision-during-retry-";
     /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
     static final Duration LATE_LOOK_FIRST_DAY = Duration.ofHours(1);
     /** ...then this often (a bounded history however long the wait: 53 looks in 30 days, PaymentWorkflowTest). */
@@ -145,6 +154,10 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
     private Cancellation cancellation;
     /** Cancel signals received while awaiting and not yet taken: numbers each one's {@link #CANCEL_TAKEN} id. */
     private int cancelsReceived;
+    /** Decisions received while a parked step ran again: numbers each one's {@link #DECISION_DURING_RETRY} id. */
+    private int decisionsDuringRetry;
+    /** {@link #pendingDecision} was taken while the parked step ran again: kept if it fails again, dropped if it succeeds. */
+    private boolean decisionTakenDuringRetry;
     /** Cashfree has been asked to terminate the order ({@link #terminateUnpaidOrder} began): only then may COMPENSATE fail it. */
     private boolean terminationAsked;
 
@@ -371,15 +384,25 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
             try {
                 T result = call.apply();
                 parkedStep = null;
+                if (decisionTakenDuringRetry) {
+                    // Moot: the step did what was asked of it (a COMPENSATE sent while it ran does not undo a step that
+                    // succeeded; the payment goes on).
+                    pendingDecision = null;
+                    decisionTakenDuringRetry = false;
+                }
                 return result;
             } catch (ActivityFailure e) {
                 error = describe(e);
+                // A decision sent while the step ran again (DECISION_DURING_RETRY) is acted on if it parks again, and only then.
+                boolean keepDecision = decisionTakenDuringRetry;
+                decisionTakenDuringRetry = false;
+                if (keepDecision && (isVerificationFailure(e) || isUnpaidOrder(e))) pendingDecision = null;
                 if (isVerificationFailure(e)) throw e;
                 if (isUnpaidOrder(e) && Workflow.getVersion(LATE_PAYMENT, Workflow.DEFAULT_VERSION, 1) == 1) throw e;
                 parkedStep = s;
                 stage = PaymentStage.NEEDS_ATTENTION;
                 record(s + ": " + error);
-                pendingDecision = null;
+                if (!keepDecision) pendingDecision = null;
                 boolean decided = autoRetries < MAX_AUTO_RETRIES
                         ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
                         : awaitDecision();
@@ -474,7 +497,14 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
 
     @Override
     public void decide(OperatorDecision decision) {
-        if (stage == PaymentStage.NEEDS_ATTENTION && decision != null && decision.action() != null) pendingDecision = decision;
+        if (decision == null || decision.action() == null) return;
+        if (stage == PaymentStage.NEEDS_ATTENTION) {
+            pendingDecision = decision;
+        } else if (parkedStep != null && stage == parkedStep && pendingDecision == null
+                && Workflow.getVersion(DECISION_DURING_RETRY + ++decisionsDuringRetry, Workflow.DEFAULT_VERSION, 1) == 1) {
+            pendingDecision = decision;
+            decisionTakenDuringRetry = true;
+        }
     }
 
     @Override

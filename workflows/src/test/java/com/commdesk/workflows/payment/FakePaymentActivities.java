@@ -28,6 +28,8 @@ class FakePaymentActivities implements PaymentActivities {
     volatile int unpaidLooks;
     /** A later look finds the order so (e.g. EXPIRED): refused, as verification refuses it. */
     volatile String lateLookFailsWith;
+    /** While set, the verify step waits for it (up to 30 s): the test acts while the step runs. */
+    volatile java.util.concurrent.CountDownLatch verifyGate;
     /** The order is PAID but the community does not offer the payment's source type (the verify step's look). */
     volatile boolean sourceNotOffered;
 
@@ -35,6 +37,14 @@ class FakePaymentActivities implements PaymentActivities {
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
         ActivityInfo info = Activity.getExecutionContext().getInfo();
         calls.add("verify#" + info.getAttempt());
+        java.util.concurrent.CountDownLatch gate = verifyGate;
+        if (gate != null) {
+            try {
+                gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         long downMillis = info.getCurrentAttemptScheduledTimestamp() - info.getScheduledTimestamp();
         if (downMillis < cashfreeDownFor.toMillis()) {
             throw ApplicationFailure.newFailure("Cashfree answered 503", "CashfreeUnavailable");

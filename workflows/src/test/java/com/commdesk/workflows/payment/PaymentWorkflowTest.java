@@ -490,6 +490,52 @@ class PaymentWorkflowTest {
         assertThat(done.decidedBy()).isEqualTo("ops-anita");
     }
 
+    /** Parked verifying; an operator's RETRY runs the step again, which waits on the fake's gate meanwhile. */
+    private void verifyingAgain(String paymentId) throws Exception {
+        activities.sourceNotOffered = true; // parks the verify step (the order is PAID, its source no longer offered)
+        WorkflowClient.start(stub(paymentId)::process, request(paymentId));
+        awaitStage(paymentId, PaymentStage.NEEDS_ATTENTION);
+        activities.verifyGate = new java.util.concurrent.CountDownLatch(1);
+        running(paymentId).decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops-ravi", null));
+        for (int i = 0; i < 400 && activities.calls.stream().filter(c -> c.startsWith("verify#")).count() < 2; i++) Thread.sleep(25);
+        assertThat(running(paymentId).status().stage()).as("the step runs again").isEqualTo(PaymentStage.VERIFYING);
+    }
+
+    private PaymentStatus awaitEnd(String paymentId) throws Exception {
+        try {
+            WorkflowStub.fromTyped(running(paymentId)).getResult(20, java.util.concurrent.TimeUnit.SECONDS, PaymentStatus.class);
+        } catch (java.util.concurrent.TimeoutException | WorkflowFailedException ended) {
+            // a FAILED payment ends in a failed workflow; a timeout leaves the payment as it stands
+        }
+        return running(paymentId).status();
+    }
+
+    @Test
+    void aDecisionSentWhileAParkedStepRunsAgainIsTakenWhenItFailsAgain() throws Exception {
+        // s16: while a parked step runs again (its automatic retry, or an operator's RETRY; up to the Cashfree step's six
+        // hours) the projection still says NEEDS_ATTENTION and the API answers 202, but the workflow took decisions only
+        // while parked: a COMPENSATE sent then was dropped without a word.
+        verifyingAgain("p34");
+        running("p34").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "community closed its events"));
+        activities.verifyGate.countDown();
+
+        PaymentStatus done = awaitEnd("p34");
+        assertThat(done.stage()).isEqualTo(PaymentStage.FAILED);
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+        assertThat(activities.calls.stream().filter(c -> c.startsWith("verify#"))).as("not run a third time").hasSize(2);
+    }
+
+    @Test
+    void aDecisionSentWhileAParkedStepRunsAgainIsMootWhenItSucceeds() throws Exception {
+        verifyingAgain("p35");
+        running("p35").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", null));
+        activities.sourceNotOffered = false; // offered again: the step succeeds
+        activities.verifyGate.countDown();
+
+        assertThat(result("p35").stage()).as("the step succeeded: the payment is booked").isEqualTo(PaymentStage.COMPLETED);
+        assertThat(activities.calls).contains("post");
+    }
+
     @Test
     void anOperatorRetriesAParkedPayment() throws Exception {
         activities.failSettlementTimes = 1;

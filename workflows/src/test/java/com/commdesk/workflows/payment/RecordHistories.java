@@ -53,6 +53,18 @@ public final class RecordHistories {
             record(client, dir, release, "awaited-then-ended", activities, () -> activities.unpaidLooks = Integer.MAX_VALUE, null);
             // Cashfree unanswered past the verify step's six hours: parked VERIFYING, then compensated (since
             // VERIFY_COMPENSATION_TERMINATES the order is terminated first; before it, FAILED at once).
+            // Since DECISION_DURING_RETRY: parked verifying, run again on a RETRY, and compensated while that attempt runs.
+            record(client, dir, release, "compensated-while-retried", activities, () -> activities.sourceNotOffered = true, wf -> {
+                activities.verifyGate = new java.util.concurrent.CountDownLatch(1);
+                wf.decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops", "recording"));
+                try {
+                    for (int i = 0; i < 400 && activities.calls.stream().filter(c -> c.startsWith("verify#")).count() < 2; i++) Thread.sleep(25);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording"));
+                activities.verifyGate.countDown();
+            });
             record(client, dir, release, "parked-verifying-then-compensated", activities,
                     () -> activities.cashfreeDownFor = java.time.Duration.ofHours(8), wf -> {
                         for (int hour = 0; hour < 24 && wf.status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) {
@@ -78,6 +90,8 @@ public final class RecordHistories {
         activities.paidBeforeTerminated = false;
         activities.sourceNotOffered = false;
         activities.sourceNotOfferedLate = false;
+        activities.verifyGate = null;
+        activities.calls.clear();
         arrange.run();
         String id = scenario + "-" + release;
         String workflowId = PaymentWorkflow.workflowId("order-" + id);
