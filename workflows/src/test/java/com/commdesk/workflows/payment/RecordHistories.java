@@ -51,20 +51,15 @@ public final class RecordHistories {
             }, wf -> wf.cancel(new Cancellation("ops", "recording")));
             // Since UNPAID_ORDER_TERMINATED: never paid; at the wait's end Cashfree terminates the order and the payment FAILS.
             record(client, dir, release, "awaited-then-ended", activities, () -> activities.unpaidLooks = Integer.MAX_VALUE, null);
+            // Since DECISION_DURING_RETRY: parked verifying, run again on a RETRY, and compensated while that attempt runs:
+            // "compensated-while-retried" fails again (the decision is taken), "decided-while-retried-moot" succeeds (moot;
+            // an older worker dropped the decision, and both end COMPLETED, so a recording by one replays on the other).
+            record(client, dir, release, "compensated-while-retried", activities, () -> activities.sourceNotOffered = true,
+                    wf -> decideWhileRetried(activities, wf, false));
+            record(client, dir, release, "decided-while-retried-moot", activities, () -> activities.sourceNotOffered = true,
+                    wf -> decideWhileRetried(activities, wf, true));
             // Cashfree unanswered past the verify step's six hours: parked VERIFYING, then compensated (since
             // VERIFY_COMPENSATION_TERMINATES the order is terminated first; before it, FAILED at once).
-            // Since DECISION_DURING_RETRY: parked verifying, run again on a RETRY, and compensated while that attempt runs.
-            record(client, dir, release, "compensated-while-retried", activities, () -> activities.sourceNotOffered = true, wf -> {
-                activities.verifyGate = new java.util.concurrent.CountDownLatch(1);
-                wf.decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops", "recording"));
-                try {
-                    for (int i = 0; i < 400 && activities.calls.stream().filter(c -> c.startsWith("verify#")).count() < 2; i++) Thread.sleep(25);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording"));
-                activities.verifyGate.countDown();
-            });
             record(client, dir, release, "parked-verifying-then-compensated", activities,
                     () -> activities.cashfreeDownFor = java.time.Duration.ofHours(8), wf -> {
                         for (int hour = 0; hour < 24 && wf.status().stage() != PaymentStage.NEEDS_ATTENTION; hour++) {
@@ -74,6 +69,20 @@ public final class RecordHistories {
                     });
         }
         System.exit(0);
+    }
+
+    private static void decideWhileRetried(FakePaymentActivities activities, PaymentWorkflow wf, boolean succeeds) {
+        activities.verifyGate = new java.util.concurrent.CountDownLatch(1);
+        wf.decide(new OperatorDecision(OperatorDecision.Action.RETRY, "ops", "recording"));
+        try {
+            for (int i = 0; i < 400 && activities.calls.stream().filter(c -> c.startsWith("verify#")).count() < 2; i++) Thread.sleep(25);
+            wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording"));
+            Thread.sleep(1_000); // handled before the step's answer (PaymentWorkflowTest waits on the history instead)
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        if (succeeds) activities.sourceNotOffered = false;
+        activities.verifyGate.countDown();
     }
 
     private static void record(WorkflowClient client, Path dir, String release, String scenario,
