@@ -55,8 +55,14 @@ class DashboardActionsBrowserTest {
         WebElement form = row.findElement(By.xpath(".//form[.//button[@data-action='" + action + "']]"));
         if (field != null) form.findElement(By.name(field)).sendKeys(text);
         form.findElement(By.cssSelector("button[data-action='" + action + "']")).click();
-        waiting().until(d -> !d.findElements(By.id("notice")).isEmpty() || !d.findElements(By.id("refusal")).isEmpty());
-        return DashboardBrowserTest.browser.findElements(By.id("notice")).isEmpty() ? find("#refusal").getText() : find("#notice").getText();
+        // The page may be swapped again between finding the flash and reading it (CI at c5e095b, a loaded machine: a stale
+        // element): read it in the wait, which tries again on a stale element.
+        return waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+            List<WebElement> notice = d.findElements(By.id("notice"));
+            if (!notice.isEmpty()) return notice.get(0).getText();
+            List<WebElement> refusal = d.findElements(By.id("refusal"));
+            return refusal.isEmpty() ? null : refusal.get(0).getText();
+        });
     }
 
     static JsonNode json(String path) throws Exception {
