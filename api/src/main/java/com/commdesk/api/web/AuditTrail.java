@@ -2,8 +2,6 @@ package com.commdesk.api.web;
 
 import com.commdesk.api.RequestLogFilter;
 import com.commdesk.ledger.audit.AuditLog;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,8 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -44,7 +40,6 @@ public class AuditTrail extends OncePerRequestFilter {
      */
     public static final String NOTHING_WRITTEN = AuditTrail.class.getName() + ".nothingWritten";
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
-    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
     private final DurableAudit audit;
     private final int maxBodyBytes;

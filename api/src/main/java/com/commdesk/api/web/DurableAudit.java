@@ -176,12 +176,9 @@ public final class DurableAudit implements AutoCloseable {
         }
         int appended = 0;
         for (Path file : files) {
-            AuditLog.Entry entry;
-            UUID key;
+            Kept kept;
             try {
-                JsonNode json = JSON.readTree(Files.readAllBytes(file));
-                key = UUID.fromString(json.path("key").asText());
-                entry = fromJson(json);
+                kept = read(file);
             } catch (java.nio.file.NoSuchFileException taken) {
                 continue; // another process sharing the directory appended and removed it
             } catch (IOException | RuntimeException e) {
@@ -189,7 +186,7 @@ public final class DurableAudit implements AutoCloseable {
                 continue;
             }
             try {
-                audit.append(entry, key);
+                audit.append(kept.entry(), kept.key());
             } catch (RuntimeException e) {
                 if (refusedForGood(e)) {
                     // No wait changes it, and it must not hold every entry behind it (review of the spool, H3).
@@ -269,17 +266,11 @@ public final class DurableAudit implements AutoCloseable {
      * published now (its key keeps it from being stored twice); else it was never counted as kept and is set aside.
      */
     private void promotePartials() throws IOException {
-        List<Path> partials = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + PARTIAL)) {
-            for (Path p : stream) partials.add(p);
-        }
-        for (Path p : partials) {
+        for (Path p : filesEnding(PARTIAL)) {
             String name = p.getFileName().toString();
             Path whole = dir.resolve(name.substring(0, name.length() - PARTIAL.length()) + SPOOLED);
             try {
-                JsonNode json = JSON.readTree(Files.readAllBytes(p));
-                UUID.fromString(json.path("key").asText());
-                fromJson(json);
+                read(p); // whole if it reads
                 publish(p, whole);
             } catch (IOException | RuntimeException e) {
                 Files.move(p, p.resolveSibling(name + UNREADABLE));
@@ -293,11 +284,24 @@ public final class DurableAudit implements AutoCloseable {
         return onDisk.get();
     }
 
-    private List<Path> spooledFiles(int limit) throws IOException {
+    /** One kept entry and the key it is stored under. */
+    private record Kept(UUID key, AuditLog.Entry entry) {}
+
+    private static Kept read(Path file) throws IOException {
+        JsonNode json = JSON.readTree(Files.readAllBytes(file));
+        return new Kept(UUID.fromString(json.path("key").asText()), fromJson(json));
+    }
+
+    private List<Path> filesEnding(String suffix) throws IOException {
         List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SPOOLED)) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + suffix)) {
             for (Path p : stream) files.add(p);
         }
+        return files;
+    }
+
+    private List<Path> spooledFiles(int limit) throws IOException {
+        List<Path> files = filesEnding(SPOOLED);
         files.sort(null);
         return files.size() > limit ? files.subList(0, limit) : files;
     }

@@ -1,11 +1,7 @@
 package com.commdesk.api.web;
 
 import com.commdesk.ledger.audit.AuditLog;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Cashfree's webhook deliveries in the audit log (docs/security.md, "Audit log"). The actor is the
@@ -20,7 +16,6 @@ public final class WebhookAudit {
     public static final String PG = "cashfree-pg";
     public static final String PAYOUTS = "cashfree-payouts";
     public static final String ROLE = "CASHFREE_WEBHOOK";
-    private static final Logger log = LoggerFactory.getLogger(WebhookAudit.class);
 
     private final DurableAudit audit;
 
