@@ -553,10 +553,13 @@ class PaymentWorkflowTest {
         running("p35").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", null));
         awaitSignalHandled("p35");
         activities.sourceNotOffered = false; // offered again: the step succeeds
+        activities.failSettlementTimes = 1; // a later step parks: the moot decision must not be applied to it
         activities.verifyGate.countDown();
 
         assertThat(result("p35").stage()).as("the step succeeded: the payment is booked").isEqualTo(PaymentStage.COMPLETED);
-        assertThat(activities.calls).contains("post");
+        assertThat(activities.calls).contains("post").noneMatch(c -> c.startsWith("reverse:"));
+        assertThat(activities.calls.stream().filter("settle"::equals)).as("the later step retried by itself, not compensated")
+                .hasSize(2);
     }
 
     @Test
