@@ -130,7 +130,16 @@ public class CashfreeWebhookController {
             log.warn("webhook for order {} lacks community_id/source_type tags; waiting for the API to claim it", orderId);
             return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
         }
-        long amountPaise = new BigDecimal(order.path("order_amount").asText("0")).movePointRight(2).longValueExact();
+        // Read as the REST path reads its body (PaymentsController): a tag or amount it would refuse is not started here
+        // either. Answered 200 (Cashfree has nothing to deliver again); the event is recorded and the API path may claim it.
+        sourceType = sourceType.toUpperCase(java.util.Locale.ROOT);
+        long amountPaise = paiseOrZero(order.path("order_amount").asText(""));
+        if (!PaymentsController.COMMUNITY.matcher(communityId).matches() || !PaymentsController.SOURCE_TYPE.matcher(sourceType).matches()
+                || !PaymentsController.ORDER_ID.matcher(orderId).matches() || amountPaise <= 0) {
+            log.warn("webhook for order {}: its community_id/source_type tags, order id or amount are not what a payment's are;"
+                    + " waiting for the API to claim it", orderId.length() > 50 ? orderId.substring(0, 50) + "..." : orderId);
+            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
+        }
         String paymentId = PAYMENT_ID_PREFIX + orderId;
         var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
                 new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
@@ -138,6 +147,15 @@ public class CashfreeWebhookController {
         starter.startSoon(accepted.payment(), intake.metadata(accepted.payment().paymentId()), event);
         return new Acted(ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId())),
                 "/api/v1/payments/" + accepted.payment().paymentId());
+    }
+
+    /** Whole paise of a rupee amount; 0 for anything else (not a number, fractional paise, too large). */
+    private static long paiseOrZero(String rupees) {
+        try {
+            return new BigDecimal(rupees).movePointRight(2).longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return 0;
+        }
     }
 
     /**

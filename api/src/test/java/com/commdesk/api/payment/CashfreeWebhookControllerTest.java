@@ -87,6 +87,63 @@ class CashfreeWebhookControllerTest {
     }
 
     /**
+     * s17: the webhook path took the order's tags as sent, so an order tagged {@code "source_type":"event"} was recorded
+     * as source type "event" (the REST path upper-cases it) and its payment parked as "not offered"; a tag or amount the
+     * REST path would refuse (a community id that is not one, fractional paise) was recorded too, or threw (500, so
+     * Cashfree delivered it again and again). Tags are read as the REST path reads its body: the source type upper-cased,
+     * both checked against the same patterns, the amount whole paise above zero; anything else is recorded and left for
+     * the API path to claim, with nothing started.
+     */
+    @Test
+    void anOrdersTagsAreReadAsTheRestPathReadsThem() throws Exception {
+        String body = """
+                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w2","order_amount":"250.00",
+                 "order_tags":{"community_id":"c-1","source_type":"event"}},
+                 "payment":{"cf_payment_id":"cfp-2","payment_status":"SUCCESS"}}}""";
+        var accepted = new PaymentIntake.AcceptedPayment("cf-ord_w2", "sha", "c-1", "EVENT", "ord_w2", "ord_w2", 25_000,
+                "payment-ord_w2", java.time.OffsetDateTime.now());
+        org.mockito.Mockito.when(intake.findByOrder("ord_w2")).thenReturn(java.util.Optional.empty());
+        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
+                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+        String ts = Long.toString(System.currentTimeMillis());
+        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
+                .andExpect(status().isAccepted());
+        org.mockito.Mockito.verify(intake).accept(org.mockito.ArgumentMatchers.argThat(p ->
+                "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_000));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "Demo Community! | EVENT    | 250.00 | ord_w3",   // not a community id
+            "c-1             | EV ENT   | 250.00 | ord_w3",   // not a source type
+            "c-1             | EVENT    | 250.005 | ord_w3",  // fractional paise
+            "c-1             | EVENT    | -5.00  | ord_w3",   // not money coming in
+            "c-1             | EVENT    | 0      | ord_w3",
+            "c-1             | EVENT    | lots   | ord_w3",
+            "c-1             | EVENT    | 250.00 | o/../x"})  // not an order id
+    void anOrderTaggedOrPricedAsTheRestPathWouldRefuseIsRecordedAndNotStarted(String community, String source, String amount,
+                                                                              String orderId) throws Exception {
+        String body = """
+                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"%s","order_amount":"%s",
+                 "order_tags":{"community_id":"%s","source_type":"%s"}},
+                 "payment":{"cf_payment_id":"cfp-3","payment_status":"SUCCESS"}}}""".formatted(orderId, amount, community, source);
+        org.mockito.Mockito.when(intake.findByOrder(orderId)).thenReturn(java.util.Optional.empty());
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+        String ts = Long.toString(System.currentTimeMillis());
+        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
+                .andExpect(status().isOk());
+        org.mockito.Mockito.verify(intake, org.mockito.Mockito.never()).accept(org.mockito.ArgumentMatchers.any());
+        verifyNoInteractions(starter, workflows, audit);
+        org.mockito.Mockito.verify(events).recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("PAYMENT_SUCCESS_WEBHOOK"),
+                org.mockito.ArgumentMatchers.eq(orderId), org.mockito.ArgumentMatchers.any());
+    }
+
+    /**
      * Review s12: the event id was the delivery's x-idempotency-key when it had one, a header the signature does not cover,
      * so one genuine signed delivery replayed with new keys was a new event each time (recorded and audited again). The id
      * is the signed body's own (its type, entity and status), whatever the headers say.
