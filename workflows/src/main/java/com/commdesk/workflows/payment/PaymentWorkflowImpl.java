@@ -87,6 +87,14 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
      * older worker dropped replays as dropped.
      */
     static final String DECISION_DURING_RETRY = "decision-during-retry-";
+    /**
+     * getVersion change id, at every park: a step's stale decision is cleared before the park is recorded, not after. A
+     * decision signalled in the same workflow task as a retried step's failure is handled while the park is recorded (the
+     * main thread runs first and yields in the status record, a local activity; the handler then sees NEEDS_ATTENTION and
+     * takes it), and clearing after the record dropped it without a word (the race s16's review found; fixed in s17). A run
+     * recorded before it replays as it ran.
+     */
+    static final String CLEAR_BEFORE_PARK_RECORDED = "clear-decision-before-park-recorded";
     /** While a payment awaits its order's payment, Cashfree is looked at again this often for its first day... */
     static final Duration LATE_LOOK_FIRST_DAY = Duration.ofHours(1);
     /** ...then this often (a bounded history however long the wait: 53 looks in 30 days, PaymentWorkflowTest). */
@@ -400,9 +408,11 @@ public class PaymentWorkflowImpl implements PaymentWorkflow {
                 if (isVerificationFailure(e)) throw e;
                 if (isUnpaidOrder(e) && Workflow.getVersion(LATE_PAYMENT, Workflow.DEFAULT_VERSION, 1) == 1) throw e;
                 parkedStep = s;
+                boolean clearedFirst = Workflow.getVersion(CLEAR_BEFORE_PARK_RECORDED, Workflow.DEFAULT_VERSION, 1) == 1;
+                if (clearedFirst && !keepDecision) pendingDecision = null;
                 stage = PaymentStage.NEEDS_ATTENTION;
-                record(s + ": " + error);
-                if (!keepDecision) pendingDecision = null;
+                record(s + ": " + error); // a decision handled while this records is taken (CLEAR_BEFORE_PARK_RECORDED)
+                if (!clearedFirst && !keepDecision) pendingDecision = null;
                 boolean decided = autoRetries < MAX_AUTO_RETRIES
                         ? Workflow.await(AUTO_RETRY_AFTER, () -> pendingDecision != null)
                         : awaitDecision();

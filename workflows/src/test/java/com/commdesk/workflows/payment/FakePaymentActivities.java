@@ -32,6 +32,10 @@ class FakePaymentActivities implements PaymentActivities {
     volatile java.util.concurrent.CountDownLatch verifyGate;
     /** The order is PAID but the community does not offer the payment's source type (the verify step's look). */
     volatile boolean sourceNotOffered;
+    /** When set ({@code "<payment id>:<stage>"}), that status record waits on {@link #statusGate}, after {@link #statusHeld}. */
+    volatile String statusHoldFor;
+    volatile java.util.concurrent.CountDownLatch statusGate;
+    final java.util.concurrent.CountDownLatch statusHeld = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public VerifiedPayment verifyWithCashfree(PaymentRequest request) {
@@ -116,6 +120,15 @@ class FakePaymentActivities implements PaymentActivities {
 
     @Override
     public void recordStatus(String paymentId, String stage, String detail) {
+        if ((paymentId + ":" + stage).equals(statusHoldFor)) {
+            statusHoldFor = null;
+            statusHeld.countDown();
+            try {
+                statusGate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         calls.add("status:" + stage);
     }
 

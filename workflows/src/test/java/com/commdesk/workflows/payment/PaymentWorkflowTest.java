@@ -504,8 +504,8 @@ class PaymentWorkflowTest {
 
     /**
      * Waits (real time) until the workflow has handled the last signal sent (a workflow task completed after it), so
-     * the step's own result cannot land in the same workflow task as the signal (review s16: there the failure is
-     * handled first and a decision sent while the step ran is wiped, an older race this test is not about).
+     * the step's own result cannot land in the same workflow task as the signal (review s16: there the failure is handled
+     * first, a path of its own: aDecisionHandledWhileTheParkIsRecordedIsTaken).
      */
     private void awaitSignalHandled(String paymentId) throws InterruptedException {
         for (int i = 0; i < 400; i++) {
@@ -560,6 +560,45 @@ class PaymentWorkflowTest {
         assertThat(activities.calls).contains("post").noneMatch(c -> c.startsWith("reverse:"));
         assertThat(activities.calls.stream().filter("settle"::equals)).as("the later step retried by itself, not compensated")
                 .hasSize(2);
+    }
+
+    /**
+     * s17, the race s16's review found: a decision handled while the park's status record runs was cleared after the record,
+     * dropped without a word though the API had answered 202. The record is a local activity, where the workflow's main
+     * thread yields: a signal that reaches the workflow in the same workflow task as the step's failure is handled there (the
+     * SDK runs the main thread first), and so is one that arrives while a slow record holds the task open (the SDK
+     * heartbeats the task after 80 % of its timeout and delivers new signals in the next). The second is made here: the
+     * workflow task times out after 2 s and the record waits until the decision has been handled.
+     */
+    @Test
+    void aDecisionHandledWhileTheParkIsRecordedIsTaken() throws Exception {
+        activities.sourceNotOffered = true; // the verify step parks (the order is PAID, its source no longer offered)
+        activities.statusHoldFor = "p40:NEEDS_ATTENTION";
+        activities.statusGate = new java.util.concurrent.CountDownLatch(1);
+        WorkflowClient.start(client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(PaymentWorkflow.workflowId("order-p40"))
+                .setWorkflowTaskTimeout(Duration.ofSeconds(2))
+                .setTypedSearchAttributes(PaymentWorkflow.searchAttributes(request("p40"))).build())::process, request("p40"));
+        assertThat(activities.statusHeld.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("the park is being recorded").isTrue();
+        running("p40").decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops-anita", "community closed its events"));
+        // Handled in a task the SDK's heartbeat opened while the record still runs: two tasks completed after the signal.
+        for (int i = 0; i < 400; i++) {
+            List<HistoryEvent> events = history("p40");
+            int signalled = -1;
+            for (int j = 0; j < events.size(); j++) {
+                if (events.get(j).getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) signalled = j;
+            }
+            if (signalled >= 0 && events.subList(signalled, events.size()).stream()
+                    .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).count() >= 2) break;
+            Thread.sleep(25);
+        }
+        assertThat(activities.calls).as("the record still runs").doesNotContain("status:NEEDS_ATTENTION");
+        activities.statusGate.countDown();
+
+        PaymentStatus done = awaitEnd("p40");
+        assertThat(done.stage()).as("the compensation was taken").isEqualTo(PaymentStage.FAILED);
+        assertThat(done.decidedBy()).isEqualTo("ops-anita");
+        assertThat(activities.calls.stream().filter(c -> c.startsWith("verify#"))).as("not run again").hasSize(1);
     }
 
     @Test

@@ -67,8 +67,54 @@ public final class RecordHistories {
                         }
                         wf.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording"));
                     });
+            recordDecisionWhileParkRecorded(env, client, dir, release, activities);
         }
         System.exit(0);
+    }
+
+    /**
+     * Since CLEAR_BEFORE_PARK_RECORDED (PaymentWorkflowTest.aDecisionHandledWhileTheParkIsRecordedIsTaken): parked verifying,
+     * and compensated while the park's status record runs (the workflow task times out after 2 s, so the SDK heartbeats it
+     * and the signal is handled meanwhile). The decision is taken and the payment FAILS; an older worker dropped it and
+     * retried the step an hour later, so a second COMPENSATE, sent once that retry has parked again, ends its run.
+     */
+    private static void recordDecisionWhileParkRecorded(TestWorkflowEnvironment env, WorkflowClient client, Path dir, String release,
+                                                        FakePaymentActivities activities) throws Exception {
+        String id = "decided-while-park-recorded-" + release;
+        String workflowId = PaymentWorkflow.workflowId("order-" + id);
+        activities.failSettlementWith = null;
+        activities.failSettlementTimes = 0;
+        activities.cashfreeDownFor = java.time.Duration.ZERO;
+        activities.verifyGate = null;
+        activities.sourceNotOffered = true;
+        activities.statusHoldFor = id + ":NEEDS_ATTENTION";
+        activities.statusGate = new java.util.concurrent.CountDownLatch(1);
+        PaymentWorkflow wf = client.newWorkflowStub(PaymentWorkflow.class, WorkflowOptions.newBuilder()
+                .setTaskQueue(PaymentWorkflow.TASK_QUEUE).setWorkflowId(workflowId)
+                .setWorkflowTaskTimeout(java.time.Duration.ofSeconds(2)).build());
+        WorkflowClient.start(wf::process, new PaymentRequest(id, "demo-community", "EVENT", "evt-1", "order-" + id, 1_000_000L,
+                java.util.Map.of()));
+        if (!activities.statusHeld.await(20, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("not parked");
+        PaymentWorkflow running = client.newWorkflowStub(PaymentWorkflow.class, workflowId);
+        running.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording"));
+        Thread.sleep(4_000); // two heartbeats of the workflow task: the signal is handled while the record runs
+        activities.statusGate.countDown();
+        Thread.sleep(1_000);
+        if (!client.fetchHistory(workflowId).getLastEvent().hasWorkflowExecutionFailedEventAttributes()) {
+            long looks = activities.calls.stream().filter(c -> c.startsWith("verify#")).count();
+            env.sleep(java.time.Duration.ofMinutes(61)); // the automatic retry
+            for (int i = 0; i < 400 && activities.calls.stream().filter(c -> c.startsWith("verify#")).count() == looks; i++) Thread.sleep(25);
+            Thread.sleep(1_000); // parked again
+            running.decide(new OperatorDecision(OperatorDecision.Action.COMPENSATE, "ops", "recording, again"));
+        }
+        try {
+            io.temporal.client.WorkflowStub.fromTyped(running).getResult(PaymentStatus.class);
+        } catch (RuntimeException expected) {
+            // a compensated payment ends in a failed workflow
+        }
+        Path file = dir.resolve("payment-decided-while-park-recorded-" + release + ".json");
+        Files.writeString(file, client.fetchHistory(workflowId).toJson(true));
+        System.out.println("wrote " + file);
     }
 
     private static void decideWhileRetried(FakePaymentActivities activities, PaymentWorkflow wf, boolean succeeds) {
