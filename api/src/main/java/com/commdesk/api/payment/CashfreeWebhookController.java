@@ -123,30 +123,45 @@ public class CashfreeWebhookController {
             return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "signalling payment " + existing.paymentId())),
                     "/api/v1/payments/" + existing.paymentId());
         }
-        String communityId = order.path("order_tags").path("community_id").asText(null);
-        String sourceType = order.path("order_tags").path("source_type").asText(null);
-        if (communityId == null || sourceType == null) {
-            // Without both tags we cannot know whose money this is or which fee applies: the API path must claim it.
-            log.warn("webhook for order {} lacks community_id/source_type tags; waiting for the API to claim it", orderId);
-            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
-        }
+        String communityId = trimmed(order.path("order_tags").path("community_id").asText(null));
+        String sourceType = trimmed(order.path("order_tags").path("source_type").asText(null));
         // Read as the REST path reads its body (PaymentsController): a tag or amount it would refuse is not started here
         // either. Answered 200 (Cashfree has nothing to deliver again); the event is recorded and the API path may claim it.
-        sourceType = sourceType.toUpperCase(java.util.Locale.ROOT);
+        // One difference: a source type the community does not offer is started, and parks (SourceNotOffered) for a person,
+        // because Cashfree has taken the money.
+        if (sourceType != null) sourceType = sourceType.toUpperCase(java.util.Locale.ROOT);
         long amountPaise = paiseOrZero(order.path("order_amount").asText(""));
-        if (!PaymentsController.COMMUNITY.matcher(communityId).matches() || !PaymentsController.SOURCE_TYPE.matcher(sourceType).matches()
-                || !PaymentsController.ORDER_ID.matcher(orderId).matches() || amountPaise <= 0) {
-            log.warn("webhook for order {}: its community_id/source_type tags, order id or amount are not what a payment's are;"
-                    + " waiting for the API to claim it", orderId.length() > 50 ? orderId.substring(0, 50) + "..." : orderId);
-            return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
-        }
+        String refused = communityId == null || sourceType == null ? "lacks its community_id/source_type tags"
+                : !PaymentsController.COMMUNITY.matcher(communityId).matches() ? "its community_id tag is not a community id"
+                : !PaymentsController.SOURCE_TYPE.matcher(sourceType).matches() ? "its source_type tag is not a revenue source"
+                : !PaymentsController.ORDER_ID.matcher(orderId).matches() ? "its order id is not one the API takes"
+                : amountPaise <= 0 || amountPaise > PaymentsController.MAX_AMOUNT_PAISE
+                        ? "its amount is not whole paise between 1 and " + PaymentsController.MAX_AMOUNT_PAISE : null;
+        if (refused != null) return notStarted(eventId, orderId, refused);
         String paymentId = PAYMENT_ID_PREFIX + orderId;
-        var accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
-                new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
-                communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
+        PaymentIntake.Accepted accepted;
+        try {
+            accepted = intake.accept(new AcceptedPayment(paymentId, PaymentsController.requestSha256(
+                    new PaymentRequest(paymentId, communityId, sourceType, orderId, orderId, amountPaise, Map.of())),
+                    communityId, sourceType, orderId, orderId, amountPaise, PaymentWorkflow.workflowId(orderId), null));
+        } catch (com.commdesk.ledger.LedgerException e) {
+            if (e.code() != com.commdesk.ledger.LedgerException.Code.UNKNOWN_COMMUNITY) throw e; // transient or a race: delivered again
+            return notStarted(eventId, orderId, "its community_id tag names no community of ours");
+        }
         starter.startSoon(accepted.payment(), intake.metadata(accepted.payment().paymentId()), event);
         return new Acted(ResponseEntity.status(HttpStatus.ACCEPTED).body(new Receipt(eventId, false, "payment " + accepted.payment().paymentId())),
                 "/api/v1/payments/" + accepted.payment().paymentId());
+    }
+
+    /** Recorded, answered 200, nothing started: the API path must claim the order (say why, with a bounded, printable id). */
+    private static Acted notStarted(String eventId, String orderId, String why) {
+        String shown = orderId.length() > 50 ? orderId.substring(0, 50) + "..." : orderId;
+        log.warn("webhook for order {}: {}; waiting for the API to claim it", shown.replaceAll("[^A-Za-z0-9_.-]", "?"), why);
+        return new Acted(ResponseEntity.ok(new Receipt(eventId, false, "recorded; order not tagged for automatic start")), null);
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? null : s.strip();
     }
 
     /** Whole paise of a rupee amount; 0 for anything else (not a number, fractional paise, too large). */

@@ -115,6 +115,49 @@ class CashfreeWebhookControllerTest {
                 "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_000));
     }
 
+    /** Review s17: Cashfree sends order_amount as a JSON number (read as a double), and tags may carry spaces. */
+    @Test
+    void aNumericAmountAndPaddedTagsAreReadAsTheRestPathReadsThem() throws Exception {
+        String body = """
+                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w4","order_amount":250.10,
+                 "order_tags":{"community_id":" c-1 ","source_type":" Event "}},
+                 "payment":{"cf_payment_id":"cfp-4","payment_status":"SUCCESS"}}}""";
+        var accepted = new PaymentIntake.AcceptedPayment("cf-ord_w4", "sha", "c-1", "EVENT", "ord_w4", "ord_w4", 25_010,
+                "payment-ord_w4", java.time.OffsetDateTime.now());
+        org.mockito.Mockito.when(intake.findByOrder("ord_w4")).thenReturn(java.util.Optional.empty());
+        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
+                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+        String ts = Long.toString(System.currentTimeMillis());
+        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
+                .andExpect(status().isAccepted());
+        org.mockito.Mockito.verify(intake).accept(org.mockito.ArgumentMatchers.argThat(p ->
+                "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_010));
+    }
+
+    /** Review s17: a community id that is none of ours was refused by the database as a 422, so Cashfree delivered it forever. */
+    @Test
+    void anOrderTaggedWithAnUnknownCommunityIsRecordedAndNotStarted() throws Exception {
+        String body = """
+                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w5","order_amount":"250.00",
+                 "order_tags":{"community_id":"no-such-community","source_type":"EVENT"}},
+                 "payment":{"cf_payment_id":"cfp-5","payment_status":"SUCCESS"}}}""";
+        org.mockito.Mockito.when(intake.findByOrder("ord_w5")).thenReturn(java.util.Optional.empty());
+        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any())).thenThrow(new com.commdesk.ledger.LedgerException(
+                com.commdesk.ledger.LedgerException.Code.UNKNOWN_COMMUNITY, "unknown community no-such-community"));
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+        String ts = Long.toString(System.currentTimeMillis());
+        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
+                .andExpect(status().isOk());
+        verifyNoInteractions(starter, workflows, audit);
+        org.mockito.Mockito.verify(events).recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("PAYMENT_SUCCESS_WEBHOOK"),
+                org.mockito.ArgumentMatchers.eq("ord_w5"), org.mockito.ArgumentMatchers.any());
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "Demo Community! | EVENT    | 250.00 | ord_w3",   // not a community id
@@ -123,7 +166,9 @@ class CashfreeWebhookControllerTest {
             "c-1             | EVENT    | -5.00  | ord_w3",   // not money coming in
             "c-1             | EVENT    | 0      | ord_w3",
             "c-1             | EVENT    | lots   | ord_w3",
-            "c-1             | EVENT    | 250.00 | o/../x"})  // not an order id
+            "c-1             | EVENT    | 250.00 | o/../x",   // not an order id
+            "c-1             | EVENT    | 10000000000.01 | ord_w3",   // above the REST path's largest amount
+            "c-1             | EVENT    | 100000000000.01 | ord_w3"})
     void anOrderTaggedOrPricedAsTheRestPathWouldRefuseIsRecordedAndNotStarted(String community, String source, String amount,
                                                                               String orderId) throws Exception {
         String body = """
