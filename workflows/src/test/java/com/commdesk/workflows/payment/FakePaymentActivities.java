@@ -124,7 +124,8 @@ class FakePaymentActivities implements PaymentActivities {
             statusHoldFor = null;
             statusHeld.countDown();
             try {
-                statusGate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                // Within the local activity's 10 s: a record held longer would time out and run again, unheld.
+                if (!statusGate.await(8, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("status gate not released");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
