@@ -33,12 +33,13 @@ public class AuditTrail extends OncePerRequestFilter {
     /** Request attribute: SHA-256 (hex) of what the write replaced, if the endpoint knows it. */
     public static final String BEFORE_DIGEST = AuditTrail.class.getName() + ".before";
     /**
-     * Request attribute: the 5xx answers a write whose database was away or contended (its last transaction rolled back). It
+     * Request attribute (was NOTHING_WRITTEN until s17, a name that no longer said what it does): the 5xx answers a write
+     * whose database was away or contended (its last transaction rolled back). It
      * is an entry all the same (an earlier step of the same request may have committed: s16), kept on disk without waiting
      * on the database ({@link DurableAudit#spool}): during an outage each such request would otherwise wait on the audit
      * insert too.
      */
-    public static final String NOTHING_WRITTEN = AuditTrail.class.getName() + ".nothingWritten";
+    public static final String DATABASE_AWAY = AuditTrail.class.getName() + ".databaseAway";
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     private final DurableAudit audit;
@@ -88,7 +89,7 @@ public class AuditTrail extends OncePerRequestFilter {
                 res == null ? null : sha256(res.getContentAsByteArray()), null);
         // The write itself has happened: its entry is appended now, or kept on disk until the database takes it, never a
         // reason to hide the result.
-        if (Boolean.TRUE.equals(req.getAttribute(NOTHING_WRITTEN))) audit.spool(entry);
+        if (Boolean.TRUE.equals(req.getAttribute(DATABASE_AWAY))) audit.spool(entry);
         else audit.append(entry);
     }
 

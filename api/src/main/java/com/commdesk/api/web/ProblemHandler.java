@@ -36,7 +36,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (e.code() == LedgerException.Code.CONTENTION || e.code() == LedgerException.Code.UNAVAILABLE) {
             // Its transaction rolled back and the database is away or contended: the entry is kept on disk, not tried now
             // (AuditTrail, DurableAudit).
-            request.setAttribute(AuditTrail.NOTHING_WRITTEN, Boolean.TRUE);
+            request.setAttribute(AuditTrail.DATABASE_AWAY, Boolean.TRUE);
         }
         return switch (e.code()) {
             case UNKNOWN_COMMUNITY -> problem(HttpStatus.UNPROCESSABLE_CONTENT, "Unknown community", e.getMessage(), "communityId");

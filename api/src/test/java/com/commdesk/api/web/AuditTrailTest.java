@@ -113,7 +113,7 @@ class AuditTrailTest {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", PATH);
         away.set(true);
         trail.doFilter(request, new MockHttpServletResponse(), (rq, rs) -> {
-            rq.setAttribute(AuditTrail.NOTHING_WRITTEN, Boolean.TRUE); // as ProblemHandler marks a ledger CONTENTION/UNAVAILABLE
+            rq.setAttribute(AuditTrail.DATABASE_AWAY, Boolean.TRUE); // as ProblemHandler marks a ledger CONTENTION/UNAVAILABLE
             ((HttpServletResponse) rs).setStatus(503);
         });
         assertThat(asked.get()).as("the database was not asked").isZero();
