@@ -58,6 +58,35 @@ class CashfreeWebhookControllerTest {
         return java.util.Base64.getEncoder().encodeToString(mac.doFinal((timestamp + body).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /** A PAYMENT_SUCCESS delivery for an order the API has not recorded; every event is recorded the first time. */
+    private void unrecordedOrder(String orderId) {
+        org.mockito.Mockito.when(intake.findByOrder(orderId)).thenReturn(java.util.Optional.empty());
+        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
+    }
+
+    /** The intake records the payment of {@code orderId} as this (what a database would answer). */
+    private PaymentIntake.AcceptedPayment accepting(String orderId, long amountPaise) {
+        var accepted = new PaymentIntake.AcceptedPayment("cf-" + orderId, "sha", "c-1", "EVENT", orderId, orderId, amountPaise,
+                "payment-" + orderId, java.time.OffsetDateTime.now());
+        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
+                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
+        return accepted;
+    }
+
+    private org.springframework.test.web.servlet.ResultActions deliver(String body) throws Exception {
+        String ts = Long.toString(System.currentTimeMillis());
+        return mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
+                .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts));
+    }
+
+    /** Recorded and answered 200, nothing started: the API path must claim the order. */
+    private void recordedAndNotStarted(String orderId) {
+        verifyNoInteractions(starter, workflows, audit);
+        org.mockito.Mockito.verify(events).recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("PAYMENT_SUCCESS_WEBHOOK"),
+                org.mockito.ArgumentMatchers.eq(orderId), org.mockito.ArgumentMatchers.any());
+    }
+
     /**
      * Issue 13: a delivery used to signal-with-start the workflow on the request thread, so under load every
      * Tomcat thread waited on Temporal and POST /api/v1/payments queued behind them (p99 30 s at 16.7/s). The
@@ -69,18 +98,10 @@ class CashfreeWebhookControllerTest {
                 {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w1","order_amount":"250.00",
                  "order_tags":{"community_id":"c-1","source_type":"EVENT"}},
                  "payment":{"cf_payment_id":"cfp-1","payment_status":"SUCCESS"}}}""";
-        var accepted = new PaymentIntake.AcceptedPayment("cf-ord_w1", "sha", "c-1", "EVENT", "ord_w1", "ord_w1", 25_000,
-                "payment-ord_w1", java.time.OffsetDateTime.now());
-        org.mockito.Mockito.when(intake.findByOrder("ord_w1")).thenReturn(java.util.Optional.empty());
-        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
-                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
+        unrecordedOrder("ord_w1");
+        var accepted = accepting("ord_w1", 25_000);
         org.mockito.Mockito.when(intake.metadata("cf-ord_w1")).thenReturn(java.util.Map.of());
-        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
-        String ts = Long.toString(System.currentTimeMillis());
-        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
-                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
-                .andExpect(status().isAccepted());
+        deliver(body).andExpect(status().isAccepted());
         verifyNoInteractions(workflows);
         org.mockito.Mockito.verify(starter).startSoon(org.mockito.ArgumentMatchers.eq(accepted), org.mockito.ArgumentMatchers.eq(java.util.Map.of()),
                 org.mockito.ArgumentMatchers.argThat(e -> e != null && "cfp-1".equals(e.cfPaymentId())));
@@ -100,17 +121,9 @@ class CashfreeWebhookControllerTest {
                 {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w2","order_amount":"250.00",
                  "order_tags":{"community_id":"c-1","source_type":"event"}},
                  "payment":{"cf_payment_id":"cfp-2","payment_status":"SUCCESS"}}}""";
-        var accepted = new PaymentIntake.AcceptedPayment("cf-ord_w2", "sha", "c-1", "EVENT", "ord_w2", "ord_w2", 25_000,
-                "payment-ord_w2", java.time.OffsetDateTime.now());
-        org.mockito.Mockito.when(intake.findByOrder("ord_w2")).thenReturn(java.util.Optional.empty());
-        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
-                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
-        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
-        String ts = Long.toString(System.currentTimeMillis());
-        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
-                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
-                .andExpect(status().isAccepted());
+        unrecordedOrder("ord_w2");
+        accepting("ord_w2", 25_000);
+        deliver(body).andExpect(status().isAccepted());
         org.mockito.Mockito.verify(intake).accept(org.mockito.ArgumentMatchers.argThat(p ->
                 "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_000));
     }
@@ -122,17 +135,9 @@ class CashfreeWebhookControllerTest {
                 {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w4","order_amount":250.10,
                  "order_tags":{"community_id":" c-1 ","source_type":" Event "}},
                  "payment":{"cf_payment_id":"cfp-4","payment_status":"SUCCESS"}}}""";
-        var accepted = new PaymentIntake.AcceptedPayment("cf-ord_w4", "sha", "c-1", "EVENT", "ord_w4", "ord_w4", 25_010,
-                "payment-ord_w4", java.time.OffsetDateTime.now());
-        org.mockito.Mockito.when(intake.findByOrder("ord_w4")).thenReturn(java.util.Optional.empty());
-        org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any()))
-                .thenReturn(new PaymentIntake.Accepted(PaymentIntake.Outcome.CREATED, accepted));
-        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
-        String ts = Long.toString(System.currentTimeMillis());
-        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
-                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
-                .andExpect(status().isAccepted());
+        unrecordedOrder("ord_w4");
+        accepting("ord_w4", 25_010);
+        deliver(body).andExpect(status().isAccepted());
         org.mockito.Mockito.verify(intake).accept(org.mockito.ArgumentMatchers.argThat(p ->
                 "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_010));
     }
@@ -144,18 +149,11 @@ class CashfreeWebhookControllerTest {
                 {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w5","order_amount":"250.00",
                  "order_tags":{"community_id":"no-such-community","source_type":"EVENT"}},
                  "payment":{"cf_payment_id":"cfp-5","payment_status":"SUCCESS"}}}""";
-        org.mockito.Mockito.when(intake.findByOrder("ord_w5")).thenReturn(java.util.Optional.empty());
+        unrecordedOrder("ord_w5");
         org.mockito.Mockito.when(intake.accept(org.mockito.ArgumentMatchers.any())).thenThrow(new com.commdesk.ledger.LedgerException(
                 com.commdesk.ledger.LedgerException.Code.UNKNOWN_COMMUNITY, "unknown community no-such-community"));
-        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
-        String ts = Long.toString(System.currentTimeMillis());
-        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
-                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
-                .andExpect(status().isOk());
-        verifyNoInteractions(starter, workflows, audit);
-        org.mockito.Mockito.verify(events).recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("PAYMENT_SUCCESS_WEBHOOK"),
-                org.mockito.ArgumentMatchers.eq("ord_w5"), org.mockito.ArgumentMatchers.any());
+        deliver(body).andExpect(status().isOk());
+        recordedAndNotStarted("ord_w5");
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -175,17 +173,10 @@ class CashfreeWebhookControllerTest {
                 {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"%s","order_amount":"%s",
                  "order_tags":{"community_id":"%s","source_type":"%s"}},
                  "payment":{"cf_payment_id":"cfp-3","payment_status":"SUCCESS"}}}""".formatted(orderId, amount, community, source);
-        org.mockito.Mockito.when(intake.findByOrder(orderId)).thenReturn(java.util.Optional.empty());
-        org.mockito.Mockito.when(events.recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any())).thenReturn(true);
-        String ts = Long.toString(System.currentTimeMillis());
-        mvc.perform(post("/webhooks/cashfree/pg").contentType(MediaType.APPLICATION_JSON).content(body)
-                        .header("x-webhook-signature", sign(ts, body)).header("x-webhook-timestamp", ts))
-                .andExpect(status().isOk());
+        unrecordedOrder(orderId);
+        deliver(body).andExpect(status().isOk());
         org.mockito.Mockito.verify(intake, org.mockito.Mockito.never()).accept(org.mockito.ArgumentMatchers.any());
-        verifyNoInteractions(starter, workflows, audit);
-        org.mockito.Mockito.verify(events).recordOnce(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("PAYMENT_SUCCESS_WEBHOOK"),
-                org.mockito.ArgumentMatchers.eq(orderId), org.mockito.ArgumentMatchers.any());
+        recordedAndNotStarted(orderId);
     }
 
     /**
