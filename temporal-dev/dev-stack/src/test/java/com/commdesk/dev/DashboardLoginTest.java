@@ -143,6 +143,19 @@ class DashboardLoginTest {
     }
 
     /**
+     * s17 (left undone in s15): the ops lists showed the oldest 100 and said nothing of the rest. A page after a cursor (the
+     * link a full page ends with, OpsListTest) says where it continues and links back to the oldest; a cursor that is not a
+     * payment id of ours lists from the oldest.
+     */
+    @Test
+    void anOpsListContinuedAfterACursorSaysWhereItContinues() {
+        DashboardSession ops = DashboardSession.login("ops");
+        String page = ops.get("/dashboard/ops?awaitingAfter=zz-no-such%3Apayment").body();
+        assertThat(page).contains("Continued after payment <span>zz-no-such:payment</span>").contains("back to the oldest")
+                .doesNotContain("id=\"awaiting-next\"");
+    }
+
+    /**
      * Issue 12, ops: "refunds needing attention". A refund Cashfree keeps PENDING waits in the books with its money
      * reserved; the ops page lists it with its stage and its workflow, and the page's retry is the API's own
      * POST /api/v1/ops/refunds/{id}/retry with the operator's token (audited as ops). Once Cashfree fails it the

@@ -159,11 +159,45 @@ public class PagesController extends DashboardPage {
         return "dashboard/platform";
     }
 
+    /** Payments an ops list shows at a time, oldest first. */
+    static final int OPS_PAGE = 100;
+
+    /**
+     * One page of an ops list: at most {@link #OPS_PAGE} rows after {@code after} (a payment id, oldest first), and the link
+     * to the next page when more are waiting. The page used to show the oldest 100 and say nothing of the rest (s15).
+     */
+    record OpsList(JsonNode rows, String after, String next) {}
+
+    static OpsList opsList(DashboardApi api, String status, String cursor, java.util.Map<String, String> cursors) {
+        String after = cursors.get(cursor);
+        JsonNode answer = api.get("/api/v1/ops/payments?status=" + status + "&limit=" + (OPS_PAGE + 1)
+                + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), JsonNode.class);
+        if (answer.size() <= OPS_PAGE) return new OpsList(answer, after, null);
+        var rows = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < OPS_PAGE; i++) rows.add(answer.get(i));
+        var next = new java.util.LinkedHashMap<>(cursors);
+        next.put(cursor, rows.get(OPS_PAGE - 1).path("paymentId").asText());
+        var link = org.springframework.web.util.UriComponentsBuilder.fromPath("/dashboard/ops");
+        next.forEach((k, v) -> {
+            if (v != null) link.queryParam(k, v);
+        });
+        return new OpsList(rows, after, link.encode().build().toUriString());
+    }
+
     @GetMapping("/ops")
-    public String ops(Model model) {
-        model.addAttribute("parked", api.get("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=100", JsonNode.class));
-        model.addAttribute("review", api.get("/api/v1/ops/payments?status=UNDER_REVIEW&limit=100", JsonNode.class));
-        model.addAttribute("awaiting", api.get("/api/v1/ops/payments?status=AWAITING_PAYMENT&limit=100", JsonNode.class));
+    public String ops(Model model, @RequestParam(required = false) String parkedAfter,
+                      @RequestParam(required = false) String reviewAfter, @RequestParam(required = false) String awaitingAfter) {
+        var cursors = new java.util.LinkedHashMap<String, String>();
+        cursors.put("parkedAfter", parkedAfter);
+        cursors.put("reviewAfter", reviewAfter);
+        cursors.put("awaitingAfter", awaitingAfter);
+        OpsList parked = opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors);
+        OpsList review = opsList(api, "UNDER_REVIEW", "reviewAfter", cursors);
+        OpsList awaiting = opsList(api, "AWAITING_PAYMENT", "awaitingAfter", cursors);
+        model.addAttribute("parked", parked.rows());
+        model.addAttribute("review", review.rows());
+        model.addAttribute("awaiting", awaiting.rows());
+        model.addAttribute("pages", java.util.Map.of("parked", parked, "review", review, "awaiting", awaiting));
         // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage
         model.addAttribute("refunds", api.get("/api/v1/ops/refunds?olderThanMinutes=0&limit=100", JsonNode.class));
         model.addAttribute("refundWorkflowPrefix", RefundWorkflow.workflowId(""));
