@@ -115,31 +115,20 @@ class CashfreeWebhookControllerTest {
      * both checked against the same patterns, the amount whole paise above zero; anything else is recorded and left for
      * the API path to claim, with nothing started.
      */
-    @Test
-    void anOrdersTagsAreReadAsTheRestPathReadsThem() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "'\"250.00\"' | c-1   | event   | 25000",   // the source type in lower case (as a client might tag it)
+            "250.10       | ' c-1 ' | ' Event ' | 25010"})   // review s17: Cashfree sends a JSON number; tags may carry spaces
+    void anOrdersTagsAreReadAsTheRestPathReadsThem(String amountJson, String community, String source, long paise) throws Exception {
         String body = """
-                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w2","order_amount":"250.00",
-                 "order_tags":{"community_id":"c-1","source_type":"event"}},
-                 "payment":{"cf_payment_id":"cfp-2","payment_status":"SUCCESS"}}}""";
+                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w2","order_amount":%s,
+                 "order_tags":{"community_id":"%s","source_type":"%s"}},
+                 "payment":{"cf_payment_id":"cfp-2","payment_status":"SUCCESS"}}}""".formatted(amountJson, community, source);
         unrecordedOrder("ord_w2");
-        accepting("ord_w2", 25_000);
+        accepting("ord_w2", paise);
         deliver(body).andExpect(status().isAccepted());
         org.mockito.Mockito.verify(intake).accept(org.mockito.ArgumentMatchers.argThat(p ->
-                "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_000));
-    }
-
-    /** Review s17: Cashfree sends order_amount as a JSON number (read as a double), and tags may carry spaces. */
-    @Test
-    void aNumericAmountAndPaddedTagsAreReadAsTheRestPathReadsThem() throws Exception {
-        String body = """
-                {"type":"PAYMENT_SUCCESS_WEBHOOK","data":{"order":{"order_id":"ord_w4","order_amount":250.10,
-                 "order_tags":{"community_id":" c-1 ","source_type":" Event "}},
-                 "payment":{"cf_payment_id":"cfp-4","payment_status":"SUCCESS"}}}""";
-        unrecordedOrder("ord_w4");
-        accepting("ord_w4", 25_010);
-        deliver(body).andExpect(status().isAccepted());
-        org.mockito.Mockito.verify(intake).accept(org.mockito.ArgumentMatchers.argThat(p ->
-                "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == 25_010));
+                "EVENT".equals(p.sourceType()) && "c-1".equals(p.communityId()) && p.amountPaise() == paise));
     }
 
     /** Review s17: a community id that is none of ours was refused by the database as a 422, so Cashfree delivered it forever. */
