@@ -35,12 +35,27 @@ public final class PaymentOperations {
 
     /** As {@link #list(String, String, int)}, limited to {@code communities} unless that is null (a tenant sees only its own). */
     public List<PaymentRow> list(String status, String afterPaymentId, int limit, java.util.Collection<String> communities) {
+        return list(status, afterPaymentId, null, limit, communities);
+    }
+
+    /**
+     * As {@link #list(String, String, int, java.util.Collection)}, after the row ({@code afterUpdatedAt}, {@code afterPaymentId})
+     * when the caller has the time of the last row it was shown (a stable cursor: s17). Without it the payment's current
+     * {@code updated_at} is looked up, and a payment whose status changed since it was listed moves the cursor to its new
+     * time, so the rows between were skipped. The lookup is limited to {@code communities} too: a tenant learns nothing of
+     * another's payment from it.
+     */
+    public List<PaymentRow> list(String status, String afterPaymentId, java.time.OffsetDateTime afterUpdatedAt, int limit,
+                                 java.util.Collection<String> communities) {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
+        if (afterUpdatedAt != null && afterPaymentId == null) throw new IllegalArgumentException("afterUpdatedAt needs afterPaymentId");
         var p = PAYMENT;
         var where = status == null ? DSL.noCondition() : p.STATUS.eq(status);
         if (communities != null) where = where.and(p.COMMUNITY_ID.in(communities));
         if (afterPaymentId != null) {
-            var after = dsl.select(p.UPDATED_AT).from(p).where(p.PAYMENT_ID.eq(afterPaymentId)).fetchOptional(p.UPDATED_AT).orElse(null);
+            var after = afterUpdatedAt != null ? afterUpdatedAt : dsl.select(p.UPDATED_AT).from(p)
+                    .where(p.PAYMENT_ID.eq(afterPaymentId).and(communities == null ? DSL.noCondition() : p.COMMUNITY_ID.in(communities)))
+                    .fetchOptional(p.UPDATED_AT).orElse(null);
             if (after != null) where = where.and(DSL.row(p.UPDATED_AT, p.PAYMENT_ID).gt(DSL.row(DSL.val(after), DSL.val(afterPaymentId))));
         }
         return dsl.selectFrom(p).where(where).orderBy(p.UPDATED_AT, p.PAYMENT_ID).limit(limit)

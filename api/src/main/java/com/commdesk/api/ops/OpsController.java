@@ -53,12 +53,24 @@ public class OpsController {
     @GetMapping(path = "/payments", produces = MediaType.APPLICATION_JSON_VALUE)
     public List<PaymentOperations.PaymentRow> payments(@RequestParam(required = false) String status,
                                                        @RequestParam(required = false) String after,
+                                                       @RequestParam(required = false) String afterUpdatedAt,
                                                        @RequestParam(defaultValue = "100") int limit) {
         if (status != null && !status.equals("ACCEPTED") && !STATUSES.contains(status)) {
             throw ApiProblem.invalid("status", "status must be ACCEPTED or one of " + STATUSES);
         }
         if (limit < 1 || limit > PaymentOperations.MAX_PAGE) throw ApiProblem.invalid("limit", "limit must be 1.." + PaymentOperations.MAX_PAGE);
-        return operations.list(status, after, limit, Caller.current().communityScope());
+        // The stable cursor: the last row's updatedAt as it was shown, with its paymentId (s17). Without it the payment's
+        // current time is used, and rows are skipped if it changed since.
+        java.time.OffsetDateTime afterTime = null;
+        if (afterUpdatedAt != null) {
+            if (after == null) throw ApiProblem.invalid("afterUpdatedAt", "afterUpdatedAt goes with after (the last row's paymentId)");
+            try {
+                afterTime = java.time.OffsetDateTime.parse(afterUpdatedAt);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiProblem.invalid("afterUpdatedAt", "afterUpdatedAt must be the last row's updatedAt, e.g. 2026-12-04T04:00:00.123456Z");
+            }
+        }
+        return operations.list(status, after, afterTime, limit, Caller.current().communityScope());
     }
 
     public record Note(String note) {}

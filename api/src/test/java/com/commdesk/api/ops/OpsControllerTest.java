@@ -51,13 +51,13 @@ class OpsControllerTest {
     @Test
     void aCommunityOwnerListsOnlyItsOwnCommunities() throws Exception {
         mvc.perform(get("/api/v1/ops/payments").with(as("owner", Role.COMMUNITY_OWNER, "demo-community"))).andExpect(status().isOk());
-        verify(operations).list(isNull(), isNull(), eq(100), eq(Set.of("demo-community")));
+        verify(operations).list(isNull(), isNull(), isNull(), eq(100), eq(Set.of("demo-community")));
     }
 
     @Test
     void opsListsEveryCommunity() throws Exception {
         mvc.perform(get("/api/v1/ops/payments").with(as("ops", Role.OPS))).andExpect(status().isOk());
-        verify(operations).list(isNull(), isNull(), eq(100), isNull());
+        verify(operations).list(isNull(), isNull(), isNull(), eq(100), isNull());
     }
 
     @Test
@@ -81,6 +81,6 @@ class OpsControllerTest {
     @Test
     void anUnknownStatusIsA400() throws Exception {
         mvc.perform(get("/api/v1/ops/payments?status=NOPE").with(as("ops", Role.OPS))).andExpect(status().isBadRequest());
-        verify(operations, org.mockito.Mockito.never()).list(anyString(), any(), anyInt(), any());
+        verify(operations, org.mockito.Mockito.never()).list(anyString(), any(), any(), anyInt(), any());
     }
 }

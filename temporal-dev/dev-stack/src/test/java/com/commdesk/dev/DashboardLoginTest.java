@@ -144,15 +144,23 @@ class DashboardLoginTest {
 
     /**
      * s17 (left undone in s15): the ops lists showed the oldest 100 and said nothing of the rest. A page after a cursor (the
-     * link a full page ends with, OpsListTest) says where it continues and links back to the oldest; a cursor that is not a
-     * payment id of ours lists from the oldest.
+     * link a full page ends with: the last row's paymentId and updatedAt as shown, OpsListTest) lists what came after it,
+     * says where it continues and links back to the oldest.
      */
     @Test
-    void anOpsListContinuedAfterACursorSaysWhereItContinues() {
+    void anOpsListContinuedAfterACursorSaysWhereItContinues() throws Exception {
+        WebhookAndOperationsTest.claimedUnpaid("dash_unpaid_page", "dash-unpaid-page", 130_000L);
         DashboardSession ops = DashboardSession.login("ops");
-        String page = ops.get("/dashboard/ops?awaitingAfter=zz-no-such%3Apayment").body();
-        assertThat(page).contains("Continued after payment <span>zz-no-such:payment</span>").contains("back to the oldest")
-                .doesNotContain("id=\"awaiting-next\"");
+        assertThat(ops.get("/dashboard/ops?awaitingAfter=zz:before@2000-01-01T00:00:00Z").body())
+                .contains("Continued after payment <span>zz:before</span>").contains("back to the oldest")
+                .contains("data-payment=\"dash-unpaid-page\"").doesNotContain("id=\"awaiting-next\"");
+        assertThat(ops.get("/dashboard/ops?awaitingAfter=zz:after@2999-01-01T00:00:00Z").body())
+                .contains("Continued after payment <span>zz:after</span>").doesNotContain("data-payment=\"dash-unpaid-page\"");
+        String page = ops.get("/dashboard/ops?awaitingAfter=not-a-cursor").body();
+        assertThat(page).as("no cursor: from the oldest, and said so by nothing").doesNotContain("Continued after payment")
+                .contains("data-payment=\"dash-unpaid-page\"");
+        assertThat(ops.post("/dashboard/ops/payments/dash-unpaid-page/cancel", Map.of("note", "test done"), true).statusCode())
+                .isEqualTo(200);
     }
 
     /**

@@ -161,36 +161,72 @@ public class PagesController extends DashboardPage {
 
     /** Payments an ops list shows at a time, oldest first. */
     static final int OPS_PAGE = 100;
+    /** A payment id as the API takes one (PaymentsController.KEY, or cf-<order id>): every character is legal in a query. */
+    private static final java.util.regex.Pattern PAYMENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     /**
-     * One page of an ops list: at most {@link #OPS_PAGE} rows after {@code after} (a payment id, oldest first), and the link
-     * to the next page when more are waiting. The page used to show the oldest 100 and say nothing of the rest (s15).
+     * Where an ops list continues: after the row (updatedAt, paymentId) it last showed. Both are kept, because a payment's
+     * updatedAt changes with its status and a cursor resolved by id alone would then skip the rows between (review s17).
+     * Anything else (a malformed id or time) is no cursor: the list starts from its oldest.
      */
-    record OpsList(JsonNode rows, String after, String next) {}
+    record OpsCursor(String paymentId, java.time.Instant updatedAt) {
+        static OpsCursor of(String value) {
+            if (value == null) return null;
+            int at = value.lastIndexOf('@');
+            if (at < 1 || !PAYMENT_ID.matcher(value.substring(0, at)).matches()) return null;
+            try {
+                return new OpsCursor(value.substring(0, at), java.time.Instant.parse(value.substring(at + 1)));
+            } catch (java.time.format.DateTimeParseException e) {
+                return null;
+            }
+        }
 
-    static OpsList opsList(DashboardApi api, String status, String cursor, java.util.Map<String, String> cursors) {
-        String after = cursors.get(cursor);
+        /** As a query value: {@code <payment id>@<instant>}, characters a query carries as they are. */
+        String value() {
+            return paymentId + "@" + updatedAt;
+        }
+    }
+
+    /**
+     * One page of an ops list: at most {@link #OPS_PAGE} rows after its cursor (oldest first), the link to the next page
+     * when more are waiting, and the link back to the oldest (the other lists stay where they are). The page used to show
+     * the oldest 100 and say nothing of the rest (s15).
+     */
+    record OpsList(JsonNode rows, String after, String next, String first) {}
+
+    static OpsList opsList(DashboardApi api, String status, String list, java.util.Map<String, OpsCursor> cursors) {
+        OpsCursor after = cursors.get(list);
+        // The id and instant go into the path as they are (their characters need no escaping; an escaped one would be
+        // escaped again by the client and name no payment).
         JsonNode answer = api.get("/api/v1/ops/payments?status=" + status + "&limit=" + (OPS_PAGE + 1)
-                + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)), JsonNode.class);
-        if (answer.size() <= OPS_PAGE) return new OpsList(answer, after, null);
+                + (after == null ? "" : "&after=" + after.paymentId() + "&afterUpdatedAt=" + after.updatedAt()), JsonNode.class);
+        String first = opsLink(cursors, list, null);
+        if (answer.size() <= OPS_PAGE) return new OpsList(answer, after == null ? null : after.paymentId(), null, first);
         var rows = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < OPS_PAGE; i++) rows.add(answer.get(i));
-        var next = new java.util.LinkedHashMap<>(cursors);
-        next.put(cursor, rows.get(OPS_PAGE - 1).path("paymentId").asText());
-        var link = org.springframework.web.util.UriComponentsBuilder.fromPath("/dashboard/ops");
-        next.forEach((k, v) -> {
-            if (v != null) link.queryParam(k, v);
+        JsonNode last = rows.get(OPS_PAGE - 1);
+        var next = new OpsCursor(last.path("paymentId").asText(),
+                java.time.OffsetDateTime.parse(last.path("updatedAt").asText()).toInstant());
+        return new OpsList(rows, after == null ? null : after.paymentId(), opsLink(cursors, list, next), first);
+    }
+
+    private static String opsLink(java.util.Map<String, OpsCursor> cursors, String list, OpsCursor cursor) {
+        var link = new StringBuilder("/dashboard/ops");
+        var all = new java.util.LinkedHashMap<>(cursors);
+        all.put(list, cursor);
+        all.forEach((k, v) -> {
+            if (v != null) link.append(link.indexOf("?") < 0 ? '?' : '&').append(k).append('=').append(v.value());
         });
-        return new OpsList(rows, after, link.encode().build().toUriString());
+        return link.toString();
     }
 
     @GetMapping("/ops")
     public String ops(Model model, @RequestParam(required = false) String parkedAfter,
                       @RequestParam(required = false) String reviewAfter, @RequestParam(required = false) String awaitingAfter) {
-        var cursors = new java.util.LinkedHashMap<String, String>();
-        cursors.put("parkedAfter", parkedAfter);
-        cursors.put("reviewAfter", reviewAfter);
-        cursors.put("awaitingAfter", awaitingAfter);
+        var cursors = new java.util.LinkedHashMap<String, OpsCursor>();
+        cursors.put("parkedAfter", OpsCursor.of(parkedAfter));
+        cursors.put("reviewAfter", OpsCursor.of(reviewAfter));
+        cursors.put("awaitingAfter", OpsCursor.of(awaitingAfter));
         OpsList parked = opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors);
         OpsList review = opsList(api, "UNDER_REVIEW", "reviewAfter", cursors);
         OpsList awaiting = opsList(api, "AWAITING_PAYMENT", "awaitingAfter", cursors);

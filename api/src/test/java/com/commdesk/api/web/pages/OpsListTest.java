@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,46 +16,65 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * s17 (left undone in s15): the ops page showed the oldest 100 parked, flagged and unpaid payments and said nothing of the
  * rest, so a payment past the hundredth was never seen there. It now asks for one more than a page, shows a page, and links
- * to the next one (keeping the other lists where they are).
+ * to the next one, after the last row's (updatedAt, paymentId) as shown, keeping the other lists where they are.
  */
 class OpsListTest {
     private static ArrayNode rows(int n) {
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
-        for (int i = 0; i < n; i++) rows.addObject().put("paymentId", String.format("p-%03d", i));
+        for (int i = 0; i < n; i++) {
+            rows.addObject().put("paymentId", String.format("cf-ord:%03d", i))
+                    .put("updatedAt", "2026-12-04T09:30:00." + String.format("%06d", i) + "+05:30");
+        }
         return rows;
     }
 
-    private static Map<String, String> cursors(String parked, String review) {
-        var cursors = new LinkedHashMap<String, String>();
-        cursors.put("parkedAfter", parked);
-        cursors.put("reviewAfter", review);
+    private static Map<String, PagesController.OpsCursor> cursors(String parked, String review) {
+        var cursors = new LinkedHashMap<String, PagesController.OpsCursor>();
+        cursors.put("parkedAfter", PagesController.OpsCursor.of(parked));
+        cursors.put("reviewAfter", PagesController.OpsCursor.of(review));
         cursors.put("awaitingAfter", null);
         return cursors;
     }
 
     @Test
-    void morePaymentsThanAPageShowAPageAndLinkToTheNext() {
+    void morePaymentsThanAPageShowAPageAndLinkToTheNextAfterTheLastRowAsShown() {
         DashboardApi api = mock(DashboardApi.class);
         when(api.get(eq("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=101"), eq(JsonNode.class))).thenReturn(rows(101));
 
-        PagesController.OpsList page = PagesController.opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors(null, "r-7"));
+        PagesController.OpsList page = PagesController.opsList(api, "NEEDS_ATTENTION", "parkedAfter",
+                cursors(null, "r-7@2026-12-01T00:00:00Z"));
 
         assertThat(page.rows().size()).isEqualTo(100);
-        assertThat(page.rows().get(99).path("paymentId").asText()).isEqualTo("p-099");
+        assertThat(page.rows().get(99).path("paymentId").asText()).isEqualTo("cf-ord:099");
         assertThat(page.after()).isNull();
-        assertThat(page.next()).isEqualTo("/dashboard/ops?parkedAfter=p-099&reviewAfter=r-7");
+        assertThat(page.next()).isEqualTo("/dashboard/ops?parkedAfter=cf-ord:099@2026-12-04T04:00:00.000099Z"
+                + "&reviewAfter=r-7@2026-12-01T00:00:00Z");
+        assertThat(page.first()).isEqualTo("/dashboard/ops?reviewAfter=r-7@2026-12-01T00:00:00Z");
     }
 
     @Test
-    void aPageAfterACursorAsksTheApiAfterItAndTheLastPageHasNoLink() {
+    void aLaterPageAsksTheApiAfterTheRowAsShownAndTheLastPageHasNoLink() {
         DashboardApi api = mock(DashboardApi.class);
-        when(api.get(eq("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=101&after=p-099%3Ax+y"), eq(JsonNode.class)))
-                .thenReturn(rows(100));
+        // The id goes as it is (a ':' escaped here would be escaped again by the client and name no payment).
+        when(api.get(eq("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=101&after=cf-ord:099"
+                + "&afterUpdatedAt=2026-12-04T04:00:00.000099Z"), eq(JsonNode.class))).thenReturn(rows(100));
 
-        PagesController.OpsList page = PagesController.opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors("p-099:x y", null));
+        PagesController.OpsList page = PagesController.opsList(api, "NEEDS_ATTENTION", "parkedAfter",
+                cursors("cf-ord:099@2026-12-04T04:00:00.000099Z", null));
 
         assertThat(page.rows().size()).isEqualTo(100);
-        assertThat(page.after()).isEqualTo("p-099:x y");
+        assertThat(page.after()).isEqualTo("cf-ord:099");
         assertThat(page.next()).as("exactly a page: nothing more").isNull();
+        assertThat(page.first()).isEqualTo("/dashboard/ops");
+    }
+
+    @Test
+    void aCursorThatIsNotOneIsNone() {
+        for (String bad : new String[] {"p-1", "p 1@2026-12-04T04:00:00Z", "p-1@yesterday", "@2026-12-04T04:00:00Z",
+                "p-1&status=COMPLETED@2026-12-04T04:00:00Z", "<script>@2026-12-04T04:00:00Z"}) {
+            assertThat(PagesController.OpsCursor.of(bad)).as(bad).isNull();
+        }
+        assertThat(PagesController.OpsCursor.of("cf-ord:1@2026-12-04T04:00:00Z"))
+                .isEqualTo(new PagesController.OpsCursor("cf-ord:1", Instant.parse("2026-12-04T04:00:00Z")));
     }
 }
