@@ -54,6 +54,26 @@ class PaymentOperationsCursorTest {
     }
 
     @Test
+    void rowsAMicrosecondApartPageOnceEachThroughTheTimeAsText() {
+        // The time a page shows goes out as text (JSON, then the dashboard's link) and back: microseconds must survive, and
+        // the row at the cursor is not listed again.
+        dsl.execute("update payment set updated_at = timestamptz '2026-12-01 10:00:00.000001+00' where payment_id = 'cur-3'");
+        dsl.execute("update payment set updated_at = timestamptz '2026-12-01 10:00:00.000002+00' where payment_id = 'cur-4'");
+        dsl.execute("update payment set updated_at = timestamptz '2026-12-01 10:00:00.000001+00' where payment_id = 'cur-1'");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        java.time.OffsetDateTime time = null;
+        for (int page = 0; page < 10; page++) {
+            var rows = operations.list("AWAITING_PAYMENT", after, time, 1, null);
+            if (rows.isEmpty()) break;
+            seen.addAll(ids(rows));
+            after = rows.get(0).paymentId();
+            time = java.time.OffsetDateTime.parse(java.time.Instant.parse(rows.get(0).updatedAt().toInstant().toString()).toString());
+        }
+        assertThat(seen).containsExactly("cur-1", "cur-3", "cur-4", "cur-2");
+    }
+
+    @Test
     void aCursorInAnotherTenantsCommunityTellsThatTenantNothing() {
         // The owner of another community names demo-community's payment as its cursor. Looked up unscoped, its time filtered
         // the owner's own list, so what the owner saw depended on when the other tenant's payment last changed.

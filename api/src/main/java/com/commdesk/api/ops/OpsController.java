@@ -67,6 +67,10 @@ public class OpsController {
             try {
                 afterTime = java.time.OffsetDateTime.parse(afterUpdatedAt);
             } catch (java.time.format.DateTimeParseException e) {
+                afterTime = null;
+            }
+            // A year PostgreSQL cannot hold would fail in the database (a 500): no row's time is outside these anyway.
+            if (afterTime == null || afterTime.getYear() < 2000 || afterTime.getYear() > 9999) {
                 throw ApiProblem.invalid("afterUpdatedAt", "afterUpdatedAt must be the last row's updatedAt, e.g. 2026-12-04T04:00:00.123456Z");
             }
         }

@@ -83,4 +83,17 @@ class OpsControllerTest {
         mvc.perform(get("/api/v1/ops/payments?status=NOPE").with(as("ops", Role.OPS))).andExpect(status().isBadRequest());
         verify(operations, org.mockito.Mockito.never()).list(anyString(), any(), any(), anyInt(), any());
     }
+
+    /** s17: the ops page's stable cursor. The time goes with the id, and a time PostgreSQL cannot hold is a 400, not a 500. */
+    @Test
+    void aCursorsTimeIsPassedWithItsIdAndABadOneIsA400() throws Exception {
+        mvc.perform(get("/api/v1/ops/payments?after=cf-ord:1&afterUpdatedAt=2026-12-04T04:00:00.000001Z").with(as("ops", Role.OPS)))
+                .andExpect(status().isOk());
+        verify(operations).list(isNull(), eq("cf-ord:1"), eq(java.time.OffsetDateTime.parse("2026-12-04T04:00:00.000001Z")), eq(100), isNull());
+        for (String bad : new String[] {"afterUpdatedAt=2026-12-04T04:00:00Z", "after=p&afterUpdatedAt=yesterday",
+                "after=p&afterUpdatedAt=%2B10000-01-01T00:00:00Z", "after=p&afterUpdatedAt=1900-01-01T00:00:00Z"}) {
+            mvc.perform(get("/api/v1/ops/payments?" + bad).with(as("ops", Role.OPS))).andExpect(status().isBadRequest());
+        }
+        verify(operations, org.mockito.Mockito.times(1)).list(any(), any(), any(), anyInt(), any());
+    }
 }

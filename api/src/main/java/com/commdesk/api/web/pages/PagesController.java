@@ -175,7 +175,9 @@ public class PagesController extends DashboardPage {
             int at = value.lastIndexOf('@');
             if (at < 1 || !PAYMENT_ID.matcher(value.substring(0, at)).matches()) return null;
             try {
-                return new OpsCursor(value.substring(0, at), java.time.Instant.parse(value.substring(at + 1)));
+                var time = java.time.Instant.parse(value.substring(at + 1));
+                int year = time.atOffset(java.time.ZoneOffset.UTC).getYear();
+                return year < 2000 || year > 9999 ? null : new OpsCursor(value.substring(0, at), time); // as the API takes them
             } catch (java.time.format.DateTimeParseException e) {
                 return null;
             }
@@ -205,9 +207,17 @@ public class PagesController extends DashboardPage {
         var rows = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < OPS_PAGE; i++) rows.add(answer.get(i));
         JsonNode last = rows.get(OPS_PAGE - 1);
-        var next = new OpsCursor(last.path("paymentId").asText(),
-                java.time.OffsetDateTime.parse(last.path("updatedAt").asText()).toInstant());
-        return new OpsList(rows, after == null ? null : after.paymentId(), opsLink(cursors, list, next), first);
+        OpsCursor next = OpsCursor.of(last.path("paymentId").asText() + "@" + instantOrBlank(last.path("updatedAt").asText()));
+        // A last row whose id or time is not what a cursor takes (never, from this API) gets no link rather than a broken page.
+        return new OpsList(rows, after == null ? null : after.paymentId(), next == null ? null : opsLink(cursors, list, next), first);
+    }
+
+    private static String instantOrBlank(String offsetDateTime) {
+        try {
+            return java.time.OffsetDateTime.parse(offsetDateTime).toInstant().toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return "";
+        }
     }
 
     private static String opsLink(java.util.Map<String, OpsCursor> cursors, String list, OpsCursor cursor) {
