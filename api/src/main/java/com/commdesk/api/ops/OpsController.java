@@ -64,17 +64,26 @@ public class OpsController {
         java.time.OffsetDateTime afterTime = null;
         if (afterUpdatedAt != null) {
             if (after == null) throw ApiProblem.invalid("afterUpdatedAt", "afterUpdatedAt goes with after (the last row's paymentId)");
-            try {
-                afterTime = java.time.OffsetDateTime.parse(afterUpdatedAt);
-            } catch (java.time.format.DateTimeParseException e) {
-                afterTime = null;
-            }
-            // A year PostgreSQL cannot hold would fail in the database (a 500): no row's time is outside these anyway.
-            if (afterTime == null || afterTime.getYear() < 2000 || afterTime.getYear() > 9999) {
+            afterTime = cursorTime(afterUpdatedAt);
+            if (afterTime == null) {
                 throw ApiProblem.invalid("afterUpdatedAt", "afterUpdatedAt must be the last row's updatedAt, e.g. 2026-12-04T04:00:00.123456Z");
             }
         }
         return operations.list(status, after, afterTime, limit, Caller.current().communityScope());
+    }
+
+    /**
+     * A cursor's time as the API takes it (an ISO-8601 time with offset, years 2000 to 9999: one PostgreSQL cannot hold
+     * would fail in the database, a 500, and no row's time is outside these anyway); null for anything else. The dashboard
+     * reads its links' cursors with the same rule.
+     */
+    public static java.time.OffsetDateTime cursorTime(String text) {
+        try {
+            var time = java.time.OffsetDateTime.parse(text);
+            return time.getYear() < 2000 || time.getYear() > 9999 ? null : time;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     public record Note(String note) {}

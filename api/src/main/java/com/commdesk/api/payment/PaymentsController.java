@@ -50,7 +50,7 @@ public class PaymentsController {
     private static final Logger log = LoggerFactory.getLogger(PaymentsController.class);
 
     public static final long MAX_AMOUNT_PAISE = 1_000_000_000_000L;
-    static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     static final Pattern COMMUNITY = Pattern.compile("[a-z0-9][a-z0-9_-]{1,63}");
     public static final Pattern SOURCE_TYPE = Pattern.compile("[A-Z][A-Z0-9_]{1,31}");
     /** Cashfree's order id rule: 3 to 50 of letters, digits, '-' and '_'. */

@@ -161,26 +161,24 @@ public class PagesController extends DashboardPage {
 
     /** Payments an ops list shows at a time, oldest first. */
     static final int OPS_PAGE = 100;
-    /** A payment id as the API takes one (PaymentsController.KEY, or cf-<order id>): every character is legal in a query. */
-    private static final java.util.regex.Pattern PAYMENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     /**
      * Where an ops list continues: after the row (updatedAt, paymentId) it last showed. Both are kept, because a payment's
      * updatedAt changes with its status and a cursor resolved by id alone would then skip the rows between (review s17).
-     * Anything else (a malformed id or time) is no cursor: the list starts from its oldest.
+     * Anything else (an id or time the API would not take: PaymentsController.KEY, OpsController.cursorTime) is no cursor:
+     * the list starts from its oldest.
      */
     record OpsCursor(String paymentId, java.time.Instant updatedAt) {
         static OpsCursor of(String value) {
             if (value == null) return null;
             int at = value.lastIndexOf('@');
-            if (at < 1 || !PAYMENT_ID.matcher(value.substring(0, at)).matches()) return null;
-            try {
-                var time = java.time.Instant.parse(value.substring(at + 1));
-                int year = time.atOffset(java.time.ZoneOffset.UTC).getYear();
-                return year < 2000 || year > 9999 ? null : new OpsCursor(value.substring(0, at), time); // as the API takes them
-            } catch (java.time.format.DateTimeParseException e) {
-                return null;
-            }
+            return at < 1 ? null : of(value.substring(0, at), value.substring(at + 1));
+        }
+
+        static OpsCursor of(String paymentId, String time) {
+            var t = com.commdesk.api.ops.OpsController.cursorTime(time);
+            return t == null || !com.commdesk.api.payment.PaymentsController.KEY.matcher(paymentId).matches() ? null
+                    : new OpsCursor(paymentId, t.toInstant());
         }
 
         /** As a query value: {@code <payment id>@<instant>}, characters a query carries as they are. */
@@ -207,17 +205,9 @@ public class PagesController extends DashboardPage {
         var rows = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < OPS_PAGE; i++) rows.add(answer.get(i));
         JsonNode last = rows.get(OPS_PAGE - 1);
-        OpsCursor next = OpsCursor.of(last.path("paymentId").asText() + "@" + instantOrBlank(last.path("updatedAt").asText()));
+        OpsCursor next = OpsCursor.of(last.path("paymentId").asText(), last.path("updatedAt").asText());
         // A last row whose id or time is not what a cursor takes (never, from this API) gets no link rather than a broken page.
         return new OpsList(rows, after == null ? null : after.paymentId(), next == null ? null : opsLink(cursors, list, next), first);
-    }
-
-    private static String instantOrBlank(String offsetDateTime) {
-        try {
-            return java.time.OffsetDateTime.parse(offsetDateTime).toInstant().toString();
-        } catch (java.time.format.DateTimeParseException e) {
-            return "";
-        }
     }
 
     private static String opsLink(java.util.Map<String, OpsCursor> cursors, String list, OpsCursor cursor) {
