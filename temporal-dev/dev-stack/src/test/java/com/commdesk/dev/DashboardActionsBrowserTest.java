@@ -54,7 +54,11 @@ class DashboardActionsBrowserTest {
     static String act(WebElement row, String action, String field, String text) {
         WebElement form = row.findElement(By.xpath(".//form[.//button[@data-action='" + action + "']]"));
         if (field != null) form.findElement(By.name(field)).sendKeys(text);
+        // The click returns before the browser has the answer's page (CI at 6404b3a: the second of two actions read the first
+        // one's notice, still on the page it was leaving): wait until the page acted on is gone, then read the new one's flash.
+        WebElement page = DashboardBrowserTest.browser.findElement(By.tagName("html"));
         form.findElement(By.cssSelector("button[data-action='" + action + "']")).click();
+        waiting().until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
         // The page may be swapped again between finding the flash and reading it (CI at c5e095b, a loaded machine: a stale
         // element): read it in the wait, which tries again on a stale element.
         return waiting().ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
