@@ -410,15 +410,28 @@ public final class RefundLedger {
         return ledger.once(tx -> tx.selectFrom(REFUND).where(REFUND.REFUND_ID.eq(refundId)).fetchOptional().map(r -> toRefund(tx, r)));
     }
 
-    /** Refunds still PENDING (no outcome) created before {@code before}, oldest first, after {@code afterRefundId}. */
+    /**
+     * Refunds still PENDING (no outcome) reserved before {@code before}, oldest first (reservation time, then refund id),
+     * after the refund {@code afterRefundId}: any refund, waiting or not, since its reservation time never changes, the
+     * cursor stays where it was shown. A refund id the books do not have is a LedgerException NOT_FOUND. (Until s18 the
+     * list was ordered by refund id, a client's key: not oldest first, and a cursor skipped older refunds of lower ids.)
+     */
     public List<Refund> pending(OffsetDateTime before, String afterRefundId, int limit) {
         if (limit < 1 || limit > MAX_PAGE) throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE);
-        return ledger.once(tx -> tx.selectFrom(REFUND)
-                .where(REFUND.KIND.eq("REFUND"), REFUND.CREATED_AT.lt(before),
-                        afterRefundId == null ? DSL.noCondition() : REFUND.REFUND_ID.gt(afterRefundId))
-                .andNotExists(tx.selectOne().from(REFUND_OUTCOME).where(REFUND_OUTCOME.REFUND_ID.eq(REFUND.REFUND_ID)))
-                .orderBy(REFUND.REFUND_ID).limit(limit)
-                .fetch(r -> toRefund(tx, r)));
+        return ledger.once(tx -> {
+            org.jooq.Condition after = DSL.noCondition();
+            if (afterRefundId != null) {
+                OffsetDateTime at = tx.select(REFUND.CREATED_AT).from(REFUND).where(REFUND.REFUND_ID.eq(afterRefundId))
+                        .fetchOptional(REFUND.CREATED_AT)
+                        .orElseThrow(() -> new LedgerException(LedgerException.Code.NOT_FOUND, "no refund " + afterRefundId + " to continue after"));
+                after = DSL.row(REFUND.CREATED_AT, REFUND.REFUND_ID).gt(DSL.row(DSL.val(at, REFUND.CREATED_AT), DSL.val(afterRefundId, REFUND.REFUND_ID)));
+            }
+            return tx.selectFrom(REFUND)
+                    .where(REFUND.KIND.eq("REFUND"), REFUND.CREATED_AT.lt(before), after)
+                    .andNotExists(tx.selectOne().from(REFUND_OUTCOME).where(REFUND_OUTCOME.REFUND_ID.eq(REFUND.REFUND_ID)))
+                    .orderBy(REFUND.CREATED_AT, REFUND.REFUND_ID).limit(limit)
+                    .fetch(r -> toRefund(tx, r));
+        });
     }
 
     private static Refund toRefund(DSLContext tx, RefundRecord r) {

@@ -184,4 +184,34 @@ class RefundTest extends LedgerFixture {
         assertThat(dsl.fetchValue("select decided_by from refund_outcome where refund_id = 'rf-dec-1'")).isEqualTo("fin-anita+fin-ravi");
         assertThat(dsl.fetchValue("select decided_by from refund_outcome where refund_id = 'rf-dec-2'")).isNull();
     }
+
+    /**
+     * The operators' list of refunds that wait is oldest first, as its callers say (the ops page, GET /api/v1/ops/refunds),
+     * and continues after the last refund shown. Until s18 it was ordered by refund id, a client's key: a refund named
+     * "a..." reserved today came before one named "z..." waiting for a week, and the cursor skipped every older refund whose
+     * id sorted lower.
+     */
+    @Test
+    void refundsThatWaitAreListedOldestFirstAndContinueAfterTheLastShown() {
+        PostedPayment p = pay("r-wait");
+        refunds.reserve(refund("rf-wait-z", p, 100_000L)); // reserved first, its id sorts last
+        refunds.reserve(refund("rf-wait-a", p, 100_000L));
+        refunds.reserve(refund("rf-wait-m", p, 100_000L));
+        refunds.settle("rf-wait-m", "cf-m"); // booked: no longer waits
+        OffsetDateTime now = OffsetDateTime.now().plusSeconds(1);
+
+        assertThat(waiting(refunds.pending(now, null, RefundLedger.MAX_PAGE))).containsExactly("rf-wait-z", "rf-wait-a");
+        assertThat(waiting(refunds.pending(now, null, 1))).containsExactly("rf-wait-z");
+        assertThat(waiting(refunds.pending(now, "rf-wait-z", RefundLedger.MAX_PAGE))).containsExactly("rf-wait-a");
+        assertThat(waiting(refunds.pending(now, "rf-wait-a", RefundLedger.MAX_PAGE))).isEmpty();
+        // a cursor on a refund that no longer waits still says where the list continues (its reservation time never changes)
+        assertThat(waiting(refunds.pending(now, "rf-wait-m", RefundLedger.MAX_PAGE))).isEmpty();
+        assertThatThrownBy(() -> refunds.pending(now, "rf-no-such", 10))
+                .isInstanceOfSatisfying(LedgerException.class, e -> assertThat(e.code()).isEqualTo(LedgerException.Code.NOT_FOUND))
+                .hasMessageContaining("rf-no-such");
+    }
+
+    private static java.util.List<String> waiting(java.util.List<RefundLedger.Refund> page) {
+        return page.stream().map(RefundLedger.Refund::refundId).filter(id -> id.startsWith("rf-wait-")).toList();
+    }
 }
