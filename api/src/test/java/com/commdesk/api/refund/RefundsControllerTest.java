@@ -3,6 +3,8 @@ package com.commdesk.api.refund;
 import static com.commdesk.api.web.Tokens.as;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -54,5 +56,71 @@ class RefundsControllerTest {
                 .header("Idempotency-Key", "r3").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"kind\":\"REFUND\",\"amountPaise\":0,\"reason\":\"x\"}")).andExpect(status().isBadRequest());
         verifyNoInteractions(workflows, approvals);
+    }
+
+    /**
+     * s18: the waiting-refunds list asked each refund's workflow in turn, as long as each query took, and called a query that
+     * failed "no workflow". A workflow that does not answer now costs the page at most RefundsController.STAGE_WAIT, and is
+     * listed as NOT_ANSWERED, not as gone. The slow query is held until the test ends: the answer arriving while it is still
+     * held is what shows the page did not wait for it.
+     */
+    @Test
+    void aWorkflowThatDoesNotAnswerNeitherHoldsTheListNorIsCalledGone() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean slowAnswered = new java.util.concurrent.atomic.AtomicBoolean();
+        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse("2026-12-01T10:00:00Z");
+        java.util.List<com.commdesk.ledger.RefundLedger.Refund> page = java.util.stream.Stream.of("rf-slow", "rf-gone", "rf-fine", "rf-broken")
+                .map(id -> new com.commdesk.ledger.RefundLedger.Refund(id, java.util.UUID.randomUUID(), com.commdesk.ledger.RefundPosting.Kind.REFUND,
+                        100, "seat", 1, 100, 0, 0, com.commdesk.ledger.RefundLedger.Status.PENDING, null, null, null, null, t))
+                .toList();
+        when(refunds.pending(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.isNull(), org.mockito.ArgumentMatchers.eq(100)))
+                .thenReturn(page);
+        com.commdesk.workflows.refund.RefundWorkflow slow = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+        when(slow.status()).thenAnswer(i -> {
+            held.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            slowAnswered.set(true);
+            return new com.commdesk.workflows.refund.RefundStatus("rf-slow", com.commdesk.workflows.refund.RefundStatus.Stage.AWAITING_CASHFREE,
+                    null, null, null);
+        });
+        com.commdesk.workflows.refund.RefundWorkflow gone = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+        when(gone.status()).thenThrow(new io.temporal.client.WorkflowNotFoundException(
+                io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("refund-rf-gone").build(), "RefundWorkflow", null));
+        com.commdesk.workflows.refund.RefundWorkflow fine = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+        when(fine.status()).thenReturn(new com.commdesk.workflows.refund.RefundStatus("rf-fine",
+                com.commdesk.workflows.refund.RefundStatus.Stage.NEEDS_ATTENTION, null, null, "Cashfree refused", "FAILED", null));
+        com.commdesk.workflows.refund.RefundWorkflow broken = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+        when(broken.status()).thenThrow(new IllegalStateException("query failed"));
+        for (var e : java.util.Map.of("rf-slow", slow, "rf-gone", gone, "rf-fine", fine, "rf-broken", broken).entrySet()) {
+            when(workflows.newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class,
+                    com.commdesk.workflows.refund.RefundWorkflow.workflowId(e.getKey()))).thenReturn(e.getValue());
+        }
+        try {
+            String body = mvc.perform(get("/api/v1/ops/refunds").param("olderThanMinutes", "0").with(as("ops-anita", Role.OPS)))
+                    .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+            assertThat(slowAnswered).as("the list answered while the slow workflow's query was still held").isFalse();
+            var rows = new tools.jackson.databind.ObjectMapper().readTree(body);
+            assertThat(rows).hasSize(4);
+            assertThat(rows.get(0).path("refundId").asText()).isEqualTo("rf-slow");
+            assertThat(rows.get(0).path("stageAnswer").asText()).isEqualTo("NOT_ANSWERED");
+            assertThat(rows.get(0).path("stage").isNull()).isTrue();
+            assertThat(rows.get(1).path("stageAnswer").asText()).isEqualTo("NO_WORKFLOW");
+            assertThat(rows.get(2).path("stageAnswer").asText()).isEqualTo("ANSWERED");
+            assertThat(rows.get(2).path("stage").asText()).isEqualTo("NEEDS_ATTENTION");
+            assertThat(rows.get(2).path("cashfreeStatus").asText()).isEqualTo("FAILED");
+            assertThat(rows.get(3).path("stageAnswer").asText()).as("an error is not the absence of a workflow").isEqualTo("NOT_ANSWERED");
+        } finally {
+            held.countDown();
+        }
+    }
+
+    @Test
+    void aCursorThatIsNoRefundIdOrNamesNoRefundIsA400() throws Exception {
+        mvc.perform(get("/api/v1/ops/refunds").param("after", "not a refund!").with(as("ops-anita", Role.OPS)))
+                .andExpect(status().isBadRequest());
+        when(refunds.pending(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.eq("rf-none"), org.mockito.ArgumentMatchers.anyInt()))
+                .thenThrow(new com.commdesk.ledger.LedgerException(com.commdesk.ledger.LedgerException.Code.NOT_FOUND, "no refund rf-none"));
+        mvc.perform(get("/api/v1/ops/refunds").param("after", "rf-none").with(as("ops-anita", Role.OPS)))
+                .andExpect(status().isBadRequest());
+        verifyNoInteractions(workflows);
     }
 }
