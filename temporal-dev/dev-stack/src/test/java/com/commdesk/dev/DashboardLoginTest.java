@@ -179,7 +179,12 @@ class DashboardLoginTest {
         RefundsApiTest.awaitStage("rf-dash-stuck", "AWAITING_CASHFREE");
 
         DashboardSession ops = DashboardSession.login("ops");
+        // the page waits 2 s for the refunds' stages: on a busy machine, ask again until this one's is known
         String page = ops.get("/dashboard/ops").body();
+        for (int tries = 0; tries < 20 && !row(page, "data-refund=\"rf-dash-stuck\"").contains("AWAITING_CASHFREE"); tries++) {
+            Thread.sleep(500);
+            page = ops.get("/dashboard/ops").body();
+        }
         assertThat(page).contains("id=\"refunds\"");
         String row = row(page, "data-refund=\"rf-dash-stuck\"");
         assertThat(row).contains("\u20b9400.00").contains("AWAITING_CASHFREE").contains("refund-rf-dash-stuck")

@@ -162,13 +162,18 @@ public class PagesController extends DashboardPage {
     /** Payments an ops list shows at a time, oldest first. */
     static final int OPS_PAGE = 100;
 
+    /** Where one of the ops page's lists continues, as a query value that needs no escaping. */
+    sealed interface Cursor permits OpsCursor, RefundCursor {
+        String value();
+    }
+
     /**
      * Where an ops list continues: after the row (updatedAt, paymentId) it last showed. Both are kept, because a payment's
      * updatedAt changes with its status and a cursor resolved by id alone would then skip the rows between (review s17).
      * Anything else (an id or time the API would not take: PaymentsController.KEY, OpsController.cursorTime) is no cursor:
      * the list starts from its oldest.
      */
-    record OpsCursor(String paymentId, java.time.Instant updatedAt) {
+    record OpsCursor(String paymentId, java.time.Instant updatedAt) implements Cursor {
         static OpsCursor of(String value) {
             if (value == null) return null;
             int at = value.lastIndexOf('@');
@@ -182,35 +187,77 @@ public class PagesController extends DashboardPage {
         }
 
         /** As a query value: {@code <payment id>@<instant>}, characters a query carries as they are. */
-        String value() {
+        @Override
+        public String value() {
             return paymentId + "@" + updatedAt;
+        }
+    }
+
+    /**
+     * Where the waiting refunds continue: after the refund last shown. Its id is enough, since a refund's reservation time
+     * (the list's order) never changes. Anything but a refund id (RefundsController.KEY) is no cursor.
+     */
+    record RefundCursor(String refundId) implements Cursor {
+        static RefundCursor of(String value) {
+            return value == null || !com.commdesk.api.refund.RefundsController.KEY.matcher(value).matches() ? null : new RefundCursor(value);
+        }
+
+        @Override
+        public String value() {
+            return refundId;
         }
     }
 
     /**
      * One page of an ops list: at most {@link #OPS_PAGE} rows after its cursor (oldest first), the link to the next page
      * when more are waiting, and the link back to the oldest (the other lists stay where they are). The page used to show
-     * the oldest 100 and say nothing of the rest (s15).
+     * the oldest 100 and say nothing of the rest (s15; the refunds until s18).
      */
     record OpsList(JsonNode rows, String after, String next, String first) {}
 
-    static OpsList opsList(DashboardApi api, String status, String list, java.util.Map<String, OpsCursor> cursors) {
-        OpsCursor after = cursors.get(list);
+    static OpsList opsList(DashboardApi api, String status, String list, java.util.Map<String, Cursor> cursors) {
+        OpsCursor after = cursors.get(list) instanceof OpsCursor c ? c : null;
         // The id and instant go into the path as they are (their characters need no escaping; an escaped one would be
         // escaped again by the client and name no payment).
         JsonNode answer = api.get("/api/v1/ops/payments?status=" + status + "&limit=" + (OPS_PAGE + 1)
                 + (after == null ? "" : "&after=" + after.paymentId() + "&afterUpdatedAt=" + after.updatedAt()), JsonNode.class);
-        String first = opsLink(cursors, list, null);
-        if (answer.size() <= OPS_PAGE) return new OpsList(answer, after == null ? null : after.paymentId(), null, first);
-        var rows = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-        for (int i = 0; i < OPS_PAGE; i++) rows.add(answer.get(i));
-        JsonNode last = rows.get(OPS_PAGE - 1);
-        OpsCursor next = OpsCursor.of(last.path("paymentId").asText(), last.path("updatedAt").asText());
-        // A last row whose id or time is not what a cursor takes (never, from this API) gets no link rather than a broken page.
-        return new OpsList(rows, after == null ? null : after.paymentId(), next == null ? null : opsLink(cursors, list, next), first);
+        return page(answer, after == null ? null : after.paymentId(), last -> OpsCursor.of(last.path("paymentId").asText(),
+                last.path("updatedAt").asText()), cursors, list);
     }
 
-    private static String opsLink(java.util.Map<String, OpsCursor> cursors, String list, OpsCursor cursor) {
+    /** The refunds reserved in the books whose outcome is not booked yet, a page of them (GET /api/v1/ops/refunds, oldest first). */
+    static OpsList refundList(DashboardApi api, java.util.Map<String, Cursor> cursors) {
+        RefundCursor after = cursors.get(REFUNDS_AFTER) instanceof RefundCursor c ? c : null;
+        String ask = "/api/v1/ops/refunds?olderThanMinutes=0&limit=" + (OPS_PAGE + 1);
+        JsonNode answer;
+        try {
+            answer = api.get(ask + (after == null ? "" : "&after=" + after.refundId()), JsonNode.class);
+        } catch (DashboardApi.Refused e) {
+            // a well-formed cursor on no refund (a link edited by hand): the list from its oldest, not an error page
+            if (after == null || e.status() != 400) throw e;
+            after = null;
+            cursors = new java.util.LinkedHashMap<>(cursors);
+            cursors.put(REFUNDS_AFTER, null);
+            answer = api.get(ask, JsonNode.class);
+        }
+        return page(answer, after == null ? null : after.refundId(), last -> RefundCursor.of(last.path("refundId").asText()), cursors,
+                REFUNDS_AFTER);
+    }
+
+    static final String REFUNDS_AFTER = "refundsAfter";
+
+    private static OpsList page(JsonNode answer, String after, java.util.function.Function<JsonNode, Cursor> cursorOf,
+                                java.util.Map<String, Cursor> cursors, String list) {
+        String first = opsLink(cursors, list, null);
+        if (answer.size() <= OPS_PAGE) return new OpsList(answer, after, null, first);
+        var rows = tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < OPS_PAGE; i++) rows.add(answer.get(i));
+        Cursor next = cursorOf.apply(rows.get(OPS_PAGE - 1));
+        // A last row whose id or time is not what a cursor takes (never, from this API) gets no link rather than a broken page.
+        return new OpsList(rows, after, next == null ? null : opsLink(cursors, list, next), first);
+    }
+
+    private static String opsLink(java.util.Map<String, Cursor> cursors, String list, Cursor cursor) {
         var link = new StringBuilder("/dashboard/ops");
         var all = new java.util.LinkedHashMap<>(cursors);
         all.put(list, cursor);
@@ -222,20 +269,23 @@ public class PagesController extends DashboardPage {
 
     @GetMapping("/ops")
     public String ops(Model model, @RequestParam(required = false) String parkedAfter,
-                      @RequestParam(required = false) String reviewAfter, @RequestParam(required = false) String awaitingAfter) {
-        var cursors = new java.util.LinkedHashMap<String, OpsCursor>();
+                      @RequestParam(required = false) String reviewAfter, @RequestParam(required = false) String awaitingAfter,
+                      @RequestParam(required = false) String refundsAfter) {
+        var cursors = new java.util.LinkedHashMap<String, Cursor>();
         cursors.put("parkedAfter", OpsCursor.of(parkedAfter));
         cursors.put("reviewAfter", OpsCursor.of(reviewAfter));
         cursors.put("awaitingAfter", OpsCursor.of(awaitingAfter));
+        cursors.put(REFUNDS_AFTER, RefundCursor.of(refundsAfter));
         OpsList parked = opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors);
         OpsList review = opsList(api, "UNDER_REVIEW", "reviewAfter", cursors);
         OpsList awaiting = opsList(api, "AWAITING_PAYMENT", "awaitingAfter", cursors);
+        // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage if it answered
+        OpsList refunds = refundList(api, cursors);
         model.addAttribute("parked", parked.rows());
         model.addAttribute("review", review.rows());
         model.addAttribute("awaiting", awaiting.rows());
-        model.addAttribute("pages", java.util.Map.of("parked", parked, "review", review, "awaiting", awaiting));
-        // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage
-        model.addAttribute("refunds", api.get("/api/v1/ops/refunds?olderThanMinutes=0&limit=100", JsonNode.class));
+        model.addAttribute("refunds", refunds.rows());
+        model.addAttribute("pages", java.util.Map.of("parked", parked, "review", review, "awaiting", awaiting, "refunds", refunds));
         model.addAttribute("refundWorkflowPrefix", RefundWorkflow.workflowId(""));
         model.addAttribute("invariants", api.get("/api/v1/ledger/invariants", JsonNode.class));
         model.addAttribute("temporalUi", temporalUi);

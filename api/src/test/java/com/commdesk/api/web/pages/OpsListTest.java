@@ -28,11 +28,12 @@ class OpsListTest {
         return rows;
     }
 
-    private static Map<String, PagesController.OpsCursor> cursors(String parked, String review) {
-        var cursors = new LinkedHashMap<String, PagesController.OpsCursor>();
+    private static Map<String, PagesController.Cursor> cursors(String parked, String review) {
+        var cursors = new LinkedHashMap<String, PagesController.Cursor>();
         cursors.put("parkedAfter", PagesController.OpsCursor.of(parked));
         cursors.put("reviewAfter", PagesController.OpsCursor.of(review));
         cursors.put("awaitingAfter", null);
+        cursors.put(PagesController.REFUNDS_AFTER, null);
         return cursors;
     }
 
@@ -91,5 +92,68 @@ class OpsListTest {
 
         assertThat(page.rows().size()).isEqualTo(100);
         assertThat(page.next()).isNull();
+    }
+
+    private static ArrayNode refunds(int n) {
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < n; i++) rows.addObject().put("refundId", String.format("rf-%03d", i));
+        return rows;
+    }
+
+    /**
+     * s18: the waiting refunds were the last ops list to show its oldest 100 and say nothing of the rest. They page as the
+     * payments do, after the last refund shown (its id: a refund's reservation time, the list's order, never changes).
+     */
+    @Test
+    void moreRefundsThanAPageShowAPageAndLinkToTheNextKeepingThePaymentListsWhereTheyAre() {
+        DashboardApi api = mock(DashboardApi.class);
+        when(api.get(eq("/api/v1/ops/refunds?olderThanMinutes=0&limit=101"), eq(JsonNode.class))).thenReturn(refunds(101));
+
+        PagesController.OpsList page = PagesController.refundList(api, cursors("r-7@2026-12-01T00:00:00Z", null));
+
+        assertThat(page.rows().size()).isEqualTo(100);
+        assertThat(page.after()).isNull();
+        assertThat(page.next()).isEqualTo("/dashboard/ops?parkedAfter=r-7@2026-12-01T00:00:00Z&refundsAfter=rf-099");
+        assertThat(page.first()).isEqualTo("/dashboard/ops?parkedAfter=r-7@2026-12-01T00:00:00Z");
+    }
+
+    @Test
+    void aLaterPageOfRefundsAsksTheApiAfterTheLastShownAndAPaymentPageKeepsIt() {
+        DashboardApi api = mock(DashboardApi.class);
+        when(api.get(eq("/api/v1/ops/refunds?olderThanMinutes=0&limit=101&after=rf-099"), eq(JsonNode.class))).thenReturn(refunds(3));
+        when(api.get(eq("/api/v1/ops/payments?status=NEEDS_ATTENTION&limit=101"), eq(JsonNode.class))).thenReturn(rows(101));
+        var cursors = cursors(null, null);
+        cursors.put(PagesController.REFUNDS_AFTER, PagesController.RefundCursor.of("rf-099"));
+
+        PagesController.OpsList page = PagesController.refundList(api, cursors);
+        assertThat(page.rows().size()).isEqualTo(3);
+        assertThat(page.after()).isEqualTo("rf-099");
+        assertThat(page.next()).isNull();
+        assertThat(page.first()).isEqualTo("/dashboard/ops");
+        assertThat(PagesController.opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors).next())
+                .isEqualTo("/dashboard/ops?parkedAfter=cf-ord:099@2026-12-04T04:00:00.000099Z&refundsAfter=rf-099");
+    }
+
+    @Test
+    void aRefundCursorThatIsNoRefundIdIsNone() {
+        for (String bad : new String[] {"", "rf 1", "rf-1&limit=500", "<b>", "r".repeat(41), "rf:1"}) {
+            assertThat(PagesController.RefundCursor.of(bad)).as(bad).isNull();
+        }
+        assertThat(PagesController.RefundCursor.of("rf_1-a")).isEqualTo(new PagesController.RefundCursor("rf_1-a"));
+    }
+
+    @Test
+    void aRefundCursorOnNoRefundShowsTheListFromItsOldestNotAnErrorPage() {
+        DashboardApi api = mock(DashboardApi.class);
+        when(api.get(eq("/api/v1/ops/refunds?olderThanMinutes=0&limit=101&after=rf-gone"), eq(JsonNode.class)))
+                .thenThrow(new DashboardApi.Refused(400, "no refund 'rf-gone' to continue after"));
+        when(api.get(eq("/api/v1/ops/refunds?olderThanMinutes=0&limit=101"), eq(JsonNode.class))).thenReturn(refunds(101));
+        var cursors = cursors("r-7@2026-12-01T00:00:00Z", null);
+        cursors.put(PagesController.REFUNDS_AFTER, PagesController.RefundCursor.of("rf-gone"));
+
+        PagesController.OpsList page = PagesController.refundList(api, cursors);
+        assertThat(page.after()).isNull();
+        assertThat(page.rows().get(0).path("refundId").asText()).isEqualTo("rf-000");
+        assertThat(page.next()).isEqualTo("/dashboard/ops?parkedAfter=r-7@2026-12-01T00:00:00Z&refundsAfter=rf-099");
     }
 }
