@@ -125,6 +125,30 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return unexpected(e);
     }
 
+    /** Seconds a client is asked to wait before asking again while Temporal is away. */
+    static final int TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+    /**
+     * Temporal overloaded or unreachable (the gRPC status under a Temporal client call: DEADLINE_EXCEEDED,
+     * RESOURCE_EXHAUSTED, UNAVAILABLE): 503 with Retry-After, so a client can tell it from a fault of ours and ask again.
+     * Until s18 it was a 500 "unexpected error", logged with its stack as ours. Whether a change asked for reached Temporal
+     * before it went quiet is not known, so the answer says to look before sending a change again (starts, signals and
+     * decisions are keyed, so the same one again is the same one). Any other Temporal failure stays a logged 500.
+     */
+    @ExceptionHandler({io.temporal.failure.TemporalException.class, io.grpc.StatusRuntimeException.class})
+    ResponseEntity<ProblemDetail> temporal(RuntimeException e) {
+        io.grpc.Status.Code code = com.commdesk.api.payment.PaymentStarter.codeOf(e);
+        if (code != io.grpc.Status.Code.DEADLINE_EXCEEDED && code != io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                && code != io.grpc.Status.Code.UNAVAILABLE) {
+            return unexpected(e);
+        }
+        log.warn("Temporal did not answer ({}): answered 503", code);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(TEMPORAL_RETRY_AFTER_SECONDS))
+                .body(body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal temporarily unavailable", "the workflow service did not answer ("
+                        + code + "); ask again later, and look before sending a change again: whether it was taken is not known", null));
+    }
+
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
         log.error("unexpected error", e);

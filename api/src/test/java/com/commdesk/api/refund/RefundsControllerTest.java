@@ -123,4 +123,32 @@ class RefundsControllerTest {
                 .andExpect(status().isBadRequest());
         verifyNoInteractions(workflows);
     }
+
+    /**
+     * s18: a refund's status asked while Temporal is down or overloaded was a 500 "unexpected error" (logged as ours), so a
+     * client could not tell it from a bug and would not retry. It is a 503 with Retry-After; any other failure stays a 500.
+     */
+    @Test
+    void aStatusAskedWhileTemporalIsAwayIsA503ToRetryNotA500() throws Exception {
+        com.commdesk.workflows.refund.RefundWorkflow away = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+        var execution = io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("refund-rf-away").build();
+        when(away.status()).thenThrow(new io.temporal.client.WorkflowServiceException(execution, "RefundWorkflow",
+                new io.grpc.StatusRuntimeException(io.grpc.Status.UNAVAILABLE.withDescription("connection refused"))));
+        when(workflows.newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class,
+                com.commdesk.workflows.refund.RefundWorkflow.workflowId("rf-away"))).thenReturn(away);
+        mvc.perform(get("/api/v1/refunds/rf-away").with(as("ops-anita", Role.OPS)))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.header().string("Retry-After", "5"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.content()
+                        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.title")
+                        .value("Temporal temporarily unavailable"));
+
+        com.commdesk.workflows.refund.RefundWorkflow broken = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+        when(broken.status()).thenThrow(new io.temporal.client.WorkflowServiceException(execution, "RefundWorkflow",
+                new io.grpc.StatusRuntimeException(io.grpc.Status.INVALID_ARGUMENT)));
+        when(workflows.newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class,
+                com.commdesk.workflows.refund.RefundWorkflow.workflowId("rf-broken"))).thenReturn(broken);
+        mvc.perform(get("/api/v1/refunds/rf-broken").with(as("ops-anita", Role.OPS))).andExpect(status().isInternalServerError());
+    }
 }
