@@ -69,8 +69,11 @@ public final class RefundStages {
         Semaphore page = new Semaphore(perPage, true);
         Map<String, String> logContext = MDC.getCopyOfContextMap();
         List<Callable<RefundStatus>> asks = new ArrayList<>(refundIds.size());
-        // which queries were sent: a task cancelled at the deadline before it got its slots was never asked
+        // Which queries were sent (set just before the call): a task cancelled at the deadline before that was never asked.
+        // The page is closed before its tasks are cancelled, so a task that gets a slot freed by a cancelled one does not
+        // send its query afterwards.
         java.util.concurrent.atomic.AtomicIntegerArray sent = new java.util.concurrent.atomic.AtomicIntegerArray(refundIds.size());
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         for (int i = 0; i < refundIds.size(); i++) {
             String id = refundIds.get(i);
             int k = i;
@@ -81,6 +84,7 @@ public final class RefundStages {
                     try {
                         if (!inAll.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) throw new NotAsked();
                         try {
+                            if (closed.get()) throw new NotAsked();
                             sent.set(k, 1);
                             return workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(id)).status();
                         } finally {
@@ -94,23 +98,37 @@ public final class RefundStages {
                 }
             });
         }
-        List<Future<RefundStatus>> answers;
+        List<Future<RefundStatus>> answers = new ArrayList<>(asks.size());
         try {
-            // the ones not done by the deadline are cancelled (their threads interrupted)
-            answers = queries.invokeAll(asks, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (Callable<RefundStatus> ask : asks) answers.add(queries.submit(ask));
+            for (Future<RefundStatus> f : answers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                try {
+                    f.get(left, TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | java.util.concurrent.CancellationException done) {
+                    // classified below
+                }
+            }
+        } catch (java.util.concurrent.TimeoutException late) {
+            // the page's time is up: what is not done by now is not known
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return refundIds.stream().map(id -> new Stage(null, Answer.NOT_ASKED)).toList();
         } catch (RejectedExecutionException stopping) {
-            return refundIds.stream().map(id -> new Stage(null, Answer.NOT_ASKED)).toList();
+            // closed: the rows not submitted are NOT_ASKED below
         }
-        List<Stage> out = new ArrayList<>(answers.size());
+        closed.set(true);
+        for (Future<RefundStatus> f : answers) f.cancel(true); // no effect on those done
+        List<Stage> out = new ArrayList<>(refundIds.size());
         int unknown = 0;
         String why = null;
-        for (int i = 0; i < answers.size(); i++) {
-            Future<RefundStatus> f = answers.get(i);
+        for (int i = 0; i < refundIds.size(); i++) {
+            Future<RefundStatus> f = i < answers.size() ? answers.get(i) : null;
             Stage stage;
-            if (f.isCancelled()) {
+            if (f == null) {
+                stage = new Stage(null, Answer.NOT_ASKED);
+                why = "stopping";
+            } else if (f.isCancelled()) {
                 boolean asked = sent.get(i) == 1;
                 stage = new Stage(null, asked ? Answer.NOT_ANSWERED : Answer.NOT_ASKED);
                 why = asked ? "no answer within " + wait : "no query slot within " + wait;
@@ -121,10 +139,12 @@ public final class RefundStages {
                     Throwable cause = e.getCause();
                     stage = new Stage(null, cause instanceof WorkflowNotFoundException ? Answer.NO_WORKFLOW
                             : cause instanceof NotAsked ? Answer.NOT_ASKED : Answer.NOT_ANSWERED);
-                    if (stage.answer() == Answer.NOT_ANSWERED) why = cause.getClass().getSimpleName();
+                    if (stage.answer() == Answer.NOT_ANSWERED) {
+                        why = cause.getClass().getSimpleName() + " " + com.commdesk.api.payment.PaymentStarter.codeOf(cause);
+                    }
                     if (stage.answer() == Answer.NOT_ASKED) why = "no query slot within " + wait;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                    if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                     stage = new Stage(null, Answer.NOT_ASKED);
                 }
             }

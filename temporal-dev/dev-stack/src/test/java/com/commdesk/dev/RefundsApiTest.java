@@ -164,7 +164,8 @@ class RefundsApiTest {
         for (long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos(); ; Thread.sleep(200)) {
             JsonNode waiting = JSON.readTree(SharedStack.get("/api/v1/ops/refunds?olderThanMinutes=0&limit=500").body());
             row = java.util.stream.StreamSupport.stream(waiting.spliterator(), false)
-                    .filter(r -> r.path("refundId").asText().equals("rf-e2e-stuck")).findFirst().orElseThrow();
+                    .filter(r -> r.path("refundId").asText().equals("rf-e2e-stuck")).findFirst()
+                    .orElseThrow(() -> new AssertionError("rf-e2e-stuck is not among the 500 oldest waiting refunds"));
             if (row.path("stageAnswer").asText().equals("ANSWERED") || System.nanoTime() > deadline) break;
         }
         assertThat(row.path("stageAnswer").asText()).as(row.toString()).isEqualTo("ANSWERED");

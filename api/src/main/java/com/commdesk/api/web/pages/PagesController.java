@@ -225,7 +225,10 @@ public class PagesController extends DashboardPage {
                 last.path("updatedAt").asText()), cursors, list);
     }
 
-    /** The refunds reserved in the books whose outcome is not booked yet, a page of them (GET /api/v1/ops/refunds, oldest first). */
+    /**
+     * The refunds reserved in the books whose outcome is not booked yet, a page of them (GET /api/v1/ops/refunds, oldest
+     * first). A refund cursor the API refuses (400: on no refund) is removed from {@code cursors}, a mutable map.
+     */
     static OpsList refundList(DashboardApi api, java.util.Map<String, Cursor> cursors) {
         RefundCursor after = cursors.get(REFUNDS_AFTER) instanceof RefundCursor c ? c : null;
         String ask = "/api/v1/ops/refunds?olderThanMinutes=0&limit=" + (OPS_PAGE + 1);
@@ -235,8 +238,8 @@ public class PagesController extends DashboardPage {
         } catch (DashboardApi.Refused e) {
             // a well-formed cursor on no refund (a link edited by hand): the list from its oldest, not an error page
             if (after == null || e.status() != 400) throw e;
+            // the caller's map, so the lists built after this one link without the dead cursor
             after = null;
-            cursors = new java.util.LinkedHashMap<>(cursors);
             cursors.put(REFUNDS_AFTER, null);
             answer = api.get(ask, JsonNode.class);
         }
@@ -276,11 +279,12 @@ public class PagesController extends DashboardPage {
         cursors.put("reviewAfter", OpsCursor.of(reviewAfter));
         cursors.put("awaitingAfter", OpsCursor.of(awaitingAfter));
         cursors.put(REFUNDS_AFTER, RefundCursor.of(refundsAfter));
+        // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage if it
+        // answered; first, since a dead refund cursor is dropped from the map the payment lists' links are built from
+        OpsList refunds = refundList(api, cursors);
         OpsList parked = opsList(api, "NEEDS_ATTENTION", "parkedAfter", cursors);
         OpsList review = opsList(api, "UNDER_REVIEW", "reviewAfter", cursors);
         OpsList awaiting = opsList(api, "AWAITING_PAYMENT", "awaitingAfter", cursors);
-        // every refund whose outcome is not booked yet (money reserved), oldest first, with its workflow's stage if it answered
-        OpsList refunds = refundList(api, cursors);
         model.addAttribute("parked", parked.rows());
         model.addAttribute("review", review.rows());
         model.addAttribute("awaiting", awaiting.rows());

@@ -155,5 +155,18 @@ class OpsListTest {
         assertThat(page.after()).isNull();
         assertThat(page.rows().get(0).path("refundId").asText()).isEqualTo("rf-000");
         assertThat(page.next()).isEqualTo("/dashboard/ops?parkedAfter=r-7@2026-12-01T00:00:00Z&refundsAfter=rf-099");
+        assertThat(cursors.get(PagesController.REFUNDS_AFTER)).as("the payment lists' links drop the dead cursor").isNull();
+    }
+
+    @Test
+    void anyOtherRefusalOfTheRefundListIsTheRefusal() {
+        DashboardApi api = mock(DashboardApi.class);
+        when(api.get(eq("/api/v1/ops/refunds?olderThanMinutes=0&limit=101&after=rf-1"), eq(JsonNode.class)))
+                .thenThrow(new DashboardApi.Refused(503, "Temporal temporarily unavailable"));
+        var cursors = cursors(null, null);
+        cursors.put(PagesController.REFUNDS_AFTER, PagesController.RefundCursor.of("rf-1"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PagesController.refundList(api, cursors))
+                .isInstanceOf(DashboardApi.Refused.class);
+        org.mockito.Mockito.verify(api, org.mockito.Mockito.times(1)).get(org.mockito.ArgumentMatchers.anyString(), eq(JsonNode.class));
     }
 }
