@@ -129,11 +129,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     static final int TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
     /**
-     * Temporal overloaded or unreachable (the gRPC status under a Temporal client call: DEADLINE_EXCEEDED,
-     * RESOURCE_EXHAUSTED, UNAVAILABLE): 503 with Retry-After, so a client can tell it from a fault of ours and ask again.
-     * Until s18 it was a 500 "unexpected error", logged with its stack as ours. Whether a change asked for reached Temporal
-     * before it went quiet is not known, so the answer says to look before sending a change again (starts, signals and
-     * decisions are keyed, so the same one again is the same one). Any other Temporal failure stays a logged 500.
+     * Temporal overloaded or unreachable, or no worker answering a query (the gRPC status under a Temporal client call:
+     * DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNAVAILABLE): 503 with Retry-After, so a client can tell it from a fault of
+     * ours. Until s18 it was a 500 "unexpected error", logged with its stack as ours. Whether what was asked was taken is
+     * not known; docs/failures.md says which requests are the same request when repeated (refund creates and approvals,
+     * keyed by the refund id; decisions, which check the stage again) and which are a new one each time (a manual
+     * settlement, a reconciliation run). Any other Temporal failure stays a logged 500.
      */
     @ExceptionHandler({io.temporal.failure.TemporalException.class, io.grpc.StatusRuntimeException.class})
     ResponseEntity<ProblemDetail> temporal(RuntimeException e) {
@@ -142,11 +143,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 && code != io.grpc.Status.Code.UNAVAILABLE) {
             return unexpected(e);
         }
-        log.warn("Temporal did not answer ({}): answered 503", code);
+        log.warn("Temporal did not answer ({}, {}): answered 503", code, e.getClass().getSimpleName());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .header(HttpHeaders.RETRY_AFTER, Integer.toString(TEMPORAL_RETRY_AFTER_SECONDS))
-                .body(body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal temporarily unavailable", "the workflow service did not answer ("
-                        + code + "); ask again later, and look before sending a change again: whether it was taken is not known", null));
+                .body(body(HttpStatus.SERVICE_UNAVAILABLE, "Temporal temporarily unavailable", "the workflow service or its workers did not"
+                        + " answer (" + code + "); what this request asked may or may not have been taken: repeat it later (docs/failures.md"
+                        + " says which requests are safe to repeat)", null));
     }
 
     @ExceptionHandler(RuntimeException.class)
