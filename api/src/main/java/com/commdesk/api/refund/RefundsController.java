@@ -236,13 +236,33 @@ public class RefundsController {
         return ResponseEntity.accepted().body(Map.of("refundId", refundId, "signal", action.name().toLowerCase()));
     }
 
+    /**
+     * The refund's workflow's own status; without a workflow (namespace retention passed, an embedded server restarted,
+     * or not started yet), a refund whose outcome the books have booked is answered from the books (until s18 it was a
+     * 404), one waiting for finance from its approval. A refund still pending in the books with no workflow following it
+     * is not answered from a guess.
+     */
     private RefundStatus status(String refundId) {
         try {
             return workflows.newWorkflowStub(RefundWorkflow.class, RefundWorkflow.workflowId(refundId)).status();
         } catch (WorkflowNotFoundException e) {
-            return approvals.find(refundId).map(RefundsController::statusOf).orElseThrow(() ->
-                    new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId"));
+            return refunds.find(refundId).filter(r -> r.status() != RefundLedger.Status.PENDING).map(RefundsController::booked)
+                    .or(() -> approvals.find(refundId).map(RefundsController::statusOf))
+                    .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "Not found", "no refund with id '" + refundId + "'", "refundId"));
         }
+    }
+
+    /** A refund as the books booked its outcome: who bore it (the outcome's journal), Cashfree's id, the detail, who decided. */
+    static RefundStatus booked(RefundLedger.Refund r) {
+        RefundStatus.Stage stage = switch (r.status()) {
+            case SUCCEEDED -> RefundStatus.Stage.COMPLETED;
+            case FAILED -> RefundStatus.Stage.FAILED;
+            case CANCELLED -> RefundStatus.Stage.CANCELLED;
+            case PENDING -> throw new IllegalArgumentException("refund " + r.refundId() + " has no outcome booked");
+        };
+        var outcome = new com.commdesk.workflows.refund.RefundOutcome(r.outcomeJournalId() == null ? r.journalId() : r.outcomeJournalId(),
+                r.fromPendingPaise(), r.fromAvailablePaise(), r.toReceivablePaise());
+        return new RefundStatus(r.refundId(), stage, r.cashfreeRefundId(), outcome, r.detail(), null, r.decidedBy());
     }
 
     /** Fingerprint of what defines the refund, so a reused key with another body is caught. */

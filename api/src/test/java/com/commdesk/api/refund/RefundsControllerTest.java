@@ -151,4 +151,43 @@ class RefundsControllerTest {
                 com.commdesk.workflows.refund.RefundWorkflow.workflowId("rf-broken"))).thenReturn(broken);
         mvc.perform(get("/api/v1/refunds/rf-broken").with(as("ops-anita", Role.OPS))).andExpect(status().isInternalServerError());
     }
+
+    /**
+     * s18: once Temporal no longer had a refund's workflow (its namespace retention passed, or an embedded server
+     * restarted), GET /api/v1/refunds/{id} answered 404 for a refund the books had settled, since only an approval was
+     * looked for. A refund whose outcome is booked is answered from the books; one still pending there is not guessed at.
+     */
+    @Test
+    void aRefundWhoseWorkflowIsGoneIsAnsweredFromItsBookedOutcome() throws Exception {
+        var execution = io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("refund-rf-old").build();
+        for (String id : java.util.List.of("rf-old", "rf-failed", "rf-pending")) {
+            com.commdesk.workflows.refund.RefundWorkflow gone = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
+            when(gone.status()).thenThrow(new io.temporal.client.WorkflowNotFoundException(execution, "RefundWorkflow", null));
+            when(workflows.newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class,
+                    com.commdesk.workflows.refund.RefundWorkflow.workflowId(id))).thenReturn(gone);
+        }
+        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse("2026-11-01T10:00:00Z");
+        when(refunds.find("rf-old")).thenReturn(Optional.of(new com.commdesk.ledger.RefundLedger.Refund("rf-old", java.util.UUID.randomUUID(),
+                com.commdesk.ledger.RefundPosting.Kind.REFUND, 50_000, "seat", 11, 40_000, 0, 10_000,
+                com.commdesk.ledger.RefundLedger.Status.SUCCEEDED, 12L, "cf-77", null, "approver1", t)));
+        when(refunds.find("rf-failed")).thenReturn(Optional.of(new com.commdesk.ledger.RefundLedger.Refund("rf-failed", java.util.UUID.randomUUID(),
+                com.commdesk.ledger.RefundPosting.Kind.REFUND, 50_000, "seat", 21, 40_000, 0, 10_000,
+                com.commdesk.ledger.RefundLedger.Status.FAILED, 22L, null, "Cashfree failed it", null, t)));
+        when(refunds.find("rf-pending")).thenReturn(Optional.of(new com.commdesk.ledger.RefundLedger.Refund("rf-pending", java.util.UUID.randomUUID(),
+                com.commdesk.ledger.RefundPosting.Kind.REFUND, 50_000, "seat", 31, 40_000, 0, 10_000,
+                com.commdesk.ledger.RefundLedger.Status.PENDING, null, null, null, null, t)));
+
+        mvc.perform(get("/api/v1/refunds/rf-old").with(as("ops-anita", Role.OPS))).andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.stage").value("COMPLETED"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.cashfreeRefundId").value("cf-77"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.outcome.journalId").value(12))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.outcome.toReceivablePaise").value(10_000));
+        mvc.perform(get("/api/v1/refunds/rf-failed").with(as("ops-anita", Role.OPS))).andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.stage").value("FAILED"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.error").value("Cashfree failed it"));
+        // pending in the books with no workflow following it: not answered from a guess (as before: 404 without an approval)
+        mvc.perform(get("/api/v1/refunds/rf-pending").with(as("ops-anita", Role.OPS))).andExpect(status().isNotFound());
+        // and an operator's decision on a settled refund is refused, not signalled to a workflow that is not there
+        mvc.perform(post("/api/v1/ops/refunds/rf-old/retry").with(as("ops-anita", Role.OPS))).andExpect(status().isConflict());
+    }
 }
