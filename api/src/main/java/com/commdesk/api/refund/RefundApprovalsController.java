@@ -38,9 +38,11 @@ public class RefundApprovalsController {
     private final WorkflowClient workflows;
     private final RefundMismatchVotes mismatchVotes;
     private final RefundResolutionSignals resolutionSignals;
+    private final com.commdesk.ledger.RefundLedger refunds;
 
     public RefundApprovalsController(RefundApprovals approvals, WorkflowClient workflows, RefundMismatchVotes mismatchVotes,
-                                     RefundResolutionSignals resolutionSignals) {
+                                     RefundResolutionSignals resolutionSignals, com.commdesk.ledger.RefundLedger refunds) {
+        this.refunds = refunds;
         this.approvals = approvals;
         this.workflows = workflows;
         this.mismatchVotes = mismatchVotes;
@@ -66,9 +68,9 @@ public class RefundApprovalsController {
     @PostMapping(path = "/{refundId}/approve", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<RefundStatus> approve(@PathVariable String refundId, @RequestBody(required = false) Decision d) {
         RefundApprovals.Approval a = decide(refundId, true, d);
-        RefundsController.start(workflows, RefundsController.approvedRequest(a));
+        var booked = RefundsController.start(workflows, refunds, RefundsController.approvedRequest(a));
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/v1/refunds/" + refundId))
-                .body(RefundsController.statusOf(a));
+                .body(booked.map(RefundsController::booked).orElseGet(() -> RefundsController.statusOf(a)));
     }
 
     /** Rejects: final; the refund never reserves anything and Cashfree never hears of it. */

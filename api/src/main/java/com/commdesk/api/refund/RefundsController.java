@@ -115,12 +115,19 @@ public class RefundsController {
             if (a.status() != RefundApprovals.Status.APPROVED) return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(statusOf(a));
             request = approvedRequest(a);
         }
-        start(workflows, request);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(status(key));
+        var booked = start(workflows, refunds, request);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(location).body(booked.map(RefundsController::booked).orElseGet(() -> status(key)));
     }
 
-    /** Starts the refund's workflow once: its id is the refund id; a second start joins or finds the first. */
-    static void start(WorkflowClient workflows, RefundRequest request) {
+    /**
+     * Starts the refund's workflow once: its id is the refund id; a second start joins or finds the first. A refund whose
+     * outcome the books have booked is never started again, and is returned instead: once Temporal's retention has
+     * forgotten its closed run, REJECT_DUPLICATE no longer stops a second start, and a second run would ask Cashfree again
+     * for a refund the books already settled or gave back (review s18).
+     */
+    static java.util.Optional<RefundLedger.Refund> start(WorkflowClient workflows, RefundLedger refunds, RefundRequest request) {
+        var booked = refunds.find(request.refundId()).filter(r -> r.status() != RefundLedger.Status.PENDING);
+        if (booked.isPresent()) return booked;
         RefundWorkflow wf = workflows.newWorkflowStub(RefundWorkflow.class, WorkflowOptions.newBuilder()
                 .setTaskQueue(RefundWorkflow.TASK_QUEUE).setWorkflowId(RefundWorkflow.workflowId(request.refundId()))
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
@@ -131,6 +138,7 @@ public class RefundsController {
         } catch (WorkflowExecutionAlreadyStarted e) {
             // This refund has already run.
         }
+        return java.util.Optional.empty();
     }
 
     /** The refund an approval approved: as its requester asked for it, with the approver. */
@@ -252,7 +260,11 @@ public class RefundsController {
         }
     }
 
-    /** A refund as the books booked its outcome: who bore it (the outcome's journal), Cashfree's id, the detail, who decided. */
+    /**
+     * A refund as the books booked its outcome: the outcome's journal, Cashfree's id, the detail (of a refund that failed or
+     * was cancelled), who decided the outcome (null when Cashfree did). Unlike the workflow's own status, {@code cashfreeStatus}
+     * is not known (null).
+     */
     static RefundStatus booked(RefundLedger.Refund r) {
         RefundStatus.Stage stage = switch (r.status()) {
             case SUCCEEDED -> RefundStatus.Stage.COMPLETED;
@@ -262,7 +274,9 @@ public class RefundsController {
         };
         var outcome = new com.commdesk.workflows.refund.RefundOutcome(r.outcomeJournalId() == null ? r.journalId() : r.outcomeJournalId(),
                 r.fromPendingPaise(), r.fromAvailablePaise(), r.toReceivablePaise());
-        return new RefundStatus(r.refundId(), stage, r.cashfreeRefundId(), outcome, r.detail(), null, r.decidedBy());
+        // the books' detail of a completed refund is a description (a chargeback's "Cashfree already took it back"), not an error
+        return new RefundStatus(r.refundId(), stage, r.cashfreeRefundId(), outcome, stage == RefundStatus.Stage.COMPLETED ? null : r.detail(),
+                null, r.decidedBy());
     }
 
     /** Fingerprint of what defines the refund, so a reused key with another body is caught. */

@@ -160,7 +160,11 @@ class RefundsControllerTest {
     @Test
     void aRefundWhoseWorkflowIsGoneIsAnsweredFromItsBookedOutcome() throws Exception {
         var execution = io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId("refund-rf-old").build();
-        for (String id : java.util.List.of("rf-old", "rf-failed", "rf-pending")) {
+        when(refunds.find("cb-old")).thenReturn(Optional.of(new com.commdesk.ledger.RefundLedger.Refund("cb-old", java.util.UUID.randomUUID(),
+                com.commdesk.ledger.RefundPosting.Kind.CHARGEBACK, 50_000, "bank", 51, 40_000, 0, 10_000,
+                com.commdesk.ledger.RefundLedger.Status.SUCCEEDED, 51L, null, "chargeback: Cashfree already took it back", null,
+                java.time.OffsetDateTime.parse("2026-11-01T10:00:00Z"))));
+        for (String id : java.util.List.of("rf-old", "rf-failed", "rf-pending", "cb-old")) {
             com.commdesk.workflows.refund.RefundWorkflow gone = org.mockito.Mockito.mock(com.commdesk.workflows.refund.RefundWorkflow.class);
             when(gone.status()).thenThrow(new io.temporal.client.WorkflowNotFoundException(execution, "RefundWorkflow", null));
             when(workflows.newWorkflowStub(com.commdesk.workflows.refund.RefundWorkflow.class,
@@ -184,10 +188,37 @@ class RefundsControllerTest {
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.outcome.toReceivablePaise").value(10_000));
         mvc.perform(get("/api/v1/refunds/rf-failed").with(as("ops-anita", Role.OPS))).andExpect(status().isOk())
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.stage").value("FAILED"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.outcome.journalId").value(22))
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.error").value("Cashfree failed it"));
+        // a chargeback's books detail is a description, not an error (its workflow reports none)
+        mvc.perform(get("/api/v1/refunds/cb-old").with(as("ops-anita", Role.OPS))).andExpect(status().isOk())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.stage").value("COMPLETED"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.error").doesNotExist());
         // pending in the books with no workflow following it: not answered from a guess (as before: 404 without an approval)
         mvc.perform(get("/api/v1/refunds/rf-pending").with(as("ops-anita", Role.OPS))).andExpect(status().isNotFound());
         // and an operator's decision on a settled refund is refused, not signalled to a workflow that is not there
         mvc.perform(post("/api/v1/ops/refunds/rf-old/retry").with(as("ops-anita", Role.OPS))).andExpect(status().isConflict());
+    }
+
+    /**
+     * Review s18 (H1): after Temporal's retention forgot a settled refund's run, REJECT_DUPLICATE no longer stopped a second
+     * start, so the same Idempotency-Key again started a new run, which would ask Cashfree again for a refund the books had
+     * settled or given back. A refund whose outcome is booked is answered from the books and never started again.
+     */
+    @Test
+    void theSameKeyAgainAfterTheRefundIsBookedStartsNothing() throws Exception {
+        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse("2026-11-01T10:00:00Z");
+        when(refunds.find("rf-done")).thenReturn(Optional.of(new com.commdesk.ledger.RefundLedger.Refund("rf-done", java.util.UUID.randomUUID(),
+                com.commdesk.ledger.RefundPosting.Kind.REFUND, 100, "seat", 41, 80, 0, 20,
+                com.commdesk.ledger.RefundLedger.Status.FAILED, 42L, null, "Cashfree refused it", null, t)));
+        mvc.perform(post("/api/v1/payments/p1/refunds").with(as("approver1", Role.FINANCE_APPROVER))
+                        .header("Idempotency-Key", "rf-done").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"kind\":\"REFUND\",\"amountPaise\":100,\"reason\":\"seat\"}"))
+                .andExpect(status().isAccepted())
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.stage").value("FAILED"))
+                .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath("$.outcome.journalId").value(42));
+        org.mockito.Mockito.verify(workflows, org.mockito.Mockito.never()).newWorkflowStub(
+                org.mockito.ArgumentMatchers.eq(com.commdesk.workflows.refund.RefundWorkflow.class),
+                org.mockito.ArgumentMatchers.any(io.temporal.client.WorkflowOptions.class));
     }
 }
