@@ -272,8 +272,9 @@ public class RefundsController {
             case CANCELLED -> RefundStatus.Stage.CANCELLED;
             case PENDING -> throw new IllegalArgumentException("refund " + r.refundId() + " has no outcome booked");
         };
-        var outcome = new com.commdesk.workflows.refund.RefundOutcome(r.outcomeJournalId() == null ? r.journalId() : r.outcomeJournalId(),
-                r.fromPendingPaise(), r.fromAvailablePaise(), r.toReceivablePaise());
+        // a booked outcome always has its journal (refund_outcome.journal_id is not null)
+        var outcome = new com.commdesk.workflows.refund.RefundOutcome(r.outcomeJournalId(), r.fromPendingPaise(), r.fromAvailablePaise(),
+                r.toReceivablePaise());
         // the books' detail of a completed refund is a description (a chargeback's "Cashfree already took it back"), not an error
         return new RefundStatus(r.refundId(), stage, r.cashfreeRefundId(), outcome, stage == RefundStatus.Stage.COMPLETED ? null : r.detail(),
                 null, r.decidedBy());
